@@ -1,0 +1,51 @@
+/**
+ * Response compression for 2G/3G: brotli, zstd or gzip above a minimum size. Event streams are
+ * never touched (compressing them would buffer the stream), nor are already-compressed media.
+ */
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../env.ts";
+import { compressBytes, negotiateEncoding } from "./encoding.ts";
+
+const COMPRESSIBLE = /^(application\/(.+\+)?(json|xml|javascript)|text\/(?!event-stream)|image\/svg\+xml)/i;
+
+export function compression(minBytes: number) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    await next();
+    const res = c.res;
+    if (c.req.method === "HEAD" || !res.body || res.status === 204 || res.status === 304) return;
+    if (res.headers.has("content-encoding")) return;
+    if (!COMPRESSIBLE.test(res.headers.get("content-type") ?? "")) return;
+    if (res.headers.get("cache-control")?.includes("no-transform")) return;
+    appendVary(res.headers, "Accept-Encoding");
+    const encoding = negotiateEncoding(c.req.header("accept-encoding"));
+    if (!encoding) return;
+    const declared = Number(res.headers.get("content-length") ?? Number.NaN);
+    if (declared < minBytes) return;
+
+    const body = new Uint8Array(await res.arrayBuffer());
+    const headers = new Headers(res.headers);
+    if (body.byteLength < minBytes) {
+      c.res = new Response(body, { status: res.status, headers });
+      return;
+    }
+    const compressed = await compressBytes(body, encoding);
+    headers.set("content-encoding", encoding);
+    headers.set("content-length", String(compressed.byteLength));
+    // A strong ETag names one representation, so each coding gets its own (see etag.ts).
+    const etag = headers.get("etag");
+    if (etag?.endsWith('"') && !etag.startsWith("W/")) headers.set("etag", `${etag.slice(0, -1)}-${encoding}"`);
+    c.res = new Response(compressed, { status: res.status, headers });
+  });
+}
+
+export function appendVary(headers: Headers, value: string): void {
+  const vary = headers.get("vary");
+  if (!vary) headers.set("vary", value);
+  else if (
+    !vary
+      .toLowerCase()
+      .split(/\s*,\s*/)
+      .includes(value.toLowerCase())
+  )
+    headers.set("vary", `${vary}, ${value}`);
+}

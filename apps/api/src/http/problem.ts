@@ -1,0 +1,95 @@
+/** problem+json (RFC 9457): the single shape of every error answer. */
+import { AppError, ERROR_CODES, type ErrorCode, type FieldError, type Language, type Problem } from "@sira/contracts";
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ZodError, type z } from "zod";
+import type { AppEnv } from "../env.ts";
+
+export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+
+export function fieldErrorsFromZod(error: z.ZodError, language: Language): FieldError[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.join(".") || "(body)",
+    code: issue.code,
+    message: language === "fr" ? frenchIssue(issue) : issue.message,
+  }));
+}
+
+function frenchIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_type":
+      return issue.input === undefined ? "Champ requis." : `Type invalide : ${issue.expected} attendu.`;
+    case "too_small":
+      return `Valeur trop petite (minimum ${String(issue.minimum)}).`;
+    case "too_big":
+      return `Valeur trop grande (maximum ${String(issue.maximum)}).`;
+    case "invalid_format":
+      return `Format invalide (${issue.format}).`;
+    case "invalid_value":
+      return `Valeur invalide : attendu ${issue.values.map(String).join(", ")}.`;
+    case "unrecognized_keys":
+      return `Champs non autorisés : ${issue.keys.join(", ")}.`;
+    default:
+      return "Valeur invalide.";
+  }
+}
+
+/** Any thrown value as an AppError; unknown errors become INTERNAL (a bug, logged as such). */
+export function toAppError(error: unknown, language: Language): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof ZodError) {
+    return new AppError("VALIDATION_FAILED", { fieldErrors: fieldErrorsFromZod(error, language) });
+  }
+  if (error instanceof HTTPException) {
+    const code = codeForStatus(error.status);
+    return new AppError(code, { cause: error });
+  }
+  return new AppError("INTERNAL", { cause: error });
+}
+
+function codeForStatus(status: number): ErrorCode {
+  if (status === 400) return "MALFORMED_JSON";
+  if (status === 401) return "UNAUTHENTICATED";
+  if (status === 403) return "FORBIDDEN";
+  if (status === 404) return "NOT_FOUND";
+  if (status === 405) return "METHOD_NOT_ALLOWED";
+  if (status === 413) return "PAYLOAD_TOO_LARGE";
+  if (status === 415) return "UNSUPPORTED_MEDIA_TYPE";
+  if (status === 429) return "RATE_LIMITED";
+  if (status === 503) return "SERVICE_UNAVAILABLE";
+  return status >= 500 ? "INTERNAL" : "VALIDATION_FAILED";
+}
+
+export function problemBody(error: AppError, language: Language, requestId?: string, instance?: string): Problem {
+  const def = ERROR_CODES[error.code];
+  return {
+    type: `https://sira.africa/problems/${error.code.toLowerCase().replaceAll("_", "-")}`,
+    title: def.en,
+    status: def.status,
+    code: error.code,
+    detail: error.detail(language),
+    ...(instance ? { instance } : {}),
+    ...(requestId ? { request_id: requestId } : {}),
+    ...(error.fieldErrors ? { errors: error.fieldErrors } : {}),
+    ...(error.retryAfterSeconds !== undefined ? { retry_after: error.retryAfterSeconds } : {}),
+  };
+}
+
+/** The Response for an error, in the request's language. */
+export function problemResponse(c: Context<AppEnv>, error: AppError): Response {
+  const lang = c.get("lang") ?? "fr";
+  const body = problemBody(error, lang, c.get("requestId"), new URL(c.req.url).pathname);
+  const headers: Record<string, string> = { "content-type": PROBLEM_CONTENT_TYPE, "content-language": lang };
+  if (error.retryAfterSeconds !== undefined) headers["retry-after"] = String(error.retryAfterSeconds);
+  return c.body(JSON.stringify(body), error.status as ContentfulStatusCode, headers);
+}
+
+/** Hono's onError: logs 5xx as bugs, answers every error as problem+json. */
+export function handleError(error: Error, c: Context<AppEnv>): Response {
+  const appError = toAppError(error, c.get("lang") ?? "fr");
+  const log = c.get("log");
+  if (appError.status >= 500) log?.error({ err: error }, "unhandled error");
+  else log?.debug({ code: appError.code }, "request refused");
+  return problemResponse(c, appError);
+}

@@ -1,0 +1,76 @@
+/**
+ * 100 requests per minute per client address, counted in Redis so that every API process shares
+ * the count. If Redis is unreachable, each process falls back to its own in-memory window with the
+ * same limit: the API stays up and still throttles, only less precisely (docs/decisions).
+ */
+import { AppError } from "@sira/contracts";
+import type { Redis } from "@sira/infra";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../env.ts";
+
+const WINDOW_MS = 60_000;
+const INCREMENT = `local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return {n, redis.call('PTTL', KEYS[1])}`;
+
+export interface Hit {
+  count: number;
+  resetMs: number;
+  store: "redis" | "memory";
+}
+
+/** A per-process fixed window, used only while Redis cannot be reached. */
+export class MemoryWindow {
+  private readonly windows = new Map<string, { count: number; resetAt: number }>();
+
+  hit(key: string, now = Date.now()): Hit {
+    let w = this.windows.get(key);
+    if (!w || w.resetAt <= now) {
+      if (this.windows.size > 50_000) this.sweep(now);
+      w = { count: 0, resetAt: now + WINDOW_MS };
+      this.windows.set(key, w);
+    }
+    w.count += 1;
+    return { count: w.count, resetMs: w.resetAt - now, store: "memory" };
+  }
+
+  private sweep(now: number): void {
+    for (const [k, w] of this.windows) if (w.resetAt <= now) this.windows.delete(k);
+  }
+}
+
+export async function hitRedis(redis: Redis, key: string): Promise<Hit> {
+  const [count, ttl] = (await redis.eval(INCREMENT, 1, key, WINDOW_MS)) as [number, number];
+  return { count, resetMs: ttl > 0 ? ttl : WINDOW_MS, store: "redis" };
+}
+
+export function rateLimit(options: { limit: number; exempt: (path: string) => boolean }) {
+  const memory = new MemoryWindow();
+  let warned = false;
+  return createMiddleware<AppEnv>(async (c, next) => {
+    if (options.exempt(c.req.path)) return next();
+    const { redis } = c.get("deps");
+    const key = `sira:rl:ip:${c.get("clientIp")}`;
+    let hit: Hit;
+    try {
+      hit = await hitRedis(redis, key);
+      warned = false;
+    } catch (error) {
+      if (!warned) c.get("log").warn({ err: error }, "rate limiter: Redis unreachable, using in-memory window");
+      warned = true;
+      hit = memory.hit(key);
+    }
+    const resetSeconds = Math.max(1, Math.ceil(hit.resetMs / 1000));
+    const headers = {
+      "ratelimit-limit": String(options.limit),
+      "ratelimit-remaining": String(Math.max(0, options.limit - hit.count)),
+      "ratelimit-reset": String(resetSeconds),
+    };
+    if (hit.count > options.limit) {
+      for (const [k, v] of Object.entries(headers)) c.header(k, v);
+      throw new AppError("RATE_LIMITED", { retryAfterSeconds: resetSeconds });
+    }
+    await next();
+    for (const [k, v] of Object.entries(headers)) c.res.headers.set(k, v);
+  });
+}

@@ -1,0 +1,181 @@
+/**
+ * The SSE writer for lesson and tutor streams, built for 2G links:
+ * - the first event leaves at once, with a `retry` hint;
+ * - text deltas are coalesced into one frame every `coalesceMs` (a frame per token costs ~30× the text);
+ * - a comment heartbeat keeps proxies from closing an idle stream;
+ * - each event's id is the count of text characters sent so far, so a client reconnecting with
+ *   `Last-Event-ID: n` gets the same stream with its first n characters skipped;
+ * - the writer stops, timers and all, as soon as the client leaves.
+ */
+import type { Language } from "@sira/contracts";
+import type { Context } from "hono";
+import type { AppEnv } from "../env.ts";
+import { toAppError } from "./problem.ts";
+
+export type SseEventName = "meta" | "delta" | "citation" | "done" | "error";
+
+export interface SseOptions {
+  coalesceMs: number;
+  heartbeatMs: number;
+  /** Characters of text the client already has (from Last-Event-ID). */
+  resumeOffset: number;
+  retryMs?: number;
+}
+
+const encoder = new TextEncoder();
+
+export class SseWriter {
+  private pending = "";
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly heartbeatTimer: ReturnType<typeof setInterval>;
+  private skip: number;
+  private sentChars: number;
+  private first = true;
+  private _closed = false;
+
+  constructor(
+    private readonly controller: ReadableStreamDefaultController<Uint8Array>,
+    private readonly options: SseOptions,
+  ) {
+    this.skip = options.resumeOffset;
+    this.sentChars = options.resumeOffset;
+    this.heartbeatTimer = setInterval(() => this.write(": keep-alive\n\n"), options.heartbeatMs);
+  }
+
+  get closed(): boolean {
+    return this._closed;
+  }
+
+  /** Sends a typed event now, after any text still waiting to be coalesced. */
+  send(event: Exclude<SseEventName, "delta">, data: unknown): void {
+    this.flush();
+    this.frame(event, data);
+  }
+
+  /** Queues text; it leaves with the next coalesced frame. */
+  delta(text: string): void {
+    if (this._closed || !text) return;
+    if (this.skip > 0) {
+      const dropped = Math.min(this.skip, text.length);
+      this.skip -= dropped;
+      text = text.slice(dropped);
+      if (!text) return;
+    }
+    this.pending += text;
+    if (this.options.coalesceMs === 0) {
+      this.flush();
+      return;
+    }
+    this.flushTimer ??= setTimeout(() => this.flush(), this.options.coalesceMs);
+  }
+
+  flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (!this.pending || this._closed) return;
+    const text = this.pending;
+    this.pending = "";
+    this.sentChars += text.length;
+    this.frame("delta", { text });
+  }
+
+  close(): void {
+    if (this._closed) return;
+    this.flush();
+    this.stop();
+    try {
+      this.controller.close();
+    } catch {
+      // already closed by the consumer
+    }
+  }
+
+  /** The client left: drop everything without writing. */
+  abort(): void {
+    this.pending = "";
+    this.stop();
+  }
+
+  private stop(): void {
+    this._closed = true;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    clearInterval(this.heartbeatTimer);
+  }
+
+  private frame(event: SseEventName, data: unknown): void {
+    let out = "";
+    if (this.first && this.options.retryMs) out += `retry: ${this.options.retryMs}\n`;
+    this.first = false;
+    out += `id: ${this.sentChars}\nevent: ${event}\n`;
+    for (const line of JSON.stringify(data).split("\n")) out += `data: ${line}\n`;
+    this.write(`${out}\n`);
+  }
+
+  private write(chunk: string): void {
+    if (this._closed) return;
+    try {
+      this.controller.enqueue(encoder.encode(chunk));
+    } catch {
+      this.stop();
+    }
+  }
+}
+
+/** The resume offset from `Last-Event-ID` (or `?last_event_id=` for clients that cannot set it). */
+export function resumeOffset(lastEventId: string | undefined | null): number {
+  const n = Number(lastEventId);
+  return Number.isSafeInteger(n) && n > 0 ? n : 0;
+}
+
+/**
+ * An SSE response whose events come from `produce`. An error thrown by `produce` becomes an
+ * `error` event in the request's language; the stream always ends cleanly.
+ */
+export function sseResponse(
+  c: Context<AppEnv>,
+  produce: (writer: SseWriter, signal: AbortSignal) => Promise<void>,
+  overrides: Partial<SseOptions> = {},
+): Response {
+  const { config } = c.get("deps");
+  const lang: Language = c.get("lang");
+  const log = c.get("log");
+  const signal = c.req.raw.signal;
+  const options: SseOptions = {
+    coalesceMs: config.SSE_COALESCE_MS,
+    heartbeatMs: config.SSE_HEARTBEAT_MS,
+    resumeOffset: resumeOffset(c.req.header("last-event-id") ?? c.req.query("last_event_id")),
+    retryMs: 3_000,
+    ...overrides,
+  };
+  let writer: SseWriter | undefined;
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      const w = new SseWriter(controller, options);
+      writer = w;
+      signal.addEventListener("abort", () => w.abort(), { once: true });
+      void (async () => {
+        try {
+          await produce(w, signal);
+        } catch (error) {
+          const appError = toAppError(error, lang);
+          if (appError.status >= 500) log.error({ err: error }, "SSE producer failed");
+          w.send("error", { code: appError.code, message: appError.detail(lang) });
+        } finally {
+          w.close();
+        }
+      })();
+    },
+    cancel() {
+      writer?.abort();
+    },
+  });
+  return new Response(body, {
+    status: 200,
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      "x-accel-buffering": "no",
+      "content-language": lang,
+    },
+  });
+}

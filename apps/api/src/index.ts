@@ -1,0 +1,28 @@
+/** The API process: serves the app on PORT, drains in-flight requests on SIGTERM/SIGINT. */
+import { serve } from "@hono/node-server";
+import { closeQueues, disconnectRedis, loadConfig, logger, redis } from "@sira/infra";
+import { db, disconnectDb } from "@sira/infra/db";
+import { createApp } from "./app.ts";
+
+process.env.SIRA_SERVICE ??= "sira-api";
+const config = loadConfig();
+const log = logger();
+const app = createApp({ config, db: db(), redis: redis(), logger: log });
+
+const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+  log.info({ port: info.port, host: config.HOST }, "Sira API listening");
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, "shutting down");
+  const force = setTimeout(() => process.exit(1), 10_000);
+  force.unref();
+  server.close();
+  await Promise.allSettled([closeQueues(), disconnectDb(), disconnectRedis()]);
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -1,0 +1,29 @@
+/** Mounts the app router on Hono at /trpc, with the context built from the request's middleware. */
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import type { Context } from "hono";
+import type { AppEnv } from "../env.ts";
+import type { TrpcContext } from "./init.ts";
+import { appRouter } from "./router.ts";
+
+export function contextFrom(c: Context<AppEnv>): TrpcContext {
+  return {
+    deps: c.get("deps"),
+    actor: c.get("actor"),
+    lang: c.get("lang"),
+    requestId: c.get("requestId"),
+    clientIp: c.get("clientIp"),
+    occurredAt: c.get("occurredAt"),
+  };
+}
+
+export function trpcHandler(c: Context<AppEnv>): Promise<Response> {
+  return fetchRequestHandler({
+    endpoint: "/trpc",
+    req: c.req.raw,
+    router: appRouter,
+    createContext: () => contextFrom(c),
+    onError: ({ error, path }) => {
+      if (error.code === "INTERNAL_SERVER_ERROR") c.get("log").error({ err: error.cause ?? error, path }, "tRPC error");
+    },
+  });
+}

@@ -1,0 +1,122 @@
+/**
+ * tRPC's context and procedure builders. Errors leave with the same stable `code` as REST
+ * problems, a message in the request's language, and the invalid fields named.
+ */
+import { AppError, type FieldError, type Language } from "@sira/contracts";
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import type { Actor, AppDeps } from "../env.ts";
+import { toAppError } from "../http/problem.ts";
+
+export interface TrpcContext {
+  deps: AppDeps;
+  actor: Actor | null;
+  lang: Language;
+  requestId: string;
+  clientIp: string;
+  occurredAt: Date;
+}
+
+function trpcCodeFor(status: number): TRPC_ERROR_CODE_KEY {
+  switch (status) {
+    case 400:
+      return "BAD_REQUEST";
+    case 401:
+      return "UNAUTHORIZED";
+    case 402:
+      return "PAYMENT_REQUIRED";
+    case 403:
+      return "FORBIDDEN";
+    case 404:
+      return "NOT_FOUND";
+    case 405:
+      return "METHOD_NOT_SUPPORTED";
+    case 409:
+      return "CONFLICT";
+    case 413:
+      return "PAYLOAD_TOO_LARGE";
+    case 415:
+      return "UNSUPPORTED_MEDIA_TYPE";
+    case 422:
+      return "UNPROCESSABLE_CONTENT";
+    case 423:
+      return "FORBIDDEN";
+    case 429:
+      return "TOO_MANY_REQUESTS";
+    case 503:
+      return "SERVICE_UNAVAILABLE";
+    default:
+      return "INTERNAL_SERVER_ERROR";
+  }
+}
+
+/** The AppError behind a tRPC error: domain errors, input validation, or an unexpected bug. */
+function appErrorOf(error: TRPCError, lang: Language): AppError {
+  const cause = error.cause as (Error & { issues?: unknown }) | undefined;
+  if (cause instanceof AppError) return cause;
+  if (error.code === "BAD_REQUEST" && cause && Array.isArray(cause.issues)) {
+    const fieldErrors: FieldError[] = (cause.issues as { path?: PropertyKey[]; code?: string; message: string }[]).map(
+      (i) => ({
+        field: (i.path ?? []).map(String).join(".") || "(input)",
+        code: i.code ?? "invalid",
+        message: i.message,
+      }),
+    );
+    return new AppError("VALIDATION_FAILED", { fieldErrors });
+  }
+  if (error.code === "PARSE_ERROR") return new AppError("MALFORMED_JSON");
+  if (error.code === "NOT_FOUND" && !cause) return new AppError("ROUTE_NOT_FOUND");
+  if (error.code === "METHOD_NOT_SUPPORTED") return new AppError("METHOD_NOT_ALLOWED");
+  return toAppError(cause ?? error, lang);
+}
+
+const t = initTRPC.context<TrpcContext>().create({
+  errorFormatter({ shape, error, ctx }) {
+    const lang = ctx?.lang ?? "fr";
+    const appError = appErrorOf(error, lang);
+    return {
+      ...shape,
+      message: appError.detail(lang),
+      data: {
+        code: appError.code,
+        httpStatus: appError.status,
+        path: shape.data.path,
+        requestId: ctx?.requestId,
+        ...(appError.fieldErrors ? { errors: appError.fieldErrors } : {}),
+        ...(appError.retryAfterSeconds !== undefined ? { retryAfter: appError.retryAfterSeconds } : {}),
+      },
+    };
+  },
+});
+
+/** Domain errors keep their HTTP status through tRPC instead of becoming 500s. */
+const mapAppErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: trpcCodeFor(cause.status), message: cause.message, cause });
+  }
+  return result;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure.use(mapAppErrors);
+
+/** Requires a signed-in caller. */
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.actor) throw new AppError("UNAUTHENTICATED");
+  return next({ ctx: { ...ctx, actor: ctx.actor } });
+});
+
+/** Requires an expert or an admin. */
+export const expertProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (ctx.actor.role !== "expert" && ctx.actor.role !== "admin") throw new AppError("FORBIDDEN");
+  return next();
+});
+
+/** Requires an admin. */
+export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (ctx.actor.role !== "admin") throw new AppError("FORBIDDEN");
+  return next();
+});

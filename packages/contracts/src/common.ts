@@ -1,0 +1,57 @@
+/** Schemas shared by every list and sync endpoint. */
+import { z } from "zod";
+import { LANGUAGES } from "./errors.ts";
+
+export const languageSchema = z.enum(LANGUAGES);
+
+export const DEFAULT_PAGE_LIMIT = 20;
+export const MAX_PAGE_LIMIT = 100;
+
+export const pageQuerySchema = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT),
+});
+export type PageQuery = z.infer<typeof pageQuerySchema>;
+
+/** The list envelope: `{items, page, limit, total, has_more}`. */
+export function pageSchema<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    page: z.number().int(),
+    limit: z.number().int(),
+    total: z.number().int(),
+    has_more: z.boolean(),
+  });
+}
+export interface Page<T> {
+  items: T[];
+  page: number;
+  limit: number;
+  total: number;
+  has_more: boolean;
+}
+
+export const sinceQuerySchema = z.object({
+  since: z.iso.datetime({ offset: true }).optional(),
+});
+
+export const tombstoneSchema = z.object({ id: z.uuid(), entity: z.string(), deleted_at: z.iso.datetime() });
+export type Tombstone = z.infer<typeof tombstoneSchema>;
+
+/** A delta-sync answer: what changed since `?since=`, what was deleted, and the time to send next. */
+export function deltaSchema<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    deleted: z.array(tombstoneSchema),
+    server_time: z.iso.datetime(),
+  });
+}
+
+export const fieldsQuerySchema = z.object({ fields: z.string().optional() });
+
+export const healthSchema = z.object({ status: z.literal("healthy"), service: z.literal("sira-api") });
+export const readinessSchema = z.object({
+  status: z.enum(["ready", "unavailable"]),
+  checks: z.object({ postgres: z.enum(["up", "down"]), redis: z.enum(["up", "down"]) }),
+});
+export type Readiness = z.infer<typeof readinessSchema>;

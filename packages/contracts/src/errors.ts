@@ -1,0 +1,142 @@
+/**
+ * The one error vocabulary of the API: a stable machine code, its HTTP status, and a message in
+ * French and English. REST answers problem+json with these codes; tRPC errors carry them in `data`.
+ */
+export const LANGUAGES = ["fr", "en"] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+interface ErrorDef {
+  status: number;
+  fr: string;
+  en: string;
+}
+
+export const ERROR_CODES = {
+  VALIDATION_FAILED: {
+    status: 400,
+    fr: "La requête contient des données invalides.",
+    en: "The request contains invalid data.",
+  },
+  UNKNOWN_FIELDS: { status: 400, fr: "Champs inconnus dans ?fields=.", en: "Unknown fields in ?fields=." },
+  INVALID_SINCE: {
+    status: 400,
+    fr: "Le paramètre ?since= doit être une date ISO-8601.",
+    en: "The ?since= parameter must be an ISO-8601 date.",
+  },
+  INVALID_OFFLINE_TIMESTAMP: {
+    status: 400,
+    fr: "L'en-tête X-Offline-Queued-At est invalide ou hors limites.",
+    en: "The X-Offline-Queued-At header is invalid or out of bounds.",
+  },
+  INVALID_IDEMPOTENCY_KEY: {
+    status: 400,
+    fr: "L'en-tête Idempotency-Key doit compter de 8 à 128 caractères imprimables.",
+    en: "The Idempotency-Key header must be 8 to 128 printable characters.",
+  },
+  MALFORMED_JSON: {
+    status: 400,
+    fr: "Le corps de la requête n'est pas un JSON valide.",
+    en: "The request body is not valid JSON.",
+  },
+  UNAUTHENTICATED: { status: 401, fr: "Authentification requise.", en: "Authentication required." },
+  PAYMENT_REQUIRED: {
+    status: 402,
+    fr: "Un achat est nécessaire pour accéder à cette ressource.",
+    en: "A purchase is required to access this resource.",
+  },
+  FORBIDDEN: {
+    status: 403,
+    fr: "Vous n'avez pas accès à cette ressource.",
+    en: "You do not have access to this resource.",
+  },
+  NOT_FOUND: { status: 404, fr: "Ressource introuvable.", en: "Resource not found." },
+  ROUTE_NOT_FOUND: { status: 404, fr: "Cette adresse n'existe pas.", en: "This address does not exist." },
+  METHOD_NOT_ALLOWED: { status: 405, fr: "Méthode non autorisée.", en: "Method not allowed." },
+  CONFLICT: {
+    status: 409,
+    fr: "La ressource est dans un état incompatible.",
+    en: "The resource is in a conflicting state.",
+  },
+  IDEMPOTENCY_IN_PROGRESS: {
+    status: 409,
+    fr: "Une requête avec cette clé d'idempotence est déjà en cours.",
+    en: "A request with this idempotency key is already in progress.",
+  },
+  PAYLOAD_TOO_LARGE: { status: 413, fr: "La requête est trop volumineuse.", en: "The request is too large." },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, fr: "Type de contenu non pris en charge.", en: "Unsupported content type." },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    fr: "Cette clé d'idempotence a déjà servi pour une autre requête.",
+    en: "This idempotency key was already used for a different request.",
+  },
+  LOCKED: { status: 423, fr: "Ce contenu est verrouillé.", en: "This content is locked." },
+  RATE_LIMITED: {
+    status: 429,
+    fr: "Trop de requêtes. Réessayez dans quelques instants.",
+    en: "Too many requests. Try again shortly.",
+  },
+  INTERNAL: { status: 500, fr: "Erreur interne du serveur.", en: "Internal server error." },
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    fr: "Service momentanément indisponible.",
+    en: "Service temporarily unavailable.",
+  },
+} as const satisfies Record<string, ErrorDef>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** One invalid field, named by its path (e.g. `country`, `items.0.rating`). */
+export interface FieldError {
+  field: string;
+  code: string;
+  message: string;
+}
+
+/** RFC 9457 problem details as Sira sends them. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: ErrorCode;
+  detail: string;
+  instance?: string;
+  request_id?: string;
+  errors?: FieldError[];
+  retry_after?: number;
+}
+
+export function errorMessage(code: ErrorCode, language: Language): string {
+  return ERROR_CODES[code][language];
+}
+
+/** A failure with a stable code, thrown by domain code and turned into a 4xx by the API. */
+export class AppError extends Error {
+  override name = "AppError";
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly fieldErrors?: FieldError[];
+  /** Localised detail overriding the code's default message. */
+  readonly details?: Partial<Record<Language, string>>;
+  readonly retryAfterSeconds?: number;
+
+  constructor(
+    code: ErrorCode,
+    options: {
+      fieldErrors?: FieldError[];
+      details?: Partial<Record<Language, string>>;
+      retryAfterSeconds?: number;
+      cause?: unknown;
+    } = {},
+  ) {
+    super(options.details?.en ?? ERROR_CODES[code].en, { cause: options.cause });
+    this.code = code;
+    this.status = ERROR_CODES[code].status;
+    if (options.fieldErrors) this.fieldErrors = options.fieldErrors;
+    if (options.details) this.details = options.details;
+    if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+
+  detail(language: Language): string {
+    return this.details?.[language] ?? errorMessage(this.code, language);
+  }
+}

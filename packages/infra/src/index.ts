@@ -1,0 +1,4 @@
+export * from "./config.ts";
+export * from "./logger.ts";
+export * from "./queues.ts";
+export * from "./redis.ts";

@@ -1,0 +1,71 @@
+/**
+ * BullMQ queues: one factory, production defaults, and deterministic job ids so that enqueuing
+ * the same work twice yields one job.
+ */
+import { type JobsOptions, Queue, type QueueOptions } from "bullmq";
+import { loadConfig } from "./config.ts";
+import { createQueueRedis, type Redis } from "./redis.ts";
+
+/** Every queue the worker serves. */
+export const QUEUE_NAMES = [
+  "rag-indexing",
+  "content-generation",
+  "syllabus-generation",
+  "image-indexing",
+  "preassessment-generation",
+  "subscriptions",
+  "sms-relay",
+  "maintenance",
+] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+/** Retries with exponential backoff; finished jobs are kept long enough to inspect, then trimmed. */
+export const defaultJobOptions: JobsOptions = {
+  attempts: 5,
+  backoff: { type: "exponential", delay: 2_000 },
+  removeOnComplete: { age: 24 * 3600, count: 5_000 },
+  removeOnFail: { age: 14 * 24 * 3600 },
+};
+
+/**
+ * A stable job id from the parts that identify the work (e.g. resource id + content hash).
+ * BullMQ uses ':' inside its Redis keys and refuses it in custom ids, so parts join with '-'.
+ */
+export function jobIdFor(kind: string, ...parts: (string | number)[]): string {
+  const id = [kind, ...parts].map((p) => String(p).replaceAll(":", "_")).join("-");
+  if (/^\d+$/.test(id)) throw new Error("a job id cannot be only digits");
+  return id;
+}
+
+let sharedConnection: Redis | undefined;
+const queues = new Map<string, Queue>();
+
+export interface QueueFactoryOptions {
+  connection?: Redis;
+  prefix?: string;
+}
+
+/** The queue of that name, created once per process. */
+export function getQueue(name: QueueName, options: QueueFactoryOptions = {}): Queue {
+  const prefix = options.prefix ?? loadConfig().QUEUE_PREFIX;
+  const key = `${prefix}/${name}`;
+  let queue = queues.get(key);
+  if (!queue) {
+    sharedConnection ??= options.connection ?? createQueueRedis();
+    const queueOptions: QueueOptions = {
+      connection: options.connection ?? sharedConnection,
+      prefix,
+      defaultJobOptions,
+    };
+    queue = new Queue(name, queueOptions);
+    queues.set(key, queue);
+  }
+  return queue;
+}
+
+export async function closeQueues(): Promise<void> {
+  await Promise.all([...queues.values()].map((q) => q.close()));
+  queues.clear();
+  sharedConnection?.disconnect();
+  sharedConnection = undefined;
+}

@@ -1,0 +1,41 @@
+/** ioredis clients. BullMQ needs its own connections with `maxRetriesPerRequest: null`. */
+import { Redis, type RedisOptions } from "ioredis";
+import { loadConfig } from "./config.ts";
+
+export { Redis };
+
+const base: RedisOptions = {
+  enableAutoPipelining: true,
+  // Back off up to 2 s between reconnects, forever: Redis restarts must not kill the process.
+  retryStrategy: (times) => Math.min(times * 100, 2_000),
+};
+
+/** A client for caches and rate limits: a command fails within a second when Redis is down. */
+export function createRedis(url = loadConfig().REDIS_URL, options: RedisOptions = {}): Redis {
+  return new Redis(url, {
+    ...base,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 1_000,
+    connectTimeout: 2_000,
+    ...options,
+  });
+}
+
+/** A connection for BullMQ queues and workers, which block and retry by design. */
+export function createQueueRedis(url = loadConfig().REDIS_URL): Redis {
+  return new Redis(url, { ...base, maxRetriesPerRequest: null, enableOfflineQueue: true });
+}
+
+let shared: Redis | undefined;
+
+export function redis(): Redis {
+  shared ??= createRedis();
+  return shared;
+}
+
+export async function disconnectRedis(): Promise<void> {
+  if (shared) {
+    shared.disconnect();
+    shared = undefined;
+  }
+}

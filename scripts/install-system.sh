@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Installs the system pieces Sira needs on Debian/Ubuntu, idempotently:
+# pnpm 10, PostgreSQL (15+) with pgvector, Redis. Skips whatever is already there.
+set -euo pipefail
+
+log() { printf '[setup] %s\n' "$*"; }
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" -eq 0 ]; then $SUDO apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# --- Node.js + pnpm -------------------------------------------------------
+if ! command -v node >/dev/null 2>&1; then
+  log "installing Node.js"
+  apt_install nodejs npm
+fi
+if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm -v | cut -d. -f1)" != "10" ]; then
+  log "installing pnpm 10"
+  $SUDO npm install -g pnpm@10.34.9 >/dev/null
+fi
+
+# --- PostgreSQL -----------------------------------------------------------
+if ! command -v pg_lsclusters >/dev/null 2>&1; then
+  log "installing PostgreSQL"
+  apt_install postgresql postgresql-contrib
+fi
+PG_MAJOR=$(ls /etc/postgresql | sort -n | tail -1)
+PG_CONFIG=/usr/lib/postgresql/$PG_MAJOR/bin/pg_config
+if ! pg_lsclusters -h | awk '{print $4}' | grep -q online; then
+  log "starting PostgreSQL $PG_MAJOR"
+  $SUDO pg_ctlcluster --skip-systemctl-redirect "$PG_MAJOR" main start || true
+fi
+
+# --- pgvector, built from Debian's source package when no binary exists ---
+if [ ! -f "/usr/share/postgresql/$PG_MAJOR/extension/vector.control" ]; then
+  if apt-cache show "postgresql-$PG_MAJOR-pgvector" >/dev/null 2>&1; then
+    log "installing postgresql-$PG_MAJOR-pgvector"
+    apt_install "postgresql-$PG_MAJOR-pgvector"
+  else
+    log "building pgvector from Debian's source package"
+    if ! grep -rqs "trixie" /etc/apt/sources.list.d/sira-src.sources; then
+      printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: trixie\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+        | $SUDO tee /etc/apt/sources.list.d/sira-src.sources >/dev/null
+      apt_updated=0
+    fi
+    apt_install "postgresql-server-dev-$PG_MAJOR" make gcc dpkg-dev
+    build=$(mktemp -d)
+    (
+      cd "$build"
+      apt-get source --download-only pgvector >/dev/null 2>&1
+      tar xf pgvector_*.orig.tar.* 
+      cd pgvector-*/
+      make -s OPTFLAGS="" PG_CONFIG="$PG_CONFIG" >/dev/null
+      $SUDO make -s install PG_CONFIG="$PG_CONFIG" >/dev/null
+    )
+    rm -rf "$build"
+  fi
+fi
+
+# --- Redis ------------------------------------------------------------------
+if ! command -v redis-server >/dev/null 2>&1; then
+  log "installing Redis"
+  apt_install redis-server
+fi
+if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then
+  log "starting Redis"
+  $SUDO mkdir -p /var/lib/redis /var/log/redis
+  $SUDO redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+    --dir /var/lib/redis --logfile /var/log/redis/sira.log
+  for _ in $(seq 1 50); do redis-cli ping >/dev/null 2>&1 && break; sleep 0.1; done
+fi
+log "system ready: PostgreSQL $PG_MAJOR with pgvector, Redis, pnpm $(pnpm -v)"

@@ -1,0 +1,10 @@
+/** `pnpm db:migrate`: creates the database if needed and applies pending migrations. */
+import { fileURLToPath } from "node:url";
+import { loadConfig } from "@sira/infra/config";
+import { ensureDatabase, migrate } from "@sira/infra/migrator";
+
+const { DATABASE_URL } = loadConfig();
+const dir = fileURLToPath(new URL("../prisma/migrations", import.meta.url));
+if (await ensureDatabase(DATABASE_URL)) console.log("created database");
+const applied = await migrate(DATABASE_URL, dir);
+console.log(applied.length ? `applied ${applied.length} migration(s): ${applied.join(", ")}` : "database is up to date");
