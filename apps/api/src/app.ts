@@ -10,7 +10,9 @@ import { secureHeaders } from "hono/secure-headers";
 import type { AppDeps, AppEnv } from "./env.ts";
 import { compression } from "./http/compression.ts";
 import { etag } from "./http/etag.ts";
+import { idempotency } from "./http/idempotency.ts";
 import { languageMiddleware } from "./http/language.ts";
+import { offlineReplay } from "./http/offline-replay.ts";
 import { fieldErrorsFromZod, handleError, problemResponse } from "./http/problem.ts";
 import { rateLimit } from "./http/rate-limit.ts";
 import { requestContext } from "./http/request-context.ts";
@@ -74,7 +76,6 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use(compression(config.COMPRESSION_MIN_BYTES));
   app.use(rateLimit({ limit: config.RATE_LIMIT_PER_MINUTE, exempt: (path) => HEALTH_PATHS.has(path) }));
   app.use(languageMiddleware);
-  app.use(etag);
   app.use(
     bodyLimit({
       maxSize: 1024 * 1024,
@@ -83,6 +84,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       },
     }),
   );
+
+  app.use(offlineReplay);
+  app.use(idempotency);
+  app.use(etag);
 
   mountHealth(app);
   app.all("/trpc/*", trpcHandler);

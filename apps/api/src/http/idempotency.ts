@@ -1,0 +1,58 @@
+/**
+ * `Idempotency-Key` on mutations (REST and tRPC): the first answer is stored and every replay of
+ * the same request gets it back with `Idempotent-Replayed: true`, without the work running twice.
+ * The same key on a different request is a 422; a replay racing the first attempt is a 409.
+ */
+import { createHash } from "node:crypto";
+import { AppError } from "@sira/contracts";
+import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from "@sira/domain";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../env.ts";
+
+const KEY = /^[\x21-\x7e]{8,128}$/;
+const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
+  const key = c.req.header("idempotency-key");
+  if (!key || !MUTATING.has(c.req.method)) return next();
+  if (!KEY.test(key)) throw new AppError("INVALID_IDEMPOTENCY_KEY");
+
+  const { db, config } = c.get("deps");
+  const actor = c.get("actor");
+  const url = new URL(c.req.url);
+  const body = await c.req.raw.clone().text();
+  const claim = await claimIdempotencyKey(db, {
+    scope: actor ? `user:${actor.userId}` : `ip:${c.get("clientIp")}`,
+    key,
+    userId: actor?.userId ?? null,
+    method: c.req.method,
+    path: url.pathname + url.search,
+    requestHash: createHash("sha256").update(`${c.req.method} ${url.pathname}${url.search}\n${body}`).digest("hex"),
+    ttlHours: config.IDEMPOTENCY_TTL_HOURS,
+  });
+  if (claim.kind === "mismatch") throw new AppError("IDEMPOTENCY_KEY_REUSED");
+  if (claim.kind === "in_progress") throw new AppError("IDEMPOTENCY_IN_PROGRESS", { retryAfterSeconds: 2 });
+  if (claim.kind === "replay") {
+    const contentType = claim.statusCode >= 400 ? "application/problem+json" : "application/json";
+    return new Response(claim.body === null ? null : JSON.stringify(claim.body), {
+      status: claim.statusCode,
+      headers: { "content-type": contentType, "idempotent-replayed": "true" },
+    });
+  }
+
+  try {
+    await next();
+  } catch (error) {
+    await releaseIdempotencyKey(db, claim.id);
+    throw error;
+  }
+  const res = c.res;
+  const type = res.headers.get("content-type") ?? "";
+  if (res.status >= 500 || !/json/.test(type)) {
+    // Server failures are retried for real; streams and files cannot be replayed from storage.
+    await releaseIdempotencyKey(db, claim.id);
+    return;
+  }
+  const text = await res.clone().text();
+  await completeIdempotencyKey(db, claim.id, res.status, text ? JSON.parse(text) : null);
+});

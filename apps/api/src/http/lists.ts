@@ -1,0 +1,50 @@
+/**
+ * The list and sync helpers every REST route uses: the pagination envelope, `?fields=` selection
+ * and `?since=` parsing. Domain functions receive plain values; nothing here touches the database.
+ */
+import { AppError, type Page, type PageQuery } from "@sira/contracts";
+
+/** The `{items, page, limit, total, has_more}` envelope. */
+export function pageEnvelope<T>(items: T[], total: number, query: PageQuery): Page<T> {
+  return { items, page: query.page, limit: query.limit, total, has_more: query.page * query.limit < total };
+}
+
+/**
+ * The fields asked for by `?fields=a,b`, checked against what the resource has. `id` is always
+ * kept so clients can merge partial objects. Unknown names are a 400 naming each one.
+ */
+export function parseFields(param: string | undefined | null, allowed: readonly string[]): string[] | null {
+  if (param === undefined || param === null || param.trim() === "") return null;
+  const wanted = [...new Set(param.split(",").map((f) => f.trim()).filter(Boolean))];
+  const unknown = wanted.filter((f) => !allowed.includes(f));
+  if (unknown.length > 0) {
+    throw new AppError("UNKNOWN_FIELDS", {
+      fieldErrors: unknown.map((f) => ({ field: "fields", code: "unknown_field", message: f })),
+      details: {
+        en: `Unknown fields: ${unknown.join(", ")}. Allowed: ${allowed.join(", ")}.`,
+        fr: `Champs inconnus : ${unknown.join(", ")}. Champs possibles : ${allowed.join(", ")}.`,
+      },
+    });
+  }
+  if (allowed.includes("id") && !wanted.includes("id")) wanted.unshift("id");
+  return wanted;
+}
+
+/** The object trimmed to `fields` (all of it when `fields` is null). */
+export function pickFields<T extends object>(item: T, fields: string[] | null): Partial<T> {
+  if (!fields) return item;
+  const out: Partial<T> = {};
+  for (const f of fields) if (f in item) out[f as keyof T] = item[f as keyof T];
+  return out;
+}
+
+/** `?since=` as a Date; a malformed or future value is a 400. */
+export function parseSince(param: string | undefined | null, now = new Date()): Date | null {
+  if (param === undefined || param === null || param === "") return null;
+  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/;
+  const date = new Date(param);
+  if (!iso.test(param) || Number.isNaN(date.getTime()) || date.getTime() > now.getTime() + 5 * 60_000) {
+    throw new AppError("INVALID_SINCE");
+  }
+  return date;
+}

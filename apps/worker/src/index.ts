@@ -1,0 +1,31 @@
+/** The worker process: serves every queue, registers schedules, and drains on SIGTERM/SIGINT. */
+import { closeQueues, getQueue, loadConfig, logger } from "@sira/infra";
+import { db, disconnectDb } from "@sira/infra/db";
+import { processors, schedules } from "./processors.ts";
+import { startWorkers, stopWorkers } from "./workers.ts";
+
+process.env.SIRA_SERVICE ??= "sira-worker";
+const config = loadConfig();
+const log = logger();
+
+for (const s of schedules) {
+  await getQueue(s.queue).upsertJobScheduler(s.id, { every: s.every }, { name: s.id });
+}
+const workers = startWorkers(processors(db()), {
+  prefix: config.QUEUE_PREFIX,
+  redisUrl: config.REDIS_URL,
+  logger: log,
+});
+log.info({ queues: workers.map((w) => w.name) }, "Sira worker started");
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, "worker draining");
+  await stopWorkers(workers);
+  await Promise.allSettled([closeQueues(), disconnectDb()]);
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -1,0 +1,21 @@
+/** Which domain function serves each queue. Jobs stay thin: parse the payload, call the domain. */
+import { purgeExpired } from "@sira/domain";
+import type { Db } from "@sira/infra/db";
+import type { Job } from "bullmq";
+import type { Processors } from "./workers.ts";
+
+export function processors(db: Db): Processors {
+  return {
+    maintenance: async (job: Job) => {
+      switch (job.name) {
+        case "purge-expired":
+          return purgeExpired(db);
+        default:
+          throw new Error(`unknown maintenance job ${job.name}`);
+      }
+    },
+  };
+}
+
+/** Repeatable jobs, registered idempotently at start-up (one schedule per id, whatever the restarts). */
+export const schedules = [{ queue: "maintenance", id: "purge-expired", every: 60 * 60_000 }] as const;

@@ -1,0 +1,2 @@
+/** RAG: extraction, chunking, embeddings, retrieval, generation, prompts, offline providers. */
+export {};

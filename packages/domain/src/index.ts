@@ -1,0 +1,3 @@
+export * from "./idempotency.ts";
+export * from "./maintenance.ts";
+export * from "./sync.ts";

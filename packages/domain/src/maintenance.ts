@@ -1,0 +1,16 @@
+/** Housekeeping run by the worker on a schedule: drop what has expired. */
+import type { Db } from "@sira/infra/db";
+
+export interface PurgeReport {
+  idempotencyKeys: number;
+  tombstones: number;
+}
+
+/** Deletes expired idempotency records and tombstones older than any client may still sync from. */
+export async function purgeExpired(db: Db, now = new Date(), tombstoneDays = 90): Promise<PurgeReport> {
+  const [keys, tombstones] = await db.$transaction([
+    db.idempotencyKey.deleteMany({ where: { expiresAt: { lte: now } } }),
+    db.syncTombstone.deleteMany({ where: { deletedAt: { lt: new Date(now.getTime() - tombstoneDays * 86_400_000) } } }),
+  ]);
+  return { idempotencyKeys: keys.count, tombstones: tombstones.count };
+}

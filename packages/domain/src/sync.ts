@@ -1,0 +1,43 @@
+/** Delta sync: deletions are remembered as tombstones so offline clients can drop what is gone. */
+import type { Tombstone } from "@sira/contracts";
+import type { Db, Prisma } from "@sira/infra/db";
+
+type Tx = Db | Prisma.TransactionClient;
+
+/** Records that a row a client may hold was deleted. Call it in the deleting transaction. */
+export async function recordTombstone(
+  tx: Tx,
+  input: { entity: string; entityId: string; userId?: string | null; deletedAt?: Date },
+): Promise<void> {
+  await tx.syncTombstone.create({
+    data: {
+      entity: input.entity,
+      entityId: input.entityId,
+      userId: input.userId ?? null,
+      ...(input.deletedAt ? { deletedAt: input.deletedAt } : {}),
+    },
+  });
+}
+
+/** Deletions of `entities` visible to `userId` (their own and global ones) after `since`. */
+export async function tombstonesSince(
+  db: Tx,
+  input: { entities: string[]; userId: string | null; since: Date },
+): Promise<Tombstone[]> {
+  const rows = await db.syncTombstone.findMany({
+    where: {
+      entity: { in: input.entities },
+      deletedAt: { gt: input.since },
+      OR: [{ userId: null }, ...(input.userId ? [{ userId: input.userId }] : [])],
+    },
+    orderBy: { deletedAt: "asc" },
+    take: 1_000,
+    select: { entityId: true, entity: true, deletedAt: true },
+  });
+  return rows.map((r) => ({ id: r.entityId, entity: r.entity, deleted_at: r.deletedAt.toISOString() }));
+}
+
+/** `{skip, take}` for a page query. */
+export function pageArgs(query: { page: number; limit: number }): { skip: number; take: number } {
+  return { skip: (query.page - 1) * query.limit, take: query.limit };
+}
