@@ -7,4 +7,6 @@ const { DATABASE_URL } = loadConfig();
 const dir = fileURLToPath(new URL("../prisma/migrations", import.meta.url));
 if (await ensureDatabase(DATABASE_URL)) console.log("created database");
 const applied = await migrate(DATABASE_URL, dir);
-console.log(applied.length ? `applied ${applied.length} migration(s): ${applied.join(", ")}` : "database is up to date");
+console.log(
+  applied.length ? `applied ${applied.length} migration(s): ${applied.join(", ")}` : "database is up to date",
+);

@@ -1,11 +1,11 @@
 /**
  * `pnpm db:migration:new <name>`: writes prisma/migrations/<timestamp>_<name>/migration.sql with the
- * SQL that takes the schema at the last commit (git HEAD) to the working schema.prisma, exactly as
- * `prisma migrate dev` would. Append hand-written SQL (CHECKs, HNSW/GIN, generated columns) at its
+ * SQL that takes the schema at the last commit (git HEAD; empty before the first migration) to the
+ * working schema.prisma, exactly as `prisma migrate dev` would. Append hand-written SQL (CHECKs, HNSW/GIN, generated columns) at its
  * end, between `-- sira:extras` markers, so the drift test can tell it apart.
  */
 import { execFileSync } from "node:child_process";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { diffSchemas } from "./lib/schema-engine.ts";
 
 const name = process.argv[2];
@@ -14,11 +14,10 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
   process.exit(2);
 }
 const current = await readFile("prisma/schema.prisma", "utf8");
+const hasMigrations = (await readdir("prisma/migrations", { withFileTypes: true })).some((e) => e.isDirectory());
 let previous: string | null = null;
-try {
+if (hasMigrations) {
   previous = execFileSync("git", ["show", "HEAD:prisma/schema.prisma"], { encoding: "utf8", stdio: "pipe" });
-} catch {
-  previous = null; // first migration
 }
 const sql = await diffSchemas(previous, current);
 if (!sql.trim() || /^-- This is an empty migration\.?\s*$/.test(sql.trim())) {

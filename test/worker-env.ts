@@ -5,7 +5,8 @@
 import { workerDatabase } from "@sira/infra/testing";
 
 const workerId = process.env.VITEST_POOL_ID ?? "1";
-const base = process.env.DATABASE_URL_BASE ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const base =
+  process.env.DATABASE_URL_BASE ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 process.env.DATABASE_URL_BASE = base;
 process.env.DATABASE_URL = await workerDatabase(base, workerId);
 const redisBase = new URL(process.env.REDIS_URL_BASE ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379");

@@ -1,0 +1,183 @@
+/**
+ * `pnpm seed:demo`: loads the demo catalogue, an admin and a learner. Every write is an upsert on
+ * a natural key, so running it again changes nothing and duplicates nothing.
+ */
+import type { Db, Prisma } from "@sira/infra/db";
+import {
+  DEMO_COURSES,
+  DEMO_CREDIT_PACKAGES,
+  DEMO_CURRICULUM,
+  DEMO_LEARNER_CREDITS,
+  DEMO_SETTINGS,
+  DEMO_TAXONOMY,
+  DEMO_USERS,
+  type DemoCourse,
+} from "./content.ts";
+
+export interface DemoSeedResult {
+  adminId: string;
+  learnerId: string;
+  courseIds: Record<string, string>;
+  curriculumId: string;
+}
+
+type Tx = Prisma.TransactionClient;
+
+async function upsertUser(tx: Tx, user: (typeof DEMO_USERS)[keyof typeof DEMO_USERS]): Promise<string> {
+  const { email, ...profile } = user;
+  const row = await tx.user.upsert({
+    where: { email },
+    create: { email, ...profile, status: "active" },
+    update: {},
+    select: { id: true },
+  });
+  return row.id;
+}
+
+async function upsertCourse(tx: Tx, course: DemoCourse, adminId: string, taxonomy: Map<string, string>) {
+  const data = {
+    titleFr: course.titleFr,
+    titleEn: course.titleEn,
+    descriptionFr: course.descriptionFr,
+    descriptionEn: course.descriptionEn,
+    estimatedHours: course.estimatedHours,
+    priceCredits: course.priceCredits,
+    moduleCount: course.modules.length,
+    status: "published",
+    visibility: "public",
+    creationStep: "published",
+  };
+  const row = await tx.course.upsert({
+    where: { slug: course.slug },
+    create: { slug: course.slug, ...data, createdById: adminId, publishedAt: new Date() },
+    update: {},
+    select: { id: true },
+  });
+  await tx.courseTaxonomy.createMany({
+    data: course.taxonomy.map((slug) => ({ courseId: row.id, categoryId: taxonomy.get(slug) as string })),
+    skipDuplicates: true,
+  });
+  for (const [index, m] of course.modules.entries()) {
+    const moduleNumber = index + 1;
+    const moduleRow = await tx.module.upsert({
+      where: { courseId_moduleNumber: { courseId: row.id, moduleNumber } },
+      create: {
+        courseId: row.id,
+        moduleNumber,
+        level: m.level,
+        titleFr: m.titleFr,
+        titleEn: m.titleEn,
+        descriptionFr: m.descriptionFr,
+        descriptionEn: m.descriptionEn,
+        estimatedHours: m.hours,
+        bloomLevel: m.bloom,
+        objectivesFr: m.objectivesFr,
+        objectivesEn: m.objectivesEn,
+      },
+      update: {},
+      select: { id: true },
+    });
+    await tx.moduleUnit.createMany({
+      data: m.units.map((u, i) => ({
+        moduleId: moduleRow.id,
+        unitNumber: i + 1,
+        unitType: u.unitType,
+        titleFr: u.titleFr,
+        titleEn: u.titleEn,
+        estimatedMinutes: u.minutes,
+      })),
+      skipDuplicates: true,
+    });
+  }
+  return row.id;
+}
+
+/** Gives the learner starting credits once, through the ledger, so balance and history agree. */
+async function grantWelcomeCredits(tx: Tx, userId: string): Promise<void> {
+  const account = await tx.creditAccount.upsert({ where: { userId }, create: { userId }, update: {} });
+  const key = "demo:welcome-credits";
+  const existing = await tx.transaction.findUnique({
+    where: { accountId_idempotencyKey: { accountId: account.id, idempotencyKey: key } },
+  });
+  if (existing) return;
+  const updated = await tx.creditAccount.update({
+    where: { id: account.id },
+    data: { balance: { increment: DEMO_LEARNER_CREDITS } },
+  });
+  await tx.transaction.create({
+    data: {
+      accountId: account.id,
+      type: "adjustment",
+      amount: DEMO_LEARNER_CREDITS,
+      balanceAfter: updated.balance,
+      idempotencyKey: key,
+      description: "Demo welcome credits",
+    },
+  });
+}
+
+/** Loads the demo data; safe to run any number of times. */
+export async function seedDemo(db: Db): Promise<DemoSeedResult> {
+  return db.$transaction(
+    async (tx) => {
+      await tx.taxonomyCategory.createMany({ data: [...DEMO_TAXONOMY], skipDuplicates: true });
+      const categories = await tx.taxonomyCategory.findMany({
+        where: { slug: { in: DEMO_TAXONOMY.map((t) => t.slug) } },
+        select: { id: true, slug: true },
+      });
+      const taxonomy = new Map(categories.map((c) => [c.slug, c.id]));
+
+      const adminId = await upsertUser(tx, DEMO_USERS.admin);
+      const learnerId = await upsertUser(tx, DEMO_USERS.learner);
+
+      const courseIds: Record<string, string> = {};
+      for (const course of DEMO_COURSES) courseIds[course.slug] = await upsertCourse(tx, course, adminId, taxonomy);
+
+      const curriculum = await tx.curriculum.upsert({
+        where: { slug: DEMO_CURRICULUM.slug },
+        create: {
+          slug: DEMO_CURRICULUM.slug,
+          titleFr: DEMO_CURRICULUM.titleFr,
+          titleEn: DEMO_CURRICULUM.titleEn,
+          descriptionFr: DEMO_CURRICULUM.descriptionFr,
+          descriptionEn: DEMO_CURRICULUM.descriptionEn,
+          status: "published",
+          visibility: "public",
+          createdById: adminId,
+          publishedAt: new Date(),
+        },
+        update: {},
+        select: { id: true },
+      });
+      await tx.curriculumCourse.createMany({
+        data: DEMO_CURRICULUM.courses.map((slug, i) => ({
+          curriculumId: curriculum.id,
+          courseId: courseIds[slug] as string,
+          sortOrder: i + 1,
+        })),
+        skipDuplicates: true,
+      });
+
+      await tx.creditPackage.createMany({
+        data: DEMO_CREDIT_PACKAGES.map((p, i) => ({ ...p, currency: "XOF", sortOrder: i + 1 })),
+        skipDuplicates: true,
+      });
+      await tx.platformSetting.createMany({
+        data: Object.entries(DEMO_SETTINGS).map(([key, value]) => ({ key, value: value as Prisma.InputJsonValue })),
+        skipDuplicates: true,
+      });
+
+      const freeCourse = DEMO_COURSES.find((c) => c.priceCredits === 0);
+      if (freeCourse) {
+        await tx.userCourseEnrollment.createMany({
+          data: [{ userId: learnerId, courseId: courseIds[freeCourse.slug] as string, status: "active" }],
+          skipDuplicates: true,
+        });
+      }
+      await grantWelcomeCredits(tx, learnerId);
+
+      return { adminId, learnerId, courseIds, curriculumId: curriculum.id };
+    },
+    { timeout: 30_000 },
+  );
+}
