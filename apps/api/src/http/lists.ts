@@ -3,6 +3,7 @@
  * and `?since=` parsing. Domain functions receive plain values; nothing here touches the database.
  */
 import { AppError, type Page, type PageQuery } from "@sira/contracts";
+import { parseIsoInstant } from "./iso-instant.ts";
 
 /** The `{items, page, limit, total, has_more}` envelope. */
 export function pageEnvelope<T>(items: T[], total: number, query: PageQuery): Page<T> {
@@ -15,7 +16,14 @@ export function pageEnvelope<T>(items: T[], total: number, query: PageQuery): Pa
  */
 export function parseFields(param: string | undefined | null, allowed: readonly string[]): string[] | null {
   if (param === undefined || param === null || param.trim() === "") return null;
-  const wanted = [...new Set(param.split(",").map((f) => f.trim()).filter(Boolean))];
+  const wanted = [
+    ...new Set(
+      param
+        .split(",")
+        .map((f) => f.trim())
+        .filter(Boolean),
+    ),
+  ];
   const unknown = wanted.filter((f) => !allowed.includes(f));
   if (unknown.length > 0) {
     throw new AppError("UNKNOWN_FIELDS", {
@@ -41,10 +49,7 @@ export function pickFields<T extends object>(item: T, fields: string[] | null): 
 /** `?since=` as a Date; a malformed or future value is a 400. */
 export function parseSince(param: string | undefined | null, now = new Date()): Date | null {
   if (param === undefined || param === null || param === "") return null;
-  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/;
-  const date = new Date(param);
-  if (!iso.test(param) || Number.isNaN(date.getTime()) || date.getTime() > now.getTime() + 5 * 60_000) {
-    throw new AppError("INVALID_SINCE");
-  }
+  const date = parseIsoInstant(param);
+  if (!date || date.getTime() > now.getTime() + 5 * 60_000) throw new AppError("INVALID_SINCE");
   return date;
 }

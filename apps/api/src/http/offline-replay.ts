@@ -5,15 +5,15 @@
 import { AppError } from "@sira/contracts";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env.ts";
+import { parseIsoInstant } from "./iso-instant.ts";
 
 const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** The moment an offline-queued request happened, or a 400 when the header cannot be trusted. */
 export function offlineOccurredAt(header: string | undefined | null, now: Date, maxAgeDays: number): Date {
   if (!header) return now;
-  const at = new Date(header);
-  const isIso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/.test(header.trim());
-  if (!isIso || Number.isNaN(at.getTime())) throw new AppError("INVALID_OFFLINE_TIMESTAMP");
+  const at = parseIsoInstant(header);
+  if (!at) throw new AppError("INVALID_OFFLINE_TIMESTAMP");
   if (at.getTime() > now.getTime() + CLOCK_SKEW_MS) throw new AppError("INVALID_OFFLINE_TIMESTAMP");
   if (at.getTime() < now.getTime() - maxAgeDays * 86_400_000) throw new AppError("INVALID_OFFLINE_TIMESTAMP");
   return at.getTime() > now.getTime() ? now : at;
