@@ -13,5 +13,5 @@ const redisBase = new URL(process.env.REDIS_URL_BASE ?? process.env.REDIS_URL ??
 process.env.REDIS_URL_BASE = redisBase.toString();
 redisBase.pathname = `/${(Number(workerId) % 15) + 1}`;
 process.env.REDIS_URL = redisBase.toString();
-process.env.QUEUE_PREFIX = `sira-test-${workerId}`;
+process.env.QUEUE_PREFIX = `sira-test-${process.env.SIRA_TEST_RUN}-${workerId}`;
 process.env.JWT_SECRET ??= "test-secret-test-secret-test-secret-0123";

@@ -17,7 +17,7 @@ const worker = process.env.VITEST_POOL_ID ?? "1";
 const scratch: string[] = [];
 
 async function freshDatabase(label: string): Promise<string> {
-  const name = `sira_test_${label}_${worker}`;
+  const name = `sira_test_${process.env.SIRA_TEST_RUN}_${label}_${worker}`;
   await dropDatabase(base, name);
   await ensureDatabase(withDatabase(base, name));
   scratch.push(name);

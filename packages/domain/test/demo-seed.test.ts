@@ -1,0 +1,62 @@
+import { createDb } from "@sira/infra/db";
+import { truncateAll } from "@sira/infra/testing";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { DEMO_COURSES, DEMO_LEARNER_CREDITS, DEMO_TAXONOMY } from "../src/demo/content.ts";
+import { seedDemo } from "../src/demo/seed.ts";
+
+const db = createDb({ url: process.env.DATABASE_URL as string });
+beforeEach(() => truncateAll(process.env.DATABASE_URL as string));
+afterAll(() => db.$disconnect());
+
+async function counts() {
+  const [users, courses, modules, units, taxonomy, links, curricula, packages, settings, enrollments, transactions] =
+    await Promise.all([
+      db.user.count(),
+      db.course.count(),
+      db.module.count(),
+      db.moduleUnit.count(),
+      db.taxonomyCategory.count(),
+      db.courseTaxonomy.count(),
+      db.curriculumCourse.count(),
+      db.creditPackage.count(),
+      db.platformSetting.count(),
+      db.userCourseEnrollment.count(),
+      db.transaction.count(),
+    ]);
+  return { users, courses, modules, units, taxonomy, links, curricula, packages, settings, enrollments, transactions };
+}
+
+describe("the demo seed", () => {
+  it("loads a bilingual catalogue: a free and a paid published course, a curriculum, an admin and a learner", async () => {
+    const { adminId, learnerId, courseIds, curriculumId } = await seedDemo(db);
+
+    const courses = await db.course.findMany({ orderBy: { priceCredits: "asc" }, include: { modules: true } });
+    expect(courses.map((c) => c.priceCredits)).toEqual([0, 500]);
+    for (const c of courses) {
+      expect(c.status).toBe("published");
+      expect(c.titleFr).not.toBe(c.titleEn);
+      expect(c.descriptionFr && c.descriptionEn).toBeTruthy();
+      expect(c.moduleCount).toBe(c.modules.length);
+    }
+    const path = await db.curriculumCourse.findMany({ where: { curriculumId }, orderBy: { sortOrder: "asc" } });
+    expect(path.map((p) => p.courseId)).toEqual(DEMO_COURSES.map((c) => courseIds[c.slug]));
+
+    const admin = await db.user.findUniqueOrThrow({ where: { id: adminId } });
+    const learner = await db.user.findUniqueOrThrow({ where: { id: learnerId } });
+    expect([admin.role, learner.role]).toEqual(["admin", "learner"]);
+
+    const account = await db.creditAccount.findUniqueOrThrow({ where: { userId: learnerId } });
+    const ledger = await db.transaction.aggregate({ where: { accountId: account.id }, _sum: { amount: true } });
+    expect(account.balance).toBe(DEMO_LEARNER_CREDITS);
+    expect(ledger._sum.amount).toBe(account.balance);
+  });
+
+  it("duplicates nothing and grants credits once when run again", async () => {
+    await seedDemo(db);
+    const first = await counts();
+    await seedDemo(db);
+    expect(await counts()).toEqual(first);
+    expect(first.taxonomy).toBe(DEMO_TAXONOMY.length);
+    expect(first.transactions).toBe(1);
+  });
+});

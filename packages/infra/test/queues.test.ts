@@ -1,0 +1,42 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { closeQueues, defaultJobOptions, getQueue, jobIdFor } from "../src/queues.ts";
+
+afterAll(() => closeQueues());
+
+describe("job ids", () => {
+  it("are deterministic, and never contain the ':' BullMQ refuses", () => {
+    expect(jobIdFor("index", "course:1", 42)).toBe("index-course_1-42");
+    expect(jobIdFor("index", "a", "b")).toBe(jobIdFor("index", "a", "b"));
+  });
+
+  it("refuse ids made only of digits, which BullMQ reserves", () => {
+    expect(() => jobIdFor("12", 3)).not.toThrow();
+    expect(() => jobIdFor("123")).toThrow(/digits/);
+  });
+});
+
+describe("queues", () => {
+  it("retry with exponential backoff and trim finished jobs", () => {
+    expect(defaultJobOptions.attempts).toBeGreaterThan(1);
+    expect(defaultJobOptions.backoff).toMatchObject({ type: "exponential" });
+    expect(defaultJobOptions.removeOnComplete).toBeTruthy();
+  });
+
+  it("hold one job for work enqueued twice under the same id", async () => {
+    const queue = getQueue("maintenance");
+    await queue.obliterate({ force: true });
+    const id = jobIdFor("purge-expired", "twice");
+    const a = await queue.add("purge-expired", { n: 1 }, { jobId: id });
+    const b = await queue.add("purge-expired", { n: 2 }, { jobId: id });
+    expect(b.id).toBe(a.id);
+    expect(await queue.getJobCounts("waiting")).toEqual({ waiting: 1 });
+    const job = await queue.getJob(id);
+    expect(job?.data).toEqual({ n: 1 });
+    expect(job?.opts.attempts).toBe(defaultJobOptions.attempts);
+    await queue.obliterate({ force: true });
+  });
+
+  it("are created once per process and name", () => {
+    expect(getQueue("maintenance")).toBe(getQueue("maintenance"));
+  });
+});
