@@ -2,11 +2,12 @@
  * Every setting Sira reads, validated once at start-up. A bad value stops the process with a
  * message naming the variable, instead of failing later in a request.
  */
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 
-const bool = z
-  .enum(["true", "false", "1", "0", "yes", "no"])
-  .transform((v) => v === "true" || v === "1" || v === "yes");
+const REPO_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+
 const csv = z.string().transform((v) =>
   v
     .split(",")
@@ -35,13 +36,17 @@ export const configSchema = z.object({
 
   CORS_ORIGINS: csv.default(["http://localhost:3000", "http://127.0.0.1:3000"]),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(100),
-  /** What the rate limiter does when Redis is unreachable: let requests through, or refuse them. */
-  RATE_LIMIT_WHEN_REDIS_DOWN: z.enum(["allow", "deny"]).default("allow"),
-  TRUST_PROXY: bool.default(false),
+  /** Reverse proxies in front of the API that append to X-Forwarded-For (0: use the socket address). */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   COMPRESSION_MIN_BYTES: z.coerce.number().int().min(0).default(1024),
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(1000).default(15_000),
   SSE_COALESCE_MS: z.coerce.number().int().min(0).default(200),
-  IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(1).default(72),
+  /** How long a stored first answer is replayed; covers the whole offline-replay window. */
+  IDEMPOTENCY_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(31 * 24),
   /** How far back an offline-queued request may claim to have happened. */
   OFFLINE_REPLAY_MAX_AGE_DAYS: z.coerce.number().int().min(1).default(30),
   DEFAULT_LANGUAGE: z.enum(["fr", "en"]).default("fr"),
@@ -56,7 +61,11 @@ export const configSchema = z.object({
   EMBEDDING_MODEL: z.string().default("text-embedding-3-small"),
   SMTP_URL: z.string().optional(),
   EMAIL_FROM: z.string().default("Sira <no-reply@sira.local>"),
-  STORAGE_DIR: z.string().default(".data/storage"),
+  /** Where uploaded and generated files live; a relative path is taken from the repository root. */
+  STORAGE_DIR: z
+    .string()
+    .default(".data/storage")
+    .transform((dir) => resolve(REPO_ROOT, dir)),
   UPLOAD_MAX_BYTES: z.coerce
     .number()
     .int()

@@ -1,6 +1,7 @@
 /** ioredis clients. BullMQ needs its own connections with `maxRetriesPerRequest: null`. */
 import { Redis, type RedisOptions } from "ioredis";
 import { loadConfig } from "./config.ts";
+import { logger } from "./logger.ts";
 
 export { Redis };
 
@@ -10,20 +11,33 @@ const base: RedisOptions = {
   retryStrategy: (times) => Math.min(times * 100, 2_000),
 };
 
+/** Connection errors are expected while Redis restarts; callers see them as failed commands. */
+function quietErrors(client: Redis): Redis {
+  let last = 0;
+  client.on("error", (err: Error) => {
+    if (Date.now() - last < 30_000) return;
+    last = Date.now();
+    logger().warn({ err: err.message }, "redis connection error");
+  });
+  return client;
+}
+
 /** A client for caches and rate limits: a command fails within a second when Redis is down. */
 export function createRedis(url = loadConfig().REDIS_URL, options: RedisOptions = {}): Redis {
-  return new Redis(url, {
-    ...base,
-    maxRetriesPerRequest: 1,
-    commandTimeout: 1_000,
-    connectTimeout: 2_000,
-    ...options,
-  });
+  return quietErrors(
+    new Redis(url, {
+      ...base,
+      maxRetriesPerRequest: 1,
+      commandTimeout: 1_000,
+      connectTimeout: 2_000,
+      ...options,
+    }),
+  );
 }
 
 /** A connection for BullMQ queues and workers, which block and retry by design. */
 export function createQueueRedis(url = loadConfig().REDIS_URL): Redis {
-  return new Redis(url, { ...base, maxRetriesPerRequest: null, enableOfflineQueue: true });
+  return quietErrors(new Redis(url, { ...base, maxRetriesPerRequest: null, enableOfflineQueue: true }));
 }
 
 let shared: Redis | undefined;

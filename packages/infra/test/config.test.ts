@@ -11,16 +11,16 @@ describe("configuration", () => {
     expect(config.ANTHROPIC_API_KEY).toBeUndefined();
   });
 
-  it("parses numbers, lists and booleans from strings, and treats empty values as unset", () => {
+  it("parses numbers and lists from strings, and treats empty values as unset", () => {
     const config = parseConfig({
       PORT: "9001",
       CORS_ORIGINS: "https://a.sira.africa, https://b.sira.africa",
-      TRUST_PROXY: "true",
+      TRUST_PROXY_HOPS: "1",
       OPENAI_API_KEY: "",
     });
     expect(config.PORT).toBe(9001);
     expect(config.CORS_ORIGINS).toEqual(["https://a.sira.africa", "https://b.sira.africa"]);
-    expect(config.TRUST_PROXY).toBe(true);
+    expect(config.TRUST_PROXY_HOPS).toBe(1);
     expect(config.OPENAI_API_KEY).toBeUndefined();
   });
 

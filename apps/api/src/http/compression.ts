@@ -5,6 +5,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env.ts";
 import { compressBytes, negotiateEncoding } from "./encoding.ts";
+import { replaceResponse } from "./replace-response.ts";
 
 const COMPRESSIBLE = /^(application\/(.+\+)?(json|xml|javascript)|text\/(?!event-stream)|image\/svg\+xml)/i;
 
@@ -25,7 +26,7 @@ export function compression(minBytes: number) {
     const body = new Uint8Array(await res.arrayBuffer());
     const headers = new Headers(res.headers);
     if (body.byteLength < minBytes) {
-      c.res = new Response(body, { status: res.status, headers });
+      replaceResponse(c, new Response(body, { status: res.status, headers }));
       return;
     }
     const compressed = await compressBytes(body, encoding);
@@ -34,7 +35,7 @@ export function compression(minBytes: number) {
     // A strong ETag names one representation, so each coding gets its own (see etag.ts).
     const etag = headers.get("etag");
     if (etag?.endsWith('"') && !etag.startsWith("W/")) headers.set("etag", `${etag.slice(0, -1)}-${encoding}"`);
-    c.res = new Response(compressed, { status: res.status, headers });
+    replaceResponse(c, new Response(compressed, { status: res.status, headers }));
   });
 }
 

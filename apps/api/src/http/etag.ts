@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env.ts";
+import { replaceResponse } from "./replace-response.ts";
 
 const CODING_SUFFIX = /-(br|gzip|zstd)"$/;
 
@@ -40,8 +41,8 @@ export const etag = createMiddleware<AppEnv>(async (c, next) => {
   headers.set("etag", tag);
   if (ifNoneMatchHits(c.req.header("if-none-match"), tag)) {
     for (const h of ["content-length", "content-type", "content-encoding"]) headers.delete(h);
-    c.res = new Response(null, { status: 304, headers });
+    replaceResponse(c, new Response(null, { status: 304, headers }));
     return;
   }
-  c.res = new Response(body ?? res.body, { status: res.status, headers });
+  replaceResponse(c, new Response(body ?? res.body, { status: res.status, headers }));
 });

@@ -40,12 +40,7 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     });
   }
 
-  try {
-    await next();
-  } catch (error) {
-    await releaseIdempotencyKey(db, claim.id);
-    throw error;
-  }
+  await next(); // errors reach here as problem responses (Hono's onError runs below us)
   const res = c.res;
   const type = res.headers.get("content-type") ?? "";
   if (res.status >= 500 || !/json/.test(type)) {

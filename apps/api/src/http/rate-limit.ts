@@ -13,6 +13,8 @@ const INCREMENT = `local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {n, redis.call('PTTL', KEYS[1])}`;
 
+const DOWN = new Set(["reconnecting", "close", "end"]);
+
 export interface Hit {
   count: number;
   resetMs: number;
@@ -53,6 +55,8 @@ export function rateLimit(options: { limit: number; exempt: (path: string) => bo
     const key = `sira:rl:ip:${c.get("clientIp")}`;
     let hit: Hit;
     try {
+      // Mid-outage the client sits in "reconnecting": don't make every request wait for a timeout.
+      if (DOWN.has(redis.status)) throw new Error(`redis is ${redis.status}`);
       hit = await hitRedis(redis, key);
       warned = false;
     } catch (error) {

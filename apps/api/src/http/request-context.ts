@@ -3,14 +3,25 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppDeps, AppEnv } from "../env.ts";
+import { resolveLanguage } from "./language.ts";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
-function clientIp(c: Context<AppEnv>, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
-    if (forwarded) return forwarded;
-  }
+/**
+ * The client's address. Each of the `hops` trusted proxies in front of the API appends the address
+ * it saw to X-Forwarded-For, so the client is the `hops`-th entry from the right; entries further
+ * left are whatever the client sent, and trusting them would let anyone choose their rate-limit key.
+ */
+export function clientAddress(forwardedFor: string | undefined, socketAddress: string, hops: number): string {
+  if (hops <= 0 || !forwardedFor) return socketAddress;
+  const chain = forwardedFor
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  return chain[Math.max(0, chain.length - hops)] ?? socketAddress;
+}
+
+function socketAddress(c: Context<AppEnv>): string {
   try {
     return getConnInfo(c).remote.address ?? "unknown";
   } catch {
@@ -27,9 +38,17 @@ export function requestContext(deps: AppDeps) {
     c.set("requestId", requestId);
     c.set("log", log);
     c.set("actor", null);
-    c.set("lang", deps.config.DEFAULT_LANGUAGE);
+    // Errors raised before auth (rate limit, bad headers) already speak the asker's language.
+    c.set(
+      "lang",
+      resolveLanguage({
+        query: c.req.query("lang"),
+        acceptLanguage: c.req.header("accept-language"),
+        fallback: deps.config.DEFAULT_LANGUAGE,
+      }),
+    );
     c.set("occurredAt", new Date());
-    c.set("clientIp", clientIp(c, deps.config.TRUST_PROXY));
+    c.set("clientIp", clientAddress(c.req.header("x-forwarded-for"), socketAddress(c), deps.config.TRUST_PROXY_HOPS));
     const started = performance.now();
     await next();
     c.res.headers.set("x-request-id", requestId);

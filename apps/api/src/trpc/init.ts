@@ -5,6 +5,7 @@
 import { AppError, type FieldError, type Language } from "@sira/contracts";
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { ZodError } from "zod";
 import type { Actor, AppDeps } from "../env.ts";
 import { toAppError } from "../http/problem.ts";
 
@@ -54,6 +55,7 @@ function trpcCodeFor(status: number): TRPC_ERROR_CODE_KEY {
 function appErrorOf(error: TRPCError, lang: Language): AppError {
   const cause = error.cause as (Error & { issues?: unknown }) | undefined;
   if (cause instanceof AppError) return cause;
+  if (cause instanceof ZodError) return toAppError(cause, lang);
   if (error.code === "BAD_REQUEST" && cause && Array.isArray(cause.issues)) {
     const fieldErrors: FieldError[] = (cause.issues as { path?: PropertyKey[]; code?: string; message: string }[]).map(
       (i) => ({
@@ -81,9 +83,9 @@ const t = initTRPC.context<TrpcContext>().create({
         code: appError.code,
         httpStatus: appError.status,
         path: shape.data.path,
-        requestId: ctx?.requestId,
+        request_id: ctx?.requestId,
         ...(appError.fieldErrors ? { errors: appError.fieldErrors } : {}),
-        ...(appError.retryAfterSeconds !== undefined ? { retryAfter: appError.retryAfterSeconds } : {}),
+        ...(appError.retryAfterSeconds !== undefined ? { retry_after: appError.retryAfterSeconds } : {}),
       },
     };
   },

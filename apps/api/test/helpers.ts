@@ -1,0 +1,158 @@
+/**
+ * The API test harness: the real app on this worker's own PostgreSQL database and Redis database
+ * (see test/worker-env.ts), a listening server for tests that need real sockets, and an SSE reader.
+ */
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { createLogger, createRedis, parseConfig, type Redis } from "@sira/infra";
+import { createDb } from "@sira/infra/db";
+import { truncateAll } from "@sira/infra/testing";
+import { type App, createApp } from "../src/app.ts";
+import type { AppDeps } from "../src/env.ts";
+
+type Env = Record<string, string>;
+
+const closers: (() => Promise<unknown>)[] = [];
+let stateRedis: Redis | undefined;
+
+function requiredEnv(name: "DATABASE_URL" | "REDIS_URL"): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests through vitest (test/worker-env.ts sets it)`);
+  return value;
+}
+
+/**
+ * Real dependencies for the app. `overrides` are environment variables on top of this worker's
+ * own, e.g. `{ RATE_LIMIT_PER_MINUTE: "3" }`, or `{ REDIS_URL: "redis://127.0.0.1:6390" }` for a
+ * Redis that is down: the clients are built from the resulting config.
+ */
+export function testDeps(overrides: Env = {}): AppDeps {
+  const config = parseConfig({ ...process.env, ...overrides });
+  const db = createDb({ url: config.DATABASE_URL, poolMax: 4 });
+  const redis = createRedis(config.REDIS_URL);
+  // Some tests point Redis at a dead port on purpose; without a listener ioredis prints each failure.
+  redis.on("error", () => {});
+  closers.push(
+    () => db.$disconnect(),
+    async () => redis.disconnect(),
+  );
+  return { config, db, redis, logger: createLogger("test", "silent") };
+}
+
+/** The real Hono app on fresh test dependencies. */
+export function testApp(overrides: Env = {}): { app: App; deps: AppDeps } {
+  const deps = testDeps(overrides);
+  return { app: createApp(deps), deps };
+}
+
+/** Empties this worker's Redis database (rate-limit windows, counters): enough for DB-free tests. */
+export async function resetRedis(): Promise<void> {
+  if (!stateRedis) {
+    const client = createRedis(requiredEnv("REDIS_URL"));
+    stateRedis = client;
+    closers.push(async () => client.disconnect());
+  }
+  await stateRedis.flushdb();
+}
+
+/** Empties this worker's database and Redis database, for tests that write rows. */
+export async function resetState(): Promise<void> {
+  await Promise.all([truncateAll(requiredEnv("DATABASE_URL")), resetRedis()]);
+}
+
+/** Closes every client and server the helpers opened: call it in afterAll. */
+export async function closeTestDeps(): Promise<void> {
+  const pending = closers.splice(0);
+  stateRedis = undefined;
+  await Promise.allSettled(pending.map((close) => close()));
+}
+
+/** Serves `app` on a free local port, as `pnpm start` does; closed by closeTestDeps. */
+export async function listen(app: Pick<Parameters<typeof serve>[0], "fetch">): Promise<string> {
+  let server: ReturnType<typeof serve> | undefined;
+  const { port } = await new Promise<AddressInfo>((resolve) => {
+    server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, resolve);
+  });
+  closers.push(
+    () =>
+      new Promise<void>((done) => {
+        server?.close(() => done());
+        if (server && "closeAllConnections" in server) server.closeAllConnections();
+      }),
+  );
+  return `http://127.0.0.1:${port}`;
+}
+
+/** A parsed server-sent event or comment. */
+export interface SseFrame {
+  id?: string;
+  event?: string;
+  retry?: string;
+  data?: unknown;
+  comment?: string;
+}
+
+/** Splits an event-stream text into frames (complete frames only). */
+export function parseSse(text: string): SseFrame[] {
+  return text
+    .split("\n\n")
+    .slice(0, -1)
+    .map((block) => {
+      const frame: SseFrame = {};
+      const data: string[] = [];
+      for (const line of block.split("\n")) {
+        if (line.startsWith(":")) frame.comment = line.slice(1).trim();
+        else {
+          const [field = "", ...rest] = line.split(": ");
+          const value = rest.join(": ");
+          if (field === "data") data.push(value);
+          else if (field === "id" || field === "event" || field === "retry") frame[field] = value;
+        }
+      }
+      if (data.length) frame.data = JSON.parse(data.join("\n"));
+      return frame;
+    });
+}
+
+/** Reads an event stream as it arrives. */
+export class SseReader {
+  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  private readonly decoder = new TextDecoder();
+  text = "";
+  done = false;
+
+  constructor(body: ReadableStream<Uint8Array> | null) {
+    if (!body) throw new Error("the response has no body");
+    this.reader = body.getReader();
+  }
+
+  get frames(): SseFrame[] {
+    return parseSse(this.text);
+  }
+
+  /** Reads one chunk as the server sent it; false once the stream has ended. */
+  async readChunk(): Promise<boolean> {
+    const { value, done } = await this.reader.read();
+    if (done) {
+      this.done = true;
+      return false;
+    }
+    this.text += this.decoder.decode(value, { stream: true });
+    return true;
+  }
+
+  /** Reads until a complete frame matches, and returns it. */
+  async until(match: (frame: SseFrame) => boolean): Promise<SseFrame> {
+    for (;;) {
+      const found = this.frames.find(match);
+      if (found) return found;
+      if (!(await this.readChunk())) throw new Error(`stream ended without the expected frame:\n${this.text}`);
+    }
+  }
+
+  /** Reads to the end of the stream and returns every frame. */
+  async rest(): Promise<SseFrame[]> {
+    while (await this.readChunk());
+    return this.frames;
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The per-IP rate limit: counted in Redis (shared by every API process), 429 + Retry-After past
+ * the limit, health exempt, and — while Redis is down — a per-process in-memory window with the
+ * same limit (the documented fallback: the API stays up and still throttles).
+ */
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import type { App } from "../src/app.ts";
+import { clientAddress } from "../src/http/request-context.ts";
+import { closeTestDeps, resetRedis, testApp } from "./helpers.ts";
+
+const LIMIT = { RATE_LIMIT_PER_MINUTE: "3" };
+
+function withPing(app: App): App {
+  app.get("/test/ping", (c) => c.json({ pong: true }));
+  return app;
+}
+
+function ping(app: App, headers: Record<string, string> = {}): Promise<Response> | Response {
+  return app.request("/test/ping", { headers });
+}
+
+async function expectRateLimited(res: Response): Promise<void> {
+  expect(res.status).toBe(429);
+  expect(res.headers.get("content-type")).toBe("application/problem+json");
+  const retryAfter = Number(res.headers.get("retry-after"));
+  expect(retryAfter).toBeGreaterThanOrEqual(1);
+  expect(retryAfter).toBeLessThanOrEqual(60);
+  expect(res.headers.get("ratelimit-remaining")).toBe("0");
+  expect(await res.json()).toMatchObject({ code: "RATE_LIMITED", retry_after: retryAfter });
+}
+
+beforeEach(resetRedis);
+afterAll(closeTestDeps);
+
+describe("with Redis", () => {
+  const app = withPing(testApp(LIMIT).app);
+
+  it("lets the limit through, counting down, then answers 429 with Retry-After", async () => {
+    for (const remaining of ["2", "1", "0"]) {
+      const res = await ping(app);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("ratelimit-limit")).toBe("3");
+      expect(res.headers.get("ratelimit-remaining")).toBe(remaining);
+    }
+    await expectRateLimited(await ping(app));
+  });
+
+  it("never limits /health or /health/ready", async () => {
+    for (let i = 0; i < 4; i++) await ping(app);
+    await expectRateLimited(await ping(app));
+    for (let i = 0; i < 5; i++) expect((await app.request("/health")).status).toBe(200);
+    expect((await app.request("/health/ready")).status).toBe(200);
+  });
+
+  it("shares one count between API processes through Redis", async () => {
+    const other = withPing(testApp(LIMIT).app);
+    expect((await ping(app)).status).toBe(200);
+    expect((await ping(other)).status).toBe(200);
+    expect((await ping(app)).status).toBe(200);
+    await expectRateLimited(await ping(other));
+  });
+
+  it("does not let a client dodge the limit with X-Forwarded-For unless the proxy is trusted", async () => {
+    for (let i = 1; i <= 3; i++) expect((await ping(app, { "x-forwarded-for": `203.0.113.${i}` })).status).toBe(200);
+    await expectRateLimited(await ping(app, { "x-forwarded-for": "203.0.113.99" }));
+  });
+});
+
+describe("clientAddress", () => {
+  it.each([
+    ["no trusted proxy: the socket, whatever the header says", "203.0.113.9", 0, "10.0.0.5"],
+    ["one proxy: the address it appended", "203.0.113.9", 1, "203.0.113.9"],
+    ["one proxy: a forged prefix is ignored", "6.6.6.6, 203.0.113.9", 1, "203.0.113.9"],
+    ["two proxies: the address the outer one saw", "6.6.6.6, 203.0.113.9, 10.1.0.2", 2, "203.0.113.9"],
+    ["more hops than entries: the furthest entry", "203.0.113.9", 3, "203.0.113.9"],
+    ["no header: the socket", undefined, 1, "10.0.0.5"],
+  ])("%s", (_, forwardedFor, hops, expected) => {
+    expect(clientAddress(forwardedFor, "10.0.0.5", hops)).toBe(expected);
+  });
+});
+
+describe("behind a trusted proxy", () => {
+  const app = withPing(testApp({ ...LIMIT, TRUST_PROXY_HOPS: "1" }).app);
+
+  it("counts each client address separately", async () => {
+    const alice = { "x-forwarded-for": "198.51.100.7" };
+    const bob = { "x-forwarded-for": "198.51.100.8" };
+    for (let i = 0; i < 3; i++) expect((await ping(app, alice)).status).toBe(200);
+    await expectRateLimited(await ping(app, alice));
+    const res = await ping(app, bob);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("ratelimit-remaining")).toBe("2");
+  });
+
+  it("does not let a client reset its count by forging an X-Forwarded-For prefix", async () => {
+    for (let i = 0; i < 3; i++) await ping(app, { "x-forwarded-for": "198.51.100.7" });
+    await expectRateLimited(await ping(app, { "x-forwarded-for": "203.0.113.50, 198.51.100.7" }));
+  });
+});
+
+describe("with Redis down", () => {
+  const app = withPing(testApp({ ...LIMIT, REDIS_URL: "redis://127.0.0.1:6390" }).app);
+
+  it("falls back to an in-memory window with the same limit", async () => {
+    for (const remaining of ["2", "1", "0"]) {
+      const res = await ping(app);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("ratelimit-remaining")).toBe(remaining);
+    }
+    await expectRateLimited(await ping(app));
+    expect((await app.request("/health")).status).toBe(200);
+  });
+});
