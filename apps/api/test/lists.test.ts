@@ -1,7 +1,7 @@
 /** The list helpers every REST route shares: the page envelope, `?fields=` and `?since=`. */
 import { AppError } from "@sira/contracts";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { pageEnvelope, parseFields, parseSince, pickFields } from "../src/http/lists.ts";
+import { deltaEnvelope, pageEnvelope, parseFields, parseSince, pickFields } from "../src/http/lists.ts";
 import { closeTestDeps, resetRedis, testApp } from "./helpers.ts";
 
 function thrown(work: () => unknown): AppError {
@@ -145,5 +145,41 @@ describe("through the app", () => {
       detail: "Unknown fields: owner_email. Allowed: id, title.",
       errors: [{ field: "fields", code: "unknown_field", message: "owner_email" }],
     });
+  });
+});
+
+describe("deltaEnvelope", () => {
+  const startedAt = new Date("2026-03-10T12:00:00.000Z");
+  const newest = new Date("2026-03-09T08:00:00.000Z");
+  const tomb = {
+    id: "7f1f6c3e-1d0c-4a58-9f57-1b2b7f0f3a11",
+    entity: "lesson_reading",
+    deleted_at: newest.toISOString(),
+  };
+
+  it("hands back the request's start as the next cursor when everything was sent", () => {
+    const delta = deltaEnvelope([{ id: "a" }], [tomb], {
+      startedAt,
+      hasMore: false,
+      reset: false,
+      newestChange: newest,
+    });
+    expect(delta).toEqual({
+      items: [{ id: "a" }],
+      deleted: [tomb],
+      server_time: startedAt.toISOString(),
+      has_more: false,
+      reset: false,
+    });
+  });
+
+  it("hands back the newest change sent when more remain, so the next page starts there", () => {
+    const delta = deltaEnvelope([], [], { startedAt, hasMore: true, reset: false, newestChange: newest });
+    expect(delta.server_time).toBe(newest.toISOString());
+    expect(delta.has_more).toBe(true);
+  });
+
+  it("tells the client to resync from scratch when asked", () => {
+    expect(deltaEnvelope([], [], { startedAt, hasMore: false, reset: true }).reset).toBe(true);
   });
 });

@@ -38,12 +38,21 @@ export const sinceQuerySchema = z.object({
 export const tombstoneSchema = z.object({ id: z.uuid(), entity: z.string(), deleted_at: z.iso.datetime() });
 export type Tombstone = z.infer<typeof tombstoneSchema>;
 
-/** A delta-sync answer: what changed since `?since=`, what was deleted, and the time to send next. */
+/** Deletions are remembered this long; a client whose `since` is older must resync in full. */
+export const TOMBSTONE_RETENTION_DAYS = 90;
+
+/**
+ * A delta-sync answer: what changed since `?since=`, what was deleted, and the time to send next.
+ * `has_more`: ask again with `since=server_time` for the rest. `reset`: `since` is older than the
+ * tombstones kept, so drop the local copy and sync from scratch.
+ */
 export function deltaSchema<T extends z.ZodType>(item: T) {
   return z.object({
     items: z.array(item),
     deleted: z.array(tombstoneSchema),
     server_time: z.iso.datetime(),
+    has_more: z.boolean(),
+    reset: z.boolean(),
   });
 }
 

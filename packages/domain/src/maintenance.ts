@@ -1,4 +1,5 @@
 /** Housekeeping run by the worker on a schedule: drop what has expired. */
+import { TOMBSTONE_RETENTION_DAYS } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
 
 export interface PurgeReport {
@@ -7,7 +8,11 @@ export interface PurgeReport {
 }
 
 /** Deletes expired idempotency records and tombstones older than any client may still sync from. */
-export async function purgeExpired(db: Db, now = new Date(), tombstoneDays = 90): Promise<PurgeReport> {
+export async function purgeExpired(
+  db: Db,
+  now = new Date(),
+  tombstoneDays = TOMBSTONE_RETENTION_DAYS,
+): Promise<PurgeReport> {
   const [keys, tombstones] = await db.$transaction([
     db.idempotencyKey.deleteMany({ where: { expiresAt: { lte: now } } }),
     db.syncTombstone.deleteMany({ where: { deletedAt: { lt: new Date(now.getTime() - tombstoneDays * 86_400_000) } } }),

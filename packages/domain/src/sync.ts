@@ -1,5 +1,5 @@
 /** Delta sync: deletions are remembered as tombstones so offline clients can drop what is gone. */
-import type { Tombstone } from "@sira/contracts";
+import { TOMBSTONE_RETENTION_DAYS, type Tombstone } from "@sira/contracts";
 import type { Db, Prisma } from "@sira/infra/db";
 
 type Tx = Db | Prisma.TransactionClient;
@@ -19,10 +19,18 @@ export async function recordTombstone(
   });
 }
 
-/** Deletions of `entities` visible to `userId` (their own and global ones) after `since`. */
+/** True when `since` predates the tombstones still kept: the client must resync from scratch. */
+export function needsFullResync(since: Date, now = new Date()): boolean {
+  return since.getTime() < now.getTime() - TOMBSTONE_RETENTION_DAYS * 86_400_000;
+}
+
+/**
+ * Deletions of `entities` visible to `userId` (their own and global ones) after `since`, oldest
+ * first, at most `limit` of them.
+ */
 export async function tombstonesSince(
   db: Tx,
-  input: { entities: string[]; userId: string | null; since: Date },
+  input: { entities: string[]; userId: string | null; since: Date; limit?: number },
 ): Promise<Tombstone[]> {
   const rows = await db.syncTombstone.findMany({
     where: {
@@ -31,7 +39,7 @@ export async function tombstonesSince(
       OR: [{ userId: null }, ...(input.userId ? [{ userId: input.userId }] : [])],
     },
     orderBy: { deletedAt: "asc" },
-    take: 1_000,
+    take: input.limit ?? 1_000,
     select: { entityId: true, entity: true, deletedAt: true },
   });
   return rows.map((r) => ({ id: r.entityId, entity: r.entity, deleted_at: r.deletedAt.toISOString() }));

@@ -2,7 +2,7 @@ import { createDb } from "@sira/infra/db";
 import { truncateAll } from "@sira/infra/testing";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { purgeExpired } from "../src/maintenance.ts";
-import { pageArgs, recordTombstone, tombstonesSince } from "../src/sync.ts";
+import { needsFullResync, pageArgs, recordTombstone, tombstonesSince } from "../src/sync.ts";
 
 const db = createDb({ url: process.env.DATABASE_URL as string });
 beforeEach(() => truncateAll(process.env.DATABASE_URL as string));
@@ -38,6 +38,21 @@ describe("delta-sync tombstones", () => {
     const got = await tombstonesSince(db, { entities: ["flashcard_reviews"], userId: awa, since });
     expect(got.map((t) => t.id).sort()).toEqual([ids.mine, ids.global].sort());
     expect(got[0]?.deleted_at).toBe(after.toISOString());
+  });
+
+  it("page oldest first under a limit", async () => {
+    const at = (day: number) => new Date(Date.UTC(2026, 2, day));
+    for (const day of [5, 3, 4]) {
+      await recordTombstone(db, { entity: "lesson_reading", entityId: crypto.randomUUID(), deletedAt: at(day) });
+    }
+    const page = await tombstonesSince(db, { entities: ["lesson_reading"], userId: null, since: at(1), limit: 2 });
+    expect(page.map((t) => t.deleted_at)).toEqual([at(3).toISOString(), at(4).toISOString()]);
+  });
+
+  it("ask for a full resync once `since` predates the tombstones kept", () => {
+    const now = new Date("2026-06-01T00:00:00Z");
+    expect(needsFullResync(new Date("2026-05-01T00:00:00Z"), now)).toBe(false);
+    expect(needsFullResync(new Date("2026-01-01T00:00:00Z"), now)).toBe(true);
   });
 
   it("turns a page query into skip/take", () => {

@@ -2,7 +2,7 @@
  * BullMQ queues: one factory, production defaults, and deterministic job ids so that enqueuing
  * the same work twice yields one job.
  */
-import { type JobsOptions, Queue, type QueueOptions } from "bullmq";
+import { type Job, type JobsOptions, Queue, type QueueOptions } from "bullmq";
 import { loadConfig } from "./config.ts";
 import { createQueueRedis, type Redis } from "./redis.ts";
 
@@ -35,6 +35,31 @@ export function jobIdFor(kind: string, ...parts: (string | number)[]): string {
   const id = [kind, ...parts].map((p) => String(p).replaceAll(":", "_")).join("-");
   if (/^\d+$/.test(id)) throw new Error("a job id cannot be only digits");
   return id;
+}
+
+export type EnqueueOutcome = "added" | "existing" | "retried";
+
+/**
+ * Adds work under a deterministic id. BullMQ ignores an add whose id it already holds, so a job
+ * that failed for good (kept for inspection) would silently never run again: that one is retried.
+ * A waiting, running or completed job with the id is left alone — the work is queued or done.
+ */
+export async function enqueueOnce<T>(
+  queue: Queue,
+  name: string,
+  data: T,
+  jobId: string,
+  options: Omit<JobsOptions, "jobId"> = {},
+): Promise<{ job: Job; outcome: EnqueueOutcome }> {
+  const existing = await queue.getJob(jobId);
+  if (existing) {
+    if ((await existing.getState()) === "failed") {
+      await existing.retry("failed");
+      return { job: existing, outcome: "retried" };
+    }
+    return { job: existing, outcome: "existing" };
+  }
+  return { job: await queue.add(name, data, { ...options, jobId }), outcome: "added" };
 }
 
 let sharedConnection: Redis | undefined;

@@ -1,5 +1,8 @@
+import { Worker } from "bullmq";
 import { afterAll, describe, expect, it } from "vitest";
-import { closeQueues, defaultJobOptions, getQueue, jobIdFor } from "../src/queues.ts";
+import { loadConfig } from "../src/config.ts";
+import { closeQueues, defaultJobOptions, enqueueOnce, getQueue, jobIdFor } from "../src/queues.ts";
+import { createQueueRedis } from "../src/redis.ts";
 
 afterAll(() => closeQueues());
 
@@ -33,6 +36,31 @@ describe("queues", () => {
     const job = await queue.getJob(id);
     expect(job?.data).toEqual({ n: 1 });
     expect(job?.opts.attempts).toBe(defaultJobOptions.attempts);
+    await queue.obliterate({ force: true });
+  });
+
+  it("retry work whose job failed for good instead of ignoring it, and leave queued work alone", async () => {
+    const queue = getQueue("maintenance");
+    await queue.obliterate({ force: true });
+    const id = jobIdFor("purge-expired", "flaky");
+    const first = await enqueueOnce(queue, "purge-expired", {}, id, { attempts: 1 });
+    expect(first.outcome).toBe("added");
+    expect((await enqueueOnce(queue, "purge-expired", {}, id)).outcome).toBe("existing");
+
+    const worker = new Worker(
+      "maintenance",
+      async () => {
+        throw new Error("provider down");
+      },
+      { connection: createQueueRedis(), prefix: loadConfig().QUEUE_PREFIX },
+    );
+    await new Promise<void>((resolve) => worker.on("failed", () => resolve()));
+    await worker.close();
+    expect(await first.job.getState()).toBe("failed");
+
+    const again = await enqueueOnce(queue, "purge-expired", {}, id);
+    expect(again.outcome).toBe("retried");
+    expect(await queue.getJobState(id)).toBe("waiting");
     await queue.obliterate({ force: true });
   });
 

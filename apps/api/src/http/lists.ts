@@ -2,7 +2,7 @@
  * The list and sync helpers every REST route uses: the pagination envelope, `?fields=` selection
  * and `?since=` parsing. Domain functions receive plain values; nothing here touches the database.
  */
-import { AppError, type Page, type PageQuery } from "@sira/contracts";
+import { AppError, type Page, type PageQuery, type Tombstone } from "@sira/contracts";
 import { parseIsoInstant } from "./iso-instant.ts";
 
 /** The `{items, page, limit, total, has_more}` envelope. */
@@ -52,4 +52,27 @@ export function parseSince(param: string | undefined | null, now = new Date()): 
   const date = parseIsoInstant(param);
   if (!date || date.getTime() > now.getTime() + 5 * 60_000) throw new AppError("INVALID_SINCE");
   return date;
+}
+
+export interface Delta<T> {
+  items: T[];
+  deleted: Tombstone[];
+  server_time: string;
+  has_more: boolean;
+  reset: boolean;
+}
+
+/**
+ * The delta-sync envelope. `server_time` is the cursor for the next `?since=`: the request's start
+ * when everything was sent, or the newest change included when `has_more` (changes are sent oldest
+ * first), so nothing between pages is missed. Delta queries take `updated_at >= since`; clients
+ * merge by id, so a row sent twice at a page boundary is harmless.
+ */
+export function deltaEnvelope<T>(
+  items: T[],
+  deleted: Tombstone[],
+  options: { startedAt: Date; hasMore: boolean; reset: boolean; newestChange?: Date },
+): Delta<T> {
+  const cursor = options.hasMore && options.newestChange ? options.newestChange : options.startedAt;
+  return { items, deleted, server_time: cursor.toISOString(), has_more: options.hasMore, reset: options.reset };
 }
