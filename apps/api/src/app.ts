@@ -8,6 +8,7 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppDeps, AppEnv } from "./env.ts";
+import { authenticate } from "./http/auth.ts";
 import { compression } from "./http/compression.ts";
 import { etag } from "./http/etag.ts";
 import { idempotency } from "./http/idempotency.ts";
@@ -16,7 +17,10 @@ import { offlineReplay } from "./http/offline-replay.ts";
 import { fieldErrorsFromZod, handleError, problemResponse } from "./http/problem.ts";
 import { rateLimit } from "./http/rate-limit.ts";
 import { requestContext } from "./http/request-context.ts";
+import { mountAdminUserRoutes } from "./rest/admin-users.ts";
+import { mountAuthRoutes } from "./rest/auth.ts";
 import { mountOpenApi } from "./rest/openapi.ts";
+import { mountUserRoutes } from "./rest/users.ts";
 import { mountHealth } from "./routes/health.ts";
 import { trpcHandler } from "./trpc/handler.ts";
 
@@ -75,6 +79,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   );
   app.use(compression(config.COMPRESSION_MIN_BYTES));
   app.use(rateLimit({ limit: config.RATE_LIMIT_PER_MINUTE, exempt: (path) => HEALTH_PATHS.has(path) }));
+  app.use(authenticate);
   app.use(languageMiddleware);
   app.use(
     bodyLimit({
@@ -90,6 +95,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use(etag);
 
   mountHealth(app);
+  mountAuthRoutes(app);
+  mountUserRoutes(app);
+  mountAdminUserRoutes(app);
   app.all("/trpc/*", trpcHandler);
   mountOpenApi(app);
 

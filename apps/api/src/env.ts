@@ -1,5 +1,6 @@
 /** What every request handler can reach: the app's dependencies and per-request values. */
-import type { Language } from "@sira/contracts";
+import type { Language, Role } from "@sira/contracts";
+import type { Mailer } from "@sira/domain";
 import type { Config, Logger, Redis } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 
@@ -8,14 +9,17 @@ export interface AppDeps {
   db: Db;
   redis: Redis;
   logger: Logger;
+  mailer: Mailer;
 }
 
 /** The authenticated caller, once auth has resolved one from the bearer token. */
 export interface Actor {
   userId: string;
-  role: "learner" | "expert" | "admin";
+  role: Role;
   preferredLanguage: Language;
   country: string;
+  /** The session (refresh-token family) the access token was issued for. */
+  sessionId: string;
 }
 
 export interface AppEnv {

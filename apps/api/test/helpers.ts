@@ -4,6 +4,7 @@
  */
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
+import { createMailer, startSession, tokenPair } from "@sira/domain";
 import { createLogger, createRedis, parseConfig, type Redis } from "@sira/infra";
 import { createDb } from "@sira/infra/db";
 import { truncateAll } from "@sira/infra/testing";
@@ -36,7 +37,8 @@ export function testDeps(overrides: Env = {}): AppDeps {
     () => db.$disconnect(),
     async () => redis.disconnect(),
   );
-  return { config, db, redis, logger: createLogger("test", "silent") };
+  const logger = createLogger("test", "silent");
+  return { config, db, redis, logger, mailer: createMailer({ config, db, logger }) };
 }
 
 /** The real Hono app on fresh test dependencies. */
@@ -155,4 +157,56 @@ export class SseReader {
     while (await this.readChunk());
     return this.frames;
   }
+}
+
+export interface SignedIn {
+  userId: string;
+  email: string;
+  accessToken: string;
+  refreshToken: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * A signed-in user without the TOTP ceremony (the auth tests cover that): an active account and a
+ * real session with real tokens.
+ */
+export async function signIn(
+  deps: AppDeps,
+  profile: Partial<{
+    email: string;
+    role: "learner" | "expert" | "admin";
+    preferredLanguage: "fr" | "en";
+    country: string;
+    name: string;
+  }> = {},
+): Promise<SignedIn> {
+  const email = profile.email ?? `user-${crypto.randomUUID().slice(0, 8)}@example.org`;
+  const user = await deps.db.user.create({
+    data: {
+      email,
+      name: profile.name ?? "Aminata Traoré",
+      preferredLanguage: profile.preferredLanguage ?? "fr",
+      country: profile.country ?? "SN",
+      professionalRole: "nurse",
+      role: profile.role ?? "learner",
+      status: "active",
+    },
+  });
+  const env = {
+    db: deps.db,
+    config: deps.config,
+    logger: deps.logger,
+    mailer: deps.mailer,
+    meta: { ip: null, userAgent: "vitest", requestId: null, now: new Date() },
+  };
+  const session = await startSession(deps.db, user.id, env.meta, deps.config.REFRESH_TOKEN_TTL_DAYS);
+  const pair = await tokenPair(env, user, session);
+  return {
+    userId: user.id,
+    email,
+    accessToken: pair.access_token,
+    refreshToken: pair.refresh_token,
+    headers: { authorization: `Bearer ${pair.access_token}` },
+  };
 }

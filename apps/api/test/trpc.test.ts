@@ -26,6 +26,7 @@ const learner: Actor = {
   role: "learner",
   preferredLanguage: "fr",
   country: "CI",
+  sessionId: "9a1c3e5f-7b2d-4e6f-8a0c-1e3d5f7a9b2c",
 };
 const admin: Actor = { ...learner, userId: "0d8f6f4e-2b1a-4c55-8e0e-7a9b3c2d1e00", role: "admin" };
 
@@ -56,7 +57,15 @@ app.all("/test-trpc/*", (c) => {
 });
 
 function context(actor: Actor | null = null): TrpcContext {
-  return { deps, actor, lang: "fr", requestId: "test-request-0001", clientIp: "local", occurredAt: new Date() };
+  return {
+    deps,
+    actor,
+    lang: "fr",
+    requestId: "test-request-0001",
+    clientIp: "local",
+    userAgent: null,
+    occurredAt: new Date(),
+  };
 }
 
 interface TrpcErrorBody {

@@ -39,6 +39,32 @@ export const ERROR_CODES = {
     en: "The request body is not valid JSON.",
   },
   UNAUTHENTICATED: { status: 401, fr: "Authentification requise.", en: "Authentication required." },
+  INVALID_CREDENTIALS: {
+    status: 401,
+    fr: "Adresse e-mail ou code incorrect.",
+    en: "Incorrect email address or code.",
+  },
+  TOTP_CODE_REUSED: {
+    status: 401,
+    fr: "Ce code a déjà servi. Attendez le prochain code de votre application.",
+    en: "This code was already used. Wait for the next code in your app.",
+  },
+  TOKEN_INVALID: { status: 401, fr: "Jeton d'accès invalide.", en: "Invalid access token." },
+  TOKEN_EXPIRED: {
+    status: 401,
+    fr: "Votre session a expiré. Renouvelez le jeton d'accès.",
+    en: "Your session has expired. Refresh the access token.",
+  },
+  REFRESH_TOKEN_INVALID: {
+    status: 401,
+    fr: "Jeton de renouvellement invalide ou expiré. Reconnectez-vous.",
+    en: "Invalid or expired refresh token. Sign in again.",
+  },
+  REFRESH_TOKEN_REUSED: {
+    status: 401,
+    fr: "Ce jeton de renouvellement a déjà servi : par sécurité, la session a été fermée. Reconnectez-vous.",
+    en: "This refresh token was already used: for safety, the session was closed. Sign in again.",
+  },
   PAYMENT_REQUIRED: {
     status: 402,
     fr: "Un achat est nécessaire pour accéder à cette ressource.",
@@ -50,6 +76,21 @@ export const ERROR_CODES = {
     en: "You do not have access to this resource.",
   },
   NOT_FOUND: { status: 404, fr: "Ressource introuvable.", en: "Resource not found." },
+  MAGIC_LINK_INVALID: {
+    status: 400,
+    fr: "Ce lien de récupération n'est pas valide.",
+    en: "This recovery link is not valid.",
+  },
+  MAGIC_LINK_EXPIRED: {
+    status: 410,
+    fr: "Ce lien de récupération a expiré. Demandez-en un nouveau.",
+    en: "This recovery link has expired. Ask for a new one.",
+  },
+  MAGIC_LINK_USED: {
+    status: 410,
+    fr: "Ce lien de récupération a déjà servi. Demandez-en un nouveau.",
+    en: "This recovery link was already used. Ask for a new one.",
+  },
   ROUTE_NOT_FOUND: { status: 404, fr: "Cette adresse n'existe pas.", en: "This address does not exist." },
   METHOD_NOT_ALLOWED: { status: 405, fr: "Méthode non autorisée.", en: "Method not allowed." },
   CONFLICT: {
@@ -70,6 +111,11 @@ export const ERROR_CODES = {
     en: "This idempotency key was already used for a different request.",
   },
   LOCKED: { status: 423, fr: "Ce contenu est verrouillé.", en: "This content is locked." },
+  AUTH_LOCKED: {
+    status: 429,
+    fr: "Trop de tentatives de connexion. Réessayez plus tard.",
+    en: "Too many sign-in attempts. Try again later.",
+  },
   RATE_LIMITED: {
     status: 429,
     fr: "Trop de requêtes. Réessayez dans quelques instants.",

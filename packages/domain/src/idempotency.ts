@@ -60,7 +60,8 @@ export async function claimIdempotencyKey(db: Db, req: IdempotentRequest, now = 
 
 /** Records the first answer, to be returned to every replay. */
 export async function completeIdempotencyKey(db: Db, id: string, statusCode: number, body: unknown): Promise<void> {
-  await db.idempotencyKey.update({
+  // updateMany: if the claim was purged meanwhile, the work is done; losing its replay is harmless.
+  await db.idempotencyKey.updateMany({
     where: { id },
     data: { statusCode, responseBody: (body ?? null) as Prisma.InputJsonValue, completedAt: new Date() },
   });

@@ -51,8 +51,24 @@ export const configSchema = z.object({
   OFFLINE_REPLAY_MAX_AGE_DAYS: z.coerce.number().int().min(1).default(30),
   DEFAULT_LANGUAGE: z.enum(["fr", "en"]).default("fr"),
 
+  /** Where the PWA lives: magic links in emails point there. */
+  APP_BASE_URL: z.url().default("http://localhost:3000"),
+  /** Signs access tokens (HS256). Required in production; development uses a fixed, public default. */
   JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
-  TOTP_ENCRYPTION_KEY: z.string().optional(),
+  JWT_ISSUER: z.string().default("sira-api"),
+  JWT_AUDIENCE: z.string().default("sira-app"),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /**
+   * AES-256-GCM keys sealing TOTP secrets, as `version:base64key` pairs separated by commas; the
+   * highest version seals, every listed version opens (see docs/decisions/0012-auth.md on rotation).
+   */
+  TOTP_ENCRYPTION_KEYS: z
+    .string()
+    .regex(/^\d+:[A-Za-z0-9+/=_-]{43,44}(,\d+:[A-Za-z0-9+/=_-]{43,44})*$/, "must be version:base64(32 bytes) pairs")
+    .optional(),
+  /** Keys the hashes of backup codes and activation codes, so a database dump alone cannot test guesses. */
+  HASH_PEPPER: z.string().min(32, "must be at least 32 characters").optional(),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_BASE_URL: z.url().optional(),
   ANTHROPIC_MODEL: z.string().default("claude-sonnet-4-5"),
@@ -74,6 +90,9 @@ export const configSchema = z.object({
   SMS_RELAY_HMAC_SECRET: z.string().optional(),
 });
 
+/** Secrets that production must set: the development defaults are public. */
+const PRODUCTION_SECRETS = ["JWT_SECRET", "TOTP_ENCRYPTION_KEYS", "HASH_PEPPER"] as const;
+
 export type Config = z.infer<typeof configSchema>;
 
 export class ConfigError extends Error {
@@ -84,10 +103,11 @@ export class ConfigError extends Error {
 export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const result = configSchema.safeParse(cleaned);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  const lines = result.success ? [] : result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+  if (result.success && result.data.NODE_ENV === "production") {
+    for (const key of PRODUCTION_SECRETS) if (!result.data[key]) lines.push(`  ${key}: required in production`);
   }
+  if (!result.success || lines.length) throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   return result.data;
 }
 

@@ -9,11 +9,23 @@ import type { AppEnv } from "../env.ts";
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
 export function fieldErrorsFromZod(error: z.ZodError, language: Language): FieldError[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.join(".") || "(body)",
-    code: issue.code,
-    message: language === "fr" ? frenchIssue(issue) : issue.message,
-  }));
+  return error.issues.flatMap((issue): FieldError[] => {
+    if (issue.code === "unrecognized_keys") {
+      // One entry per unknown key, so a client can point at each one.
+      return issue.keys.map((key) => ({
+        field: [...issue.path, key].join("."),
+        code: issue.code,
+        message: language === "fr" ? "Champ non autorisé." : "Field not allowed.",
+      }));
+    }
+    return [
+      {
+        field: issue.path.join(".") || "(body)",
+        code: issue.code,
+        message: language === "fr" ? frenchIssue(issue) : issue.message,
+      },
+    ];
+  });
 }
 
 function frenchIssue(issue: z.core.$ZodIssue): string {

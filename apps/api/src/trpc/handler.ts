@@ -12,6 +12,7 @@ export function contextFrom(c: Context<AppEnv>): TrpcContext {
     lang: c.get("lang"),
     requestId: c.get("requestId"),
     clientIp: c.get("clientIp"),
+    userAgent: c.req.header("user-agent") ?? null,
     occurredAt: c.get("occurredAt"),
   };
 }

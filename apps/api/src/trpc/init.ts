@@ -15,6 +15,7 @@ export interface TrpcContext {
   lang: Language;
   requestId: string;
   clientIp: string;
+  userAgent: string | null;
   occurredAt: Date;
 }
 

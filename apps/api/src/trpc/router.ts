@@ -1,9 +1,15 @@
 /** The app router: one sub-router per domain. Its type is what clients import (via @sira/contracts). */
 import { router } from "./init.ts";
+import { adminRouter } from "./routers/admin.ts";
+import { authRouter } from "./routers/auth.ts";
 import { systemRouter } from "./routers/system.ts";
+import { usersRouter } from "./routers/users.ts";
 
 export const appRouter = router({
   system: systemRouter,
+  auth: authRouter,
+  users: usersRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,15 @@
+/** tRPC `admin`: administrator-only procedures. */
+import { revokeUserSessions } from "@sira/domain";
+import { z } from "zod";
+import { authEnvOf } from "../../auth-env.ts";
+import { adminProcedure, router } from "../init.ts";
+
+export const adminRouter = router({
+  /** Ends every session of a user. */
+  revokeUserSessions: adminProcedure
+    .input(z.strictObject({ user_id: z.uuid() }))
+    .output(z.object({ revoked_tokens: z.number().int() }))
+    .mutation(async ({ ctx, input }) => ({
+      revoked_tokens: await revokeUserSessions(authEnvOf(ctx.deps, ctx), ctx.actor.userId, input.user_id),
+    })),
+});

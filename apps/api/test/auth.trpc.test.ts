@@ -1,0 +1,131 @@
+/**
+ * The same sign-in life cycle through the tRPC caller the PWA's server components use, with the
+ * offline email outbox standing in for SMTP; errors carry the same stable codes as REST.
+ */
+import { latestOutboxMessage } from "@sira/domain";
+import type { TRPCError } from "@trpc/server";
+import { generate } from "otplib";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Actor } from "../src/env.ts";
+import { createCallerFactory, type TrpcContext } from "../src/trpc/init.ts";
+import { appRouter } from "../src/trpc/router.ts";
+import { closeTestDeps, resetState, testApp } from "./helpers.ts";
+
+let deps: ReturnType<typeof testApp>["deps"];
+beforeAll(() => {
+  ({ deps } = testApp());
+});
+beforeEach(() => resetState());
+afterAll(() => closeTestDeps());
+
+const createCaller = createCallerFactory(appRouter);
+const caller = (actor: Actor | null = null, lang: "fr" | "en" = "fr") =>
+  createCaller({
+    deps,
+    actor,
+    lang,
+    requestId: "trpc-test-0001",
+    clientIp: "10.1.2.3",
+    userAgent: "vitest",
+    occurredAt: new Date(),
+  } satisfies TrpcContext);
+const codeAt = (secret: string, offsetSteps = 0) =>
+  generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSteps * 30 });
+
+/** The stable code a procedure failed with. */
+async function failure(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    const cause = (error as TRPCError).cause as { code?: string } | undefined;
+    return cause?.code ?? (error as TRPCError).code;
+  }
+  throw new Error("expected the call to fail");
+}
+
+const EMAIL = "moussa.camara@example.org";
+
+describe("auth over tRPC", () => {
+  it("registers, confirms, signs in, refreshes, lists and ends sessions", async () => {
+    const enrolment = await caller().auth.register({
+      email: EMAIL,
+      name: "Moussa Camara",
+      preferred_language: "fr",
+      country: "GN",
+      professional_role: "infirmier",
+      current_level: 2,
+    });
+    const confirmed = await caller().auth.confirmTotp({ email: EMAIL, code: await codeAt(enrolment.totp.secret) });
+    const user = await deps.db.user.findUniqueOrThrow({ where: { email: EMAIL } });
+    expect(user.currentLevel).toBe(2);
+    expect(confirmed.user.id).toBe(user.id);
+
+    const replay = await failure(caller().auth.login({ email: EMAIL, code: await codeAt(enrolment.totp.secret) }));
+    expect(replay).toBe("TOTP_CODE_REUSED");
+    const signedIn = await caller().auth.login({ email: EMAIL, code: await codeAt(enrolment.totp.secret, 1) });
+    const rotated = await caller().auth.refresh({ refresh_token: signedIn.refresh_token });
+    expect(await failure(caller().auth.refresh({ refresh_token: signedIn.refresh_token }))).toBe(
+      "REFRESH_TOKEN_REUSED",
+    );
+    expect(await failure(caller().auth.refresh({ refresh_token: rotated.refresh_token }))).toBe(
+      "REFRESH_TOKEN_INVALID",
+    );
+
+    const actor: Actor = {
+      userId: user.id,
+      role: "learner",
+      preferredLanguage: "fr",
+      country: "GN",
+      sessionId: (await deps.db.refreshToken.findFirstOrThrow({ where: { userId: user.id, revokedAt: null } }))
+        .familyId,
+    };
+    const { items } = await caller(actor).auth.sessions();
+    expect(items).toHaveLength(1);
+    expect(items[0]?.current).toBe(true);
+    await caller(actor).auth.logout();
+    expect((await caller(actor).auth.sessions()).items).toHaveLength(0);
+  });
+
+  it("recovers through the outbox link, which works once", async () => {
+    const enrolment = await caller().auth.register({
+      email: EMAIL,
+      name: "Moussa Camara",
+      preferred_language: "en",
+      country: "GN",
+      professional_role: "nurse",
+    });
+    await caller().auth.confirmTotp({ email: EMAIL, code: await codeAt(enrolment.totp.secret) });
+    await caller().auth.requestRecovery({ email: EMAIL });
+    let message = await latestOutboxMessage(deps.db, EMAIL);
+    for (let i = 0; !message && i < 50; i++) {
+      await new Promise((r) => setTimeout(r, 20)); // the email leaves off the response path
+      message = await latestOutboxMessage(deps.db, EMAIL);
+    }
+    expect(message?.subject).toBe("Recover access to your Sira account");
+    const token = /token=([A-Za-z0-9_-]+)/.exec(message?.textBody ?? "")?.[1] as string;
+    const fresh = await caller().auth.confirmRecovery({ token });
+    expect(fresh.totp.secret).not.toBe(enrolment.totp.secret);
+    expect(await failure(caller().auth.confirmRecovery({ token }))).toBe("MAGIC_LINK_USED");
+    expect(await failure(caller().auth.confirmRecovery({ token: "x".repeat(43) }))).toBe("MAGIC_LINK_INVALID");
+  });
+
+  it("refuses bad input with field names, and protected procedures without a session", async () => {
+    const bad = caller(null, "en").auth.register({
+      email: "not-an-email",
+      name: "X",
+      preferred_language: "fr",
+      country: "ZZ",
+      professional_role: "x",
+    });
+    await expect(bad).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(await failure(caller().auth.sessions())).toBe("UNAUTHENTICATED");
+    const learner: Actor = {
+      userId: crypto.randomUUID(),
+      role: "learner",
+      preferredLanguage: "fr",
+      country: "SN",
+      sessionId: crypto.randomUUID(),
+    };
+    expect(await failure(caller(learner).admin.revokeUserSessions({ user_id: learner.userId }))).toBe("FORBIDDEN");
+  });
+});

@@ -1,0 +1,31 @@
+/** The audit trail: who did what to which record, from which request. Secrets never go in. */
+import type { Db, Prisma } from "@sira/infra/db";
+
+export interface AuditEntry {
+  actorId: string | null;
+  action: string;
+  targetType: string;
+  targetId?: string | null;
+  before?: unknown;
+  after?: unknown;
+  requestId?: string | null;
+  ip?: string | null;
+}
+
+const INET = /^[0-9a-fA-F:.]+$/;
+
+/** Writes one audit row; pass the transaction that makes the change so both land or neither. */
+export async function writeAudit(tx: Db | Prisma.TransactionClient, entry: AuditEntry): Promise<void> {
+  await tx.auditLog.create({
+    data: {
+      actorId: entry.actorId,
+      action: entry.action,
+      targetType: entry.targetType,
+      targetId: entry.targetId ?? null,
+      ...(entry.before !== undefined ? { before: entry.before as Prisma.InputJsonValue } : {}),
+      ...(entry.after !== undefined ? { after: entry.after as Prisma.InputJsonValue } : {}),
+      requestId: entry.requestId ?? null,
+      ip: entry.ip && INET.test(entry.ip) ? entry.ip : null,
+    },
+  });
+}

@@ -1,0 +1,70 @@
+/**
+ * Access tokens: short-lived HS256 JWTs (jose). Verification pins the algorithm, issuer and
+ * audience, so `alg: none`, other algorithms, other keys and other audiences are all refused.
+ */
+import { AppError, LANGUAGES, type Language, ROLES, type Role } from "@sira/contracts";
+import { errors, jwtVerify, SignJWT } from "jose";
+import type { AuthKeys } from "./keys.ts";
+
+const ALGORITHM = "HS256";
+
+export interface AccessClaims {
+  userId: string;
+  role: Role;
+  preferredLanguage: Language;
+  country: string;
+  /** The session (refresh-token family) this token belongs to. */
+  sessionId: string;
+}
+
+export async function issueAccessToken(
+  keys: AuthKeys,
+  claims: AccessClaims,
+  ttlSeconds: number,
+  now: Date,
+): Promise<string> {
+  const iat = Math.floor(now.getTime() / 1000);
+  return new SignJWT({
+    role: claims.role,
+    preferred_language: claims.preferredLanguage,
+    country: claims.country,
+    sid: claims.sessionId,
+  })
+    .setProtectedHeader({ alg: ALGORITHM, typ: "JWT" })
+    .setSubject(claims.userId)
+    .setIssuer(keys.issuer)
+    .setAudience(keys.audience)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + ttlSeconds)
+    .setJti(crypto.randomUUID())
+    .sign(keys.jwtKey);
+}
+
+/** The claims of a valid token; TOKEN_EXPIRED or TOKEN_INVALID otherwise. */
+export async function verifyAccessToken(keys: AuthKeys, token: string, now = new Date()): Promise<AccessClaims> {
+  try {
+    const { payload } = await jwtVerify(token, keys.jwtKey, {
+      algorithms: [ALGORITHM],
+      issuer: keys.issuer,
+      audience: keys.audience,
+      requiredClaims: ["sub", "exp", "iat", "jti"],
+      currentDate: now,
+    });
+    const role = payload.role as Role;
+    const lang = payload.preferred_language as Language;
+    if (!ROLES.includes(role) || !LANGUAGES.includes(lang) || typeof payload.sid !== "string") {
+      throw new AppError("TOKEN_INVALID");
+    }
+    return {
+      userId: payload.sub as string,
+      role,
+      preferredLanguage: lang,
+      country: String(payload.country ?? ""),
+      sessionId: payload.sid,
+    };
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    if (error instanceof errors.JWTExpired) throw new AppError("TOKEN_EXPIRED");
+    throw new AppError("TOKEN_INVALID");
+  }
+}

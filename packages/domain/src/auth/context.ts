@@ -1,0 +1,13 @@
+/** What an auth flow needs from its caller: data access, settings, mail, and who is asking. */
+import type { Config, Logger } from "@sira/infra";
+import type { Db } from "@sira/infra/db";
+import type { Mailer } from "../email/mailer.ts";
+import type { RequestMeta } from "./sessions.ts";
+
+export interface AuthEnv {
+  db: Db;
+  config: Config;
+  logger: Logger;
+  mailer: Mailer;
+  meta: RequestMeta;
+}

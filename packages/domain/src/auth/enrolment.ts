@@ -1,0 +1,162 @@
+/**
+ * Registration and TOTP enrolment. Registering an email that already has an account answers
+ * exactly like a new registration (with an enrolment bound to nothing) and tells the owner by
+ * email, so the endpoint never reveals which emails are registered.
+ */
+import { AppError, type Enrolment, type RegisterInput, type TokenPair } from "@sira/contracts";
+import type { Prisma } from "@sira/infra/db";
+import { writeAudit } from "../audit.ts";
+import { renderAccountExistsEmail } from "../email/templates.ts";
+import { hashBackupCode, newBackupCodes } from "./backup-codes.ts";
+import type { AuthEnv } from "./context.ts";
+import { openSecret, sealSecret } from "./crypto.ts";
+import { authKeys } from "./keys.ts";
+import { startSession } from "./sessions.ts";
+import { assertNotLocked, clearAccountFailures, recordFailure, throttleScopes } from "./throttle.ts";
+import { tokenPair } from "./tokens.ts";
+import { checkTotp, newTotpSecret, totpEnrolment } from "./totp.ts";
+
+/** Stores a fresh, unconfirmed TOTP secret and new backup codes for a user; returns them once. */
+export async function enrolAuthenticator(
+  tx: Prisma.TransactionClient,
+  env: AuthEnv,
+  user: { id: string; email: string },
+): Promise<Enrolment> {
+  const keys = authKeys(env.config);
+  const secret = newTotpSecret();
+  const sealed = sealSecret(keys, secret, user.id);
+  const data = {
+    secretCiphertext: sealed.ciphertext,
+    secretIv: sealed.iv,
+    secretTag: sealed.tag,
+    keyVersion: sealed.keyVersion,
+    confirmedAt: null,
+    lastUsedStep: null,
+  };
+  await tx.totpCredential.upsert({ where: { userId: user.id }, create: { userId: user.id, ...data }, update: data });
+  const codes = newBackupCodes();
+  await tx.backupCode.deleteMany({ where: { userId: user.id } });
+  await tx.backupCode.createMany({
+    data: codes.map((code) => ({ userId: user.id, codeHash: hashBackupCode(keys.pepper, code) })),
+  });
+  return { totp: await totpEnrolment(user.email, secret), backup_codes: codes, next_step: "confirm_totp" };
+}
+
+/** An enrolment that looks real but is bound to no account (see the module comment). */
+async function decoyEnrolment(email: string): Promise<Enrolment> {
+  return {
+    totp: await totpEnrolment(email, newTotpSecret()),
+    backup_codes: newBackupCodes(),
+    next_step: "confirm_totp",
+  };
+}
+
+/** Creates a pending account and hands out its authenticator enrolment and backup codes. */
+export async function register(env: AuthEnv, input: RegisterInput): Promise<Enrolment> {
+  const existing = await env.db.user.findUnique({ where: { email: input.email }, select: { id: true } });
+  if (existing) return registerExisting(env, existing.id, input.email);
+  try {
+    return await env.db.$transaction(async (tx) => {
+      const user = await tx.user.create({
+        data: {
+          email: input.email,
+          name: input.name,
+          preferredLanguage: input.preferred_language,
+          country: input.country,
+          professionalRole: input.professional_role,
+          currentLevel: input.current_level ?? 1,
+          status: "pending_mfa",
+        },
+        select: { id: true, email: true },
+      });
+      const enrolment = await enrolAuthenticator(tx, env, user);
+      await writeAudit(tx, {
+        actorId: user.id,
+        action: "auth.registered",
+        targetType: "user",
+        targetId: user.id,
+        requestId: env.meta.requestId,
+        ip: env.meta.ip,
+      });
+      return enrolment;
+    });
+  } catch (error) {
+    // Two registrations of one email racing: the loser answers like any existing email.
+    if ((error as { code?: string }).code === "P2002") return registerExisting(env, null, input.email);
+    throw error;
+  }
+}
+
+async function registerExisting(env: AuthEnv, userId: string | null, email: string): Promise<Enrolment> {
+  await writeAudit(env.db, {
+    actorId: userId,
+    action: "auth.register_existing_email",
+    targetType: "user",
+    targetId: userId,
+    requestId: env.meta.requestId,
+    ip: env.meta.ip,
+  });
+  if (userId) void notifyExistingAccount(env, userId);
+  return decoyEnrolment(email);
+}
+
+async function notifyExistingAccount(env: AuthEnv, userId: string): Promise<void> {
+  try {
+    const user = await env.db.user.findUniqueOrThrow({ where: { id: userId } });
+    const language = user.preferredLanguage === "en" ? "en" : "fr";
+    const email = renderAccountExistsEmail({
+      name: user.name,
+      language,
+      recoveryUrl: new URL("/recover", env.config.APP_BASE_URL).toString(),
+    });
+    await env.mailer.send({ to: user.email, userId, template: "auth.account_exists", language, ...email });
+  } catch (error) {
+    env.logger.error({ err: error }, "could not send the account-exists notice");
+  }
+}
+
+/** Confirms a pending authenticator with its first code: the account becomes active and signed in. */
+export async function confirmTotp(env: AuthEnv, input: { email: string; code: string }): Promise<TokenPair> {
+  const scopes = throttleScopes(input.email, env.meta.ip ?? "unknown", authKeys(env.config).pepper);
+  await assertNotLocked(env.db, scopes, env.meta.now);
+  const user = await env.db.user.findUnique({ where: { email: input.email }, include: { totpCredential: true } });
+  const credential = user?.totpCredential;
+  if (!user || !credential || credential.confirmedAt || user.status === "disabled") {
+    await recordFailure(env.db, scopes, env.meta.now);
+    throw new AppError("INVALID_CREDENTIALS");
+  }
+  const secret = openSecret(
+    authKeys(env.config),
+    {
+      ciphertext: credential.secretCiphertext,
+      iv: credential.secretIv,
+      tag: credential.secretTag,
+      keyVersion: credential.keyVersion,
+    },
+    user.id,
+  );
+  const check = await checkTotp(secret, input.code, null, env.meta.now);
+  if (!check.ok) {
+    await recordFailure(env.db, scopes, env.meta.now);
+    throw new AppError("INVALID_CREDENTIALS");
+  }
+  const session = await env.db.$transaction(async (tx) => {
+    const { count } = await tx.totpCredential.updateMany({
+      where: { id: credential.id, confirmedAt: null },
+      data: { confirmedAt: env.meta.now, lastUsedStep: BigInt(check.step) },
+    });
+    if (count !== 1) throw new AppError("TOTP_CODE_REUSED");
+    await tx.user.update({ where: { id: user.id }, data: { status: "active" } });
+    await writeAudit(tx, {
+      actorId: user.id,
+      action: "auth.totp_confirmed",
+      targetType: "user",
+      targetId: user.id,
+      requestId: env.meta.requestId,
+      ip: env.meta.ip,
+    });
+    return startSession(tx, user.id, env.meta, env.config.REFRESH_TOKEN_TTL_DAYS);
+  });
+  await clearAccountFailures(env.db, scopes);
+  return tokenPair(env, user, session);
+}

@@ -1,0 +1,103 @@
+/**
+ * Lost-authenticator recovery by magic link: a single-use, high-entropy link (stored hashed) that
+ * expires after 15 minutes. Using it revokes every session and re-enrols the authenticator.
+ */
+import { AppError, type Enrolment } from "@sira/contracts";
+import { writeAudit } from "../audit.ts";
+import { renderRecoveryEmail } from "../email/templates.ts";
+import type { AuthEnv } from "./context.ts";
+import { randomToken, tokenHash } from "./crypto.ts";
+import { enrolAuthenticator } from "./enrolment.ts";
+import { revokeAllSessions } from "./sessions.ts";
+
+export const MAGIC_LINK_TTL_MINUTES = 15;
+/** Links one account may be sent per hour, so recovery cannot be used to flood an inbox. */
+export const MAGIC_LINKS_PER_HOUR = 3;
+
+/** Sends a recovery link if the account exists; the answer is the same either way. */
+export async function requestRecovery(env: AuthEnv, email: string): Promise<void> {
+  const user = await env.db.user.findUnique({ where: { email } });
+  if (!user || user.status === "disabled" || user.deletedAt) return;
+  const recent = await env.db.magicLinkToken.count({
+    where: { userId: user.id, createdAt: { gt: new Date(env.meta.now.getTime() - 3_600_000) } },
+  });
+  if (recent >= MAGIC_LINKS_PER_HOUR) return;
+
+  const token = randomToken();
+  await env.db.$transaction(async (tx) => {
+    await tx.magicLinkToken.create({
+      data: {
+        userId: user.id,
+        tokenHash: tokenHash(token),
+        purpose: "recovery",
+        requestedIp: env.meta.ip && /^[0-9a-fA-F:.]+$/.test(env.meta.ip) ? env.meta.ip : null,
+        createdAt: env.meta.now,
+        expiresAt: new Date(env.meta.now.getTime() + MAGIC_LINK_TTL_MINUTES * 60_000),
+      },
+    });
+    await writeAudit(tx, {
+      actorId: user.id,
+      action: "auth.recovery_requested",
+      targetType: "user",
+      targetId: user.id,
+      requestId: env.meta.requestId,
+      ip: env.meta.ip,
+    });
+  });
+  // Sent off the response path: an existing account must not answer slower, or fail when SMTP does.
+  void sendRecoveryEmail(env, user, token);
+}
+
+async function sendRecoveryEmail(
+  env: AuthEnv,
+  user: { id: string; email: string; name: string; preferredLanguage: string },
+  token: string,
+): Promise<void> {
+  const link = new URL("/recover", env.config.APP_BASE_URL);
+  link.searchParams.set("token", token);
+  const language = user.preferredLanguage === "en" ? "en" : "fr";
+  const message = renderRecoveryEmail({
+    name: user.name,
+    link: link.toString(),
+    language,
+    expiresInMinutes: MAGIC_LINK_TTL_MINUTES,
+  });
+  try {
+    await env.mailer.send({ to: user.email, userId: user.id, template: "auth.recovery", language, ...message });
+  } catch (error) {
+    env.logger.error({ err: error, user_id: user.id }, "recovery email not delivered");
+  }
+}
+
+/** Spends a recovery link: all sessions end and a new authenticator enrolment is handed out. */
+export async function confirmRecovery(env: AuthEnv, token: string): Promise<Enrolment & { email: string }> {
+  const link = await env.db.magicLinkToken.findUnique({
+    where: { tokenHash: tokenHash(token) },
+    include: { user: true },
+  });
+  if (!link) throw new AppError("MAGIC_LINK_INVALID");
+  if (link.usedAt) throw new AppError("MAGIC_LINK_USED");
+  if (link.expiresAt <= env.meta.now) throw new AppError("MAGIC_LINK_EXPIRED");
+  if (link.user.status === "disabled" || link.user.deletedAt) throw new AppError("MAGIC_LINK_INVALID");
+
+  const enrolment = await env.db.$transaction(async (tx) => {
+    const { count } = await tx.magicLinkToken.updateMany({
+      where: { id: link.id, usedAt: null },
+      data: { usedAt: env.meta.now },
+    });
+    if (count !== 1) throw new AppError("MAGIC_LINK_USED");
+    await revokeAllSessions(tx, link.userId, "recovery", env.meta.now);
+    await tx.user.update({ where: { id: link.userId }, data: { status: "pending_mfa" } });
+    const fresh = await enrolAuthenticator(tx, env, { id: link.userId, email: link.user.email });
+    await writeAudit(tx, {
+      actorId: link.userId,
+      action: "auth.recovery_completed",
+      targetType: "user",
+      targetId: link.userId,
+      requestId: env.meta.requestId,
+      ip: env.meta.ip,
+    });
+    return fresh;
+  });
+  return { ...enrolment, email: link.user.email };
+}

@@ -1,0 +1,101 @@
+/**
+ * Real delivery over SMTP (nodemailer), multipart text + HTML. Each send is recorded in
+ * email_outbox: queued before the attempt, then sent (with the Message-ID) or failed (with the
+ * server's error), so a failed or interrupted send is never silently lost.
+ */
+import type { Db } from "@sira/infra/db";
+import type { Logger } from "@sira/infra/logger";
+import { createTransport } from "nodemailer";
+import { type Mailer, type OutgoingEmail, recipientDomain, type SentEmail } from "./mailer.ts";
+import { escapeHtml } from "./templates.ts";
+
+export interface SmtpMailerOptions {
+  /** smtp:// or smtps:// URL, with credentials if the server needs them. */
+  url: string;
+  /** The From header, e.g. "Sira <no-reply@sira.example>". */
+  from: string;
+  db: Db;
+  logger: Logger;
+}
+
+/** Thrown when the SMTP server refuses or cannot be reached; the outbox row says failed. */
+export class EmailDeliveryError extends Error {
+  override name = "EmailDeliveryError";
+  constructor(
+    readonly outboxId: string,
+    cause: unknown,
+  ) {
+    super(`email delivery failed: ${errorText(cause)}`, { cause });
+  }
+}
+
+const MAX_ERROR_CHARS = 1_000;
+
+function errorText(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).slice(0, MAX_ERROR_CHARS);
+}
+
+function redact(body: string, secrets: readonly string[]): string {
+  let out = body;
+  for (const secret of secrets) {
+    if (secret) out = out.replaceAll(secret, "[redacted]").replaceAll(escapeHtml(secret), "[redacted]");
+  }
+  return out;
+}
+
+/** A mailer that delivers through the SMTP server at `url` and records each attempt. */
+export function smtpMailer(options: SmtpMailerOptions): Mailer {
+  if (!/^smtps?:\/\//.test(options.url)) throw new Error("SMTP_URL must be an smtp:// or smtps:// URL");
+  // Short timeouts: a recovery request should not hang for nodemailer's default two minutes.
+  const transport = createTransport({
+    url: options.url,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+  });
+  const { db, logger } = options;
+
+  return {
+    async send(message: OutgoingEmail): Promise<SentEmail> {
+      const secrets = message.secrets ?? [];
+      const row = await db.emailOutbox.create({
+        data: {
+          toAddress: message.to,
+          userId: message.userId ?? null,
+          template: message.template,
+          language: message.language,
+          subject: message.subject,
+          textBody: redact(message.text, secrets),
+          htmlBody: redact(message.html, secrets),
+          transport: "smtp",
+          status: "queued",
+          attempts: 1,
+        },
+        select: { id: true },
+      });
+      const log = { outboxId: row.id, template: message.template, to: recipientDomain(message.to) };
+
+      let messageId: string;
+      try {
+        const info = await transport.sendMail({
+          from: options.from,
+          to: message.to,
+          subject: message.subject,
+          text: message.text,
+          html: message.html,
+        });
+        messageId = info.messageId;
+      } catch (err) {
+        logger.warn({ ...log, error: errorText(err) }, "email delivery failed");
+        await db.emailOutbox.update({ where: { id: row.id }, data: { status: "failed", error: errorText(err) } });
+        throw new EmailDeliveryError(row.id, err);
+      }
+      await db.emailOutbox.update({
+        where: { id: row.id },
+        data: { status: "sent", providerMessageId: messageId, sentAt: new Date() },
+      });
+      logger.info(log, "email sent");
+      return { id: row.id, transport: "smtp", providerMessageId: messageId };
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * Learning activity: every lesson read, quiz answered or card reviewed moves `last_active` and the
+ * streak. Progress, quiz and flashcard services call this with the event's real time (`occurredAt`).
+ */
+import type { Db, Prisma } from "@sira/infra/db";
+import { nextStreak, type StreakState } from "./streak.ts";
+import { effectiveTimezone } from "./timezones.ts";
+
+interface ActivityRow {
+  streak_days: number;
+  last_active: Date | null;
+  timezone: string | null;
+  country: string;
+}
+
+async function record(tx: Prisma.TransactionClient, userId: string, at: Date): Promise<StreakState | null> {
+  // FOR UPDATE: concurrent activities of one learner are applied one after the other, never both
+  // from the same old state (which would lose a day or move last_active backwards).
+  const [row] = await tx.$queryRaw<ActivityRow[]>`
+    SELECT streak_days, last_active, timezone, country FROM users
+    WHERE id = ${userId}::uuid AND deleted_at IS NULL
+    FOR UPDATE`;
+  if (!row) return null;
+  const next = nextStreak(row.streak_days, row.last_active, at, effectiveTimezone(row));
+  if (next.streakDays !== row.streak_days || next.lastActive.getTime() !== row.last_active?.getTime()) {
+    await tx.user.update({
+      where: { id: userId },
+      data: { streakDays: next.streakDays, lastActive: next.lastActive },
+    });
+  }
+  return next;
+}
+
+/**
+ * Records that the user learned at `at` (by calendar day in their time zone) and returns the new
+ * streak state; null for an erased or unknown account. Pass the caller's transaction to make it
+ * part of that transaction (the user row stays locked until it commits).
+ */
+export async function recordLearningActivity(
+  db: Db | Prisma.TransactionClient,
+  userId: string,
+  at: Date,
+): Promise<StreakState | null> {
+  if ("$transaction" in db) return db.$transaction((tx) => record(tx, userId, at));
+  return record(db, userId, at);
+}

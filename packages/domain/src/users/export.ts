@@ -1,0 +1,137 @@
+/**
+ * GDPR access and portability (art. 15 and 20): everything Sira holds about the user, as JSON.
+ * Credentials never leave: no TOTP secret, backup codes, magic links, or token and code hashes.
+ */
+import type { UserExport } from "@sira/contracts";
+import type { Db } from "@sira/infra/db";
+import { liveUser, toProfile } from "./profile.ts";
+
+type Row = Record<string, unknown>;
+
+/** Defence in depth: a column named like a credential is dropped even if a query selected it. */
+const CREDENTIAL_KEY = /hash|secret|cipher|password/i;
+
+const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+function scalar(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "bigint") return value.toString();
+  return value;
+}
+
+/** A stored row with snake_case keys and ISO times; JSON columns are kept as stored. */
+function exportRow(row: object): Row {
+  const out: Row = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (CREDENTIAL_KEY.test(key) || value instanceof Uint8Array) continue;
+    out[snake(key)] = scalar(value);
+  }
+  return out;
+}
+
+const exportRows = (rows: object[]): Row[] => rows.map(exportRow);
+
+/** The caller's data export, read in one repeatable-read snapshot so its parts agree. */
+export async function exportUserData(db: Db, userId: string, now = new Date()): Promise<UserExport> {
+  return db.$transaction(
+    async (tx) => {
+      const user = await liveUser(tx, userId);
+      const mine = { where: { userId } };
+      const enrollments = await tx.userCourseEnrollment.findMany({ ...mine, orderBy: { createdAt: "asc" } });
+      const moduleProgress = await tx.userModuleProgress.findMany({ ...mine, orderBy: { createdAt: "asc" } });
+      const unitProgress = await tx.userUnitProgress.findMany({ ...mine, orderBy: { createdAt: "asc" } });
+      const readings = await tx.lessonReading.findMany({ ...mine, orderBy: { createdAt: "asc" } });
+      const attempts = await tx.quizAttempt.findMany({
+        ...mine,
+        orderBy: { startedAt: "asc" },
+        include: { responses: { orderBy: { position: "asc" } } },
+      });
+      const preassessments = await tx.coursePreassessmentResult.findMany({ ...mine, orderBy: { createdAt: "asc" } });
+      const reviews = await tx.flashcardReview.findMany({ ...mine, orderBy: { createdAt: "asc" } });
+      const reviewLogs = await tx.flashcardReviewLog.findMany({ ...mine, orderBy: { reviewedAt: "asc" } });
+      const conversations = await tx.tutorConversation.findMany({
+        ...mine,
+        orderBy: { createdAt: "asc" },
+        include: { messages: { orderBy: { createdAt: "asc" } } },
+      });
+      const memory = await tx.learnerMemory.findMany({ ...mine, orderBy: { createdAt: "asc" } });
+      const account = await tx.creditAccount.findUnique({ where: { userId } });
+      const transactions = account
+        ? await tx.transaction.findMany({ where: { accountId: account.id }, orderBy: { createdAt: "asc" } })
+        : [];
+      const subscriptions = await tx.subscription.findMany({ ...mine, orderBy: { createdAt: "asc" } });
+      const payments = await tx.subscriptionPayment.findMany({ ...mine, orderBy: { createdAt: "asc" } });
+      const redemptions = await tx.activationCodeRedemption.findMany({
+        ...mine,
+        orderBy: { createdAt: "asc" },
+        include: { code: { select: { kind: true, codeHint: true } } },
+      });
+      const usage = await tx.usageEvent.findMany({ ...mine, orderBy: { occurredAt: "asc" } });
+      const groups = await tx.userGroupMember.findMany({
+        ...mine,
+        orderBy: { createdAt: "asc" },
+        include: { group: { select: { name: true } } },
+      });
+      const access = await tx.curriculumAccess.findMany({ ...mine, orderBy: { createdAt: "asc" } });
+      const sessions = await tx.refreshToken.findMany({
+        ...mine,
+        orderBy: { createdAt: "asc" },
+        omit: { tokenHash: true },
+      });
+      const audit = await tx.auditLog.findMany({ where: { actorId: userId }, orderBy: { createdAt: "asc" } });
+      const emails = await tx.emailOutbox.findMany({
+        ...mine,
+        orderBy: { createdAt: "asc" },
+        select: {
+          id: true,
+          template: true,
+          language: true,
+          subject: true,
+          status: true,
+          createdAt: true,
+          sentAt: true,
+        },
+      });
+
+      return {
+        format: "sira.user-export" as const,
+        version: 1 as const,
+        exported_at: now.toISOString(),
+        profile: toProfile(user, now),
+        enrollments: exportRows(enrollments),
+        module_progress: exportRows(moduleProgress),
+        unit_progress: exportRows(unitProgress),
+        lesson_readings: exportRows(readings),
+        quiz_attempts: attempts.map(({ responses, ...a }) => ({ ...exportRow(a), responses: exportRows(responses) })),
+        preassessment_results: exportRows(preassessments),
+        flashcard_reviews: exportRows(reviews),
+        flashcard_review_logs: exportRows(reviewLogs),
+        tutor_conversations: conversations.map(({ messages, ...c }) => ({
+          ...exportRow(c),
+          messages: exportRows(messages),
+        })),
+        learner_memory: exportRows(memory),
+        credit_account: account ? exportRow(account) : null,
+        credit_transactions: exportRows(transactions),
+        subscriptions: exportRows(subscriptions),
+        subscription_payments: exportRows(payments),
+        activation_code_redemptions: redemptions.map(({ code, ...r }) => ({
+          ...exportRow(r),
+          code_kind: code.kind,
+          code_hint: code.codeHint,
+        })),
+        usage_events: exportRows(usage),
+        group_memberships: groups.map(({ group, ...g }) => ({ ...exportRow(g), group_name: group.name })),
+        curriculum_access: exportRows(access),
+        sessions: exportRows(sessions),
+        // Changes the user made to other records may describe other people: only their own are detailed.
+        audit_entries: audit.map(({ before, after, ...entry }) => {
+          const own = entry.targetType === "user" && entry.targetId === userId;
+          return { ...exportRow(entry), before: own ? before : null, after: own ? after : null };
+        }),
+        emails: exportRows(emails),
+      };
+    },
+    { isolationLevel: "RepeatableRead", timeout: 30_000 },
+  );
+}
