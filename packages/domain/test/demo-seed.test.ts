@@ -1,10 +1,16 @@
+import { createLogger } from "@sira/infra";
+import { parseConfig } from "@sira/infra/config";
 import { createDb } from "@sira/infra/db";
 import { truncateAll } from "@sira/infra/testing";
+import { generate } from "otplib";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { DEMO_COURSES, DEMO_LEARNER_CREDITS, DEMO_TAXONOMY } from "../src/demo/content.ts";
+import { login } from "../src/auth/login.ts";
+import { DEMO_COURSES, DEMO_LEARNER_CREDITS, DEMO_TAXONOMY, DEMO_TOTP_SECRETS } from "../src/demo/content.ts";
 import { seedDemo } from "../src/demo/seed.ts";
+import { createMailer } from "../src/email/create-mailer.ts";
 
 const db = createDb({ url: process.env.DATABASE_URL as string });
+const config = parseConfig(process.env);
 beforeEach(() => truncateAll(process.env.DATABASE_URL as string));
 afterAll(() => db.$disconnect());
 
@@ -28,7 +34,7 @@ async function counts() {
 
 describe("the demo seed", () => {
   it("loads a bilingual catalogue: a free and a paid published course, a curriculum, an admin and a learner", async () => {
-    const { adminId, learnerId, courseIds, curriculumId } = await seedDemo(db);
+    const { adminId, learnerId, courseIds, curriculumId } = await seedDemo(db, config);
 
     const courses = await db.course.findMany({ orderBy: { priceCredits: "asc" }, include: { modules: true } });
     expect(courses.map((c) => c.priceCredits)).toEqual([0, 500]);
@@ -52,11 +58,29 @@ describe("the demo seed", () => {
   });
 
   it("duplicates nothing and grants credits once when run again", async () => {
-    await seedDemo(db);
+    await seedDemo(db, config);
     const first = await counts();
-    await seedDemo(db);
+    await seedDemo(db, config);
     expect(await counts()).toEqual(first);
     expect(first.taxonomy).toBe(DEMO_TAXONOMY.length);
     expect(first.transactions).toBe(1);
+  });
+});
+
+describe("the demo accounts", () => {
+  it("sign in with the documented authenticator secrets", async () => {
+    await seedDemo(db, config);
+    const logger = createLogger("test", "silent");
+    const env = {
+      db,
+      config,
+      logger,
+      mailer: createMailer({ config, db, logger }),
+      meta: { ip: "127.0.0.1", userAgent: "vitest", requestId: null, now: new Date() },
+    };
+    for (const [email, secret] of Object.entries(DEMO_TOTP_SECRETS)) {
+      const pair = await login(env, { email, code: await generate({ secret }) });
+      expect(pair.user.role).toBe(email.startsWith("admin") ? "admin" : "learner");
+    }
   });
 });

@@ -159,6 +159,15 @@ export const DEMO_CURRICULUM = {
   courses: ["sante-publique-epidemiologie", "gestion-financiere-cooperatives"],
 };
 
+/**
+ * The demo accounts' authenticator secrets. Public on purpose (they are in the README): demo data
+ * only, never seeded in production. `pnpm demo:code` prints their current codes.
+ */
+export const DEMO_TOTP_SECRETS: Record<string, string> = {
+  "admin@sira.demo": "KNUXEYLEMVWW6YLENVUW4MJSGM2DKNRX",
+  "awa.diallo@sira.demo": "KNUXEYLEMVWW6ZDMMVQXE3TFOIYTEMZU",
+};
+
 export const DEMO_USERS = {
   admin: {
     email: "admin@sira.demo",

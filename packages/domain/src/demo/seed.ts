@@ -2,7 +2,10 @@
  * `pnpm seed:demo`: loads the demo catalogue, an admin and a learner. Every write is an upsert on
  * a natural key, so running it again changes nothing and duplicates nothing.
  */
+import type { Config } from "@sira/infra/config";
 import type { Db, Prisma } from "@sira/infra/db";
+import { sealSecret } from "../auth/crypto.ts";
+import { type AuthKeys, authKeys } from "../auth/keys.ts";
 import {
   DEMO_COURSES,
   DEMO_CREDIT_PACKAGES,
@@ -10,6 +13,7 @@ import {
   DEMO_LEARNER_CREDITS,
   DEMO_SETTINGS,
   DEMO_TAXONOMY,
+  DEMO_TOTP_SECRETS,
   DEMO_USERS,
   type DemoCourse,
 } from "./content.ts";
@@ -23,7 +27,7 @@ export interface DemoSeedResult {
 
 type Tx = Prisma.TransactionClient;
 
-async function upsertUser(tx: Tx, user: (typeof DEMO_USERS)[keyof typeof DEMO_USERS]): Promise<string> {
+async function upsertUser(tx: Tx, keys: AuthKeys, user: (typeof DEMO_USERS)[keyof typeof DEMO_USERS]): Promise<string> {
   const { email, ...profile } = user;
   const row = await tx.user.upsert({
     where: { email },
@@ -31,6 +35,20 @@ async function upsertUser(tx: Tx, user: (typeof DEMO_USERS)[keyof typeof DEMO_US
     update: {},
     select: { id: true },
   });
+  const secret = DEMO_TOTP_SECRETS[email];
+  if (secret && !(await tx.totpCredential.findUnique({ where: { userId: row.id } }))) {
+    const sealed = sealSecret(keys, secret, row.id);
+    await tx.totpCredential.create({
+      data: {
+        userId: row.id,
+        secretCiphertext: sealed.ciphertext,
+        secretIv: sealed.iv,
+        secretTag: sealed.tag,
+        keyVersion: sealed.keyVersion,
+        confirmedAt: new Date(),
+      },
+    });
+  }
   return row.id;
 }
 
@@ -117,7 +135,8 @@ async function grantWelcomeCredits(tx: Tx, userId: string): Promise<void> {
 }
 
 /** Loads the demo data; safe to run any number of times. */
-export async function seedDemo(db: Db): Promise<DemoSeedResult> {
+export async function seedDemo(db: Db, config: Config): Promise<DemoSeedResult> {
+  const keys = authKeys(config);
   return db.$transaction(
     async (tx) => {
       await tx.taxonomyCategory.createMany({ data: [...DEMO_TAXONOMY], skipDuplicates: true });
@@ -127,8 +146,8 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
       });
       const taxonomy = new Map(categories.map((c) => [c.slug, c.id]));
 
-      const adminId = await upsertUser(tx, DEMO_USERS.admin);
-      const learnerId = await upsertUser(tx, DEMO_USERS.learner);
+      const adminId = await upsertUser(tx, keys, DEMO_USERS.admin);
+      const learnerId = await upsertUser(tx, keys, DEMO_USERS.learner);
 
       const courseIds: Record<string, string> = {};
       for (const course of DEMO_COURSES) courseIds[course.slug] = await upsertCourse(tx, course, adminId, taxonomy);
