@@ -17,8 +17,11 @@ import { offlineReplay } from "./http/offline-replay.ts";
 import { fieldErrorsFromZod, handleError, problemResponse } from "./http/problem.ts";
 import { rateLimit } from "./http/rate-limit.ts";
 import { requestContext } from "./http/request-context.ts";
+import { mountAdminCatalogRoutes } from "./rest/admin-catalog.ts";
+import { mountAdminCourseRoutes } from "./rest/admin-courses.ts";
 import { mountAdminUserRoutes } from "./rest/admin-users.ts";
 import { mountAuthRoutes } from "./rest/auth.ts";
+import { mountCatalogRoutes } from "./rest/catalog.ts";
 import { mountOpenApi } from "./rest/openapi.ts";
 import { mountUserRoutes } from "./rest/users.ts";
 import { mountHealth } from "./routes/health.ts";
@@ -98,6 +101,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   mountAuthRoutes(app);
   mountUserRoutes(app);
   mountAdminUserRoutes(app);
+  mountCatalogRoutes(app);
+  mountAdminCourseRoutes(app);
+  mountAdminCatalogRoutes(app);
   app.all("/trpc/*", trpcHandler);
   mountOpenApi(app);
 

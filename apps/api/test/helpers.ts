@@ -29,7 +29,7 @@ function requiredEnv(name: "DATABASE_URL" | "REDIS_URL"): string {
  */
 export function testDeps(overrides: Env = {}): AppDeps {
   const config = parseConfig({ ...process.env, ...overrides });
-  const db = createDb({ url: config.DATABASE_URL, poolMax: 4 });
+  const db = createDb({ url: config.DATABASE_URL, poolMax: 4, logQueries: true });
   const redis = createRedis(config.REDIS_URL);
   // Some tests point Redis at a dead port on purpose; without a listener ioredis prints each failure.
   redis.on("error", () => {});
@@ -210,3 +210,28 @@ export async function signIn(
     headers: { authorization: `Bearer ${pair.access_token}` },
   };
 }
+
+/**
+ * Counts the SQL statements a piece of work sends through Prisma (via its query events), so list
+ * endpoints can prove a bounded number of queries whatever the page size.
+ */
+export async function countQueries(deps: AppDeps, work: () => Promise<unknown>): Promise<number> {
+  let count = 0;
+  const listener = () => {
+    count += 1;
+  };
+  const db = deps.db as unknown as { $on(event: "query", cb: () => void): void };
+  queryListeners.set(deps.db, listener);
+  if (!subscribed.has(deps.db)) {
+    subscribed.add(deps.db);
+    db.$on("query", () => queryListeners.get(deps.db)?.());
+  }
+  try {
+    await work();
+  } finally {
+    queryListeners.delete(deps.db);
+  }
+  return count;
+}
+const queryListeners = new Map<unknown, () => void>();
+const subscribed = new Set<unknown>();

@@ -29,3 +29,19 @@ export async function writeAudit(tx: Db | Prisma.TransactionClient, entry: Audit
     },
   });
 }
+
+/** The fields that differ between two versions of a record, as `{before, after}` for the audit log. */
+export function changedFields<T extends Record<string, unknown>>(
+  before: T,
+  after: Partial<T>,
+): { before: Partial<T>; after: Partial<T> } {
+  const b: Partial<T> = {};
+  const a: Partial<T> = {};
+  for (const key of Object.keys(after) as (keyof T)[]) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
+      b[key] = before[key];
+      a[key] = after[key];
+    }
+  }
+  return { before: b, after: a };
+}

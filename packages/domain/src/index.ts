@@ -1,5 +1,9 @@
+export * from "./access/index.ts";
+export * from "./admin/index.ts";
+export * from "./analytics/index.ts";
 export * from "./audit.ts";
 export * from "./auth/index.ts";
+export * from "./catalog/index.ts";
 export { type DemoSeedResult, seedDemo } from "./demo/seed.ts";
 export * from "./email/index.ts";
 export * from "./idempotency.ts";

@@ -2,6 +2,7 @@
 import { router } from "./init.ts";
 import { adminRouter } from "./routers/admin.ts";
 import { authRouter } from "./routers/auth.ts";
+import { coursesRouter, curriculaRouter } from "./routers/catalog.ts";
 import { systemRouter } from "./routers/system.ts";
 import { usersRouter } from "./routers/users.ts";
 
@@ -10,6 +11,8 @@ export const appRouter = router({
   auth: authRouter,
   users: usersRouter,
   admin: adminRouter,
+  courses: coursesRouter,
+  curricula: curriculaRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,8 +3,17 @@ import { revokeUserSessions } from "@sira/domain";
 import { z } from "zod";
 import { authEnvOf } from "../../auth-env.ts";
 import { adminProcedure, router } from "../init.ts";
+import { adminCurriculaRouter, adminGroupsRouter, adminSettingsRouter, adminTaxonomyRouter } from "./admin-catalog.ts";
+import { adminAnalyticsRouter, adminAuditRouter, adminCoursesRouter } from "./admin-courses.ts";
 
 export const adminRouter = router({
+  courses: adminCoursesRouter,
+  analytics: adminAnalyticsRouter,
+  auditLog: adminAuditRouter,
+  curricula: adminCurriculaRouter,
+  taxonomy: adminTaxonomyRouter,
+  groups: adminGroupsRouter,
+  settings: adminSettingsRouter,
   /** Ends every session of a user. */
   revokeUserSessions: adminProcedure
     .input(z.strictObject({ user_id: z.uuid() }))
