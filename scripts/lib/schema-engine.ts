@@ -23,16 +23,25 @@ interface WasmSchemaEngine {
   free(): void;
 }
 
+interface WasmRuntime {
+  instantiate(
+    bytes: Uint8Array,
+    imports: Record<string, unknown>,
+  ): Promise<{ instance: { exports: Record<string, unknown> } }>;
+}
+
 let enginePromise: Promise<WasmSchemaEngine> | undefined;
 
 async function loadEngine(schemaText: string): Promise<WasmSchemaEngine> {
   const bgPath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
   const bg = (await import(bgPath)) as Record<string, unknown> & {
-    __wbg_set_wasm(exports: WebAssembly.Exports): void;
+    __wbg_set_wasm(exports: Record<string, unknown>): void;
     SchemaEngine: { new: (...args: unknown[]) => Promise<WasmSchemaEngine> };
   };
   const bytes = await readFile(bgPath.replace(/\.js$/, ".wasm"));
-  const { instance } = await WebAssembly.instantiate(bytes, { "./schema_engine_bg.js": bg });
+  // Node's global WebAssembly is not in TypeScript's ES libs; describe the two calls made here.
+  const wasm = (globalThis as unknown as { WebAssembly: WasmRuntime }).WebAssembly;
+  const { instance } = await wasm.instantiate(bytes, { "./schema_engine_bg.js": bg });
   bg.__wbg_set_wasm(instance.exports);
   (instance.exports.__wbindgen_start as () => void)();
   // The engine opens a connection at start-up even for datamodel-to-datamodel diffs; it reads nothing from it.

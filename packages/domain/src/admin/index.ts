@@ -1,1 +1,3 @@
-export {};
+export * from "./audit-log.ts";
+export * from "./catalog-admin.ts";
+export * from "./courses/index.ts";

@@ -1,1 +1,2 @@
-export {};
+/** Platform analytics for administrators, aggregated in SQL. */
+export { analyticsOverview } from "./overview.ts";

@@ -1,0 +1,150 @@
+/** A course's life in the back office: publish, archive, and delete while still a draft. */
+import { type AdminCourse, type AdminCourseDeleted, AppError, type Language } from "@sira/contracts";
+import type { Db, Prisma } from "@sira/infra/db";
+import type { Viewer } from "../../access/actor.ts";
+import { manageableCourses } from "../../access/readable.ts";
+import { changedFields, writeAudit } from "../../audit.ts";
+import { publishBlockers, publishRefusal } from "./publishable.ts";
+import {
+  type AdminCourseRow,
+  adminCourseInclude,
+  type CourseRequestMeta,
+  courseSnapshot,
+  lockManageableCourse,
+  toAdminCourse,
+} from "./shape.ts";
+
+type Change = (row: AdminCourseRow & { _count: { modules: number } }) => Prisma.CourseUncheckedUpdateInput | null;
+
+/** Locks the course, applies `change` (null: already in the target state), audits the diff. */
+async function transition(
+  db: Db,
+  viewer: Viewer,
+  id: string,
+  action: string,
+  change: Change,
+  meta: CourseRequestMeta,
+  lang: Language,
+): Promise<AdminCourse> {
+  return db.$transaction(async (tx) => {
+    const current = await lockManageableCourse(tx, manageableCourses(viewer), id);
+    const data = change(current);
+    if (!data) return toAdminCourse(current, lang);
+    const row = await tx.course.update({ where: { id }, data, include: adminCourseInclude });
+    const diff = changedFields(courseSnapshot(current), courseSnapshot(row));
+    await writeAudit(tx, {
+      actorId: viewer.userId,
+      action,
+      targetType: "course",
+      targetId: id,
+      before: diff.before,
+      after: diff.after,
+      requestId: meta.requestId,
+      ip: meta.ip,
+    });
+    return toAdminCourse(row, lang);
+  });
+}
+
+/**
+ * Publishes a draft or archived course the viewer manages: refused (409, naming what is missing in
+ * both languages) without a module or without both titles and descriptions. Sets published_at and
+ * the creation step, and brings module_count in line with the modules. Publishing a published
+ * course changes nothing.
+ */
+export function publishAdminCourse(
+  db: Db,
+  viewer: Viewer,
+  id: string,
+  meta: CourseRequestMeta,
+  lang: Language,
+): Promise<AdminCourse> {
+  return transition(
+    db,
+    viewer,
+    id,
+    "course.published",
+    (row) => {
+      if (row.status === "published") return null;
+      const moduleCount = row._count.modules;
+      const blockers = publishBlockers({ ...courseSnapshot(row), module_count: moduleCount });
+      if (blockers.length) throw publishRefusal(blockers, "publish");
+      return { status: "published", publishedAt: meta.now, creationStep: "published", moduleCount };
+    },
+    meta,
+    lang,
+  );
+}
+
+/**
+ * Archives a course the viewer manages: it leaves the catalog, while enrolled learners keep access
+ * (see readableCourses). Archiving an archived course changes nothing.
+ */
+export function archiveAdminCourse(
+  db: Db,
+  viewer: Viewer,
+  id: string,
+  meta: CourseRequestMeta,
+  lang: Language,
+): Promise<AdminCourse> {
+  return transition(
+    db,
+    viewer,
+    id,
+    "course.archived",
+    (row) => (row.status === "archived" ? null : { status: "archived" }),
+    meta,
+    lang,
+  );
+}
+
+/** Deletes a draft the viewer manages, with its modules and resources; 409 once it was published. */
+export async function deleteAdminCourse(
+  db: Db,
+  viewer: Viewer,
+  id: string,
+  meta: CourseRequestMeta,
+): Promise<AdminCourseDeleted> {
+  try {
+    return await db.$transaction(async (tx) => {
+      const current = await lockManageableCourse(tx, manageableCourses(viewer), id);
+      if (current.status !== "draft") throw notDraft(current.status);
+      await tx.course.delete({ where: { id } });
+      await writeAudit(tx, {
+        actorId: viewer.userId,
+        action: "course.deleted",
+        targetType: "course",
+        targetId: id,
+        before: courseSnapshot(current),
+        requestId: meta.requestId,
+        ip: meta.ip,
+      });
+      return { id, deleted: true as const };
+    });
+  } catch (error) {
+    // A purchase or activation code still points at the course (Restrict foreign keys).
+    if ((error as { code?: string }).code === "P2003") throw stillReferenced(error);
+    throw error;
+  }
+}
+
+function notDraft(status: string): AppError {
+  return new AppError("CONFLICT", {
+    fieldErrors: [{ field: "status", code: "not_draft", message: `The course is ${status}` }],
+    details: {
+      en: `Only a draft can be deleted; this course is ${status}. Archive it instead.`,
+      fr: `Seul un brouillon peut être supprimé ; ce cours est ${status === "published" ? "publié" : "archivé"}. Archivez-le plutôt.`,
+    },
+  });
+}
+
+function stillReferenced(cause: unknown): AppError {
+  return new AppError("CONFLICT", {
+    cause,
+    fieldErrors: [{ field: "id", code: "referenced", message: "Purchases or activation codes refer to this course" }],
+    details: {
+      en: "Purchases or activation codes refer to this course, so it cannot be deleted. Archive it instead.",
+      fr: "Des achats ou des codes d'activation renvoient à ce cours : il ne peut pas être supprimé. Archivez-le plutôt.",
+    },
+  });
+}

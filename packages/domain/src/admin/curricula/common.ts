@@ -1,0 +1,78 @@
+/**
+ * What the back-office catalog modules share: who is acting (for the audit trail), slugs derived
+ * from titles, and Prisma's constraint errors turned into 409s.
+ */
+import { AppError, type Language } from "@sira/contracts";
+import type { Db, Prisma } from "@sira/infra/db";
+
+export type Tx = Db | Prisma.TransactionClient;
+
+/** One page of a list and the total count; the API wraps it in the page envelope. */
+export interface Listed<T> {
+  items: T[];
+  total: number;
+}
+
+/** The admin making a change, and the request it came from. */
+export interface CatalogAdminMeta {
+  actorId: string;
+  requestId: string | null;
+  ip: string | null;
+  now?: Date;
+}
+
+const LIGATURES: Record<string, string> = { œ: "oe", Œ: "oe", æ: "ae", Æ: "ae", ß: "ss" };
+const MAX_SLUG = 80;
+
+/** A URL slug from any text: accents folded (`Santé` → `sante`), lower case, single dashes. */
+export function slugify(text: string): string {
+  const folded = text
+    .replace(/[œŒæÆß]/g, (c) => LIGATURES[c] ?? c)
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  if (folded.length <= MAX_SLUG) return folded;
+  const cut = folded.slice(0, MAX_SLUG);
+  const dash = cut.lastIndexOf("-");
+  return (dash > 20 ? cut.slice(0, dash) : cut).replace(/-+$/, "");
+}
+
+/**
+ * The first free slug among `base`, `base-2`, `base-3`… given the slugs already taken that start
+ * with `base` (one query by the caller, whatever the number of collisions).
+ */
+export function firstFreeSlug(base: string, taken: readonly string[]): string {
+  const used = new Set(taken);
+  if (!used.has(base)) return base;
+  for (let n = 2; ; n += 1) {
+    const suffix = `-${n}`;
+    const candidate = `${base.slice(0, MAX_SLUG - suffix.length).replace(/-+$/, "")}${suffix}`;
+    if (!used.has(candidate)) return candidate;
+  }
+}
+
+/** The Prisma error code of a failed query (`P2002` unique, `P2003` foreign key), if any. */
+export function prismaCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+/** A 409 CONFLICT with a message in both languages. */
+export function conflict(en: string, fr: string, field?: string): AppError {
+  return new AppError("CONFLICT", {
+    details: { en, fr },
+    ...(field ? { fieldErrors: [{ field, code: "conflict", message: en }] } : {}),
+  });
+}
+
+/** A 400 naming one invalid field (domain checks the contract cannot make, e.g. unknown ids). */
+export function invalidField(field: string, code: string, message: string): AppError {
+  return new AppError("VALIDATION_FAILED", { fieldErrors: [{ field, code, message }] });
+}
+
+/** The text in the request's language. */
+export function pick<T>(lang: Language, fr: T, en: T): T {
+  return lang === "en" ? en : fr;
+}

@@ -1,0 +1,204 @@
+/**
+ * Enrollment: joining a published catalog course (free, or paid for), leaving it (a soft delete
+ * that keeps progress), and the learner's own list with delta sync. Enrolling is not learning, so
+ * it records no learning activity.
+ */
+import { AppError, type Enrollment, type Language, type MyEnrollment, type Tombstone } from "@sira/contracts";
+import type { Db, Prisma } from "@sira/infra/db";
+import type { Viewer } from "../access/actor.ts";
+import { catalogCourses, readableCourses } from "../access/readable.ts";
+import { needsFullResync, pageArgs, tombstonesSince } from "../sync.ts";
+import { findReadableCourse } from "./courses.ts";
+import { ENROLLMENT_SELECT, type EnrollmentRow, localized, toEnrollment } from "./shape.ts";
+
+type Tx = Db | Prisma.TransactionClient;
+
+const ENTITY = "user_course_enrollment";
+
+/**
+ * True when the user may take a paid course: a `course_purchase` in their ledger, or a redeemed
+ * activation code for the course or for a curriculum that contains it. The one monetization hook.
+ */
+export async function hasCourseAccessPurchase(tx: Tx, userId: string, courseId: string): Promise<boolean> {
+  const purchase = await tx.transaction.findFirst({
+    where: { type: "course_purchase", courseId, account: { userId } },
+    select: { id: true },
+  });
+  if (purchase) return true;
+  const redemption = await tx.activationCodeRedemption.findFirst({
+    where: {
+      userId,
+      code: {
+        OR: [
+          { kind: "course", courseId },
+          { kind: "curriculum", curriculum: { courses: { some: { courseId } } } },
+        ],
+      },
+    },
+    select: { id: true },
+  });
+  return redemption !== null;
+}
+
+const NOT_OPEN = {
+  en: "This course is not open for enrollment.",
+  fr: "Ce cours n'est pas ouvert aux inscriptions.",
+};
+
+/**
+ * Enrolls the viewer (idempotent). A dropped enrollment comes back with its progress, and without
+ * a new payment check: the learner already had the course. NOT_FOUND when the course is not
+ * readable, CONFLICT when readable but not open (draft, archived, access withdrawn),
+ * PAYMENT_REQUIRED for a paid course without a purchase.
+ */
+export async function enrollInCourse(db: Tx, viewer: Viewer, idOrSlug: string, occurredAt: Date): Promise<Enrollment> {
+  const course = await findReadableCourse(db, viewer, idOrSlug);
+  const key = { userId_courseId: { userId: viewer.userId, courseId: course.id } };
+  const existing = await db.userCourseEnrollment.findUnique({ where: key, select: ENROLLMENT_SELECT });
+  if (existing && existing.status !== "dropped") return toEnrollment(existing);
+
+  const open = await db.course.count({ where: { AND: [catalogCourses(viewer), { id: course.id }] } });
+  if (open === 0) throw new AppError("CONFLICT", { details: NOT_OPEN });
+  if (existing) {
+    // Conditional, so two concurrent re-enrolls both succeed and change the row once.
+    await db.userCourseEnrollment.updateMany({
+      where: { userId: viewer.userId, courseId: course.id, status: "dropped" },
+      data: { status: existing.completedAt ? "completed" : "active", droppedAt: null },
+    });
+  } else {
+    if (course.priceCredits > 0 && !(await hasCourseAccessPurchase(db, viewer.userId, course.id))) {
+      throw new AppError("PAYMENT_REQUIRED", {
+        details: {
+          en: `This course costs ${course.priceCredits} credits: buy it before enrolling.`,
+          fr: `Ce cours coûte ${course.priceCredits} crédits : achetez-le avant de vous inscrire.`,
+        },
+      });
+    }
+    // ON CONFLICT DO NOTHING: a concurrent first enroll is not an error.
+    await db.userCourseEnrollment.createMany({
+      data: [{ userId: viewer.userId, courseId: course.id, status: "active", createdAt: occurredAt }],
+      skipDuplicates: true,
+    });
+  }
+  return toEnrollment(await db.userCourseEnrollment.findUniqueOrThrow({ where: key, select: ENROLLMENT_SELECT }));
+}
+
+/**
+ * Unenrolls the viewer: status `dropped`, `dropped_at` = when it happened; progress is kept.
+ * Idempotent; NOT_FOUND when the viewer was never enrolled or cannot read the course.
+ */
+export async function unenrollFromCourse(
+  db: Tx,
+  viewer: Viewer,
+  idOrSlug: string,
+  occurredAt: Date,
+): Promise<Enrollment> {
+  const course = await findReadableCourse(db, viewer, idOrSlug);
+  const key = { userId_courseId: { userId: viewer.userId, courseId: course.id } };
+  await db.userCourseEnrollment.updateMany({
+    where: { userId: viewer.userId, courseId: course.id, status: { not: "dropped" } },
+    data: { status: "dropped", droppedAt: occurredAt },
+  });
+  const row = await db.userCourseEnrollment.findUnique({ where: key, select: ENROLLMENT_SELECT });
+  if (!row) throw new AppError("NOT_FOUND");
+  return toEnrollment(row);
+}
+
+const MY_ENROLLMENT_SELECT = {
+  ...ENROLLMENT_SELECT,
+  course: {
+    select: {
+      id: true,
+      slug: true,
+      titleFr: true,
+      titleEn: true,
+      coverImageUrl: true,
+      estimatedHours: true,
+      moduleCount: true,
+      status: true,
+    },
+  },
+} satisfies Prisma.UserCourseEnrollmentSelect;
+
+type MyEnrollmentRow = EnrollmentRow & Prisma.UserCourseEnrollmentGetPayload<{ select: typeof MY_ENROLLMENT_SELECT }>;
+
+function toMyEnrollment(row: MyEnrollmentRow, lang: Language): MyEnrollment {
+  const c = row.course;
+  return {
+    ...toEnrollment(row),
+    course: {
+      id: c.id,
+      slug: c.slug,
+      title: localized(lang, c.titleFr, c.titleEn) ?? "",
+      title_fr: c.titleFr,
+      title_en: c.titleEn,
+      cover_image_url: c.coverImageUrl,
+      estimated_hours: c.estimatedHours,
+      module_count: c.moduleCount,
+      status: c.status === "draft" || c.status === "archived" ? c.status : "published",
+    },
+  };
+}
+
+function mine(viewer: Viewer): Prisma.UserCourseEnrollmentWhereInput {
+  return { userId: viewer.userId, course: readableCourses(viewer) };
+}
+
+/** One page of the viewer's enrollments (dropped ones included), most recently changed first. */
+export async function listMyEnrollments(
+  db: Tx,
+  viewer: Viewer,
+  query: { page: number; limit: number },
+  lang: Language,
+): Promise<{ items: MyEnrollment[]; total: number }> {
+  const where = mine(viewer);
+  const [total, rows] = await Promise.all([
+    db.userCourseEnrollment.count({ where }),
+    db.userCourseEnrollment.findMany({
+      where,
+      orderBy: [{ updatedAt: "desc" }, { courseId: "asc" }],
+      ...pageArgs(query),
+      select: MY_ENROLLMENT_SELECT,
+    }),
+  ]);
+  return { items: rows.map((r) => toMyEnrollment(r, lang)), total };
+}
+
+/** One delta-sync answer for the learner's enrollments, before the API wraps it in its envelope. */
+export interface EnrollmentDelta {
+  items: MyEnrollment[];
+  deleted: Tombstone[];
+  hasMore: boolean;
+  reset: boolean;
+  newestChange?: Date;
+}
+
+/**
+ * The viewer's enrollments changed at or after `since`, oldest change first, at most `limit`
+ * (unenrolling is a change of status, not a deletion). Tombstone ids are course ids.
+ */
+export async function myEnrollmentsSince(
+  db: Tx,
+  viewer: Viewer,
+  input: { since: Date; limit: number; now: Date },
+  lang: Language,
+): Promise<EnrollmentDelta> {
+  const [rows, deleted] = await Promise.all([
+    db.userCourseEnrollment.findMany({
+      where: { ...mine(viewer), updatedAt: { gte: input.since } },
+      orderBy: [{ updatedAt: "asc" }, { courseId: "asc" }],
+      take: input.limit + 1,
+      select: MY_ENROLLMENT_SELECT,
+    }),
+    tombstonesSince(db, { entities: [ENTITY], userId: viewer.userId, since: input.since }),
+  ]);
+  const hasMore = rows.length > input.limit;
+  const page = rows.slice(0, input.limit);
+  return {
+    items: page.map((r) => toMyEnrollment(r, lang)),
+    deleted,
+    hasMore,
+    reset: needsFullResync(input.since, input.now),
+    ...(hasMore && page.length ? { newestChange: page[page.length - 1]?.updatedAt } : {}),
+  };
+}

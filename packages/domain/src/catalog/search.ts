@@ -1,0 +1,37 @@
+/**
+ * Catalog search: accent- and case-insensitive over FR and EN titles and descriptions, ranked by
+ * PostgreSQL full text (titles weigh more than descriptions) plus trigram word similarity on the
+ * titles, which catches prefixes and typos. The expressions repeat the indexed ones exactly
+ * (`courses_search_tsv_idx`, `courses_title_trgm_idx`, decision 0003), or the indexes go unused.
+ */
+import type { Db, Prisma } from "@sira/infra/db";
+
+type Tx = Db | Prisma.TransactionClient;
+
+/** The most matches a search ranks; a query this broad should be narrowed, not paged through. */
+export const SEARCH_MATCH_CAP = 500;
+
+export interface RankedCourse {
+  id: string;
+  rank: number;
+}
+
+/**
+ * Published courses whose texts match `search`, best first. Visibility is not decided here: the
+ * caller intersects these ids with the access filter (`catalogCourses`).
+ */
+export async function searchPublishedCourseIds(db: Tx, search: string): Promise<RankedCourse[]> {
+  return db.$queryRaw<RankedCourse[]>`
+    SELECT c.id::text AS id,
+           (ts_rank(sira_course_search_tsv(c.title_fr, c.title_en, c.description_fr, c.description_en),
+                    websearch_to_tsquery('simple', sira_unaccent(${search})))
+            + word_similarity(sira_search_normalize(${search}),
+                              sira_search_normalize(c.title_fr || ' ' || c.title_en)))::float8 AS rank
+      FROM courses c
+     WHERE c.status = 'published'
+       AND (sira_course_search_tsv(c.title_fr, c.title_en, c.description_fr, c.description_en)
+              @@ websearch_to_tsquery('simple', sira_unaccent(${search}))
+            OR sira_search_normalize(${search}) <% sira_search_normalize(c.title_fr || ' ' || c.title_en))
+     ORDER BY rank DESC, c.id
+     LIMIT ${SEARCH_MATCH_CAP}`;
+}
