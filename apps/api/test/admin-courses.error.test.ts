@@ -73,7 +73,7 @@ describe("POST /api/v1/admin/courses with bad input", () => {
       body: { title_fr: "T", slug: "pris" },
       headers: { "accept-language": "fr" },
     });
-    const problem = await expectProblem(res, 409, "CONFLICT");
+    const problem = await expectProblem(res, 409, "SLUG_TAKEN");
     expect(problem.detail).toBe("L'identifiant « pris » est déjà utilisé par un autre cours.");
     expect(problem.errors).toEqual([{ field: "slug", code: "slug_taken", message: expect.any(String) }]);
   });
@@ -113,8 +113,17 @@ describe("PATCH /api/v1/admin/courses/{id} with bad input", () => {
     await seedCourse(deps, { slug: "autre" });
     const { id } = await seedCourse(deps, { slug: "moi" });
     const res = await call(app, "PATCH", `${COURSES}/${id}`, { as: admin, body: { slug: "autre" } });
-    await expectProblem(res, 409, "CONFLICT");
+    await expectProblem(res, 409, "SLUG_TAKEN");
     expect(await auditRowsFor(deps, id)).toHaveLength(0);
+  });
+
+  it("refuses a slug the catalog's own routes use: 400 naming slug", async () => {
+    const { id } = await seedCourse(deps, { slug: "moi" });
+    for (const slug of ["taxonomy", "my-enrollments"]) {
+      const res = await call(app, "PATCH", `${COURSES}/${id}`, { as: admin, body: { slug } });
+      const problem = await expectProblem(res, 400, "VALIDATION_FAILED");
+      expect(problem.errors?.[0]?.field).toBe("slug");
+    }
   });
 
   it("refuses to leave a published course without a description: 409 naming it", async () => {
@@ -124,7 +133,7 @@ describe("PATCH /api/v1/admin/courses/{id} with bad input", () => {
       body: { description_en: null },
       headers: { "accept-language": "en" },
     });
-    const problem = await expectProblem(res, 409, "CONFLICT");
+    const problem = await expectProblem(res, 409, "NOT_PUBLISHABLE");
     expect(problem.detail).toBe(
       "A published course must keep its titles and descriptions in both languages. Missing: the English description.",
     );
@@ -150,7 +159,7 @@ describe("DELETE /api/v1/admin/courses/{id} once published", () => {
     it(`answers 409 for a ${status} course, with a reason in errors and FR/EN details`, async () => {
       const { id } = await seedCourse(deps, { status, modules: 1 });
       const en = await call(app, "DELETE", `${COURSES}/${id}`, { as: admin, headers: { "accept-language": "en" } });
-      const problem = await expectProblem(en, 409, "CONFLICT");
+      const problem = await expectProblem(en, 409, "NOT_DRAFT");
       expect(problem.detail).toBe(`Only a draft can be deleted; this course is ${status}. Archive it instead.`);
       expect(problem.errors).toEqual([{ field: "status", code: "not_draft", message: `The course is ${status}` }]);
       const fr = await call(app, "DELETE", `${COURSES}/${id}`, { as: admin, headers: { "accept-language": "fr" } });
@@ -170,7 +179,7 @@ describe("DELETE /api/v1/admin/courses/{id} once published", () => {
       data: { accountId: account.id, type: "course_purchase", amount: -5, balanceAfter: 0, courseId: id },
     });
     const res = await call(app, "DELETE", `${COURSES}/${id}`, { as: admin });
-    const problem = await expectProblem(res, 409, "CONFLICT");
+    const problem = await expectProblem(res, 409, "IN_USE");
     expect(problem.errors?.[0]?.code).toBe("referenced");
     expect(await auditRowsFor(deps, id)).toHaveLength(0);
   });
@@ -180,7 +189,7 @@ describe("POST /api/v1/admin/courses/{id}/publish refused", () => {
   it("names every missing piece, in French and in English, and changes nothing", async () => {
     const { id } = await seedCourse(deps, { titleEn: "", descriptionFr: null, modules: 0 });
     const fr = await call(app, "POST", `${COURSES}/${id}/publish`, { as: admin, headers: { "accept-language": "fr" } });
-    const frProblem = await expectProblem(fr, 409, "CONFLICT");
+    const frProblem = await expectProblem(fr, 409, "NOT_PUBLISHABLE");
     expect(frProblem.detail).toBe(
       "Ce cours ne peut pas encore être publié. Il manque : le titre en anglais, la description en français, au moins un module.",
     );
@@ -202,7 +211,7 @@ describe("POST /api/v1/admin/courses/{id}/publish refused", () => {
     const problem = await expectProblem(
       await call(app, "POST", `${COURSES}/${id}/publish`, { as: admin }),
       409,
-      "CONFLICT",
+      "NOT_PUBLISHABLE",
     );
     expect(problem.errors?.map((e) => e.field)).toEqual(["modules"]);
   });

@@ -168,7 +168,7 @@ describe("status rules (409 CONFLICT, in both languages)", () => {
     const d = await course("only-draft", "draft");
     const cur = await curriculum(admin);
     const empty = await problem(await send(admin, "PATCH", `${BASE}/${cur.id}`, { status: "published" }), 409);
-    expect(empty.code).toBe("CONFLICT");
+    expect(empty.code).toBe("NOT_PUBLISHABLE");
     expect(empty.detail).toBe("This curriculum cannot be published yet: it needs at least one published course.");
     expect(empty.errors?.map((e) => e.field)).toEqual(["courses"]);
     await send(admin, "PUT", `${BASE}/${cur.id}/courses`, { course_ids: [d.id] });
@@ -218,7 +218,7 @@ describe("status rules (409 CONFLICT, in both languages)", () => {
     expect(p.errors?.map((e) => e.field)).toEqual(["slug"]);
     const other = await curriculum(admin, { slug: "libre" });
     expect((await problem(await send(admin, "PATCH", `${BASE}/${other.id}`, { slug: "pris" }), 409)).code).toBe(
-      "CONFLICT",
+      "SLUG_TAKEN",
     );
     expect(await deps.db.curriculum.count()).toBe(2);
   });

@@ -162,7 +162,7 @@ describe("editing", () => {
     await usedBy(c.id);
     for (const body of [{ slug: "autre" }, { type: "level" }]) {
       const p = await problem(await send(admin, "PATCH", `${BASE}/${c.id}`, body), 409);
-      expect(p.code).toBe("CONFLICT");
+      expect(p.code).toBe("IN_USE");
       expect(p.errors?.map((e) => e.field)).toEqual(Object.keys(body));
     }
     expect(await deps.db.taxonomyCategory.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({

@@ -111,7 +111,7 @@ describe("enroll and unenroll (errors)", () => {
     expect(await deps.db.userCourseEnrollment.count()).toBe(0);
   });
 
-  it("refuses an archived course with 409 CONFLICT, even to a learner who dropped it", async () => {
+  it("refuses an archived course with 409 COURSE_NOT_OPEN, even to a learner who dropped it", async () => {
     const learner = await signIn(deps);
     const c = await makeCourse(deps, { status: "archived" });
     await deps.db.userCourseEnrollment.create({
@@ -119,7 +119,7 @@ describe("enroll and unenroll (errors)", () => {
     });
     const res = await post(learner, `${COURSES}/${c.id}/enroll`);
     expect(res.status).toBe(409);
-    expect(((await res.json()) as { code: string }).code).toBe("CONFLICT");
+    expect(((await res.json()) as { code: string }).code).toBe("COURSE_NOT_OPEN");
   });
 
   it("answers 404 for an unknown course, a draft, and unenrolling a course never joined", async () => {

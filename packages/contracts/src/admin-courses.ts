@@ -15,6 +15,8 @@ export const ADMIN_COURSE_CREATION_STEPS = ["upload", "generating", "published"]
 /** Same pattern as the `courses_slug_check` constraint. */
 export const COURSE_SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 export const COURSE_SLUG_MAX_LENGTH = 120;
+/** Words that /api/v1/courses/{id_or_slug} already uses for other routes. */
+export const RESERVED_COURSE_SLUGS: readonly string[] = ["taxonomy", "my-enrollments"];
 
 export const adminCourseStatusSchema = z.enum(ADMIN_COURSE_STATUSES);
 export const adminCourseVisibilitySchema = z.enum(ADMIN_COURSE_VISIBILITIES);
@@ -23,7 +25,8 @@ const slugSchema = z
   .string()
   .min(1)
   .max(COURSE_SLUG_MAX_LENGTH)
-  .regex(COURSE_SLUG_PATTERN, { message: "Lowercase letters, digits and single hyphens, e.g. sante-publique" });
+  .regex(COURSE_SLUG_PATTERN, { message: "Lowercase letters, digits and single hyphens, e.g. sante-publique" })
+  .refine((slug) => !RESERVED_COURSE_SLUGS.includes(slug), { message: "This word is reserved by the API" });
 const titleSchema = z.string().trim().min(1).max(200);
 const descriptionSchema = z.string().trim().min(1).max(10_000).nullable();
 const coverImageSchema = z

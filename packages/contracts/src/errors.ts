@@ -103,6 +103,32 @@ export const ERROR_CODES = {
     fr: "Une requête avec cette clé d'idempotence est déjà en cours.",
     en: "A request with this idempotency key is already in progress.",
   },
+  SLUG_TAKEN: { status: 409, fr: "Cet identifiant (slug) est déjà pris.", en: "This slug is already taken." },
+  NOT_DRAFT: {
+    status: 409,
+    fr: "Seul un brouillon peut être supprimé. Archivez-le plutôt.",
+    en: "Only a draft can be deleted. Archive it instead.",
+  },
+  NOT_PUBLISHABLE: {
+    status: 409,
+    fr: "Ce contenu ne peut pas encore être publié : des éléments obligatoires manquent.",
+    en: "This cannot be published yet: required parts are missing.",
+  },
+  IN_USE: {
+    status: 409,
+    fr: "Cet élément est encore utilisé ailleurs et ne peut pas être supprimé.",
+    en: "This is still in use elsewhere and cannot be deleted.",
+  },
+  INVALID_TRANSITION: {
+    status: 409,
+    fr: "Ce changement d'état n'est pas permis.",
+    en: "This status change is not allowed.",
+  },
+  COURSE_NOT_OPEN: {
+    status: 409,
+    fr: "Ce cours n'est pas ouvert aux inscriptions.",
+    en: "This course is not open for enrollment.",
+  },
   PAYLOAD_TOO_LARGE: { status: 413, fr: "La requête est trop volumineuse.", en: "The request is too large." },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, fr: "Type de contenu non pris en charge.", en: "Unsupported content type." },
   IDEMPOTENCY_KEY_REUSED: {

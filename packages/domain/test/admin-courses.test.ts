@@ -43,6 +43,8 @@ describe("slugify", () => {
     ["日本語", "cours"],
     ["", "cours"],
     ["!!!", "cours"],
+    ["Taxonomy", "taxonomy-cours"],
+    ["My enrollments", "my-enrollments-cours"],
   ];
   for (const [title, slug] of cases) {
     it(`"${title}" → "${slug}"`, () => {

@@ -36,17 +36,13 @@ import type { Context } from "hono";
 import type { Actor, AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth.ts";
 import { deltaEnvelope, pageEnvelope, parseFields, parseSince, pickFields } from "../http/lists.ts";
-import { bearer, json, problemSchema, problems } from "./docs.ts";
+import { bearer, json, problems } from "./docs.ts";
 
 const COURSES = "/api/v1/courses";
 const CURRICULA = "/api/v1/curricula";
 const courseTags = ["courses"];
 const curriculumTags = ["curricula"];
 
-const paymentRequired = {
-  description: "The course is paid for and the caller has not bought it (PAYMENT_REQUIRED)",
-  content: { "application/problem+json": { schema: problemSchema } },
-};
 const courseParam = z.object({ id_or_slug: catalogIdOrSlugSchema });
 const enrollParam = z.object({ id: catalogIdOrSlugSchema });
 const curriculumParam = z.object({ slug: catalogIdOrSlugSchema });
@@ -104,7 +100,7 @@ const routes = {
     responses: {
       200: json(enrollmentSchema, "The enrollment"),
       401: problems[401],
-      402: paymentRequired,
+      402: problems[402],
       404: problems[404],
       409: problems[409],
     },

@@ -24,6 +24,7 @@ const problem = (description: string) => ({
 export const problems = {
   400: problem("Invalid input (VALIDATION_FAILED names the fields)"),
   401: problem("Not signed in, or the token is invalid or expired"),
+  402: problem("A purchase is needed first (PAYMENT_REQUIRED)"),
   403: problem("Signed in, but not allowed"),
   404: problem("Not found (or not visible to the caller)"),
   409: problem("Conflicting state"),

@@ -58,7 +58,7 @@ export async function enrollInCourse(db: Tx, viewer: Viewer, idOrSlug: string, o
   if (existing && existing.status !== "dropped") return toEnrollment(existing);
 
   const open = await db.course.count({ where: { AND: [catalogCourses(viewer), { id: course.id }] } });
-  if (open === 0) throw new AppError("CONFLICT", { details: NOT_OPEN });
+  if (open === 0) throw new AppError("COURSE_NOT_OPEN", { details: NOT_OPEN });
   if (existing) {
     // Conditional, so two concurrent re-enrolls both succeed and change the row once.
     await db.userCourseEnrollment.updateMany({

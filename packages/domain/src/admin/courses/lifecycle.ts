@@ -129,7 +129,7 @@ export async function deleteAdminCourse(
 }
 
 function notDraft(status: string): AppError {
-  return new AppError("CONFLICT", {
+  return new AppError("NOT_DRAFT", {
     fieldErrors: [{ field: "status", code: "not_draft", message: `The course is ${status}` }],
     details: {
       en: `Only a draft can be deleted; this course is ${status}. Archive it instead.`,
@@ -139,7 +139,7 @@ function notDraft(status: string): AppError {
 }
 
 function stillReferenced(cause: unknown): AppError {
-  return new AppError("CONFLICT", {
+  return new AppError("IN_USE", {
     cause,
     fieldErrors: [{ field: "id", code: "referenced", message: "Purchases or activation codes refer to this course" }],
     details: {

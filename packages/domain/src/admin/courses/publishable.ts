@@ -41,7 +41,7 @@ export function publishBlockers(course: PublishableCourse): PublishBlocker[] {
 export function publishRefusal(blockers: PublishBlocker[], when: "publish" | "update"): AppError {
   const en = blockers.map((b) => b.en).join(", ");
   const fr = blockers.map((b) => b.fr).join(", ");
-  return new AppError("CONFLICT", {
+  return new AppError("NOT_PUBLISHABLE", {
     fieldErrors: blockers.map((b) => ({ field: b.field, code: "missing", message: `Missing ${b.en}` })),
     details:
       when === "publish"

@@ -1,5 +1,5 @@
 /** Course slugs: derived from a title (accent-folded, lowercase, hyphens) and unique across courses. */
-import { COURSE_SLUG_PATTERN } from "@sira/contracts";
+import { COURSE_SLUG_PATTERN, RESERVED_COURSE_SLUGS } from "@sira/contracts";
 import type { Tx } from "./shape.ts";
 
 /** Room is left for a `-<n>` suffix under COURSE_SLUG_MAX_LENGTH. */
@@ -17,7 +17,8 @@ export function slugify(text: string): string {
     .replace(/[^a-z0-9]+/g, "-")
     .slice(0, BASE_MAX_LENGTH)
     .replace(/^-+|-+$/g, "");
-  return COURSE_SLUG_PATTERN.test(slug) ? slug : FALLBACK_SLUG;
+  if (!COURSE_SLUG_PATTERN.test(slug)) return FALLBACK_SLUG;
+  return RESERVED_COURSE_SLUGS.includes(slug) ? `${slug}-cours` : slug;
 }
 
 /** `base`, or `base-2`, `base-3`… : the first one no course holds yet. */

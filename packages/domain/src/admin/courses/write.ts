@@ -69,7 +69,7 @@ function invalid(field: string, en: string, fr: string): AppError {
 }
 
 function slugTaken(slug: string): AppError {
-  return new AppError("CONFLICT", {
+  return new AppError("SLUG_TAKEN", {
     fieldErrors: [{ field: "slug", code: "slug_taken", message: `Slug ${slug} is already used by another course` }],
     details: {
       en: `The slug "${slug}" is already used by another course.`,

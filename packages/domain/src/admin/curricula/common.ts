@@ -59,9 +59,14 @@ export function prismaCode(error: unknown): string | undefined {
   return typeof code === "string" ? code : undefined;
 }
 
-/** A 409 CONFLICT with a message in both languages. */
-export function conflict(en: string, fr: string, field?: string): AppError {
-  return new AppError("CONFLICT", {
+/** A 409 with a message in both languages, under `code` (CONFLICT when nothing more precise fits). */
+export function conflict(
+  en: string,
+  fr: string,
+  field?: string,
+  code: "CONFLICT" | "SLUG_TAKEN" | "NOT_DRAFT" | "NOT_PUBLISHABLE" | "IN_USE" | "INVALID_TRANSITION" = "CONFLICT",
+): AppError {
+  return new AppError(code, {
     details: { en, fr },
     ...(field ? { fieldErrors: [{ field, code: "conflict", message: en }] } : {}),
   });

@@ -39,7 +39,12 @@ export async function lockCurriculum(tx: Tx, id: string): Promise<Row> {
 }
 
 const slugTaken = (slug: string) =>
-  conflict(`The slug "${slug}" is already used by another curriculum.`, `Le slug « ${slug} » est déjà pris.`, "slug");
+  conflict(
+    `The slug "${slug}" is already used by another curriculum.`,
+    `Le slug « ${slug} » est déjà pris.`,
+    "slug",
+    "SLUG_TAKEN",
+  );
 
 /** Creates a draft curriculum; its slug is derived from `title_fr` (accents folded) when missing. */
 export async function createCurriculum(
@@ -114,7 +119,7 @@ export async function publishProblems(
 
 /** A 409 listing what publishing still needs. */
 export function cannotPublish(problems: { field: string; en: string; fr: string }[]): AppError {
-  return new AppError("CONFLICT", {
+  return new AppError("NOT_PUBLISHABLE", {
     details: {
       en: `This curriculum cannot be published yet: it needs ${problems.map((p) => p.en).join(", ")}.`,
       fr: `Ce parcours ne peut pas encore être publié : il lui faut ${problems.map((p) => p.fr).join(", ")}.`,
@@ -162,6 +167,7 @@ export async function updateCurriculum(
           `A ${from} curriculum cannot become ${to}.`,
           `Un parcours ${FR_STATUS[from]} ne peut pas passer à l'état ${FR_STATUS[to]}.`,
           "status",
+          "INVALID_TRANSITION",
         );
       }
       if (diff.after.slug !== undefined && from !== "draft") {
@@ -218,6 +224,7 @@ export async function deleteCurriculum(db: Db, id: string, meta: CatalogAdminMet
           `Only a draft curriculum can be deleted; this one is ${row.status}. Archive it instead.`,
           `Seul un parcours en brouillon peut être supprimé ; celui-ci est ${FR_STATUS[row.status as AdminCurriculumStatus]}. Archivez-le plutôt.`,
           "status",
+          "NOT_DRAFT",
         );
       }
       await tx.curriculum.delete({ where: { id } });
@@ -236,6 +243,8 @@ export async function deleteCurriculum(db: Db, id: string, meta: CatalogAdminMet
       throw conflict(
         "Activation codes point to this curriculum; it cannot be deleted.",
         "Des codes d'activation mènent à ce parcours ; il ne peut pas être supprimé.",
+        undefined,
+        "IN_USE",
       );
     }
     throw error;

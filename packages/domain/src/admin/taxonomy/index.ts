@@ -65,7 +65,12 @@ const snapshot = (row: Row) => ({
 });
 
 const slugTaken = (slug: string) =>
-  conflict(`The slug "${slug}" is already used by another category.`, `Le slug « ${slug} » est déjà pris.`, "slug");
+  conflict(
+    `The slug "${slug}" is already used by another category.`,
+    `Le slug « ${slug} » est déjà pris.`,
+    "slug",
+    "SLUG_TAKEN",
+  );
 
 /** Every category, active or not, with how many courses use it; by type, then sort order. */
 export async function listTaxonomyForAdmin(
@@ -165,6 +170,7 @@ export async function updateTaxonomyCategory(
           `The ${keyChange} of a category cannot change while ${row._count.courses} course(s) use it.`,
           `Le champ ${keyChange} d'une catégorie ne peut pas changer tant que ${row._count.courses} cours l'utilisent.`,
           keyChange,
+          "IN_USE",
         );
       }
       const next = { ...snapshot(row), ...diff.after };
@@ -202,6 +208,8 @@ const inUse = (count: number) =>
   conflict(
     `This category is used by ${count} course(s); remove it from them, or deactivate it instead.`,
     `Cette catégorie est utilisée par ${count} cours ; retirez-la de ces cours, ou désactivez-la plutôt.`,
+    undefined,
+    "IN_USE",
   );
 
 /** Deletes an unused category (409 while any course uses it) and leaves a catalog tombstone. */
