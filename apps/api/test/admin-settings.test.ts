@@ -9,28 +9,14 @@ import { TRPCError } from "@trpc/server";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { createCallerFactory } from "../src/trpc/init.ts";
 import { appRouter } from "../src/trpc/router.ts";
-import { closeTestDeps, countQueries, resetState, type SignedIn, signIn, testApp } from "./helpers.ts";
+import { closeTestDeps, countQueries, jsonSender, resetState, type SignedIn, signIn, testApp } from "./helpers.ts";
 
 const { app, deps } = testApp();
 beforeEach(resetState);
 afterAll(closeTestDeps);
 
 const BASE = "/api/v1/admin/settings";
-let seq = 0;
-
-function send(user: SignedIn, method: string, path: string, body?: unknown, lang = "en") {
-  seq += 1;
-  return app.request(path, {
-    method,
-    headers: {
-      ...user.headers,
-      "content-type": "application/json",
-      "accept-language": lang,
-      "x-request-id": `settings-test-${String(seq).padStart(4, "0")}`,
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
+const send = jsonSender(app, "settings-test");
 
 async function list(admin: SignedIn): Promise<Record<string, PlatformSetting>> {
   const body = (await (await send(admin, "GET", BASE)).json()) as { items: PlatformSetting[] };

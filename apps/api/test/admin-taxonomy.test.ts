@@ -8,7 +8,7 @@ import { authKeys, verifyAccessToken } from "@sira/domain";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { createCallerFactory } from "../src/trpc/init.ts";
 import { appRouter } from "../src/trpc/router.ts";
-import { closeTestDeps, countQueries, resetState, type SignedIn, signIn, testApp } from "./helpers.ts";
+import { closeTestDeps, countQueries, jsonSender, resetState, type SignedIn, signIn, testApp } from "./helpers.ts";
 
 const { app, deps } = testApp();
 beforeEach(resetState);
@@ -16,21 +16,7 @@ afterAll(closeTestDeps);
 
 const BASE = "/api/v1/admin/taxonomy";
 const MISSING = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
-let seq = 0;
-
-function send(user: SignedIn, method: string, path: string, body?: unknown, lang = "en") {
-  seq += 1;
-  return app.request(path, {
-    method,
-    headers: {
-      ...user.headers,
-      "content-type": "application/json",
-      "accept-language": lang,
-      "x-request-id": `taxonomy-test-${String(seq).padStart(4, "0")}`,
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
+const send = jsonSender(app, "taxonomy-test");
 
 async function problem(res: Response, status: number): Promise<Problem> {
   expect(res.status).toBe(status);

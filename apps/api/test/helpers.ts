@@ -235,3 +235,24 @@ export async function countQueries(deps: AppDeps, work: () => Promise<unknown>):
 }
 const queryListeners = new Map<unknown, () => void>();
 const subscribed = new Set<unknown>();
+
+/**
+ * A JSON request sender for one test file: signed in as `user`, in `lang`, each request with its
+ * own X-Request-Id (`<label>-0001`, …) so audit rows can be matched to the request that wrote them.
+ */
+export function jsonSender(app: App, label: string) {
+  let seq = 0;
+  return (user: SignedIn, method: string, path: string, body?: unknown, lang = "en") => {
+    seq += 1;
+    return app.request(path, {
+      method,
+      headers: {
+        ...user.headers,
+        "content-type": "application/json",
+        "accept-language": lang,
+        "x-request-id": `${label}-${String(seq).padStart(4, "0")}`,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  };
+}

@@ -38,7 +38,7 @@ const nameSchema = z.string().trim().min(1).max(120);
 const professionalRoleSchema = z.string().trim().min(1).max(80);
 
 /**
- * What a user may change about themselves. Strict: any other key (role, email, streak_days,
+ * What a user may change about themselves. Strict: every other key (role, email, streak_days,
  * current_level, status…) is refused by name, so nothing can be mass-assigned. `timezone: null`
  * goes back to the zone derived from the country.
  */
