@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { createApp } from "@sira/api";
-import { createMailer } from "@sira/domain";
+import { createAppDeps } from "@sira/api/deps";
 import { createLogger, createRedis, parseConfig } from "@sira/infra";
 import { createDb, type Db } from "@sira/infra/db";
 import { ensureDatabase, migrate } from "@sira/infra/migrator";
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
     await migrate(url, migrations);
     const { courseSlug } = await seed(db);
     const logger = createLogger("bench", "silent");
-    const app = createApp({ config, db, redis, logger, mailer: createMailer({ config, db, logger }) });
+    const app = createApp(createAppDeps({ config, db, redis, logger }));
 
     const size = async (path: string, encoding: string): Promise<number> => {
       const res = await app.request(path, { headers: { "accept-encoding": encoding, "accept-language": "fr" } });

@@ -15,3 +15,4 @@ redisBase.pathname = `/${(Number(workerId) % 15) + 1}`;
 process.env.REDIS_URL = redisBase.toString();
 process.env.QUEUE_PREFIX = `sira-test-${process.env.SIRA_TEST_RUN}-${workerId}`;
 process.env.JWT_SECRET ??= "test-secret-test-secret-test-secret-0123";
+process.env.STORAGE_DIR = `${(await import("node:os")).tmpdir()}/sira-test-${process.env.SIRA_TEST_RUN}-${workerId}/storage`;

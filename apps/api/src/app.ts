@@ -11,18 +11,22 @@ import type { AppDeps, AppEnv } from "./env.ts";
 import { authenticate } from "./http/auth.ts";
 import { compression } from "./http/compression.ts";
 import { etag } from "./http/etag.ts";
-import { idempotency } from "./http/idempotency.ts";
+import { idempotency, isStreamedUpload } from "./http/idempotency.ts";
 import { languageMiddleware } from "./http/language.ts";
 import { offlineReplay } from "./http/offline-replay.ts";
 import { fieldErrorsFromZod, handleError, problemResponse } from "./http/problem.ts";
 import { rateLimit } from "./http/rate-limit.ts";
 import { requestContext } from "./http/request-context.ts";
 import { mountAdminCatalogRoutes } from "./rest/admin-catalog.ts";
+import { mountAdminContentRoutes } from "./rest/admin-content.ts";
 import { mountAdminCourseRoutes } from "./rest/admin-courses.ts";
+import { mountAdminResourceRoutes } from "./rest/admin-resources.ts";
 import { mountAdminUserRoutes } from "./rest/admin-users.ts";
 import { mountAuthRoutes } from "./rest/auth.ts";
 import { mountCatalogRoutes } from "./rest/catalog.ts";
+import { mountLessonRoutes } from "./rest/lessons.ts";
 import { mountOpenApi } from "./rest/openapi.ts";
+import { mountSourceImageRoutes } from "./rest/source-images.ts";
 import { mountUserRoutes } from "./rest/users.ts";
 import { mountHealth } from "./routes/health.ts";
 import { trpcHandler } from "./trpc/handler.ts";
@@ -84,14 +88,14 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use(rateLimit({ limit: config.RATE_LIMIT_PER_MINUTE, exempt: (path) => HEALTH_PATHS.has(path) }));
   app.use(authenticate);
   app.use(languageMiddleware);
-  app.use(
-    bodyLimit({
-      maxSize: 1024 * 1024,
-      onError: () => {
-        throw new AppError("PAYLOAD_TOO_LARGE");
-      },
-    }),
-  );
+  const jsonBodyLimit = bodyLimit({
+    maxSize: 1024 * 1024,
+    onError: () => {
+      throw new AppError("PAYLOAD_TOO_LARGE");
+    },
+  });
+  // Uploads stream to storage under their own cap (a platform setting); everything else is small.
+  app.use((c, next) => (isStreamedUpload(c.req.raw) ? next() : jsonBodyLimit(c, next)));
 
   app.use(offlineReplay);
   app.use(idempotency);
@@ -104,6 +108,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   mountCatalogRoutes(app);
   mountAdminCourseRoutes(app);
   mountAdminCatalogRoutes(app);
+  mountAdminResourceRoutes(app);
+  mountSourceImageRoutes(app);
+  mountAdminContentRoutes(app);
+  mountLessonRoutes(app);
   app.all("/trpc/*", trpcHandler);
   mountOpenApi(app);
 

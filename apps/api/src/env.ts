@@ -1,7 +1,8 @@
 /** What every request handler can reach: the app's dependencies and per-request values. */
+import type { AiProviders } from "@sira/ai";
 import type { Language, Role } from "@sira/contracts";
 import type { Mailer } from "@sira/domain";
-import type { Config, Logger, Redis } from "@sira/infra";
+import type { Config, FileStorage, Logger, Redis } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 
 export interface AppDeps {
@@ -10,6 +11,8 @@ export interface AppDeps {
   redis: Redis;
   logger: Logger;
   mailer: Mailer;
+  storage: FileStorage;
+  ai: AiProviders;
 }
 
 /** The authenticated caller, once auth has resolved one from the bearer token. */

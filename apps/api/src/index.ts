@@ -1,20 +1,14 @@
 /** The API process: serves the app on PORT, drains in-flight requests on SIGTERM/SIGINT. */
 import { serve } from "@hono/node-server";
-import { createMailer } from "@sira/domain";
 import { closeQueues, disconnectRedis, loadConfig, logger, redis } from "@sira/infra";
 import { db, disconnectDb } from "@sira/infra/db";
 import { createApp } from "./app.ts";
+import { createAppDeps } from "./deps.ts";
 
 process.env.SIRA_SERVICE ??= "sira-api";
 const config = loadConfig();
 const log = logger();
-const app = createApp({
-  config,
-  db: db(),
-  redis: redis(),
-  logger: log,
-  mailer: createMailer({ config, db: db(), logger: log }),
-});
+const app = createApp(createAppDeps({ config, db: db(), redis: redis(), logger: log }));
 
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
   log.info({ port: info.port, host: config.HOST }, "Sira API listening");

@@ -4,11 +4,12 @@
  */
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { createMailer, startSession, tokenPair } from "@sira/domain";
+import { startSession, tokenPair } from "@sira/domain";
 import { createLogger, createRedis, parseConfig, type Redis } from "@sira/infra";
 import { createDb } from "@sira/infra/db";
 import { truncateAll } from "@sira/infra/testing";
 import { type App, createApp } from "../src/app.ts";
+import { createAppDeps } from "../src/deps.ts";
 import type { AppDeps } from "../src/env.ts";
 
 type Env = Record<string, string>;
@@ -38,7 +39,7 @@ export function testDeps(overrides: Env = {}): AppDeps {
     async () => redis.disconnect(),
   );
   const logger = createLogger("test", "silent");
-  return { config, db, redis, logger, mailer: createMailer({ config, db, logger }) };
+  return createAppDeps({ config, db, redis, logger });
 }
 
 /** The real Hono app on fresh test dependencies. */

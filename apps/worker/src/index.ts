@@ -1,5 +1,6 @@
 /** The worker process: serves every queue, registers schedules, and drains on SIGTERM/SIGINT. */
-import { closeQueues, getQueue, loadConfig, logger } from "@sira/infra";
+import { createAiProviders } from "@sira/ai";
+import { closeQueues, createStorage, disconnectRedis, getQueue, loadConfig, logger, redis } from "@sira/infra";
 import { db, disconnectDb } from "@sira/infra/db";
 import { processors, schedules } from "./processors.ts";
 import { startWorkers, stopWorkers } from "./workers.ts";
@@ -11,7 +12,15 @@ const log = logger();
 for (const s of schedules) {
   await getQueue(s.queue).upsertJobScheduler(s.id, { every: s.every }, { name: s.id });
 }
-const workers = startWorkers(processors(db()), {
+const deps = {
+  config,
+  db: db(),
+  redis: redis(),
+  logger: log,
+  storage: createStorage(config.STORAGE_DIR),
+  ai: createAiProviders({ config, db: db(), logger: log }),
+};
+const workers = startWorkers(processors(deps), {
   prefix: config.QUEUE_PREFIX,
   redisUrl: config.REDIS_URL,
   logger: log,
@@ -24,7 +33,7 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   log.info({ signal }, "worker draining");
   await stopWorkers(workers);
-  await Promise.allSettled([closeQueues(), disconnectDb()]);
+  await Promise.allSettled([closeQueues(), disconnectDb(), disconnectRedis()]);
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

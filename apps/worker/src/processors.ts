@@ -1,15 +1,19 @@
 /** Which domain function serves each queue. Jobs stay thin: parse the payload, call the domain. */
 import { purgeExpired } from "@sira/domain";
-import type { Db } from "@sira/infra/db";
 import type { Job } from "bullmq";
+import type { WorkerDeps } from "./deps.ts";
+import { contentProcessors } from "./processors/content.ts";
+import { ragProcessors } from "./processors/rag.ts";
 import type { Processors } from "./workers.ts";
 
-export function processors(db: Db): Processors {
+export function processors(deps: WorkerDeps): Processors {
   return {
+    ...ragProcessors(deps),
+    ...contentProcessors(deps),
     maintenance: async (job: Job) => {
       switch (job.name) {
         case "purge-expired":
-          return purgeExpired(db);
+          return purgeExpired(deps.db);
         default:
           throw new Error(`unknown maintenance job ${job.name}`);
       }

@@ -1,2 +1,3 @@
 /** RAG: extraction, chunking, embeddings, retrieval, generation, prompts, offline providers. */
-export {};
+export * from "./providers.ts";
+export * from "./types.ts";

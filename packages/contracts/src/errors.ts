@@ -75,6 +75,11 @@ export const ERROR_CODES = {
     fr: "Vous n'avez pas accès à cette ressource.",
     en: "You do not have access to this resource.",
   },
+  NOT_ENROLLED: {
+    status: 403,
+    fr: "Inscrivez-vous à ce cours pour accéder à son contenu.",
+    en: "Enroll in this course to access its content.",
+  },
   NOT_FOUND: { status: 404, fr: "Ressource introuvable.", en: "Resource not found." },
   MAGIC_LINK_INVALID: {
     status: 400,
@@ -129,7 +134,47 @@ export const ERROR_CODES = {
     fr: "Ce cours n'est pas ouvert aux inscriptions.",
     en: "This course is not open for enrollment.",
   },
+  DUPLICATE_RESOURCE: {
+    status: 409,
+    fr: "Ce document a déjà été déposé pour ce cours.",
+    en: "This document was already uploaded for this course.",
+  },
+  NO_INDEXED_CONTENT: {
+    status: 409,
+    fr: "Ce cours n'a encore aucun document indexé.",
+    en: "This course has no indexed documents yet.",
+  },
+  NOT_READY: {
+    status: 409,
+    fr: "Ce traitement n'est pas encore terminé.",
+    en: "This processing has not finished yet.",
+  },
   PAYLOAD_TOO_LARGE: { status: 413, fr: "La requête est trop volumineuse.", en: "The request is too large." },
+  FILE_TOO_LARGE: {
+    status: 413,
+    fr: "Le fichier dépasse la taille maximale autorisée.",
+    en: "The file exceeds the maximum allowed size.",
+  },
+  FILE_TYPE_NOT_ALLOWED: {
+    status: 415,
+    fr: "Type de fichier non accepté : PDF, DOCX, CSV, TXT ou Markdown.",
+    en: "File type not accepted: PDF, DOCX, CSV, TXT or Markdown.",
+  },
+  FILE_ENCRYPTED: {
+    status: 422,
+    fr: "Le document est protégé par un mot de passe. Déposez une version non chiffrée.",
+    en: "The document is password-protected. Upload an unencrypted version.",
+  },
+  FILE_CORRUPT: {
+    status: 422,
+    fr: "Le fichier est illisible ou endommagé.",
+    en: "The file is unreadable or damaged.",
+  },
+  FILE_EMPTY: {
+    status: 422,
+    fr: "Le fichier ne contient aucun texte exploitable.",
+    en: "The file contains no usable text.",
+  },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, fr: "Type de contenu non pris en charge.", en: "Unsupported content type." },
   IDEMPOTENCY_KEY_REUSED: {
     status: 422,
@@ -148,6 +193,11 @@ export const ERROR_CODES = {
     en: "Too many requests. Try again shortly.",
   },
   INTERNAL: { status: 500, fr: "Erreur interne du serveur.", en: "Internal server error." },
+  GENERATION_FAILED: {
+    status: 502,
+    fr: "La génération du contenu a échoué. Réessayez dans un instant.",
+    en: "Content generation failed. Try again in a moment.",
+  },
   SERVICE_UNAVAILABLE: {
     status: 503,
     fr: "Service momentanément indisponible.",

@@ -4,6 +4,7 @@ export type { AppRouter } from "./app-router.ts";
 export * from "./auth.ts";
 export * from "./catalog.ts";
 export * from "./common.ts";
+export * from "./content.ts";
 export * from "./countries.ts";
 export * from "./errors.ts";
 export * from "./users.ts";

@@ -2,3 +2,4 @@ export * from "./config.ts";
 export * from "./logger.ts";
 export * from "./queues.ts";
 export * from "./redis.ts";
+export * from "./storage.ts";

@@ -12,9 +12,16 @@ import type { AppEnv } from "../env.ts";
 const KEY = /^[\x21-\x7e]{8,128}$/;
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
+/** A multipart upload: streamed to storage by its route, under that route's own size cap. */
+export function isStreamedUpload(request: Request): boolean {
+  return request.method === "POST" && (request.headers.get("content-type") ?? "").startsWith("multipart/form-data");
+}
+
 export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   const key = c.req.header("idempotency-key");
   if (!key || !MUTATING.has(c.req.method)) return next();
+  // Streamed uploads are not buffered to hash them; they are idempotent by content hash instead.
+  if (isStreamedUpload(c.req.raw)) return next();
   if (!KEY.test(key)) throw new AppError("INVALID_IDEMPOTENCY_KEY");
 
   const { db, config } = c.get("deps");

@@ -3,6 +3,8 @@ import { router } from "./init.ts";
 import { adminRouter } from "./routers/admin.ts";
 import { authRouter } from "./routers/auth.ts";
 import { coursesRouter, curriculaRouter } from "./routers/catalog.ts";
+import { contentRouter } from "./routers/content.ts";
+import { sourceImagesRouter } from "./routers/source-images.ts";
 import { systemRouter } from "./routers/system.ts";
 import { usersRouter } from "./routers/users.ts";
 
@@ -13,6 +15,8 @@ export const appRouter = router({
   admin: adminRouter,
   courses: coursesRouter,
   curricula: curriculaRouter,
+  content: contentRouter,
+  sourceImages: sourceImagesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,7 +4,9 @@ import { z } from "zod";
 import { authEnvOf } from "../../auth-env.ts";
 import { adminProcedure, router } from "../init.ts";
 import { adminCurriculaRouter, adminGroupsRouter, adminSettingsRouter, adminTaxonomyRouter } from "./admin-catalog.ts";
+import { adminContentRouter, adminStructureRouter } from "./admin-content.ts";
 import { adminAnalyticsRouter, adminAuditRouter, adminCoursesRouter } from "./admin-courses.ts";
+import { adminResourcesRouter } from "./admin-resources.ts";
 
 export const adminRouter = router({
   courses: adminCoursesRouter,
@@ -14,6 +16,9 @@ export const adminRouter = router({
   taxonomy: adminTaxonomyRouter,
   groups: adminGroupsRouter,
   settings: adminSettingsRouter,
+  resources: adminResourcesRouter,
+  content: adminContentRouter,
+  structure: adminStructureRouter,
   /** Ends every session of a user. */
   revokeUserSessions: adminProcedure
     .input(z.strictObject({ user_id: z.uuid() }))

@@ -1,0 +1,4 @@
+/** tRPC `sourceImages`: images extracted from course documents. */
+import { router } from "../init.ts";
+
+export const sourceImagesRouter = router({});

@@ -1,0 +1,16 @@
+/** Picks each provider from configuration: the real client when its key is set, else the offline default. */
+import type { Config, Logger } from "@sira/infra";
+import type { Db } from "@sira/infra/db";
+import { createEmbedder } from "./embeddings/index.ts";
+import { createGenerator } from "./generation/index.ts";
+import { createRetriever } from "./rag/retriever.ts";
+import type { AiProviders } from "./types.ts";
+
+export function createAiProviders(deps: { config: Config; db: Db; logger: Logger }): AiProviders {
+  const embedder = createEmbedder(deps.config);
+  return {
+    embedder,
+    generator: createGenerator(deps.config, deps.logger),
+    retriever: createRetriever(deps.db, embedder),
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * The seams of the RAG engine. Each outside provider (embeddings, LLM) has a real client chosen
+ * when its key is configured and an offline default that really works; callers only see these.
+ */
+import type {
+  BloomLevel,
+  CaseStudyContent,
+  CourseStructure,
+  FlashcardContent,
+  Language,
+  LessonContent,
+  QuizContent,
+  SourceRef,
+  TocEntry,
+} from "@sira/contracts";
+
+/** Turns text into vectors of `dimensions` numbers. A chunk records `model`; queries never mix models. */
+export interface Embedder {
+  readonly model: string;
+  readonly dimensions: number;
+  /** One vector per text, in order. `kind` lets a provider treat queries and documents differently. */
+  embed(texts: string[], kind?: "document" | "query"): Promise<number[][]>;
+}
+
+/** A page of extracted text (1-based page number; null for formats without pages). */
+export interface PageText {
+  page: number | null;
+  text: string;
+}
+
+/** A piece of a document ready to embed. */
+export interface TextChunk {
+  index: number;
+  text: string;
+  tokenCount: number;
+  page: number | null;
+  chapter: string | null;
+  language: Language;
+}
+
+export interface ChunkOptions {
+  maxTokens?: number;
+  overlapTokens?: number;
+  /** The document's outline: chunks do not straddle a heading where it can be helped. */
+  outline?: TocEntry[];
+}
+
+/** A chunk returned by the retriever. `score` is higher for better matches. */
+export interface RetrievedChunk {
+  id: string;
+  courseId: string;
+  resourceId: string;
+  chunkIndex: number;
+  text: string;
+  source: string;
+  chapter: string | null;
+  page: number | null;
+  language: Language;
+  score: number;
+}
+
+export interface SearchOptions {
+  courseId: string;
+  topK?: number;
+  /** Prefer (not require) chunks in this language. */
+  language?: Language;
+  resourceIds?: string[];
+  /** `auto` picks exact search for small courses and the HNSW index for large ones. */
+  mode?: "auto" | "exact" | "index";
+}
+
+export interface Retriever {
+  search(query: string, options: SearchOptions): Promise<RetrievedChunk[]>;
+}
+
+/** What a prompt is built from: the course's topic and the learner's context, never one fixed subject. */
+export interface GenerationContext {
+  courseTitle: string;
+  /** The course's subject in a few words (its description or taxonomy domain). */
+  topic: string;
+  language: Language;
+  /** ISO 3166-1 alpha-2 country the examples should be set in. */
+  country: string;
+  level: number;
+  bloomLevel: BloomLevel;
+  moduleTitle: string;
+  unitTitle?: string;
+  objectives: string[];
+}
+
+export interface GenerateOptions {
+  signal?: AbortSignal;
+  /** Streamed text as it is produced (lessons stream their Markdown). */
+  onDelta?: (text: string) => void;
+}
+
+export interface GenerationResult<T> {
+  content: T;
+  /** The retrieved chunks the content actually cites, in first-cited order. */
+  sourcesCited: SourceRef[];
+  model: string;
+  offline: boolean;
+  usage?: { inputTokens: number; outputTokens: number };
+  /** Extra facts to keep with the content (e.g. the repair retry was used). */
+  metadata?: Record<string, unknown>;
+}
+
+/** One uploaded document, as the structure generator sees it. */
+export interface StructureDocument {
+  resourceId: string;
+  filename: string;
+  outline: TocEntry[];
+  summary: string;
+  pageCount: number | null;
+  charCount: number;
+  /** A few representative chunks per outline section, in reading order. */
+  excerpts: { chapter: string | null; page: number | null; text: string; language: Language }[];
+}
+
+export interface StructureInput {
+  courseTitle: string;
+  topic: string;
+  languages: Language[];
+  documents: StructureDocument[];
+  maxModules?: number;
+}
+
+export interface ContentGenerator {
+  readonly model: string;
+  readonly offline: boolean;
+  lesson(
+    ctx: GenerationContext,
+    chunks: RetrievedChunk[],
+    options?: GenerateOptions,
+  ): Promise<GenerationResult<LessonContent>>;
+  quiz(
+    ctx: GenerationContext,
+    chunks: RetrievedChunk[],
+    options?: GenerateOptions & { count?: number; distractorPool?: RetrievedChunk[] },
+  ): Promise<GenerationResult<QuizContent>>;
+  flashcards(
+    ctx: GenerationContext,
+    chunks: RetrievedChunk[],
+    options?: GenerateOptions & { count?: number; includeFormula?: boolean },
+  ): Promise<GenerationResult<FlashcardContent>>;
+  caseStudy(
+    ctx: GenerationContext,
+    chunks: RetrievedChunk[],
+    options?: GenerateOptions,
+  ): Promise<GenerationResult<CaseStudyContent>>;
+  structure(input: StructureInput, options?: GenerateOptions): Promise<GenerationResult<CourseStructure>>;
+}
+
+export interface AiProviders {
+  embedder: Embedder;
+  generator: ContentGenerator;
+  retriever: Retriever;
+}

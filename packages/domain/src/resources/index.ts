@@ -1,0 +1,2 @@
+/** Course documents: storage, content checks, extraction, images, indexing. */
+export {};

@@ -1,0 +1,96 @@
+/**
+ * File storage for uploads, extracted images and generated media. Keys are relative, slash-
+ * separated paths (`courses/<id>/resources/<sha256>.pdf`). The local directory store is the
+ * default; an S3-compatible store implements the same interface.
+ */
+
+import { randomUUID } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { dirname, join, resolve, sep } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+
+export interface StoredObject {
+  key: string;
+  size: number;
+}
+
+export interface FileStorage {
+  /** Writes the whole source under `key` atomically (readers never see a partial file). */
+  put(key: string, source: Uint8Array | AsyncIterable<Uint8Array>): Promise<StoredObject>;
+  /** The object's bytes as a stream, or null when there is none. */
+  get(key: string): Promise<Readable | null>;
+  stat(key: string): Promise<StoredObject | null>;
+  delete(key: string): Promise<void>;
+  /** Removes every object whose key starts with `prefix/`. */
+  deletePrefix(prefix: string): Promise<void>;
+}
+
+const KEY_PATTERN = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+
+export function assertStorageKey(key: string): void {
+  if (!KEY_PATTERN.test(key) || key.split("/").some((part) => part === "." || part === "..")) {
+    throw new Error(`invalid storage key: ${key}`);
+  }
+}
+
+export class LocalFileStorage implements FileStorage {
+  private readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  private path(key: string): string {
+    assertStorageKey(key);
+    const path = resolve(this.root, key);
+    if (!path.startsWith(this.root + sep)) throw new Error(`invalid storage key: ${key}`);
+    return path;
+  }
+
+  async put(key: string, source: Uint8Array | AsyncIterable<Uint8Array>): Promise<StoredObject> {
+    const target = this.path(key);
+    await mkdir(dirname(target), { recursive: true });
+    const temp = join(dirname(target), `.${randomUUID()}.part`);
+    try {
+      const input = source instanceof Uint8Array ? Readable.from([source]) : Readable.from(source);
+      await pipeline(input, createWriteStream(temp, { flags: "wx" }));
+      await rename(temp, target);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+    return { key, size: (await stat(target)).size };
+  }
+
+  async get(key: string): Promise<Readable | null> {
+    const path = this.path(key);
+    try {
+      await stat(path);
+    } catch {
+      return null;
+    }
+    return createReadStream(path);
+  }
+
+  async stat(key: string): Promise<StoredObject | null> {
+    try {
+      return { key, size: (await stat(this.path(key))).size };
+    } catch {
+      return null;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.path(key), { force: true });
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    await rm(this.path(prefix), { recursive: true, force: true });
+  }
+}
+
+export function createStorage(root: string): FileStorage {
+  return new LocalFileStorage(root);
+}
