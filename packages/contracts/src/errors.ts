@@ -134,11 +134,6 @@ export const ERROR_CODES = {
     fr: "Ce cours n'est pas ouvert aux inscriptions.",
     en: "This course is not open for enrollment.",
   },
-  DUPLICATE_RESOURCE: {
-    status: 409,
-    fr: "Ce document a déjà été déposé pour ce cours.",
-    en: "This document was already uploaded for this course.",
-  },
   NO_INDEXED_CONTENT: {
     status: 409,
     fr: "Ce cours n'a encore aucun document indexé.",
