@@ -1,0 +1,213 @@
+/**
+ * Cuts pages into sections (at outline or detected headings) and sections into sentence-sized
+ * units with their page, never longer than a token limit and never cut inside a word.
+ */
+import type { TocEntry } from "@sira/contracts";
+import { collapseSpaces, normalizeForMatch } from "../text/normalize.ts";
+import { countTokens } from "../text/tokenizer.ts";
+import type { PageText } from "../types.ts";
+
+export interface Unit {
+  text: string;
+  tokens: number;
+  page: number | null;
+  /** Joined to the previous unit by a blank line rather than a space. */
+  paragraphStart: boolean;
+  /** The first unit of a page (a preferred place to end a chunk). */
+  pageStart: boolean;
+}
+
+export interface Section {
+  chapter: string | null;
+  units: Unit[];
+}
+
+interface Line {
+  text: string;
+  page: number | null;
+  pageStart: boolean;
+  paragraphStart: boolean;
+}
+
+const MARKDOWN_HEADING = /^#{1,6}\s+(.+?)\s*#*$/;
+// "2.3 Les vaccins", "III. Gestion", "Chapitre 4 : Irrigation", "Chapter 2 Water"
+const NUMBERED_HEADING =
+  /^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|(?:chapitre|chapter|partie|part|section)\s+\w+\s*[:.–-]?)\s+\p{Lu}/iu;
+
+/** A heading recognised in the text itself (used when the document has no outline). */
+export function detectHeading(line: string): string | null {
+  const markdown = MARKDOWN_HEADING.exec(line);
+  if (markdown?.[1]) return markdown[1];
+  if (line.length > 80 || /[.;,:!?]$/.test(line) || line.split(" ").length > 12) return null;
+  return NUMBERED_HEADING.test(line) ? line : null;
+}
+
+function linesOf(pages: PageText[]): Line[] {
+  const lines: Line[] = [];
+  for (const { page, text } of pages) {
+    const body = collapseSpaces(text);
+    if (!body) continue;
+    let pageStart = true;
+    for (const paragraph of body.split(/\n{2,}/)) {
+      let paragraphStart = true;
+      for (const raw of paragraph.split("\n")) {
+        const line = raw.trim();
+        if (!line) continue;
+        lines.push({ text: line, page, pageStart, paragraphStart });
+        pageStart = false;
+        paragraphStart = false;
+      }
+    }
+  }
+  return lines;
+}
+
+// "## 2.3. Les vaccins" and "Les vaccins" name the same heading.
+const comparable = (title: string): string =>
+  normalizeForMatch(collapseSpaces(title))
+    .replace(/^#+\s*/, "")
+    .replace(/^(?:\d+(?:\.\d+)*\.?|[ivxlc]+\.)\s+/, "");
+
+/** Where each outline entry begins: the line that carries its title, else the first line of its page. */
+function placeOutline(lines: Line[], outline: TocEntry[]): Map<number, string> {
+  const starts = new Map<number, string>();
+  let from = 0;
+  for (const entry of outline) {
+    const title = comparable(entry.title);
+    if (!title) continue;
+    let found = -1;
+    for (let i = from; i < lines.length; i++) {
+      const line = lines[i] as Line;
+      if (entry.page !== null && line.page !== null && line.page < entry.page) continue;
+      if (entry.page !== null && line.page !== null && line.page > entry.page + 1) break;
+      const text = comparable(line.text);
+      if (text === title || (text.startsWith(title) && text.length <= title.length + 12)) {
+        found = i;
+        break;
+      }
+    }
+    if (found < 0 && entry.page !== null) {
+      found = lines.findIndex((l, i) => i >= from && l.page !== null && l.page >= (entry.page as number));
+    }
+    if (found < 0) continue;
+    starts.set(found, entry.title.trim());
+    from = found;
+  }
+  return starts;
+}
+
+// BPE is quadratic in the length of one pre-token: a 100 kB run without spaces (base64, a table
+// flattened by the extractor) would stall the tokenizer, so such runs are cut into short pieces.
+const LONGEST_WORD = 64;
+
+/** Sentences of a paragraph: after . ! ? … followed by a space. Abbreviations only make units smaller. */
+function sentencesOf(paragraph: string): string[] {
+  return paragraph
+    .replace(
+      new RegExp(`\\S{${LONGEST_WORD + 1},}`, "gu"),
+      (run) =>
+        [...run]
+          .join("")
+          .match(new RegExp(`.{1,${LONGEST_WORD}}`, "gu"))
+          ?.join(" ") ?? run,
+    )
+    .split(/(?<=[.!?…])\s+/u)
+    .filter((s) => s.length > 0);
+}
+
+/** Pieces of `text` of at most `limit` tokens, cut between words (inside a word only if the word alone is too long). */
+export function splitToLimit(text: string, limit: number): string[] {
+  if (countTokens(text) <= limit) return [text];
+  const pieces: string[] = [];
+  let current = "";
+  for (const word of text.split(" ")) {
+    const candidate = current ? `${current} ${word}` : word;
+    if (countTokens(candidate) <= limit) {
+      current = candidate;
+      continue;
+    }
+    if (current) pieces.push(current);
+    if (countTokens(word) <= limit) {
+      current = word;
+      continue;
+    }
+    const chars = [...word];
+    while (chars.length > 0) {
+      let take = Math.min(chars.length, limit);
+      while (take > 1 && countTokens(chars.slice(0, take).join("")) > limit) take = Math.ceil(take / 2);
+      pieces.push(chars.splice(0, take).join(""));
+    }
+    current = "";
+  }
+  if (current) pieces.push(current);
+  return pieces;
+}
+
+/** The document as sections of units; each unit has at most `unitLimit` tokens. */
+export function sectionsOf(pages: PageText[], outline: TocEntry[], unitLimit: number): Section[] {
+  const lines = linesOf(pages);
+  const outlineStarts = placeOutline(lines, outline);
+  const sections: Section[] = [];
+  let outlineChapter: string | null = null;
+  let detectedChapter: string | null = null;
+  let section: Section | null = null;
+  let paragraph: Line[] = [];
+
+  const flushParagraph = () => {
+    if (!section || paragraph.length === 0) return;
+    // A paragraph may run over a page break: each sentence keeps the page it starts on.
+    const text = paragraph.map((l) => l.text).join(" ");
+    const marks: { offset: number; page: number | null; pageStart: boolean }[] = [];
+    let offset = 0;
+    for (const line of paragraph) {
+      marks.push({ offset, page: line.page, pageStart: line.pageStart });
+      offset += line.text.length + 1;
+    }
+    let next = 0;
+    let page: number | null = null;
+    let cursor = 0;
+    let paragraphStart = true;
+    for (const sentence of sentencesOf(text)) {
+      const at = text.indexOf(sentence, cursor);
+      cursor = at + sentence.length;
+      let pageStart = false;
+      for (; next < marks.length && (marks[next] as (typeof marks)[number]).offset <= at; next++) {
+        const mark = marks[next] as (typeof marks)[number];
+        page = mark.page;
+        pageStart ||= mark.pageStart;
+      }
+      for (const piece of splitToLimit(sentence, unitLimit)) {
+        section.units.push({ text: piece, tokens: countTokens(piece), page, paragraphStart, pageStart });
+        paragraphStart = false;
+        pageStart = false;
+      }
+    }
+    paragraph = [];
+  };
+
+  const startSection = (chapter: string | null) => {
+    flushParagraph();
+    section = { chapter, units: [] };
+    sections.push(section);
+  };
+
+  lines.forEach((line, i) => {
+    const outlineTitle = outlineStarts.get(i);
+    const detected = detectHeading(line.text);
+    if (outlineTitle !== undefined) {
+      outlineChapter = outlineTitle;
+      startSection(outlineChapter);
+    } else if (detected !== null && outline.length === 0) {
+      detectedChapter = detected;
+      startSection(detectedChapter);
+    } else if (!section) {
+      startSection(outlineChapter ?? detectedChapter);
+    }
+    const isHeading = outlineTitle !== undefined || detected !== null;
+    if (line.paragraphStart || isHeading) flushParagraph();
+    paragraph.push(line);
+    if (isHeading) flushParagraph();
+  });
+  flushParagraph();
+  return sections.filter((s) => s.units.length > 0);
+}
