@@ -1,4 +1,5 @@
 /** RAG: extraction, chunking, embeddings, retrieval, generation, prompts, offline providers. */
+export * from "./embeddings/index.ts";
 export * from "./providers.ts";
 export * from "./rag/chunker.ts";
 export * from "./text/language.ts";

@@ -1,12 +1,19 @@
+/** The embedder the configuration asks for: OpenAI when a key is set, else the offline hashing embedder. */
 import type { Config } from "@sira/infra";
 import type { Embedder } from "../types.ts";
+import { HashingEmbedder } from "./hashing.ts";
+import { OpenAIEmbedder } from "./openai.ts";
+
+export { EMBEDDING_DIMENSIONS, HASHING_MODEL, HashingEmbedder, hashingVector } from "./hashing.ts";
+export { EmbeddingError, OpenAIEmbedder, type OpenAIEmbedderOptions } from "./openai.ts";
 
 export function createEmbedder(
-  _config: Pick<Config, "OPENAI_API_KEY" | "OPENAI_BASE_URL" | "EMBEDDING_MODEL">,
+  config: Pick<Config, "OPENAI_API_KEY" | "OPENAI_BASE_URL" | "EMBEDDING_MODEL">,
 ): Embedder {
-  return {
-    model: "pending",
-    dimensions: 1536,
-    embed: () => Promise.reject(new Error("createEmbedder: not implemented yet")),
-  };
+  if (!config.OPENAI_API_KEY) return new HashingEmbedder();
+  return new OpenAIEmbedder({
+    apiKey: config.OPENAI_API_KEY,
+    baseURL: config.OPENAI_BASE_URL,
+    model: config.EMBEDDING_MODEL,
+  });
 }
