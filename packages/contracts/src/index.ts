@@ -7,4 +7,5 @@ export * from "./common.ts";
 export * from "./content.ts";
 export * from "./countries.ts";
 export * from "./errors.ts";
+export * from "./resources.ts";
 export * from "./users.ts";

@@ -1,2 +1,37 @@
 /** Course documents: storage, content checks, extraction, images, indexing. */
-export {};
+export { assertManagesCourse } from "./access.ts";
+export type { IndexingDeps, ResourceDeps, ResourceRequestMeta } from "./deps.ts";
+export {
+  CSV_ROWS_PER_PAGE,
+  type ExtractedDocument,
+  extractDocument,
+  pagesFromRawText,
+  toStoredExtraction,
+} from "./extract.ts";
+export { type DocumentType, detectDocumentType } from "./file-types.ts";
+export { type ImageOutcome, indexResourceImages, MIN_IMAGE_SIDE, THUMBNAIL_MAX_SIDE } from "./images.ts";
+export {
+  EMBED_BATCH_SIZE,
+  failureReason,
+  type IndexOutcome,
+  indexResource,
+  isPermanentIndexFailure,
+  recordIndexFailure,
+} from "./indexing.ts";
+export {
+  EXTRACT_IMAGES_JOB,
+  INDEX_RESOURCE_JOB,
+  imagesJobId,
+  indexJobId,
+  type ResourceJobPayload,
+  resourceJobPayload,
+} from "./jobs.ts";
+export { uploadLimitBytes } from "./limits.ts";
+export {
+  deleteCourseResource,
+  getCourseResource,
+  listCourseResources,
+  reindexCourseResource,
+} from "./manage.ts";
+export { listSourceImages, type SourceImageFile, sourceImageFile } from "./source-images.ts";
+export { cleanFilename, type ResourceUpload, tooLarge, uploadCourseResource } from "./upload.ts";

@@ -1,0 +1,21 @@
+/** What the course-document services need; the API's and the worker's dependencies both fit. */
+import type { AiProviders } from "@sira/ai";
+import type { Config, FileStorage, Logger } from "@sira/infra";
+import type { Db } from "@sira/infra/db";
+
+export interface ResourceDeps {
+  db: Db;
+  storage: FileStorage;
+  config: Pick<Config, "UPLOAD_MAX_BYTES" | "QUEUE_PREFIX">;
+  logger: Logger;
+}
+
+export interface IndexingDeps extends ResourceDeps {
+  ai: Pick<AiProviders, "embedder">;
+}
+
+/** Who asked, from which request: written to the audit log. */
+export interface ResourceRequestMeta {
+  requestId: string | null;
+  ip: string | null;
+}

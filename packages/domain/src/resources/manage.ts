@@ -1,0 +1,111 @@
+/** A course's documents in the back office: list, status, delete, re-index. */
+import type { CourseResourceListQuery, CourseResourceView } from "@sira/contracts";
+import type { Viewer } from "../access/actor.ts";
+import { writeAudit } from "../audit.ts";
+import { pageArgs } from "../sync.ts";
+import { assertManagesCourse, manageableResource } from "./access.ts";
+import type { ResourceDeps, ResourceRequestMeta } from "./deps.ts";
+import { enqueueResourceJobs } from "./jobs.ts";
+import { resourceSelect, toResourceView } from "./shape.ts";
+
+/** Where a resource's extracted images are stored (deleted with it). */
+export function imagePrefix(courseId: string, resourceId: string): string {
+  return `courses/${courseId}/images/${resourceId}`;
+}
+
+/** A page of the course's documents, newest first (NOT_FOUND unless the viewer manages the course). */
+export async function listCourseResources(
+  deps: Pick<ResourceDeps, "db">,
+  viewer: Viewer,
+  courseId: string,
+  query: CourseResourceListQuery,
+): Promise<{ items: CourseResourceView[]; total: number }> {
+  await assertManagesCourse(deps.db, viewer, courseId);
+  const where = { courseId, ...(query.index_status ? { indexStatus: query.index_status } : {}) };
+  const [rows, total] = await Promise.all([
+    deps.db.courseResource.findMany({
+      where,
+      select: resourceSelect,
+      orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+      ...pageArgs(query),
+    }),
+    deps.db.courseResource.count({ where }),
+  ]);
+  return { items: rows.map(toResourceView), total };
+}
+
+/** One document with its indexing status, progress and error. */
+export async function getCourseResource(
+  deps: Pick<ResourceDeps, "db">,
+  viewer: Viewer,
+  courseId: string,
+  resourceId: string,
+): Promise<CourseResourceView> {
+  return toResourceView(await manageableResource(deps.db, viewer, courseId, resourceId));
+}
+
+/**
+ * Deletes a document: its chunks and image rows go with it (foreign-key cascade), then its stored
+ * file and images. A job still running for it finds nothing and ends quietly.
+ */
+export async function deleteCourseResource(
+  deps: ResourceDeps,
+  viewer: Viewer,
+  courseId: string,
+  resourceId: string,
+  meta: ResourceRequestMeta,
+): Promise<void> {
+  const row = await deps.db.$transaction(async (tx) => {
+    const current = await manageableResource(tx, viewer, courseId, resourceId);
+    await tx.courseResource.delete({ where: { id: resourceId } });
+    await writeAudit(tx, {
+      actorId: viewer.userId,
+      action: "course_resource.deleted",
+      targetType: "course_resource",
+      targetId: resourceId,
+      before: {
+        course_id: courseId,
+        filename: current.filename,
+        content_hash: current.contentHash,
+        chunk_count: current.chunkCount,
+      },
+      requestId: meta.requestId,
+      ip: meta.ip,
+    });
+    return current;
+  });
+  await Promise.all([
+    deps.storage.delete(row.storageKey),
+    deps.storage.deletePrefix(imagePrefix(courseId, resourceId)),
+  ]).catch((err) => deps.logger.warn({ err, resource_id: resourceId }, "stored files of a deleted resource remain"));
+}
+
+/** Queues the document for indexing again (a new job); its status goes back to queued at 0 %. */
+export async function reindexCourseResource(
+  deps: ResourceDeps,
+  viewer: Viewer,
+  courseId: string,
+  resourceId: string,
+  meta: ResourceRequestMeta,
+): Promise<CourseResourceView> {
+  const row = await deps.db.$transaction(async (tx) => {
+    const current = await manageableResource(tx, viewer, courseId, resourceId);
+    const updated = await tx.courseResource.update({
+      where: { id: resourceId },
+      data: { indexStatus: "queued", indexProgressPct: 0, indexError: null },
+      select: resourceSelect,
+    });
+    await writeAudit(tx, {
+      actorId: viewer.userId,
+      action: "course_resource.reindex_requested",
+      targetType: "course_resource",
+      targetId: resourceId,
+      before: { index_status: current.indexStatus, chunk_count: current.chunkCount },
+      requestId: meta.requestId,
+      ip: meta.ip,
+    });
+    return updated;
+  });
+  await enqueueResourceJobs(deps, row);
+  return toResourceView(row);
+}

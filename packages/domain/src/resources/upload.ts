@@ -1,0 +1,174 @@
+/**
+ * Upload of a course document. The bytes stream to storage under a temporary key while they are
+ * hashed and counted, and the upload stops with FILE_TOO_LARGE the moment it crosses the cap. The
+ * whole file is then checked (type by content, PDF/DOCX readable and not encrypted, some text),
+ * extracted, and kept under `courses/<course>/resources/<sha256>.<ext>`. The same bytes uploaded
+ * to the same course again return the existing resource, and nothing is indexed twice.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { AppError, type UploadedResource } from "@sira/contracts";
+import type { Db, Prisma } from "@sira/infra/db";
+import type { Viewer } from "../access/actor.ts";
+import { writeAudit } from "../audit.ts";
+import { assertManagesCourse } from "./access.ts";
+import type { ResourceDeps, ResourceRequestMeta } from "./deps.ts";
+import { extractDocument, toStoredExtraction } from "./extract.ts";
+import { detectDocumentType, refuseEarly, TYPE_SNIFF_BYTES } from "./file-types.ts";
+import { enqueueResourceJobs } from "./jobs.ts";
+import { uploadLimitBytes } from "./limits.ts";
+import { type ResourceRow, resourceSelect, toResourceView } from "./shape.ts";
+import { readStored } from "./stored.ts";
+
+export interface ResourceUpload {
+  courseId: string;
+  /** The name the client gave; only its last path segment is kept. */
+  filename: string;
+  /** The file's bytes as they arrive. */
+  content: AsyncIterable<Uint8Array>;
+}
+
+export function tooLarge(limitBytes: number): AppError {
+  const mb = Math.round((limitBytes / (1024 * 1024)) * 10) / 10;
+  return new AppError("FILE_TOO_LARGE", {
+    fieldErrors: [{ field: "file", code: "too_large", message: `larger than ${limitBytes} bytes` }],
+    details: {
+      en: `The file exceeds the maximum allowed size (${mb} MiB).`,
+      fr: `Le fichier dépasse la taille maximale autorisée (${mb} Mio).`,
+    },
+  });
+}
+
+function emptyFile(): AppError {
+  return new AppError("FILE_EMPTY", { fieldErrors: [{ field: "file", code: "empty", message: "the file is empty" }] });
+}
+
+/** The last path segment, without control characters, at most 255 characters. */
+export function cleanFilename(name: string): string {
+  const base = (name.split(/[/\\]/).pop() ?? "").replace(/[\p{Cc}\p{Cf}]/gu, "").trim();
+  return base.slice(0, 255) || "document";
+}
+
+interface Received {
+  key: string;
+  size: number;
+  sha256: string;
+}
+
+/** Streams the upload to a temporary object, enforcing the cap and refusing foreign types early. */
+async function receive(deps: ResourceDeps, upload: ResourceUpload, filename: string): Promise<Received> {
+  const limit = await uploadLimitBytes(deps);
+  const key = `tmp/uploads/${randomUUID()}`;
+  const hash = createHash("sha256");
+  let size = 0;
+  let head = Buffer.alloc(0);
+  let sniffed = false;
+  async function* guarded(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of upload.content) {
+      size += chunk.byteLength;
+      if (size > limit) throw tooLarge(limit);
+      hash.update(chunk);
+      if (!sniffed) {
+        head = Buffer.concat([head, chunk]);
+        if (head.byteLength >= TYPE_SNIFF_BYTES) {
+          sniffed = true;
+          await refuseEarly(head.subarray(0, TYPE_SNIFF_BYTES), filename);
+        }
+      }
+      yield chunk;
+    }
+  }
+  try {
+    await deps.storage.put(key, guarded());
+  } catch (error) {
+    await deps.storage.delete(key).catch(() => undefined);
+    throw error;
+  }
+  return { key, size, sha256: hash.digest("hex") };
+}
+
+/**
+ * Receives a document for a course the viewer manages: 201-style `duplicate: false` with a new
+ * resource queued for indexing, or `duplicate: true` with the resource that already has these bytes.
+ */
+export async function uploadCourseResource(
+  deps: ResourceDeps,
+  viewer: Viewer,
+  upload: ResourceUpload,
+  meta: ResourceRequestMeta,
+): Promise<UploadedResource> {
+  const { db, storage } = deps;
+  await assertManagesCourse(db, viewer, upload.courseId);
+  const filename = cleanFilename(upload.filename);
+  const received = await receive(deps, upload, filename);
+  try {
+    if (received.size === 0) throw emptyFile();
+    const bytes = await readStored(storage, received.key);
+    const type = await detectDocumentType(bytes, filename);
+
+    const existing = await db.courseResource.findUnique({
+      where: { courseId_contentHash: { courseId: upload.courseId, contentHash: received.sha256 } },
+      select: resourceSelect,
+    });
+    if (existing) return { ...toResourceView(existing), duplicate: true };
+
+    const extraction = toStoredExtraction(await extractDocument(type.kind, bytes));
+    const storageKey = `courses/${upload.courseId}/resources/${received.sha256}.${type.ext}`;
+    await storage.put(storageKey, bytes);
+    const data: NewResource = {
+      courseId: upload.courseId,
+      filename,
+      contentHash: received.sha256,
+      mimeType: type.mime,
+      byteSize: received.size,
+      storageKey,
+      rawText: extraction.rawText,
+      tocJson: extraction.tocJson,
+      charCount: extraction.charCount,
+      summaryText: extraction.summaryText,
+      pageCount: extraction.pageCount,
+      indexStatus: "queued",
+      uploadedById: viewer.userId,
+    };
+    let row: ResourceRow;
+    try {
+      row = await insertResource(db, data, meta);
+    } catch (error) {
+      // The same bytes were uploaded at the same moment: the other request created the resource.
+      if ((error as { code?: string }).code !== "P2002") throw error;
+      const winner = await db.courseResource.findUniqueOrThrow({
+        where: { courseId_contentHash: { courseId: upload.courseId, contentHash: received.sha256 } },
+        select: resourceSelect,
+      });
+      return { ...toResourceView(winner), duplicate: true };
+    }
+    await enqueueResourceJobs(deps, row);
+    return { ...toResourceView(row), duplicate: false };
+  } finally {
+    await storage.delete(received.key).catch(() => undefined);
+  }
+}
+
+type NewResource = Prisma.CourseResourceUncheckedCreateInput & { uploadedById: string };
+
+/** The resource row and its audit entry, together. */
+function insertResource(db: Db, data: NewResource, meta: ResourceRequestMeta): Promise<ResourceRow> {
+  return db.$transaction(async (tx) => {
+    const created = await tx.courseResource.create({ data, select: resourceSelect });
+    await writeAudit(tx, {
+      actorId: data.uploadedById,
+      action: "course_resource.uploaded",
+      targetType: "course_resource",
+      targetId: created.id,
+      after: {
+        course_id: data.courseId,
+        filename: data.filename,
+        mime_type: data.mimeType,
+        byte_size: data.byteSize,
+        content_hash: data.contentHash,
+      },
+      requestId: meta.requestId,
+      ip: meta.ip,
+    });
+    return created;
+  });
+}
