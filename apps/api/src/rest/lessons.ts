@@ -1,5 +1,155 @@
-/** REST: /api/v1/modules/{id}/lessons/{unit_id} (JSON and SSE stream), reading progress. */
-import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { AppEnv } from "../env.ts";
+/**
+ * REST: /api/v1/modules/{id}/lessons/{unit_id} (the cached lesson as JSON, or 202 while it is
+ * generated), its SSE stream, reading progress, and /api/v1/lessons/readings (delta sync).
+ */
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import {
+  fieldsQuerySchema,
+  LESSON_FIELDS,
+  lessonGeneratingSchema,
+  lessonParams,
+  lessonReadingDeltaSchema,
+  lessonReadingInput,
+  lessonReadingSchema,
+  lessonReadingsQuery,
+  lessonSchema,
+} from "@sira/contracts";
+import {
+  getLessonOrStartGeneration,
+  type LearnerContext,
+  lessonReadingsSince,
+  openLessonStream,
+  recordLessonReading,
+} from "@sira/domain";
+import type { Context } from "hono";
+import type { Actor, AppEnv } from "../env.ts";
+import { requireRole } from "../http/auth.ts";
+import { deltaEnvelope, parseFields, parseSince, pickFields } from "../http/lists.ts";
+import { sseResponse } from "../http/sse.ts";
+import { bearer, body, json, problems } from "./docs.ts";
 
-export function mountLessonRoutes(_app: OpenAPIHono<AppEnv>): void {}
+const LESSON = "/api/v1/modules/{id}/lessons/{unit_id}";
+const tags = ["lessons"];
+const guarded = { 401: problems[401], 403: problems[403], 404: problems[404] };
+
+/** The learner context of a request: who, in which language, for which country. */
+export function learnerOf(c: Context<AppEnv>): LearnerContext {
+  const actor = c.get("actor") as Actor;
+  return { viewer: { userId: actor.userId, role: actor.role }, language: c.get("lang"), country: actor.country };
+}
+
+export const lessonStreamPath = (moduleId: string, unitId: string): string =>
+  `/api/v1/modules/${moduleId}/lessons/${unitId}/stream`;
+
+const routes = {
+  lesson: createRoute({
+    method: "get",
+    path: LESSON,
+    tags,
+    security: bearer,
+    summary:
+      "The lesson in the request's language, at the learner's level and country: 200 when cached " +
+      "(?fields= trims it), else 202 after starting its generation (follow stream_url)",
+    request: { params: lessonParams, query: fieldsQuerySchema },
+    responses: {
+      200: json(lessonSchema.partial().required({ id: true }), "The cached lesson"),
+      202: json(lessonGeneratingSchema, "Being generated"),
+      400: problems[400],
+      ...guarded,
+      409: problems[409],
+    },
+  }),
+  stream: createRoute({
+    method: "get",
+    path: `${LESSON}/stream`,
+    tags,
+    security: bearer,
+    summary:
+      "The lesson as server-sent events: meta at once, coalesced delta frames, citation, done " +
+      "(error on failure). Cached lessons replay; Last-Event-ID (a text offset) resumes",
+    request: { params: lessonParams },
+    responses: {
+      200: {
+        description: "An event stream (meta, delta, citation, done, error)",
+        content: { "text/event-stream": { schema: z.string() } },
+      },
+      ...guarded,
+      409: problems[409],
+    },
+  }),
+  reading: createRoute({
+    method: "put",
+    path: `${LESSON}/reading`,
+    tags,
+    security: bearer,
+    summary:
+      "Report reading progress: read_pct never decreases, time_spent_seconds is the running total " +
+      "(the largest value is kept), completed_at is set once. Safe to replay",
+    request: { params: lessonParams, ...body(lessonReadingInput) },
+    responses: { 200: json(lessonReadingSchema, "The reading progress"), 400: problems[400], ...guarded },
+  }),
+  readings: createRoute({
+    method: "get",
+    path: "/api/v1/lessons/readings",
+    tags,
+    security: bearer,
+    summary: "The caller's reading progress changed since ?since= (all without it), oldest first",
+    request: { query: lessonReadingsQuery },
+    responses: { 200: json(lessonReadingDeltaSchema, "Changes"), 400: problems[400], 401: problems[401] },
+  }),
+};
+
+export function mountLessonRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.use("/api/v1/modules/:id/lessons/*", requireRole());
+  app.use("/api/v1/lessons/readings", requireRole());
+
+  app.openapi(routes.lesson, async (c) => {
+    const fields = parseFields(c.req.valid("query").fields, LESSON_FIELDS);
+    const { id, unit_id } = c.req.valid("param");
+    const result = await getLessonOrStartGeneration(c.get("deps"), learnerOf(c), id, unit_id);
+    if (result.status === "ready") return c.json({ ...pickFields(result.lesson, fields), id: result.lesson.id }, 200);
+    return c.json(
+      { status: "generating" as const, stream_url: lessonStreamPath(id, unit_id), job_id: result.jobId },
+      202,
+    );
+  });
+
+  app.openapi(routes.stream, async (c) => {
+    const { id, unit_id } = c.req.valid("param");
+    const stream = await openLessonStream(c.get("deps"), learnerOf(c), id, unit_id);
+    return sseResponse(c, async (writer, signal) => {
+      writer.send("meta", stream.meta);
+      for await (const e of stream.events(signal)) {
+        if (writer.closed) return;
+        if (e.event === "delta") writer.delta(e.text);
+        else writer.send(e.event, e.data);
+      }
+    });
+  });
+
+  app.openapi(routes.reading, async (c) => {
+    const { id, unit_id } = c.req.valid("param");
+    const reading = await recordLessonReading(
+      c.get("deps"),
+      learnerOf(c),
+      id,
+      unit_id,
+      c.req.valid("json"),
+      c.get("occurredAt"),
+    );
+    return c.json(reading, 200);
+  });
+
+  app.openapi(routes.readings, async (c) => {
+    const query = c.req.valid("query");
+    const startedAt = new Date();
+    const since = parseSince(query.since, startedAt);
+    const actor = c.get("actor") as Actor;
+    const delta = await lessonReadingsSince(
+      c.get("deps").db,
+      { userId: actor.userId, role: actor.role },
+      { since, limit: query.limit, now: startedAt },
+    );
+    return c.json(deltaEnvelope(delta.items, delta.deleted, { ...delta, startedAt }), 200);
+  });
+}

@@ -1,2 +1,51 @@
-/** Generated content: cache, lesson generation and streaming, AI course structure, pre-generation. */
-export {};
+/** Generated content: cache, lesson generation and streaming, reading progress, review, AI course structure. */
+
+export { type CachedContent, findCachedContent, invalidateHotCopy, storeGeneratedContent } from "./cache.ts";
+export { type CacheKey, cacheKeyHash, generationJobId, generationStreamKey, hotCacheKey } from "./cache-key.ts";
+export type { ContentDeps, ContentStoreDeps } from "./deps.ts";
+export {
+  enqueueGeneration,
+  type GenerationJobData,
+  type GenerationOutcome,
+  isPermanentFailure,
+  runGeneration,
+} from "./generation.ts";
+export { type GenerationEntry, GenerationPublisher, tailGeneration } from "./generation-stream.ts";
+export {
+  getLessonOrStartGeneration,
+  LESSON_OUTLINE,
+  type LessonOrGeneration,
+  type LessonStream,
+  type LessonStreamEvent,
+  type LessonStreamMeta,
+  type LessonStreamOptions,
+  openLessonStream,
+  toLesson,
+} from "./lessons.ts";
+export {
+  type PregenerationJobData,
+  pregenerationProgress,
+  runPregeneration,
+  startPregeneration,
+} from "./pregeneration.ts";
+export { lessonReadingsSince, type ReadingDelta, recordLessonReading } from "./reading.ts";
+export {
+  type ContentRequestMeta,
+  getGeneratedContent,
+  listGeneratedContent,
+  regenerateContent,
+  reviewGeneratedContent,
+} from "./review.ts";
+export {
+  acceptStructureProposal,
+  getStructureProposal,
+  listStructureProposals,
+  rejectStructureProposal,
+} from "./structure-decisions.ts";
+export {
+  requestCourseStructure,
+  runStructureGeneration,
+  type StructureJobData,
+  structureDocuments,
+} from "./structure-generation.ts";
+export { assertCanReadCourse, courseHasIndexedContent, type LearnerContext, resolveLessonTarget } from "./target.ts";

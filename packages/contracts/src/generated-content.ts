@@ -1,0 +1,216 @@
+/**
+ * Generated content as the API shows it: learner lessons and reading progress, the back office's
+ * review and regeneration, bulk pre-generation, and AI course-structure proposals.
+ */
+import { z } from "zod";
+import { deltaSchema, languageSchema, MAX_PAGE_LIMIT, pageQuerySchema, pageSchema } from "./common.ts";
+import { CONTENT_TYPES, CourseStructureSchema, LessonContentSchema, SourceRefSchema } from "./content.ts";
+
+const countrySchema = z
+  .string()
+  .regex(/^[A-Za-z]{2}$/, { message: "An ISO 3166-1 alpha-2 country code" })
+  .transform((c) => c.toUpperCase());
+const booleanQuery = z.enum(["true", "false"]).transform((v) => v === "true");
+
+/** Where a learner-facing lesson came from, and how it is cached. */
+const generatedMeta = {
+  id: z.uuid(),
+  module_id: z.uuid(),
+  unit_id: z.uuid().nullable(),
+  content_type: z.enum(CONTENT_TYPES),
+  language: languageSchema,
+  level: z.number().int().min(1).max(4),
+  country_context: z.string(),
+  version: z.number().int().min(1),
+  validated: z.boolean(),
+  model: z.string().nullable(),
+  offline: z.boolean(),
+  generated_at: z.iso.datetime(),
+};
+
+/** GET /modules/{id}/lessons/{unit_id}: the cached lesson. */
+export const lessonSchema = z.object({
+  ...generatedMeta,
+  content: LessonContentSchema,
+  sources_cited: z.array(SourceRefSchema),
+});
+export type Lesson = z.infer<typeof lessonSchema>;
+export const LESSON_FIELDS = Object.keys(lessonSchema.shape);
+
+/** 202 while the lesson is being generated: follow `stream_url` (SSE) or ask again. */
+export const lessonGeneratingSchema = z.object({
+  status: z.literal("generating"),
+  stream_url: z.string(),
+  job_id: z.string(),
+});
+export type LessonGenerating = z.infer<typeof lessonGeneratingSchema>;
+
+export const lessonParams = z.object({ id: z.uuid(), unit_id: z.uuid() });
+export const lessonInput = z.strictObject({
+  module_id: z.uuid(),
+  unit_id: z.uuid(),
+  fields: z.string().optional(),
+});
+
+/** The lesson or, while it is generated, where to follow it. */
+export const lessonOrGeneratingSchema = z.union([
+  z.object({ status: z.literal("ready"), lesson: lessonSchema.partial().required({ id: true }) }),
+  lessonGeneratingSchema,
+]);
+
+/**
+ * Reading progress. `time_spent_seconds` is the learner's running total on this unit (not a
+ * delta): the server keeps the largest value seen, so a retried or replayed report counts once.
+ * `read_pct` never decreases; `completed_at` is set once (by `completed` or read_pct 100).
+ */
+export const lessonReadingInput = z.strictObject({
+  read_pct: z.number().min(0).max(100),
+  time_spent_seconds: z.number().int().min(0).max(1_000_000).optional(),
+  last_position: z.record(z.string(), z.unknown()).nullable().optional(),
+  completed: z.boolean().optional(),
+});
+export type LessonReadingInput = z.infer<typeof lessonReadingInput>;
+
+export const lessonReadingSchema = z.object({
+  id: z.uuid(),
+  unit_id: z.uuid(),
+  module_id: z.uuid(),
+  content_id: z.uuid().nullable(),
+  read_pct: z.number(),
+  time_spent_seconds: z.number().int(),
+  last_position: z.record(z.string(), z.unknown()).nullable(),
+  completed_at: z.iso.datetime().nullable(),
+  updated_at: z.iso.datetime(),
+});
+export type LessonReading = z.infer<typeof lessonReadingSchema>;
+export const lessonReadingDeltaSchema = deltaSchema(lessonReadingSchema);
+export const lessonReadingsQuery = z.object({
+  since: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(MAX_PAGE_LIMIT),
+});
+
+// ── Back office: review and regeneration ──────────────────────────────────────
+
+export const generatedContentListQuery = pageQuerySchema.extend({
+  course_id: z.uuid().optional(),
+  module_id: z.uuid().optional(),
+  unit_id: z.uuid().optional(),
+  content_type: z.enum(CONTENT_TYPES).optional(),
+  language: languageSchema.optional(),
+  validated: booleanQuery.optional(),
+});
+export type GeneratedContentListQuery = z.infer<typeof generatedContentListQuery>;
+
+export const generatedContentSummarySchema = z.object({
+  ...generatedMeta,
+  course_id: z.uuid(),
+  validated_by: z.uuid().nullable(),
+  validated_at: z.iso.datetime().nullable(),
+  sources_count: z.number().int(),
+  updated_at: z.iso.datetime(),
+});
+export type GeneratedContentSummary = z.infer<typeof generatedContentSummarySchema>;
+export const generatedContentPageSchema = pageSchema(generatedContentSummarySchema);
+
+export const generatedContentDetailSchema = generatedContentSummarySchema.extend({
+  content: z.unknown(),
+  sources_cited: z.array(SourceRefSchema),
+  metadata: z.record(z.string(), z.unknown()),
+});
+export type GeneratedContentDetail = z.infer<typeof generatedContentDetailSchema>;
+
+export const contentIdInput = z.strictObject({ id: z.uuid() });
+
+export const reviewGeneratedContentInput = z.strictObject({
+  validated: z.boolean(),
+  note: z.string().trim().max(2000).optional(),
+});
+export type ReviewGeneratedContentInput = z.infer<typeof reviewGeneratedContentInput>;
+
+/** 202: the new version replaces the stored one when it is ready (the version then goes up by one). */
+export const regenerationSchema = z.object({
+  id: z.uuid(),
+  status: z.literal("queued"),
+  job_id: z.string(),
+  current_version: z.number().int(),
+});
+export type Regeneration = z.infer<typeof regenerationSchema>;
+
+// ── Bulk pre-generation ───────────────────────────────────────────────────────
+
+export const PREGENERATION_TYPES = ["lesson", "quiz", "flashcard", "case"] as const;
+
+export const pregenerateInput = z.strictObject({
+  content_types: z.array(z.enum(PREGENERATION_TYPES)).min(1).max(4).optional(),
+  languages: z.array(languageSchema).min(1).max(2).optional(),
+  level: z.number().int().min(1).max(4).optional(),
+  country: countrySchema.optional(),
+});
+export type PregenerateInput = z.infer<typeof pregenerateInput>;
+
+/** The same options as query parameters, for the progress read. */
+export const pregenerationQuery = z.object({
+  content_types: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(",").map((s) => s.trim()) : undefined))
+    .pipe(z.array(z.enum(PREGENERATION_TYPES)).min(1).optional()),
+  languages: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(",").map((s) => s.trim()) : undefined))
+    .pipe(z.array(languageSchema).min(1).optional()),
+  level: z.coerce.number().int().min(1).max(4).optional(),
+  country: countrySchema.optional(),
+});
+
+export const pregenerationItemSchema = z.object({
+  content_type: z.enum(CONTENT_TYPES),
+  unit_id: z.uuid().nullable(),
+  language: languageSchema,
+  status: z.enum(["ready", "pending"]),
+  content_id: z.uuid().nullable(),
+});
+
+export const pregenerationSchema = z.object({
+  module_id: z.uuid(),
+  job_id: z.string(),
+  state: z.string(),
+  level: z.number().int(),
+  country: z.string(),
+  total: z.number().int(),
+  ready: z.number().int(),
+  items: z.array(pregenerationItemSchema),
+});
+export type Pregeneration = z.infer<typeof pregenerationSchema>;
+
+// ── AI course structure ───────────────────────────────────────────────────────
+
+export const STRUCTURE_PROPOSAL_STATUSES = ["queued", "running", "ready", "accepted", "rejected", "failed"] as const;
+
+export const structureProposalSchema = z.object({
+  id: z.uuid(),
+  course_id: z.uuid(),
+  status: z.enum(STRUCTURE_PROPOSAL_STATUSES),
+  proposal: CourseStructureSchema.nullable(),
+  error: z.string().nullable(),
+  requested_by: z.uuid().nullable(),
+  decided_by: z.uuid().nullable(),
+  created_at: z.iso.datetime(),
+  completed_at: z.iso.datetime().nullable(),
+  decided_at: z.iso.datetime().nullable(),
+});
+export type StructureProposal = z.infer<typeof structureProposalSchema>;
+export const structureProposalPageSchema = pageSchema(structureProposalSchema);
+
+export const proposalParams = z.object({ id: z.uuid(), proposal_id: z.uuid() });
+
+/** Accept as generated, or with the admin's edits (validated like a generated proposal). */
+export const acceptStructureInput = z.strictObject({ proposal: CourseStructureSchema.optional() });
+export type AcceptStructureInput = z.infer<typeof acceptStructureInput>;
+
+export const acceptedStructureSchema = z.object({
+  proposal: structureProposalSchema,
+  module_ids: z.array(z.uuid()),
+});
+export type AcceptedStructure = z.infer<typeof acceptedStructureSchema>;

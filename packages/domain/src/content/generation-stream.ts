@@ -1,0 +1,137 @@
+/**
+ * A running generation publishes to a Redis stream that any number of lesson streams tail:
+ * `start` (a run id), coalesced `delta` text, then `done` {content_id, version} or `error` {code}.
+ * Readers poll with non-blocking XREAD on the shared connection: a blocking XREAD would hold that
+ * connection (and every other request using it) for the whole wait, and a connection per reader
+ * does not scale to many learners on slow phones. Polling every ~100 ms adds at most that delay.
+ */
+import type { ErrorCode, SourceRef } from "@sira/contracts";
+import type { Redis } from "@sira/infra";
+
+/** Streams outlive their generation briefly: long enough for late readers, then the cache serves. */
+export const GENERATION_STREAM_TTL_SECONDS = 600;
+/** The worker batches provider deltas this long before one XADD. */
+const PUBLISH_BATCH_MS = 50;
+
+export type GenerationEntry =
+  | { type: "start"; run: string }
+  | { type: "delta"; text: string }
+  | { type: "done"; content_id: string; version: number; sources: SourceRef[] }
+  | { type: "error"; code: ErrorCode };
+
+/** The worker's side: batches text and appends entries, refreshing the stream's TTL. */
+export class GenerationPublisher {
+  private pending = "";
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly key: string,
+  ) {}
+
+  /** A new run: earlier entries (a failed attempt's) are dropped first. */
+  async start(run: string): Promise<void> {
+    await this.redis.del(this.key);
+    await this.append({ type: "start", run });
+  }
+
+  delta(text: string): void {
+    if (!text) return;
+    this.pending += text;
+    this.timer ??= setTimeout(() => this.flush(), PUBLISH_BATCH_MS);
+  }
+
+  async finish(entry: Extract<GenerationEntry, { type: "done" | "error" }>): Promise<void> {
+    this.flush();
+    await this.append(entry);
+  }
+
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.pending) return;
+    const text = this.pending;
+    this.pending = "";
+    void this.append({ type: "delta", text });
+  }
+
+  private append(entry: GenerationEntry): Promise<unknown> {
+    this.chain = this.chain.then(() =>
+      this.redis
+        .multi()
+        .xadd(this.key, "*", "e", JSON.stringify(entry))
+        .expire(this.key, GENERATION_STREAM_TTL_SECONDS)
+        .exec()
+        .catch(() => null),
+    );
+    return this.chain;
+  }
+}
+
+export interface TailOptions {
+  signal: AbortSignal;
+  pollMs?: number;
+  /** Called when nothing new arrived for a while; a non-null answer ends the tail with it. */
+  checkFinished?: () => Promise<GenerationEntry | null>;
+  checkEveryMs?: number;
+  /** Nothing new for this long ends the tail with a GENERATION_FAILED error entry. */
+  idleTimeoutMs?: number;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+
+/** Yields the stream's entries from its start until `done` or `error` (or the caller leaves). */
+export async function* tailGeneration(
+  redis: Redis,
+  key: string,
+  options: TailOptions,
+): AsyncGenerator<GenerationEntry> {
+  const pollMs = options.pollMs ?? 100;
+  const checkEveryMs = options.checkEveryMs ?? 1_000;
+  let lastId = "0-0";
+  let sinceCheck = 0;
+  let idle = 0;
+  const idleTimeoutMs = options.idleTimeoutMs ?? 120_000;
+  while (!options.signal.aborted) {
+    const res = (await redis.xread("COUNT", 500, "STREAMS", key, lastId)) as [string, [string, string[]][]][] | null;
+    const entries = res?.[0]?.[1] ?? [];
+    for (const [id, fields] of entries) {
+      lastId = id;
+      const entry = JSON.parse(fields[1] ?? "{}") as GenerationEntry;
+      yield entry;
+      if (entry.type === "done" || entry.type === "error") return;
+    }
+    if (entries.length > 0) {
+      sinceCheck = 0;
+      idle = 0;
+      continue;
+    }
+    sinceCheck += pollMs;
+    idle += pollMs;
+    if (idle >= idleTimeoutMs) {
+      yield { type: "error", code: "GENERATION_FAILED" };
+      return;
+    }
+    if (options.checkFinished && sinceCheck >= checkEveryMs) {
+      sinceCheck = 0;
+      const finished = await options.checkFinished();
+      if (finished) {
+        yield finished;
+        return;
+      }
+    }
+    await sleep(pollMs, options.signal);
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * The content-generation job: retrieve the course's chunks, call the generator (streaming a
+ * lesson's text to Redis as it comes), store the result once under its cache key, then queue the
+ * same content in the other language. Safe to run twice: a key already cached is left alone, and a
+ * regeneration applies only to the version it was asked for.
+ */
+import { randomUUID } from "node:crypto";
+import type { GenerationResult, RetrievedChunk } from "@sira/ai";
+import { AppError, QUIZ_MIN_QUESTIONS } from "@sira/contracts";
+import {
+  type CachedContent,
+  findCachedContent,
+  type GeneratedPayload,
+  invalidateHotCopy,
+  replaceGeneratedContent,
+  storeGeneratedContent,
+  writeHotCopy,
+} from "./cache.ts";
+import { type CacheKey, generationJobId, generationStreamKey, otherLanguage } from "./cache-key.ts";
+import { contentSubject } from "./context.ts";
+import { type ContentDeps, enqueueJob } from "./deps.ts";
+import { GenerationPublisher } from "./generation-stream.ts";
+
+export interface GenerationJobData {
+  key: CacheKey;
+  /** An admin's regeneration of a stored row at this version. */
+  regenerate?: { contentId: string; expectedVersion: number };
+  /** Queue the other language when done (learner requests and pre-generation do). */
+  alsoOtherLanguage?: boolean;
+}
+
+export type GenerationOutcome = { status: "cached" | "generated" | "regenerated" | "stale"; contentId: string | null };
+
+export const QUIZ_QUESTION_COUNT = 15;
+export const FLASHCARD_COUNT = 12;
+const TOP_K = 8;
+
+/** True for a refusal that retrying cannot change (a 4xx such as NO_INDEXED_CONTENT). */
+export function isPermanentFailure(error: unknown): boolean {
+  return error instanceof AppError && error.status < 500;
+}
+
+/** Queues generation of `key` (one job per key, whoever asks). */
+export function enqueueGeneration(deps: Pick<ContentDeps, "config">, data: GenerationJobData) {
+  return enqueueJob(deps, "content-generation", "generate", data, generationJobId(data.key));
+}
+
+async function generate(
+  deps: ContentDeps,
+  key: CacheKey,
+  signal: AbortSignal | undefined,
+  onDelta: (text: string) => void,
+): Promise<GenerationResult<unknown>> {
+  const subject = await contentSubject(deps.db, key);
+  const { retriever, generator } = deps.ai;
+  const search = (query: string, topK: number) =>
+    retriever.search(query, { courseId: subject.courseId, topK, language: key.language });
+  const chunks = await search(subject.query, TOP_K);
+  if (chunks.length === 0) throw new AppError("NO_INDEXED_CONTENT");
+  const options = signal ? { signal } : {};
+  switch (key.contentType) {
+    case "lesson":
+      return generator.lesson(subject.context, chunks, { ...options, onDelta });
+    case "quiz": {
+      const distractorPool: RetrievedChunk[] = await search(subject.context.topic, TOP_K * 3);
+      return generator.quiz(subject.context, chunks, {
+        ...options,
+        count: Math.max(QUIZ_MIN_QUESTIONS, QUIZ_QUESTION_COUNT),
+        distractorPool,
+      });
+    }
+    case "flashcard":
+      return generator.flashcards(subject.context, chunks, {
+        ...options,
+        count: FLASHCARD_COUNT,
+        includeFormula: true,
+      });
+    case "case":
+      return generator.caseStudy(subject.context, chunks, options);
+  }
+}
+
+function payloadOf(key: CacheKey, result: GenerationResult<unknown>): GeneratedPayload {
+  return {
+    content: result.content,
+    sourcesCited: result.sourcesCited,
+    model: result.model,
+    metadata: {
+      ...result.metadata,
+      offline: result.offline,
+      ...(result.usage ? { usage: result.usage } : {}),
+      ...(key.contentType === "quiz" ? { requested: QUIZ_QUESTION_COUNT } : {}),
+    },
+  };
+}
+
+/** Runs one generation job (see the module comment). */
+export async function runGeneration(
+  deps: ContentDeps,
+  data: GenerationJobData,
+  signal?: AbortSignal,
+): Promise<GenerationOutcome> {
+  const { key, regenerate } = data;
+  if (!regenerate) {
+    const cached = await findCachedContent(deps, key);
+    if (cached) return { status: "cached", contentId: cached.id };
+  }
+  const publisher = regenerate ? null : new GenerationPublisher(deps.redis, generationStreamKey(key));
+  await publisher?.start(randomUUID());
+  let stored: CachedContent | null;
+  try {
+    const result = await generate(deps, key, signal, (text) => publisher?.delta(text));
+    const payload = payloadOf(key, result);
+    stored = regenerate
+      ? await replaceGeneratedContent(deps.db, regenerate.contentId, regenerate.expectedVersion, payload)
+      : await storeGeneratedContent(deps.db, key, payload);
+  } catch (error) {
+    const code = error instanceof AppError && error.status < 500 ? error.code : "GENERATION_FAILED";
+    await publisher?.finish({ type: "error", code });
+    throw error;
+  }
+  if (!stored) return { status: "stale", contentId: regenerate?.contentId ?? null };
+  await invalidateHotCopy(deps.redis, key);
+  await writeHotCopy(deps.redis, key, stored);
+  await publisher?.finish({
+    type: "done",
+    content_id: stored.id,
+    version: stored.version,
+    sources: stored.sourcesCited,
+  });
+  if (data.alsoOtherLanguage) {
+    await enqueueGeneration(deps, { key: { ...key, language: otherLanguage(key.language) } });
+  }
+  deps.logger.info(
+    { content_id: stored.id, content_type: key.contentType, language: key.language, version: stored.version },
+    regenerate ? "content regenerated" : "content generated",
+  );
+  return { status: regenerate ? "regenerated" : "generated", contentId: stored.id };
+}

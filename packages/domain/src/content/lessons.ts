@@ -1,0 +1,192 @@
+/**
+ * Lessons for learners: the cached lesson as JSON, or a generation started once for everyone who
+ * asks; and the lesson as a typed event stream (meta at once, text deltas, citation, done) that
+ * replays a cached lesson or tails the running generation.
+ */
+import { AppError, type Lesson, type LessonContent, type SourceRef } from "@sira/contracts";
+import { getQueue } from "@sira/infra";
+import type { Db } from "@sira/infra/db";
+import { type CachedContent, findCachedContent } from "./cache.ts";
+import { generationJobId, generationStreamKey } from "./cache-key.ts";
+import type { ContentDeps } from "./deps.ts";
+import { enqueueGeneration } from "./generation.ts";
+import { type GenerationEntry, tailGeneration } from "./generation-stream.ts";
+import { courseHasIndexedContent, type LearnerContext, type LessonTarget, resolveLessonTarget } from "./target.ts";
+
+export function toLesson(cached: CachedContent): Lesson {
+  return {
+    id: cached.id,
+    module_id: cached.moduleId,
+    unit_id: cached.unitId,
+    content_type: cached.contentType,
+    language: cached.language,
+    level: cached.level,
+    country_context: cached.country,
+    version: cached.version,
+    validated: cached.validated,
+    model: cached.model,
+    offline: cached.offline,
+    generated_at: cached.generatedAt,
+    content: cached.content as LessonContent,
+    sources_cited: cached.sourcesCited,
+  };
+}
+
+export type LessonOrGeneration = { status: "ready"; lesson: Lesson } | { status: "generating"; jobId: string };
+
+async function assertIndexed(db: Db, target: LessonTarget): Promise<void> {
+  if (!(await courseHasIndexedContent(db, target.courseId))) throw new AppError("NO_INDEXED_CONTENT");
+}
+
+/**
+ * Starts the lesson's generation unless it is queued or running already. A fresh start clears any
+ * stream left by an earlier run first, so readers never see a previous run's text.
+ */
+export async function startLessonGeneration(deps: ContentDeps, target: LessonTarget): Promise<string> {
+  const jobId = generationJobId(target.key);
+  const existing = await getQueue("content-generation", { prefix: deps.config.QUEUE_PREFIX }).getJob(jobId);
+  if (!existing) await deps.redis.del(generationStreamKey(target.key));
+  await enqueueGeneration(deps, { key: target.key, alsoOtherLanguage: true });
+  return jobId;
+}
+
+/** The cached lesson, or 'generating' after starting its generation (409 if nothing is indexed). */
+export async function getLessonOrStartGeneration(
+  deps: ContentDeps,
+  learner: LearnerContext,
+  moduleId: string,
+  unitId: string,
+): Promise<LessonOrGeneration> {
+  const target = await resolveLessonTarget(deps.db, learner, moduleId, unitId);
+  const cached = await findCachedContent(deps, target.key);
+  if (cached) return { status: "ready", lesson: toLesson(cached) };
+  await assertIndexed(deps.db, target);
+  return { status: "generating", jobId: await startLessonGeneration(deps, target) };
+}
+
+export const LESSON_OUTLINE = {
+  fr: ["Introduction", "Concepts clés", "Exemple en contexte", "Synthèse", "Points clés"],
+  en: ["Introduction", "Key concepts", "Example in context", "Synthesis", "Key points"],
+} as const;
+
+export interface LessonStreamMeta {
+  module_id: string;
+  unit_id: string;
+  content_type: "lesson";
+  language: string;
+  level: number;
+  title: string;
+  outline: readonly string[];
+  cached: boolean;
+  content_id: string | null;
+  version: number | null;
+  model: string | null;
+  offline: boolean | null;
+}
+
+export type LessonStreamEvent =
+  | { event: "delta"; text: string }
+  | { event: "citation"; data: { sources: SourceRef[] } }
+  | { event: "done"; data: { content_id: string; version: number } };
+
+export interface LessonStream {
+  meta: LessonStreamMeta;
+  events(signal: AbortSignal): AsyncGenerator<LessonStreamEvent>;
+}
+
+export interface LessonStreamOptions {
+  pollMs?: number;
+  idleTimeoutMs?: number;
+}
+
+function* replay(cached: CachedContent, from = 0): Generator<LessonStreamEvent> {
+  const markdown = (cached.content as LessonContent).markdown;
+  if (markdown.length > from) yield { event: "delta", text: markdown.slice(from) };
+  yield { event: "citation", data: { sources: cached.sourcesCited } };
+  yield { event: "done", data: { content_id: cached.id, version: cached.version } };
+}
+
+/**
+ * Authorises and prepares a lesson stream; its meta is ready at once (one cache lookup), and its
+ * events either replay the cached lesson or start (once) and tail the generation.
+ */
+export async function openLessonStream(
+  deps: ContentDeps,
+  learner: LearnerContext,
+  moduleId: string,
+  unitId: string,
+  options: LessonStreamOptions = {},
+): Promise<LessonStream> {
+  const target = await resolveLessonTarget(deps.db, learner, moduleId, unitId);
+  const cached = await findCachedContent(deps, target.key);
+  if (!cached) await assertIndexed(deps.db, target);
+  const meta: LessonStreamMeta = {
+    module_id: moduleId,
+    unit_id: unitId,
+    content_type: "lesson",
+    language: target.key.language,
+    level: target.key.level,
+    title: target.key.language === "fr" ? target.unit.titleFr : target.unit.titleEn,
+    outline: LESSON_OUTLINE[target.key.language],
+    cached: cached !== null,
+    content_id: cached?.id ?? null,
+    version: cached?.version ?? null,
+    model: cached?.model ?? null,
+    offline: cached?.offline ?? null,
+  };
+  return {
+    meta,
+    events: (signal) => (cached ? replayAsync(cached) : liveEvents(deps, target, signal, options)),
+  };
+}
+
+async function* replayAsync(cached: CachedContent): AsyncGenerator<LessonStreamEvent> {
+  yield* replay(cached);
+}
+
+async function* liveEvents(
+  deps: ContentDeps,
+  target: LessonTarget,
+  signal: AbortSignal,
+  options: LessonStreamOptions,
+): AsyncGenerator<LessonStreamEvent> {
+  await startLessonGeneration(deps, target);
+  let sent = 0;
+  let run: string | null = null;
+  let fromCache: CachedContent | null = null;
+  const entries = tailGeneration(deps.redis, generationStreamKey(target.key), {
+    signal,
+    ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+    ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+    // The stream may be gone (expired, or the job found the lesson cached): the cache then answers.
+    checkFinished: async () => {
+      fromCache = await findCachedContent(deps, target.key);
+      return fromCache
+        ? ({ type: "done", content_id: fromCache.id, version: fromCache.version, sources: [] } as const)
+        : null;
+    },
+  });
+  for await (const entry of entries as AsyncGenerator<GenerationEntry>) {
+    if (fromCache) {
+      yield* replay(fromCache, sent);
+      return;
+    }
+    switch (entry.type) {
+      case "start":
+        // A second run after text was sent means the first died mid-way: the client must restart.
+        if (run !== null && run !== entry.run && sent > 0) throw new AppError("GENERATION_FAILED");
+        run = entry.run;
+        break;
+      case "delta":
+        sent += entry.text.length;
+        yield { event: "delta", text: entry.text };
+        break;
+      case "error":
+        throw new AppError(entry.code);
+      case "done":
+        yield { event: "citation", data: { sources: entry.sources } };
+        yield { event: "done", data: { content_id: entry.content_id, version: entry.version } };
+        return;
+    }
+  }
+}

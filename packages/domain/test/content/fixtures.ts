@@ -1,0 +1,122 @@
+/** Courses, modules, lesson units, learners and stored lessons for the generated-content tests. */
+import type { LessonContent, SourceRef } from "@sira/contracts";
+import type { Db } from "@sira/infra/db";
+
+export async function makeUser(
+  db: Db,
+  role: "learner" | "expert" | "admin" = "learner",
+  extra: { country?: string; currentLevel?: number } = {},
+): Promise<string> {
+  const row = await db.user.create({
+    data: {
+      email: `${role}-${crypto.randomUUID().slice(0, 8)}@example.org`,
+      name: "Awa Diallo",
+      preferredLanguage: "fr",
+      country: extra.country ?? "SN",
+      professionalRole: "nurse",
+      role,
+      status: "active",
+      currentLevel: extra.currentLevel ?? 1,
+    },
+  });
+  return row.id;
+}
+
+export interface CourseFixture {
+  courseId: string;
+  moduleId: string;
+  lessonUnitId: string;
+  quizUnitId: string;
+}
+
+/** A published course with one module (level 2) holding a lesson unit and a quiz unit. */
+export async function makeCourse(
+  db: Db,
+  options: { expertId?: string; status?: "draft" | "published"; creationStep?: string } = {},
+): Promise<CourseFixture> {
+  const slug = `cours-${crypto.randomUUID().slice(0, 8)}`;
+  const course = await db.course.create({
+    data: {
+      slug,
+      titleFr: "Économie de marché",
+      titleEn: "Market economics",
+      descriptionFr: "Les prix, l'offre et la demande. Un cours pour débuter.",
+      descriptionEn: "Prices, supply and demand. A course for beginners.",
+      status: options.status ?? "published",
+      creationStep: options.creationStep ?? (options.status === "draft" ? "upload" : "published"),
+      expertId: options.expertId ?? null,
+      moduleCount: 1,
+    },
+  });
+  const module = await db.module.create({
+    data: {
+      courseId: course.id,
+      moduleNumber: 1,
+      level: 2,
+      titleFr: "Le marché et les prix",
+      titleEn: "Markets and prices",
+      descriptionFr: "Comment se forment les prix.",
+      descriptionEn: "How prices are formed.",
+      estimatedHours: 2,
+      bloomLevel: "understand",
+      objectivesFr: ["Définir le prix d'équilibre"],
+      objectivesEn: ["Define the equilibrium price"],
+      units: {
+        create: [
+          { unitNumber: 1, unitType: "lesson", titleFr: "Le prix d'équilibre", titleEn: "The equilibrium price" },
+          { unitNumber: 2, unitType: "quiz", titleFr: "Quiz", titleEn: "Quiz" },
+        ],
+      },
+    },
+    include: { units: { orderBy: { unitNumber: "asc" } } },
+  });
+  return {
+    courseId: course.id,
+    moduleId: module.id,
+    lessonUnitId: module.units[0]?.id as string,
+    quizUnitId: module.units[1]?.id as string,
+  };
+}
+
+export async function enroll(db: Db, userId: string, courseId: string, status = "active"): Promise<void> {
+  await db.userCourseEnrollment.create({ data: { userId, courseId, status } });
+}
+
+/** A lesson as a generator would produce it; `markdown` is long enough to be split into frames. */
+export function sampleLesson(marker = "A"): LessonContent {
+  const concepts = [1, 2, 3].map((i) => ({
+    title: `Concept ${i}`,
+    explanation: `Le prix d'équilibre égalise l'offre et la demande (${marker}${i}) [1].`,
+  }));
+  const keyPoints = [1, 2, 3, 4, 5].map((i) => `Point clé ${i} ${marker}`);
+  const markdown = [
+    `# Le prix d'équilibre ${marker}`,
+    "## Introduction",
+    "Au marché de Sandaga à Dakar, les prix changent chaque jour. ".repeat(8),
+    "## Concepts clés",
+    ...concepts.map((c) => `### ${c.title}\n${c.explanation}`),
+    "## Exemple en contexte",
+    "Le riz importé arrive au port : l'offre augmente et le prix baisse. ".repeat(6),
+    "## Synthèse",
+    "L'équilibre résulte de la rencontre de l'offre et de la demande.",
+    "## Points clés",
+    ...keyPoints.map((p) => `- ${p}`),
+  ].join("\n\n");
+  return {
+    title: `Le prix d'équilibre ${marker}`,
+    introduction: "Au marché de Sandaga, les prix changent chaque jour.",
+    concepts,
+    example: { title: "Le riz à Dakar", body: "Le riz importé arrive au port." },
+    synthesis: "L'équilibre résulte de la rencontre de l'offre et de la demande.",
+    key_points: keyPoints,
+    markdown,
+  };
+}
+
+export const sampleSource = (): SourceRef => ({
+  chunk_id: crypto.randomUUID(),
+  resource_id: crypto.randomUUID(),
+  source: "economie.pdf",
+  chapter: "Le marché",
+  page: 1,
+});
