@@ -10,9 +10,12 @@ export function withoutExtras(sql: string): string {
   return sql.replace(EXTRAS_BLOCK, "");
 }
 
-/** Statement kinds allowed in extras: only what Prisma's schema language cannot express. */
+/**
+ * Statement kinds allowed in extras: only what Prisma's schema language cannot express. A later
+ * migration may drop a hand-written index by name (to rebuild it differently), nothing else.
+ */
 export const ALLOWED_EXTRA =
-  /^(ALTER TABLE "\w+" ADD CONSTRAINT "\w+" CHECK|ALTER TABLE "\w+" DROP COLUMN "\w+", ADD COLUMN "\w+" \w+ GENERATED ALWAYS AS|CREATE (UNIQUE )?INDEX "\w+" ON "\w+" USING (hnsw|gin|gist|btree)|CREATE (OR REPLACE )?FUNCTION|COMMENT ON)/;
+  /^(ALTER TABLE "\w+" ADD CONSTRAINT "\w+" CHECK|ALTER TABLE "\w+" DROP COLUMN "\w+", ADD COLUMN "\w+" \w+ GENERATED ALWAYS AS|CREATE (UNIQUE )?INDEX "\w+" ON "\w+" USING (hnsw|gin|gist|btree)|CREATE (OR REPLACE )?FUNCTION|COMMENT ON|DROP INDEX "\w+";$)/;
 
 /** Splits extras into statements (functions use $$ bodies, which may contain semicolons). */
 export function statementsOf(block: string): string[] {

@@ -4,20 +4,13 @@
  * no network; similar wordings ("vaccination"/"vacciner", "santé"/"sante") land close together.
  */
 import { wordsOf } from "../text/normalize.ts";
+import { STOP_WORDS } from "../text/stop-words.ts";
 import type { Embedder } from "../types.ts";
 
 export const HASHING_MODEL = "sira-hashing-v1";
 export const EMBEDDING_DIMENSIONS = 1536;
 
-// Frequent function words carry little meaning; they still count, only much less.
-const STOP_WORDS = new Set(
-  (
-    "a an and are as at be by for from has have in is it its of on or that the this to was were will with " +
-    "au aux avec ce ces c d dans de des du elle en est et il ils l la le les leur lui mais n ne nous on ou " +
-    "par pas pour qu que qui s sa se ses son sont sur un une vous y"
-  ).split(" "),
-);
-
+// Function words still count, only much less than content words.
 const WEIGHT = { word: 1, stopWord: 0.15, bigram: 0.6, charGram: 0.25 } as const;
 
 /** FNV-1a over UTF-16 code units, then murmur3's finaliser so every bit depends on every input bit. */

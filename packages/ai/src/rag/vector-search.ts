@@ -1,0 +1,106 @@
+/**
+ * Vector search in one course, two ways. Exact: every chunk of the course (btree on course_id,
+ * embedding_model) scored with full-precision cosine distance; right for courses of a few
+ * thousand chunks. Index: the HNSW graph on `embedding::halfvec(1536)` with pgvector 0.8's
+ * iterative scan, so the course filter keeps walking the graph until enough rows pass it, then
+ * the candidates are re-scored exactly. Values only ever travel as bound parameters.
+ */
+import type { Language } from "@sira/contracts";
+import { type Db, Prisma } from "@sira/infra/db";
+import type { RetrievedChunk } from "../types.ts";
+import { CHUNK_COLUMNS, type ChunkFilter, type ChunkRow, chunkFilter, toRetrievedChunk } from "./chunk-rows.ts";
+
+/** Up to this many chunks, a course is searched exactly (measured in bench/retrieval.ts, decision 0017). */
+export const EXACT_SEARCH_MAX_CHUNKS = 5_000;
+/** Added to the similarity of chunks in the preferred language: it breaks near-ties, never filters. */
+export const LANGUAGE_BOOST = 0.02;
+/**
+ * Transaction-local settings for the index path. The path is chosen by the course's chunk count;
+ * the planner, which misjudges how selective the course filter is, must not swap it for a sort.
+ */
+export const HNSW_SETTINGS = {
+  enable_seqscan: "off",
+  enable_sort: "off",
+  "hnsw.iterative_scan": "relaxed_order",
+  "hnsw.ef_search": "100",
+  "hnsw.max_scan_tuples": "20000",
+  "hnsw.scan_mem_multiplier": "2",
+} as const;
+
+export interface VectorQuery extends ChunkFilter {
+  model: string;
+  /** pgvector literal of the query embedding. */
+  vector: string;
+  language?: Language | undefined;
+  limit: number;
+}
+
+type VectorRow = ChunkRow & { distance: number };
+
+const FROM_CHUNKS = Prisma.sql`FROM document_chunks c JOIN course_resources r ON r.id = c.resource_id`;
+
+/** Exact search. The ORDER BY is not an indexable distance, so the planner cannot swap in the HNSW index. */
+export function exactSearchSql(q: VectorQuery): Prisma.Sql {
+  return Prisma.sql`
+    SELECT ${CHUNK_COLUMNS}, (c.embedding <=> ${q.vector}::vector)::float8 AS distance
+    ${FROM_CHUNKS}
+    WHERE ${chunkFilter(q)} AND c.embedding_model = ${q.model}
+    ORDER BY (c.embedding <=> ${q.vector}::vector)
+             - CASE WHEN c.language = ${q.language ?? null}::text THEN ${LANGUAGE_BOOST}::float8 ELSE 0 END,
+             c.id
+    LIMIT ${q.limit}`;
+}
+
+/** Index search: HNSW candidates (expression must match `document_chunks_embedding_hnsw_idx`), re-scored exactly. */
+export function indexSearchSql(q: VectorQuery): Prisma.Sql {
+  return Prisma.sql`
+    WITH c AS MATERIALIZED (
+      SELECT c.id, c.course_id, c.resource_id, c.chunk_index, c.content, c.chapter, c.page, c.language,
+             (c.embedding <=> ${q.vector}::vector)::float8 AS distance
+        FROM document_chunks c
+       WHERE ${chunkFilter(q)} AND c.embedding_model = ${q.model}
+       ORDER BY c.embedding::halfvec(1536) <=> ${q.vector}::halfvec(1536)
+       LIMIT ${q.limit}
+    )
+    SELECT ${CHUNK_COLUMNS}, c.distance
+      FROM c JOIN course_resources r ON r.id = c.resource_id`;
+}
+
+/** Applies HNSW_SETTINGS for the current transaction only. */
+export function hnswSettingsSql(): Prisma.Sql {
+  const settings = Object.entries(HNSW_SETTINGS).map(
+    ([name, value]) => Prisma.sql`set_config(${name}, ${value}, true)`,
+  );
+  return Prisma.sql`SELECT ${Prisma.join(settings)}`;
+}
+
+/** How many candidates the index path fetches to re-rank `topK`. */
+export const indexCandidates = (topK: number): number => Math.max(40, topK * 5);
+
+function ranked(rows: VectorRow[], language: Language | undefined, limit: number): RetrievedChunk[] {
+  return rows
+    .map((row) =>
+      toRetrievedChunk(row, 1 - row.distance + (language && row.language === language ? LANGUAGE_BOOST : 0)),
+    )
+    .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))
+    .slice(0, limit);
+}
+
+export async function exactSearch(db: Db, q: VectorQuery): Promise<RetrievedChunk[]> {
+  return ranked(await db.$queryRaw<VectorRow[]>(exactSearchSql(q)), q.language, q.limit);
+}
+
+export async function indexSearch(db: Db, q: VectorQuery): Promise<RetrievedChunk[]> {
+  const rows = await db.$transaction(async (tx) => {
+    await tx.$queryRaw(hnswSettingsSql());
+    return tx.$queryRaw<VectorRow[]>(indexSearchSql({ ...q, limit: indexCandidates(q.limit) }));
+  });
+  return ranked(rows, q.language, q.limit);
+}
+
+/** Chunks of the course (and resources) embedded by `model`: what decides exact or index. */
+export async function countChunks(db: Db, filter: ChunkFilter & { model: string }): Promise<number> {
+  const [row] = await db.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM document_chunks c WHERE ${chunkFilter(filter)} AND c.embedding_model = ${filter.model}`;
+  return row?.n ?? 0;
+}
