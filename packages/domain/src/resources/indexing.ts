@@ -152,14 +152,18 @@ async function replaceChunks(
   );
 }
 
-const SECRETS = [/sk-[A-Za-z0-9_-]{8,}/g, /(\w+:\/\/)[^/\s:@]+:[^/\s@]+@/g, /Bearer\s+\S+/gi];
+const SECRETS: [RegExp, string][] = [
+  [/sk-[A-Za-z0-9_-]{8,}/g, "[redacted]"],
+  [/(\w+:\/\/)[^/\s:@]+:[^/\s@]+@/g, "$1[redacted]"],
+  [/Bearer\s+\S+/gi, "Bearer [redacted]"],
+];
 
 /** A short, secret-free account of why indexing failed, for the admin. */
 export function failureReason(error: unknown): string {
   if (error instanceof AppError) return error.detail("en");
   const message = error instanceof Error ? error.message : String(error);
   let line = (message.split("\n").find((l) => l.trim()) ?? "unknown error").trim();
-  for (const pattern of SECRETS) line = line.replace(pattern, (_m, scheme?: string) => `${scheme ?? ""}[redacted]`);
+  for (const [pattern, replacement] of SECRETS) line = line.replace(pattern, replacement);
   return line.length > 300 ? `${line.slice(0, 299)}…` : line;
 }
 
