@@ -148,6 +148,8 @@ function filePart(request: Request): Promise<FilePart> {
         return;
       }
       found = true;
+      // Errors surface where the part is read (readPart); this only keeps them from going unhandled.
+      stream.on("error", () => undefined);
       resolve({
         filename: info.filename ?? "document",
         content: readPart(stream),

@@ -93,3 +93,10 @@ export function bilingualPdf(): Promise<Uint8Array> {
 }
 
 export const SAMPLE_TEXT = { fr: FR_PARAGRAPH, en: EN_PARAGRAPH };
+
+/** Format and size of an encoded image (for tests outside this package, which has sharp). */
+export async function imageInfo(bytes: Uint8Array): Promise<{ format?: string; width?: number; height?: number }> {
+  const { default: sharp } = await import("sharp");
+  const { format, width, height } = await sharp(bytes).metadata();
+  return { format, width, height };
+}

@@ -1,0 +1,66 @@
+/** Shared by the course-document API tests: courses, multipart uploads and tRPC callers. */
+import { authKeys, verifyAccessToken } from "@sira/domain";
+import type { App } from "../../src/app.ts";
+import type { AppDeps } from "../../src/env.ts";
+import { createCallerFactory } from "../../src/trpc/init.ts";
+import { appRouter } from "../../src/trpc/router.ts";
+import type { SignedIn } from "../helpers.ts";
+
+export { buildTestPdf, testPng } from "../../../../packages/domain/test/fixtures/pdf.ts";
+export { buildTestDocx } from "../../../../packages/domain/test/resources/docx-fixture.ts";
+export { bilingualPdf, imageInfo, SAMPLE_TEXT } from "../../../../packages/domain/test/resources/helpers.ts";
+
+export async function makeCourse(deps: AppDeps, expertId: string | null = null): Promise<string> {
+  const row = await deps.db.course.create({
+    data: {
+      slug: `cours-${crypto.randomUUID().slice(0, 8)}`,
+      titleFr: "Santé publique",
+      titleEn: "Public health",
+      status: "published",
+      expertId,
+      createdById: expertId,
+    },
+  });
+  return row.id;
+}
+
+export const resourcesPath = (courseId: string) => `/api/v1/admin/courses/${courseId}/resources`;
+
+/** POSTs `bytes` as the multipart field `field` (default `file`). */
+export async function upload(
+  app: App,
+  user: SignedIn | null,
+  courseId: string,
+  bytes: Uint8Array,
+  filename: string,
+  options: { field?: string; lang?: string; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  const form = new FormData();
+  form.append(options.field ?? "file", new Blob([bytes]), filename);
+  return app.request(resourcesPath(courseId), {
+    method: "POST",
+    body: form,
+    headers: { "accept-language": options.lang ?? "en", ...(user?.headers ?? {}), ...(options.headers ?? {}) },
+  });
+}
+
+export async function setMaxUploadMb(deps: AppDeps, mb: number): Promise<void> {
+  await deps.db.platformSetting.upsert({
+    where: { key: "uploads.max_mb" },
+    create: { key: "uploads.max_mb", value: mb },
+    update: { value: mb },
+  });
+}
+
+export async function callerFor(deps: AppDeps, user: SignedIn | null, lang: "fr" | "en" = "en") {
+  const actor = user ? await verifyAccessToken(authKeys(deps.config), user.accessToken) : null;
+  return createCallerFactory(appRouter)({
+    deps,
+    actor,
+    lang,
+    requestId: "resources-trpc-0001",
+    clientIp: "127.0.0.1",
+    userAgent: "vitest",
+    occurredAt: new Date(),
+  });
+}
