@@ -117,9 +117,12 @@ async function assertNoLearnerProgress(tx: Tx, courseId: string): Promise<void> 
 
 /** Replaces the course's modules with the structure's; returns the new module ids in order. */
 async function buildModules(tx: Tx, courseId: string, structure: CourseStructure, now: Date): Promise<string[]> {
-  const old = await tx.module.findMany({ where: { courseId }, select: { id: true } });
+  const old = await tx.module.findMany({ where: { courseId }, select: { id: true, units: { select: { id: true } } } });
   await tx.module.deleteMany({ where: { courseId } });
-  for (const m of old) await recordTombstone(tx, { entity: "module", entityId: m.id, deletedAt: now });
+  for (const m of old) {
+    await recordTombstone(tx, { entity: "modules", entityId: m.id, deletedAt: now });
+    for (const u of m.units) await recordTombstone(tx, { entity: "module_units", entityId: u.id, deletedAt: now });
+  }
   const ids: string[] = [];
   for (const [i, m] of structure.modules.entries()) {
     const row = await tx.module.create({

@@ -120,3 +120,80 @@ export const sampleSource = (): SourceRef => ({
   chapter: "Le marché",
   page: 1,
 });
+
+/** The market course's text, in French and English, as indexed chunks of one document. */
+export const MARKET_TEXT: { text: string; language: "fr" | "en"; chapter: string; page: number }[] = [
+  {
+    text: "Le prix d'équilibre est le prix auquel la quantité offerte est égale à la quantité demandée. Sur un marché concurrentiel, ce prix se forme par la rencontre de l'offre et de la demande.",
+    language: "fr",
+    chapter: "Le marché et les prix",
+    page: 1,
+  },
+  {
+    text: "Quand la demande augmente, le prix d'équilibre monte et les vendeurs offrent davantage. Quand l'offre augmente, le prix baisse.",
+    language: "fr",
+    chapter: "Le marché et les prix",
+    page: 1,
+  },
+  {
+    text: "Au marché de Sandaga à Dakar, le prix du riz varie selon les arrivages du port. Les commerçants ajustent leurs prix chaque matin.",
+    language: "fr",
+    chapter: "Le marché et les prix",
+    page: 2,
+  },
+  {
+    text: "The equilibrium price is the price at which the quantity supplied equals the quantity demanded. When demand rises, the equilibrium price goes up.",
+    language: "en",
+    chapter: "Supply and demand",
+    page: 3,
+  },
+  {
+    text: "Price elasticity measures how strongly demand responds to a change in price. A price ceiling below equilibrium creates a shortage.",
+    language: "en",
+    chapter: "Supply and demand",
+    page: 3,
+  },
+];
+
+/** Indexes MARKET_TEXT for the course with the configured embedder: a done resource and its chunks. */
+export async function indexMarketText(
+  db: Db,
+  embedder: { model: string; embed(texts: string[]): Promise<number[][]> },
+  courseId: string,
+): Promise<{ resourceId: string; chunkIds: string[] }> {
+  const resource = await db.courseResource.create({
+    data: {
+      courseId,
+      filename: "economie.pdf",
+      contentHash: crypto.randomUUID(),
+      mimeType: "application/pdf",
+      byteSize: 1000,
+      storageKey: `test/${crypto.randomUUID()}`,
+      indexStatus: "done",
+      indexProgressPct: 100,
+      chunkCount: MARKET_TEXT.length,
+      pageCount: 3,
+      charCount: MARKET_TEXT.reduce((n, c) => n + c.text.length, 0),
+      summaryText: "Les prix, l'offre et la demande.",
+      tocJson: [
+        { title: "Le marché et les prix", level: 1, page: 1 },
+        { title: "Supply and demand", level: 1, page: 3 },
+      ],
+    },
+  });
+  const vectors = await embedder.embed(MARKET_TEXT.map((c) => c.text));
+  const chunkIds: string[] = [];
+  for (const [i, chunk] of MARKET_TEXT.entries()) {
+    const vector = `[${(vectors[i] as number[]).join(",")}]`;
+    const [row] = await db.$queryRaw<{ id: string }[]>`
+      INSERT INTO document_chunks
+        (course_id, resource_id, chunk_index, content, token_count, language, page, chapter, metadata,
+         embedding, embedding_model)
+      VALUES (${courseId}::uuid, ${resource.id}::uuid, ${i}, ${chunk.text}, 40, ${chunk.language}, ${chunk.page},
+        ${chunk.chapter}, ${JSON.stringify({ source: "economie.pdf", chapter: chunk.chapter, page: chunk.page, course_id: courseId })}::jsonb,
+        ${vector}::vector, ${embedder.model})
+      RETURNING id::text AS id`;
+    chunkIds.push((row as { id: string }).id);
+  }
+  return { resourceId: resource.id, chunkIds };
+}

@@ -1,0 +1,219 @@
+/**
+ * The lesson stream (SSE): meta first, at once; a cached lesson replayed in coalesced frames with
+ * citation and done; Last-Event-ID resume; a missing lesson tailed from the generation's Redis
+ * stream while it is produced, one job for every reader, with bytes on the wire close to the text.
+ */
+import { getQueue } from "@sira/infra";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  type CacheKey,
+  GenerationPublisher,
+  generationStreamKey,
+  storeGeneratedContent,
+} from "../../../../packages/domain/src/content/index.ts";
+import {
+  type CourseFixture,
+  enroll,
+  indexMarketText,
+  makeCourse,
+  sampleLesson,
+  sampleSource,
+} from "../../../../packages/domain/test/content/fixtures.ts";
+import { closeTestDeps, resetState, type SignedIn, SseReader, signIn, testApp } from "../helpers.ts";
+
+const { app, deps } = testApp({ SSE_COALESCE_MS: "200" });
+let course: CourseFixture;
+let learner: SignedIn;
+let key: CacheKey;
+
+beforeEach(async () => {
+  await resetState();
+  await getQueue("content-generation", { prefix: deps.config.QUEUE_PREFIX }).obliterate({ force: true });
+  course = await makeCourse(deps.db);
+  learner = await signIn(deps, { role: "learner", country: "SN" });
+  await enroll(deps.db, learner.userId, course.courseId);
+  key = {
+    moduleId: course.moduleId,
+    unitId: course.lessonUnitId,
+    contentType: "lesson",
+    language: "fr",
+    level: 1,
+    country: "SN",
+  };
+});
+afterAll(closeTestDeps);
+
+const streamPath = () => `/api/v1/modules/${course.moduleId}/lessons/${course.lessonUnitId}/stream`;
+const open = async (user: SignedIn, headers: Record<string, string> = {}) => {
+  const res = await app.request(streamPath(), { headers: { ...user.headers, "accept-language": "fr", ...headers } });
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+  return new SseReader(res.body);
+};
+const textOf = (reader: SseReader) =>
+  reader.frames
+    .filter((f) => f.event === "delta")
+    .map((f) => (f.data as { text: string }).text)
+    .join("");
+
+/** Jobs waiting or running on content-generation, once the stream has had time to queue its job. */
+async function queuedJobs(expected: number): Promise<number> {
+  const queue = getQueue("content-generation", { prefix: deps.config.QUEUE_PREFIX });
+  let count = 0;
+  for (let i = 0; i < 100; i++) {
+    count = await queue.getJobCountByTypes("waiting", "active", "delayed", "prioritized");
+    if (count >= expected) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return count;
+}
+
+async function storeLesson() {
+  const content = sampleLesson("R");
+  const stored = await storeGeneratedContent(deps.db, key, {
+    content,
+    sourcesCited: [sampleSource()],
+    model: "offline-extractive",
+    metadata: { offline: true },
+  });
+  return { stored, markdown: content.markdown };
+}
+
+describe("a cached lesson", () => {
+  it("replays meta, the whole text in coalesced frames, citation and done", async () => {
+    const { stored, markdown } = await storeLesson();
+    const reader = await open(learner);
+    const meta = await reader.until((f) => f.event === "meta");
+    expect(reader.frames[0]?.event).toBe("meta");
+    expect(reader.frames[0]?.retry).toBe("3000");
+    expect(meta.data).toMatchObject({
+      module_id: course.moduleId,
+      unit_id: course.lessonUnitId,
+      language: "fr",
+      title: "Le prix d'équilibre",
+      cached: true,
+      content_id: stored.id,
+      version: 1,
+      offline: true,
+      outline: ["Introduction", "Concepts clés", "Exemple en contexte", "Synthèse", "Points clés"],
+    });
+    const frames = await reader.rest();
+    expect(textOf(reader)).toBe(markdown);
+    expect(markdown.length).toBeGreaterThan(1000);
+    expect(frames.filter((f) => f.event === "delta").length).toBeLessThanOrEqual(2);
+    expect(frames.map((f) => f.event).filter(Boolean)).toEqual(["meta", "delta", "citation", "done"]);
+    expect(frames.find((f) => f.event === "citation")?.data).toEqual({ sources: stored.sourcesCited });
+    const done = frames.find((f) => f.event === "done");
+    expect(done?.data).toEqual({ content_id: stored.id, version: 1 });
+    expect(done?.id).toBe(String(markdown.length));
+  });
+
+  it("resumes from Last-Event-ID with exactly the remaining text", async () => {
+    const { markdown } = await storeLesson();
+    const reader = await open(learner, { "last-event-id": "700" });
+    await reader.rest();
+    expect(textOf(reader)).toBe(markdown.slice(700));
+    expect(reader.frames.find((f) => f.event === "delta")?.id).toBe(String(markdown.length));
+    const viaQuery = await app.request(`${streamPath()}?last_event_id=1000`, { headers: learner.headers });
+    const r2 = new SseReader(viaQuery.body);
+    await r2.rest();
+    expect(textOf(r2)).toBe(markdown.slice(1000));
+  });
+});
+
+describe("a lesson not generated yet", () => {
+  /** What the generation job does on the worker: publish deltas as they come, store, then done. */
+  async function produce(pieces: string[], pauseEvery = 0) {
+    const publisher = new GenerationPublisher(deps.redis, generationStreamKey(key));
+    await publisher.start("run-1");
+    for (const [i, piece] of pieces.entries()) {
+      publisher.delta(piece);
+      if (pauseEvery && i % pauseEvery === 0) await new Promise((r) => setTimeout(r, 5));
+    }
+    const markdown = pieces.join("");
+    const stored = await storeGeneratedContent(deps.db, key, {
+      content: { ...sampleLesson("L"), markdown },
+      sourcesCited: [sampleSource()],
+      model: "offline-extractive",
+      metadata: { offline: true },
+    });
+    await publisher.finish({
+      type: "done",
+      content_id: stored.id,
+      version: stored.version,
+      sources: stored.sourcesCited,
+    });
+    return { stored, markdown };
+  }
+
+  it("sends meta before any generation has run, then the text as it is produced", async () => {
+    await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
+    const reader = await open(learner);
+    const meta = await reader.until((f) => f.event === "meta");
+    expect(meta.data).toMatchObject({ cached: false, content_id: null });
+    // Nothing has generated anything yet: meta left before the job was even queued.
+    expect(await queuedJobs(1)).toBe(1);
+    expect(reader.done).toBe(false);
+    const pieces = Array.from({ length: 300 }, (_, i) => `mot${i % 10} `);
+    const { stored, markdown } = await produce(pieces, 20);
+    const frames = await reader.rest();
+    expect(textOf(reader)).toBe(markdown);
+    expect(frames.at(-1)?.event).toBe("done");
+    expect(frames.at(-1)?.data).toEqual({ content_id: stored.id, version: 1 });
+    expect(frames.find((f) => f.event === "citation")?.data).toEqual({ sources: stored.sourcesCited });
+  });
+
+  it("starts one job for concurrent readers, and every reader gets the same text", async () => {
+    await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
+    const other = await signIn(deps, { role: "learner", country: "SN" });
+    await enroll(deps.db, other.userId, course.courseId);
+    const [a, b] = await Promise.all([open(learner), open(other)]);
+    await Promise.all([a.until((f) => f.event === "meta"), b.until((f) => f.event === "meta")]);
+    expect(await queuedJobs(2)).toBe(1);
+    const { markdown } = await produce(
+      Array.from({ length: 120 }, (_, i) => `élément ${i}. `),
+      10,
+    );
+    await Promise.all([a.rest(), b.rest()]);
+    expect(textOf(a)).toBe(markdown);
+    expect(textOf(b)).toBe(markdown);
+  });
+
+  it("coalesces tiny deltas: delta frames on the wire stay within 1.3× the text bytes", async () => {
+    await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
+    const reader = await open(learner);
+    await reader.until((f) => f.event === "meta");
+    const pieces = Array.from({ length: 1000 }, () => "abc ");
+    const { markdown } = await produce(pieces, 50);
+    await reader.rest();
+    const deltaBytes = reader.text
+      .split("\n\n")
+      .filter((block) => block.includes("event: delta"))
+      .reduce((n, block) => n + Buffer.byteLength(`${block}\n\n`), 0);
+    const textBytes = Buffer.byteLength(markdown);
+    expect(textOf(reader)).toBe(markdown);
+    expect(reader.frames.filter((f) => f.event === "delta").length).toBeLessThan(pieces.length / 10);
+    expect(deltaBytes / textBytes).toBeLessThan(1.3);
+  });
+
+  it("ends with an error event in the learner's language when the generation fails", async () => {
+    await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
+    const reader = await open(learner);
+    await reader.until((f) => f.event === "meta");
+    const publisher = new GenerationPublisher(deps.redis, generationStreamKey(key));
+    await publisher.start("run-1");
+    await publisher.finish({ type: "error", code: "NO_INDEXED_CONTENT" });
+    const frames = await reader.rest();
+    expect(frames.at(-1)?.event).toBe("error");
+    expect(frames.at(-1)?.data).toEqual({
+      code: "NO_INDEXED_CONTENT",
+      message: "Ce cours n'a encore aucun document indexé.",
+    });
+  });
+
+  it("is 409 NO_INDEXED_CONTENT (problem+json, not a stream) when nothing is indexed", async () => {
+    const res = await app.request(streamPath(), { headers: learner.headers });
+    expect(res.status).toBe(409);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+  });
+});
