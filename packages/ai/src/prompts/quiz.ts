@@ -1,0 +1,44 @@
+/** Quiz prompt: 10-20 multiple-choice questions, 4 options, 1 correct, explanation + source, difficulty, type. */
+import { QUIZ_MAX_QUESTIONS, QUIZ_MIN_QUESTIONS } from "@sira/contracts";
+import type { GenerationContext, RetrievedChunk } from "../types.ts";
+import { jsonOnly } from "./json.ts";
+import { formatSources } from "./sources.ts";
+import { buildSystemPrompt, type Prompt } from "./system.ts";
+
+const QUIZ_SHAPE = `{
+  "questions": [
+    {
+      "question": <string>,
+      "options": [<string>, <string>, <string>, <string>],
+      "correct_index": <0-3>,
+      "explanation": <string: why the answer is right, with a citation marker such as [2]>,
+      "source": <integer: the number of the source that proves the answer>,
+      "difficulty": <1-5>,
+      "type": <"recall" | "application" | "analysis">,
+      "concept": <string: the concept tested, a few words>
+    }
+  ]
+}`;
+
+/** The number of questions asked for, kept within the brief's 10-20. */
+export function quizQuestionCount(count: number | undefined): number {
+  return Math.min(QUIZ_MAX_QUESTIONS, Math.max(QUIZ_MIN_QUESTIONS, Math.round(count ?? QUIZ_MIN_QUESTIONS)));
+}
+
+export function buildQuizPrompt(ctx: GenerationContext, chunks: RetrievedChunk[], count: number): Prompt {
+  const title = ctx.unitTitle ?? ctx.moduleTitle;
+  const user = [
+    formatSources(chunks),
+    "",
+    `Write a multiple-choice quiz of exactly ${count} questions on "${title}" from these sources.`,
+    "- Each question has exactly 4 distinct options and exactly 1 correct option; the other 3 are plausible but wrong according to the sources.",
+    "- Vary the position of the correct option.",
+    "- The correct answer must be verifiable in the source given in `source`.",
+    '- Mix the types: "recall" (a fact or definition), "application" (use it in a situation set in the learner\'s country), "analysis" (compare, infer, explain why).',
+    `- Difficulty 1 (easy) to 5 (hard), spread around the learner's level (${ctx.level} of 4).`,
+    "- Never ask about the sources themselves (their file names or page numbers).",
+    "",
+    jsonOnly(QUIZ_SHAPE),
+  ].join("\n");
+  return { system: buildSystemPrompt(ctx), user, maxTokens: 8192, temperature: 0.3 };
+}
