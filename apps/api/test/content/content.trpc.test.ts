@@ -1,0 +1,121 @@
+/** tRPC `content`, `admin.content` and `admin.structure`: the same use cases and refusals as REST. */
+import { authKeys, verifyAccessToken } from "@sira/domain";
+import { getQueue } from "@sira/infra";
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { storeGeneratedContent } from "../../../../packages/domain/src/content/index.ts";
+import {
+  type CourseFixture,
+  enroll,
+  indexMarketText,
+  makeCourse,
+  sampleLesson,
+  sampleSource,
+} from "../../../../packages/domain/test/content/fixtures.ts";
+import { createCallerFactory } from "../../src/trpc/init.ts";
+import { appRouter } from "../../src/trpc/router.ts";
+import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
+
+const { deps } = testApp();
+let course: CourseFixture;
+let learner: SignedIn;
+let admin: SignedIn;
+
+async function callerFor(user: SignedIn | null) {
+  const actor = user ? await verifyAccessToken(authKeys(deps.config), user.accessToken) : null;
+  return createCallerFactory(appRouter)({
+    deps,
+    actor,
+    lang: "fr",
+    requestId: "content-trpc-0001",
+    clientIp: "127.0.0.1",
+    userAgent: "vitest",
+    occurredAt: new Date(),
+  });
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(TRPCError);
+    return ((error as TRPCError).cause as { code?: string } | undefined)?.code;
+  }
+  return undefined;
+}
+
+beforeEach(async () => {
+  await resetState();
+  await getQueue("content-generation", { prefix: deps.config.QUEUE_PREFIX }).obliterate({ force: true });
+  course = await makeCourse(deps.db);
+  learner = await signIn(deps, { role: "learner", country: "SN" });
+  admin = await signIn(deps, { role: "admin" });
+  await enroll(deps.db, learner.userId, course.courseId);
+});
+afterAll(closeTestDeps);
+
+describe("content.lesson / content.reading", () => {
+  it("returns the cached lesson, or generating with the stream to follow", async () => {
+    const input = { module_id: course.moduleId, unit_id: course.lessonUnitId };
+    await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
+    const pending = await (await callerFor(learner)).content.lesson(input);
+    expect(pending).toMatchObject({
+      status: "generating",
+      stream_url: `/api/v1/modules/${course.moduleId}/lessons/${course.lessonUnitId}/stream`,
+    });
+    const stored = await storeGeneratedContent(
+      deps.db,
+      {
+        moduleId: course.moduleId,
+        unitId: course.lessonUnitId,
+        contentType: "lesson",
+        language: "fr",
+        level: 1,
+        country: "SN",
+      },
+      {
+        content: sampleLesson(),
+        sourcesCited: [sampleSource()],
+        model: "offline-extractive",
+        metadata: { offline: true },
+      },
+    );
+    const ready = await (await callerFor(learner)).content.lesson({ ...input, fields: "version" });
+    expect(ready).toEqual({ status: "ready", lesson: { id: stored.id, version: 1 } });
+    const reading = await (await callerFor(learner)).content.reading({ ...input, read_pct: 30 });
+    expect(reading.content_id).toBe(stored.id);
+    const delta = await (await callerFor(learner)).content.readings({ limit: 10 });
+    expect(delta.items.map((r) => r.id)).toEqual([reading.id]);
+  });
+
+  it("refuses anonymous and not-enrolled callers with the REST codes", async () => {
+    const input = { module_id: course.moduleId, unit_id: course.lessonUnitId };
+    expect(await codeOf((await callerFor(null)).content.lesson(input))).toBe("UNAUTHENTICATED");
+    const stranger = await signIn(deps, { role: "learner" });
+    expect(await codeOf((await callerFor(stranger)).content.lesson(input))).toBe("NOT_ENROLLED");
+    expect(await codeOf((await callerFor(stranger)).content.reading({ ...input, read_pct: 5 }))).toBe("NOT_ENROLLED");
+  });
+});
+
+describe("admin.content / admin.structure", () => {
+  it("reviews content and refuses learners", async () => {
+    const stored = await storeGeneratedContent(
+      deps.db,
+      { moduleId: course.moduleId, unitId: null, contentType: "flashcard", language: "en", level: 2, country: "SN" },
+      { content: { cards: [] }, sourcesCited: [], model: "offline-extractive", metadata: { offline: true } },
+    );
+    const caller = await callerFor(admin);
+    expect((await caller.admin.content.list({ page: 1, limit: 20, content_type: "flashcard" })).total).toBe(1);
+    expect((await caller.admin.content.review({ id: stored.id, validated: true })).validated).toBe(true);
+    expect(await codeOf((await callerFor(learner)).admin.content.list({ page: 1, limit: 20 }))).toBe("FORBIDDEN");
+  });
+
+  it("lists proposals and refuses to generate a structure without indexed documents", async () => {
+    const caller = await callerFor(admin);
+    expect(await codeOf(caller.admin.structure.generate({ course_id: course.courseId }))).toBe("NO_INDEXED_CONTENT");
+    expect((await caller.admin.structure.list({ course_id: course.courseId, page: 1, limit: 20 })).total).toBe(0);
+    expect(await codeOf((await callerFor(learner)).admin.structure.generate({ course_id: course.courseId }))).toBe(
+      "FORBIDDEN",
+    );
+  });
+});

@@ -1,0 +1,212 @@
+/**
+ * Generation on a real BullMQ worker with the real offline generator and retriever: a learner's
+ * stream is served while the job runs, the lesson is stored once with grounded citations of this
+ * course only, the other language follows, pre-generation fills a module, regeneration bumps the
+ * version, structure proposals are built from the indexed document, and no documents fail cleanly.
+ */
+import { closeQueues, getQueue } from "@sira/infra";
+import type { Worker } from "bullmq";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  enqueueGeneration,
+  generationStreamKey,
+  tailGeneration,
+} from "../../../../packages/domain/src/content/index.ts";
+import {
+  type CourseFixture,
+  enroll,
+  indexMarketText,
+  makeCourse,
+} from "../../../../packages/domain/test/content/fixtures.ts";
+import { processors } from "../../../worker/src/processors.ts";
+import { startWorkers, stopWorkers } from "../../../worker/src/workers.ts";
+import { closeTestDeps, jsonSender, resetState, type SignedIn, SseReader, signIn, testApp } from "../helpers.ts";
+
+const { app, deps } = testApp();
+const send = jsonSender(app, "generation");
+let workers: Worker[] = [];
+let course: CourseFixture;
+let learner: SignedIn;
+let admin: SignedIn;
+
+async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, tries = 300): Promise<T> {
+  let value = await read();
+  for (let i = 0; i < tries && !ok(value); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    value = await read();
+  }
+  return value;
+}
+
+beforeAll(() => {
+  workers = startWorkers(processors({ ...deps }), {
+    prefix: deps.config.QUEUE_PREFIX,
+    redisUrl: deps.config.REDIS_URL,
+    logger: deps.logger,
+  });
+});
+beforeEach(async () => {
+  await resetState();
+  for (const q of ["content-generation", "syllabus-generation"] as const) {
+    await getQueue(q, { prefix: deps.config.QUEUE_PREFIX }).obliterate({ force: true });
+  }
+  course = await makeCourse(deps.db);
+  learner = await signIn(deps, { role: "learner", country: "SN" });
+  admin = await signIn(deps, { role: "admin" });
+  await enroll(deps.db, learner.userId, course.courseId);
+});
+afterAll(async () => {
+  await stopWorkers(workers, 5_000);
+  await closeQueues();
+  await closeTestDeps();
+});
+
+const lessonPath = () => `/api/v1/modules/${course.moduleId}/lessons/${course.lessonUnitId}`;
+
+describe("lesson generation on the worker", () => {
+  it("streams a generated lesson citing only this course's chunks, stores it once, then the other language", async () => {
+    const { chunkIds } = await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
+    const other = await makeCourse(deps.db);
+    const foreign = await indexMarketText(deps.db, deps.ai.embedder, other.courseId);
+    const res = await app.request(`${lessonPath()}/stream`, {
+      headers: { ...learner.headers, "accept-language": "fr" },
+    });
+    const reader = new SseReader(res.body);
+    const meta = await reader.until((f) => f.event === "meta");
+    expect(meta.data).toMatchObject({ cached: false });
+    const frames = await reader.rest();
+    expect(frames.some((f) => f.event === "error")).toBe(false);
+    expect(frames.at(-1)?.event).toBe("done");
+    const text = frames
+      .filter((f) => f.event === "delta")
+      .map((f) => (f.data as { text: string }).text)
+      .join("");
+    const citation = frames.find((f) => f.event === "citation")?.data as
+      | { sources: { chunk_id: string }[] }
+      | undefined;
+    const sources = citation?.sources ?? [];
+    expect(sources.length).toBeGreaterThan(0);
+    for (const s of sources) {
+      expect(chunkIds).toContain(s.chunk_id);
+      expect(foreign.chunkIds).not.toContain(s.chunk_id);
+    }
+    const stored = await deps.db.generatedContent.findMany({ where: { moduleId: course.moduleId, language: "fr" } });
+    expect(stored).toHaveLength(1);
+    expect((stored[0]?.content as { markdown: string }).markdown).toBe(text);
+    expect(stored[0]?.metadata).toMatchObject({ offline: true });
+
+    const lesson = await app.request(lessonPath(), { headers: { ...learner.headers, "accept-language": "fr" } });
+    expect(lesson.status).toBe(200);
+    const en = await until(
+      () => deps.db.generatedContent.count({ where: { moduleId: course.moduleId, language: "en" } }),
+      (n) => n === 1,
+    );
+    expect(en).toBe(1);
+    // A second stream replays the same text from the cache.
+    const replay = new SseReader(
+      (await app.request(`${lessonPath()}/stream`, { headers: { ...learner.headers, "accept-language": "fr" } })).body,
+    );
+    await replay.rest();
+    expect(replay.frames[0]?.data).toMatchObject({ cached: true });
+  });
+
+  it("regenerates content in place with the next version", async () => {
+    await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
+    expect((await app.request(lessonPath(), { headers: learner.headers })).status).toBe(202);
+    const first = await until(
+      () => deps.db.generatedContent.findFirst({ where: { unitId: course.lessonUnitId, language: "fr" } }),
+      (row) => row !== null,
+    );
+    if (!first) throw new Error("the lesson was not generated");
+    await deps.db.generatedContent.update({ where: { id: first.id }, data: { validated: true } });
+    expect((await send(admin, "POST", `/api/v1/admin/generated-content/${first.id}/regenerate`)).status).toBe(202);
+    const after = await until(
+      () => deps.db.generatedContent.findUniqueOrThrow({ where: { id: first.id } }),
+      (row) => row.version === 2,
+    );
+    expect(after.version).toBe(2);
+    expect(after.validated).toBe(false);
+  });
+
+  it("pre-generates every lesson, quiz and flashcard set of a module in both languages", async () => {
+    await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
+    const path = `/api/v1/admin/modules/${course.moduleId}/pregenerate`;
+    expect((await send(admin, "POST", path, { country: "SN" })).status).toBe(202);
+    const done = await until(
+      async () => (await (await send(admin, "GET", `${path}?country=SN`)).json()) as { total: number; ready: number },
+      (p) => p.ready === p.total,
+      600,
+    );
+    expect(done).toMatchObject({ total: 6, ready: 6 });
+    const quiz = await deps.db.generatedContent.findFirstOrThrow({
+      where: { moduleId: course.moduleId, contentType: "quiz", language: "fr" },
+    });
+    expect(quiz.unitId).toBeNull();
+    expect((quiz.content as { questions: unknown[] }).questions.length).toBeGreaterThan(0);
+    // Running it again queues nothing new and writes nothing twice.
+    expect((await send(admin, "POST", path, { country: "SN" })).status).toBe(202);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await deps.db.generatedContent.count({ where: { moduleId: course.moduleId } })).toBe(6);
+  });
+
+  it("fails a job without indexed chunks at once: an error entry for readers, no retry, nothing stored", async () => {
+    const key = {
+      moduleId: course.moduleId,
+      unitId: course.lessonUnitId,
+      contentType: "lesson" as const,
+      language: "fr" as const,
+      level: 1,
+      country: "SN",
+    };
+    const { jobId } = await enqueueGeneration(deps, { key });
+    const entries = [];
+    for await (const entry of tailGeneration(deps.redis, generationStreamKey(key), {
+      signal: new AbortController().signal,
+    })) {
+      entries.push(entry);
+    }
+    expect(entries.at(-1)).toEqual({ type: "error", code: "NO_INDEXED_CONTENT" });
+    const queue = getQueue("content-generation", { prefix: deps.config.QUEUE_PREFIX });
+    const job = await until(
+      async () => queue.getJob(jobId),
+      (j) => j?.failedReason !== undefined && j.failedReason !== "",
+    );
+    expect(await job?.getState()).toBe("failed");
+    expect(job?.attemptsMade).toBe(1);
+    expect(await deps.db.generatedContent.count()).toBe(0);
+  });
+});
+
+describe("course structure on the worker", () => {
+  it("builds a ready proposal from the indexed document and the admin accepts it", async () => {
+    await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
+    const started = await send(admin, "POST", `/api/v1/admin/courses/${course.courseId}/generate-structure`);
+    expect(started.status).toBe(202);
+    const { id } = (await started.json()) as { id: string };
+    const proposal = await until(
+      async () =>
+        (await (
+          await send(admin, "GET", `/api/v1/admin/courses/${course.courseId}/structure-proposals/${id}`)
+        ).json()) as {
+          status: string;
+          proposal: { modules: unknown[] } | null;
+          error: string | null;
+        },
+      (p) => p.status === "ready" || p.status === "failed",
+      600,
+    );
+    expect(proposal.error).toBeNull();
+    expect(proposal.status).toBe("ready");
+    expect(proposal.proposal?.modules.length).toBeGreaterThan(0);
+    const accepted = await send(
+      admin,
+      "POST",
+      `/api/v1/admin/courses/${course.courseId}/structure-proposals/${id}/accept`,
+      {},
+    );
+    expect(accepted.status).toBe(200);
+    expect(await deps.db.module.count({ where: { courseId: course.courseId } })).toBe(
+      proposal.proposal?.modules.length,
+    );
+  });
+});
