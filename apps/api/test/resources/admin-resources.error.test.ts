@@ -6,7 +6,7 @@
 import type { Problem } from "@sira/contracts";
 import { closeQueues } from "@sira/infra";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { closeTestDeps, resetState, signIn, testApp } from "../helpers.ts";
+import { closeTestDeps, listen, resetState, signIn, testApp } from "../helpers.ts";
 import { bilingualPdf, buildTestPdf, makeCourse, resourcesPath, setMaxUploadMb, testPng, upload } from "./fixtures.ts";
 
 const { app, deps } = testApp();
@@ -106,6 +106,28 @@ describe("upload refusals", () => {
       body: "--x--\r\n",
     });
     await problemOf(declared, 413, "FILE_TOO_LARGE");
+    expect(await deps.db.courseResource.count()).toBe(0);
+  });
+
+  it("413 over a real socket while the client is still sending, and the server keeps serving", async () => {
+    const { admin, courseId } = await setUp();
+    await setMaxUploadMb(deps, 1);
+    const base = await listen(app);
+    const form = new FormData();
+    form.append("file", new Blob([new Uint8Array(4 * 1024 * 1024).fill(0x61)]), "big.txt");
+    // No Content-Length: the body is streamed in chunks, so only counting can stop it.
+    const encoded = new Response(form);
+    const body = encoded.body as ReadableStream<Uint8Array>;
+    const contentType = encoded.headers.get("content-type") as string;
+    const res = await fetch(`${base}${resourcesPath(courseId)}`, {
+      method: "POST",
+      headers: { ...admin.headers, "content-type": contentType },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    await problemOf(res, 413, "FILE_TOO_LARGE");
+    const after = await fetch(`${base}${resourcesPath(courseId)}`, { headers: admin.headers });
+    expect(after.status).toBe(200);
     expect(await deps.db.courseResource.count()).toBe(0);
   });
 
