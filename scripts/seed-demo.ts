@@ -1,8 +1,15 @@
-/** `pnpm seed:demo`: loads the demo data into DATABASE_URL (idempotent). */
-import { seedDemo } from "@sira/domain";
-import { loadConfig, logger } from "@sira/infra";
+/** `pnpm seed:demo`: loads the demo data and the demo courses' documents into DATABASE_URL (idempotent). */
+import { seedDemo, seedDemoDocuments } from "@sira/domain";
+import { closeQueues, createStorage, loadConfig, logger } from "@sira/infra";
 import { db, disconnectDb } from "@sira/infra/db";
 
-const result = await seedDemo(db(), loadConfig());
-logger().info({ courses: Object.keys(result.courseIds), curriculum: result.curriculumId }, "demo data loaded");
+const config = loadConfig();
+const log = logger();
+const result = await seedDemo(db(), config);
+const documents = await seedDemoDocuments(
+  { db: db(), storage: createStorage(config.STORAGE_DIR), config, logger: log },
+  result,
+);
+log.info({ courses: Object.keys(result.courseIds), curriculum: result.curriculumId, documents }, "demo data loaded");
+await closeQueues();
 await disconnectDb();

@@ -5,6 +5,7 @@ export * from "./audit.ts";
 export * from "./auth/index.ts";
 export * from "./catalog/index.ts";
 export * from "./content/index.ts";
+export { seedDemoDocuments } from "./demo/documents.ts";
 export { type DemoSeedResult, seedDemo } from "./demo/seed.ts";
 export * from "./email/index.ts";
 export * from "./idempotency.ts";

@@ -1,0 +1,311 @@
+/**
+ * End to end, course documents to a streamed lesson, with only real components: the API on a
+ * port, a BullMQ worker process, PostgreSQL/pgvector, Redis, the offline embedder and generator.
+ * A PDF built here (outline, French and English pages, an image) is uploaded and indexed, the
+ * course structure is generated and accepted, and an enrolled learner streams a lesson over SSE.
+ */
+import { createDb } from "@sira/infra/db";
+import { truncateAll } from "@sira/infra/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeTestDeps, type SignedIn, signIn, testDeps } from "../../apps/api/test/helpers.ts";
+import { buildTestPdf } from "../../packages/domain/test/fixtures/pdf.ts";
+import { freePort, type Service, startService, waitFor, waitForLog } from "./processes.ts";
+
+const env = () => ({
+  DATABASE_URL: process.env.DATABASE_URL as string,
+  REDIS_URL: process.env.REDIS_URL as string,
+  QUEUE_PREFIX: process.env.QUEUE_PREFIX as string,
+  STORAGE_DIR: process.env.STORAGE_DIR as string,
+  JWT_SECRET: process.env.JWT_SECRET as string,
+  SSE_COALESCE_MS: "200",
+});
+
+const db = createDb({ url: process.env.DATABASE_URL as string });
+let api: Service;
+let worker: Service;
+let base: string;
+let admin: SignedIn;
+let learner: SignedIn;
+
+interface SseEvent {
+  id: string | null;
+  event: string;
+  data: unknown;
+}
+
+/** Parses complete SSE frames out of `buffer`, returning them and the unparsed rest. */
+function parseFrames(buffer: string): { events: SseEvent[]; rest: string } {
+  const events: SseEvent[] = [];
+  const parts = buffer.split("\n\n");
+  const rest = parts.pop() ?? "";
+  for (const part of parts) {
+    let id: string | null = null;
+    let event = "message";
+    const data: string[] = [];
+    for (const line of part.split("\n")) {
+      if (line.startsWith("id: ")) id = line.slice(4);
+      else if (line.startsWith("event: ")) event = line.slice(7);
+      else if (line.startsWith("data: ")) data.push(line.slice(6));
+    }
+    if (data.length > 0) events.push({ id, event, data: JSON.parse(data.join("\n")) });
+  }
+  return { events, rest };
+}
+
+async function api_<T>(path: string, init: RequestInit & { as?: SignedIn } = {}): Promise<{ status: number; body: T }> {
+  const headers = new Headers(init.headers);
+  if (init.as) headers.set("authorization", `Bearer ${init.as.accessToken}`);
+  if (init.body && typeof init.body === "string") headers.set("content-type", "application/json");
+  const res = await fetch(`${base}${path}`, { ...init, headers });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, ms = 90_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: T = await read();
+  while (!done(last)) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}\n${worker.output().slice(-4000)}`);
+    await new Promise((r) => setTimeout(r, 250));
+    last = await read();
+  }
+  return last;
+}
+
+async function createCourse(title: string, description: string): Promise<string> {
+  const res = await api_<{ id: string }>("/api/v1/admin/courses", {
+    method: "POST",
+    as: admin,
+    body: JSON.stringify({
+      title_fr: `${title} (FR)`,
+      title_en: `${title} (EN)`,
+      description_fr: description,
+      description_en: description,
+    }),
+  });
+  expect(res.status).toBe(201);
+  return res.body.id;
+}
+
+interface Resource {
+  id: string;
+  index_status: string;
+  index_error: string | null;
+  chunk_count: number;
+  duplicate?: boolean;
+}
+
+async function upload(courseId: string, bytes: Uint8Array, filename: string): Promise<Resource> {
+  const form = new FormData();
+  form.append("file", new Blob([bytes], { type: "application/pdf" }), filename);
+  const res = await fetch(`${base}/api/v1/admin/courses/${courseId}/resources`, {
+    method: "POST",
+    headers: admin.headers,
+    body: form,
+  });
+  expect(res.status).toBe(201);
+  const resource = (await res.json()) as Resource;
+  return poll(
+    async () =>
+      (await api_<Resource>(`/api/v1/admin/courses/${courseId}/resources/${resource.id}`, { as: admin })).body,
+    (r) => r.index_status === "done" || r.index_status === "failed",
+    "indexing",
+  );
+}
+
+const MARKET_FR = [
+  "Chapitre 1. Le marché et la formation des prix.",
+  "Le prix d'équilibre est le prix auquel la quantité offerte est égale à la quantité demandée.",
+  "Quand la demande augmente, le prix d'équilibre monte et les vendeurs offrent davantage.",
+  "Au marché de Sandaga à Dakar, le prix du riz varie selon les arrivages du port.",
+  "L'élasticité-prix mesure la sensibilité de la demande à une variation du prix.",
+];
+const MARKET_EN = [
+  "Chapter 2. Supply, demand and market equilibrium.",
+  "The equilibrium price is the price at which the quantity supplied equals the quantity demanded.",
+  "When demand rises, the equilibrium price goes up and sellers supply more.",
+  "Price elasticity measures how strongly demand responds to a change in price.",
+  "A price ceiling below equilibrium creates a shortage in the market.",
+];
+const MARKET_FR_2 = [
+  "Chapitre 3. La monnaie et l'inflation.",
+  "L'inflation est la hausse générale et durable du niveau des prix.",
+  "La banque centrale relève son taux directeur pour freiner l'inflation.",
+  "Dans la zone UEMOA, la BCEAO conduit la politique monétaire commune.",
+];
+
+beforeAll(async () => {
+  await truncateAll(process.env.DATABASE_URL as string);
+  const deps = testDeps();
+  admin = await signIn(deps, { role: "admin" });
+  learner = await signIn(deps, { role: "learner", preferredLanguage: "fr", country: "SN" });
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  api = startService("api", { ...env(), PORT: String(port) });
+  worker = startService("worker", env());
+  await Promise.all([waitFor(`${base}/health`, api), waitForLog(worker, "Sira worker started")]);
+}, 90_000);
+
+afterAll(async () => {
+  await Promise.all([api?.stop(), worker?.stop()]);
+  await db.$disconnect();
+  await closeTestDeps();
+});
+
+describe("from a course PDF to a streamed, grounded lesson", () => {
+  it("uploads, indexes, structures and streams a lesson citing only its own course", async () => {
+    // 1. Two courses on the same subject, each with its own document.
+    const courseId = await createCourse("Économie de marché", "Les prix, l'offre, la demande et la monnaie.");
+    const otherId = await createCourse("Économie comparée", "Un autre cours sur les prix et les marchés.");
+
+    const pdf = await buildTestPdf({
+      pages: [{ text: MARKET_FR, image: true }, { text: MARKET_EN }, { text: MARKET_FR_2 }],
+      outline: [
+        { title: "Le marché et la formation des prix", page: 1 },
+        { title: "Supply and demand", page: 2 },
+        { title: "La monnaie et l'inflation", page: 3 },
+      ],
+    });
+    const otherPdf = await buildTestPdf({
+      pages: [
+        {
+          text: [
+            "Chapitre 1. Les prix sur les marchés.",
+            "Le prix d'équilibre égalise l'offre et la demande sur chaque marché.",
+            "Les quantités demandées baissent quand le prix augmente.",
+          ],
+        },
+      ],
+      outline: [{ title: "Les prix", page: 1 }],
+    });
+
+    // 2. Index both.
+    const resource = await upload(courseId, pdf, "economie.pdf");
+    expect(resource.index_status).toBe("done");
+    expect(resource.chunk_count).toBeGreaterThan(0);
+    const other = await upload(otherId, otherPdf, "autre.pdf");
+    expect(other.index_status).toBe("done");
+
+    const languages = await db.$queryRaw<{ language: string }[]>`
+      SELECT DISTINCT language FROM document_chunks WHERE course_id = ${courseId}::uuid ORDER BY language`;
+    expect(languages.map((l) => l.language)).toEqual(["en", "fr"]);
+    const stored = await db.courseResource.findUniqueOrThrow({ where: { id: resource.id } });
+    expect(stored.pageCount).toBe(3);
+    expect(Array.isArray(stored.tocJson) && stored.tocJson.length).toBe(3);
+
+    // The image on page 1 was extracted, with a WebP thumbnail.
+    const images = await poll(
+      async () =>
+        (
+          await api_<{ items: { id: string; page: number }[] }>(`/api/v1/courses/${courseId}/source-images`, {
+            as: admin,
+          })
+        ).body,
+      (page) => page.items.length > 0,
+      "image extraction",
+    );
+    expect(images.items[0]?.page).toBe(1);
+    const thumb = await fetch(`${base}/api/v1/source-images/${images.items[0]?.id}/thumbnail`, {
+      headers: admin.headers,
+    });
+    expect(thumb.status).toBe(200);
+    expect(thumb.headers.get("content-type")).toBe("image/webp");
+
+    // 3. Generate the structure, then accept it.
+    const started = await api_<{ id: string; status: string }>(`/api/v1/admin/courses/${courseId}/generate-structure`, {
+      method: "POST",
+      as: admin,
+    });
+    expect(started.status).toBe(202);
+    const proposal = await poll(
+      async () =>
+        (
+          await api_<{ status: string; proposal: { modules: { units: unknown[] }[] } | null; error: string | null }>(
+            `/api/v1/admin/courses/${courseId}/structure-proposals/${started.body.id}`,
+            { as: admin },
+          )
+        ).body,
+      (p) => p.status === "ready" || p.status === "failed",
+      "structure generation",
+    );
+    expect(proposal.status).toBe("ready");
+    expect(proposal.proposal?.modules.length).toBe(3);
+    const accepted = await api_(`/api/v1/admin/courses/${courseId}/structure-proposals/${started.body.id}/accept`, {
+      method: "POST",
+      as: admin,
+      body: JSON.stringify({}),
+    });
+    expect(accepted.status).toBe(200);
+    const modules = await db.module.findMany({
+      where: { courseId },
+      orderBy: { moduleNumber: "asc" },
+      include: { units: { orderBy: { unitNumber: "asc" } } },
+    });
+    expect(modules).toHaveLength(3);
+    const lessonUnit = modules[0]?.units.find((u) => u.unitType === "lesson");
+    expect(lessonUnit).toBeDefined();
+    if (!lessonUnit || !modules[0]) return;
+
+    // 4. Publish, enroll, and stream the lesson over SSE.
+    expect((await api_(`/api/v1/admin/courses/${courseId}/publish`, { method: "POST", as: admin })).status).toBe(200);
+    expect((await api_(`/api/v1/courses/${courseId}/enroll`, { method: "POST", as: learner })).status).toBeLessThan(
+      300,
+    );
+
+    const res = await fetch(`${base}/api/v1/modules/${modules[0].id}/lessons/${lessonUnit.id}/stream`, {
+      headers: { ...learner.headers, accept: "text/event-stream", "accept-language": "fr" },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    const events: SseEvent[] = [];
+    let firstSeenWhileOpen = false;
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      const parsed = parseFrames(buffer);
+      buffer = parsed.rest;
+      if (events.length === 0 && parsed.events.length > 0)
+        firstSeenWhileOpen = !parsed.events.some((e) => e.event === "done");
+      events.push(...parsed.events);
+    }
+    expect(firstSeenWhileOpen).toBe(true);
+    expect(events[0]?.event).toBe("meta");
+    expect(events.at(-1)?.event).toBe("done");
+    expect(events.some((e) => e.event === "error")).toBe(false);
+    const text = events
+      .filter((e) => e.event === "delta")
+      .map((e) => (e.data as { text: string }).text)
+      .join("");
+    expect(text).toContain("## ");
+
+    // 5. Every cited source is a chunk of this course; no other course's chunk ever appears.
+    const citation = events.find((e) => e.event === "citation")?.data as { sources: { chunk_id: string }[] };
+    expect(citation.sources.length).toBeGreaterThan(0);
+    const ids = citation.sources.map((s) => s.chunk_id);
+    const owners = await db.documentChunk.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, courseId: true },
+    });
+    expect(owners).toHaveLength(ids.length);
+    expect(new Set(owners.map((o) => o.courseId))).toEqual(new Set([courseId]));
+
+    const lesson = await api_<{ sources_cited: { chunk_id: string }[]; language: string }>(
+      `/api/v1/modules/${modules[0].id}/lessons/${lessonUnit.id}`,
+      { as: learner, headers: { "accept-language": "fr" } },
+    );
+    expect(lesson.status).toBe(200);
+    expect(lesson.body.language).toBe("fr");
+    const cached = await db.generatedContent.findMany({
+      where: { module: { courseId } },
+      select: { sourcesCited: true },
+    });
+    const allCited = cached.flatMap((c) => (c.sourcesCited as { chunk_id: string }[]).map((s) => s.chunk_id));
+    const foreign = await db.documentChunk.count({ where: { id: { in: allCited }, courseId: { not: courseId } } });
+    expect(foreign).toBe(0);
+  }, 180_000);
+});
