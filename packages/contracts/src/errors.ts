@@ -144,6 +144,31 @@ export const ERROR_CODES = {
     fr: "Ce traitement n'est pas encore terminé.",
     en: "This processing has not finished yet.",
   },
+  QUIZ_NOT_READY: {
+    status: 409,
+    fr: "Les questions de ce quiz sont en cours de préparation. Réessayez dans un instant.",
+    en: "This quiz's questions are being prepared. Try again in a moment.",
+  },
+  ATTEMPT_FINISHED: {
+    status: 409,
+    fr: "Cette tentative est déjà terminée.",
+    en: "This attempt is already finished.",
+  },
+  ITEM_NOT_CURRENT: {
+    status: 409,
+    fr: "Cette question n'est pas la question en cours.",
+    en: "This is not the current question.",
+  },
+  PLACEMENT_COOLDOWN: {
+    status: 409,
+    fr: "Vous avez passé le test de niveau récemment. Réessayez plus tard.",
+    en: "You took the placement test recently. Try again later.",
+  },
+  PREASSESSMENT_UNAVAILABLE: {
+    status: 409,
+    fr: "Ce cours ne propose pas d'évaluation préalable pour le moment.",
+    en: "This course offers no pre-assessment at the moment.",
+  },
   PAYLOAD_TOO_LARGE: { status: 413, fr: "La requête est trop volumineuse.", en: "The request is too large." },
   FILE_TOO_LARGE: {
     status: 413,
@@ -177,6 +202,11 @@ export const ERROR_CODES = {
     en: "This idempotency key was already used for a different request.",
   },
   LOCKED: { status: 423, fr: "Ce contenu est verrouillé.", en: "This content is locked." },
+  MODULE_LOCKED: {
+    status: 423,
+    fr: "Ce module est verrouillé : terminez le module précédent (80 % de progression et 80 % de moyenne aux quiz).",
+    en: "This module is locked: finish the previous module (80% progress and an 80% quiz average).",
+  },
   AUTH_LOCKED: {
     status: 429,
     fr: "Trop de tentatives de connexion. Réessayez plus tard.",
