@@ -1,2 +1,3 @@
-/** CAT/IRT, the FSRS wrapper, scoring and budgets: pure functions, no I/O. Filled by the learning-engine work. */
-export {};
+/** CAT/IRT and the FSRS wrapper: pure functions, no I/O. */
+export * from "./cat.ts";
+export * from "./fsrs.ts";
