@@ -16,7 +16,8 @@ const PUBLISH_BATCH_MS = 50;
 export type GenerationEntry =
   | { type: "start"; run: string }
   | { type: "delta"; text: string }
-  | { type: "done"; content_id: string; version: number; sources: SourceRef[] }
+  /** `replaced`: the stored text differs from what was streamed (the provider's output was repaired). */
+  | { type: "done"; content_id: string; version: number; sources: SourceRef[]; replaced?: boolean }
   | { type: "error"; code: ErrorCode };
 
 /** The worker's side: batches text and appends entries, refreshing the stream's TTL. */

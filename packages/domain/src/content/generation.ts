@@ -108,8 +108,10 @@ export async function runGeneration(
   const publisher = regenerate ? null : new GenerationPublisher(deps.redis, generationStreamKey(key));
   await publisher?.start(randomUUID());
   let stored: CachedContent | null;
+  let replaced = false;
   try {
     const result = await generate(deps, key, signal, (text) => publisher?.delta(text));
+    replaced = result.metadata?.streamed_text_replaced === true;
     const payload = payloadOf(key, result);
     stored = regenerate
       ? await replaceGeneratedContent(deps.db, regenerate.contentId, regenerate.expectedVersion, payload)
@@ -127,6 +129,7 @@ export async function runGeneration(
     content_id: stored.id,
     version: stored.version,
     sources: stored.sourcesCited,
+    ...(replaced ? { replaced: true } : {}),
   });
   if (data.alsoOtherLanguage) {
     await enqueueGeneration(deps, { key: { ...key, language: otherLanguage(key.language) } });

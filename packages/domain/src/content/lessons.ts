@@ -86,6 +86,8 @@ export interface LessonStreamMeta {
 
 export type LessonStreamEvent =
   | { event: "delta"; text: string }
+  /** The text streamed so far is void (the provider's output was repaired): the whole lesson follows. */
+  | { event: "meta"; data: { reset: true } }
   | { event: "citation"; data: { sources: SourceRef[] } }
   | { event: "done"; data: { content_id: string; version: number } };
 
@@ -184,6 +186,14 @@ async function* liveEvents(
       case "error":
         throw new AppError(entry.code);
       case "done":
+        if (entry.replaced) {
+          const stored = await findCachedContent(deps, target.key);
+          if (stored) {
+            yield { event: "meta", data: { reset: true } };
+            yield* replay(stored);
+            return;
+          }
+        }
         yield { event: "citation", data: { sources: entry.sources } };
         yield { event: "done", data: { content_id: entry.content_id, version: entry.version } };
         return;
