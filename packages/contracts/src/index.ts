@@ -7,6 +7,7 @@ export * from "./common.ts";
 export * from "./content.ts";
 export * from "./countries.ts";
 export * from "./errors.ts";
+export * from "./flashcards.ts";
 export * from "./generated-content.ts";
 export * from "./resources.ts";
 export * from "./users.ts";

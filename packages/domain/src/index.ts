@@ -9,6 +9,7 @@ export { seedDemoDocuments } from "./demo/documents.ts";
 export { type DemoSeedResult, seedDemo } from "./demo/seed.ts";
 export * from "./email/index.ts";
 export * from "./idempotency.ts";
+export * from "./learning/flashcards/index.ts";
 export * from "./maintenance.ts";
 export * from "./resources/index.ts";
 export * from "./sync.ts";
