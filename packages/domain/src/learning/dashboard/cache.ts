@@ -1,0 +1,49 @@
+/**
+ * The dashboard's Redis cache. Each learner has a version counter; a cached dashboard is valid only
+ * for the version it was built at, so an invalidation that lands while a dashboard is being built
+ * is never lost (the stale build is stored under the old version and ignored). A hit is one Redis
+ * round trip and no SQL.
+ */
+import type { Language } from "@sira/contracts";
+import type { Redis } from "@sira/infra";
+
+/** Safety net: a cached dashboard lives this long even if an invalidation is missed. */
+export const DASHBOARD_TTL_SECONDS = 120;
+const VERSION_TTL_SECONDS = 86_400;
+
+const versionKey = (userId: string) => `sira:dash:v:${userId}`;
+const dataKey = (userId: string, lang: Language) => `sira:dash:${userId}:${lang}`;
+
+export interface CachedDashboard {
+  version: number;
+  hit: string | null;
+}
+
+/** The cached dashboard JSON for this version, or null, plus the version to build a new one under. */
+export async function readCachedDashboard(redis: Redis, userId: string, lang: Language): Promise<CachedDashboard> {
+  const [version, data] = await redis.mget(versionKey(userId), dataKey(userId, lang));
+  const v = Number(version ?? 0);
+  if (!data) return { version: v, hit: null };
+  const sep = data.indexOf("|");
+  return { version: v, hit: Number(data.slice(0, sep)) === v ? data.slice(sep + 1) : null };
+}
+
+export async function storeCachedDashboard(
+  redis: Redis,
+  userId: string,
+  lang: Language,
+  version: number,
+  json: string,
+): Promise<void> {
+  await redis.set(dataKey(userId, lang), `${version}|${json}`, "EX", DASHBOARD_TTL_SECONDS);
+}
+
+/** Dashboard cache invalidation: call after any change that affects a learner's dashboard (unit progress, reading, quiz submit, flashcard review, enrollment). */
+export async function invalidateDashboard(redis: Redis, userId: string): Promise<void> {
+  await redis
+    .multi()
+    .incr(versionKey(userId))
+    .expire(versionKey(userId), VERSION_TTL_SECONDS)
+    .del(dataKey(userId, "fr"), dataKey(userId, "en"))
+    .exec();
+}

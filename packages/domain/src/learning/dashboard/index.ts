@@ -1,0 +1,1 @@
+export { DASHBOARD_TTL_SECONDS, invalidateDashboard } from "./cache.ts";
