@@ -6,6 +6,8 @@
 import type { LessonReading, LessonReadingInput, Tombstone } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
 import type { Viewer } from "../access/actor.ts";
+import { invalidateDashboard } from "../learning/dashboard/cache.ts";
+import { markUnitCompleted } from "../learning/progress/units.ts";
 import { needsFullResync, tombstonesSince } from "../sync.ts";
 import { recordLearningActivity } from "../users/activity.ts";
 import { findCachedContent } from "./cache.ts";
@@ -51,7 +53,7 @@ export async function recordLessonReading(
   const lesson = await findCachedContent(deps, target.key);
   const completedAt = input.completed || input.read_pct >= 100 ? occurredAt : null;
   const position = input.last_position === undefined ? null : JSON.stringify(input.last_position);
-  return deps.db.$transaction(async (tx) => {
+  const reading = await deps.db.$transaction(async (tx) => {
     const [row] = await tx.$queryRaw<ReadingRow[]>`
       INSERT INTO lesson_reading AS r
         (user_id, unit_id, content_id, read_pct, time_spent_seconds, last_position, completed_at, updated_at)
@@ -68,8 +70,18 @@ export async function recordLessonReading(
       RETURNING r.id, r.unit_id, ${moduleId}::uuid AS module_id, r.content_id, r.read_pct, r.time_spent_seconds,
         r.last_position, r.completed_at, r.updated_at`;
     await recordLearningActivity(tx, learner.viewer.userId, occurredAt);
+    if (row?.completed_at) {
+      await markUnitCompleted(tx, {
+        userId: learner.viewer.userId,
+        unitId,
+        at: row.completed_at,
+        timeSpentSeconds: row.time_spent_seconds,
+      });
+    }
     return toReading(row as ReadingRow);
   });
+  await invalidateDashboard(deps.redis, learner.viewer.userId);
+  return reading;
 }
 
 export interface ReadingDelta {

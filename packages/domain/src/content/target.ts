@@ -8,6 +8,7 @@ import { AppError, type Language, type UnitType } from "@sira/contracts";
 import type { Db, Prisma } from "@sira/infra/db";
 import type { Viewer } from "../access/actor.ts";
 import { manageableCourses, readableCourses } from "../access/readable.ts";
+import { assertModuleUnlocked } from "../learning/progress/lock.ts";
 import type { CacheKey } from "./cache-key.ts";
 
 /** The learner context a request carries (language resolved by the API, country from the JWT). */
@@ -78,7 +79,7 @@ export async function resolveLessonTarget(
   if (!unit?.module.courseId) throw new AppError("NOT_FOUND");
   const courseId = unit.module.courseId;
   await assertCanReadCourse(db, learner.viewer, courseId);
-  // Seam: module locking (prerequisites, unlock rules) plugs in here once progress rules exist.
+  await assertModuleUnlocked(db, learner.viewer, moduleId);
   const level = await levelFor(db, learner.viewer, unit.module.level);
   return {
     courseId,
