@@ -107,7 +107,7 @@ export interface DueCandidate {
 
 /**
  * Quick review: the most urgent due cards (lowest retrievability first, then earliest due), at least `min` (10) when that many are due, at most `max` (20), within `budgetSeconds` (900) at `secondsPerCard` each.
- * The minimum wins over a budget that fits fewer cards, so a session is never uselessly short; a spent budget (≤ 0) gives none.
+ * The budget is the daily cap and wins over `min`: a slow reviewer or a partly spent day gets only what fits (none once spent).
  */
 export function pickDueCards<T extends DueCandidate>(
   cards: readonly T[],
@@ -115,12 +115,11 @@ export function pickDueCards<T extends DueCandidate>(
   options: { secondsPerCard: number; min?: number; max?: number; budgetSeconds?: number },
 ): T[] {
   const min = options.min ?? 10;
-  const max = options.max ?? 20;
+  const max = Math.max(options.max ?? 20, min);
   const budgetSeconds = options.budgetSeconds ?? 900;
-  if (budgetSeconds <= 0 || max <= 0) return [];
   const perCard = Math.max(options.secondsPerCard, 1);
-  const fitting = Math.floor(budgetSeconds / perCard);
-  const count = Math.min(max, Math.max(min, fitting));
+  const count = Math.min(max, Math.floor(Math.max(budgetSeconds, 0) / perCard));
+  if (count <= 0) return [];
   const nowMs = now.getTime();
   const due = cards
     .filter((card) => card.memory.due.getTime() <= nowMs)

@@ -193,14 +193,28 @@ describe("quick review", () => {
     return cards;
   }
 
-  it("sizes the session by the budget between the minimum and the maximum", () => {
+  it("sizes the session by the budget, at most the maximum, never past the budget", () => {
     const cards = deck(40);
     expect(pickDueCards(cards, now, { secondsPerCard: 20 })).toHaveLength(20);
     expect(pickDueCards(cards, now, { secondsPerCard: 60 })).toHaveLength(15);
-    expect(pickDueCards(cards, now, { secondsPerCard: 120 })).toHaveLength(10);
-    expect(pickDueCards(cards, now, { secondsPerCard: 60, budgetSeconds: 300 })).toHaveLength(10);
+    expect(pickDueCards(cards, now, { secondsPerCard: 120 })).toHaveLength(7);
+    expect(pickDueCards(cards, now, { secondsPerCard: 60, budgetSeconds: 300 })).toHaveLength(5);
     expect(pickDueCards(cards, now, { secondsPerCard: 30, budgetSeconds: 540, max: 30 })).toHaveLength(18);
-    expect(pickDueCards(cards, now, { secondsPerCard: 20, budgetSeconds: 0 })).toEqual([]);
+    expect(pickDueCards(cards, now, { secondsPerCard: 20, budgetSeconds: 10 })).toEqual([]);
+    expect(pickDueCards(cards, now, { secondsPerCard: 20, budgetSeconds: -30 })).toEqual([]);
+    expect(pickDueCards(cards, now, { secondsPerCard: 5, min: 25, max: 20 })).toHaveLength(25);
+  });
+
+  it("gives at least the minimum on a full day's budget when that many are due and the reviewer is not slow", () => {
+    const cards = deck(25);
+    fc.assert(
+      fc.property(fc.integer({ min: 4, max: 90 }), fc.integer({ min: 0, max: 25 }), (perCard, dueCount) => {
+        const picked = pickDueCards(cards.slice(0, dueCount), now, { secondsPerCard: perCard });
+        expect(picked.length).toBeGreaterThanOrEqual(Math.min(10, dueCount));
+        expect(picked.length).toBeLessThanOrEqual(20);
+        expect(picked.length * perCard).toBeLessThanOrEqual(900);
+      }),
+    );
   });
 
   it("returns every due card when fewer than the minimum are due, and never one not yet due", () => {
