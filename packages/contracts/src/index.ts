@@ -9,5 +9,6 @@ export * from "./countries.ts";
 export * from "./errors.ts";
 export * from "./flashcards.ts";
 export * from "./generated-content.ts";
+export * from "./quiz.ts";
 export * from "./resources.ts";
 export * from "./users.ts";

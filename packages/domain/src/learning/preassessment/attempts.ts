@@ -1,0 +1,182 @@
+/**
+ * A course pre-assessment for learners: a CAT across the course's pre-assessment bank. When it
+ * stops, each module's score is the % correct of its items answered; modules at or above the
+ * course's threshold are marked known (they count as passed for the unlock rule), and the first
+ * module not known is suggested as the starting point.
+ */
+import {
+  AppError,
+  type Language,
+  type PreassessmentAnswerResult,
+  type PreassessmentResult,
+  type PreassessmentState,
+  type PreassessmentStatus,
+  type QuizAnswerInput,
+} from "@sira/contracts";
+import type { Logger, Redis } from "@sira/infra";
+import type { Db, Prisma } from "@sira/infra/db";
+import type { Viewer } from "../../access/actor.ts";
+import { assertCanReadCourse } from "../../content/target.ts";
+import { markModulesKnown } from "../progress/index.ts";
+import { answerCurrentItem, findInProgress, startOrResumeAttempt } from "../quiz/engine.ts";
+import { refreshDashboard, toAnswerResult } from "../quiz/module-quiz.ts";
+import { finishAttempt, scoreOf } from "../quiz/results.ts";
+import { type AttemptRow, toAttemptView } from "../quiz/views.ts";
+
+type Tx = Db | Prisma.TransactionClient;
+type PreassessmentDeps = { db: Db; redis: Redis; logger: Logger };
+type ResultRow = Prisma.CoursePreassessmentResultGetPayload<object>;
+
+function toResult(r: ResultRow): PreassessmentResult {
+  return {
+    attempt_id: r.attemptId,
+    score: r.score,
+    theta: r.theta,
+    se: r.se,
+    module_scores: r.moduleScores as Record<string, number>,
+    known_module_ids: r.knownModuleIds,
+    suggested_module_id: r.suggestedModuleId,
+    created_at: r.createdAt.toISOString(),
+  };
+}
+
+async function availability(db: Tx, courseId: string, language: Language) {
+  const pre = await db.coursePreassessment.findUnique({ where: { courseId } });
+  if (!pre?.isEnabled || pre.generationStatus !== "ready") return { pre, available: false };
+  const items = await db.quizItem.count({ where: { preassessmentId: pre.id, language, isActive: true } });
+  return { pre, available: items > 0 };
+}
+
+/** Whether the course offers a pre-assessment now, the attempt in progress and the latest result. */
+export async function getPreassessmentStatus(
+  db: Db,
+  viewer: Viewer,
+  courseId: string,
+  language: Language,
+): Promise<PreassessmentStatus> {
+  await assertCanReadCourse(db, viewer, courseId);
+  const { pre, available } = await availability(db, courseId, language);
+  const [running, latest] = pre
+    ? await Promise.all([
+        findInProgress(db, viewer.userId, "preassessment", { kind: "preassessment", preassessmentId: pre.id }),
+        db.coursePreassessmentResult.findFirst({
+          where: { preassessmentId: pre.id, userId: viewer.userId },
+          orderBy: { createdAt: "desc" },
+        }),
+      ])
+    : [null, null];
+  return {
+    course_id: courseId,
+    available,
+    max_items: pre?.maxItems ?? 15,
+    known_threshold_pct: pre?.knownThresholdPct ?? 80,
+    in_progress_attempt_id: running?.id ?? null,
+    latest_result: latest ? toResult(latest) : null,
+  };
+}
+
+/** Starts or resumes the pre-assessment (409 PREASSESSMENT_UNAVAILABLE when not offered). */
+export async function startPreassessment(
+  db: Db,
+  viewer: Viewer,
+  courseId: string,
+  language: Language,
+  at: Date,
+): Promise<PreassessmentState> {
+  await assertCanReadCourse(db, viewer, courseId);
+  const { pre, available } = await availability(db, courseId, language);
+  if (!pre || !available) throw new AppError("PREASSESSMENT_UNAVAILABLE");
+  const state = await startOrResumeAttempt(db, {
+    userId: viewer.userId,
+    kind: "preassessment",
+    language,
+    maxItems: pre.maxItems,
+    scope: { kind: "preassessment", preassessmentId: pre.id },
+    at,
+  });
+  return {
+    attempt: toAttemptView(state.attempt),
+    question: state.question,
+    finished: state.question === null,
+    result: null,
+  };
+}
+
+/** Per-module % correct over the attempt's answered items. */
+async function moduleScores(tx: Tx, attemptId: string): Promise<Map<string, number>> {
+  const responses = await tx.quizAttemptResponse.findMany({
+    where: { attemptId },
+    select: { correct: true, item: { select: { moduleId: true } } },
+  });
+  const tally = new Map<string, { correct: number; answered: number }>();
+  for (const r of responses) {
+    const t = tally.get(r.item.moduleId) ?? { correct: 0, answered: 0 };
+    tally.set(r.item.moduleId, { correct: t.correct + (r.correct ? 1 : 0), answered: t.answered + 1 });
+  }
+  return new Map([...tally].map(([id, t]) => [id, scoreOf(t.correct, t.answered)]));
+}
+
+/** Scores the finished attempt, marks known modules, suggests a start, and stores the result. */
+async function concludePreassessment(
+  tx: Prisma.TransactionClient,
+  userId: string,
+  courseId: string,
+  attempt: AttemptRow,
+  at: Date,
+): Promise<AttemptRow> {
+  const pre = await tx.coursePreassessment.findUniqueOrThrow({ where: { id: attempt.preassessmentId as string } });
+  const { attempt: done } = await finishAttempt(tx, attempt, at);
+  const scores = await moduleScores(tx, attempt.id);
+  const modules = await tx.module.findMany({
+    where: { courseId },
+    orderBy: { moduleNumber: "asc" },
+    select: { id: true },
+  });
+  const known = modules.map((m) => m.id).filter((id) => (scores.get(id) ?? -1) >= pre.knownThresholdPct);
+  await markModulesKnown(tx, { userId, moduleIds: known, at });
+  await tx.coursePreassessmentResult.create({
+    data: {
+      preassessmentId: pre.id,
+      userId,
+      attemptId: attempt.id,
+      score: done.score ?? 0,
+      theta: done.theta,
+      se: done.se ?? 0,
+      moduleScores: Object.fromEntries(scores),
+      knownModuleIds: known,
+      suggestedModuleId: modules.find((m) => !known.includes(m.id))?.id ?? null,
+    },
+  });
+  return done;
+}
+
+/** Checks one answer; when the pre-assessment stops, returns its result. */
+export async function answerPreassessment(
+  deps: PreassessmentDeps,
+  viewer: Viewer,
+  courseId: string,
+  input: QuizAnswerInput,
+  at: Date,
+): Promise<PreassessmentAnswerResult> {
+  await assertCanReadCourse(deps.db, viewer, courseId);
+  const pre = await deps.db.coursePreassessment.findUnique({ where: { courseId }, select: { id: true } });
+  if (!pre) throw new AppError("NOT_FOUND");
+  const outcome = await answerCurrentItem(
+    deps.db,
+    {
+      userId: viewer.userId,
+      attemptId: input.attempt_id,
+      itemId: input.item_id,
+      selectedOption: input.selected_option,
+      durationMs: input.duration_ms,
+      at,
+    },
+    (a) => a.kind === "preassessment" && a.preassessmentId === pre.id,
+    { onStop: (tx, attempt) => concludePreassessment(tx, viewer.userId, courseId, attempt, at) },
+  );
+  const result = outcome.finished
+    ? await deps.db.coursePreassessmentResult.findUnique({ where: { attemptId: outcome.attempt.id } })
+    : null;
+  if (outcome.finished && !outcome.replayed) await refreshDashboard(deps, viewer.userId);
+  return { ...toAnswerResult(outcome), result: result ? toResult(result) : null };
+}

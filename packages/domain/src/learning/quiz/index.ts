@@ -1,0 +1,13 @@
+/** Adaptive quizzes: the item bank, the CAT attempt engine, module quizzes, results and their reproduction. */
+export { ensureModuleBank, QUIZ_RETRY_AFTER_SECONDS } from "./bank.ts";
+export {
+  type AnswerOutcome,
+  answerCurrentItem,
+  type BankScope,
+  bankWhere,
+  findInProgress,
+  startOrResumeAttempt,
+} from "./engine.ts";
+export { citedSource, draftsOf, insertItems, materialiseQuizItems, type QuizContentRow } from "./items.ts";
+export { answerModuleQuiz, startModuleQuiz, submitModuleQuiz, toAnswerResult } from "./module-quiz.ts";
+export { attemptReview, type ReproducedAttempt, reproduceAttempt, scoreOf } from "./results.ts";

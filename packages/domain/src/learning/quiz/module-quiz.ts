@@ -1,0 +1,167 @@
+/**
+ * A module's adaptive quiz for learners: start or resume (formative 10 items, summative 20), answer
+ * the current question, submit. Learners need an enrollment and an unlocked module; each answer
+ * feeds the flashcard of the same concept, and a submitted score counts towards the unlock rule.
+ */
+import { CAT_MAX_ITEMS } from "@sira/algorithms";
+import {
+  AppError,
+  type ModuleQuizKind,
+  type QuizAnswerInput,
+  type QuizAnswerResult,
+  type QuizResult,
+  type QuizState,
+} from "@sira/contracts";
+import type { ContentDeps } from "../../content/deps.ts";
+import { assertCanReadCourse, type LearnerContext } from "../../content/target.ts";
+import { invalidateDashboard } from "../dashboard/index.ts";
+import { feedQuizAnswerToCard } from "../flashcards/index.ts";
+import { assertModuleUnlocked, recordModuleQuizResult } from "../progress/index.ts";
+import { ensureModuleBank } from "./bank.ts";
+import { type AnswerOutcome, answerCurrentItem, startOrResumeAttempt } from "./engine.ts";
+import { finishAttempt, toQuizResult } from "./results.ts";
+import { type AttemptRow, sourceOfItem, toAttemptView } from "./views.ts";
+
+type QuizDeps = Pick<ContentDeps, "db" | "redis" | "config" | "logger">;
+
+/** 404 unless the module exists for the viewer, 403 NOT_ENROLLED, 423 MODULE_LOCKED. */
+async function openModule(deps: QuizDeps, learner: LearnerContext, moduleId: string) {
+  const module = await deps.db.module.findUnique({
+    where: { id: moduleId },
+    select: { id: true, courseId: true, level: true },
+  });
+  if (!module?.courseId) throw new AppError("NOT_FOUND");
+  await assertCanReadCourse(deps.db, learner.viewer, module.courseId);
+  await assertModuleUnlocked(deps.db, learner.viewer, moduleId);
+  return { ...module, courseId: module.courseId };
+}
+
+async function levelOf(deps: QuizDeps, learner: LearnerContext, moduleLevel: number): Promise<number> {
+  if (learner.viewer.role !== "learner") return moduleLevel;
+  const user = await deps.db.user.findUnique({ where: { id: learner.viewer.userId }, select: { currentLevel: true } });
+  return Math.min(4, Math.max(1, user?.currentLevel ?? moduleLevel));
+}
+
+/** Dashboard caches are best effort: a Redis hiccup must not fail a stored answer. */
+export async function refreshDashboard(deps: Pick<QuizDeps, "redis" | "logger">, userId: string): Promise<void> {
+  await invalidateDashboard(deps.redis, userId).catch((error: unknown) =>
+    deps.logger.warn({ err: error, user_id: userId }, "dashboard invalidation failed"),
+  );
+}
+
+/** Starts or resumes the learner's quiz on the module; the question comes without its answer. */
+export async function startModuleQuiz(
+  deps: QuizDeps,
+  learner: LearnerContext,
+  moduleId: string,
+  kind: ModuleQuizKind,
+  at: Date,
+): Promise<QuizState> {
+  const module = await openModule(deps, learner, moduleId);
+  const scope = { kind: "module" as const, moduleId };
+  const spec = { userId: learner.viewer.userId, kind, language: learner.language, scope, at };
+  const existing = await deps.db.quizAttempt.count({
+    where: { userId: spec.userId, kind, moduleId, status: "in_progress" },
+  });
+  if (existing === 0) {
+    await ensureModuleBank(deps, {
+      moduleId,
+      courseId: module.courseId,
+      language: learner.language,
+      level: await levelOf(deps, learner, module.level),
+      country: learner.country,
+    });
+  }
+  const state = await startOrResumeAttempt(deps.db, { ...spec, maxItems: CAT_MAX_ITEMS[kind] });
+  return { attempt: toAttemptView(state.attempt), question: state.question, finished: state.question === null };
+}
+
+/** The answer's result as served: correctness, key, explanation, source and the next question. */
+export function toAnswerResult(outcome: AnswerOutcome): QuizAnswerResult {
+  return {
+    attempt_id: outcome.attempt.id,
+    item_id: outcome.item.id,
+    correct: outcome.response.correct,
+    correct_option: outcome.item.correctOption,
+    explanation: outcome.item.explanation,
+    source: sourceOfItem(outcome.item.sourcesCited),
+    next_question: outcome.next,
+    theta: outcome.response.thetaAfter,
+    se: outcome.response.seAfter,
+    item_count: outcome.response.position,
+    finished: outcome.finished,
+  };
+}
+
+const inModule = (moduleId: string) => (a: AttemptRow) =>
+  a.moduleId === moduleId && (a.kind === "formative" || a.kind === "summative");
+
+/** Checks one answer against the current question (a replay of it returns the same result). */
+export async function answerModuleQuiz(
+  deps: QuizDeps,
+  learner: LearnerContext,
+  moduleId: string,
+  input: QuizAnswerInput,
+  at: Date,
+): Promise<QuizAnswerResult> {
+  await openModule(deps, learner, moduleId);
+  const userId = learner.viewer.userId;
+  const outcome = await answerCurrentItem(
+    deps.db,
+    {
+      userId,
+      attemptId: input.attempt_id,
+      itemId: input.item_id,
+      selectedOption: input.selected_option,
+      durationMs: input.duration_ms,
+      at,
+    },
+    inModule(moduleId),
+    {
+      afterResponse: async (tx, o) => {
+        if (!o.item.conceptKey) return;
+        await feedQuizAnswerToCard(tx, {
+          userId,
+          moduleId: o.item.moduleId,
+          conceptKey: o.item.conceptKey,
+          correct: o.response.correct,
+          at,
+          quizResponseId: o.response.id,
+        });
+      },
+    },
+  );
+  if (!outcome.replayed) await refreshDashboard(deps, userId);
+  return toAnswerResult(outcome);
+}
+
+/** Finishes the attempt (once) and returns its score, estimate and per-question review. */
+export async function submitModuleQuiz(
+  deps: QuizDeps,
+  learner: LearnerContext,
+  moduleId: string,
+  attemptId: string,
+  at: Date,
+): Promise<QuizResult> {
+  await openModule(deps, learner, moduleId);
+  const userId = learner.viewer.userId;
+  const { attempt, finishedNow } = await deps.db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM quiz_attempts WHERE id = ${attemptId}::uuid FOR UPDATE`;
+    const row = await tx.quizAttempt.findFirst({ where: { id: attemptId, userId } });
+    if (!row || !inModule(moduleId)(row)) throw new AppError("NOT_FOUND");
+    if (row.status === "abandoned") throw new AppError("ATTEMPT_FINISHED");
+    const finished = await finishAttempt(tx, row, at);
+    if (finished.finishedNow && finished.attempt.itemCount > 0) {
+      await recordModuleQuizResult(tx, {
+        userId,
+        moduleId,
+        unitId: null,
+        score: finished.attempt.score ?? 0,
+        at,
+      });
+    }
+    return finished;
+  });
+  if (finishedNow) await refreshDashboard(deps, userId);
+  return toQuizResult(deps.db, attempt);
+}
