@@ -24,6 +24,7 @@ import { mountAdminResourceRoutes } from "./rest/admin-resources.ts";
 import { mountAdminUserRoutes } from "./rest/admin-users.ts";
 import { mountAuthRoutes } from "./rest/auth.ts";
 import { mountCatalogRoutes } from "./rest/catalog.ts";
+import { mountFlashcardRoutes } from "./rest/flashcards.ts";
 import { mountLessonRoutes } from "./rest/lessons.ts";
 import { mountOpenApi } from "./rest/openapi.ts";
 import { mountSourceImageRoutes } from "./rest/source-images.ts";
@@ -112,6 +113,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   mountSourceImageRoutes(app);
   mountAdminContentRoutes(app);
   mountLessonRoutes(app);
+  mountFlashcardRoutes(app);
   app.all("/trpc/*", trpcHandler);
   mountOpenApi(app);
 

@@ -58,8 +58,9 @@ export const flashcardDeckSchema = z.union([flashcardDeckPageSchema, flashcardDe
 export const flashcardDueQuery = z.object({ fields: z.string().optional() });
 export const flashcardDueSchema = z.object({
   items: z.array(partialCard),
-  /** Reviewed cards due now plus new cards still allowed today. */
+  /** Cards already studied that are due now (all of them, not only this session's). */
   due_total: z.number().int(),
+  /** New cards quick review may still introduce today. */
   new_allowed_today: z.number().int(),
   seconds_per_card: z.number(),
   remaining_budget_seconds: z.number().int(),

@@ -4,6 +4,7 @@ import { adminRouter } from "./routers/admin.ts";
 import { authRouter } from "./routers/auth.ts";
 import { coursesRouter, curriculaRouter } from "./routers/catalog.ts";
 import { contentRouter } from "./routers/content.ts";
+import { flashcardsRouter } from "./routers/flashcards.ts";
 import { sourceImagesRouter } from "./routers/source-images.ts";
 import { systemRouter } from "./routers/system.ts";
 import { usersRouter } from "./routers/users.ts";
@@ -17,6 +18,7 @@ export const appRouter = router({
   curricula: curriculaRouter,
   content: contentRouter,
   sourceImages: sourceImagesRouter,
+  flashcards: flashcardsRouter,
 });
 
 export type AppRouter = typeof appRouter;

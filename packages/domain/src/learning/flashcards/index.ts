@@ -1,4 +1,15 @@
 /** Flashcards: the module deck from generated content, FSRS reviews (offline replay in order), quick review, quiz feed. */
 export { conceptKeyOf } from "./concept-key.ts";
+export { type DeckAnswer, type DeckQuery, getModuleDeck } from "./deck.ts";
+export { DECK_RETRY_AFTER_SECONDS, materialiseDeck, mergeDeckContents } from "./materialise.ts";
+export {
+  DUE_CANDIDATES,
+  NEW_CARDS_PER_DAY,
+  QUICK_REVIEW_BUDGET_SECONDS,
+  QUICK_REVIEW_MAX,
+  QUICK_REVIEW_MIN,
+  quickReview,
+} from "./quick-review.ts";
 export { feedQuizAnswerToCard } from "./quiz-feed.ts";
 export { type CardReviewInput, type CardReviewOutcome, recordCardReview } from "./review.ts";
+export { type ReviewMeta, reviewFlashcard } from "./reviews.ts";

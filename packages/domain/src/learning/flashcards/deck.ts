@@ -1,0 +1,87 @@
+/**
+ * A module's deck for a learner: a page of its active cards with the learner's memory of each, or,
+ * with `since`, the cards and memories changed since then and the cards retired since (as
+ * tombstones read from the retired rows themselves, which are kept, so a delta never needs a reset).
+ */
+import type { FlashcardView, Tombstone } from "@sira/contracts";
+import type { ContentDeps } from "../../content/deps.ts";
+import type { LearnerContext } from "../../content/target.ts";
+import { pageArgs } from "../../sync.ts";
+import { deckLevel, openDeckModule } from "./access.ts";
+import { materialiseDeck } from "./materialise.ts";
+import { type CardWithMemoryRow, cardWithMemorySelect, toCardWithMemoryView } from "./views.ts";
+
+export type DeckAnswer =
+  | { kind: "page"; items: FlashcardView[]; total: number }
+  | { kind: "delta"; items: FlashcardView[]; deleted: Tombstone[]; hasMore: boolean; newestChange?: Date };
+
+export interface DeckQuery {
+  page: number;
+  limit: number;
+  since: Date | null;
+}
+
+/** The module's deck for the learner (see the module comment); 409 NOT_READY while it is generated. */
+export async function getModuleDeck(
+  deps: Pick<ContentDeps, "db" | "redis" | "config">,
+  learner: LearnerContext,
+  moduleId: string,
+  query: DeckQuery,
+): Promise<DeckAnswer> {
+  const { db } = deps;
+  const { viewer } = learner;
+  const module = await openDeckModule(db, viewer, moduleId);
+  const level = await deckLevel(db, viewer, module.level);
+  await materialiseDeck(deps, module, {
+    moduleId,
+    unitId: null,
+    contentType: "flashcard",
+    language: learner.language,
+    level,
+    country: learner.country.toUpperCase(),
+  });
+  const select = cardWithMemorySelect(viewer.userId);
+  const view = (row: CardWithMemoryRow) => toCardWithMemoryView(row, learner.language);
+
+  if (!query.since) {
+    const where = { moduleId, isActive: true };
+    const [rows, total] = await Promise.all([
+      db.flashcard.findMany({ where, select, orderBy: [{ position: "asc" }, { id: "asc" }], ...pageArgs(query) }),
+      db.flashcard.count({ where }),
+    ]);
+    return { kind: "page", items: rows.map(view), total };
+  }
+
+  const since = query.since;
+  const [changed, retired] = await Promise.all([
+    db.flashcard.findMany({
+      where: {
+        moduleId,
+        isActive: true,
+        OR: [
+          { updatedAt: { gte: since } },
+          { reviews: { some: { userId: viewer.userId, updatedAt: { gte: since } } } },
+        ],
+      },
+      select,
+    }),
+    db.flashcard.findMany({
+      where: { moduleId, isActive: false, updatedAt: { gte: since } },
+      select: { id: true, updatedAt: true },
+      orderBy: { updatedAt: "asc" },
+    }),
+  ]);
+  const changedAt = (c: (typeof changed)[number]) =>
+    Math.max(c.updatedAt.getTime(), c.reviews[0]?.updatedAt.getTime() ?? 0);
+  const ordered = changed.sort((a, b) => changedAt(a) - changedAt(b) || a.id.localeCompare(b.id));
+  const page = ordered.slice(0, query.limit);
+  const hasMore = ordered.length > query.limit;
+  const last = page[page.length - 1];
+  return {
+    kind: "delta",
+    items: page.map(view),
+    deleted: retired.map((r) => ({ id: r.id, entity: "flashcards", deleted_at: r.updatedAt.toISOString() })),
+    hasMore,
+    ...(hasMore && last ? { newestChange: new Date(changedAt(last)) } : {}),
+  };
+}

@@ -1,0 +1,56 @@
+/** A learner reviews a card: access check, the review recorded in time order, streak and dashboard updated. */
+import type { Rating } from "@sira/algorithms";
+import type { FlashcardReviewInput, FlashcardReviewResult } from "@sira/contracts";
+import type { Redis } from "@sira/infra";
+import type { Db } from "@sira/infra/db";
+import type { LearnerContext } from "../../content/target.ts";
+import { recordLearningActivity } from "../../users/activity.ts";
+import { invalidateDashboard } from "../dashboard/index.ts";
+import { reviewableCard } from "./access.ts";
+import { recordCardReview } from "./review.ts";
+
+export interface ReviewMeta {
+  /** When the review happened (X-Offline-Queued-At for a replayed offline queue). */
+  occurredAt: Date;
+  idempotencyKey?: string | null;
+}
+
+/** Records the learner's review of a card and returns the card's memory after it (see review.ts). */
+export async function reviewFlashcard(
+  deps: { db: Db; redis: Redis },
+  learner: LearnerContext,
+  cardId: string,
+  input: FlashcardReviewInput,
+  meta: ReviewMeta,
+): Promise<FlashcardReviewResult> {
+  const { userId } = learner.viewer;
+  const card = await reviewableCard(deps.db, learner.viewer, cardId);
+  const outcome = await deps.db.$transaction(async (tx) => {
+    const result = await recordCardReview(tx, {
+      userId,
+      cardId: card.id,
+      rating: input.rating as Rating,
+      at: meta.occurredAt,
+      durationMs: input.duration_ms ?? null,
+      source: "flashcard",
+      idempotencyKey: meta.idempotencyKey ?? null,
+    });
+    if (!result.duplicate) await recordLearningActivity(tx, userId, meta.occurredAt);
+    return result;
+  });
+  if (!outcome.duplicate) await invalidateDashboard(deps.redis, userId);
+  const m = outcome.memory;
+  return {
+    card_id: card.id,
+    reviewed_at: meta.occurredAt.toISOString(),
+    due: m.due.toISOString(),
+    stability: m.stability,
+    difficulty: m.difficulty,
+    state: m.state as FlashcardReviewResult["state"],
+    scheduled_days: m.scheduledDays,
+    reps: m.reps,
+    lapses: m.lapses,
+    last_review: m.lastReview?.toISOString() ?? null,
+    duplicate: outcome.duplicate,
+  };
+}
