@@ -89,6 +89,30 @@ describe("sseResponse", () => {
     expect(textOf(frames)).toEqual([pieces.join(""), "fin"]);
   });
 
+  it("holds a short frame until it has enough text, or until it has waited long enough", async () => {
+    options = { coalesceMs: 10, minFrameChars: 12, maxFrameWaitMs: 300, heartbeatMs: 60_000 };
+    const seen = gate();
+    producer = async (writer) => {
+      writer.send("meta", {});
+      writer.delta("abc"); // short: several coalescing ticks pass without a frame
+      await new Promise((r) => setTimeout(r, 60));
+      writer.delta("defghijklmno"); // now the frame is full
+      await seen.wait;
+      writer.delta("z"); // alone: only the longest wait can send it before the gate opens
+      await lastSeen.wait;
+      writer.send("done", {});
+    };
+    const lastSeen = gate();
+    const stream = new SseReader((await open()).body);
+    await stream.until((f) => f.event === "delta");
+    seen.open();
+    await stream.until((f) => f.event === "delta" && (f.data as { text: string }).text === "z");
+    lastSeen.open();
+    const frames = await stream.rest();
+    expect(textOf(frames)).toEqual(["abcdefghijklmno", "z"]);
+    expect(frames.at(-1)?.event).toBe("done");
+  });
+
   it("numbers events by the characters sent so far", async () => {
     producer = async (writer) => {
       writer.send("meta", {});

@@ -12,7 +12,21 @@ export type { LlmClient } from "./llm/client.ts";
 export * from "./prompts/index.ts";
 export * from "./providers.ts";
 export * from "./rag/chunker.ts";
+export { fullTextQuery, fullTextSearch } from "./rag/full-text.ts";
+export { reciprocalRankFusion } from "./rag/fusion.ts";
+export {
+  type CourseRetriever,
+  createRetriever,
+  DEFAULT_TOP_K,
+  FUSION_DEPTH,
+  MAX_TOP_K,
+  type RetrieverOptions,
+  type SearchPath,
+} from "./rag/retriever.ts";
+export { vectorLiteral } from "./rag/vector-literal.ts";
+export { EXACT_SEARCH_MAX_CHUNKS, HNSW_SETTINGS, LANGUAGE_BOOST } from "./rag/vector-search.ts";
 export * from "./text/language.ts";
 export * from "./text/normalize.ts";
+export { STOP_WORDS } from "./text/stop-words.ts";
 export * from "./text/tokenizer.ts";
 export * from "./types.ts";

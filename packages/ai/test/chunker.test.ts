@@ -153,6 +153,19 @@ describe("chunkDocument (examples)", () => {
     expect(chunks.every((c) => c.page === null)).toBe(true);
   });
 
+  it("keeps a bare title with the section below it instead of making a chunk of it alone", () => {
+    const chunks = chunkDocument([
+      {
+        page: 1,
+        text: "# Les bases de l'épidémiologie\n\n## Mesurer la santé\n\nL'incidence compte les nouveaux cas.",
+      },
+    ]);
+    expect(chunks).toHaveLength(1);
+    expect(chunks[0]?.text).toContain("Les bases de l'épidémiologie");
+    expect(chunks[0]?.text).toContain("L'incidence compte les nouveaux cas.");
+    expect(chunks[0]?.chapter).toBe("Mesurer la santé");
+  });
+
   it("prefers ending a half-full chunk at a page break", () => {
     const pages = [
       { page: 1, text: fr(14, "la santé") },

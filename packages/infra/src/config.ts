@@ -41,6 +41,10 @@ export const configSchema = z.object({
   COMPRESSION_MIN_BYTES: z.coerce.number().int().min(0).default(1024),
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(1000).default(15_000),
   SSE_COALESCE_MS: z.coerce.number().int().min(0).default(200),
+  /** A coalesced SSE frame also waits for this many characters (bytes on the wire ≤ ~1.3× the text)… */
+  SSE_MIN_FRAME_CHARS: z.coerce.number().int().min(0).default(140),
+  /** …for at most this long after its first character. */
+  SSE_MAX_FRAME_WAIT_MS: z.coerce.number().int().min(0).default(1000),
   /** How long a stored first answer is replayed; covers the whole offline-replay window. */
   IDEMPOTENCY_TTL_HOURS: z.coerce
     .number()

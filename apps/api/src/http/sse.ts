@@ -1,7 +1,9 @@
 /**
  * The SSE writer for lesson and tutor streams, built for 2G links:
  * - the first event leaves at once, with a `retry` hint;
- * - text deltas are coalesced into one frame every `coalesceMs` (a frame per token costs ~30× the text);
+ * - text deltas are coalesced into one frame every `coalesceMs` (a frame per token costs ~30× the text),
+ *   and a frame also waits for `minFrameChars` of text (at most `maxFrameWaitMs`): a frame's envelope
+ *   is ~40 bytes, so at a provider's ~300 characters/s a 200 ms frame alone would cost ~1.6× the text;
  * - a comment heartbeat keeps proxies from closing an idle stream;
  * - each event's id is the count of text characters sent so far, so a client reconnecting with
  *   `Last-Event-ID: n` gets the same stream with its first n characters skipped;
@@ -16,6 +18,10 @@ export type SseEventName = "meta" | "delta" | "citation" | "done" | "error";
 
 export interface SseOptions {
   coalesceMs: number;
+  /** A coalesced frame waits for this much text… */
+  minFrameChars?: number;
+  /** …but never longer than this since its first character arrived. */
+  maxFrameWaitMs?: number;
   heartbeatMs: number;
   /** Characters of text the client already has (from Last-Event-ID). */
   resumeOffset: number;
@@ -26,6 +32,7 @@ const encoder = new TextEncoder();
 
 export class SseWriter {
   private pending = "";
+  private pendingSince = 0;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly heartbeatTimer: ReturnType<typeof setInterval>;
   private skip: number;
@@ -61,12 +68,25 @@ export class SseWriter {
       text = text.slice(dropped);
       if (!text) return;
     }
+    if (!this.pending) this.pendingSince = Date.now();
     this.pending += text;
     if (this.options.coalesceMs === 0) {
       this.flush();
       return;
     }
-    this.flushTimer ??= setTimeout(() => this.flush(), this.options.coalesceMs);
+    this.flushTimer ??= setTimeout(() => this.flushWhenFull(), this.options.coalesceMs);
+  }
+
+  /** The coalescing tick: flush a full frame, or wait a little more for a small one. */
+  private flushWhenFull(): void {
+    this.flushTimer = undefined;
+    const { minFrameChars = 0, maxFrameWaitMs = 0, coalesceMs } = this.options;
+    const waited = Date.now() - this.pendingSince;
+    if (this.pending.length >= minFrameChars || waited >= maxFrameWaitMs) {
+      this.flush();
+      return;
+    }
+    this.flushTimer = setTimeout(() => this.flushWhenFull(), Math.min(coalesceMs, maxFrameWaitMs - waited));
   }
 
   flush(): void {
@@ -142,6 +162,8 @@ export function sseResponse(
   const signal = c.req.raw.signal;
   const options: SseOptions = {
     coalesceMs: config.SSE_COALESCE_MS,
+    minFrameChars: config.SSE_MIN_FRAME_CHARS,
+    maxFrameWaitMs: config.SSE_MAX_FRAME_WAIT_MS,
     heartbeatMs: config.SSE_HEARTBEAT_MS,
     resumeOffset: resumeOffset(c.req.header("last-event-id") ?? c.req.query("last_event_id")),
     retryMs: 3_000,

@@ -15,6 +15,8 @@ export interface Unit {
   paragraphStart: boolean;
   /** The first unit of a page (a preferred place to end a chunk). */
   pageStart: boolean;
+  /** Comes from a heading line. */
+  heading?: boolean;
 }
 
 export interface Section {
@@ -152,6 +154,7 @@ export function sectionsOf(pages: PageText[], outline: TocEntry[], unitLimit: nu
   let detectedChapter: string | null = null;
   let section: Section | null = null;
   let paragraph: Line[] = [];
+  let headingParagraph = false;
 
   const flushParagraph = () => {
     if (!section || paragraph.length === 0) return;
@@ -177,7 +180,14 @@ export function sectionsOf(pages: PageText[], outline: TocEntry[], unitLimit: nu
         pageStart ||= mark.pageStart;
       }
       for (const piece of splitToLimit(sentence, unitLimit)) {
-        section.units.push({ text: piece, tokens: countTokens(piece), page, paragraphStart, pageStart });
+        section.units.push({
+          text: piece,
+          tokens: countTokens(piece),
+          page,
+          paragraphStart,
+          pageStart,
+          ...(headingParagraph ? { heading: true } : {}),
+        });
         paragraphStart = false;
         pageStart = false;
       }
@@ -205,9 +215,26 @@ export function sectionsOf(pages: PageText[], outline: TocEntry[], unitLimit: nu
     }
     const isHeading = outlineTitle !== undefined || detected !== null;
     if (line.paragraphStart || isHeading) flushParagraph();
+    headingParagraph = isHeading;
     paragraph.push(line);
     if (isHeading) flushParagraph();
+    headingParagraph = false;
   });
   flushParagraph();
-  return sections.filter((s) => s.units.length > 0);
+  return withoutBareHeadings(sections.filter((s) => s.units.length > 0));
+}
+
+/** A section holding only headings (a title right above a subtitle) joins the next section. */
+function withoutBareHeadings(sections: Section[]): Section[] {
+  const out: Section[] = [];
+  for (const section of sections) {
+    const previous = out.at(-1);
+    if (previous?.units.every((u) => u.heading)) {
+      previous.units.push(...section.units);
+      previous.chapter = section.chapter ?? previous.chapter;
+    } else {
+      out.push(section);
+    }
+  }
+  return out;
 }
