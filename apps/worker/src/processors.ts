@@ -3,6 +3,7 @@ import { purgeExpired } from "@sira/domain";
 import type { Job } from "bullmq";
 import type { WorkerDeps } from "./deps.ts";
 import { contentProcessors } from "./processors/content.ts";
+import { learningProcessors } from "./processors/learning.ts";
 import { ragProcessors } from "./processors/rag.ts";
 import type { Processors } from "./workers.ts";
 
@@ -10,6 +11,7 @@ export function processors(deps: WorkerDeps): Processors {
   return {
     ...ragProcessors(deps),
     ...contentProcessors(deps),
+    ...learningProcessors(deps),
     maintenance: async (job: Job) => {
       switch (job.name) {
         case "purge-expired":

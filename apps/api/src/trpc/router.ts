@@ -4,6 +4,7 @@ import { adminRouter } from "./routers/admin.ts";
 import { authRouter } from "./routers/auth.ts";
 import { coursesRouter, curriculaRouter } from "./routers/catalog.ts";
 import { contentRouter } from "./routers/content.ts";
+import { placementRouter, preassessmentRouter, quizRouter } from "./routers/quiz.ts";
 import { flashcardsRouter } from "./routers/flashcards.ts";
 import { sourceImagesRouter } from "./routers/source-images.ts";
 import { systemRouter } from "./routers/system.ts";
@@ -18,6 +19,9 @@ export const appRouter = router({
   curricula: curriculaRouter,
   content: contentRouter,
   sourceImages: sourceImagesRouter,
+  quiz: quizRouter,
+  placement: placementRouter,
+  preassessment: preassessmentRouter,
   flashcards: flashcardsRouter,
 });
 

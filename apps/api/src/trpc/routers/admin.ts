@@ -7,6 +7,7 @@ import { adminCurriculaRouter, adminGroupsRouter, adminSettingsRouter, adminTaxo
 import { adminContentRouter, adminStructureRouter } from "./admin-content.ts";
 import { adminAnalyticsRouter, adminAuditRouter, adminCoursesRouter } from "./admin-courses.ts";
 import { adminResourcesRouter } from "./admin-resources.ts";
+import { adminPreassessmentRouter } from "./quiz.ts";
 
 export const adminRouter = router({
   courses: adminCoursesRouter,
@@ -19,6 +20,7 @@ export const adminRouter = router({
   resources: adminResourcesRouter,
   content: adminContentRouter,
   structure: adminStructureRouter,
+  preassessment: adminPreassessmentRouter,
   /** Ends every session of a user. */
   revokeUserSessions: adminProcedure
     .input(z.strictObject({ user_id: z.uuid() }))
