@@ -4,8 +4,10 @@ import { adminRouter } from "./routers/admin.ts";
 import { authRouter } from "./routers/auth.ts";
 import { coursesRouter, curriculaRouter } from "./routers/catalog.ts";
 import { contentRouter } from "./routers/content.ts";
-import { placementRouter, preassessmentRouter, quizRouter } from "./routers/quiz.ts";
+import { dashboardRouter } from "./routers/dashboard.ts";
 import { flashcardsRouter } from "./routers/flashcards.ts";
+import { progressRouter } from "./routers/progress.ts";
+import { placementRouter, preassessmentRouter, quizRouter } from "./routers/quiz.ts";
 import { sourceImagesRouter } from "./routers/source-images.ts";
 import { systemRouter } from "./routers/system.ts";
 import { usersRouter } from "./routers/users.ts";
@@ -18,6 +20,8 @@ export const appRouter = router({
   courses: coursesRouter,
   curricula: curriculaRouter,
   content: contentRouter,
+  progress: progressRouter,
+  dashboard: dashboardRouter,
   sourceImages: sourceImagesRouter,
   quiz: quizRouter,
   placement: placementRouter,

@@ -1,5 +1,7 @@
+export { completeUnit, type ProgressDeps, startUnit } from "./actions.ts";
 export { assertModuleUnlocked, managesCourse } from "./lock.ts";
 export { markModulesKnown, recordModuleQuizResult } from "./quiz-result.ts";
+export { getModuleProgress, listCourseModules, type ProgressReader } from "./read.ts";
 export {
   enrollmentCompletion,
   type LockReason,
@@ -11,4 +13,5 @@ export {
   UNLOCK_COMPLETION_PCT,
   UNLOCK_QUIZ_AVG,
 } from "./rules.ts";
+export { type ProgressDelta, progressSince } from "./sync.ts";
 export { markUnitCompleted, markUnitStarted } from "./units.ts";

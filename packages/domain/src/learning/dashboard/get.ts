@@ -1,0 +1,28 @@
+/** GET /dashboard: served from the Redis cache (no SQL on a hit), else built and cached under the current version. */
+import { AppError, type Language } from "@sira/contracts";
+import type { Redis } from "@sira/infra";
+import type { Db } from "@sira/infra/db";
+import { buildDashboard } from "./build.ts";
+import { readCachedDashboard, storeCachedDashboard } from "./cache.ts";
+
+export interface DashboardDeps {
+  db: Db;
+  redis: Redis;
+}
+
+/** The dashboard as JSON text (what the REST route sends as is) and whether it came from the cache. */
+export async function getDashboardJson(
+  deps: DashboardDeps,
+  input: { userId: string; language: Language; now?: Date },
+): Promise<{ json: string; cached: boolean }> {
+  const cached = await readCachedDashboard(deps.redis, input.userId, input.language).catch(() => null);
+  if (cached?.hit) return { json: cached.hit, cached: true };
+  const dashboard = await buildDashboard(deps.db, { ...input, now: input.now ?? new Date() });
+  if (!dashboard) throw new AppError("UNAUTHENTICATED");
+  const json = JSON.stringify(dashboard);
+  if (cached) {
+    // A cache write that fails costs the next request a rebuild, nothing more.
+    await storeCachedDashboard(deps.redis, input.userId, input.language, cached.version, json).catch(() => undefined);
+  }
+  return { json, cached: false };
+}
