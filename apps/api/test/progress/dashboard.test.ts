@@ -1,0 +1,141 @@
+/**
+ * GET /api/v1/dashboard: its content (streak, courses, due reviews, recent quizzes, next unit,
+ * tutor allowance), the cache (no SQL on a hit, bounded SQL on a miss), and invalidation on writes.
+ */
+import { invalidateDashboard } from "@sira/domain";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  enrollIn,
+  makeProgressCourse,
+  type ProgressCourse,
+} from "../../../../packages/domain/test/progress/fixtures.ts";
+import { closeTestDeps, countQueries, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
+
+const { app, deps } = testApp();
+let course: ProgressCourse;
+let learner: SignedIn;
+
+beforeEach(async () => {
+  await resetState();
+  course = await makeProgressCourse(deps.db);
+  learner = await signIn(deps, { role: "learner" });
+  await enrollIn(deps.db, learner.userId, course.courseId);
+});
+afterAll(closeTestDeps);
+
+interface Dash {
+  streak_days: number;
+  courses: { id: string; completion_pct: number; current_module: { id: string } | null }[];
+  due_reviews: number;
+  recent_quizzes: { module_id: string; score: number }[];
+  next_unit: { unit_id: string } | null;
+  tutor_messages_left: number;
+  tutor_daily_limit: number;
+}
+const get = async (lang = "en") =>
+  (await (
+    await app.request("/api/v1/dashboard", { headers: { ...learner.headers, "accept-language": lang } })
+  ).json()) as Dash;
+const mod = (i: number) => course.modules[i] as ProgressCourse["modules"][number];
+
+describe("GET /api/v1/dashboard", () => {
+  it("shows progress, the next unit, due reviews, recent quizzes and tutor messages left", async () => {
+    const first = await get();
+    expect(first).toMatchObject({
+      streak_days: 0,
+      due_reviews: 0,
+      recent_quizzes: [],
+      tutor_daily_limit: 5,
+      tutor_messages_left: 5,
+    });
+    expect(first.courses).toEqual([
+      {
+        id: course.courseId,
+        title: "Community health",
+        completion_pct: 0,
+        current_module: expect.objectContaining({ id: mod(0).id }),
+      },
+    ]);
+    expect(first.next_unit?.unit_id).toBe(mod(0).lessons[0]);
+
+    const card = await deps.db.flashcard.create({
+      data: { moduleId: mod(0).id, conceptKey: "hygiene", termFr: "hygiène", definitionFr: "d", definitionEn: "d" },
+    });
+    await deps.db.flashcardReview.create({
+      data: { userId: learner.userId, cardId: card.id, due: new Date(Date.now() - 60_000) },
+    });
+    await deps.db.quizAttempt.create({
+      data: {
+        userId: learner.userId,
+        moduleId: mod(0).id,
+        kind: "formative",
+        status: "submitted",
+        language: "en",
+        maxItems: 10,
+        score: 70,
+        submittedAt: new Date(),
+      },
+    });
+    const conversation = await deps.db.tutorConversation.create({
+      data: { userId: learner.userId, courseId: course.courseId, language: "en" },
+    });
+    await deps.db.tutorMessage.createMany({
+      data: [
+        { conversationId: conversation.id, role: "user", content: "?" },
+        { conversationId: conversation.id, role: "assistant", content: "!" },
+        { conversationId: conversation.id, role: "user", content: "??" },
+      ],
+    });
+    await invalidateDashboard(deps.redis, learner.userId);
+    const second = await get();
+    expect(second).toMatchObject({ due_reviews: 1, tutor_messages_left: 3 });
+    expect(second.recent_quizzes).toEqual([expect.objectContaining({ module_id: mod(0).id, score: 70 })]);
+  });
+
+  it("is invalidated by a unit completion: the next dashboard shows it", async () => {
+    const before = await get();
+    expect(before.courses[0]?.completion_pct).toBe(0);
+    // A direct database change is not seen while cached…
+    await deps.db.userCourseEnrollment.update({
+      where: { userId_courseId: { userId: learner.userId, courseId: course.courseId } },
+      data: { completionPct: 50 },
+    });
+    expect((await get()).courses[0]?.completion_pct).toBe(0);
+    // …but a progress write invalidates it.
+    const res = await app.request(`/api/v1/modules/${mod(0).id}/units/${mod(0).lessons[0]}/complete`, {
+      method: "POST",
+      headers: { ...learner.headers, "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(res.status).toBe(200);
+    const after = await get();
+    expect(after.courses[0]?.completion_pct).toBeCloseTo(6.67, 2);
+    expect(after.next_unit?.unit_id).toBe(mod(0).lessons[1]);
+    expect(after.streak_days).toBe(1);
+  });
+
+  it("costs a bounded number of SQL statements on a miss and none on a hit, per language", async () => {
+    for (let i = 0; i < 4; i++) {
+      const extra = await makeProgressCourse(deps.db);
+      await enrollIn(deps.db, learner.userId, extra.courseId);
+    }
+    const cold = await countQueries(deps, () => get());
+    expect(cold).toBeLessThanOrEqual(7);
+    expect(await countQueries(deps, () => get())).toBe(0);
+    const fr = await countQueries(deps, () => get("fr"));
+    expect(fr).toBe(cold);
+    expect((await get("fr")).courses[0]?.id).toBeDefined();
+    expect((await get()).courses).toHaveLength(5);
+  });
+
+  it("keeps a dashboard built across an invalidation from being served", async () => {
+    await get();
+    await invalidateDashboard(deps.redis, learner.userId);
+    const stale = await deps.redis.get(`sira:dash:${learner.userId}:en`);
+    expect(stale).toBeNull();
+    // A build stored under an old version is ignored.
+    await deps.redis.set(`sira:dash:${learner.userId}:en`, `0|{"stale":true}`);
+    const res = await get();
+    expect(res).not.toHaveProperty("stale");
+  });
+});
