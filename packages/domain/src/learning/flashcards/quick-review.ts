@@ -1,6 +1,7 @@
 /**
  * Quick review: the 10-20 most urgent cards across the learner's enrolled courses, within a daily
- * budget of 15 minutes estimated from their own review durations. Due cards come from the
+ * budget of 15 minutes estimated from their own review durations (the budget wins over the minimum
+ * of 10 when little of it is left). Due cards come from the
  * (user_id, due) index, earliest due first, at most DUE_CANDIDATES of them; FSRS then orders those
  * by retrievability. New cards fill the slots left, at most NEW_CARDS_PER_DAY a day, and only from
  * modules the learner has started (a unit begun or a card already reviewed), so locked modules
@@ -107,8 +108,8 @@ export async function quickReview(
   const candidates = due.rows.map((r) => ({ id: r.cardId, memory: memoryOfRow(r) as CardMemory }));
   const options = { secondsPerCard: perCard, min: QUICK_REVIEW_MIN, max: QUICK_REVIEW_MAX, budgetSeconds: remaining };
   const picked = pickDueCards(candidates, now, options);
-  const slots =
-    remaining <= 0 ? 0 : Math.min(QUICK_REVIEW_MAX, Math.max(QUICK_REVIEW_MIN, Math.floor(remaining / perCard)));
+  // The session size pickDueCards uses: the budget caps it, even below the minimum.
+  const slots = Math.min(QUICK_REVIEW_MAX, Math.floor(remaining / Math.max(perCard, 1)));
   const freshIds = await newCards(db, userId, Math.min(newAllowed, slots - picked.length));
 
   const ids = [...picked.map((p) => p.id), ...freshIds];
