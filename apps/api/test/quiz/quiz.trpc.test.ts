@@ -1,0 +1,101 @@
+/**
+ * tRPC `quiz`, `placement`, `preassessment` and `admin.preassessment`: the same use cases as REST,
+ * the output schema keeping the answer key out of questions, and a quiz answer feeding the
+ * flashcard of the same concept.
+ */
+import { authKeys, verifyAccessToken } from "@sira/domain";
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { conceptKeyOf } from "../../../../packages/domain/src/learning/flashcards/index.ts";
+import { type CourseFixture, enroll, makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
+import { correctOptionOf, storeQuiz } from "../../../../packages/domain/test/quiz/fixtures.ts";
+import { createCallerFactory } from "../../src/trpc/init.ts";
+import { appRouter } from "../../src/trpc/router.ts";
+import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
+
+const { deps } = testApp();
+let course: CourseFixture;
+let learner: SignedIn;
+
+async function callerFor(user: SignedIn | null) {
+  const actor = user ? await verifyAccessToken(authKeys(deps.config), user.accessToken) : null;
+  return createCallerFactory(appRouter)({
+    deps,
+    actor,
+    lang: "fr",
+    requestId: "quiz-trpc-0001",
+    clientIp: "127.0.0.1",
+    userAgent: "vitest",
+    occurredAt: new Date(),
+  });
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof TRPCError) return (error.cause as { code?: string } | undefined)?.code ?? error.code;
+    throw error;
+  }
+  return undefined;
+}
+
+beforeEach(async () => {
+  await resetState();
+  course = await makeCourse(deps.db);
+  learner = await signIn(deps, { role: "learner" });
+  await enroll(deps.db, learner.userId, course.courseId);
+});
+afterAll(closeTestDeps);
+
+describe("tRPC quiz", () => {
+  it("starts, answers (feeding the concept's flashcard) and submits", async () => {
+    await storeQuiz(deps.db, course.moduleId);
+    const caller = await callerFor(learner);
+    const state = await caller.quiz.start({ module_id: course.moduleId, kind: "formative" });
+    expect(Object.keys(state.question ?? {}).sort()).toEqual([
+      "difficulty",
+      "id",
+      "options",
+      "position",
+      "question_type",
+      "stem",
+    ]);
+    const item = await deps.db.quizItem.findUniqueOrThrow({ where: { id: state.question?.id as string } });
+    const card = await deps.db.flashcard.create({
+      data: {
+        moduleId: course.moduleId,
+        conceptKey: item.conceptKey as string,
+        termFr: "Prix",
+        definitionFr: "Le prix d'équilibre.",
+        definitionEn: "The equilibrium price.",
+      },
+    });
+    expect(item.conceptKey).toBe(conceptKeyOf(`Concept Q ${item.position + 1}`));
+    const result = await caller.quiz.answer({
+      module_id: course.moduleId,
+      attempt_id: state.attempt.id,
+      item_id: item.id,
+      selected_option: await correctOptionOf(deps.db, item.id),
+    });
+    expect(result.correct).toBe(true);
+    const log = await deps.db.flashcardReviewLog.findFirstOrThrow({ where: { cardId: card.id } });
+    expect(log).toMatchObject({ rating: 3, source: "quiz" });
+    const submitted = await caller.quiz.submit({ module_id: course.moduleId, attempt_id: state.attempt.id });
+    expect(submitted.score).toBe(100);
+    expect(await codeOf((await callerFor(null)).quiz.start({ module_id: course.moduleId, kind: "formative" }))).toBe(
+      "UNAUTHENTICATED",
+    );
+  });
+
+  it("placement and pre-assessment answer with their conflict codes", async () => {
+    const caller = await callerFor(learner);
+    expect(await codeOf(caller.placement.start({}))).toBe("QUIZ_NOT_READY");
+    expect((await caller.placement.status()).latest).toBeNull();
+    expect(await codeOf(caller.preassessment.start({ course_id: course.courseId }))).toBe("PREASSESSMENT_UNAVAILABLE");
+    expect(await codeOf(caller.admin.preassessment.get({ course_id: course.courseId }))).toBe("FORBIDDEN");
+    const admin = await callerFor(await signIn(deps, { role: "admin" }));
+    const config = await admin.admin.preassessment.update({ course_id: course.courseId, is_enabled: true });
+    expect(config.is_enabled).toBe(true);
+  });
+});
