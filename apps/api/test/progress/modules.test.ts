@@ -258,12 +258,16 @@ describe("lists, fields, delta sync and statement bounds", () => {
   });
 
   it("lists modules in a bounded number of SQL statements whatever the course size", async () => {
-    const small = await countQueries(deps, () => req(learner, "GET", `/api/v1/modules?course_id=${course.courseId}`));
+    const small = await countQueries(deps, async () =>
+      req(learner, "GET", `/api/v1/modules?course_id=${course.courseId}`),
+    );
     const big = await makeProgressCourse(deps.db, {
       shape: Array.from({ length: 12 }, () => ({ lessons: 3, quiz: true })),
     });
     await enrollIn(deps.db, learner.userId, big.courseId);
-    const large = await countQueries(deps, () => req(learner, "GET", `/api/v1/modules?course_id=${big.courseId}`));
+    const large = await countQueries(deps, async () =>
+      req(learner, "GET", `/api/v1/modules?course_id=${big.courseId}`),
+    );
     expect(large).toBe(small);
     expect(large).toBeLessThanOrEqual(8);
   });
