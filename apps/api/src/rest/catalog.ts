@@ -26,6 +26,7 @@ import {
   enrollInCourse,
   getCourseDetail,
   getCurriculumDetail,
+  invalidateDashboard,
   listCatalogCourses,
   listCatalogCurricula,
   listMyEnrollments,
@@ -172,13 +173,19 @@ export function mountCatalogRoutes(app: OpenAPIHono<AppEnv>): void {
     return c.json({ ...pickFields(course, fields), id: course.id }, 200);
   });
 
-  app.openapi(routes.enroll, async (c) =>
-    c.json(await enrollInCourse(c.get("deps").db, actorOf(c), c.req.valid("param").id, c.get("occurredAt")), 200),
-  );
+  app.openapi(routes.enroll, async (c) => {
+    const { db, redis } = c.get("deps");
+    const enrollment = await enrollInCourse(db, actorOf(c), c.req.valid("param").id, c.get("occurredAt"));
+    await invalidateDashboard(redis, actorOf(c).userId);
+    return c.json(enrollment, 200);
+  });
 
-  app.openapi(routes.unenroll, async (c) =>
-    c.json(await unenrollFromCourse(c.get("deps").db, actorOf(c), c.req.valid("param").id, c.get("occurredAt")), 200),
-  );
+  app.openapi(routes.unenroll, async (c) => {
+    const { db, redis } = c.get("deps");
+    const enrollment = await unenrollFromCourse(db, actorOf(c), c.req.valid("param").id, c.get("occurredAt"));
+    await invalidateDashboard(redis, actorOf(c).userId);
+    return c.json(enrollment, 200);
+  });
 
   app.openapi(routes.curricula, async (c) => {
     const query = c.req.valid("query");

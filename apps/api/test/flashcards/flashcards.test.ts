@@ -4,9 +4,9 @@
  * twice, quick review bounds and order, who may see what, and bounded SQL statements.
  */
 
+import { type Rating, replayReviews, retrievability } from "@sira/algorithms";
 import { getQueue } from "@sira/infra";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { type Rating, replayReviews, retrievability } from "../../../../packages/algorithms/src/index.ts";
 import { replaceGeneratedContent } from "../../../../packages/domain/src/content/cache.ts";
 import { generationJobId } from "../../../../packages/domain/src/content/index.ts";
 import {

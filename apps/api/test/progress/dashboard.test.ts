@@ -114,6 +114,23 @@ describe("GET /api/v1/dashboard", () => {
     expect(after.streak_days).toBe(1);
   });
 
+  it("is invalidated by enrolling and unenrolling", async () => {
+    const other = await makeProgressCourse(deps.db);
+    expect((await get()).courses.map((c) => c.id)).toEqual([course.courseId]);
+    const enrolled = await app.request(`/api/v1/courses/${other.courseId}/enroll`, {
+      method: "POST",
+      headers: learner.headers,
+    });
+    expect(enrolled.status).toBe(200);
+    expect(new Set((await get()).courses.map((c) => c.id))).toEqual(new Set([course.courseId, other.courseId]));
+    const dropped = await app.request(`/api/v1/courses/${other.courseId}/unenroll`, {
+      method: "POST",
+      headers: learner.headers,
+    });
+    expect(dropped.status).toBe(200);
+    expect((await get()).courses.map((c) => c.id)).toEqual([course.courseId]);
+  });
+
   it("costs a bounded number of SQL statements on a miss and none on a hit, per language", async () => {
     for (let i = 0; i < 4; i++) {
       const extra = await makeProgressCourse(deps.db);

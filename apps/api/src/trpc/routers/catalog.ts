@@ -21,6 +21,7 @@ import {
   enrollInCourse,
   getCourseDetail,
   getCurriculumDetail,
+  invalidateDashboard,
   listCatalogCourses,
   listCatalogCurricula,
   listMyEnrollments,
@@ -46,11 +47,19 @@ export const coursesRouter = router({
   enroll: authedProcedure
     .input(catalogCourseKeyInput)
     .output(enrollmentSchema)
-    .mutation(({ ctx, input }) => enrollInCourse(ctx.deps.db, ctx.actor, input.id_or_slug, ctx.occurredAt)),
+    .mutation(async ({ ctx, input }) => {
+      const enrollment = await enrollInCourse(ctx.deps.db, ctx.actor, input.id_or_slug, ctx.occurredAt);
+      await invalidateDashboard(ctx.deps.redis, ctx.actor.userId);
+      return enrollment;
+    }),
   unenroll: authedProcedure
     .input(catalogCourseKeyInput)
     .output(enrollmentSchema)
-    .mutation(({ ctx, input }) => unenrollFromCourse(ctx.deps.db, ctx.actor, input.id_or_slug, ctx.occurredAt)),
+    .mutation(async ({ ctx, input }) => {
+      const enrollment = await unenrollFromCourse(ctx.deps.db, ctx.actor, input.id_or_slug, ctx.occurredAt);
+      await invalidateDashboard(ctx.deps.redis, ctx.actor.userId);
+      return enrollment;
+    }),
   myEnrollments: authedProcedure
     .input(myEnrollmentsInput)
     .output(myEnrollmentsResultSchema)
