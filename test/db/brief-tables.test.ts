@@ -158,7 +158,10 @@ describe("the migrated database", () => {
       `SELECT indexdef FROM pg_indexes WHERE tablename = 'document_chunks'`,
     );
     const defs = rows.map((r) => r.indexdef);
-    expect(defs.some((d) => /USING hnsw .*vector_cosine_ops/.test(d))).toBe(true);
+    // The column stays vector(1536); the HNSW index sits on its halfvec cast (half the size).
+    expect(defs.some((d) => /USING hnsw \(\(\(?embedding\)?::halfvec\(1536\)\) halfvec_cosine_ops\)/.test(d))).toBe(
+      true,
+    );
     expect(defs.some((d) => /USING gin/.test(d))).toBe(true);
   });
 
