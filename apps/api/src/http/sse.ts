@@ -89,6 +89,16 @@ export class SseWriter {
     this.flushTimer = setTimeout(() => this.flushWhenFull(), Math.min(coalesceMs, maxFrameWaitMs - waited));
   }
 
+  /**
+   * The text sent so far is void and a new text starts (e.g. a repaired lesson replayed whole):
+   * ids count from zero again, so a later Last-Event-ID is an offset into the new text.
+   */
+  restartText(): void {
+    this.flush();
+    this.sentChars = 0;
+    this.skip = 0;
+  }
+
   flush(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;

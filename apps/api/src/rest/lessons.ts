@@ -122,7 +122,10 @@ export function mountLessonRoutes(app: OpenAPIHono<AppEnv>): void {
       for await (const e of stream.events(signal)) {
         if (writer.closed) return;
         if (e.event === "delta") writer.delta(e.text);
-        else writer.send(e.event, e.data);
+        else if (e.event === "meta") {
+          writer.restartText();
+          writer.send("meta", e.data);
+        } else writer.send(e.event, e.data);
       }
     });
   });

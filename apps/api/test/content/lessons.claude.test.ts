@@ -116,6 +116,9 @@ describe("a Claude lesson on the worker", () => {
     expect(reset).toBeGreaterThan(0);
     expect(deltasOf(frames.slice(0, reset)).join("")).toBe(BROKEN);
     expect(deltasOf(frames.slice(reset)).join("")).toBe(LESSON);
+    // Ids restart with the new text: a later Last-Event-ID is an offset into the stored lesson.
+    expect(frames[reset]?.id).toBe("0");
+    expect(frames.at(-1)?.id).toBe(String(LESSON.length));
     expect(frames.at(-2)?.event).toBe("citation");
     expect(frames.at(-1)?.event).toBe("done");
   });
