@@ -15,7 +15,7 @@ import {
 } from "../../../../packages/domain/test/content/fixtures.ts";
 import { processors } from "../../../worker/src/processors.ts";
 import { startWorkers, stopWorkers } from "../../../worker/src/workers.ts";
-import { closeTestDeps, resetState, type SignedIn, SseReader, signIn, testApp } from "../helpers.ts";
+import { closeTestDeps, resetState, type SignedIn, type SseFrame, SseReader, signIn, testApp } from "../helpers.ts";
 
 const fake: FakeAnthropic = await startFakeAnthropic();
 const { app, deps } = testApp({
@@ -91,7 +91,7 @@ const stream = async () => {
   expect(res.status).toBe(200);
   return new SseReader(res.body).rest();
 };
-const deltasOf = (frames: { event: string; data: unknown }[]) =>
+const deltasOf = (frames: SseFrame[]) =>
   frames.filter((f) => f.event === "delta").map((f) => (f.data as { text: string }).text);
 
 describe("a Claude lesson on the worker", () => {
