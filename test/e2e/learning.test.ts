@@ -9,6 +9,7 @@ import { createDb } from "@sira/infra/db";
 import { truncateAll } from "@sira/infra/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeTestDeps, type SignedIn, signIn, testDeps } from "../../apps/api/test/helpers.ts";
+import { callJson, poll as pollUntil } from "./http.ts";
 import { freePort, type Service, startService, waitFor, waitForLog } from "./processes.ts";
 
 const env = () => ({
@@ -46,28 +47,14 @@ La combinaison thérapeutique à base d'artémisinine est le traitement de réf�
 Un paludisme grave se reconnaît aux convulsions, à la prostration ou à une anémie sévère, et impose un transfert.
 `;
 
-async function call<T>(path: string, as: SignedIn, init: RequestInit = {}): Promise<{ status: number; body: T }> {
-  const headers = new Headers(init.headers);
-  headers.set("authorization", `Bearer ${as.accessToken}`);
-  headers.set("accept-language", "fr");
-  if (typeof init.body === "string") headers.set("content-type", "application/json");
-  const res = await fetch(`${base}${path}`, { ...init, headers });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-}
-
-async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, ms = 90_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last = await read();
-  while (!done(last)) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}\n${worker.output().slice(-3000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 300));
-    last = await read();
-  }
-  return last;
-}
+const call = <T>(path: string, as: SignedIn, init: RequestInit = {}) =>
+  callJson<T>(base, path, {
+    ...init,
+    as,
+    headers: { "accept-language": "fr", ...(init.headers as Record<string, string>) },
+  });
+const poll = <T>(read: () => Promise<T>, done: (value: T) => boolean, what: string) =>
+  pollUntil(read, done, what, { context: () => worker.output().slice(-3000) });
 
 interface Course {
   courseId: string;

@@ -9,6 +9,7 @@ import { truncateAll } from "@sira/infra/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeTestDeps, type SignedIn, signIn, testDeps } from "../../apps/api/test/helpers.ts";
 import { buildTestPdf } from "../../packages/domain/test/fixtures/pdf.ts";
+import { type CallInit, callJson, poll as pollUntil } from "./http.ts";
 import { freePort, type Service, startService, waitFor, waitForLog } from "./processes.ts";
 
 const env = () => ({
@@ -52,26 +53,9 @@ function parseFrames(buffer: string): { events: SseEvent[]; rest: string } {
   return { events, rest };
 }
 
-async function api_<T>(path: string, init: RequestInit & { as?: SignedIn } = {}): Promise<{ status: number; body: T }> {
-  const headers = new Headers(init.headers);
-  if (init.as) headers.set("authorization", `Bearer ${init.as.accessToken}`);
-  if (init.body && typeof init.body === "string") headers.set("content-type", "application/json");
-  const res = await fetch(`${base}${path}`, { ...init, headers });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-}
-
-async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, ms = 90_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: T = await read();
-  while (!done(last)) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}\n${worker.output().slice(-4000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-    last = await read();
-  }
-  return last;
-}
+const api_ = <T>(path: string, init: CallInit = {}) => callJson<T>(base, path, init);
+const poll = <T>(read: () => Promise<T>, done: (value: T) => boolean, what: string) =>
+  pollUntil(read, done, what, { context: () => worker.output().slice(-4000) });
 
 async function createCourse(title: string, description: string): Promise<string> {
   const res = await api_<{ id: string }>("/api/v1/admin/courses", {

@@ -15,7 +15,7 @@ import {
 import type { Logger, Redis } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 import { getSetting } from "../../admin/settings/index.ts";
-import { answerCurrentItem, findInProgress, startOrResumeAttempt } from "../quiz/engine.ts";
+import { answerCurrentItem, answerSpecOf, findInProgress, startOrResumeAttempt } from "../quiz/engine.ts";
 import { refreshDashboard, toAnswerResult } from "../quiz/module-quiz.ts";
 import { finishAttempt } from "../quiz/results.ts";
 import { toAttemptView } from "../quiz/views.ts";
@@ -105,26 +105,14 @@ export async function answerPlacement(
   input: QuizAnswerInput,
   at: Date,
 ): Promise<PlacementAnswerResult> {
-  const outcome = await answerCurrentItem(
-    deps.db,
-    {
-      userId,
-      attemptId: input.attempt_id,
-      itemId: input.item_id,
-      selectedOption: input.selected_option,
-      durationMs: input.duration_ms,
-      at,
+  const outcome = await answerCurrentItem(deps.db, answerSpecOf(userId, input, at), (a) => a.kind === "placement", {
+    onStop: async (tx, attempt) => {
+      const level = placementLevel(attempt.theta);
+      const { attempt: done } = await finishAttempt(tx, attempt, at, { resultLevel: level });
+      await tx.user.update({ where: { id: userId }, data: { currentLevel: level } });
+      return done;
     },
-    (a) => a.kind === "placement",
-    {
-      onStop: async (tx, attempt) => {
-        const level = placementLevel(attempt.theta);
-        const { attempt: done } = await finishAttempt(tx, attempt, at, { resultLevel: level });
-        await tx.user.update({ where: { id: userId }, data: { currentLevel: level } });
-        return done;
-      },
-    },
-  );
+  });
   if (outcome.finished && !outcome.replayed) await refreshDashboard(deps, userId);
   return { ...toAnswerResult(outcome), result_level: outcome.attempt.resultLevel };
 }

@@ -18,7 +18,7 @@ import type { Db, Prisma } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
 import { assertCanReadCourse } from "../../content/target.ts";
 import { markModulesKnown } from "../progress/index.ts";
-import { answerCurrentItem, findInProgress, startOrResumeAttempt } from "../quiz/engine.ts";
+import { answerCurrentItem, answerSpecOf, findInProgress, startOrResumeAttempt } from "../quiz/engine.ts";
 import { refreshDashboard, toAnswerResult } from "../quiz/module-quiz.ts";
 import { finishAttempt, scoreOf } from "../quiz/results.ts";
 import { type AttemptRow, toAttemptView } from "../quiz/views.ts";
@@ -163,14 +163,7 @@ export async function answerPreassessment(
   if (!pre) throw new AppError("NOT_FOUND");
   const outcome = await answerCurrentItem(
     deps.db,
-    {
-      userId: viewer.userId,
-      attemptId: input.attempt_id,
-      itemId: input.item_id,
-      selectedOption: input.selected_option,
-      durationMs: input.duration_ms,
-      at,
-    },
+    answerSpecOf(viewer.userId, input, at),
     (a) => a.kind === "preassessment" && a.preassessmentId === pre.id,
     { onStop: (tx, attempt) => concludePreassessment(tx, viewer.userId, courseId, attempt, at) },
   );

@@ -8,6 +8,7 @@ import type { RetrievedChunk } from "@sira/ai";
 import { AppError, LANGUAGES, type Language, type SourceRef } from "@sira/contracts";
 import { contentSubject } from "../../content/context.ts";
 import type { ContentDeps } from "../../content/deps.ts";
+import { anyQuizContent } from "../quiz/bank.ts";
 import { draftsOf, type ItemDraft, insertItems, type QuizContentRow } from "../quiz/items.ts";
 import type { PreassessmentJobData } from "./config.ts";
 
@@ -34,22 +35,6 @@ export function spreadByDifficulty(drafts: readonly ItemDraft[], n: number): Ite
     }
   }
   return picked;
-}
-
-async function cachedQuiz(deps: ContentDeps, moduleId: string, language: Language): Promise<QuizContentRow | null> {
-  return deps.db.generatedContent.findFirst({
-    where: { moduleId, unitId: null, contentType: "quiz", language },
-    orderBy: [{ validated: "desc" }, { generatedAt: "desc" }],
-    select: {
-      id: true,
-      moduleId: true,
-      unitId: true,
-      language: true,
-      version: true,
-      content: true,
-      sourcesCited: true,
-    },
-  });
 }
 
 async function generatedQuiz(
@@ -94,7 +79,8 @@ async function moduleDrafts(
   language: Language,
   country: string,
 ): Promise<ItemDraft[]> {
-  const row = (await cachedQuiz(deps, module.id, language)) ?? (await generatedQuiz(deps, module, language, country));
+  const row =
+    (await anyQuizContent(deps.db, module.id, language)) ?? (await generatedQuiz(deps, module, language, country));
   if (!row) return [];
   // Pre-assessment items are copies: the (content, version, position) key stays the practice bank's.
   const drafts = draftsOf(row, preassessmentId).map((d) => ({ ...d, contentId: null, contentVersion: null }));

@@ -23,7 +23,8 @@ export interface BankTarget {
   country: string;
 }
 
-async function anyQuizContent(db: Db, moduleId: string, language: Language): Promise<QuizContentRow | null> {
+/** The module-level quiz content in `language` for any level or country: validated first, then newest. */
+export async function anyQuizContent(db: Db, moduleId: string, language: Language): Promise<QuizContentRow | null> {
   return db.generatedContent.findFirst({
     where: { moduleId, unitId: null, contentType: "quiz", language },
     orderBy: [{ validated: "desc" }, { generatedAt: "desc" }],

@@ -13,7 +13,7 @@ import {
   selectNextItem,
   stopReason,
 } from "@sira/algorithms";
-import { AppError, type Language, type ServedQuestion } from "@sira/contracts";
+import { AppError, type Language, type QuizAnswerInput, type ServedQuestion } from "@sira/contracts";
 import type { Db, Prisma } from "@sira/infra/db";
 import { type AttemptRow, servedItemSelect, toServedQuestion } from "./views.ts";
 
@@ -151,6 +151,18 @@ export interface AnswerSpec {
   selectedOption: number;
   durationMs?: number | undefined;
   at: Date;
+}
+
+/** The answer a learner sent, as the engine takes it. */
+export function answerSpecOf(userId: string, input: QuizAnswerInput, at: Date): AnswerSpec {
+  return {
+    userId,
+    attemptId: input.attempt_id,
+    itemId: input.item_id,
+    selectedOption: input.selected_option,
+    durationMs: input.duration_ms,
+    at,
+  };
 }
 
 export const answeredItemSelect = {

@@ -18,7 +18,7 @@ import { invalidateDashboard } from "../dashboard/index.ts";
 import { feedQuizAnswerToCard } from "../flashcards/index.ts";
 import { assertModuleUnlocked, recordModuleQuizResult } from "../progress/index.ts";
 import { ensureModuleBank } from "./bank.ts";
-import { type AnswerOutcome, answerCurrentItem, startOrResumeAttempt } from "./engine.ts";
+import { type AnswerOutcome, answerCurrentItem, answerSpecOf, startOrResumeAttempt } from "./engine.ts";
 import { finishAttempt, toQuizResult } from "./results.ts";
 import { type AttemptRow, sourceOfItem, toAttemptView } from "./views.ts";
 
@@ -106,31 +106,19 @@ export async function answerModuleQuiz(
 ): Promise<QuizAnswerResult> {
   await openModule(deps, learner, moduleId);
   const userId = learner.viewer.userId;
-  const outcome = await answerCurrentItem(
-    deps.db,
-    {
-      userId,
-      attemptId: input.attempt_id,
-      itemId: input.item_id,
-      selectedOption: input.selected_option,
-      durationMs: input.duration_ms,
-      at,
+  const outcome = await answerCurrentItem(deps.db, answerSpecOf(userId, input, at), inModule(moduleId), {
+    afterResponse: async (tx, o) => {
+      if (!o.item.conceptKey) return;
+      await feedQuizAnswerToCard(tx, {
+        userId,
+        moduleId: o.item.moduleId,
+        conceptKey: o.item.conceptKey,
+        correct: o.response.correct,
+        at,
+        quizResponseId: o.response.id,
+      });
     },
-    inModule(moduleId),
-    {
-      afterResponse: async (tx, o) => {
-        if (!o.item.conceptKey) return;
-        await feedQuizAnswerToCard(tx, {
-          userId,
-          moduleId: o.item.moduleId,
-          conceptKey: o.item.conceptKey,
-          correct: o.response.correct,
-          at,
-          quizResponseId: o.response.id,
-        });
-      },
-    },
-  );
+  });
   if (!outcome.replayed) await refreshDashboard(deps, userId);
   return toAnswerResult(outcome);
 }
