@@ -1,5 +1,5 @@
 /** Which domain function serves each queue. Jobs stay thin: parse the payload, call the domain. */
-import { purgeExpired } from "@sira/domain";
+import { purgeExpired, requeueStalledResources } from "@sira/domain";
 import type { Job } from "bullmq";
 import type { WorkerDeps } from "./deps.ts";
 import { contentProcessors } from "./processors/content.ts";
@@ -16,6 +16,8 @@ export function processors(deps: WorkerDeps): Processors {
       switch (job.name) {
         case "purge-expired":
           return purgeExpired(deps.db);
+        case "requeue-stalled-indexing":
+          return requeueStalledResources(deps);
         default:
           throw new Error(`unknown maintenance job ${job.name}`);
       }
@@ -24,4 +26,7 @@ export function processors(deps: WorkerDeps): Processors {
 }
 
 /** Repeatable jobs, registered idempotently at start-up (one schedule per id, whatever the restarts). */
-export const schedules = [{ queue: "maintenance", id: "purge-expired", every: 60 * 60_000 }] as const;
+export const schedules = [
+  { queue: "maintenance", id: "purge-expired", every: 60 * 60_000 },
+  { queue: "maintenance", id: "requeue-stalled-indexing", every: 10 * 60_000 },
+] as const;

@@ -34,4 +34,5 @@ export {
   reindexCourseResource,
 } from "./manage.ts";
 export { listSourceImages, type SourceImageFile, sourceImageFile } from "./source-images.ts";
+export { requeueStalledResources, STALLED_INDEXING_MINUTES } from "./stalled.ts";
 export { cleanFilename, type ResourceUpload, tooLarge, uploadCourseResource } from "./upload.ts";
