@@ -60,6 +60,20 @@ describe("offline lesson", () => {
     expect(result.sourcesCited[0]?.chunk_id).toBe(CHUNKS[2]?.id);
   });
 
+  it("teaches from the chunks close to the query, not from a weak match far below them", async () => {
+    const offTopic: RetrievedChunk = {
+      ...(CHUNKS[0] as RetrievedChunk),
+      id: "00000000-0000-4000-8000-0000000000ff",
+      chunkIndex: 99,
+      chapter: "La pêche artisanale",
+      text: "La pirogue motorisée débarque le poisson frais sur la plage de Kayar chaque matin.",
+      score: 0.05,
+    };
+    const result = await createOfflineGenerator().lesson(CTX_FR, [...CHUNKS, offTopic]);
+    expect(result.content.markdown).not.toContain("pirogue");
+    expect(result.sourcesCited.map((s) => s.chunk_id)).not.toContain(offTopic.id);
+  });
+
   it("stops when the caller aborts", async () => {
     const controller = new AbortController();
     const deltas: string[] = [];

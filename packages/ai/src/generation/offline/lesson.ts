@@ -123,9 +123,27 @@ function keyPoints(candidates: Sentence[], language: Language, conceptTitles: st
   return points;
 }
 
+/** A chunk scoring under this share of the best one is off the lesson's topic (kept: at least 3 chunks). */
+const RELEVANCE_FLOOR = 0.5;
+const MIN_LESSON_CHUNKS = 3;
+
+/** The positions of the chunks close enough to the query to teach from. */
+function relevantChunks(chunks: RetrievedChunk[]): Set<number> {
+  const order = chunks.map((c, i) => ({ i, score: c.score })).sort((a, b) => b.score - a.score || a.i - b.i);
+  const top = order[0]?.score ?? 0;
+  if (!(top > 0)) return new Set(chunks.map((_, i) => i));
+  return new Set(
+    order.filter((c, rank) => rank < MIN_LESSON_CHUNKS || c.score >= top * RELEVANCE_FLOOR).map((c) => c.i),
+  );
+}
+
 export function buildOfflineLesson(ctx: GenerationContext, chunks: RetrievedChunk[]): LessonParts {
   const corpus = buildCorpus(chunks, ctx);
-  const ranked = rankedFor(corpus.sentences, ctx.language);
+  const relevant = relevantChunks(chunks);
+  const ranked = rankedFor(
+    corpus.sentences.filter((s) => relevant.has(s.chunk)),
+    ctx.language,
+  );
   const title = clip(ctx.unitTitle ?? ctx.moduleTitle, 200);
   const used = new Set<Sentence>();
   const take = (list: Sentence[]) => {
