@@ -4,8 +4,7 @@
  * course only, the other language follows, pre-generation fills a module, regeneration bumps the
  * version, structure proposals are built from the indexed document, and no documents fail cleanly.
  */
-import { closeQueues, getQueue } from "@sira/infra";
-import type { Worker } from "bullmq";
+import { getQueue } from "@sira/infra";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   enqueueGeneration,
@@ -18,32 +17,18 @@ import {
   indexMarketText,
   makeCourse,
 } from "../../../../packages/domain/test/content/fixtures.ts";
-import { processors } from "../../../worker/src/processors.ts";
-import { startWorkers, stopWorkers } from "../../../worker/src/workers.ts";
 import { closeTestDeps, jsonSender, resetState, type SignedIn, SseReader, signIn, testApp } from "../helpers.ts";
+import { startTestWorkers, type TestWorkers, until } from "../workers.ts";
 
 const { app, deps } = testApp();
 const send = jsonSender(app, "generation");
-let workers: Worker[] = [];
+let workers: TestWorkers;
 let course: CourseFixture;
 let learner: SignedIn;
 let admin: SignedIn;
 
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, tries = 300): Promise<T> {
-  let value = await read();
-  for (let i = 0; i < tries && !ok(value); i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    value = await read();
-  }
-  return value;
-}
-
 beforeAll(() => {
-  workers = startWorkers(processors({ ...deps }), {
-    prefix: deps.config.QUEUE_PREFIX,
-    redisUrl: deps.config.REDIS_URL,
-    logger: deps.logger,
-  });
+  workers = startTestWorkers(deps);
 });
 beforeEach(async () => {
   await resetState();
@@ -56,8 +41,7 @@ beforeEach(async () => {
   await enroll(deps.db, learner.userId, course.courseId);
 });
 afterAll(async () => {
-  await stopWorkers(workers, 5_000);
-  await closeQueues();
+  await workers.stop();
   await closeTestDeps();
 });
 

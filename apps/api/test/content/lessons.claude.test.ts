@@ -3,8 +3,7 @@
  * protocol) on a real BullMQ worker: streamed as it arrives; and when the provider's lesson had to
  * be repaired after it was streamed, the reader gets `meta {reset: true}` and then the stored lesson.
  */
-import { closeQueues, getQueue } from "@sira/infra";
-import type { Worker } from "bullmq";
+import { getQueue } from "@sira/infra";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeAnthropic, startFakeAnthropic } from "../../../../packages/ai/test/anthropic-fake-server.ts";
 import {
@@ -13,9 +12,8 @@ import {
   indexMarketText,
   makeCourse,
 } from "../../../../packages/domain/test/content/fixtures.ts";
-import { processors } from "../../../worker/src/processors.ts";
-import { startWorkers, stopWorkers } from "../../../worker/src/workers.ts";
 import { closeTestDeps, resetState, type SignedIn, type SseFrame, SseReader, signIn, testApp } from "../helpers.ts";
+import { startTestWorkers, type TestWorkers } from "../workers.ts";
 
 const fake: FakeAnthropic = await startFakeAnthropic();
 const { app, deps } = testApp({
@@ -24,7 +22,7 @@ const { app, deps } = testApp({
   ANTHROPIC_MODEL: "claude-test-model",
   SSE_COALESCE_MS: "0",
 });
-let workers: Worker[] = [];
+let workers: TestWorkers;
 let course: CourseFixture;
 let learner: SignedIn;
 
@@ -61,11 +59,7 @@ const LESSON = [
 const BROKEN = LESSON.replace("- Les vendeurs suivent les prix [2].", "");
 
 beforeAll(() => {
-  workers = startWorkers(processors({ ...deps }), {
-    prefix: deps.config.QUEUE_PREFIX,
-    redisUrl: deps.config.REDIS_URL,
-    logger: deps.logger,
-  });
+  workers = startTestWorkers(deps);
 });
 beforeEach(async () => {
   await resetState();
@@ -78,8 +72,7 @@ beforeEach(async () => {
   await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
 });
 afterAll(async () => {
-  await stopWorkers(workers, 5_000);
-  await closeQueues();
+  await workers.stop();
   await closeTestDeps();
   await fake.close();
 });

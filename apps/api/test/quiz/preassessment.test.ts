@@ -3,8 +3,7 @@
  * BullMQ worker with the offline generator (cached module quizzes reused, the rest generated from
  * the indexed course), and a learner's attempt that marks known modules and suggests a start.
  */
-import { closeQueues, getQueue } from "@sira/infra";
-import type { Worker } from "bullmq";
+import { getQueue } from "@sira/infra";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   type CourseFixture,
@@ -13,13 +12,12 @@ import {
   makeCourse,
 } from "../../../../packages/domain/test/content/fixtures.ts";
 import { addModule, correctOptionOf, storeQuiz } from "../../../../packages/domain/test/quiz/fixtures.ts";
-import { processors } from "../../../worker/src/processors.ts";
-import { startWorkers, stopWorkers } from "../../../worker/src/workers.ts";
 import { closeTestDeps, jsonSender, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { startTestWorkers, type TestWorkers, until } from "../workers.ts";
 
 const { app, deps } = testApp();
 const send = jsonSender(app, "preassessment");
-let workers: Worker[] = [];
+let workers: TestWorkers;
 let course: CourseFixture;
 let module2: string;
 let admin: SignedIn;
@@ -28,21 +26,8 @@ let learner: SignedIn;
 const adminPath = () => `/api/v1/admin/courses/${course.courseId}/preassessment`;
 const learnerPath = () => `/api/v1/courses/${course.courseId}/preassessment`;
 
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, tries = 300): Promise<T> {
-  let value = await read();
-  for (let i = 0; i < tries && !ok(value); i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    value = await read();
-  }
-  return value;
-}
-
 beforeAll(() => {
-  workers = startWorkers(processors({ ...deps }), {
-    prefix: deps.config.QUEUE_PREFIX,
-    redisUrl: deps.config.REDIS_URL,
-    logger: deps.logger,
-  });
+  workers = startTestWorkers(deps);
 });
 beforeEach(async () => {
   await resetState();
@@ -56,8 +41,7 @@ beforeEach(async () => {
   await enroll(deps.db, learner.userId, course.courseId);
 });
 afterAll(async () => {
-  await stopWorkers(workers, 5_000);
-  await closeQueues();
+  await workers.stop();
   await closeTestDeps();
 });
 
