@@ -49,10 +49,17 @@ const routes = {
     security: bearer,
     summary:
       "The lesson in the request's language, at the learner's level and country: 200 when cached " +
-      "(?fields= trims it), else 202 after starting its generation (follow stream_url)",
+      "(?fields= trims it), else 202 after starting its generation (follow stream_url). With " +
+      "`Accept: text/event-stream` it answers the event stream of /stream directly",
     request: { params: lessonParams, query: fieldsQuerySchema },
     responses: {
-      200: json(lessonSchema.partial().required({ id: true }), "The cached lesson"),
+      200: {
+        description: "The cached lesson (JSON), or its event stream when asked for text/event-stream",
+        content: {
+          "application/json": { schema: lessonSchema.partial().required({ id: true }) },
+          "text/event-stream": { schema: z.string() },
+        },
+      },
       202: json(lessonGeneratingSchema, "Being generated"),
       400: problems[400],
       ...guarded,
@@ -99,13 +106,32 @@ const routes = {
   }),
 };
 
+const wantsEventStream = (c: Context<AppEnv>): boolean => (c.req.header("accept") ?? "").includes("text/event-stream");
+
+/** The lesson as server-sent events: meta at once, then the cached replay or the live generation. */
+async function streamLesson(c: Context<AppEnv>, moduleId: string, unitId: string): Promise<Response> {
+  const stream = await openLessonStream(c.get("deps"), learnerOf(c), moduleId, unitId);
+  return sseResponse(c, async (writer, signal) => {
+    writer.send("meta", stream.meta);
+    for await (const e of stream.events(signal)) {
+      if (writer.closed) return;
+      if (e.event === "delta") writer.delta(e.text);
+      else if (e.event === "meta") {
+        writer.restartText();
+        writer.send("meta", e.data);
+      } else writer.send(e.event, e.data);
+    }
+  });
+}
+
 export function mountLessonRoutes(app: OpenAPIHono<AppEnv>): void {
   app.use("/api/v1/modules/:id/lessons/*", requireRole());
   app.use("/api/v1/lessons/readings", requireRole());
 
   app.openapi(routes.lesson, async (c) => {
-    const fields = parseFields(c.req.valid("query").fields, LESSON_FIELDS);
     const { id, unit_id } = c.req.valid("param");
+    if (wantsEventStream(c)) return streamLesson(c, id, unit_id);
+    const fields = parseFields(c.req.valid("query").fields, LESSON_FIELDS);
     const result = await getLessonOrStartGeneration(c.get("deps"), learnerOf(c), id, unit_id);
     if (result.status === "ready") return c.json({ ...pickFields(result.lesson, fields), id: result.lesson.id }, 200);
     return c.json(
@@ -116,18 +142,7 @@ export function mountLessonRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(routes.stream, async (c) => {
     const { id, unit_id } = c.req.valid("param");
-    const stream = await openLessonStream(c.get("deps"), learnerOf(c), id, unit_id);
-    return sseResponse(c, async (writer, signal) => {
-      writer.send("meta", stream.meta);
-      for await (const e of stream.events(signal)) {
-        if (writer.closed) return;
-        if (e.event === "delta") writer.delta(e.text);
-        else if (e.event === "meta") {
-          writer.restartText();
-          writer.send("meta", e.data);
-        } else writer.send(e.event, e.data);
-      }
-    });
+    return streamLesson(c, id, unit_id);
   });
 
   app.openapi(routes.reading, async (c) => {

@@ -108,6 +108,20 @@ describe("a cached lesson", () => {
     expect(done?.id).toBe(String(markdown.length));
   });
 
+  it("streams from the lesson's own path too, when the client asks for text/event-stream", async () => {
+    const { markdown } = await storeLesson();
+    const res = await app.request(`/api/v1/modules/${course.moduleId}/lessons/${course.lessonUnitId}`, {
+      headers: { ...learner.headers, "accept-language": "fr", accept: "text/event-stream" },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+    expect(res.headers.get("etag")).toBeNull();
+    const reader = new SseReader(res.body);
+    const frames = await reader.rest();
+    expect(frames.map((f) => f.event).filter(Boolean)).toEqual(["meta", "delta", "citation", "done"]);
+    expect(textOf(reader)).toBe(markdown);
+  });
+
   it("resumes from Last-Event-ID with exactly the remaining text", async () => {
     const { markdown } = await storeLesson();
     const reader = await open(learner, { "last-event-id": "700" });
