@@ -3,8 +3,9 @@
  * receives it. A scratch database (real migrations, dropped at the end) gets a course whose own
  * document is uploaded and indexed; the real app serves on a port and a real BullMQ worker runs
  * the offline generator, which emits word-sized deltas like a provider. Three streams are read
- * with `accept-encoding: identity`: a live generation with the 200 ms coalescing, the same with a
+ * with `accept-encoding: identity`: a live generation with the shipped framing, the same with a
  * frame per delta (coalescing off), and the cached replay. Prints figures; never asserts.
+ * BENCH_SSE_DUMP=1 also prints each raw stream (long texts shortened).
  */
 
 import { readFile } from "node:fs/promises";
@@ -241,7 +242,7 @@ async function main(): Promise<void> {
     const senegal = await learner("SN");
     const mali = await learner("ML");
     const rows = [
-      await readStream(`${coalesced}${path}`, senegal, "live, coalesced every 200 ms"),
+      await readStream(`${coalesced}${path}`, senegal, "live, shipped framing"),
       await readStream(`${perDelta}${path}`, mali, "live, coalescing off"),
       await readStream(`${coalesced}${path}`, senegal, "cached replay"),
     ];
@@ -251,7 +252,7 @@ async function main(): Promise<void> {
       process.stdout.write(
         `${cells[0]?.padEnd(30)}${cells
           .slice(1)
-          .map((c, i) => c.padStart(i === 0 ? 12 : 10))
+          .map((c, i) => c.padStart(i === 0 ? 12 : 11))
           .join("")}\n`,
       );
     line(["stream", "first event", "total", "frames", "text B", "deltas B", "deltas/txt", "all B", "all/txt"]);
