@@ -128,9 +128,43 @@ describe("lesson generation on the worker", () => {
     expect(quiz.unitId).toBeNull();
     expect((quiz.content as { questions: unknown[] }).questions.length).toBeGreaterThan(0);
     // Running it again queues nothing new and writes nothing twice.
-    expect((await send(admin, "POST", path, { country: "SN" })).status).toBe(202);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(await deps.db.generatedContent.count({ where: { moduleId: course.moduleId } })).toBe(6);
+    const queue = getQueue("content-generation", { prefix: deps.config.QUEUE_PREFIX });
+    const idle = () =>
+      until(
+        () => queue.getJobCounts("waiting", "active", "delayed", "prioritized"),
+        (c) => Object.values(c).every((n) => n === 0),
+      );
+    await idle();
+    const snapshot = async () =>
+      (
+        await deps.db.generatedContent.findMany({
+          where: { moduleId: course.moduleId },
+          orderBy: { id: "asc" },
+          select: { id: true, version: true, updatedAt: true },
+        })
+      ).map((r) => ({ ...r, updatedAt: r.updatedAt.toISOString() }));
+    const before = await snapshot();
+    expect(before).toHaveLength(6);
+    const worker = workers.workers.find((w) => w.name === "content-generation");
+    if (!worker) throw new Error("no content-generation worker");
+    const completed: { name: string; result: unknown }[] = [];
+    const onCompleted = (job: { name: string }, result: unknown) => completed.push({ name: job.name, result });
+    worker.on("completed", onCompleted);
+    try {
+      expect((await send(admin, "POST", path, { country: "SN" })).status).toBe(202);
+      const rerun = await until(
+        async () => completed.find((c) => c.name === "pregenerate"),
+        (c) => c !== undefined,
+      );
+      expect(rerun?.result).toEqual({ total: 6, queued: 0, ready: 6 });
+      await idle();
+    } finally {
+      worker.off("completed", onCompleted);
+    }
+    expect(completed.map((c) => c.name)).toEqual(["pregenerate"]);
+    const again = (await (await send(admin, "GET", `${path}?country=SN`)).json()) as { total: number; ready: number };
+    expect(again).toMatchObject({ total: 6, ready: 6 });
+    expect(await snapshot()).toEqual(before);
   });
 
   it("fails a job without indexed chunks at once: an error entry for readers, no retry, nothing stored", async () => {
