@@ -114,6 +114,31 @@ describe("GET /api/v1/dashboard", () => {
     expect(after.streak_days).toBe(1);
   });
 
+  it("is invalidated by a flashcard review submitted through the API", async () => {
+    const card = await deps.db.flashcard.create({
+      data: { moduleId: mod(0).id, conceptKey: "hygiene", termFr: "hygiène", definitionFr: "d", definitionEn: "d" },
+    });
+    expect((await get()).due_reviews).toBe(0);
+    // Cached: a second read runs no SQL.
+    expect(await countQueries(deps, () => get())).toBe(0);
+    // A review forgotten two days ago (replayed from the offline queue) is due again by now.
+    const reviewedAt = new Date(Date.now() - 2 * 86_400_000);
+    const res = await app.request(`/api/v1/flashcards/${card.id}/review`, {
+      method: "POST",
+      headers: {
+        ...learner.headers,
+        "content-type": "application/json",
+        "idempotency-key": "dashboard-review-0001",
+        "x-offline-queued-at": reviewedAt.toISOString(),
+      },
+      body: JSON.stringify({ rating: 1, duration_ms: 4000 }),
+    });
+    expect(res.status).toBe(200);
+    const { due } = (await res.json()) as { due: string };
+    expect(new Date(due).getTime()).toBeLessThan(Date.now());
+    expect((await get()).due_reviews).toBe(1);
+  });
+
   it("is invalidated by enrolling and unenrolling", async () => {
     const other = await makeProgressCourse(deps.db);
     expect((await get()).courses.map((c) => c.id)).toEqual([course.courseId]);
@@ -141,8 +166,10 @@ describe("GET /api/v1/dashboard", () => {
     expect(await countQueries(deps, () => get())).toBe(0);
     const fr = await countQueries(deps, () => get("fr"));
     expect(fr).toBe(cold);
-    expect((await get("fr")).courses[0]?.id).toBeDefined();
-    expect((await get()).courses).toHaveLength(5);
+    const en = (await get()).courses.map((c) => c.id);
+    expect(en).toHaveLength(5);
+    expect(en).toContain(course.courseId);
+    expect((await get("fr")).courses.map((c) => c.id)).toEqual(en);
   });
 
   it("keeps a dashboard built across an invalidation from being served", async () => {
