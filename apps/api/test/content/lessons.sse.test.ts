@@ -168,8 +168,31 @@ describe("a lesson not generated yet", () => {
     // Nothing has generated anything yet: meta left before the job was even queued.
     expect(await queuedJobs(1)).toBe(1);
     expect(reader.done).toBe(false);
-    const pieces = Array.from({ length: 300 }, (_, i) => `mot${i % 10} `);
-    const { stored, markdown } = await produce(pieces, 20);
+    // The job has started and produced a first part of the text, but has stored nothing yet.
+    const publisher = new GenerationPublisher(deps.redis, generationStreamKey(key));
+    await publisher.start("run-1");
+    const head = Array.from({ length: 50 }, (_, i) => `mot${i % 10} `).join("");
+    publisher.delta(head);
+    const first = await reader.until((f) => f.event === "delta");
+    expect(head.startsWith((first.data as { text: string }).text)).toBe(true);
+    expect(reader.frames.some((f) => f.event === "citation" || f.event === "done")).toBe(false);
+    expect(await deps.db.generatedContent.count()).toBe(0);
+    // Then the rest of the text, the stored lesson and the end of the run.
+    const tail = Array.from({ length: 250 }, (_, i) => `fin${i % 10} `);
+    for (const piece of tail) publisher.delta(piece);
+    const markdown = head + tail.join("");
+    const stored = await storeGeneratedContent(deps.db, key, {
+      content: { ...sampleLesson("L"), markdown },
+      sourcesCited: [sampleSource()],
+      model: "offline-extractive",
+      metadata: { offline: true },
+    });
+    await publisher.finish({
+      type: "done",
+      content_id: stored.id,
+      version: stored.version,
+      sources: stored.sourcesCited,
+    });
     const frames = await reader.rest();
     expect(textOf(reader)).toBe(markdown);
     expect(frames.at(-1)?.event).toBe("done");
