@@ -19,6 +19,22 @@ export async function recordTombstone(
   });
 }
 
+/** Many deletions at once, in one statement. */
+export async function recordTombstones(
+  tx: Tx,
+  inputs: { entity: string; entityId: string; userId?: string | null; deletedAt?: Date }[],
+): Promise<void> {
+  if (inputs.length === 0) return;
+  await tx.syncTombstone.createMany({
+    data: inputs.map((input) => ({
+      entity: input.entity,
+      entityId: input.entityId,
+      userId: input.userId ?? null,
+      ...(input.deletedAt ? { deletedAt: input.deletedAt } : {}),
+    })),
+  });
+}
+
 /** True when `since` predates the tombstones still kept: the client must resync from scratch. */
 export function needsFullResync(since: Date, now = new Date()): boolean {
   return since.getTime() < now.getTime() - TOMBSTONE_RETENTION_DAYS * 86_400_000;

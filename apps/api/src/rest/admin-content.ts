@@ -33,9 +33,9 @@ import {
   requestCourseStructure,
   reviewGeneratedContent,
   startPregeneration,
-  type Viewer,
 } from "@sira/domain";
 import type { Context } from "hono";
+import { viewerOf } from "../caller.ts";
 import type { Actor, AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth.ts";
 import { pageEnvelope } from "../http/lists.ts";
@@ -49,10 +49,6 @@ const idParam = { params: z.object({ id: z.uuid() }) };
 const one = { 400: problems[400], 401: problems[401], 403: problems[403], 404: problems[404] };
 const changing = { ...one, 409: problems[409] };
 
-export const viewerOf = (c: Context<AppEnv>): Viewer => {
-  const actor = c.get("actor") as Actor;
-  return { userId: actor.userId, role: actor.role };
-};
 export const contentMetaOf = (c: Context<AppEnv>): ContentRequestMeta => ({
   requestId: c.get("requestId"),
   ip: c.get("clientIp"),

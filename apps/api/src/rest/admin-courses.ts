@@ -28,10 +28,10 @@ import {
   listAuditLog,
   publishAdminCourse,
   updateAdminCourse,
-  type Viewer,
 } from "@sira/domain";
 import type { Context } from "hono";
-import type { Actor, AppDeps, AppEnv } from "../env.ts";
+import { viewerOf } from "../caller.ts";
+import type { AppDeps, AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth.ts";
 import { pageEnvelope, parseFields, pickFields } from "../http/lists.ts";
 import { bearer, body, json, problems } from "./docs.ts";
@@ -47,10 +47,6 @@ const one = { ...guarded, 400: problems[400], 404: problems[404] };
 /** How long the analytics overview is served from Redis before it is computed again. */
 export const ANALYTICS_CACHE_SECONDS = 60;
 
-const viewerOf = (c: Context<AppEnv>): Viewer => {
-  const actor = c.get("actor") as Actor;
-  return { userId: actor.userId, role: actor.role };
-};
 const metaOf = (c: Context<AppEnv>): CourseRequestMeta => ({
   requestId: c.get("requestId"),
   ip: c.get("clientIp"),

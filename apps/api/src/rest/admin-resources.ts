@@ -21,11 +21,11 @@ import {
   tooLarge,
   uploadCourseResource,
   uploadLimitBytes,
-  type Viewer,
 } from "@sira/domain";
 import busboy from "busboy";
 import type { Context } from "hono";
-import type { Actor, AppEnv } from "../env.ts";
+import { viewerOf } from "../caller.ts";
+import type { AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth.ts";
 import { pageEnvelope } from "../http/lists.ts";
 import { bearer, json, problems } from "./docs.ts";
@@ -40,10 +40,6 @@ const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
 const problem = (description: string) => ({ ...problems[400], description });
 
-const viewerOf = (c: Context<AppEnv>): Viewer => {
-  const actor = c.get("actor") as Actor;
-  return { userId: actor.userId, role: actor.role };
-};
 const metaOf = (c: Context<AppEnv>): ResourceRequestMeta => ({ requestId: c.get("requestId"), ip: c.get("clientIp") });
 
 const routes = {

@@ -16,11 +16,11 @@ import {
   flashcardReviewResultSchema,
 } from "@sira/contracts";
 import { getModuleDeck, quickReview, reviewFlashcard } from "@sira/domain";
+import { learnerOf } from "../caller.ts";
 import type { AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth.ts";
 import { deltaEnvelope, pageEnvelope, parseFields, parseSince, pickFields } from "../http/lists.ts";
 import { bearer, body, json, problems } from "./docs.ts";
-import { learnerOf } from "./lessons.ts";
 
 const tags = ["flashcards"];
 const guarded = { 401: problems[401], 403: problems[403], 404: problems[404] };

@@ -14,14 +14,9 @@ import {
   lessonReadingsQuery,
   lessonSchema,
 } from "@sira/contracts";
-import {
-  getLessonOrStartGeneration,
-  type LearnerContext,
-  lessonReadingsSince,
-  openLessonStream,
-  recordLessonReading,
-} from "@sira/domain";
+import { getLessonOrStartGeneration, lessonReadingsSince, openLessonStream, recordLessonReading } from "@sira/domain";
 import type { Context } from "hono";
+import { learnerOf } from "../caller.ts";
 import type { Actor, AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth.ts";
 import { deltaEnvelope, parseFields, parseSince, pickFields } from "../http/lists.ts";
@@ -31,12 +26,6 @@ import { bearer, body, json, problems } from "./docs.ts";
 const LESSON = "/api/v1/modules/{id}/lessons/{unit_id}";
 const tags = ["lessons"];
 const guarded = { 401: problems[401], 403: problems[403], 404: problems[404] };
-
-/** The learner context of a request: who, in which language, for which country. */
-export function learnerOf(c: Context<AppEnv>): LearnerContext {
-  const actor = c.get("actor") as Actor;
-  return { viewer: { userId: actor.userId, role: actor.role }, language: c.get("lang"), country: actor.country };
-}
 
 export const lessonStreamPath = (moduleId: string, unitId: string): string =>
   `/api/v1/modules/${moduleId}/lessons/${unitId}/stream`;

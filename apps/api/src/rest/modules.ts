@@ -16,8 +16,8 @@ import {
   unitProgressParams,
 } from "@sira/contracts";
 import { completeUnit, getModuleProgress, listCourseModules, progressSince, startUnit } from "@sira/domain";
-import type { Context } from "hono";
-import type { Actor, AppEnv } from "../env.ts";
+import { viewerOf } from "../caller.ts";
+import type { AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth.ts";
 import { deltaEnvelope, pageEnvelope, parseFields, parseSince, pickFields } from "../http/lists.ts";
 import { bearer, body, json, problems } from "./docs.ts";
@@ -27,11 +27,6 @@ const UNIT = "/api/v1/modules/{id}/units/{unit_id}";
 const guarded = { 401: problems[401], 403: problems[403], 404: problems[404] };
 const locked = {
   423: { ...problems[409], description: "The module is locked (MODULE_LOCKED): pass the module before it first" },
-};
-
-const viewerOf = (c: Context<AppEnv>) => {
-  const actor = c.get("actor") as Actor;
-  return { userId: actor.userId, role: actor.role };
 };
 
 const routes = {

@@ -22,9 +22,10 @@ import {
   startPreassessment,
   updatePreassessmentConfig,
 } from "@sira/domain";
+import { viewerOf } from "../caller.ts";
 import type { Actor, AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth.ts";
-import { contentMetaOf, viewerOf } from "./admin-content.ts";
+import { contentMetaOf } from "./admin-content.ts";
 import { bearer, body, json, problems } from "./docs.ts";
 
 const ADMIN = "/api/v1/admin/courses/{id}/preassessment";

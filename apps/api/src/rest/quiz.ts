@@ -13,10 +13,10 @@ import {
   quizSubmitInput,
 } from "@sira/contracts";
 import { answerModuleQuiz, startModuleQuiz, submitModuleQuiz } from "@sira/domain";
+import { learnerOf } from "../caller.ts";
 import type { AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth.ts";
 import { bearer, body, json, problemSchema, problems } from "./docs.ts";
-import { learnerOf } from "./lessons.ts";
 
 const QUIZ = "/api/v1/modules/{id}/quiz";
 const tags = ["quiz"];

@@ -6,9 +6,10 @@
 import { Readable } from "node:stream";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { sourceImageListQuery, sourceImagePageSchema } from "@sira/contracts";
-import { listSourceImages, sourceImageFile, type Viewer } from "@sira/domain";
+import { listSourceImages, sourceImageFile } from "@sira/domain";
 import type { Context } from "hono";
-import type { Actor, AppEnv } from "../env.ts";
+import { viewerOf } from "../caller.ts";
+import type { AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth.ts";
 import { ifNoneMatchHits } from "../http/etag.ts";
 import { pageEnvelope } from "../http/lists.ts";
@@ -19,11 +20,6 @@ const idParam = z.object({ id: z.uuid() });
 const guarded = { 400: problems[400], 401: problems[401], 403: problems[403], 404: problems[404] };
 /** Images never change under an id (a new upload makes new ids), so clients keep them long. */
 const IMAGE_CACHE_CONTROL = "private, max-age=31536000, immutable";
-
-const viewerOf = (c: Context<AppEnv>): Viewer => {
-  const actor = c.get("actor") as Actor;
-  return { userId: actor.userId, role: actor.role };
-};
 
 const webp = (description: string) => ({
   description,

@@ -87,6 +87,14 @@ async function progressOf(
   deps: Pick<ContentDeps, "db" | "config">,
   plan: PregenerationJobData,
 ): Promise<Pregeneration> {
+  return (await planState(deps, plan)).progress;
+}
+
+/** What the plan holds, what is stored, and the keys still missing. */
+async function planState(
+  deps: Pick<ContentDeps, "db" | "config">,
+  plan: PregenerationJobData,
+): Promise<{ progress: Pregeneration; missing: CacheKey[] }> {
   const [items, stored, state] = await Promise.all([
     pregenerationItems(deps.db, plan),
     deps.db.generatedContent.findMany({
@@ -112,7 +120,7 @@ async function progressOf(
       content_id: id,
     };
   });
-  return {
+  const progress = {
     module_id: plan.moduleId,
     job_id: pregenerationJobId(plan),
     state,
@@ -122,6 +130,7 @@ async function progressOf(
     ready: view.filter((i) => i.status === "ready").length,
     items: view,
   };
+  return { progress, missing: items.filter((k) => !ready.has(keyString(k))) };
 }
 
 /** Queues the module's pre-generation (409 NO_INDEXED_CONTENT when the course has no indexed document). */
@@ -156,13 +165,8 @@ export async function runPregeneration(
   deps: ContentDeps,
   plan: PregenerationJobData,
 ): Promise<{ total: number; queued: number; ready: number }> {
-  const progress = await progressOf(deps, plan);
-  const ready = new Set(
-    progress.items
-      .filter((i) => i.status === "ready")
-      .map((i) => keyString({ ...i, unitId: i.unit_id, contentType: i.content_type })),
-  );
-  const missing = (await pregenerationItems(deps.db, plan)).filter((k) => !ready.has(keyString(k)));
-  for (const key of missing) await enqueueGeneration(deps, { key });
+  const { progress, missing } = await planState(deps, plan);
+  // Deterministic job ids make these idempotent, so they may go out together.
+  await Promise.all(missing.map((key) => enqueueGeneration(deps, { key })));
   return { total: progress.total, queued: missing.length, ready: progress.ready };
 }

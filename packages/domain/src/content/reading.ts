@@ -80,7 +80,7 @@ export async function recordLessonReading(
     }
     return toReading(row as ReadingRow);
   });
-  await invalidateDashboard(deps.redis, learner.viewer.userId);
+  await invalidateDashboard(deps.redis, learner.viewer.userId, deps.logger);
   return reading;
 }
 

@@ -17,7 +17,7 @@ import type { Viewer } from "../access/actor.ts";
 import { manageableCourses } from "../access/readable.ts";
 import { lockManageableCourse } from "../admin/courses/shape.ts";
 import { writeAudit } from "../audit.ts";
-import { pageArgs, recordTombstone } from "../sync.ts";
+import { pageArgs, recordTombstones } from "../sync.ts";
 import type { ContentRequestMeta } from "./review.ts";
 import { backToUpload } from "./structure-generation.ts";
 import { toStructureProposal } from "./structure-view.ts";
@@ -119,10 +119,10 @@ async function assertNoLearnerProgress(tx: Tx, courseId: string): Promise<void> 
 async function buildModules(tx: Tx, courseId: string, structure: CourseStructure, now: Date): Promise<string[]> {
   const old = await tx.module.findMany({ where: { courseId }, select: { id: true, units: { select: { id: true } } } });
   await tx.module.deleteMany({ where: { courseId } });
-  for (const m of old) {
-    await recordTombstone(tx, { entity: "modules", entityId: m.id, deletedAt: now });
-    for (const u of m.units) await recordTombstone(tx, { entity: "module_units", entityId: u.id, deletedAt: now });
-  }
+  await recordTombstones(tx, [
+    ...old.map((m) => ({ entity: "modules", entityId: m.id, deletedAt: now })),
+    ...old.flatMap((m) => m.units.map((u) => ({ entity: "module_units", entityId: u.id, deletedAt: now }))),
+  ]);
   const ids: string[] = [];
   for (const [i, m] of structure.modules.entries()) {
     const row = await tx.module.create({

@@ -4,7 +4,7 @@
  * chunks in one transaction. Running it twice gives the same chunks; a resource deleted meanwhile
  * ends the job quietly. Progress is written to the resource as it goes.
  */
-import { chunkDocument, type PageText, type TextChunk } from "@sira/ai";
+import { chunkDocument, type PageText, type TextChunk, vectorLiteral } from "@sira/ai";
 import { AppError, type TocEntry } from "@sira/contracts";
 import { type Db, Prisma } from "@sira/infra/db";
 import type { IndexingDeps } from "./deps.ts";
@@ -95,11 +95,12 @@ export async function indexResource(deps: IndexingDeps, resourceId: string): Pro
   return written ? { status: "done", chunkCount: chunks.length } : DELETED;
 }
 
-function vectorLiteral(vector: number[]): string {
+/** The vector as pgvector text, refusing one that does not fit `vector(1536)`. */
+function columnVector(vector: number[]): string {
   if (vector.length !== EMBEDDING_DIMENSIONS) {
     throw new Error(`an embedding has ${vector.length} dimensions; document_chunks holds ${EMBEDDING_DIMENSIONS}`);
   }
-  return `[${vector.map((x) => (Number.isFinite(x) ? x : 0)).join(",")}]`;
+  return vectorLiteral(vector);
 }
 
 /**
@@ -122,7 +123,7 @@ async function replaceChunks(
     };
     return Prisma.sql`(${resource.courseId}::uuid, ${resource.id}::uuid, ${chunk.index}::int, ${chunk.text}::text,
       ${chunk.tokenCount}::int, ${chunk.language}::text, ${JSON.stringify(metadata)}::jsonb, ${chunk.page}::int,
-      ${chunk.chapter}::text, ${vectorLiteral(vectors[i] ?? [])}::vector, ${model}::text)`;
+      ${chunk.chapter}::text, ${columnVector(vectors[i] ?? [])}::vector, ${model}::text)`;
   });
   return db.$transaction(
     async (tx) => {

@@ -30,13 +30,14 @@ import {
   type Viewer,
 } from "@sira/domain";
 import { z } from "zod";
+import { viewerOfActor } from "../../caller.ts";
 import type { Actor } from "../../env.ts";
 import { pageEnvelope } from "../../http/lists.ts";
 import { expertProcedure, router, type TrpcContext } from "../init.ts";
 
 type Ctx = TrpcContext & { actor: Actor };
 
-const viewerOf = (ctx: Ctx): Viewer => ({ userId: ctx.actor.userId, role: ctx.actor.role });
+const viewerOf = (ctx: Ctx): Viewer => viewerOfActor(ctx.actor);
 const metaOf = (ctx: Ctx): ContentRequestMeta => ({ requestId: ctx.requestId, ip: ctx.clientIp, now: new Date() });
 const courseInput = z.strictObject({ course_id: z.uuid() });
 const proposalInput = z.strictObject({ course_id: z.uuid(), proposal_id: z.uuid() });

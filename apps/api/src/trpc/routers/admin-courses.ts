@@ -25,6 +25,7 @@ import {
   type Viewer,
 } from "@sira/domain";
 import { z } from "zod";
+import { viewerOfActor } from "../../caller.ts";
 import type { Actor } from "../../env.ts";
 import { pageEnvelope, parseFields, pickFields } from "../../http/lists.ts";
 import { cachedAnalyticsOverview } from "../../rest/admin-courses.ts";
@@ -32,7 +33,7 @@ import { adminProcedure, expertProcedure, router, type TrpcContext } from "../in
 
 type Ctx = TrpcContext & { actor: Actor };
 
-const viewerOf = (ctx: Ctx): Viewer => ({ userId: ctx.actor.userId, role: ctx.actor.role });
+const viewerOf = (ctx: Ctx): Viewer => viewerOfActor(ctx.actor);
 const metaOf = (ctx: Ctx): CourseRequestMeta => ({ requestId: ctx.requestId, ip: ctx.clientIp, now: new Date() });
 
 /** Experts reach only their own courses (others are NOT_FOUND); admins reach every course. */

@@ -15,6 +15,7 @@ import {
   recordLessonReading,
 } from "@sira/domain";
 import { z } from "zod";
+import { learnerOfActor } from "../../caller.ts";
 import type { Actor } from "../../env.ts";
 import { deltaEnvelope, parseFields, parseSince, pickFields } from "../../http/lists.ts";
 import { lessonStreamPath } from "../../rest/lessons.ts";
@@ -22,11 +23,7 @@ import { authedProcedure, router, type TrpcContext } from "../init.ts";
 
 type Ctx = TrpcContext & { actor: Actor };
 
-const learnerOf = (ctx: Ctx): LearnerContext => ({
-  viewer: { userId: ctx.actor.userId, role: ctx.actor.role },
-  language: ctx.lang,
-  country: ctx.actor.country,
-});
+const learnerOf = (ctx: Ctx): LearnerContext => learnerOfActor(ctx.actor, ctx.lang);
 
 export const contentRouter = router({
   /** The cached lesson, or `generating` with the SSE stream to follow (generation is started once). */

@@ -9,17 +9,14 @@ import {
   flashcardReviewTrpcInput,
 } from "@sira/contracts";
 import { getModuleDeck, type LearnerContext, quickReview, reviewFlashcard } from "@sira/domain";
+import { learnerOfActor } from "../../caller.ts";
 import type { Actor } from "../../env.ts";
 import { deltaEnvelope, pageEnvelope, parseFields, parseSince, pickFields } from "../../http/lists.ts";
 import { authedProcedure, router, type TrpcContext } from "../init.ts";
 
 type Ctx = TrpcContext & { actor: Actor };
 
-const learnerOf = (ctx: Ctx): LearnerContext => ({
-  viewer: { userId: ctx.actor.userId, role: ctx.actor.role },
-  language: ctx.lang,
-  country: ctx.actor.country,
-});
+const learnerOf = (ctx: Ctx): LearnerContext => learnerOfActor(ctx.actor, ctx.lang);
 
 export const flashcardsRouter = router({
   /** The module's deck with the caller's memory per card; with `since`, what changed (retired cards as tombstones). */

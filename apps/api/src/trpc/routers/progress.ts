@@ -12,12 +12,13 @@ import {
 } from "@sira/contracts";
 import { completeUnit, getModuleProgress, listCourseModules, progressSince, startUnit } from "@sira/domain";
 import { z } from "zod";
+import { viewerOfActor } from "../../caller.ts";
 import type { Actor } from "../../env.ts";
 import { deltaEnvelope, pageEnvelope, parseFields, parseSince, pickFields } from "../../http/lists.ts";
 import { authedProcedure, router, type TrpcContext } from "../init.ts";
 
 type Ctx = TrpcContext & { actor: Actor };
-const viewerOf = (ctx: Ctx) => ({ userId: ctx.actor.userId, role: ctx.actor.role });
+const viewerOf = (ctx: Ctx) => viewerOfActor(ctx.actor);
 const unitInput = z.strictObject({ module_id: z.uuid(), unit_id: z.uuid() });
 
 export const progressRouter = router({

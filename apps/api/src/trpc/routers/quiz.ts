@@ -34,17 +34,14 @@ import {
   type Viewer,
 } from "@sira/domain";
 import { z } from "zod";
+import { learnerOfActor, viewerOfActor } from "../../caller.ts";
 import type { Actor } from "../../env.ts";
 import { authedProcedure, expertProcedure, router, type TrpcContext } from "../init.ts";
 
 type Ctx = TrpcContext & { actor: Actor };
 
-const viewerOf = (ctx: Ctx): Viewer => ({ userId: ctx.actor.userId, role: ctx.actor.role });
-const learnerOf = (ctx: Ctx): LearnerContext => ({
-  viewer: viewerOf(ctx),
-  language: ctx.lang,
-  country: ctx.actor.country,
-});
+const viewerOf = (ctx: Ctx): Viewer => viewerOfActor(ctx.actor);
+const learnerOf = (ctx: Ctx): LearnerContext => learnerOfActor(ctx.actor, ctx.lang);
 const metaOf = (ctx: Ctx) => ({ requestId: ctx.requestId, ip: ctx.clientIp, now: new Date() });
 const moduleInput = z.object({ module_id: z.uuid() });
 const courseInput = z.strictObject({ course_id: z.uuid() });

@@ -5,7 +5,7 @@
  * round trip and no SQL.
  */
 import type { Language } from "@sira/contracts";
-import type { Redis } from "@sira/infra";
+import type { Logger, Redis } from "@sira/infra";
 
 /** Safety net: a cached dashboard lives this long even if an invalidation is missed. */
 export const DASHBOARD_TTL_SECONDS = 120;
@@ -38,12 +38,20 @@ export async function storeCachedDashboard(
   await redis.set(dataKey(userId, lang), `${version}|${json}`, "EX", DASHBOARD_TTL_SECONDS);
 }
 
-/** Dashboard cache invalidation: call after any change that affects a learner's dashboard (unit progress, reading, quiz submit, flashcard review, enrollment). */
-export async function invalidateDashboard(redis: Redis, userId: string): Promise<void> {
-  await redis
-    .multi()
-    .incr(versionKey(userId))
-    .expire(versionKey(userId), VERSION_TTL_SECONDS)
-    .del(dataKey(userId, "fr"), dataKey(userId, "en"))
-    .exec();
+/**
+ * Dashboard cache invalidation: call after any change that affects a learner's dashboard (unit
+ * progress, reading, quiz submit, flashcard review, enrollment). Best effort: the change is already
+ * stored, so a Redis failure is logged and never fails the request (the cache expires on its own).
+ */
+export async function invalidateDashboard(redis: Redis, userId: string, logger?: Pick<Logger, "warn">): Promise<void> {
+  try {
+    await redis
+      .multi()
+      .incr(versionKey(userId))
+      .expire(versionKey(userId), VERSION_TTL_SECONDS)
+      .del(dataKey(userId, "fr"), dataKey(userId, "en"))
+      .exec();
+  } catch (error) {
+    logger?.warn({ err: error, user_id: userId }, "dashboard invalidation failed");
+  }
 }

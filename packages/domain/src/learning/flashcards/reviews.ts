@@ -1,7 +1,7 @@
 /** A learner reviews a card: access check, the review recorded in time order, streak and dashboard updated. */
 import type { Rating } from "@sira/algorithms";
 import type { FlashcardReviewInput, FlashcardReviewResult } from "@sira/contracts";
-import type { Redis } from "@sira/infra";
+import type { Logger, Redis } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 import type { LearnerContext } from "../../content/target.ts";
 import { recordLearningActivity } from "../../users/activity.ts";
@@ -17,7 +17,7 @@ export interface ReviewMeta {
 
 /** Records the learner's review of a card and returns the card's memory after it (see review.ts). */
 export async function reviewFlashcard(
-  deps: { db: Db; redis: Redis },
+  deps: { db: Db; redis: Redis; logger?: Logger },
   learner: LearnerContext,
   cardId: string,
   input: FlashcardReviewInput,
@@ -38,7 +38,7 @@ export async function reviewFlashcard(
     if (!result.duplicate) await recordLearningActivity(tx, userId, meta.occurredAt);
     return result;
   });
-  if (!outcome.duplicate) await invalidateDashboard(deps.redis, userId);
+  if (!outcome.duplicate) await invalidateDashboard(deps.redis, userId, deps.logger);
   const m = outcome.memory;
   return {
     card_id: card.id,

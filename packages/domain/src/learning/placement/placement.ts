@@ -15,8 +15,9 @@ import {
 import type { Logger, Redis } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 import { getSetting } from "../../admin/settings/index.ts";
+import { invalidateDashboard } from "../dashboard/index.ts";
 import { answerCurrentItem, answerSpecOf, findInProgress, startOrResumeAttempt } from "../quiz/engine.ts";
-import { refreshDashboard, toAnswerResult } from "../quiz/module-quiz.ts";
+import { toAnswerResult } from "../quiz/module-quiz.ts";
 import { finishAttempt } from "../quiz/results.ts";
 import { toAttemptView } from "../quiz/views.ts";
 
@@ -113,6 +114,6 @@ export async function answerPlacement(
       return done;
     },
   });
-  if (outcome.finished && !outcome.replayed) await refreshDashboard(deps, userId);
+  if (outcome.finished && !outcome.replayed) await invalidateDashboard(deps.redis, userId, deps.logger);
   return { ...toAnswerResult(outcome), result_level: outcome.attempt.resultLevel };
 }

@@ -17,9 +17,10 @@ import type { Logger, Redis } from "@sira/infra";
 import type { Db, Prisma } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
 import { assertCanReadCourse } from "../../content/target.ts";
+import { invalidateDashboard } from "../dashboard/index.ts";
 import { markModulesKnown } from "../progress/index.ts";
 import { answerCurrentItem, answerSpecOf, findInProgress, startOrResumeAttempt } from "../quiz/engine.ts";
-import { refreshDashboard, toAnswerResult } from "../quiz/module-quiz.ts";
+import { toAnswerResult } from "../quiz/module-quiz.ts";
 import { finishAttempt, scoreOf } from "../quiz/results.ts";
 import { type AttemptRow, toAttemptView } from "../quiz/views.ts";
 
@@ -170,6 +171,6 @@ export async function answerPreassessment(
   const result = outcome.finished
     ? await deps.db.coursePreassessmentResult.findUnique({ where: { attemptId: outcome.attempt.id } })
     : null;
-  if (outcome.finished && !outcome.replayed) await refreshDashboard(deps, viewer.userId);
+  if (outcome.finished && !outcome.replayed) await invalidateDashboard(deps.redis, viewer.userId, deps.logger);
   return { ...toAnswerResult(outcome), result: result ? toResult(result) : null };
 }

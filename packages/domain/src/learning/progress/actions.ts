@@ -4,7 +4,7 @@
  * the modules this write opened, and followed by a dashboard invalidation.
  */
 import { AppError, type UnitAction } from "@sira/contracts";
-import type { Redis } from "@sira/infra";
+import type { Logger, Redis } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
 import { assertCanReadCourse } from "../../content/target.ts";
@@ -18,6 +18,7 @@ import { markUnitCompleted, markUnitStarted } from "./units.ts";
 export interface ProgressDeps {
   db: Db;
   redis: Redis;
+  logger?: Logger;
 }
 
 async function act(
@@ -46,7 +47,7 @@ async function act(
       .map((m) => m.id);
     return { ...(await storedUnitAndModule(tx, viewer.userId, ids.unitId, ids.moduleId)), unlocked_modules: unlocked };
   });
-  await invalidateDashboard(deps.redis, viewer.userId);
+  await invalidateDashboard(deps.redis, viewer.userId, deps.logger);
   return result;
 }
 

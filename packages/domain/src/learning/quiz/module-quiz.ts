@@ -42,13 +42,6 @@ async function levelOf(deps: QuizDeps, learner: LearnerContext, moduleLevel: num
   return Math.min(4, Math.max(1, user?.currentLevel ?? moduleLevel));
 }
 
-/** Dashboard caches are best effort: a Redis hiccup must not fail a stored answer. */
-export async function refreshDashboard(deps: Pick<QuizDeps, "redis" | "logger">, userId: string): Promise<void> {
-  await invalidateDashboard(deps.redis, userId).catch((error: unknown) =>
-    deps.logger.warn({ err: error, user_id: userId }, "dashboard invalidation failed"),
-  );
-}
-
 /** Starts or resumes the learner's quiz on the module; the question comes without its answer. */
 export async function startModuleQuiz(
   deps: QuizDeps,
@@ -119,7 +112,7 @@ export async function answerModuleQuiz(
       });
     },
   });
-  if (!outcome.replayed) await refreshDashboard(deps, userId);
+  if (!outcome.replayed) await invalidateDashboard(deps.redis, userId, deps.logger);
   return toAnswerResult(outcome);
 }
 
@@ -150,6 +143,6 @@ export async function submitModuleQuiz(
     }
     return finished;
   });
-  if (finishedNow) await refreshDashboard(deps, userId);
+  if (finishedNow) await invalidateDashboard(deps.redis, userId, deps.logger);
   return toQuizResult(deps.db, attempt);
 }
