@@ -116,6 +116,30 @@ describe("GET /api/v1/modules/{id}/quiz", () => {
     expect(state.question).not.toBeNull();
   });
 
+  it("serves items in the learner's language: a French learner is not given the English quiz", async () => {
+    await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
+    await storeQuiz(deps.db, course.moduleId, { language: "en", marker: "E" });
+    const notReady = await send(learner, "GET", quizPath(), undefined, "fr");
+    expect(notReady.status).toBe(409);
+    expect(((await notReady.json()) as { code: string }).code).toBe("QUIZ_NOT_READY");
+
+    await storeQuiz(deps.db, course.moduleId, { language: "fr", marker: "F" });
+    const fr = await start();
+    const served = await deps.db.quizItem.findUniqueOrThrow({
+      where: { id: fr.question?.id as string },
+      select: { language: true },
+    });
+    expect(served.language).toBe("fr");
+    expect(fr.question?.stem).toMatch(/^Question F\d+ : /);
+
+    const english = await signIn(deps, { role: "learner", country: "SN" });
+    await enroll(deps.db, english.userId, course.courseId);
+    const res = await send(english, "GET", quizPath(), undefined, "en");
+    expect(res.status).toBe(200);
+    const en = (await res.json()) as State;
+    expect(en.question?.stem).toMatch(/^Question \(en\) E\d+ : /);
+  });
+
   it("answers 409 QUIZ_NOT_READY with Retry-After and queues one generation when no quiz exists", async () => {
     await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
     const res = await send(learner, "GET", quizPath(), undefined, "fr");
