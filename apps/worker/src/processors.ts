@@ -3,6 +3,7 @@ import { purgeExpired, requeueStalledResources } from "@sira/domain";
 import type { Job } from "bullmq";
 import type { WorkerDeps } from "./deps.ts";
 import { contentProcessors } from "./processors/content.ts";
+import { unknownJob } from "./processors/fail-fast.ts";
 import { learningProcessors } from "./processors/learning.ts";
 import { ragProcessors } from "./processors/rag.ts";
 import type { Processors } from "./workers.ts";
@@ -19,7 +20,7 @@ export function processors(deps: WorkerDeps): Processors {
         case "requeue-stalled-indexing":
           return requeueStalledResources(deps);
         default:
-          throw new Error(`unknown maintenance job ${job.name}`);
+          return unknownJob("maintenance", job);
       }
     },
   };

@@ -16,16 +16,17 @@ import {
 import { type Job, UnrecoverableError } from "bullmq";
 import type { WorkerDeps } from "../deps.ts";
 import type { Processors } from "../workers.ts";
+import { failFast, unknownJob } from "./fail-fast.ts";
 
 /** Whether this attempt is the job's last one. */
-export function isLastAttempt(job: Job): boolean {
+function isLastAttempt(job: Job): boolean {
   return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 }
 
 export function ragProcessors(deps: WorkerDeps): Processors {
   return {
     "rag-indexing": async (job: Job) => {
-      if (job.name !== INDEX_RESOURCE_JOB) throw new UnrecoverableError(`unknown rag-indexing job ${job.name}`);
+      if (job.name !== INDEX_RESOURCE_JOB) return unknownJob("rag-indexing", job);
       const { resourceId } = resourceJobPayload.parse(job.data);
       try {
         return await indexResource(deps, resourceId);
@@ -37,14 +38,9 @@ export function ragProcessors(deps: WorkerDeps): Processors {
       }
     },
     "image-indexing": async (job: Job) => {
-      if (job.name !== EXTRACT_IMAGES_JOB) throw new UnrecoverableError(`unknown image-indexing job ${job.name}`);
+      if (job.name !== EXTRACT_IMAGES_JOB) return unknownJob("image-indexing", job);
       const { resourceId } = resourceJobPayload.parse(job.data);
-      try {
-        return await indexResourceImages(deps, resourceId);
-      } catch (error) {
-        if (isPermanentIndexFailure(error)) throw new UnrecoverableError((error as Error).message);
-        throw error;
-      }
+      return failFast(() => indexResourceImages(deps, resourceId), isPermanentIndexFailure);
     },
   };
 }

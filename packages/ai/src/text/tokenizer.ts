@@ -5,8 +5,6 @@
 import { createRequire } from "node:module";
 import { Tiktoken, type TiktokenBPE } from "js-tiktoken/lite";
 
-export const TOKENIZER_ENCODING = "cl100k_base";
-
 let encoder: Tiktoken | undefined;
 
 function tiktoken(): Tiktoken {

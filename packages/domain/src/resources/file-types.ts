@@ -34,10 +34,6 @@ function extensionOf(filename: string): string {
   return dot < 0 ? "" : filename.slice(dot + 1).toLowerCase();
 }
 
-export function documentTypeOf(kind: ResourceKind): DocumentType {
-  return TYPES[kind];
-}
-
 /** The kind stored for a MIME type (rows keep the MIME type; the API shows the kind). */
 export function kindOfMime(mime: string): ResourceKind {
   const found = (Object.values(TYPES) as DocumentType[]).find((t) => t.mime === mime);

@@ -1,33 +1,24 @@
 /**
- * Reading the images extracted from a course's documents: admins and the course's managers, and
- * learners with an active enrollment in the course. Others get NOT_ENROLLED; an unknown course
- * or image is NOT_FOUND.
+ * Reading the images extracted from a course's documents: whoever may read the course's lessons
+ * (admins, the course's managers, learners with an active or completed enrollment). Others get
+ * NOT_ENROLLED when they can see the course, NOT_FOUND when they cannot or it does not exist.
  */
 import type { Readable } from "node:stream";
 import { AppError, type SourceImageListQuery, type SourceImageView } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
 import type { Viewer } from "../access/actor.ts";
-import { manageableCourses } from "../access/readable.ts";
+import { assertCanReadCourse } from "../content/target.ts";
 import { pageArgs } from "../sync.ts";
 import type { ResourceDeps } from "./deps.ts";
 import { sourceImageSelect, toSourceImageView } from "./shape.ts";
 
-/** Throws unless the viewer may see the course's source images. */
+/** Throws unless the viewer may see the course's source images: the same rule as its lessons. */
 async function assertMaySeeImages(db: Db, viewer: Viewer, courseId: string): Promise<void> {
-  const course = await db.course.findUnique({
-    where: { id: courseId },
-    select: {
-      id: true,
-      enrollments: { where: { userId: viewer.userId, status: "active" }, select: { userId: true }, take: 1 },
-    },
-  });
-  if (!course) throw new AppError("NOT_FOUND");
-  if (viewer.role === "admin" || course.enrollments.length > 0) return;
-  if (viewer.role === "expert") {
-    const managed = await db.course.count({ where: { AND: [{ id: courseId }, manageableCourses(viewer)] } });
-    if (managed > 0) return;
+  if (viewer.role === "admin") {
+    if ((await db.course.count({ where: { id: courseId } })) === 0) throw new AppError("NOT_FOUND");
+    return;
   }
-  throw new AppError("NOT_ENROLLED");
+  await assertCanReadCourse(db, viewer, courseId);
 }
 
 /** A page of the course's images, in document order. */

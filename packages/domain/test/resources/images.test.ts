@@ -122,28 +122,39 @@ describe("indexResourceImages", () => {
 });
 
 describe("reading source images", () => {
-  it("admits admins, the course's expert and actively enrolled learners; refuses the others", async () => {
+  it("admits whoever may read the course's lessons; refuses the others as the lessons do", async () => {
     const { admin, expert, courseId, res } = await setUp();
     await indexResourceImages(deps, res.id);
     const image = await db.sourceImage.findFirstOrThrow({ where: { resourceId: res.id, page: 1 } });
     const learner = { userId: await makeUser(db, "learner"), role: "learner" as const };
+    const finished = { userId: await makeUser(db, "learner"), role: "learner" as const };
     const dropped = { userId: await makeUser(db, "learner"), role: "learner" as const };
     const otherExpert = { userId: await makeUser(db, "expert"), role: "expert" as const };
     await db.userCourseEnrollment.createMany({
       data: [
         { userId: learner.userId, courseId, status: "active" },
+        { userId: finished.userId, courseId, status: "completed" },
         { userId: dropped.userId, courseId, status: "dropped" },
       ],
     });
 
-    for (const viewer of [admin, expert, learner]) {
+    for (const viewer of [admin, expert, learner, finished]) {
       const file = await sourceImageFile(deps, viewer, image.id, "thumbnail");
       expect(file.etag).toBe(`"${image.contentHash.slice(0, 32)}-thumb"`);
       expect((await sharp(await bytesOf(await file.open())).metadata()).width).toBe(320);
       expect((await listSourceImages(deps, viewer, courseId, { page: 1, limit: 1 })).items).toHaveLength(1);
     }
+    // A draft course is invisible to them: as unknown as a course that does not exist.
     for (const viewer of [dropped, otherExpert]) {
-      await expect(sourceImageFile(deps, viewer, image.id, "full")).rejects.toMatchObject({ code: "NOT_ENROLLED" });
+      await expect(sourceImageFile(deps, viewer, image.id, "full")).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await expect(listSourceImages(deps, viewer, courseId, { page: 1, limit: 20 })).rejects.toMatchObject({
+        code: "NOT_FOUND",
+        status: 404,
+      });
+    }
+    // Once published, they see it exists but may not read it without an enrollment.
+    await db.course.update({ where: { id: courseId }, data: { status: "published", publishedAt: new Date() } });
+    for (const viewer of [dropped, otherExpert]) {
       await expect(listSourceImages(deps, viewer, courseId, { page: 1, limit: 20 })).rejects.toMatchObject({
         code: "NOT_ENROLLED",
         status: 403,

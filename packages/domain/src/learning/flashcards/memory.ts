@@ -44,11 +44,6 @@ export function memoryOfRow(row: MemoryRow): CardMemory {
   };
 }
 
-/** The columns to write for a memory (ts-fsrs keeps integers for days and steps). */
-export function rowOfMemory(memory: CardMemory): MemoryRow {
-  return { ...memory };
-}
-
 /** The memory as clients see it. */
 export function toMemoryView(memory: MemoryRow): FlashcardMemory {
   return {
