@@ -95,6 +95,10 @@ describe("a Claude lesson on the worker", () => {
     expect(frames[0]?.event).toBe("meta");
     expect(frames.at(-1)?.event).toBe("done");
     expect(deltasOf(frames).join("")).toBe(LESSON);
+    // The outline announced in meta names the headings the lesson is written under.
+    const outline = (frames[0]?.data as { outline: string[] }).outline;
+    expect(outline).toHaveLength(5);
+    for (const section of outline) expect(LESSON).toMatch(new RegExp(`^## ${section}`, "m"));
     expect(frames.some((f) => f.event === "meta" && (f.data as { reset?: boolean }).reset)).toBe(false);
     const stored = await deps.db.generatedContent.findFirstOrThrow({ where: { language: "fr" } });
     expect(stored.model).toBe("claude-test-model");

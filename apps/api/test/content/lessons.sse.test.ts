@@ -95,7 +95,7 @@ describe("a cached lesson", () => {
       content_id: stored.id,
       version: 1,
       offline: true,
-      outline: ["Introduction", "Concepts clés", "Exemple en contexte", "Synthèse", "Points clés"],
+      outline: ["Introduction", "Concepts clés", "Exemple", "Synthèse", "Points clés"],
     });
     const frames = await reader.rest();
     expect(textOf(reader)).toBe(markdown);

@@ -3,7 +3,8 @@
  * asks; and the lesson as a typed event stream (meta at once, text deltas, citation, done) that
  * replays a cached lesson or tails the running generation.
  */
-import { AppError, type Lesson, type LessonContent, type SourceRef } from "@sira/contracts";
+import { LESSON_HEADINGS } from "@sira/ai";
+import { AppError, LANGUAGES, type Language, type Lesson, type LessonContent, type SourceRef } from "@sira/contracts";
 import { getQueue } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 import { type CachedContent, findCachedContent } from "./cache.ts";
@@ -64,10 +65,13 @@ export async function getLessonOrStartGeneration(
   return { status: "generating", jobId: await startLessonGeneration(deps, target) };
 }
 
-export const LESSON_OUTLINE = {
-  fr: ["Introduction", "Concepts clés", "Exemple en contexte", "Synthèse", "Points clés"],
-  en: ["Introduction", "Key concepts", "Example in context", "Synthesis", "Key points"],
-} as const;
+/** The lesson's sections in each language, named as the generators write their headings. */
+export const LESSON_OUTLINE = Object.fromEntries(
+  LANGUAGES.map((language) => {
+    const h = LESSON_HEADINGS[language];
+    return [language, [h.introduction, h.concepts, h.examplePrefix.replace(/\s*:\s*$/u, ""), h.synthesis, h.keyPoints]];
+  }),
+) as Record<Language, string[]>;
 
 export interface LessonStreamMeta {
   module_id: string;
