@@ -96,7 +96,7 @@ describe("a Claude lesson on the worker", () => {
     expect(frames.at(-1)?.event).toBe("done");
     expect(deltasOf(frames).join("")).toBe(LESSON);
     // The outline announced in meta names the headings the lesson is written under.
-    const outline = (frames[0]?.data as { outline: string[] }).outline;
+    const outline = (frames[0]?.data as { outline?: string[] } | undefined)?.outline ?? [];
     expect(outline).toHaveLength(5);
     for (const section of outline) expect(LESSON).toMatch(new RegExp(`^## ${section}`, "m"));
     expect(frames.some((f) => f.event === "meta" && (f.data as { reset?: boolean }).reset)).toBe(false);
