@@ -30,8 +30,11 @@ export interface ContentRequestMeta {
 const withCourse = { module: { select: { courseId: true } } } satisfies Prisma.GeneratedContentInclude;
 type RowWithCourse = Prisma.GeneratedContentGetPayload<{ include: typeof withCourse }>;
 
-function toSummary(row: RowWithCourse): GeneratedContentSummary {
-  const c = toCached(row);
+/** List rows leave the (large) body out. */
+type SummaryRow = Omit<RowWithCourse, "content">;
+
+function toSummary(row: SummaryRow): GeneratedContentSummary {
+  const c = toCached({ ...row, content: null });
   return {
     id: c.id,
     module_id: c.moduleId,
@@ -92,6 +95,7 @@ export async function listGeneratedContent(
       orderBy: [{ updatedAt: "desc" }, { id: "asc" }],
       ...pageArgs(query),
       include: withCourse,
+      omit: { content: true },
     }),
   ]);
   return { items: rows.map(toSummary), total };
