@@ -103,7 +103,9 @@ export function toEnrollment(row: EnrollmentRow): Enrollment {
   };
 }
 
-/** Enrollments that count as "enrolled" (a dropped one is kept for its progress, not for access). */
+/** Enrollment statuses that count as "enrolled" (a dropped one is kept for its progress, not for access). */
+export const LIVE_ENROLLMENT_STATUSES = ["active", "completed"];
+
 export const LIVE_ENROLLMENT = {
-  status: { in: ["active", "completed"] },
+  status: { in: LIVE_ENROLLMENT_STATUSES },
 } satisfies Prisma.UserCourseEnrollmentWhereInput;

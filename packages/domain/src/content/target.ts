@@ -8,6 +8,7 @@ import { AppError, type Language, type UnitType } from "@sira/contracts";
 import type { Db, Prisma } from "@sira/infra/db";
 import type { Viewer } from "../access/actor.ts";
 import { manageableCourses, readableCourses } from "../access/readable.ts";
+import { LIVE_ENROLLMENT } from "../catalog/shape.ts";
 import { assertModuleUnlocked } from "../learning/progress/lock.ts";
 import type { CacheKey } from "./cache-key.ts";
 
@@ -40,8 +41,6 @@ export interface LessonTarget {
   key: CacheKey;
 }
 
-const ENROLLED_STATUSES = ["active", "completed"];
-
 /** 404 unless the course exists for the viewer; 403 NOT_ENROLLED unless they may read its content. */
 export async function assertCanReadCourse(db: Db, viewer: Viewer, courseId: string): Promise<void> {
   if (viewer.role === "admin") return;
@@ -50,7 +49,7 @@ export async function assertCanReadCourse(db: Db, viewer: Viewer, courseId: stri
       ? db.course.count({ where: { AND: [manageableCourses(viewer), { id: courseId }] } })
       : Promise.resolve(0),
     db.userCourseEnrollment.count({
-      where: { userId: viewer.userId, courseId, status: { in: ENROLLED_STATUSES } },
+      where: { userId: viewer.userId, courseId, ...LIVE_ENROLLMENT },
     }),
   ]);
   if (managed > 0 || enrolled > 0) return;
@@ -58,11 +57,29 @@ export async function assertCanReadCourse(db: Db, viewer: Viewer, courseId: stri
   throw new AppError(visible > 0 ? "NOT_ENROLLED" : "NOT_FOUND");
 }
 
-/** The level lessons are written at: the learner's current level; staff preview at the module's. */
-async function levelFor(db: Db, viewer: Viewer, moduleLevel: number): Promise<number> {
+/** The level content is written at: the learner's current level; staff preview at the module's. */
+export async function learnerLevel(db: Db, viewer: Viewer, moduleLevel: number): Promise<number> {
   if (viewer.role !== "learner") return moduleLevel;
   const user = await db.user.findUnique({ where: { id: viewer.userId }, select: { currentLevel: true } });
   return Math.min(4, Math.max(1, user?.currentLevel ?? moduleLevel));
+}
+
+export interface LearnerModule {
+  id: string;
+  courseId: string;
+  level: number;
+}
+
+/** The module, after checking the viewer may read its course (404/403) and open it (423). */
+export async function openLearnerModule(db: Db, viewer: Viewer, moduleId: string): Promise<LearnerModule> {
+  const module = await db.module.findUnique({
+    where: { id: moduleId },
+    select: { id: true, courseId: true, level: true },
+  });
+  if (!module?.courseId) throw new AppError("NOT_FOUND");
+  await assertCanReadCourse(db, viewer, module.courseId);
+  await assertModuleUnlocked(db, viewer, moduleId);
+  return { id: module.id, courseId: module.courseId, level: module.level };
 }
 
 /** Resolves and authorises a lesson unit for the learner; throws 404/403 as above. */
@@ -80,7 +97,7 @@ export async function resolveLessonTarget(
   const courseId = unit.module.courseId;
   await assertCanReadCourse(db, learner.viewer, courseId);
   await assertModuleUnlocked(db, learner.viewer, moduleId);
-  const level = await levelFor(db, learner.viewer, unit.module.level);
+  const level = await learnerLevel(db, learner.viewer, unit.module.level);
   return {
     courseId,
     module: unit.module,

@@ -6,8 +6,8 @@
 import type { FlashcardView, Tombstone } from "@sira/contracts";
 import type { ContentDeps } from "../../content/deps.ts";
 import type { LearnerContext } from "../../content/target.ts";
+import { learnerLevel, openLearnerModule } from "../../content/target.ts";
 import { pageArgs } from "../../sync.ts";
-import { deckLevel, openDeckModule } from "./access.ts";
 import { materialiseDeck } from "./materialise.ts";
 import { type CardWithMemoryRow, cardWithMemorySelect, toCardWithMemoryView } from "./views.ts";
 
@@ -30,8 +30,8 @@ export async function getModuleDeck(
 ): Promise<DeckAnswer> {
   const { db } = deps;
   const { viewer } = learner;
-  const module = await openDeckModule(db, viewer, moduleId);
-  const level = await deckLevel(db, viewer, module.level);
+  const module = await openLearnerModule(db, viewer, moduleId);
+  const level = await learnerLevel(db, viewer, module.level);
   await materialiseDeck(deps, module, {
     moduleId,
     unitId: null,

@@ -13,8 +13,8 @@ import { type CachedContent, findCachedContent } from "../../content/cache.ts";
 import { type CacheKey, otherLanguage } from "../../content/cache-key.ts";
 import type { ContentDeps } from "../../content/deps.ts";
 import { enqueueGeneration } from "../../content/generation.ts";
+import type { LearnerModule } from "../../content/target.ts";
 import { courseHasIndexedContent } from "../../content/target.ts";
-import type { DeckModule } from "./access.ts";
 import { conceptKeyOf } from "./concept-key.ts";
 
 /** Seconds a client should wait before asking again for a deck being generated. */
@@ -125,7 +125,7 @@ async function writeCards(
  */
 export async function materialiseDeck(
   deps: Pick<ContentDeps, "db" | "redis" | "config">,
-  module: DeckModule,
+  module: LearnerModule,
   key: CacheKey,
 ): Promise<void> {
   const other = { ...key, language: otherLanguage(key.language) };

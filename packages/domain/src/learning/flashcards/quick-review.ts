@@ -10,6 +10,7 @@
 import { type CardMemory, pickDueCards, secondsPerCard } from "@sira/algorithms";
 import type { FlashcardDue } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
+import { LIVE_ENROLLMENT_STATUSES } from "../../catalog/shape.ts";
 import type { LearnerContext } from "../../content/target.ts";
 import { effectiveTimezone } from "../../users/timezones.ts";
 import { type MemoryRow, memoryOfRow } from "./memory.ts";
@@ -22,8 +23,6 @@ export const NEW_CARDS_PER_DAY = 10;
 /** How many of the earliest-due cards FSRS ranks; bounds the work for a learner with thousands due. */
 export const DUE_CANDIDATES = 400;
 const DURATION_SAMPLE = 200;
-
-const ENROLLED = ["active", "completed"];
 
 interface DueRow extends MemoryRow {
   cardId: string;
@@ -45,7 +44,7 @@ async function dueCandidates(db: Db, userId: string, now: Date): Promise<{ rows:
     FROM flashcard_reviews r
     JOIN flashcards f ON f.id = r.card_id AND f.is_active
     JOIN modules m ON m.id = f.module_id
-    JOIN user_course_enrollment e ON e.course_id = m.course_id AND e.user_id = r.user_id AND e.status = ANY(${ENROLLED})
+    JOIN user_course_enrollment e ON e.course_id = m.course_id AND e.user_id = r.user_id AND e.status = ANY(${LIVE_ENROLLMENT_STATUSES})
     WHERE r.user_id = ${userId}::uuid AND r.due <= ${now} AND r.reps > 0
     ORDER BY r.due, r.card_id
     LIMIT ${DUE_CANDIDATES}`;
@@ -69,7 +68,7 @@ async function newCards(db: Db, userId: string, take: number): Promise<string[]>
   const rows = await db.$queryRaw<{ id: string }[]>`
     SELECT f.id FROM flashcards f
     JOIN modules m ON m.id = f.module_id
-    JOIN user_course_enrollment e ON e.course_id = m.course_id AND e.user_id = ${userId}::uuid AND e.status = ANY(${ENROLLED})
+    JOIN user_course_enrollment e ON e.course_id = m.course_id AND e.user_id = ${userId}::uuid AND e.status = ANY(${LIVE_ENROLLMENT_STATUSES})
     WHERE f.is_active
       AND (EXISTS (SELECT 1 FROM user_module_progress p
                    WHERE p.user_id = ${userId}::uuid AND p.module_id = f.module_id AND p.started_at IS NOT NULL)

@@ -13,34 +13,16 @@ import {
   type QuizState,
 } from "@sira/contracts";
 import type { ContentDeps } from "../../content/deps.ts";
-import { assertCanReadCourse, type LearnerContext } from "../../content/target.ts";
+import { type LearnerContext, learnerLevel, openLearnerModule } from "../../content/target.ts";
 import { invalidateDashboard } from "../dashboard/index.ts";
 import { feedQuizAnswerToCard } from "../flashcards/index.ts";
-import { assertModuleUnlocked, recordModuleQuizResult } from "../progress/index.ts";
+import { recordModuleQuizResult } from "../progress/index.ts";
 import { ensureModuleBank } from "./bank.ts";
 import { type AnswerOutcome, answerCurrentItem, answerSpecOf, startOrResumeAttempt } from "./engine.ts";
 import { finishAttempt, toQuizResult } from "./results.ts";
 import { type AttemptRow, sourceOfItem, toAttemptView } from "./views.ts";
 
 type QuizDeps = Pick<ContentDeps, "db" | "redis" | "config" | "logger">;
-
-/** 404 unless the module exists for the viewer, 403 NOT_ENROLLED, 423 MODULE_LOCKED. */
-async function openModule(deps: QuizDeps, learner: LearnerContext, moduleId: string) {
-  const module = await deps.db.module.findUnique({
-    where: { id: moduleId },
-    select: { id: true, courseId: true, level: true },
-  });
-  if (!module?.courseId) throw new AppError("NOT_FOUND");
-  await assertCanReadCourse(deps.db, learner.viewer, module.courseId);
-  await assertModuleUnlocked(deps.db, learner.viewer, moduleId);
-  return { ...module, courseId: module.courseId };
-}
-
-async function levelOf(deps: QuizDeps, learner: LearnerContext, moduleLevel: number): Promise<number> {
-  if (learner.viewer.role !== "learner") return moduleLevel;
-  const user = await deps.db.user.findUnique({ where: { id: learner.viewer.userId }, select: { currentLevel: true } });
-  return Math.min(4, Math.max(1, user?.currentLevel ?? moduleLevel));
-}
 
 /** Starts or resumes the learner's quiz on the module; the question comes without its answer. */
 export async function startModuleQuiz(
@@ -50,7 +32,7 @@ export async function startModuleQuiz(
   kind: ModuleQuizKind,
   at: Date,
 ): Promise<QuizState> {
-  const module = await openModule(deps, learner, moduleId);
+  const module = await openLearnerModule(deps.db, learner.viewer, moduleId);
   const scope = { kind: "module" as const, moduleId };
   const spec = { userId: learner.viewer.userId, kind, language: learner.language, scope, at };
   const existing = await deps.db.quizAttempt.count({
@@ -61,7 +43,7 @@ export async function startModuleQuiz(
       moduleId,
       courseId: module.courseId,
       language: learner.language,
-      level: await levelOf(deps, learner, module.level),
+      level: await learnerLevel(deps.db, learner.viewer, module.level),
       country: learner.country,
     });
   }
@@ -97,7 +79,7 @@ export async function answerModuleQuiz(
   input: QuizAnswerInput,
   at: Date,
 ): Promise<QuizAnswerResult> {
-  await openModule(deps, learner, moduleId);
+  await openLearnerModule(deps.db, learner.viewer, moduleId);
   const userId = learner.viewer.userId;
   const outcome = await answerCurrentItem(deps.db, answerSpecOf(userId, input, at), inModule(moduleId), {
     afterResponse: async (tx, o) => {
@@ -124,7 +106,7 @@ export async function submitModuleQuiz(
   attemptId: string,
   at: Date,
 ): Promise<QuizResult> {
-  await openModule(deps, learner, moduleId);
+  await openLearnerModule(deps.db, learner.viewer, moduleId);
   const userId = learner.viewer.userId;
   const { attempt, finishedNow } = await deps.db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM quiz_attempts WHERE id = ${attemptId}::uuid FOR UPDATE`;
