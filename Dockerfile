@@ -4,9 +4,9 @@
 # the sources, node_modules (tsx and the Prisma CLI are dev dependencies used at run time) and
 # the generated Prisma client.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
-# ---- base: Node 20 + pnpm ----------------------------------------------------------------------
+# ---- base: Node 24 + pnpm ----------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS base
 ENV CI=true \
     PNPM_HOME=/pnpm \

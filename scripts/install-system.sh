@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the system pieces Sira needs on Debian/Ubuntu, idempotently:
-# pnpm 10, PostgreSQL (15+) with pgvector, Redis. Skips whatever is already there.
+# Node.js 24, pnpm 10, PostgreSQL (15+) with pgvector, Redis. Skips whatever is already there.
 set -euo pipefail
 
 log() { printf '[setup] %s\n' "$*"; }
@@ -12,14 +12,34 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
-# --- Node.js + pnpm -------------------------------------------------------
-if ! command -v node >/dev/null 2>&1; then
-  log "installing Node.js"
-  apt_install nodejs npm
+# --- Node.js 24 LTS + pnpm -------------------------------------------------
+# Node 24 comes from the npm registry (the node-linux-<arch> package ships the official binary),
+# so no download from outside the registries is needed. It is linked into /usr/local/bin, which
+# precedes /usr/bin on PATH, so the distribution's older node stays installed but unused.
+NODE_VERSION=24.22.3
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+if [ "$(node_major)" != "${NODE_VERSION%%.*}" ]; then
+  command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+  case "$(uname -m)" in
+    x86_64) node_arch=x64 ;;
+    aarch64 | arm64) node_arch=arm64 ;;
+    *) echo "[setup] unsupported CPU $(uname -m) for Node $NODE_VERSION" >&2; exit 1 ;;
+  esac
+  log "installing Node.js $NODE_VERSION"
+  node_prefix=/opt/sira-node
+  $SUDO npm install -g --prefix "$node_prefix" "node-linux-$node_arch@$NODE_VERSION" >/dev/null
+  $SUDO ln -sf "$node_prefix/lib/node_modules/node-linux-$node_arch/bin/node" /usr/local/bin/node
+  hash -r
+  if [ "$(node_major)" != "${NODE_VERSION%%.*}" ]; then
+    echo "[setup] node on PATH is $(node -v), expected $NODE_VERSION (is /usr/local/bin first on PATH?)" >&2
+    exit 1
+  fi
 fi
 if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm -v | cut -d. -f1)" != "10" ]; then
   log "installing pnpm 10"
-  $SUDO npm install -g pnpm@10.34.9 >/dev/null
+  # An explicit prefix: npm under a registry-installed node would default to that package folder.
+  $SUDO npm install -g --prefix /usr/local pnpm@10.34.9 >/dev/null
+  hash -r
 fi
 
 # --- PostgreSQL -----------------------------------------------------------
@@ -72,4 +92,4 @@ if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then
     --dir /var/lib/redis --logfile /var/log/redis/sira.log
   for _ in $(seq 1 50); do redis-cli ping >/dev/null 2>&1 && break; sleep 0.1; done
 fi
-log "system ready: PostgreSQL $PG_MAJOR with pgvector, Redis, pnpm $(pnpm -v)"
+log "system ready: Node $(node -v), pnpm $(pnpm -v), PostgreSQL $PG_MAJOR with pgvector, Redis"
