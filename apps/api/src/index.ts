@@ -1,13 +1,24 @@
 /** The API process: serves the app on PORT, drains in-flight requests on SIGTERM/SIGINT. */
 import { serve } from "@hono/node-server";
-import { closeQueues, disconnectRedis, loadConfig, logger, redis } from "@sira/infra";
+import { checkTotpKeyring } from "@sira/domain";
+import { closeQueues, disconnectRedis, loadConfigOrExit, logger, redis } from "@sira/infra";
 import { db, disconnectDb } from "@sira/infra/db";
 import { createApp } from "./app.ts";
 import { createAppDeps } from "./deps.ts";
 
 process.env.SIRA_SERVICE ??= "sira-api";
-const config = loadConfig();
+const config = loadConfigOrExit();
 const log = logger();
+try {
+  const problems = await checkTotpKeyring(db(), config);
+  if (problems.length) {
+    log.fatal({ problems }, "refusing to start: the TOTP keyring cannot open stored secrets");
+    process.exit(1);
+  }
+} catch (error) {
+  // The database may not be up yet: readiness reports it, and the keyring is checked at next start.
+  log.warn({ err: error }, "could not check the TOTP keyring at start-up");
+}
 const app = createApp(createAppDeps({ config, db: db(), redis: redis(), logger: log }));
 
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {

@@ -1,12 +1,12 @@
 /** The worker process: serves every queue, registers schedules, and drains on SIGTERM/SIGINT. */
 import { createAiProviders } from "@sira/ai";
-import { closeQueues, createStorage, disconnectRedis, getQueue, loadConfig, logger, redis } from "@sira/infra";
+import { closeQueues, createStorage, disconnectRedis, getQueue, loadConfigOrExit, logger, redis } from "@sira/infra";
 import { db, disconnectDb } from "@sira/infra/db";
 import { processors, schedules } from "./processors.ts";
 import { startWorkers, stopWorkers } from "./workers.ts";
 
 process.env.SIRA_SERVICE ??= "sira-worker";
-const config = loadConfig();
+const config = loadConfigOrExit();
 const log = logger();
 
 for (const s of schedules) {

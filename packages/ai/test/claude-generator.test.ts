@@ -16,6 +16,7 @@ afterEach(async () => {
 async function claude(replies: Parameters<typeof startFakeAnthropic>[0]): Promise<ContentGenerator> {
   fake = await startFakeAnthropic(replies);
   const config = parseConfig({
+    NODE_ENV: "test",
     ANTHROPIC_API_KEY: "sk-ant-test-key",
     ANTHROPIC_BASE_URL: fake.url,
     ANTHROPIC_MODEL: "claude-test-model",
@@ -288,7 +289,7 @@ describe("Claude generator against a local Anthropic Messages server", () => {
 
 describe("createGenerator", () => {
   it("uses the offline generator when no Anthropic key is set", () => {
-    const generator = createGenerator(parseConfig({}), logger);
+    const generator = createGenerator(parseConfig({ NODE_ENV: "test" }), logger);
     expect(generator.offline).toBe(true);
     expect(generator.model).toBe("offline-extractive");
   });

@@ -16,7 +16,10 @@ const csv = z.string().transform((v) =>
 );
 
 export const configSchema = z.object({
-  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  /** Unset counts as production: the public development defaults need an explicit development or test. */
+  NODE_ENV: z.enum(["development", "test", "production"]).default("production"),
+  /** The name a process logs and connects under; each entry point sets its own (sira-api, sira-worker…). */
+  SIRA_SERVICE: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   HOST: z.string().default("127.0.0.1"),
   PORT: z.coerce.number().int().min(1).max(65535).default(8000),
@@ -63,6 +66,10 @@ export const configSchema = z.object({
   JWT_AUDIENCE: z.string().default("sira-app"),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** A session (refresh-token family) ends this long after sign-in, however often it is refreshed (90 days). */
+  REFRESH_SESSION_MAX_AGE_SECONDS: z.coerce.number().int().min(1).default(90 * 86_400),
+  /** A refresh retried this soon after it succeeded gets the same successor back instead of revoking the session. */
+  REFRESH_RETRY_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   /**
    * AES-256-GCM keys sealing TOTP secrets, as `version:base64key` pairs separated by commas; the
    * highest version seals, every listed version opens (see docs/decisions/0012-auth.md on rotation).
@@ -94,8 +101,13 @@ export const configSchema = z.object({
   SMS_RELAY_HMAC_SECRET: z.string().optional(),
 });
 
-/** Secrets that production must set: the development defaults are public. */
-const PRODUCTION_SECRETS = ["JWT_SECRET", "TOTP_ENCRYPTION_KEYS", "HASH_PEPPER"] as const;
+/** Secrets that every environment but development and test must set: their defaults are public. */
+export const PRODUCTION_SECRETS = ["JWT_SECRET", "TOTP_ENCRYPTION_KEYS", "HASH_PEPPER"] as const;
+
+/** Whether the public development keys may stand in for missing secrets. */
+export function usesDevelopmentDefaults(config: Pick<Config, "NODE_ENV">): boolean {
+  return config.NODE_ENV === "development" || config.NODE_ENV === "test";
+}
 
 export type Config = z.infer<typeof configSchema>;
 
@@ -108,8 +120,16 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const result = configSchema.safeParse(cleaned);
   const lines = result.success ? [] : result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-  if (result.success && result.data.NODE_ENV === "production") {
-    for (const key of PRODUCTION_SECRETS) if (!result.data[key]) lines.push(`  ${key}: required in production`);
+  if (result.success && !usesDevelopmentDefaults(result.data)) {
+    const unsetEnv = !cleaned.NODE_ENV;
+    for (const key of PRODUCTION_SECRETS) {
+      if (result.data[key]) continue;
+      lines.push(
+        unsetEnv
+          ? `  ${key}: required (NODE_ENV is unset, so production rules apply; set NODE_ENV=development or test for the public development defaults)`
+          : `  ${key}: required in production`,
+      );
+    }
   }
   if (!result.success || lines.length) throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   return result.data;
@@ -121,4 +141,15 @@ let cached: Config | undefined;
 export function loadConfig(): Config {
   cached ??= parseConfig();
   return cached;
+}
+
+/** For entry points: the settings, or a message naming every bad one on stderr and exit code 1. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${process.env.SIRA_SERVICE ?? "sira"}: refusing to start. ${error.message}\n`);
+    process.exit(1);
+  }
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../src/config.ts";
+import { ConfigError, PRODUCTION_SECRETS, parseConfig, usesDevelopmentDefaults } from "../src/config.ts";
 
 describe("configuration", () => {
-  it("runs on embedded defaults with no settings at all", () => {
-    const config = parseConfig({});
+  it("runs on embedded defaults with nothing but NODE_ENV=development", () => {
+    const config = parseConfig({ NODE_ENV: "development" });
     expect(config.PORT).toBe(8000);
     expect(config.DATABASE_URL).toMatch(/^postgresql:\/\//);
     expect(config.REDIS_URL).toMatch(/^redis:\/\//);
@@ -13,6 +13,7 @@ describe("configuration", () => {
 
   it("parses numbers and lists from strings, and treats empty values as unset", () => {
     const config = parseConfig({
+      NODE_ENV: "test",
       PORT: "9001",
       CORS_ORIGINS: "https://a.sira.africa, https://b.sira.africa",
       TRUST_PROXY_HOPS: "1",
@@ -35,5 +36,33 @@ describe("configuration", () => {
       expect(message).toMatch(/DATABASE_URL: must be a postgresql:\/\/ URL/);
       expect(message).toMatch(/JWT_SECRET: must be at least 32 characters/);
     }
+  });
+
+  it("treats an unset NODE_ENV as production: every public development secret is refused by name", () => {
+    for (const env of [{}, { NODE_ENV: "" }, { NODE_ENV: "production" }]) {
+      const message = (() => {
+        try {
+          parseConfig(env);
+          return "parsed";
+        } catch (error) {
+          expect(error).toBeInstanceOf(ConfigError);
+          return (error as Error).message;
+        }
+      })();
+      for (const key of PRODUCTION_SECRETS) expect(message).toMatch(new RegExp(`${key}: required`));
+    }
+    expect(() => parseConfig({})).toThrow(/NODE_ENV is unset/);
+  });
+
+  it("parses production once the three secrets are set, and development defaults only where asked", () => {
+    const secrets = {
+      JWT_SECRET: "j".repeat(40),
+      TOTP_ENCRYPTION_KEYS: `1:${Buffer.alloc(32, 7).toString("base64")}`,
+      HASH_PEPPER: "p".repeat(40),
+    };
+    expect(parseConfig(secrets).NODE_ENV).toBe("production");
+    expect(usesDevelopmentDefaults(parseConfig(secrets))).toBe(false);
+    expect(usesDevelopmentDefaults(parseConfig({ NODE_ENV: "test" }))).toBe(true);
+    expect(usesDevelopmentDefaults(parseConfig({ NODE_ENV: "development" }))).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ export { type AccessClaims, verifyAccessToken } from "./access-token.ts";
 export { createAdmin, type NewAdmin, revokeUserSessions } from "./admin.ts";
 export type { AuthEnv } from "./context.ts";
 export { confirmTotp, enrolAuthenticator, register } from "./enrolment.ts";
-export { rotateTotpKeys } from "./key-rotation.ts";
+export { checkTotpKeyring, rotateTotpKeys } from "./key-rotation.ts";
 export { authKeys } from "./keys.ts";
 export { login, logout, refresh } from "./login.ts";
 export { confirmRecovery, MAGIC_LINK_TTL_MINUTES, requestRecovery } from "./recovery.ts";

@@ -35,3 +35,31 @@ export async function rotateTotpKeys(db: Db, config: Config, batchSize = 500): P
     }
   }
 }
+
+/**
+ * Proves the configured keyring opens the stored TOTP secrets: one credential per key version in
+ * use must open. Returns what is wrong (empty when sound), so a wrong or missing key stops the
+ * process at start-up instead of failing every sign-in.
+ */
+export async function checkTotpKeyring(db: Db, config: Config): Promise<string[]> {
+  const keys = authKeys(config);
+  const versions = await db.totpCredential.groupBy({ by: ["keyVersion"], orderBy: { keyVersion: "asc" } });
+  const problems: string[] = [];
+  for (const { keyVersion } of versions) {
+    if (!keys.totpKeys.has(keyVersion)) {
+      problems.push(`TOTP_ENCRYPTION_KEYS has no version ${keyVersion}, which seals stored secrets`);
+      continue;
+    }
+    const row = await db.totpCredential.findFirstOrThrow({ where: { keyVersion } });
+    try {
+      openSecret(
+        keys,
+        { ciphertext: row.secretCiphertext, iv: row.secretIv, tag: row.secretTag, keyVersion },
+        row.userId,
+      );
+    } catch {
+      problems.push(`TOTP_ENCRYPTION_KEYS version ${keyVersion} does not open the secrets sealed with it (wrong key)`);
+    }
+  }
+  return problems;
+}

@@ -1,9 +1,9 @@
 /**
- * The keys auth needs, from settings. Development and tests run on fixed public defaults, which
- * production refuses (packages/infra config fails fast without the real ones).
+ * The keys auth needs, from settings. Only NODE_ENV=development or test may run on the fixed public
+ * defaults; anywhere else a missing key is refused here too (packages/infra config already fails fast).
  */
 import { createHash } from "node:crypto";
-import type { Config } from "@sira/infra/config";
+import { type Config, usesDevelopmentDefaults } from "@sira/infra/config";
 
 export interface AuthKeys {
   jwtKey: Uint8Array;
@@ -14,7 +14,12 @@ export interface AuthKeys {
   pepper: Buffer;
 }
 
-const devKey = (label: string) => createHash("sha256").update(`sira-development-only:${label}`).digest();
+const publicDevKey = (label: string) => createHash("sha256").update(`sira-development-only:${label}`).digest();
+
+function devKey(config: Config, setting: string, label: string): Buffer {
+  if (!usesDevelopmentDefaults(config)) throw new Error(`${setting} is required outside development and test`);
+  return publicDevKey(label);
+}
 
 const cache = new WeakMap<Config, AuthKeys>();
 
@@ -35,14 +40,14 @@ export function authKeys(config: Config): AuthKeys {
   if (!keys) {
     const totpKeys = config.TOTP_ENCRYPTION_KEYS
       ? parseKeyring(config.TOTP_ENCRYPTION_KEYS)
-      : new Map([[1, devKey("totp")]]);
+      : new Map([[1, devKey(config, "TOTP_ENCRYPTION_KEYS", "totp")]]);
     keys = {
-      jwtKey: new TextEncoder().encode(config.JWT_SECRET ?? devKey("jwt").toString("hex")),
+      jwtKey: new TextEncoder().encode(config.JWT_SECRET ?? devKey(config, "JWT_SECRET", "jwt").toString("hex")),
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
       totpKeys,
       currentTotpVersion: Math.max(...totpKeys.keys()),
-      pepper: config.HASH_PEPPER ? Buffer.from(config.HASH_PEPPER) : devKey("pepper"),
+      pepper: config.HASH_PEPPER ? Buffer.from(config.HASH_PEPPER) : devKey(config, "HASH_PEPPER", "pepper"),
     };
     cache.set(config, keys);
   }
