@@ -1,11 +1,16 @@
 /** `pnpm seed:demo`: loads the demo data and the demo courses' documents into DATABASE_URL (idempotent). */
-import { seedDemo, seedDemoDocuments } from "@sira/domain";
-import { closeQueues, createStorage, loadConfig, logger } from "@sira/infra";
+import { DemoSeedRefused, seedDemo, seedDemoDocuments } from "@sira/domain";
+import { closeQueues, createStorage, loadConfigOrExit, logger } from "@sira/infra";
 import { db, disconnectDb } from "@sira/infra/db";
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const log = logger();
-const result = await seedDemo(db(), config);
+const result = await seedDemo(db(), config).catch(async (error: unknown) => {
+  if (!(error instanceof DemoSeedRefused)) throw error;
+  log.fatal(error.message);
+  await disconnectDb();
+  process.exit(1);
+});
 const documents = await seedDemoDocuments(
   { db: db(), storage: createStorage(config.STORAGE_DIR), config, logger: log },
   result,

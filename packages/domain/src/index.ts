@@ -6,7 +6,7 @@ export * from "./auth/index.ts";
 export * from "./catalog/index.ts";
 export * from "./content/index.ts";
 export { seedDemoDocuments } from "./demo/documents.ts";
-export { type DemoSeedResult, seedDemo } from "./demo/seed.ts";
+export { DemoSeedRefused, type DemoSeedResult, seedDemo } from "./demo/seed.ts";
 export * from "./email/index.ts";
 export * from "./idempotency.ts";
 export * from "./learning/dashboard/index.ts";

@@ -6,7 +6,7 @@ import { generate } from "otplib";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { login } from "../src/auth/login.ts";
 import { DEMO_COURSES, DEMO_LEARNER_CREDITS, DEMO_TAXONOMY, DEMO_TOTP_SECRETS } from "../src/demo/content.ts";
-import { seedDemo } from "../src/demo/seed.ts";
+import { DemoSeedRefused, seedDemo } from "../src/demo/seed.ts";
 import { createMailer } from "../src/email/create-mailer.ts";
 
 const db = createDb({ url: process.env.DATABASE_URL as string });
@@ -33,6 +33,12 @@ async function counts() {
 }
 
 describe("the demo seed", () => {
+  it("refuses to run in production, where its published TOTP secrets would open real accounts", async () => {
+    const production = { ...config, NODE_ENV: "production" as const };
+    await expect(seedDemo(db, production)).rejects.toBeInstanceOf(DemoSeedRefused);
+    expect(await counts()).toMatchObject({ users: 0, courses: 0, transactions: 0 });
+  });
+
   it("loads a bilingual catalogue: a free and a paid published course, a curriculum, an admin and a learner", async () => {
     const { adminId, learnerId, courseIds, curriculumId } = await seedDemo(db, config);
 

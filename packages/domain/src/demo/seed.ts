@@ -2,7 +2,7 @@
  * `pnpm seed:demo`: loads the demo catalogue, an admin and a learner. Every write is an upsert on
  * a natural key, so running it again changes nothing and duplicates nothing.
  */
-import type { Config } from "@sira/infra/config";
+import { type Config, usesDevelopmentDefaults } from "@sira/infra/config";
 import type { Db, Prisma } from "@sira/infra/db";
 import { sealSecret } from "../auth/crypto.ts";
 import { type AuthKeys, authKeys } from "../auth/keys.ts";
@@ -134,8 +134,18 @@ async function grantWelcomeCredits(tx: Tx, userId: string): Promise<void> {
   });
 }
 
+/** Refuses outside development and test: the demo accounts' TOTP secrets are published. */
+export class DemoSeedRefused extends Error {
+  override name = "DemoSeedRefused";
+}
+
 /** Loads the demo data; safe to run any number of times. */
 export async function seedDemo(db: Db, config: Config): Promise<DemoSeedResult> {
+  if (!usesDevelopmentDefaults(config)) {
+    throw new DemoSeedRefused(
+      `demo data is for development and test only (NODE_ENV is ${config.NODE_ENV}): its admin's TOTP secret is public`,
+    );
+  }
   const keys = authKeys(config);
   return db.$transaction(
     async (tx) => {
