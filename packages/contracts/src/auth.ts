@@ -63,7 +63,20 @@ export const enrolmentSchema = z.object({
 });
 export type Enrolment = z.infer<typeof enrolmentSchema>;
 
-export const confirmTotpInput = z.strictObject({ email: emailSchema, code: totpCodeSchema });
+/** The eight-digit code emailed at registration (a space or dash in the middle is fine). */
+export const emailCodeSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{4}[ -]?\d{4}$/, "Must be the 8-digit code from the email");
+
+/** `email_code` is needed until the address is verified (decision 0032). */
+export const confirmTotpInput = z.strictObject({
+  email: emailSchema,
+  code: totpCodeSchema,
+  email_code: emailCodeSchema.optional(),
+});
+/** Asks for a new email code for an account still waiting for its first confirmation. */
+export const emailCodeRequestInput = z.strictObject({ email: emailSchema });
 export const loginInput = z.strictObject({ email: emailSchema, code: loginCodeSchema });
 export const refreshInput = z.strictObject({ refresh_token: z.string().min(20).max(200) });
 export const logoutInput = z.strictObject({ refresh_token: z.string().min(20).max(200).optional() });

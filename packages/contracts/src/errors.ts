@@ -49,6 +49,16 @@ export const ERROR_CODES = {
     fr: "Ce code a déjà servi. Attendez le prochain code de votre application.",
     en: "This code was already used. Wait for the next code in your app.",
   },
+  EMAIL_CODE_INVALID: {
+    status: 401,
+    fr: "Le code reçu par e-mail est incorrect ou a expiré. Demandez-en un nouveau.",
+    en: "The code from the email is wrong or has expired. Ask for a new one.",
+  },
+  EMAIL_NOT_VERIFIED: {
+    status: 403,
+    fr: "Confirmez d'abord votre adresse e-mail avec le code que nous vous avons envoyé.",
+    en: "First confirm your email address with the code we sent you.",
+  },
   TOKEN_INVALID: { status: 401, fr: "Jeton d'accès invalide.", en: "Invalid access token." },
   TOKEN_EXPIRED: {
     status: 401,

@@ -14,7 +14,8 @@ export interface NewAdmin {
 
 /**
  * Creates an admin account awaiting its first TOTP code, or promotes and re-enrols an existing
- * account when `reenrol` is set. Returns the enrolment to hand to that person, once.
+ * account when `reenrol` is set. Returns the enrolment to hand to that person, once. The operator
+ * running the command vouches for the address, so it counts as verified (decision 0032).
  */
 export async function createAdmin(env: AuthEnv, input: NewAdmin, reenrol = false): Promise<Enrolment> {
   const existing = await env.db.user.findUnique({ where: { email: input.email } });
@@ -28,7 +29,10 @@ export async function createAdmin(env: AuthEnv, input: NewAdmin, reenrol = false
   }
   return env.db.$transaction(async (tx) => {
     const user = existing
-      ? await tx.user.update({ where: { id: existing.id }, data: { role: "admin", status: "pending_mfa" } })
+      ? await tx.user.update({
+          where: { id: existing.id },
+          data: { role: "admin", status: "pending_mfa", emailVerifiedAt: existing.emailVerifiedAt ?? env.meta.now },
+        })
       : await tx.user.create({
           data: {
             email: input.email,
@@ -38,6 +42,7 @@ export async function createAdmin(env: AuthEnv, input: NewAdmin, reenrol = false
             professionalRole: "platform_admin",
             role: "admin",
             status: "pending_mfa",
+            emailVerifiedAt: env.meta.now,
           },
         });
     if (existing) await revokeAllSessions(tx, user.id, "admin", env.meta.now);

@@ -1,7 +1,8 @@
 /**
  * Registration and TOTP enrolment. Registering an email that already has an account answers
  * exactly like a new registration (with an enrolment bound to nothing) and tells the owner by
- * email, so the endpoint never reveals which emails are registered.
+ * email, so the endpoint never reveals which emails are registered. A new account also gets an
+ * emailed code: the first confirmation needs it, so only the address's owner can activate it.
  */
 import { AppError, type Enrolment, type RegisterInput, type TokenPair } from "@sira/contracts";
 import type { Prisma } from "@sira/infra/db";
@@ -10,6 +11,8 @@ import { renderAccountExistsEmail } from "../email/templates.ts";
 import { hashBackupCode, newBackupCodes } from "./backup-codes.ts";
 import type { AuthEnv } from "./context.ts";
 import { openSecret, sealSecret } from "./crypto.ts";
+import { takeAuthEmailQuota } from "./email-quota.ts";
+import { checkEmailCode, issueEmailCode, markEmailVerified, sendEmailCode } from "./email-verification.ts";
 import { authKeys } from "./keys.ts";
 import { startSession } from "./sessions.ts";
 import { assertNotLocked, clearAccountFailures, recordFailure, throttleScopes } from "./throttle.ts";
@@ -56,7 +59,7 @@ export async function register(env: AuthEnv, input: RegisterInput): Promise<Enro
   const existing = await env.db.user.findUnique({ where: { email: input.email }, select: { id: true } });
   if (existing) return registerExisting(env, existing.id, input.email);
   try {
-    return await env.db.$transaction(async (tx) => {
+    const created = await env.db.$transaction(async (tx) => {
       const user = await tx.user.create({
         data: {
           email: input.email,
@@ -67,9 +70,10 @@ export async function register(env: AuthEnv, input: RegisterInput): Promise<Enro
           currentLevel: input.current_level ?? 1,
           status: "pending_mfa",
         },
-        select: { id: true, email: true },
+        select: { id: true, email: true, name: true, preferredLanguage: true },
       });
       const enrolment = await enrolAuthenticator(tx, env, user);
+      const emailCode = await issueEmailCode(tx, authKeys(env.config).pepper, user.id, env.meta.now);
       await writeAudit(tx, {
         actorId: user.id,
         action: "auth.registered",
@@ -78,8 +82,11 @@ export async function register(env: AuthEnv, input: RegisterInput): Promise<Enro
         requestId: env.meta.requestId,
         ip: env.meta.ip,
       });
-      return enrolment;
+      return { enrolment, user, emailCode };
     });
+    // Sent off the response path, like the notice an existing address gets.
+    void sendEmailCode(env, created.user, created.emailCode);
+    return created.enrolment;
   } catch (error) {
     // Two registrations of one email racing: the loser answers like any existing email.
     if ((error as { code?: string }).code === "P2002") return registerExisting(env, null, input.email);
@@ -103,6 +110,8 @@ async function registerExisting(env: AuthEnv, userId: string | null, email: stri
 async function notifyExistingAccount(env: AuthEnv, userId: string): Promise<void> {
   try {
     const user = await env.db.user.findUniqueOrThrow({ where: { id: userId } });
+    const pepper = authKeys(env.config).pepper;
+    if (!(await takeAuthEmailQuota(env.db, pepper, "account_exists", user.email, env.meta.now))) return;
     const language = user.preferredLanguage === "en" ? "en" : "fr";
     const email = renderAccountExistsEmail({
       name: user.name,
@@ -115,8 +124,25 @@ async function notifyExistingAccount(env: AuthEnv, userId: string): Promise<void
   }
 }
 
-/** Confirms a pending authenticator with its first code: the account becomes active and signed in. */
-export async function confirmTotp(env: AuthEnv, input: { email: string; code: string }): Promise<TokenPair> {
+/**
+ * The id of the emailed code that matches, for an address not yet verified. Asked only once the
+ * TOTP code is right, so only the holder of the enrolment learns that the address is unverified.
+ */
+async function matchedEmailCode(env: AuthEnv, userId: string, emailCode: string | undefined): Promise<string> {
+  if (!emailCode) throw new AppError("EMAIL_NOT_VERIFIED");
+  const id = await checkEmailCode(env.db, authKeys(env.config).pepper, userId, emailCode, env.meta.now);
+  if (!id) throw new AppError("EMAIL_CODE_INVALID");
+  return id;
+}
+
+/**
+ * Confirms a pending authenticator with its first code (and, for an unverified address, the
+ * emailed code): the account becomes active and signed in.
+ */
+export async function confirmTotp(
+  env: AuthEnv,
+  input: { email: string; code: string; email_code?: string | undefined },
+): Promise<TokenPair> {
   const scopes = throttleScopes(input.email, env.meta.ip ?? "unknown", authKeys(env.config).pepper);
   await assertNotLocked(env.db, scopes, env.meta.now);
   const user = await env.db.user.findUnique({ where: { email: input.email }, include: { totpCredential: true } });
@@ -140,12 +166,16 @@ export async function confirmTotp(env: AuthEnv, input: { email: string; code: st
     await recordFailure(env.db, scopes, env.meta.now);
     throw new AppError("INVALID_CREDENTIALS");
   }
+  const emailCodeId = user.emailVerifiedAt ? null : await matchedEmailCode(env, user.id, input.email_code);
   const session = await env.db.$transaction(async (tx) => {
     const { count } = await tx.totpCredential.updateMany({
       where: { id: credential.id, confirmedAt: null },
       data: { confirmedAt: env.meta.now, lastUsedStep: BigInt(check.step) },
     });
     if (count !== 1) throw new AppError("TOTP_CODE_REUSED");
+    if (emailCodeId && !(await markEmailVerified(tx, user.id, emailCodeId, env.meta.now))) {
+      throw new AppError("EMAIL_CODE_INVALID");
+    }
     await tx.user.update({ where: { id: user.id }, data: { status: "active" } });
     await writeAudit(tx, {
       actorId: user.id,

@@ -1,6 +1,8 @@
 export { type AccessClaims, verifyAccessToken } from "./access-token.ts";
 export { createAdmin, type NewAdmin, revokeUserSessions } from "./admin.ts";
 export type { AuthEnv } from "./context.ts";
+export { AUTH_EMAILS_PER_HOUR, purgeAuthEmailQuotas } from "./email-quota.ts";
+export { EMAIL_CODE_ATTEMPTS, EMAIL_CODE_TTL_MINUTES, requestEmailCode } from "./email-verification.ts";
 export { confirmTotp, enrolAuthenticator, register } from "./enrolment.ts";
 export { checkTotpKeyring, rotateTotpKeys } from "./key-rotation.ts";
 export { authKeys } from "./keys.ts";

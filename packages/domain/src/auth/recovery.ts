@@ -1,27 +1,37 @@
 /**
  * Lost-authenticator recovery by magic link: a single-use, high-entropy link (stored hashed) that
- * expires after 15 minutes. Using it revokes every session and re-enrols the authenticator.
+ * expires after 15 minutes. Using it revokes every session and re-enrols the authenticator, and
+ * proves the address. Admins and experts never recover by email (decision 0033): a stolen inbox
+ * must not reset a privileged authenticator; they use a backup code or `pnpm admin:create --reenrol`.
  */
 import { AppError, type Enrolment } from "@sira/contracts";
 import { writeAudit } from "../audit.ts";
 import { renderRecoveryEmail } from "../email/templates.ts";
 import type { AuthEnv } from "./context.ts";
 import { randomToken, tokenHash } from "./crypto.ts";
+import { takeAuthEmailQuota } from "./email-quota.ts";
+import { markEmailVerified } from "./email-verification.ts";
 import { enrolAuthenticator } from "./enrolment.ts";
+import { authKeys } from "./keys.ts";
 import { revokeAllSessions } from "./sessions.ts";
 
 export const MAGIC_LINK_TTL_MINUTES = 15;
-/** Links one account may be sent per hour, so recovery cannot be used to flood an inbox. */
-export const MAGIC_LINKS_PER_HOUR = 3;
 
-/** Sends a recovery link if the account exists; the answer is the same either way. */
+/** Roles whose authenticator an emailed link may never reset. */
+const NO_EMAIL_RECOVERY = new Set(["admin", "expert"]);
+
+/** Whether a recovery link may serve this account at all. */
+const mayRecoverByEmail = (user: { status: string; deletedAt: Date | null; role: string }) =>
+  user.status !== "disabled" && !user.deletedAt && !NO_EMAIL_RECOVERY.has(user.role);
+
+/**
+ * Sends a recovery link if a learner account exists, within the address's hourly budget (see
+ * email-quota.ts); the answer is the same for unknown, staff and over-budget addresses.
+ */
 export async function requestRecovery(env: AuthEnv, email: string): Promise<void> {
   const user = await env.db.user.findUnique({ where: { email } });
-  if (!user || user.status === "disabled" || user.deletedAt) return;
-  const recent = await env.db.magicLinkToken.count({
-    where: { userId: user.id, createdAt: { gt: new Date(env.meta.now.getTime() - 3_600_000) } },
-  });
-  if (recent >= MAGIC_LINKS_PER_HOUR) return;
+  if (!user || !mayRecoverByEmail(user)) return;
+  if (!(await takeAuthEmailQuota(env.db, authKeys(env.config).pepper, "recovery", user.email, env.meta.now))) return;
 
   const token = randomToken();
   await env.db.$transaction(async (tx) => {
@@ -78,7 +88,8 @@ export async function confirmRecovery(env: AuthEnv, token: string): Promise<Enro
   if (!link) throw new AppError("MAGIC_LINK_INVALID");
   if (link.usedAt) throw new AppError("MAGIC_LINK_USED");
   if (link.expiresAt <= env.meta.now) throw new AppError("MAGIC_LINK_EXPIRED");
-  if (link.user.status === "disabled" || link.user.deletedAt) throw new AppError("MAGIC_LINK_INVALID");
+  // A link sent before a promotion answers like one that never existed.
+  if (!mayRecoverByEmail(link.user)) throw new AppError("MAGIC_LINK_INVALID");
 
   const enrolment = await env.db.$transaction(async (tx) => {
     const { count } = await tx.magicLinkToken.updateMany({
@@ -88,6 +99,8 @@ export async function confirmRecovery(env: AuthEnv, token: string): Promise<Enro
     if (count !== 1) throw new AppError("MAGIC_LINK_USED");
     await revokeAllSessions(tx, link.userId, "recovery", env.meta.now);
     await tx.user.update({ where: { id: link.userId }, data: { status: "pending_mfa" } });
+    // The link reached the address, so the address is proven.
+    await markEmailVerified(tx, link.userId, null, env.meta.now);
     const fresh = await enrolAuthenticator(tx, env, { id: link.userId, email: link.user.email });
     await writeAudit(tx, {
       actorId: link.userId,

@@ -23,6 +23,16 @@ export interface AccountExistsEmailInput {
   recoveryUrl: string;
 }
 
+export interface EmailCodeEmailInput {
+  name: string;
+  language: Language;
+  /** Eight digits; shown as two groups of four. */
+  code: string;
+  expiresInMinutes: number;
+  /** Where the sign-up continues (not a secret). */
+  appUrl: string;
+}
+
 const HTML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
 /** Escapes text for HTML content and attribute values. */
@@ -75,6 +85,22 @@ const accountExists = {
     intro:
       "Someone, perhaps you, tried to create a Sira account with this email address. You already have one, so there is no need for another. If you can no longer sign in, recover access here:",
     button: "Recover access",
+  },
+} as const;
+
+const emailCode = {
+  fr: {
+    subject: "Votre code de confirmation Sira",
+    intro: `Pour confirmer que cette adresse e-mail est la vôtre, saisissez ce code dans Sira avec le premier code de votre application d'authentification${NBSP}:`,
+    button: "Ouvrir Sira",
+    expiry: (n: number) => `Ce code est valable ${minutes(n)}. Ne le communiquez à personne.`,
+  },
+  en: {
+    subject: "Your Sira confirmation code",
+    intro:
+      "To confirm that this email address is yours, enter this code in Sira together with the first code from your authenticator app:",
+    button: "Open Sira",
+    expiry: (n: number) => `This code is valid for ${minutes(n)}. Do not share it with anyone.`,
   },
 } as const;
 
@@ -149,4 +175,24 @@ export function renderAccountExistsEmail(input: AccountExistsEmailInput): Render
     after: [],
   });
   return { ...email, secrets: [] };
+}
+
+/** The code that proves the address at registration (decision 0032); the code is its secret. */
+export function renderEmailCodeEmail(input: EmailCodeEmailInput): RenderedEmail {
+  if (!/^\d{8}$/.test(input.code)) throw new Error("an email code has eight digits");
+  if (!Number.isInteger(input.expiresInMinutes) || input.expiresInMinutes < 1) {
+    throw new Error("expiresInMinutes must be a positive integer");
+  }
+  const t = emailCode[input.language];
+  const shown = `${input.code.slice(0, 4)} ${input.code.slice(4)}`;
+  const email = render({
+    language: input.language,
+    subject: t.subject,
+    name: input.name,
+    intro: t.intro,
+    button: t.button,
+    link: input.appUrl,
+    after: [shown, t.expiry(input.expiresInMinutes)],
+  });
+  return { ...email, secrets: [shown] };
 }
