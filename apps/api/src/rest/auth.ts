@@ -3,6 +3,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import {
   acceptedSchema,
   confirmTotpInput,
+  emailCodeRequestInput,
   enrolmentSchema,
   loginInput,
   logoutInput,
@@ -23,6 +24,7 @@ import {
   logout,
   refresh,
   register,
+  requestEmailCode,
   requestRecovery,
 } from "@sira/domain";
 import type { Context } from "hono";
@@ -60,9 +62,25 @@ const routes = {
     method: "post",
     path: "/api/v1/auth/totp/confirm",
     tags,
-    summary: "Confirm the authenticator with its first code; activates the account and signs in",
+    summary:
+      "Confirm the authenticator with its first code, plus the emailed code while the address is unverified; activates the account and signs in",
     request: body(confirmTotpInput),
-    responses: { 200: json(tokenPairSchema, "Signed in"), 400: problems[400], 401: problems[401], 429: problems[429] },
+    responses: {
+      200: json(tokenPairSchema, "Signed in"),
+      400: problems[400],
+      401: problems[401],
+      403: problems[403],
+      429: problems[429],
+    },
+  }),
+  emailCodeRequest: createRoute({
+    method: "post",
+    path: "/api/v1/auth/email-code/request",
+    tags,
+    summary:
+      "Email a new confirmation code to an account awaiting its first confirmation (the answer is always the same)",
+    request: body(emailCodeRequestInput),
+    responses: { 202: json(acceptedSchema, "Accepted"), 400: problems[400] },
   }),
   login: createRoute({
     method: "post",
@@ -127,6 +145,10 @@ const routes = {
 export function mountAuthRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(routes.register, async (c) => c.json(await register(envOf(c), c.req.valid("json")), 201));
   app.openapi(routes.confirm, async (c) => c.json(await confirmTotp(envOf(c), c.req.valid("json")), 200));
+  app.openapi(routes.emailCodeRequest, async (c) => {
+    await requestEmailCode(envOf(c), c.req.valid("json").email);
+    return c.json({ status: "accepted" as const }, 202);
+  });
   app.openapi(routes.login, async (c) => c.json(await login(envOf(c), c.req.valid("json")), 200));
   app.openapi(routes.refresh, async (c) => c.json(await refresh(envOf(c), c.req.valid("json").refresh_token), 200));
   app.use(routes.logout.path, requireRole());

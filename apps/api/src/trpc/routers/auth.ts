@@ -2,6 +2,7 @@
 import {
   acceptedSchema,
   confirmTotpInput,
+  emailCodeRequestInput,
   enrolmentSchema,
   loginInput,
   logoutInput,
@@ -23,6 +24,7 @@ import {
   logout,
   refresh,
   register,
+  requestEmailCode,
   requestRecovery,
 } from "@sira/domain";
 import { z } from "zod";
@@ -40,6 +42,13 @@ export const authRouter = router({
     .input(confirmTotpInput)
     .output(tokenPairSchema)
     .mutation(({ ctx, input }) => confirmTotp(envOf(ctx), input)),
+  requestEmailCode: publicProcedure
+    .input(emailCodeRequestInput)
+    .output(acceptedSchema)
+    .mutation(async ({ ctx, input }) => {
+      await requestEmailCode(envOf(ctx), input.email);
+      return { status: "accepted" as const };
+    }),
   login: publicProcedure
     .input(loginInput)
     .output(tokenPairSchema)
