@@ -4,14 +4,14 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "@sira/contracts";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppDeps, AppEnv } from "./env.ts";
 import { authenticate } from "./http/auth.ts";
+import { requestBodyLimit } from "./http/body-limit.ts";
 import { compression } from "./http/compression.ts";
 import { etag } from "./http/etag.ts";
-import { idempotency, isStreamedUpload } from "./http/idempotency.ts";
+import { idempotency } from "./http/idempotency.ts";
 import { languageMiddleware } from "./http/language.ts";
 import { offlineReplay } from "./http/offline-replay.ts";
 import { fieldErrorsFromZod, handleError, problemResponse } from "./http/problem.ts";
@@ -94,14 +94,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use(rateLimit({ limit: config.RATE_LIMIT_PER_MINUTE, exempt: (path) => HEALTH_PATHS.has(path) }));
   app.use(authenticate);
   app.use(languageMiddleware);
-  const jsonBodyLimit = bodyLimit({
-    maxSize: 1024 * 1024,
-    onError: () => {
-      throw new AppError("PAYLOAD_TOO_LARGE");
-    },
-  });
   // Uploads stream to storage under their own cap (a platform setting); everything else is small.
-  app.use((c, next) => (isStreamedUpload(c.req.raw) ? next() : jsonBodyLimit(c, next)));
+  app.use(requestBodyLimit());
 
   app.use(offlineReplay);
   app.use(idempotency);
