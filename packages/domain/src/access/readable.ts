@@ -6,10 +6,14 @@
  *   directly or through one of their groups. Admins see everything.
  * - Catalog courses: published, and public or inside a private curriculum the caller can read.
  * - Readable courses (detail pages): catalog courses, plus published or archived courses the caller
- *   is enrolled in (archiving never takes away what a learner had).
+ *   is enrolled in (archiving never takes away what a learner had). A private course also needs a
+ *   grant that still reaches the caller: withdrawing it closes the course at once (decision 0033).
+ * - Learnable courses (content: lessons, quizzes, flashcards, source images): admins all; experts
+ *   the courses they manage; others their live enrollments, under the same grant rule.
  * - Manageable courses (back office): admins all; experts the courses they created or own.
  */
 import type { Prisma } from "@sira/infra/db";
+import { LIVE_ENROLLMENT } from "../catalog/shape.ts";
 import type { MaybeViewer, Viewer } from "./actor.ts";
 
 const NOTHING = { id: { in: [] as string[] } };
@@ -47,10 +51,38 @@ export function readableCourses(viewer: MaybeViewer): Prisma.CourseWhereInput {
   return {
     OR: [
       catalogCourses(viewer),
-      { status: { in: ["published", "archived"] }, enrollments: { some: { userId: viewer.userId } } },
+      {
+        status: { in: ["published", "archived"] },
+        enrollments: { some: { userId: viewer.userId } },
+        AND: [grantStillHolds(viewer)],
+      },
       ...(viewer.role === "expert" ? [ownedBy(viewer)] : []),
     ],
   };
+}
+
+/** Public courses, or private ones in a live curriculum whose grant still reaches the viewer. */
+function grantStillHolds(viewer: Viewer): Prisma.CourseWhereInput {
+  return {
+    OR: [
+      { visibility: "public" },
+      {
+        curricula: {
+          some: { curriculum: { status: { in: ["published", "archived"] }, access: { some: grantsFor(viewer) } } },
+        },
+      },
+    ],
+  };
+}
+
+/** Courses whose content the viewer may open (see the module comment); checked on every request. */
+export function learnableCourses(viewer: Viewer): Prisma.CourseWhereInput {
+  if (viewer.role === "admin") return {};
+  const enrolled: Prisma.CourseWhereInput = {
+    enrollments: { some: { userId: viewer.userId, ...LIVE_ENROLLMENT } },
+    AND: [grantStillHolds(viewer)],
+  };
+  return viewer.role === "expert" ? { OR: [ownedBy(viewer), enrolled] } : enrolled;
 }
 
 function ownedBy(viewer: Viewer): Prisma.CourseWhereInput {
@@ -63,3 +95,12 @@ export function manageableCourses(viewer: MaybeViewer): Prisma.CourseWhereInput 
   if (viewer?.role === "expert") return ownedBy(viewer);
   return NOTHING;
 }
+
+/**
+ * Accounts an admin may reach by typing an email (grants, group adds): active, with the address
+ * proven (decision 0032), so an impostor's pending registration of someone's address gets nothing.
+ */
+export const reachableByEmail = {
+  status: "active",
+  emailVerifiedAt: { not: null },
+} satisfies Prisma.UserWhereInput;

@@ -1,14 +1,14 @@
 /**
  * What a learner may open: a unit of a module of a course, with the generation parameters that
- * key its cache (language, level, country). Access: admins, the course's managers, and learners
- * with an active or completed enrollment. A course the caller may see but has not joined is 403
- * NOT_ENROLLED; one they may not see at all, or an unknown module or unit, is 404.
+ * key its cache (language, level, country). Access: learnableCourses (admins, the course's
+ * managers, and learners with an active or completed enrollment whose private grant still holds).
+ * A course the caller may see but has not joined is 403 NOT_ENROLLED; one they may not see at all,
+ * or an unknown module or unit, is 404.
  */
 import { AppError, type Language, type UnitType } from "@sira/contracts";
 import type { Db, Prisma } from "@sira/infra/db";
 import type { Viewer } from "../access/actor.ts";
-import { manageableCourses, readableCourses } from "../access/readable.ts";
-import { LIVE_ENROLLMENT } from "../catalog/shape.ts";
+import { learnableCourses, readableCourses } from "../access/readable.ts";
 import { assertModuleUnlocked } from "../learning/progress/lock.ts";
 import type { CacheKey } from "./cache-key.ts";
 
@@ -44,15 +44,8 @@ export interface LessonTarget {
 /** 404 unless the course exists for the viewer; 403 NOT_ENROLLED unless they may read its content. */
 export async function assertCanReadCourse(db: Db, viewer: Viewer, courseId: string): Promise<void> {
   if (viewer.role === "admin") return;
-  const [managed, enrolled] = await Promise.all([
-    viewer.role === "expert"
-      ? db.course.count({ where: { AND: [manageableCourses(viewer), { id: courseId }] } })
-      : Promise.resolve(0),
-    db.userCourseEnrollment.count({
-      where: { userId: viewer.userId, courseId, ...LIVE_ENROLLMENT },
-    }),
-  ]);
-  if (managed > 0 || enrolled > 0) return;
+  const learnable = await db.course.count({ where: { AND: [learnableCourses(viewer), { id: courseId }] } });
+  if (learnable > 0) return;
   const visible = await db.course.count({ where: { AND: [readableCourses(viewer), { id: courseId }] } });
   throw new AppError(visible > 0 ? "NOT_ENROLLED" : "NOT_FOUND");
 }

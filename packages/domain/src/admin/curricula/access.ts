@@ -1,6 +1,11 @@
-/** Who may see a private curriculum: grants to one user (by id or email) or to one group. */
+/**
+ * Who may see a private curriculum: grants to one user (by id or email) or to one group. An email
+ * names only a verified, active account (decision 0032): whoever registered someone else's
+ * address cannot receive what was meant for its owner.
+ */
 import { AppError, type CurriculumGranteeInput, type CurriculumGrantResult } from "@sira/contracts";
 import type { Db, Prisma } from "@sira/infra/db";
+import { reachableByEmail } from "../../access/readable.ts";
 import { writeAudit } from "../../audit.ts";
 import { type CatalogAdminMeta, invalidField, prismaCode, type Tx } from "./common.ts";
 import { GRANT_SELECT, toAdminGrant } from "./read.ts";
@@ -8,13 +13,19 @@ import { lockCurriculum } from "./write.ts";
 
 type Grantee = { userId: string; groupId?: undefined } | { groupId: string; userId?: undefined };
 
-/** The grantee's id, or null when no such (live) user or group exists. */
-async function findGrantee(tx: Tx, input: CurriculumGranteeInput): Promise<Grantee | null> {
+/** The grantee's id, or null when no such (live) user or group exists; `byEmail` narrows email lookups. */
+async function findGrantee(
+  tx: Tx,
+  input: CurriculumGranteeInput,
+  byEmail: Prisma.UserWhereInput = {},
+): Promise<Grantee | null> {
   if (input.group_id) {
     const group = await tx.userGroup.findUnique({ where: { id: input.group_id }, select: { id: true } });
     return group ? { groupId: group.id } : null;
   }
-  const where: Prisma.UserWhereInput = input.user_id ? { id: input.user_id } : { email: input.user_email ?? "" };
+  const where: Prisma.UserWhereInput = input.user_id
+    ? { id: input.user_id }
+    : { email: input.user_email ?? "", ...byEmail };
   const user = await tx.user.findFirst({ where: { ...where, deletedAt: null }, select: { id: true } });
   return user ? { userId: user.id } : null;
 }
@@ -22,6 +33,12 @@ async function findGrantee(tx: Tx, input: CurriculumGranteeInput): Promise<Grant
 /** The body field naming the grantee. */
 const granteeField = (input: CurriculumGranteeInput) =>
   input.group_id ? "group_id" : input.user_id ? "user_id" : "user_email";
+
+const NOT_FOUND_MESSAGE = {
+  group_id: "No such group",
+  user_id: "No such user",
+  user_email: "No verified, active account has this email",
+} as const;
 
 const grantWhere = (curriculumId: string, grantee: Grantee): Prisma.CurriculumAccessWhereInput =>
   grantee.userId ? { curriculumId, userId: grantee.userId } : { curriculumId, groupId: grantee.groupId };
@@ -41,11 +58,11 @@ export async function grantCurriculumAccess(
   try {
     return await db.$transaction(async (tx) => {
       await lockCurriculum(tx, curriculumId);
-      const grantee = await findGrantee(tx, input);
+      const grantee = await findGrantee(tx, input, reachableByEmail);
       found.grantee = grantee;
       if (!grantee) {
         const field = granteeField(input);
-        throw invalidField(field, "not_found", field === "group_id" ? "No such group" : "No such user");
+        throw invalidField(field, "not_found", NOT_FOUND_MESSAGE[field]);
       }
       const existing = await tx.curriculumAccess.findFirst({
         where: grantWhere(curriculumId, grantee),

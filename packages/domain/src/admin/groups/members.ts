@@ -7,6 +7,7 @@ import {
   type PageQuery,
 } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
+import { reachableByEmail } from "../../access/readable.ts";
 import { writeAudit } from "../../audit.ts";
 import { pageArgs } from "../../sync.ts";
 import type { CatalogAdminMeta, Listed, Tx } from "../curricula/common.ts";
@@ -40,8 +41,9 @@ export async function listGroupMembers(db: Tx, groupId: string, query: PageQuery
 
 /**
  * Adds users by id and/or email. Idempotent: members already in the group are reported as such;
- * unknown ids and emails are reported back, never silently dropped. One audit row lists who was
- * added; nothing added, nothing audited.
+ * unknown ids and emails are reported back, never silently dropped. An email names only a
+ * verified, active account (reachableByEmail); any other is reported as unknown. One audit row
+ * lists who was added; nothing added, nothing audited.
  */
 export async function addGroupMembers(
   db: Db,
@@ -54,7 +56,7 @@ export async function addGroupMembers(
   return db.$transaction(async (tx) => {
     await lockGroup(tx, groupId);
     const users = await tx.user.findMany({
-      where: { deletedAt: null, OR: [{ id: { in: ids } }, { email: { in: emails } }] },
+      where: { deletedAt: null, OR: [{ id: { in: ids } }, { email: { in: emails }, ...reachableByEmail }] },
       select: { id: true, email: true },
     });
     const foundIds = new Set(users.map((u) => u.id));

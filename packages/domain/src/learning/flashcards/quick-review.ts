@@ -5,11 +5,13 @@
  * (user_id, due) index, earliest due first, at most DUE_CANDIDATES of them; FSRS then orders those
  * by retrievability. New cards fill the slots left, at most NEW_CARDS_PER_DAY a day, and only from
  * modules the learner has started (a unit begun or a card already reviewed), so locked modules
- * never leak into review.
+ * never leak into review. Only learnable courses count: a withdrawn private grant takes its cards
+ * out of review at once.
  */
 import { type CardMemory, pickDueCards, secondsPerCard } from "@sira/algorithms";
 import type { FlashcardDue } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
+import { learnableCourses } from "../../access/readable.ts";
 import { LIVE_ENROLLMENT_STATUSES } from "../../catalog/shape.ts";
 import type { LearnerContext } from "../../content/target.ts";
 import { effectiveTimezone } from "../../users/timezones.ts";
@@ -36,7 +38,12 @@ interface TodayRow {
   introduced: bigint;
 }
 
-async function dueCandidates(db: Db, userId: string, now: Date): Promise<{ rows: DueRow[]; total: number }> {
+async function dueCandidates(
+  db: Db,
+  userId: string,
+  courseIds: string[],
+  now: Date,
+): Promise<{ rows: DueRow[]; total: number }> {
   const rows = await db.$queryRaw<DueRow[]>`
     SELECT r.card_id AS "cardId", r.due, r.stability, r.difficulty, r.elapsed_days AS "elapsedDays",
       r.scheduled_days AS "scheduledDays", r.learning_steps AS "learningSteps", r.reps, r.lapses, r.state,
@@ -45,7 +52,7 @@ async function dueCandidates(db: Db, userId: string, now: Date): Promise<{ rows:
     JOIN flashcards f ON f.id = r.card_id AND f.is_active
     JOIN modules m ON m.id = f.module_id
     JOIN user_course_enrollment e ON e.course_id = m.course_id AND e.user_id = r.user_id AND e.status = ANY(${LIVE_ENROLLMENT_STATUSES})
-    WHERE r.user_id = ${userId}::uuid AND r.due <= ${now} AND r.reps > 0
+    WHERE r.user_id = ${userId}::uuid AND r.due <= ${now} AND r.reps > 0 AND m.course_id = ANY(${courseIds}::uuid[])
     ORDER BY r.due, r.card_id
     LIMIT ${DUE_CANDIDATES}`;
   return { rows, total: Number(rows[0]?.total ?? 0) };
@@ -63,13 +70,13 @@ async function today(db: Db, userId: string, timeZone: string, now: Date): Promi
   return row as TodayRow;
 }
 
-async function newCards(db: Db, userId: string, take: number): Promise<string[]> {
+async function newCards(db: Db, userId: string, courseIds: string[], take: number): Promise<string[]> {
   if (take <= 0) return [];
   const rows = await db.$queryRaw<{ id: string }[]>`
     SELECT f.id FROM flashcards f
     JOIN modules m ON m.id = f.module_id
     JOIN user_course_enrollment e ON e.course_id = m.course_id AND e.user_id = ${userId}::uuid AND e.status = ANY(${LIVE_ENROLLMENT_STATUSES})
-    WHERE f.is_active
+    WHERE f.is_active AND m.course_id = ANY(${courseIds}::uuid[])
       AND (EXISTS (SELECT 1 FROM user_module_progress p
                    WHERE p.user_id = ${userId}::uuid AND p.module_id = f.module_id AND p.started_at IS NOT NULL)
         OR EXISTS (SELECT 1 FROM flashcard_reviews r2 JOIN flashcards f2 ON f2.id = r2.card_id
@@ -89,6 +96,8 @@ export async function quickReview(
   const userId = learner.viewer.userId;
   const user = await db.user.findUnique({ where: { id: userId }, select: { timezone: true, country: true } });
   const timeZone = effectiveTimezone({ timezone: user?.timezone ?? null, country: user?.country ?? learner.country });
+  const learnable = await db.course.findMany({ where: learnableCourses(learner.viewer), select: { id: true } });
+  const courseIds = learnable.map((c) => c.id);
   const [durations, done, due] = await Promise.all([
     db.flashcardReviewLog.findMany({
       where: { userId, durationMs: { not: null } },
@@ -97,7 +106,7 @@ export async function quickReview(
       select: { durationMs: true },
     }),
     today(db, userId, timeZone, now),
-    dueCandidates(db, userId, now),
+    dueCandidates(db, userId, courseIds, now),
   ]);
   const perCard = secondsPerCard(durations.map((d) => d.durationMs ?? 0));
   const spent = Number(done.knownMs ?? 0) / 1000 + Number(done.unknown) * perCard;
@@ -109,7 +118,7 @@ export async function quickReview(
   const picked = pickDueCards(candidates, now, options);
   // The session size pickDueCards uses: the budget caps it, even below the minimum.
   const slots = Math.min(QUICK_REVIEW_MAX, Math.floor(remaining / Math.max(perCard, 1)));
-  const freshIds = await newCards(db, userId, Math.min(newAllowed, slots - picked.length));
+  const freshIds = await newCards(db, userId, courseIds, Math.min(newAllowed, slots - picked.length));
 
   const ids = [...picked.map((p) => p.id), ...freshIds];
   const rows = ids.length ? await db.flashcard.findMany({ where: { id: { in: ids } }, select: cardSelect }) : [];
