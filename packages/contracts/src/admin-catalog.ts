@@ -279,6 +279,11 @@ export const PLATFORM_SETTINGS = {
     "Days a learner waits before taking the placement test again",
   ),
   "uploads.max_mb": setting(z.number().int().min(1).max(200), 25, "Largest course resource upload, in MiB"),
+  "courses.experts_can_publish": setting(
+    z.boolean(),
+    false,
+    "Whether experts may publish their own courses and change their visibility without an administrator",
+  ),
 } as const;
 
 export type PlatformSettingKey = keyof typeof PLATFORM_SETTINGS;

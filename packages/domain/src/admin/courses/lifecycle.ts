@@ -5,6 +5,7 @@ import type { Viewer } from "../../access/actor.ts";
 import { manageableCourses } from "../../access/readable.ts";
 import { changedFields, writeAudit } from "../../audit.ts";
 import { publishBlockers, publishRefusal } from "./publishable.ts";
+import { assertMayPublish } from "./publishing-rights.ts";
 import {
   type AdminCourseRow,
   adminCourseInclude,
@@ -16,7 +17,10 @@ import {
 
 type Change = (row: AdminCourseRow & { _count: { modules: number } }) => Prisma.CourseUncheckedUpdateInput | null;
 
-/** Locks the course, applies `change` (null: already in the target state), audits the diff. */
+/**
+ * Locks the course (404 unless the viewer manages it), checks `authorise`, applies `change` (null:
+ * already in the target state), audits the diff.
+ */
 async function transition(
   db: Db,
   viewer: Viewer,
@@ -25,9 +29,11 @@ async function transition(
   change: Change,
   meta: CourseRequestMeta,
   lang: Language,
+  authorise?: (tx: Prisma.TransactionClient) => Promise<void>,
 ): Promise<AdminCourse> {
   return db.$transaction(async (tx) => {
     const current = await lockManageableCourse(tx, manageableCourses(viewer), id);
+    await authorise?.(tx);
     const data = change(current);
     if (!data) return toAdminCourse(current, lang);
     const row = await tx.course.update({ where: { id }, data, include: adminCourseInclude });
@@ -50,7 +56,7 @@ async function transition(
  * Publishes a draft or archived course the viewer manages: refused (409, naming what is missing in
  * both languages) without a module or without both titles and descriptions. Sets published_at and
  * the creation step, and brings module_count in line with the modules. Publishing a published
- * course changes nothing.
+ * course changes nothing. Experts publish only while the platform allows it (publishing-rights.ts).
  */
 export function publishAdminCourse(
   db: Db,
@@ -73,6 +79,7 @@ export function publishAdminCourse(
     },
     meta,
     lang,
+    (tx) => assertMayPublish(tx, viewer),
   );
 }
 

@@ -11,6 +11,7 @@ import type { Viewer } from "../../access/actor.ts";
 import { manageableCourses } from "../../access/readable.ts";
 import { changedFields, writeAudit } from "../../audit.ts";
 import { publishBlockers, publishRefusal } from "./publishable.ts";
+import { assertMayPublish } from "./publishing-rights.ts";
 import {
   adminCourseInclude,
   type CourseRequestMeta,
@@ -187,8 +188,9 @@ async function replaceCategories(tx: Prisma.TransactionClient, courseId: string,
 
 /**
  * Applies a validated change to a course the viewer manages (404 otherwise), with the row locked.
- * A published course must stay publishable. Fields that really change are audited as
- * `course.updated` with their before/after values; sending current values writes nothing.
+ * A published course must stay publishable, and a visibility change needs publishing rights
+ * (publishing-rights.ts). Fields that really change are audited as `course.updated` with their
+ * before/after values; sending current values writes nothing.
  */
 export async function updateAdminCourse(
   db: Db,
@@ -212,6 +214,7 @@ export async function updateAdminCourse(
       if (taxonomyIds) proposed.taxonomy_ids = [...taxonomyIds].sort();
       const diff = changedFields(before, proposed);
       if (Object.keys(diff.after).length === 0) return toAdminCourse(current, lang);
+      if (diff.after.visibility !== undefined) await assertMayPublish(tx, viewer);
 
       if (current.status === "published") {
         const blockers = publishBlockers({ ...proposed, module_count: current._count.modules });
