@@ -169,8 +169,9 @@ export interface SignedIn {
 }
 
 /**
- * A signed-in user without the TOTP ceremony (the auth tests cover that): an active account and a
- * real session with real tokens.
+ * A signed-in user without the TOTP ceremony (the auth tests cover that): an active account with
+ * its address verified, as every account activated through registration is, and a real session
+ * with real tokens.
  */
 export async function signIn(
   deps: AppDeps,
@@ -192,6 +193,7 @@ export async function signIn(
       professionalRole: "nurse",
       role: profile.role ?? "learner",
       status: "active",
+      emailVerifiedAt: new Date(),
     },
   });
   const env = {
