@@ -3,8 +3,8 @@
  * creates the first administrator and prints the authenticator enrolment and backup codes, once.
  */
 import { parseArgs } from "node:util";
-import { createAdmin, createMailer } from "@sira/domain";
-import { loadConfig, logger } from "@sira/infra";
+import { createAdmin, createMailer, redisSessionDenylist } from "@sira/domain";
+import { createRedis, loadConfig, logger } from "@sira/infra";
 import { db, disconnectDb } from "@sira/infra/db";
 
 const { values } = parseArgs({
@@ -24,11 +24,14 @@ if (!values.email) {
 }
 const config = loadConfig();
 const log = logger();
+// A re-enrolment ends the account's sessions, whose access tokens are then refused through Redis.
+const redis = createRedis(config.REDIS_URL);
 const env = {
   db: db(),
   config,
   logger: log,
   mailer: createMailer({ config, db: db(), logger: log }),
+  denylist: redisSessionDenylist(redis, config, log),
   meta: { ip: null, userAgent: "admin:create", requestId: null, now: new Date() },
 };
 try {
@@ -52,5 +55,6 @@ try {
   console.error((error as Error).message);
   process.exitCode = 1;
 } finally {
+  redis.disconnect();
   await disconnectDb();
 }

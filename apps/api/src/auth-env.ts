@@ -15,6 +15,7 @@ export function authEnvOf(deps: AppDeps, facts: RequestFacts): AuthEnv {
     config: deps.config,
     logger: deps.logger,
     mailer: deps.mailer,
+    denylist: deps.denylist,
     meta: { ip: facts.clientIp, userAgent: facts.userAgent, requestId: facts.requestId, now: new Date() },
   };
 }

@@ -1,6 +1,6 @@
 /** Builds the app's dependencies from the clients the caller owns (the process, a test, a bench). */
 import { createAiProviders } from "@sira/ai";
-import { createMailer } from "@sira/domain";
+import { createMailer, redisSessionDenylist } from "@sira/domain";
 import { type Config, createStorage, type Logger, type Redis } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 import type { AppDeps } from "./env.ts";
@@ -12,5 +12,6 @@ export function createAppDeps(base: { config: Config; db: Db; redis: Redis; logg
     mailer: createMailer({ config, db, logger }),
     storage: createStorage(config.STORAGE_DIR),
     ai: createAiProviders({ config, db, logger }),
+    denylist: redisSessionDenylist(base.redis, config, logger),
   };
 }

@@ -1,7 +1,7 @@
 /** What every request handler can reach: the app's dependencies and per-request values. */
 import type { AiProviders } from "@sira/ai";
 import type { Language, Role } from "@sira/contracts";
-import type { Mailer } from "@sira/domain";
+import type { Mailer, SessionDenylist } from "@sira/domain";
 import type { Config, FileStorage, Logger, Redis } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 
@@ -13,6 +13,8 @@ export interface AppDeps {
   mailer: Mailer;
   storage: FileStorage;
   ai: AiProviders;
+  /** Ended sessions whose access tokens must be refused before they expire. */
+  denylist: SessionDenylist;
 }
 
 /** The authenticated caller, once auth has resolved one from the bearer token. */
@@ -32,6 +34,8 @@ export interface AppEnv {
     log: Logger;
     lang: Language;
     actor: Actor | null;
+    /** The actor's role as the database has it, once a privileged route has read it. */
+    verifiedRole: Role | undefined;
     clientIp: string;
     /** When the learner really did this: X-Offline-Queued-At if given and in bounds, else now. */
     occurredAt: Date;

@@ -1,10 +1,11 @@
-import { createLogger } from "@sira/infra";
+import { createLogger, createRedis } from "@sira/infra";
 import { parseConfig } from "@sira/infra/config";
 import { createDb } from "@sira/infra/db";
 import { truncateAll } from "@sira/infra/testing";
 import { generate } from "otplib";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { login } from "../src/auth/login.ts";
+import { redisSessionDenylist } from "../src/auth/revocation.ts";
 import { DEMO_COURSES, DEMO_LEARNER_CREDITS, DEMO_TAXONOMY, DEMO_TOTP_SECRETS } from "../src/demo/content.ts";
 import { DemoSeedRefused, seedDemo } from "../src/demo/seed.ts";
 import { createMailer } from "../src/email/create-mailer.ts";
@@ -12,7 +13,11 @@ import { createMailer } from "../src/email/create-mailer.ts";
 const db = createDb({ url: process.env.DATABASE_URL as string });
 const config = parseConfig(process.env);
 beforeEach(() => truncateAll(process.env.DATABASE_URL as string));
-afterAll(() => db.$disconnect());
+const redis = createRedis(process.env.REDIS_URL);
+afterAll(async () => {
+  redis.disconnect();
+  await db.$disconnect();
+});
 
 async function counts() {
   const [users, courses, modules, units, taxonomy, links, curricula, packages, settings, enrollments, transactions] =
@@ -82,6 +87,7 @@ describe("the demo accounts", () => {
       config,
       logger,
       mailer: createMailer({ config, db, logger }),
+      denylist: redisSessionDenylist(redis, config, logger),
       meta: { ip: "127.0.0.1", userAgent: "vitest", requestId: null, now: new Date() },
     };
     for (const [email, secret] of Object.entries(DEMO_TOTP_SECRETS)) {

@@ -1,11 +1,13 @@
 /**
- * Bearer authentication for REST and tRPC alike: a valid access token sets the actor; a present
- * but invalid one is refused (TOKEN_INVALID / TOKEN_EXPIRED) rather than silently ignored.
+ * Bearer authentication for REST and tRPC alike: a valid access token of a session that still
+ * stands sets the actor; a present but invalid, expired or revoked one is refused rather than
+ * silently ignored. Privileged routes read the role from the database, never from the token.
  */
 import { AppError, type Role } from "@sira/contracts";
-import { authKeys, verifyAccessToken } from "@sira/domain";
+import { activeRole, authKeys, sessionStands, verifyAccessToken } from "@sira/domain";
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../env.ts";
+import type { Actor, AppDeps, AppEnv } from "../env.ts";
 
 const BEARER = /^Bearer[ \t]+([A-Za-z0-9._~+/-]+=*)$/i;
 
@@ -14,18 +16,41 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   if (header) {
     const token = BEARER.exec(header.trim())?.[1];
     if (!token) throw new AppError("TOKEN_INVALID");
-    const claims = await verifyAccessToken(authKeys(c.get("deps").config), token);
+    const deps = c.get("deps");
+    const claims = await verifyAccessToken(authKeys(deps.config), token);
+    if (!(await sessionStands(deps, claims))) throw new AppError("SESSION_REVOKED");
     c.set("actor", claims);
   }
   await next();
 });
 
-/** REST guard: a signed-in caller, optionally with one of `roles`. */
+/**
+ * The actor with the role the database gives an active account, if that role is one of `roles`;
+ * FORBIDDEN otherwise. For the routes that gate privileged things (admin, expert).
+ */
+export async function withDatabaseRole(deps: Pick<AppDeps, "db">, actor: Actor, roles: readonly Role[]) {
+  const role = await activeRole(deps.db, actor.userId);
+  if (!role || !roles.includes(role)) throw new AppError("FORBIDDEN");
+  return { ...actor, role };
+}
+
+async function verifyRole(c: Context<AppEnv>, actor: Actor, roles: readonly Role[]): Promise<void> {
+  const known = c.get("verifiedRole");
+  if (known !== undefined) {
+    if (!roles.includes(known)) throw new AppError("FORBIDDEN");
+    return;
+  }
+  const verified = await withDatabaseRole(c.get("deps"), actor, roles);
+  c.set("verifiedRole", verified.role);
+  c.set("actor", verified);
+}
+
+/** REST guard: a signed-in caller, optionally with one of `roles` (then read from the database). */
 export function requireRole(...roles: Role[]) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const actor = c.get("actor");
     if (!actor) throw new AppError("UNAUTHENTICATED");
-    if (roles.length && !roles.includes(actor.role)) throw new AppError("FORBIDDEN");
+    if (roles.length) await verifyRole(c, actor, roles);
     await next();
   });
 }

@@ -165,7 +165,8 @@ export function mountAuthRoutes(app: OpenAPIHono<AppEnv>): void {
     return c.json({ items: await listSessions(c.get("deps").db, actor.userId, actor.sessionId, new Date()) }, 200);
   });
   app.openapi(routes.endSession, async (c) => {
-    await endSession(c.get("deps").db, actorOf(c).userId, c.req.valid("param").id, "session_revoked", new Date());
+    const { db, denylist } = c.get("deps");
+    await endSession(db, actorOf(c).userId, c.req.valid("param").id, "session_revoked", new Date(), denylist);
     return c.json({ status: "ok" as const }, 200);
   });
   app.openapi(routes.recoveryRequest, async (c) => {

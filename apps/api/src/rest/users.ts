@@ -83,7 +83,7 @@ export function mountUserRoutes(app: OpenAPIHono<AppEnv>): void {
     return c.json(data, 200);
   });
   app.openapi(routes.erase, async (c) => {
-    const report = await eraseAccount(c.get("deps").db, actorOf(c).userId, metaOf(c));
+    const report = await eraseAccount(c.get("deps").db, actorOf(c).userId, metaOf(c), c.get("deps").denylist);
     return c.json({ status: "erased" as const, erased_at: report.erasedAt.toISOString() }, 200);
   });
 }

@@ -7,6 +7,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
 import type { Actor, AppDeps } from "../env.ts";
+import { withDatabaseRole } from "../http/auth.ts";
 import { toAppError } from "../http/problem.ts";
 
 export interface TrpcContext {
@@ -112,14 +113,12 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, actor: ctx.actor } });
 });
 
-/** Requires an expert or an admin. */
-export const expertProcedure = authedProcedure.use(({ ctx, next }) => {
-  if (ctx.actor.role !== "expert" && ctx.actor.role !== "admin") throw new AppError("FORBIDDEN");
-  return next();
-});
+/** Requires an expert or an admin, as the database has the role now (not as the token says). */
+export const expertProcedure = authedProcedure.use(async ({ ctx, next }) =>
+  next({ ctx: { ...ctx, actor: await withDatabaseRole(ctx.deps, ctx.actor, ["expert", "admin"]) } }),
+);
 
-/** Requires an admin. */
-export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
-  if (ctx.actor.role !== "admin") throw new AppError("FORBIDDEN");
-  return next();
-});
+/** Requires an admin, as the database has the role now (not as the token says). */
+export const adminProcedure = authedProcedure.use(async ({ ctx, next }) =>
+  next({ ctx: { ...ctx, actor: await withDatabaseRole(ctx.deps, ctx.actor, ["admin"]) } }),
+);

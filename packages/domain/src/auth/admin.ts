@@ -45,7 +45,7 @@ export async function createAdmin(env: AuthEnv, input: NewAdmin, reenrol = false
             emailVerifiedAt: env.meta.now,
           },
         });
-    if (existing) await revokeAllSessions(tx, user.id, "admin", env.meta.now);
+    if (existing) await revokeAllSessions(tx, user.id, "admin", env.meta.now, env.denylist);
     const enrolment = await enrolAuthenticator(tx, env, user);
     await writeAudit(tx, {
       actorId: null,
@@ -63,7 +63,7 @@ export async function revokeUserSessions(env: AuthEnv, adminId: string, userId: 
   return env.db.$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true } });
     if (!user) throw new AppError("NOT_FOUND");
-    const count = await revokeAllSessions(tx, userId, "admin", env.meta.now);
+    const count = await revokeAllSessions(tx, userId, "admin", env.meta.now, env.denylist);
     await writeAudit(tx, {
       actorId: adminId,
       action: "admin.user_sessions_revoked",

@@ -2,6 +2,7 @@
 import type { Config, Logger } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 import type { Mailer } from "../email/mailer.ts";
+import type { SessionDenylist } from "./revocation.ts";
 import type { RequestMeta } from "./sessions.ts";
 
 export interface AuthEnv {
@@ -9,5 +10,7 @@ export interface AuthEnv {
   config: Config;
   logger: Logger;
   mailer: Mailer;
+  /** Where ended sessions are listed so that their access tokens stop working at once. */
+  denylist: SessionDenylist;
   meta: RequestMeta;
 }

@@ -12,6 +12,14 @@ export function tokenHash(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
+/**
+ * The refresh token that replaces `predecessor` as row `successorId`: an HMAC, so a retry of the
+ * same predecessor can be given the same successor again without storing it (decision 0029).
+ */
+export function successorToken(key: Buffer, predecessor: string, successorId: string): string {
+  return createHmac("sha256", key).update(`sira-refresh-successor\0${successorId}\0${predecessor}`).digest("base64url");
+}
+
 /** A keyed hash for low-entropy secrets (backup codes): a leaked table alone cannot test guesses. */
 export function pepperedHash(pepper: Buffer, value: string): string {
   return createHmac("sha256", pepper).update(value).digest("hex");

@@ -1,4 +1,5 @@
 export { type AccessClaims, verifyAccessToken } from "./access-token.ts";
+export { changeAccountRole, disableAccount, enableAccount } from "./account-admin.ts";
 export { createAdmin, type NewAdmin, revokeUserSessions } from "./admin.ts";
 export type { AuthEnv } from "./context.ts";
 export { AUTH_EMAILS_PER_HOUR, purgeAuthEmailQuotas } from "./email-quota.ts";
@@ -7,7 +8,15 @@ export { confirmTotp, enrolAuthenticator, register } from "./enrolment.ts";
 export { checkTotpKeyring, rotateTotpKeys } from "./key-rotation.ts";
 export { authKeys } from "./keys.ts";
 export { login, logout, refresh } from "./login.ts";
+export { networkKey } from "./network.ts";
 export { confirmRecovery, MAGIC_LINK_TTL_MINUTES, requestRecovery } from "./recovery.ts";
+export {
+  activeRole,
+  redisSessionDenylist,
+  type SessionDenylist,
+  sessionLiveInDb,
+  sessionStands,
+} from "./revocation.ts";
 export { endSession, listSessions, type RequestMeta, revokeAllSessions, startSession } from "./sessions.ts";
 export { THROTTLE_POLICY } from "./throttle.ts";
 export { tokenPair } from "./tokens.ts";

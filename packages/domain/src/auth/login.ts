@@ -86,12 +86,18 @@ export async function login(env: AuthEnv, input: { email: string; code: string }
   return tokenPair(env, user, session);
 }
 
-/** A new token pair for a live refresh token; reuse of a rotated one revokes its session. */
+/** A new token pair for a live refresh token; reuse of a rotated one revokes its session (a quick retry excepted). */
 export async function refresh(env: AuthEnv, refreshToken: string): Promise<TokenPair> {
-  const rotated = await rotateRefreshToken(env.db, refreshToken, env.meta, env.config.REFRESH_TOKEN_TTL_DAYS);
+  const policy = {
+    ttlDays: env.config.REFRESH_TOKEN_TTL_DAYS,
+    sessionMaxAgeSeconds: env.config.REFRESH_SESSION_MAX_AGE_SECONDS,
+    retryGraceSeconds: env.config.REFRESH_RETRY_GRACE_SECONDS,
+    successorKey: authKeys(env.config).pepper,
+  };
+  const rotated = await rotateRefreshToken(env.db, refreshToken, env.meta, policy, env.denylist);
   const user = await env.db.user.findUnique({ where: { id: rotated.userId } });
   if (user?.status !== "active") {
-    await revokeFamily(env.db, rotated.familyId, "account_disabled", env.meta.now);
+    await revokeFamily(env.db, rotated.familyId, "account_disabled", env.meta.now, env.denylist);
     throw new AppError("REFRESH_TOKEN_INVALID");
   }
   return tokenPair(env, user, rotated);
@@ -104,7 +110,7 @@ export async function logout(env: AuthEnv, userId: string, sessionId: string, re
     const row = await env.db.refreshToken.findUnique({ where: { tokenHash: tokenHash(refreshToken) } });
     if (row && row.userId === userId) familyId = row.familyId;
   }
-  await endSession(env.db, userId, familyId, "logout", env.meta.now);
+  await endSession(env.db, userId, familyId, "logout", env.meta.now, env.denylist);
   await writeAudit(env.db, {
     actorId: userId,
     action: "auth.logout",

@@ -97,7 +97,7 @@ export async function confirmRecovery(env: AuthEnv, token: string): Promise<Enro
       data: { usedAt: env.meta.now },
     });
     if (count !== 1) throw new AppError("MAGIC_LINK_USED");
-    await revokeAllSessions(tx, link.userId, "recovery", env.meta.now);
+    await revokeAllSessions(tx, link.userId, "recovery", env.meta.now, env.denylist);
     await tx.user.update({ where: { id: link.userId }, data: { status: "pending_mfa" } });
     // The link reached the address, so the address is proven.
     await markEmailVerified(tx, link.userId, null, env.meta.now);

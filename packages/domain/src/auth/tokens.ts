@@ -12,7 +12,11 @@ export interface TokenUser {
   country: string;
 }
 
-export async function tokenPair(env: AuthEnv, user: TokenUser, session: IssuedRefresh): Promise<TokenPair> {
+export async function tokenPair(
+  env: Pick<AuthEnv, "config" | "meta">,
+  user: TokenUser,
+  session: IssuedRefresh,
+): Promise<TokenPair> {
   const ttl = env.config.ACCESS_TOKEN_TTL_SECONDS;
   const access = await issueAccessToken(
     authKeys(env.config),

@@ -5,6 +5,7 @@
  */
 import type { Db, Prisma } from "@sira/infra/db";
 import { writeAudit } from "../audit.ts";
+import type { SessionDenylist } from "../auth/revocation.ts";
 import { revokeAllSessions } from "../auth/sessions.ts";
 import { liveUser, type UserRequestMeta } from "./profile.ts";
 
@@ -67,14 +68,19 @@ async function deletePersonalData(tx: Tx, userId: string, email: string): Promis
  * past profile audits redacted, and a PII-free `user.erased` audit written. The credit ledger is
  * untouched, so balances still equal the sum of their transactions.
  */
-export async function eraseAccount(db: Db, userId: string, meta: UserRequestMeta): Promise<ErasureReport> {
+export async function eraseAccount(
+  db: Db,
+  userId: string,
+  meta: UserRequestMeta,
+  denylist: SessionDenylist,
+): Promise<ErasureReport> {
   return db.$transaction(
     async (tx) => {
       await tx.$queryRaw`SELECT id FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
       const user = await liveUser(tx, userId);
       const now = meta.now;
 
-      const sessionsRevoked = await revokeAllSessions(tx, userId, "account_erased", now);
+      const sessionsRevoked = await revokeAllSessions(tx, userId, "account_erased", now, denylist);
       await tx.refreshToken.updateMany({ where: { userId }, data: { userAgent: null, ip: null } });
       const deleted = await deletePersonalData(tx, userId, user.email);
 

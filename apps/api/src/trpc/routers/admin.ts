@@ -1,5 +1,6 @@
 /** tRPC `admin`: administrator-only procedures. */
-import { revokeUserSessions } from "@sira/domain";
+import { adminAccountSchema, changeRoleInput } from "@sira/contracts";
+import { changeAccountRole, disableAccount, enableAccount, revokeUserSessions } from "@sira/domain";
 import { z } from "zod";
 import { authEnvOf } from "../../auth-env.ts";
 import { adminProcedure, router } from "../init.ts";
@@ -28,4 +29,21 @@ export const adminRouter = router({
     .mutation(async ({ ctx, input }) => ({
       revoked_tokens: await revokeUserSessions(authEnvOf(ctx.deps, ctx), ctx.actor.userId, input.user_id),
     })),
+  /** Disables an account: its tokens stop working at once. */
+  disableUser: adminProcedure
+    .input(z.strictObject({ user_id: z.uuid() }))
+    .output(adminAccountSchema)
+    .mutation(({ ctx, input }) => disableAccount(authEnvOf(ctx.deps, ctx), ctx.actor.userId, input.user_id)),
+  /** Re-enables a disabled account. */
+  enableUser: adminProcedure
+    .input(z.strictObject({ user_id: z.uuid() }))
+    .output(adminAccountSchema)
+    .mutation(({ ctx, input }) => enableAccount(authEnvOf(ctx.deps, ctx), ctx.actor.userId, input.user_id)),
+  /** Changes an account's role; its sessions end. */
+  changeUserRole: adminProcedure
+    .input(changeRoleInput.extend({ user_id: z.uuid() }))
+    .output(adminAccountSchema)
+    .mutation(({ ctx, input }) =>
+      changeAccountRole(authEnvOf(ctx.deps, ctx), ctx.actor.userId, input.user_id, input.role),
+    ),
 });

@@ -71,7 +71,7 @@ export const authRouter = router({
     .input(sessionIdInput)
     .output(okSchema)
     .mutation(async ({ ctx, input }) => {
-      await endSession(ctx.deps.db, ctx.actor.userId, input.id, "session_revoked", new Date());
+      await endSession(ctx.deps.db, ctx.actor.userId, input.id, "session_revoked", new Date(), ctx.deps.denylist);
       return { status: "ok" as const };
     }),
   requestRecovery: publicProcedure

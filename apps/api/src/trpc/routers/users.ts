@@ -16,7 +16,7 @@ export const usersRouter = router({
     .input(eraseAccountInput)
     .output(erasedSchema)
     .mutation(async ({ ctx }) => {
-      const report = await eraseAccount(ctx.deps.db, ctx.actor.userId, metaOf(ctx));
+      const report = await eraseAccount(ctx.deps.db, ctx.actor.userId, metaOf(ctx), ctx.deps.denylist);
       return { status: "erased" as const, erased_at: report.erasedAt.toISOString() };
     }),
 });

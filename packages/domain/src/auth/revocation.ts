@@ -1,0 +1,118 @@
+/**
+ * Access tokens of ended sessions stop working at once, not at expiry: every path that ends a
+ * session writes its id (the token's `sid`) to a Redis denylist for as long as one of its access
+ * tokens can live, and every authenticated request checks it. When Redis cannot answer, the
+ * database decides (the session's refresh tokens, the account's status and role): never fail open.
+ */
+import type { Role } from "@sira/contracts";
+import type { Config, Logger, Redis } from "@sira/infra";
+import type { Db } from "@sira/infra/db";
+import type { AccessClaims } from "./access-token.ts";
+
+/** Ends the access tokens of sessions whose refresh tokens were just revoked. Never throws. */
+export interface SessionDenylist {
+  deny(sessionIds: readonly string[]): Promise<void>;
+  /** Whether Redis lists the session as ended; "unknown" when Redis could not answer. */
+  check(sessionId: string): Promise<"revoked" | "live" | "unknown">;
+}
+
+const key = (sessionId: string) => `auth:revoked-session:${sessionId}`;
+
+/** Slack for clocks and for a refresh already past its checks when the session ended. */
+const MARGIN_SECONDS = 60;
+
+/**
+ * The Redis denylist. Entries a failed write could not store are kept in this process and written
+ * again on its next successful Redis call; meanwhile other processes see Redis down and ask the DB.
+ */
+export function redisSessionDenylist(
+  redis: Redis,
+  config: Pick<Config, "ACCESS_TOKEN_TTL_SECONDS">,
+  logger: Logger,
+): SessionDenylist {
+  const ttl = config.ACCESS_TOKEN_TTL_SECONDS + MARGIN_SECONDS;
+  /** Session id → when its entry may lapse (ms since epoch). */
+  const unwritten = new Map<string, number>();
+
+  async function write(entries: [string, number][]): Promise<boolean> {
+    const now = Date.now();
+    const live = entries.filter(([, until]) => until > now);
+    if (live.length === 0) return true;
+    try {
+      const batch = redis.multi();
+      for (const [id, until] of live) batch.set(key(id), "1", "PX", until - now);
+      const results = await batch.exec();
+      if (!results || results.some(([error]) => error)) throw new Error("denylist write refused");
+      for (const [id] of live) unwritten.delete(id);
+      return true;
+    } catch (error) {
+      for (const [id, until] of live) unwritten.set(id, until);
+      logger.warn({ err: (error as Error).message, sessions: live.length }, "session denylist not written; will retry");
+      return false;
+    }
+  }
+
+  return {
+    async deny(sessionIds) {
+      if (sessionIds.length === 0) return;
+      const until = Date.now() + ttl * 1000;
+      await write([...new Set(sessionIds)].map((id) => [id, until]));
+    },
+    async check(sessionId) {
+      let revoked: number;
+      try {
+        revoked = await redis.exists(key(sessionId));
+      } catch {
+        return "unknown";
+      }
+      if (unwritten.size > 0) {
+        if (unwritten.has(sessionId)) return "revoked";
+        void write([...unwritten]);
+      }
+      return revoked === 1 ? "revoked" : "live";
+    },
+  };
+}
+
+/**
+ * The database's answer for a token when Redis cannot give one: its session still has a live
+ * refresh token, and its account is active with the role the token claims.
+ */
+export async function sessionLiveInDb(db: Db, claims: Pick<AccessClaims, "userId" | "sessionId" | "role">) {
+  const user = await db.user.findUnique({
+    where: { id: claims.userId },
+    select: {
+      status: true,
+      role: true,
+      deletedAt: true,
+      refreshTokens: { where: { familyId: claims.sessionId, revokedAt: null }, select: { id: true }, take: 1 },
+    },
+  });
+  return (
+    user !== null &&
+    user.status === "active" &&
+    user.deletedAt === null &&
+    user.role === claims.role &&
+    user.refreshTokens.length === 1
+  );
+}
+
+/** Whether an access token's session still stands: one Redis EXISTS, the database if Redis is down. */
+export async function sessionStands(
+  deps: { db: Db; denylist: SessionDenylist },
+  claims: Pick<AccessClaims, "userId" | "sessionId" | "role">,
+): Promise<boolean> {
+  const state = await deps.denylist.check(claims.sessionId);
+  if (state !== "unknown") return state === "live";
+  return sessionLiveInDb(deps.db, claims);
+}
+
+/** The role of an active account, read from the database (privileged routes trust no token for it). */
+export async function activeRole(db: Db, userId: string): Promise<Role | null> {
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    select: { role: true, status: true, deletedAt: true },
+  });
+  if (user?.status !== "active" || user.deletedAt) return null;
+  return user.role as Role;
+}
