@@ -35,6 +35,7 @@ import { mountQuizRoutes } from "./rest/quiz.ts";
 import { mountSourceImageRoutes } from "./rest/source-images.ts";
 import { mountUserRoutes } from "./rest/users.ts";
 import { mountHealth } from "./routes/health.ts";
+import { trpcCallCount } from "./trpc/batch.ts";
 import { trpcHandler } from "./trpc/handler.ts";
 
 const HEALTH_PATHS = new Set(["/health", "/health/ready"]);
@@ -91,7 +92,22 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     }),
   );
   app.use(compression(config.COMPRESSION_MIN_BYTES));
-  app.use(rateLimit({ limit: config.RATE_LIMIT_PER_MINUTE, exempt: (path) => HEALTH_PATHS.has(path) }));
+  app.use(
+    rateLimit({
+      bucket: "ip",
+      limit: config.RATE_LIMIT_PER_MINUTE,
+      appliesTo: (path) => !HEALTH_PATHS.has(path),
+      cost: trpcCallCount,
+    }),
+  );
+  // Readiness touches PostgreSQL and Redis: its own small budget, so probes never eat the API's.
+  app.use(
+    rateLimit({
+      bucket: "ready",
+      limit: config.READY_RATE_LIMIT_PER_MINUTE,
+      appliesTo: (path) => path === "/health/ready",
+    }),
+  );
   app.use(authenticate);
   app.use(languageMiddleware);
   // Uploads stream to storage under their own cap (a platform setting); everything else is small.

@@ -38,6 +38,16 @@ export const ERROR_CODES = {
     fr: "Le corps de la requête n'est pas un JSON valide.",
     en: "The request body is not valid JSON.",
   },
+  BATCH_TOO_LARGE: {
+    status: 400,
+    fr: "Ce lot d'appels tRPC est trop grand : envoyez au plus 10 appels par requête.",
+    en: "This tRPC batch is too large: send at most 10 calls per request.",
+  },
+  AUTH_NOT_BATCHABLE: {
+    status: 400,
+    fr: "Les appels de connexion (auth.*) ne peuvent pas être groupés : envoyez-les un par un.",
+    en: "Sign-in calls (auth.*) cannot be batched: send them one at a time.",
+  },
   UNAUTHENTICATED: { status: 401, fr: "Authentification requise.", en: "Authentication required." },
   INVALID_CREDENTIALS: {
     status: 401,
@@ -209,6 +219,21 @@ export const ERROR_CODES = {
     status: 422,
     fr: "Le fichier ne contient aucun texte exploitable.",
     en: "The file contains no usable text.",
+  },
+  FILE_DECOMPRESSION_BOMB: {
+    status: 422,
+    fr: "Le document se décompresse en un volume démesuré par rapport à sa taille : il est refusé.",
+    en: "The document unpacks to a size out of all proportion to the file: it is refused.",
+  },
+  FILE_TEXT_TOO_LONG: {
+    status: 422,
+    fr: "Le document contient trop de texte. Découpez-le en plusieurs fichiers.",
+    en: "The document holds too much text. Split it into several files.",
+  },
+  FILE_TOO_COMPLEX: {
+    status: 422,
+    fr: "La lecture du document dépasse les limites de temps ou de mémoire : simplifiez-le ou découpez-le.",
+    en: "Reading the document exceeds the time or memory limits: simplify it or split it.",
   },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, fr: "Type de contenu non pris en charge.", en: "Unsupported content type." },
   IDEMPOTENCY_KEY_REUSED: {

@@ -39,6 +39,8 @@ export const configSchema = z.object({
 
   CORS_ORIGINS: csv.default(["http://localhost:3000", "http://127.0.0.1:3000"]),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(100),
+  /** Calls of /health/ready per minute per client network: it touches PostgreSQL and Redis. */
+  READY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   /** Reverse proxies in front of the API that append to X-Forwarded-For (0: use the socket address). */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   COMPRESSION_MIN_BYTES: z.coerce.number().int().min(0).default(1024),
@@ -102,6 +104,10 @@ export const configSchema = z.object({
     .int()
     .min(1)
     .default(50 * 1024 * 1024),
+  /** Document text extraction runs in a worker thread stopped after this long (decision 0030). */
+  EXTRACTION_TIMEOUT_MS: z.coerce.number().int().min(1).default(60_000),
+  /** The extraction thread's JavaScript heap; past it the thread dies and the document is refused. */
+  EXTRACTION_MAX_HEAP_MB: z.coerce.number().int().min(32).default(512),
   SMS_RELAY_HMAC_SECRET: z.string().optional(),
 });
 

@@ -1,17 +1,20 @@
 /**
- * 100 requests per minute per client address, counted in Redis so that every API process shares
- * the count. If Redis is unreachable, each process falls back to its own in-memory window with the
- * same limit: the API stays up and still throttles, only less precisely (docs/decisions).
+ * Calls per minute per client network (an IPv4 address or an IPv6 /64), counted in Redis so that
+ * every API process shares the count; a tRPC batch of N calls costs N. If Redis is unreachable,
+ * each process falls back to its own in-memory window with the same limit: the API stays up and
+ * still throttles, only less precisely (docs/decisions).
  */
 import { AppError } from "@sira/contracts";
+import { networkKey } from "@sira/domain";
 import type { Redis } from "@sira/infra";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env.ts";
 
 const WINDOW_MS = 60_000;
-const INCREMENT = `local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return {n, redis.call('PTTL', KEYS[1])}`;
+const INCREMENT = `local n = redis.call('INCRBY', KEYS[1], ARGV[2])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
+return {n, ttl}`;
 
 const DOWN = new Set(["reconnecting", "close", "end"]);
 
@@ -25,14 +28,14 @@ export interface Hit {
 export class MemoryWindow {
   private readonly windows = new Map<string, { count: number; resetAt: number }>();
 
-  hit(key: string, now = Date.now()): Hit {
+  hit(key: string, cost = 1, now = Date.now()): Hit {
     let w = this.windows.get(key);
     if (!w || w.resetAt <= now) {
       if (this.windows.size > 50_000) this.sweep(now);
       w = { count: 0, resetAt: now + WINDOW_MS };
       this.windows.set(key, w);
     }
-    w.count += 1;
+    w.count += cost;
     return { count: w.count, resetMs: w.resetAt - now, store: "memory" };
   }
 
@@ -41,28 +44,38 @@ export class MemoryWindow {
   }
 }
 
-export async function hitRedis(redis: Redis, key: string): Promise<Hit> {
-  const [count, ttl] = (await redis.eval(INCREMENT, 1, key, WINDOW_MS)) as [number, number];
+export async function hitRedis(redis: Redis, key: string, cost = 1): Promise<Hit> {
+  const [count, ttl] = (await redis.eval(INCREMENT, 1, key, WINDOW_MS, cost)) as [number, number];
   return { count, resetMs: ttl > 0 ? ttl : WINDOW_MS, store: "redis" };
 }
 
-export function rateLimit(options: { limit: number; exempt: (path: string) => boolean }) {
+export interface RateLimitOptions {
+  /** Names the counter (`sira:rl:<bucket>:<network>`), so limits with their own budget never mix. */
+  bucket: string;
+  limit: number;
+  appliesTo: (path: string) => boolean;
+  /** What one request costs: 1, or the number of calls it carries. */
+  cost?: (url: URL) => number;
+}
+
+export function rateLimit(options: RateLimitOptions) {
   const memory = new MemoryWindow();
   let warned = false;
   return createMiddleware<AppEnv>(async (c, next) => {
-    if (options.exempt(c.req.path)) return next();
+    if (!options.appliesTo(c.req.path)) return next();
     const { redis } = c.get("deps");
-    const key = `sira:rl:ip:${c.get("clientIp")}`;
+    const key = `sira:rl:${options.bucket}:${networkKey(c.get("clientIp"))}`;
+    const cost = options.cost?.(new URL(c.req.url)) ?? 1;
     let hit: Hit;
     try {
       // Mid-outage the client sits in "reconnecting": don't make every request wait for a timeout.
       if (DOWN.has(redis.status)) throw new Error(`redis is ${redis.status}`);
-      hit = await hitRedis(redis, key);
+      hit = await hitRedis(redis, key, cost);
       warned = false;
     } catch (error) {
       if (!warned) c.get("log").warn({ err: error }, "rate limiter: Redis unreachable, using in-memory window");
       warned = true;
-      hit = memory.hit(key);
+      hit = memory.hit(key, cost);
     }
     const resetSeconds = Math.max(1, Math.ceil(hit.resetMs / 1000));
     const headers = {

@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppDeps, AppEnv } from "../env.ts";
 import { resolveLanguage } from "./language.ts";
+import { proxyTrustCheck } from "./proxy-trust.ts";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
@@ -30,6 +31,7 @@ function socketAddress(c: Context<AppEnv>): string {
 }
 
 export function requestContext(deps: AppDeps) {
+  const checkProxyTrust = proxyTrustCheck(deps.logger, deps.config.TRUST_PROXY_HOPS);
   return createMiddleware<AppEnv>(async (c, next) => {
     const incoming = c.req.header("x-request-id");
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
@@ -48,7 +50,9 @@ export function requestContext(deps: AppDeps) {
       }),
     );
     c.set("occurredAt", new Date());
-    c.set("clientIp", clientAddress(c.req.header("x-forwarded-for"), socketAddress(c), deps.config.TRUST_PROXY_HOPS));
+    const forwardedFor = c.req.header("x-forwarded-for");
+    checkProxyTrust(forwardedFor);
+    c.set("clientIp", clientAddress(forwardedFor, socketAddress(c), deps.config.TRUST_PROXY_HOPS));
     const started = performance.now();
     await next();
     c.res.headers.set("x-request-id", requestId);

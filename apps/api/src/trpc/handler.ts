@@ -1,7 +1,9 @@
 /** Mounts the app router on Hono at /trpc, with the context built from the request's middleware. */
+import { AppError } from "@sira/contracts";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { Context } from "hono";
 import type { AppEnv } from "../env.ts";
+import { batchRefusal, TRPC_ENDPOINT } from "./batch.ts";
 import type { TrpcContext } from "./init.ts";
 import { appRouter } from "./router.ts";
 
@@ -19,10 +21,18 @@ export function contextFrom(c: Context<AppEnv>): TrpcContext {
 
 export function trpcHandler(c: Context<AppEnv>): Promise<Response> {
   return fetchRequestHandler({
-    endpoint: "/trpc",
+    endpoint: TRPC_ENDPOINT,
     req: c.req.raw,
     router: appRouter,
-    createContext: () => contextFrom(c),
+    createContext: ({ info }) => {
+      const refusal = batchRefusal(info);
+      return refusal ? { ...contextFrom(c), refusal } : contextFrom(c);
+    },
+    // A throttled call (AUTH_LOCKED, RATE_LIMITED) says when to retry, as it does over REST.
+    responseMeta: ({ errors }) => {
+      const waits = errors.flatMap((e) => (e.cause instanceof AppError ? (e.cause.retryAfterSeconds ?? []) : []));
+      return waits.length ? { headers: new Headers({ "retry-after": String(Math.max(...waits)) }) } : {};
+    },
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") c.get("log").error({ err: error.cause ?? error, path }, "tRPC error");
     },

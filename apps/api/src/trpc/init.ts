@@ -18,6 +18,8 @@ export interface TrpcContext {
   clientIp: string;
   userAgent: string | null;
   occurredAt: Date;
+  /** Set when the request's batch is refused (see batch.ts): every call in it fails with this. */
+  refusal?: AppError;
 }
 
 function trpcCodeFor(status: number): TRPC_ERROR_CODE_KEY {
@@ -103,9 +105,15 @@ const mapAppErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** A refused batch stops each of its calls before any input is parsed or any procedure runs. */
+const refuseBatch = t.middleware(({ ctx, next }) => {
+  if (ctx.refusal) throw ctx.refusal;
+  return next();
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(mapAppErrors);
+export const publicProcedure = t.procedure.use(mapAppErrors).use(refuseBatch);
 
 /** Requires a signed-in caller. */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {

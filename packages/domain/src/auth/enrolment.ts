@@ -15,7 +15,7 @@ import { takeAuthEmailQuota } from "./email-quota.ts";
 import { checkEmailCode, issueEmailCode, markEmailVerified, sendEmailCode } from "./email-verification.ts";
 import { authKeys } from "./keys.ts";
 import { startSession } from "./sessions.ts";
-import { assertNotLocked, clearAccountFailures, recordFailure, throttleScopes } from "./throttle.ts";
+import { releaseAttempt, reserveAttempt, throttleScopes } from "./throttle.ts";
 import { tokenPair } from "./tokens.ts";
 import { checkTotp, newTotpSecret, totpEnrolment } from "./totp.ts";
 
@@ -144,11 +144,10 @@ export async function confirmTotp(
   input: { email: string; code: string; email_code?: string | undefined },
 ): Promise<TokenPair> {
   const scopes = throttleScopes(input.email, env.meta.ip ?? "unknown", authKeys(env.config).pepper);
-  await assertNotLocked(env.db, scopes, env.meta.now);
+  await reserveAttempt(env.db, scopes, env.meta.now);
   const user = await env.db.user.findUnique({ where: { email: input.email }, include: { totpCredential: true } });
   const credential = user?.totpCredential;
   if (!user || !credential || credential.confirmedAt || user.status === "disabled") {
-    await recordFailure(env.db, scopes, env.meta.now);
     throw new AppError("INVALID_CREDENTIALS");
   }
   const secret = openSecret(
@@ -163,7 +162,6 @@ export async function confirmTotp(
   );
   const check = await checkTotp(secret, input.code, null, env.meta.now);
   if (!check.ok) {
-    await recordFailure(env.db, scopes, env.meta.now);
     throw new AppError("INVALID_CREDENTIALS");
   }
   const emailCodeId = user.emailVerifiedAt ? null : await matchedEmailCode(env, user.id, input.email_code);
@@ -187,6 +185,6 @@ export async function confirmTotp(
     });
     return startSession(tx, user.id, env.meta, env.config.REFRESH_TOKEN_TTL_DAYS);
   });
-  await clearAccountFailures(env.db, scopes);
+  await releaseAttempt(env.db, scopes, env.meta.now);
   return tokenPair(env, user, session);
 }

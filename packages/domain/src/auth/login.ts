@@ -3,28 +3,44 @@ import { AppError, type TokenPair } from "@sira/contracts";
 import { writeAudit } from "../audit.ts";
 import { hashBackupCode, isBackupCodeShape } from "./backup-codes.ts";
 import type { AuthEnv } from "./context.ts";
-import { openSecret, tokenHash } from "./crypto.ts";
-import { authKeys } from "./keys.ts";
+import { openSecret, type SealedSecret, sealSecret, tokenHash } from "./crypto.ts";
+import { type AuthKeys, authKeys } from "./keys.ts";
 import { endSession, revokeFamily, rotateRefreshToken, startSession } from "./sessions.ts";
-import { assertNotLocked, clearAccountFailures, recordFailure, throttleScopes } from "./throttle.ts";
+import { releaseAttempt, reserveAttempt, throttleScopes } from "./throttle.ts";
 import { tokenPair } from "./tokens.ts";
 import { checkTotp, newTotpSecret } from "./totp.ts";
 
-/** Spent on unknown emails so that they take as long to refuse as wrong codes do. */
-const DECOY_SECRET = newTotpSecret();
+/**
+ * What a refusal for an account that cannot sign in (unknown, pending, disabled) checks instead of
+ * its own secret, so that it costs the same work as a wrong code for an active account.
+ */
+const DECOY_USER_ID = "00000000-0000-0000-0000-000000000000";
+const decoySecrets = new WeakMap<AuthKeys, SealedSecret>();
+
+function decoySecret(keys: AuthKeys): SealedSecret {
+  let sealed = decoySecrets.get(keys);
+  if (!sealed) {
+    sealed = sealSecret(keys, newTotpSecret(), DECOY_USER_ID);
+    decoySecrets.set(keys, sealed);
+  }
+  return sealed;
+}
 
 type Method = "totp" | "backup_code";
 
 /** Signs in an active account; every refusal looks the same unless the code was right but reused. */
 export async function login(env: AuthEnv, input: { email: string; code: string }): Promise<TokenPair> {
-  const scopes = throttleScopes(input.email, env.meta.ip ?? "unknown", authKeys(env.config).pepper);
-  await assertNotLocked(env.db, scopes, env.meta.now);
+  const keys = authKeys(env.config);
+  const scopes = throttleScopes(input.email, env.meta.ip ?? "unknown", keys.pepper);
+  await reserveAttempt(env.db, scopes, env.meta.now);
   const user = await env.db.user.findUnique({ where: { email: input.email }, include: { totpCredential: true } });
   const credential = user?.totpCredential;
   const method: Method = isBackupCodeShape(input.code) ? "backup_code" : "totp";
+  // Every account state goes through the same steps below; only this decides the outcome.
+  const account = user && credential?.confirmedAt && user.status === "active" ? { user, credential } : null;
 
+  // The attempt is already counted (reserved): a failure only needs its audit row.
   const fail = async (code: "INVALID_CREDENTIALS" | "TOTP_CODE_REUSED"): Promise<never> => {
-    await recordFailure(env.db, scopes, env.meta.now);
     await writeAudit(env.db, {
       actorId: user?.id ?? null,
       action: "auth.login_failed",
@@ -37,34 +53,33 @@ export async function login(env: AuthEnv, input: { email: string; code: string }
     throw new AppError(code);
   };
 
-  if (!user || !credential?.confirmedAt || user.status !== "active") {
-    await checkTotp(DECOY_SECRET, input.code.slice(0, 6).padEnd(6, "0"), null, env.meta.now);
-    return fail("INVALID_CREDENTIALS");
-  }
-
   if (method === "backup_code") {
+    // Same statement for everyone; an ineligible account matches no row, so its codes stay unspent.
     const { count } = await env.db.backupCode.updateMany({
-      where: { userId: user.id, codeHash: hashBackupCode(authKeys(env.config).pepper, input.code), usedAt: null },
+      where: {
+        userId: account?.user.id ?? DECOY_USER_ID,
+        codeHash: hashBackupCode(keys.pepper, input.code),
+        usedAt: null,
+      },
       data: { usedAt: env.meta.now },
     });
-    if (count !== 1) return fail("INVALID_CREDENTIALS");
+    if (!account || count !== 1) return fail("INVALID_CREDENTIALS");
   } else {
+    const own = account?.credential;
     const secret = openSecret(
-      authKeys(env.config),
-      {
-        ciphertext: credential.secretCiphertext,
-        iv: credential.secretIv,
-        tag: credential.secretTag,
-        keyVersion: credential.keyVersion,
-      },
-      user.id,
+      keys,
+      own
+        ? { ciphertext: own.secretCiphertext, iv: own.secretIv, tag: own.secretTag, keyVersion: own.keyVersion }
+        : decoySecret(keys),
+      account?.user.id ?? DECOY_USER_ID,
     );
-    const lastStep = credential.lastUsedStep === null ? null : Number(credential.lastUsedStep);
+    const lastStep = own?.lastUsedStep == null ? null : Number(own.lastUsedStep);
     const check = await checkTotp(secret, input.code, lastStep, env.meta.now);
+    if (!account) return fail("INVALID_CREDENTIALS");
     if (!check.ok) return fail(check.reason === "reused" ? "TOTP_CODE_REUSED" : "INVALID_CREDENTIALS");
     // Conditional on the step still being new: two API processes cannot both accept one code.
     const { count } = await env.db.totpCredential.updateMany({
-      where: { id: credential.id, OR: [{ lastUsedStep: null }, { lastUsedStep: { lt: BigInt(check.step) } }] },
+      where: { id: account.credential.id, OR: [{ lastUsedStep: null }, { lastUsedStep: { lt: BigInt(check.step) } }] },
       data: { lastUsedStep: BigInt(check.step) },
     });
     if (count !== 1) return fail("TOTP_CODE_REUSED");
@@ -72,18 +87,18 @@ export async function login(env: AuthEnv, input: { email: string; code: string }
 
   const session = await env.db.$transaction(async (tx) => {
     await writeAudit(tx, {
-      actorId: user.id,
+      actorId: account.user.id,
       action: "auth.login",
       targetType: "user",
-      targetId: user.id,
+      targetId: account.user.id,
       after: { method },
       requestId: env.meta.requestId,
       ip: env.meta.ip,
     });
-    return startSession(tx, user.id, env.meta, env.config.REFRESH_TOKEN_TTL_DAYS);
+    return startSession(tx, account.user.id, env.meta, env.config.REFRESH_TOKEN_TTL_DAYS);
   });
-  await clearAccountFailures(env.db, scopes);
-  return tokenPair(env, user, session);
+  await releaseAttempt(env.db, scopes, env.meta.now);
+  return tokenPair(env, account.user, session);
 }
 
 /** A new token pair for a live refresh token; reuse of a rotated one revokes its session (a quick retry excepted). */

@@ -29,6 +29,8 @@ export async function checkTotp(
   lastUsedStep: number | null,
   now: Date,
 ): Promise<TotpCheck> {
+  // otplib throws on anything but digits; a malformed code is simply a wrong one.
+  if (!/^\d{6}$/.test(code)) return { ok: false, reason: "invalid" };
   const epoch = Math.floor(now.getTime() / 1000);
   const result = await verify({ secret, token: code, epoch, epochTolerance: STEP_SECONDS });
   if (!result.valid) return { ok: false, reason: "invalid" };
