@@ -1,12 +1,14 @@
 /**
  * The whole passwordless life cycle over REST, as a phone would do it: register, enrol an
- * authenticator (codes made by otplib as an app would), confirm, sign in, refresh, sign out,
- * lose the phone, recover by email through a real SMTP server, and sign in again.
+ * authenticator (codes made by otplib as an app would), read the code emailed to the address,
+ * confirm, sign in, refresh, sign out, lose the phone, recover by email through a real SMTP
+ * server, and sign in again.
  */
 import type { ParsedMail } from "mailparser";
 import { generate } from "otplib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { closeTestDeps, resetState, testApp } from "./helpers.ts";
+import { emailCodeIn } from "./outbox.ts";
 import { type Inbox, startInbox } from "./smtp.ts";
 
 let inbox: Inbox;
@@ -49,9 +51,11 @@ async function registerAndConfirm() {
     totp: { secret: string; otpauth_uri: string; qr_svg: string };
     backup_codes: string[];
   };
+  const mail = await inbox.next("fatou.ndiaye@example.org");
   const confirmed = await post("/api/v1/auth/totp/confirm", {
     email: profile.email,
     code: await codeAt(enrolment.totp.secret),
+    email_code: emailCodeIn(mail.text),
   });
   expect(confirmed.status).toBe(200);
   return { enrolment, tokens: (await confirmed.json()) as Tokens };
@@ -85,13 +89,25 @@ describe("registration and enrolment", () => {
     expect(Buffer.from(user.totpCredential?.secretCiphertext ?? []).toString()).not.toContain(body.totp.secret);
     const stored = user.backupCodes.map((c) => c.codeHash).join(" ");
     for (const code of body.backup_codes) expect(stored).not.toContain(code.replace("-", ""));
+    await inbox.next("fatou.ndiaye@example.org"); // its code email, so later tests read their own
   });
 
-  it("activates the account when the first code is confirmed, and signs in", async () => {
+  it("emails a confirmation code in the user's language, through SMTP, with its secret kept out of the stored copy", async () => {
+    await post("/api/v1/auth/register", profile);
+    const mail: ParsedMail = await inbox.next("fatou.ndiaye@example.org");
+    expect(mail.subject).toBe("Votre code de confirmation Sira");
+    const code = emailCodeIn(mail.text);
+    expect(mail.html).toContain(`${code.slice(0, 4)} ${code.slice(4)}`);
+    const stored = await deps.db.emailOutbox.findFirstOrThrow({ where: { template: "auth.email_code" } });
+    expect(stored.textBody).not.toContain(`${code.slice(0, 4)} ${code.slice(4)}`);
+  });
+
+  it("activates the account when the first code is confirmed with the emailed code, and signs in", async () => {
     const { tokens } = await registerAndConfirm();
     expect(tokens.user.role).toBe("learner");
     const user = await deps.db.user.findUniqueOrThrow({ where: { id: tokens.user.id } });
     expect(user.status).toBe("active");
+    expect(user.emailVerifiedAt).not.toBeNull();
     const sessions = await app.request("/api/v1/auth/sessions", {
       headers: { authorization: `Bearer ${tokens.access_token}` },
     });
