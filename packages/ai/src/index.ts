@@ -26,6 +26,7 @@ export {
 export { vectorLiteral } from "./rag/vector-literal.ts";
 export { EXACT_SEARCH_MAX_CHUNKS, HNSW_SETTINGS, LANGUAGE_BOOST } from "./rag/vector-search.ts";
 export * from "./text/language.ts";
+export * from "./text/markdown.ts";
 export * from "./text/normalize.ts";
 export { STOP_WORDS } from "./text/stop-words.ts";
 export * from "./text/tokenizer.ts";

@@ -5,6 +5,7 @@
  */
 import type { Language, LessonContent } from "@sira/contracts";
 import { LESSON_HEADINGS } from "../prompts/lesson.ts";
+import { atxHeading, trimEndWhere } from "../text/markdown.ts";
 
 export type LessonParts = Omit<LessonContent, "markdown">;
 
@@ -21,12 +22,11 @@ export function renderLessonMarkdown(lesson: LessonParts, language: Language): s
 type SectionKind = "introduction" | "concepts" | "example" | "synthesis" | "keyPoints";
 
 function fold(text: string): string {
-  return text
+  const folded = text
     .normalize("NFD")
     .replace(/\p{Mn}+/gu, "")
-    .toLowerCase()
-    .replace(/[\s:]+$/u, "")
-    .trim();
+    .toLowerCase();
+  return trimEndWhere(folded, (ch) => ch === ":" || /\s/u.test(ch)).trim();
 }
 
 const HEADING_KINDS = new Map<string, SectionKind>();
@@ -70,15 +70,16 @@ export function parseLessonMarkdown(markdown: string): ParsedLesson {
   let title = "";
   let current: { lines: string[] } | null = null;
   for (const line of markdown.replace(/\r\n?/g, "\n").split("\n")) {
-    const h2 = /^##\s+(.+?)\s*#*\s*$/u.exec(line);
-    if (h2 && !line.startsWith("###")) {
-      const found = classify(h2[1] ?? "");
+    const heading = atxHeading(line);
+    const h2 = heading?.level === 2 ? heading.title : null;
+    if (h2 !== null) {
+      const found = classify(h2);
       if (!found) {
-        issues.push(`unexpected section heading "## ${h2[1]}"`);
+        issues.push(`unexpected section heading "## ${h2}"`);
         current = null;
         continue;
       }
-      if (sections.has(found.kind)) issues.push(`section "${h2[1]}" appears twice`);
+      if (sections.has(found.kind)) issues.push(`section "${h2}" appears twice`);
       current = { lines: [] };
       sections.set(found.kind, {
         ...(found.exampleTitle !== undefined ? { title: found.exampleTitle } : {}),
@@ -86,9 +87,8 @@ export function parseLessonMarkdown(markdown: string): ParsedLesson {
       });
       continue;
     }
-    const h1 = /^#\s+(.+?)\s*$/u.exec(line);
-    if (h1 && !title && sections.size === 0) {
-      title = h1[1] ?? "";
+    if (heading?.level === 1 && !title && sections.size === 0) {
+      title = heading.title;
       continue;
     }
     if (!current && line.trim()) issues.push(`text outside the lesson's sections: "${line.trim().slice(0, 60)}"`);
@@ -106,9 +106,9 @@ export function parseLessonMarkdown(markdown: string): ParsedLesson {
   const concepts: LessonParts["concepts"] = [];
   let concept: { title: string; lines: string[] } | null = null;
   for (const line of text("concepts").split("\n")) {
-    const h3 = /^###\s+(.+?)\s*#*\s*$/u.exec(line);
-    if (h3) {
-      concept = { title: h3[1] ?? "", lines: [] };
+    const h3 = atxHeading(line);
+    if (h3?.level === 3) {
+      concept = { title: h3.title, lines: [] };
       concepts.push({ title: concept.title, explanation: "" });
     } else if (concept) {
       concept.lines.push(line);

@@ -3,6 +3,7 @@
  * units with their page, never longer than a token limit and never cut inside a word.
  */
 import type { TocEntry } from "@sira/contracts";
+import { atxHeading } from "../text/markdown.ts";
 import { collapseSpaces, normalizeForMatch } from "../text/normalize.ts";
 import { countTokens } from "../text/tokenizer.ts";
 import type { PageText } from "../types.ts";
@@ -31,15 +32,14 @@ interface Line {
   paragraphStart: boolean;
 }
 
-const MARKDOWN_HEADING = /^#{1,6}\s+(.+?)\s*#*$/;
 // "2.3 Les vaccins", "III. Gestion", "Chapitre 4 : Irrigation", "Chapter 2 Water"
 const NUMBERED_HEADING =
   /^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|(?:chapitre|chapter|partie|part|section)\s+\w+\s*[:.–-]?)\s+\p{Lu}/iu;
 
 /** A heading recognised in the text itself (used when the document has no outline). */
 export function detectHeading(line: string): string | null {
-  const markdown = MARKDOWN_HEADING.exec(line);
-  if (markdown?.[1]) return markdown[1];
+  const markdown = atxHeading(line);
+  if (markdown) return markdown.title;
   if (line.length > 80 || /[.;,:!?]$/.test(line) || line.split(" ").length > 12) return null;
   return NUMBERED_HEADING.test(line) ? line : null;
 }
@@ -70,19 +70,26 @@ const comparable = (title: string): string =>
     .replace(/^#+\s*/, "")
     .replace(/^(?:\d+(?:\.\d+)*\.?|[ivxlc]+\.)\s+/, "");
 
+// How far past the previous entry a title is looked for: a hostile outline of titles found
+// nowhere would otherwise cost entries × lines comparisons.
+const OUTLINE_SEARCH_LINES = 20_000;
+
 /** Where each outline entry begins: the line that carries its title, else the first line of its page. */
 function placeOutline(lines: Line[], outline: TocEntry[]): Map<number, string> {
   const starts = new Map<number, string>();
+  const comparables: (string | undefined)[] = [];
   let from = 0;
   for (const entry of outline) {
     const title = comparable(entry.title);
     if (!title) continue;
     let found = -1;
-    for (let i = from; i < lines.length; i++) {
+    const last = Math.min(lines.length, from + OUTLINE_SEARCH_LINES);
+    for (let i = from; i < last; i++) {
       const line = lines[i] as Line;
       if (entry.page !== null && line.page !== null && line.page < entry.page) continue;
       if (entry.page !== null && line.page !== null && line.page > entry.page + 1) break;
-      const text = comparable(line.text);
+      comparables[i] ??= comparable(line.text);
+      const text = comparables[i] as string;
       if (text === title || (text.startsWith(title) && text.length <= title.length + 12)) {
         found = i;
         break;

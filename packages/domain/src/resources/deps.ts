@@ -6,7 +6,7 @@ import type { Db } from "@sira/infra/db";
 export interface ResourceDeps {
   db: Db;
   storage: FileStorage;
-  config: Pick<Config, "UPLOAD_MAX_BYTES" | "QUEUE_PREFIX">;
+  config: Pick<Config, "UPLOAD_MAX_BYTES" | "QUEUE_PREFIX" | "EXTRACTION_TIMEOUT_MS" | "EXTRACTION_MAX_HEAP_MB">;
   logger: Logger;
 }
 

@@ -2,10 +2,18 @@
  * Text out of an accepted document: pages (PDF pages; CSV pseudo-pages of rows; one page for
  * DOCX, TXT and Markdown, whose page is null), the outline, and what is stored with the resource.
  */
-import type { PageText } from "@sira/ai";
+import { atxHeading, type PageText } from "@sira/ai";
 import { AppError, type ResourceKind, type TocEntry } from "@sira/contracts";
 import mammoth from "mammoth";
 import { parseCsv } from "./csv.ts";
+import { assertSafeZip } from "./docx-zip.ts";
+import {
+  CSV_MAX_LABEL_CHARS,
+  capLineLength,
+  MAX_OUTLINE_ENTRIES,
+  MAX_TITLE_CHARS,
+  TextBudget,
+} from "./extraction-limits.ts";
 import { readPdf } from "./pdf.ts";
 import { summarize } from "./summary.ts";
 
@@ -28,9 +36,13 @@ export interface StoredExtraction {
 export const CSV_ROWS_PER_PAGE = 50;
 const PAGE_BREAK = "\f";
 
-/** Reads the document; FILE_CORRUPT when it cannot be, FILE_EMPTY when it holds no text. */
+/**
+ * Reads the document; FILE_CORRUPT when it cannot be, FILE_EMPTY when it holds no text,
+ * FILE_TEXT_TOO_LONG past MAX_TEXT_CHARS. Lines and the outline are capped (extraction-limits.ts).
+ * This runs on the calling thread: requests and jobs go through extractInThread.
+ */
 export async function extractDocument(kind: ResourceKind, bytes: Uint8Array): Promise<ExtractedDocument> {
-  const doc = await read(kind, bytes);
+  const doc = capped(await read(kind, bytes, new TextBudget()));
   if (!doc.pages.some((p) => /[\p{L}\p{N}]/u.test(p.text))) {
     throw new AppError("FILE_EMPTY", {
       fieldErrors: [{ field: "file", code: "empty", message: "no extractable text" }],
@@ -46,14 +58,28 @@ export async function extractDocument(kind: ResourceKind, bytes: Uint8Array): Pr
   return doc;
 }
 
-async function read(kind: ResourceKind, bytes: Uint8Array): Promise<ExtractedDocument> {
+/** The document within the line, total and outline caps. */
+function capped(doc: ExtractedDocument): ExtractedDocument {
+  const budget = new TextBudget();
+  const pages = doc.pages.map((p) => {
+    const text = capLineLength(p.text);
+    budget.spend(text.length);
+    return { ...p, text };
+  });
+  const outline = doc.outline
+    .slice(0, MAX_OUTLINE_ENTRIES)
+    .map((e) => (e.title.length > MAX_TITLE_CHARS ? { ...e, title: e.title.slice(0, MAX_TITLE_CHARS).trimEnd() } : e));
+  return { ...doc, pages, outline };
+}
+
+async function read(kind: ResourceKind, bytes: Uint8Array, budget: TextBudget): Promise<ExtractedDocument> {
   switch (kind) {
     case "pdf":
-      return readPdf(bytes);
+      return readPdf(bytes, budget);
     case "docx":
       return readDocx(bytes);
     case "csv":
-      return readCsv(decodeText(bytes));
+      return readCsv(decodeText(bytes), budget);
     case "md":
       return readMarkdown(decodeText(bytes));
     case "txt":
@@ -92,23 +118,32 @@ function readMarkdown(text: string): ExtractedDocument {
   let fenced = false;
   for (const line of body.split("\n")) {
     if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
-    const heading = fenced ? null : /^(#{1,6})\s+(.+?)\s*#*\s*$/.exec(line);
-    if (heading?.[1] && heading[2]) outline.push({ title: heading[2].trim(), level: heading[1].length, page: null });
+    const heading = fenced ? null : atxHeading(line);
+    if (heading) outline.push({ title: heading.title, level: heading.level, page: null });
   }
   return { pages: [{ page: null, text: body }], outline, pageCount: null };
 }
 
-function readCsv(text: string): ExtractedDocument {
+/** A column name as repeated on each row: short, so a long header cannot multiply the text. */
+function csvLabel(name: string, i: number): string {
+  const label = name.replace(/\s+/g, " ").trim() || `column ${i + 1}`;
+  return label.length > CSV_MAX_LABEL_CHARS ? `${label.slice(0, CSV_MAX_LABEL_CHARS - 1).trimEnd()}…` : label;
+}
+
+/** Each row as "name: value" lines (empty cells left out), counted against the text budget. */
+function readCsv(text: string, budget: TextBudget): ExtractedDocument {
   const rows = parseCsv(normalizeNewlines(text)).filter((r) => r.some((cell) => cell.trim() !== ""));
   const [header = [], ...records] = rows;
-  const names = header.map((h, i) => h.trim() || `column ${i + 1}`);
-  const lines = records.map((record) =>
-    record
+  const names = header.map(csvLabel);
+  const lines = records.map((record) => {
+    const line = record
       .map((value, i) => [names[i] ?? `column ${i + 1}`, value.trim()] as const)
       .filter(([, value]) => value !== "")
       .map(([name, value]) => `${name}: ${value}`)
-      .join("\n"),
-  );
+      .join("\n");
+    budget.spend(line.length + 2);
+    return line;
+  });
   const pages: PageText[] = [];
   for (let i = 0; i < lines.length; i += CSV_ROWS_PER_PAGE) {
     pages.push({ page: null, text: lines.slice(i, i + CSV_ROWS_PER_PAGE).join("\n\n") });
@@ -134,9 +169,12 @@ function htmlText(html: string): string {
 
 /** DOCX through mammoth's HTML: block elements become paragraphs, h1-h3 the outline. */
 async function readDocx(bytes: Uint8Array): Promise<ExtractedDocument> {
+  assertSafeZip(bytes);
   let html: string;
   try {
-    ({ value: html } = await mammoth.convertToHtml({ buffer: Buffer.from(bytes) }));
+    // Images are left out of the HTML: only text is kept, and base64 copies would cost memory.
+    const convertImage = mammoth.images.imgElement(async () => ({ src: "" }));
+    ({ value: html } = await mammoth.convertToHtml({ buffer: Buffer.from(bytes) }, { convertImage }));
   } catch (error) {
     throw new AppError("FILE_CORRUPT", {
       cause: error,

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import sharp from "sharp";
 import type { ResourceDeps } from "./deps.ts";
 import { pagesFromRawText } from "./extract.ts";
+import { MAX_IMAGE_PIXELS } from "./extraction-limits.ts";
 import { imagePrefix } from "./manage.ts";
 import { type PdfImage, pdfImages } from "./pdf.ts";
 import { readStored } from "./stored.ts";
@@ -31,7 +32,10 @@ function hashOf(image: PdfImage): string {
 }
 
 async function toWebp(image: PdfImage): Promise<{ full: Buffer; thumbnail: Buffer }> {
-  const raw = { raw: { width: image.width, height: image.height, channels: image.channels } } as const;
+  const raw = {
+    raw: { width: image.width, height: image.height, channels: image.channels },
+    limitInputPixels: MAX_IMAGE_PIXELS,
+  } as const;
   const [full, thumbnail] = await Promise.all([
     sharp(pixelsOf(image), raw).webp({ quality: 80 }).toBuffer(),
     sharp(pixelsOf(image), raw)
@@ -64,6 +68,7 @@ export async function indexResourceImages(deps: ResourceDeps, resourceId: string
   let added = 0;
   for await (const image of pdfImages(await readStored(storage, resource.storageKey))) {
     if (image.width < MIN_IMAGE_SIDE || image.height < MIN_IMAGE_SIDE) continue;
+    if (image.width * image.height > MAX_IMAGE_PIXELS) continue;
     if (done.has(`${image.page}/${image.index}`)) continue;
     const hash = hashOf(image);
     if (seen.has(hash)) continue; // the same picture again (a logo on every page)

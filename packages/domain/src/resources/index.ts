@@ -8,6 +8,8 @@ export {
   pagesFromRawText,
   toStoredExtraction,
 } from "./extract.ts";
+export { EXTRACTION_THREADS, type ExtractionLimits, extractInThread } from "./extract-thread.ts";
+export { MAX_IMAGE_PIXELS, MAX_LINE_CHARS, MAX_TEXT_CHARS, ZIP_LIMITS } from "./extraction-limits.ts";
 export { type DocumentType, detectDocumentType } from "./file-types.ts";
 export { type ImageOutcome, indexResourceImages, MIN_IMAGE_SIDE, THUMBNAIL_MAX_SIDE } from "./images.ts";
 export {

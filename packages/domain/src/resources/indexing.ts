@@ -8,7 +8,8 @@ import { chunkDocument, type PageText, type TextChunk, vectorLiteral } from "@si
 import { AppError, type TocEntry } from "@sira/contracts";
 import { type Db, Prisma } from "@sira/infra/db";
 import type { IndexingDeps } from "./deps.ts";
-import { extractDocument, pagesFromRawText, toStoredExtraction } from "./extract.ts";
+import { pagesFromRawText, toStoredExtraction } from "./extract.ts";
+import { extractInThread } from "./extract-thread.ts";
 import { kindOfMime } from "./file-types.ts";
 import { tocOf } from "./shape.ts";
 import { readStored } from "./stored.ts";
@@ -59,7 +60,7 @@ export async function indexResource(deps: IndexingDeps, resourceId: string): Pro
   let outline: TocEntry[];
   if (resource.rawText === null) {
     const bytes = await readStored(deps.storage, resource.storageKey);
-    const doc = await extractDocument(kind, bytes);
+    const doc = await extractInThread(kind, bytes, deps.config);
     const stored = toStoredExtraction(doc);
     await db.courseResource.updateMany({
       where: { id: resourceId },

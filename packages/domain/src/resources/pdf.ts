@@ -5,7 +5,8 @@
 
 import type { PageText } from "@sira/ai";
 import { AppError, type TocEntry } from "@sira/contracts";
-import { extractImages, extractText, getDocumentProxy } from "unpdf";
+import { extractImages, getDocumentProxy } from "unpdf";
+import { MAX_IMAGE_PIXELS, MAX_OUTLINE_ENTRIES, type TextBudget } from "./extraction-limits.ts";
 
 // pdf.js 5 calls ArrayBuffer.prototype.transferToFixedLength (Node 22+); without it, image
 // extraction silently returns nothing on Node 20.
@@ -43,7 +44,8 @@ export interface PdfImage {
 /** Opens a PDF (pdf.js takes ownership of the bytes it is given, so it gets a copy). */
 export async function openPdf(bytes: Uint8Array): Promise<PdfDocument> {
   try {
-    return await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
+    // Images past the pixel cap are skipped instead of decoded (pdf.js's default, -1, has no cap).
+    return await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0, maxImageSize: MAX_IMAGE_PIXELS });
   } catch (error) {
     const name = (error as { name?: string }).name;
     if (name === "PasswordException") {
@@ -59,12 +61,26 @@ export async function openPdf(bytes: Uint8Array): Promise<PdfDocument> {
   }
 }
 
-/** Text per page (1-based) and the flattened outline. */
-export async function readPdf(bytes: Uint8Array): Promise<PdfContent> {
+/** One page's text, lines ending where pdf.js marks an end of line. */
+async function pageText(pdf: PdfDocument, page: number): Promise<string> {
+  const content = await (await pdf.getPage(page)).getTextContent();
+  let text = "";
+  for (const item of content.items) {
+    if ("str" in item) text += item.str + (item.hasEOL ? "\n" : "");
+  }
+  return text;
+}
+
+/** Text per page (1-based), read page after page within the text budget, and the flattened outline. */
+export async function readPdf(bytes: Uint8Array, budget: TextBudget): Promise<PdfContent> {
   const pdf = await openPdf(bytes);
   try {
-    const { text } = await extractText(pdf, { mergePages: false });
-    const pages = text.map((t, i) => ({ page: i + 1, text: t }));
+    const pages: PageText[] = [];
+    for (let page = 1; page <= pdf.numPages; page += 1) {
+      const text = await pageText(pdf, page);
+      budget.spend(text.length);
+      pages.push({ page, text });
+    }
     return { pages, outline: await readOutline(pdf), pageCount: pdf.numPages };
   } catch (error) {
     if (error instanceof AppError) throw error;
@@ -92,17 +108,19 @@ async function pageOf(pdf: PdfDocument, dest: OutlineNode["dest"]): Promise<numb
   }
 }
 
+/** The outline in reading order, depth first, without recursion (outlines can nest very deep). */
 async function readOutline(pdf: PdfDocument): Promise<TocEntry[]> {
   const roots = ((await pdf.getOutline()) ?? []) as OutlineNode[];
   const entries: TocEntry[] = [];
-  const walk = async (nodes: OutlineNode[], level: number): Promise<void> => {
-    for (const node of nodes) {
-      const title = node.title.replace(/\s+/g, " ").trim();
-      if (title) entries.push({ title, level, page: await pageOf(pdf, node.dest) });
-      await walk(node.items ?? [], level + 1);
+  const stack = roots.map((node) => ({ node, level: 1 })).reverse();
+  while (stack.length && entries.length < MAX_OUTLINE_ENTRIES) {
+    const { node, level } = stack.pop() as { node: OutlineNode; level: number };
+    const title = node.title.replace(/\s+/g, " ").trim();
+    if (title) entries.push({ title, level, page: await pageOf(pdf, node.dest) });
+    for (let i = (node.items ?? []).length - 1; i >= 0; i -= 1) {
+      stack.push({ node: node.items[i] as OutlineNode, level: level + 1 });
     }
-  };
-  await walk(roots, 1);
+  }
   return entries;
 }
 

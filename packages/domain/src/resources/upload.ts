@@ -2,7 +2,7 @@
  * Upload of a course document. The bytes stream to storage under a temporary key while they are
  * hashed and counted, and the upload stops with FILE_TOO_LARGE the moment it crosses the cap. The
  * whole file is then checked (type by content, PDF/DOCX readable and not encrypted, some text),
- * extracted, and kept under `courses/<course>/resources/<sha256>.<ext>`. The same bytes uploaded
+ * extracted in a worker thread within time and memory limits, and kept under `courses/<course>/resources/<sha256>.<ext>`. The same bytes uploaded
  * to the same course again return the existing resource, and nothing is indexed twice.
  */
 import { createHash, randomUUID } from "node:crypto";
@@ -12,7 +12,8 @@ import type { Viewer } from "../access/actor.ts";
 import { writeAudit } from "../audit.ts";
 import { assertManagesCourse } from "./access.ts";
 import type { ResourceDeps, ResourceRequestMeta } from "./deps.ts";
-import { extractDocument, toStoredExtraction } from "./extract.ts";
+import { toStoredExtraction } from "./extract.ts";
+import { extractInThread } from "./extract-thread.ts";
 import { detectDocumentType, refuseEarly, TYPE_SNIFF_BYTES } from "./file-types.ts";
 import { enqueueResourceJobs } from "./jobs.ts";
 import { uploadLimitBytes } from "./limits.ts";
@@ -111,7 +112,7 @@ export async function uploadCourseResource(
     });
     if (existing) return { ...toResourceView(existing), duplicate: true };
 
-    const extraction = toStoredExtraction(await extractDocument(type.kind, bytes));
+    const extraction = toStoredExtraction(await extractInThread(type.kind, bytes, deps.config));
     const storageKey = `courses/${upload.courseId}/resources/${received.sha256}.${type.ext}`;
     await storage.put(storageKey, bytes);
     const data: NewResource = {

@@ -66,6 +66,11 @@ const escapeXml = (s: string) => s.replaceAll("&", "&amp;").replaceAll("<", "&lt
 
 /** A DOCX whose body is `blocks`, in order. */
 export function buildTestDocx(blocks: TestDocxBlock[]): Buffer {
+  return storedZip(docxParts(blocks));
+}
+
+/** The parts of a DOCX whose body is `blocks`: what Word writes, before zipping. */
+export function docxParts(blocks: TestDocxBlock[]): { name: string; data: string }[] {
   const W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"';
   const body = blocks
     .map((b) => {
@@ -79,7 +84,7 @@ export function buildTestDocx(blocks: TestDocxBlock[]): Buffer {
         `<w:style w:type="paragraph" w:styleId="Heading${n}"><w:name w:val="heading ${n}"/><w:basedOn w:val="Normal"/></w:style>`,
     )
     .join("");
-  return storedZip([
+  return [
     {
       name: "[Content_Types].xml",
       data:
@@ -112,7 +117,7 @@ export function buildTestDocx(blocks: TestDocxBlock[]): Buffer {
       name: "word/styles.xml",
       data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:styles ${W}><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style>${styles}</w:styles>`,
     },
-  ]);
+  ];
 }
 
 /** What a password-protected Office file looks like to a reader: an OLE container with EncryptionInfo. */

@@ -1,0 +1,135 @@
+/**
+ * Hostile documents end as clear 422 refusals or bounded extractions, quickly, and never take the
+ * process down: backtracking headings, CSV headers repeated on every row, zip bombs, deeply nested
+ * PDFs, and documents that exhaust the extraction thread's time or memory.
+ */
+import type { AppError } from "@sira/contracts";
+import { describe, expect, it } from "vitest";
+import { assertSafeZip } from "../../src/resources/docx-zip.ts";
+import { extractDocument } from "../../src/resources/extract.ts";
+import { extractInThread } from "../../src/resources/extract-thread.ts";
+import { CSV_MAX_LABEL_CHARS, capLineLength, MAX_LINE_CHARS } from "../../src/resources/extraction-limits.ts";
+import { buildTestDocx } from "./docx-fixture.ts";
+import { bilingualPdf } from "./helpers.ts";
+import {
+  backtrackingMarkdown,
+  deeplyNestedArrayPdf,
+  deeplyNestedOutlinePdf,
+  longHeaderCsv,
+  lyingSizeDocx,
+  zipBombDocx,
+} from "./hostile-files.ts";
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+const LIMITS = { EXTRACTION_TIMEOUT_MS: 60_000, EXTRACTION_MAX_HEAP_MB: 512 };
+
+async function refusal(work: Promise<unknown>): Promise<AppError> {
+  const error = await work.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toMatchObject({ name: "AppError" });
+  return error as AppError;
+}
+
+async function within<T>(ms: number, work: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  const result = await work();
+  expect(performance.now() - start).toBeLessThan(ms);
+  return result;
+}
+
+describe("Markdown headings", () => {
+  it("reads lines built to backtrack for minutes in milliseconds, keeping the real outline", async () => {
+    const doc = await within(5_000, () => extractDocument("md", utf8(backtrackingMarkdown(40))));
+    expect(doc.outline[0]).toEqual({ title: "Cours de santé publique", level: 1, page: null });
+    expect(doc.outline.length).toBeGreaterThan(20);
+    const lines = (doc.pages[0]?.text ?? "").split("\n");
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(MAX_LINE_CHARS);
+  });
+});
+
+describe("CSV headers repeated on each row", () => {
+  it("stay short, so the text grows with the file instead of with the header", async () => {
+    const csv = longHeaderCsv(60, 2_000, 400);
+    const doc = await within(10_000, () => extractDocument("csv", utf8(csv)));
+    const chars = doc.pages.reduce((sum, p) => sum + p.text.length, 0);
+    // Each row used to carry the whole 120 kB header: about 48 MB of text from a 150 kB file.
+    expect(chars).toBeLessThan(10 * csv.length);
+    const firstLabel = (doc.pages[0]?.text ?? "").split("\n")[0]?.split(": ")[0] ?? "";
+    expect(firstLabel.length).toBeLessThanOrEqual(CSV_MAX_LABEL_CHARS);
+    expect(firstLabel).toMatch(/^colonne 0 x+…$/);
+  });
+
+  it("past ten million characters of text are refused with FILE_TEXT_TOO_LONG, without building it all", async () => {
+    const error = await within(20_000, () => refusal(extractDocument("csv", utf8(longHeaderCsv(100, 2_000, 2_500)))));
+    expect(error.code).toBe("FILE_TEXT_TOO_LONG");
+    expect(error.status).toBe(422);
+    expect(error.detail("fr")).toContain("Découpez-le");
+  });
+});
+
+describe("DOCX zip checks", () => {
+  it("refuse a part deflated about 1,000 to 1, and a part that inflates past its declared size", async () => {
+    const bomb = await refusal(within(5_000, () => extractDocument("docx", zipBombDocx())));
+    expect(bomb.code).toBe("FILE_DECOMPRESSION_BOMB");
+    expect(bomb.status).toBe(422);
+    const lying = await refusal(within(5_000, () => extractDocument("docx", lyingSizeDocx())));
+    expect(lying.code).toBe("FILE_DECOMPRESSION_BOMB");
+    expect(lying.fieldErrors?.[0]?.message).toContain("declared size");
+  });
+
+  it("accept a real DOCX, stored or deflated", async () => {
+    expect(() => assertSafeZip(buildTestDocx([{ text: "Bonjour" }]))).not.toThrow();
+    const doc = await extractDocument("docx", buildTestDocx([{ text: "La moustiquaire protège", heading: 1 }]));
+    expect(doc.outline).toEqual([{ title: "La moustiquaire protège", level: 1, page: null }]);
+  });
+});
+
+describe("deeply nested PDFs", () => {
+  it("100,000 nested arrays are FILE_CORRUPT, quickly", async () => {
+    const error = await within(20_000, () => refusal(extractInThread("pdf", deeplyNestedArrayPdf(), LIMITS)));
+    expect(error.code).toBe("FILE_CORRUPT");
+  });
+
+  it("a 50,000-level outline crashes only the extraction thread: FILE_TOO_COMPLEX", async () => {
+    const error = await within(30_000, () => refusal(extractInThread("pdf", deeplyNestedOutlinePdf(), LIMITS)));
+    expect(error.code).toBe("FILE_TOO_COMPLEX");
+    // The process is still here and reads the next document normally.
+    const doc = await extractInThread("pdf", await bilingualPdf(), LIMITS);
+    expect(doc.pageCount).toBe(3);
+  });
+});
+
+describe("the extraction thread", () => {
+  it("returns what extractDocument returns, and the same refusals", async () => {
+    const pdf = await bilingualPdf();
+    expect(await extractInThread("pdf", pdf, LIMITS)).toEqual(await extractDocument("pdf", pdf));
+    expect((await refusal(extractInThread("txt", utf8("  \n "), LIMITS))).code).toBe("FILE_EMPTY");
+    expect((await refusal(extractInThread("docx", zipBombDocx(), LIMITS))).code).toBe("FILE_DECOMPRESSION_BOMB");
+  });
+
+  it("is stopped at its deadline and at its heap cap: FILE_TOO_COMPLEX", async () => {
+    const late = await refusal(extractInThread("pdf", await bilingualPdf(), { ...LIMITS, EXTRACTION_TIMEOUT_MS: 1 }));
+    expect(late.code).toBe("FILE_TOO_COMPLEX");
+    // Half a million rows become half a million arrays: far more than a 32 MiB heap.
+    const rows = utf8(`a,b\n${"1,2\n".repeat(500_000)}`);
+    const heavy = await within(30_000, () =>
+      refusal(extractInThread("csv", rows, { ...LIMITS, EXTRACTION_MAX_HEAP_MB: 32 })),
+    );
+    expect(heavy.code).toBe("FILE_TOO_COMPLEX");
+    expect(heavy.fieldErrors?.[0]?.message).toContain("32 MiB");
+  });
+});
+
+describe("capLineLength", () => {
+  it("cuts long lines at a space, or hard when there is none, keeping every character", () => {
+    const words = "mot ".repeat(5_000).trim();
+    const run = "x".repeat(25_000);
+    const capped = capLineLength(`${words}\n${run}\ncourt`);
+    const lines = capped.split("\n");
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(MAX_LINE_CHARS);
+    expect(capped.replace(/\s+/g, "")).toBe(`${words}${run}court`.replace(/\s+/g, ""));
+    expect(lines.at(-1)).toBe("court");
+  });
+});
