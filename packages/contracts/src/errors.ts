@@ -75,11 +75,6 @@ export const ERROR_CODES = {
     fr: "Votre session a expiré. Renouvelez le jeton d'accès.",
     en: "Your session has expired. Refresh the access token.",
   },
-  SESSION_REVOKED: {
-    status: 401,
-    fr: "Cette session a été fermée. Reconnectez-vous.",
-    en: "This session has ended. Sign in again.",
-  },
   REFRESH_TOKEN_INVALID: {
     status: 401,
     fr: "Jeton de renouvellement invalide ou expiré. Reconnectez-vous.",

@@ -18,7 +18,8 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
     if (!token) throw new AppError("TOKEN_INVALID");
     const deps = c.get("deps");
     const claims = await verifyAccessToken(authKeys(deps.config), token);
-    if (!(await sessionStands(deps, claims))) throw new AppError("SESSION_REVOKED");
+    // An ended session is no sign-in at all, as for an erased account: the client signs in again.
+    if (!(await sessionStands(deps, claims))) throw new AppError("UNAUTHENTICATED");
     c.set("actor", claims);
   }
   await next();
