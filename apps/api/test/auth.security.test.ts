@@ -4,6 +4,7 @@ import { base64url, SignJWT } from "jose";
 import { generate } from "otplib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { closeTestDeps, resetState, signIn, testApp } from "./helpers.ts";
+import { emailCodeFor } from "./outbox.ts";
 
 let app: ReturnType<typeof testApp>["app"];
 let deps: ReturnType<typeof testApp>["deps"];
@@ -34,7 +35,11 @@ async function activeAccount(): Promise<{ secret: string; backup: string[] }> {
     professional_role: "pharmacist",
   });
   const enrolment = (await reg.json()) as { totp: { secret: string }; backup_codes: string[] };
-  const ok = await post("/api/v1/auth/totp/confirm", { email: EMAIL, code: await codeAt(enrolment.totp.secret, -1) });
+  const ok = await post("/api/v1/auth/totp/confirm", {
+    email: EMAIL,
+    code: await codeAt(enrolment.totp.secret, -1),
+    email_code: await emailCodeFor(deps.db, EMAIL),
+  });
   expect(ok.status).toBe(200);
   return { secret: enrolment.totp.secret, backup: enrolment.backup_codes };
 }

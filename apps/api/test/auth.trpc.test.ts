@@ -2,7 +2,6 @@
  * The same sign-in life cycle through the tRPC caller the PWA's server components use, with the
  * offline email outbox standing in for SMTP; errors carry the same stable codes as REST.
  */
-import { latestOutboxMessage } from "@sira/domain";
 import type { TRPCError } from "@trpc/server";
 import { generate } from "otplib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -10,6 +9,7 @@ import type { Actor } from "../src/env.ts";
 import { createCallerFactory, type TrpcContext } from "../src/trpc/init.ts";
 import { appRouter } from "../src/trpc/router.ts";
 import { closeTestDeps, resetState, testApp } from "./helpers.ts";
+import { emailCodeFor, outboxMessage } from "./outbox.ts";
 
 let deps: ReturnType<typeof testApp>["deps"];
 beforeAll(() => {
@@ -55,7 +55,10 @@ describe("auth over tRPC", () => {
       professional_role: "infirmier",
       current_level: 2,
     });
-    const confirmed = await caller().auth.confirmTotp({ email: EMAIL, code: await codeAt(enrolment.totp.secret) });
+    const code = await codeAt(enrolment.totp.secret);
+    expect(await failure(caller().auth.confirmTotp({ email: EMAIL, code }))).toBe("EMAIL_NOT_VERIFIED");
+    const emailCode = await emailCodeFor(deps.db, EMAIL);
+    const confirmed = await caller().auth.confirmTotp({ email: EMAIL, code, email_code: emailCode });
     const user = await deps.db.user.findUniqueOrThrow({ where: { email: EMAIL } });
     expect(user.currentLevel).toBe(2);
     expect(confirmed.user.id).toBe(user.id);
@@ -94,13 +97,15 @@ describe("auth over tRPC", () => {
       country: "GN",
       professional_role: "nurse",
     });
-    await caller().auth.confirmTotp({ email: EMAIL, code: await codeAt(enrolment.totp.secret) });
+    await caller().auth.requestEmailCode({ email: EMAIL });
+    expect(await caller().auth.requestEmailCode({ email: "nobody@example.org" })).toEqual({ status: "accepted" });
+    await caller().auth.confirmTotp({
+      email: EMAIL,
+      code: await codeAt(enrolment.totp.secret),
+      email_code: await emailCodeFor(deps.db, EMAIL),
+    });
     await caller().auth.requestRecovery({ email: EMAIL });
-    let message = await latestOutboxMessage(deps.db, EMAIL);
-    for (let i = 0; !message && i < 50; i++) {
-      await new Promise((r) => setTimeout(r, 20)); // the email leaves off the response path
-      message = await latestOutboxMessage(deps.db, EMAIL);
-    }
+    const message = await outboxMessage(deps.db, EMAIL, "auth.recovery");
     expect(message?.subject).toBe("Recover access to your Sira account");
     const token = /token=([A-Za-z0-9_-]+)/.exec(message?.textBody ?? "")?.[1] as string;
     const fresh = await caller().auth.confirmRecovery({ token });
