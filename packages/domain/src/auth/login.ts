@@ -33,8 +33,9 @@ export async function login(env: AuthEnv, input: { email: string; code: string }
   const keys = authKeys(env.config);
   const scopes = throttleScopes(input.email, env.meta.ip ?? "unknown", keys.pepper);
   await reserveAttempt(env.db, scopes, env.meta.now);
-  const user = await env.db.user.findUnique({ where: { email: input.email }, include: { totpCredential: true } });
-  const credential = user?.totpCredential;
+  // Two lookups whatever the email: an include would skip the second for an unknown one.
+  const user = await env.db.user.findUnique({ where: { email: input.email } });
+  const credential = await env.db.totpCredential.findUnique({ where: { userId: user?.id ?? DECOY_USER_ID } });
   const method: Method = isBackupCodeShape(input.code) ? "backup_code" : "totp";
   // Every account state goes through the same steps below; only this decides the outcome.
   const account = user && credential?.confirmedAt && user.status === "active" ? { user, credential } : null;
