@@ -1,0 +1,63 @@
+/**
+ * Email recovery never resets an admin's or an expert's authenticator (decision 0033), through the
+ * API on a port: their requests answer exactly like an unknown address's and issue no link, and a
+ * link sent before a promotion no longer works. They recover with a backup code or
+ * `pnpm admin:create --reenrol`.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { closeTestDeps, listen, resetState, signIn, testApp } from "./helpers.ts";
+import { outboxMessage } from "./outbox.ts";
+
+const { app, deps } = testApp({ RATE_LIMIT_PER_MINUTE: "100000" });
+let base: string;
+beforeAll(async () => {
+  base = await listen(app);
+});
+beforeEach(resetState);
+afterAll(closeTestDeps);
+
+const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+  const res = await fetch(`${base}${path}`, {
+    method: path.endsWith("/role") ? "PUT" : "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+};
+
+describe("recovery by email for staff", () => {
+  it("answers admins, experts, learners and unknown addresses alike, and links only the learner", async () => {
+    const admin = await signIn(deps, { role: "admin" });
+    const expert = await signIn(deps, { role: "expert" });
+    const learner = await signIn(deps);
+    const answers = [];
+    for (const email of [admin.email, expert.email, learner.email, "nobody@example.org"]) {
+      answers.push(await post("/api/v1/auth/recovery/request", { email }));
+    }
+    expect(answers).toEqual(Array(4).fill({ status: 202, body: { status: "accepted" } }));
+    const links = await deps.db.magicLinkToken.findMany({ select: { userId: true } });
+    expect(links).toEqual([{ userId: learner.userId }]);
+    await outboxMessage(deps.db, learner.email, "auth.recovery");
+    expect(await deps.db.emailOutbox.count({ where: { toAddress: { in: [admin.email, expert.email] } } })).toBe(0);
+  });
+
+  it("refuses a link sent before a promotion like an unknown link, and leaves the authenticator alone", async () => {
+    const admin = await signIn(deps, { role: "admin" });
+    const learner = await signIn(deps);
+    await post("/api/v1/auth/recovery/request", { email: learner.email });
+    const mail = await outboxMessage(deps.db, learner.email, "auth.recovery");
+    const token = /token=([A-Za-z0-9_-]+)/.exec(mail.textBody)?.[1] as string;
+
+    const promoted = await post(`/api/v1/admin/users/${learner.userId}/role`, { role: "expert" }, admin.headers);
+    expect(promoted.status).toBe(200);
+
+    const used = await post("/api/v1/auth/recovery/confirm", { token });
+    const unknown = await post("/api/v1/auth/recovery/confirm", { token: "x".repeat(43) });
+    const outward = (r: typeof used) => [r.status, r.body.code, r.body.detail];
+    expect(outward(used)).toEqual(outward(unknown));
+    expect(used.body.code).toBe("MAGIC_LINK_INVALID");
+    // Nothing was re-enrolled: no new authenticator, the account still active, no session revoked by it.
+    expect(await deps.db.totpCredential.count({ where: { userId: learner.userId } })).toBe(0);
+    expect((await deps.db.user.findUniqueOrThrow({ where: { id: learner.userId } })).status).toBe("active");
+  });
+});
