@@ -36,7 +36,7 @@ async function applyChange(
   env: AuthEnv,
   adminId: string,
   userId: string,
-  action: string,
+  action: "disabled" | "enabled" | "role_changed",
   change: (user: Awaited<ReturnType<typeof lockedAccount>>) => Change,
 ): Promise<AdminAccount> {
   refuseSelf(adminId, userId);
@@ -44,7 +44,8 @@ async function applyChange(
     const before = await lockedAccount(tx, userId);
     const data = change(before);
     const after = await tx.user.update({ where: { id: userId }, data, select: { id: true, role: true, status: true } });
-    const revoked = await revokeAllSessions(tx, userId, action, env.meta.now, env.denylist);
+    const reason = action === "disabled" ? "account_disabled" : "admin";
+    const revoked = await revokeAllSessions(tx, userId, reason, env.meta.now, env.denylist);
     await writeAudit(tx, {
       actorId: adminId,
       action: `admin.user_${action}`,
