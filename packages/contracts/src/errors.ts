@@ -252,6 +252,16 @@ export const ERROR_CODES = {
     fr: "Trop de requêtes. Réessayez dans quelques instants.",
     en: "Too many requests. Try again shortly.",
   },
+  TOO_MANY_STREAMS: {
+    status: 429,
+    fr: "Trop de flux ouverts en même temps. Fermez-en un avant d'en ouvrir un autre.",
+    en: "Too many streams open at once. Close one before opening another.",
+  },
+  GENERATION_QUOTA_EXCEEDED: {
+    status: 429,
+    fr: "Vous avez atteint le nombre de nouvelles leçons générées aujourd'hui. Les leçons déjà prêtes restent accessibles ; réessayez demain.",
+    en: "You have reached today's number of newly generated lessons. Lessons already prepared stay available; try again tomorrow.",
+  },
   INTERNAL: { status: 500, fr: "Erreur interne du serveur.", en: "Internal server error." },
   GENERATION_FAILED: {
     status: 502,

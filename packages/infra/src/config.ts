@@ -50,6 +50,18 @@ export const configSchema = z.object({
   SSE_MIN_FRAME_CHARS: z.coerce.number().int().min(0).default(140),
   /** …for at most this long after its first character. */
   SSE_MAX_FRAME_WAIT_MS: z.coerce.number().int().min(0).default(1000),
+  /** Event streams one user may hold open at once, across API processes (decision 0028). */
+  SSE_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).default(3),
+  /** New on-demand generations (lessons) one learner may start per UTC day (decision 0028). */
+  GENERATION_DAILY_QUOTA: z.coerce.number().int().min(1).default(20),
+  /**
+   * The countries content is written for (ISO 3166-1 alpha-2); a learner from elsewhere reads the
+   * first one's. Bounds how many versions of each lesson a change of profile can create (decision 0028).
+   */
+  GENERATION_COUNTRIES: csv
+    .pipe(z.array(z.string().regex(/^[A-Za-z]{2}$/, "must be ISO 3166-1 alpha-2 codes")).min(1))
+    .transform((codes) => [...new Set(codes.map((code) => code.toUpperCase()))])
+    .default(["SN", "CI", "ML", "BF", "NE", "GN", "BJ", "TG", "GH", "NG"]),
   /** How long a stored first answer is replayed; covers the whole offline-replay window. */
   IDEMPOTENCY_TTL_HOURS: z.coerce
     .number()

@@ -159,12 +159,14 @@ export function resumeOffset(lastEventId: string | undefined | null): number {
 
 /**
  * An SSE response whose events come from `produce`. An error thrown by `produce` becomes an
- * `error` event in the request's language; the stream always ends cleanly.
+ * `error` event in the request's language; the stream always ends cleanly. `onEnd` runs once, when
+ * the producer is done or the client leaves, whichever comes first (e.g. to free a stream slot).
  */
 export function sseResponse(
   c: Context<AppEnv>,
   produce: (writer: SseWriter, signal: AbortSignal) => Promise<void>,
   overrides: Partial<SseOptions> = {},
+  onEnd: () => void = () => undefined,
 ): Response {
   const { config } = c.get("deps");
   const lang: Language = c.get("lang");
@@ -180,11 +182,24 @@ export function sseResponse(
     ...overrides,
   };
   let writer: SseWriter | undefined;
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    onEnd();
+  };
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       const w = new SseWriter(controller, options);
       writer = w;
-      signal.addEventListener("abort", () => w.abort(), { once: true });
+      signal.addEventListener(
+        "abort",
+        () => {
+          w.abort();
+          end();
+        },
+        { once: true },
+      );
       void (async () => {
         try {
           await produce(w, signal);
@@ -194,11 +209,13 @@ export function sseResponse(
           w.send("error", { code: appError.code, message: appError.detail(lang) });
         } finally {
           w.close();
+          end();
         }
       })();
     },
     cancel() {
       writer?.abort();
+      end();
     },
   });
   return new Response(body, {

@@ -14,13 +14,20 @@ import {
   lessonReadingsQuery,
   lessonSchema,
 } from "@sira/contracts";
-import { getLessonOrStartGeneration, lessonReadingsSince, openLessonStream, recordLessonReading } from "@sira/domain";
+import {
+  getLessonOrStartGeneration,
+  type LessonStream,
+  lessonReadingsSince,
+  openLessonStream,
+  recordLessonReading,
+} from "@sira/domain";
 import type { Context } from "hono";
 import { learnerOf } from "../caller.ts";
 import type { Actor, AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth.ts";
 import { deltaEnvelope, parseFields, parseSince, pickFields } from "../http/lists.ts";
 import { sseResponse } from "../http/sse.ts";
+import { acquireStreamSlot } from "../http/stream-slots.ts";
 import { bearer, body, json, problems } from "./docs.ts";
 
 const LESSON = "/api/v1/modules/{id}/lessons/{unit_id}";
@@ -53,6 +60,7 @@ const routes = {
       400: problems[400],
       ...guarded,
       409: problems[409],
+      429: { ...problems[429], description: "GENERATION_QUOTA_EXCEEDED or TOO_MANY_STREAMS; see Retry-After" },
     },
   }),
   stream: createRoute({
@@ -71,6 +79,7 @@ const routes = {
       },
       ...guarded,
       409: problems[409],
+      429: { ...problems[429], description: "GENERATION_QUOTA_EXCEEDED or TOO_MANY_STREAMS; see Retry-After" },
     },
   }),
   reading: createRoute({
@@ -97,20 +106,40 @@ const routes = {
 
 const wantsEventStream = (c: Context<AppEnv>): boolean => (c.req.header("accept") ?? "").includes("text/event-stream");
 
-/** The lesson as server-sent events: meta at once, then the cached replay or the live generation. */
+/**
+ * The lesson as server-sent events: meta at once, then the cached replay or the live generation.
+ * The stream holds one of the user's stream slots (429 when none is free) until it ends.
+ */
 async function streamLesson(c: Context<AppEnv>, moduleId: string, unitId: string): Promise<Response> {
-  const stream = await openLessonStream(c.get("deps"), learnerOf(c), moduleId, unitId);
-  return sseResponse(c, async (writer, signal) => {
-    writer.send("meta", stream.meta);
-    for await (const e of stream.events(signal)) {
-      if (writer.closed) return;
-      if (e.event === "delta") writer.delta(e.text);
-      else if (e.event === "meta") {
-        writer.restartText();
-        writer.send("meta", e.data);
-      } else writer.send(e.event, e.data);
-    }
+  const deps = c.get("deps");
+  const slot = await acquireStreamSlot((c.get("actor") as Actor).userId, {
+    redis: deps.redis,
+    logger: c.get("log"),
+    limit: deps.config.SSE_MAX_STREAMS_PER_USER,
   });
+  let stream: LessonStream;
+  try {
+    stream = await openLessonStream(deps, learnerOf(c), moduleId, unitId);
+  } catch (error) {
+    slot.release();
+    throw error;
+  }
+  return sseResponse(
+    c,
+    async (writer, signal) => {
+      writer.send("meta", stream.meta);
+      for await (const e of stream.events(signal)) {
+        if (writer.closed) return;
+        if (e.event === "delta") writer.delta(e.text);
+        else if (e.event === "meta") {
+          writer.restartText();
+          writer.send("meta", e.data);
+        } else writer.send(e.event, e.data);
+      }
+    },
+    {},
+    slot.release,
+  );
 }
 
 export function mountLessonRoutes(app: OpenAPIHono<AppEnv>): void {

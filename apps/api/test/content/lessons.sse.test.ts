@@ -165,7 +165,7 @@ describe("a lesson not generated yet", () => {
     const reader = await open(learner);
     const meta = await reader.until((f) => f.event === "meta");
     expect(meta.data).toMatchObject({ cached: false, content_id: null });
-    // Nothing has generated anything yet: meta left before the job was even queued.
+    // Nothing has generated anything yet: the job is queued (before the stream opened) but has not run.
     expect(await queuedJobs(1)).toBe(1);
     expect(reader.done).toBe(false);
     // The job has started and produced a first part of the text, but has stored nothing yet.

@@ -10,10 +10,12 @@ export {
   isPermanentFailure,
   runGeneration,
 } from "./generation.ts";
+export { chargeGeneration, countryContext, secondsUntilUtcMidnight } from "./generation-quota.ts";
 export { type GenerationEntry, GenerationPublisher, tailGeneration } from "./generation-stream.ts";
 export {
   getLessonOrStartGeneration,
   LESSON_OUTLINE,
+  type LessonDeps,
   type LessonOrGeneration,
   type LessonStream,
   type LessonStreamEvent,

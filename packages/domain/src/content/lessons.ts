@@ -5,14 +5,18 @@
  */
 import { LESSON_HEADINGS } from "@sira/ai";
 import { AppError, LANGUAGES, type Language, type Lesson, type LessonContent, type SourceRef } from "@sira/contracts";
-import { getQueue } from "@sira/infra";
+import { type Config, getQueue } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 import { type CachedContent, findCachedContent } from "./cache.ts";
 import { generationJobId, generationStreamKey } from "./cache-key.ts";
 import type { ContentDeps } from "./deps.ts";
 import { enqueueGeneration } from "./generation.ts";
+import { chargeGeneration } from "./generation-quota.ts";
 import { type GenerationEntry, tailGeneration } from "./generation-stream.ts";
 import { courseHasIndexedContent, type LearnerContext, type LessonTarget, resolveLessonTarget } from "./target.ts";
+
+/** The content services plus the learner's daily generation quota. */
+export type LessonDeps = ContentDeps & { config: Pick<Config, "QUEUE_PREFIX" | "GENERATION_DAILY_QUOTA"> };
 
 export function toLesson(cached: CachedContent): Lesson {
   return {
@@ -40,20 +44,24 @@ async function assertIndexed(db: Db, target: LessonTarget): Promise<void> {
 }
 
 /**
- * Starts the lesson's generation unless it is queued or running already. A fresh start clears any
- * stream left by an earlier run first, so readers never see a previous run's text.
+ * Starts the lesson's generation unless it is queued or running already. A fresh start counts
+ * against a learner's daily quota (429 past it), and clears any stream left by an earlier run
+ * first, so readers never see a previous run's text.
  */
-export async function startLessonGeneration(deps: ContentDeps, target: LessonTarget): Promise<string> {
+export async function startLessonGeneration(deps: LessonDeps, target: LessonTarget, learner: LearnerContext) {
   const jobId = generationJobId(target.key);
   const existing = await getQueue("content-generation", { prefix: deps.config.QUEUE_PREFIX }).getJob(jobId);
-  if (!existing) await deps.redis.del(generationStreamKey(target.key));
+  if (!existing) {
+    if (learner.viewer.role === "learner") await chargeGeneration(deps, learner.viewer.userId);
+    await deps.redis.del(generationStreamKey(target.key));
+  }
   await enqueueGeneration(deps, { key: target.key, alsoOtherLanguage: true });
   return jobId;
 }
 
 /** The cached lesson, or 'generating' after starting its generation (409 if nothing is indexed). */
 export async function getLessonOrStartGeneration(
-  deps: ContentDeps,
+  deps: LessonDeps,
   learner: LearnerContext,
   moduleId: string,
   unitId: string,
@@ -62,7 +70,7 @@ export async function getLessonOrStartGeneration(
   const cached = await findCachedContent(deps, target.key);
   if (cached) return { status: "ready", lesson: toLesson(cached) };
   await assertIndexed(deps.db, target);
-  return { status: "generating", jobId: await startLessonGeneration(deps, target) };
+  return { status: "generating", jobId: await startLessonGeneration(deps, target, learner) };
 }
 
 /** The lesson's sections in each language, named as the generators write their headings. */
@@ -114,10 +122,11 @@ function* replay(cached: CachedContent, from = 0): Generator<LessonStreamEvent> 
 
 /**
  * Authorises and prepares a lesson stream; its meta is ready at once (one cache lookup), and its
- * events either replay the cached lesson or start (once) and tail the generation.
+ * events either replay the cached lesson or tail the generation, started (once) here so that a
+ * refusal (quota) comes before the stream opens.
  */
 export async function openLessonStream(
-  deps: ContentDeps,
+  deps: LessonDeps,
   learner: LearnerContext,
   moduleId: string,
   unitId: string,
@@ -125,7 +134,10 @@ export async function openLessonStream(
 ): Promise<LessonStream> {
   const target = await resolveLessonTarget(deps.db, learner, moduleId, unitId);
   const cached = await findCachedContent(deps, target.key);
-  if (!cached) await assertIndexed(deps.db, target);
+  if (!cached) {
+    await assertIndexed(deps.db, target);
+    await startLessonGeneration(deps, target, learner);
+  }
   const meta: LessonStreamMeta = {
     module_id: moduleId,
     unit_id: unitId,
@@ -156,7 +168,6 @@ async function* liveEvents(
   signal: AbortSignal,
   options: LessonStreamOptions,
 ): AsyncGenerator<LessonStreamEvent> {
-  await startLessonGeneration(deps, target);
   let sent = 0;
   let run: string | null = null;
   let fromCache: CachedContent | null = null;

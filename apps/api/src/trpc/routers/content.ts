@@ -23,7 +23,8 @@ import { authedProcedure, router, type TrpcContext } from "../init.ts";
 
 type Ctx = TrpcContext & { actor: Actor };
 
-const learnerOf = (ctx: Ctx): LearnerContext => learnerOfActor(ctx.actor, ctx.lang);
+const learnerOf = (ctx: Ctx): LearnerContext =>
+  learnerOfActor(ctx.actor, ctx.lang, ctx.deps.config.GENERATION_COUNTRIES);
 
 export const contentRouter = router({
   /** The cached lesson, or `generating` with the SSE stream to follow (generation is started once). */

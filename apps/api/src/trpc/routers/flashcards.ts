@@ -16,7 +16,8 @@ import { authedProcedure, router, type TrpcContext } from "../init.ts";
 
 type Ctx = TrpcContext & { actor: Actor };
 
-const learnerOf = (ctx: Ctx): LearnerContext => learnerOfActor(ctx.actor, ctx.lang);
+const learnerOf = (ctx: Ctx): LearnerContext =>
+  learnerOfActor(ctx.actor, ctx.lang, ctx.deps.config.GENERATION_COUNTRIES);
 
 export const flashcardsRouter = router({
   /** The module's deck with the caller's memory per card; with `since`, what changed (retired cards as tombstones). */

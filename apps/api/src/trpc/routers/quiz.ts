@@ -41,7 +41,8 @@ import { authedProcedure, expertProcedure, router, type TrpcContext } from "../i
 type Ctx = TrpcContext & { actor: Actor };
 
 const viewerOf = (ctx: Ctx): Viewer => viewerOfActor(ctx.actor);
-const learnerOf = (ctx: Ctx): LearnerContext => learnerOfActor(ctx.actor, ctx.lang);
+const learnerOf = (ctx: Ctx): LearnerContext =>
+  learnerOfActor(ctx.actor, ctx.lang, ctx.deps.config.GENERATION_COUNTRIES);
 const metaOf = (ctx: Ctx) => ({ requestId: ctx.requestId, ip: ctx.clientIp, now: new Date() });
 const moduleInput = z.object({ module_id: z.uuid() });
 const courseInput = z.strictObject({ course_id: z.uuid() });
