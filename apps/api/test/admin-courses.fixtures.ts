@@ -23,6 +23,15 @@ export async function call(
   });
 }
 
+/** An admin turns `courses.experts_can_publish` on or off through the settings API. */
+export async function letExpertsPublish(app: App, admin: SignedIn, on: boolean): Promise<void> {
+  const res = await call(app, "PUT", "/api/v1/admin/settings/courses.experts_can_publish", {
+    as: admin,
+    body: { value: on },
+  });
+  if (res.status !== 200) throw new Error(`the setting was refused: ${res.status} ${await res.text()}`);
+}
+
 export async function problemOf(res: Response): Promise<Problem> {
   return (await res.json()) as Problem;
 }

@@ -10,6 +10,7 @@ import {
   COURSES,
   call,
   callerFor,
+  letExpertsPublish,
   type SeedCourse,
   seedCategory,
   seedCourse,
@@ -260,6 +261,7 @@ describe("PATCH /api/v1/admin/courses/{id}", () => {
 describe("publish, archive and delete", () => {
   it("publishes a complete course: status, published_at, creation step and module count, audited", async () => {
     const expert = await signIn(deps, { role: "expert" });
+    await letExpertsPublish(app, await signIn(deps, { role: "admin" }), true);
     const { id } = await seedCourse(deps, { expertId: expert.userId, modules: 2 });
     const res = await call(app, "POST", `${COURSES}/${id}/publish`, {
       as: expert,
@@ -335,6 +337,7 @@ describe("publish, archive and delete", () => {
 describe("tRPC admin.courses", () => {
   it("runs the same use cases: create, list, get, update, publish, archive, delete", async () => {
     const expert = await signIn(deps, { role: "expert" });
+    await letExpertsPublish(app, await signIn(deps, { role: "admin" }), true);
     const trpc = await callerFor(deps, expert, "fr", "trpc-courses-0001");
     const created = await trpc.admin.courses.create({ title_fr: "Premiers secours", title_en: "First aid" });
     expect(created).toMatchObject({ slug: "premiers-secours", status: "draft", expert_id: expert.userId });

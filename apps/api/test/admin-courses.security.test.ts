@@ -1,14 +1,24 @@
 /**
  * Who /api/v1/admin/courses must refuse. One table: anonymous (401), learner (403), expert
  * non-owner (404, indistinguishable from a missing course), expert owner and admin (allowed),
- * for every route. Experts never assign courses to experts, and never see others' courses in lists.
+ * for every route; publishing and visibility changes are the admin's alone (403 to experts) until
+ * `courses.experts_can_publish` is on. Experts never assign courses to experts, and never see
+ * others' courses in lists.
  */
 import type { AdminCourse, Page } from "@sira/contracts";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { createCallerFactory } from "../src/trpc/init.ts";
 import { appRouter } from "../src/trpc/router.ts";
-import { auditRowsFor, COURSES, call, callerFor, problemOf, seedCourse } from "./admin-courses.fixtures.ts";
+import {
+  auditRowsFor,
+  COURSES,
+  call,
+  callerFor,
+  letExpertsPublish,
+  problemOf,
+  seedCourse,
+} from "./admin-courses.fixtures.ts";
 import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "./helpers.ts";
 
 const { app, deps } = testApp();
@@ -42,12 +52,22 @@ interface Route {
   path: (id: string) => string;
   body?: unknown;
   ok: number;
+  /** Decides what learners see: experts need `courses.experts_can_publish`. */
+  publishing?: true;
 }
 
 const routes: Route[] = [
   { name: "get", method: "GET", path: (id) => `${COURSES}/${id}`, ok: 200 },
   { name: "update", method: "PATCH", path: (id) => `${COURSES}/${id}`, body: { title_fr: "Piraté" }, ok: 200 },
-  { name: "publish", method: "POST", path: (id) => `${COURSES}/${id}/publish`, ok: 200 },
+  { name: "publish", method: "POST", path: (id) => `${COURSES}/${id}/publish`, ok: 200, publishing: true },
+  {
+    name: "change visibility",
+    method: "PATCH",
+    path: (id) => `${COURSES}/${id}`,
+    body: { visibility: "private" },
+    ok: 200,
+    publishing: true,
+  },
   { name: "archive", method: "POST", path: (id) => `${COURSES}/${id}/archive`, ok: 200 },
   { name: "delete", method: "DELETE", path: (id) => `${COURSES}/${id}`, ok: 200 },
 ];
@@ -64,7 +84,8 @@ const expected: Record<Who, { status: number; code?: string }> = {
 describe("the access matrix for /api/v1/admin/courses/{id}", () => {
   for (const route of routes) {
     for (const who of Object.keys(expected) as Who[]) {
-      const want = expected[who];
+      const managingExpert = who === "expert owner" || who === "expert author";
+      const want = route.publishing && managingExpert ? { status: 403, code: "FORBIDDEN" } : expected[who];
       it(`${route.method} ${route.name} as ${who} → ${want.status}`, async () => {
         const { owner, callers } = await cast();
         const author = callers["expert author"];
@@ -80,7 +101,7 @@ describe("the access matrix for /api/v1/admin/courses/{id}", () => {
         if (want.code) {
           expect((await problemOf(res)).code).toBe(want.code);
           const row = await deps.db.course.findUniqueOrThrow({ where: { id } });
-          expect([row.status, row.titleFr]).toEqual(["draft", "Santé publique"]);
+          expect([row.status, row.titleFr, row.visibility]).toEqual(["draft", "Santé publique", "public"]);
           expect(await auditRowsFor(deps, id)).toHaveLength(0);
         } else {
           expect(await auditRowsFor(deps, id)).toHaveLength(route.method === "GET" ? 0 : 1);
@@ -88,6 +109,42 @@ describe("the access matrix for /api/v1/admin/courses/{id}", () => {
       });
     }
   }
+});
+
+describe("with courses.experts_can_publish on", () => {
+  it("an expert publishes and changes the visibility of the courses they manage, and of no other", async () => {
+    const { owner, callers } = await cast();
+    const { id } = await seedCourse(deps, { expertId: owner.userId, modules: 1 });
+    const stranger = callers["expert non-owner"];
+    await letExpertsPublish(app, callers.admin, true);
+
+    expect((await call(app, "POST", `${COURSES}/${id}/publish`, { as: stranger })).status).toBe(404);
+    expect((await call(app, "POST", `${COURSES}/${id}/publish`, { as: callers.learner })).status).toBe(403);
+    expect((await call(app, "POST", `${COURSES}/${id}/publish`, { as: owner })).status).toBe(200);
+    const patch = await call(app, "PATCH", `${COURSES}/${id}`, { as: owner, body: { visibility: "private" } });
+    expect(patch.status).toBe(200);
+    expect(await deps.db.course.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      status: "published",
+      visibility: "private",
+    });
+
+    // Off again: the admin's call once more, even for an already published course.
+    await letExpertsPublish(app, callers.admin, false);
+    const back = await call(app, "PATCH", `${COURSES}/${id}`, { as: owner, body: { visibility: "public" } });
+    expect([back.status, (await problemOf(back)).code]).toEqual([403, "FORBIDDEN"]);
+    expect((await call(app, "PATCH", `${COURSES}/${id}`, { as: owner, body: { title_fr: "Encore" } })).status).toBe(
+      200,
+    );
+  });
+
+  it("tRPC publish refuses an expert while the setting is off", async () => {
+    const { owner } = await cast();
+    const { id } = await seedCourse(deps, { expertId: owner.userId, modules: 1 });
+    const trpc = await callerFor(deps, owner);
+    const error = await trpc.admin.courses.publish({ id }).catch((e: unknown) => e);
+    expect((error as TRPCError).code).toBe("FORBIDDEN");
+    expect((await deps.db.course.findUniqueOrThrow({ where: { id } })).status).toBe("draft");
+  });
 });
 
 describe("lists and creation", () => {
