@@ -25,6 +25,7 @@ async function user(role = "learner") {
       professionalRole: "nurse",
       role,
       status: "active",
+      emailVerifiedAt: new Date(),
     },
   });
 }
