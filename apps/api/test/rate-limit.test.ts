@@ -1,14 +1,16 @@
 /**
- * The per-IP rate limit: counted in Redis (shared by every API process), 429 + Retry-After past
- * the limit, health exempt, and — while Redis is down — a per-process in-memory window with the
- * same limit (the documented fallback: the API stays up and still throttles).
+ * The per-network rate limit: counted in Redis (shared by every API process), each call of a tRPC
+ * batch counted, 429 + Retry-After past the limit, /health exempt and /health/ready on its own
+ * budget, IPv6 clients counted by their /64, and — while Redis is down — a per-process in-memory
+ * window with the same limit (the documented fallback: the API stays up and still throttles).
  */
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { App } from "../src/app.ts";
+import { proxyTrustCheck } from "../src/http/proxy-trust.ts";
 import { clientAddress } from "../src/http/request-context.ts";
 import { closeTestDeps, resetRedis, testApp } from "./helpers.ts";
 
-const LIMIT = { RATE_LIMIT_PER_MINUTE: "3" };
+const LIMIT = { RATE_LIMIT_PER_MINUTE: "3", READY_RATE_LIMIT_PER_MINUTE: "2" };
 
 function withPing(app: App): App {
   app.get("/test/ping", (c) => c.json({ pong: true }));
@@ -45,11 +47,27 @@ describe("with Redis", () => {
     await expectRateLimited(await ping(app));
   });
 
-  it("never limits /health or /health/ready", async () => {
+  it("never limits /health, and gives /health/ready its own budget", async () => {
     for (let i = 0; i < 4; i++) await ping(app);
     await expectRateLimited(await ping(app));
     for (let i = 0; i < 5; i++) expect((await app.request("/health")).status).toBe(200);
-    expect((await app.request("/health/ready")).status).toBe(200);
+    // The API's budget is spent, yet readiness answers: it counts apart...
+    for (const remaining of ["1", "0"]) {
+      const ready = await app.request("/health/ready");
+      expect(ready.status).toBe(200);
+      expect(ready.headers.get("ratelimit-remaining")).toBe(remaining);
+    }
+    // ...and has a limit of its own, since each check queries PostgreSQL and Redis.
+    await expectRateLimited(await app.request("/health/ready"));
+    expect((await app.request("/health")).status).toBe(200);
+  });
+
+  it("counts each call of a tRPC batch, not each request", async () => {
+    const pair = await app.request("/trpc/system.health%2Csystem.health?batch=1");
+    expect(pair.status).toBe(200);
+    expect(pair.headers.get("ratelimit-remaining")).toBe("1");
+    // Two more calls do not fit in what is left: refused before either runs.
+    await expectRateLimited(await app.request("/trpc/system.health,system.health?batch=1"));
   });
 
   it("shares one count between API processes through Redis", async () => {
@@ -92,6 +110,13 @@ describe("behind a trusted proxy", () => {
     expect(res.headers.get("ratelimit-remaining")).toBe("2");
   });
 
+  it("counts an IPv6 client by its /64: new addresses inside it do not reset the count", async () => {
+    for (let i = 1; i <= 3; i++)
+      expect((await ping(app, { "x-forwarded-for": `2c0f:f5c0:441:12::${i}` })).status).toBe(200);
+    await expectRateLimited(await ping(app, { "x-forwarded-for": "2c0f:f5c0:441:12:ffff:ffff:ffff:1" }));
+    expect((await ping(app, { "x-forwarded-for": "2c0f:f5c0:441:13::1" })).status).toBe(200);
+  });
+
   it("does not let a client reset its count by forging an X-Forwarded-For prefix", async () => {
     for (let i = 0; i < 3; i++) await ping(app, { "x-forwarded-for": "198.51.100.7" });
     await expectRateLimited(await ping(app, { "x-forwarded-for": "203.0.113.50, 198.51.100.7" }));
@@ -109,5 +134,38 @@ describe("with Redis down", () => {
     }
     await expectRateLimited(await ping(app));
     expect((await app.request("/health")).status).toBe(200);
+  });
+});
+
+describe("TRUST_PROXY_HOPS", () => {
+  function recorder() {
+    const lines: [string, string][] = [];
+    const log = {
+      info: (_: object, message: string) => lines.push(["info", message]),
+      warn: (_: object, message: string) => lines.push(["warn", message]),
+    };
+    return { lines, log };
+  }
+
+  it("is logged when the app starts, and a forwarded request under 0 hops is warned about once", () => {
+    const { lines, log } = recorder();
+    const check = proxyTrustCheck(log, 0);
+    expect(lines).toEqual([["info", expect.stringContaining("TRUST_PROXY_HOPS=0")]]);
+    check(undefined);
+    expect(lines).toHaveLength(1);
+    check("198.51.100.7");
+    check("198.51.100.8");
+    expect(lines.slice(1)).toEqual([["warn", expect.stringContaining("set TRUST_PROXY_HOPS")]]);
+  });
+
+  it("warns once when a request has fewer X-Forwarded-For entries than trusted proxies", () => {
+    const { lines, log } = recorder();
+    const check = proxyTrustCheck(log, 2);
+    expect(lines).toEqual([["info", "client address: entry 2 from the right of X-Forwarded-For"]]);
+    check("198.51.100.7, 10.0.0.2");
+    expect(lines).toHaveLength(1);
+    check("198.51.100.7");
+    check(undefined);
+    expect(lines.slice(1)).toEqual([["warn", expect.stringContaining("fewer X-Forwarded-For entries")]]);
   });
 });

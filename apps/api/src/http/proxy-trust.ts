@@ -3,9 +3,11 @@
  * lumps every client behind a proxy into one key or lets clients pick their own: so the effective
  * setting is logged when the app starts, and the first request that contradicts it gets a warning.
  */
-import type { Logger } from "@sira/infra";
-
-type Log = Pick<Logger, "info" | "warn">;
+/** The two levels this check writes at (pino's logger has them). */
+interface Log {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
 
 /** Logs the setting now; returns the per-request check, which warns once per kind of mismatch. */
 export function proxyTrustCheck(log: Log, hops: number): (forwardedFor: string | undefined) => void {
