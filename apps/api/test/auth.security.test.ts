@@ -74,11 +74,15 @@ describe("refresh tokens", () => {
     const second = (await (await post("/api/v1/auth/refresh", { refresh_token: first.refresh_token })).json()) as {
       refresh_token: string;
     };
+    // Once its successor was rotated in turn, the first token is no lost-answer retry (decision 0029).
+    const third = (await (await post("/api/v1/auth/refresh", { refresh_token: second.refresh_token })).json()) as {
+      refresh_token: string;
+    };
     const reuse = await post("/api/v1/auth/refresh", { refresh_token: first.refresh_token });
     expect(reuse.status).toBe(401);
     expect(await codeOf(reuse)).toBe("REFRESH_TOKEN_REUSED");
     // The legitimate-looking successor dies with its family.
-    const successor = await post("/api/v1/auth/refresh", { refresh_token: second.refresh_token });
+    const successor = await post("/api/v1/auth/refresh", { refresh_token: third.refresh_token });
     expect(await codeOf(successor)).toBe("REFRESH_TOKEN_INVALID");
     const audit = await deps.db.auditLog.count({ where: { action: "auth.refresh_reuse_detected" } });
     expect(audit).toBe(1);

@@ -67,10 +67,16 @@ describe("auth over tRPC", () => {
     expect(replay).toBe("TOTP_CODE_REUSED");
     const signedIn = await caller().auth.login({ email: EMAIL, code: await codeAt(enrolment.totp.secret, 1) });
     const rotated = await caller().auth.refresh({ refresh_token: signedIn.refresh_token });
+    // A quick retry of the same token gets the same successor (decision 0029)…
+    expect((await caller().auth.refresh({ refresh_token: signedIn.refresh_token })).refresh_token).toBe(
+      rotated.refresh_token,
+    );
+    // …but once that successor was rotated too, the old token is reuse and ends the session.
+    const rotatedAgain = await caller().auth.refresh({ refresh_token: rotated.refresh_token });
     expect(await failure(caller().auth.refresh({ refresh_token: signedIn.refresh_token }))).toBe(
       "REFRESH_TOKEN_REUSED",
     );
-    expect(await failure(caller().auth.refresh({ refresh_token: rotated.refresh_token }))).toBe(
+    expect(await failure(caller().auth.refresh({ refresh_token: rotatedAgain.refresh_token }))).toBe(
       "REFRESH_TOKEN_INVALID",
     );
 

@@ -138,6 +138,20 @@ describe("over HTTP on the real app", () => {
   });
 
   it("refuses an admin procedure to a learner: 403 FORBIDDEN, and lets an admin in", async () => {
+    // Admin procedures read the role from the database (decision 0029), so the admin's account exists.
+    await deps.db.user.upsert({
+      where: { id: admin.userId },
+      update: { role: "admin", status: "active", deletedAt: null },
+      create: {
+        id: admin.userId,
+        email: "trpc-test-admin@example.org",
+        name: "Admin",
+        country: "CI",
+        professionalRole: "platform_admin",
+        role: "admin",
+        status: "active",
+      },
+    });
     const refused = await call("adminOnly", { "x-test-actor": "learner" });
     expect(refused.res.status).toBe(403);
     expect(refused.body.error.data).toMatchObject({ code: "FORBIDDEN", httpStatus: 403 });
@@ -156,6 +170,19 @@ describe("over HTTP on the real app", () => {
     expect(res.status).toBe(400);
     expect(body.error.data.code).toBe("VALIDATION_FAILED");
     expect(body.error.data.errors?.map((e) => e.field)).toEqual(["rating"]);
+  });
+
+  it("answers a malformed batch (queries mixed with mutations) with 400, not a 500", async () => {
+    const res = await app.request("/trpc/system.health,courses.enroll?batch=1", {
+      method: "POST",
+      headers: { "content-type": "application/json", "accept-language": "en" },
+      body: JSON.stringify({ 1: { id_or_slug: "any-course" } }),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as TrpcErrorBody).error.data).toMatchObject({
+      code: "VALIDATION_FAILED",
+      httpStatus: 400,
+    });
   });
 
   it("answers a crash as INTERNAL without leaking its message or stack", async () => {

@@ -417,14 +417,15 @@ describe("DELETE /api/v1/users/me", () => {
     expect(refresh.status).toBe(401);
   });
 
-  it("replays its first answer for the same Idempotency-Key instead of failing", async () => {
+  it("ends the session with the account: a retry with the same Idempotency-Key is refused, not run twice", async () => {
     const user = await signIn(deps);
     const first = await erase(user, { "idempotency-key": "erase-0001-abcdef" });
     expect(first.status).toBe(200);
-    const replay = await erase(user, { "idempotency-key": "erase-0001-abcdef" });
-    expect(replay.status).toBe(200);
-    expect(replay.headers.get("idempotent-replayed")).toBe("true");
-    expect(await replay.json()).toEqual(await first.json());
+    // The erasure revoked the session, so its access token stops at once (decision 0029).
+    const retry = await erase(user, { "idempotency-key": "erase-0001-abcdef" });
+    expect(retry.status).toBe(401);
+    expect(((await retry.json()) as { code: string }).code).toBe("UNAUTHENTICATED");
+    expect(await deps.db.auditLog.count({ where: { action: "user.erased", targetId: user.userId } })).toBe(1);
   });
 
   it("works through tRPC users.erase", async () => {
