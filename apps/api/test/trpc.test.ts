@@ -172,6 +172,19 @@ describe("over HTTP on the real app", () => {
     expect(body.error.data.errors?.map((e) => e.field)).toEqual(["rating"]);
   });
 
+  it("answers a malformed batch (queries mixed with mutations) with 400, not a 500", async () => {
+    const res = await app.request("/trpc/system.health,courses.enroll?batch=1", {
+      method: "POST",
+      headers: { "content-type": "application/json", "accept-language": "en" },
+      body: JSON.stringify({ 1: { id_or_slug: "any-course" } }),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as TrpcErrorBody).error.data).toMatchObject({
+      code: "VALIDATION_FAILED",
+      httpStatus: 400,
+    });
+  });
+
   it("answers a crash as INTERNAL without leaking its message or stack", async () => {
     const res = await app.request("/test-trpc/crash");
     expect(res.status).toBe(500);

@@ -70,6 +70,8 @@ function appErrorOf(error: TRPCError, lang: Language): AppError {
     );
     return new AppError("VALIDATION_FAILED", { fieldErrors });
   }
+  // tRPC's own refusals of a malformed request: a mixed batch, batch input that is no object, a badly encoded path.
+  if (error.code === "BAD_REQUEST") return new AppError("VALIDATION_FAILED");
   if (error.code === "PARSE_ERROR") return new AppError("MALFORMED_JSON");
   if (error.code === "NOT_FOUND" && !cause) return new AppError("ROUTE_NOT_FOUND");
   if (error.code === "METHOD_NOT_SUPPORTED") return new AppError("METHOD_NOT_ALLOWED");
