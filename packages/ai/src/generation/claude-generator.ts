@@ -33,6 +33,13 @@ import {
 } from "./citations.ts";
 import { parseLessonMarkdown } from "./lesson-markdown.ts";
 import { type Checked, completeWithRepair, extractJson, type RepairedOutput, zodIssues } from "./repair.ts";
+import {
+  createMarkdownSanitizer,
+  sanitizeMarkdown,
+  sanitizeStrings,
+  type UrlPolicy,
+  urlsFromSources,
+} from "./safe-markdown.ts";
 
 function requireChunks(chunks: RetrievedChunk[]): void {
   if (!chunks.length) throw new AppError("NO_INDEXED_CONTENT");
@@ -50,16 +57,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** JSON reply → citations cleaned → type-specific fixes → schema → type-specific checks. */
+/** JSON reply → citations cleaned → HTML and unknown links removed → type-specific fixes → schema → checks. */
 function jsonCheck<S extends z.ZodType>(
   schema: S,
   chunkCount: number | null,
+  urls: UrlPolicy,
   options: { sanitize?: (value: unknown) => unknown; rules?: (content: z.infer<S>) => string[] } = {},
 ) {
   return (text: string): { text: string; checked: Checked<z.infer<S>> } => {
     const extracted = extractJson(text);
     if (extracted.issue) return { text, checked: { issues: [extracted.issue] } };
     let value = chunkCount === null ? extracted.value : dropInvalidCitations(extracted.value, chunkCount);
+    value = sanitizeStrings(value, urls);
     if (options.sanitize) value = options.sanitize(value);
     const parsed = schema.safeParse(value);
     if (!parsed.success) return { text, checked: { issues: zodIssues(parsed.error) } };
@@ -117,6 +126,11 @@ function sanitizeStructure(input: StructureInput) {
   };
 }
 
+/** The document text a structure is written from, for its URL policy. */
+function structureTexts(input: StructureInput): { text: string }[] {
+  return input.documents.flatMap((d) => [{ text: d.summary }, ...d.excerpts]);
+}
+
 export function createClaudeGenerator(llm: LlmClient, logger: Logger): ContentGenerator {
   const log = logger.child({ component: "claude-generator" });
 
@@ -153,6 +167,9 @@ export function createClaudeGenerator(llm: LlmClient, logger: Logger): ContentGe
       requireChunks(chunks);
       const n = chunks.length;
       const filter = createCitationFilter(n);
+      const urls = urlsFromSources(chunks);
+      // Citations first, then HTML and links: what streams is exactly what is stored.
+      const sanitizer = createMarkdownSanitizer(urls);
       let streamed = "";
       const forward = (text: string) => {
         if (!text) return;
@@ -160,8 +177,11 @@ export function createClaudeGenerator(llm: LlmClient, logger: Logger): ContentGe
         options?.onDelta?.(text);
       };
       const check = (text: string, wasStreamed: boolean) => {
-        if (wasStreamed) forward(filter.flush());
-        const markdown = wasStreamed ? streamed : cleanCitations(text, n);
+        if (wasStreamed) {
+          forward(sanitizer.push(filter.flush()));
+          forward(sanitizer.flush());
+        }
+        const markdown = wasStreamed ? streamed : sanitizeMarkdown(cleanCitations(text, n), urls);
         const { parts, issues } = parseLessonMarkdown(markdown);
         const parsed = LessonContentSchema.safeParse({ ...parts, markdown });
         const allIssues = [...issues, ...(parsed.success ? [] : zodIssues(parsed.error))];
@@ -173,7 +193,7 @@ export function createClaudeGenerator(llm: LlmClient, logger: Logger): ContentGe
         logger: log,
         what: "lesson",
         signal: options?.signal,
-        onText: (delta) => forward(filter.push(delta)),
+        onText: (delta) => forward(sanitizer.push(filter.push(delta))),
         check,
       });
       return finish(output, chunks, citedNumbers(output.content.markdown, n), {
@@ -189,7 +209,7 @@ export function createClaudeGenerator(llm: LlmClient, logger: Logger): ContentGe
       const output = await json(
         "quiz",
         buildQuizPrompt(ctx, chunks, count),
-        jsonCheck(QuizContentSchema, chunks.length, { rules: quizRules }),
+        jsonCheck(QuizContentSchema, chunks.length, urlsFromSources(chunks), { rules: quizRules }),
         options,
       );
       return finish(output, chunks, citedNumbersInJson(output.content, chunks.length), {
@@ -213,7 +233,7 @@ export function createClaudeGenerator(llm: LlmClient, logger: Logger): ContentGe
       const output = await json(
         "flashcards",
         buildFlashcardPrompt(ctx, chunks, { count, includeFormula }),
-        jsonCheck(FlashcardContentSchema, chunks.length, { sanitize }),
+        jsonCheck(FlashcardContentSchema, chunks.length, urlsFromSources(chunks), { sanitize }),
         options,
       );
       return finish(output, chunks, citedNumbersInJson(output.content, chunks.length), { language: ctx.language });
@@ -224,7 +244,7 @@ export function createClaudeGenerator(llm: LlmClient, logger: Logger): ContentGe
       const output = await json(
         "case study",
         buildCaseStudyPrompt(ctx, chunks),
-        jsonCheck(CaseStudyContentSchema, chunks.length, { rules: caseRules }),
+        jsonCheck(CaseStudyContentSchema, chunks.length, urlsFromSources(chunks), { rules: caseRules }),
         options,
       );
       return finish(output, chunks, citedNumbersInJson(output.content, chunks.length), { language: ctx.language });
@@ -235,7 +255,9 @@ export function createClaudeGenerator(llm: LlmClient, logger: Logger): ContentGe
       const output = await json(
         "course structure",
         buildStructurePrompt(input),
-        jsonCheck(CourseStructureSchema, null, { sanitize: sanitizeStructure(input) }),
+        jsonCheck(CourseStructureSchema, null, urlsFromSources(structureTexts(input)), {
+          sanitize: sanitizeStructure(input),
+        }),
         options,
       );
       const languages: Language[] = input.languages;

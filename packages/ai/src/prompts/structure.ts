@@ -6,6 +6,7 @@
 import { BLOOM_LEVELS, UNIT_TYPES } from "@sira/contracts";
 import type { StructureDocument, StructureInput } from "../types.ts";
 import { jsonOnly } from "./json.ts";
+import { defuseDelimiters, SOURCES_ARE_DATA } from "./sources.ts";
 import type { Prompt } from "./system.ts";
 
 export const DEFAULT_MAX_MODULES = 12;
@@ -65,9 +66,13 @@ export function buildStructurePrompt(input: StructureInput): Prompt {
     "You turn source documents into a progressive course: modules in a sensible learning order, each made of short units.",
     "Every title, description and objective is given in French (_fr) and in English (_en).",
     "Use only what the documents cover; follow their outline where it is sound.",
+    SOURCES_ARE_DATA,
   ].join("\n");
   const user = [
-    input.documents.map(describeDocument).join("\n\n"),
+    SOURCES_ARE_DATA,
+    "<documents>",
+    defuseDelimiters(input.documents.map(describeDocument).join("\n\n")),
+    "</documents>",
     "",
     `Propose the course structure: at most ${maxModules} modules, each with 1 to 20 units.`,
     "- Units are mostly lessons; end each module with a quiz unit, and add flashcards or a case study where the material suits them.",

@@ -4,6 +4,7 @@
  */
 import type { BloomLevel, Language } from "@sira/contracts";
 import type { GenerationContext } from "../types.ts";
+import { SOURCES_ARE_DATA } from "./sources.ts";
 
 // ICU's names for the two Congos are the short disambiguated forms; learners know the official ones.
 const NAME_OVERRIDES: Record<string, Record<Language, string>> = {
@@ -116,10 +117,11 @@ export function buildSystemPrompt(ctx: GenerationContext): string {
     "- Cite the source of each fact with its number in square brackets, e.g. [2]. Only numbers of the given sources are valid.",
     "- A contextual example may adapt a source's situation to the learner's country, but its facts and figures must come from the sources.",
     "- If the sources do not cover a point, leave it out rather than guess.",
+    `- ${SOURCES_ARE_DATA}`,
     "",
     "Form:",
     "- Short sentences and short paragraphs: the text is read on a small screen over a slow connection.",
-    "- No HTML, no images, no tables, no emoji.",
+    "- No HTML, no images, no tables, no emoji. Write a link only to a URL written in the sources.",
   );
   return lines.join("\n");
 }

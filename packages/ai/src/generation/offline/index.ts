@@ -16,6 +16,7 @@ import type { z } from "zod";
 import type { ContentGenerator, GenerateOptions, GenerationResult, RetrievedChunk } from "../../types.ts";
 import { citedNumbers, citedNumbersInJson, toSourceRefs } from "../citations.ts";
 import { parseLessonMarkdown, renderLessonMarkdown } from "../lesson-markdown.ts";
+import { sanitizeMarkdown, sanitizeStrings, urlsFromSources } from "../safe-markdown.ts";
 import { buildOfflineCaseStudy } from "./case-study.ts";
 import { buildOfflineFlashcards } from "./flashcards.ts";
 import { buildOfflineLesson } from "./lesson.ts";
@@ -80,7 +81,11 @@ export function createOfflineGenerator(): ContentGenerator {
     async lesson(ctx, chunks, options) {
       options?.signal?.throwIfAborted();
       requireChunks(chunks);
-      const markdown = renderLessonMarkdown(buildOfflineLesson(ctx, chunks), ctx.language);
+      // Sentences come from the documents verbatim: their HTML and unknown links go, as for Claude.
+      const markdown = sanitizeMarkdown(
+        renderLessonMarkdown(buildOfflineLesson(ctx, chunks), ctx.language),
+        urlsFromSources(chunks),
+      );
       const { parts, issues } = parseLessonMarkdown(markdown);
       if (issues.length)
         throw new AppError("GENERATION_FAILED", { details: { en: `Offline lesson: ${issues.join("; ")}` } });
@@ -100,7 +105,7 @@ export function createOfflineGenerator(): ContentGenerator {
         distractorPool: options?.distractorPool ?? [],
       });
       if (!questions.length) throw notEnoughText("quiz");
-      const content = validated(QuizContentSchema, { questions }, "quiz");
+      const content = validated(QuizContentSchema, sanitizeStrings({ questions }, urlsFromSources(chunks)), "quiz");
       return result(content, chunks, citedNumbersInJson(content, chunks.length), {
         language: ctx.language,
         requested,
@@ -114,7 +119,8 @@ export function createOfflineGenerator(): ContentGenerator {
       const count = Math.min(40, Math.max(1, Math.round(options?.count ?? 20)));
       const built = buildOfflineFlashcards(ctx, chunks, { count, includeFormula: options?.includeFormula ?? true });
       if (!built.cards.length) throw notEnoughText("flashcards");
-      const content = validated(FlashcardContentSchema, { cards: built.cards }, "flashcards");
+      const cards = sanitizeStrings({ cards: built.cards }, urlsFromSources(chunks));
+      const content = validated(FlashcardContentSchema, cards, "flashcards");
       return result(content, chunks, citedNumbersInJson(content, chunks.length), {
         language: ctx.language,
         untranslated_cards: built.untranslated,
@@ -125,7 +131,8 @@ export function createOfflineGenerator(): ContentGenerator {
     async caseStudy(ctx, chunks, options) {
       options?.signal?.throwIfAborted();
       requireChunks(chunks);
-      const content = validated(CaseStudyContentSchema, buildOfflineCaseStudy(ctx, chunks), "case study");
+      const built = sanitizeStrings(buildOfflineCaseStudy(ctx, chunks), urlsFromSources(chunks));
+      const content = validated(CaseStudyContentSchema, built, "case study");
       return result(content, chunks, citedNumbersInJson(content, chunks.length), { language: ctx.language });
     },
 
