@@ -117,7 +117,7 @@ describe("Idempotency-Key on sign-in calls", () => {
 });
 
 describe("erasure", () => {
-  it("leaves no stored reply of the user, nor any of their credentials", async () => {
+  it("leaves no stored reply of the user (its own included), nor any of their credentials", async () => {
     const user = await signIn(deps, { email: "fatou.sy@example.org" });
     const tokens = await refresh(user);
     const auth = { authorization: `Bearer ${tokens.access_token}` };
@@ -131,7 +131,7 @@ describe("erasure", () => {
 
     const erased = await app.request("/api/v1/users/me", {
       method: "DELETE",
-      headers: { ...json, ...auth },
+      headers: { ...json, ...auth, ...keyed() },
       body: JSON.stringify({ confirm: "DELETE" }),
     });
     expect(erased.status).toBe(200);

@@ -52,9 +52,9 @@ async function deletePersonalData(tx: Tx, userId: string, email: string): Promis
     ["user_group_members", () => tx.userGroupMember.deleteMany(mine)],
     ["curriculum_access", () => tx.curriculumAccess.deleteMany(mine)],
     ["sync_tombstones", () => tx.syncTombstone.deleteMany(mine)],
-    // Stored answers may quote the profile. This request's own claim (not yet completed) stays, so
-    // the idempotency middleware can still record the erasure's answer for a replay.
-    ["idempotency_keys", () => tx.idempotencyKey.deleteMany({ where: { userId, statusCode: { not: null } } })],
+    // Stored answers may quote the profile. In-flight claims go too, this request's own included:
+    // its session ends here, so no replay could reach it, and completing a deleted claim is a no-op.
+    ["idempotency_keys", () => tx.idempotencyKey.deleteMany(mine)],
     ["email_outbox", () => tx.emailOutbox.deleteMany({ where: { OR: [{ userId }, { toAddress: email }] } })],
   ];
   const deleted: Record<string, number> = {};
