@@ -16,7 +16,8 @@ export interface SessionDenylist {
   check(sessionId: string): Promise<"revoked" | "live" | "unknown">;
 }
 
-const key = (sessionId: string) => `auth:revoked-session:${sessionId}`;
+/** The Redis key that lists an ended session. */
+export const revokedSessionKey = (sessionId: string) => `auth:revoked-session:${sessionId}`;
 
 /** Slack for clocks and for a refresh already past its checks when the session ended. */
 const MARGIN_SECONDS = 60;
@@ -40,7 +41,7 @@ export function redisSessionDenylist(
     if (live.length === 0) return true;
     try {
       const batch = redis.multi();
-      for (const [id, until] of live) batch.set(key(id), "1", "PX", until - now);
+      for (const [id, until] of live) batch.set(revokedSessionKey(id), "1", "PX", until - now);
       const results = await batch.exec();
       if (!results || results.some(([error]) => error)) throw new Error("denylist write refused");
       for (const [id] of live) unwritten.delete(id);
@@ -61,15 +62,14 @@ export function redisSessionDenylist(
     async check(sessionId) {
       let revoked: number;
       try {
-        revoked = await redis.exists(key(sessionId));
+        revoked = await redis.exists(revokedSessionKey(sessionId));
       } catch {
         return "unknown";
       }
-      if (unwritten.size > 0) {
-        if (unwritten.has(sessionId)) return "revoked";
-        void write([...unwritten]);
-      }
-      return revoked === 1 ? "revoked" : "live";
+      if (unwritten.size === 0) return revoked === 1 ? "revoked" : "live";
+      const missed = unwritten.has(sessionId);
+      void write([...unwritten]);
+      return revoked === 1 || missed ? "revoked" : "live";
     },
   };
 }
