@@ -155,8 +155,9 @@ describe("stream slot leases", () => {
   });
 
   it("keep a live slot past its lease by renewing it", async () => {
-    const held = await acquireStreamSlot(learner.userId, { ...options, limit: 1, leaseMs: 300 });
-    await new Promise((r) => setTimeout(r, 1_000));
+    const held = await acquireStreamSlot(learner.userId, { ...options, limit: 1, leaseMs: 2_000 });
+    // Well past the lease: only the renewals (every third of it) keep the slot held.
+    await new Promise((r) => setTimeout(r, 5_000));
     await expect(acquireStreamSlot(learner.userId, { ...options, limit: 1 })).rejects.toMatchObject({
       code: "TOO_MANY_STREAMS",
     });
