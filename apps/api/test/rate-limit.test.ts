@@ -51,10 +51,11 @@ describe("with Redis", () => {
     for (let i = 0; i < 4; i++) await ping(app);
     await expectRateLimited(await ping(app));
     for (let i = 0; i < 5; i++) expect((await app.request("/health")).status).toBe(200);
-    // The API's budget is spent, yet readiness answers: it counts apart...
+    // The API's budget is spent, yet readiness answers (200, or 503 if PostgreSQL is slow to connect
+    // on a loaded machine: either way not limited): it counts apart...
     for (const remaining of ["1", "0"]) {
       const ready = await app.request("/health/ready");
-      expect(ready.status).toBe(200);
+      expect(ready.status).not.toBe(429);
       expect(ready.headers.get("ratelimit-remaining")).toBe(remaining);
     }
     // ...and has a limit of its own, since each check queries PostgreSQL and Redis.
