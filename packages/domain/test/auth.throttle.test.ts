@@ -4,23 +4,29 @@
  * right code once the delay has run. The clock is the request's `now`, moved forward by the test.
  */
 import { AppError } from "@sira/contracts";
-import { createLogger, parseConfig } from "@sira/infra";
+import { createLogger, createRedis, parseConfig } from "@sira/infra";
 import { createDb } from "@sira/infra/db";
 import { truncateAll } from "@sira/infra/testing";
 import { generate } from "otplib";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { confirmTotp, login, register } from "../src/auth/index.ts";
 import { networkKey } from "../src/auth/network.ts";
-import { delayAfterSeconds, THROTTLE_POLICY } from "../src/auth/throttle.ts";
+import { redisSessionDenylist } from "../src/auth/revocation.ts";
+import { delayAfterSeconds, purgeForgottenThrottles, THROTTLE_POLICY } from "../src/auth/throttle.ts";
 import { latestOutboxMessage, outboxMailer } from "../src/email/index.ts";
 
 const db = createDb({ url: process.env.DATABASE_URL as string });
 const config = parseConfig(process.env);
 const logger = createLogger("test", "silent");
 const mailer = outboxMailer(db, logger);
+const redis = createRedis(process.env.REDIS_URL);
+const denylist = redisSessionDenylist(redis, config, logger);
 
 beforeEach(() => truncateAll(process.env.DATABASE_URL as string));
-afterAll(() => db.$disconnect());
+afterAll(async () => {
+  redis.disconnect();
+  await db.$disconnect();
+});
 
 const EMAIL = "fatou.ndiaye@example.org";
 const T0 = new Date("2026-12-03T09:00:00Z");
@@ -30,6 +36,7 @@ const envAt = (now: Date, ip = "197.149.1.10") => ({
   config,
   logger,
   mailer,
+  denylist,
   meta: { ip, userAgent: "vitest", requestId: null, now },
 });
 const codeAt = (secret: string, now: Date) => generate({ secret, epoch: Math.floor(now.getTime() / 1000) });
@@ -149,5 +156,18 @@ describe("sign-in delays", () => {
     const nextDay = at(T0, 24 * 3600 + 1);
     for (let i = 0; i < 5; i++) expect((await attempt(nextDay, "000000")).outcome).toBe("INVALID_CREDENTIALS");
     expect((await attempt(nextDay, "000000")).outcome).toBe("AUTH_LOCKED");
+  });
+});
+
+describe("purgeForgottenThrottles", () => {
+  it("drops scopes quiet for a day whose delay is over, and keeps the others", async () => {
+    await activeAccount();
+    for (let i = 0; i < 5; i++) await attempt(T0, "000000", "41.82.7.1"); // delayed network
+    await attempt(T0, "000000", "41.82.7.2");
+    const scopes = await db.authThrottle.count();
+    expect(await purgeForgottenThrottles(db, at(T0, 3600))).toBe(0);
+    // A day later every failure is forgotten; the confirmation's released scope goes too.
+    expect(await purgeForgottenThrottles(db, at(T0, 24 * 3600 + 1))).toBe(scopes);
+    expect(await db.authThrottle.count()).toBe(0);
   });
 });
