@@ -1,13 +1,19 @@
 /** Housekeeping run by the worker on a schedule: drop what has expired. */
 import { TOMBSTONE_RETENTION_DAYS } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
+import { purgeForgottenThrottles } from "./auth/throttle.ts";
 
 export interface PurgeReport {
   idempotencyKeys: number;
   tombstones: number;
+  /** Sign-in throttle scopes with nothing left to remember (decision 0025). */
+  authThrottles: number;
 }
 
-/** Deletes expired idempotency records and tombstones older than any client may still sync from. */
+/**
+ * Deletes expired idempotency records, tombstones older than any client may still sync from, and
+ * forgotten sign-in throttle scopes.
+ */
 export async function purgeExpired(
   db: Db,
   now = new Date(),
@@ -17,5 +23,9 @@ export async function purgeExpired(
     db.idempotencyKey.deleteMany({ where: { expiresAt: { lte: now } } }),
     db.syncTombstone.deleteMany({ where: { deletedAt: { lt: new Date(now.getTime() - tombstoneDays * 86_400_000) } } }),
   ]);
-  return { idempotencyKeys: keys.count, tombstones: tombstones.count };
+  return {
+    idempotencyKeys: keys.count,
+    tombstones: tombstones.count,
+    authThrottles: await purgeForgottenThrottles(db, now),
+  };
 }

@@ -12,7 +12,7 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { confirmTotp, login, register } from "../src/auth/index.ts";
 import { networkKey } from "../src/auth/network.ts";
 import { redisSessionDenylist } from "../src/auth/revocation.ts";
-import { delayAfterSeconds, THROTTLE_POLICY } from "../src/auth/throttle.ts";
+import { delayAfterSeconds, purgeForgottenThrottles, THROTTLE_POLICY } from "../src/auth/throttle.ts";
 import { latestOutboxMessage, outboxMailer } from "../src/email/index.ts";
 
 const db = createDb({ url: process.env.DATABASE_URL as string });
@@ -156,5 +156,18 @@ describe("sign-in delays", () => {
     const nextDay = at(T0, 24 * 3600 + 1);
     for (let i = 0; i < 5; i++) expect((await attempt(nextDay, "000000")).outcome).toBe("INVALID_CREDENTIALS");
     expect((await attempt(nextDay, "000000")).outcome).toBe("AUTH_LOCKED");
+  });
+});
+
+describe("purgeForgottenThrottles", () => {
+  it("drops scopes quiet for a day whose delay is over, and keeps the others", async () => {
+    await activeAccount();
+    for (let i = 0; i < 5; i++) await attempt(T0, "000000", "41.82.7.1"); // delayed network
+    await attempt(T0, "000000", "41.82.7.2");
+    const scopes = await db.authThrottle.count();
+    expect(await purgeForgottenThrottles(db, at(T0, 3600))).toBe(0);
+    // A day later every failure is forgotten; the confirmation's released scope goes too.
+    expect(await purgeForgottenThrottles(db, at(T0, 24 * 3600 + 1))).toBe(scopes);
+    expect(await db.authThrottle.count()).toBe(0);
   });
 });

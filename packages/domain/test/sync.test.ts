@@ -89,7 +89,7 @@ describe("purgeExpired", () => {
       deletedAt: new Date("2026-05-20"),
     });
 
-    expect(await purgeExpired(db, now)).toEqual({ idempotencyKeys: 1, tombstones: 1 });
+    expect(await purgeExpired(db, now)).toEqual({ idempotencyKeys: 1, tombstones: 1, authThrottles: 0 });
     expect((await db.idempotencyKey.findMany()).map((k) => k.id)).toEqual([live.id]);
     expect(await db.syncTombstone.count()).toBe(1);
   });

@@ -118,3 +118,15 @@ export async function releaseAttempt(db: Db, scopes: ThrottleScopes, now: Date):
       WHERE t.scope = ${scopes.account}`,
   ]);
 }
+
+/** Deletes scopes whose failures are forgotten and whose delay is over: they would start from zero anyway. */
+export async function purgeForgottenThrottles(db: Db, now: Date): Promise<number> {
+  const forgetBefore = new Date(now.getTime() - THROTTLE_POLICY.forgetAfterMs);
+  const { count } = await db.authThrottle.deleteMany({
+    where: {
+      OR: [{ lastFailureAt: null }, { lastFailureAt: { lt: forgetBefore } }],
+      AND: [{ OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] }],
+    },
+  });
+  return count;
+}
