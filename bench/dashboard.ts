@@ -182,13 +182,7 @@ async function main(): Promise<void> {
       30,
     );
     const { access_token: token } = await tokenPair(
-      {
-        db,
-        config,
-        logger,
-        mailer: deps.mailer,
-        meta: { ip: null, userAgent: "bench", requestId: null, now: new Date() },
-      },
+      { config, meta: { ip: null, userAgent: "bench", requestId: null, now: new Date() } },
       user,
       session,
     );
