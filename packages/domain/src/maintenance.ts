@@ -1,6 +1,7 @@
 /** Housekeeping run by the worker on a schedule: drop what has expired. */
 import { TOMBSTONE_RETENTION_DAYS } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
+import { purgeAuthEmailQuotas } from "./auth/email-quota.ts";
 import { purgeForgottenThrottles } from "./auth/throttle.ts";
 
 export interface PurgeReport {
@@ -8,11 +9,13 @@ export interface PurgeReport {
   tombstones: number;
   /** Sign-in throttle scopes with nothing left to remember (decision 0025). */
   authThrottles: number;
+  /** Hourly auth-email budgets whose hour is over (decision 0032). */
+  authEmailQuotas: number;
 }
 
 /**
  * Deletes expired idempotency records, tombstones older than any client may still sync from, and
- * forgotten sign-in throttle scopes.
+ * forgotten sign-in throttle scopes, and spent auth-email budgets.
  */
 export async function purgeExpired(
   db: Db,
@@ -27,5 +30,6 @@ export async function purgeExpired(
     idempotencyKeys: keys.count,
     tombstones: tombstones.count,
     authThrottles: await purgeForgottenThrottles(db, now),
+    authEmailQuotas: await purgeAuthEmailQuotas(db, now),
   };
 }

@@ -89,7 +89,20 @@ describe("purgeExpired", () => {
       deletedAt: new Date("2026-05-20"),
     });
 
-    expect(await purgeExpired(db, now)).toEqual({ idempotencyKeys: 1, tombstones: 1, authThrottles: 0 });
+    await db.authEmailQuota.createMany({
+      data: [
+        { scope: "recovery:old", sentCount: 3, windowStartsAt: new Date("2026-05-31T22:00:00Z") },
+        { scope: "recovery:live", sentCount: 1, windowStartsAt: new Date("2026-05-31T23:30:00Z") },
+      ],
+    });
+
+    expect(await purgeExpired(db, now)).toEqual({
+      idempotencyKeys: 1,
+      tombstones: 1,
+      authThrottles: 0,
+      authEmailQuotas: 1,
+    });
+    expect((await db.authEmailQuota.findMany()).map((q) => q.scope)).toEqual(["recovery:live"]);
     expect((await db.idempotencyKey.findMany()).map((k) => k.id)).toEqual([live.id]);
     expect(await db.syncTombstone.count()).toBe(1);
   });
