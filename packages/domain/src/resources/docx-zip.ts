@@ -5,7 +5,7 @@
  * declares is refused with FILE_DECOMPRESSION_BOMB, without ever holding more than the caps.
  */
 import { inflateRawSync } from "node:zlib";
-import { AppError } from "@sira/contracts";
+import { AppError } from "@sira/contracts/errors";
 import { ZIP_LIMITS } from "./extraction-limits.ts";
 
 const EOCD_SIGNATURE = 0x06054b50;

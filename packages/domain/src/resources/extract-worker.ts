@@ -1,21 +1,15 @@
 /**
- * The extraction thread's entry (see extract-thread.ts): reads one document and posts the result,
- * or the refusal as plain data, since an AppError does not survive the trip between threads.
+ * The extraction thread's entry (see extract-thread.ts): reads the documents it is sent, one at a
+ * time, and posts each result, or the refusal as plain data, since an AppError does not survive
+ * the trip between threads.
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import type { ResourceKind } from "@sira/contracts";
-import { AppError } from "@sira/contracts";
+import { AppError } from "@sira/contracts/errors";
 import { extractDocument } from "./extract.ts";
-import type { ExtractionReply } from "./extract-thread.ts";
+import type { ExtractionReply, ExtractionRequest } from "./extract-thread.ts";
 
-// pdf.js can leave a rejected internal promise behind; the document's own result decides.
-process.on("unhandledRejection", () => undefined);
-
-const { kind, bytes } = workerData as { kind: ResourceKind; bytes: Uint8Array };
-// From here on, a crash of the thread is the document's doing, not a module that failed to load.
-parentPort?.postMessage({ started: true } satisfies ExtractionReply);
-
-async function read(): Promise<ExtractionReply> {
+async function read(kind: ResourceKind, bytes: Uint8Array): Promise<ExtractionReply> {
   try {
     return { ok: true, doc: await extractDocument(kind, bytes) };
   } catch (error) {
@@ -27,4 +21,8 @@ async function read(): Promise<ExtractionReply> {
   }
 }
 
-void read().then((reply) => parentPort?.postMessage(reply));
+parentPort?.on("message", (request: ExtractionRequest) => {
+  void read(request.kind, request.bytes).then((reply) => parentPort?.postMessage(reply));
+});
+// From here on, a crash of the thread is a document's doing, not a module that failed to load.
+parentPort?.postMessage({ started: true } satisfies ExtractionReply);

@@ -2,8 +2,11 @@
  * Text out of an accepted document: pages (PDF pages; CSV pseudo-pages of rows; one page for
  * DOCX, TXT and Markdown, whose page is null), the outline, and what is stored with the resource.
  */
-import { atxHeading, type PageText } from "@sira/ai";
-import { AppError, type ResourceKind, type TocEntry } from "@sira/contracts";
+// Narrow entry points: this module also loads in the extraction thread, where every import costs.
+import type { PageText } from "@sira/ai";
+import { atxHeading } from "@sira/ai/markdown";
+import type { ResourceKind, TocEntry } from "@sira/contracts";
+import { AppError } from "@sira/contracts/errors";
 import mammoth from "mammoth";
 import { parseCsv } from "./csv.ts";
 import { assertSafeZip } from "./docx-zip.ts";

@@ -2,7 +2,7 @@
  * Bounds on what one document may cost to read (decision 0030). Documents come from admins and
  * experts but are still untrusted: a small file must not expand into gigabytes of text or pixels.
  */
-import { AppError } from "@sira/contracts";
+import { AppError } from "@sira/contracts/errors";
 
 /** Characters of extracted text kept for one document (about 5,000 dense pages). */
 export const MAX_TEXT_CHARS = 10_000_000;

@@ -4,7 +4,8 @@
  */
 
 import type { PageText } from "@sira/ai";
-import { AppError, type TocEntry } from "@sira/contracts";
+import type { TocEntry } from "@sira/contracts";
+import { AppError } from "@sira/contracts/errors";
 import { extractImages, getDocumentProxy } from "unpdf";
 import { MAX_IMAGE_PIXELS, MAX_OUTLINE_ENTRIES, type TextBudget } from "./extraction-limits.ts";
 
