@@ -34,9 +34,11 @@ export function redisSessionDenylist(
   const ttl = config.ACCESS_TOKEN_TTL_SECONDS + MARGIN_SECONDS;
   /** Session id → when its entry may lapse (ms since epoch). */
   const unwritten = new Map<string, number>();
+  let retrying = false;
 
   async function write(entries: [string, number][]): Promise<boolean> {
     const now = Date.now();
+    for (const [id, until] of entries) if (until <= now) unwritten.delete(id);
     const live = entries.filter(([, until]) => until > now);
     if (live.length === 0) return true;
     try {
@@ -68,7 +70,12 @@ export function redisSessionDenylist(
       }
       if (unwritten.size === 0) return revoked === 1 ? "revoked" : "live";
       const missed = unwritten.has(sessionId);
-      void write([...unwritten]);
+      if (!retrying) {
+        retrying = true;
+        void write([...unwritten]).finally(() => {
+          retrying = false;
+        });
+      }
       return revoked === 1 || missed ? "revoked" : "live";
     },
   };
