@@ -198,6 +198,9 @@ describe("with Redis down", () => {
     const elsewhere = await get(base, ADMIN_ROUTE, colleague.headers);
     expect(elsewhere.status).toBe(403);
     expect(await codeOf(elsewhere)).toBe("FORBIDDEN");
+    const procedure = await get(base, "/trpc/admin.settings.list", colleague.headers);
+    expect(procedure.status).toBe(403);
+    expect(((await procedure.json()) as { error: { data: { code: string } } }).error.data.code).toBe("FORBIDDEN");
   });
 });
 
