@@ -9,7 +9,6 @@ export { checkTotpKeyring, rotateTotpKeys } from "./key-rotation.ts";
 export { authKeys } from "./keys.ts";
 export { login, logout, refresh } from "./login.ts";
 export { networkKey } from "./network.ts";
-export { networkKey } from "./network.ts";
 export { confirmRecovery, MAGIC_LINK_TTL_MINUTES, requestRecovery } from "./recovery.ts";
 export {
   activeRole,
