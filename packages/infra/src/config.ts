@@ -84,10 +84,6 @@ export const configSchema = z.object({
   REFRESH_SESSION_MAX_AGE_SECONDS: z.coerce.number().int().min(1).default(7_776_000),
   /** A refresh retried this soon after it succeeded gets the same successor back instead of revoking the session. */
   REFRESH_RETRY_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
-  /** A session (refresh-token family) ends this long after sign-in, however often it is refreshed (90 days). */
-  REFRESH_SESSION_MAX_AGE_SECONDS: z.coerce.number().int().min(1).default(90 * 86_400),
-  /** A refresh retried this soon after it succeeded gets the same successor back instead of revoking the session. */
-  REFRESH_RETRY_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   /**
    * AES-256-GCM keys sealing TOTP secrets, as `version:base64key` pairs separated by commas; the
    * highest version seals, every listed version opens (see docs/decisions/0012-auth.md on rotation).
