@@ -40,6 +40,10 @@ async function seedAccount(db: Db, userId: string, email: string) {
     data: { moduleId: module.id, unitNumber: 1, unitType: "lesson", titleFr: "Leçon", titleEn: "Lesson" },
   });
   await db.userCourseEnrollment.create({ data: { userId, courseId: course.id } });
+  // The spent code that proved the address at registration.
+  await db.emailVerification.create({
+    data: { userId, codeHash: "spent", usedAt: new Date(), expiresAt: new Date(Date.now() + 60_000) },
+  });
   const moduleProgress = await db.userModuleProgress.create({
     data: { userId, moduleId: module.id, status: "in_progress" },
   });
@@ -349,6 +353,7 @@ describe("DELETE /api/v1/users/me", () => {
       status: "disabled",
       timezone: null,
       deletedAt: new Date(body.erased_at),
+      emailVerifiedAt: null,
     });
 
     const where = { where: { userId: user.userId } };
@@ -356,6 +361,7 @@ describe("DELETE /api/v1/users/me", () => {
       totp: await db.totpCredential.count(where),
       backupCodes: await db.backupCode.count(where),
       magicLinks: await db.magicLinkToken.count(where),
+      emailCodes: await db.emailVerification.count(where),
       enrollments: await db.userCourseEnrollment.count(where),
       moduleProgress: await db.userModuleProgress.count(where),
       unitProgress: await db.userUnitProgress.count(where),

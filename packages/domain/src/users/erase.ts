@@ -38,6 +38,7 @@ async function deletePersonalData(tx: Tx, userId: string, email: string): Promis
     ["totp_credentials", () => tx.totpCredential.deleteMany(mine)],
     ["backup_codes", () => tx.backupCode.deleteMany(mine)],
     ["magic_link_tokens", () => tx.magicLinkToken.deleteMany(mine)],
+    ["email_verifications", () => tx.emailVerification.deleteMany(mine)],
     ["flashcard_review_logs", () => tx.flashcardReviewLog.deleteMany(mine)],
     ["flashcard_reviews", () => tx.flashcardReview.deleteMany(mine)],
     ["course_preassessment_results", () => tx.coursePreassessmentResult.deleteMany(mine)],
@@ -101,6 +102,8 @@ export async function eraseAccount(
           timezone: null,
           status: "disabled",
           deletedAt: now,
+          // The anonymised address was never proven.
+          emailVerifiedAt: null,
         },
       });
       await writeAudit(tx, {
