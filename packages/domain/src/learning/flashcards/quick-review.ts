@@ -96,7 +96,11 @@ export async function quickReview(
   const userId = learner.viewer.userId;
   const user = await db.user.findUnique({ where: { id: userId }, select: { timezone: true, country: true } });
   const timeZone = effectiveTimezone({ timezone: user?.timezone ?? null, country: user?.country ?? learner.country });
-  const learnable = await db.course.findMany({ where: learnableCourses(learner.viewer), select: { id: true } });
+  // Only the learner's own courses matter: an admin's filter is every course.
+  const learnable = await db.course.findMany({
+    where: { AND: [learnableCourses(learner.viewer), { enrollments: { some: { userId } } }] },
+    select: { id: true },
+  });
   const courseIds = learnable.map((c) => c.id);
   const [durations, done, due] = await Promise.all([
     db.flashcardReviewLog.findMany({
