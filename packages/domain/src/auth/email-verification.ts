@@ -121,7 +121,7 @@ export async function markEmailVerified(
  */
 export async function requestEmailCode(env: AuthEnv, email: string): Promise<void> {
   const user = await env.db.user.findUnique({ where: { email } });
-  if (!user || user.status !== "pending_mfa" || user.emailVerifiedAt || user.deletedAt) return;
+  if (user?.status !== "pending_mfa" || user.emailVerifiedAt || user.deletedAt) return;
   const pepper = authKeys(env.config).pepper;
   if (!(await takeAuthEmailQuota(env.db, pepper, "email_code", user.email, env.meta.now))) return;
   const code = await env.db.$transaction((tx) => issueEmailCode(tx, pepper, user.id, env.meta.now));
