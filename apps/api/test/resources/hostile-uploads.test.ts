@@ -46,7 +46,7 @@ function send(server: string, admin: SignedIn, courseId: string, bytes: Uint8Arr
  * Uploads while asking /health at the same time: the health answer must come back while the
  * upload is being read, and everything within `boundMs` (a bound on hanging, not a benchmark).
  */
-async function hostileUpload(bytes: Uint8Array, filename: string, boundMs = 30_000, server = base) {
+async function hostileUpload(bytes: Uint8Array, filename: string, boundMs = 60_000, server = base) {
   const admin = await signIn(deps, { role: "admin" });
   const courseId = await makeCourse(deps);
   const started = performance.now();
@@ -67,7 +67,7 @@ async function refusedWith(res: Response, code: string): Promise<Problem> {
   return problem;
 }
 
-describe("hostile uploads through the API", () => {
+describe("hostile uploads through the API", { timeout: 120_000 }, () => {
   it("Markdown lines built to backtrack for minutes: accepted at once, with its outline", async () => {
     const { res } = await hostileUpload(utf8(backtrackingMarkdown(40)), "cours.md");
     expect(res.status).toBe(201);
@@ -110,13 +110,13 @@ describe("hostile uploads through the API", () => {
     const started = performance.now();
     // Decoding it meant 768 MB of pixels, then a 256-megapixel WebP; now pdf.js leaves it out.
     expect(await indexResourceImages(deps, id)).toEqual({ status: "done", added: 0, total: 0 });
-    expect(performance.now() - started).toBeLessThan(30_000);
+    expect(performance.now() - started).toBeLessThan(60_000);
   });
 
   it("a document that outlasts the extraction deadline: 422 FILE_TOO_COMPLEX, nothing stored", async () => {
     const strict = testApp({ EXTRACTION_TIMEOUT_MS: "1" });
     const server = await listen(strict.app);
-    const { res } = await hostileUpload(await bilingualPdf(), "guide.pdf", 30_000, server);
+    const { res } = await hostileUpload(await bilingualPdf(), "guide.pdf", 60_000, server);
     const problem = await refusedWith(res, "FILE_TOO_COMPLEX");
     expect(problem.detail).toContain("mémoire");
     expect(await deps.db.courseResource.count()).toBe(0);

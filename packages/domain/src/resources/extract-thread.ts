@@ -11,26 +11,34 @@ import type { ResourceKind } from "@sira/contracts";
 import { AppError, type ErrorCode, type FieldError, type Language } from "@sira/contracts/errors";
 import type { Config } from "@sira/infra";
 import type { ExtractedDocument } from "./extract.ts";
+import type { PdfImage } from "./pdf.ts";
 
 export const EXTRACTION_THREADS = 2;
 const THREAD_IDLE_MS = 60_000;
 
 export type ExtractionLimits = Pick<Config, "EXTRACTION_TIMEOUT_MS" | "EXTRACTION_MAX_HEAP_MB">;
 
-export interface ExtractionRequest {
-  kind: ResourceKind;
-  bytes: Uint8Array;
-}
+/** What the thread is asked: a document's text, or a PDF's images one at a time. */
+export type ExtractionRequest =
+  | { type: "text"; kind: ResourceKind; bytes: Uint8Array }
+  | { type: "images-open"; bytes: Uint8Array }
+  | { type: "images-next" }
+  | { type: "images-close" };
 
-/** What the thread posts back: once `started`, then one reply per request. */
-export type ExtractionReply =
-  | { started: true }
-  | { ok: true; doc: ExtractedDocument }
+type Refusal =
   | {
       ok: false;
       appError: { code: ErrorCode; fieldErrors?: FieldError[]; details?: Partial<Record<Language, string>> };
     }
   | { ok: false; message: string };
+
+/** What the thread posts back: once `started`, then one reply per request. */
+export type ExtractionReply =
+  | { started: true }
+  | { ok: true; doc?: ExtractedDocument; image?: PdfImage | null }
+  | Refusal;
+
+type Answer = Extract<ExtractionReply, { ok: true }>;
 
 function tooComplex(why: string, cause?: unknown): AppError {
   return new AppError("FILE_TOO_COMPLEX", {
@@ -46,6 +54,8 @@ interface ReaderThread {
   /** Resolves once the thread's modules are loaded; rejects if they fail to load. */
   started: Promise<void>;
   idleTimer?: NodeJS.Timeout;
+  /** Terminated after a failure: never put back. */
+  dead?: boolean;
 }
 
 let running = 0;
@@ -70,7 +80,7 @@ function spawn(heapMb: number): ReaderThread {
   });
   worker.stdout.resume();
   worker.stderr.resume();
-  // Errors reach the reading in progress (readOn); an idle thread that dies just leaves the pool.
+  // Errors reach the request in progress (ask); an idle thread that dies just leaves the pool.
   worker.on("error", () => undefined);
   worker.once("exit", () => {
     const at = idle.findIndex((t) => t.worker === worker);
@@ -115,24 +125,35 @@ function putBack(thread: ReaderThread): void {
   idle.push(thread);
 }
 
-function readOn(thread: ReaderThread, request: ExtractionRequest, timeoutMs: number): Promise<ExtractedDocument> {
+/**
+ * Sends one request and waits for its answer within `timeoutMs`. A refusal (AppError) leaves the
+ * thread usable; a deadline, a crash or an unexpected failure terminates it (`thread.dead`).
+ */
+function ask(
+  thread: ReaderThread,
+  request: ExtractionRequest,
+  timeoutMs: number,
+  transfer: ArrayBuffer[] = [],
+): Promise<Answer> {
   const { worker } = thread;
   return new Promise((resolve, reject) => {
     let settled = false;
-    const finish = (outcome: () => void, reusable: boolean) => {
+    const finish = (outcome: () => void, usable: boolean) => {
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
       worker.off("message", onMessage);
       worker.off("error", onError);
       worker.off("exit", onExit);
-      if (reusable) putBack(thread);
-      else void worker.terminate();
+      if (!usable) {
+        thread.dead = true;
+        void worker.terminate();
+      }
       outcome();
     };
     const onMessage = (reply: ExtractionReply) => {
       if ("started" in reply) return;
-      if (reply.ok) finish(() => resolve(reply.doc), true);
+      if (reply.ok) finish(() => resolve(reply), true);
       else if ("appError" in reply) finish(() => reject(new AppError(reply.appError.code, reply.appError)), true);
       else finish(() => reject(new Error(`document extraction failed: ${reply.message}`)), false);
     };
@@ -156,9 +177,21 @@ function readOn(thread: ReaderThread, request: ExtractionRequest, timeoutMs: num
     worker.on("message", onMessage);
     worker.on("error", onError);
     worker.on("exit", onExit);
-    const copy = new Uint8Array(request.bytes);
-    worker.postMessage({ kind: request.kind, bytes: copy } satisfies ExtractionRequest, [copy.buffer]);
+    worker.postMessage(request, transfer);
   });
+}
+
+/** A thread of this heap cap whose modules are loaded (its start-up is not the document's doing). */
+async function startedThread(limits: ExtractionLimits): Promise<ReaderThread> {
+  const thread = takeThread(limits.EXTRACTION_MAX_HEAP_MB);
+  try {
+    await thread.started;
+  } catch (error) {
+    thread.dead = true;
+    void thread.worker.terminate();
+    throw error; // the thread could not load its modules: our failure, not the document's
+  }
+  return thread;
 }
 
 /** Reads the document in an extraction thread within `limits`; the same refusals as extractDocument. */
@@ -168,17 +201,42 @@ export async function extractInThread(
   limits: ExtractionLimits,
 ): Promise<ExtractedDocument> {
   const release = await acquireSlot();
+  let thread: ReaderThread | undefined;
   try {
-    const thread = takeThread(limits.EXTRACTION_MAX_HEAP_MB);
-    try {
-      await thread.started;
-    } catch (error) {
-      void thread.worker.terminate();
-      throw error; // the thread could not load its modules: our failure, not the document's
-    }
-    // The deadline covers reading only: loading the modules once is not the document's doing.
-    return await readOn(thread, { kind, bytes }, limits.EXTRACTION_TIMEOUT_MS);
+    thread = await startedThread(limits);
+    const copy = new Uint8Array(bytes);
+    const answer = await ask(thread, { type: "text", kind, bytes: copy }, limits.EXTRACTION_TIMEOUT_MS, [copy.buffer]);
+    if (!answer.doc) throw new Error("the extraction thread returned no document");
+    return answer.doc;
   } finally {
+    if (thread && !thread.dead) putBack(thread);
+    release();
+  }
+}
+
+/**
+ * A PDF's images, decoded in an extraction thread one at a time, each within the deadline: a PDF
+ * that makes pdf.js crash or spin ends the walk with FILE_TOO_COMPLEX, not the process.
+ */
+export async function* pdfImagesInThread(bytes: Uint8Array, limits: ExtractionLimits): AsyncGenerator<PdfImage> {
+  const release = await acquireSlot();
+  let thread: ReaderThread | undefined;
+  let open = false;
+  try {
+    thread = await startedThread(limits);
+    const copy = new Uint8Array(bytes);
+    await ask(thread, { type: "images-open", bytes: copy }, limits.EXTRACTION_TIMEOUT_MS, [copy.buffer]);
+    open = true;
+    for (;;) {
+      const { image } = await ask(thread, { type: "images-next" }, limits.EXTRACTION_TIMEOUT_MS);
+      if (!image) break;
+      yield image;
+    }
+  } finally {
+    if (thread && !thread.dead) {
+      if (open) await ask(thread, { type: "images-close" }, limits.EXTRACTION_TIMEOUT_MS).catch(() => undefined);
+      if (!thread.dead) putBack(thread);
+    }
     release();
   }
 }

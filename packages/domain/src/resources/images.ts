@@ -7,9 +7,10 @@ import { createHash } from "node:crypto";
 import sharp from "sharp";
 import type { ResourceDeps } from "./deps.ts";
 import { pagesFromRawText } from "./extract.ts";
+import { pdfImagesInThread } from "./extract-thread.ts";
 import { MAX_IMAGE_PIXELS } from "./extraction-limits.ts";
 import { imagePrefix } from "./manage.ts";
-import { type PdfImage, pdfImages } from "./pdf.ts";
+import type { PdfImage } from "./pdf.ts";
 import { readStored } from "./stored.ts";
 
 export const MIN_IMAGE_SIDE = 32;
@@ -66,7 +67,8 @@ export async function indexResourceImages(deps: ResourceDeps, resourceId: string
   const prefix = imagePrefix(resource.courseId, resourceId);
 
   let added = 0;
-  for await (const image of pdfImages(await readStored(storage, resource.storageKey))) {
+  // pdf.js decodes in an extraction thread: a hostile PDF fails this job, never the worker process.
+  for await (const image of pdfImagesInThread(await readStored(storage, resource.storageKey), deps.config)) {
     if (image.width < MIN_IMAGE_SIDE || image.height < MIN_IMAGE_SIDE) continue;
     if (image.width * image.height > MAX_IMAGE_PIXELS) continue;
     if (done.has(`${image.page}/${image.index}`)) continue;

@@ -7,14 +7,16 @@ import type { AppError } from "@sira/contracts";
 import { describe, expect, it } from "vitest";
 import { assertSafeZip } from "../../src/resources/docx-zip.ts";
 import { extractDocument } from "../../src/resources/extract.ts";
-import { extractInThread } from "../../src/resources/extract-thread.ts";
+import { EXTRACTION_THREADS, extractInThread, pdfImagesInThread } from "../../src/resources/extract-thread.ts";
 import { CSV_MAX_LABEL_CHARS, capLineLength, MAX_LINE_CHARS } from "../../src/resources/extraction-limits.ts";
+import { buildTestPdf } from "../fixtures/pdf.ts";
 import { buildTestDocx } from "./docx-fixture.ts";
 import { bilingualPdf } from "./helpers.ts";
 import {
   backtrackingMarkdown,
   deeplyNestedArrayPdf,
   deeplyNestedOutlinePdf,
+  hugeImagePdf,
   longHeaderCsv,
   lyingSizeDocx,
   zipBombDocx,
@@ -86,14 +88,14 @@ describe("DOCX zip checks", () => {
   });
 });
 
-describe("deeply nested PDFs", () => {
+describe("deeply nested PDFs", { timeout: 90_000 }, () => {
   it("100,000 nested arrays are FILE_CORRUPT, quickly", async () => {
     const error = await within(20_000, () => refusal(extractInThread("pdf", deeplyNestedArrayPdf(), LIMITS)));
     expect(error.code).toBe("FILE_CORRUPT");
   });
 
   it("a 50,000-level outline crashes only the extraction thread: FILE_TOO_COMPLEX", async () => {
-    const error = await within(30_000, () => refusal(extractInThread("pdf", deeplyNestedOutlinePdf(), LIMITS)));
+    const error = await within(60_000, () => refusal(extractInThread("pdf", deeplyNestedOutlinePdf(), LIMITS)));
     expect(error.code).toBe("FILE_TOO_COMPLEX");
     // The process is still here and reads the next document normally.
     const doc = await extractInThread("pdf", await bilingualPdf(), LIMITS);
@@ -101,7 +103,7 @@ describe("deeply nested PDFs", () => {
   });
 });
 
-describe("the extraction thread", () => {
+describe("the extraction thread", { timeout: 90_000 }, () => {
   it("returns what extractDocument returns, and the same refusals", async () => {
     const pdf = await bilingualPdf();
     expect(await extractInThread("pdf", pdf, LIMITS)).toEqual(await extractDocument("pdf", pdf));
@@ -114,11 +116,50 @@ describe("the extraction thread", () => {
     expect(late.code).toBe("FILE_TOO_COMPLEX");
     // Half a million rows become half a million arrays: far more than a 32 MiB heap.
     const rows = utf8(`a,b\n${"1,2\n".repeat(500_000)}`);
-    const heavy = await within(30_000, () =>
+    const heavy = await within(60_000, () =>
       refusal(extractInThread("csv", rows, { ...LIMITS, EXTRACTION_MAX_HEAP_MB: 32 })),
     );
     expect(heavy.code).toBe("FILE_TOO_COMPLEX");
     expect(heavy.fieldErrors?.[0]?.message).toContain("32 MiB");
+  });
+});
+
+describe("PDF images in the extraction thread", { timeout: 90_000 }, () => {
+  async function collect(bytes: Uint8Array, limits = LIMITS) {
+    const found: { page: number; width: number; height: number; bytes: number }[] = [];
+    for await (const image of pdfImagesInThread(bytes, limits)) {
+      found.push({ page: image.page, width: image.width, height: image.height, bytes: image.data.byteLength });
+    }
+    return found;
+  }
+
+  it("come back one by one with their pixels; a 256-megapixel picture is left undecoded", async () => {
+    const pdf = await buildTestPdf({
+      pages: [
+        { text: ["Page un"], image: { width: 64, height: 48, seed: 3 } },
+        { text: ["Page deux"], image: true },
+      ],
+    });
+    const found = await collect(pdf);
+    expect(found.map((f) => f.page)).toEqual([1, 2]);
+    expect(found[0]).toMatchObject({ width: 64, height: 48 });
+    expect(found[0]?.bytes).toBeGreaterThanOrEqual(64 * 48 * 3);
+    expect(await within(60_000, () => collect(hugeImagePdf()))).toEqual([]);
+  });
+
+  it("stop at the deadline with FILE_TOO_COMPLEX, and a walk left early frees its thread", async () => {
+    const pdf = await buildTestPdf({
+      pages: [
+        { text: ["Texte"], image: true },
+        { text: ["Suite"], image: true },
+      ],
+    });
+    const late = await refusal(collect(pdf, { ...LIMITS, EXTRACTION_TIMEOUT_MS: 1 }));
+    expect(late.code).toBe("FILE_TOO_COMPLEX");
+    for (let i = 0; i < EXTRACTION_THREADS + 1; i += 1) {
+      for await (const _ of pdfImagesInThread(pdf, LIMITS)) break;
+    }
+    expect(await collect(pdf)).toHaveLength(2);
   });
 });
 
