@@ -17,13 +17,16 @@ async function within<T>(ms: number, work: Promise<T>): Promise<T> {
   }
 }
 
+/** A fresh process's first query opens its pool; on a loaded 2-core host that alone can take seconds. */
+const CHECK_TIMEOUT_MS = 5_000;
+
 export async function checkReadiness(deps: AppDeps): Promise<Readiness> {
   const [postgres, redis] = await Promise.all([
-    within(2_000, deps.db.$queryRaw`SELECT 1`).then(
+    within(CHECK_TIMEOUT_MS, deps.db.$queryRaw`SELECT 1`).then(
       () => "up" as const,
       () => "down" as const,
     ),
-    within(2_000, deps.redis.ping()).then(
+    within(CHECK_TIMEOUT_MS, deps.redis.ping()).then(
       (pong) => (pong === "PONG" ? ("up" as const) : ("down" as const)),
       () => "down" as const,
     ),
