@@ -18,8 +18,15 @@ export const THUMBNAIL_MAX_SIDE = 320;
 
 export type ImageOutcome = { status: "done"; added: number; total: number } | { status: "skipped"; reason: string };
 
+// [^\S\n]* and not \s*: with the m flag, \s* ran across blank lines from every line start, which
+// was quadratic in the number of blank lines of a page (a hostile page held hundreds of thousands).
 const CAPTION =
-  /^\s*((figure|fig\.|image|illustration|photo|tableau|table|schéma|schema|graphique|carte|map)\b.{0,160})$/imu;
+  /^[^\S\n]*((figure|fig\.|image|illustration|photo|tableau|table|schéma|schema|graphique|carte|map)\b.{0,160})$/imu;
+
+/** The page's "Figure…"/"Tableau…" line, if it has one. */
+export function captionOf(pageText: string): string | null {
+  return CAPTION.exec(pageText)?.[1]?.trim() ?? null;
+}
 
 function pixelsOf(image: PdfImage): Buffer {
   return Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);
@@ -79,7 +86,7 @@ export async function indexResourceImages(deps: ResourceDeps, resourceId: string
     const key = `${prefix}/${hash}.webp`;
     const thumbnailKey = `${prefix}/${hash}-thumb.webp`;
     await Promise.all([storage.put(key, full), storage.put(thumbnailKey, thumbnail)]);
-    const caption = CAPTION.exec(pageTexts[image.page - 1]?.text ?? "")?.[1]?.trim() ?? null;
+    const caption = captionOf(pageTexts[image.page - 1]?.text ?? "");
     try {
       const { count } = await db.sourceImage.createMany({
         data: {

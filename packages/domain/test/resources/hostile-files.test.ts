@@ -9,6 +9,7 @@ import { assertSafeZip } from "../../src/resources/docx-zip.ts";
 import { extractDocument } from "../../src/resources/extract.ts";
 import { EXTRACTION_THREADS, extractInThread, pdfImagesInThread } from "../../src/resources/extract-thread.ts";
 import { CSV_MAX_LABEL_CHARS, capLineLength, MAX_LINE_CHARS } from "../../src/resources/extraction-limits.ts";
+import { captionOf } from "../../src/resources/images.ts";
 import { buildTestPdf } from "../fixtures/pdf.ts";
 import { buildTestDocx } from "./docx-fixture.ts";
 import { bilingualPdf } from "./helpers.ts";
@@ -160,6 +161,18 @@ describe("PDF images in the extraction thread", { timeout: 90_000 }, () => {
       for await (const _ of pdfImagesInThread(pdf, LIMITS)) break;
     }
     expect(await collect(pdf)).toHaveLength(2);
+  });
+});
+
+describe("image captions", () => {
+  it("are found on a page of half a million blank lines in well under a second", () => {
+    const start = performance.now();
+    expect(captionOf(`${"\n \n".repeat(250_000)}  Figure 3 : carte des districts\nSuite`)).toBe(
+      "Figure 3 : carte des districts",
+    );
+    expect(captionOf("\n \n".repeat(250_000))).toBeNull();
+    // The pattern that ran across blank lines took minutes here.
+    expect(performance.now() - start).toBeLessThan(1_000);
   });
 });
 
