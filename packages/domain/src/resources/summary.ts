@@ -36,10 +36,17 @@ function sentencesOf(text: string): string[] {
 function sections(pages: PageText[], outline: TocEntry[]): string[] {
   const lines = pages.flatMap((p) => p.text.split("\n"));
   const topLevel = Math.min(...outline.map((e) => e.level));
-  const titles = outline.filter((e) => e.level === topLevel).map((e) => fold(e.title));
-  // A heading line is the title itself, or the title followed by a short subtitle.
-  const isHeading = (folded: string) =>
-    titles.some((t) => t && (folded === t || (folded.startsWith(`${t} `) && folded.length <= t.length + 60)));
+  const titles = new Set(outline.filter((e) => e.level === topLevel).map((e) => fold(e.title)));
+  titles.delete("");
+  // A heading line is the title itself, or the title followed by a short subtitle. Looked up in a
+  // set (at the spaces of the line's last 60 characters), not compared with every title.
+  const isHeading = (folded: string) => {
+    if (titles.has(folded)) return true;
+    for (let at = folded.indexOf(" ", Math.max(0, folded.length - 60)); at > 0; at = folded.indexOf(" ", at + 1)) {
+      if (titles.has(folded.slice(0, at))) return true;
+    }
+    return false;
+  };
   const out: string[][] = [[]];
   for (const line of lines) {
     const folded = fold(line.replace(/^#+\s*/, ""));

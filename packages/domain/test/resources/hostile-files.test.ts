@@ -6,7 +6,7 @@
 import type { AppError } from "@sira/contracts";
 import { describe, expect, it } from "vitest";
 import { assertSafeZip } from "../../src/resources/docx-zip.ts";
-import { extractDocument } from "../../src/resources/extract.ts";
+import { extractDocument, toStoredExtraction } from "../../src/resources/extract.ts";
 import { EXTRACTION_THREADS, extractInThread, pdfImagesInThread } from "../../src/resources/extract-thread.ts";
 import { CSV_MAX_LABEL_CHARS, capLineLength, MAX_LINE_CHARS } from "../../src/resources/extraction-limits.ts";
 import { captionOf } from "../../src/resources/images.ts";
@@ -185,5 +185,17 @@ describe("capLineLength", () => {
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(MAX_LINE_CHARS);
     expect(capped.replace(/\s+/g, "")).toBe(`${words}${run}court`.replace(/\s+/g, ""));
     expect(lines.at(-1)).toBe("court");
+  });
+});
+
+describe("the summary of a document made of headings", () => {
+  it("splits sections by looking titles up, not by comparing every line with every title", async () => {
+    const headings = Array.from({ length: 2_000 }, (_, i) => `# Partie ${i} du cours`);
+    const sentence = "La moustiquaire imprégnée protège toute la famille pendant la nuit.";
+    // 700,000 short lines × 2,000 titles: over a billion comparisons the old way (minutes).
+    const lines = Array.from({ length: 700_000 }, (_, i) => (i % 1_000 === 0 ? sentence : `Note ${i % 97}.`));
+    const doc = await within(30_000, () => extractDocument("md", utf8([...headings, ...lines].join("\n"))));
+    expect(doc.outline).toHaveLength(2_000);
+    expect(toStoredExtraction(doc).summaryText).toContain("moustiquaire");
   });
 });
