@@ -38,6 +38,7 @@ import {
   sanitizeMarkdown,
   sanitizeStrings,
   type UrlPolicy,
+  urlsFromDocuments,
   urlsFromSources,
 } from "./safe-markdown.ts";
 
@@ -124,11 +125,6 @@ function sanitizeStructure(input: StructureInput) {
     });
     return { ...value, modules };
   };
-}
-
-/** The document text a structure is written from, for its URL policy. */
-function structureTexts(input: StructureInput): { text: string }[] {
-  return input.documents.flatMap((d) => [{ text: d.summary }, ...d.excerpts]);
 }
 
 export function createClaudeGenerator(llm: LlmClient, logger: Logger): ContentGenerator {
@@ -255,7 +251,7 @@ export function createClaudeGenerator(llm: LlmClient, logger: Logger): ContentGe
       const output = await json(
         "course structure",
         buildStructurePrompt(input),
-        jsonCheck(CourseStructureSchema, null, urlsFromSources(structureTexts(input)), {
+        jsonCheck(CourseStructureSchema, null, urlsFromDocuments(input.documents), {
           sanitize: sanitizeStructure(input),
         }),
         options,

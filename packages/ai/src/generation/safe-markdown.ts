@@ -6,7 +6,7 @@
  * text stays). Only http(s) and mailto URLs are ever kept. Citation markers such as [2] pass.
  * Everything is scanned by hand, in time linear in the text (with bounded look-ahead).
  */
-import type { RetrievedChunk } from "../types.ts";
+import type { RetrievedChunk, StructureDocument } from "../types.ts";
 
 /** Whether a URL may stay: it must be written in the sources themselves. */
 export type UrlPolicy = (url: string) => boolean;
@@ -29,6 +29,11 @@ export function urlsFromSources(chunks: Pick<RetrievedChunk, "text">[]): UrlPoli
     const bare = url.endsWith("/") ? url.slice(0, -1) : url;
     return bare.length > 0 && corpus.includes(bare);
   };
+}
+
+/** URLs allowed in a course structure: those written in the documents' summaries and excerpts. */
+export function urlsFromDocuments(documents: Pick<StructureDocument, "summary" | "excerpts">[]): UrlPolicy {
+  return urlsFromSources(documents.flatMap((d) => [{ text: d.summary }, ...d.excerpts]));
 }
 
 /** A policy that keeps no URL at all (content generated without sources). */

@@ -16,7 +16,7 @@ import type { z } from "zod";
 import type { ContentGenerator, GenerateOptions, GenerationResult, RetrievedChunk } from "../../types.ts";
 import { citedNumbers, citedNumbersInJson, toSourceRefs } from "../citations.ts";
 import { parseLessonMarkdown, renderLessonMarkdown } from "../lesson-markdown.ts";
-import { sanitizeMarkdown, sanitizeStrings, urlsFromSources } from "../safe-markdown.ts";
+import { sanitizeMarkdown, sanitizeStrings, urlsFromDocuments, urlsFromSources } from "../safe-markdown.ts";
 import { buildOfflineCaseStudy } from "./case-study.ts";
 import { buildOfflineFlashcards } from "./flashcards.ts";
 import { buildOfflineLesson } from "./lesson.ts";
@@ -140,7 +140,9 @@ export function createOfflineGenerator(): ContentGenerator {
       options?.signal?.throwIfAborted();
       if (!input.documents.length) throw new AppError("NO_INDEXED_CONTENT");
       const built = buildOfflineStructure(input);
-      const content = validated(CourseStructureSchema, built.structure, "structure");
+      // Titles come from the documents' outlines: their HTML goes, as in every generated text.
+      const structure = sanitizeStrings(built.structure, urlsFromDocuments(input.documents));
+      const content = validated(CourseStructureSchema, structure, "structure");
       return result(content, [], [], { needs_translation: built.needsTranslation });
     },
   };
