@@ -119,7 +119,12 @@ describe("the worker", () => {
       await waitForLog(worker, "Sira worker started");
       const result = await first.waitUntilFinished(events, 30_000);
       // The hourly schedule registered at start-up may purge first; either way the row is gone once.
-      expect(result).toEqual({ idempotencyKeys: expect.any(Number), tombstones: expect.any(Number) });
+      expect(result).toEqual({
+        idempotencyKeys: expect.any(Number),
+        tombstones: expect.any(Number),
+        authThrottles: expect.any(Number),
+        authEmailQuotas: expect.any(Number),
+      });
       expect(await db.idempotencyKey.findUnique({ where: { id: expired.id } })).toBeNull();
     } finally {
       expect(await worker.stop("SIGTERM")).toBe(0);
