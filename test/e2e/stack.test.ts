@@ -2,7 +2,7 @@
  * End to end: the API listening on a port and a real BullMQ worker process, talking to the real
  * PostgreSQL and Redis, called the way the PWA calls them.
  */
-import type { AppRouter } from "@sira/contracts";
+import type { AppRouter } from "@sira/api/router";
 import { getQueue, jobIdFor } from "@sira/infra";
 import { createDb } from "@sira/infra/db";
 import { truncateAll } from "@sira/infra/testing";
@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 describe("the running API", () => {
-  it("answers the PWA's typed tRPC client (typed only by the AppRouter from @sira/contracts)", async () => {
+  it("answers the PWA's typed tRPC client (typed only by the AppRouter type from @sira/api/router)", async () => {
     const client = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${baseUrl}/trpc` })] });
     const [health, ready] = await Promise.all([client.system.health.query(), client.system.ready.query()]);
     expect(health).toEqual({ status: "healthy", service: "sira-api" });

@@ -1,7 +1,6 @@
 export * from "./admin-catalog.ts";
 export * from "./admin-courses.ts";
 export * from "./admin-users.ts";
-export type { AppRouter } from "./app-router.ts";
 export * from "./auth.ts";
 export * from "./catalog.ts";
 export * from "./common.ts";

@@ -1,4 +1,7 @@
-/** The app router: one sub-router per domain. Its type is what clients import (via @sira/contracts). */
+/**
+ * The app router: one sub-router per domain. Clients take its type from the types-only entry
+ * `@sira/api/router` with `import type` (decision 0036).
+ */
 import { router } from "./init.ts";
 import { adminRouter } from "./routers/admin.ts";
 import { authRouter } from "./routers/auth.ts";
