@@ -1,5 +1,5 @@
 /** The audit trail: who did what to which record, from which request. Secrets never go in. */
-import type { Db, Prisma } from "@sira/infra/db";
+import type { Prisma, Tx } from "@sira/infra/db";
 
 export interface AuditEntry {
   actorId: string | null;
@@ -15,7 +15,7 @@ export interface AuditEntry {
 const INET = /^[0-9a-fA-F:.]+$/;
 
 /** Writes one audit row; pass the transaction that makes the change so both land or neither. */
-export async function writeAudit(tx: Db | Prisma.TransactionClient, entry: AuditEntry): Promise<void> {
+export async function writeAudit(tx: Tx, entry: AuditEntry): Promise<void> {
   await tx.auditLog.create({
     data: {
       actorId: entry.actorId,

@@ -1,8 +1,6 @@
 /** Delta sync: deletions are remembered as tombstones so offline clients can drop what is gone. */
 import { TOMBSTONE_RETENTION_DAYS, type Tombstone } from "@sira/contracts";
-import type { Db, Prisma } from "@sira/infra/db";
-
-type Tx = Db | Prisma.TransactionClient;
+import type { Tx } from "@sira/infra/db";
 
 /** Records that a row a client may hold was deleted. Call it in the deleting transaction. */
 export async function recordTombstone(

@@ -1,7 +1,7 @@
 /** The Prisma client on node-postgres (adapter-pg, WASM query compiler: no native engine). */
 import { PrismaPg } from "@prisma/adapter-pg";
 import { loadConfig } from "./config.ts";
-import { PrismaClient } from "./generated/prisma/client.ts";
+import { type Prisma, PrismaClient } from "./generated/prisma/client.ts";
 
 export { Prisma, PrismaClient } from "./generated/prisma/client.ts";
 
@@ -13,6 +13,18 @@ export interface DbOptions {
 }
 
 export type Db = PrismaClient;
+
+/** The client or an open transaction: what a step that may run inside its caller's transaction takes. */
+export type Tx = Db | Prisma.TransactionClient;
+
+/** An open transaction only: for steps that lock rows or whose writes must commit together. */
+export type Transaction = Prisma.TransactionClient;
+
+/** Runs `work` in the caller's transaction when `db` already is one, else in a new one. */
+export function inTransaction<T>(db: Tx, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  if ("$transaction" in db) return db.$transaction(work);
+  return work(db);
+}
 
 /** A new client with its own connection pool. */
 export function createDb(options: DbOptions = {}): PrismaClient {

@@ -4,12 +4,11 @@
  * in again, and the new tokens carry the new role (decision 0029).
  */
 import { type AdminAccount, AppError, type Role } from "@sira/contracts";
-import type { Prisma } from "@sira/infra/db";
+import type { Transaction } from "@sira/infra/db";
 import { writeAudit } from "../audit.ts";
 import type { AuthEnv } from "./context.ts";
 import { revokeAllSessions } from "./sessions.ts";
 
-type Tx = Prisma.TransactionClient;
 type Change = { status: string } | { role: Role };
 
 function refuseSelf(adminId: string, userId: string): void {
@@ -22,7 +21,7 @@ function refuseSelf(adminId: string, userId: string): void {
   });
 }
 
-async function lockedAccount(tx: Tx, userId: string) {
+async function lockedAccount(tx: Transaction, userId: string) {
   await tx.$queryRaw`SELECT id FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
   const user = await tx.user.findUnique({
     where: { id: userId },

@@ -4,7 +4,7 @@
  * first TOTP confirmation must carry it. Only the newest code of an account works.
  */
 import { randomInt } from "node:crypto";
-import type { Db, Prisma } from "@sira/infra/db";
+import type { Db, Transaction } from "@sira/infra/db";
 import { renderEmailCodeEmail } from "../email/templates.ts";
 import type { AuthEnv } from "./context.ts";
 import { pepperedHash, safeEqual } from "./crypto.ts";
@@ -19,12 +19,7 @@ const codeHash = (pepper: Buffer, userId: string, code: string) =>
   pepperedHash(pepper, `email-code:${userId}:${code.replace(/\D/g, "")}`);
 
 /** Stores a fresh code for the account (older ones stop working) and returns it, once. */
-export async function issueEmailCode(
-  tx: Prisma.TransactionClient,
-  pepper: Buffer,
-  userId: string,
-  now: Date,
-): Promise<string> {
+export async function issueEmailCode(tx: Transaction, pepper: Buffer, userId: string, now: Date): Promise<string> {
   const code = String(randomInt(0, 100_000_000)).padStart(8, "0");
   await tx.emailVerification.deleteMany({ where: { userId, usedAt: null } });
   await tx.emailVerification.create({
@@ -98,7 +93,7 @@ export async function checkEmailCode(
 
 /** Spends a matched code and records the address as verified; false when it was spent meanwhile. */
 export async function markEmailVerified(
-  tx: Prisma.TransactionClient,
+  tx: Transaction,
   userId: string,
   codeId: string | null,
   now: Date,

@@ -5,7 +5,7 @@
  * emailed code: the first confirmation needs it, so only the address's owner can activate it.
  */
 import { AppError, type Enrolment, type RegisterInput, type TokenPair } from "@sira/contracts";
-import type { Prisma } from "@sira/infra/db";
+import type { Transaction } from "@sira/infra/db";
 import { writeAudit } from "../audit.ts";
 import { renderAccountExistsEmail } from "../email/templates.ts";
 import { hashBackupCode, newBackupCodes } from "./backup-codes.ts";
@@ -21,7 +21,7 @@ import { checkTotp, newTotpSecret, totpEnrolment } from "./totp.ts";
 
 /** Stores a fresh, unconfirmed TOTP secret and new backup codes for a user; returns them once. */
 export async function enrolAuthenticator(
-  tx: Prisma.TransactionClient,
+  tx: Transaction,
   env: AuthEnv,
   user: { id: string; email: string },
 ): Promise<Enrolment> {

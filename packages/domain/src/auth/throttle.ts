@@ -6,7 +6,7 @@
  * delays reveal nothing about which emails are registered.
  */
 import { AppError } from "@sira/contracts";
-import { type Db, Prisma } from "@sira/infra/db";
+import { type Db, Prisma, type Transaction } from "@sira/infra/db";
 import { pepperedHash } from "./crypto.ts";
 import { networkKey } from "./network.ts";
 
@@ -56,7 +56,7 @@ function nextAttemptSql(failures: Prisma.Sql, at: Prisma.Sql, policy: ScopePolic
 }
 
 /** Counts one attempt on a scope unless its delay is running; false when it is. */
-async function reserveScope(tx: Prisma.TransactionClient, scope: string, policy: ScopePolicy, now: Date) {
+async function reserveScope(tx: Transaction, scope: string, policy: ScopePolicy, now: Date) {
   const forgetBefore = new Date(now.getTime() - THROTTLE_POLICY.forgetAfterMs);
   const stale = Prisma.sql`(t.last_failure_at IS NULL OR t.last_failure_at < ${forgetBefore}::timestamptz)`;
   const failures = Prisma.sql`(CASE WHEN ${stale} THEN 1 ELSE t.failure_count + 1 END)`;

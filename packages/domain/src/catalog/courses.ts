@@ -9,7 +9,7 @@ import {
   type CourseDetail,
   type Language,
 } from "@sira/contracts";
-import type { Db, Prisma } from "@sira/infra/db";
+import type { Prisma, Tx } from "@sira/infra/db";
 import type { MaybeViewer } from "../access/actor.ts";
 import { catalogCourses, readableCourses } from "../access/readable.ts";
 import { pageArgs } from "../sync.ts";
@@ -24,8 +24,6 @@ import {
   toCatalogCourse,
   toEnrollment,
 } from "./shape.ts";
-
-type Tx = Db | Prisma.TransactionClient;
 
 /** One page of course cards and the total that match. */
 export interface CatalogPage {

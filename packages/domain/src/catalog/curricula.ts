@@ -4,14 +4,12 @@
  * access is indistinguishable from one that does not exist.
  */
 import { AppError, type CatalogCurriculum, type CurriculumDetail, type Language } from "@sira/contracts";
-import type { Db, Prisma } from "@sira/infra/db";
+import type { Prisma, Tx } from "@sira/infra/db";
 import type { MaybeViewer } from "../access/actor.ts";
 import { catalogCourses, readableCurricula } from "../access/readable.ts";
 import { pageArgs } from "../sync.ts";
 import { toCatalogCourses } from "./courses.ts";
 import { byIdOrSlug, COURSE_CARD_SELECT, localized } from "./shape.ts";
-
-type Tx = Db | Prisma.TransactionClient;
 
 function curriculumSelect(viewer: MaybeViewer) {
   return {

@@ -4,14 +4,12 @@
  * it records no learning activity.
  */
 import { AppError, type Enrollment, type Language, type MyEnrollment, type Tombstone } from "@sira/contracts";
-import type { Db, Prisma } from "@sira/infra/db";
+import type { Prisma, Tx } from "@sira/infra/db";
 import type { Viewer } from "../access/actor.ts";
 import { catalogCourses, readableCourses } from "../access/readable.ts";
 import { needsFullResync, pageArgs, tombstonesSince } from "../sync.ts";
 import { findReadableCourse } from "./courses.ts";
 import { ENROLLMENT_SELECT, type EnrollmentRow, localized, toEnrollment } from "./shape.ts";
-
-type Tx = Db | Prisma.TransactionClient;
 
 const ENTITY = "user_course_enrollment";
 

@@ -4,9 +4,7 @@
  * titles, which catches prefixes and typos. The expressions repeat the indexed ones exactly
  * (`courses_search_tsv_idx`, `courses_title_trgm_idx`, decision 0003), or the indexes go unused.
  */
-import type { Db, Prisma } from "@sira/infra/db";
-
-type Tx = Db | Prisma.TransactionClient;
+import type { Tx } from "@sira/infra/db";
 
 /** The most matches a search ranks; a query this broad should be narrowed, not paged through. */
 export const SEARCH_MATCH_CAP = 500;

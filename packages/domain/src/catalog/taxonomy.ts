@@ -1,9 +1,7 @@
 /** The public taxonomy: active categories grouped by type, in sort order, labels in both languages. */
 import { CATALOG_TAXONOMY_TYPES, type CatalogTaxonomy, type CatalogTaxonomyType, type Language } from "@sira/contracts";
-import type { Db, Prisma } from "@sira/infra/db";
+import type { Tx } from "@sira/infra/db";
 import { localized } from "./shape.ts";
-
-type Tx = Db | Prisma.TransactionClient;
 
 /** Active taxonomy categories, grouped by type (domain, level, audience), each in sort order. */
 export async function catalogTaxonomy(db: Tx, lang: Language): Promise<CatalogTaxonomy> {

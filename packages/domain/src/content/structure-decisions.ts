@@ -12,17 +12,15 @@ import {
   type Page,
   type StructureProposal,
 } from "@sira/contracts";
-import type { Db, Prisma } from "@sira/infra/db";
+import type { Db, Prisma, Transaction } from "@sira/infra/db";
 import type { Viewer } from "../access/actor.ts";
 import { manageableCourses } from "../access/readable.ts";
 import { lockManageableCourse } from "../admin/courses/shape.ts";
 import { writeAudit } from "../audit.ts";
 import { pageArgs, recordTombstones } from "../sync.ts";
-import type { ContentRequestMeta } from "./review.ts";
+import type { AuditMeta } from "../request-meta.ts";
 import { backToUpload } from "./structure-generation.ts";
 import { toStructureProposal } from "./structure-view.ts";
-
-type Tx = Prisma.TransactionClient;
 
 async function assertManageable(db: Db, viewer: Viewer, courseId: string): Promise<void> {
   const n = await db.course.count({ where: { AND: [manageableCourses(viewer), { id: courseId }] } });
@@ -62,7 +60,7 @@ export async function getStructureProposal(
   return toStructureProposal(row);
 }
 
-async function lockProposal(tx: Tx, courseId: string, proposalId: string) {
+async function lockProposal(tx: Transaction, courseId: string, proposalId: string) {
   await tx.$queryRaw`SELECT id FROM course_structure_proposals WHERE id = ${proposalId}::uuid FOR UPDATE`;
   const row = await tx.courseStructureProposal.findFirst({ where: { id: proposalId, courseId } });
   if (!row) throw new AppError("NOT_FOUND");
@@ -98,7 +96,7 @@ function checkPrerequisites(structure: CourseStructure): void {
   });
 }
 
-async function assertNoLearnerProgress(tx: Tx, courseId: string): Promise<void> {
+async function assertNoLearnerProgress(tx: Transaction, courseId: string): Promise<void> {
   const inCourse = { module: { courseId } };
   const [modules, units, readings] = await Promise.all([
     tx.userModuleProgress.count({ where: inCourse }),
@@ -116,7 +114,12 @@ async function assertNoLearnerProgress(tx: Tx, courseId: string): Promise<void> 
 }
 
 /** Replaces the course's modules with the structure's; returns the new module ids in order. */
-async function buildModules(tx: Tx, courseId: string, structure: CourseStructure, now: Date): Promise<string[]> {
+async function buildModules(
+  tx: Transaction,
+  courseId: string,
+  structure: CourseStructure,
+  now: Date,
+): Promise<string[]> {
   const old = await tx.module.findMany({ where: { courseId }, select: { id: true, units: { select: { id: true } } } });
   await tx.module.deleteMany({ where: { courseId } });
   await recordTombstones(tx, [
@@ -171,7 +174,7 @@ export async function acceptStructureProposal(
   courseId: string,
   proposalId: string,
   input: AcceptStructureInput,
-  meta: ContentRequestMeta,
+  meta: AuditMeta,
 ): Promise<AcceptedStructure> {
   return db.$transaction(
     async (tx) => {
@@ -212,7 +215,7 @@ export async function rejectStructureProposal(
   viewer: Viewer,
   courseId: string,
   proposalId: string,
-  meta: ContentRequestMeta,
+  meta: AuditMeta,
 ): Promise<StructureProposal> {
   return db.$transaction(async (tx) => {
     await lockManageableCourse(tx, manageableCourses(viewer), courseId);

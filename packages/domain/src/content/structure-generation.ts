@@ -15,14 +15,14 @@ import {
   TocEntrySchema,
 } from "@sira/contracts";
 import { jobIdFor } from "@sira/infra";
-import type { Db, Prisma } from "@sira/infra/db";
+import type { Db, Prisma, Transaction } from "@sira/infra/db";
 import { z } from "zod";
 import type { Viewer } from "../access/actor.ts";
 import { manageableCourses } from "../access/readable.ts";
 import { lockManageableCourse } from "../admin/courses/shape.ts";
 import { writeAudit } from "../audit.ts";
 import { type ContentDeps, enqueueJob } from "./deps.ts";
-import type { ContentRequestMeta } from "./review.ts";
+import type { AuditMeta } from "../request-meta.ts";
 import { toStructureProposal } from "./structure-view.ts";
 
 /** Excerpts per outline section and per document sent to the structure generator. */
@@ -39,7 +39,7 @@ export async function requestCourseStructure(
   deps: Pick<ContentDeps, "db" | "config">,
   viewer: Viewer,
   courseId: string,
-  meta: ContentRequestMeta,
+  meta: AuditMeta,
 ): Promise<StructureProposal> {
   const row = await deps.db.$transaction(async (tx) => {
     const course = await lockManageableCourse(tx, manageableCourses(viewer), courseId);
@@ -121,7 +121,7 @@ export async function structureDocuments(db: Db, courseId: string): Promise<Stru
 }
 
 /** A course whose structure was not built goes back to the upload step. */
-export async function backToUpload(tx: Prisma.TransactionClient, courseId: string): Promise<void> {
+export async function backToUpload(tx: Transaction, courseId: string): Promise<void> {
   const modules = await tx.module.count({ where: { courseId } });
   if (modules === 0) {
     await tx.course.updateMany({

@@ -3,7 +3,7 @@
  * a natural key, so running it again changes nothing and duplicates nothing.
  */
 import { type Config, usesDevelopmentDefaults } from "@sira/infra/config";
-import type { Db, Prisma } from "@sira/infra/db";
+import type { Db, Prisma, Transaction } from "@sira/infra/db";
 import { sealSecret } from "../auth/crypto.ts";
 import { type AuthKeys, authKeys } from "../auth/keys.ts";
 import {
@@ -25,9 +25,11 @@ export interface DemoSeedResult {
   curriculumId: string;
 }
 
-type Tx = Prisma.TransactionClient;
-
-async function upsertUser(tx: Tx, keys: AuthKeys, user: (typeof DEMO_USERS)[keyof typeof DEMO_USERS]): Promise<string> {
+async function upsertUser(
+  tx: Transaction,
+  keys: AuthKeys,
+  user: (typeof DEMO_USERS)[keyof typeof DEMO_USERS],
+): Promise<string> {
   const { email, ...profile } = user;
   // The demo addresses are the seed's own, so they count as verified (decision 0032).
   const row = await tx.user.upsert({
@@ -54,7 +56,7 @@ async function upsertUser(tx: Tx, keys: AuthKeys, user: (typeof DEMO_USERS)[keyo
   return row.id;
 }
 
-async function upsertCourse(tx: Tx, course: DemoCourse, adminId: string, taxonomy: Map<string, string>) {
+async function upsertCourse(tx: Transaction, course: DemoCourse, adminId: string, taxonomy: Map<string, string>) {
   const data = {
     titleFr: course.titleFr,
     titleEn: course.titleEn,
@@ -113,7 +115,7 @@ async function upsertCourse(tx: Tx, course: DemoCourse, adminId: string, taxonom
 }
 
 /** Gives the learner starting credits once, through the ledger, so balance and history agree. */
-async function grantWelcomeCredits(tx: Tx, userId: string): Promise<void> {
+async function grantWelcomeCredits(tx: Transaction, userId: string): Promise<void> {
   const account = await tx.creditAccount.upsert({ where: { userId }, create: { userId }, update: {} });
   const key = "demo:welcome-credits";
   const existing = await tx.transaction.findUnique({

@@ -3,12 +3,10 @@
  * rule as course editing). Anything else is NOT_FOUND, as if the course did not exist.
  */
 import { AppError } from "@sira/contracts";
-import type { Db, Prisma } from "@sira/infra/db";
+import type { Tx } from "@sira/infra/db";
 import type { Viewer } from "../access/actor.ts";
 import { manageableCourses } from "../access/readable.ts";
 import { type ResourceRow, resourceSelect } from "./shape.ts";
-
-type Tx = Db | Prisma.TransactionClient;
 
 /** Throws NOT_FOUND unless the viewer manages the course. */
 export async function assertManagesCourse(db: Tx, viewer: Viewer, courseId: string): Promise<void> {

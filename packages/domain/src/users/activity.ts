@@ -2,7 +2,7 @@
  * Learning activity: every lesson read, quiz answered or card reviewed moves `last_active` and the
  * streak. Progress, quiz and flashcard services call this with the event's real time (`occurredAt`).
  */
-import type { Db, Prisma } from "@sira/infra/db";
+import type { Transaction, Tx } from "@sira/infra/db";
 import { nextStreak, type StreakState } from "./streak.ts";
 import { effectiveTimezone } from "./timezones.ts";
 
@@ -13,7 +13,7 @@ interface ActivityRow {
   country: string;
 }
 
-async function record(tx: Prisma.TransactionClient, userId: string, at: Date): Promise<StreakState | null> {
+async function record(tx: Transaction, userId: string, at: Date): Promise<StreakState | null> {
   // FOR UPDATE: concurrent activities of one learner are applied one after the other, never both
   // from the same old state (which would lose a day or move last_active backwards).
   const [row] = await tx.$queryRaw<ActivityRow[]>`
@@ -36,11 +36,7 @@ async function record(tx: Prisma.TransactionClient, userId: string, at: Date): P
  * streak state; null for an erased or unknown account. Pass the caller's transaction to make it
  * part of that transaction (the user row stays locked until it commits).
  */
-export async function recordLearningActivity(
-  db: Db | Prisma.TransactionClient,
-  userId: string,
-  at: Date,
-): Promise<StreakState | null> {
+export async function recordLearningActivity(db: Tx, userId: string, at: Date): Promise<StreakState | null> {
   if ("$transaction" in db) return db.$transaction((tx) => record(tx, userId, at));
   return record(db, userId, at);
 }

@@ -3,13 +3,12 @@
  * account, ledger, subscriptions, payments, code redemptions) must stay auditable, so it stays
  * attached to the user row, which is anonymised instead of deleted. See decision 0013.
  */
-import type { Db, Prisma } from "@sira/infra/db";
+import type { Db, Transaction } from "@sira/infra/db";
 import { writeAudit } from "../audit.ts";
 import type { SessionDenylist } from "../auth/revocation.ts";
 import { revokeAllSessions } from "../auth/sessions.ts";
-import { liveUser, type UserRequestMeta } from "./profile.ts";
-
-type Tx = Prisma.TransactionClient;
+import type { AuditMeta } from "../request-meta.ts";
+import { liveUser } from "./profile.ts";
 
 export interface ErasureReport {
   erasedAt: Date;
@@ -25,13 +24,13 @@ export const erasedEmail = (userId: string, suffix?: string): string =>
  * `erasedEmail(userId)`, unless someone registered that address first to make the erasure fail on
  * the unique index: then a random suffix, so the erasure still goes through.
  */
-async function freeErasedEmail(tx: Tx, userId: string): Promise<string> {
+async function freeErasedEmail(tx: Transaction, userId: string): Promise<string> {
   const taken = await tx.user.count({ where: { email: erasedEmail(userId) } });
   return taken ? erasedEmail(userId, crypto.randomUUID().slice(0, 8)) : erasedEmail(userId);
 }
 
 /** Deletes the user's personal rows, table by table; returns how many went from each. */
-async function deletePersonalData(tx: Tx, userId: string, email: string): Promise<Record<string, number>> {
+async function deletePersonalData(tx: Transaction, userId: string, email: string): Promise<Record<string, number>> {
   const mine = { where: { userId } };
   // Children before parents where a foreign key would otherwise refuse or leave orphans behind.
   const steps: [string, () => Promise<{ count: number }>][] = [
@@ -72,7 +71,7 @@ async function deletePersonalData(tx: Tx, userId: string, email: string): Promis
 export async function eraseAccount(
   db: Db,
   userId: string,
-  meta: UserRequestMeta,
+  meta: AuditMeta,
   denylist: SessionDenylist,
 ): Promise<ErasureReport> {
   return db.$transaction(

@@ -1,6 +1,6 @@
 /** A course's life in the back office: publish, archive, and delete while still a draft. */
 import { type AdminCourse, type AdminCourseDeleted, AppError, type Language } from "@sira/contracts";
-import type { Db, Prisma } from "@sira/infra/db";
+import type { Db, Prisma, Transaction } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
 import { manageableCourses } from "../../access/readable.ts";
 import { changedFields, writeAudit } from "../../audit.ts";
@@ -9,11 +9,11 @@ import { assertMayPublish } from "./publishing-rights.ts";
 import {
   type AdminCourseRow,
   adminCourseInclude,
-  type CourseRequestMeta,
   courseSnapshot,
   lockManageableCourse,
   toAdminCourse,
 } from "./shape.ts";
+import type { AuditMeta } from "../../request-meta.ts";
 
 type Change = (row: AdminCourseRow & { _count: { modules: number } }) => Prisma.CourseUncheckedUpdateInput | null;
 
@@ -27,9 +27,9 @@ async function transition(
   id: string,
   action: string,
   change: Change,
-  meta: CourseRequestMeta,
+  meta: AuditMeta,
   lang: Language,
-  authorise?: (tx: Prisma.TransactionClient) => Promise<void>,
+  authorise?: (tx: Transaction) => Promise<void>,
 ): Promise<AdminCourse> {
   return db.$transaction(async (tx) => {
     const current = await lockManageableCourse(tx, manageableCourses(viewer), id);
@@ -62,7 +62,7 @@ export function publishAdminCourse(
   db: Db,
   viewer: Viewer,
   id: string,
-  meta: CourseRequestMeta,
+  meta: AuditMeta,
   lang: Language,
 ): Promise<AdminCourse> {
   return transition(
@@ -91,7 +91,7 @@ export function archiveAdminCourse(
   db: Db,
   viewer: Viewer,
   id: string,
-  meta: CourseRequestMeta,
+  meta: AuditMeta,
   lang: Language,
 ): Promise<AdminCourse> {
   return transition(
@@ -110,7 +110,7 @@ export async function deleteAdminCourse(
   db: Db,
   viewer: Viewer,
   id: string,
-  meta: CourseRequestMeta,
+  meta: AuditMeta,
 ): Promise<AdminCourseDeleted> {
   try {
     return await db.$transaction(async (tx) => {

@@ -4,9 +4,9 @@
  * courses they manage (decision 0033).
  */
 import { AppError } from "@sira/contracts";
+import type { Tx } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
 import { getSetting } from "../settings/index.ts";
-import type { Tx } from "./shape.ts";
 
 /** 403 unless the viewer is an admin, or an expert while experts may publish. */
 export async function assertMayPublish(db: Tx, viewer: Viewer): Promise<void> {

@@ -1,15 +1,6 @@
 /** A course row as the back office sees it, and the snapshot of it that the audit log keeps. */
 import { type AdminCourse, AppError, type Language } from "@sira/contracts";
-import type { Db, Prisma } from "@sira/infra/db";
-
-export type Tx = Db | Prisma.TransactionClient;
-
-/** Who asked, for the audit trail. */
-export interface CourseRequestMeta {
-  requestId: string | null;
-  ip: string | null;
-  now: Date;
-}
+import type { Prisma, Transaction } from "@sira/infra/db";
 
 /** What every back-office read of a course loads: the row and its taxonomy categories. */
 export const adminCourseInclude = {
@@ -83,7 +74,7 @@ export function courseSnapshot(row: AdminCourseRow): CourseSnapshot {
 
 /** The course the viewer may manage, locked for the rest of the transaction; 404 otherwise. */
 export async function lockManageableCourse(
-  tx: Prisma.TransactionClient,
+  tx: Transaction,
   where: Prisma.CourseWhereInput,
   id: string,
 ): Promise<AdminCourseRow & { _count: { modules: number } }> {

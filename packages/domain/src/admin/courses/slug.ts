@@ -1,6 +1,6 @@
 /** Course slugs: derived from a title (accent-folded, lowercase, hyphens) and unique across courses. */
 import { COURSE_SLUG_PATTERN, RESERVED_COURSE_SLUGS } from "@sira/contracts";
-import type { Tx } from "./shape.ts";
+import type { Tx } from "@sira/infra/db";
 
 /** Room is left for a `-<n>` suffix under COURSE_SLUG_MAX_LENGTH. */
 const BASE_MAX_LENGTH = 100;

@@ -6,7 +6,7 @@ import {
   type Language,
   type UpdateAdminCourseInput,
 } from "@sira/contracts";
-import type { Db, Prisma } from "@sira/infra/db";
+import type { Db, Prisma, Transaction, Tx } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
 import { manageableCourses } from "../../access/readable.ts";
 import { changedFields, writeAudit } from "../../audit.ts";
@@ -14,14 +14,13 @@ import { publishBlockers, publishRefusal } from "./publishable.ts";
 import { assertMayPublish } from "./publishing-rights.ts";
 import {
   adminCourseInclude,
-  type CourseRequestMeta,
   type CourseSnapshot,
   courseSnapshot,
   lockManageableCourse,
-  type Tx,
   toAdminCourse,
 } from "./shape.ts";
 import { slugify, uniqueCourseSlug } from "./slug.ts";
+import type { AuditMeta } from "../../request-meta.ts";
 
 /** Attempts before giving up when concurrent creations keep taking the derived slug. */
 const SLUG_ATTEMPTS = 5;
@@ -128,7 +127,7 @@ export async function createAdminCourse(
   db: Db,
   viewer: Viewer,
   input: CreateAdminCourseInput,
-  meta: CourseRequestMeta,
+  meta: AuditMeta,
   lang: Language,
 ): Promise<AdminCourse> {
   assertMayAssignExpert(viewer, input.expert_id);
@@ -177,7 +176,7 @@ export async function createAdminCourse(
 }
 
 /** Replaces the course's categories with `ids`; returns whether anything changed. */
-async function replaceCategories(tx: Prisma.TransactionClient, courseId: string, current: string[], ids: string[]) {
+async function replaceCategories(tx: Transaction, courseId: string, current: string[], ids: string[]) {
   const wanted = new Set(ids);
   const removed = current.filter((id) => !wanted.has(id));
   const added = ids.filter((id) => !current.includes(id));
@@ -197,7 +196,7 @@ export async function updateAdminCourse(
   viewer: Viewer,
   id: string,
   input: UpdateAdminCourseInput,
-  meta: CourseRequestMeta,
+  meta: AuditMeta,
   lang: Language,
 ): Promise<AdminCourse> {
   assertMayAssignExpert(viewer, input.expert_id);

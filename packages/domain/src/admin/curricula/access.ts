@@ -4,10 +4,10 @@
  * address cannot receive what was meant for its owner.
  */
 import { AppError, type CurriculumGranteeInput, type CurriculumGrantResult } from "@sira/contracts";
-import type { Db, Prisma } from "@sira/infra/db";
+import type { Db, Prisma, Tx } from "@sira/infra/db";
 import { reachableByEmail } from "../../access/readable.ts";
 import { writeAudit } from "../../audit.ts";
-import { type CatalogAdminMeta, invalidField, prismaCode, type Tx } from "./common.ts";
+import { type CatalogAdminMeta, invalidField, prismaCode } from "./common.ts";
 import { GRANT_SELECT, toAdminGrant } from "./read.ts";
 import { lockCurriculum } from "./write.ts";
 

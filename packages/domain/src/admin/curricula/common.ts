@@ -3,9 +3,7 @@
  * from titles, and Prisma's constraint errors turned into 409s.
  */
 import { AppError, type Language } from "@sira/contracts";
-import type { Db, Prisma } from "@sira/infra/db";
-
-export type Tx = Db | Prisma.TransactionClient;
+import type { RequestMeta } from "../../request-meta.ts";
 
 /** One page of a list and the total count; the API wraps it in the page envelope. */
 export interface Listed<T> {
@@ -14,12 +12,7 @@ export interface Listed<T> {
 }
 
 /** The admin making a change, and the request it came from. */
-export interface CatalogAdminMeta {
-  actorId: string;
-  requestId: string | null;
-  ip: string | null;
-  now?: Date;
-}
+export type CatalogAdminMeta = Pick<RequestMeta, "requestId" | "ip"> & Partial<Pick<RequestMeta, "now">> & { actorId: string };
 
 const LIGATURES: Record<string, string> = { œ: "oe", Œ: "oe", æ: "ae", Æ: "ae", ß: "ss" };
 const MAX_SLUG = 80;

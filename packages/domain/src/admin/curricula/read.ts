@@ -8,9 +8,9 @@ import {
   type Language,
   type PageQuery,
 } from "@sira/contracts";
-import type { Prisma } from "@sira/infra/db";
+import type { Prisma, Tx } from "@sira/infra/db";
 import { pageArgs } from "../../sync.ts";
-import { type Listed, pick, type Tx } from "./common.ts";
+import { type Listed, pick } from "./common.ts";
 
 export const CURRICULUM_SELECT = {
   id: true,

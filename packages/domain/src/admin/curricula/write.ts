@@ -10,9 +10,9 @@ import {
   type Language,
   type UpdateCurriculumInput,
 } from "@sira/contracts";
-import type { Db, Prisma } from "@sira/infra/db";
+import type { Db, Prisma, Tx } from "@sira/infra/db";
 import { changedFields, writeAudit } from "../../audit.ts";
-import { type CatalogAdminMeta, conflict, firstFreeSlug, prismaCode, slugify, type Tx } from "./common.ts";
+import { type CatalogAdminMeta, conflict, firstFreeSlug, prismaCode, slugify } from "./common.ts";
 import { CURRICULUM_SELECT, toAdminCurriculum } from "./read.ts";
 
 type Row = Prisma.CurriculumGetPayload<{ select: typeof CURRICULUM_SELECT }>;

@@ -6,10 +6,10 @@ import {
   type CreateGroupInput,
   type UpdateGroupInput,
 } from "@sira/contracts";
-import type { Db, Prisma } from "@sira/infra/db";
+import type { Db, Prisma, Tx } from "@sira/infra/db";
 import { changedFields, writeAudit } from "../../audit.ts";
 import { pageArgs } from "../../sync.ts";
-import { type CatalogAdminMeta, conflict, type Listed, prismaCode, type Tx } from "../curricula/common.ts";
+import { type CatalogAdminMeta, conflict, type Listed, prismaCode } from "../curricula/common.ts";
 
 export const GROUP_SELECT = {
   id: true,

@@ -6,11 +6,11 @@ import {
   type GroupMembersAdded,
   type PageQuery,
 } from "@sira/contracts";
-import type { Db } from "@sira/infra/db";
+import type { Db, Tx } from "@sira/infra/db";
 import { reachableByEmail } from "../../access/readable.ts";
 import { writeAudit } from "../../audit.ts";
 import { pageArgs } from "../../sync.ts";
-import type { CatalogAdminMeta, Listed, Tx } from "../curricula/common.ts";
+import type { CatalogAdminMeta, Listed } from "../curricula/common.ts";
 import { lockGroup } from "./groups.ts";
 
 /** A group's members, first added first, paginated: three statements whatever the page size. */

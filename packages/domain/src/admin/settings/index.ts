@@ -12,9 +12,9 @@ import {
   type PlatformSettingKey,
   type PlatformSettingValue,
 } from "@sira/contracts";
-import type { Db, Prisma } from "@sira/infra/db";
+import type { Db, Prisma, Transaction, Tx } from "@sira/infra/db";
 import { writeAudit } from "../../audit.ts";
-import type { CatalogAdminMeta, Tx } from "../curricula/common.ts";
+import type { CatalogAdminMeta } from "../curricula/common.ts";
 
 interface StoredRow {
   key: string;
@@ -65,7 +65,7 @@ function knownKey(key: string): PlatformSettingKey {
   return key;
 }
 
-async function lockedRow(tx: Prisma.TransactionClient, key: string): Promise<StoredRow | null> {
+async function lockedRow(tx: Transaction, key: string): Promise<StoredRow | null> {
   const rows = await tx.$queryRaw<{ key: string; value: unknown; updatedAt: Date; updatedById: string | null }[]>`
     SELECT key, value, updated_at AS "updatedAt", updated_by AS "updatedById"
     FROM platform_settings WHERE key = ${key} FOR UPDATE`;

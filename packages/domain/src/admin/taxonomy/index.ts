@@ -11,7 +11,7 @@ import {
   type Language,
   type UpdateTaxonomyCategoryInput,
 } from "@sira/contracts";
-import type { Db, Prisma } from "@sira/infra/db";
+import type { Db, Prisma, Tx } from "@sira/infra/db";
 import { changedFields, writeAudit } from "../../audit.ts";
 import { pageArgs, recordTombstone } from "../../sync.ts";
 import {
@@ -22,7 +22,6 @@ import {
   pick,
   prismaCode,
   slugify,
-  type Tx,
 } from "../curricula/common.ts";
 
 const SELECT = {

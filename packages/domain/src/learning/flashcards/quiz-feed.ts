@@ -1,5 +1,7 @@
 /** Quiz answers feed the learner's card of the same concept, so one memory model serves both. */
-import { recordCardReview, type Tx } from "./review.ts";
+
+import type { Tx } from "@sira/infra/db";
+import { recordCardReview } from "./review.ts";
 
 /**
  * A quiz answer feeds the learner's card of the same concept in that module (correct → Good (3),

@@ -6,10 +6,8 @@
  * from all logs in reviewed_at order, so the result never depends on the order of arrival.
  */
 import { applyReview, type CardMemory, newCardMemory, type Rating, replayReviews } from "@sira/algorithms";
-import type { Db, Prisma } from "@sira/infra/db";
+import { inTransaction, type Transaction, type Tx } from "@sira/infra/db";
 import { type MemoryRow, memoryOfRow } from "./memory.ts";
-
-export type Tx = Db | Prisma.TransactionClient;
 
 export interface CardReviewInput {
   userId: string;
@@ -31,13 +29,7 @@ export interface CardReviewOutcome {
   replayed: boolean;
 }
 
-/** Runs `fn` in the caller's transaction, or in a new one. */
-export function inTransaction<T>(db: Tx, fn: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
-  if ("$transaction" in db) return db.$transaction(fn);
-  return fn(db);
-}
-
-async function lockMemory(tx: Prisma.TransactionClient, userId: string, cardId: string): Promise<MemoryRow> {
+async function lockMemory(tx: Transaction, userId: string, cardId: string): Promise<MemoryRow> {
   await tx.$executeRaw`
     INSERT INTO flashcard_reviews (user_id, card_id) VALUES (${userId}::uuid, ${cardId}::uuid)
     ON CONFLICT (user_id, card_id) DO NOTHING`;
@@ -49,7 +41,7 @@ async function lockMemory(tx: Prisma.TransactionClient, userId: string, cardId: 
 }
 
 async function insertLog(
-  tx: Prisma.TransactionClient,
+  tx: Transaction,
   input: CardReviewInput,
   after: { stateBefore: string; memory: CardMemory },
 ): Promise<boolean> {
@@ -63,7 +55,7 @@ async function insertLog(
   return inserted > 0;
 }
 
-async function saveMemory(tx: Prisma.TransactionClient, userId: string, cardId: string, m: CardMemory) {
+async function saveMemory(tx: Transaction, userId: string, cardId: string, m: CardMemory) {
   await tx.flashcardReview.update({
     where: { userId_cardId: { userId, cardId } },
     data: {
@@ -91,7 +83,7 @@ interface LogRow {
  * Replays every logged review of the card in reviewed_at order (ties: arrival order), rewrites each
  * log's before/after values, and returns the final memory (ts-fsrs via replayReviews).
  */
-async function replayCard(tx: Prisma.TransactionClient, userId: string, cardId: string): Promise<CardMemory> {
+async function replayCard(tx: Transaction, userId: string, cardId: string): Promise<CardMemory> {
   const logs = await tx.$queryRaw<LogRow[]>`
     SELECT id, rating, reviewed_at AS "reviewedAt" FROM flashcard_review_logs
     WHERE user_id = ${userId}::uuid AND card_id = ${cardId}::uuid

@@ -14,7 +14,7 @@ import {
   type QuizAnswerInput,
 } from "@sira/contracts";
 import type { Logger, Redis } from "@sira/infra";
-import type { Db, Prisma } from "@sira/infra/db";
+import type { Db, Prisma, Transaction, Tx } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
 import { assertCanReadCourse } from "../../content/target.ts";
 import { invalidateDashboard } from "../dashboard/index.ts";
@@ -24,7 +24,6 @@ import { toAnswerResult } from "../quiz/module-quiz.ts";
 import { finishAttempt, scoreOf } from "../quiz/results.ts";
 import { type AttemptRow, toAttemptView } from "../quiz/views.ts";
 
-type Tx = Db | Prisma.TransactionClient;
 type PreassessmentDeps = { db: Db; redis: Redis; logger: Logger };
 type ResultRow = Prisma.CoursePreassessmentResultGetPayload<object>;
 
@@ -119,7 +118,7 @@ async function moduleScores(tx: Tx, attemptId: string): Promise<Map<string, numb
 
 /** Scores the finished attempt, marks known modules, suggests a start, and stores the result. */
 async function concludePreassessment(
-  tx: Prisma.TransactionClient,
+  tx: Transaction,
   userId: string,
   courseId: string,
   attempt: AttemptRow,

@@ -10,15 +10,14 @@ import {
   type PreassessmentConfigInput,
 } from "@sira/contracts";
 import { jobIdFor } from "@sira/infra";
-import type { Db, Prisma } from "@sira/infra/db";
+import type { Db, Prisma, Tx } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
 import { manageableCourses } from "../../access/readable.ts";
 import { writeAudit } from "../../audit.ts";
 import { type ContentDeps, enqueueJob } from "../../content/deps.ts";
-import type { ContentRequestMeta } from "../../content/review.ts";
+import type { AuditMeta } from "../../request-meta.ts";
 import { courseHasIndexedContent } from "../../content/target.ts";
 
-type Tx = Db | Prisma.TransactionClient;
 type Row = Prisma.CoursePreassessmentGetPayload<object>;
 
 export interface PreassessmentJobData {
@@ -73,7 +72,7 @@ export async function updatePreassessmentConfig(
   viewer: Viewer,
   courseId: string,
   input: PreassessmentConfigInput,
-  meta: ContentRequestMeta,
+  meta: AuditMeta,
 ): Promise<PreassessmentConfig> {
   await assertManageable(db, viewer, courseId);
   const data = {
@@ -112,7 +111,7 @@ export async function requestPreassessmentGeneration(
   viewer: Viewer,
   courseId: string,
   country: string,
-  meta: ContentRequestMeta,
+  meta: AuditMeta,
 ): Promise<{ status: PreassessmentConfig["generation_status"]; job_id: string }> {
   const { db } = deps;
   await assertManageable(db, viewer, courseId);

@@ -3,8 +3,8 @@
  * prerequisite outside the course), and each module's lock state. Two SQL statements.
  */
 
+import type { Tx } from "@sira/infra/db";
 import { type LockState, lockStates, type ModuleProgressFacts, type ModuleStatus, moduleStatus } from "./rules.ts";
-import type { Tx } from "./tx.ts";
 
 export interface CourseModuleRow {
   id: string;

@@ -1,9 +1,9 @@
 /** The module lock as an access check, for every route that opens a module's content. */
 import { AppError } from "@sira/contracts";
+import type { Tx } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
 import { manageableCourses } from "../../access/readable.ts";
 import { loadCourseState } from "./course-state.ts";
-import type { Tx } from "./tx.ts";
 
 /** True when the viewer manages the course (admins all; experts theirs): staff are never locked. */
 export async function managesCourse(db: Tx, viewer: Viewer, courseId: string): Promise<boolean> {

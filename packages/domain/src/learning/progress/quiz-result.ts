@@ -4,8 +4,8 @@
  * quiz), and a pre-assessment can mark modules as known.
  */
 import { AppError } from "@sira/contracts";
+import { inTransaction, type Tx } from "@sira/infra/db";
 import { lockModuleProgress, refreshProgress } from "./refresh.ts";
-import { inTransaction, type Tx } from "./tx.ts";
 import { completeUnitRow } from "./units.ts";
 
 /**

@@ -6,11 +6,9 @@
  * (two units completed at once, an offline replay) apply one after the other.
  */
 import { AppError } from "@sira/contracts";
-import type { Prisma } from "@sira/infra/db";
+import type { Transaction } from "@sira/infra/db";
 import { loadCourseState, statusOf } from "./course-state.ts";
 import { enrollmentCompletion } from "./rules.ts";
-
-type TxClient = Prisma.TransactionClient;
 
 export interface ModuleRef {
   moduleId: string;
@@ -18,7 +16,7 @@ export interface ModuleRef {
 }
 
 /** The module's course, and the learner+course lock held until the transaction ends; 404 for an unknown or orphan module. */
-export async function lockModuleProgress(tx: TxClient, userId: string, moduleId: string): Promise<ModuleRef> {
+export async function lockModuleProgress(tx: Transaction, userId: string, moduleId: string): Promise<ModuleRef> {
   const module = await tx.module.findUnique({ where: { id: moduleId }, select: { courseId: true } });
   if (!module?.courseId) throw new AppError("NOT_FOUND");
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`progress:${userId}:${module.courseId}`}, 0))`;
@@ -42,7 +40,12 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
  * units of the learner's best score on each (a quiz unit not taken yet counts 0; null until one
  * is taken); a module without quiz units keeps its module-level quiz best (recordModuleQuizResult).
  */
-async function refreshModule(tx: TxClient, userId: string, moduleId: string, lastUnitId: string | null): Promise<void> {
+async function refreshModule(
+  tx: Transaction,
+  userId: string,
+  moduleId: string,
+  lastUnitId: string | null,
+): Promise<void> {
   const [s] = await tx.$queryRaw<ModuleStats[]>`
     SELECT count(*)::int AS units,
       count(*) FILTER (WHERE up.status = 'completed')::int AS completed,
@@ -72,7 +75,7 @@ async function refreshModule(tx: TxClient, userId: string, moduleId: string, las
 }
 
 /** Stores each module's status where it changed (modules still locked get no row), and the enrollment's completion. */
-async function refreshCourse(tx: TxClient, userId: string, courseId: string, at: Date): Promise<void> {
+async function refreshCourse(tx: Transaction, userId: string, courseId: string, at: Date): Promise<void> {
   const state = await loadCourseState(tx, userId, courseId);
   const ids: string[] = [];
   const statuses: string[] = [];
@@ -108,7 +111,7 @@ async function refreshCourse(tx: TxClient, userId: string, courseId: string, at:
 
 /** Recomputes the module (when given) and then the whole course for this learner; call with the lock held. */
 export async function refreshProgress(
-  tx: TxClient,
+  tx: Transaction,
   userId: string,
   ref: ModuleRef,
   at: Date,

@@ -1,9 +1,8 @@
 /** Delta sync of a learner's stored module and unit progress (offline clients), oldest change first. */
 import type { ModuleProgressChange, ProgressChange, Tombstone, UnitProgressChange } from "@sira/contracts";
-import type { Db, Prisma } from "@sira/infra/db";
+import type { Db, Prisma, Tx } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
 import { needsFullResync, tombstonesSince } from "../../sync.ts";
-import type { Tx } from "./tx.ts";
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 

@@ -5,11 +5,10 @@
  * statuses and the enrollment in the same transaction.
  */
 import { AppError } from "@sira/contracts";
-import type { Prisma } from "@sira/infra/db";
+import { inTransaction, type Transaction, type Tx } from "@sira/infra/db";
 import { lockModuleProgress, refreshProgress } from "./refresh.ts";
-import { inTransaction, type Tx } from "./tx.ts";
 
-async function unitModule(tx: Prisma.TransactionClient, unitId: string): Promise<string> {
+async function unitModule(tx: Transaction, unitId: string): Promise<string> {
   const unit = await tx.moduleUnit.findUnique({ where: { id: unitId }, select: { moduleId: true } });
   if (!unit) throw new AppError("NOT_FOUND");
   return unit.moduleId;
@@ -46,7 +45,7 @@ export async function markUnitCompleted(
 
 /** The unit row completed at `at` (first completion kept), best score and largest total time kept. */
 export async function completeUnitRow(
-  tx: Prisma.TransactionClient,
+  tx: Transaction,
   input: { userId: string; unitId: string; at: Date; score?: number; timeSpentSeconds?: number },
 ): Promise<void> {
   const score = input.score === undefined ? null : Math.min(100, Math.max(0, input.score));

@@ -14,10 +14,8 @@ import {
   stopReason,
 } from "@sira/algorithms";
 import { AppError, type Language, type QuizAnswerInput, type ServedQuestion } from "@sira/contracts";
-import type { Db, Prisma } from "@sira/infra/db";
+import type { Db, Prisma, Transaction, Tx } from "@sira/infra/db";
 import { type AttemptRow, servedItemSelect, toServedQuestion } from "./views.ts";
-
-type Tx = Prisma.TransactionClient;
 
 /** Which items an attempt draws from. */
 export type BankScope =
@@ -51,7 +49,11 @@ export function scopeOfAttempt(a: AttemptRow): BankScope {
 const CANDIDATES_PER_DIFFICULTY = 40;
 
 /** Unadministered candidates: the least exposed few of each difficulty (banks may be large). */
-async function candidates(tx: Tx, where: Prisma.QuizItemWhereInput, administered: string[]): Promise<CatItem[]> {
+async function candidates(
+  tx: Transaction,
+  where: Prisma.QuizItemWhereInput,
+  administered: string[],
+): Promise<CatItem[]> {
   const items: CatItem[] = [];
   for (const difficulty of [1, 2, 3, 4, 5]) {
     const rows = await tx.quizItem.findMany({
@@ -68,7 +70,7 @@ async function candidates(tx: Tx, where: Prisma.QuizItemWhereInput, administered
 /** A stable number from an id, so two learners with the same estimate do not all get the same item. */
 const seedOf = (id: string): number => Number.parseInt(id.replace(/-/g, "").slice(0, 8), 16) || 0;
 
-async function served(tx: Tx | Db, itemId: string | null, position: number): Promise<ServedQuestion | null> {
+async function served(tx: Tx, itemId: string | null, position: number): Promise<ServedQuestion | null> {
   if (!itemId) return null;
   const item = await tx.quizItem.findUniqueOrThrow({ where: { id: itemId }, select: servedItemSelect });
   return toServedQuestion(item, position);
@@ -96,12 +98,12 @@ function scopeColumns(scope: BankScope) {
 }
 
 /** The caller's in-progress attempt of this kind and scope, if any. */
-export function findInProgress(db: Db | Tx, userId: string, kind: CatKind, scope: BankScope) {
+export function findInProgress(db: Tx, userId: string, kind: CatKind, scope: BankScope) {
   return db.quizAttempt.findFirst({ where: { userId, kind, status: "in_progress", ...scopeColumns(scope) } });
 }
 
 /** The state of an attempt as served: the attempt and its current question. */
-export async function attemptState(db: Db | Tx, attempt: AttemptRow): Promise<AttemptState> {
+export async function attemptState(db: Tx, attempt: AttemptRow): Promise<AttemptState> {
   return { attempt, question: await served(db, attempt.currentItemId, attempt.itemCount + 1) };
 }
 
@@ -190,9 +192,9 @@ export interface AnswerOutcome {
 
 export interface AnswerHooks {
   /** Runs in the transaction after a new response is stored. */
-  afterResponse?: (tx: Tx, outcome: AnswerOutcome) => Promise<void>;
+  afterResponse?: (tx: Transaction, outcome: AnswerOutcome) => Promise<void>;
   /** Runs in the transaction when the stop rule ends the attempt; returns the attempt as updated. */
-  onStop?: (tx: Tx, attempt: AttemptRow) => Promise<AttemptRow>;
+  onStop?: (tx: Transaction, attempt: AttemptRow) => Promise<AttemptRow>;
 }
 
 /**
@@ -276,7 +278,7 @@ export async function answerCurrentItem(
 }
 
 /** The outcome of an answer already recorded: the item that followed it, or the current one. */
-async function replayOutcome(tx: Tx, attempt: AttemptRow, recorded: ResponseRow): Promise<AnswerOutcome> {
+async function replayOutcome(tx: Transaction, attempt: AttemptRow, recorded: ResponseRow): Promise<AnswerOutcome> {
   const item = await tx.quizItem.findUniqueOrThrow({ where: { id: recorded.itemId }, select: answeredItemSelect });
   const following = await tx.quizAttemptResponse.findUnique({
     where: { attemptId_position: { attemptId: attempt.id, position: recorded.position + 1 } },

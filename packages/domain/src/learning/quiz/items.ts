@@ -5,10 +5,8 @@
  * pointing at the items they were given, so old scores stay reproducible.
  */
 import { type QuizContent, QuizContentSchema, type SourceRef } from "@sira/contracts";
-import type { Db, Prisma } from "@sira/infra/db";
+import type { Db, Prisma, Tx } from "@sira/infra/db";
 import { conceptKeyOf } from "../flashcards/concept-key.ts";
-
-type Tx = Db | Prisma.TransactionClient;
 
 /** The fields of a generated_content row that materialising needs. */
 export interface QuizContentRow {

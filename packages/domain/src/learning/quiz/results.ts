@@ -4,10 +4,8 @@
  */
 import { difficultyToLogit, estimateAbility } from "@sira/algorithms";
 import type { QuizResult } from "@sira/contracts";
-import type { Db, Prisma } from "@sira/infra/db";
+import type { Prisma, Tx } from "@sira/infra/db";
 import { type AttemptRow, sourceOfItem } from "./views.ts";
-
-type Tx = Db | Prisma.TransactionClient;
 
 /** Percentage of correct answers, to two decimals (0 when nothing was answered). */
 export function scoreOf(correct: number, answered: number): number {
