@@ -32,6 +32,7 @@ export {
 } from "./pregeneration.ts";
 export { lessonReadingsSince, type ReadingDelta, recordLessonReading } from "./reading.ts";
 export {
+  type ContentRequestMeta,
   getGeneratedContent,
   listGeneratedContent,
   regenerateContent,

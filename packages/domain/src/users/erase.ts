@@ -7,8 +7,7 @@ import type { Db, Transaction } from "@sira/infra/db";
 import { writeAudit } from "../audit.ts";
 import type { SessionDenylist } from "../auth/revocation.ts";
 import { revokeAllSessions } from "../auth/sessions.ts";
-import type { AuditMeta } from "../request-meta.ts";
-import { liveUser } from "./profile.ts";
+import { liveUser, type UserRequestMeta } from "./profile.ts";
 
 export interface ErasureReport {
   erasedAt: Date;
@@ -71,7 +70,7 @@ async function deletePersonalData(tx: Transaction, userId: string, email: string
 export async function eraseAccount(
   db: Db,
   userId: string,
-  meta: AuditMeta,
+  meta: UserRequestMeta,
   denylist: SessionDenylist,
 ): Promise<ErasureReport> {
   return db.$transaction(

@@ -9,11 +9,11 @@ import { assertMayPublish } from "./publishing-rights.ts";
 import {
   type AdminCourseRow,
   adminCourseInclude,
+  type CourseRequestMeta,
   courseSnapshot,
   lockManageableCourse,
   toAdminCourse,
 } from "./shape.ts";
-import type { AuditMeta } from "../../request-meta.ts";
 
 type Change = (row: AdminCourseRow & { _count: { modules: number } }) => Prisma.CourseUncheckedUpdateInput | null;
 
@@ -27,7 +27,7 @@ async function transition(
   id: string,
   action: string,
   change: Change,
-  meta: AuditMeta,
+  meta: CourseRequestMeta,
   lang: Language,
   authorise?: (tx: Transaction) => Promise<void>,
 ): Promise<AdminCourse> {
@@ -62,7 +62,7 @@ export function publishAdminCourse(
   db: Db,
   viewer: Viewer,
   id: string,
-  meta: AuditMeta,
+  meta: CourseRequestMeta,
   lang: Language,
 ): Promise<AdminCourse> {
   return transition(
@@ -91,7 +91,7 @@ export function archiveAdminCourse(
   db: Db,
   viewer: Viewer,
   id: string,
-  meta: AuditMeta,
+  meta: CourseRequestMeta,
   lang: Language,
 ): Promise<AdminCourse> {
   return transition(
@@ -110,7 +110,7 @@ export async function deleteAdminCourse(
   db: Db,
   viewer: Viewer,
   id: string,
-  meta: AuditMeta,
+  meta: CourseRequestMeta,
 ): Promise<AdminCourseDeleted> {
   try {
     return await db.$transaction(async (tx) => {

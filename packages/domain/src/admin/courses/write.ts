@@ -14,13 +14,13 @@ import { publishBlockers, publishRefusal } from "./publishable.ts";
 import { assertMayPublish } from "./publishing-rights.ts";
 import {
   adminCourseInclude,
+  type CourseRequestMeta,
   type CourseSnapshot,
   courseSnapshot,
   lockManageableCourse,
   toAdminCourse,
 } from "./shape.ts";
 import { slugify, uniqueCourseSlug } from "./slug.ts";
-import type { AuditMeta } from "../../request-meta.ts";
 
 /** Attempts before giving up when concurrent creations keep taking the derived slug. */
 const SLUG_ATTEMPTS = 5;
@@ -127,7 +127,7 @@ export async function createAdminCourse(
   db: Db,
   viewer: Viewer,
   input: CreateAdminCourseInput,
-  meta: AuditMeta,
+  meta: CourseRequestMeta,
   lang: Language,
 ): Promise<AdminCourse> {
   assertMayAssignExpert(viewer, input.expert_id);
@@ -196,7 +196,7 @@ export async function updateAdminCourse(
   viewer: Viewer,
   id: string,
   input: UpdateAdminCourseInput,
-  meta: AuditMeta,
+  meta: CourseRequestMeta,
   lang: Language,
 ): Promise<AdminCourse> {
   assertMayAssignExpert(viewer, input.expert_id);

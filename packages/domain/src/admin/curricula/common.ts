@@ -3,7 +3,6 @@
  * from titles, and Prisma's constraint errors turned into 409s.
  */
 import { AppError, type Language } from "@sira/contracts";
-import type { RequestMeta } from "../../request-meta.ts";
 
 /** One page of a list and the total count; the API wraps it in the page envelope. */
 export interface Listed<T> {
@@ -12,7 +11,12 @@ export interface Listed<T> {
 }
 
 /** The admin making a change, and the request it came from. */
-export type CatalogAdminMeta = Pick<RequestMeta, "requestId" | "ip"> & Partial<Pick<RequestMeta, "now">> & { actorId: string };
+export interface CatalogAdminMeta {
+  actorId: string;
+  requestId: string | null;
+  ip: string | null;
+  now?: Date;
+}
 
 const LIGATURES: Record<string, string> = { œ: "oe", Œ: "oe", æ: "ae", Æ: "ae", ß: "ss" };
 const MAX_SLUG = 80;
