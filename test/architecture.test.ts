@@ -1,56 +1,141 @@
-/** The layering rules of docs/architecture.md, checked on the source itself. */
-import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+/** The layering rules of docs/architecture.md, checked on the source itself (decision 0036). */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import {
+  bannedImports,
+  cycles,
+  importsOf,
+  loadWorkspace,
+  packageGraph,
+  packagesImportingApps,
+  sourcePaths,
+  type Workspace,
+} from "./architecture/workspace-graph.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
+const sources = (dir: string) => sourcePaths(root, dir);
+const workspace = loadWorkspace(root);
 
-function sources(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (!["node_modules", "generated", "dist"].includes(entry.name)) out.push(...sources(path));
-    } else if (/\.ts$/.test(entry.name)) out.push(path);
-  }
-  return out;
-}
-
-/** Runtime imports (type-only imports and re-exports are erased and never reach a bundle). */
-function runtimeImports(file: string): string[] {
-  const text = readFileSync(join(root, file), "utf8");
-  const found: string[] = [];
-  for (const m of text.matchAll(/^\s*(import|export)\s+(type\s+)?[^;]*?from\s+["']([^"']+)["']/gms)) {
-    if (!m[2]) found.push(m[3] as string);
-  }
-  for (const m of text.matchAll(/^\s*import\s+["']([^"']+)["']/gm)) found.push(m[1] as string);
-  return found;
-}
-
-const violations = (dir: string, banned: RegExp) =>
-  sources(dir).flatMap((f) =>
-    runtimeImports(f)
-      .filter((i) => banned.test(i))
-      .map((i) => `${relative(root, join(root, f))} → ${i}`),
-  );
+const ioModules =
+  /^(@sira\/(domain|ai|infra|api|worker)|node:(fs|net|http|child_process)|pg$|ioredis|bullmq|@prisma\/|hono)/;
+const httpFrameworks = /^(hono|@hono\/|@trpc\/)/;
+const domainBanned = /^(hono$|hono\/|@hono\/|@trpc\/|bullmq$|bullmq\/)/;
 
 describe("package layering", () => {
-  it("packages never import an app at run time", () => {
-    expect(violations("packages", /(^@sira\/(api|worker)\b)|apps\//)).toEqual([]);
+  it("no file under packages/ imports an app, by name or by path, not even a type", () => {
+    expect(packagesImportingApps(workspace)).toEqual([]);
+  });
+
+  it("no cycle between workspace packages (package.json dependencies plus real imports)", () => {
+    const graph = packageGraph(workspace);
+    expect(graph.get("@sira/api")?.has("@sira/contracts")).toBe(true);
+    expect(cycles(graph)).toEqual([]);
   });
 
   it("contracts and algorithms hold no server code and no I/O", () => {
-    const io =
-      /^(@sira\/(domain|ai|infra|api|worker)|node:(fs|net|http|child_process)|pg$|ioredis|bullmq|@prisma\/|hono)/;
-    expect(violations("packages/contracts/src", io)).toEqual([]);
-    expect(violations("packages/algorithms/src", io)).toEqual([]);
+    expect(bannedImports(workspace, "packages/contracts/src", ioModules, { runtimeOnly: true })).toEqual([]);
+    expect(bannedImports(workspace, "packages/algorithms/src", ioModules, { runtimeOnly: true })).toEqual([]);
   });
 
-  it("domain and ai never see HTTP frameworks", () => {
-    const http = /^(hono|@hono\/|@trpc\/)/;
-    expect(violations("packages/domain/src", http)).toEqual([]);
-    expect(violations("packages/ai/src", http)).toEqual([]);
+  it("domain never imports Hono, tRPC or BullMQ, and ai never sees an HTTP framework (types included)", () => {
+    expect(bannedImports(workspace, "packages/domain", domainBanned)).toEqual([]);
+    expect(bannedImports(workspace, "packages/ai", httpFrameworks)).toEqual([]);
+  });
+});
+
+/** A small workspace in memory, so each rule is seen to fail on the import it forbids. */
+function fixture(files: Record<string, string>, deps: Record<string, string[]> = {}): Workspace {
+  const packages = [
+    { name: "@sira/api", dir: "apps/api" },
+    { name: "@sira/worker", dir: "apps/worker" },
+    { name: "@sira/contracts", dir: "packages/contracts" },
+    { name: "@sira/domain", dir: "packages/domain" },
+    { name: "@sira/infra", dir: "packages/infra" },
+  ].map((p) => ({ ...p, dependencies: deps[p.name] ?? [] }));
+  return { packages, files: Object.entries(files).map(([path, text]) => ({ path, text })) };
+}
+
+describe("the layering rules catch what they forbid", () => {
+  it("reads every kind of import, and nothing in comments or strings", () => {
+    const refs = importsOf({
+      path: "x.ts",
+      text: [
+        'import type { A } from "a";',
+        'import { type B, c } from "b";',
+        'export type { D } from "d";',
+        'export * from "e";',
+        'import "f";',
+        'const g = await import("g");',
+        'let h: import("h").H;',
+        '// import x from "../../apps/api/src/app.ts"',
+        "const s = 'from \"apps/worker\"';",
+      ].join("\n"),
+    });
+    expect(refs).toEqual([
+      { specifier: "a", typeOnly: true },
+      { specifier: "b", typeOnly: false },
+      { specifier: "d", typeOnly: true },
+      { specifier: "e", typeOnly: false },
+      { specifier: "f", typeOnly: false },
+      { specifier: "g", typeOnly: false },
+      { specifier: "h", typeOnly: true },
+    ]);
+  });
+
+  it("flags a package importing an app by name, by relative path or by an import() type", () => {
+    const ws = fixture({
+      "packages/contracts/src/app-router.ts": 'export type { AppRouter } from "../../../apps/api/src/trpc/router.ts";',
+      "packages/domain/src/jobs.ts": 'import { processors } from "@sira/worker";',
+      "packages/infra/src/router.ts": 'export type R = import("@sira/api/router").AppRouter;',
+      "packages/domain/src/ok.ts":
+        'import { z } from "zod";\nimport { db } from "@sira/infra";\nimport "./apps/local.ts";',
+      "apps/api/src/app.ts": 'import { AppError } from "@sira/contracts";',
+    });
+    expect(packagesImportingApps(ws)).toEqual([
+      "packages/contracts/src/app-router.ts → ../../../apps/api/src/trpc/router.ts",
+      "packages/domain/src/jobs.ts → @sira/worker",
+      "packages/infra/src/router.ts → @sira/api/router",
+    ]);
+  });
+
+  it("finds a cycle made by an import against a declared dependency, and one made by dependencies alone", () => {
+    const typeCycle = fixture(
+      {
+        "packages/contracts/src/app-router.ts":
+          'export type { AppRouter } from "../../../apps/api/src/trpc/router.ts";',
+      },
+      { "@sira/api": ["@sira/contracts", "@sira/domain", "hono"] },
+    );
+    expect(cycles(packageGraph(typeCycle))).toEqual(["@sira/api → @sira/contracts → @sira/api"]);
+
+    const declared = fixture(
+      {},
+      { "@sira/domain": ["@sira/infra"], "@sira/infra": ["@sira/contracts"], "@sira/contracts": ["@sira/domain"] },
+    );
+    expect(cycles(packageGraph(declared))).toEqual(["@sira/contracts → @sira/domain → @sira/infra → @sira/contracts"]);
+
+    const layered = fixture(
+      { "packages/domain/src/a.ts": 'import { db } from "@sira/infra/db";\nimport { x } from "./b.ts";' },
+      { "@sira/api": ["@sira/domain", "@sira/contracts"], "@sira/domain": ["@sira/infra", "@sira/contracts"] },
+    );
+    expect(cycles(packageGraph(layered))).toEqual([]);
+  });
+
+  it("flags domain importing Hono, tRPC or BullMQ, even for a type", () => {
+    const ws = fixture({
+      "packages/domain/src/a.ts": 'import type { Context } from "hono";',
+      "packages/domain/src/b.ts": 'import { TRPCError } from "@trpc/server";',
+      "packages/domain/test/c.ts": 'import type { Job } from "bullmq";',
+      "packages/domain/src/ok.ts":
+        'import { getQueue } from "@sira/infra";\nimport { honorific } from "./honorific.ts";',
+    });
+    expect(bannedImports(ws, "packages/domain", domainBanned)).toEqual([
+      "packages/domain/src/a.ts → hono",
+      "packages/domain/src/b.ts → @trpc/server",
+      "packages/domain/test/c.ts → bullmq",
+    ]);
   });
 });
 
