@@ -1,5 +1,5 @@
 /**
- * Placement over REST: a 12-item CAT over published courses (or one domain) that sets
+ * Placement over REST: a 12-item CAT over published, public courses (or one domain) that sets
  * current_level when it stops, the cool-down before a retake (409 with Retry-After), an empty
  * bank (409 QUIZ_NOT_READY), another learner's attempt (404) and anonymous callers (401).
  */
@@ -123,6 +123,15 @@ describe("placement", () => {
     ).json()) as Answer;
     const second = await deps.db.quizItem.findUniqueOrThrow({ where: { id: next.next_question?.id as string } });
     expect(second.moduleId).toBe(health.moduleId);
+  });
+
+  it("never serves a private course's questions, granted or not (decision 0035)", async () => {
+    const hidden = await bank();
+    await deps.db.course.update({ where: { id: hidden.courseId }, data: { visibility: "private" } });
+    const res = await send(learner, "POST", PLACEMENT, undefined, "fr");
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { code: string }).code).toBe("QUIZ_NOT_READY");
+    expect(await deps.db.quizAttempt.count({ where: { userId: learner.userId } })).toBe(0);
   });
 
   it("refuses anonymous callers (401) and another learner's attempt (404)", async () => {

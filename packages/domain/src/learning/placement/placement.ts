@@ -1,6 +1,6 @@
 /**
- * The placement test: a short CAT (12 items) over the active items of published courses in the
- * learner's language, or of one taxonomy domain. When it stops, current_level = placementLevel(θ)
+ * The placement test: a short CAT (12 items) over the active items of published, public courses in
+ * the learner's language, or of one taxonomy domain (decision 0035). When it stops, current_level = placementLevel(θ)
  * (cut-offs -1, 0, 1 logit). A new test may start only after the platform's cool-down.
  */
 import { CAT_MAX_ITEMS, placementLevel } from "@sira/algorithms";

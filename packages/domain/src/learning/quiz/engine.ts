@@ -35,7 +35,12 @@ export function bankWhere(scope: BankScope, language: string): Prisma.QuizItemWh
       const domain = scope.domain
         ? { taxonomyCategories: { some: { category: { slug: scope.domain, type: "domain" } } } }
         : {};
-      return { ...base, preassessmentId: null, module: { course: { status: "published", ...domain } } };
+      // Public courses only: anyone may take the test, so a private course's questions never enter it (0035).
+      return {
+        ...base,
+        preassessmentId: null,
+        module: { course: { status: "published", visibility: "public", ...domain } },
+      };
     }
   }
 }
