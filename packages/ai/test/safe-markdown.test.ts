@@ -48,6 +48,29 @@ describe("sanitizeMarkdown", () => {
     ).toBe("\n[oms]: https://www.who.int/fr/news-room/fact-sheets/detail/malaria");
   });
 
+  it("writes back only the checked URL of a kept link or definition, never what follows it", () => {
+    const who = "https://www.who.int/fr/news-room/fact-sheets/detail/malaria";
+    // A second URL makes these plain text for CommonMark, and the renderer would autolink it.
+    expect(clean(`[fiche](${who} https://evil.example/x)`)).toBe(`[fiche](${who})`);
+    expect(clean(`[fiche](<${who}> "https://evil.example/x")`)).toBe(`[fiche](${who})`);
+    expect(clean(`[oms]: ${who} https://evil.example/x`)).toBe(`[oms]: ${who}`);
+  });
+
+  it("counts a URL as written in the sources only whole, never as a cut-off host", () => {
+    expect(clean("[OMS](https://www.who.in/fr) et www.who.in ici")).toBe("OMS et  ici");
+    expect(clean("<https://www.who.i>")).toBe("");
+    // The sources' own URL, its site, and a shorter path of it stay.
+    expect(clean("[site](https://www.who.int) [fr](https://www.who.int/fr/news-room)")).toBe(
+      "[site](https://www.who.int) [fr](https://www.who.int/fr/news-room)",
+    );
+    expect(
+      sanitizeMarkdown("Voir https://sante.gouv.sn.", urlsFromSources([{ text: "Site : https://sante.gouv.sn." }])),
+    ).toBe("Voir https://sante.gouv.sn.");
+    expect(sanitizeMarkdown("Voir https://sante.gouv.s", urlsFromSources([{ text: "https://sante.gouv.sn." }]))).toBe(
+      "Voir ",
+    );
+  });
+
   it("leaves citation markers and ordinary brackets alone", () => {
     const text = "La hausse des prix [1, 2] (voir [3]) réduit l'épargne [tableau 2].";
     expect(clean(text)).toBe(text);

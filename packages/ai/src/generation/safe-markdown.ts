@@ -21,13 +21,29 @@ const URL_START = /^(?:https?:\/\/|www\.)/i;
 const HTML_START = /^(?:\/?[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$)|!|\?)/;
 const TRAILING_PUNCTUATION = new Set([".", ",", ";", ":", "!", "?", ")", "'", '"', "»"]);
 
-/** URLs allowed in text generated from `chunks`: those written in the chunks' own text. */
+/**
+ * Whether `corpus` writes `url` as a whole URL at `at`: what follows ends it, or only goes on with
+ * its path, query or fragment. A cut-off host ("https://www.who.in" inside "https://www.who.int")
+ * names another site, so it does not count as written.
+ */
+function endsUrlAt(corpus: string, at: number): boolean {
+  const next = corpus[at];
+  if (next === undefined || /[\s<>"'`()[\]{}|\\^,;!/?#]/.test(next)) return true;
+  const after = corpus[at + 1];
+  return (next === "." || next === ":") && (after === undefined || /[\s<>"'`)\]]/.test(after));
+}
+
+/** URLs allowed in text generated from `chunks`: those written, whole, in the chunks' own text. */
 export function urlsFromSources(chunks: Pick<RetrievedChunk, "text">[]): UrlPolicy {
   const corpus = chunks.map((c) => c.text).join("\n");
   return (url) => {
     if (!SAFE_SCHEME.test(url) || /[\s<>"'`\\]/.test(url)) return false;
     const bare = url.endsWith("/") ? url.slice(0, -1) : url;
-    return bare.length > 0 && corpus.includes(bare);
+    if (bare.length === 0) return false;
+    for (let at = corpus.indexOf(bare); at >= 0; at = corpus.indexOf(bare, at + 1)) {
+      if (endsUrlAt(corpus, at + bare.length)) return true;
+    }
+    return false;
   };
 }
 
@@ -121,15 +137,17 @@ function bracket(text: string, i: number, allowed: UrlPolicy, final: boolean, li
     if (end < 0) return !final && rest.length < MAX_LINK_CHARS ? UNDECIDED : plain;
     const url = destinationUrl(rest.slice(0, end));
     const shown = sanitizeComplete(label, allowed);
+    // Only the checked URL is written back: text after it (a title, or a second URL that makes the
+    // whole thing plain text, then autolinked by the renderer) is dropped.
     const keep = !image && allowed(url);
-    return { end: after + end + 2, out: keep ? `[${shown}](${rest.slice(0, end)})` : shown };
+    return { end: after + end + 2, out: keep ? `[${shown}](${url})` : shown };
   }
   if (next === ":" && lineStart && !image) {
     const newline = text.indexOf("\n", after);
     if (newline < 0 && !final) return UNDECIDED;
     const lineEnd = newline < 0 ? text.length : newline;
     const url = destinationUrl(text.slice(after + 1, lineEnd));
-    return allowed(url) ? { end: lineEnd, out: text.slice(i, lineEnd) } : { end: lineEnd, out: "" };
+    return allowed(url) ? { end: lineEnd, out: `${text.slice(i, after + 1)} ${url}` } : { end: lineEnd, out: "" };
   }
   return plain;
 }
