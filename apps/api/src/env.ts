@@ -4,6 +4,7 @@ import type { Language, Role } from "@sira/contracts";
 import type { Mailer, SessionDenylist } from "@sira/domain";
 import type { Config, FileStorage, Logger, Redis } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
+import type { CallerContext } from "./caller.ts";
 
 export interface AppDeps {
   config: Config;
@@ -39,5 +40,9 @@ export interface AppEnv {
     clientIp: string;
     /** When the learner really did this: X-Offline-Queued-At if given and in bounds, else now. */
     occurredAt: Date;
+    /** The bounded X-Offline-Queued-At of a request replayed from an offline queue, else null. */
+    offlineQueuedAt: Date | null;
+    /** The signed-in caller's context, once a `requireRole` guard has built it. */
+    caller: CallerContext | undefined;
   };
 }

@@ -9,7 +9,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { Actor } from "../src/env.ts";
-import { contextFrom } from "../src/trpc/handler.ts";
+import { requestFacts } from "../src/caller.ts";
 import {
   adminProcedure,
   authedProcedure,
@@ -52,7 +52,7 @@ app.all("/test-trpc/*", (c) => {
     endpoint: "/test-trpc",
     req: c.req.raw,
     router: testRouter,
-    createContext: () => ({ ...contextFrom(c), actor }),
+    createContext: () => ({ ...requestFacts(c), actor }),
   });
 });
 

@@ -7,6 +7,7 @@ import { AppError, type Role } from "@sira/contracts";
 import { activeRole, authKeys, sessionStands, verifyAccessToken } from "@sira/domain";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import { callerContext, requestFacts } from "../caller.ts";
 import type { Actor, AppDeps, AppEnv } from "../env.ts";
 
 const BEARER = /^Bearer[ \t]+([A-Za-z0-9._~+/-]+=*)$/i;
@@ -46,12 +47,16 @@ async function verifyRole(c: Context<AppEnv>, actor: Actor, roles: readonly Role
   c.set("actor", verified);
 }
 
-/** REST guard: a signed-in caller, optionally with one of `roles` (then read from the database). */
+/**
+ * REST guard: a signed-in caller, optionally with one of `roles` (then read from the database).
+ * It builds the caller context the route reads with `callerOf`, as `authedProcedure` does for tRPC.
+ */
 export function requireRole(...roles: Role[]) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const actor = c.get("actor");
     if (!actor) throw new AppError("UNAUTHENTICATED");
     if (roles.length) await verifyRole(c, actor, roles);
+    c.set("caller", callerContext(requestFacts(c)));
     await next();
   });
 }

@@ -22,7 +22,9 @@ export function offlineOccurredAt(header: string | undefined | null, now: Date, 
 export const offlineReplay = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header("x-offline-queued-at");
   if (header && c.req.method !== "GET" && c.req.method !== "HEAD") {
-    c.set("occurredAt", offlineOccurredAt(header, new Date(), c.get("deps").config.OFFLINE_REPLAY_MAX_AGE_DAYS));
+    const queuedAt = offlineOccurredAt(header, new Date(), c.get("deps").config.OFFLINE_REPLAY_MAX_AGE_DAYS);
+    c.set("occurredAt", queuedAt);
+    c.set("offlineQueuedAt", queuedAt);
   }
   await next();
 });

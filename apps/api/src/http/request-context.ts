@@ -50,6 +50,7 @@ export function requestContext(deps: AppDeps) {
       }),
     );
     c.set("occurredAt", new Date());
+    c.set("offlineQueuedAt", null);
     const forwardedFor = c.req.header("x-forwarded-for");
     checkProxyTrust(forwardedFor);
     c.set("clientIp", clientAddress(forwardedFor, socketAddress(c), deps.config.TRUST_PROXY_HOPS));

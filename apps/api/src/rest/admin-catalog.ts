@@ -35,7 +35,8 @@ import {
 } from "@sira/contracts";
 import * as admin from "@sira/domain";
 import type { Context } from "hono";
-import type { Actor, AppEnv } from "../env.ts";
+import { callerOf } from "../caller.ts";
+import type { AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth.ts";
 import { pageEnvelope, parseFields, pickFields } from "../http/lists.ts";
 import { bearer, body, json, problems } from "./docs.ts";
@@ -48,14 +49,6 @@ const guarded = { 401: problems[401], 403: problems[403] };
 const std = { ...guarded, 400: problems[400], 404: problems[404] };
 const withConflict = { ...std, 409: problems[409] };
 const deletedSchema = z.object({ deleted: z.literal(true) });
-
-/** The acting admin and the request, for the audit trail. */
-const metaOf = (c: Context<AppEnv>): admin.CatalogAdminMeta => ({
-  actorId: (c.get("actor") as Actor).userId,
-  requestId: c.get("requestId"),
-  ip: c.get("clientIp"),
-  now: new Date(),
-});
 
 /** A documented admin route under /api/v1/admin. */
 const r = <
@@ -278,19 +271,25 @@ export function mountAdminCatalogRoutes(app: OpenAPIHono<AppEnv>): void {
     );
   });
   app.openapi(routes.createCurriculum, async (c) =>
-    c.json(await admin.createCurriculum(db(c), c.req.valid("json"), metaOf(c), c.get("lang")), 201),
+    c.json(await admin.createCurriculum(db(c), c.req.valid("json"), admin.changeBy(callerOf(c)), c.get("lang")), 201),
   );
   app.openapi(routes.curriculum, async (c) =>
     c.json(await admin.getCurriculumForAdmin(db(c), c.req.valid("param").id, c.get("lang")), 200),
   );
   app.openapi(routes.updateCurriculum, async (c) =>
     c.json(
-      await admin.updateCurriculum(db(c), c.req.valid("param").id, c.req.valid("json"), metaOf(c), c.get("lang")),
+      await admin.updateCurriculum(
+        db(c),
+        c.req.valid("param").id,
+        c.req.valid("json"),
+        admin.changeBy(callerOf(c)),
+        c.get("lang"),
+      ),
       200,
     ),
   );
   app.openapi(routes.deleteCurriculum, async (c) => {
-    await admin.deleteCurriculum(db(c), c.req.valid("param").id, metaOf(c));
+    await admin.deleteCurriculum(db(c), c.req.valid("param").id, admin.changeBy(callerOf(c)));
     return c.json(deleted, 200);
   });
   app.openapi(routes.courses, async (c) =>
@@ -299,7 +298,7 @@ export function mountAdminCatalogRoutes(app: OpenAPIHono<AppEnv>): void {
         db(c),
         c.req.valid("param").id,
         c.req.valid("json"),
-        metaOf(c),
+        admin.changeBy(callerOf(c)),
         c.get("lang"),
       ),
       200,
@@ -311,7 +310,7 @@ export function mountAdminCatalogRoutes(app: OpenAPIHono<AppEnv>): void {
         db(c),
         c.req.valid("param").id,
         c.req.valid("json"),
-        metaOf(c),
+        admin.changeBy(callerOf(c)),
         c.get("lang"),
       ),
       200,
@@ -323,10 +322,23 @@ export function mountAdminCatalogRoutes(app: OpenAPIHono<AppEnv>): void {
     return c.json(pageEnvelope(items, total, query), 200);
   });
   app.openapi(routes.grant, async (c) =>
-    c.json(await admin.grantCurriculumAccess(db(c), c.req.valid("param").id, c.req.valid("json"), metaOf(c)), 200),
+    c.json(
+      await admin.grantCurriculumAccess(
+        db(c),
+        c.req.valid("param").id,
+        c.req.valid("json"),
+        admin.changeBy(callerOf(c)),
+      ),
+      200,
+    ),
   );
   app.openapi(routes.revoke, async (c) => {
-    await admin.revokeCurriculumAccess(db(c), c.req.valid("param").id, c.req.valid("json"), metaOf(c));
+    await admin.revokeCurriculumAccess(
+      db(c),
+      c.req.valid("param").id,
+      c.req.valid("json"),
+      admin.changeBy(callerOf(c)),
+    );
     return c.json(deleted, 200);
   });
 
@@ -336,16 +348,25 @@ export function mountAdminCatalogRoutes(app: OpenAPIHono<AppEnv>): void {
     return c.json(pageEnvelope(items, total, query), 200);
   });
   app.openapi(routes.createCategory, async (c) =>
-    c.json(await admin.createTaxonomyCategory(db(c), c.req.valid("json"), metaOf(c), c.get("lang")), 201),
+    c.json(
+      await admin.createTaxonomyCategory(db(c), c.req.valid("json"), admin.changeBy(callerOf(c)), c.get("lang")),
+      201,
+    ),
   );
   app.openapi(routes.updateCategory, async (c) =>
     c.json(
-      await admin.updateTaxonomyCategory(db(c), c.req.valid("param").id, c.req.valid("json"), metaOf(c), c.get("lang")),
+      await admin.updateTaxonomyCategory(
+        db(c),
+        c.req.valid("param").id,
+        c.req.valid("json"),
+        admin.changeBy(callerOf(c)),
+        c.get("lang"),
+      ),
       200,
     ),
   );
   app.openapi(routes.deleteCategory, async (c) => {
-    await admin.deleteTaxonomyCategory(db(c), c.req.valid("param").id, metaOf(c));
+    await admin.deleteTaxonomyCategory(db(c), c.req.valid("param").id, admin.changeBy(callerOf(c)));
     return c.json(deleted, 200);
   });
 
@@ -355,13 +376,16 @@ export function mountAdminCatalogRoutes(app: OpenAPIHono<AppEnv>): void {
     return c.json(pageEnvelope(items, total, query), 200);
   });
   app.openapi(routes.createGroup, async (c) =>
-    c.json(await admin.createGroup(db(c), c.req.valid("json"), metaOf(c)), 201),
+    c.json(await admin.createGroup(db(c), c.req.valid("json"), admin.changeBy(callerOf(c))), 201),
   );
   app.openapi(routes.updateGroup, async (c) =>
-    c.json(await admin.updateGroup(db(c), c.req.valid("param").id, c.req.valid("json"), metaOf(c)), 200),
+    c.json(
+      await admin.updateGroup(db(c), c.req.valid("param").id, c.req.valid("json"), admin.changeBy(callerOf(c))),
+      200,
+    ),
   );
   app.openapi(routes.deleteGroup, async (c) => {
-    await admin.deleteGroup(db(c), c.req.valid("param").id, metaOf(c));
+    await admin.deleteGroup(db(c), c.req.valid("param").id, admin.changeBy(callerOf(c)));
     return c.json(deleted, 200);
   });
   app.openapi(routes.members, async (c) => {
@@ -370,20 +394,23 @@ export function mountAdminCatalogRoutes(app: OpenAPIHono<AppEnv>): void {
     return c.json(pageEnvelope(items, total, query), 200);
   });
   app.openapi(routes.addMembers, async (c) =>
-    c.json(await admin.addGroupMembers(db(c), c.req.valid("param").id, c.req.valid("json"), metaOf(c)), 200),
+    c.json(
+      await admin.addGroupMembers(db(c), c.req.valid("param").id, c.req.valid("json"), admin.changeBy(callerOf(c))),
+      200,
+    ),
   );
   app.openapi(routes.removeMember, async (c) => {
     const { id: groupId, user_id } = c.req.valid("param");
-    await admin.removeGroupMember(db(c), groupId, user_id, metaOf(c));
+    await admin.removeGroupMember(db(c), groupId, user_id, admin.changeBy(callerOf(c)));
     return c.json(deleted, 200);
   });
 
   app.openapi(routes.settings, async (c) => c.json({ items: await admin.listPlatformSettings(db(c)) }, 200));
   app.openapi(routes.putSetting, async (c) => {
     const input = platformSettingUpdateInput.parse({ key: c.req.valid("param").key, value: c.req.valid("json").value });
-    return c.json(await admin.updatePlatformSetting(db(c), input.key, input.value, metaOf(c)), 200);
+    return c.json(await admin.updatePlatformSetting(db(c), input.key, input.value, admin.changeBy(callerOf(c))), 200);
   });
   app.openapi(routes.resetSetting, async (c) =>
-    c.json(await admin.resetPlatformSetting(db(c), c.req.valid("param").key, metaOf(c)), 200),
+    c.json(await admin.resetPlatformSetting(db(c), c.req.valid("param").key, admin.changeBy(callerOf(c))), 200),
   );
 }

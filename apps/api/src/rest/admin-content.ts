@@ -22,7 +22,6 @@ import {
 } from "@sira/contracts";
 import {
   acceptStructureProposal,
-  type ContentRequestMeta,
   getGeneratedContent,
   getStructureProposal,
   listGeneratedContent,
@@ -34,9 +33,8 @@ import {
   reviewGeneratedContent,
   startPregeneration,
 } from "@sira/domain";
-import type { Context } from "hono";
-import { viewerOf } from "../caller.ts";
-import type { Actor, AppEnv } from "../env.ts";
+import { callerOf } from "../caller.ts";
+import type { AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth.ts";
 import { pageEnvelope } from "../http/lists.ts";
 import { bearer, body, json, problems } from "./docs.ts";
@@ -48,12 +46,6 @@ const tags = ["admin"];
 const idParam = { params: z.object({ id: z.uuid() }) };
 const one = { 400: problems[400], 401: problems[401], 403: problems[403], 404: problems[404] };
 const changing = { ...one, 409: problems[409] };
-
-export const contentMetaOf = (c: Context<AppEnv>): ContentRequestMeta => ({
-  requestId: c.get("requestId"),
-  ip: c.get("clientIp"),
-  now: new Date(),
-});
 
 const routes = {
   list: createRoute({
@@ -172,27 +164,29 @@ export function mountAdminContentRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(routes.list, async (c) => {
     const query = c.req.valid("query");
-    const page = await listGeneratedContent(c.get("deps").db, viewerOf(c), query);
+    const page = await listGeneratedContent(c.get("deps").db, callerOf(c).viewer, query);
     return c.json(pageEnvelope(page.items, page.total, query), 200);
   });
   app.openapi(routes.get, async (c) =>
-    c.json(await getGeneratedContent(c.get("deps").db, viewerOf(c), c.req.valid("param").id), 200),
+    c.json(await getGeneratedContent(c.get("deps").db, callerOf(c).viewer, c.req.valid("param").id), 200),
   );
   app.openapi(routes.review, async (c) => {
+    const { deps, viewer, meta } = callerOf(c);
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
-    return c.json(await reviewGeneratedContent(c.get("deps"), viewerOf(c), id, body, contentMetaOf(c)), 200);
+    return c.json(await reviewGeneratedContent(deps, viewer, id, body, meta), 200);
   });
-  app.openapi(routes.regenerate, async (c) =>
-    c.json(await regenerateContent(c.get("deps"), viewerOf(c), c.req.valid("param").id, contentMetaOf(c)), 202),
-  );
+  app.openapi(routes.regenerate, async (c) => {
+    const { deps, viewer, meta } = callerOf(c);
+    return c.json(await regenerateContent(deps, viewer, c.req.valid("param").id, meta), 202);
+  });
   app.openapi(routes.pregenerate, async (c) => {
-    const actor = c.get("actor") as Actor;
+    const { deps, viewer, actor } = callerOf(c);
     const { id } = c.req.valid("param");
-    return c.json(await startPregeneration(c.get("deps"), viewerOf(c), id, c.req.valid("json"), actor.country), 202);
+    return c.json(await startPregeneration(deps, viewer, id, c.req.valid("json"), actor.country), 202);
   });
   app.openapi(routes.pregeneration, async (c) => {
-    const actor = c.get("actor") as Actor;
+    const { deps, viewer, actor } = callerOf(c);
     const q = c.req.valid("query");
     const input = {
       ...(q.content_types ? { content_types: q.content_types } : {}),
@@ -200,33 +194,30 @@ export function mountAdminContentRoutes(app: OpenAPIHono<AppEnv>): void {
       ...(q.level ? { level: q.level } : {}),
       ...(q.country ? { country: q.country } : {}),
     };
-    return c.json(
-      await pregenerationProgress(c.get("deps"), viewerOf(c), c.req.valid("param").id, input, actor.country),
-      200,
-    );
+    return c.json(await pregenerationProgress(deps, viewer, c.req.valid("param").id, input, actor.country), 200);
   });
-  app.openapi(routes.generateStructure, async (c) =>
-    c.json(await requestCourseStructure(c.get("deps"), viewerOf(c), c.req.valid("param").id, contentMetaOf(c)), 202),
-  );
+  app.openapi(routes.generateStructure, async (c) => {
+    const { deps, viewer, meta } = callerOf(c);
+    return c.json(await requestCourseStructure(deps, viewer, c.req.valid("param").id, meta), 202);
+  });
   app.openapi(routes.proposals, async (c) => {
     const query = c.req.valid("query");
-    const page = await listStructureProposals(c.get("deps").db, viewerOf(c), c.req.valid("param").id, query);
+    const page = await listStructureProposals(c.get("deps").db, callerOf(c).viewer, c.req.valid("param").id, query);
     return c.json(pageEnvelope(page.items, page.total, query), 200);
   });
   app.openapi(routes.proposal, async (c) => {
     const { id, proposal_id } = c.req.valid("param");
-    return c.json(await getStructureProposal(c.get("deps").db, viewerOf(c), id, proposal_id), 200);
+    return c.json(await getStructureProposal(c.get("deps").db, callerOf(c).viewer, id, proposal_id), 200);
   });
   app.openapi(routes.accept, async (c) => {
+    const { deps, viewer, meta } = callerOf(c);
     const { id, proposal_id } = c.req.valid("param");
     const input = c.req.valid("json");
-    return c.json(
-      await acceptStructureProposal(c.get("deps").db, viewerOf(c), id, proposal_id, input, contentMetaOf(c)),
-      200,
-    );
+    return c.json(await acceptStructureProposal(deps.db, viewer, id, proposal_id, input, meta), 200);
   });
   app.openapi(routes.reject, async (c) => {
+    const { deps, viewer, meta } = callerOf(c);
     const { id, proposal_id } = c.req.valid("param");
-    return c.json(await rejectStructureProposal(c.get("deps").db, viewerOf(c), id, proposal_id, contentMetaOf(c)), 200);
+    return c.json(await rejectStructureProposal(deps.db, viewer, id, proposal_id, meta), 200);
   });
 }

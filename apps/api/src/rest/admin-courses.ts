@@ -20,7 +20,6 @@ import {
 import {
   analyticsOverview,
   archiveAdminCourse,
-  type CourseRequestMeta,
   createAdminCourse,
   deleteAdminCourse,
   getAdminCourse,
@@ -29,8 +28,7 @@ import {
   publishAdminCourse,
   updateAdminCourse,
 } from "@sira/domain";
-import type { Context } from "hono";
-import { viewerOf } from "../caller.ts";
+import { callerOf } from "../caller.ts";
 import type { AppDeps, AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth.ts";
 import { pageEnvelope, parseFields, pickFields } from "../http/lists.ts";
@@ -46,12 +44,6 @@ const one = { ...guarded, 400: problems[400], 404: problems[404] };
 
 /** How long the analytics overview is served from Redis before it is computed again. */
 export const ANALYTICS_CACHE_SECONDS = 60;
-
-const metaOf = (c: Context<AppEnv>): CourseRequestMeta => ({
-  requestId: c.get("requestId"),
-  ip: c.get("clientIp"),
-  now: new Date(),
-});
 
 /**
  * The overview from Redis when a fresh copy is there (one key per language), else computed and
@@ -161,43 +153,35 @@ export function mountAdminCourseRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(routes.list, async (c) => {
     const query = c.req.valid("query");
     const fields = parseFields(query.fields, ADMIN_COURSE_FIELDS);
-    const page = await listAdminCourses(c.get("deps").db, viewerOf(c), query, c.get("lang"));
+    const page = await listAdminCourses(c.get("deps").db, callerOf(c).viewer, query, c.get("lang"));
     const items = page.items.map((course) => ({ ...pickFields(course, fields), id: course.id }));
     return c.json(pageEnvelope(items, page.total, query), 200);
   });
   app.openapi(routes.get, async (c) =>
-    c.json(await getAdminCourse(c.get("deps").db, viewerOf(c), c.req.valid("param").id, c.get("lang")), 200),
+    c.json(await getAdminCourse(c.get("deps").db, callerOf(c).viewer, c.req.valid("param").id, c.get("lang")), 200),
   );
-  app.openapi(routes.create, async (c) =>
-    c.json(await createAdminCourse(c.get("deps").db, viewerOf(c), c.req.valid("json"), metaOf(c), c.get("lang")), 201),
-  );
+  app.openapi(routes.create, async (c) => {
+    const { deps, viewer, meta, lang } = callerOf(c);
+    return c.json(await createAdminCourse(deps.db, viewer, c.req.valid("json"), meta, lang), 201);
+  });
   app.openapi(routes.update, async (c) => {
+    const { deps, viewer, meta, lang } = callerOf(c);
     const { id } = c.req.valid("param");
-    const course = await updateAdminCourse(
-      c.get("deps").db,
-      viewerOf(c),
-      id,
-      c.req.valid("json"),
-      metaOf(c),
-      c.get("lang"),
-    );
+    const course = await updateAdminCourse(deps.db, viewer, id, c.req.valid("json"), meta, lang);
     return c.json(course, 200);
   });
-  app.openapi(routes.delete, async (c) =>
-    c.json(await deleteAdminCourse(c.get("deps").db, viewerOf(c), c.req.valid("param").id, metaOf(c)), 200),
-  );
-  app.openapi(routes.publish, async (c) =>
-    c.json(
-      await publishAdminCourse(c.get("deps").db, viewerOf(c), c.req.valid("param").id, metaOf(c), c.get("lang")),
-      200,
-    ),
-  );
-  app.openapi(routes.archive, async (c) =>
-    c.json(
-      await archiveAdminCourse(c.get("deps").db, viewerOf(c), c.req.valid("param").id, metaOf(c), c.get("lang")),
-      200,
-    ),
-  );
+  app.openapi(routes.delete, async (c) => {
+    const { deps, viewer, meta } = callerOf(c);
+    return c.json(await deleteAdminCourse(deps.db, viewer, c.req.valid("param").id, meta), 200);
+  });
+  app.openapi(routes.publish, async (c) => {
+    const { deps, viewer, meta, lang } = callerOf(c);
+    return c.json(await publishAdminCourse(deps.db, viewer, c.req.valid("param").id, meta, lang), 200);
+  });
+  app.openapi(routes.archive, async (c) => {
+    const { deps, viewer, meta, lang } = callerOf(c);
+    return c.json(await archiveAdminCourse(deps.db, viewer, c.req.valid("param").id, meta, lang), 200);
+  });
   app.openapi(routes.auditLog, async (c) => {
     const query = c.req.valid("query");
     const page = await listAuditLog(c.get("deps").db, query);

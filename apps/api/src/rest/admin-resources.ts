@@ -16,15 +16,13 @@ import {
   deleteCourseResource,
   getCourseResource,
   listCourseResources,
-  type ResourceRequestMeta,
   reindexCourseResource,
   tooLarge,
   uploadCourseResource,
   uploadLimitBytes,
 } from "@sira/domain";
 import busboy from "busboy";
-import type { Context } from "hono";
-import { viewerOf } from "../caller.ts";
+import { callerOf } from "../caller.ts";
 import type { AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth.ts";
 import { pageEnvelope } from "../http/lists.ts";
@@ -39,8 +37,6 @@ const guarded = { 401: problems[401], 403: problems[403], 404: problems[404] };
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
 const problem = (description: string) => ({ ...problems[400], description });
-
-const metaOf = (c: Context<AppEnv>): ResourceRequestMeta => ({ requestId: c.get("requestId"), ip: c.get("clientIp") });
 
 const routes = {
   upload: createRoute({
@@ -187,13 +183,13 @@ export function mountAdminResourceRoutes(app: OpenAPIHono<AppEnv>): void {
   // buffer the whole upload in memory.
   app.openAPIRegistry.registerPath(routes.upload);
   app.post("/api/v1/admin/courses/:id/resources", async (c) => {
+    const { deps, viewer, meta } = callerOf(c);
     const params = courseParam.safeParse({ id: c.req.param("id") });
     if (!params.success) {
       throw new AppError("VALIDATION_FAILED", {
         fieldErrors: [{ field: "id", code: "invalid_format", message: "Invalid UUID" }],
       });
     }
-    const deps = c.get("deps");
     const limit = await uploadLimitBytes(deps);
     const declared = Number(c.req.header("content-length") ?? Number.NaN);
     if (declared > limit + MULTIPART_OVERHEAD_BYTES) throw tooLarge(limit);
@@ -201,9 +197,9 @@ export function mountAdminResourceRoutes(app: OpenAPIHono<AppEnv>): void {
     try {
       const resource = await uploadCourseResource(
         deps,
-        viewerOf(c),
+        viewer,
         { courseId: params.data.id, filename: part.filename, content: part.content },
-        metaOf(c),
+        meta,
       );
       return c.json(resource, resource.duplicate ? 200 : 201);
     } catch (error) {
@@ -214,20 +210,22 @@ export function mountAdminResourceRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(routes.list, async (c) => {
     const query = c.req.valid("query");
-    const page = await listCourseResources(c.get("deps"), viewerOf(c), c.req.valid("param").id, query);
+    const page = await listCourseResources(c.get("deps"), callerOf(c).viewer, c.req.valid("param").id, query);
     return c.json(pageEnvelope(page.items, page.total, query), 200);
   });
   app.openapi(routes.get, async (c) => {
     const { id, resource_id } = c.req.valid("param");
-    return c.json(await getCourseResource(c.get("deps"), viewerOf(c), id, resource_id), 200);
+    return c.json(await getCourseResource(c.get("deps"), callerOf(c).viewer, id, resource_id), 200);
   });
   app.openapi(routes.delete, async (c) => {
+    const { deps, viewer, meta } = callerOf(c);
     const { id, resource_id } = c.req.valid("param");
-    await deleteCourseResource(c.get("deps"), viewerOf(c), id, resource_id, metaOf(c));
+    await deleteCourseResource(deps, viewer, id, resource_id, meta);
     return c.body(null, 204);
   });
   app.openapi(routes.reindex, async (c) => {
+    const { deps, viewer, meta } = callerOf(c);
     const { id, resource_id } = c.req.valid("param");
-    return c.json(await reindexCourseResource(c.get("deps"), viewerOf(c), id, resource_id, metaOf(c)), 202);
+    return c.json(await reindexCourseResource(deps, viewer, id, resource_id, meta), 202);
   });
 }

@@ -2,9 +2,9 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { adminAccountSchema, changeRoleInput } from "@sira/contracts";
 import { changeAccountRole, disableAccount, enableAccount, revokeUserSessions } from "@sira/domain";
-import type { Context } from "hono";
 import { authEnvOf } from "../auth-env.ts";
-import type { Actor, AppEnv } from "../env.ts";
+import { callerOf } from "../caller.ts";
+import type { AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth.ts";
 import { bearer, body, json, problems } from "./docs.ts";
 
@@ -65,24 +65,24 @@ const changeRole = createRoute({
   },
 });
 
-const envOf = (c: Context<AppEnv>) =>
-  authEnvOf(c.get("deps"), {
-    clientIp: c.get("clientIp"),
-    userAgent: c.req.header("user-agent") ?? null,
-    requestId: c.get("requestId"),
-    occurredAt: c.get("occurredAt"),
-  });
-const adminIdOf = (c: Context<AppEnv>) => (c.get("actor") as Actor).userId;
-
 export function mountAdminUserRoutes(app: OpenAPIHono<AppEnv>): void {
   app.use("/api/v1/admin/users/*", requireRole("admin"));
   app.openapi(revokeSessions, async (c) => {
-    const revoked = await revokeUserSessions(envOf(c), adminIdOf(c), c.req.valid("param").id);
+    const caller = callerOf(c);
+    const revoked = await revokeUserSessions(authEnvOf(caller), caller.viewer.userId, c.req.valid("param").id);
     return c.json({ revoked_tokens: revoked }, 200);
   });
-  app.openapi(disable, async (c) => c.json(await disableAccount(envOf(c), adminIdOf(c), c.req.valid("param").id), 200));
-  app.openapi(enable, async (c) => c.json(await enableAccount(envOf(c), adminIdOf(c), c.req.valid("param").id), 200));
-  app.openapi(changeRole, async (c) =>
-    c.json(await changeAccountRole(envOf(c), adminIdOf(c), c.req.valid("param").id, c.req.valid("json").role), 200),
-  );
+  app.openapi(disable, async (c) => {
+    const caller = callerOf(c);
+    return c.json(await disableAccount(authEnvOf(caller), caller.viewer.userId, c.req.valid("param").id), 200);
+  });
+  app.openapi(enable, async (c) => {
+    const caller = callerOf(c);
+    return c.json(await enableAccount(authEnvOf(caller), caller.viewer.userId, c.req.valid("param").id), 200);
+  });
+  app.openapi(changeRole, async (c) => {
+    const caller = callerOf(c);
+    const { role } = c.req.valid("json");
+    return c.json(await changeAccountRole(authEnvOf(caller), caller.viewer.userId, c.req.valid("param").id, role), 200);
+  });
 }

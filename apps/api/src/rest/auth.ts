@@ -27,20 +27,11 @@ import {
   requestEmailCode,
   requestRecovery,
 } from "@sira/domain";
-import type { Context } from "hono";
 import { authEnvOf } from "../auth-env.ts";
-import type { Actor, AppEnv } from "../env.ts";
+import { callerOf, publicOf } from "../caller.ts";
+import type { AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth.ts";
 import { bearer, body, json, problems } from "./docs.ts";
-
-const envOf = (c: Context<AppEnv>) =>
-  authEnvOf(c.get("deps"), {
-    clientIp: c.get("clientIp"),
-    userAgent: c.req.header("user-agent") ?? null,
-    requestId: c.get("requestId"),
-    occurredAt: c.get("occurredAt"),
-  });
-const actorOf = (c: Context<AppEnv>) => c.get("actor") as Actor;
 
 const tags = ["auth"];
 const recoveryEnrolmentSchema = enrolmentSchema.extend({ email: z.string() });
@@ -143,37 +134,39 @@ const routes = {
 };
 
 export function mountAuthRoutes(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(routes.register, async (c) => c.json(await register(envOf(c), c.req.valid("json")), 201));
-  app.openapi(routes.confirm, async (c) => c.json(await confirmTotp(envOf(c), c.req.valid("json")), 200));
+  app.openapi(routes.register, async (c) => c.json(await register(authEnvOf(publicOf(c)), c.req.valid("json")), 201));
+  app.openapi(routes.confirm, async (c) => c.json(await confirmTotp(authEnvOf(publicOf(c)), c.req.valid("json")), 200));
   app.openapi(routes.emailCodeRequest, async (c) => {
-    await requestEmailCode(envOf(c), c.req.valid("json").email);
+    await requestEmailCode(authEnvOf(publicOf(c)), c.req.valid("json").email);
     return c.json({ status: "accepted" as const }, 202);
   });
-  app.openapi(routes.login, async (c) => c.json(await login(envOf(c), c.req.valid("json")), 200));
-  app.openapi(routes.refresh, async (c) => c.json(await refresh(envOf(c), c.req.valid("json").refresh_token), 200));
+  app.openapi(routes.login, async (c) => c.json(await login(authEnvOf(publicOf(c)), c.req.valid("json")), 200));
+  app.openapi(routes.refresh, async (c) =>
+    c.json(await refresh(authEnvOf(publicOf(c)), c.req.valid("json").refresh_token), 200),
+  );
   app.use(routes.logout.path, requireRole());
   app.openapi(routes.logout, async (c) => {
-    const actor = actorOf(c);
+    const caller = callerOf(c);
     const input = c.req.valid("json") ?? {};
-    await logout(envOf(c), actor.userId, actor.sessionId, input.refresh_token);
+    await logout(authEnvOf(caller), caller.viewer.userId, caller.actor.sessionId, input.refresh_token);
     return c.json({ status: "ok" as const }, 200);
   });
   app.use("/api/v1/auth/sessions", requireRole());
   app.use("/api/v1/auth/sessions/*", requireRole());
   app.openapi(routes.sessions, async (c) => {
-    const actor = actorOf(c);
-    return c.json({ items: await listSessions(c.get("deps").db, actor.userId, actor.sessionId, new Date()) }, 200);
+    const { deps, viewer, actor } = callerOf(c);
+    return c.json({ items: await listSessions(deps.db, viewer.userId, actor.sessionId, new Date()) }, 200);
   });
   app.openapi(routes.endSession, async (c) => {
-    const { db, denylist } = c.get("deps");
-    await endSession(db, actorOf(c).userId, c.req.valid("param").id, "session_revoked", new Date(), denylist);
+    const { deps, viewer } = callerOf(c);
+    await endSession(deps.db, viewer.userId, c.req.valid("param").id, "session_revoked", new Date(), deps.denylist);
     return c.json({ status: "ok" as const }, 200);
   });
   app.openapi(routes.recoveryRequest, async (c) => {
-    await requestRecovery(envOf(c), c.req.valid("json").email);
+    await requestRecovery(authEnvOf(publicOf(c)), c.req.valid("json").email);
     return c.json({ status: "accepted" as const }, 202);
   });
   app.openapi(routes.recoveryConfirm, async (c) =>
-    c.json(await confirmRecovery(envOf(c), c.req.valid("json").token), 200),
+    c.json(await confirmRecovery(authEnvOf(publicOf(c)), c.req.valid("json").token), 200),
   );
 }

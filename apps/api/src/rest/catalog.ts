@@ -33,8 +33,8 @@ import {
   myEnrollmentsSince,
   unenrollFromCourse,
 } from "@sira/domain";
-import type { Context } from "hono";
-import type { Actor, AppEnv } from "../env.ts";
+import { callerOf, publicOf } from "../caller.ts";
+import type { AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth.ts";
 import { deltaEnvelope, pageEnvelope, parseFields, parseSince, pickFields } from "../http/lists.ts";
 import { bearer, json, problems } from "./docs.ts";
@@ -47,8 +47,6 @@ const curriculumTags = ["curricula"];
 const courseParam = z.object({ id_or_slug: catalogIdOrSlugSchema });
 const enrollParam = z.object({ id: catalogIdOrSlugSchema });
 const curriculumParam = z.object({ slug: catalogIdOrSlugSchema });
-
-const actorOf = (c: Context<AppEnv>) => c.get("actor") as Actor;
 
 const routes = {
   taxonomy: createRoute({
@@ -143,7 +141,7 @@ export function mountCatalogRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(routes.courses, async (c) => {
     const query = c.req.valid("query");
     const fields = parseFields(query.fields, CATALOG_COURSE_FIELDS);
-    const page = await listCatalogCourses(c.get("deps").db, c.get("actor"), query, c.get("lang"));
+    const page = await listCatalogCourses(c.get("deps").db, publicOf(c).viewer, query, c.get("lang"));
     const items = page.items.map((item) => ({ ...pickFields(item, fields), id: item.id }));
     return c.json(pageEnvelope(items, page.total, query), 200);
   });
@@ -152,50 +150,48 @@ export function mountCatalogRoutes(app: OpenAPIHono<AppEnv>): void {
     const query = c.req.valid("query");
     const startedAt = new Date();
     const since = parseSince(query.since, startedAt);
-    const { db } = c.get("deps");
+    const { deps, viewer, lang } = callerOf(c);
     if (!since) {
-      const page = await listMyEnrollments(db, actorOf(c), query, c.get("lang"));
+      const page = await listMyEnrollments(deps.db, viewer, query, lang);
       return c.json(pageEnvelope(page.items, page.total, query), 200);
     }
-    const delta = await myEnrollmentsSince(
-      db,
-      actorOf(c),
-      { since, limit: query.limit, now: startedAt },
-      c.get("lang"),
-    );
+    const delta = await myEnrollmentsSince(deps.db, viewer, { since, limit: query.limit, now: startedAt }, lang);
     return c.json(deltaEnvelope(delta.items, delta.deleted, { ...delta, startedAt }), 200);
   });
 
   app.openapi(routes.course, async (c) => {
     const fields = parseFields(c.req.valid("query").fields, COURSE_DETAIL_FIELDS);
     const { id_or_slug } = c.req.valid("param");
-    const course = await getCourseDetail(c.get("deps").db, c.get("actor"), id_or_slug, c.get("lang"));
+    const course = await getCourseDetail(c.get("deps").db, publicOf(c).viewer, id_or_slug, c.get("lang"));
     return c.json({ ...pickFields(course, fields), id: course.id }, 200);
   });
 
   app.openapi(routes.enroll, async (c) => {
-    const { db, redis } = c.get("deps");
-    const enrollment = await enrollInCourse(db, actorOf(c), c.req.valid("param").id, c.get("occurredAt"));
-    await invalidateDashboard(redis, actorOf(c).userId);
+    const { deps, viewer, meta } = callerOf(c);
+    const enrollment = await enrollInCourse(deps.db, viewer, c.req.valid("param").id, meta.occurredAt);
+    await invalidateDashboard(deps.redis, viewer.userId);
     return c.json(enrollment, 200);
   });
 
   app.openapi(routes.unenroll, async (c) => {
-    const { db, redis } = c.get("deps");
-    const enrollment = await unenrollFromCourse(db, actorOf(c), c.req.valid("param").id, c.get("occurredAt"));
-    await invalidateDashboard(redis, actorOf(c).userId);
+    const { deps, viewer, meta } = callerOf(c);
+    const enrollment = await unenrollFromCourse(deps.db, viewer, c.req.valid("param").id, meta.occurredAt);
+    await invalidateDashboard(deps.redis, viewer.userId);
     return c.json(enrollment, 200);
   });
 
   app.openapi(routes.curricula, async (c) => {
     const query = c.req.valid("query");
     const fields = parseFields(query.fields, CATALOG_CURRICULUM_FIELDS);
-    const page = await listCatalogCurricula(c.get("deps").db, c.get("actor"), query, c.get("lang"));
+    const page = await listCatalogCurricula(c.get("deps").db, publicOf(c).viewer, query, c.get("lang"));
     const items = page.items.map((item) => ({ ...pickFields(item, fields), id: item.id }));
     return c.json(pageEnvelope(items, page.total, query), 200);
   });
 
   app.openapi(routes.curriculum, async (c) =>
-    c.json(await getCurriculumDetail(c.get("deps").db, c.get("actor"), c.req.valid("param").slug, c.get("lang")), 200),
+    c.json(
+      await getCurriculumDetail(c.get("deps").db, publicOf(c).viewer, c.req.valid("param").slug, c.get("lang")),
+      200,
+    ),
   );
 }

@@ -2,7 +2,8 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { dashboardSchema } from "@sira/contracts";
 import { getDashboardJson } from "@sira/domain";
-import type { Actor, AppEnv } from "../env.ts";
+import { callerOf } from "../caller.ts";
+import type { AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth.ts";
 import { bearer, json, problems } from "./docs.ts";
 
@@ -21,8 +22,8 @@ const route = createRoute({
 export function mountDashboardRoutes(app: OpenAPIHono<AppEnv>): void {
   app.use("/api/v1/dashboard", requireRole());
   app.openapi(route, async (c) => {
-    const actor = c.get("actor") as Actor;
-    const { json: body } = await getDashboardJson(c.get("deps"), { userId: actor.userId, language: c.get("lang") });
+    const { deps, viewer, lang } = callerOf(c);
+    const { json: body } = await getDashboardJson(deps, { userId: viewer.userId, language: lang });
     // The cached text is already the schema's JSON; sending it as is keeps a hit free of work.
     return c.body(body, 200, { "content-type": "application/json" }) as never;
   });

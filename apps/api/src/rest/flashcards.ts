@@ -16,7 +16,7 @@ import {
   flashcardReviewResultSchema,
 } from "@sira/contracts";
 import { getModuleDeck, quickReview, reviewFlashcard } from "@sira/domain";
-import { learnerOf } from "../caller.ts";
+import { callerOf } from "../caller.ts";
 import type { AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth.ts";
 import { deltaEnvelope, pageEnvelope, parseFields, parseSince, pickFields } from "../http/lists.ts";
@@ -81,7 +81,7 @@ export function mountFlashcardRoutes(app: OpenAPIHono<AppEnv>): void {
     const fields = parseFields(query.fields, FLASHCARD_FIELDS);
     const startedAt = new Date();
     const since = parseSince(query.since, startedAt);
-    const deck = await getModuleDeck(c.get("deps"), learnerOf(c), c.req.valid("param").id, { ...query, since });
+    const deck = await getModuleDeck(c.get("deps"), callerOf(c).learner, c.req.valid("param").id, { ...query, since });
     const items = deck.items.map((card) => ({ ...pickFields(card, fields), id: card.id }));
     if (deck.kind === "page") {
       return c.json({ ...pageEnvelope(items, deck.total, query), server_time: startedAt.toISOString() }, 200);
@@ -92,22 +92,17 @@ export function mountFlashcardRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(routes.due, async (c) => {
     const fields = parseFields(c.req.valid("query").fields, FLASHCARD_FIELDS);
     const now = new Date();
-    const session = await quickReview(c.get("deps").db, learnerOf(c), now);
+    const session = await quickReview(c.get("deps").db, callerOf(c).learner, now);
     const items = session.items.map((card) => ({ ...pickFields(card, fields), id: card.id }));
     return c.json({ ...session, items, server_time: now.toISOString() }, 200);
   });
 
   app.openapi(routes.review, async (c) => {
-    const result = await reviewFlashcard(
-      c.get("deps"),
-      learnerOf(c),
-      c.req.valid("param").card_id,
-      c.req.valid("json"),
-      {
-        occurredAt: c.get("occurredAt"),
-        idempotencyKey: c.req.header("Idempotency-Key") ?? null,
-      },
-    );
+    const { deps, learner, meta } = callerOf(c);
+    const result = await reviewFlashcard(deps, learner, c.req.valid("param").card_id, c.req.valid("json"), {
+      occurredAt: meta.occurredAt,
+      idempotencyKey: c.req.header("Idempotency-Key") ?? null,
+    });
     return c.json(result, 200);
   });
 }

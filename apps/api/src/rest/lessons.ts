@@ -22,8 +22,8 @@ import {
   recordLessonReading,
 } from "@sira/domain";
 import type { Context } from "hono";
-import { learnerOf } from "../caller.ts";
-import type { Actor, AppEnv } from "../env.ts";
+import { callerOf } from "../caller.ts";
+import type { AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth.ts";
 import { deltaEnvelope, parseFields, parseSince, pickFields } from "../http/lists.ts";
 import { sseResponse } from "../http/sse.ts";
@@ -112,14 +112,14 @@ const wantsEventStream = (c: Context<AppEnv>): boolean => (c.req.header("accept"
  */
 async function streamLesson(c: Context<AppEnv>, moduleId: string, unitId: string): Promise<Response> {
   const deps = c.get("deps");
-  const slot = await acquireStreamSlot((c.get("actor") as Actor).userId, {
+  const slot = await acquireStreamSlot(callerOf(c).viewer.userId, {
     redis: deps.redis,
     logger: c.get("log"),
     limit: deps.config.SSE_MAX_STREAMS_PER_USER,
   });
   let stream: LessonStream;
   try {
-    stream = await openLessonStream(deps, learnerOf(c), moduleId, unitId);
+    stream = await openLessonStream(deps, callerOf(c).learner, moduleId, unitId);
   } catch (error) {
     slot.release();
     throw error;
@@ -150,7 +150,7 @@ export function mountLessonRoutes(app: OpenAPIHono<AppEnv>): void {
     const { id, unit_id } = c.req.valid("param");
     if (wantsEventStream(c)) return streamLesson(c, id, unit_id);
     const fields = parseFields(c.req.valid("query").fields, LESSON_FIELDS);
-    const result = await getLessonOrStartGeneration(c.get("deps"), learnerOf(c), id, unit_id);
+    const result = await getLessonOrStartGeneration(c.get("deps"), callerOf(c).learner, id, unit_id);
     if (result.status === "ready") return c.json({ ...pickFields(result.lesson, fields), id: result.lesson.id }, 200);
     return c.json(
       { status: "generating" as const, stream_url: lessonStreamPath(id, unit_id), job_id: result.jobId },
@@ -164,15 +164,9 @@ export function mountLessonRoutes(app: OpenAPIHono<AppEnv>): void {
   });
 
   app.openapi(routes.reading, async (c) => {
+    const { deps, learner, meta } = callerOf(c);
     const { id, unit_id } = c.req.valid("param");
-    const reading = await recordLessonReading(
-      c.get("deps"),
-      learnerOf(c),
-      id,
-      unit_id,
-      c.req.valid("json"),
-      c.get("occurredAt"),
-    );
+    const reading = await recordLessonReading(deps, learner, id, unit_id, c.req.valid("json"), meta.occurredAt);
     return c.json(reading, 200);
   });
 
@@ -180,7 +174,7 @@ export function mountLessonRoutes(app: OpenAPIHono<AppEnv>): void {
     const query = c.req.valid("query");
     const startedAt = new Date();
     const since = parseSince(query.since, startedAt);
-    const actor = c.get("actor") as Actor;
+    const actor = callerOf(c).actor;
     const delta = await lessonReadingsSince(
       c.get("deps").db,
       { userId: actor.userId, role: actor.role },

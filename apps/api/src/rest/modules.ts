@@ -16,7 +16,7 @@ import {
   unitProgressParams,
 } from "@sira/contracts";
 import { completeUnit, getModuleProgress, listCourseModules, progressSince, startUnit } from "@sira/domain";
-import { viewerOf } from "../caller.ts";
+import { callerOf } from "../caller.ts";
 import type { AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth.ts";
 import { deltaEnvelope, pageEnvelope, parseFields, parseSince, pickFields } from "../http/lists.ts";
@@ -97,7 +97,7 @@ export function mountModuleRoutes(app: OpenAPIHono<AppEnv>): void {
     const fields = parseFields(query.fields, MODULE_FIELDS);
     const { items, total } = await listCourseModules(
       c.get("deps").db,
-      { viewer: viewerOf(c), language: c.get("lang") },
+      { viewer: callerOf(c).viewer, language: c.get("lang") },
       query.course_id,
       query,
     );
@@ -114,26 +114,28 @@ export function mountModuleRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(routes.detail, async (c) => {
     const module = await getModuleProgress(
       c.get("deps").db,
-      { viewer: viewerOf(c), language: c.get("lang") },
+      { viewer: callerOf(c).viewer, language: c.get("lang") },
       c.req.valid("param").id,
     );
     return c.json(module, 200);
   });
 
   app.openapi(routes.start, async (c) => {
+    const { deps, viewer, meta } = callerOf(c);
     const { id, unit_id } = c.req.valid("param");
-    const result = await startUnit(c.get("deps"), viewerOf(c), { moduleId: id, unitId: unit_id }, c.get("occurredAt"));
+    const result = await startUnit(deps, viewer, { moduleId: id, unitId: unit_id }, meta.occurredAt);
     return c.json(result, 200);
   });
 
   app.openapi(routes.complete, async (c) => {
+    const { deps, viewer, meta } = callerOf(c);
     const { id, unit_id } = c.req.valid("param");
     const input = c.req.valid("json");
     const result = await completeUnit(
-      c.get("deps"),
-      viewerOf(c),
+      deps,
+      viewer,
       { moduleId: id, unitId: unit_id },
-      c.get("occurredAt"),
+      meta.occurredAt,
       input.time_spent_seconds === undefined ? {} : { timeSpentSeconds: input.time_spent_seconds },
     );
     return c.json(result, 200);
@@ -143,7 +145,11 @@ export function mountModuleRoutes(app: OpenAPIHono<AppEnv>): void {
     const query = c.req.valid("query");
     const startedAt = new Date();
     const since = parseSince(query.since, startedAt);
-    const delta = await progressSince(c.get("deps").db, viewerOf(c), { since, limit: query.limit, now: startedAt });
+    const delta = await progressSince(c.get("deps").db, callerOf(c).viewer, {
+      since,
+      limit: query.limit,
+      now: startedAt,
+    });
     return c.json(deltaEnvelope(delta.items, delta.deleted, { ...delta, startedAt }), 200);
   });
 }

@@ -11,15 +11,13 @@ import {
   quizAnswerInput,
 } from "@sira/contracts";
 import { answerPlacement, getPlacementStatus, startPlacement } from "@sira/domain";
-import type { Context } from "hono";
-import type { Actor, AppEnv } from "../env.ts";
+import { callerOf } from "../caller.ts";
+import type { AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth.ts";
 import { bearer, body, json, problems } from "./docs.ts";
 
 const PLACEMENT = "/api/v1/users/me/placement";
 const tags = ["placement"];
-const actorOf = (c: Context<AppEnv>) => c.get("actor") as Actor;
-
 const routes = {
   status: createRoute({
     method: "get",
@@ -70,20 +68,22 @@ export function mountPlacementRoutes(app: OpenAPIHono<AppEnv>): void {
   app.use(`${PLACEMENT}/*`, requireRole());
 
   app.openapi(routes.status, async (c) =>
-    c.json(await getPlacementStatus(c.get("deps").db, actorOf(c).userId, new Date()), 200),
+    c.json(await getPlacementStatus(c.get("deps").db, callerOf(c).viewer.userId, new Date()), 200),
   );
 
   app.openapi(routes.start, async (c) => {
-    const state = await startPlacement(c.get("deps").db, {
-      userId: actorOf(c).userId,
-      language: c.get("lang"),
+    const { deps, viewer, meta, lang } = callerOf(c);
+    const state = await startPlacement(deps.db, {
+      userId: viewer.userId,
+      language: lang,
       domain: c.req.valid("query").domain ?? null,
-      at: c.get("occurredAt"),
+      at: meta.occurredAt,
     });
     return c.json(state, 200);
   });
 
-  app.openapi(routes.answer, async (c) =>
-    c.json(await answerPlacement(c.get("deps"), actorOf(c).userId, c.req.valid("json"), c.get("occurredAt")), 200),
-  );
+  app.openapi(routes.answer, async (c) => {
+    const { deps, viewer, meta } = callerOf(c);
+    return c.json(await answerPlacement(deps, viewer.userId, c.req.valid("json"), meta.occurredAt), 200);
+  });
 }

@@ -22,10 +22,9 @@ import {
   startPreassessment,
   updatePreassessmentConfig,
 } from "@sira/domain";
-import { viewerOf } from "../caller.ts";
-import type { Actor, AppEnv } from "../env.ts";
+import { callerOf } from "../caller.ts";
+import type { AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth.ts";
-import { contentMetaOf } from "./admin-content.ts";
 import { bearer, body, json, problems } from "./docs.ts";
 
 const ADMIN = "/api/v1/admin/courses/{id}/preassessment";
@@ -103,60 +102,39 @@ export function mountPreassessmentRoutes(app: OpenAPIHono<AppEnv>): void {
   }
 
   app.openapi(routes.config, async (c) =>
-    c.json(await getPreassessmentConfig(c.get("deps").db, viewerOf(c), c.req.valid("param").id), 200),
+    c.json(await getPreassessmentConfig(c.get("deps").db, callerOf(c).viewer, c.req.valid("param").id), 200),
   );
 
   app.openapi(routes.configure, async (c) => {
+    const { deps, viewer, meta } = callerOf(c);
     const { id } = c.req.valid("param");
-    const config = await updatePreassessmentConfig(
-      c.get("deps").db,
-      viewerOf(c),
-      id,
-      c.req.valid("json"),
-      contentMetaOf(c),
-    );
+    const config = await updatePreassessmentConfig(deps.db, viewer, id, c.req.valid("json"), meta);
     return c.json(config, 200);
   });
 
   app.openapi(routes.generate, async (c) => {
-    const actor = c.get("actor") as Actor;
-    const queued = await requestPreassessmentGeneration(
-      c.get("deps"),
-      viewerOf(c),
-      c.req.valid("param").id,
-      actor.country,
-      contentMetaOf(c),
-    );
+    const { deps, viewer, meta, actor } = callerOf(c);
+    const queued = await requestPreassessmentGeneration(deps, viewer, c.req.valid("param").id, actor.country, meta);
     return c.json(queued, 202);
   });
 
   app.openapi(routes.status, async (c) =>
-    c.json(await getPreassessmentStatus(c.get("deps").db, viewerOf(c), c.req.valid("param").id, c.get("lang")), 200),
-  );
-
-  app.openapi(routes.start, async (c) =>
     c.json(
-      await startPreassessment(
-        c.get("deps").db,
-        viewerOf(c),
-        c.req.valid("param").id,
-        c.get("lang"),
-        c.get("occurredAt"),
-      ),
+      await getPreassessmentStatus(c.get("deps").db, callerOf(c).viewer, c.req.valid("param").id, c.get("lang")),
       200,
     ),
   );
 
-  app.openapi(routes.answer, async (c) =>
-    c.json(
-      await answerPreassessment(
-        c.get("deps"),
-        viewerOf(c),
-        c.req.valid("param").id,
-        c.req.valid("json"),
-        c.get("occurredAt"),
-      ),
+  app.openapi(routes.start, async (c) => {
+    const { deps, viewer, meta, lang } = callerOf(c);
+    return c.json(await startPreassessment(deps.db, viewer, c.req.valid("param").id, lang, meta.occurredAt), 200);
+  });
+
+  app.openapi(routes.answer, async (c) => {
+    const { deps, viewer, meta } = callerOf(c);
+    return c.json(
+      await answerPreassessment(deps, viewer, c.req.valid("param").id, c.req.valid("json"), meta.occurredAt),
       200,
-    ),
-  );
+    );
+  });
 }

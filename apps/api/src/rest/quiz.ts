@@ -13,7 +13,7 @@ import {
   quizSubmitInput,
 } from "@sira/contracts";
 import { answerModuleQuiz, startModuleQuiz, submitModuleQuiz } from "@sira/domain";
-import { learnerOf } from "../caller.ts";
+import { callerOf } from "../caller.ts";
 import type { AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth.ts";
 import { bearer, body, json, problemSchema, problems } from "./docs.ts";
@@ -69,7 +69,7 @@ export function mountQuizRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(routes.start, async (c) => {
     const state = await startModuleQuiz(
       c.get("deps"),
-      learnerOf(c),
+      callerOf(c).learner,
       c.req.valid("param").id,
       c.req.valid("query").kind,
       new Date(),
@@ -78,23 +78,19 @@ export function mountQuizRoutes(app: OpenAPIHono<AppEnv>): void {
   });
 
   app.openapi(routes.answer, async (c) => {
-    const result = await answerModuleQuiz(
-      c.get("deps"),
-      learnerOf(c),
-      c.req.valid("param").id,
-      c.req.valid("json"),
-      c.get("occurredAt"),
-    );
+    const { deps, learner, meta } = callerOf(c);
+    const result = await answerModuleQuiz(deps, learner, c.req.valid("param").id, c.req.valid("json"), meta.occurredAt);
     return c.json(result, 200);
   });
 
   app.openapi(routes.submit, async (c) => {
+    const { deps, learner, meta } = callerOf(c);
     const result = await submitModuleQuiz(
-      c.get("deps"),
-      learnerOf(c),
+      deps,
+      learner,
       c.req.valid("param").id,
       c.req.valid("json").attempt_id,
-      c.get("occurredAt"),
+      meta.occurredAt,
     );
     return c.json(result, 200);
   });

@@ -8,7 +8,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { sourceImageListQuery, sourceImagePageSchema } from "@sira/contracts";
 import { listSourceImages, sourceImageFile } from "@sira/domain";
 import type { Context } from "hono";
-import { viewerOf } from "../caller.ts";
+import { callerOf } from "../caller.ts";
 import type { AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth.ts";
 import { ifNoneMatchHits } from "../http/etag.ts";
@@ -57,7 +57,7 @@ const routes = {
 };
 
 async function serveImage(c: Context<AppEnv>, id: string, variant: "full" | "thumbnail"): Promise<Response> {
-  const file = await sourceImageFile(c.get("deps"), viewerOf(c), id, variant);
+  const file = await sourceImageFile(c.get("deps"), callerOf(c).viewer, id, variant);
   const headers = { etag: file.etag, "cache-control": IMAGE_CACHE_CONTROL, vary: "Authorization" };
   if (ifNoneMatchHits(c.req.header("if-none-match"), file.etag)) return new Response(null, { status: 304, headers });
   const body = Readable.toWeb(await file.open()) as ReadableStream<Uint8Array>;
@@ -70,7 +70,7 @@ export function mountSourceImageRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(routes.list, async (c) => {
     const query = c.req.valid("query");
-    const page = await listSourceImages(c.get("deps"), viewerOf(c), c.req.valid("param").id, query);
+    const page = await listSourceImages(c.get("deps"), callerOf(c).viewer, c.req.valid("param").id, query);
     return c.json(pageEnvelope(page.items, page.total, query), 200);
   });
   app.openapi(routes.full, (c) => serveImage(c, c.req.valid("param").id, "full"));

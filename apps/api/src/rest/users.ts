@@ -10,22 +10,15 @@ import {
   updateProfileInput,
   userExportSchema,
 } from "@sira/contracts";
-import { eraseAccount, exportUserData, getProfile, type UserRequestMeta, updateProfile } from "@sira/domain";
-import type { Context } from "hono";
-import type { Actor, AppEnv } from "../env.ts";
+import { eraseAccount, exportUserData, getProfile, updateProfile } from "@sira/domain";
+import { callerOf } from "../caller.ts";
+import type { AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth.ts";
 import { parseFields, pickFields } from "../http/lists.ts";
 import { bearer, body, json, problems } from "./docs.ts";
 
 const tags = ["users"];
 const ME = "/api/v1/users/me";
-
-const actorOf = (c: Context<AppEnv>) => c.get("actor") as Actor;
-const metaOf = (c: Context<AppEnv>): UserRequestMeta => ({
-  requestId: c.get("requestId"),
-  ip: c.get("clientIp"),
-  now: new Date(),
-});
 
 const routes = {
   me: createRoute({
@@ -70,20 +63,24 @@ export function mountUserRoutes(app: OpenAPIHono<AppEnv>): void {
   app.use(`${ME}/*`, requireRole());
   app.openapi(routes.me, async (c) => {
     const fields = parseFields(c.req.valid("query").fields, PROFILE_FIELDS);
-    const profile = await getProfile(c.get("deps").db, actorOf(c).userId);
+    const { deps, viewer } = callerOf(c);
+    const profile = await getProfile(deps.db, viewer.userId);
     return c.json({ ...pickFields(profile, fields), id: profile.id }, 200);
   });
-  app.openapi(routes.update, async (c) =>
-    c.json(await updateProfile(c.get("deps").db, actorOf(c).userId, c.req.valid("json"), metaOf(c)), 200),
-  );
+  app.openapi(routes.update, async (c) => {
+    const { deps, viewer, meta } = callerOf(c);
+    return c.json(await updateProfile(deps.db, viewer.userId, c.req.valid("json"), meta), 200);
+  });
   app.openapi(routes.export, async (c) => {
-    const data = await exportUserData(c.get("deps").db, actorOf(c).userId);
+    const { deps, viewer } = callerOf(c);
+    const data = await exportUserData(deps.db, viewer.userId);
     c.header("content-disposition", `attachment; filename="sira-export-${data.exported_at.slice(0, 10)}.json"`);
     c.header("cache-control", "private, no-store");
     return c.json(data, 200);
   });
   app.openapi(routes.erase, async (c) => {
-    const report = await eraseAccount(c.get("deps").db, actorOf(c).userId, metaOf(c), c.get("deps").denylist);
+    const { deps, viewer, meta } = callerOf(c);
+    const report = await eraseAccount(deps.db, viewer.userId, meta, deps.denylist);
     return c.json({ status: "erased" as const, erased_at: report.erasedAt.toISOString() }, 200);
   });
 }

@@ -2,22 +2,10 @@
 import { AppError } from "@sira/contracts";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { Context } from "hono";
+import { requestFacts } from "../caller.ts";
 import type { AppEnv } from "../env.ts";
 import { batchRefusal, TRPC_ENDPOINT } from "./batch.ts";
-import type { TrpcContext } from "./init.ts";
 import { appRouter } from "./router.ts";
-
-export function contextFrom(c: Context<AppEnv>): TrpcContext {
-  return {
-    deps: c.get("deps"),
-    actor: c.get("actor"),
-    lang: c.get("lang"),
-    requestId: c.get("requestId"),
-    clientIp: c.get("clientIp"),
-    userAgent: c.req.header("user-agent") ?? null,
-    occurredAt: c.get("occurredAt"),
-  };
-}
 
 export function trpcHandler(c: Context<AppEnv>): Promise<Response> {
   return fetchRequestHandler({
@@ -26,7 +14,7 @@ export function trpcHandler(c: Context<AppEnv>): Promise<Response> {
     router: appRouter,
     createContext: ({ info }) => {
       const refusal = batchRefusal(info);
-      return refusal ? { ...contextFrom(c), refusal } : contextFrom(c);
+      return refusal ? { ...requestFacts(c), refusal } : requestFacts(c);
     },
     // A throttled call (AUTH_LOCKED, RATE_LIMITED) says when to retry, as it does over REST.
     responseMeta: ({ errors }) => {

@@ -6,18 +6,12 @@ import { AppError, type FieldError, type Language } from "@sira/contracts";
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
-import type { Actor, AppDeps } from "../env.ts";
+import { callerContext, publicContext, type RequestFacts } from "../caller.ts";
 import { withDatabaseRole } from "../http/auth.ts";
 import { toAppError } from "../http/problem.ts";
 
-export interface TrpcContext {
-  deps: AppDeps;
-  actor: Actor | null;
-  lang: Language;
-  requestId: string;
-  clientIp: string;
-  userAgent: string | null;
-  occurredAt: Date;
+/** What tRPC's createContext gives every call: the request's facts, as REST routes have them. */
+export interface TrpcContext extends RequestFacts {
   /** Set when the request's batch is refused (see batch.ts): every call in it fails with this. */
   refusal?: AppError;
 }
@@ -115,20 +109,21 @@ const refuseBatch = t.middleware(({ ctx, next }) => {
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(mapAppErrors).use(refuseBatch);
+/** Any caller: the context carries the request's meta (see caller.ts). */
+export const publicProcedure = t.procedure
+  .use(mapAppErrors)
+  .use(refuseBatch)
+  .use(({ ctx, next }) => next({ ctx: publicContext(ctx) }));
 
-/** Requires a signed-in caller. */
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.actor) throw new AppError("UNAUTHENTICATED");
-  return next({ ctx: { ...ctx, actor: ctx.actor } });
-});
+/** Requires a signed-in caller: the context is the caller context REST routes get from `requireRole`. */
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => next({ ctx: callerContext(ctx) }));
 
 /** Requires an expert or an admin, as the database has the role now (not as the token says). */
 export const expertProcedure = authedProcedure.use(async ({ ctx, next }) =>
-  next({ ctx: { ...ctx, actor: await withDatabaseRole(ctx.deps, ctx.actor, ["expert", "admin"]) } }),
+  next({ ctx: callerContext({ ...ctx, actor: await withDatabaseRole(ctx.deps, ctx.actor, ["expert", "admin"]) }) }),
 );
 
 /** Requires an admin, as the database has the role now (not as the token says). */
 export const adminProcedure = authedProcedure.use(async ({ ctx, next }) =>
-  next({ ctx: { ...ctx, actor: await withDatabaseRole(ctx.deps, ctx.actor, ["admin"]) } }),
+  next({ ctx: callerContext({ ...ctx, actor: await withDatabaseRole(ctx.deps, ctx.actor, ["admin"]) }) }),
 );

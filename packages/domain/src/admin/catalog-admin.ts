@@ -1,6 +1,6 @@
 /** The back office's curricula, taxonomy, user groups and platform settings (issue 5). */
 export { grantCurriculumAccess, revokeCurriculumAccess } from "./curricula/access.ts";
-export type { CatalogAdminMeta, Listed } from "./curricula/common.ts";
+export { type CatalogAdminMeta, changeBy, type Listed } from "./curricula/common.ts";
 export { replaceCurriculumCourses, setCurriculumVisibility } from "./curricula/courses.ts";
 export { getCurriculumForAdmin, listCurriculaForAdmin, listCurriculumGrants } from "./curricula/read.ts";
 export { createCurriculum, deleteCurriculum, updateCurriculum } from "./curricula/write.ts";

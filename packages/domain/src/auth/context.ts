@@ -3,7 +3,7 @@ import type { Config, Logger } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 import type { Mailer } from "../email/mailer.ts";
 import type { SessionDenylist } from "./revocation.ts";
-import type { RequestMeta } from "./sessions.ts";
+import type { SessionRequest } from "./sessions.ts";
 
 export interface AuthEnv {
   db: Db;
@@ -12,5 +12,5 @@ export interface AuthEnv {
   mailer: Mailer;
   /** Where ended sessions are listed so that their access tokens stop working at once. */
   denylist: SessionDenylist;
-  meta: RequestMeta;
+  meta: SessionRequest;
 }

@@ -17,6 +17,6 @@ export {
   sessionLiveInDb,
   sessionStands,
 } from "./revocation.ts";
-export { endSession, listSessions, type RequestMeta, revokeAllSessions, startSession } from "./sessions.ts";
+export { endSession, listSessions, revokeAllSessions, type SessionRequest, startSession } from "./sessions.ts";
 export { THROTTLE_POLICY } from "./throttle.ts";
 export { tokenPair } from "./tokens.ts";

@@ -5,17 +5,14 @@
  */
 import { AppError, type Session } from "@sira/contracts";
 import type { Db, Prisma, Tx } from "@sira/infra/db";
+import type { RequestMeta } from "../request-meta.ts";
 import { randomToken, safeEqual, successorToken, tokenHash } from "./crypto.ts";
 import type { SessionDenylist } from "./revocation.ts";
 
 type TokenRow = Prisma.RefreshTokenGetPayload<object>;
 
-export interface RequestMeta {
-  ip: string | null;
-  userAgent: string | null;
-  requestId: string | null;
-  now: Date;
-}
+/** What a session records of the request that opened or refreshed it. */
+export type SessionRequest = Pick<RequestMeta, "ip" | "userAgent" | "requestId" | "now">;
 
 export interface IssuedRefresh {
   refreshToken: string;
@@ -38,7 +35,7 @@ const inet = (ip: string | null) => (ip && INET.test(ip) ? ip : null);
 async function createToken(
   tx: Tx,
   row: { id?: string; userId: string; familyId: string; token: string; expiresAt: Date },
-  meta: RequestMeta,
+  meta: SessionRequest,
 ) {
   await tx.refreshToken.create({
     data: {
@@ -56,7 +53,12 @@ async function createToken(
 }
 
 /** Opens a new session (a new family) for a user who just proved who they are. */
-export async function startSession(tx: Tx, userId: string, meta: RequestMeta, ttlDays: number): Promise<IssuedRefresh> {
+export async function startSession(
+  tx: Tx,
+  userId: string,
+  meta: SessionRequest,
+  ttlDays: number,
+): Promise<IssuedRefresh> {
   const familyId = crypto.randomUUID();
   const refreshToken = randomToken();
   const expiresAt = new Date(meta.now.getTime() + ttlDays * 86_400_000);
@@ -121,7 +123,7 @@ class LostRace extends Error {}
 export async function rotateRefreshToken(
   db: Db,
   presented: string,
-  meta: RequestMeta,
+  meta: SessionRequest,
   policy: RefreshPolicy,
   denylist: SessionDenylist,
 ): Promise<Rotated> {
@@ -168,7 +170,7 @@ async function retryRotation(
   db: Db,
   presented: string,
   current: TokenRow,
-  meta: RequestMeta,
+  meta: SessionRequest,
   policy: RefreshPolicy,
   denylist: SessionDenylist,
 ): Promise<Rotated> {

@@ -32,7 +32,6 @@ export {
 } from "./pregeneration.ts";
 export { lessonReadingsSince, type ReadingDelta, recordLessonReading } from "./reading.ts";
 export {
-  type ContentRequestMeta,
   getGeneratedContent,
   listGeneratedContent,
   regenerateContent,

@@ -16,16 +16,11 @@ import type { Db, Prisma, Tx } from "@sira/infra/db";
 import type { Viewer } from "../access/actor.ts";
 import { manageableCourses } from "../access/readable.ts";
 import { writeAudit } from "../audit.ts";
+import type { AuditMeta } from "../request-meta.ts";
 import { pageArgs } from "../sync.ts";
 import { invalidateHotCopy, keyOfRow, toCached } from "./cache.ts";
 import { type ContentStoreDeps, enqueueJob } from "./deps.ts";
 import type { GenerationJobData } from "./generation.ts";
-
-export interface ContentRequestMeta {
-  requestId: string | null;
-  ip: string | null;
-  now: Date;
-}
 
 const withCourse = { module: { select: { courseId: true } } } satisfies Prisma.GeneratedContentInclude;
 type RowWithCourse = Prisma.GeneratedContentGetPayload<{ include: typeof withCourse }>;
@@ -121,7 +116,7 @@ export async function reviewGeneratedContent(
   viewer: Viewer,
   id: string,
   input: ReviewGeneratedContentInput,
-  meta: ContentRequestMeta,
+  meta: AuditMeta,
 ): Promise<GeneratedContentDetail> {
   const row = await deps.db.$transaction(async (tx) => {
     const before = await findManageable(tx, viewer, id);
@@ -157,7 +152,7 @@ export async function regenerateContent(
   deps: ContentStoreDeps,
   viewer: Viewer,
   id: string,
-  meta: ContentRequestMeta,
+  meta: AuditMeta,
 ): Promise<Regeneration> {
   const row = await findManageable(deps.db, viewer, id);
   const data: GenerationJobData = {

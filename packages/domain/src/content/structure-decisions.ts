@@ -17,8 +17,8 @@ import type { Viewer } from "../access/actor.ts";
 import { manageableCourses } from "../access/readable.ts";
 import { lockManageableCourse } from "../admin/courses/shape.ts";
 import { writeAudit } from "../audit.ts";
+import type { AuditMeta } from "../request-meta.ts";
 import { pageArgs, recordTombstones } from "../sync.ts";
-import type { ContentRequestMeta } from "./review.ts";
 import { backToUpload } from "./structure-generation.ts";
 import { toStructureProposal } from "./structure-view.ts";
 
@@ -174,7 +174,7 @@ export async function acceptStructureProposal(
   courseId: string,
   proposalId: string,
   input: AcceptStructureInput,
-  meta: ContentRequestMeta,
+  meta: AuditMeta,
 ): Promise<AcceptedStructure> {
   return db.$transaction(
     async (tx) => {
@@ -215,7 +215,7 @@ export async function rejectStructureProposal(
   viewer: Viewer,
   courseId: string,
   proposalId: string,
-  meta: ContentRequestMeta,
+  meta: AuditMeta,
 ): Promise<StructureProposal> {
   return db.$transaction(async (tx) => {
     await lockManageableCourse(tx, manageableCourses(viewer), courseId);

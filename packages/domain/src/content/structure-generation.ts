@@ -21,8 +21,8 @@ import type { Viewer } from "../access/actor.ts";
 import { manageableCourses } from "../access/readable.ts";
 import { lockManageableCourse } from "../admin/courses/shape.ts";
 import { writeAudit } from "../audit.ts";
+import type { AuditMeta } from "../request-meta.ts";
 import { type ContentDeps, enqueueJob } from "./deps.ts";
-import type { ContentRequestMeta } from "./review.ts";
 import { toStructureProposal } from "./structure-view.ts";
 
 /** Excerpts per outline section and per document sent to the structure generator. */
@@ -39,7 +39,7 @@ export async function requestCourseStructure(
   deps: Pick<ContentDeps, "db" | "config">,
   viewer: Viewer,
   courseId: string,
-  meta: ContentRequestMeta,
+  meta: AuditMeta,
 ): Promise<StructureProposal> {
   const row = await deps.db.$transaction(async (tx) => {
     const course = await lockManageableCourse(tx, manageableCourses(viewer), courseId);

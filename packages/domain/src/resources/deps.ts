@@ -13,9 +13,3 @@ export interface ResourceDeps {
 export interface IndexingDeps extends ResourceDeps {
   ai: Pick<AiProviders, "embedder">;
 }
-
-/** Who asked, from which request: written to the audit log. */
-export interface ResourceRequestMeta {
-  requestId: string | null;
-  ip: string | null;
-}

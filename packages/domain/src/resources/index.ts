@@ -1,6 +1,6 @@
 /** Course documents: storage, content checks, extraction, images, indexing. */
 export { assertManagesCourse } from "./access.ts";
-export type { IndexingDeps, ResourceDeps, ResourceRequestMeta } from "./deps.ts";
+export type { IndexingDeps, ResourceDeps } from "./deps.ts";
 export {
   CSV_ROWS_PER_PAGE,
   type ExtractedDocument,

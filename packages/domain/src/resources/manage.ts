@@ -2,9 +2,10 @@
 import type { CourseResourceListQuery, CourseResourceView } from "@sira/contracts";
 import type { Viewer } from "../access/actor.ts";
 import { writeAudit } from "../audit.ts";
+import type { RequestMeta } from "../request-meta.ts";
 import { pageArgs } from "../sync.ts";
 import { assertManagesCourse, manageableResource } from "./access.ts";
-import type { ResourceDeps, ResourceRequestMeta } from "./deps.ts";
+import type { ResourceDeps } from "./deps.ts";
 import { enqueueResourceJobs } from "./jobs.ts";
 import { resourceSelect, toResourceView } from "./shape.ts";
 
@@ -53,7 +54,7 @@ export async function deleteCourseResource(
   viewer: Viewer,
   courseId: string,
   resourceId: string,
-  meta: ResourceRequestMeta,
+  meta: Pick<RequestMeta, "requestId" | "ip">,
 ): Promise<void> {
   const row = await deps.db.$transaction(async (tx) => {
     const current = await manageableResource(tx, viewer, courseId, resourceId);
@@ -86,7 +87,7 @@ export async function reindexCourseResource(
   viewer: Viewer,
   courseId: string,
   resourceId: string,
-  meta: ResourceRequestMeta,
+  meta: Pick<RequestMeta, "requestId" | "ip">,
 ): Promise<CourseResourceView> {
   const row = await deps.db.$transaction(async (tx) => {
     const current = await manageableResource(tx, viewer, courseId, resourceId);

@@ -10,8 +10,9 @@ import { AppError, type UploadedResource } from "@sira/contracts";
 import type { Db, Prisma } from "@sira/infra/db";
 import type { Viewer } from "../access/actor.ts";
 import { writeAudit } from "../audit.ts";
+import type { RequestMeta } from "../request-meta.ts";
 import { assertManagesCourse } from "./access.ts";
-import type { ResourceDeps, ResourceRequestMeta } from "./deps.ts";
+import type { ResourceDeps } from "./deps.ts";
 import { toStoredExtraction } from "./extract.ts";
 import { extractInThread } from "./extract-thread.ts";
 import { detectDocumentType, refuseEarly, TYPE_SNIFF_BYTES } from "./file-types.ts";
@@ -95,7 +96,7 @@ export async function uploadCourseResource(
   deps: ResourceDeps,
   viewer: Viewer,
   upload: ResourceUpload,
-  meta: ResourceRequestMeta,
+  meta: Pick<RequestMeta, "requestId" | "ip">,
 ): Promise<UploadedResource> {
   const { db, storage } = deps;
   await assertManagesCourse(db, viewer, upload.courseId);
@@ -152,7 +153,7 @@ export async function uploadCourseResource(
 type NewResource = Prisma.CourseResourceUncheckedCreateInput & { uploadedById: string };
 
 /** The resource row and its audit entry, together. */
-function insertResource(db: Db, data: NewResource, meta: ResourceRequestMeta): Promise<ResourceRow> {
+function insertResource(db: Db, data: NewResource, meta: Pick<RequestMeta, "requestId" | "ip">): Promise<ResourceRow> {
   return db.$transaction(async (tx) => {
     const created = await tx.courseResource.create({ data, select: resourceSelect });
     await writeAudit(tx, {

@@ -7,7 +7,8 @@ import type { Db, Transaction } from "@sira/infra/db";
 import { writeAudit } from "../audit.ts";
 import type { SessionDenylist } from "../auth/revocation.ts";
 import { revokeAllSessions } from "../auth/sessions.ts";
-import { liveUser, type UserRequestMeta } from "./profile.ts";
+import type { AuditMeta } from "../request-meta.ts";
+import { liveUser } from "./profile.ts";
 
 export interface ErasureReport {
   erasedAt: Date;
@@ -70,7 +71,7 @@ async function deletePersonalData(tx: Transaction, userId: string, email: string
 export async function eraseAccount(
   db: Db,
   userId: string,
-  meta: UserRequestMeta,
+  meta: AuditMeta,
   denylist: SessionDenylist,
 ): Promise<ErasureReport> {
   return db.$transaction(

@@ -2,6 +2,6 @@
 export { recordLearningActivity } from "./activity.ts";
 export { type ErasureReport, eraseAccount, erasedEmail } from "./erase.ts";
 export { exportUserData } from "./export.ts";
-export { getProfile, liveUser, toProfile, type UserRequestMeta, updateProfile } from "./profile.ts";
+export { getProfile, liveUser, toProfile, updateProfile } from "./profile.ts";
 export { currentStreak, daysBetween, localDay, nextStreak, type StreakState } from "./streak.ts";
 export { COUNTRY_TIMEZONES, countryTimezone, effectiveTimezone, FALLBACK_TIMEZONE } from "./timezones.ts";

@@ -5,15 +5,9 @@
 import { AppError, canonicalTimezone, type Profile, type UpdateProfileInput } from "@sira/contracts";
 import type { Db, Prisma, Tx } from "@sira/infra/db";
 import { writeAudit } from "../audit.ts";
+import type { AuditMeta } from "../request-meta.ts";
 import { currentStreak } from "./streak.ts";
 import { effectiveTimezone } from "./timezones.ts";
-
-/** Who asked, for the audit trail. */
-export interface UserRequestMeta {
-  requestId: string | null;
-  ip: string | null;
-  now: Date;
-}
 
 export type UserRow = Prisma.UserModel;
 
@@ -83,7 +77,7 @@ export async function updateProfile(
   db: Db,
   userId: string,
   input: UpdateProfileInput,
-  meta: UserRequestMeta,
+  meta: AuditMeta,
 ): Promise<Profile> {
   return db.$transaction(async (tx) => {
     // Row lock: two concurrent PATCHes cannot both audit the same "before".

@@ -33,18 +33,9 @@ import {
 } from "@sira/contracts";
 import * as admin from "@sira/domain";
 import { z } from "zod";
-import type { Actor } from "../../env.ts";
 import { pageEnvelope } from "../../http/lists.ts";
-import { adminProcedure, router, type TrpcContext } from "../init.ts";
+import { adminProcedure, router } from "../init.ts";
 
-type Ctx = TrpcContext & { actor: Actor };
-
-const metaOf = (ctx: Ctx): admin.CatalogAdminMeta => ({
-  actorId: ctx.actor.userId,
-  requestId: ctx.requestId,
-  ip: ctx.clientIp,
-  now: new Date(),
-});
 const byId = z.strictObject({ id: z.uuid() });
 const deleted = z.object({ deleted: z.literal(true) });
 const DELETED = { deleted: true as const };
@@ -66,29 +57,31 @@ export const adminCurriculaRouter = router({
   create: adminProcedure
     .input(createCurriculumInput)
     .output(adminCurriculumSchema)
-    .mutation(({ ctx, input }) => admin.createCurriculum(ctx.deps.db, input, metaOf(ctx), ctx.lang)),
+    .mutation(({ ctx, input }) => admin.createCurriculum(ctx.deps.db, input, admin.changeBy(ctx), ctx.lang)),
   update: adminProcedure
     .input(withId(updateCurriculumInput))
     .output(adminCurriculumSchema)
-    .mutation(({ ctx, input }) => admin.updateCurriculum(ctx.deps.db, input.id, input.data, metaOf(ctx), ctx.lang)),
+    .mutation(({ ctx, input }) =>
+      admin.updateCurriculum(ctx.deps.db, input.id, input.data, admin.changeBy(ctx), ctx.lang),
+    ),
   delete: adminProcedure
     .input(byId)
     .output(deleted)
     .mutation(async ({ ctx, input }) => {
-      await admin.deleteCurriculum(ctx.deps.db, input.id, metaOf(ctx));
+      await admin.deleteCurriculum(ctx.deps.db, input.id, admin.changeBy(ctx));
       return DELETED;
     }),
   replaceCourses: adminProcedure
     .input(withId(replaceCurriculumCoursesInput))
     .output(adminCurriculumDetailSchema)
     .mutation(({ ctx, input }) =>
-      admin.replaceCurriculumCourses(ctx.deps.db, input.id, input.data, metaOf(ctx), ctx.lang),
+      admin.replaceCurriculumCourses(ctx.deps.db, input.id, input.data, admin.changeBy(ctx), ctx.lang),
     ),
   setVisibility: adminProcedure
     .input(withId(setCurriculumVisibilityInput))
     .output(adminCurriculumSchema)
     .mutation(({ ctx, input }) =>
-      admin.setCurriculumVisibility(ctx.deps.db, input.id, input.data, metaOf(ctx), ctx.lang),
+      admin.setCurriculumVisibility(ctx.deps.db, input.id, input.data, admin.changeBy(ctx), ctx.lang),
     ),
   grants: adminProcedure
     .input(z.strictObject({ id: z.uuid(), page: pageQuerySchema.shape.page, limit: pageQuerySchema.shape.limit }))
@@ -100,12 +93,12 @@ export const adminCurriculaRouter = router({
   grant: adminProcedure
     .input(withId(curriculumGranteeInput))
     .output(curriculumGrantResultSchema)
-    .mutation(({ ctx, input }) => admin.grantCurriculumAccess(ctx.deps.db, input.id, input.data, metaOf(ctx))),
+    .mutation(({ ctx, input }) => admin.grantCurriculumAccess(ctx.deps.db, input.id, input.data, admin.changeBy(ctx))),
   revoke: adminProcedure
     .input(withId(curriculumGranteeInput))
     .output(deleted)
     .mutation(async ({ ctx, input }) => {
-      await admin.revokeCurriculumAccess(ctx.deps.db, input.id, input.data, metaOf(ctx));
+      await admin.revokeCurriculumAccess(ctx.deps.db, input.id, input.data, admin.changeBy(ctx));
       return DELETED;
     }),
 });
@@ -121,18 +114,18 @@ export const adminTaxonomyRouter = router({
   create: adminProcedure
     .input(createTaxonomyCategoryInput)
     .output(adminTaxonomyCategorySchema)
-    .mutation(({ ctx, input }) => admin.createTaxonomyCategory(ctx.deps.db, input, metaOf(ctx), ctx.lang)),
+    .mutation(({ ctx, input }) => admin.createTaxonomyCategory(ctx.deps.db, input, admin.changeBy(ctx), ctx.lang)),
   update: adminProcedure
     .input(withId(updateTaxonomyCategoryInput))
     .output(adminTaxonomyCategorySchema)
     .mutation(({ ctx, input }) =>
-      admin.updateTaxonomyCategory(ctx.deps.db, input.id, input.data, metaOf(ctx), ctx.lang),
+      admin.updateTaxonomyCategory(ctx.deps.db, input.id, input.data, admin.changeBy(ctx), ctx.lang),
     ),
   delete: adminProcedure
     .input(byId)
     .output(deleted)
     .mutation(async ({ ctx, input }) => {
-      await admin.deleteTaxonomyCategory(ctx.deps.db, input.id, metaOf(ctx));
+      await admin.deleteTaxonomyCategory(ctx.deps.db, input.id, admin.changeBy(ctx));
       return DELETED;
     }),
 });
@@ -148,16 +141,16 @@ export const adminGroupsRouter = router({
   create: adminProcedure
     .input(createGroupInput)
     .output(adminGroupSchema)
-    .mutation(({ ctx, input }) => admin.createGroup(ctx.deps.db, input, metaOf(ctx))),
+    .mutation(({ ctx, input }) => admin.createGroup(ctx.deps.db, input, admin.changeBy(ctx))),
   update: adminProcedure
     .input(withId(updateGroupInput))
     .output(adminGroupSchema)
-    .mutation(({ ctx, input }) => admin.updateGroup(ctx.deps.db, input.id, input.data, metaOf(ctx))),
+    .mutation(({ ctx, input }) => admin.updateGroup(ctx.deps.db, input.id, input.data, admin.changeBy(ctx))),
   delete: adminProcedure
     .input(byId)
     .output(deleted)
     .mutation(async ({ ctx, input }) => {
-      await admin.deleteGroup(ctx.deps.db, input.id, metaOf(ctx));
+      await admin.deleteGroup(ctx.deps.db, input.id, admin.changeBy(ctx));
       return DELETED;
     }),
   members: adminProcedure
@@ -170,12 +163,12 @@ export const adminGroupsRouter = router({
   addMembers: adminProcedure
     .input(withId(addGroupMembersInput))
     .output(groupMembersAddedSchema)
-    .mutation(({ ctx, input }) => admin.addGroupMembers(ctx.deps.db, input.id, input.data, metaOf(ctx))),
+    .mutation(({ ctx, input }) => admin.addGroupMembers(ctx.deps.db, input.id, input.data, admin.changeBy(ctx))),
   removeMember: adminProcedure
     .input(z.strictObject({ id: z.uuid(), user_id: z.uuid() }))
     .output(deleted)
     .mutation(async ({ ctx, input }) => {
-      await admin.removeGroupMember(ctx.deps.db, input.id, input.user_id, metaOf(ctx));
+      await admin.removeGroupMember(ctx.deps.db, input.id, input.user_id, admin.changeBy(ctx));
       return DELETED;
     }),
 });
@@ -187,9 +180,11 @@ export const adminSettingsRouter = router({
   update: adminProcedure
     .input(platformSettingUpdateInput)
     .output(platformSettingSchema)
-    .mutation(({ ctx, input }) => admin.updatePlatformSetting(ctx.deps.db, input.key, input.value, metaOf(ctx))),
+    .mutation(({ ctx, input }) =>
+      admin.updatePlatformSetting(ctx.deps.db, input.key, input.value, admin.changeBy(ctx)),
+    ),
   reset: adminProcedure
     .input(platformSettingKeyInput)
     .output(platformSettingSchema)
-    .mutation(({ ctx, input }) => admin.resetPlatformSetting(ctx.deps.db, input.key, metaOf(ctx))),
+    .mutation(({ ctx, input }) => admin.resetPlatformSetting(ctx.deps.db, input.key, admin.changeBy(ctx))),
 });

@@ -16,7 +16,6 @@ import {
 } from "@sira/contracts";
 import {
   acceptStructureProposal,
-  type ContentRequestMeta,
   getGeneratedContent,
   getStructureProposal,
   listGeneratedContent,
@@ -27,18 +26,11 @@ import {
   requestCourseStructure,
   reviewGeneratedContent,
   startPregeneration,
-  type Viewer,
 } from "@sira/domain";
 import { z } from "zod";
-import { viewerOfActor } from "../../caller.ts";
-import type { Actor } from "../../env.ts";
 import { pageEnvelope } from "../../http/lists.ts";
-import { expertProcedure, router, type TrpcContext } from "../init.ts";
+import { expertProcedure, router } from "../init.ts";
 
-type Ctx = TrpcContext & { actor: Actor };
-
-const viewerOf = (ctx: Ctx): Viewer => viewerOfActor(ctx.actor);
-const metaOf = (ctx: Ctx): ContentRequestMeta => ({ requestId: ctx.requestId, ip: ctx.clientIp, now: new Date() });
 const courseInput = z.strictObject({ course_id: z.uuid() });
 const proposalInput = z.strictObject({ course_id: z.uuid(), proposal_id: z.uuid() });
 
@@ -48,37 +40,37 @@ export const adminContentRouter = router({
     .input(generatedContentListQuery)
     .output(generatedContentPageSchema)
     .query(async ({ ctx, input }) => {
-      const page = await listGeneratedContent(ctx.deps.db, viewerOf(ctx), input);
+      const page = await listGeneratedContent(ctx.deps.db, ctx.viewer, input);
       return pageEnvelope(page.items, page.total, input);
     }),
   get: expertProcedure
     .input(contentIdInput)
     .output(generatedContentDetailSchema)
-    .query(({ ctx, input }) => getGeneratedContent(ctx.deps.db, viewerOf(ctx), input.id)),
+    .query(({ ctx, input }) => getGeneratedContent(ctx.deps.db, ctx.viewer, input.id)),
   review: expertProcedure
     .input(reviewGeneratedContentInput.extend({ id: z.uuid() }))
     .output(generatedContentDetailSchema)
     .mutation(({ ctx, input }) => {
       const { id, ...review } = input;
-      return reviewGeneratedContent(ctx.deps, viewerOf(ctx), id, review, metaOf(ctx));
+      return reviewGeneratedContent(ctx.deps, ctx.viewer, id, review, ctx.meta);
     }),
   regenerate: expertProcedure
     .input(contentIdInput)
     .output(regenerationSchema)
-    .mutation(({ ctx, input }) => regenerateContent(ctx.deps, viewerOf(ctx), input.id, metaOf(ctx))),
+    .mutation(({ ctx, input }) => regenerateContent(ctx.deps, ctx.viewer, input.id, ctx.meta)),
   pregenerate: expertProcedure
     .input(pregenerateInput.extend({ module_id: z.uuid() }))
     .output(pregenerationSchema)
     .mutation(({ ctx, input }) => {
       const { module_id, ...options } = input;
-      return startPregeneration(ctx.deps, viewerOf(ctx), module_id, options, ctx.actor.country);
+      return startPregeneration(ctx.deps, ctx.viewer, module_id, options, ctx.actor.country);
     }),
   pregeneration: expertProcedure
     .input(pregenerateInput.extend({ module_id: z.uuid() }))
     .output(pregenerationSchema)
     .query(({ ctx, input }) => {
       const { module_id, ...options } = input;
-      return pregenerationProgress(ctx.deps, viewerOf(ctx), module_id, options, ctx.actor.country);
+      return pregenerationProgress(ctx.deps, ctx.viewer, module_id, options, ctx.actor.country);
     }),
 });
 
@@ -87,29 +79,29 @@ export const adminStructureRouter = router({
   generate: expertProcedure
     .input(courseInput)
     .output(structureProposalSchema)
-    .mutation(({ ctx, input }) => requestCourseStructure(ctx.deps, viewerOf(ctx), input.course_id, metaOf(ctx))),
+    .mutation(({ ctx, input }) => requestCourseStructure(ctx.deps, ctx.viewer, input.course_id, ctx.meta)),
   list: expertProcedure
     .input(pageQuerySchema.extend({ course_id: z.uuid() }))
     .output(structureProposalPageSchema)
     .query(async ({ ctx, input }) => {
-      const page = await listStructureProposals(ctx.deps.db, viewerOf(ctx), input.course_id, input);
+      const page = await listStructureProposals(ctx.deps.db, ctx.viewer, input.course_id, input);
       return pageEnvelope(page.items, page.total, input);
     }),
   get: expertProcedure
     .input(proposalInput)
     .output(structureProposalSchema)
-    .query(({ ctx, input }) => getStructureProposal(ctx.deps.db, viewerOf(ctx), input.course_id, input.proposal_id)),
+    .query(({ ctx, input }) => getStructureProposal(ctx.deps.db, ctx.viewer, input.course_id, input.proposal_id)),
   accept: expertProcedure
     .input(proposalInput.extend(acceptStructureInput.shape))
     .output(acceptedStructureSchema)
     .mutation(({ ctx, input }) => {
       const { course_id, proposal_id, ...body } = input;
-      return acceptStructureProposal(ctx.deps.db, viewerOf(ctx), course_id, proposal_id, body, metaOf(ctx));
+      return acceptStructureProposal(ctx.deps.db, ctx.viewer, course_id, proposal_id, body, ctx.meta);
     }),
   reject: expertProcedure
     .input(proposalInput)
     .output(structureProposalSchema)
     .mutation(({ ctx, input }) =>
-      rejectStructureProposal(ctx.deps.db, viewerOf(ctx), input.course_id, input.proposal_id, metaOf(ctx)),
+      rejectStructureProposal(ctx.deps.db, ctx.viewer, input.course_id, input.proposal_id, ctx.meta),
     ),
 });

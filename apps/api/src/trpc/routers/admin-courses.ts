@@ -14,7 +14,6 @@ import {
 } from "@sira/contracts";
 import {
   archiveAdminCourse,
-  type CourseRequestMeta,
   createAdminCourse,
   deleteAdminCourse,
   getAdminCourse,
@@ -22,19 +21,11 @@ import {
   listAuditLog,
   publishAdminCourse,
   updateAdminCourse,
-  type Viewer,
 } from "@sira/domain";
 import { z } from "zod";
-import { viewerOfActor } from "../../caller.ts";
-import type { Actor } from "../../env.ts";
 import { pageEnvelope, parseFields, pickFields } from "../../http/lists.ts";
 import { cachedAnalyticsOverview } from "../../rest/admin-courses.ts";
-import { adminProcedure, expertProcedure, router, type TrpcContext } from "../init.ts";
-
-type Ctx = TrpcContext & { actor: Actor };
-
-const viewerOf = (ctx: Ctx): Viewer => viewerOfActor(ctx.actor);
-const metaOf = (ctx: Ctx): CourseRequestMeta => ({ requestId: ctx.requestId, ip: ctx.clientIp, now: new Date() });
+import { adminProcedure, expertProcedure, router } from "../init.ts";
 
 /** Experts reach only their own courses (others are NOT_FOUND); admins reach every course. */
 export const adminCoursesRouter = router({
@@ -43,36 +34,36 @@ export const adminCoursesRouter = router({
     .output(adminCoursePageSchema)
     .query(async ({ ctx, input }) => {
       const fields = parseFields(input.fields, ADMIN_COURSE_FIELDS);
-      const page = await listAdminCourses(ctx.deps.db, viewerOf(ctx), input, ctx.lang);
+      const page = await listAdminCourses(ctx.deps.db, ctx.viewer, input, ctx.lang);
       const items = page.items.map((course) => ({ ...pickFields(course, fields), id: course.id }));
       return pageEnvelope(items, page.total, input);
     }),
   get: expertProcedure
     .input(adminCourseIdInput)
     .output(adminCourseSchema)
-    .query(({ ctx, input }) => getAdminCourse(ctx.deps.db, viewerOf(ctx), input.id, ctx.lang)),
+    .query(({ ctx, input }) => getAdminCourse(ctx.deps.db, ctx.viewer, input.id, ctx.lang)),
   create: expertProcedure
     .input(createAdminCourseInput)
     .output(adminCourseSchema)
-    .mutation(({ ctx, input }) => createAdminCourse(ctx.deps.db, viewerOf(ctx), input, metaOf(ctx), ctx.lang)),
+    .mutation(({ ctx, input }) => createAdminCourse(ctx.deps.db, ctx.viewer, input, ctx.meta, ctx.lang)),
   update: expertProcedure
     .input(z.strictObject({ id: z.uuid(), changes: updateAdminCourseInput }))
     .output(adminCourseSchema)
     .mutation(({ ctx, input }) =>
-      updateAdminCourse(ctx.deps.db, viewerOf(ctx), input.id, input.changes, metaOf(ctx), ctx.lang),
+      updateAdminCourse(ctx.deps.db, ctx.viewer, input.id, input.changes, ctx.meta, ctx.lang),
     ),
   delete: expertProcedure
     .input(adminCourseIdInput)
     .output(adminCourseDeletedSchema)
-    .mutation(({ ctx, input }) => deleteAdminCourse(ctx.deps.db, viewerOf(ctx), input.id, metaOf(ctx))),
+    .mutation(({ ctx, input }) => deleteAdminCourse(ctx.deps.db, ctx.viewer, input.id, ctx.meta)),
   publish: expertProcedure
     .input(adminCourseIdInput)
     .output(adminCourseSchema)
-    .mutation(({ ctx, input }) => publishAdminCourse(ctx.deps.db, viewerOf(ctx), input.id, metaOf(ctx), ctx.lang)),
+    .mutation(({ ctx, input }) => publishAdminCourse(ctx.deps.db, ctx.viewer, input.id, ctx.meta, ctx.lang)),
   archive: expertProcedure
     .input(adminCourseIdInput)
     .output(adminCourseSchema)
-    .mutation(({ ctx, input }) => archiveAdminCourse(ctx.deps.db, viewerOf(ctx), input.id, metaOf(ctx), ctx.lang)),
+    .mutation(({ ctx, input }) => archiveAdminCourse(ctx.deps.db, ctx.viewer, input.id, ctx.meta, ctx.lang)),
 });
 
 export const adminAnalyticsRouter = router({

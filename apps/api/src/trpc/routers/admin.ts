@@ -27,23 +27,21 @@ export const adminRouter = router({
     .input(z.strictObject({ user_id: z.uuid() }))
     .output(z.object({ revoked_tokens: z.number().int() }))
     .mutation(async ({ ctx, input }) => ({
-      revoked_tokens: await revokeUserSessions(authEnvOf(ctx.deps, ctx), ctx.actor.userId, input.user_id),
+      revoked_tokens: await revokeUserSessions(authEnvOf(ctx), ctx.viewer.userId, input.user_id),
     })),
   /** Disables an account: its tokens stop working at once. */
   disableUser: adminProcedure
     .input(z.strictObject({ user_id: z.uuid() }))
     .output(adminAccountSchema)
-    .mutation(({ ctx, input }) => disableAccount(authEnvOf(ctx.deps, ctx), ctx.actor.userId, input.user_id)),
+    .mutation(({ ctx, input }) => disableAccount(authEnvOf(ctx), ctx.viewer.userId, input.user_id)),
   /** Re-enables a disabled account. */
   enableUser: adminProcedure
     .input(z.strictObject({ user_id: z.uuid() }))
     .output(adminAccountSchema)
-    .mutation(({ ctx, input }) => enableAccount(authEnvOf(ctx.deps, ctx), ctx.actor.userId, input.user_id)),
+    .mutation(({ ctx, input }) => enableAccount(authEnvOf(ctx), ctx.viewer.userId, input.user_id)),
   /** Changes an account's role; its sessions end. */
   changeUserRole: adminProcedure
     .input(changeRoleInput.extend({ user_id: z.uuid() }))
     .output(adminAccountSchema)
-    .mutation(({ ctx, input }) =>
-      changeAccountRole(authEnvOf(ctx.deps, ctx), ctx.actor.userId, input.user_id, input.role),
-    ),
+    .mutation(({ ctx, input }) => changeAccountRole(authEnvOf(ctx), ctx.viewer.userId, input.user_id, input.role)),
 });

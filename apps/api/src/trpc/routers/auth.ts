@@ -29,60 +29,58 @@ import {
 } from "@sira/domain";
 import { z } from "zod";
 import { authEnvOf } from "../../auth-env.ts";
-import { authedProcedure, publicProcedure, router, type TrpcContext } from "../init.ts";
-
-const envOf = (ctx: TrpcContext) => authEnvOf(ctx.deps, ctx);
+import { authedProcedure, publicProcedure, router } from "../init.ts";
 
 export const authRouter = router({
   register: publicProcedure
     .input(registerInput)
     .output(enrolmentSchema)
-    .mutation(({ ctx, input }) => register(envOf(ctx), input)),
+    .mutation(({ ctx, input }) => register(authEnvOf(ctx), input)),
   confirmTotp: publicProcedure
     .input(confirmTotpInput)
     .output(tokenPairSchema)
-    .mutation(({ ctx, input }) => confirmTotp(envOf(ctx), input)),
+    .mutation(({ ctx, input }) => confirmTotp(authEnvOf(ctx), input)),
   requestEmailCode: publicProcedure
     .input(emailCodeRequestInput)
     .output(acceptedSchema)
     .mutation(async ({ ctx, input }) => {
-      await requestEmailCode(envOf(ctx), input.email);
+      await requestEmailCode(authEnvOf(ctx), input.email);
       return { status: "accepted" as const };
     }),
   login: publicProcedure
     .input(loginInput)
     .output(tokenPairSchema)
-    .mutation(({ ctx, input }) => login(envOf(ctx), input)),
+    .mutation(({ ctx, input }) => login(authEnvOf(ctx), input)),
   refresh: publicProcedure
     .input(refreshInput)
     .output(tokenPairSchema)
-    .mutation(({ ctx, input }) => refresh(envOf(ctx), input.refresh_token)),
+    .mutation(({ ctx, input }) => refresh(authEnvOf(ctx), input.refresh_token)),
   logout: authedProcedure
     .input(logoutInput.optional())
     .output(okSchema)
     .mutation(async ({ ctx, input }) => {
-      await logout(envOf(ctx), ctx.actor.userId, ctx.actor.sessionId, input?.refresh_token);
+      await logout(authEnvOf(ctx), ctx.viewer.userId, ctx.actor.sessionId, input?.refresh_token);
       return { status: "ok" as const };
     }),
   sessions: authedProcedure.output(z.object({ items: z.array(sessionSchema) })).query(async ({ ctx }) => ({
-    items: await listSessions(ctx.deps.db, ctx.actor.userId, ctx.actor.sessionId, new Date()),
+    items: await listSessions(ctx.deps.db, ctx.viewer.userId, ctx.actor.sessionId, new Date()),
   })),
   endSession: authedProcedure
     .input(sessionIdInput)
     .output(okSchema)
     .mutation(async ({ ctx, input }) => {
-      await endSession(ctx.deps.db, ctx.actor.userId, input.id, "session_revoked", new Date(), ctx.deps.denylist);
+      await endSession(ctx.deps.db, ctx.viewer.userId, input.id, "session_revoked", new Date(), ctx.deps.denylist);
       return { status: "ok" as const };
     }),
   requestRecovery: publicProcedure
     .input(recoveryRequestInput)
     .output(acceptedSchema)
     .mutation(async ({ ctx, input }) => {
-      await requestRecovery(envOf(ctx), input.email);
+      await requestRecovery(authEnvOf(ctx), input.email);
       return { status: "accepted" as const };
     }),
   confirmRecovery: publicProcedure
     .input(recoveryConfirmInput)
     .output(enrolmentSchema.extend({ email: z.string() }))
-    .mutation(({ ctx, input }) => confirmRecovery(envOf(ctx), input.token)),
+    .mutation(({ ctx, input }) => confirmRecovery(authEnvOf(ctx), input.token)),
 });

@@ -37,27 +37,27 @@ export const coursesRouter = router({
     .input(catalogCoursesInput)
     .output(catalogCoursePageSchema)
     .query(async ({ ctx, input }) => {
-      const page = await listCatalogCourses(ctx.deps.db, ctx.actor, input, ctx.lang);
+      const page = await listCatalogCourses(ctx.deps.db, ctx.viewer, input, ctx.lang);
       return pageEnvelope(page.items, page.total, input);
     }),
   get: publicProcedure
     .input(catalogCourseKeyInput)
     .output(courseDetailSchema)
-    .query(({ ctx, input }) => getCourseDetail(ctx.deps.db, ctx.actor, input.id_or_slug, ctx.lang)),
+    .query(({ ctx, input }) => getCourseDetail(ctx.deps.db, ctx.viewer, input.id_or_slug, ctx.lang)),
   enroll: authedProcedure
     .input(catalogCourseKeyInput)
     .output(enrollmentSchema)
     .mutation(async ({ ctx, input }) => {
-      const enrollment = await enrollInCourse(ctx.deps.db, ctx.actor, input.id_or_slug, ctx.occurredAt);
-      await invalidateDashboard(ctx.deps.redis, ctx.actor.userId);
+      const enrollment = await enrollInCourse(ctx.deps.db, ctx.viewer, input.id_or_slug, ctx.meta.occurredAt);
+      await invalidateDashboard(ctx.deps.redis, ctx.viewer.userId);
       return enrollment;
     }),
   unenroll: authedProcedure
     .input(catalogCourseKeyInput)
     .output(enrollmentSchema)
     .mutation(async ({ ctx, input }) => {
-      const enrollment = await unenrollFromCourse(ctx.deps.db, ctx.actor, input.id_or_slug, ctx.occurredAt);
-      await invalidateDashboard(ctx.deps.redis, ctx.actor.userId);
+      const enrollment = await unenrollFromCourse(ctx.deps.db, ctx.viewer, input.id_or_slug, ctx.meta.occurredAt);
+      await invalidateDashboard(ctx.deps.redis, ctx.viewer.userId);
       return enrollment;
     }),
   myEnrollments: authedProcedure
@@ -67,12 +67,12 @@ export const coursesRouter = router({
       const startedAt = new Date();
       const since = parseSince(input.since, startedAt);
       if (!since) {
-        const page = await listMyEnrollments(ctx.deps.db, ctx.actor, input, ctx.lang);
+        const page = await listMyEnrollments(ctx.deps.db, ctx.viewer, input, ctx.lang);
         return pageEnvelope(page.items, page.total, input);
       }
       const delta = await myEnrollmentsSince(
         ctx.deps.db,
-        ctx.actor,
+        ctx.viewer,
         { since, limit: input.limit, now: startedAt },
         ctx.lang,
       );
@@ -85,11 +85,11 @@ export const curriculaRouter = router({
     .input(catalogCurriculaInput)
     .output(catalogCurriculumPageSchema)
     .query(async ({ ctx, input }) => {
-      const page = await listCatalogCurricula(ctx.deps.db, ctx.actor, input, ctx.lang);
+      const page = await listCatalogCurricula(ctx.deps.db, ctx.viewer, input, ctx.lang);
       return pageEnvelope(page.items, page.total, input);
     }),
   get: publicProcedure
     .input(catalogCurriculumKeyInput)
     .output(curriculumDetailSchema)
-    .query(({ ctx, input }) => getCurriculumDetail(ctx.deps.db, ctx.actor, input.slug, ctx.lang)),
+    .query(({ ctx, input }) => getCurriculumDetail(ctx.deps.db, ctx.viewer, input.slug, ctx.lang)),
 });

@@ -8,23 +8,11 @@ import {
   lessonReadingSchema,
   lessonReadingsQuery,
 } from "@sira/contracts";
-import {
-  getLessonOrStartGeneration,
-  type LearnerContext,
-  lessonReadingsSince,
-  recordLessonReading,
-} from "@sira/domain";
+import { getLessonOrStartGeneration, lessonReadingsSince, recordLessonReading } from "@sira/domain";
 import { z } from "zod";
-import { learnerOfActor } from "../../caller.ts";
-import type { Actor } from "../../env.ts";
 import { deltaEnvelope, parseFields, parseSince, pickFields } from "../../http/lists.ts";
 import { lessonStreamPath } from "../../rest/lessons.ts";
-import { authedProcedure, router, type TrpcContext } from "../init.ts";
-
-type Ctx = TrpcContext & { actor: Actor };
-
-const learnerOf = (ctx: Ctx): LearnerContext =>
-  learnerOfActor(ctx.actor, ctx.lang, ctx.deps.config.GENERATION_COUNTRIES);
+import { authedProcedure, router } from "../init.ts";
 
 export const contentRouter = router({
   /** The cached lesson, or `generating` with the SSE stream to follow (generation is started once). */
@@ -33,7 +21,7 @@ export const contentRouter = router({
     .output(lessonOrGeneratingSchema)
     .query(async ({ ctx, input }) => {
       const fields = parseFields(input.fields, LESSON_FIELDS);
-      const result = await getLessonOrStartGeneration(ctx.deps, learnerOf(ctx), input.module_id, input.unit_id);
+      const result = await getLessonOrStartGeneration(ctx.deps, ctx.learner, input.module_id, input.unit_id);
       if (result.status === "ready") {
         return { status: "ready" as const, lesson: { ...pickFields(result.lesson, fields), id: result.lesson.id } };
       }
@@ -49,7 +37,7 @@ export const contentRouter = router({
     .output(lessonReadingSchema)
     .mutation(({ ctx, input }) => {
       const { module_id, unit_id, ...report } = input;
-      return recordLessonReading(ctx.deps, learnerOf(ctx), module_id, unit_id, report, ctx.occurredAt);
+      return recordLessonReading(ctx.deps, ctx.learner, module_id, unit_id, report, ctx.meta.occurredAt);
     }),
   /** Reading progress changed since `since` (all without it). */
   readings: authedProcedure
@@ -58,11 +46,7 @@ export const contentRouter = router({
     .query(async ({ ctx, input }) => {
       const startedAt = new Date();
       const since = parseSince(input.since, startedAt);
-      const delta = await lessonReadingsSince(
-        ctx.deps.db,
-        { userId: ctx.actor.userId, role: ctx.actor.role },
-        { since, limit: input.limit, now: startedAt },
-      );
+      const delta = await lessonReadingsSince(ctx.deps.db, ctx.viewer, { since, limit: input.limit, now: startedAt });
       return deltaEnvelope(delta.items, delta.deleted, { ...delta, startedAt });
     }),
 });

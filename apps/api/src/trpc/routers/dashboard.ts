@@ -5,7 +5,7 @@ import { authedProcedure, router } from "../init.ts";
 
 export const dashboardRouter = router({
   get: authedProcedure.output(dashboardSchema).query(async ({ ctx }) => {
-    const { json } = await getDashboardJson(ctx.deps, { userId: ctx.actor.userId, language: ctx.lang });
+    const { json } = await getDashboardJson(ctx.deps, { userId: ctx.viewer.userId, language: ctx.lang });
     return JSON.parse(json) as unknown as ReturnType<typeof dashboardSchema.parse>;
   }),
 });

@@ -8,16 +8,9 @@ import {
   flashcardReviewResultSchema,
   flashcardReviewTrpcInput,
 } from "@sira/contracts";
-import { getModuleDeck, type LearnerContext, quickReview, reviewFlashcard } from "@sira/domain";
-import { learnerOfActor } from "../../caller.ts";
-import type { Actor } from "../../env.ts";
+import { getModuleDeck, quickReview, reviewFlashcard } from "@sira/domain";
 import { deltaEnvelope, pageEnvelope, parseFields, parseSince, pickFields } from "../../http/lists.ts";
-import { authedProcedure, router, type TrpcContext } from "../init.ts";
-
-type Ctx = TrpcContext & { actor: Actor };
-
-const learnerOf = (ctx: Ctx): LearnerContext =>
-  learnerOfActor(ctx.actor, ctx.lang, ctx.deps.config.GENERATION_COUNTRIES);
+import { authedProcedure, router } from "../init.ts";
 
 export const flashcardsRouter = router({
   /** The module's deck with the caller's memory per card; with `since`, what changed (retired cards as tombstones). */
@@ -28,7 +21,7 @@ export const flashcardsRouter = router({
       const fields = parseFields(input.fields, FLASHCARD_FIELDS);
       const startedAt = new Date();
       const since = parseSince(input.since, startedAt);
-      const deck = await getModuleDeck(ctx.deps, learnerOf(ctx), input.module_id, { ...input, since });
+      const deck = await getModuleDeck(ctx.deps, ctx.learner, input.module_id, { ...input, since });
       const items = deck.items.map((card) => ({ ...pickFields(card, fields), id: card.id }));
       if (deck.kind === "page") {
         return { ...pageEnvelope(items, deck.total, input), server_time: startedAt.toISOString() };
@@ -42,7 +35,7 @@ export const flashcardsRouter = router({
     .query(async ({ ctx, input }) => {
       const fields = parseFields(input.fields, FLASHCARD_FIELDS);
       const now = new Date();
-      const session = await quickReview(ctx.deps.db, learnerOf(ctx), now);
+      const session = await quickReview(ctx.deps.db, ctx.learner, now);
       const items = session.items.map((card) => ({ ...pickFields(card, fields), id: card.id }));
       return { ...session, items, server_time: now.toISOString() };
     }),
@@ -52,8 +45,8 @@ export const flashcardsRouter = router({
     .output(flashcardReviewResultSchema)
     .mutation(({ ctx, input }) => {
       const { card_id, idempotency_key, ...review } = input;
-      return reviewFlashcard(ctx.deps, learnerOf(ctx), card_id, review, {
-        occurredAt: ctx.occurredAt,
+      return reviewFlashcard(ctx.deps, ctx.learner, card_id, review, {
+        occurredAt: ctx.meta.occurredAt,
         idempotencyKey: idempotency_key ?? null,
       });
     }),

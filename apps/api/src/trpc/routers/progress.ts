@@ -12,13 +12,9 @@ import {
 } from "@sira/contracts";
 import { completeUnit, getModuleProgress, listCourseModules, progressSince, startUnit } from "@sira/domain";
 import { z } from "zod";
-import { viewerOfActor } from "../../caller.ts";
-import type { Actor } from "../../env.ts";
 import { deltaEnvelope, pageEnvelope, parseFields, parseSince, pickFields } from "../../http/lists.ts";
-import { authedProcedure, router, type TrpcContext } from "../init.ts";
+import { authedProcedure, router } from "../init.ts";
 
-type Ctx = TrpcContext & { actor: Actor };
-const viewerOf = (ctx: Ctx) => viewerOfActor(ctx.actor);
 const unitInput = z.strictObject({ module_id: z.uuid(), unit_id: z.uuid() });
 
 export const progressRouter = router({
@@ -30,7 +26,7 @@ export const progressRouter = router({
       const fields = parseFields(input.fields, MODULE_FIELDS);
       const { items, total } = await listCourseModules(
         ctx.deps.db,
-        { viewer: viewerOf(ctx), language: ctx.lang },
+        { viewer: ctx.viewer, language: ctx.lang },
         input.course_id,
         input,
       );
@@ -45,14 +41,14 @@ export const progressRouter = router({
     .input(moduleIdInput)
     .output(moduleDetailSchema)
     .query(({ ctx, input }) =>
-      getModuleProgress(ctx.deps.db, { viewer: viewerOf(ctx), language: ctx.lang }, input.module_id),
+      getModuleProgress(ctx.deps.db, { viewer: ctx.viewer, language: ctx.lang }, input.module_id),
     ),
   /** Starts a unit (MODULE_LOCKED on a locked module). */
   startUnit: authedProcedure
     .input(unitInput)
     .output(unitActionSchema)
     .mutation(({ ctx, input }) =>
-      startUnit(ctx.deps, viewerOf(ctx), { moduleId: input.module_id, unitId: input.unit_id }, ctx.occurredAt),
+      startUnit(ctx.deps, ctx.viewer, { moduleId: input.module_id, unitId: input.unit_id }, ctx.meta.occurredAt),
     ),
   /** Completes a unit (idempotent). */
   completeUnit: authedProcedure
@@ -61,9 +57,9 @@ export const progressRouter = router({
     .mutation(({ ctx, input }) =>
       completeUnit(
         ctx.deps,
-        viewerOf(ctx),
+        ctx.viewer,
         { moduleId: input.module_id, unitId: input.unit_id },
-        ctx.occurredAt,
+        ctx.meta.occurredAt,
         input.time_spent_seconds === undefined ? {} : { timeSpentSeconds: input.time_spent_seconds },
       ),
     ),
@@ -74,7 +70,7 @@ export const progressRouter = router({
     .query(async ({ ctx, input }) => {
       const startedAt = new Date();
       const since = parseSince(input.since, startedAt);
-      const delta = await progressSince(ctx.deps.db, viewerOf(ctx), { since, limit: input.limit, now: startedAt });
+      const delta = await progressSince(ctx.deps.db, ctx.viewer, { since, limit: input.limit, now: startedAt });
       return deltaEnvelope(delta.items, delta.deleted, { ...delta, startedAt });
     }),
 });

@@ -24,26 +24,16 @@ import {
   getPlacementStatus,
   getPreassessmentConfig,
   getPreassessmentStatus,
-  type LearnerContext,
   requestPreassessmentGeneration,
   startModuleQuiz,
   startPlacement,
   startPreassessment,
   submitModuleQuiz,
   updatePreassessmentConfig,
-  type Viewer,
 } from "@sira/domain";
 import { z } from "zod";
-import { learnerOfActor, viewerOfActor } from "../../caller.ts";
-import type { Actor } from "../../env.ts";
-import { authedProcedure, expertProcedure, router, type TrpcContext } from "../init.ts";
+import { authedProcedure, expertProcedure, router } from "../init.ts";
 
-type Ctx = TrpcContext & { actor: Actor };
-
-const viewerOf = (ctx: Ctx): Viewer => viewerOfActor(ctx.actor);
-const learnerOf = (ctx: Ctx): LearnerContext =>
-  learnerOfActor(ctx.actor, ctx.lang, ctx.deps.config.GENERATION_COUNTRIES);
-const metaOf = (ctx: Ctx) => ({ requestId: ctx.requestId, ip: ctx.clientIp, now: new Date() });
 const moduleInput = z.object({ module_id: z.uuid() });
 const courseInput = z.strictObject({ course_id: z.uuid() });
 
@@ -52,62 +42,62 @@ export const quizRouter = router({
   start: authedProcedure
     .input(moduleInput.extend(quizKindQuery.shape).strict())
     .output(quizStateSchema)
-    .query(({ ctx, input }) => startModuleQuiz(ctx.deps, learnerOf(ctx), input.module_id, input.kind, new Date())),
+    .query(({ ctx, input }) => startModuleQuiz(ctx.deps, ctx.learner, input.module_id, input.kind, new Date())),
   /** Checks one answer and gives the next question. */
   answer: authedProcedure
     .input(quizAnswerInput.extend(moduleInput.shape))
     .output(quizAnswerResultSchema)
     .mutation(({ ctx, input }) => {
       const { module_id, ...answer } = input;
-      return answerModuleQuiz(ctx.deps, learnerOf(ctx), module_id, answer, ctx.occurredAt);
+      return answerModuleQuiz(ctx.deps, ctx.learner, module_id, answer, ctx.meta.occurredAt);
     }),
   /** Finishes the attempt: score, estimate, SE and review (idempotent). */
   submit: authedProcedure
     .input(quizSubmitInput.extend(moduleInput.shape))
     .output(quizResultSchema)
     .mutation(({ ctx, input }) =>
-      submitModuleQuiz(ctx.deps, learnerOf(ctx), input.module_id, input.attempt_id, ctx.occurredAt),
+      submitModuleQuiz(ctx.deps, ctx.learner, input.module_id, input.attempt_id, ctx.meta.occurredAt),
     ),
 });
 
 export const placementRouter = router({
   status: authedProcedure
     .output(placementStatusSchema)
-    .query(({ ctx }) => getPlacementStatus(ctx.deps.db, ctx.actor.userId, new Date())),
+    .query(({ ctx }) => getPlacementStatus(ctx.deps.db, ctx.viewer.userId, new Date())),
   start: authedProcedure
     .input(placementStartQuery.strict())
     .output(placementStateSchema)
     .mutation(({ ctx, input }) =>
       startPlacement(ctx.deps.db, {
-        userId: ctx.actor.userId,
+        userId: ctx.viewer.userId,
         language: ctx.lang,
         domain: input.domain ?? null,
-        at: ctx.occurredAt,
+        at: ctx.meta.occurredAt,
       }),
     ),
   answer: authedProcedure
     .input(quizAnswerInput)
     .output(placementAnswerResultSchema)
-    .mutation(({ ctx, input }) => answerPlacement(ctx.deps, ctx.actor.userId, input, ctx.occurredAt)),
+    .mutation(({ ctx, input }) => answerPlacement(ctx.deps, ctx.viewer.userId, input, ctx.meta.occurredAt)),
 });
 
 export const preassessmentRouter = router({
   status: authedProcedure
     .input(courseInput)
     .output(preassessmentStatusSchema)
-    .query(({ ctx, input }) => getPreassessmentStatus(ctx.deps.db, viewerOf(ctx), input.course_id, ctx.lang)),
+    .query(({ ctx, input }) => getPreassessmentStatus(ctx.deps.db, ctx.viewer, input.course_id, ctx.lang)),
   start: authedProcedure
     .input(courseInput)
     .output(preassessmentStateSchema)
     .mutation(({ ctx, input }) =>
-      startPreassessment(ctx.deps.db, viewerOf(ctx), input.course_id, ctx.lang, ctx.occurredAt),
+      startPreassessment(ctx.deps.db, ctx.viewer, input.course_id, ctx.lang, ctx.meta.occurredAt),
     ),
   answer: authedProcedure
     .input(quizAnswerInput.extend(courseInput.shape))
     .output(preassessmentAnswerResultSchema)
     .mutation(({ ctx, input }) => {
       const { course_id, ...answer } = input;
-      return answerPreassessment(ctx.deps, viewerOf(ctx), course_id, answer, ctx.occurredAt);
+      return answerPreassessment(ctx.deps, ctx.viewer, course_id, answer, ctx.meta.occurredAt);
     }),
 });
 
@@ -116,18 +106,18 @@ export const adminPreassessmentRouter = router({
   get: expertProcedure
     .input(courseInput)
     .output(preassessmentConfigSchema)
-    .query(({ ctx, input }) => getPreassessmentConfig(ctx.deps.db, viewerOf(ctx), input.course_id)),
+    .query(({ ctx, input }) => getPreassessmentConfig(ctx.deps.db, ctx.viewer, input.course_id)),
   update: expertProcedure
     .input(preassessmentConfigInput.extend(courseInput.shape))
     .output(preassessmentConfigSchema)
     .mutation(({ ctx, input }) => {
       const { course_id, ...changes } = input;
-      return updatePreassessmentConfig(ctx.deps.db, viewerOf(ctx), course_id, changes, metaOf(ctx));
+      return updatePreassessmentConfig(ctx.deps.db, ctx.viewer, course_id, changes, ctx.meta);
     }),
   generate: expertProcedure
     .input(courseInput)
     .output(preassessmentGenerationSchema)
     .mutation(({ ctx, input }) =>
-      requestPreassessmentGeneration(ctx.deps, viewerOf(ctx), input.course_id, ctx.actor.country, metaOf(ctx)),
+      requestPreassessmentGeneration(ctx.deps, ctx.viewer, input.course_id, ctx.actor.country, ctx.meta),
     ),
 });

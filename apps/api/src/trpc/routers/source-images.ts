@@ -11,8 +11,7 @@ export const sourceImagesRouter = router({
     .output(sourceImagePageSchema)
     .query(async ({ ctx, input }) => {
       const { course_id, ...query } = input;
-      const viewer = { userId: ctx.actor.userId, role: ctx.actor.role };
-      const page = await listSourceImages(ctx.deps, viewer, course_id, query);
+      const page = await listSourceImages(ctx.deps, ctx.viewer, course_id, query);
       return pageEnvelope(page.items, page.total, query);
     }),
 });

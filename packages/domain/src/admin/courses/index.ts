@@ -1,5 +1,5 @@
 /** Back-office courses: list, create, edit, publish, archive, delete (admins: all; experts: their own). */
 export { archiveAdminCourse, deleteAdminCourse, publishAdminCourse } from "./lifecycle.ts";
 export { getAdminCourse, listAdminCourses } from "./list.ts";
-export { type CourseRequestMeta, courseSnapshot } from "./shape.ts";
+export { courseSnapshot } from "./shape.ts";
 export { createAdminCourse, updateAdminCourse } from "./write.ts";

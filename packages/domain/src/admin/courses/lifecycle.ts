@@ -4,12 +4,12 @@ import type { Db, Prisma, Transaction } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
 import { manageableCourses } from "../../access/readable.ts";
 import { changedFields, writeAudit } from "../../audit.ts";
+import type { AuditMeta } from "../../request-meta.ts";
 import { publishBlockers, publishRefusal } from "./publishable.ts";
 import { assertMayPublish } from "./publishing-rights.ts";
 import {
   type AdminCourseRow,
   adminCourseInclude,
-  type CourseRequestMeta,
   courseSnapshot,
   lockManageableCourse,
   toAdminCourse,
@@ -27,7 +27,7 @@ async function transition(
   id: string,
   action: string,
   change: Change,
-  meta: CourseRequestMeta,
+  meta: AuditMeta,
   lang: Language,
   authorise?: (tx: Transaction) => Promise<void>,
 ): Promise<AdminCourse> {
@@ -62,7 +62,7 @@ export function publishAdminCourse(
   db: Db,
   viewer: Viewer,
   id: string,
-  meta: CourseRequestMeta,
+  meta: AuditMeta,
   lang: Language,
 ): Promise<AdminCourse> {
   return transition(
@@ -91,7 +91,7 @@ export function archiveAdminCourse(
   db: Db,
   viewer: Viewer,
   id: string,
-  meta: CourseRequestMeta,
+  meta: AuditMeta,
   lang: Language,
 ): Promise<AdminCourse> {
   return transition(
@@ -110,7 +110,7 @@ export async function deleteAdminCourse(
   db: Db,
   viewer: Viewer,
   id: string,
-  meta: CourseRequestMeta,
+  meta: AuditMeta,
 ): Promise<AdminCourseDeleted> {
   try {
     return await db.$transaction(async (tx) => {

@@ -2,13 +2,6 @@
 import { type AdminCourse, AppError, type Language } from "@sira/contracts";
 import type { Prisma, Transaction } from "@sira/infra/db";
 
-/** Who asked, for the audit trail. */
-export interface CourseRequestMeta {
-  requestId: string | null;
-  ip: string | null;
-  now: Date;
-}
-
 /** What every back-office read of a course loads: the row and its taxonomy categories. */
 export const adminCourseInclude = {
   taxonomyCategories: {

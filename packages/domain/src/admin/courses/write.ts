@@ -10,11 +10,11 @@ import type { Db, Prisma, Transaction, Tx } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
 import { manageableCourses } from "../../access/readable.ts";
 import { changedFields, writeAudit } from "../../audit.ts";
+import type { AuditMeta } from "../../request-meta.ts";
 import { publishBlockers, publishRefusal } from "./publishable.ts";
 import { assertMayPublish } from "./publishing-rights.ts";
 import {
   adminCourseInclude,
-  type CourseRequestMeta,
   type CourseSnapshot,
   courseSnapshot,
   lockManageableCourse,
@@ -127,7 +127,7 @@ export async function createAdminCourse(
   db: Db,
   viewer: Viewer,
   input: CreateAdminCourseInput,
-  meta: CourseRequestMeta,
+  meta: AuditMeta,
   lang: Language,
 ): Promise<AdminCourse> {
   assertMayAssignExpert(viewer, input.expert_id);
@@ -196,7 +196,7 @@ export async function updateAdminCourse(
   viewer: Viewer,
   id: string,
   input: UpdateAdminCourseInput,
-  meta: CourseRequestMeta,
+  meta: AuditMeta,
   lang: Language,
 ): Promise<AdminCourse> {
   assertMayAssignExpert(viewer, input.expert_id);

@@ -3,6 +3,8 @@
  * from titles, and Prisma's constraint errors turned into 409s.
  */
 import { AppError, type Language } from "@sira/contracts";
+import type { Viewer } from "../../access/actor.ts";
+import type { AuditMeta, RequestMeta } from "../../request-meta.ts";
 
 /** One page of a list and the total count; the API wraps it in the page envelope. */
 export interface Listed<T> {
@@ -11,11 +13,12 @@ export interface Listed<T> {
 }
 
 /** The admin making a change, and the request it came from. */
-export interface CatalogAdminMeta {
-  actorId: string;
-  requestId: string | null;
-  ip: string | null;
-  now?: Date;
+export type CatalogAdminMeta = Pick<RequestMeta, "requestId" | "ip"> &
+  Partial<Pick<RequestMeta, "now">> & { actorId: string };
+
+/** The audit meta of a change the caller makes, from the API's caller context. */
+export function changeBy(caller: { viewer: Viewer; meta: AuditMeta }): CatalogAdminMeta {
+  return { ...caller.meta, actorId: caller.viewer.userId };
 }
 
 const LIGATURES: Record<string, string> = { œ: "oe", Œ: "oe", æ: "ae", Æ: "ae", ß: "ss" };

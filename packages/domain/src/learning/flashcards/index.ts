@@ -12,4 +12,4 @@ export {
 } from "./quick-review.ts";
 export { feedQuizAnswerToCard } from "./quiz-feed.ts";
 export { type CardReviewInput, type CardReviewOutcome, recordCardReview } from "./review.ts";
-export { type ReviewMeta, reviewFlashcard } from "./reviews.ts";
+export { reviewFlashcard } from "./reviews.ts";

@@ -4,16 +4,11 @@ import type { FlashcardReviewInput, FlashcardReviewResult } from "@sira/contract
 import type { Logger, Redis } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 import type { LearnerContext } from "../../content/target.ts";
+import type { RequestMeta } from "../../request-meta.ts";
 import { recordLearningActivity } from "../../users/activity.ts";
 import { invalidateDashboard } from "../dashboard/index.ts";
 import { reviewableCard } from "./access.ts";
 import { recordCardReview } from "./review.ts";
-
-export interface ReviewMeta {
-  /** When the review happened (X-Offline-Queued-At for a replayed offline queue). */
-  occurredAt: Date;
-  idempotencyKey?: string | null;
-}
 
 /** Records the learner's review of a card and returns the card's memory after it (see review.ts). */
 export async function reviewFlashcard(
@@ -21,7 +16,7 @@ export async function reviewFlashcard(
   learner: LearnerContext,
   cardId: string,
   input: FlashcardReviewInput,
-  meta: ReviewMeta,
+  meta: Pick<RequestMeta, "occurredAt"> & { idempotencyKey?: string | null },
 ): Promise<FlashcardReviewResult> {
   const { userId } = learner.viewer;
   const card = await reviewableCard(deps.db, learner.viewer, cardId);
