@@ -4,27 +4,16 @@
  * membership is withdrawn; every content read then answers 404, as for any hidden course, and the
  * course's cards leave the review queue. The enrollment row itself is kept (its progress matters).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { makeCard } from "../../../packages/domain/test/flashcards/fixtures.ts";
 import { makeCourse, makeCurriculum } from "./catalog.fixtures.ts";
-import { closeTestDeps, listen, resetState, type SignedIn, signIn, testApp } from "./helpers.ts";
+import { apiOnPort, type SignedIn, sendJson, signIn } from "./helpers.ts";
 
-const { app, deps } = testApp({ RATE_LIMIT_PER_MINUTE: "100000" });
-let base: string;
-beforeAll(async () => {
-  base = await listen(app);
-});
-beforeEach(resetState);
-afterAll(closeTestDeps);
+const api = apiOnPort({ RATE_LIMIT_PER_MINUTE: "100000" });
+const { deps } = api;
 
-const send = async (user: SignedIn, method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { ...user.headers, "content-type": "application/json", "accept-language": "en" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-};
+const send = (user: SignedIn, method: string, path: string, body?: unknown) =>
+  sendJson(api.base, method, path, body, { ...user.headers, "accept-language": "en" });
 
 interface PrivateCourse {
   courseId: string;

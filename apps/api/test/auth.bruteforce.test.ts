@@ -4,18 +4,13 @@
  * anything that tells them apart (decision 0025).
  */
 import { generate } from "otplib";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { closeTestDeps, countQueries, listen, resetState, testApp } from "./helpers.ts";
+import { describe, expect, it } from "vitest";
+import { apiOnPort, countQueries } from "./helpers.ts";
 import { emailCodeFor } from "./outbox.ts";
 
 // One trusted proxy, so each table row below can come from its own client network.
-const { app, deps } = testApp({ TRUST_PROXY_HOPS: "1" });
-let base: string;
-beforeAll(async () => {
-  base = await listen(app);
-});
-beforeEach(resetState);
-afterAll(closeTestDeps);
+const api = apiOnPort({ TRUST_PROXY_HOPS: "1" });
+const { deps } = api;
 
 const json = (body: unknown, headers: Record<string, string> = {}) => ({
   method: "POST",
@@ -23,7 +18,7 @@ const json = (body: unknown, headers: Record<string, string> = {}) => ({
   body: JSON.stringify(body),
 });
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${base}${path}`, json(body, headers));
+  fetch(`${api.base}${path}`, json(body, headers));
 const codeAt = (secret: string, offsetSteps = 0) =>
   generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSteps * 30 });
 
@@ -69,7 +64,7 @@ describe("tRPC batches", () => {
     const victim = await active("victim@example.org");
     const guesses = Array.from({ length: 60 }, (_, i) => ({ email: victim.email, code: String(i).padStart(6, "0") }));
     const res = await fetch(
-      `${base}/trpc/${Array(60).fill("auth.login").join(",")}?batch=1`,
+      `${api.base}/trpc/${Array(60).fill("auth.login").join(",")}?batch=1`,
       json(Object.fromEntries(guesses.map((g, i) => [i, g])), { "accept-language": "en" }),
     );
     expect(res.status).toBe(400);
@@ -87,7 +82,7 @@ describe("tRPC batches", () => {
   it("refuse any small batch holding an auth call, before any of its procedures runs", async () => {
     const victim = await active("victim@example.org");
     const res = await fetch(
-      `${base}/trpc/auth.register,auth.login?batch=1`,
+      `${api.base}/trpc/auth.register,auth.login?batch=1`,
       json({
         0: {
           email: "newcomer@example.org",
@@ -114,7 +109,7 @@ describe("tRPC batches", () => {
   it("still serve a sign-in call sent alone, batch=1 included, as httpBatchLink sends it", async () => {
     const victim = await active("victim@example.org");
     const res = await fetch(
-      `${base}/trpc/auth.login?batch=1`,
+      `${api.base}/trpc/auth.login?batch=1`,
       json({ 0: { email: victim.email, code: await codeAt(victim.secret) } }),
     );
     expect(res.status).toBe(200);
@@ -141,7 +136,10 @@ describe("parallel guesses", () => {
     const victim = await active("victim@example.org");
     const answers = await Promise.all(
       Array.from({ length: 30 }, () =>
-        fetch(`${base}/trpc/auth.login`, json({ email: victim.email, code: "000000" }, { "accept-language": "en" })),
+        fetch(
+          `${api.base}/trpc/auth.login`,
+          json({ email: victim.email, code: "000000" }, { "accept-language": "en" }),
+        ),
       ),
     );
     expect(answers.filter((a) => a.status === 401)).toHaveLength(5);

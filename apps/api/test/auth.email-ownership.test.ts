@@ -7,27 +7,16 @@
  */
 import { AUTH_EMAILS_PER_HOUR, EMAIL_CODE_ATTEMPTS } from "@sira/domain";
 import { generate } from "otplib";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { closeTestDeps, listen, resetState, signIn, testApp } from "./helpers.ts";
+import { describe, expect, it } from "vitest";
+import { apiOnPort, sendJson, signIn } from "./helpers.ts";
 import { emailCodeFor, outboxMessage } from "./outbox.ts";
 import { until } from "./workers.ts";
 
-const { app, deps } = testApp({ RATE_LIMIT_PER_MINUTE: "100000" });
-let base: string;
-beforeAll(async () => {
-  base = await listen(app);
-});
-beforeEach(resetState);
-afterAll(closeTestDeps);
+const api = apiOnPort({ RATE_LIMIT_PER_MINUTE: "100000" });
+const { deps } = api;
 
-const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
-  const res = await fetch(`${base}${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-};
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  sendJson(api.base, "POST", path, body, headers);
 const codeAt = (secret: string, offsetSteps = 0) =>
   generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSteps * 30 });
 

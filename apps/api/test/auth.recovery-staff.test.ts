@@ -4,26 +4,15 @@
  * link sent before a promotion no longer works. They recover with a backup code or
  * `pnpm admin:create --reenrol`.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { closeTestDeps, listen, resetState, signIn, testApp } from "./helpers.ts";
+import { describe, expect, it } from "vitest";
+import { apiOnPort, sendJson, signIn } from "./helpers.ts";
 import { outboxMessage } from "./outbox.ts";
 
-const { app, deps } = testApp({ RATE_LIMIT_PER_MINUTE: "100000" });
-let base: string;
-beforeAll(async () => {
-  base = await listen(app);
-});
-beforeEach(resetState);
-afterAll(closeTestDeps);
+const api = apiOnPort({ RATE_LIMIT_PER_MINUTE: "100000" });
+const { deps } = api;
 
-const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
-  const res = await fetch(`${base}${path}`, {
-    method: path.endsWith("/role") ? "PUT" : "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-};
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  sendJson(api.base, path.endsWith("/role") ? "PUT" : "POST", path, body, headers);
 
 describe("recovery by email for staff", () => {
   it("answers admins, experts, learners and unknown addresses alike, and links only the learner", async () => {

@@ -5,9 +5,11 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { startSession, tokenPair } from "@sira/domain";
-import { createLogger, createRedis, parseConfig, type Redis } from "@sira/infra";
+import { createLogger, createRedis, getQueue, parseConfig, type Redis } from "@sira/infra";
 import { createDb } from "@sira/infra/db";
 import { truncateAll } from "@sira/infra/testing";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import { type CourseFixture, enroll, makeCourse } from "../../../packages/domain/test/content/fixtures.ts";
 import { type App, createApp } from "../src/app.ts";
 import { createAppDeps } from "../src/deps.ts";
 import type { AppDeps } from "../src/env.ts";
@@ -84,6 +86,57 @@ export async function listen(app: Pick<Parameters<typeof serve>[0], "fetch">): P
       }),
   );
   return `http://127.0.0.1:${port}`;
+}
+
+/** The app of one test file, listening on a port; `base` is its URL once the file's tests start. */
+export interface ApiOnPort {
+  app: App;
+  deps: AppDeps;
+  base: string;
+}
+
+/**
+ * The real app on fresh dependencies, listening on a port for the whole file, with empty state
+ * before each test and everything closed after the file (it registers those hooks itself).
+ */
+export function apiOnPort(overrides: Env = {}): ApiOnPort {
+  const { app, deps } = testApp(overrides);
+  const api: ApiOnPort = { app, deps, base: "" };
+  beforeAll(async () => {
+    api.base = await listen(app);
+  });
+  beforeEach(resetState);
+  afterAll(closeTestDeps);
+  return api;
+}
+
+/** A JSON request to a listening API; the answer's status and parsed JSON body. */
+export async function sendJson(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { "content-type": "application/json", ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/**
+ * Empty state and generation queue, then a published course and a learner (in Senegal) enrolled
+ * in it: where the lesson tests start.
+ */
+export async function enrolledLearner(deps: AppDeps): Promise<{ course: CourseFixture; learner: SignedIn }> {
+  await resetState();
+  await getQueue("content-generation", { prefix: deps.config.QUEUE_PREFIX }).obliterate({ force: true });
+  const course = await makeCourse(deps.db);
+  const learner = await signIn(deps, { role: "learner", country: "SN" });
+  await enroll(deps.db, learner.userId, course.courseId);
+  return { course, learner };
 }
 
 /** A parsed server-sent event or comment. */

@@ -1,20 +1,17 @@
 /** tRPC `content`, `admin.content` and `admin.structure`: the same use cases and refusals as REST. */
 import { authKeys, verifyAccessToken } from "@sira/domain";
-import { getQueue } from "@sira/infra";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { storeGeneratedContent } from "../../../../packages/domain/src/content/index.ts";
 import {
   type CourseFixture,
-  enroll,
   indexMarketText,
-  makeCourse,
   sampleLesson,
   sampleSource,
 } from "../../../../packages/domain/test/content/fixtures.ts";
 import { createCallerFactory } from "../../src/trpc/init.ts";
 import { appRouter } from "../../src/trpc/router.ts";
-import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { closeTestDeps, enrolledLearner, type SignedIn, signIn, testApp } from "../helpers.ts";
 
 const { deps } = testApp();
 let course: CourseFixture;
@@ -45,12 +42,8 @@ async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
 }
 
 beforeEach(async () => {
-  await resetState();
-  await getQueue("content-generation", { prefix: deps.config.QUEUE_PREFIX }).obliterate({ force: true });
-  course = await makeCourse(deps.db);
-  learner = await signIn(deps, { role: "learner", country: "SN" });
+  ({ course, learner } = await enrolledLearner(deps));
   admin = await signIn(deps, { role: "admin" });
-  await enroll(deps.db, learner.userId, course.courseId);
 });
 afterAll(closeTestDeps);
 

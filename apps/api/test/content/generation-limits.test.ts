@@ -16,11 +16,10 @@ import {
   type CourseFixture,
   enroll,
   indexMarketText,
-  makeCourse,
   sampleLesson,
   sampleSource,
 } from "../../../../packages/domain/test/content/fixtures.ts";
-import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { closeTestDeps, enrolledLearner, type SignedIn, signIn, testApp } from "../helpers.ts";
 
 const { app, deps } = testApp({ GENERATION_DAILY_QUOTA: "2", GENERATION_COUNTRIES: "SN,ML" });
 const queue = () => getQueue("content-generation", { prefix: deps.config.QUEUE_PREFIX });
@@ -28,12 +27,8 @@ let course: CourseFixture;
 let learner: SignedIn;
 
 beforeEach(async () => {
-  await resetState();
-  await queue().obliterate({ force: true });
-  course = await makeCourse(deps.db);
+  ({ course, learner } = await enrolledLearner(deps));
   await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
-  learner = await signIn(deps, { role: "learner", country: "SN" });
-  await enroll(deps.db, learner.userId, course.courseId);
 });
 afterAll(closeTestDeps);
 

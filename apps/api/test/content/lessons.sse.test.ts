@@ -15,11 +15,10 @@ import {
   type CourseFixture,
   enroll,
   indexMarketText,
-  makeCourse,
   sampleLesson,
   sampleSource,
 } from "../../../../packages/domain/test/content/fixtures.ts";
-import { closeTestDeps, resetState, type SignedIn, SseReader, signIn, testApp } from "../helpers.ts";
+import { closeTestDeps, enrolledLearner, type SignedIn, SseReader, signIn, testApp } from "../helpers.ts";
 
 const { app, deps } = testApp({ SSE_COALESCE_MS: "200" });
 let course: CourseFixture;
@@ -27,11 +26,7 @@ let learner: SignedIn;
 let key: CacheKey;
 
 beforeEach(async () => {
-  await resetState();
-  await getQueue("content-generation", { prefix: deps.config.QUEUE_PREFIX }).obliterate({ force: true });
-  course = await makeCourse(deps.db);
-  learner = await signIn(deps, { role: "learner", country: "SN" });
-  await enroll(deps.db, learner.userId, course.courseId);
+  ({ course, learner } = await enrolledLearner(deps));
   key = {
     moduleId: course.moduleId,
     unitId: course.lessonUnitId,

@@ -13,18 +13,14 @@ import {
   sampleLesson,
   sampleSource,
 } from "../../../../packages/domain/test/content/fixtures.ts";
-import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { closeTestDeps, enrolledLearner, type SignedIn, signIn, testApp } from "../helpers.ts";
 
 const { app, deps } = testApp();
 let course: CourseFixture;
 let learner: SignedIn;
 
 beforeEach(async () => {
-  await resetState();
-  await getQueue("content-generation", { prefix: deps.config.QUEUE_PREFIX }).obliterate({ force: true });
-  course = await makeCourse(deps.db);
-  learner = await signIn(deps, { role: "learner", country: "SN" });
-  await enroll(deps.db, learner.userId, course.courseId);
+  ({ course, learner } = await enrolledLearner(deps));
 });
 afterAll(closeTestDeps);
 

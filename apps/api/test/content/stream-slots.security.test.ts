@@ -3,19 +3,17 @@
  * past SSE_MAX_STREAMS_PER_USER is a 429 TOO_MANY_STREAMS; a stream that ends, or whose client
  * leaves, frees its slot; and a slot whose process died is freed when its lease runs out.
  */
-import { getQueue } from "@sira/infra";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type CacheKey, storeGeneratedContent } from "../../../../packages/domain/src/content/index.ts";
 import {
   type CourseFixture,
   enroll,
   indexMarketText,
-  makeCourse,
   sampleLesson,
   sampleSource,
 } from "../../../../packages/domain/test/content/fixtures.ts";
 import { acquireStreamSlot } from "../../src/http/stream-slots.ts";
-import { closeTestDeps, listen, resetState, type SignedIn, SseReader, signIn, testApp } from "../helpers.ts";
+import { closeTestDeps, enrolledLearner, listen, type SignedIn, SseReader, signIn, testApp } from "../helpers.ts";
 
 const { app, deps } = testApp({ SSE_MAX_STREAMS_PER_USER: "3" });
 let base: string;
@@ -28,11 +26,7 @@ beforeAll(async () => {
 });
 beforeEach(async () => {
   for (const controller of open.splice(0)) controller.abort();
-  await resetState();
-  await getQueue("content-generation", { prefix: deps.config.QUEUE_PREFIX }).obliterate({ force: true });
-  course = await makeCourse(deps.db);
-  learner = await signIn(deps, { role: "learner", country: "SN" });
-  await enroll(deps.db, learner.userId, course.courseId);
+  ({ course, learner } = await enrolledLearner(deps));
 });
 afterAll(async () => {
   for (const controller of open.splice(0)) controller.abort();
