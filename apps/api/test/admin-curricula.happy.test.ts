@@ -349,6 +349,29 @@ describe("a curriculum's life: courses, publishing, visibility, access, deletion
     const audit = await auditOf("curriculum.deleted", res);
     expect(audit?.before).toMatchObject({ slug: "a-jeter", status: "draft", course_count: 1, grant_count: 1 });
   });
+
+  it("shows a text missing in the language asked in the other language, as the catalog does (decision 0037)", async () => {
+    const admin = await signIn(deps, { role: "admin" });
+    const createdCourse = await send(admin, "POST", "/api/v1/admin/courses", { title_fr: "Paludisme" });
+    expect(createdCourse.status).toBe(201);
+    const frenchOnly = (await createdCourse.json()) as { id: string; title_en: string };
+    expect(frenchOnly.title_en).toBe("");
+    const cur = await created(admin, {
+      title_fr: "Parcours tropical",
+      title_en: "Tropical track",
+      description_fr: "Les maladies tropicales",
+      description_en: "",
+    });
+    await send(admin, "PUT", `${BASE}/${cur.id}/courses`, { course_ids: [frenchOnly.id] });
+
+    const detail = await send(admin, "GET", `${BASE}/${cur.id}?lang=en`);
+    expect(detail.status).toBe(200);
+    const body = (await detail.json()) as AdminCurriculumDetail;
+    expect(body.title).toBe("Tropical track");
+    expect(body.description_en).toBe("");
+    expect(body.description).toBe("Les maladies tropicales");
+    expect(body.courses.map((c) => [c.title_en, c.title])).toEqual([["", "Paludisme"]]);
+  });
 });
 
 describe("tRPC admin.curricula", () => {

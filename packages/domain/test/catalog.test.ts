@@ -9,7 +9,7 @@ import pg from "pg";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { enrollInCourse, hasCourseAccessPurchase, unenrollFromCourse } from "../src/catalog/enrollment.ts";
 import { searchPublishedCourseIds } from "../src/catalog/search.ts";
-import { byIdOrSlug, localized } from "../src/catalog/shape.ts";
+import { byIdOrSlug } from "../src/catalog/shape.ts";
 
 const url = process.env.DATABASE_URL as string;
 const db = createDb({ url, logQueries: true });
@@ -180,14 +180,6 @@ describe("enrollment", () => {
 });
 
 describe("shape helpers", () => {
-  it("resolve a text to the language asked, else the other one", () => {
-    expect(localized("fr", "Bonjour", "Hello")).toBe("Bonjour");
-    expect(localized("en", "Bonjour", "Hello")).toBe("Hello");
-    expect(localized("en", "Bonjour", null)).toBe("Bonjour");
-    expect(localized("en", "Bonjour", "  ")).toBe("Bonjour");
-    expect(localized("fr", null, null)).toBeNull();
-  });
-
   it("match a UUID key by id or slug, any other key by slug only", () => {
     const id = "0F8FAD5B-D9CB-469F-A165-70867728950E";
     expect(byIdOrSlug(id)).toEqual({ OR: [{ id: id.toLowerCase() }, { slug: id }] });

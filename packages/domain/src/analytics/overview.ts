@@ -5,7 +5,7 @@
  */
 import { ANALYTICS_COURSE_LIMIT, type AnalyticsOverview, type CourseAnalytics, type Language } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
-import { inLanguage } from "../admin/courses/shape.ts";
+import { inLanguage } from "../bilingual.ts";
 
 const DAY_MS = 86_400_000;
 

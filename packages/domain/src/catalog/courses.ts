@@ -12,6 +12,7 @@ import {
 import type { Prisma, Tx } from "@sira/infra/db";
 import type { MaybeViewer } from "../access/actor.ts";
 import { catalogCourses, readableCourses } from "../access/readable.ts";
+import { inLanguage } from "../bilingual.ts";
 import { pageArgs } from "../sync.ts";
 import { searchPublishedCourseIds } from "./search.ts";
 import {
@@ -20,7 +21,6 @@ import {
   type CourseCardRow,
   ENROLLMENT_SELECT,
   LIVE_ENROLLMENT,
-  localized,
   toCatalogCourse,
   toEnrollment,
 } from "./shape.ts";
@@ -165,7 +165,7 @@ export async function getCourseDetail(
     modules: row.modules.map((m) => ({
       id: m.id,
       module_number: m.moduleNumber,
-      title: localized(lang, m.titleFr, m.titleEn) ?? "",
+      title: inLanguage(lang, m.titleFr, m.titleEn),
       title_fr: m.titleFr,
       title_en: m.titleEn,
       level: m.level,

@@ -7,9 +7,10 @@ import { AppError, type CatalogCurriculum, type CurriculumDetail, type Language 
 import type { Prisma, Tx } from "@sira/infra/db";
 import type { MaybeViewer } from "../access/actor.ts";
 import { catalogCourses, readableCurricula } from "../access/readable.ts";
+import { inLanguage } from "../bilingual.ts";
 import { pageArgs } from "../sync.ts";
 import { toCatalogCourses } from "./courses.ts";
-import { byIdOrSlug, COURSE_CARD_SELECT, localized } from "./shape.ts";
+import { byIdOrSlug, COURSE_CARD_SELECT } from "./shape.ts";
 
 function curriculumSelect(viewer: MaybeViewer) {
   return {
@@ -31,10 +32,10 @@ function toCatalogCurriculum(row: CurriculumRow, lang: Language): CatalogCurricu
   return {
     id: row.id,
     slug: row.slug,
-    title: localized(lang, row.titleFr, row.titleEn) ?? "",
+    title: inLanguage(lang, row.titleFr, row.titleEn),
     title_fr: row.titleFr,
     title_en: row.titleEn,
-    description: localized(lang, row.descriptionFr, row.descriptionEn),
+    description: inLanguage(lang, row.descriptionFr, row.descriptionEn),
     description_fr: row.descriptionFr,
     description_en: row.descriptionEn,
     visibility: row.visibility === "private" ? "private" : "public",

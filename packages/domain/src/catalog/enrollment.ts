@@ -7,9 +7,10 @@ import { AppError, type Enrollment, type Language, type MyEnrollment, type Tombs
 import type { Prisma, Tx } from "@sira/infra/db";
 import type { Viewer } from "../access/actor.ts";
 import { catalogCourses, readableCourses } from "../access/readable.ts";
+import { inLanguage } from "../bilingual.ts";
 import { needsFullResync, pageArgs, tombstonesSince } from "../sync.ts";
 import { findReadableCourse } from "./courses.ts";
-import { ENROLLMENT_SELECT, type EnrollmentRow, localized, toEnrollment } from "./shape.ts";
+import { ENROLLMENT_SELECT, type EnrollmentRow, toEnrollment } from "./shape.ts";
 
 const ENTITY = "user_course_enrollment";
 
@@ -127,7 +128,7 @@ function toMyEnrollment(row: MyEnrollmentRow, lang: Language): MyEnrollment {
     course: {
       id: c.id,
       slug: c.slug,
-      title: localized(lang, c.titleFr, c.titleEn) ?? "",
+      title: inLanguage(lang, c.titleFr, c.titleEn),
       title_fr: c.titleFr,
       title_en: c.titleEn,
       cover_image_url: c.coverImageUrl,

@@ -4,14 +4,9 @@
  */
 import type { CatalogCourse, Enrollment, Language } from "@sira/contracts";
 import type { Prisma } from "@sira/infra/db";
+import { inLanguage } from "../bilingual.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The text in `lang`, else the other language's, else null. */
-export function localized(lang: Language, fr: string | null, en: string | null): string | null {
-  const [first, second] = lang === "en" ? [en, fr] : [fr, en];
-  return first?.trim() ? first : second?.trim() ? second : (first ?? second);
-}
 
 /** Matches a course or curriculum by id (when the key is a UUID) or slug. */
 export function byIdOrSlug(key: string): { OR: [{ id: string }, { slug: string }] } | { slug: string } {
@@ -59,10 +54,10 @@ export function toCatalogCourse(row: CourseCardRow, lang: Language, enrolled: bo
   return {
     id: row.id,
     slug: row.slug,
-    title: localized(lang, row.titleFr, row.titleEn) ?? "",
+    title: inLanguage(lang, row.titleFr, row.titleEn),
     title_fr: row.titleFr,
     title_en: row.titleEn,
-    description: localized(lang, row.descriptionFr, row.descriptionEn),
+    description: inLanguage(lang, row.descriptionFr, row.descriptionEn),
     description_fr: row.descriptionFr,
     description_en: row.descriptionEn,
     cover_image_url: row.coverImageUrl,

@@ -1,7 +1,7 @@
 /** The public taxonomy: active categories grouped by type, in sort order, labels in both languages. */
 import { CATALOG_TAXONOMY_TYPES, type CatalogTaxonomy, type CatalogTaxonomyType, type Language } from "@sira/contracts";
 import type { Tx } from "@sira/infra/db";
-import { localized } from "./shape.ts";
+import { inLanguage } from "../bilingual.ts";
 
 /** Active taxonomy categories, grouped by type (domain, level, audience), each in sort order. */
 export async function catalogTaxonomy(db: Tx, lang: Language): Promise<CatalogTaxonomy> {
@@ -15,7 +15,7 @@ export async function catalogTaxonomy(db: Tx, lang: Language): Promise<CatalogTa
     out[r.type as CatalogTaxonomyType].push({
       id: r.id,
       slug: r.slug,
-      label: localized(lang, r.labelFr, r.labelEn) ?? r.slug,
+      label: inLanguage(lang, r.labelFr, r.labelEn),
       label_fr: r.labelFr,
       label_en: r.labelEn,
       sort_order: r.sortOrder,

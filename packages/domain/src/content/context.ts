@@ -1,11 +1,9 @@
 /** The generation context of a module or unit: the course's topic and the learner's parameters. */
 import type { GenerationContext } from "@sira/ai";
-import { AppError, BLOOM_LEVELS, type BloomLevel, type Language } from "@sira/contracts";
+import { AppError, BLOOM_LEVELS, type BloomLevel } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
+import { inLanguage } from "../bilingual.ts";
 import type { CacheKey } from "./cache-key.ts";
-
-const pick = (lang: Language, fr: string | null, en: string | null): string =>
-  (lang === "fr" ? fr || en : en || fr) ?? "";
 
 /** The first sentence of a description, kept short: prompts name the subject, not the blurb. */
 function topicOf(description: string, fallback: string): string {
@@ -36,10 +34,10 @@ export async function contentSubject(db: Db, key: CacheKey): Promise<ContentSubj
   const lang = key.language;
   const course = module.course;
   const domain = course.taxonomyCategories.find((t) => t.category.type === "domain")?.category;
-  const courseTitle = pick(lang, course.titleFr, course.titleEn);
-  const domainLabel = domain ? pick(lang, domain.labelFr, domain.labelEn) : courseTitle;
-  const moduleTitle = pick(lang, module.titleFr, module.titleEn);
-  const unitTitle = unit ? pick(lang, unit.titleFr, unit.titleEn) : undefined;
+  const courseTitle = inLanguage(lang, course.titleFr, course.titleEn);
+  const domainLabel = domain ? inLanguage(lang, domain.labelFr, domain.labelEn) : courseTitle;
+  const moduleTitle = inLanguage(lang, module.titleFr, module.titleEn);
+  const unitTitle = unit ? inLanguage(lang, unit.titleFr, unit.titleEn) : undefined;
   const unitObjectives = unit ? (lang === "fr" ? unit.objectivesFr : unit.objectivesEn) : [];
   const moduleObjectives = lang === "fr" ? module.objectivesFr : module.objectivesEn;
   const objectives = unitObjectives.length ? unitObjectives : moduleObjectives;
@@ -48,7 +46,7 @@ export async function contentSubject(db: Db, key: CacheKey): Promise<ContentSubj
     : "understand";
   const context: GenerationContext = {
     courseTitle,
-    topic: topicOf(pick(lang, course.descriptionFr, course.descriptionEn), domainLabel),
+    topic: topicOf(inLanguage(lang, course.descriptionFr, course.descriptionEn) ?? "", domainLabel),
     language: lang,
     country: key.country,
     level: key.level,

@@ -7,6 +7,7 @@ import { LESSON_HEADINGS } from "@sira/ai";
 import { AppError, LANGUAGES, type Language, type Lesson, type LessonContent, type SourceRef } from "@sira/contracts";
 import { type Config, getQueue } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
+import { inLanguage } from "../bilingual.ts";
 import { type CachedContent, findCachedContent } from "./cache.ts";
 import { generationJobId, generationStreamKey } from "./cache-key.ts";
 import type { ContentDeps } from "./deps.ts";
@@ -144,7 +145,7 @@ export async function openLessonStream(
     content_type: "lesson",
     language: target.key.language,
     level: target.key.level,
-    title: target.key.language === "fr" ? target.unit.titleFr : target.unit.titleEn,
+    title: inLanguage(target.key.language, target.unit.titleFr, target.unit.titleEn),
     outline: LESSON_OUTLINE[target.key.language],
     cached: cached !== null,
     content_id: cached?.id ?? null,

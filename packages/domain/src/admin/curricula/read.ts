@@ -9,8 +9,9 @@ import {
   type PageQuery,
 } from "@sira/contracts";
 import type { Prisma, Tx } from "@sira/infra/db";
+import { inLanguage } from "../../bilingual.ts";
 import { pageArgs } from "../../sync.ts";
-import { type Listed, pick } from "./common.ts";
+import type { Listed } from "./common.ts";
 
 export const CURRICULUM_SELECT = {
   id: true,
@@ -44,10 +45,10 @@ export function toAdminCurriculum(row: CurriculumRow, lang: Language): AdminCurr
     slug: row.slug,
     title_fr: row.titleFr,
     title_en: row.titleEn,
-    title: pick(lang, row.titleFr, row.titleEn),
+    title: inLanguage(lang, row.titleFr, row.titleEn),
     description_fr: row.descriptionFr,
     description_en: row.descriptionEn,
-    description: pick(lang, row.descriptionFr, row.descriptionEn) ?? row.descriptionFr ?? row.descriptionEn,
+    description: inLanguage(lang, row.descriptionFr, row.descriptionEn),
     status: row.status as AdminCurriculum["status"],
     visibility: row.visibility as AdminCurriculum["visibility"],
     course_count: row._count.courses,
@@ -125,7 +126,7 @@ export async function getCurriculumForAdmin(db: Tx, id: string, lang: Language):
       slug: course.slug,
       title_fr: course.titleFr,
       title_en: course.titleEn,
-      title: pick(lang, course.titleFr, course.titleEn),
+      title: inLanguage(lang, course.titleFr, course.titleEn),
       status: course.status,
       visibility: course.visibility,
       sort_order: sortOrder,

@@ -13,13 +13,13 @@ import {
 } from "@sira/contracts";
 import type { Db, Prisma, Tx } from "@sira/infra/db";
 import { changedFields, writeAudit } from "../../audit.ts";
+import { inLanguage } from "../../bilingual.ts";
 import { pageArgs, recordTombstone } from "../../sync.ts";
 import {
   type CatalogAdminMeta,
   conflict,
   firstFreeSlug,
   type Listed,
-  pick,
   prismaCode,
   slugify,
 } from "../curricula/common.ts";
@@ -45,7 +45,7 @@ function toCategory(row: Row, lang: Language): AdminTaxonomyCategory {
     slug: row.slug,
     label_fr: row.labelFr,
     label_en: row.labelEn,
-    label: pick(lang, row.labelFr, row.labelEn),
+    label: inLanguage(lang, row.labelFr, row.labelEn),
     sort_order: row.sortOrder,
     is_active: row.isActive,
     course_count: row._count.courses,

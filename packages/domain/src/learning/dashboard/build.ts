@@ -6,6 +6,7 @@
  */
 import { type Dashboard, type Language, PLATFORM_SETTINGS } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
+import { inLanguage } from "../../bilingual.ts";
 import { currentStreak } from "../../users/streak.ts";
 import { effectiveTimezone } from "../../users/timezones.ts";
 import { lockStates, modulePassed } from "../progress/rules.ts";
@@ -46,7 +47,7 @@ interface UnitRow {
 }
 
 const titleIn = (lang: Language, row: { title_fr: string; title_en: string }) =>
-  lang === "en" ? row.title_en : row.title_fr;
+  inLanguage(lang, row.title_fr, row.title_en);
 
 /** The learner's dashboard as of `now`, in `language`; null for an unknown or erased account. */
 export async function buildDashboard(

@@ -1,6 +1,7 @@
 /** A card as the learner sees it: texts in the request's language, both stored languages, and their memory. */
 import type { FlashcardView, Language, SourceRef } from "@sira/contracts";
 import type { Prisma } from "@sira/infra/db";
+import { inLanguage } from "../../bilingual.ts";
 import { type MemoryRow, memorySelect, toMemoryView } from "./memory.ts";
 
 export const cardSelect = {
@@ -31,19 +32,18 @@ export const cardWithMemorySelect = (userId: string) =>
 export type CardWithMemoryRow = CardRow & { reviews: (MemoryRow & { updatedAt: Date })[] };
 
 export function toCardView(card: CardRow, memory: MemoryRow | null, language: Language): FlashcardView {
-  const en = language === "en";
   return {
     id: card.id,
     module_id: card.moduleId,
     concept_key: card.conceptKey,
     position: card.position,
-    term: en ? (card.termEn ?? card.termFr) : card.termFr,
+    term: inLanguage(language, card.termFr, card.termEn),
     term_fr: card.termFr,
     term_en: card.termEn,
-    definition: en ? card.definitionEn : card.definitionFr,
+    definition: inLanguage(language, card.definitionFr, card.definitionEn),
     definition_fr: card.definitionFr,
     definition_en: card.definitionEn,
-    example: en ? (card.exampleEn ?? card.exampleFr) : (card.exampleFr ?? card.exampleEn),
+    example: inLanguage(language, card.exampleFr, card.exampleEn),
     formula: card.formula,
     sources: (card.sourcesCited ?? []) as SourceRef[],
     memory: memory ? toMemoryView(memory) : null,

@@ -6,6 +6,7 @@
 import { AppError, type Language, type ModuleDetail, type ModuleSummary, type UnitProgress } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
+import { inLanguage } from "../../bilingual.ts";
 import { assertCanReadCourse } from "../../content/target.ts";
 import { type CourseState, loadCourseState, statusOf } from "./course-state.ts";
 import { managesCourse } from "./lock.ts";
@@ -49,7 +50,7 @@ function summarise(m: ModuleRow, state: CourseState, staff: boolean, language: L
     id: m.id,
     course_id: m.courseId as string,
     module_number: m.moduleNumber,
-    title: language === "en" ? m.titleEn : m.titleFr,
+    title: inLanguage(language, m.titleFr, m.titleEn),
     title_fr: m.titleFr,
     title_en: m.titleEn,
     level: m.level,
@@ -127,7 +128,7 @@ export async function getModuleProgress(db: Db, reader: ProgressReader, moduleId
       id: u.id,
       unit_number: u.unitNumber,
       unit_type: u.unitType,
-      title: en ? u.titleEn : u.titleFr,
+      title: inLanguage(reader.language, u.titleFr, u.titleEn),
       title_fr: u.titleFr,
       title_en: u.titleEn,
       estimated_minutes: u.estimatedMinutes,
@@ -140,7 +141,7 @@ export async function getModuleProgress(db: Db, reader: ProgressReader, moduleId
   });
   return {
     ...summarise(module, state, staff, reader.language),
-    description: en ? module.descriptionEn : module.descriptionFr,
+    description: inLanguage(reader.language, module.descriptionFr, module.descriptionEn),
     description_fr: module.descriptionFr,
     description_en: module.descriptionEn,
     objectives: en ? module.objectivesEn : module.objectivesFr,
