@@ -8,8 +8,8 @@ import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { Actor } from "../src/env.ts";
 import { requestFacts } from "../src/caller.ts";
+import type { Actor } from "../src/env.ts";
 import {
   adminProcedure,
   authedProcedure,
