@@ -21,6 +21,7 @@ import type { Viewer } from "../access/actor.ts";
 import { manageableCourses } from "../access/readable.ts";
 import { lockManageableCourse } from "../admin/courses/shape.ts";
 import { writeAudit } from "../audit.ts";
+import { inLanguage } from "../bilingual.ts";
 import type { AuditMeta } from "../request-meta.ts";
 import { type ContentDeps, enqueueJob } from "./deps.ts";
 import { toStructureProposal } from "./structure-view.ts";
@@ -152,8 +153,8 @@ export async function runStructureGeneration(
     if (documents.length === 0) throw new AppError("NO_INDEXED_CONTENT");
     const result = await deps.ai.generator.structure(
       {
-        courseTitle: course.titleFr || course.titleEn,
-        topic: (course.descriptionFr || course.descriptionEn || course.titleFr).slice(0, 200),
+        courseTitle: inLanguage("fr", course.titleFr, course.titleEn),
+        topic: (inLanguage("fr", course.descriptionFr, course.descriptionEn) || course.titleFr).slice(0, 200),
         languages: ["fr", "en"],
         documents,
       },

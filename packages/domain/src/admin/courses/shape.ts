@@ -1,6 +1,7 @@
 /** A course row as the back office sees it, and the snapshot of it that the audit log keeps. */
 import { type AdminCourse, AppError, type Language } from "@sira/contracts";
 import type { Prisma, Transaction } from "@sira/infra/db";
+import { inLanguage } from "../../bilingual.ts";
 
 /** What every back-office read of a course loads: the row and its taxonomy categories. */
 export const adminCourseInclude = {
@@ -10,14 +11,6 @@ export const adminCourseInclude = {
 } satisfies Prisma.CourseInclude;
 
 export type AdminCourseRow = Prisma.CourseGetPayload<{ include: typeof adminCourseInclude }>;
-
-/** The text in `lang`, else the other language's (a draft may have only one). */
-export function inLanguage(lang: Language, fr: string, en: string): string;
-export function inLanguage(lang: Language, fr: string | null, en: string | null): string | null;
-export function inLanguage(lang: Language, fr: string | null, en: string | null): string | null {
-  const [first, second] = lang === "fr" ? [fr, en] : [en, fr];
-  return first !== null && first.trim() !== "" ? first : second;
-}
 
 /** The API shape of a course row. */
 export function toAdminCourse(row: AdminCourseRow, lang: Language): AdminCourse {

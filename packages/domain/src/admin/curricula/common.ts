@@ -2,7 +2,7 @@
  * What the back-office catalog modules share: who is acting (for the audit trail), slugs derived
  * from titles, and Prisma's constraint errors turned into 409s.
  */
-import { AppError, type Language } from "@sira/contracts";
+import { AppError } from "@sira/contracts";
 import type { Viewer } from "../../access/actor.ts";
 import type { AuditMeta, RequestMeta } from "../../request-meta.ts";
 
@@ -75,9 +75,4 @@ export function conflict(
 /** A 400 naming one invalid field (domain checks the contract cannot make, e.g. unknown ids). */
 export function invalidField(field: string, code: string, message: string): AppError {
   return new AppError("VALIDATION_FAILED", { fieldErrors: [{ field, code, message }] });
-}
-
-/** The text in the request's language. */
-export function pick<T>(lang: Language, fr: T, en: T): T {
-  return lang === "en" ? en : fr;
 }
