@@ -10,6 +10,7 @@ import { storeGeneratedContent } from "../../../../packages/domain/src/content/i
 import {
   type CourseFixture,
   indexMarketText,
+  lessonKey,
   makeCourse,
   sampleLesson,
   sampleSource,
@@ -36,23 +37,12 @@ beforeEach(async () => {
 afterAll(closeTestDeps);
 
 async function storeLesson() {
-  return storeGeneratedContent(
-    deps.db,
-    {
-      moduleId: course.moduleId,
-      unitId: course.lessonUnitId,
-      contentType: "lesson",
-      language: "fr",
-      level: 2,
-      country: "SN",
-    },
-    {
-      content: sampleLesson("A"),
-      sourcesCited: [sampleSource()],
-      model: "offline-extractive",
-      metadata: { offline: true },
-    },
-  );
+  return storeGeneratedContent(deps.db, lessonKey(course, { level: 2 }), {
+    content: sampleLesson("A"),
+    sourcesCited: [sampleSource()],
+    model: "offline-extractive",
+    metadata: { offline: true },
+  });
 }
 
 const structure = (): CourseStructure => ({

@@ -6,6 +6,7 @@ import { storeGeneratedContent } from "../../../../packages/domain/src/content/i
 import {
   type CourseFixture,
   indexMarketText,
+  lessonKey,
   sampleLesson,
   sampleSource,
 } from "../../../../packages/domain/test/content/fixtures.ts";
@@ -56,23 +57,12 @@ describe("content.lesson / content.reading", () => {
       status: "generating",
       stream_url: `/api/v1/modules/${course.moduleId}/lessons/${course.lessonUnitId}/stream`,
     });
-    const stored = await storeGeneratedContent(
-      deps.db,
-      {
-        moduleId: course.moduleId,
-        unitId: course.lessonUnitId,
-        contentType: "lesson",
-        language: "fr",
-        level: 1,
-        country: "SN",
-      },
-      {
-        content: sampleLesson(),
-        sourcesCited: [sampleSource()],
-        model: "offline-extractive",
-        metadata: { offline: true },
-      },
-    );
+    const stored = await storeGeneratedContent(deps.db, lessonKey(course), {
+      content: sampleLesson(),
+      sourcesCited: [sampleSource()],
+      model: "offline-extractive",
+      metadata: { offline: true },
+    });
     const ready = await (await callerFor(learner)).content.lesson({ ...input, fields: "version" });
     expect(ready).toEqual({ status: "ready", lesson: { id: stored.id, version: 1 } });
     const reading = await (await callerFor(learner)).content.reading({ ...input, read_pct: 30 });

@@ -16,6 +16,7 @@ import {
   type CourseFixture,
   enroll,
   indexMarketText,
+  lessonKey,
   sampleLesson,
   sampleSource,
 } from "../../../../packages/domain/test/content/fixtures.ts";
@@ -35,14 +36,7 @@ afterAll(closeTestDeps);
 const lessonPath = () => `/api/v1/modules/${course.moduleId}/lessons/${course.lessonUnitId}`;
 const askLesson = (user: SignedIn, lang: "fr" | "en", suffix = "") =>
   app.request(`${lessonPath()}${suffix}`, { headers: { ...user.headers, "accept-language": lang } });
-const keyFor = (language: "fr" | "en", country: string): CacheKey => ({
-  moduleId: course.moduleId,
-  unitId: course.lessonUnitId,
-  contentType: "lesson",
-  language,
-  level: 1,
-  country,
-});
+const keyFor = (language: "fr" | "en", country: string): CacheKey => lessonKey(course, { language, country });
 const jobs = () => queue().getJobCountByTypes("waiting", "active", "delayed", "prioritized");
 
 /** The learner moves to `country` in their profile and refreshes their token, as the app does. */

@@ -15,6 +15,7 @@ import {
   type CourseFixture,
   enroll,
   indexMarketText,
+  lessonKey,
   sampleLesson,
   sampleSource,
 } from "../../../../packages/domain/test/content/fixtures.ts";
@@ -27,14 +28,7 @@ let key: CacheKey;
 
 beforeEach(async () => {
   ({ course, learner } = await enrolledLearner(deps));
-  key = {
-    moduleId: course.moduleId,
-    unitId: course.lessonUnitId,
-    contentType: "lesson",
-    language: "fr",
-    level: 1,
-    country: "SN",
-  };
+  key = lessonKey(course);
 });
 afterAll(closeTestDeps);
 

@@ -9,6 +9,7 @@ import {
   type CourseFixture,
   enroll,
   indexMarketText,
+  lessonKey,
   makeCourse,
   sampleLesson,
   sampleSource,
@@ -29,16 +30,12 @@ const get = (user: SignedIn | null, path: string, lang = "fr", extra: Record<str
   app.request(path, { headers: { ...(user?.headers ?? {}), "accept-language": lang, ...extra } });
 
 async function storeLesson(language: "fr" | "en" = "fr", level = 1) {
-  return storeGeneratedContent(
-    deps.db,
-    { moduleId: course.moduleId, unitId: course.lessonUnitId, contentType: "lesson", language, level, country: "SN" },
-    {
-      content: sampleLesson(language),
-      sourcesCited: [sampleSource()],
-      model: "offline-extractive",
-      metadata: { offline: true },
-    },
-  );
+  return storeGeneratedContent(deps.db, lessonKey(course, { language, level }), {
+    content: sampleLesson(language),
+    sourcesCited: [sampleSource()],
+    model: "offline-extractive",
+    metadata: { offline: true },
+  });
 }
 
 describe("GET /api/v1/modules/{id}/lessons/{unit_id}", () => {

@@ -9,6 +9,7 @@ import {
   type CourseFixture,
   enroll,
   indexMarketText,
+  lessonKey,
   sampleLesson,
   sampleSource,
 } from "../../../../packages/domain/test/content/fixtures.ts";
@@ -33,14 +34,7 @@ afterAll(async () => {
   await closeTestDeps();
 });
 
-const key = (): CacheKey => ({
-  moduleId: course.moduleId,
-  unitId: course.lessonUnitId,
-  contentType: "lesson",
-  language: "fr",
-  level: 1,
-  country: "SN",
-});
+const key = (): CacheKey => lessonKey(course);
 
 /** Opens the lesson stream over HTTP; the caller may abort it (the client leaving). */
 async function stream(user: SignedIn): Promise<{ res: Response; controller: AbortController }> {

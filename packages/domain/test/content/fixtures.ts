@@ -1,6 +1,7 @@
 /** Courses, modules, lesson units, learners and stored lessons for the generated-content tests. */
 import type { LessonContent, SourceRef } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
+import type { CacheKey } from "../../src/content/cache-key.ts";
 
 export async function makeUser(
   db: Db,
@@ -75,6 +76,19 @@ export async function makeCourse(
     moduleId: module.id,
     lessonUnitId: module.units[0]?.id as string,
     quizUnitId: module.units[1]?.id as string,
+  };
+}
+
+/** The cache key of the course's lesson unit: French, level 1, Senegal, unless `overrides` say otherwise. */
+export function lessonKey(course: CourseFixture, overrides: Partial<CacheKey> = {}): CacheKey {
+  return {
+    moduleId: course.moduleId,
+    unitId: course.lessonUnitId,
+    contentType: "lesson",
+    language: "fr",
+    level: 1,
+    country: "SN",
+    ...overrides,
   };
 }
 
