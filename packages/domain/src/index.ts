@@ -3,6 +3,7 @@ export * from "./admin/index.ts";
 export * from "./analytics/index.ts";
 export * from "./audit.ts";
 export * from "./auth/index.ts";
+export { inLanguage } from "./bilingual.ts";
 export * from "./catalog/index.ts";
 export * from "./content/index.ts";
 export { seedDemoDocuments } from "./demo/documents.ts";
