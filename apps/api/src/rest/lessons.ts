@@ -111,15 +111,15 @@ const wantsEventStream = (c: Context<AppEnv>): boolean => (c.req.header("accept"
  * The stream holds one of the user's stream slots (429 when none is free) until it ends.
  */
 async function streamLesson(c: Context<AppEnv>, moduleId: string, unitId: string): Promise<Response> {
-  const deps = c.get("deps");
-  const slot = await acquireStreamSlot(callerOf(c).viewer.userId, {
+  const { deps, learner } = callerOf(c);
+  const slot = await acquireStreamSlot(learner.viewer.userId, {
     redis: deps.redis,
     logger: c.get("log"),
     limit: deps.config.SSE_MAX_STREAMS_PER_USER,
   });
   let stream: LessonStream;
   try {
-    stream = await openLessonStream(deps, callerOf(c).learner, moduleId, unitId);
+    stream = await openLessonStream(deps, learner, moduleId, unitId);
   } catch (error) {
     slot.release();
     throw error;
@@ -174,12 +174,8 @@ export function mountLessonRoutes(app: OpenAPIHono<AppEnv>): void {
     const query = c.req.valid("query");
     const startedAt = new Date();
     const since = parseSince(query.since, startedAt);
-    const actor = callerOf(c).actor;
-    const delta = await lessonReadingsSince(
-      c.get("deps").db,
-      { userId: actor.userId, role: actor.role },
-      { since, limit: query.limit, now: startedAt },
-    );
+    const { deps, viewer } = callerOf(c);
+    const delta = await lessonReadingsSince(deps.db, viewer, { since, limit: query.limit, now: startedAt });
     return c.json(deltaEnvelope(delta.items, delta.deleted, { ...delta, startedAt }), 200);
   });
 }
