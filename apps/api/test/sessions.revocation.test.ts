@@ -4,9 +4,9 @@
  * Redis is down. Refresh tokens forgive a quick retry (the answer lost on 2G) but no other reuse,
  * and a session ends at its absolute lifetime however often it is refreshed.
  */
-import { createServer } from "node:net";
 import type { TokenPair } from "@sira/contracts";
 import { authKeys, startSession, tokenPair, verifyAccessToken } from "@sira/domain";
+import { freePort } from "@sira/infra/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { AppDeps } from "../src/env.ts";
 import { closeTestDeps, listen, resetState, type SignedIn, signIn, testApp } from "./helpers.ts";
@@ -57,15 +57,6 @@ async function anotherSession(on: AppDeps, user: SignedIn): Promise<TokenPair & 
   const meta = { ip: null, userAgent: "second phone", requestId: null, now: new Date() };
   const session = await startSession(on.db, user.userId, meta, on.config.REFRESH_TOKEN_TTL_DAYS);
   return { ...(await tokenPair({ config: on.config, meta }, row, session)), sessionId: session.familyId };
-}
-
-/** A local port nothing listens on: a Redis that is down. */
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe("an ended session's access token", () => {
@@ -166,7 +157,7 @@ describe("with Redis down", () => {
   let down: { app: typeof app; deps: AppDeps };
   let downBase: string;
   beforeAll(async () => {
-    down = testApp({ REDIS_URL: `redis://127.0.0.1:${await deadPort()}/0` });
+    down = testApp({ REDIS_URL: `redis://127.0.0.1:${await freePort()}/0` });
     downBase = await listen(down.app);
   });
 

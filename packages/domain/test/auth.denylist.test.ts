@@ -5,18 +5,10 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { createLogger, createRedis } from "@sira/infra";
+import { freePort } from "@sira/infra/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { redisSessionDenylist, revokedSessionKey } from "../src/auth/revocation.ts";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const port = await freePort();
 let server: ChildProcess | undefined;

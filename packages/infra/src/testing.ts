@@ -3,8 +3,18 @@
  * worker (so files run in parallel), wiped between tests by a single TRUNCATE. Names carry the
  * run's process id, so two runs on one machine never drop each other's databases.
  */
+import { createServer } from "node:net";
 import pg from "pg";
 import { ensureDatabase, migrate } from "./migrator.ts";
+
+/** A local port nothing listens on once this resolves: a service that is down, or one a test starts there. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 const runId = (): string => process.env.SIRA_TEST_RUN ?? String(process.pid);
 export const templateDb = (): string => `sira_test_${runId()}_template`;
