@@ -11,6 +11,7 @@ export { parseLessonMarkdown, renderLessonMarkdown } from "./generation/lesson-m
 export type { LlmClient } from "./llm/client.ts";
 export * from "./prompts/index.ts";
 export * from "./providers.ts";
+export { type ChunkSource, replaceResourceChunks } from "./rag/chunk-store.ts";
 export * from "./rag/chunker.ts";
 export { fullTextQuery, fullTextSearch } from "./rag/full-text.ts";
 export { reciprocalRankFusion } from "./rag/fusion.ts";
@@ -23,7 +24,7 @@ export {
   type RetrieverOptions,
   type SearchPath,
 } from "./rag/retriever.ts";
-export { vectorLiteral } from "./rag/vector-literal.ts";
+export { EMBEDDING_DIMENSIONS, embeddingLiteral, vectorLiteral } from "./rag/vector-literal.ts";
 export { EXACT_SEARCH_MAX_CHUNKS, HNSW_SETTINGS, LANGUAGE_BOOST } from "./rag/vector-search.ts";
 export * from "./text/language.ts";
 export * from "./text/markdown.ts";

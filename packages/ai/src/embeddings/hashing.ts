@@ -3,12 +3,12 @@
  * 3-5-grams into 1536 dimensions, with sublinear term frequency and L2 normalisation. No model and
  * no network; similar wordings ("vaccination"/"vacciner", "santé"/"sante") land close together.
  */
+import { EMBEDDING_DIMENSIONS } from "../rag/vector-literal.ts";
 import { wordsOf } from "../text/normalize.ts";
 import { STOP_WORDS } from "../text/stop-words.ts";
 import type { Embedder } from "../types.ts";
 
 export const HASHING_MODEL = "sira-hashing-v1";
-export const EMBEDDING_DIMENSIONS = 1536;
 
 // Function words still count, only much less than content words.
 const WEIGHT = { word: 1, stopWord: 0.15, bigram: 0.6, charGram: 0.25 } as const;

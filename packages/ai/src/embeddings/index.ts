@@ -4,7 +4,7 @@ import type { Embedder } from "../types.ts";
 import { HashingEmbedder } from "./hashing.ts";
 import { OpenAIEmbedder } from "./openai.ts";
 
-export { EMBEDDING_DIMENSIONS, HASHING_MODEL, HashingEmbedder, hashingVector } from "./hashing.ts";
+export { HASHING_MODEL, HashingEmbedder, hashingVector } from "./hashing.ts";
 export { EmbeddingError, OpenAIEmbedder, type OpenAIEmbedderOptions } from "./openai.ts";
 
 export function createEmbedder(

@@ -4,9 +4,9 @@
  * and each vector is put back in its input's place by `index`. The SDK retries 429s and 5xx.
  */
 import OpenAI from "openai";
+import { EMBEDDING_DIMENSIONS } from "../rag/vector-literal.ts";
 import { countTokens } from "../text/tokenizer.ts";
 import type { Embedder } from "../types.ts";
-import { EMBEDDING_DIMENSIONS } from "./hashing.ts";
 
 export const MAX_INPUTS_PER_REQUEST = 2048;
 export const MAX_TOKENS_PER_REQUEST = 250_000;

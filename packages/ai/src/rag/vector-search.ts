@@ -9,6 +9,7 @@ import type { Language } from "@sira/contracts";
 import { type Db, Prisma } from "@sira/infra/db";
 import type { RetrievedChunk } from "../types.ts";
 import { CHUNK_COLUMNS, type ChunkFilter, type ChunkRow, chunkFilter, toRetrievedChunk } from "./chunk-rows.ts";
+import { EMBEDDING_DIMENSIONS } from "./vector-literal.ts";
 
 /** Up to this many chunks, a course is searched exactly (measured in bench/retrieval.ts, decision 0017). */
 export const EXACT_SEARCH_MAX_CHUNKS = 5_000;
@@ -38,6 +39,8 @@ export interface VectorQuery extends ChunkFilter {
 type VectorRow = ChunkRow & { distance: number };
 
 const FROM_CHUNKS = Prisma.sql`FROM document_chunks c JOIN course_resources r ON r.id = c.resource_id`;
+/** The type of the HNSW index expression, spelled as the index spells it so the planner can use it. */
+const HALFVEC = Prisma.raw(`halfvec(${EMBEDDING_DIMENSIONS})`);
 
 /** Exact search. The ORDER BY is not an indexable distance, so the planner cannot swap in the HNSW index. */
 export function exactSearchSql(q: VectorQuery): Prisma.Sql {
@@ -59,7 +62,7 @@ export function indexSearchSql(q: VectorQuery): Prisma.Sql {
              (c.embedding <=> ${q.vector}::vector)::float8 AS distance
         FROM document_chunks c
        WHERE ${chunkFilter(q)} AND c.embedding_model = ${q.model}
-       ORDER BY c.embedding::halfvec(1536) <=> ${q.vector}::halfvec(1536)
+       ORDER BY c.embedding::${HALFVEC} <=> ${q.vector}::${HALFVEC}
        LIMIT ${q.limit}
     )
     SELECT ${CHUNK_COLUMNS}, c.distance

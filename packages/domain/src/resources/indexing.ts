@@ -4,9 +4,9 @@
  * chunks in one transaction. Running it twice gives the same chunks; a resource deleted meanwhile
  * ends the job quietly. Progress is written to the resource as it goes.
  */
-import { chunkDocument, type PageText, type TextChunk, vectorLiteral } from "@sira/ai";
+import { chunkDocument, type PageText, replaceResourceChunks, type TextChunk } from "@sira/ai";
 import { AppError, type TocEntry } from "@sira/contracts";
-import { type Db, Prisma } from "@sira/infra/db";
+import type { Db, Prisma } from "@sira/infra/db";
 import type { IndexingDeps } from "./deps.ts";
 import { pagesFromRawText, toStoredExtraction } from "./extract.ts";
 import { extractInThread } from "./extract-thread.ts";
@@ -16,10 +16,6 @@ import { readStored } from "./stored.ts";
 
 /** Texts per embedding request. */
 export const EMBED_BATCH_SIZE = 64;
-/** Rows per INSERT statement (each row carries a 1536-number vector). */
-const INSERT_BATCH_SIZE = 100;
-/** The width of document_chunks.embedding. */
-export const EMBEDDING_DIMENSIONS = 1536;
 
 export type IndexOutcome = { status: "done"; chunkCount: number } | { status: "skipped"; reason: "deleted" };
 
@@ -96,14 +92,6 @@ export async function indexResource(deps: IndexingDeps, resourceId: string): Pro
   return written ? { status: "done", chunkCount: chunks.length } : DELETED;
 }
 
-/** The vector as pgvector text, refusing one that does not fit `vector(1536)`. */
-function columnVector(vector: number[]): string {
-  if (vector.length !== EMBEDDING_DIMENSIONS) {
-    throw new Error(`an embedding has ${vector.length} dimensions; document_chunks holds ${EMBEDDING_DIMENSIONS}`);
-  }
-  return vectorLiteral(vector);
-}
-
 /**
  * Swaps the resource's chunks for the new ones in one transaction, with the resource row locked
  * so two runs for one resource take turns. False when the resource was deleted.
@@ -115,29 +103,13 @@ async function replaceChunks(
   vectors: number[][],
   model: string,
 ): Promise<boolean> {
-  const rows = chunks.map((chunk, i) => {
-    const metadata = {
-      source: resource.filename,
-      chapter: chunk.chapter,
-      page: chunk.page,
-      course_id: resource.courseId,
-    };
-    return Prisma.sql`(${resource.courseId}::uuid, ${resource.id}::uuid, ${chunk.index}::int, ${chunk.text}::text,
-      ${chunk.tokenCount}::int, ${chunk.language}::text, ${JSON.stringify(metadata)}::jsonb, ${chunk.page}::int,
-      ${chunk.chapter}::text, ${columnVector(vectors[i] ?? [])}::vector, ${model}::text)`;
-  });
+  const source = { courseId: resource.courseId, resourceId: resource.id, filename: resource.filename };
   return db.$transaction(
     async (tx) => {
       const locked = await tx.$queryRaw<{ id: string }[]>`
         SELECT id FROM course_resources WHERE id = ${resource.id}::uuid FOR UPDATE`;
       if (locked.length === 0) return false;
-      await tx.$executeRaw`DELETE FROM document_chunks WHERE resource_id = ${resource.id}::uuid`;
-      for (let start = 0; start < rows.length; start += INSERT_BATCH_SIZE) {
-        await tx.$executeRaw`
-          INSERT INTO document_chunks (course_id, resource_id, chunk_index, content, token_count, language,
-            metadata, page, chapter, embedding, embedding_model)
-          VALUES ${Prisma.join(rows.slice(start, start + INSERT_BATCH_SIZE))}`;
-      }
+      await replaceResourceChunks(tx, source, chunks, vectors, model);
       await tx.courseResource.update({
         where: { id: resource.id },
         data: {

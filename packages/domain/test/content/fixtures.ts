@@ -1,4 +1,5 @@
 /** Courses, modules, lesson units, learners and stored lessons for the generated-content tests. */
+import { replaceResourceChunks } from "@sira/ai";
 import type { LessonContent, SourceRef } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
 import type { CacheKey } from "../../src/content/cache-key.ts";
@@ -196,18 +197,14 @@ export async function indexMarketText(
     },
   });
   const vectors = await embedder.embed(MARKET_TEXT.map((c) => c.text));
-  const chunkIds: string[] = [];
-  for (const [i, chunk] of MARKET_TEXT.entries()) {
-    const vector = `[${(vectors[i] as number[]).join(",")}]`;
-    const [row] = await db.$queryRaw<{ id: string }[]>`
-      INSERT INTO document_chunks
-        (course_id, resource_id, chunk_index, content, token_count, language, page, chapter, metadata,
-         embedding, embedding_model)
-      VALUES (${courseId}::uuid, ${resource.id}::uuid, ${i}, ${chunk.text}, 40, ${chunk.language}, ${chunk.page},
-        ${chunk.chapter}, ${JSON.stringify({ source: "economie.pdf", chapter: chunk.chapter, page: chunk.page, course_id: courseId })}::jsonb,
-        ${vector}::vector, ${embedder.model})
-      RETURNING id::text AS id`;
-    chunkIds.push((row as { id: string }).id);
-  }
+  const chunks = MARKET_TEXT.map((c, index) => ({ index, tokenCount: 40, ...c }));
+  const source = { courseId, resourceId: resource.id, filename: "economie.pdf" };
+  await db.$transaction((tx) => replaceResourceChunks(tx, source, chunks, vectors, embedder.model));
+  const rows = await db.documentChunk.findMany({
+    where: { resourceId: resource.id },
+    orderBy: { chunkIndex: "asc" },
+    select: { id: true },
+  });
+  const chunkIds = rows.map((r) => r.id);
   return { resourceId: resource.id, chunkIds };
 }
