@@ -156,4 +156,19 @@ describe("project rules", () => {
     );
     expect(hits).toEqual([]);
   });
+
+  it("gives the transaction type, the embedding width and the chunk writes one owner each (decision 0037)", () => {
+    const owned: [owner: string, pattern: RegExp][] = [
+      ["packages/infra/src/db.ts", /\bTransactionClient\b/],
+      ["packages/ai/src/rag/vector-literal.ts", /\bEMBEDDING_DIMENSIONS\s*=/],
+      [
+        "packages/ai/src/rag/chunk-store.ts",
+        /\b(INSERT\s+INTO|DELETE\s+FROM|UPDATE)\s+document_chunks\b|\bdocumentChunk\.(create|update|upsert|delete)/i,
+      ],
+    ];
+    for (const [owner, pattern] of owned) {
+      const holders = code.filter((f) => pattern.test(readFileSync(join(root, f), "utf8")));
+      expect(holders).toEqual([owner]);
+    }
+  });
 });
