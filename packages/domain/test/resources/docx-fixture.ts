@@ -2,7 +2,7 @@
  * Builds real DOCX files for tests: a stored (uncompressed) ZIP with the parts Word writes,
  * including heading styles so headings come out as h1-h3.
  */
-import { crc32 } from "node:zlib";
+import { crc32, deflateRawSync } from "node:zlib";
 
 export interface TestDocxBlock {
   text: string;
@@ -10,38 +10,50 @@ export interface TestDocxBlock {
   heading?: 1 | 2 | 3;
 }
 
-function u16(n: number): Buffer {
+export interface ZipPart {
+  name: string;
+  data: string | Buffer;
+  /** Deflate the part (method 8) instead of storing it. */
+  deflate?: boolean;
+  /** The uncompressed size written in the headers, when it should lie. */
+  declaredSize?: number;
+}
+
+const u16 = (n: number) => {
   const b = Buffer.alloc(2);
   b.writeUInt16LE(n);
   return b;
-}
-function u32(n: number): Buffer {
+};
+const u32 = (n: number) => {
   const b = Buffer.alloc(4);
   b.writeUInt32LE(n >>> 0);
   return b;
-}
+};
 
-/** A ZIP archive of `files` with no compression (method 0), which every reader accepts. */
-export function storedZip(files: { name: string; data: string | Buffer }[]): Buffer {
+/**
+ * A zip written by hand: parts are stored (method 0, which every reader accepts) unless deflated,
+ * and headers can say what a real tool would never write.
+ */
+export function handMadeZip(parts: ZipPart[]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
-  for (const file of files) {
-    const name = Buffer.from(file.name, "utf8");
-    const data = typeof file.data === "string" ? Buffer.from(file.data, "utf8") : file.data;
-    const crc = crc32(data);
+  for (const part of parts) {
+    const name = Buffer.from(part.name, "utf8");
+    const raw = typeof part.data === "string" ? Buffer.from(part.data, "utf8") : part.data;
+    const stored = part.deflate ? deflateRawSync(raw, { level: 9 }) : raw;
     const common = Buffer.concat([
       u16(20),
       u16(0x0800),
-      u16(0),
+      u16(part.deflate ? 8 : 0),
       u16(0),
       u16(0x21),
-      u32(crc),
-      u32(data.length),
-      u32(data.length),
+      u32(crc32(raw)),
+      u32(stored.length),
+      u32(part.declaredSize ?? raw.length),
       u16(name.length),
     ]);
-    const local = Buffer.concat([u32(0x04034b50), common, u16(0), name, data]);
+    const local = Buffer.concat([u32(0x04034b50), common, u16(0), name, stored]);
     centrals.push(
       Buffer.concat([u32(0x02014b50), u16(20), common, u16(0), u16(0), u16(0), u16(0), u32(0), u32(offset), name]),
     );
@@ -53,8 +65,8 @@ export function storedZip(files: { name: string; data: string | Buffer }[]): Buf
     u32(0x06054b50),
     u16(0),
     u16(0),
-    u16(files.length),
-    u16(files.length),
+    u16(parts.length),
+    u16(parts.length),
     u32(central.length),
     u32(offset),
     u16(0),
@@ -66,7 +78,7 @@ const escapeXml = (s: string) => s.replaceAll("&", "&amp;").replaceAll("<", "&lt
 
 /** A DOCX whose body is `blocks`, in order. */
 export function buildTestDocx(blocks: TestDocxBlock[]): Buffer {
-  return storedZip(docxParts(blocks));
+  return handMadeZip(docxParts(blocks));
 }
 
 /** The parts of a DOCX whose body is `blocks`: what Word writes, before zipping. */

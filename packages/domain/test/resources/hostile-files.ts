@@ -2,8 +2,8 @@
  * Hostile documents, built by code: each one attacks one step of reading an upload (a heading
  * pattern, CSV headers, zip inflation, PDF nesting, image pixels). Shared by the domain and API tests.
  */
-import { crc32, deflateRawSync } from "node:zlib";
-import { docxParts } from "./docx-fixture.ts";
+import { deflateRawSync } from "node:zlib";
+import { docxParts, handMadeZip, type ZipPart } from "./docx-fixture.ts";
 
 /** Markdown lines that made /^(#{1,6})\s+(.+?)\s*#*\s*$/ backtrack for minutes each. */
 export function backtrackingMarkdown(lines = 20): string {
@@ -25,67 +25,6 @@ export function longHeaderCsv(columns: number, nameLength: number, rows: number)
   const header = Array.from({ length: columns }, (_, i) => `colonne ${i} ${"x".repeat(nameLength)}`).join(",");
   const row = Array.from({ length: columns }, (_, i) => String(i % 10)).join(",");
   return `${header}\n${Array.from({ length: rows }, () => row).join("\n")}\n`;
-}
-
-export interface ZipPart {
-  name: string;
-  data: string | Buffer;
-  /** Deflate the part (method 8) instead of storing it. */
-  deflate?: boolean;
-  /** The uncompressed size written in the headers, when it should lie. */
-  declaredSize?: number;
-}
-
-const u16 = (n: number) => {
-  const b = Buffer.alloc(2);
-  b.writeUInt16LE(n);
-  return b;
-};
-const u32 = (n: number) => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(n >>> 0);
-  return b;
-};
-
-/** A zip written by hand, so headers can say what a real tool would never write. */
-export function handMadeZip(parts: ZipPart[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const part of parts) {
-    const name = Buffer.from(part.name, "utf8");
-    const raw = typeof part.data === "string" ? Buffer.from(part.data, "utf8") : part.data;
-    const stored = part.deflate ? deflateRawSync(raw, { level: 9 }) : raw;
-    const common = Buffer.concat([
-      u16(20),
-      u16(0x0800),
-      u16(part.deflate ? 8 : 0),
-      u16(0),
-      u16(0x21),
-      u32(crc32(raw)),
-      u32(stored.length),
-      u32(part.declaredSize ?? raw.length),
-      u16(name.length),
-    ]);
-    const local = Buffer.concat([u32(0x04034b50), common, u16(0), name, stored]);
-    centrals.push(
-      Buffer.concat([u32(0x02014b50), u16(20), common, u16(0), u16(0), u16(0), u16(0), u32(0), u32(offset), name]),
-    );
-    locals.push(local);
-    offset += local.length;
-  }
-  const central = Buffer.concat(centrals);
-  const end = Buffer.concat([
-    u32(0x06054b50),
-    u16(0),
-    u16(0),
-    u16(parts.length),
-    u16(parts.length),
-    u32(central.length),
-    u32(offset),
-    u16(0),
-  ]);
-  return Buffer.concat([...locals, central, end]);
 }
 
 const DOCX_TEXT = [{ text: "Le paludisme se prévient par la moustiquaire imprégnée d'insecticide." }];
