@@ -1,11 +1,9 @@
 /** Shared fixtures for the back-office course, audit-log and analytics tests. */
 import type { Problem } from "@sira/contracts";
-import { authKeys, verifyAccessToken } from "@sira/domain";
 import type { App } from "../src/app.ts";
 import type { AppDeps } from "../src/env.ts";
-import { createCallerFactory } from "../src/trpc/init.ts";
-import { appRouter } from "../src/trpc/router.ts";
 import type { SignedIn } from "./helpers.ts";
+import { callerAs, type TestCaller } from "./trpc-caller.ts";
 
 export const COURSES = "/api/v1/admin/courses";
 
@@ -36,18 +34,14 @@ export async function problemOf(res: Response): Promise<Problem> {
   return (await res.json()) as Problem;
 }
 
-/** A tRPC caller for the user, as the handler would build it. */
-export async function callerFor(deps: AppDeps, user: SignedIn, lang: "fr" | "en" = "en", requestId = "trpc-test-0001") {
-  const actor = await verifyAccessToken(authKeys(deps.config), user.accessToken);
-  return createCallerFactory(appRouter)({
-    deps,
-    actor,
-    lang,
-    requestId,
-    clientIp: "127.0.0.1",
-    userAgent: "vitest",
-    occurredAt: new Date(),
-  });
+/** A tRPC caller for the user, in English unless told. */
+export async function callerFor(
+  deps: AppDeps,
+  user: SignedIn,
+  lang: "fr" | "en" = "en",
+  requestId = "trpc-test-0001",
+): Promise<TestCaller> {
+  return await callerAs(deps, user, { lang, requestId });
 }
 
 export interface SeedCourse {

@@ -8,8 +8,6 @@
 import type { AdminCourse, Page } from "@sira/contracts";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { createCallerFactory } from "../src/trpc/init.ts";
-import { appRouter } from "../src/trpc/router.ts";
 import {
   auditRowsFor,
   COURSES,
@@ -20,6 +18,7 @@ import {
   seedCourse,
 } from "./admin-courses.fixtures.ts";
 import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "./helpers.ts";
+import { makeTestCaller } from "./trpc-caller.ts";
 
 const { app, deps } = testApp();
 beforeEach(resetState);
@@ -228,15 +227,7 @@ describe("tRPC admin.courses refuses the same callers", () => {
   });
 
   it("anonymous → UNAUTHORIZED", async () => {
-    const caller = createCallerFactory(appRouter)({
-      deps,
-      actor: null,
-      lang: "en",
-      requestId: "anon-trpc-0001",
-      clientIp: "127.0.0.1",
-      userAgent: null,
-      occurredAt: new Date(),
-    });
+    const caller = makeTestCaller(deps, null, { lang: "en", userAgent: null });
     const error = await caller.admin.courses.list({}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCError);
     expect((error as TRPCError).code).toBe("UNAUTHORIZED");

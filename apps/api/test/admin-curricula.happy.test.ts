@@ -3,11 +3,10 @@
  * publishes, opens and deletes curricula; every change leaves one audit row from its request.
  */
 import type { AdminCurriculum, AdminCurriculumDetail, Page } from "@sira/contracts";
-import { authKeys, readableCurricula, verifyAccessToken } from "@sira/domain";
+import { readableCurricula } from "@sira/domain";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { createCallerFactory } from "../src/trpc/init.ts";
-import { appRouter } from "../src/trpc/router.ts";
 import { closeTestDeps, countQueries, resetState, type SignedIn, signIn, testApp } from "./helpers.ts";
+import { callerAs } from "./trpc-caller.ts";
 
 const { app, deps } = testApp();
 beforeEach(resetState);
@@ -377,16 +376,7 @@ describe("a curriculum's life: courses, publishing, visibility, access, deletion
 describe("tRPC admin.curricula", () => {
   it("runs the same use cases, auditing with the context's request id", async () => {
     const admin = await signIn(deps, { role: "admin" });
-    const actor = await verifyAccessToken(authKeys(deps.config), admin.accessToken);
-    const caller = createCallerFactory(appRouter)({
-      deps,
-      actor,
-      lang: "en",
-      requestId: "trpc-curricula-0001",
-      clientIp: "127.0.0.1",
-      userAgent: "vitest",
-      occurredAt: new Date(),
-    });
+    const caller = await callerAs(deps, admin, { lang: "en", requestId: "trpc-curricula-0001" });
     const a = await course("trpc-course");
     const cur = await caller.admin.curricula.create({ title_fr: "Par tRPC", title_en: "Via tRPC" });
     expect(cur).toMatchObject({ slug: "par-trpc", title: "Via tRPC", status: "draft" });

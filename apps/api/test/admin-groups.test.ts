@@ -4,11 +4,10 @@
  * reported back, idempotent), listed and removed; each change leaves one audit row.
  */
 import type { AdminGroup, AdminGroupMember, GroupMembersAdded, Page, Problem } from "@sira/contracts";
-import { authKeys, readableCurricula, verifyAccessToken } from "@sira/domain";
+import { readableCurricula } from "@sira/domain";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { createCallerFactory } from "../src/trpc/init.ts";
-import { appRouter } from "../src/trpc/router.ts";
 import { closeTestDeps, countQueries, jsonSender, resetState, type SignedIn, signIn, testApp } from "./helpers.ts";
+import { callerAs } from "./trpc-caller.ts";
 
 const { app, deps } = testApp();
 beforeEach(resetState);
@@ -251,15 +250,7 @@ describe("tRPC admin.groups", () => {
   it("runs the same use cases", async () => {
     const admin = await signIn(deps, { role: "admin" });
     const learner = await signIn(deps);
-    const caller = createCallerFactory(appRouter)({
-      deps,
-      actor: await verifyAccessToken(authKeys(deps.config), admin.accessToken),
-      lang: "en",
-      requestId: "trpc-groups-0001",
-      clientIp: "127.0.0.1",
-      userAgent: "vitest",
-      occurredAt: new Date(),
-    });
+    const caller = await callerAs(deps, admin, { lang: "en", requestId: "trpc-groups-0001" });
     const g = await caller.admin.groups.create({ name: "Par tRPC" });
     expect((await caller.admin.groups.addMembers({ id: g.id, data: { user_ids: [learner.userId] } })).added).toEqual([
       learner.userId,

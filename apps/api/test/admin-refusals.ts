@@ -3,17 +3,14 @@
  * 403, over REST and tRPC alike, before anything is read or written (no row, no audit).
  */
 import type { Problem } from "@sira/contracts";
-import { authKeys, verifyAccessToken } from "@sira/domain";
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
 import type { App } from "../src/app.ts";
 import type { AppDeps } from "../src/env.ts";
-import { createCallerFactory, type TrpcContext } from "../src/trpc/init.ts";
-import { appRouter } from "../src/trpc/router.ts";
 import { type SignedIn, signIn } from "./helpers.ts";
+import { callerAs, type TestCaller } from "./trpc-caller.ts";
 
-const makeCaller = createCallerFactory(appRouter);
-export type AdminCaller = ReturnType<typeof makeCaller>;
+export type AdminCaller = TestCaller;
 
 export interface AdminArea {
   /** e.g. "/api/v1/admin/taxonomy" */
@@ -34,18 +31,6 @@ function call(area: AdminArea, method: string, path: string, body: unknown, user
     headers: { "content-type": "application/json", ...(user?.headers ?? {}) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-}
-
-async function context(deps: AppDeps, user: SignedIn | null): Promise<TrpcContext> {
-  return {
-    deps,
-    actor: user ? await verifyAccessToken(authKeys(deps.config), user.accessToken) : null,
-    lang: "en",
-    requestId: "admin-refusals-0001",
-    clientIp: "127.0.0.1",
-    userAgent: "vitest",
-    occurredAt: new Date(),
-  };
 }
 
 /** Declares the REST and tRPC refusal tests of one admin area. */
@@ -85,7 +70,7 @@ export function describeAdminRefusals(area: AdminArea): void {
     ] as const) {
       it(`refuses ${who} callers with ${code} on every procedure`, async () => {
         const user = who === "anonymous" ? null : await signIn(area.deps, { role: who });
-        const caller = makeCaller(await context(area.deps, user));
+        const caller = await callerAs(area.deps, user, { lang: "en" });
         const before = await area.snapshot();
         for (const [name, run] of area.procedures) {
           const error = await run(caller).then(

@@ -4,12 +4,11 @@
  * reset to default; one audit row per real change.
  */
 import { PLATFORM_SETTING_KEYS, type PlatformSetting, type Problem } from "@sira/contracts";
-import { authKeys, getSetting, verifyAccessToken } from "@sira/domain";
+import { getSetting } from "@sira/domain";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { createCallerFactory } from "../src/trpc/init.ts";
-import { appRouter } from "../src/trpc/router.ts";
 import { closeTestDeps, countQueries, jsonSender, resetState, type SignedIn, signIn, testApp } from "./helpers.ts";
+import { callerAs } from "./trpc-caller.ts";
 
 const { app, deps } = testApp();
 beforeEach(resetState);
@@ -147,15 +146,7 @@ describe("PUT and DELETE /admin/settings/{key}", () => {
 describe("tRPC admin.settings", () => {
   it("lists, updates with the key's schema, and resets", async () => {
     const admin = await signIn(deps, { role: "admin" });
-    const caller = createCallerFactory(appRouter)({
-      deps,
-      actor: await verifyAccessToken(authKeys(deps.config), admin.accessToken),
-      lang: "en",
-      requestId: "trpc-settings-0001",
-      clientIp: "127.0.0.1",
-      userAgent: "vitest",
-      occurredAt: new Date(),
-    });
+    const caller = await callerAs(deps, admin, { lang: "en", requestId: "trpc-settings-0001" });
     expect((await caller.admin.settings.list()).items).toHaveLength(PLATFORM_SETTING_KEYS.length);
     expect(await caller.admin.settings.update({ key: "uploads.max_mb", value: 50 })).toMatchObject({ value: 50 });
     const bad = await caller.admin.settings.update({ key: "uploads.max_mb", value: 500 }).catch((e: unknown) => e);

@@ -4,11 +4,9 @@
  * naming the fields; every change leaves one audit row from its request.
  */
 import type { AdminTaxonomyCategory, Page, Problem } from "@sira/contracts";
-import { authKeys, verifyAccessToken } from "@sira/domain";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { createCallerFactory } from "../src/trpc/init.ts";
-import { appRouter } from "../src/trpc/router.ts";
 import { closeTestDeps, countQueries, jsonSender, resetState, type SignedIn, signIn, testApp } from "./helpers.ts";
+import { callerAs } from "./trpc-caller.ts";
 
 const { app, deps } = testApp();
 beforeEach(resetState);
@@ -224,15 +222,7 @@ describe("bad input", () => {
 describe("tRPC admin.taxonomy", () => {
   it("creates, updates and deletes with the context's request id in the audit log", async () => {
     const admin = await signIn(deps, { role: "admin" });
-    const caller = createCallerFactory(appRouter)({
-      deps,
-      actor: await verifyAccessToken(authKeys(deps.config), admin.accessToken),
-      lang: "fr",
-      requestId: "trpc-taxonomy-0001",
-      clientIp: "127.0.0.1",
-      userAgent: "vitest",
-      occurredAt: new Date(),
-    });
+    const caller = await callerAs(deps, admin, { requestId: "trpc-taxonomy-0001" });
     const c = await caller.admin.taxonomy.create({ type: "level", label_fr: "Expert", label_en: "Expert level" });
     expect(c.label).toBe("Expert");
     expect((await caller.admin.taxonomy.update({ id: c.id, data: { sort_order: 9 } })).sort_order).toBe(9);

@@ -6,10 +6,9 @@ import type { TRPCError } from "@trpc/server";
 import { generate } from "otplib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Actor } from "../src/env.ts";
-import { createCallerFactory, type TrpcContext } from "../src/trpc/init.ts";
-import { appRouter } from "../src/trpc/router.ts";
 import { closeTestDeps, resetState, testApp } from "./helpers.ts";
 import { emailCodeFor, outboxMessage } from "./outbox.ts";
+import { makeTestCaller } from "./trpc-caller.ts";
 import { until } from "./workers.ts";
 
 let deps: ReturnType<typeof testApp>["deps"];
@@ -19,17 +18,8 @@ beforeAll(() => {
 beforeEach(() => resetState());
 afterAll(() => closeTestDeps());
 
-const createCaller = createCallerFactory(appRouter);
 const caller = (actor: Actor | null = null, lang: "fr" | "en" = "fr") =>
-  createCaller({
-    deps,
-    actor,
-    lang,
-    requestId: "trpc-test-0001",
-    clientIp: "10.1.2.3",
-    userAgent: "vitest",
-    occurredAt: new Date(),
-  } satisfies TrpcContext);
+  makeTestCaller(deps, actor, { lang, clientIp: "10.1.2.3" });
 const codeAt = (secret: string, offsetSteps = 0) =>
   generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSteps * 30 });
 

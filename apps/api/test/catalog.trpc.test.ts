@@ -2,29 +2,18 @@
  * tRPC `courses` and `curricula`: the same rules as REST through the typed procedures — outputs
  * validated by the contracts, errors with the stable codes, and the HTTP mount at /trpc.
  */
-import { authKeys, verifyAccessToken } from "@sira/domain";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { createCallerFactory } from "../src/trpc/init.ts";
-import { appRouter } from "../src/trpc/router.ts";
 import { grantUser, makeCourse, makeCurriculum, makeTaxonomy } from "./catalog.fixtures.ts";
 import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "./helpers.ts";
+import { callerAs } from "./trpc-caller.ts";
 
 const { app, deps } = testApp();
 beforeEach(resetState);
 afterAll(closeTestDeps);
 
-async function callerFor(user: SignedIn | null, lang: "fr" | "en" = "fr") {
-  const actor = user ? await verifyAccessToken(authKeys(deps.config), user.accessToken) : null;
-  return createCallerFactory(appRouter)({
-    deps,
-    actor,
-    lang,
-    requestId: "catalog-trpc-0001",
-    clientIp: "127.0.0.1",
-    userAgent: "vitest",
-    occurredAt: new Date(),
-  });
+function callerFor(user: SignedIn | null, lang: "fr" | "en" = "fr") {
+  return callerAs(deps, user, { lang });
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {

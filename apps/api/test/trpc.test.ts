@@ -10,16 +10,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { requestFacts } from "../src/caller.ts";
 import type { Actor } from "../src/env.ts";
-import {
-  adminProcedure,
-  authedProcedure,
-  createCallerFactory,
-  publicProcedure,
-  router,
-  type TrpcContext,
-} from "../src/trpc/init.ts";
-import { appRouter } from "../src/trpc/router.ts";
+import { adminProcedure, authedProcedure, createCallerFactory, publicProcedure, router } from "../src/trpc/init.ts";
 import { closeTestDeps, listen, resetRedis, testApp } from "./helpers.ts";
+import { makeTestCaller, testContext } from "./trpc-caller.ts";
 
 const learner: Actor = {
   userId: "5b0c1a52-6a43-4f0e-9d0f-3f6f8a1d2c11",
@@ -56,18 +49,6 @@ app.all("/test-trpc/*", (c) => {
   });
 });
 
-function context(actor: Actor | null = null): TrpcContext {
-  return {
-    deps,
-    actor,
-    lang: "fr",
-    requestId: "test-request-0001",
-    clientIp: "local",
-    userAgent: null,
-    occurredAt: new Date(),
-  };
-}
-
 interface TrpcErrorBody {
   error: {
     message: string;
@@ -88,17 +69,17 @@ afterAll(closeTestDeps);
 
 describe("the caller", () => {
   it("calls system.health without HTTP", async () => {
-    const caller = createCallerFactory(appRouter)(context());
+    const caller = makeTestCaller(deps, null);
     expect(await caller.system.health()).toEqual({ status: "healthy", service: "sira-api" });
   });
 
   it("checks readiness against the real dependencies", async () => {
-    const caller = createCallerFactory(appRouter)(context());
+    const caller = makeTestCaller(deps, null);
     expect(await caller.system.ready()).toEqual({ status: "ready", checks: { postgres: "up", redis: "up" } });
   });
 
   it("refuses an authed procedure without an actor, keeping our code as the cause", async () => {
-    const caller = createCallerFactory(testRouter)(context());
+    const caller = createCallerFactory(testRouter)(testContext(deps, null));
     const error = await caller.whoami().then(
       () => null,
       (e: unknown) => e,
@@ -106,7 +87,9 @@ describe("the caller", () => {
     expect(error).toBeInstanceOf(TRPCError);
     expect((error as TRPCError).code).toBe("UNAUTHORIZED");
     expect((error as TRPCError).cause).toMatchObject({ code: "UNAUTHENTICATED" });
-    expect(await createCallerFactory(testRouter)(context(learner)).whoami()).toEqual({ userId: learner.userId });
+    expect(await createCallerFactory(testRouter)(testContext(deps, learner)).whoami()).toEqual({
+      userId: learner.userId,
+    });
   });
 });
 

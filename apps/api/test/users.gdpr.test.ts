@@ -5,12 +5,11 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import type { UserExport } from "@sira/contracts";
-import { authKeys, erasedEmail, verifyAccessToken } from "@sira/domain";
+import { erasedEmail } from "@sira/domain";
 import type { Db } from "@sira/infra/db";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { createCallerFactory } from "../src/trpc/init.ts";
-import { appRouter } from "../src/trpc/router.ts";
 import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "./helpers.ts";
+import { callerAs } from "./trpc-caller.ts";
 
 const { app, deps } = testApp();
 beforeEach(resetState);
@@ -221,17 +220,8 @@ async function seedAccount(db: Db, userId: string, email: string) {
   };
 }
 
-async function callerFor(user: SignedIn) {
-  const actor = await verifyAccessToken(authKeys(deps.config), user.accessToken);
-  return createCallerFactory(appRouter)({
-    deps,
-    actor,
-    lang: "fr",
-    requestId: "users-gdpr-0001",
-    clientIp: "127.0.0.1",
-    userAgent: "vitest",
-    occurredAt: new Date(),
-  });
+function callerFor(user: SignedIn | null) {
+  return callerAs(deps, user);
 }
 
 /** Every key at any depth of a JSON value. */

@@ -3,11 +3,10 @@
  * the audit of changes, the effective time zone and the streak as the profile shows it.
  */
 import type { Profile } from "@sira/contracts";
-import { authKeys, recordLearningActivity, verifyAccessToken } from "@sira/domain";
+import { recordLearningActivity } from "@sira/domain";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { createCallerFactory } from "../src/trpc/init.ts";
-import { appRouter } from "../src/trpc/router.ts";
 import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "./helpers.ts";
+import { callerAs } from "./trpc-caller.ts";
 
 const { app, deps } = testApp();
 beforeEach(resetState);
@@ -24,17 +23,8 @@ function patch(user: SignedIn, body: unknown, headers: Record<string, string> = 
   });
 }
 
-async function callerFor(user: SignedIn) {
-  const actor = await verifyAccessToken(authKeys(deps.config), user.accessToken);
-  return createCallerFactory(appRouter)({
-    deps,
-    actor,
-    lang: "fr",
-    requestId: "users-happy-0001",
-    clientIp: "127.0.0.1",
-    userAgent: "vitest",
-    occurredAt: new Date(),
-  });
+function callerFor(user: SignedIn | null) {
+  return callerAs(deps, user);
 }
 
 describe("GET /api/v1/users/me", () => {

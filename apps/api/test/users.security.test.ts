@@ -5,13 +5,12 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Problem, Profile, UserExport } from "@sira/contracts";
-import { authKeys, verifyAccessToken } from "@sira/domain";
+import { authKeys } from "@sira/domain";
 import { TRPCError } from "@trpc/server";
 import { base64url, SignJWT } from "jose";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { createCallerFactory } from "../src/trpc/init.ts";
-import { appRouter } from "../src/trpc/router.ts";
 import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "./helpers.ts";
+import { callerAs } from "./trpc-caller.ts";
 
 const { app, deps } = testApp();
 beforeEach(resetState);
@@ -47,17 +46,8 @@ function withPayload(token: string, change: (claims: Record<string, unknown>) =>
   return `${header}.${base64url.encode(JSON.stringify(claims))}.${signature}`;
 }
 
-async function callerFor(user: SignedIn) {
-  const actor = await verifyAccessToken(authKeys(deps.config), user.accessToken);
-  return createCallerFactory(appRouter)({
-    deps,
-    actor,
-    lang: "en",
-    requestId: "users-security-0001",
-    clientIp: "127.0.0.1",
-    userAgent: "vitest",
-    occurredAt: new Date(),
-  });
+function callerFor(user: SignedIn | null) {
+  return callerAs(deps, user, { lang: "en" });
 }
 
 const row = (id: string) => deps.db.user.findUniqueOrThrow({ where: { id } });

@@ -1,5 +1,4 @@
 /** tRPC `content`, `admin.content` and `admin.structure`: the same use cases and refusals as REST. */
-import { authKeys, verifyAccessToken } from "@sira/domain";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { storeGeneratedContent } from "../../../../packages/domain/src/content/index.ts";
@@ -10,26 +9,16 @@ import {
   sampleLesson,
   sampleSource,
 } from "../../../../packages/domain/test/content/fixtures.ts";
-import { createCallerFactory } from "../../src/trpc/init.ts";
-import { appRouter } from "../../src/trpc/router.ts";
 import { closeTestDeps, enrolledLearner, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { callerAs } from "../trpc-caller.ts";
 
 const { deps } = testApp();
 let course: CourseFixture;
 let learner: SignedIn;
 let admin: SignedIn;
 
-async function callerFor(user: SignedIn | null) {
-  const actor = user ? await verifyAccessToken(authKeys(deps.config), user.accessToken) : null;
-  return createCallerFactory(appRouter)({
-    deps,
-    actor,
-    lang: "fr",
-    requestId: "content-trpc-0001",
-    clientIp: "127.0.0.1",
-    userAgent: "vitest",
-    occurredAt: new Date(),
-  });
+function callerFor(user: SignedIn | null) {
+  return callerAs(deps, user);
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {

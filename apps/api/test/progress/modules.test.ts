@@ -10,9 +10,8 @@ import {
   makeProgressCourse,
   type ProgressCourse,
 } from "../../../../packages/domain/test/progress/fixtures.ts";
-import { createCallerFactory } from "../../src/trpc/init.ts";
-import { appRouter } from "../../src/trpc/router.ts";
 import { closeTestDeps, countQueries, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { callerAs } from "../trpc-caller.ts";
 
 const { app, deps } = testApp();
 let course: ProgressCourse;
@@ -295,20 +294,9 @@ describe("lists, fields, delta sync and statement bounds", () => {
 });
 
 describe("tRPC progress", () => {
-  const caller = (userId: string) =>
-    createCallerFactory(appRouter)({
-      deps,
-      actor: { userId, role: "learner", country: "SN" } as never,
-      lang: "fr",
-      requestId: "trpc-progress",
-      clientIp: "127.0.0.1",
-      userAgent: null,
-      occurredAt: new Date(),
-    });
-
   it("lists, completes and syncs like REST, with MODULE_LOCKED on a locked module", async () => {
     await enrollIn(deps.db, learner.userId, course.courseId);
-    const api = caller(learner.userId);
+    const api = await callerAs(deps, learner);
     const page = await api.progress.modules({ course_id: course.courseId, page: 1, limit: 20 });
     expect(page.items.map((m) => m.title)).toEqual([
       "Module 1 : l'hygiène",

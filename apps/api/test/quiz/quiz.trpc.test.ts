@@ -3,31 +3,20 @@
  * the output schema keeping the answer key out of questions, and a quiz answer feeding the
  * flashcard of the same concept.
  */
-import { authKeys, verifyAccessToken } from "@sira/domain";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { conceptKeyOf } from "../../../../packages/domain/src/learning/flashcards/index.ts";
 import { type CourseFixture, enroll, makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
 import { correctOptionOf, storeQuiz } from "../../../../packages/domain/test/quiz/fixtures.ts";
-import { createCallerFactory } from "../../src/trpc/init.ts";
-import { appRouter } from "../../src/trpc/router.ts";
 import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { callerAs } from "../trpc-caller.ts";
 
 const { deps } = testApp();
 let course: CourseFixture;
 let learner: SignedIn;
 
-async function callerFor(user: SignedIn | null) {
-  const actor = user ? await verifyAccessToken(authKeys(deps.config), user.accessToken) : null;
-  return createCallerFactory(appRouter)({
-    deps,
-    actor,
-    lang: "fr",
-    requestId: "quiz-trpc-0001",
-    clientIp: "127.0.0.1",
-    userAgent: "vitest",
-    occurredAt: new Date(),
-  });
+function callerFor(user: SignedIn | null) {
+  return callerAs(deps, user);
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {

@@ -1,10 +1,8 @@
 /** Shared by the course-document API tests: courses, multipart uploads and tRPC callers. */
-import { authKeys, verifyAccessToken } from "@sira/domain";
 import type { App } from "../../src/app.ts";
 import type { AppDeps } from "../../src/env.ts";
-import { createCallerFactory } from "../../src/trpc/init.ts";
-import { appRouter } from "../../src/trpc/router.ts";
 import type { SignedIn } from "../helpers.ts";
+import { callerAs, type TestCaller } from "../trpc-caller.ts";
 
 export { buildTestPdf, testPng } from "../../../../packages/domain/test/fixtures/pdf.ts";
 export { buildTestDocx } from "../../../../packages/domain/test/resources/docx-fixture.ts";
@@ -52,15 +50,7 @@ export async function setMaxUploadMb(deps: AppDeps, mb: number): Promise<void> {
   });
 }
 
-export async function callerFor(deps: AppDeps, user: SignedIn | null, lang: "fr" | "en" = "en") {
-  const actor = user ? await verifyAccessToken(authKeys(deps.config), user.accessToken) : null;
-  return createCallerFactory(appRouter)({
-    deps,
-    actor,
-    lang,
-    requestId: "resources-trpc-0001",
-    clientIp: "127.0.0.1",
-    userAgent: "vitest",
-    occurredAt: new Date(),
-  });
+/** A tRPC caller for the user (null: anonymous), in English unless told. */
+export async function callerFor(deps: AppDeps, user: SignedIn | null, lang: "fr" | "en" = "en"): Promise<TestCaller> {
+  return await callerAs(deps, user, { lang });
 }
