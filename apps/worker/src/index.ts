@@ -1,5 +1,6 @@
 /** The worker process: serves every queue, registers schedules, and drains on SIGTERM/SIGINT. */
 import { createAiProviders } from "@sira/ai";
+import { JOBS } from "@sira/domain";
 import { closeQueues, createStorage, disconnectRedis, getQueue, loadConfigOrExit, logger, redis } from "@sira/infra";
 import { db, disconnectDb } from "@sira/infra/db";
 import { processors, schedules } from "./processors.ts";
@@ -10,7 +11,7 @@ const config = loadConfigOrExit();
 const log = logger();
 
 for (const s of schedules) {
-  await getQueue(s.queue).upsertJobScheduler(s.id, { every: s.every }, { name: s.id });
+  await getQueue(JOBS[s.name].queue).upsertJobScheduler(s.name, { every: s.every }, { name: s.name });
 }
 const deps = {
   config,

@@ -4,9 +4,8 @@
  * (deterministic job ids, domain writes keyed on the work's identity) so running twice is safe.
  */
 import { createQueueRedis, type Logger, type QueueName } from "@sira/infra";
-import { type Job, type Processor, Worker } from "bullmq";
-
-export type Processors = Partial<Record<QueueName, Processor>>;
+import { type Job, Worker } from "bullmq";
+import type { Processors } from "./dispatch.ts";
 
 export interface WorkerOptions {
   prefix: string;

@@ -10,6 +10,7 @@ export { seedDemoDocuments } from "./demo/documents.ts";
 export { DemoSeedRefused, type DemoSeedResult, seedDemo } from "./demo/seed.ts";
 export * from "./email/index.ts";
 export * from "./idempotency.ts";
+export * from "./jobs/index.ts";
 export * from "./learning/dashboard/index.ts";
 export * from "./learning/flashcards/index.ts";
 export * from "./learning/placement/index.ts";

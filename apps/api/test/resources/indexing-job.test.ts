@@ -7,7 +7,7 @@ import type { CourseResourceView, UploadedResource } from "@sira/contracts";
 import { closeQueues, getQueue, jobIdFor } from "@sira/infra";
 import type { Worker } from "bullmq";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ragProcessors } from "../../../worker/src/processors/rag.ts";
+import { processors } from "../../../worker/src/processors.ts";
 import { startWorkers, stopWorkers } from "../../../worker/src/workers.ts";
 import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
 import { bilingualPdf, makeCourse, resourcesPath, SAMPLE_TEXT, upload } from "./fixtures.ts";
@@ -16,7 +16,9 @@ const { app, deps } = testApp();
 let workers: Worker[] = [];
 
 beforeAll(() => {
-  workers = startWorkers(ragProcessors(deps), {
+  const all = processors(deps);
+  const ingestion = { "rag-indexing": all["rag-indexing"], "image-indexing": all["image-indexing"] };
+  workers = startWorkers(ingestion, {
     prefix: deps.config.QUEUE_PREFIX,
     redisUrl: deps.config.REDIS_URL,
     logger: deps.logger,

@@ -1,16 +1,10 @@
-/** Learning-engine queues: preassessment-generation (a course pre-assessment's item bank). */
-import { isPermanentFailure, type PreassessmentJobData, runPreassessmentGeneration } from "@sira/domain";
-import type { Job } from "bullmq";
+/** Learning-engine jobs: a course pre-assessment's item bank. */
+import { runPreassessmentGeneration } from "@sira/domain";
 import type { WorkerDeps } from "../deps.ts";
-import type { Processors } from "../workers.ts";
-import { failFast, unknownJob } from "./fail-fast.ts";
+import type { JobHandlers } from "../dispatch.ts";
 
-export function learningProcessors(deps: WorkerDeps): Processors {
+export function learningHandlers(deps: WorkerDeps): Pick<JobHandlers, "generate-preassessment"> {
   return {
-    "preassessment-generation": async (job: Job) => {
-      if (job.name !== "generate-preassessment") return unknownJob("preassessment-generation", job);
-      // Nothing indexed to draw from: retrying cannot help.
-      return failFast(() => runPreassessmentGeneration(deps, job.data as PreassessmentJobData), isPermanentFailure);
-    },
+    "generate-preassessment": (data) => runPreassessmentGeneration(deps, data),
   };
 }

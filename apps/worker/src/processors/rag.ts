@@ -1,46 +1,23 @@
 /**
- * Document ingestion queues: rag-indexing ("index-resource": chunk and embed a resource) and
- * image-indexing ("extract-images"). Thin: parse the payload, call the domain. A failed attempt
- * is recorded on the resource (queued again with the reason while retries remain, failed after
- * the last); a domain refusal (an empty or unreadable file) is not retried.
+ * Document ingestion jobs: "index-resource" (chunk and embed a resource) and "extract-images". A
+ * failed indexing attempt is recorded on the resource: queued again with the reason while retries
+ * remain, failed after the last one or at once when the failure is permanent (an empty or
+ * unreadable file).
  */
-import {
-  EXTRACT_IMAGES_JOB,
-  INDEX_RESOURCE_JOB,
-  indexResource,
-  indexResourceImages,
-  isPermanentIndexFailure,
-  recordIndexFailure,
-  resourceJobPayload,
-} from "@sira/domain";
-import { type Job, UnrecoverableError } from "bullmq";
+import { indexResource, indexResourceImages, isPermanentJobFailure, recordIndexFailure } from "@sira/domain";
 import type { WorkerDeps } from "../deps.ts";
-import type { Processors } from "../workers.ts";
-import { failFast, unknownJob } from "./fail-fast.ts";
+import type { JobHandlers } from "../dispatch.ts";
 
-/** Whether this attempt is the job's last one. */
-function isLastAttempt(job: Job): boolean {
-  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-}
-
-export function ragProcessors(deps: WorkerDeps): Processors {
+export function ragHandlers(deps: WorkerDeps): Pick<JobHandlers, "index-resource" | "extract-images"> {
   return {
-    "rag-indexing": async (job: Job) => {
-      if (job.name !== INDEX_RESOURCE_JOB) return unknownJob("rag-indexing", job);
-      const { resourceId } = resourceJobPayload.parse(job.data);
+    "index-resource": async ({ resourceId }, { lastAttempt }) => {
       try {
         return await indexResource(deps, resourceId);
       } catch (error) {
-        const permanent = isPermanentIndexFailure(error);
-        await recordIndexFailure(deps.db, resourceId, error, permanent || isLastAttempt(job));
-        if (permanent) throw new UnrecoverableError((error as Error).message);
+        await recordIndexFailure(deps.db, resourceId, error, lastAttempt || isPermanentJobFailure(error));
         throw error;
       }
     },
-    "image-indexing": async (job: Job) => {
-      if (job.name !== EXTRACT_IMAGES_JOB) return unknownJob("image-indexing", job);
-      const { resourceId } = resourceJobPayload.parse(job.data);
-      return failFast(() => indexResourceImages(deps, resourceId), isPermanentIndexFailure);
-    },
+    "extract-images": ({ resourceId }) => indexResourceImages(deps, resourceId),
   };
 }

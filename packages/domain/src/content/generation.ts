@@ -18,16 +18,12 @@ import {
 } from "./cache.ts";
 import { type CacheKey, generationJobId, generationStreamKey, otherLanguage } from "./cache-key.ts";
 import { contentSubject } from "./context.ts";
-import { type ContentDeps, enqueueJob } from "./deps.ts";
+import { enqueue } from "../jobs/enqueue.ts";
+import type { JobPayload } from "../jobs/registry.ts";
+import type { ContentDeps } from "./deps.ts";
 import { GenerationPublisher } from "./generation-stream.ts";
 
-export interface GenerationJobData {
-  key: CacheKey;
-  /** An admin's regeneration of a stored row at this version. */
-  regenerate?: { contentId: string; expectedVersion: number };
-  /** Queue the other language when done (learner requests and pre-generation do). */
-  alsoOtherLanguage?: boolean;
-}
+export type GenerationJobData = JobPayload<"generate">;
 
 export type GenerationOutcome = { status: "cached" | "generated" | "regenerated" | "stale"; contentId: string | null };
 
@@ -35,14 +31,9 @@ export const QUIZ_QUESTION_COUNT = 15;
 export const FLASHCARD_COUNT = 12;
 const TOP_K = 8;
 
-/** True for a refusal that retrying cannot change (a 4xx such as NO_INDEXED_CONTENT). */
-export function isPermanentFailure(error: unknown): boolean {
-  return error instanceof AppError && error.status < 500;
-}
-
 /** Queues generation of `key` (one job per key, whoever asks). */
 export function enqueueGeneration(deps: Pick<ContentDeps, "config">, data: GenerationJobData) {
-  return enqueueJob(deps, "content-generation", "generate", data, generationJobId(data.key));
+  return enqueue(deps, "generate", data, generationJobId(data.key));
 }
 
 async function generate(

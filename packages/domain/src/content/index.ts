@@ -7,7 +7,6 @@ export {
   enqueueGeneration,
   type GenerationJobData,
   type GenerationOutcome,
-  isPermanentFailure,
   runGeneration,
 } from "./generation.ts";
 export { chargeGeneration, countryContext, secondsUntilUtcMidnight } from "./generation-quota.ts";

@@ -1,20 +1,23 @@
 /**
  * Lessons for learners: the cached lesson as JSON, or a generation started once for everyone who
- * asks; and the lesson as a typed event stream (meta at once, text deltas, citation, done) that
- * replays a cached lesson or tails the running generation.
+ * asks; and the lesson as a typed event stream (meta at once, then text, sources, done: LessonEvent)
+ * that replays a cached lesson or tails the running generation. The API frames it (SSE).
  */
 import { LESSON_HEADINGS } from "@sira/ai";
 import { AppError, LANGUAGES, type Language, type Lesson, type LessonContent, type SourceRef } from "@sira/contracts";
-import { type Config, getQueue } from "@sira/infra";
+import type { Config } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
+import type { LearnerContext } from "../access/learner.ts";
 import { inLanguage } from "../bilingual.ts";
+import { jobState } from "../jobs/enqueue.ts";
 import { type CachedContent, findCachedContent } from "./cache.ts";
 import { generationJobId, generationStreamKey } from "./cache-key.ts";
 import type { ContentDeps } from "./deps.ts";
 import { enqueueGeneration } from "./generation.ts";
 import { chargeGeneration } from "./generation-quota.ts";
 import { type GenerationEntry, tailGeneration } from "./generation-stream.ts";
-import { courseHasIndexedContent, type LearnerContext, type LessonTarget, resolveLessonTarget } from "./target.ts";
+import { courseHasIndexedContent } from "./indexed.ts";
+import { type LessonTarget, lessonTitles, resolveLessonTarget } from "./target.ts";
 
 /** The content services plus the learner's daily generation quota. */
 export type LessonDeps = ContentDeps & { config: Pick<Config, "QUEUE_PREFIX" | "GENERATION_DAILY_QUOTA"> };
@@ -51,8 +54,7 @@ async function assertIndexed(db: Db, target: LessonTarget): Promise<void> {
  */
 export async function startLessonGeneration(deps: LessonDeps, target: LessonTarget, learner: LearnerContext) {
   const jobId = generationJobId(target.key);
-  const existing = await getQueue("content-generation", { prefix: deps.config.QUEUE_PREFIX }).getJob(jobId);
-  if (!existing) {
+  if ((await jobState(deps, "generate", jobId)) === "missing") {
     if (learner.viewer.role === "learner") await chargeGeneration(deps, learner.viewer.userId);
     await deps.redis.del(generationStreamKey(target.key));
   }
@@ -97,16 +99,17 @@ export interface LessonStreamMeta {
   offline: boolean | null;
 }
 
-export type LessonStreamEvent =
-  | { event: "delta"; text: string }
-  /** The text streamed so far is void (the provider's output was repaired): the whole lesson follows. */
-  | { event: "meta"; data: { reset: true } }
-  | { event: "citation"; data: { sources: SourceRef[] } }
-  | { event: "done"; data: { content_id: string; version: number } };
+/** What a lesson stream carries after its meta: text in pieces, then its sources, then done. */
+export type LessonEvent =
+  | { type: "text"; text: string }
+  /** The text so far is void (the provider's output was repaired): the whole lesson follows. */
+  | { type: "restart" }
+  | { type: "sources"; sources: SourceRef[] }
+  | { type: "done"; contentId: string; version: number };
 
 export interface LessonStream {
   meta: LessonStreamMeta;
-  events(signal: AbortSignal): AsyncGenerator<LessonStreamEvent>;
+  events(signal: AbortSignal): AsyncIterable<LessonEvent>;
 }
 
 export interface LessonStreamOptions {
@@ -114,11 +117,11 @@ export interface LessonStreamOptions {
   idleTimeoutMs?: number;
 }
 
-function* replay(cached: CachedContent, from = 0): Generator<LessonStreamEvent> {
+function* replay(cached: CachedContent, from = 0): Generator<LessonEvent> {
   const markdown = (cached.content as LessonContent).markdown;
-  if (markdown.length > from) yield { event: "delta", text: markdown.slice(from) };
-  yield { event: "citation", data: { sources: cached.sourcesCited } };
-  yield { event: "done", data: { content_id: cached.id, version: cached.version } };
+  if (markdown.length > from) yield { type: "text", text: markdown.slice(from) };
+  yield { type: "sources", sources: cached.sourcesCited };
+  yield { type: "done", contentId: cached.id, version: cached.version };
 }
 
 /**
@@ -134,7 +137,7 @@ export async function openLessonStream(
   options: LessonStreamOptions = {},
 ): Promise<LessonStream> {
   const target = await resolveLessonTarget(deps.db, learner, moduleId, unitId);
-  const cached = await findCachedContent(deps, target.key);
+  const [cached, unit] = await Promise.all([findCachedContent(deps, target.key), lessonTitles(deps.db, target)]);
   if (!cached) {
     await assertIndexed(deps.db, target);
     await startLessonGeneration(deps, target, learner);
@@ -145,7 +148,7 @@ export async function openLessonStream(
     content_type: "lesson",
     language: target.key.language,
     level: target.key.level,
-    title: inLanguage(target.key.language, target.unit.titleFr, target.unit.titleEn),
+    title: inLanguage(target.key.language, unit.titleFr, unit.titleEn),
     outline: LESSON_OUTLINE[target.key.language],
     cached: cached !== null,
     content_id: cached?.id ?? null,
@@ -159,7 +162,7 @@ export async function openLessonStream(
   };
 }
 
-async function* replayAsync(cached: CachedContent): AsyncGenerator<LessonStreamEvent> {
+async function* replayAsync(cached: CachedContent): AsyncGenerator<LessonEvent> {
   yield* replay(cached);
 }
 
@@ -168,7 +171,7 @@ async function* liveEvents(
   target: LessonTarget,
   signal: AbortSignal,
   options: LessonStreamOptions,
-): AsyncGenerator<LessonStreamEvent> {
+): AsyncGenerator<LessonEvent> {
   let sent = 0;
   let run: string | null = null;
   let fromCache: CachedContent | null = null;
@@ -197,7 +200,7 @@ async function* liveEvents(
         break;
       case "delta":
         sent += entry.text.length;
-        yield { event: "delta", text: entry.text };
+        yield { type: "text", text: entry.text };
         break;
       case "error":
         throw new AppError(entry.code);
@@ -205,13 +208,13 @@ async function* liveEvents(
         if (entry.replaced) {
           const stored = await findCachedContent(deps, target.key);
           if (stored) {
-            yield { event: "meta", data: { reset: true } };
+            yield { type: "restart" };
             yield* replay(stored);
             return;
           }
         }
-        yield { event: "citation", data: { sources: entry.sources } };
-        yield { event: "done", data: { content_id: entry.content_id, version: entry.version } };
+        yield { type: "sources", sources: entry.sources };
+        yield { type: "done", contentId: entry.content_id, version: entry.version };
         return;
     }
   }

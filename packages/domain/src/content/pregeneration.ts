@@ -18,17 +18,13 @@ import type { Db } from "@sira/infra/db";
 import type { Viewer } from "../access/actor.ts";
 import { manageableCourses } from "../access/readable.ts";
 import type { CacheKey } from "./cache-key.ts";
-import { type ContentDeps, enqueueJob, jobState } from "./deps.ts";
+import { enqueue, jobState } from "../jobs/enqueue.ts";
+import type { JobPayload } from "../jobs/registry.ts";
+import type { ContentDeps } from "./deps.ts";
 import { enqueueGeneration } from "./generation.ts";
 import { courseHasIndexedContent } from "./target.ts";
 
-export interface PregenerationJobData {
-  moduleId: string;
-  contentTypes: ContentType[];
-  languages: Language[];
-  level: number;
-  country: string;
-}
+export type PregenerationJobData = JobPayload<"pregenerate">;
 
 async function manageableModule(db: Db, viewer: Viewer, moduleId: string) {
   const module = await db.module.findFirst({
@@ -107,7 +103,7 @@ async function planState(
       },
       select: { id: true, unitId: true, contentType: true, language: true },
     }),
-    jobState(deps, "content-generation", pregenerationJobId(plan)),
+    jobState(deps, "pregenerate", pregenerationJobId(plan)),
   ]);
   const ready = new Map(stored.map((s) => [keyString(s), s.id]));
   const view = items.map((k) => {
@@ -144,7 +140,7 @@ export async function startPregeneration(
   const module = await manageableModule(deps.db, viewer, moduleId);
   if (!(await courseHasIndexedContent(deps.db, module.courseId))) throw new AppError("NO_INDEXED_CONTENT");
   const plan = pregenerationPlan(moduleId, module.level, input, fallbackCountry);
-  await enqueueJob(deps, "content-generation", "pregenerate", plan, pregenerationJobId(plan));
+  await enqueue(deps, "pregenerate", plan, pregenerationJobId(plan));
   return progressOf(deps, plan);
 }
 

@@ -19,7 +19,8 @@ import { writeAudit } from "../audit.ts";
 import type { AuditMeta } from "../request-meta.ts";
 import { pageArgs } from "../sync.ts";
 import { invalidateHotCopy, keyOfRow, toCached } from "./cache.ts";
-import { type ContentStoreDeps, enqueueJob } from "./deps.ts";
+import { enqueue } from "../jobs/enqueue.ts";
+import type { ContentStoreDeps } from "./deps.ts";
 import type { GenerationJobData } from "./generation.ts";
 
 const withCourse = { module: { select: { courseId: true } } } satisfies Prisma.GeneratedContentInclude;
@@ -159,13 +160,7 @@ export async function regenerateContent(
     key: keyOfRow(row),
     regenerate: { contentId: row.id, expectedVersion: row.version },
   };
-  const { jobId } = await enqueueJob(
-    deps,
-    "content-generation",
-    "generate",
-    data,
-    jobIdFor("regen", row.id, row.version),
-  );
+  const { jobId } = await enqueue(deps, "generate", data, jobIdFor("regen", row.id, row.version));
   await writeAudit(deps.db, {
     actorId: viewer.userId,
     action: "generated_content.regeneration_requested",

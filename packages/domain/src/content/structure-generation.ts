@@ -23,7 +23,10 @@ import { lockManageableCourse } from "../admin/courses/shape.ts";
 import { writeAudit } from "../audit.ts";
 import { inLanguage } from "../bilingual.ts";
 import type { AuditMeta } from "../request-meta.ts";
-import { type ContentDeps, enqueueJob } from "./deps.ts";
+import { enqueue } from "../jobs/enqueue.ts";
+import { isPermanentJobFailure } from "../jobs/failures.ts";
+import type { JobPayload } from "../jobs/registry.ts";
+import type { ContentDeps } from "./deps.ts";
 import { toStructureProposal } from "./structure-view.ts";
 
 /** Excerpts per outline section and per document sent to the structure generator. */
@@ -31,9 +34,7 @@ const EXCERPTS_PER_SECTION = 2;
 const EXCERPTS_PER_DOCUMENT = 60;
 const EXCERPT_CHARS = 1_200;
 
-export interface StructureJobData {
-  proposalId: string;
-}
+export type StructureJobData = JobPayload<"generate-structure">;
 
 /** Queues a structure proposal for a course the viewer manages (a running one is returned as is). */
 export async function requestCourseStructure(
@@ -72,7 +73,7 @@ export async function requestCourseStructure(
     return proposal;
   });
   const data: StructureJobData = { proposalId: row.id };
-  await enqueueJob(deps, "syllabus-generation", "generate-structure", data, jobIdFor("structure", row.id), true);
+  await enqueue(deps, "generate-structure", data, jobIdFor("structure", row.id));
   return toStructureProposal(row);
 }
 
@@ -132,12 +133,17 @@ export async function backToUpload(tx: Transaction, courseId: string): Promise<v
   }
 }
 
-/** Runs the structure job; a proposal no longer queued or running (already done) is left alone. */
+/**
+ * Runs the structure job; a proposal no longer queued or running (already done) is left alone. A
+ * failure the job may retry (see isPermanentJobFailure) leaves the proposal running and rethrows,
+ * unless this is the last attempt; any other failure marks the proposal failed.
+ */
 export async function runStructureGeneration(
   deps: ContentDeps,
   data: StructureJobData,
-  signal?: AbortSignal,
+  options: { signal?: AbortSignal | undefined; lastAttempt?: boolean } = {},
 ): Promise<StructureProposal | null> {
+  const { signal, lastAttempt = true } = options;
   const claimed = await deps.db.courseStructureProposal.updateMany({
     where: { id: data.proposalId, status: { in: ["queued", "running"] } },
     data: { status: "running" },
@@ -176,6 +182,7 @@ export async function runStructureGeneration(
     const reason =
       error instanceof AppError ? `${error.code}: ${error.detail("en")}` : String((error as Error).message);
     deps.logger.warn({ proposal_id: proposal.id, err: error }, "course structure generation failed");
+    if (!lastAttempt && !isPermanentJobFailure(error)) throw error;
     return deps.db.$transaction(async (tx) => {
       const row = await tx.courseStructureProposal.update({
         where: { id: proposal.id },

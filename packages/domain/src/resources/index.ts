@@ -17,16 +17,11 @@ export {
   failureReason,
   type IndexOutcome,
   indexResource,
-  isPermanentIndexFailure,
   recordIndexFailure,
 } from "./indexing.ts";
 export {
-  EXTRACT_IMAGES_JOB,
-  INDEX_RESOURCE_JOB,
   imagesJobId,
   indexJobId,
-  type ResourceJobPayload,
-  resourceJobPayload,
 } from "./jobs.ts";
 export { uploadLimitBytes } from "./limits.ts";
 export {

@@ -154,8 +154,3 @@ export async function recordIndexFailure(db: Db, resourceId: string, error: unkn
       : { indexStatus: "queued", indexProgressPct: 0, indexError: `Retrying after: ${reason}` },
   });
 }
-
-/** A refusal about the document itself (empty, unreadable): retrying cannot help. */
-export function isPermanentIndexFailure(error: unknown): boolean {
-  return error instanceof AppError;
-}

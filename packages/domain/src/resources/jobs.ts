@@ -3,15 +3,9 @@
  * Job ids come from the resource, its content hash and the time it was (re)queued, so the same
  * request enqueues one job, and each re-index request gets a new one.
  */
-import { enqueueOnce, getQueue, jobIdFor } from "@sira/infra";
-import { z } from "zod";
+import { jobIdFor } from "@sira/infra";
+import { enqueue } from "../jobs/enqueue.ts";
 import type { ResourceDeps } from "./deps.ts";
-
-export const INDEX_RESOURCE_JOB = "index-resource";
-export const EXTRACT_IMAGES_JOB = "extract-images";
-
-export const resourceJobPayload = z.object({ resourceId: z.uuid() });
-export type ResourceJobPayload = z.infer<typeof resourceJobPayload>;
 
 export interface QueuedResource {
   id: string;
@@ -30,10 +24,8 @@ export function imagesJobId(resource: QueuedResource): string {
 
 /** Queues indexing, and image extraction for PDFs. */
 export async function enqueueResourceJobs(deps: Pick<ResourceDeps, "config">, resource: QueuedResource): Promise<void> {
-  const prefix = deps.config.QUEUE_PREFIX;
-  const payload: ResourceJobPayload = { resourceId: resource.id };
-  await enqueueOnce(getQueue("rag-indexing", { prefix }), INDEX_RESOURCE_JOB, payload, indexJobId(resource));
+  await enqueue(deps, "index-resource", { resourceId: resource.id }, indexJobId(resource));
   if (resource.mimeType === "application/pdf") {
-    await enqueueOnce(getQueue("image-indexing", { prefix }), EXTRACT_IMAGES_JOB, payload, imagesJobId(resource));
+    await enqueue(deps, "extract-images", { resourceId: resource.id }, imagesJobId(resource));
   }
 }

@@ -14,17 +14,15 @@ import type { Db, Prisma, Tx } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
 import { manageableCourses } from "../../access/readable.ts";
 import { writeAudit } from "../../audit.ts";
-import { type ContentDeps, enqueueJob } from "../../content/deps.ts";
+import type { ContentDeps } from "../../content/deps.ts";
 import { courseHasIndexedContent } from "../../content/target.ts";
+import { enqueue } from "../../jobs/enqueue.ts";
+import type { JobPayload } from "../../jobs/registry.ts";
 import type { AuditMeta } from "../../request-meta.ts";
 
 type Row = Prisma.CoursePreassessmentGetPayload<object>;
 
-export interface PreassessmentJobData {
-  courseId: string;
-  /** The country the generated questions are set in (the requester's). */
-  country: string;
-}
+export type PreassessmentJobData = JobPayload<"generate-preassessment">;
 
 export const preassessmentJobId = (courseId: string): string => jobIdFor("preassess", courseId);
 
@@ -139,12 +137,6 @@ export async function requestPreassessmentGeneration(
     return updated;
   });
   const data: PreassessmentJobData = { courseId, country: country.toUpperCase() };
-  const { jobId } = await enqueueJob(
-    deps,
-    "preassessment-generation",
-    "generate-preassessment",
-    data,
-    preassessmentJobId(courseId),
-  );
+  const { jobId } = await enqueue(deps, "generate-preassessment", data, preassessmentJobId(courseId));
   return { status: row.generationStatus as PreassessmentConfig["generation_status"], job_id: jobId };
 }

@@ -1,0 +1,30 @@
+/** Producing jobs: the only way work is queued, typed and validated against the registry. */
+import { type Config, type EnqueueOutcome, enqueueOnce, getQueue } from "@sira/infra";
+import { JOBS, type JobName, type JobPayload, parseJobPayload } from "./registry.ts";
+
+export interface QueueDeps {
+  config: Pick<Config, "QUEUE_PREFIX">;
+}
+
+/**
+ * Adds job `name` with `payload` under its deterministic id (see enqueueOnce) on the queue the
+ * registry gives it. A payload the schema refuses throws here, at the producer, never on a worker.
+ */
+export async function enqueue<N extends JobName>(
+  deps: QueueDeps,
+  name: N,
+  payload: JobPayload<N>,
+  jobId: string,
+): Promise<{ jobId: string; outcome: EnqueueOutcome }> {
+  const job = JOBS[name];
+  const queue = getQueue(job.queue, { prefix: deps.config.QUEUE_PREFIX });
+  const data = parseJobPayload(name, payload);
+  const { outcome } = await enqueueOnce(queue, name, data, jobId, job.keepCompleted ? {} : { removeOnComplete: true });
+  return { jobId, outcome };
+}
+
+/** The BullMQ state of a job ("missing" once it finished and was removed, or never existed). */
+export async function jobState(deps: QueueDeps, name: JobName, jobId: string): Promise<string> {
+  const job = await getQueue(JOBS[name].queue, { prefix: deps.config.QUEUE_PREFIX }).getJob(jobId);
+  return job ? await job.getState() : "missing";
+}

@@ -1,0 +1,96 @@
+/**
+ * The one job registry: every BullMQ job by name, with the queue it runs on, the zod schema of its
+ * payload and how long a finished one is kept. Producers enqueue through `enqueue` (payload typed
+ * and validated), the worker parses each job's data through `parseJobPayload`; no one else names
+ * a queue for a job or reads job data untyped.
+ */
+import { CONTENT_TYPES, LANGUAGES } from "@sira/contracts";
+import type { QueueName } from "@sira/infra";
+import { z } from "zod";
+
+const cacheKeyPayload = z.object({
+  moduleId: z.uuid(),
+  /** Null for module-level content (the module's quiz and flashcards). */
+  unitId: z.uuid().nullable(),
+  contentType: z.enum(CONTENT_TYPES),
+  language: z.enum(LANGUAGES),
+  level: z.number().int(),
+  country: z.string(),
+});
+
+const resourcePayload = z.object({ resourceId: z.uuid() });
+/** Scheduled jobs carry no payload (BullMQ gives them `{}` or nothing). */
+const noPayload = z.object({}).optional();
+
+interface JobSpec {
+  queue: QueueName;
+  payload: z.ZodType;
+  /** Keep the finished job (its state answers "done"); otherwise it is removed once completed. */
+  keepCompleted: boolean;
+}
+
+export const JOBS = {
+  /** Chunk and embed a course document. */
+  "index-resource": { queue: "rag-indexing", payload: resourcePayload, keepCompleted: true },
+  /** Extract and store the images of a PDF document. */
+  "extract-images": { queue: "image-indexing", payload: resourcePayload, keepCompleted: true },
+  /** Generate one piece of content (or regenerate a stored row at a version). */
+  generate: {
+    queue: "content-generation",
+    payload: z.object({
+      key: cacheKeyPayload,
+      /** An admin's regeneration of a stored row at this version. */
+      regenerate: z.object({ contentId: z.uuid(), expectedVersion: z.number().int() }).optional(),
+      /** Queue the other language when done (learner requests and pre-generation do). */
+      alsoOtherLanguage: z.boolean().optional(),
+    }),
+    keepCompleted: false,
+  },
+  /** Generate every missing piece of a module's content. */
+  pregenerate: {
+    queue: "content-generation",
+    payload: z.object({
+      moduleId: z.uuid(),
+      contentTypes: z.array(z.enum(CONTENT_TYPES)),
+      languages: z.array(z.enum(LANGUAGES)),
+      level: z.number().int(),
+      country: z.string(),
+    }),
+    keepCompleted: false,
+  },
+  /** Propose a course structure from its indexed documents. */
+  "generate-structure": {
+    queue: "syllabus-generation",
+    payload: z.object({ proposalId: z.uuid() }),
+    keepCompleted: true,
+  },
+  /** Build a course pre-assessment's item bank. */
+  "generate-preassessment": {
+    queue: "preassessment-generation",
+    payload: z.object({
+      courseId: z.uuid(),
+      /** The country the generated questions are set in (the requester's). */
+      country: z.string(),
+    }),
+    keepCompleted: false,
+  },
+  "purge-expired": { queue: "maintenance", payload: noPayload, keepCompleted: true },
+  "requeue-stalled-indexing": { queue: "maintenance", payload: noPayload, keepCompleted: true },
+} as const satisfies Record<string, JobSpec>;
+
+export type JobName = keyof typeof JOBS;
+export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]["payload"]>;
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(JOBS, name);
+}
+
+/** The job's payload, validated (a ZodError, a permanent failure, when it does not match). */
+export function parseJobPayload<N extends JobName>(name: N, data: unknown): JobPayload<N> {
+  return JOBS[name].payload.parse(data) as JobPayload<N>;
+}
+
+/** Every queue some registered job runs on. */
+export function registeredQueues(): QueueName[] {
+  return [...new Set(Object.values(JOBS).map((job) => job.queue))];
+}
