@@ -1,7 +1,7 @@
 /** Quiz answers feed the learner's card of the same concept, so one memory model serves both. */
 
 import type { Tx } from "@sira/infra/db";
-import { recordCardReview } from "./review.ts";
+import { recordCardReview } from "./scheduling.ts";
 
 /**
  * A quiz answer feeds the learner's card of the same concept in that module (correct → Good (3),

@@ -8,9 +8,9 @@ import type { RequestMeta } from "../../request-meta.ts";
 import { recordLearningActivity } from "../../users/activity.ts";
 import { invalidateDashboard } from "../dashboard/index.ts";
 import { reviewableCard } from "./access.ts";
-import { recordCardReview } from "./review.ts";
+import { recordCardReview } from "./scheduling.ts";
 
-/** Records the learner's review of a card and returns the card's memory after it (see review.ts). */
+/** Records the learner's review of a card and returns the card's memory after it (see scheduling.ts). */
 export async function reviewFlashcard(
   deps: { db: Db; redis: Redis; logger?: Logger },
   learner: LearnerContext,

@@ -1,9 +1,10 @@
 /**
- * Recording a review of a card, whenever it happened. Every review is kept in
- * flashcard_review_logs; the learner's memory row is locked first, so concurrent reviews of a card
- * serialise. A review at or after the card's last one is applied on top of the stored memory; one
- * that happened earlier (an offline queue delivered late or shuffled) makes the memory be replayed
- * from all logs in reviewed_at order, so the result never depends on the order of arrival.
+ * Scheduling a card from its reviews: one review recorded, whenever it happened, and the card's
+ * memory (its next due date) it leads to. Every review is kept in flashcard_review_logs; the
+ * learner's memory row is locked first, so concurrent reviews of a card serialise. A review at or
+ * after the card's last one is applied on top of the stored memory; one that happened earlier (an
+ * offline queue delivered late or shuffled) makes the memory be replayed from all logs in
+ * reviewed_at order, so the result never depends on the order of arrival.
  */
 import { applyReview, type CardMemory, newCardMemory, type Rating, replayReviews } from "@sira/algorithms";
 import { inTransaction, type Transaction, type Tx } from "@sira/infra/db";
