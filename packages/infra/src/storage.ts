@@ -19,6 +19,11 @@ export interface StoredObject {
 export interface FileStorage {
   /** Writes the whole source under `key` atomically (readers never see a partial file). */
   put(key: string, source: Uint8Array | AsyncIterable<Uint8Array>): Promise<StoredObject>;
+  /**
+   * Moves the object at `from` to `to` without copying its bytes through the process (a rename on
+   * disk, a server-side copy on an object store); an object already at `to` is replaced atomically.
+   */
+  move(from: string, to: string): Promise<StoredObject>;
   /** The object's bytes as a stream, or null when there is none. */
   get(key: string): Promise<Readable | null>;
   stat(key: string): Promise<StoredObject | null>;
@@ -62,6 +67,14 @@ export class LocalFileStorage implements FileStorage {
       throw error;
     }
     return { key, size: (await stat(target)).size };
+  }
+
+  async move(from: string, to: string): Promise<StoredObject> {
+    const source = this.path(from);
+    const target = this.path(to);
+    await mkdir(dirname(target), { recursive: true });
+    await rename(source, target);
+    return { key: to, size: (await stat(target)).size };
   }
 
   async get(key: string): Promise<Readable | null> {

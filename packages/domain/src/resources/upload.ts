@@ -1,9 +1,12 @@
 /**
- * Upload of a course document. The bytes stream to storage under a temporary key while they are
- * hashed and counted, and the upload stops with FILE_TOO_LARGE the moment it crosses the cap. The
- * whole file is then checked (type by content, PDF/DOCX readable and not encrypted, some text),
- * extracted in a worker thread within time and memory limits, and kept under `courses/<course>/resources/<sha256>.<ext>`. The same bytes uploaded
- * to the same course again return the existing resource, and nothing is indexed twice.
+ * Upload of a course document. The bytes are written to storage once, as they arrive, under a
+ * temporary key, while they are counted (FILE_TOO_LARGE the moment they cross the cap), their
+ * first bytes sniffed (a foreign type is refused before the rest is read) and hashed; the same
+ * bytes are kept in memory for the checks, so storage is never read back. The whole file is then
+ * checked (type by content, PDF/DOCX readable and not encrypted, some text), extracted in a worker
+ * thread within time and memory limits, and the stored object is moved (not copied) to
+ * `courses/<course>/resources/<sha256>.<ext>`. The same bytes uploaded to the same course again
+ * return the existing resource, and nothing is stored or indexed twice.
  */
 import { createHash, randomUUID } from "node:crypto";
 import { AppError, type UploadedResource } from "@sira/contracts";
@@ -19,7 +22,6 @@ import { detectDocumentType, refuseEarly, TYPE_SNIFF_BYTES } from "./file-types.
 import { enqueueResourceJobs } from "./jobs.ts";
 import { uploadLimitBytes } from "./limits.ts";
 import { type ResourceRow, resourceSelect, toResourceView } from "./shape.ts";
-import { readStored } from "./stored.ts";
 
 export interface ResourceUpload {
   courseId: string;
@@ -54,6 +56,8 @@ interface Received {
   key: string;
   size: number;
   sha256: string;
+  /** The bytes as written (at most the cap), for the checks and the extraction. */
+  bytes: Uint8Array;
 }
 
 /** Streams the upload to a temporary object, enforcing the cap and refusing foreign types early. */
@@ -62,6 +66,7 @@ async function receive(deps: ResourceDeps, upload: ResourceUpload, filename: str
   const key = `tmp/uploads/${randomUUID()}`;
   const hash = createHash("sha256");
   let size = 0;
+  const parts: Uint8Array[] = [];
   let head = Buffer.alloc(0);
   let sniffed = false;
   async function* guarded(): AsyncGenerator<Uint8Array> {
@@ -69,6 +74,7 @@ async function receive(deps: ResourceDeps, upload: ResourceUpload, filename: str
       size += chunk.byteLength;
       if (size > limit) throw tooLarge(limit);
       hash.update(chunk);
+      parts.push(chunk);
       if (!sniffed) {
         head = Buffer.concat([head, chunk]);
         if (head.byteLength >= TYPE_SNIFF_BYTES) {
@@ -85,7 +91,7 @@ async function receive(deps: ResourceDeps, upload: ResourceUpload, filename: str
     await deps.storage.delete(key).catch(() => undefined);
     throw error;
   }
-  return { key, size, sha256: hash.digest("hex") };
+  return { key, size, sha256: hash.digest("hex"), bytes: new Uint8Array(Buffer.concat(parts)) };
 }
 
 /**
@@ -104,7 +110,7 @@ export async function uploadCourseResource(
   const received = await receive(deps, upload, filename);
   try {
     if (received.size === 0) throw emptyFile();
-    const bytes = await readStored(storage, received.key);
+    const { bytes } = received;
     const type = await detectDocumentType(bytes, filename);
 
     const existing = await db.courseResource.findUnique({
@@ -115,7 +121,7 @@ export async function uploadCourseResource(
 
     const extraction = toStoredExtraction(await extractInThread(type.kind, bytes, deps.config));
     const storageKey = `courses/${upload.courseId}/resources/${received.sha256}.${type.ext}`;
-    await storage.put(storageKey, bytes);
+    await storage.move(received.key, storageKey);
     const data: NewResource = {
       courseId: upload.courseId,
       filename,

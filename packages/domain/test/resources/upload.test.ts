@@ -5,7 +5,7 @@
  */
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { getQueue } from "@sira/infra";
+import { type FileStorage, getQueue } from "@sira/infra";
 import { truncateAll } from "@sira/infra/testing";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -89,6 +89,44 @@ describe("uploadCourseResource", () => {
     expect(job?.data).toEqual({ resourceId: res.id });
     const images = await getQueue("image-indexing", { prefix }).getJobs(["waiting", "delayed", "active"]);
     expect(images.filter((j) => j.data.resourceId === res.id).map((j) => j.name)).toEqual(["extract-images"]);
+  });
+
+  it("writes the bytes to storage once and never reads them back: the checked object is moved to its key", async () => {
+    const admin = { userId: await makeUser(db, "admin"), role: "admin" as const };
+    const courseId = await makeCourse(db);
+    const pdf = await bilingualPdf();
+    const calls: string[] = [];
+    let written = 0;
+    const counted: FileStorage = {
+      put: async (key, source) => {
+        calls.push(`put ${key.split("/")[0]}`);
+        const stored = await storage.put(key, source);
+        written += stored.size;
+        return stored;
+      },
+      move: (from, to) => {
+        calls.push(`move ${from.split("/")[0]} ${to.split("/")[0]}`);
+        return storage.move(from, to);
+      },
+      get: (key) => {
+        calls.push(`get ${key}`);
+        return storage.get(key);
+      },
+      stat: (key) => storage.stat(key),
+      delete: (key) => storage.delete(key),
+      deletePrefix: (prefix) => storage.deletePrefix(prefix),
+    };
+    const res = await uploadCourseResource(
+      { ...deps, storage: counted },
+      admin,
+      { courseId, filename: "guide.pdf", content: streamOf(pdf) },
+      meta,
+    );
+    expect(calls).toEqual(["put tmp", "move tmp courses"]);
+    expect(written).toBe(pdf.byteLength);
+    const row = await db.courseResource.findUniqueOrThrow({ where: { id: res.id } });
+    expect((await storage.stat(row.storageKey))?.size).toBe(pdf.byteLength);
+    expect(await tempUploads()).toEqual([]);
   });
 
   it("returns the existing resource for identical bytes, with nothing stored, queued or indexed again", async () => {
