@@ -16,6 +16,7 @@ import {
 } from "@sira/contracts";
 import {
   getLessonOrStartGeneration,
+  type LessonEvent,
   type LessonStream,
   lessonReadingsSince,
   openLessonStream,
@@ -26,7 +27,7 @@ import { callerOf } from "../caller.ts";
 import type { AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth.ts";
 import { deltaEnvelope, parseFields, parseSince, pickFields } from "../http/lists.ts";
-import { sseResponse } from "../http/sse.ts";
+import { type SseWriter, sseResponse } from "../http/sse.ts";
 import { acquireStreamSlot } from "../http/stream-slots.ts";
 import { bearer, body, json, problems } from "./docs.ts";
 
@@ -106,6 +107,25 @@ const routes = {
 
 const wantsEventStream = (c: Context<AppEnv>): boolean => (c.req.header("accept") ?? "").includes("text/event-stream");
 
+/** One domain lesson event on the wire: text is coalesced into `delta` frames; a restart is a `meta` {reset}. */
+function frameLessonEvent(writer: SseWriter, event: LessonEvent): void {
+  switch (event.type) {
+    case "text":
+      writer.delta(event.text);
+      return;
+    case "restart":
+      writer.restartText();
+      writer.send("meta", { reset: true });
+      return;
+    case "sources":
+      writer.send("citation", { sources: event.sources });
+      return;
+    case "done":
+      writer.send("done", { content_id: event.contentId, version: event.version });
+      return;
+  }
+}
+
 /**
  * The lesson as server-sent events: meta at once, then the cached replay or the live generation.
  * The stream holds one of the user's stream slots (429 when none is free) until it ends.
@@ -128,13 +148,9 @@ async function streamLesson(c: Context<AppEnv>, moduleId: string, unitId: string
     c,
     async (writer, signal) => {
       writer.send("meta", stream.meta);
-      for await (const e of stream.events(signal)) {
+      for await (const event of stream.events(signal)) {
         if (writer.closed) return;
-        if (e.event === "delta") writer.delta(e.text);
-        else if (e.event === "meta") {
-          writer.restartText();
-          writer.send("meta", e.data);
-        } else writer.send(e.event, e.data);
+        frameLessonEvent(writer, event);
       }
     },
     {},

@@ -1,2 +1,4 @@
 export * from "./actor.ts";
+export * from "./learner.ts";
+export * from "./module-lock.ts";
 export * from "./readable.ts";

@@ -8,12 +8,10 @@
  * - Readable courses (detail pages): catalog courses, plus published or archived courses the caller
  *   is enrolled in (archiving never takes away what a learner had). A private course also needs a
  *   grant that still reaches the caller: withdrawing it closes the course at once (decision 0033).
- * - Learnable courses (content: lessons, quizzes, flashcards, source images): admins all; experts
- *   the courses they manage; others their live enrollments, under the same grant rule.
+ * - Learnable courses (content: lessons, quizzes, flashcards, source images): see learner.ts.
  * - Manageable courses (back office): admins all; experts the courses they created or own.
  */
 import type { Prisma } from "@sira/infra/db";
-import { LIVE_ENROLLMENT } from "../catalog/shape.ts";
 import type { MaybeViewer, Viewer } from "./actor.ts";
 
 const NOTHING = { id: { in: [] as string[] } };
@@ -62,7 +60,7 @@ export function readableCourses(viewer: MaybeViewer): Prisma.CourseWhereInput {
 }
 
 /** Public courses, or private ones in a live curriculum whose grant still reaches the viewer. */
-function grantStillHolds(viewer: Viewer): Prisma.CourseWhereInput {
+export function grantStillHolds(viewer: Viewer): Prisma.CourseWhereInput {
   return {
     OR: [
       { visibility: "public" },
@@ -73,16 +71,6 @@ function grantStillHolds(viewer: Viewer): Prisma.CourseWhereInput {
       },
     ],
   };
-}
-
-/** Courses whose content the viewer may open (see the module comment); checked on every request. */
-export function learnableCourses(viewer: Viewer): Prisma.CourseWhereInput {
-  if (viewer.role === "admin") return {};
-  const enrolled: Prisma.CourseWhereInput = {
-    enrollments: { some: { userId: viewer.userId, ...LIVE_ENROLLMENT } },
-    AND: [grantStillHolds(viewer)],
-  };
-  return viewer.role === "expert" ? { OR: [ownedBy(viewer), enrolled] } : enrolled;
 }
 
 function ownedBy(viewer: Viewer): Prisma.CourseWhereInput {

@@ -11,6 +11,7 @@ import {
 } from "@sira/contracts";
 import type { Prisma, Tx } from "@sira/infra/db";
 import type { MaybeViewer } from "../access/actor.ts";
+import { LIVE_ENROLLMENT } from "../access/learner.ts";
 import { catalogCourses, readableCourses } from "../access/readable.ts";
 import { inLanguage } from "../bilingual.ts";
 import { pageArgs } from "../sync.ts";
@@ -20,7 +21,6 @@ import {
   COURSE_CARD_SELECT,
   type CourseCardRow,
   ENROLLMENT_SELECT,
-  LIVE_ENROLLMENT,
   toCatalogCourse,
   toEnrollment,
 } from "./shape.ts";

@@ -97,10 +97,3 @@ export function toEnrollment(row: EnrollmentRow): Enrollment {
     updated_at: row.updatedAt.toISOString(),
   };
 }
-
-/** Enrollment statuses that count as "enrolled" (a dropped one is kept for its progress, not for access). */
-export const LIVE_ENROLLMENT_STATUSES = ["active", "completed"];
-
-export const LIVE_ENROLLMENT = {
-  status: { in: LIVE_ENROLLMENT_STATUSES },
-} satisfies Prisma.UserCourseEnrollmentWhereInput;

@@ -1,4 +1,4 @@
-/** Generated content: cache, lesson generation and streaming, reading progress, review, AI course structure. */
+/** Generated content: cache, lesson generation and streaming, review, AI course structure. */
 
 export { type CachedContent, findCachedContent, invalidateHotCopy, storeGeneratedContent } from "./cache.ts";
 export { type CacheKey, cacheKeyHash, generationJobId, generationStreamKey, hotCacheKey } from "./cache-key.ts";
@@ -11,13 +11,14 @@ export {
 } from "./generation.ts";
 export { chargeGeneration, countryContext, secondsUntilUtcMidnight } from "./generation-quota.ts";
 export { type GenerationEntry, GenerationPublisher, tailGeneration } from "./generation-stream.ts";
+export { courseHasIndexedContent } from "./indexed.ts";
 export {
   getLessonOrStartGeneration,
   LESSON_OUTLINE,
   type LessonDeps,
+  type LessonEvent,
   type LessonOrGeneration,
   type LessonStream,
-  type LessonStreamEvent,
   type LessonStreamMeta,
   type LessonStreamOptions,
   openLessonStream,
@@ -29,7 +30,6 @@ export {
   runPregeneration,
   startPregeneration,
 } from "./pregeneration.ts";
-export { lessonReadingsSince, type ReadingDelta, recordLessonReading } from "./reading.ts";
 export {
   getGeneratedContent,
   listGeneratedContent,
@@ -48,4 +48,4 @@ export {
   type StructureJobData,
   structureDocuments,
 } from "./structure-generation.ts";
-export { assertCanReadCourse, courseHasIndexedContent, type LearnerContext, resolveLessonTarget } from "./target.ts";
+export { type LessonTarget, resolveLessonTarget } from "./target.ts";

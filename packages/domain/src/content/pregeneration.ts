@@ -17,12 +17,12 @@ import { jobIdFor } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 import type { Viewer } from "../access/actor.ts";
 import { manageableCourses } from "../access/readable.ts";
-import type { CacheKey } from "./cache-key.ts";
 import { enqueue, jobState } from "../jobs/enqueue.ts";
 import type { JobPayload } from "../jobs/registry.ts";
+import type { CacheKey } from "./cache-key.ts";
 import type { ContentDeps } from "./deps.ts";
 import { enqueueGeneration } from "./generation.ts";
-import { courseHasIndexedContent } from "./target.ts";
+import { courseHasIndexedContent } from "./indexed.ts";
 
 export type PregenerationJobData = JobPayload<"pregenerate">;
 

@@ -7,8 +7,8 @@ import type { AppError } from "@sira/contracts";
 import { createDb } from "@sira/infra/db";
 import { truncateAll } from "@sira/infra/testing";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { assertModuleUnlocked } from "../../src/access/module-lock.ts";
 import {
-  assertModuleUnlocked,
   markModulesKnown,
   markUnitCompleted,
   markUnitStarted,

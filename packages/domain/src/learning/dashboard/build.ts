@@ -7,9 +7,9 @@
 import { type Dashboard, type Language, PLATFORM_SETTINGS } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
 import { inLanguage } from "../../bilingual.ts";
+import { lockStates, modulePassed } from "../../unlock/rules.ts";
 import { currentStreak } from "../../users/streak.ts";
 import { effectiveTimezone } from "../../users/timezones.ts";
-import { lockStates, modulePassed } from "../progress/rules.ts";
 
 interface EnrollmentRow {
   course_id: string;

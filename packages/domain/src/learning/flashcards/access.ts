@@ -2,7 +2,7 @@
 import { AppError } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
-import { assertCanReadCourse } from "../../content/target.ts";
+import { assertCanReadCourse } from "../../access/learner.ts";
 
 /** An active card the viewer may review (404 for an unknown or retired card, 403 when not enrolled). */
 export async function reviewableCard(

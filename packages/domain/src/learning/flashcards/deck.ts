@@ -4,9 +4,8 @@
  * tombstones read from the retired rows themselves, which are kept, so a delta never needs a reset).
  */
 import type { FlashcardView, Tombstone } from "@sira/contracts";
+import { type LearnerContext, learnerLevel, openLearnerModule } from "../../access/learner.ts";
 import type { ContentDeps } from "../../content/deps.ts";
-import type { LearnerContext } from "../../content/target.ts";
-import { learnerLevel, openLearnerModule } from "../../content/target.ts";
 import { pageArgs } from "../../sync.ts";
 import { materialiseDeck } from "./materialise.ts";
 import { type CardWithMemoryRow, cardWithMemorySelect, toCardWithMemoryView } from "./views.ts";

@@ -9,12 +9,12 @@
  */
 import { AppError, type Flashcard, FlashcardContentSchema, type SourceRef } from "@sira/contracts";
 import type { Redis } from "@sira/infra";
+import type { LearnerModule } from "../../access/learner.ts";
 import { type CachedContent, findCachedContent } from "../../content/cache.ts";
 import { type CacheKey, otherLanguage } from "../../content/cache-key.ts";
 import type { ContentDeps } from "../../content/deps.ts";
 import { enqueueGeneration } from "../../content/generation.ts";
-import type { LearnerModule } from "../../content/target.ts";
-import { courseHasIndexedContent } from "../../content/target.ts";
+import { courseHasIndexedContent } from "../../content/indexed.ts";
 import { conceptKeyOf } from "./concept-key.ts";
 
 /** Seconds a client should wait before asking again for a deck being generated. */

@@ -11,9 +11,7 @@
 import { type CardMemory, pickDueCards, secondsPerCard } from "@sira/algorithms";
 import type { FlashcardDue } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
-import { learnableCourses } from "../../access/readable.ts";
-import { LIVE_ENROLLMENT_STATUSES } from "../../catalog/shape.ts";
-import type { LearnerContext } from "../../content/target.ts";
+import { type LearnerContext, LIVE_ENROLLMENT_STATUSES, learnableCourses } from "../../access/learner.ts";
 import { effectiveTimezone } from "../../users/timezones.ts";
 import { type MemoryRow, memoryOfRow } from "./memory.ts";
 import { cardSelect, toCardView } from "./views.ts";

@@ -3,7 +3,7 @@ import type { Rating } from "@sira/algorithms";
 import type { FlashcardReviewInput, FlashcardReviewResult } from "@sira/contracts";
 import type { Logger, Redis } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
-import type { LearnerContext } from "../../content/target.ts";
+import type { LearnerContext } from "../../access/learner.ts";
 import type { RequestMeta } from "../../request-meta.ts";
 import { recordLearningActivity } from "../../users/activity.ts";
 import { invalidateDashboard } from "../dashboard/index.ts";

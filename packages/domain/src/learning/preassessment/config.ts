@@ -15,7 +15,7 @@ import type { Viewer } from "../../access/actor.ts";
 import { manageableCourses } from "../../access/readable.ts";
 import { writeAudit } from "../../audit.ts";
 import type { ContentDeps } from "../../content/deps.ts";
-import { courseHasIndexedContent } from "../../content/target.ts";
+import { courseHasIndexedContent } from "../../content/indexed.ts";
 import { enqueue } from "../../jobs/enqueue.ts";
 import type { JobPayload } from "../../jobs/registry.ts";
 import type { AuditMeta } from "../../request-meta.ts";

@@ -7,11 +7,11 @@ import { AppError, type UnitAction } from "@sira/contracts";
 import type { Logger, Redis } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
-import { assertCanReadCourse } from "../../content/target.ts";
+import { assertCanReadCourse } from "../../access/learner.ts";
+import { assertUnlockedIn } from "../../access/module-lock.ts";
+import { loadCourseState } from "../../unlock/course-state.ts";
 import { recordLearningActivity } from "../../users/activity.ts";
 import { invalidateDashboard } from "../dashboard/cache.ts";
-import { loadCourseState } from "./course-state.ts";
-import { assertModuleUnlocked } from "./lock.ts";
 import { storedUnitAndModule } from "./sync.ts";
 import { markUnitCompleted, markUnitStarted } from "./units.ts";
 
@@ -35,7 +35,7 @@ async function act(
   const courseId = unit?.module.courseId;
   if (!courseId) throw new AppError("NOT_FOUND");
   await assertCanReadCourse(deps.db, viewer, courseId);
-  await assertModuleUnlocked(deps.db, viewer, ids.moduleId);
+  await assertUnlockedIn(deps.db, viewer, { id: ids.moduleId, courseId });
   const result = await deps.db.$transaction(async (tx) => {
     const before = await loadCourseState(tx, viewer.userId, courseId);
     // Same lock order as lesson readings: the user row (activity) first, then the progress lock.

@@ -6,10 +6,10 @@
 import { AppError, type Language, type ModuleDetail, type ModuleSummary, type UnitProgress } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
+import { assertCanReadCourse } from "../../access/learner.ts";
+import { managesCourse } from "../../access/module-lock.ts";
 import { inLanguage } from "../../bilingual.ts";
-import { assertCanReadCourse } from "../../content/target.ts";
-import { type CourseState, loadCourseState, statusOf } from "./course-state.ts";
-import { managesCourse } from "./lock.ts";
+import { type CourseState, loadCourseState, statusOf } from "../../unlock/course-state.ts";
 
 export interface ProgressReader {
   viewer: Viewer;

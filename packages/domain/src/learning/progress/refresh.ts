@@ -7,8 +7,8 @@
  */
 import { AppError } from "@sira/contracts";
 import type { Transaction } from "@sira/infra/db";
-import { loadCourseState, statusOf } from "./course-state.ts";
-import { enrollmentCompletion } from "./rules.ts";
+import { loadCourseState, statusOf } from "../../unlock/course-state.ts";
+import { enrollmentCompletion } from "../../unlock/rules.ts";
 
 export interface ModuleRef {
   moduleId: string;

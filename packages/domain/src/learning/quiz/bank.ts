@@ -9,7 +9,7 @@ import { findCachedContent } from "../../content/cache.ts";
 import type { CacheKey } from "../../content/cache-key.ts";
 import type { ContentDeps } from "../../content/deps.ts";
 import { enqueueGeneration } from "../../content/generation.ts";
-import { courseHasIndexedContent } from "../../content/target.ts";
+import { courseHasIndexedContent } from "../../content/indexed.ts";
 import { materialiseQuizItems, type QuizContentRow } from "./items.ts";
 
 /** Seconds a client should wait before asking again while the quiz is generated. */

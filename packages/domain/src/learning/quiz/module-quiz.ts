@@ -12,8 +12,8 @@ import {
   type QuizResult,
   type QuizState,
 } from "@sira/contracts";
+import { type LearnerContext, learnerLevel, openLearnerModule } from "../../access/learner.ts";
 import type { ContentDeps } from "../../content/deps.ts";
-import { type LearnerContext, learnerLevel, openLearnerModule } from "../../content/target.ts";
 import { invalidateDashboard } from "../dashboard/index.ts";
 import { feedQuizAnswerToCard } from "../flashcards/index.ts";
 import { recordModuleQuizResult } from "../progress/index.ts";

@@ -1,9 +1,13 @@
-/** The module lock as an access check, for every route that opens a module's content. */
+/**
+ * The module lock as an access check (423), for every route that opens a module's content: the
+ * lesson target (content/) and the quiz, flashcards and progress (learning/) all ask here. The
+ * rule itself and the course state it reads live in unlock/, which imports neither of them.
+ */
 import { AppError } from "@sira/contracts";
 import type { Tx } from "@sira/infra/db";
-import type { Viewer } from "../../access/actor.ts";
-import { manageableCourses } from "../../access/readable.ts";
-import { loadCourseState } from "./course-state.ts";
+import { loadCourseState } from "../unlock/course-state.ts";
+import type { Viewer } from "./actor.ts";
+import { manageableCourses } from "./readable.ts";
 
 /** True when the viewer manages the course (admins all; experts theirs): staff are never locked. */
 export async function managesCourse(db: Tx, viewer: Viewer, courseId: string): Promise<boolean> {
@@ -17,9 +21,15 @@ export async function assertModuleUnlocked(db: Tx, viewer: Viewer, moduleId: str
   if (viewer.role === "admin") return;
   const module = await db.module.findUnique({ where: { id: moduleId }, select: { courseId: true } });
   if (!module?.courseId) throw new AppError("NOT_FOUND");
+  await assertUnlockedIn(db, viewer, { id: moduleId, courseId: module.courseId });
+}
+
+/** As assertModuleUnlocked, for a module already loaded with its course (no second read of its row). */
+export async function assertUnlockedIn(db: Tx, viewer: Viewer, module: { id: string; courseId: string }) {
+  if (viewer.role === "admin") return;
   if (await managesCourse(db, viewer, module.courseId)) return;
   const state = await loadCourseState(db, viewer.userId, module.courseId);
-  const lock = state.locks.get(moduleId);
+  const lock = state.locks.get(module.id);
   if (lock?.locked) {
     throw new AppError("MODULE_LOCKED", {
       details: {

@@ -5,14 +5,15 @@
  */
 import type { LessonReading, LessonReadingInput, Tombstone } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
-import type { Viewer } from "../access/actor.ts";
-import { invalidateDashboard } from "../learning/dashboard/cache.ts";
-import { markUnitCompleted } from "../learning/progress/units.ts";
-import { needsFullResync, tombstonesSince } from "../sync.ts";
-import { recordLearningActivity } from "../users/activity.ts";
-import { findCachedContent } from "./cache.ts";
-import type { ContentStoreDeps } from "./deps.ts";
-import { type LearnerContext, resolveLessonTarget } from "./target.ts";
+import type { Viewer } from "../../access/actor.ts";
+import type { LearnerContext } from "../../access/learner.ts";
+import { findCachedContent } from "../../content/cache.ts";
+import type { ContentStoreDeps } from "../../content/deps.ts";
+import { resolveLessonTarget } from "../../content/target.ts";
+import { needsFullResync, tombstonesSince } from "../../sync.ts";
+import { recordLearningActivity } from "../../users/activity.ts";
+import { invalidateDashboard } from "../dashboard/cache.ts";
+import { markUnitCompleted } from "./units.ts";
 
 interface ReadingRow {
   id: string;
