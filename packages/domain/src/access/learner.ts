@@ -37,7 +37,7 @@ export function learnableCourses(viewer: Viewer): Prisma.CourseWhereInput {
 
 /** Modules of a course the viewer may learn from (a module without a course is nobody's). */
 export function learnableModules(viewer: Viewer): Prisma.ModuleWhereInput {
-  return { courseId: { not: null }, course: learnableCourses(viewer) };
+  return { courseId: { not: null }, course: { is: learnableCourses(viewer) } };
 }
 
 /** The refusal for content the viewer may not open: 403 NOT_ENROLLED when its course is visible to them, else 404. */
