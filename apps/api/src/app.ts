@@ -6,6 +6,9 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "@sira/contracts";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
+import { mountRest } from "./definition/rest.ts";
+import { courseEndpoints, curriculumEndpoints } from "./endpoints/catalog.ts";
+import { flashcardEndpoints } from "./endpoints/flashcards.ts";
 import type { AppDeps, AppEnv } from "./env.ts";
 import { authenticate } from "./http/auth.ts";
 import { requestBodyLimit } from "./http/body-limit.ts";
@@ -23,9 +26,7 @@ import { mountAdminCourseRoutes } from "./rest/admin-courses.ts";
 import { mountAdminResourceRoutes } from "./rest/admin-resources.ts";
 import { mountAdminUserRoutes } from "./rest/admin-users.ts";
 import { mountAuthRoutes } from "./rest/auth.ts";
-import { mountCatalogRoutes } from "./rest/catalog.ts";
 import { mountDashboardRoutes } from "./rest/dashboard.ts";
-import { mountFlashcardRoutes } from "./rest/flashcards.ts";
 import { mountLessonRoutes } from "./rest/lessons.ts";
 import { mountModuleRoutes } from "./rest/modules.ts";
 import { mountOpenApi } from "./rest/openapi.ts";
@@ -121,7 +122,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   mountAuthRoutes(app);
   mountUserRoutes(app);
   mountAdminUserRoutes(app);
-  mountCatalogRoutes(app);
+  mountRest(app, "courses", courseEndpoints);
+  mountRest(app, "curricula", curriculumEndpoints);
   mountAdminCourseRoutes(app);
   mountAdminCatalogRoutes(app);
   mountAdminResourceRoutes(app);
@@ -133,7 +135,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   mountQuizRoutes(app);
   mountPlacementRoutes(app);
   mountPreassessmentRoutes(app);
-  mountFlashcardRoutes(app);
+  mountRest(app, "flashcards", flashcardEndpoints);
   app.all("/trpc/*", trpcHandler);
   mountOpenApi(app);
 

@@ -3,7 +3,7 @@
  * small for 2G/3G phones; bilingual texts carry both stored values and the resolved one.
  */
 import { z } from "zod";
-import { deltaSchema, fieldsQuerySchema, languageSchema, pageQuerySchema, pageSchema } from "./common.ts";
+import { languageSchema, pageQuerySchema } from "./common.ts";
 
 export const CATALOG_TAXONOMY_TYPES = ["domain", "level", "audience"] as const;
 export const catalogTaxonomyTypeSchema = z.enum(CATALOG_TAXONOMY_TYPES);
@@ -63,7 +63,6 @@ export type CatalogFilters = z.infer<typeof catalogFiltersInput>;
 export const catalogCoursesInput = pageQuerySchema.extend(catalogFiltersInput.shape);
 export type CatalogCoursesInput = z.infer<typeof catalogCoursesInput>;
 /** The REST query: the tRPC input plus `?fields=`. */
-export const catalogCoursesQuery = catalogCoursesInput.extend(fieldsQuerySchema.shape);
 
 export const catalogCourseTaxonomySchema = z.object({
   domain: z.array(z.string()),
@@ -96,8 +95,6 @@ export type CatalogCourse = z.infer<typeof catalogCourseSchema>;
 
 /** The names `?fields=` accepts on catalog courses. */
 export const CATALOG_COURSE_FIELDS = Object.keys(catalogCourseSchema.shape) as readonly (keyof CatalogCourse)[];
-export const catalogCoursePageSchema = pageSchema(catalogCourseSchema);
-export const catalogCoursePartialPageSchema = pageSchema(catalogCourseSchema.partial().extend({ id: z.uuid() }));
 
 export const enrollmentSchema = z.object({
   course_id: z.uuid(),
@@ -131,7 +128,6 @@ export const courseDetailSchema = catalogCourseSchema.extend({
 });
 export type CourseDetail = z.infer<typeof courseDetailSchema>;
 export const COURSE_DETAIL_FIELDS = Object.keys(courseDetailSchema.shape) as readonly (keyof CourseDetail)[];
-export const courseDetailPartialSchema = courseDetailSchema.partial().extend({ id: z.uuid() });
 
 // ── Enrollments ─────────────────────────────────────────────────────────────────────────────────
 
@@ -150,15 +146,6 @@ export const enrollmentCourseSummarySchema = catalogCourseSchema
 
 export const myEnrollmentSchema = enrollmentSchema.extend({ course: enrollmentCourseSummarySchema });
 export type MyEnrollment = z.infer<typeof myEnrollmentSchema>;
-
-/** Without `since`: a page, newest change first. With `since`: the delta, oldest change first. */
-export const myEnrollmentsInput = pageQuerySchema.extend({
-  /** ISO-8601 with seconds and a zone; checked by the API's one `?since=` parser (INVALID_SINCE). */
-  since: z.string().max(64).optional(),
-});
-export const myEnrollmentsPageSchema = pageSchema(myEnrollmentSchema);
-export const myEnrollmentsDeltaSchema = deltaSchema(myEnrollmentSchema);
-export const myEnrollmentsResultSchema = z.union([myEnrollmentsPageSchema, myEnrollmentsDeltaSchema]);
 
 // ── Curricula ───────────────────────────────────────────────────────────────────────────────────
 
@@ -180,12 +167,6 @@ export type CatalogCurriculum = z.infer<typeof catalogCurriculumSchema>;
 export const CATALOG_CURRICULUM_FIELDS = Object.keys(
   catalogCurriculumSchema.shape,
 ) as readonly (keyof CatalogCurriculum)[];
-export const catalogCurriculaInput = pageQuerySchema;
-export const catalogCurriculaQuery = pageQuerySchema.extend(fieldsQuerySchema.shape);
-export const catalogCurriculumPageSchema = pageSchema(catalogCurriculumSchema);
-export const catalogCurriculumPartialPageSchema = pageSchema(
-  catalogCurriculumSchema.partial().extend({ id: z.uuid() }),
-);
 
 export const curriculumDetailSchema = catalogCurriculumSchema.extend({
   /** The visible courses, in the curriculum's order. */

@@ -1,6 +1,5 @@
 /** Flashcards: the module deck with the learner's FSRS memory, quick review and reviews. */
 import { z } from "zod";
-import { deltaSchema, pageQuerySchema, pageSchema } from "./common.ts";
 import { SourceRefSchema } from "./content.ts";
 
 export const FLASHCARD_STATES = ["new", "learning", "review", "relearning"] as const;
@@ -42,20 +41,10 @@ export const FLASHCARD_FIELDS = Object.keys(flashcardSchema.shape);
 
 const partialCard = flashcardSchema.partial().required({ id: true });
 
-export const flashcardModuleParams = z.object({ id: z.uuid() });
+export const flashcardModuleParams = z.object({ module_id: z.uuid() });
 export const flashcardCardParams = z.object({ card_id: z.uuid() });
 
-/** The deck: a page, or with `?since=` the cards and memories changed since (retired cards as tombstones). */
-export const flashcardDeckQuery = pageQuerySchema.extend({
-  fields: z.string().optional(),
-  since: z.string().optional(),
-});
-export const flashcardDeckPageSchema = pageSchema(partialCard).extend({ server_time: z.iso.datetime() });
-export const flashcardDeckDeltaSchema = deltaSchema(partialCard);
-export const flashcardDeckSchema = z.union([flashcardDeckPageSchema, flashcardDeckDeltaSchema]);
-
 /** Quick review: the most urgent cards within today's time budget. */
-export const flashcardDueQuery = z.object({ fields: z.string().optional() });
 export const flashcardDueSchema = z.object({
   items: z.array(partialCard),
   /** Cards already studied that are due now (all of them, not only this session's). */
@@ -96,9 +85,3 @@ export const flashcardReviewResultSchema = z.object({
   duplicate: z.boolean(),
 });
 export type FlashcardReviewResult = z.infer<typeof flashcardReviewResultSchema>;
-
-export const flashcardDeckInput = flashcardDeckQuery.extend({ module_id: z.uuid() });
-export const flashcardReviewTrpcInput = flashcardReviewInput.extend({
-  card_id: z.uuid(),
-  idempotency_key: z.string().min(8).max(128).optional(),
-});

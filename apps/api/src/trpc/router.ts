@@ -2,13 +2,14 @@
  * The app router: one sub-router per domain. Clients take its type from the types-only entry
  * `@sira/api/router` with `import type` (decision 0036).
  */
+import { toProcedures } from "../definition/trpc.ts";
+import { courseEndpoints, curriculumEndpoints } from "../endpoints/catalog.ts";
+import { flashcardEndpoints } from "../endpoints/flashcards.ts";
 import { router } from "./init.ts";
 import { adminRouter } from "./routers/admin.ts";
 import { authRouter } from "./routers/auth.ts";
-import { coursesRouter, curriculaRouter } from "./routers/catalog.ts";
 import { contentRouter } from "./routers/content.ts";
 import { dashboardRouter } from "./routers/dashboard.ts";
-import { flashcardsRouter } from "./routers/flashcards.ts";
 import { progressRouter } from "./routers/progress.ts";
 import { placementRouter, preassessmentRouter, quizRouter } from "./routers/quiz.ts";
 import { sourceImagesRouter } from "./routers/source-images.ts";
@@ -20,8 +21,8 @@ export const appRouter = router({
   auth: authRouter,
   users: usersRouter,
   admin: adminRouter,
-  courses: coursesRouter,
-  curricula: curriculaRouter,
+  courses: router(toProcedures(courseEndpoints)),
+  curricula: router(toProcedures(curriculumEndpoints)),
   content: contentRouter,
   progress: progressRouter,
   dashboard: dashboardRouter,
@@ -29,7 +30,7 @@ export const appRouter = router({
   quiz: quizRouter,
   placement: placementRouter,
   preassessment: preassessmentRouter,
-  flashcards: flashcardsRouter,
+  flashcards: router(toProcedures(flashcardEndpoints)),
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,10 +4,12 @@
  * it records no learning activity.
  */
 import { AppError, type Enrollment, type Language, type MyEnrollment, type Tombstone } from "@sira/contracts";
+import type { Logger, Redis } from "@sira/infra";
 import type { Prisma, Tx } from "@sira/infra/db";
 import type { Viewer } from "../access/actor.ts";
 import { catalogCourses, readableCourses } from "../access/readable.ts";
 import { inLanguage } from "../bilingual.ts";
+import { invalidateDashboard } from "../learning/dashboard/cache.ts";
 import { needsFullResync, pageArgs, tombstonesSince } from "../sync.ts";
 import { findReadableCourse } from "./courses.ts";
 import { ENROLLMENT_SELECT, type EnrollmentRow, toEnrollment } from "./shape.ts";
@@ -200,4 +202,24 @@ export async function myEnrollmentsSince(
     reset: needsFullResync(input.since, input.now),
     ...(hasMore && page.length ? { newestChange: page[page.length - 1]?.updatedAt } : {}),
   };
+}
+
+interface EnrollmentDeps {
+  db: Tx;
+  redis: Redis;
+  logger?: Pick<Logger, "warn">;
+}
+
+/** Enrolls the viewer (see `enrollInCourse`), then drops their cached dashboard, which lists courses. */
+export async function enroll(deps: EnrollmentDeps, viewer: Viewer, idOrSlug: string, occurredAt: Date) {
+  const enrollment = await enrollInCourse(deps.db, viewer, idOrSlug, occurredAt);
+  await invalidateDashboard(deps.redis, viewer.userId, deps.logger);
+  return enrollment;
+}
+
+/** Unenrolls the viewer (see `unenrollFromCourse`), then drops their cached dashboard. */
+export async function unenroll(deps: EnrollmentDeps, viewer: Viewer, idOrSlug: string, occurredAt: Date) {
+  const enrollment = await unenrollFromCourse(deps.db, viewer, idOrSlug, occurredAt);
+  await invalidateDashboard(deps.redis, viewer.userId, deps.logger);
+  return enrollment;
 }

@@ -3,10 +3,12 @@ export { type CatalogPage, enrolledCourseIds, getCourseDetail, listCatalogCourse
 export { getCurriculumDetail, listCatalogCurricula } from "./curricula.ts";
 export {
   type EnrollmentDelta,
+  enroll,
   enrollInCourse,
   hasCourseAccessPurchase,
   listMyEnrollments,
   myEnrollmentsSince,
+  unenroll,
   unenrollFromCourse,
 } from "./enrollment.ts";
 export { SEARCH_MATCH_CAP, searchPublishedCourseIds } from "./search.ts";

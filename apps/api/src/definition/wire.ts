@@ -1,0 +1,97 @@
+/**
+ * What an endpoint definition looks like on the wire: its REST query and tRPC input, its answer
+ * schema per transport, and the shaping of a handler's value into that answer. List options
+ * (paging, `?fields=`, `?since=`) are written here once for every endpoint.
+ */
+import { deltaSchema, pageQuerySchema, pageSchema } from "@sira/contracts";
+import { z } from "zod";
+import { deltaEnvelope, pageEnvelope, pickFields } from "../http/lists.ts";
+import type { AnyEndpoint, DeltaResult, PageResult } from "./endpoint.ts";
+
+export type Transport = "rest" | "trpc";
+
+const fieldsParam = z
+  .string()
+  .max(1000)
+  .optional()
+  .describe("Comma-separated fields to return; `id` is always included");
+const sinceParam = z
+  .string()
+  .max(64)
+  .optional()
+  .describe("ISO-8601 instant: only what changed since then (delta sync)");
+const idempotencyKeyParam = z.string().min(8).max(128).optional();
+
+const isList = (spec: AnyEndpoint) => spec.shape === "page" || spec.shape === "sync";
+
+/** The query parameters: the spec's, with the list options it declares. */
+export function queryOf(spec: AnyEndpoint, transport: Transport): z.ZodObject | undefined {
+  let query: z.ZodObject | undefined = spec.query;
+  if (isList(spec)) query = pageQuerySchema.extend(query?.shape ?? {});
+  if (spec.shape === "sync") query = (query ?? z.object({})).extend({ since: sinceParam });
+  if (spec.fields && transport === "rest") query = (query ?? z.object({})).extend({ fields: fieldsParam });
+  if (transport === "trpc" && query?.shape.fields) query = query.omit({ fields: true });
+  return query;
+}
+
+const isStrict = (schema: z.ZodObject) => schema._zod.def.catchall?._zod.def.type === "never";
+
+/** tRPC's one input object: path params, query and body merged (no input when there are none). */
+export function trpcInputOf(spec: AnyEndpoint): z.ZodObject | undefined {
+  const parts = [spec.params, queryOf(spec, "trpc"), spec.body].filter(Boolean) as z.ZodType[];
+  if (spec.keyed) parts.push(z.object({ idempotency_key: idempotencyKeyParam }));
+  if (parts.length === 0) return undefined;
+  const objects = parts.map((part) => {
+    if (!(part instanceof z.ZodObject))
+      throw new Error(`${spec.path ?? spec.summary}: tRPC input parts must be objects`);
+    return part;
+  });
+  const merged = z.object(Object.assign({}, ...objects.map((o) => o.shape)));
+  return spec.body instanceof z.ZodObject && isStrict(spec.body) ? merged.strict() : merged;
+}
+
+function partialWithId(schema: z.ZodType): z.ZodType {
+  if (!(schema instanceof z.ZodObject) || !schema.shape.id)
+    throw new Error("?fields= needs an object output with an id");
+  return schema.partial().required({ id: true });
+}
+
+/** The success answer's schema. REST items are partial where `?fields=` may trim them. */
+export function outputOf(spec: AnyEndpoint, transport: Transport): z.ZodType {
+  const trimmed = spec.fields && transport === "rest" && spec.fieldsIn !== "items";
+  const item = trimmed ? partialWithId(spec.output) : spec.output;
+  if (spec.shape === "page") return pageSchema(item);
+  if (spec.shape === "sync") {
+    return z.union([pageSchema(item).extend({ server_time: z.iso.datetime() }), deltaSchema(item)]);
+  }
+  return item;
+}
+
+interface ShapeOptions {
+  input: Record<string, unknown>;
+  fields: string[] | null;
+  now: Date;
+}
+
+/** The handler's value as the answer: enveloped for lists, trimmed to `?fields=`. */
+export function shapeAnswer(spec: AnyEndpoint, value: unknown, { input, fields, now }: ShapeOptions): unknown {
+  const pick = (item: { id: unknown }) => (fields ? { ...pickFields(item, fields), id: item.id } : item);
+  if (!isList(spec)) {
+    if (spec.fieldsIn !== "items") return pick(value as { id: unknown });
+    const whole = value as { items: { id: unknown }[] };
+    return { ...whole, items: whole.items.map(pick) };
+  }
+  const paging = { page: input.page as number, limit: input.limit as number };
+  if (spec.shape === "sync" && "deleted" in (value as object)) {
+    const delta = value as DeltaResult<{ id: unknown }>;
+    return deltaEnvelope(delta.items.map(pick), delta.deleted, {
+      startedAt: now,
+      hasMore: delta.hasMore,
+      reset: delta.reset ?? false,
+      newestChange: delta.newestChange,
+    });
+  }
+  const page = value as PageResult<{ id: unknown }>;
+  const envelope = pageEnvelope(page.items.map(pick), page.total, paging);
+  return spec.shape === "sync" ? { ...envelope, server_time: now.toISOString() } : envelope;
+}
