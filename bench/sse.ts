@@ -27,7 +27,7 @@ const base = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/s
 const scratch = `sira_bench_sse_${process.pid}`;
 const url = withDatabase(base, scratch);
 const migrations = fileURLToPath(new URL("../prisma/migrations", import.meta.url));
-const documentPath = new URL("../packages/domain/src/demo/documents/epidemiologie.md", import.meta.url);
+const documentPath = new URL("../packages/demo/src/documents/epidemiologie.md", import.meta.url);
 
 interface Figures {
   label: string;

@@ -1,5 +1,5 @@
 /** `pnpm demo:code`: the demo accounts' current TOTP codes (demo data only). */
-import { DEMO_TOTP_SECRETS } from "@sira/domain/demo";
+import { DEMO_TOTP_SECRETS } from "@sira/demo/content";
 import { generate } from "otplib";
 
 for (const [email, secret] of Object.entries(DEMO_TOTP_SECRETS)) {

@@ -1,5 +1,5 @@
 /** `pnpm seed:demo`: loads the demo data and the demo courses' documents into DATABASE_URL (idempotent). */
-import { DemoSeedRefused, seedDemo, seedDemoDocuments } from "@sira/domain";
+import { DemoSeedRefused, seedDemo, seedDemoDocuments } from "@sira/demo";
 import { closeQueues, createStorage, loadConfigOrExit, logger } from "@sira/infra";
 import { db, disconnectDb } from "@sira/infra/db";
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import {
   bannedImports,
   cycles,
+  dependentsOf,
   importsOf,
   loadWorkspace,
   packageGraph,
@@ -34,6 +35,10 @@ describe("package layering", () => {
     expect(cycles(graph)).toEqual([]);
   });
 
+  it("no app or other package loads the demo data: only scripts and tests do (decision 0037)", () => {
+    expect(dependentsOf(packageGraph(workspace), "@sira/demo")).toEqual([]);
+  });
+
   it("contracts and algorithms hold no server code and no I/O", () => {
     expect(bannedImports(workspace, "packages/contracts/src", ioModules, { runtimeOnly: true })).toEqual([]);
     expect(bannedImports(workspace, "packages/algorithms/src", ioModules, { runtimeOnly: true })).toEqual([]);
@@ -51,6 +56,7 @@ function fixture(files: Record<string, string>, deps: Record<string, string[]> =
     { name: "@sira/api", dir: "apps/api" },
     { name: "@sira/worker", dir: "apps/worker" },
     { name: "@sira/contracts", dir: "packages/contracts" },
+    { name: "@sira/demo", dir: "packages/demo" },
     { name: "@sira/domain", dir: "packages/domain" },
     { name: "@sira/infra", dir: "packages/infra" },
   ].map((p) => ({ ...p, dependencies: deps[p.name] ?? [] }));
@@ -121,6 +127,22 @@ describe("the layering rules catch what they forbid", () => {
       { "@sira/api": ["@sira/domain", "@sira/contracts"], "@sira/domain": ["@sira/infra", "@sira/contracts"] },
     );
     expect(cycles(packageGraph(layered))).toEqual([]);
+  });
+
+  it("finds what depends on the demo data, by declaration, by name or by path, but not the demo's own imports", () => {
+    const ws = fixture(
+      {
+        "apps/api/src/dev.ts": 'import { seedDemo } from "@sira/demo";',
+        "apps/worker/test/corpus.ts": 'const doc = await import("../../../packages/demo/src/documents.ts");',
+        "packages/demo/src/seed.ts":
+          'import { authKeys } from "@sira/domain";\nimport { DEMO_USERS } from "./content.ts";',
+      },
+      { "@sira/infra": ["@sira/demo"], "@sira/demo": ["@sira/domain"] },
+    );
+    expect(dependentsOf(packageGraph(ws), "@sira/demo").sort()).toEqual(["@sira/api", "@sira/infra", "@sira/worker"]);
+    expect(
+      dependentsOf(packageGraph(fixture({ "packages/demo/src/seed.ts": 'import "@sira/domain";' })), "@sira/demo"),
+    ).toEqual([]);
   });
 
   it("flags domain importing Hono, tRPC or BullMQ, even for a type", () => {

@@ -94,6 +94,11 @@ export function packageGraph(ws: Workspace): Graph {
   return graph;
 }
 
+/** The packages that depend on `name`, by declaration or by an import (by name or by path). */
+export function dependentsOf(graph: Graph, name: string): string[] {
+  return [...graph].filter(([from, to]) => from !== name && to.has(name)).map(([from]) => from);
+}
+
 /** Each cycle of the graph, one per strongly connected component, as `a → b → a`. */
 export function cycles(graph: Graph): string[] {
   const index = new Map<string, number>();

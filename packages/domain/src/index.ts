@@ -6,8 +6,6 @@ export * from "./auth/index.ts";
 export { inLanguage } from "./bilingual.ts";
 export * from "./catalog/index.ts";
 export * from "./content/index.ts";
-export { seedDemoDocuments } from "./demo/documents.ts";
-export { DemoSeedRefused, type DemoSeedResult, seedDemo } from "./demo/seed.ts";
 export * from "./email/index.ts";
 export * from "./idempotency.ts";
 export * from "./jobs/index.ts";

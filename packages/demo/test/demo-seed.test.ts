@@ -1,14 +1,18 @@
+import { createMailer, login, redisSessionDenylist } from "@sira/domain";
 import { createLogger, createRedis } from "@sira/infra";
 import { parseConfig } from "@sira/infra/config";
 import { createDb } from "@sira/infra/db";
 import { truncateAll } from "@sira/infra/testing";
 import { generate } from "otplib";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { login } from "../src/auth/login.ts";
-import { redisSessionDenylist } from "../src/auth/revocation.ts";
-import { DEMO_COURSES, DEMO_LEARNER_CREDITS, DEMO_TAXONOMY, DEMO_TOTP_SECRETS } from "../src/demo/content.ts";
-import { DemoSeedRefused, seedDemo } from "../src/demo/seed.ts";
-import { createMailer } from "../src/email/create-mailer.ts";
+import {
+  DEMO_COURSES,
+  DEMO_LEARNER_CREDITS,
+  DEMO_TAXONOMY,
+  DEMO_TOTP_SECRETS,
+  DemoSeedRefused,
+  seedDemo,
+} from "../src/index.ts";
 
 const db = createDb({ url: process.env.DATABASE_URL as string });
 const config = parseConfig(process.env);

@@ -4,8 +4,7 @@
  * worker indexes them and lessons can be generated from them. Re-running changes nothing.
  */
 import { readFile } from "node:fs/promises";
-import type { ResourceDeps } from "../resources/deps.ts";
-import { uploadCourseResource } from "../resources/upload.ts";
+import { type ResourceDeps, uploadCourseResource } from "@sira/domain";
 import type { DemoSeedResult } from "./seed.ts";
 
 export const DEMO_DOCUMENTS = [

@@ -2,10 +2,9 @@
  * `pnpm seed:demo`: loads the demo catalogue, an admin and a learner. Every write is an upsert on
  * a natural key, so running it again changes nothing and duplicates nothing.
  */
+import { type AuthKeys, authKeys, sealSecret } from "@sira/domain";
 import { type Config, usesDevelopmentDefaults } from "@sira/infra/config";
 import type { Db, Prisma, Transaction } from "@sira/infra/db";
-import { sealSecret } from "../auth/crypto.ts";
-import { type AuthKeys, authKeys } from "../auth/keys.ts";
 import {
   DEMO_COURSES,
   DEMO_CREDIT_PACKAGES,
