@@ -4,7 +4,7 @@
  * course only, the other language follows, pre-generation fills a module, regeneration bumps the
  * version, structure proposals are built from the indexed document, and no documents fail cleanly.
  */
-import { getQueue } from "@sira/infra";
+import { getQueue, jobIdFor } from "@sira/infra";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   enqueueGeneration,
@@ -226,5 +226,34 @@ describe("course structure on the worker", () => {
     expect(await deps.db.module.count({ where: { courseId: course.courseId } })).toBe(
       proposal.proposal?.modules.length,
     );
+  });
+
+  it("retries a proposal whose provider failed, instead of failing it at the first attempt", async () => {
+    await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
+    const { generator } = deps.ai;
+    const structure = generator.structure;
+    let calls = 0;
+    generator.structure = (...args) => {
+      calls += 1;
+      if (calls === 1) return Promise.reject(new Error("socket hang up"));
+      return structure.apply(generator, args);
+    };
+    try {
+      const started = await send(admin, "POST", `/api/v1/admin/courses/${course.courseId}/generate-structure`);
+      const { id } = (await started.json()) as { id: string };
+      const proposal = await until(
+        async () => deps.db.courseStructureProposal.findUniqueOrThrow({ where: { id } }),
+        (p) => p.status === "ready" || p.status === "failed",
+        600,
+      );
+      expect(proposal).toMatchObject({ status: "ready", error: null });
+      expect(calls).toBe(2);
+      const job = await getQueue("syllabus-generation", { prefix: deps.config.QUEUE_PREFIX }).getJob(
+        jobIdFor("structure", id),
+      );
+      expect(job?.attemptsMade).toBe(2);
+    } finally {
+      generator.structure = structure;
+    }
   });
 });
