@@ -48,7 +48,22 @@ describe("package layering", () => {
     expect(bannedImports(workspace, "packages/domain", domainBanned)).toEqual([]);
     expect(bannedImports(workspace, "packages/ai", httpFrameworks)).toEqual([]);
   });
+
+  it("domain content never imports learning; access and the unlock rule import neither (decision 0040)", () => {
+    expect(domainLayerBreaches(workspace)).toEqual([]);
+  });
 });
+
+/** Learning may use content (generation, cache, the lesson target); content, access and unlock stay below it. */
+function domainLayerBreaches(ws: Workspace): string[] {
+  const src = "packages/domain/src";
+  return [
+    ...importsInto(ws, `${src}/content`, `${src}/learning`),
+    ...["access", "unlock"].flatMap((low) =>
+      ["content", "learning"].flatMap((high) => importsInto(ws, `${src}/${low}`, `${src}/${high}`)),
+    ),
+  ];
+}
 
 /** A small workspace in memory, so each rule is seen to fail on the import it forbids. */
 function fixture(files: Record<string, string>, deps: Record<string, string[]> = {}): Workspace {
@@ -145,6 +160,22 @@ describe("the layering rules catch what they forbid", () => {
     ).toEqual([]);
   });
 
+  it("flags content importing learning, and access or unlock importing either, even for a type", () => {
+    const ws = fixture({
+      "packages/domain/src/content/target.ts": 'import { assertModuleUnlocked } from "../learning/progress/lock.ts";',
+      "packages/domain/src/access/learner.ts": 'import type { CacheKey } from "../content/cache-key.ts";',
+      "packages/domain/src/unlock/rules.ts": 'import { x } from "../learning/progress/read.ts";',
+      "packages/domain/src/learning/quiz/bank.ts":
+        'import { findCachedContent } from "../../content/cache.ts";\nimport { y } from "../../access/learner.ts";',
+      "packages/domain/src/content/lessons.ts": 'import { z } from "../access/learner.ts";',
+    });
+    expect(domainLayerBreaches(ws)).toEqual([
+      "packages/domain/src/content/target.ts → ../learning/progress/lock.ts",
+      "packages/domain/src/access/learner.ts → ../content/cache-key.ts",
+      "packages/domain/src/unlock/rules.ts → ../learning/progress/read.ts",
+    ]);
+  });
+
   it("flags domain importing Hono, tRPC or BullMQ, even for a type", () => {
     const ws = fixture({
       "packages/domain/src/a.ts": 'import type { Context } from "hono";',
@@ -191,6 +222,22 @@ describe("project rules", () => {
     for (const [owner, pattern] of owned) {
       const holders = code.filter((f) => pattern.test(readFileSync(join(root, f), "utf8")));
       expect(holders).toEqual([owner]);
+    }
+  });
+
+  it("queues, reads and fails jobs through the one job registry (decision 0041)", () => {
+    const owned: [owners: string[], pattern: RegExp][] = [
+      // The queue's owner, the producers' one door, and the worker's schedules (queue from the registry).
+      [
+        ["apps/worker/src/index.ts", "packages/domain/src/jobs/enqueue.ts", "packages/infra/src/queues.ts"],
+        /\bgetQueue\(/,
+      ],
+      [["packages/domain/src/jobs/enqueue.ts"], /\benqueueOnce\(/],
+      [["apps/worker/src/dispatch.ts"], /\bjob\.data\b|\bnew UnrecoverableError\(/],
+    ];
+    for (const [owners, pattern] of owned) {
+      const holders = code.filter((f) => pattern.test(readFileSync(join(root, f), "utf8")));
+      expect(holders.sort()).toEqual(owners);
     }
   });
 });
