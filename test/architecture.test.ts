@@ -7,6 +7,7 @@ import {
   bannedImports,
   cycles,
   dependentsOf,
+  importsInto,
   importsOf,
   loadWorkspace,
   packageGraph,

@@ -164,6 +164,17 @@ export function bannedImports(ws: Workspace, dir: string, banned: RegExp, opts: 
     );
 }
 
+/** `file → specifier` for each import of a file under `fromDir` that lands under `toDir` (relative paths). */
+export function importsInto(ws: Workspace, fromDir: string, toDir: string): string[] {
+  return ws.files
+    .filter((f) => f.path.startsWith(`${fromDir}/`))
+    .flatMap((f) =>
+      importsOf(f)
+        .filter(({ specifier }) => targetOf(ws, f.path, specifier).path?.startsWith(`${toDir}/`))
+        .map(({ specifier }) => `${f.path} → ${specifier}`),
+    );
+}
+
 /** Every TypeScript file below `dir` (relative to `root`), skipping dependencies and generated code. */
 export function sourcePaths(root: string, dir: string): string[] {
   const out: string[] = [];
