@@ -9,6 +9,12 @@ import { secureHeaders } from "hono/secure-headers";
 import { mountRest } from "./definition/rest.ts";
 import { courseEndpoints, curriculumEndpoints } from "./endpoints/catalog.ts";
 import { flashcardEndpoints } from "./endpoints/flashcards.ts";
+import {
+  adminPreassessmentEndpoints,
+  placementEndpoints,
+  preassessmentEndpoints,
+  quizEndpoints,
+} from "./endpoints/quiz.ts";
 import type { AppDeps, AppEnv } from "./env.ts";
 import { authenticate } from "./http/auth.ts";
 import { requestBodyLimit } from "./http/body-limit.ts";
@@ -30,9 +36,6 @@ import { mountDashboardRoutes } from "./rest/dashboard.ts";
 import { mountLessonRoutes } from "./rest/lessons.ts";
 import { mountModuleRoutes } from "./rest/modules.ts";
 import { mountOpenApi } from "./rest/openapi.ts";
-import { mountPlacementRoutes } from "./rest/placement.ts";
-import { mountPreassessmentRoutes } from "./rest/preassessment.ts";
-import { mountQuizRoutes } from "./rest/quiz.ts";
 import { mountSourceImageRoutes } from "./rest/source-images.ts";
 import { mountUserRoutes } from "./rest/users.ts";
 import { mountHealth } from "./routes/health.ts";
@@ -132,9 +135,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   mountModuleRoutes(app);
   mountLessonRoutes(app);
   mountDashboardRoutes(app);
-  mountQuizRoutes(app);
-  mountPlacementRoutes(app);
-  mountPreassessmentRoutes(app);
+  mountRest(app, "quiz", quizEndpoints);
+  mountRest(app, "placement", placementEndpoints);
+  mountRest(app, "preassessment", adminPreassessmentEndpoints);
+  mountRest(app, "preassessment", preassessmentEndpoints);
   mountRest(app, "flashcards", flashcardEndpoints);
   app.all("/trpc/*", trpcHandler);
   mountOpenApi(app);

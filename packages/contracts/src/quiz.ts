@@ -8,7 +8,7 @@ import { SourceRefSchema } from "./content.ts";
 export const MODULE_QUIZ_KINDS = ["formative", "summative"] as const;
 export type ModuleQuizKind = (typeof MODULE_QUIZ_KINDS)[number];
 
-export const quizModuleParams = z.object({ id: z.uuid() });
+export const quizModuleParams = z.object({ module_id: z.uuid() });
 export const quizKindQuery = z.object({ kind: z.enum(MODULE_QUIZ_KINDS).default("formative") });
 
 /** A question as the learner sees it before answering (no correct option, no explanation). */
@@ -147,7 +147,7 @@ export type PlacementStatus = z.infer<typeof placementStatusSchema>;
 
 export const PREASSESSMENT_STATUSES = ["not_generated", "queued", "generating", "ready", "failed"] as const;
 
-export const preassessmentCourseParams = z.object({ id: z.uuid() });
+export const preassessmentCourseParams = z.object({ course_id: z.uuid() });
 
 export const preassessmentConfigSchema = z.object({
   course_id: z.uuid(),

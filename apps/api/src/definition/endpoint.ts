@@ -86,8 +86,8 @@ export interface EndpointSpec<
   fieldsIn?: "items";
   /** The domain errors it can answer, beyond those its options imply (documented per status). */
   errors?: readonly ErrorCode[];
-  /** Success status (default 200). */
-  status?: 200 | 201;
+  /** Success status (default 200; 202 for work accepted to run in the background). */
+  status?: 200 | 201 | 202;
   /** The domain dedupes by the Idempotency-Key (offline replays); tRPC input gains `idempotency_key`. */
   keyed?: boolean;
   /** Replay stored answers for a repeated Idempotency-Key (default: every REST mutation). */

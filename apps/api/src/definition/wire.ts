@@ -34,8 +34,6 @@ export function queryOf(spec: AnyEndpoint, transport: Transport): z.ZodObject | 
   return query;
 }
 
-const isStrict = (schema: z.ZodObject) => schema._zod.def.catchall?._zod.def.type === "never";
-
 /** tRPC's one input object: path params, query and body merged (no input when there are none). */
 export function trpcInputOf(spec: AnyEndpoint): z.ZodObject | undefined {
   const parts = [spec.params, queryOf(spec, "trpc"), spec.body].filter(Boolean) as z.ZodType[];
@@ -46,8 +44,8 @@ export function trpcInputOf(spec: AnyEndpoint): z.ZodObject | undefined {
       throw new Error(`${spec.path ?? spec.summary}: tRPC input parts must be objects`);
     return part;
   });
-  const merged = z.object(Object.assign({}, ...objects.map((o) => o.shape)));
-  return spec.body instanceof z.ZodObject && isStrict(spec.body) ? merged.strict() : merged;
+  // Strict: a typed client's misspelt key is a clear 400, never silently dropped.
+  return z.strictObject(Object.assign({}, ...objects.map((o) => o.shape)));
 }
 
 function partialWithId(schema: z.ZodType): z.ZodType {

@@ -5,13 +5,13 @@
 import { toProcedures } from "../definition/trpc.ts";
 import { courseEndpoints, curriculumEndpoints } from "../endpoints/catalog.ts";
 import { flashcardEndpoints } from "../endpoints/flashcards.ts";
+import { placementEndpoints, preassessmentEndpoints, quizEndpoints } from "../endpoints/quiz.ts";
 import { router } from "./init.ts";
 import { adminRouter } from "./routers/admin.ts";
 import { authRouter } from "./routers/auth.ts";
 import { contentRouter } from "./routers/content.ts";
 import { dashboardRouter } from "./routers/dashboard.ts";
 import { progressRouter } from "./routers/progress.ts";
-import { placementRouter, preassessmentRouter, quizRouter } from "./routers/quiz.ts";
 import { sourceImagesRouter } from "./routers/source-images.ts";
 import { systemRouter } from "./routers/system.ts";
 import { usersRouter } from "./routers/users.ts";
@@ -27,9 +27,9 @@ export const appRouter = router({
   progress: progressRouter,
   dashboard: dashboardRouter,
   sourceImages: sourceImagesRouter,
-  quiz: quizRouter,
-  placement: placementRouter,
-  preassessment: preassessmentRouter,
+  quiz: router(toProcedures(quizEndpoints)),
+  placement: router(toProcedures(placementEndpoints)),
+  preassessment: router(toProcedures(preassessmentEndpoints)),
   flashcards: router(toProcedures(flashcardEndpoints)),
 });
 

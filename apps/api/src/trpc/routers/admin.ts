@@ -3,12 +3,13 @@ import { adminAccountSchema, changeRoleInput } from "@sira/contracts";
 import { changeAccountRole, disableAccount, enableAccount, revokeUserSessions } from "@sira/domain";
 import { z } from "zod";
 import { authEnvOf } from "../../auth-env.ts";
+import { toProcedures } from "../../definition/trpc.ts";
+import { adminPreassessmentEndpoints } from "../../endpoints/quiz.ts";
 import { adminProcedure, router } from "../init.ts";
 import { adminCurriculaRouter, adminGroupsRouter, adminSettingsRouter, adminTaxonomyRouter } from "./admin-catalog.ts";
 import { adminContentRouter, adminStructureRouter } from "./admin-content.ts";
 import { adminAnalyticsRouter, adminAuditRouter, adminCoursesRouter } from "./admin-courses.ts";
 import { adminResourcesRouter } from "./admin-resources.ts";
-import { adminPreassessmentRouter } from "./quiz.ts";
 
 export const adminRouter = router({
   courses: adminCoursesRouter,
@@ -21,7 +22,7 @@ export const adminRouter = router({
   resources: adminResourcesRouter,
   content: adminContentRouter,
   structure: adminStructureRouter,
-  preassessment: adminPreassessmentRouter,
+  preassessment: router(toProcedures(adminPreassessmentEndpoints)),
   /** Ends every session of a user. */
   revokeUserSessions: adminProcedure
     .input(z.strictObject({ user_id: z.uuid() }))
