@@ -15,6 +15,7 @@ import {
   preassessmentEndpoints,
   quizEndpoints,
 } from "./endpoints/quiz.ts";
+import { sourceImageEndpoints } from "./endpoints/source-images.ts";
 import type { AppDeps, AppEnv } from "./env.ts";
 import { authenticate } from "./http/auth.ts";
 import { requestBodyLimit } from "./http/body-limit.ts";
@@ -130,6 +131,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   mountAdminCourseRoutes(app);
   mountAdminCatalogRoutes(app);
   mountAdminResourceRoutes(app);
+  mountRest(app, "content", sourceImageEndpoints);
   mountSourceImageRoutes(app);
   mountAdminContentRoutes(app);
   mountModuleRoutes(app);

@@ -71,8 +71,5 @@ export const sourceImageSchema = z.object({
 });
 export type SourceImageView = z.infer<typeof sourceImageSchema>;
 
-export const sourceImagePageSchema = pageSchema(sourceImageSchema);
-
 export const sourceImageListQuery = pageQuerySchema.extend({ resource_id: z.uuid().optional() });
 export type SourceImageListQuery = z.infer<typeof sourceImageListQuery>;
-export const sourceImageListInput = sourceImageListQuery.extend({ course_id: z.uuid() }).strict();

@@ -29,7 +29,7 @@ export const flashcardEndpoints = {
     shape: "sync",
     fields: FLASHCARD_FIELDS,
     errors: ["NOT_FOUND", "NOT_ENROLLED", "NOT_READY", "MODULE_LOCKED", "NO_INDEXED_CONTENT"],
-    handle: ({ ctx, input, since, now }) =>
+    handle: ({ ctx, input, since }) =>
       getModuleDeck(ctx.deps, ctx.learner, input.module_id, { page: input.page, limit: input.limit, since }),
   }),
   due: endpoint({

@@ -6,13 +6,13 @@ import { toProcedures } from "../definition/trpc.ts";
 import { courseEndpoints, curriculumEndpoints } from "../endpoints/catalog.ts";
 import { flashcardEndpoints } from "../endpoints/flashcards.ts";
 import { placementEndpoints, preassessmentEndpoints, quizEndpoints } from "../endpoints/quiz.ts";
+import { sourceImageEndpoints } from "../endpoints/source-images.ts";
 import { router } from "./init.ts";
 import { adminRouter } from "./routers/admin.ts";
 import { authRouter } from "./routers/auth.ts";
 import { contentRouter } from "./routers/content.ts";
 import { dashboardRouter } from "./routers/dashboard.ts";
 import { progressRouter } from "./routers/progress.ts";
-import { sourceImagesRouter } from "./routers/source-images.ts";
 import { systemRouter } from "./routers/system.ts";
 import { usersRouter } from "./routers/users.ts";
 
@@ -26,7 +26,7 @@ export const appRouter = router({
   content: contentRouter,
   progress: progressRouter,
   dashboard: dashboardRouter,
-  sourceImages: sourceImagesRouter,
+  sourceImages: router(toProcedures(sourceImageEndpoints)),
   quiz: router(toProcedures(quizEndpoints)),
   placement: router(toProcedures(placementEndpoints)),
   preassessment: router(toProcedures(preassessmentEndpoints)),
