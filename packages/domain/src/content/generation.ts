@@ -7,6 +7,8 @@
 import { randomUUID } from "node:crypto";
 import type { GenerationResult, RetrievedChunk } from "@sira/ai";
 import { AppError, QUIZ_MIN_QUESTIONS } from "@sira/contracts";
+import { enqueue } from "../jobs/enqueue.ts";
+import type { JobPayload } from "../jobs/registry.ts";
 import {
   type CachedContent,
   findCachedContent,
@@ -18,8 +20,6 @@ import {
 } from "./cache.ts";
 import { type CacheKey, generationJobId, generationStreamKey, otherLanguage } from "./cache-key.ts";
 import { contentSubject } from "./context.ts";
-import { enqueue } from "../jobs/enqueue.ts";
-import type { JobPayload } from "../jobs/registry.ts";
 import type { ContentDeps } from "./deps.ts";
 import { GenerationPublisher } from "./generation-stream.ts";
 

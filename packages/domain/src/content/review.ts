@@ -16,10 +16,10 @@ import type { Db, Prisma, Tx } from "@sira/infra/db";
 import type { Viewer } from "../access/actor.ts";
 import { manageableCourses } from "../access/readable.ts";
 import { writeAudit } from "../audit.ts";
+import { enqueue } from "../jobs/enqueue.ts";
 import type { AuditMeta } from "../request-meta.ts";
 import { pageArgs } from "../sync.ts";
 import { invalidateHotCopy, keyOfRow, toCached } from "./cache.ts";
-import { enqueue } from "../jobs/enqueue.ts";
 import type { ContentStoreDeps } from "./deps.ts";
 import type { GenerationJobData } from "./generation.ts";
 

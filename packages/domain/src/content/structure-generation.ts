@@ -22,10 +22,10 @@ import { manageableCourses } from "../access/readable.ts";
 import { lockManageableCourse } from "../admin/courses/shape.ts";
 import { writeAudit } from "../audit.ts";
 import { inLanguage } from "../bilingual.ts";
-import type { AuditMeta } from "../request-meta.ts";
 import { enqueue } from "../jobs/enqueue.ts";
 import { isPermanentJobFailure } from "../jobs/failures.ts";
 import type { JobPayload } from "../jobs/registry.ts";
+import type { AuditMeta } from "../request-meta.ts";
 import type { ContentDeps } from "./deps.ts";
 import { toStructureProposal } from "./structure-view.ts";
 
