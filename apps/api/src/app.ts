@@ -7,6 +7,7 @@ import { AppError } from "@sira/contracts";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { mountRest } from "./definition/rest.ts";
+import { adminContentEndpoints, adminStructureEndpoints } from "./endpoints/admin-content.ts";
 import { courseEndpoints, curriculumEndpoints } from "./endpoints/catalog.ts";
 import { flashcardEndpoints } from "./endpoints/flashcards.ts";
 import {
@@ -28,7 +29,6 @@ import { fieldErrorsFromZod, handleError, problemResponse } from "./http/problem
 import { rateLimit } from "./http/rate-limit.ts";
 import { requestContext } from "./http/request-context.ts";
 import { mountAdminCatalogRoutes } from "./rest/admin-catalog.ts";
-import { mountAdminContentRoutes } from "./rest/admin-content.ts";
 import { mountAdminCourseRoutes } from "./rest/admin-courses.ts";
 import { mountAdminResourceRoutes } from "./rest/admin-resources.ts";
 import { mountAdminUserRoutes } from "./rest/admin-users.ts";
@@ -133,7 +133,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   mountAdminResourceRoutes(app);
   mountRest(app, "content", sourceImageEndpoints);
   mountSourceImageRoutes(app);
-  mountAdminContentRoutes(app);
+  mountRest(app, "admin", adminContentEndpoints);
+  mountRest(app, "admin", adminStructureEndpoints);
   mountModuleRoutes(app);
   mountLessonRoutes(app);
   mountDashboardRoutes(app);

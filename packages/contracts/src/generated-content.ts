@@ -3,7 +3,7 @@
  * review and regeneration, bulk pre-generation, and AI course-structure proposals.
  */
 import { z } from "zod";
-import { deltaSchema, languageSchema, MAX_PAGE_LIMIT, pageQuerySchema, pageSchema } from "./common.ts";
+import { deltaSchema, languageSchema, MAX_PAGE_LIMIT, pageQuerySchema } from "./common.ts";
 import { CONTENT_TYPES, CourseStructureSchema, LessonContentSchema, SourceRefSchema } from "./content.ts";
 
 const countrySchema = z
@@ -110,7 +110,6 @@ export const generatedContentSummarySchema = z.object({
   updated_at: z.iso.datetime(),
 });
 export type GeneratedContentSummary = z.infer<typeof generatedContentSummarySchema>;
-export const generatedContentPageSchema = pageSchema(generatedContentSummarySchema);
 
 export const generatedContentDetailSchema = generatedContentSummarySchema.extend({
   content: z.unknown(),
@@ -119,7 +118,7 @@ export const generatedContentDetailSchema = generatedContentSummarySchema.extend
 });
 export type GeneratedContentDetail = z.infer<typeof generatedContentDetailSchema>;
 
-export const contentIdInput = z.strictObject({ id: z.uuid() });
+export const contentIdParams = z.object({ id: z.uuid() });
 
 export const reviewGeneratedContentInput = z.strictObject({
   validated: z.boolean(),
@@ -148,18 +147,24 @@ export const pregenerateInput = z.strictObject({
 });
 export type PregenerateInput = z.infer<typeof pregenerateInput>;
 
+/** A list as a query parameter (`a,b`) or, from typed clients, as an array. */
+function listParam<T extends z.ZodType<string, string>>(item: T) {
+  const list = z.array(item).min(1);
+  return z
+    .union([
+      list,
+      z
+        .string()
+        .transform((v) => v.split(",").map((s) => s.trim()))
+        .pipe(list),
+    ])
+    .optional();
+}
+
 /** The same options as query parameters, for the progress read. */
 export const pregenerationQuery = z.object({
-  content_types: z
-    .string()
-    .optional()
-    .transform((v) => (v ? v.split(",").map((s) => s.trim()) : undefined))
-    .pipe(z.array(z.enum(PREGENERATION_TYPES)).min(1).optional()),
-  languages: z
-    .string()
-    .optional()
-    .transform((v) => (v ? v.split(",").map((s) => s.trim()) : undefined))
-    .pipe(z.array(languageSchema).min(1).optional()),
+  content_types: listParam(z.enum(PREGENERATION_TYPES)),
+  languages: listParam(languageSchema),
   level: z.coerce.number().int().min(1).max(4).optional(),
   country: countrySchema.optional(),
 });
@@ -201,9 +206,8 @@ export const structureProposalSchema = z.object({
   decided_at: z.iso.datetime().nullable(),
 });
 export type StructureProposal = z.infer<typeof structureProposalSchema>;
-export const structureProposalPageSchema = pageSchema(structureProposalSchema);
 
-export const proposalParams = z.object({ id: z.uuid(), proposal_id: z.uuid() });
+export const proposalParams = z.object({ course_id: z.uuid(), proposal_id: z.uuid() });
 
 /** Accept as generated, or with the admin's edits (validated like a generated proposal). */
 export const acceptStructureInput = z.strictObject({ proposal: CourseStructureSchema.optional() });

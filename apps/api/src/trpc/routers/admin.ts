@@ -4,10 +4,10 @@ import { changeAccountRole, disableAccount, enableAccount, revokeUserSessions } 
 import { z } from "zod";
 import { authEnvOf } from "../../auth-env.ts";
 import { toProcedures } from "../../definition/trpc.ts";
+import { adminContentEndpoints, adminStructureEndpoints } from "../../endpoints/admin-content.ts";
 import { adminPreassessmentEndpoints } from "../../endpoints/quiz.ts";
 import { adminProcedure, router } from "../init.ts";
 import { adminCurriculaRouter, adminGroupsRouter, adminSettingsRouter, adminTaxonomyRouter } from "./admin-catalog.ts";
-import { adminContentRouter, adminStructureRouter } from "./admin-content.ts";
 import { adminAnalyticsRouter, adminAuditRouter, adminCoursesRouter } from "./admin-courses.ts";
 import { adminResourcesRouter } from "./admin-resources.ts";
 
@@ -20,8 +20,8 @@ export const adminRouter = router({
   groups: adminGroupsRouter,
   settings: adminSettingsRouter,
   resources: adminResourcesRouter,
-  content: adminContentRouter,
-  structure: adminStructureRouter,
+  content: router(toProcedures(adminContentEndpoints)),
+  structure: router(toProcedures(adminStructureEndpoints)),
   preassessment: router(toProcedures(adminPreassessmentEndpoints)),
   /** Ends every session of a user. */
   revokeUserSessions: adminProcedure

@@ -11,5 +11,5 @@ export {
   quickReview,
 } from "./quick-review.ts";
 export { feedQuizAnswerToCard } from "./quiz-feed.ts";
-export { type CardReviewInput, type CardReviewOutcome, recordCardReview } from "./scheduling.ts";
 export { reviewFlashcard } from "./reviews.ts";
+export { type CardReviewInput, type CardReviewOutcome, recordCardReview } from "./scheduling.ts";
