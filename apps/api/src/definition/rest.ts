@@ -40,7 +40,9 @@ export function routeOf(spec: AnyEndpoint & { path: string }, tag: string): Rout
   const request: NonNullable<RouteConfig["request"]> = {};
   if (spec.params) request.params = spec.params;
   if (query) request.query = query;
-  if (spec.body) request.body = { required: true, content: { "application/json": { schema: spec.body } } };
+  // An optional body may be left out entirely (no Content-Type): the handler then gets no body keys.
+  if (spec.body)
+    request.body = { required: !spec.body.isOptional(), content: { "application/json": { schema: spec.body } } };
   const status = spec.status ?? 200;
   return createRoute({
     method: spec.method,

@@ -17,7 +17,8 @@ type PageParams = { page?: number; limit?: number };
 type ListInput<S> = S extends "page" ? PageParams : S extends "sync" ? PageParams & { since?: string } : unknown;
 type Keyed<E> = E extends { keyed: true } ? { idempotency_key?: string } : unknown;
 type Cleaned<T> = T extends unknown ? ([keyof T] extends [never] ? undefined | void : T) : never;
-type Flat<T> = { [K in keyof T as K extends "fields" ? never : K]: T[K] };
+// Distributes, so an optional body's `X | undefined` stays an optional input.
+type Flat<T> = T extends object ? { [K in keyof T as K extends "fields" ? never : K]: T[K] } : T;
 type TrpcInput<E> =
   E extends EndpointSpec<AuthRule, HttpMethod, infer P, infer Q, infer B, z.ZodType, infer S>
     ? Cleaned<Flat<In<P> & In<Q> & In<B> & ListInput<S> & Keyed<E>>>

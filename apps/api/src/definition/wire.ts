@@ -34,18 +34,23 @@ export function queryOf(spec: AnyEndpoint, transport: Transport): z.ZodObject | 
   return query;
 }
 
-/** tRPC's one input object: path params, query and body merged (no input when there are none). */
-export function trpcInputOf(spec: AnyEndpoint): z.ZodObject | undefined {
+/**
+ * tRPC's one input object: path params, query and body merged (no input when there are none). An
+ * optional body with nothing else beside it leaves the whole input optional.
+ */
+export function trpcInputOf(spec: AnyEndpoint): z.ZodObject | z.ZodOptional<z.ZodObject> | undefined {
   const parts = [spec.params, queryOf(spec, "trpc"), spec.body].filter(Boolean) as z.ZodType[];
   if (spec.keyed) parts.push(z.object({ idempotency_key: idempotencyKeyParam }));
   if (parts.length === 0) return undefined;
   const objects = parts.map((part) => {
-    if (!(part instanceof z.ZodObject))
+    const object = part instanceof z.ZodOptional ? part.unwrap() : part;
+    if (!(object instanceof z.ZodObject))
       throw new Error(`${spec.path ?? spec.summary}: tRPC input parts must be objects`);
-    return part;
+    return object;
   });
   // Strict: a typed client's misspelt key is a clear 400, never silently dropped.
-  return z.strictObject(Object.assign({}, ...objects.map((o) => o.shape)));
+  const input = z.strictObject(Object.assign({}, ...objects.map((o) => o.shape)));
+  return parts.length === 1 && parts[0] instanceof z.ZodOptional ? input.optional() : input;
 }
 
 function partialWithId(schema: z.ZodType): z.ZodType {
