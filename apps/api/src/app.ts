@@ -8,6 +8,8 @@ import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { mountRest } from "./definition/rest.ts";
 import { adminContentEndpoints, adminStructureEndpoints } from "./endpoints/admin-content.ts";
+import { adminUserEndpoints } from "./endpoints/admin-users.ts";
+import { authEndpoints } from "./endpoints/auth.ts";
 import { courseEndpoints, curriculumEndpoints } from "./endpoints/catalog.ts";
 import { flashcardEndpoints } from "./endpoints/flashcards.ts";
 import {
@@ -17,6 +19,7 @@ import {
   quizEndpoints,
 } from "./endpoints/quiz.ts";
 import { sourceImageEndpoints } from "./endpoints/source-images.ts";
+import { userEndpoints } from "./endpoints/users.ts";
 import type { AppDeps, AppEnv } from "./env.ts";
 import { authenticate } from "./http/auth.ts";
 import { requestBodyLimit } from "./http/body-limit.ts";
@@ -31,14 +34,12 @@ import { requestContext } from "./http/request-context.ts";
 import { mountAdminCatalogRoutes } from "./rest/admin-catalog.ts";
 import { mountAdminCourseRoutes } from "./rest/admin-courses.ts";
 import { mountAdminResourceRoutes } from "./rest/admin-resources.ts";
-import { mountAdminUserRoutes } from "./rest/admin-users.ts";
-import { mountAuthRoutes } from "./rest/auth.ts";
 import { mountDashboardRoutes } from "./rest/dashboard.ts";
 import { mountLessonRoutes } from "./rest/lessons.ts";
 import { mountModuleRoutes } from "./rest/modules.ts";
 import { mountOpenApi } from "./rest/openapi.ts";
 import { mountSourceImageRoutes } from "./rest/source-images.ts";
-import { mountUserRoutes } from "./rest/users.ts";
+import { mountUserExportRoute } from "./rest/users.ts";
 import { mountHealth } from "./routes/health.ts";
 import { trpcCallCount } from "./trpc/batch.ts";
 import { trpcHandler } from "./trpc/handler.ts";
@@ -123,9 +124,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use(etag);
 
   mountHealth(app);
-  mountAuthRoutes(app);
-  mountUserRoutes(app);
-  mountAdminUserRoutes(app);
+  mountRest(app, "auth", authEndpoints);
+  mountRest(app, "users", userEndpoints);
+  mountUserExportRoute(app);
+  mountRest(app, "admin", adminUserEndpoints);
   mountRest(app, "courses", courseEndpoints);
   mountRest(app, "curricula", curriculumEndpoints);
   mountAdminCourseRoutes(app);

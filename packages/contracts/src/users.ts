@@ -77,9 +77,6 @@ export type Profile = z.infer<typeof profileSchema>;
 /** The names `?fields=` accepts on the profile. */
 export const PROFILE_FIELDS = Object.keys(profileSchema.shape) as readonly (keyof Profile)[];
 
-/** The profile trimmed by `?fields=`: `id` is always there. */
-export const profileFieldsSchema = profileSchema.partial().required({ id: true });
-
 /** Erasure is irreversible, so the caller must type the word. */
 export const eraseAccountInput = z.strictObject({ confirm: z.literal("DELETE") });
 export type EraseAccountInput = z.infer<typeof eraseAccountInput>;
