@@ -37,7 +37,10 @@ describe("POST /api/v1/admin/courses with bad input", () => {
     ["a slug the database would refuse", { title_fr: "T", slug: "Santé--Publique" }, "slug"],
     ["a javascript: cover", { title_fr: "T", cover_image_url: "javascript:alert(1)" }, "cover_image_url"],
     ["an unknown visibility", { title_fr: "T", visibility: "secret" }, "visibility"],
-    ["an unknown language set", { title_fr: "T", languages: "fr,wo" }, "languages"],
+    ["an unknown language", { title_fr: "T", languages: ["fr", "wo"] }, "languages.1"],
+    ["languages as a comma-separated string", { title_fr: "T", languages: "fr,en" }, "languages"],
+    ["a repeated language", { title_fr: "T", languages: ["fr", "fr"] }, "languages"],
+    ["no language", { title_fr: "T", languages: [] }, "languages"],
     ["a duplicated category", { title_fr: "T", taxonomy_ids: Array(2).fill(crypto.randomUUID()) }, "taxonomy_ids"],
   ];
   for (const [name, body, field] of cases) {

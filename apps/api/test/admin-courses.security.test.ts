@@ -218,7 +218,7 @@ describe("tRPC admin.courses refuses the same callers", () => {
 
     const stranger = await callerFor(deps, callers["expert non-owner"]);
     expect(await codeOf(stranger.admin.courses.get({ id }))).toBe("NOT_FOUND");
-    expect(await codeOf(stranger.admin.courses.update({ id, changes: { title_fr: "X" } }))).toBe("NOT_FOUND");
+    expect(await codeOf(stranger.admin.courses.update({ id, title_fr: "X" }))).toBe("NOT_FOUND");
     expect(await codeOf(stranger.admin.courses.delete({ id }))).toBe("NOT_FOUND");
 
     const mine = await callerFor(deps, owner);

@@ -380,9 +380,9 @@ describe("tRPC admin.curricula", () => {
     const a = await course("trpc-course");
     const cur = await caller.admin.curricula.create({ title_fr: "Par tRPC", title_en: "Via tRPC" });
     expect(cur).toMatchObject({ slug: "par-trpc", title: "Via tRPC", status: "draft" });
-    const detail = await caller.admin.curricula.replaceCourses({ id: cur.id, data: { course_ids: [a.id] } });
+    const detail = await caller.admin.curricula.replaceCourses({ id: cur.id, course_ids: [a.id] });
     expect(detail.courses.map((c) => c.id)).toEqual([a.id]);
-    const published = await caller.admin.curricula.update({ id: cur.id, data: { status: "published" } });
+    const published = await caller.admin.curricula.update({ id: cur.id, status: "published" });
     expect(published.status).toBe("published");
     const list = await caller.admin.curricula.list({ page: 1, limit: 20, status: "published" });
     expect(list.items.map((i) => i.id)).toEqual([cur.id]);
@@ -393,5 +393,19 @@ describe("tRPC admin.curricula", () => {
       "curriculum.published",
     ]);
     expect(new Set(rows.map((r) => r.requestId))).toEqual(new Set(["trpc-curricula-0001"]));
+  });
+
+  it("keeps the body's own rules on the merged input: no field to change, or two grantees, is refused", async () => {
+    const admin = await signIn(deps, { role: "admin" });
+    const caller = await callerAs(deps, admin);
+    const cur = await caller.admin.curricula.create({ title_fr: "Règles", title_en: "Rules" });
+    const noChange = await caller.admin.curricula.update({ id: cur.id }).catch((e: unknown) => e);
+    expect(noChange).toMatchObject({ code: "BAD_REQUEST" });
+    const twoGrantees = await caller.admin.curricula
+      .grant({ id: cur.id, user_id: admin.userId, group_id: cur.id })
+      .catch((e: unknown) => e);
+    expect(twoGrantees).toMatchObject({ code: "BAD_REQUEST" });
+    expect(await deps.db.curriculumAccess.count()).toBe(0);
+    expect(await deps.db.auditLog.count({ where: { targetId: cur.id } })).toBe(1);
   });
 });

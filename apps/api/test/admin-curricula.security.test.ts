@@ -28,13 +28,13 @@ const PROCEDURES: [string, (caller: AdminCaller) => Promise<unknown>][] = [
   ["list", (c) => c.admin.curricula.list({ page: 1, limit: 20 })],
   ["get", (c) => c.admin.curricula.get({ id: ID })],
   ["create", (c) => c.admin.curricula.create({ title_fr: "Intrus", title_en: "Intruder" })],
-  ["update", (c) => c.admin.curricula.update({ id: ID, data: { title_fr: "Intrus" } })],
+  ["update", (c) => c.admin.curricula.update({ id: ID, title_fr: "Intrus" })],
   ["delete", (c) => c.admin.curricula.delete({ id: ID })],
-  ["replaceCourses", (c) => c.admin.curricula.replaceCourses({ id: ID, data: { course_ids: [] } })],
-  ["setVisibility", (c) => c.admin.curricula.setVisibility({ id: ID, data: { visibility: "public" } })],
+  ["replaceCourses", (c) => c.admin.curricula.replaceCourses({ id: ID, course_ids: [] })],
+  ["setVisibility", (c) => c.admin.curricula.setVisibility({ id: ID, visibility: "public" })],
   ["grants", (c) => c.admin.curricula.grants({ id: ID, page: 1, limit: 20 })],
-  ["grant", (c) => c.admin.curricula.grant({ id: ID, data: { user_id: ID } })],
-  ["revoke", (c) => c.admin.curricula.revoke({ id: ID, data: { user_id: ID } })],
+  ["grant", (c) => c.admin.curricula.grant({ id: ID, user_id: ID })],
+  ["revoke", (c) => c.admin.curricula.revoke({ id: ID, user_id: ID })],
 ];
 
 async function tableSnapshot() {

@@ -24,10 +24,10 @@ const ROUTES: [string, string, unknown][] = [
 const PROCEDURES: [string, (caller: AdminCaller) => Promise<unknown>][] = [
   ["list", (c) => c.admin.groups.list({ page: 1, limit: 20 })],
   ["create", (c) => c.admin.groups.create({ name: "Intrus" })],
-  ["update", (c) => c.admin.groups.update({ id: ID, data: { name: "Intrus" } })],
+  ["update", (c) => c.admin.groups.update({ id: ID, name: "Intrus" })],
   ["delete", (c) => c.admin.groups.delete({ id: ID })],
   ["members", (c) => c.admin.groups.members({ id: ID, page: 1, limit: 20 })],
-  ["addMembers", (c) => c.admin.groups.addMembers({ id: ID, data: { user_ids: [ID] } })],
+  ["addMembers", (c) => c.admin.groups.addMembers({ id: ID, user_ids: [ID] })],
   ["removeMember", (c) => c.admin.groups.removeMember({ id: ID, user_id: ID })],
 ];
 

@@ -252,7 +252,7 @@ describe("tRPC admin.groups", () => {
     const learner = await signIn(deps);
     const caller = await callerAs(deps, admin, { lang: "en", requestId: "trpc-groups-0001" });
     const g = await caller.admin.groups.create({ name: "Par tRPC" });
-    expect((await caller.admin.groups.addMembers({ id: g.id, data: { user_ids: [learner.userId] } })).added).toEqual([
+    expect((await caller.admin.groups.addMembers({ id: g.id, user_ids: [learner.userId] })).added).toEqual([
       learner.userId,
     ]);
     expect((await caller.admin.groups.members({ id: g.id, page: 1, limit: 20 })).items.map((m) => m.user_id)).toEqual([

@@ -21,7 +21,7 @@ const ROUTES: [string, string, unknown][] = [
 const PROCEDURES: [string, (caller: AdminCaller) => Promise<unknown>][] = [
   ["list", (c) => c.admin.taxonomy.list({ page: 1, limit: 20 })],
   ["create", (c) => c.admin.taxonomy.create({ type: "domain", label_fr: "Intrus", label_en: "Intruder" })],
-  ["update", (c) => c.admin.taxonomy.update({ id: ID, data: { label_fr: "Intrus" } })],
+  ["update", (c) => c.admin.taxonomy.update({ id: ID, label_fr: "Intrus" })],
   ["delete", (c) => c.admin.taxonomy.delete({ id: ID })],
 ];
 

@@ -225,7 +225,7 @@ describe("tRPC admin.taxonomy", () => {
     const caller = await callerAs(deps, admin, { requestId: "trpc-taxonomy-0001" });
     const c = await caller.admin.taxonomy.create({ type: "level", label_fr: "Expert", label_en: "Expert level" });
     expect(c.label).toBe("Expert");
-    expect((await caller.admin.taxonomy.update({ id: c.id, data: { sort_order: 9 } })).sort_order).toBe(9);
+    expect((await caller.admin.taxonomy.update({ id: c.id, sort_order: 9 })).sort_order).toBe(9);
     expect((await caller.admin.taxonomy.list({ page: 1, limit: 10, type: "level" })).items.map((i) => i.id)).toEqual([
       c.id,
     ]);

@@ -4,12 +4,10 @@
  * nothing (status, created_by, module_count…) can be mass-assigned.
  */
 import { z } from "zod";
-import { pageQuerySchema, pageSchema } from "./common.ts";
+import { languageSchema, pageQuerySchema } from "./common.ts";
 
 export const ADMIN_COURSE_STATUSES = ["draft", "published", "archived"] as const;
 export const ADMIN_COURSE_VISIBILITIES = ["public", "private"] as const;
-/** The `courses.languages` values the database accepts. */
-export const ADMIN_COURSE_LANGUAGES = ["fr", "en", "fr,en", "en,fr"] as const;
 export const ADMIN_COURSE_CREATION_STEPS = ["upload", "generating", "published"] as const;
 
 /** Same pattern as the `courses_slug_check` constraint. */
@@ -33,6 +31,12 @@ const coverImageSchema = z
   .url({ protocol: /^https?$/ })
   .max(2_048)
   .nullable();
+/** The languages a course is taught in (the column keeps their order): the same list in and out. */
+const courseLanguagesSchema = z
+  .array(languageSchema)
+  .min(1)
+  .max(2)
+  .refine((languages) => new Set(languages).size === languages.length, { message: "Each language may appear once" });
 const taxonomyIdsSchema = z
   .array(z.uuid())
   .max(30)
@@ -43,7 +47,7 @@ const editable = {
   slug: slugSchema.optional(),
   description_fr: descriptionSchema.optional(),
   description_en: descriptionSchema.optional(),
-  languages: z.enum(ADMIN_COURSE_LANGUAGES).optional(),
+  languages: courseLanguagesSchema.optional(),
   estimated_hours: z.number().int().min(0).max(10_000).optional(),
   price_credits: z.number().int().min(0).max(10_000_000).optional(),
   visibility: adminCourseVisibilitySchema.optional(),
@@ -73,8 +77,6 @@ export const updateAdminCourseInput = z
   .refine((input) => Object.values(input).some((v) => v !== undefined), { message: "At least one field is required" });
 export type UpdateAdminCourseInput = z.infer<typeof updateAdminCourseInput>;
 
-export const adminCourseIdInput = z.strictObject({ id: z.uuid() });
-
 export const adminCourseTaxonomySchema = z.object({
   id: z.uuid(),
   type: z.string(),
@@ -93,7 +95,7 @@ export const adminCourseSchema = z.object({
   description_fr: z.string().nullable(),
   description_en: z.string().nullable(),
   description: z.string().nullable(),
-  languages: z.string(),
+  languages: z.array(languageSchema),
   estimated_hours: z.number().int(),
   module_count: z.number().int(),
   status: adminCourseStatusSchema,
@@ -123,11 +125,8 @@ export const adminCourseListQuery = pageQuerySchema.extend({
   expert_id: z.uuid().optional(),
   /** A taxonomy category, by slug or id. */
   taxonomy: z.string().trim().min(1).max(120).optional(),
-  fields: z.string().optional(),
 });
 export type AdminCourseListQuery = z.infer<typeof adminCourseListQuery>;
-
-export const adminCoursePageSchema = pageSchema(adminCourseSchema.partial().required({ id: true }));
 
 export const adminCourseDeletedSchema = z.object({ id: z.uuid(), deleted: z.literal(true) });
 export type AdminCourseDeleted = z.infer<typeof adminCourseDeletedSchema>;
@@ -172,8 +171,6 @@ export const auditEntrySchema = z.object({
   created_at: z.iso.datetime(),
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
-
-export const auditLogPageSchema = pageSchema(auditEntrySchema);
 
 // ─── Analytics ──────────────────────────────────────────────────────────────────────────────────
 

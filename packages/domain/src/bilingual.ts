@@ -20,3 +20,13 @@ export function inLanguage(
   if (hasText(other)) return other;
   return asked ?? other ?? null;
 }
+
+/** A course's languages as the API gives and takes them, from the `courses.languages` column ("fr,en"). */
+export function courseLanguages(column: string): Language[] {
+  return column.split(",").filter((l): l is Language => l === "fr" || l === "en");
+}
+
+/** The `courses.languages` column for a list of languages, in the order given. */
+export function courseLanguagesColumn(languages: readonly Language[]): string {
+  return languages.join(",");
+}

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { inLanguage } from "../src/bilingual.ts";
+import { courseLanguages, courseLanguagesColumn, inLanguage } from "../src/bilingual.ts";
 
 describe("inLanguage", () => {
   it("gives the requested language's text when it has one", () => {
@@ -36,5 +36,20 @@ describe("inLanguage", () => {
         else expect(picked?.trim() ?? "").toBe("");
       }),
     );
+  });
+});
+
+describe("course languages", () => {
+  it("reads every value the courses.languages column accepts as the list the API gives and takes", () => {
+    expect(courseLanguages("fr")).toEqual(["fr"]);
+    expect(courseLanguages("en")).toEqual(["en"]);
+    expect(courseLanguages("fr,en")).toEqual(["fr", "en"]);
+    expect(courseLanguages("en,fr")).toEqual(["en", "fr"]);
+  });
+
+  it("writes a list back to the same column value, in its order", () => {
+    for (const column of ["fr", "en", "fr,en", "en,fr"]) {
+      expect(courseLanguagesColumn(courseLanguages(column))).toBe(column);
+    }
   });
 });

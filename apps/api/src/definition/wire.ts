@@ -26,12 +26,33 @@ const isList = (spec: AnyEndpoint) => spec.shape === "page" || spec.shape === "s
 
 /** The query parameters: the spec's, with the list options it declares. */
 export function queryOf(spec: AnyEndpoint, transport: Transport): z.ZodObject | undefined {
-  let query: z.ZodObject | undefined = spec.query;
-  if (isList(spec)) query = pageQuerySchema.extend(query?.shape ?? {});
-  if (spec.shape === "sync") query = (query ?? z.object({})).extend({ since: sinceParam });
-  if (spec.fields && transport === "rest") query = (query ?? z.object({})).extend({ fields: fieldsParam });
-  if (transport === "trpc" && query?.shape.fields) query = query.omit({ fields: true });
-  return query;
+  const own: z.ZodObject | undefined = spec.query;
+  const restFields = Boolean(spec.fields) && transport === "rest";
+  if (!isList(spec) && !restFields && !own?.shape.fields) return own;
+  const shape: Record<string, z.ZodType> = {
+    ...(isList(spec) ? pageQuerySchema.shape : {}),
+    ...own?.shape,
+    ...(spec.shape === "sync" ? { since: sinceParam } : {}),
+    ...(restFields ? { fields: fieldsParam } : {}),
+  };
+  if (transport === "trpc") delete shape.fields;
+  return withChecksOf(z.object(shape), own ? [own] : []);
+}
+
+/**
+ * `merged` with the refinements of the objects it was built from ("at least one field", "`from`
+ * not after `to`"), which merging their shapes drops: each is checked again on its own keys.
+ */
+function withChecksOf(merged: z.ZodObject, parts: z.ZodObject[]): z.ZodObject {
+  const refined = parts.filter((part) => (part._zod.def.checks?.length ?? 0) > 0);
+  if (refined.length === 0) return merged;
+  return merged.superRefine((value, ctx) => {
+    for (const part of refined) {
+      const own = Object.fromEntries(Object.keys(part.shape).map((key) => [key, value[key]]));
+      const parsed = part.safeParse(own);
+      if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue });
+    }
+  });
 }
 
 /**
@@ -49,7 +70,7 @@ export function trpcInputOf(spec: AnyEndpoint): z.ZodObject | z.ZodOptional<z.Zo
     return object;
   });
   // Strict: a typed client's misspelt key is a clear 400, never silently dropped.
-  const input = z.strictObject(Object.assign({}, ...objects.map((o) => o.shape)));
+  const input = withChecksOf(z.strictObject(Object.assign({}, ...objects.map((o) => o.shape))), objects);
   return parts.length === 1 && parts[0] instanceof z.ZodOptional ? input.optional() : input;
 }
 

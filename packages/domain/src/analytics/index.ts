@@ -1,2 +1,3 @@
-/** Platform analytics for administrators, aggregated in SQL. */
+/** Platform analytics for administrators, aggregated in SQL and cached briefly in Redis. */
+export { ANALYTICS_CACHE_SECONDS, cachedAnalyticsOverview } from "./cache.ts";
 export { analyticsOverview } from "./overview.ts";

@@ -4,7 +4,7 @@
  */
 import type { CatalogCourse, Enrollment, Language } from "@sira/contracts";
 import type { Prisma } from "@sira/infra/db";
-import { inLanguage } from "../bilingual.ts";
+import { courseLanguages, inLanguage } from "../bilingual.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -36,10 +36,6 @@ export const COURSE_CARD_SELECT = {
 /** A course row loaded with COURSE_CARD_SELECT. */
 export type CourseCardRow = Prisma.CourseGetPayload<{ select: typeof COURSE_CARD_SELECT }>;
 
-function languagesOf(value: string): Language[] {
-  return value.split(",").filter((l): l is Language => l === "fr" || l === "en");
-}
-
 function taxonomyOf(row: CourseCardRow): CatalogCourse["taxonomy"] {
   const out: CatalogCourse["taxonomy"] = { domain: [], level: [], audience: [] };
   const sorted = row.taxonomyCategories
@@ -64,7 +60,7 @@ export function toCatalogCourse(row: CourseCardRow, lang: Language, enrolled: bo
     price_credits: row.priceCredits,
     estimated_hours: row.estimatedHours,
     module_count: row.moduleCount,
-    languages: languagesOf(row.languages),
+    languages: courseLanguages(row.languages),
     taxonomy: taxonomyOf(row),
     ...(enrolled === undefined ? {} : { is_enrolled: enrolled }),
     updated_at: row.updatedAt.toISOString(),

@@ -1,21 +1,28 @@
 /** tRPC `admin`: administrator-only procedures. */
 import { toProcedures } from "../../definition/trpc.ts";
 import { adminContentEndpoints, adminStructureEndpoints } from "../../endpoints/admin-content.ts";
+import {
+  adminAnalyticsEndpoints,
+  adminAuditLogEndpoints,
+  adminCoursesEndpoints,
+} from "../../endpoints/admin-courses.ts";
+import { adminCurriculaEndpoints } from "../../endpoints/admin-curricula.ts";
+import { adminGroupsEndpoints } from "../../endpoints/admin-groups.ts";
+import { adminSettingsEndpoints } from "../../endpoints/admin-settings.ts";
+import { adminTaxonomyEndpoints } from "../../endpoints/admin-taxonomy.ts";
 import { adminUserEndpoints } from "../../endpoints/admin-users.ts";
 import { adminPreassessmentEndpoints } from "../../endpoints/quiz.ts";
 import { router } from "../init.ts";
-import { adminCurriculaRouter, adminGroupsRouter, adminSettingsRouter, adminTaxonomyRouter } from "./admin-catalog.ts";
-import { adminAnalyticsRouter, adminAuditRouter, adminCoursesRouter } from "./admin-courses.ts";
 import { adminResourcesRouter } from "./admin-resources.ts";
 
 export const adminRouter = router({
-  courses: adminCoursesRouter,
-  analytics: adminAnalyticsRouter,
-  auditLog: adminAuditRouter,
-  curricula: adminCurriculaRouter,
-  taxonomy: adminTaxonomyRouter,
-  groups: adminGroupsRouter,
-  settings: adminSettingsRouter,
+  courses: router(toProcedures(adminCoursesEndpoints)),
+  analytics: router(toProcedures(adminAnalyticsEndpoints)),
+  auditLog: router(toProcedures(adminAuditLogEndpoints)),
+  curricula: router(toProcedures(adminCurriculaEndpoints)),
+  taxonomy: router(toProcedures(adminTaxonomyEndpoints)),
+  groups: router(toProcedures(adminGroupsEndpoints)),
+  settings: router(toProcedures(adminSettingsEndpoints)),
   resources: adminResourcesRouter,
   content: router(toProcedures(adminContentEndpoints)),
   structure: router(toProcedures(adminStructureEndpoints)),

@@ -1,7 +1,7 @@
 /** A course row as the back office sees it, and the snapshot of it that the audit log keeps. */
 import { type AdminCourse, AppError, type Language } from "@sira/contracts";
 import type { Prisma, Transaction } from "@sira/infra/db";
-import { inLanguage } from "../../bilingual.ts";
+import { courseLanguages, inLanguage } from "../../bilingual.ts";
 
 /** What every back-office read of a course loads: the row and its taxonomy categories. */
 export const adminCourseInclude = {
@@ -23,7 +23,7 @@ export function toAdminCourse(row: AdminCourseRow, lang: Language): AdminCourse 
     description_fr: row.descriptionFr,
     description_en: row.descriptionEn,
     description: inLanguage(lang, row.descriptionFr, row.descriptionEn),
-    languages: row.languages,
+    languages: courseLanguages(row.languages),
     estimated_hours: row.estimatedHours,
     module_count: row.moduleCount,
     status: row.status as AdminCourse["status"],

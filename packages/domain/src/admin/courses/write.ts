@@ -10,6 +10,7 @@ import type { Db, Prisma, Transaction, Tx } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
 import { manageableCourses } from "../../access/readable.ts";
 import { changedFields, writeAudit } from "../../audit.ts";
+import { courseLanguagesColumn } from "../../bilingual.ts";
 import type { AuditMeta } from "../../request-meta.ts";
 import { publishBlockers, publishRefusal } from "./publishable.ts";
 import { assertMayPublish } from "./publishing-rights.ts";
@@ -52,7 +53,7 @@ function columns(input: Editable): CourseColumns {
   if (input.title_en !== undefined) data.titleEn = input.title_en;
   if (input.description_fr !== undefined) data.descriptionFr = input.description_fr;
   if (input.description_en !== undefined) data.descriptionEn = input.description_en;
-  if (input.languages !== undefined) data.languages = input.languages;
+  if (input.languages !== undefined) data.languages = courseLanguagesColumn(input.languages);
   if (input.estimated_hours !== undefined) data.estimatedHours = input.estimated_hours;
   if (input.price_credits !== undefined) data.priceCredits = input.price_credits;
   if (input.visibility !== undefined) data.visibility = input.visibility;
