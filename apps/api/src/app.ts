@@ -11,12 +11,15 @@ import { adminContentEndpoints, adminStructureEndpoints } from "./endpoints/admi
 import { adminAnalyticsEndpoints, adminAuditLogEndpoints, adminCoursesEndpoints } from "./endpoints/admin-courses.ts";
 import { adminCurriculaEndpoints } from "./endpoints/admin-curricula.ts";
 import { adminGroupsEndpoints } from "./endpoints/admin-groups.ts";
+import { adminResourceEndpoints } from "./endpoints/admin-resources.ts";
 import { adminSettingsEndpoints } from "./endpoints/admin-settings.ts";
 import { adminTaxonomyEndpoints } from "./endpoints/admin-taxonomy.ts";
 import { adminUserEndpoints } from "./endpoints/admin-users.ts";
 import { authEndpoints } from "./endpoints/auth.ts";
 import { courseEndpoints, curriculumEndpoints } from "./endpoints/catalog.ts";
 import { flashcardEndpoints } from "./endpoints/flashcards.ts";
+import { contentEndpoints } from "./endpoints/lessons.ts";
+import { progressEndpoints } from "./endpoints/progress.ts";
 import {
   adminPreassessmentEndpoints,
   placementEndpoints,
@@ -39,7 +42,6 @@ import { requestContext } from "./http/request-context.ts";
 import { mountAdminResourceRoutes } from "./rest/admin-resources.ts";
 import { mountDashboardRoutes } from "./rest/dashboard.ts";
 import { mountLessonRoutes } from "./rest/lessons.ts";
-import { mountModuleRoutes } from "./rest/modules.ts";
 import { mountOpenApi } from "./rest/openapi.ts";
 import { mountSourceImageRoutes } from "./rest/source-images.ts";
 import { mountUserExportRoute } from "./rest/users.ts";
@@ -141,12 +143,14 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   mountRest(app, "admin", adminGroupsEndpoints);
   mountRest(app, "admin", adminSettingsEndpoints);
   mountAdminResourceRoutes(app);
+  mountRest(app, "admin", adminResourceEndpoints);
   mountRest(app, "content", sourceImageEndpoints);
   mountSourceImageRoutes(app);
   mountRest(app, "admin", adminContentEndpoints);
   mountRest(app, "admin", adminStructureEndpoints);
-  mountModuleRoutes(app);
+  mountRest(app, "progress", progressEndpoints);
   mountLessonRoutes(app);
+  mountRest(app, "lessons", contentEndpoints);
   mountDashboardRoutes(app);
   mountRest(app, "quiz", quizEndpoints);
   mountRest(app, "placement", placementEndpoints);

@@ -3,7 +3,7 @@
  * review and regeneration, bulk pre-generation, and AI course-structure proposals.
  */
 import { z } from "zod";
-import { deltaSchema, languageSchema, MAX_PAGE_LIMIT, pageQuerySchema } from "./common.ts";
+import { languageSchema, MAX_PAGE_LIMIT, pageQuerySchema } from "./common.ts";
 import { CONTENT_TYPES, CourseStructureSchema, LessonContentSchema, SourceRefSchema } from "./content.ts";
 
 const countrySchema = z
@@ -45,16 +45,11 @@ export const lessonGeneratingSchema = z.object({
 });
 export type LessonGenerating = z.infer<typeof lessonGeneratingSchema>;
 
-export const lessonParams = z.object({ id: z.uuid(), unit_id: z.uuid() });
-export const lessonInput = z.strictObject({
-  module_id: z.uuid(),
-  unit_id: z.uuid(),
-  fields: z.string().optional(),
-});
+export const lessonParams = z.object({ module_id: z.uuid(), unit_id: z.uuid() });
 
 /** The lesson or, while it is generated, where to follow it. */
 export const lessonOrGeneratingSchema = z.union([
-  z.object({ status: z.literal("ready"), lesson: lessonSchema.partial().required({ id: true }) }),
+  z.object({ status: z.literal("ready"), lesson: lessonSchema }),
   lessonGeneratingSchema,
 ]);
 
@@ -83,7 +78,6 @@ export const lessonReadingSchema = z.object({
   updated_at: z.iso.datetime(),
 });
 export type LessonReading = z.infer<typeof lessonReadingSchema>;
-export const lessonReadingDeltaSchema = deltaSchema(lessonReadingSchema);
 export const lessonReadingsQuery = z.object({
   since: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(MAX_PAGE_LIMIT),

@@ -4,7 +4,7 @@
  * quiz_score_avg >= 80 (or was marked known by a pre-assessment); every prereq_modules entry too.
  */
 import { z } from "zod";
-import { deltaSchema, fieldsQuerySchema, MAX_PAGE_LIMIT, pageQuerySchema, pageSchema } from "./common.ts";
+import { MAX_PAGE_LIMIT, pageQuerySchema } from "./common.ts";
 
 export const MODULE_STATUSES = ["locked", "available", "in_progress", "completed"] as const;
 export const LOCK_REASONS = ["previous_module", "prereq_modules"] as const;
@@ -40,9 +40,8 @@ export const moduleSummarySchema = z.object({
 });
 export type ModuleSummary = z.infer<typeof moduleSummarySchema>;
 export const MODULE_FIELDS = Object.keys(moduleSummarySchema.shape);
-export const modulePageSchema = pageSchema(moduleSummarySchema.partial().required({ id: true }));
 
-export const moduleListQuery = pageQuerySchema.extend({ course_id: z.uuid() }).merge(fieldsQuerySchema);
+export const moduleListQuery = pageQuerySchema.extend({ course_id: z.uuid() });
 export type ModuleListQuery = z.infer<typeof moduleListQuery>;
 
 export const unitProgressSchema = z.object({
@@ -74,9 +73,8 @@ export const moduleDetailSchema = moduleSummarySchema.extend({
 });
 export type ModuleDetail = z.infer<typeof moduleDetailSchema>;
 
-export const moduleParams = z.object({ id: z.uuid() });
-export const unitProgressParams = z.object({ id: z.uuid(), unit_id: z.uuid() });
-export const moduleIdInput = z.strictObject({ module_id: z.uuid() });
+export const moduleParams = z.object({ module_id: z.uuid() });
+export const unitProgressParams = z.object({ module_id: z.uuid(), unit_id: z.uuid() });
 
 /** `time_spent_seconds` is the learner's running total on the unit: the largest value reported is kept. */
 export const unitCompleteInput = z.strictObject({
@@ -122,7 +120,6 @@ export const progressChangeSchema = z.discriminatedUnion("kind", [
   unitProgressChangeSchema,
 ]);
 export type ProgressChange = z.infer<typeof progressChangeSchema>;
-export const progressDeltaSchema = deltaSchema(progressChangeSchema);
 export const progressSinceQuery = z.object({
   since: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(MAX_PAGE_LIMIT),

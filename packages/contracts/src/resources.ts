@@ -3,7 +3,7 @@
  * them. Upload itself is a multipart REST route; everything else is shared by REST and tRPC.
  */
 import { z } from "zod";
-import { pageQuerySchema, pageSchema } from "./common.ts";
+import { pageQuerySchema } from "./common.ts";
 import { TocEntrySchema } from "./content.ts";
 
 /** The document kinds an upload may be, checked by content (magic bytes), not by name. */
@@ -43,15 +43,12 @@ export type CourseResourceView = z.infer<typeof courseResourceSchema>;
 export const uploadedResourceSchema = courseResourceSchema.extend({ duplicate: z.boolean() });
 export type UploadedResource = z.infer<typeof uploadedResourceSchema>;
 
-export const courseResourcePageSchema = pageSchema(courseResourceSchema);
-
 export const courseResourceListQuery = pageQuerySchema.extend({
   index_status: z.enum(INDEX_STATUSES).optional(),
 });
 export type CourseResourceListQuery = z.infer<typeof courseResourceListQuery>;
 
-export const courseResourceRefInput = z.strictObject({ course_id: z.uuid(), resource_id: z.uuid() });
-export const courseResourceListInput = courseResourceListQuery.extend({ course_id: z.uuid() }).strict();
+export const courseResourceParams = z.object({ course_id: z.uuid(), resource_id: z.uuid() });
 
 export const sourceImageSchema = z.object({
   id: z.uuid(),

@@ -15,8 +15,9 @@ export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
  * How the answer is shaped. `item`: the handler's value. `page`: the handler gives `{items, total}`
  * and the answer is the `{items, page, limit, total, has_more}` envelope. `sync`: like `page`
  * without `?since=`; with it, the handler gives a delta and the answer is the delta envelope.
+ * `delta`: always the delta envelope (everything when `?since=` is absent).
  */
-export type Shape = "item" | "page" | "sync";
+export type Shape = "item" | "page" | "sync" | "delta";
 
 type AnyObject = z.ZodObject;
 
@@ -41,7 +42,9 @@ export type ResultFor<S extends Shape, T> = S extends "page"
   ? PageResult<T>
   : S extends "sync"
     ? PageResult<T> | DeltaResult<T>
-    : T;
+    : S extends "delta"
+      ? DeltaResult<T>
+      : T;
 
 type Infer<T> = T extends z.ZodType ? z.output<T> : unknown;
 type Paging<S> = S extends "page" | "sync" ? { page: number; limit: number } : unknown;
@@ -51,7 +54,7 @@ export type InputOf<P, Q, B, S = "item"> = Infer<P> & Infer<Q> & Infer<B> & Pagi
 export interface HandlerArgs<A extends AuthRule, In> {
   ctx: ContextFor<A>;
   input: In;
-  /** `?since=` parsed (sync endpoints), else null. */
+  /** `?since=` parsed (sync and delta endpoints), else null. */
   since: Date | null;
   /** When the work started: the sync cursor when everything was sent. */
   now: Date;
@@ -86,8 +89,11 @@ export interface EndpointSpec<
   fieldsIn?: "items";
   /** The domain errors it can answer, beyond those its options imply (documented per status). */
   errors?: readonly ErrorCode[];
-  /** Success status (default 200; 202 for work accepted to run in the background). */
-  status?: 200 | 201 | 202;
+  /**
+   * Success status (default 200; 202 for work accepted to run in the background). With 204 REST
+   * answers no body, and tRPC the handler's value.
+   */
+  status?: 200 | 201 | 202 | 204;
   /** The domain dedupes by the Idempotency-Key (offline replays); tRPC input gains `idempotency_key`. */
   keyed?: boolean;
   /** Replay stored answers for a repeated Idempotency-Key (default: every REST mutation). */

@@ -14,7 +14,7 @@ import { idempotency } from "../http/idempotency.ts";
 import { parseFields, parseSince } from "../http/lists.ts";
 import type { AnyEndpoint, AuthRule, Endpoints } from "./endpoint.ts";
 import { bearer, json, notModified, problemResponses } from "./problems.ts";
-import { outputOf, queryOf, shapeAnswer } from "./wire.ts";
+import { hasSince, outputOf, queryOf, shapeAnswer } from "./wire.ts";
 
 const ROLES: Record<Exclude<AuthRule, "public">, Role[]> = {
   learner: [],
@@ -53,7 +53,7 @@ export function routeOf(spec: AnyEndpoint & { path: string }, tag: string): Rout
     middleware: routeMiddleware(spec),
     request,
     responses: {
-      [status]: json(outputOf(spec, "rest"), "Success"),
+      [status]: status === 204 ? { description: "Done (no body)" } : json(outputOf(spec, "rest"), "Success"),
       ...(spec.method === "get" ? { 304: notModified } : {}),
       ...problemResponses({
         method: spec.method,
@@ -61,7 +61,7 @@ export function routeOf(spec: AnyEndpoint & { path: string }, tag: string): Rout
         input: Boolean(spec.params || query || spec.body),
         body: Boolean(spec.body),
         fields: Boolean(spec.fields),
-        since: spec.shape === "sync",
+        since: hasSince(spec),
         idempotency: spec.method !== "get" && spec.idempotency !== false,
         errors: spec.errors,
       }),
@@ -80,11 +80,12 @@ async function answer(spec: AnyEndpoint, c: Context<AppEnv>): Promise<Response> 
   };
   const now = new Date();
   const fields = spec.fields ? parseFields(input.fields as string | undefined, spec.fields) : null;
-  const since = spec.shape === "sync" ? parseSince(input.since as string | undefined, now) : null;
+  const since = hasSince(spec) ? parseSince(input.since as string | undefined, now) : null;
   const ctx = spec.auth === "public" ? publicOf(c) : callerOf(c);
   const idempotencyKey = spec.keyed ? (c.req.header("Idempotency-Key") ?? null) : null;
   const value = await spec.handle({ ctx, input, since, now, idempotencyKey });
-  return c.json(shapeAnswer(spec, value, { input, fields, now }) as object, spec.status ?? 200);
+  if (spec.status === 204) return c.body(null, 204);
+  return c.json(shapeAnswer(spec, value, { input, fields, now }) as object, (spec.status ?? 200) as 200);
 }
 
 /** Mounts every definition with a path, in list order (static paths before parameterised ones). */

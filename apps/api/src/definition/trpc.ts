@@ -8,15 +8,21 @@ import type { z } from "zod";
 import { parseSince } from "../http/lists.ts";
 import { adminProcedure, authedProcedure, expertProcedure, publicProcedure } from "../trpc/init.ts";
 import type { AnyEndpoint, AuthRule, EndpointSpec, Endpoints, HttpMethod, Shape } from "./endpoint.ts";
-import { outputOf, shapeAnswer, trpcInputOf } from "./wire.ts";
+import { hasSince, outputOf, shapeAnswer, trpcInputOf } from "./wire.ts";
 
 const BASE = { public: publicProcedure, learner: authedProcedure, expert: expertProcedure, admin: adminProcedure };
 
 type In<T> = T extends z.ZodType ? z.input<T> : unknown;
 type PageParams = { page?: number; limit?: number };
-type ListInput<S> = S extends "page" ? PageParams : S extends "sync" ? PageParams & { since?: string } : unknown;
+type ListInput<S> = S extends "page"
+  ? PageParams
+  : S extends "sync"
+    ? PageParams & { since?: string }
+    : S extends "delta"
+      ? { since?: string }
+      : unknown;
 type Keyed<E> = E extends { keyed: true } ? { idempotency_key?: string } : unknown;
-type Cleaned<T> = T extends unknown ? ([keyof T] extends [never] ? undefined | void : T) : never;
+type Cleaned<T> = T extends unknown ? ([keyof T] extends [never] ? undefined : T) : never;
 // Distributes, so an optional body's `X | undefined` stays an optional input.
 type Flat<T> = T extends object ? { [K in keyof T as K extends "fields" ? never : K]: T[K] } : T;
 type TrpcInput<E> =
@@ -35,7 +41,9 @@ type Answer<T, S extends Shape> = S extends "page"
   ? Page<T>
   : S extends "sync"
     ? (Page<T> & { server_time: string }) | Delta<T>
-    : T;
+    : S extends "delta"
+      ? Delta<T>
+      : T;
 type TrpcOutput<E> =
   E extends EndpointSpec<AuthRule, HttpMethod, infer _P, infer _Q, infer _B, infer O, infer S>
     ? Answer<z.output<O>, S>
@@ -54,7 +62,7 @@ function procedureOf(spec: AnyEndpoint) {
   const resolve = async ({ ctx, input: raw }: { ctx: object; input: unknown }) => {
     const input = (raw ?? {}) as Record<string, unknown>;
     const now = new Date();
-    const since = spec.shape === "sync" ? parseSince(input.since as string | undefined, now) : null;
+    const since = hasSince(spec) ? parseSince(input.since as string | undefined, now) : null;
     const idempotencyKey = spec.keyed ? ((input.idempotency_key as string | undefined) ?? null) : null;
     // biome-ignore lint/suspicious/noExplicitAny: the base procedure built the context the auth rule promises.
     const value = await spec.handle({ ctx: ctx as any, input, since, now, idempotencyKey });

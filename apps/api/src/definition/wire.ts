@@ -23,16 +23,17 @@ const sinceParam = z
 const idempotencyKeyParam = z.string().min(8).max(128).optional();
 
 const isList = (spec: AnyEndpoint) => spec.shape === "page" || spec.shape === "sync";
+export const hasSince = (spec: AnyEndpoint) => spec.shape === "sync" || spec.shape === "delta";
 
 /** The query parameters: the spec's, with the list options it declares. */
 export function queryOf(spec: AnyEndpoint, transport: Transport): z.ZodObject | undefined {
   const own: z.ZodObject | undefined = spec.query;
   const restFields = Boolean(spec.fields) && transport === "rest";
-  if (!isList(spec) && !restFields && !own?.shape.fields) return own;
+  if (!isList(spec) && !hasSince(spec) && !restFields && !own?.shape.fields) return own;
   const shape: Record<string, z.ZodType> = {
     ...(isList(spec) ? pageQuerySchema.shape : {}),
     ...own?.shape,
-    ...(spec.shape === "sync" ? { since: sinceParam } : {}),
+    ...(hasSince(spec) ? { since: sinceParam } : {}),
     ...(restFields ? { fields: fieldsParam } : {}),
   };
   if (transport === "trpc") delete shape.fields;
@@ -85,6 +86,7 @@ export function outputOf(spec: AnyEndpoint, transport: Transport): z.ZodType {
   const trimmed = spec.fields && transport === "rest" && spec.fieldsIn !== "items";
   const item = trimmed ? partialWithId(spec.output) : spec.output;
   if (spec.shape === "page") return pageSchema(item);
+  if (spec.shape === "delta") return deltaSchema(item);
   if (spec.shape === "sync") {
     return z.union([pageSchema(item).extend({ server_time: z.iso.datetime() }), deltaSchema(item)]);
   }
@@ -100,13 +102,7 @@ interface ShapeOptions {
 /** The handler's value as the answer: enveloped for lists, trimmed to `?fields=`. */
 export function shapeAnswer(spec: AnyEndpoint, value: unknown, { input, fields, now }: ShapeOptions): unknown {
   const pick = (item: { id: unknown }) => (fields ? { ...pickFields(item, fields), id: item.id } : item);
-  if (!isList(spec)) {
-    if (spec.fieldsIn !== "items") return pick(value as { id: unknown });
-    const whole = value as { items: { id: unknown }[] };
-    return { ...whole, items: whole.items.map(pick) };
-  }
-  const paging = { page: input.page as number, limit: input.limit as number };
-  if (spec.shape === "sync" && "deleted" in (value as object)) {
+  if (spec.shape === "delta" || (spec.shape === "sync" && "deleted" in (value as object))) {
     const delta = value as DeltaResult<{ id: unknown }>;
     return deltaEnvelope(delta.items.map(pick), delta.deleted, {
       startedAt: now,
@@ -115,6 +111,12 @@ export function shapeAnswer(spec: AnyEndpoint, value: unknown, { input, fields, 
       newestChange: delta.newestChange,
     });
   }
+  if (!isList(spec)) {
+    if (spec.fieldsIn !== "items") return pick(value as { id: unknown });
+    const whole = value as { items: { id: unknown }[] };
+    return { ...whole, items: whole.items.map(pick) };
+  }
+  const paging = { page: input.page as number, limit: input.limit as number };
   const page = value as PageResult<{ id: unknown }>;
   const envelope = pageEnvelope(page.items.map(pick), page.total, paging);
   return spec.shape === "sync" ? { ...envelope, server_time: now.toISOString() } : envelope;

@@ -1,108 +1,63 @@
 /**
- * REST: /api/v1/admin/courses/{id}/resources (upload, list, status, delete, re-index), for admins
- * and the course's experts. The upload is multipart, streamed with busboy straight to storage
- * under the platform's size cap (the 1 MiB JSON body limit does not apply to it).
+ * REST: the upload of a course document, for admins and the course's experts. It is multipart,
+ * streamed with busboy straight to storage under the platform's size cap (the 1 MiB JSON body limit
+ * does not apply to it), so it is a hand-written route; the rest of the area is definitions.
  */
 import { Readable } from "node:stream";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import {
-  AppError,
-  courseResourceListQuery,
-  courseResourcePageSchema,
-  courseResourceSchema,
-  uploadedResourceSchema,
-} from "@sira/contracts";
-import {
-  deleteCourseResource,
-  getCourseResource,
-  listCourseResources,
-  reindexCourseResource,
-  tooLarge,
-  uploadCourseResource,
-  uploadLimitBytes,
-} from "@sira/domain";
+import { AppError, uploadedResourceSchema } from "@sira/contracts";
+import { tooLarge, uploadCourseResource, uploadLimitBytes } from "@sira/domain";
 import busboy from "busboy";
+import type { MiddlewareHandler } from "hono";
 import { callerOf } from "../caller.ts";
+import { bearer, json, problemResponses } from "../definition/problems.ts";
+import { routeMiddleware } from "../definition/rest.ts";
+import { RESOURCES } from "../endpoints/admin-resources.ts";
 import type { AppEnv } from "../env.ts";
-import { requireRole } from "../http/auth.ts";
-import { pageEnvelope } from "../http/lists.ts";
-import { bearer, json, problems } from "./docs.ts";
 
-const RESOURCES = "/api/v1/admin/courses/{id}/resources";
-const tags = ["admin"];
-const courseParam = z.object({ id: z.uuid() });
-const resourceParams = z.object({ id: z.uuid(), resource_id: z.uuid() });
-const guarded = { 401: problems[401], 403: problems[403], 404: problems[404] };
+const courseParam = z.object({ course_id: z.uuid() });
 /** Room for the multipart envelope around the file when judging Content-Length early. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+/** Streamed uploads are idempotent by content hash, not by stored answers. */
+const access = { method: "post", auth: "expert", idempotency: false } as const;
 
-const problem = (description: string) => ({ ...problems[400], description });
-
-const routes = {
-  upload: createRoute({
-    method: "post",
-    path: RESOURCES,
-    tags,
-    security: bearer,
-    summary: "Upload a course document (PDF, DOCX, CSV, TXT or Markdown) and queue it for indexing",
-    description:
-      "Multipart form with one `file` field. The type is checked by content, the size against the " +
-      "`uploads.max_mb` setting. Identical bytes already uploaded to the course return the existing " +
-      "resource with 200 and `duplicate: true`; nothing is indexed twice.",
-    request: {
-      params: courseParam,
-      body: {
-        required: true,
-        content: { "multipart/form-data": { schema: z.object({ file: z.string().openapi({ format: "binary" }) }) } },
-      },
+const upload = createRoute({
+  method: "post",
+  path: RESOURCES,
+  tags: ["admin"],
+  security: bearer,
+  summary: "Upload a course document (PDF, DOCX, CSV, TXT or Markdown) and queue it for indexing",
+  description:
+    "Multipart form with one `file` field. The type is checked by content, the size against the " +
+    "`uploads.max_mb` setting. Identical bytes already uploaded to the course return the existing " +
+    "resource with 200 and `duplicate: true`; nothing is indexed twice.",
+  request: {
+    params: courseParam,
+    body: {
+      required: true,
+      content: { "multipart/form-data": { schema: z.object({ file: z.string().openapi({ format: "binary" }) }) } },
     },
-    responses: {
-      201: json(uploadedResourceSchema, "The new resource, queued for indexing"),
-      200: json(uploadedResourceSchema, "These bytes were already uploaded: the existing resource"),
-      400: problem("No `file` field, or not multipart/form-data (VALIDATION_FAILED)"),
-      ...guarded,
-      413: problem("FILE_TOO_LARGE"),
-      415: problem("FILE_TYPE_NOT_ALLOWED"),
-      422: problem("FILE_ENCRYPTED, FILE_CORRUPT or FILE_EMPTY"),
-    },
-  }),
-  list: createRoute({
-    method: "get",
-    path: RESOURCES,
-    tags,
-    security: bearer,
-    summary: "The course's documents with their indexing status, newest first",
-    request: { params: courseParam, query: courseResourceListQuery },
-    responses: { 200: json(courseResourcePageSchema, "A page of documents"), 400: problems[400], ...guarded },
-  }),
-  get: createRoute({
-    method: "get",
-    path: `${RESOURCES}/{resource_id}`,
-    tags,
-    security: bearer,
-    summary: "One document: indexing status, progress, error, chunks, pages, outline and summary",
-    request: { params: resourceParams },
-    responses: { 200: json(courseResourceSchema, "The document"), 400: problems[400], ...guarded },
-  }),
-  delete: createRoute({
-    method: "delete",
-    path: `${RESOURCES}/{resource_id}`,
-    tags,
-    security: bearer,
-    summary: "Delete a document with its chunks, images and stored file",
-    request: { params: resourceParams },
-    responses: { 204: { description: "Deleted" }, 400: problems[400], ...guarded },
-  }),
-  reindex: createRoute({
-    method: "post",
-    path: `${RESOURCES}/{resource_id}/reindex`,
-    tags,
-    security: bearer,
-    summary: "Index the document again (its chunks are replaced in one step when the job finishes)",
-    request: { params: resourceParams },
-    responses: { 202: json(courseResourceSchema, "Queued again"), 400: problems[400], ...guarded },
-  }),
-};
+  },
+  responses: {
+    201: json(uploadedResourceSchema, "The new resource, queued for indexing"),
+    200: json(uploadedResourceSchema, "These bytes were already uploaded: the existing resource"),
+    ...problemResponses({
+      ...access,
+      input: true,
+      errors: [
+        "NOT_FOUND",
+        "FILE_TOO_LARGE",
+        "FILE_TYPE_NOT_ALLOWED",
+        "FILE_ENCRYPTED",
+        "FILE_CORRUPT",
+        "FILE_EMPTY",
+        "FILE_DECOMPRESSION_BOMB",
+        "FILE_TEXT_TOO_LONG",
+        "FILE_TOO_COMPLEX",
+      ],
+    }),
+  },
+});
 
 function invalidUpload(message: string): AppError {
   return new AppError("VALIDATION_FAILED", { fieldErrors: [{ field: "file", code: "required", message }] });
@@ -176,18 +131,16 @@ async function* readPart(stream: Readable): AsyncGenerator<Uint8Array> {
 }
 
 export function mountAdminResourceRoutes(app: OpenAPIHono<AppEnv>): void {
-  app.use("/api/v1/admin/courses/:id/resources", requireRole("admin", "expert"));
-  app.use("/api/v1/admin/courses/:id/resources/*", requireRole("admin", "expert"));
-
   // Documented through the registry but handled by hand: validating the body as a form would
   // buffer the whole upload in memory.
-  app.openAPIRegistry.registerPath(routes.upload);
-  app.post("/api/v1/admin/courses/:id/resources", async (c) => {
+  app.openAPIRegistry.registerPath(upload);
+  const [guard] = routeMiddleware(access) as [MiddlewareHandler<AppEnv>];
+  app.post("/api/v1/admin/courses/:course_id/resources", guard, async (c) => {
     const { deps, viewer, meta } = callerOf(c);
-    const params = courseParam.safeParse({ id: c.req.param("id") });
+    const params = courseParam.safeParse({ course_id: c.req.param("course_id") });
     if (!params.success) {
       throw new AppError("VALIDATION_FAILED", {
-        fieldErrors: [{ field: "id", code: "invalid_format", message: "Invalid UUID" }],
+        fieldErrors: [{ field: "course_id", code: "invalid_format", message: "Invalid UUID" }],
       });
     }
     const limit = await uploadLimitBytes(deps);
@@ -198,7 +151,7 @@ export function mountAdminResourceRoutes(app: OpenAPIHono<AppEnv>): void {
       const resource = await uploadCourseResource(
         deps,
         viewer,
-        { courseId: params.data.id, filename: part.filename, content: part.content },
+        { courseId: params.data.course_id, filename: part.filename, content: part.content },
         meta,
       );
       return c.json(resource, resource.duplicate ? 200 : 201);
@@ -206,26 +159,5 @@ export function mountAdminResourceRoutes(app: OpenAPIHono<AppEnv>): void {
       part.discard();
       throw error;
     }
-  });
-
-  app.openapi(routes.list, async (c) => {
-    const query = c.req.valid("query");
-    const page = await listCourseResources(c.get("deps"), callerOf(c).viewer, c.req.valid("param").id, query);
-    return c.json(pageEnvelope(page.items, page.total, query), 200);
-  });
-  app.openapi(routes.get, async (c) => {
-    const { id, resource_id } = c.req.valid("param");
-    return c.json(await getCourseResource(c.get("deps"), callerOf(c).viewer, id, resource_id), 200);
-  });
-  app.openapi(routes.delete, async (c) => {
-    const { deps, viewer, meta } = callerOf(c);
-    const { id, resource_id } = c.req.valid("param");
-    await deleteCourseResource(deps, viewer, id, resource_id, meta);
-    return c.body(null, 204);
-  });
-  app.openapi(routes.reindex, async (c) => {
-    const { deps, viewer, meta } = callerOf(c);
-    const { id, resource_id } = c.req.valid("param");
-    return c.json(await reindexCourseResource(deps, viewer, id, resource_id, meta), 202);
   });
 }

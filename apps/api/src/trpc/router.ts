@@ -7,13 +7,13 @@ import { authEndpoints } from "../endpoints/auth.ts";
 import { courseEndpoints, curriculumEndpoints } from "../endpoints/catalog.ts";
 import { dashboardEndpoints } from "../endpoints/dashboard.ts";
 import { flashcardEndpoints } from "../endpoints/flashcards.ts";
+import { contentEndpoints } from "../endpoints/lessons.ts";
+import { progressEndpoints } from "../endpoints/progress.ts";
 import { placementEndpoints, preassessmentEndpoints, quizEndpoints } from "../endpoints/quiz.ts";
 import { sourceImageEndpoints } from "../endpoints/source-images.ts";
 import { userEndpoints } from "../endpoints/users.ts";
 import { router } from "./init.ts";
 import { adminRouter } from "./routers/admin.ts";
-import { contentRouter } from "./routers/content.ts";
-import { progressRouter } from "./routers/progress.ts";
 import { systemRouter } from "./routers/system.ts";
 
 export const appRouter = router({
@@ -23,8 +23,8 @@ export const appRouter = router({
   admin: adminRouter,
   courses: router(toProcedures(courseEndpoints)),
   curricula: router(toProcedures(curriculumEndpoints)),
-  content: contentRouter,
-  progress: progressRouter,
+  content: router(toProcedures(contentEndpoints)),
+  progress: router(toProcedures(progressEndpoints)),
   dashboard: router(toProcedures(dashboardEndpoints)),
   sourceImages: router(toProcedures(sourceImageEndpoints)),
   quiz: router(toProcedures(quizEndpoints)),

@@ -49,7 +49,7 @@ describe("upload refusals", () => {
     });
     await problemOf(noBoundary, 400, "VALIDATION_FAILED");
     const badId = await upload(app, admin, "not-a-uuid", new TextEncoder().encode("texte"), "a.txt");
-    expect((await problemOf(badId, 400, "VALIDATION_FAILED")).errors).toMatchObject([{ field: "id" }]);
+    expect((await problemOf(badId, 400, "VALIDATION_FAILED")).errors).toMatchObject([{ field: "course_id" }]);
   });
 
   it("400 when the multipart body ends before the file does", async () => {

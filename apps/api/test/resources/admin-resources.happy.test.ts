@@ -110,14 +110,14 @@ describe("list, get, reindex and delete", () => {
     const spec = (await (await app.request("/openapi.json")).json()) as {
       paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> } }>>;
     };
-    const path = spec.paths["/api/v1/admin/courses/{id}/resources"];
+    const path = spec.paths["/api/v1/admin/courses/{course_id}/resources"];
     expect(Object.keys(path ?? {}).sort()).toEqual(["get", "post"]);
     expect(Object.keys(path?.post?.requestBody?.content ?? {})).toEqual(["multipart/form-data"]);
     expect(Object.keys(spec.paths)).toEqual(
       expect.arrayContaining([
-        "/api/v1/admin/courses/{id}/resources/{resource_id}",
-        "/api/v1/admin/courses/{id}/resources/{resource_id}/reindex",
-        "/api/v1/courses/{id}/source-images",
+        "/api/v1/admin/courses/{course_id}/resources/{resource_id}",
+        "/api/v1/admin/courses/{course_id}/resources/{resource_id}/reindex",
+        "/api/v1/courses/{course_id}/source-images",
         "/api/v1/source-images/{id}",
         "/api/v1/source-images/{id}/thumbnail",
       ]),

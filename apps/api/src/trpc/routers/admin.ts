@@ -8,12 +8,12 @@ import {
 } from "../../endpoints/admin-courses.ts";
 import { adminCurriculaEndpoints } from "../../endpoints/admin-curricula.ts";
 import { adminGroupsEndpoints } from "../../endpoints/admin-groups.ts";
+import { adminResourceEndpoints } from "../../endpoints/admin-resources.ts";
 import { adminSettingsEndpoints } from "../../endpoints/admin-settings.ts";
 import { adminTaxonomyEndpoints } from "../../endpoints/admin-taxonomy.ts";
 import { adminUserEndpoints } from "../../endpoints/admin-users.ts";
 import { adminPreassessmentEndpoints } from "../../endpoints/quiz.ts";
 import { router } from "../init.ts";
-import { adminResourcesRouter } from "./admin-resources.ts";
 
 export const adminRouter = router({
   courses: router(toProcedures(adminCoursesEndpoints)),
@@ -23,7 +23,7 @@ export const adminRouter = router({
   taxonomy: router(toProcedures(adminTaxonomyEndpoints)),
   groups: router(toProcedures(adminGroupsEndpoints)),
   settings: router(toProcedures(adminSettingsEndpoints)),
-  resources: adminResourcesRouter,
+  resources: router(toProcedures(adminResourceEndpoints)),
   content: router(toProcedures(adminContentEndpoints)),
   structure: router(toProcedures(adminStructureEndpoints)),
   preassessment: router(toProcedures(adminPreassessmentEndpoints)),
