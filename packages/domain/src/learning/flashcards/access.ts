@@ -3,8 +3,12 @@ import { AppError } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
 import { assertCanReadCourse } from "../../access/learner.ts";
+import { assertUnlockedIn } from "../../access/module-lock.ts";
 
-/** An active card the viewer may review (404 for an unknown or retired card, 403 when not enrolled). */
+/**
+ * An active card the viewer may review (404 for an unknown or retired card, 403 when not enrolled,
+ * 423 while its module is locked: a review would mark the module started and open its cards).
+ */
 export async function reviewableCard(
   db: Db,
   viewer: Viewer,
@@ -16,5 +20,6 @@ export async function reviewableCard(
   });
   if (!card?.module.courseId) throw new AppError("NOT_FOUND");
   await assertCanReadCourse(db, viewer, card.module.courseId);
+  await assertUnlockedIn(db, viewer, { id: card.moduleId, courseId: card.module.courseId });
   return { id: card.id, moduleId: card.moduleId };
 }
