@@ -11,14 +11,8 @@ import { type CacheKey, hotCacheKey } from "./cache-key.ts";
 export const HOT_CACHE_TTL_SECONDS = 24 * 3600;
 
 /** A stored piece of generated content, as the lesson and review services read it. */
-export interface CachedContent {
+export interface CachedContent extends CacheKey {
   id: string;
-  moduleId: string;
-  unitId: string | null;
-  contentType: ContentType;
-  language: Language;
-  level: number;
-  country: string;
   version: number;
   validated: boolean;
   model: string | null;
@@ -34,12 +28,7 @@ export function toCached(row: Row): CachedContent {
   const metadata = (row.metadata ?? {}) as Record<string, unknown>;
   return {
     id: row.id,
-    moduleId: row.moduleId,
-    unitId: row.unitId,
-    contentType: row.contentType as ContentType,
-    language: row.language as Language,
-    level: row.level,
-    country: row.countryContext,
+    ...keyOfRow(row),
     version: row.version,
     validated: row.validated,
     model: row.model,
