@@ -4,6 +4,7 @@
  * nothing (status, created_by, module_count…) can be mass-assigned.
  */
 import { z } from "zod";
+import { adminDatesShape, adminTitledShape } from "./admin-shared.ts";
 import { languageSchema, pageQuerySchema } from "./common.ts";
 
 export const ADMIN_COURSE_STATUSES = ["draft", "published", "archived"] as const;
@@ -87,14 +88,7 @@ export const adminCourseTaxonomySchema = z.object({
 
 /** A course as the back office sees it: every stored field, plus `title`/`description` in the request's language. */
 export const adminCourseSchema = z.object({
-  id: z.uuid(),
-  slug: z.string(),
-  title_fr: z.string(),
-  title_en: z.string(),
-  title: z.string(),
-  description_fr: z.string().nullable(),
-  description_en: z.string().nullable(),
-  description: z.string().nullable(),
+  ...adminTitledShape,
   languages: z.array(languageSchema),
   estimated_hours: z.number().int(),
   module_count: z.number().int(),
@@ -107,9 +101,7 @@ export const adminCourseSchema = z.object({
   expert_id: z.uuid().nullable(),
   created_by: z.uuid().nullable(),
   taxonomy: z.array(adminCourseTaxonomySchema),
-  published_at: z.iso.datetime().nullable(),
-  created_at: z.iso.datetime(),
-  updated_at: z.iso.datetime(),
+  ...adminDatesShape,
 });
 export type AdminCourse = z.infer<typeof adminCourseSchema>;
 

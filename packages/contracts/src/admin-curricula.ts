@@ -3,7 +3,7 @@
  * carry an `admin` prefix so they never clash with the public catalog's schemas in the same barrel.
  */
 import { z } from "zod";
-import { adminSlugSchema } from "./admin-shared.ts";
+import { adminDatesShape, adminSlugSchema, adminTitledShape } from "./admin-shared.ts";
 import { emailSchema } from "./auth.ts";
 import { pageQuerySchema } from "./common.ts";
 
@@ -75,21 +75,12 @@ export const curriculumGranteeInput = z
 export type CurriculumGranteeInput = z.infer<typeof curriculumGranteeInput>;
 
 export const adminCurriculumSchema = z.object({
-  id: z.uuid(),
-  slug: z.string(),
-  title_fr: z.string(),
-  title_en: z.string(),
-  title: z.string(),
-  description_fr: z.string().nullable(),
-  description_en: z.string().nullable(),
-  description: z.string().nullable(),
+  ...adminTitledShape,
   status: adminCurriculumStatusSchema,
   visibility: adminVisibilitySchema,
   course_count: z.number().int(),
   grant_count: z.number().int(),
-  published_at: z.iso.datetime().nullable(),
-  created_at: z.iso.datetime(),
-  updated_at: z.iso.datetime(),
+  ...adminDatesShape,
 });
 export type AdminCurriculum = z.infer<typeof adminCurriculumSchema>;
 export const ADMIN_CURRICULUM_FIELDS = Object.keys(adminCurriculumSchema.shape) as readonly (keyof AdminCurriculum)[];

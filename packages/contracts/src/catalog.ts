@@ -70,7 +70,8 @@ export const catalogCourseTaxonomySchema = z.object({
   audience: z.array(z.string()),
 });
 
-export const catalogCourseSchema = z.object({
+/** The id, slug and bilingual texts of a course or curriculum: the resolved one, then both stored values. */
+const catalogTitledShape = {
   id: z.uuid(),
   slug: z.string(),
   title: z.string(),
@@ -79,6 +80,10 @@ export const catalogCourseSchema = z.object({
   description: z.string().nullable(),
   description_fr: z.string().nullable(),
   description_en: z.string().nullable(),
+};
+
+export const catalogCourseSchema = z.object({
+  ...catalogTitledShape,
   cover_image_url: z.string().nullable(),
   /** 0 = free. */
   price_credits: z.number().int(),
@@ -150,14 +155,7 @@ export type MyEnrollment = z.infer<typeof myEnrollmentSchema>;
 // ── Curricula ───────────────────────────────────────────────────────────────────────────────────
 
 export const catalogCurriculumSchema = z.object({
-  id: z.uuid(),
-  slug: z.string(),
-  title: z.string(),
-  title_fr: z.string(),
-  title_en: z.string(),
-  description: z.string().nullable(),
-  description_fr: z.string().nullable(),
-  description_en: z.string().nullable(),
+  ...catalogTitledShape,
   visibility: z.enum(["public", "private"]),
   /** Courses in it that the caller may see. */
   course_count: z.number().int(),
