@@ -7,19 +7,14 @@ import { AppError, type CatalogCurriculum, type CurriculumDetail, type Language 
 import type { Prisma, Tx } from "@sira/infra/db";
 import type { MaybeViewer } from "../access/actor.ts";
 import { catalogCourses, readableCurricula } from "../access/readable.ts";
-import { inLanguage } from "../bilingual.ts";
 import { pageArgs } from "../sync.ts";
+import { catalogTitled, TITLED_SELECT } from "../titled.ts";
 import { toCatalogCourses } from "./courses.ts";
 import { byIdOrSlug, COURSE_CARD_SELECT } from "./shape.ts";
 
 function curriculumSelect(viewer: MaybeViewer) {
   return {
-    id: true,
-    slug: true,
-    titleFr: true,
-    titleEn: true,
-    descriptionFr: true,
-    descriptionEn: true,
+    ...TITLED_SELECT,
     visibility: true,
     updatedAt: true,
     _count: { select: { courses: { where: { course: catalogCourses(viewer) } } } },
@@ -30,14 +25,7 @@ type CurriculumRow = Prisma.CurriculumGetPayload<{ select: ReturnType<typeof cur
 
 function toCatalogCurriculum(row: CurriculumRow, lang: Language): CatalogCurriculum {
   return {
-    id: row.id,
-    slug: row.slug,
-    title: inLanguage(lang, row.titleFr, row.titleEn),
-    title_fr: row.titleFr,
-    title_en: row.titleEn,
-    description: inLanguage(lang, row.descriptionFr, row.descriptionEn),
-    description_fr: row.descriptionFr,
-    description_en: row.descriptionEn,
+    ...catalogTitled(row, lang),
     visibility: row.visibility === "private" ? "private" : "public",
     course_count: row._count.courses,
     updated_at: row.updatedAt.toISOString(),

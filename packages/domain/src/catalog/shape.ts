@@ -4,7 +4,8 @@
  */
 import type { CatalogCourse, Enrollment, Language } from "@sira/contracts";
 import type { Prisma } from "@sira/infra/db";
-import { courseLanguages, inLanguage } from "../bilingual.ts";
+import { courseLanguages } from "../bilingual.ts";
+import { catalogTitled, TITLED_SELECT } from "../titled.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -15,12 +16,7 @@ export function byIdOrSlug(key: string): { OR: [{ id: string }, { slug: string }
 
 /** What a course card needs, selected in the same statement as the course. */
 export const COURSE_CARD_SELECT = {
-  id: true,
-  slug: true,
-  titleFr: true,
-  titleEn: true,
-  descriptionFr: true,
-  descriptionEn: true,
+  ...TITLED_SELECT,
   coverImageUrl: true,
   priceCredits: true,
   estimatedHours: true,
@@ -48,14 +44,7 @@ function taxonomyOf(row: CourseCardRow): CatalogCourse["taxonomy"] {
 /** The course card; `enrolled` is undefined for anonymous callers, so the field is left out. */
 export function toCatalogCourse(row: CourseCardRow, lang: Language, enrolled: boolean | undefined): CatalogCourse {
   return {
-    id: row.id,
-    slug: row.slug,
-    title: inLanguage(lang, row.titleFr, row.titleEn),
-    title_fr: row.titleFr,
-    title_en: row.titleEn,
-    description: inLanguage(lang, row.descriptionFr, row.descriptionEn),
-    description_fr: row.descriptionFr,
-    description_en: row.descriptionEn,
+    ...catalogTitled(row, lang),
     cover_image_url: row.coverImageUrl,
     price_credits: row.priceCredits,
     estimated_hours: row.estimatedHours,

@@ -1,7 +1,8 @@
 /** A course row as the back office sees it, and the snapshot of it that the audit log keeps. */
 import { type AdminCourse, AppError, type Language } from "@sira/contracts";
 import type { Prisma, Transaction } from "@sira/infra/db";
-import { courseLanguages, inLanguage } from "../../bilingual.ts";
+import { courseLanguages } from "../../bilingual.ts";
+import { adminTitled } from "../../titled.ts";
 
 /** What every back-office read of a course loads: the row and its taxonomy categories. */
 export const adminCourseInclude = {
@@ -15,14 +16,7 @@ export type AdminCourseRow = Prisma.CourseGetPayload<{ include: typeof adminCour
 /** The API shape of a course row. */
 export function toAdminCourse(row: AdminCourseRow, lang: Language): AdminCourse {
   return {
-    id: row.id,
-    slug: row.slug,
-    title_fr: row.titleFr,
-    title_en: row.titleEn,
-    title: inLanguage(lang, row.titleFr, row.titleEn),
-    description_fr: row.descriptionFr,
-    description_en: row.descriptionEn,
-    description: inLanguage(lang, row.descriptionFr, row.descriptionEn),
+    ...adminTitled(row, lang),
     languages: courseLanguages(row.languages),
     estimated_hours: row.estimatedHours,
     module_count: row.moduleCount,

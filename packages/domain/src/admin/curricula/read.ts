@@ -11,15 +11,11 @@ import {
 import type { Prisma, Tx } from "@sira/infra/db";
 import { inLanguage } from "../../bilingual.ts";
 import { pageArgs } from "../../sync.ts";
+import { adminTitled, TITLED_SELECT } from "../../titled.ts";
 import type { Listed } from "./common.ts";
 
 export const CURRICULUM_SELECT = {
-  id: true,
-  slug: true,
-  titleFr: true,
-  titleEn: true,
-  descriptionFr: true,
-  descriptionEn: true,
+  ...TITLED_SELECT,
   status: true,
   visibility: true,
   publishedAt: true,
@@ -41,14 +37,7 @@ type GrantRow = Prisma.CurriculumAccessGetPayload<{ select: typeof GRANT_SELECT 
 /** The API shape of a curriculum row, with the title resolved to `lang`. */
 export function toAdminCurriculum(row: CurriculumRow, lang: Language): AdminCurriculum {
   return {
-    id: row.id,
-    slug: row.slug,
-    title_fr: row.titleFr,
-    title_en: row.titleEn,
-    title: inLanguage(lang, row.titleFr, row.titleEn),
-    description_fr: row.descriptionFr,
-    description_en: row.descriptionEn,
-    description: inLanguage(lang, row.descriptionFr, row.descriptionEn),
+    ...adminTitled(row, lang),
     status: row.status as AdminCurriculum["status"],
     visibility: row.visibility as AdminCurriculum["visibility"],
     course_count: row._count.courses,
