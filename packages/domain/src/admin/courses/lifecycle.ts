@@ -3,53 +3,45 @@ import { type AdminCourse, type AdminCourseDeleted, AppError, type Language } fr
 import type { Db, Prisma, Transaction } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
 import { manageableCourses } from "../../access/readable.ts";
-import { changedFields, writeAudit } from "../../audit.ts";
+import { changedFields } from "../../audit.ts";
 import type { AuditMeta } from "../../request-meta.ts";
 import { publishBlockers, publishRefusal } from "./publishable.ts";
 import { assertMayPublish } from "./publishing-rights.ts";
 import {
   type AdminCourseRow,
   adminCourseInclude,
+  auditCourse,
   courseSnapshot,
   lockManageableCourse,
   toAdminCourse,
 } from "./shape.ts";
 
-type Change = (row: AdminCourseRow & { _count: { modules: number } }) => Prisma.CourseUncheckedUpdateInput | null;
+type Change = (
+  row: AdminCourseRow & { _count: { modules: number } },
+  meta: AuditMeta,
+) => Prisma.CourseUncheckedUpdateInput | null;
+
+type Transition = (db: Db, viewer: Viewer, id: string, meta: AuditMeta, lang: Language) => Promise<AdminCourse>;
 
 /**
- * Locks the course (404 unless the viewer manages it), checks `authorise`, applies `change` (null:
- * already in the target state), audits the diff.
+ * A transition audited as `action`: locks the course (404 unless the viewer manages it), checks
+ * `authorise`, applies `change` (null: already in the target state), audits the diff.
  */
-async function transition(
-  db: Db,
-  viewer: Viewer,
-  id: string,
+function transition(
   action: string,
   change: Change,
-  meta: AuditMeta,
-  lang: Language,
-  authorise?: (tx: Transaction) => Promise<void>,
-): Promise<AdminCourse> {
-  return db.$transaction(async (tx) => {
-    const current = await lockManageableCourse(tx, manageableCourses(viewer), id);
-    await authorise?.(tx);
-    const data = change(current);
-    if (!data) return toAdminCourse(current, lang);
-    const row = await tx.course.update({ where: { id }, data, include: adminCourseInclude });
-    const diff = changedFields(courseSnapshot(current), courseSnapshot(row));
-    await writeAudit(tx, {
-      actorId: viewer.userId,
-      action,
-      targetType: "course",
-      targetId: id,
-      before: diff.before,
-      after: diff.after,
-      requestId: meta.requestId,
-      ip: meta.ip,
+  authorise?: (tx: Transaction, viewer: Viewer) => Promise<void>,
+): Transition {
+  return (db, viewer, id, meta, lang) =>
+    db.$transaction(async (tx) => {
+      const current = await lockManageableCourse(tx, manageableCourses(viewer), id);
+      await authorise?.(tx, viewer);
+      const data = change(current, meta);
+      if (!data) return toAdminCourse(current, lang);
+      const row = await tx.course.update({ where: { id }, data, include: adminCourseInclude });
+      await auditCourse(tx, viewer, meta, action, id, changedFields(courseSnapshot(current), courseSnapshot(row)));
+      return toAdminCourse(row, lang);
     });
-    return toAdminCourse(row, lang);
-  });
 }
 
 /**
@@ -58,52 +50,25 @@ async function transition(
  * the creation step, and brings module_count in line with the modules. Publishing a published
  * course changes nothing. Experts publish only while the platform allows it (publishing-rights.ts).
  */
-export function publishAdminCourse(
-  db: Db,
-  viewer: Viewer,
-  id: string,
-  meta: AuditMeta,
-  lang: Language,
-): Promise<AdminCourse> {
-  return transition(
-    db,
-    viewer,
-    id,
-    "course.published",
-    (row) => {
-      if (row.status === "published") return null;
-      const moduleCount = row._count.modules;
-      const blockers = publishBlockers({ ...courseSnapshot(row), module_count: moduleCount });
-      if (blockers.length) throw publishRefusal(blockers, "publish");
-      return { status: "published", publishedAt: meta.now, creationStep: "published", moduleCount };
-    },
-    meta,
-    lang,
-    (tx) => assertMayPublish(tx, viewer),
-  );
-}
+export const publishAdminCourse: Transition = transition(
+  "course.published",
+  (row, meta) => {
+    if (row.status === "published") return null;
+    const moduleCount = row._count.modules;
+    const blockers = publishBlockers({ ...courseSnapshot(row), module_count: moduleCount });
+    if (blockers.length) throw publishRefusal(blockers, "publish");
+    return { status: "published", publishedAt: meta.now, creationStep: "published", moduleCount };
+  },
+  assertMayPublish,
+);
 
 /**
  * Archives a course the viewer manages: it leaves the catalog, while enrolled learners keep access
  * (see readableCourses). Archiving an archived course changes nothing.
  */
-export function archiveAdminCourse(
-  db: Db,
-  viewer: Viewer,
-  id: string,
-  meta: AuditMeta,
-  lang: Language,
-): Promise<AdminCourse> {
-  return transition(
-    db,
-    viewer,
-    id,
-    "course.archived",
-    (row) => (row.status === "archived" ? null : { status: "archived" }),
-    meta,
-    lang,
-  );
-}
+export const archiveAdminCourse: Transition = transition("course.archived", (row) =>
+  row.status === "archived" ? null : { status: "archived" },
+);
 
 /** Deletes a draft the viewer manages, with its modules and resources; 409 once it was published. */
 export async function deleteAdminCourse(
@@ -117,15 +82,7 @@ export async function deleteAdminCourse(
       const current = await lockManageableCourse(tx, manageableCourses(viewer), id);
       if (current.status !== "draft") throw notDraft(current.status);
       await tx.course.delete({ where: { id } });
-      await writeAudit(tx, {
-        actorId: viewer.userId,
-        action: "course.deleted",
-        targetType: "course",
-        targetId: id,
-        before: courseSnapshot(current),
-        requestId: meta.requestId,
-        ip: meta.ip,
-      });
+      await auditCourse(tx, viewer, meta, "course.deleted", id, { before: courseSnapshot(current) });
       return { id, deleted: true as const };
     });
   } catch (error) {

@@ -1,7 +1,10 @@
 /** A course row as the back office sees it, and the snapshot of it that the audit log keeps. */
 import { type AdminCourse, AppError, type Language } from "@sira/contracts";
-import type { Prisma, Transaction } from "@sira/infra/db";
+import type { Prisma, Transaction, Tx } from "@sira/infra/db";
+import type { Viewer } from "../../access/actor.ts";
+import { writeAudit } from "../../audit.ts";
 import { courseLanguages } from "../../bilingual.ts";
+import type { AuditMeta } from "../../request-meta.ts";
 import { adminTitled } from "../../titled.ts";
 
 /** What every back-office read of a course loads: the row and its taxonomy categories. */
@@ -73,4 +76,24 @@ export async function lockManageableCourse(
   });
   if (!row) throw new AppError("NOT_FOUND");
   return row;
+}
+
+/** Audits a change the viewer made to a course, in the transaction that made it. */
+export function auditCourse(
+  tx: Tx,
+  viewer: Viewer,
+  meta: AuditMeta,
+  action: string,
+  id: string,
+  change: { before?: Partial<CourseSnapshot>; after?: Partial<CourseSnapshot> },
+): Promise<void> {
+  return writeAudit(tx, {
+    actorId: viewer.userId,
+    action,
+    targetType: "course",
+    targetId: id,
+    ...change,
+    requestId: meta.requestId,
+    ip: meta.ip,
+  });
 }

@@ -9,13 +9,14 @@ import {
 import type { Db, Prisma, Transaction, Tx } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
 import { manageableCourses } from "../../access/readable.ts";
-import { changedFields, writeAudit } from "../../audit.ts";
+import { changedFields } from "../../audit.ts";
 import { courseLanguagesColumn } from "../../bilingual.ts";
 import type { AuditMeta } from "../../request-meta.ts";
 import { publishBlockers, publishRefusal } from "./publishable.ts";
 import { assertMayPublish } from "./publishing-rights.ts";
 import {
   adminCourseInclude,
+  auditCourse,
   type CourseSnapshot,
   courseSnapshot,
   lockManageableCourse,
@@ -157,15 +158,7 @@ export async function createAdminCourse(
           },
           include: adminCourseInclude,
         });
-        await writeAudit(tx, {
-          actorId: viewer.userId,
-          action: "course.created",
-          targetType: "course",
-          targetId: row.id,
-          after: courseSnapshot(row),
-          requestId: meta.requestId,
-          ip: meta.ip,
-        });
+        await auditCourse(tx, viewer, meta, "course.created", row.id, { after: courseSnapshot(row) });
         return toAdminCourse(row, lang);
       });
     } catch (error) {
@@ -234,16 +227,7 @@ export async function updateAdminCourse(
         data: { ...data, updatedAt: meta.now },
         include: adminCourseInclude,
       });
-      await writeAudit(tx, {
-        actorId: viewer.userId,
-        action: "course.updated",
-        targetType: "course",
-        targetId: id,
-        before: diff.before,
-        after: diff.after,
-        requestId: meta.requestId,
-        ip: meta.ip,
-      });
+      await auditCourse(tx, viewer, meta, "course.updated", id, diff);
       return toAdminCourse(row, lang);
     });
   } catch (error) {
