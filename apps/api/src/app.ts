@@ -125,8 +125,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use(requestBodyLimit());
 
   app.use(offlineReplay);
-  app.use(idempotency);
-  app.use(etag);
+  // REST routes take ETag and idempotency from their definitions (routeMiddleware); tRPC here.
+  app.use("/trpc/*", idempotency);
+  app.use("/trpc/*", etag);
 
   mountHealth(app);
   mountRest(app, "auth", authEndpoints);

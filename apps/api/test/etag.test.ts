@@ -1,5 +1,9 @@
 /** Strong ETags on GET answers and `If-None-Match` → 304, through the real app and its compression. */
+
+import type { MiddlewareHandler } from "hono";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { routeMiddleware } from "../src/definition/rest.ts";
+import type { AppEnv } from "../src/env.ts";
 import { ifNoneMatchHits, strongEtag } from "../src/http/etag.ts";
 import { closeTestDeps, resetRedis, testApp } from "./helpers.ts";
 
@@ -30,7 +34,9 @@ describe("ETag through the app", () => {
     items: Array.from({ length: 80 }, (_, i) => ({ id: `course-${i}`, title: `Cours ${i} : géométrie` })),
   };
   let version = 1;
-  app.get("/test/catalogue", (c) => c.json({ version, ...catalogue }));
+  // The route middleware a public GET's definition gets.
+  const [tagged] = routeMiddleware({ method: "get", auth: "public" }) as [MiddlewareHandler<AppEnv>];
+  app.get("/test/catalogue", tagged, (c) => c.json({ version, ...catalogue }));
   app.post("/test/catalogue", (c) => c.json({ version }));
 
   const get = (headers: Record<string, string> = {}) => app.request("/test/catalogue", { headers });

@@ -104,7 +104,6 @@ describe("Idempotency-Key on sign-in calls", () => {
   });
 
   it.each([
-    ["/api/v1/auth/login", true],
     ["/trpc/auth.login", true],
     ["/trpc/users.updateProfile,auth.login", true],
     ["/trpc/%61uth.login", true],

@@ -4,30 +4,36 @@
  */
 import { randomUUID } from "node:crypto";
 import { AppError } from "@sira/contracts";
+import type { MiddlewareHandler } from "hono";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { App } from "../src/app.ts";
-import type { AppDeps } from "../src/env.ts";
+import { routeMiddleware } from "../src/definition/rest.ts";
+import type { AppDeps, AppEnv } from "../src/env.ts";
 import { closeTestDeps, resetState, testApp } from "./helpers.ts";
 
 /** What /test/slow waits for: set by the test that needs a request still running. */
 let slowWork: () => Promise<void> = async () => {};
 
-/** Test-only mutations; each counts its runs in Redis so a test can tell whether the work ran. */
+/**
+ * Test-only mutations, on the route middleware a public mutation's definition gets; each counts its
+ * runs in Redis so a test can tell whether the work ran.
+ */
 function mountCounters(app: App): void {
-  app.post("/test/reviews", async (c) => {
+  const [idempotent] = routeMiddleware({ method: "post", auth: "public" }) as [MiddlewareHandler<AppEnv>];
+  app.post("/test/reviews", idempotent, async (c) => {
     const runs = await c.get("deps").redis.incr("runs:reviews");
     return c.json({ runs, body: await c.req.json(), occurred_at: c.get("occurredAt").toISOString() }, 201);
   });
-  app.post("/test/flaky", async (c) => {
+  app.post("/test/flaky", idempotent, async (c) => {
     const runs = await c.get("deps").redis.incr("runs:flaky");
     if (runs === 1) throw new Error("connection reset by peer");
     return c.json({ runs }, 201);
   });
-  app.post("/test/refused", async (c) => {
+  app.post("/test/refused", idempotent, async (c) => {
     await c.get("deps").redis.incr("runs:refused");
     throw new AppError("CONFLICT");
   });
-  app.post("/test/slow", async (c) => {
+  app.post("/test/slow", idempotent, async (c) => {
     await slowWork();
     return c.json({ done: true }, 201);
   });

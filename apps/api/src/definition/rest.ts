@@ -28,9 +28,8 @@ export function routeMiddleware(
 ): MiddlewareHandler<AppEnv>[] {
   const chain: MiddlewareHandler<AppEnv>[] = [];
   if (spec.auth !== "public") chain.push(requireRole(...ROLES[spec.auth]));
-  // TRANSITION: etag and idempotency still run app-wide until every route is a definition.
-  void etag;
-  void idempotency;
+  if (spec.method === "get") chain.push(etag);
+  else if (spec.idempotency !== false) chain.push(idempotency);
   return chain;
 }
 

@@ -2,15 +2,15 @@
  * `Idempotency-Key` on mutations (REST and tRPC): the first answer is stored and every replay of
  * the same request gets it back with `Idempotent-Replayed: true`, without the work running twice.
  * The same key on a different request is a 422; a replay racing the first attempt is a 409.
- * Sign-in calls (`/api/v1/auth/*`, `auth.*`) answer with credentials, which are never stored: they
- * run without idempotency, and their own rules make a retry safe (decision 0027).
+ * REST routes run it when their definition allows (every mutation but the sign-in routes and the
+ * streamed upload, idempotent by content hash); tRPC runs it at /trpc/*. Sign-in calls answer with
+ * credentials, which are never stored: their own rules make a retry safe (decision 0027).
  */
 import { createHash } from "node:crypto";
 import { AppError } from "@sira/contracts";
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from "@sira/domain";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env.ts";
-import { isStreamedUpload } from "./body-limit.ts";
 
 const KEY = /^[\x21-\x7e]{8,128}$/;
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -25,9 +25,11 @@ function decoded(segment: string): string {
   }
 }
 
-/** True for a REST auth route or a tRPC call (or batch) naming any `auth.*` procedure. */
+/**
+ * True for a tRPC call (or batch) naming any `auth.*` procedure. REST auth routes never run this
+ * middleware: their definitions say `idempotency: false`.
+ */
 export function answersWithCredentials(pathname: string): boolean {
-  if (pathname.startsWith("/api/v1/auth/")) return true;
   if (!pathname.startsWith(TRPC_PREFIX)) return false;
   return decoded(pathname.slice(TRPC_PREFIX.length))
     .split(",")
@@ -37,8 +39,6 @@ export function answersWithCredentials(pathname: string): boolean {
 export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   const key = c.req.header("idempotency-key");
   if (!key || !MUTATING.has(c.req.method)) return next();
-  // Streamed uploads are not buffered to hash them; they are idempotent by content hash instead.
-  if (isStreamedUpload(c.req.raw)) return next();
   if (answersWithCredentials(c.req.path)) return next();
   if (!KEY.test(key)) throw new AppError("INVALID_IDEMPOTENCY_KEY");
 

@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env.ts";
+import { etag } from "../http/etag.ts";
 
 const require = createRequire(import.meta.url);
 const swaggerDir = dirname(require.resolve("swagger-ui-dist/package.json"));
@@ -25,6 +26,7 @@ export function mountOpenApi(app: OpenAPIHono<AppEnv>): void {
     scheme: "bearer",
     bearerFormat: "JWT",
   });
+  app.use("/openapi.json", etag);
   app.doc31("/openapi.json", (c) => ({
     openapi: "3.1.0",
     info: {
