@@ -2,19 +2,8 @@
 import type { CardMemory, CardStateName } from "@sira/algorithms";
 import type { FlashcardMemory } from "@sira/contracts";
 
-/** The flashcard_reviews columns that hold the memory (Prisma field names). */
-export interface MemoryRow {
-  due: Date;
-  stability: number;
-  difficulty: number;
-  elapsedDays: number;
-  scheduledDays: number;
-  learningSteps: number;
-  reps: number;
-  lapses: number;
-  state: string;
-  lastReview: Date | null;
-}
+/** The flashcard_reviews columns that hold the memory: CardMemory's names, the state as stored text. */
+export type MemoryRow = Omit<CardMemory, "state"> & { state: string };
 
 export const memorySelect = {
   due: true,
