@@ -6,6 +6,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "@sira/contracts";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
+import type { AppDeps, AppEnv } from "./app-types.ts";
 import { mountRest } from "./definition/rest.ts";
 import { adminContentEndpoints, adminStructureEndpoints } from "./endpoints/admin-content.ts";
 import { adminAnalyticsEndpoints, adminAuditLogEndpoints, adminCoursesEndpoints } from "./endpoints/admin-courses.ts";
@@ -28,7 +29,6 @@ import {
 } from "./endpoints/quiz.ts";
 import { sourceImageEndpoints } from "./endpoints/source-images.ts";
 import { userEndpoints } from "./endpoints/users.ts";
-import type { AppDeps, AppEnv } from "./env.ts";
 import { authenticate } from "./http/auth.ts";
 import { requestBodyLimit } from "./http/body-limit.ts";
 import { compression } from "./http/compression.ts";
@@ -41,11 +41,11 @@ import { rateLimit } from "./http/rate-limit.ts";
 import { requestContext } from "./http/request-context.ts";
 import { mountAdminResourceRoutes } from "./rest/admin-resources.ts";
 import { mountDashboardRoutes } from "./rest/dashboard.ts";
+import { mountHealth } from "./rest/health.ts";
 import { mountLessonRoutes } from "./rest/lessons.ts";
 import { mountOpenApi } from "./rest/openapi.ts";
 import { mountSourceImageRoutes } from "./rest/source-images.ts";
 import { mountUserExportRoute } from "./rest/users.ts";
-import { mountHealth } from "./routes/health.ts";
 import { trpcCallCount } from "./trpc/batch.ts";
 import { trpcHandler } from "./trpc/handler.ts";
 

@@ -6,7 +6,7 @@
 import { AppError, type Language } from "@sira/contracts";
 import { countryContext, type LearnerContext, type RequestMeta, type Viewer } from "@sira/domain";
 import type { Context } from "hono";
-import type { Actor, AppDeps, AppEnv } from "./env.ts";
+import type { Actor, AppDeps, AppEnv } from "./app-types.ts";
 
 /** What the transport knows of a request once its middleware has run. */
 export interface RequestFacts {

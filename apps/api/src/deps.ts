@@ -3,7 +3,7 @@ import { createAiProviders } from "@sira/ai";
 import { createMailer, redisSessionDenylist } from "@sira/domain";
 import { type Config, createStorage, type Logger, type Redis } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
-import type { AppDeps } from "./env.ts";
+import type { AppDeps } from "./app-types.ts";
 
 export function createAppDeps(base: { config: Config; db: Db; redis: Redis; logger: Logger }): AppDeps {
   const { config, db, logger } = base;

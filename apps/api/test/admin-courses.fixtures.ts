@@ -1,7 +1,7 @@
 /** Shared fixtures for the back-office course, audit-log and analytics tests. */
 import type { Problem } from "@sira/contracts";
 import type { App } from "../src/app.ts";
-import type { AppDeps } from "../src/env.ts";
+import type { AppDeps } from "../src/app-types.ts";
 import type { SignedIn } from "./helpers.ts";
 import { callerAs, type TestCaller } from "./trpc-caller.ts";
 

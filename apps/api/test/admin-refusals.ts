@@ -6,7 +6,7 @@ import type { Problem } from "@sira/contracts";
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
 import type { App } from "../src/app.ts";
-import type { AppDeps } from "../src/env.ts";
+import type { AppDeps } from "../src/app-types.ts";
 import { type SignedIn, signIn } from "./helpers.ts";
 import { callerAs, type TestCaller } from "./trpc-caller.ts";
 

@@ -5,7 +5,7 @@
 import type { TRPCError } from "@trpc/server";
 import { generate } from "otplib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Actor } from "../src/env.ts";
+import type { Actor } from "../src/app-types.ts";
 import { closeTestDeps, resetState, testApp } from "./helpers.ts";
 import { emailCodeFor, outboxMessage } from "./outbox.ts";
 import { makeTestCaller } from "./trpc-caller.ts";

@@ -6,8 +6,8 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { App } from "../src/app.ts";
+import type { AppDeps } from "../src/app-types.ts";
 import { type CallerContext, callerOf, requestFacts } from "../src/caller.ts";
-import type { AppDeps } from "../src/env.ts";
 import { requireRole } from "../src/http/auth.ts";
 import { adminProcedure, authedProcedure, createCallerFactory, router } from "../src/trpc/init.ts";
 import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "./helpers.ts";

@@ -1,5 +1,5 @@
 /** Catalog rows for the catalog and access-matrix tests, written with Prisma directly. */
-import type { AppDeps } from "../src/env.ts";
+import type { AppDeps } from "../src/app-types.ts";
 
 let counter = 0;
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}`;

@@ -7,7 +7,7 @@ import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { init as initZstd, decompress as zstdDecompress } from "@bokuweb/zstd-wasm";
 import { Hono } from "hono";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { AppEnv } from "../src/env.ts";
+import type { AppEnv } from "../src/app-types.ts";
 import { compression } from "../src/http/compression.ts";
 import { negotiateEncoding } from "../src/http/encoding.ts";
 import { sseResponse } from "../src/http/sse.ts";

@@ -2,8 +2,8 @@
 
 import type { MiddlewareHandler } from "hono";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import type { AppEnv } from "../src/app-types.ts";
 import { routeMiddleware } from "../src/definition/rest.ts";
-import type { AppEnv } from "../src/env.ts";
 import { ifNoneMatchHits, strongEtag } from "../src/http/etag.ts";
 import { closeTestDeps, resetRedis, testApp } from "./helpers.ts";
 

@@ -11,8 +11,8 @@ import { truncateAll } from "@sira/infra/testing";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { type CourseFixture, enroll, makeCourse } from "../../../packages/domain/test/content/fixtures.ts";
 import { type App, createApp } from "../src/app.ts";
+import type { AppDeps } from "../src/app-types.ts";
 import { createAppDeps } from "../src/deps.ts";
-import type { AppDeps } from "../src/env.ts";
 
 type Env = Record<string, string>;
 

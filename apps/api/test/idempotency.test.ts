@@ -7,8 +7,8 @@ import { AppError } from "@sira/contracts";
 import type { MiddlewareHandler } from "hono";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { App } from "../src/app.ts";
+import type { AppDeps, AppEnv } from "../src/app-types.ts";
 import { routeMiddleware } from "../src/definition/rest.ts";
-import type { AppDeps, AppEnv } from "../src/env.ts";
 import { closeTestDeps, resetState, testApp } from "./helpers.ts";
 
 /** What /test/slow waits for: set by the test that needs a request still running. */

@@ -8,7 +8,7 @@ import type { TokenPair } from "@sira/contracts";
 import { authKeys, startSession, tokenPair, verifyAccessToken } from "@sira/domain";
 import { freePort } from "@sira/infra/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { AppDeps } from "../src/env.ts";
+import type { AppDeps } from "../src/app-types.ts";
 import { closeTestDeps, listen, resetState, type SignedIn, signIn, testApp } from "./helpers.ts";
 
 const { app, deps } = testApp();

@@ -5,7 +5,7 @@
  */
 import type { Language } from "@sira/contracts";
 import { authKeys, verifyAccessToken } from "@sira/domain";
-import type { Actor, AppDeps } from "../src/env.ts";
+import type { Actor, AppDeps } from "../src/app-types.ts";
 import { createCallerFactory, type TrpcContext } from "../src/trpc/init.ts";
 import { appRouter } from "../src/trpc/router.ts";
 import type { SignedIn } from "./helpers.ts";

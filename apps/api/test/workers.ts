@@ -3,7 +3,7 @@ import { closeQueues } from "@sira/infra";
 import type { Worker } from "bullmq";
 import { processors } from "../../worker/src/processors.ts";
 import { startWorkers, stopWorkers } from "../../worker/src/workers.ts";
-import type { AppDeps } from "../src/env.ts";
+import type { AppDeps } from "../src/app-types.ts";
 
 export interface TestWorkers {
   workers: Worker[];

@@ -6,8 +6,8 @@
 import { createRoute, type OpenAPIHono, type RouteConfig } from "@hono/zod-openapi";
 import type { Role } from "@sira/contracts";
 import type { Context, MiddlewareHandler } from "hono";
+import type { AppEnv } from "../app-types.ts";
 import { callerOf, publicOf } from "../caller.ts";
-import type { AppEnv } from "../env.ts";
 import { requireRole } from "../http/auth.ts";
 import { etag } from "../http/etag.ts";
 import { idempotency } from "../http/idempotency.ts";

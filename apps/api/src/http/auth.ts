@@ -7,8 +7,8 @@ import { AppError, type Role } from "@sira/contracts";
 import { activeRole, authKeys, sessionStands, verifyAccessToken } from "@sira/domain";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import type { Actor, AppDeps, AppEnv } from "../app-types.ts";
 import { callerContext, requestFacts } from "../caller.ts";
-import type { Actor, AppDeps, AppEnv } from "../env.ts";
 
 const BEARER = /^Bearer[ \t]+([A-Za-z0-9._~+/-]+=*)$/i;
 

@@ -11,7 +11,7 @@ import { AppError, type ErrorCode } from "@sira/contracts";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv } from "../app-types.ts";
 import { problemResponse } from "./problem.ts";
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;

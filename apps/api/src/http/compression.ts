@@ -3,7 +3,7 @@
  * never touched (compressing them would buffer the stream), nor are already-compressed media.
  */
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv } from "../app-types.ts";
 import { compressBytes, negotiateEncoding } from "./encoding.ts";
 import { replaceResponse } from "./replace-response.ts";
 

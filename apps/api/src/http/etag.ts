@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv } from "../app-types.ts";
 import { replaceResponse } from "./replace-response.ts";
 
 const CODING_SUFFIX = /-(br|gzip|zstd)"$/;

@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { AppError } from "@sira/contracts";
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from "@sira/domain";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv } from "../app-types.ts";
 
 const KEY = /^[\x21-\x7e]{8,128}$/;
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);

@@ -4,7 +4,7 @@
  */
 import { LANGUAGES, type Language } from "@sira/contracts";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv } from "../app-types.ts";
 
 const isLanguage = (v: string | undefined | null): v is Language => !!v && (LANGUAGES as readonly string[]).includes(v);
 

@@ -4,7 +4,7 @@
  */
 import { AppError } from "@sira/contracts";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv } from "../app-types.ts";
 import { parseIsoInstant } from "./iso-instant.ts";
 
 const CLOCK_SKEW_MS = 5 * 60_000;

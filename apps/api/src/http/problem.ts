@@ -4,7 +4,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ZodError, type z } from "zod";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv } from "../app-types.ts";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 

@@ -8,7 +8,7 @@ import { AppError } from "@sira/contracts";
 import { networkKey } from "@sira/domain";
 import type { Redis } from "@sira/infra";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv } from "../app-types.ts";
 
 const WINDOW_MS = 60_000;
 const INCREMENT = `local n = redis.call('INCRBY', KEYS[1], ARGV[2])

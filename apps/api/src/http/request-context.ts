@@ -2,7 +2,7 @@
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import type { AppDeps, AppEnv } from "../env.ts";
+import type { AppDeps, AppEnv } from "../app-types.ts";
 import { resolveLanguage } from "./language.ts";
 import { proxyTrustCheck } from "./proxy-trust.ts";
 

@@ -11,7 +11,7 @@
  */
 import type { Language } from "@sira/contracts";
 import type { Context } from "hono";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv } from "../app-types.ts";
 import { toAppError } from "./problem.ts";
 
 export type SseEventName = "meta" | "delta" | "citation" | "done" | "error";

@@ -9,11 +9,11 @@ import { AppError, uploadedResourceSchema } from "@sira/contracts";
 import { tooLarge, uploadCourseResource, uploadLimitBytes } from "@sira/domain";
 import busboy from "busboy";
 import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../app-types.ts";
 import { callerOf } from "../caller.ts";
 import { bearer, json, problemResponses } from "../definition/problems.ts";
 import { routeMiddleware } from "../definition/rest.ts";
 import { RESOURCES } from "../endpoints/admin-resources.ts";
-import type { AppEnv } from "../env.ts";
 
 const courseParam = z.object({ course_id: z.uuid() });
 /** Room for the multipart envelope around the file when judging Content-Length early. */

@@ -5,11 +5,11 @@
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { getDashboardJson } from "@sira/domain";
+import type { AppEnv } from "../app-types.ts";
 import { callerOf } from "../caller.ts";
 import { bearer, json, notModified, problemResponses } from "../definition/problems.ts";
 import { routeMiddleware } from "../definition/rest.ts";
 import { dashboardEndpoints } from "../endpoints/dashboard.ts";
-import type { AppEnv } from "../env.ts";
 
 const spec = dashboardEndpoints.get;
 

@@ -7,10 +7,10 @@ import { Readable } from "node:stream";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { sourceImageFile } from "@sira/domain";
 import type { Context } from "hono";
+import type { AppEnv } from "../app-types.ts";
 import { callerOf } from "../caller.ts";
 import { bearer, notModified, problemResponses } from "../definition/problems.ts";
 import { routeMiddleware } from "../definition/rest.ts";
-import type { AppEnv } from "../env.ts";
 import { ifNoneMatchHits } from "../http/etag.ts";
 
 const idParam = z.object({ id: z.uuid() });

@@ -3,11 +3,11 @@
  * sets download headers; its summary, answer and domain call are the definition's (endpoints/users.ts).
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../app-types.ts";
 import { callerOf } from "../caller.ts";
 import { bearer, json, notModified, problemResponses } from "../definition/problems.ts";
 import { routeMiddleware } from "../definition/rest.ts";
 import { userEndpoints } from "../endpoints/users.ts";
-import type { AppEnv } from "../env.ts";
 
 const spec = userEndpoints.export;
 

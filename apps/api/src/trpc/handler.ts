@@ -2,8 +2,8 @@
 import { AppError } from "@sira/contracts";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { Context } from "hono";
+import type { AppEnv } from "../app-types.ts";
 import { requestFacts } from "../caller.ts";
-import type { AppEnv } from "../env.ts";
 import { batchRefusal, TRPC_ENDPOINT } from "./batch.ts";
 import { appRouter } from "./router.ts";
 

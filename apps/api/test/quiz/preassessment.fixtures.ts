@@ -9,7 +9,7 @@ import { expect } from "vitest";
 import { type CourseFixture, makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
 import { addModule, storeQuiz } from "../../../../packages/domain/test/quiz/fixtures.ts";
 import type { App } from "../../src/app.ts";
-import type { AppDeps } from "../../src/env.ts";
+import type { AppDeps } from "../../src/app-types.ts";
 import { signIn } from "../helpers.ts";
 import { learnerRequest } from "../learner-problems.ts";
 

@@ -1,6 +1,6 @@
 /** Shared by the course-document API tests: courses, multipart uploads and tRPC callers. */
 import type { App } from "../../src/app.ts";
-import type { AppDeps } from "../../src/env.ts";
+import type { AppDeps } from "../../src/app-types.ts";
 import type { SignedIn } from "../helpers.ts";
 import { callerAs, type TestCaller } from "../trpc-caller.ts";
 

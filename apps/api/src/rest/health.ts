@@ -1,7 +1,7 @@
 /** GET /health (liveness, exactly the brief's body) and GET /health/ready (PostgreSQL + Redis). */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { healthSchema, type Readiness, readinessSchema } from "@sira/contracts";
-import type { AppDeps, AppEnv } from "../env.ts";
+import type { AppDeps, AppEnv } from "../app-types.ts";
 
 export const HEALTH = { status: "healthy", service: "sira-api" } as const;
 
