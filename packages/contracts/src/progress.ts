@@ -12,6 +12,18 @@ export const UNIT_STATUSES = ["not_started", "in_progress", "completed"] as cons
 
 const iso = z.iso.datetime();
 
+/** The learner's progress through a module, as the module lists and the progress sync carry it. */
+const moduleProgressShape = {
+  status: z.enum(MODULE_STATUSES),
+  completion_pct: z.number(),
+  /** Mean of the best score of each quiz unit (null until a quiz is submitted; null never unlocks). */
+  quiz_score_avg: z.number().nullable(),
+  time_spent_seconds: z.number().int(),
+  started_at: iso.nullable(),
+  completed_at: iso.nullable(),
+  tested_out_at: iso.nullable(),
+};
+
 /** A module of a course with the caller's progress and lock state. */
 export const moduleSummarySchema = z.object({
   id: z.uuid(),
@@ -25,14 +37,7 @@ export const moduleSummarySchema = z.object({
   estimated_hours: z.number().int(),
   unit_count: z.number().int(),
   prereq_modules: z.array(z.uuid()),
-  status: z.enum(MODULE_STATUSES),
-  completion_pct: z.number(),
-  /** Mean of the best score of each quiz unit (null until a quiz is submitted; null never unlocks). */
-  quiz_score_avg: z.number().nullable(),
-  time_spent_seconds: z.number().int(),
-  started_at: iso.nullable(),
-  completed_at: iso.nullable(),
-  tested_out_at: iso.nullable(),
+  ...moduleProgressShape,
   locked: z.boolean(),
   lock_reasons: z.array(z.enum(LOCK_REASONS)),
   /** Modules to pass first (the previous one and/or unmet prerequisites). */
@@ -103,13 +108,7 @@ export const moduleProgressChangeSchema = z.object({
   id: z.uuid(),
   module_id: z.uuid(),
   course_id: z.uuid(),
-  status: z.enum(MODULE_STATUSES),
-  completion_pct: z.number(),
-  quiz_score_avg: z.number().nullable(),
-  time_spent_seconds: z.number().int(),
-  started_at: iso.nullable(),
-  completed_at: iso.nullable(),
-  tested_out_at: iso.nullable(),
+  ...moduleProgressShape,
   last_unit_id: z.uuid().nullable(),
   updated_at: iso,
 });
