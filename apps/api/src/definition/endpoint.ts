@@ -70,6 +70,7 @@ export interface EndpointSpec<
   B extends z.ZodType | undefined = z.ZodType | undefined,
   O extends z.ZodType = z.ZodType,
   S extends Shape = Shape,
+  K extends boolean = boolean,
 > {
   method: M;
   /** The REST path in OpenAPI form (`/api/v1/modules/{module_id}/flashcards`); omit for tRPC only. */
@@ -95,7 +96,7 @@ export interface EndpointSpec<
    */
   status?: 200 | 201 | 202 | 204;
   /** The domain dedupes by the Idempotency-Key (offline replays); tRPC input gains `idempotency_key`. */
-  keyed?: boolean;
+  keyed?: K;
   /** Replay stored answers for a repeated Idempotency-Key (default: every REST mutation). */
   idempotency?: boolean;
   /** Serve over tRPC (default true) under the key it is listed with. */
@@ -112,10 +113,11 @@ export function endpoint<
   Q extends AnyObject | undefined = undefined,
   B extends z.ZodType | undefined = undefined,
   S extends Shape = "item",
->(spec: EndpointSpec<A, M, P, Q, B, O, S>): EndpointSpec<A, M, P, Q, B, O, S> {
+  K extends boolean = false,
+>(spec: EndpointSpec<A, M, P, Q, B, O, S, K>): EndpointSpec<A, M, P, Q, B, O, S, K> {
   return spec;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a list holds endpoints of every input and output type.
-export type AnyEndpoint = EndpointSpec<AuthRule, HttpMethod, any, any, any, any, Shape>;
+export type AnyEndpoint = EndpointSpec<AuthRule, HttpMethod, any, any, any, any, Shape, boolean>;
 export type Endpoints = Record<string, AnyEndpoint>;

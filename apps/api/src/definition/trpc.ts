@@ -21,7 +21,7 @@ type ListInput<S> = S extends "page"
     : S extends "delta"
       ? { since?: string }
       : unknown;
-type Keyed<E> = E extends { keyed: true } ? { idempotency_key?: string } : unknown;
+type Keyed<E> = E extends { keyed?: infer K } ? (true extends K ? { idempotency_key?: string } : unknown) : unknown;
 type Cleaned<T> = T extends unknown ? ([keyof T] extends [never] ? undefined : T) : never;
 // Distributes, so an optional body's `X | undefined` stays an optional input.
 type Flat<T> = T extends object ? { [K in keyof T as K extends "fields" ? never : K]: T[K] } : T;
