@@ -33,3 +33,14 @@ export interface Mailer {
 export function recipientDomain(address: string): string {
   return address.slice(address.lastIndexOf("@") + 1).toLowerCase();
 }
+
+/** The email_outbox columns that say what a message is and to whom it goes (bodies excluded). */
+export function outboxColumns(message: OutgoingEmail) {
+  return {
+    toAddress: message.to,
+    userId: message.userId ?? null,
+    template: message.template,
+    language: message.language,
+    subject: message.subject,
+  };
+}

@@ -5,7 +5,7 @@
  */
 import type { Db } from "@sira/infra/db";
 import type { Logger } from "@sira/infra/logger";
-import { type Mailer, type OutgoingEmail, recipientDomain, type SentEmail } from "./mailer.ts";
+import { type Mailer, type OutgoingEmail, outboxColumns, recipientDomain, type SentEmail } from "./mailer.ts";
 
 /** A mailer that stores every message in email_outbox instead of delivering it. */
 export function outboxMailer(db: Db, logger: Logger): Mailer {
@@ -13,11 +13,7 @@ export function outboxMailer(db: Db, logger: Logger): Mailer {
     async send(message: OutgoingEmail): Promise<SentEmail> {
       const row = await db.emailOutbox.create({
         data: {
-          toAddress: message.to,
-          userId: message.userId ?? null,
-          template: message.template,
-          language: message.language,
-          subject: message.subject,
+          ...outboxColumns(message),
           textBody: message.text,
           htmlBody: message.html,
           transport: "outbox",

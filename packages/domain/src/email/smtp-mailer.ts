@@ -6,7 +6,7 @@
 import type { Db } from "@sira/infra/db";
 import type { Logger } from "@sira/infra/logger";
 import { createTransport } from "nodemailer";
-import { type Mailer, type OutgoingEmail, recipientDomain, type SentEmail } from "./mailer.ts";
+import { type Mailer, type OutgoingEmail, outboxColumns, recipientDomain, type SentEmail } from "./mailer.ts";
 import { escapeHtml } from "./templates.ts";
 
 export interface SmtpMailerOptions {
@@ -60,11 +60,7 @@ export function smtpMailer(options: SmtpMailerOptions): Mailer {
       const secrets = message.secrets ?? [];
       const row = await db.emailOutbox.create({
         data: {
-          toAddress: message.to,
-          userId: message.userId ?? null,
-          template: message.template,
-          language: message.language,
-          subject: message.subject,
+          ...outboxColumns(message),
           textBody: redact(message.text, secrets),
           htmlBody: redact(message.html, secrets),
           transport: "smtp",

@@ -104,22 +104,26 @@ const emailCode = {
   },
 } as const;
 
-interface EmailParts {
-  language: Language;
+/** A template's own texts, in the recipient's language. */
+interface TemplateTexts {
   subject: string;
-  name: string;
   intro: string;
   button: string;
+}
+
+interface EmailParts {
+  language: Language;
+  name: string;
   link: string;
   after: string[];
 }
 
 /** One layout for every email: greeting, intro, button (and the link written out), notes, signature. */
-function render(parts: EmailParts): Omit<RenderedEmail, "secrets"> {
+function render(texts: TemplateTexts, parts: EmailParts): Omit<RenderedEmail, "secrets"> {
   // Only web links may become a button: a javascript: or data: URL must never reach an href.
   if (!/^https?:\/\//i.test(parts.link)) throw new Error("email links must be http(s) URLs");
   const t = common[parts.language];
-  const text = [t.greeting(parts.name), parts.intro, parts.link, ...parts.after, t.ignore, `— ${t.signature}`].join(
+  const text = [t.greeting(parts.name), texts.intro, parts.link, ...parts.after, t.ignore, `— ${t.signature}`].join(
     "\n\n",
   );
 
@@ -127,12 +131,12 @@ function render(parts: EmailParts): Omit<RenderedEmail, "secrets"> {
   const p = (content: string) => `<p style="margin:0 0 16px">${escapeHtml(content)}</p>`;
   const html = `<!doctype html>
 <html lang="${parts.language}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(parts.subject)}</title></head>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(texts.subject)}</title></head>
 <body style="margin:0;padding:16px;background:#f5f5f4;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#1c1917">
 <div style="max-width:480px;margin:0 auto;padding:24px;background:#ffffff;border-radius:8px">
 ${p(t.greeting(parts.name))}
-${p(parts.intro)}
-<p style="margin:0 0 24px;text-align:center"><a href="${link}" style="display:inline-block;padding:12px 24px;background:#0f766e;color:#ffffff;text-decoration:none;font-weight:bold;border-radius:6px">${escapeHtml(parts.button)}</a></p>
+${p(texts.intro)}
+<p style="margin:0 0 24px;text-align:center"><a href="${link}" style="display:inline-block;padding:12px 24px;background:#0f766e;color:#ffffff;text-decoration:none;font-weight:bold;border-radius:6px">${escapeHtml(texts.button)}</a></p>
 ${parts.after.map(p).join("\n")}
 <p style="margin:0 0 16px;font-size:14px;color:#57534e">${escapeHtml(t.fallback)}<br><a href="${link}" style="color:#0f766e;word-break:break-all">${link}</a></p>
 ${p(t.ignore)}
@@ -141,58 +145,38 @@ ${p(t.ignore)}
 </body>
 </html>
 `;
-  return { subject: parts.subject, text, html };
+  return { subject: texts.subject, text, html };
+}
+
+function assertExpiry(expiresInMinutes: number): void {
+  if (!Number.isInteger(expiresInMinutes) || expiresInMinutes < 1) {
+    throw new Error("expiresInMinutes must be a positive integer");
+  }
 }
 
 /** The magic-link recovery email, in the user's language; the link is its secret. */
 export function renderRecoveryEmail(input: RecoveryEmailInput): RenderedEmail {
-  if (!Number.isInteger(input.expiresInMinutes) || input.expiresInMinutes < 1) {
-    throw new Error("expiresInMinutes must be a positive integer");
-  }
+  assertExpiry(input.expiresInMinutes);
   const t = recovery[input.language];
-  const email = render({
-    language: input.language,
-    subject: t.subject,
-    name: input.name,
-    intro: t.intro,
-    button: t.button,
-    link: input.link,
-    after: [t.expiry(input.expiresInMinutes)],
-  });
+  const after = [t.expiry(input.expiresInMinutes)];
+  const email = render(t, { language: input.language, name: input.name, link: input.link, after });
   return { ...email, secrets: [input.link] };
 }
 
 /** Tells the owner of an address that someone tried to register it again (no enumeration). */
 export function renderAccountExistsEmail(input: AccountExistsEmailInput): RenderedEmail {
   const t = accountExists[input.language];
-  const email = render({
-    language: input.language,
-    subject: t.subject,
-    name: input.name,
-    intro: t.intro,
-    button: t.button,
-    link: input.recoveryUrl,
-    after: [],
-  });
+  const email = render(t, { language: input.language, name: input.name, link: input.recoveryUrl, after: [] });
   return { ...email, secrets: [] };
 }
 
 /** The code that proves the address at registration (decision 0032); the code is its secret. */
 export function renderEmailCodeEmail(input: EmailCodeEmailInput): RenderedEmail {
   if (!/^\d{8}$/.test(input.code)) throw new Error("an email code has eight digits");
-  if (!Number.isInteger(input.expiresInMinutes) || input.expiresInMinutes < 1) {
-    throw new Error("expiresInMinutes must be a positive integer");
-  }
+  assertExpiry(input.expiresInMinutes);
   const t = emailCode[input.language];
   const shown = `${input.code.slice(0, 4)} ${input.code.slice(4)}`;
-  const email = render({
-    language: input.language,
-    subject: t.subject,
-    name: input.name,
-    intro: t.intro,
-    button: t.button,
-    link: input.appUrl,
-    after: [shown, t.expiry(input.expiresInMinutes)],
-  });
+  const after = [shown, t.expiry(input.expiresInMinutes)];
+  const email = render(t, { language: input.language, name: input.name, link: input.appUrl, after });
   return { ...email, secrets: [shown] };
 }
