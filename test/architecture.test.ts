@@ -53,7 +53,17 @@ describe("package layering", () => {
   it("domain content never imports learning; access and the unlock rule import neither (decision 0040)", () => {
     expect(domainLayerBreaches(workspace)).toEqual([]);
   });
+
+  it("in the API, definitions and tRPC import nothing from the hand-written REST routes (decision 0039)", () => {
+    expect(apiLayerBreaches(workspace)).toEqual([]);
+  });
 });
+
+/** The API's layers: endpoint lists and their machinery, and tRPC, sit below the hand-written routes. */
+function apiLayerBreaches(ws: Workspace): string[] {
+  const src = "apps/api/src";
+  return ["endpoints", "definition", "trpc"].flatMap((low) => importsInto(ws, `${src}/${low}`, `${src}/rest`));
+}
 
 /** Learning may use content (generation, cache, the lesson target); content, access and unlock stay below it. */
 function domainLayerBreaches(ws: Workspace): string[] {
@@ -174,6 +184,19 @@ describe("the layering rules catch what they forbid", () => {
       "packages/domain/src/content/target.ts → ../learning/progress/lock.ts",
       "packages/domain/src/access/learner.ts → ../content/cache-key.ts",
       "packages/domain/src/unlock/rules.ts → ../learning/progress/read.ts",
+    ]);
+  });
+
+  it("flags an endpoint list or a tRPC router importing a hand-written REST route", () => {
+    const ws = fixture({
+      "apps/api/src/trpc/router.ts": 'import { lessonStreamPath } from "../rest/lessons.ts";',
+      "apps/api/src/endpoints/lessons.ts": 'import type { X } from "../rest/lessons.ts";',
+      "apps/api/src/rest/lessons.ts": 'import { contentEndpoints } from "../endpoints/lessons.ts";',
+      "apps/api/src/definition/rest.ts": 'import { etag } from "../http/etag.ts";',
+    });
+    expect(apiLayerBreaches(ws)).toEqual([
+      "apps/api/src/endpoints/lessons.ts → ../rest/lessons.ts",
+      "apps/api/src/trpc/router.ts → ../rest/lessons.ts",
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { healthSchema, readinessSchema } from "@sira/contracts";
-import { checkReadiness, HEALTH } from "../../rest/health.ts";
+import { checkReadiness, HEALTH } from "../../readiness.ts";
 import { publicProcedure, router } from "../init.ts";
 
 export const systemRouter = router({
