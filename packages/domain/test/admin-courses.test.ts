@@ -10,27 +10,13 @@ import { catalogCourses, readableCourses } from "../src/access/readable.ts";
 import { archiveAdminCourse, createAdminCourse } from "../src/admin/courses/index.ts";
 import { publishBlockers } from "../src/admin/courses/publishable.ts";
 import { slugify, uniqueCourseSlug } from "../src/admin/courses/slug.ts";
+import { makeUser } from "./fixtures/users.ts";
 
 const db = createDb({ url: process.env.DATABASE_URL as string });
 beforeEach(() => truncateAll(process.env.DATABASE_URL as string));
 afterAll(() => db.$disconnect());
 
 const meta = { requestId: "domain-test-0001", ip: "127.0.0.1", now: new Date() };
-
-async function user(role: "learner" | "expert" | "admin"): Promise<string> {
-  const row = await db.user.create({
-    data: {
-      email: `${role}-${crypto.randomUUID().slice(0, 8)}@example.org`,
-      name: "Test",
-      preferredLanguage: "fr",
-      country: "SN",
-      professionalRole: "nurse",
-      role,
-      status: "active",
-    },
-  });
-  return row.id;
-}
 
 describe("slugify", () => {
   const cases: [string, string][] = [
@@ -81,7 +67,7 @@ describe("uniqueCourseSlug", () => {
   });
 
   it("gives concurrent creations of one title distinct slugs", async () => {
-    const admin = await user("admin");
+    const admin = await makeUser(db, "admin");
     const viewer = { userId: admin, role: "admin" as const };
     const created = await Promise.all(
       [1, 2, 3].map(() => createAdminCourse(db, viewer, { title_fr: "Santé mentale" }, meta, "fr")),
@@ -111,9 +97,9 @@ describe("publishBlockers", () => {
 
 describe("archiving", () => {
   it("takes the course out of the catalog while enrolled learners can still open it", async () => {
-    const admin = await user("admin");
-    const enrolled = await user("learner");
-    const stranger = await user("learner");
+    const admin = await makeUser(db, "admin");
+    const enrolled = await makeUser(db, "learner");
+    const stranger = await makeUser(db, "learner");
     const course = await db.course.create({
       data: { slug: "archive-moi", titleFr: "A", titleEn: "A", status: "published", publishedAt: new Date() },
     });

@@ -10,26 +10,12 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { enrollInCourse, hasCourseAccessPurchase, unenrollFromCourse } from "../src/catalog/enrollment.ts";
 import { searchPublishedCourseIds } from "../src/catalog/search.ts";
 import { byIdOrSlug } from "../src/catalog/shape.ts";
+import { makeUser } from "./fixtures/users.ts";
 
 const url = process.env.DATABASE_URL as string;
 const db = createDb({ url, logQueries: true });
 beforeEach(() => truncateAll(url));
 afterAll(() => db.$disconnect());
-
-async function user(role: "learner" | "expert" | "admin" = "learner"): Promise<string> {
-  const row = await db.user.create({
-    data: {
-      email: `u-${crypto.randomUUID().slice(0, 8)}@example.org`,
-      name: "Test",
-      preferredLanguage: "fr",
-      country: "SN",
-      professionalRole: "nurse",
-      role,
-      status: "active",
-    },
-  });
-  return row.id;
-}
 
 async function course(slug: string, titleFr: string, titleEn: string, extra: { priceCredits?: number } = {}) {
   return db.course.create({
@@ -93,7 +79,7 @@ describe("searchPublishedCourseIds", () => {
 
 describe("hasCourseAccessPurchase", () => {
   it("is false without a purchase, true after a course_purchase for that course only", async () => {
-    const learner = await user();
+    const learner = await makeUser(db);
     const paid = await course("paid", "Payant", "Paid", { priceCredits: 100 });
     const other = await course("other", "Autre", "Other", { priceCredits: 100 });
     expect(await hasCourseAccessPurchase(db, learner, paid.id)).toBe(false);
@@ -103,11 +89,11 @@ describe("hasCourseAccessPurchase", () => {
     });
     expect(await hasCourseAccessPurchase(db, learner, paid.id)).toBe(true);
     expect(await hasCourseAccessPurchase(db, learner, other.id)).toBe(false);
-    expect(await hasCourseAccessPurchase(db, await user(), paid.id)).toBe(false);
+    expect(await hasCourseAccessPurchase(db, await makeUser(db), paid.id)).toBe(false);
   });
 
   it("counts a redeemed activation code for the course or for a curriculum holding it", async () => {
-    const learner = await user();
+    const learner = await makeUser(db);
     const paid = await course("paid", "Payant", "Paid", { priceCredits: 100 });
     const inCurriculum = await course("in-curriculum", "Dans le parcours", "In curriculum", { priceCredits: 100 });
     const curriculum = await db.curriculum.create({
@@ -130,7 +116,7 @@ describe("hasCourseAccessPurchase", () => {
 
 describe("enrollment", () => {
   it("records the enrollment at the time it happened, and the drop likewise", async () => {
-    const viewer = { userId: await user(), role: "learner" as const };
+    const viewer = { userId: await makeUser(db), role: "learner" as const };
     const c = await course("cours", "Cours", "Course");
     const queuedAt = new Date(Date.now() - 3_600_000);
     const enrolled = await enrollInCourse(db, viewer, c.id, queuedAt);
@@ -143,7 +129,7 @@ describe("enrollment", () => {
   });
 
   it("restores a completed course as completed when a learner re-enrolls", async () => {
-    const viewer = { userId: await user(), role: "learner" as const };
+    const viewer = { userId: await makeUser(db), role: "learner" as const };
     const c = await course("cours", "Cours", "Course");
     await db.userCourseEnrollment.create({
       data: {
@@ -160,7 +146,7 @@ describe("enrollment", () => {
   });
 
   it("refuses a paid course with PAYMENT_REQUIRED", async () => {
-    const viewer = { userId: await user(), role: "learner" as const };
+    const viewer = { userId: await makeUser(db), role: "learner" as const };
     const c = await course("payant", "Payant", "Paid", { priceCredits: 10 });
     await expect(enrollInCourse(db, viewer, c.id, new Date())).rejects.toMatchObject({
       code: "PAYMENT_REQUIRED",
@@ -170,7 +156,7 @@ describe("enrollment", () => {
   });
 
   it("answers NOT_FOUND for an unknown course and when unenrolling without an enrollment", async () => {
-    const viewer = { userId: await user(), role: "learner" as const };
+    const viewer = { userId: await makeUser(db), role: "learner" as const };
     const c = await course("cours", "Cours", "Course");
     const missing = enrollInCourse(db, viewer, crypto.randomUUID(), new Date());
     await expect(missing).rejects.toBeInstanceOf(AppError);

@@ -4,25 +4,7 @@ import type { LessonContent, SourceRef } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
 import type { CacheKey } from "../../src/content/cache-key.ts";
 
-export async function makeUser(
-  db: Db,
-  role: "learner" | "expert" | "admin" = "learner",
-  extra: { country?: string; currentLevel?: number } = {},
-): Promise<string> {
-  const row = await db.user.create({
-    data: {
-      email: `${role}-${crypto.randomUUID().slice(0, 8)}@example.org`,
-      name: "Awa Diallo",
-      preferredLanguage: "fr",
-      country: extra.country ?? "SN",
-      professionalRole: "nurse",
-      role,
-      status: "active",
-      currentLevel: extra.currentLevel ?? 1,
-    },
-  });
-  return row.id;
-}
+export { makeUser } from "../fixtures/users.ts";
 
 export interface CourseFixture {
   courseId: string;

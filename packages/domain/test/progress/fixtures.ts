@@ -1,28 +1,9 @@
-/** A published course of several modules (lessons + one quiz unit each) and learners, for the progress tests. */
+/** A published course of several modules (lessons + one quiz unit each), for the progress tests. */
 import type { Db } from "@sira/infra/db";
 
 export interface ProgressCourse {
   courseId: string;
   modules: { id: string; number: number; lessons: string[]; quiz: string | null }[];
-}
-
-export async function makeLearner(
-  db: Db,
-  role: "learner" | "expert" | "admin" = "learner",
-  extra: { country?: string } = {},
-): Promise<string> {
-  const row = await db.user.create({
-    data: {
-      email: `${role}-${crypto.randomUUID().slice(0, 8)}@example.org`,
-      name: "Fatou Sow",
-      preferredLanguage: "fr",
-      country: extra.country ?? "SN",
-      professionalRole: "nurse",
-      role,
-      status: "active",
-    },
-  });
-  return row.id;
 }
 
 /**

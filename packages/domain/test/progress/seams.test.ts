@@ -14,7 +14,8 @@ import {
   markUnitStarted,
   recordModuleQuizResult,
 } from "../../src/learning/progress/index.ts";
-import { enrollIn, makeLearner, makeProgressCourse, type ProgressCourse } from "./fixtures.ts";
+import { makeUser } from "../fixtures/users.ts";
+import { enrollIn, makeProgressCourse, type ProgressCourse } from "./fixtures.ts";
 
 const db = createDb({ url: process.env.DATABASE_URL as string, poolMax: 8 });
 beforeEach(() => truncateAll(process.env.DATABASE_URL as string));
@@ -46,7 +47,7 @@ describe("unit progress", () => {
   let userId: string;
   beforeEach(async () => {
     course = await makeProgressCourse(db);
-    userId = await makeLearner(db);
+    userId = await makeUser(db);
     await enrollIn(db, userId, course.courseId);
   });
 
@@ -116,7 +117,7 @@ describe("unlock rule", () => {
   let userId: string;
   beforeEach(async () => {
     course = await makeProgressCourse(db);
-    userId = await makeLearner(db);
+    userId = await makeUser(db);
     await enrollIn(db, userId, course.courseId);
   });
   const mod = (i: number) => course.modules[i]?.id as string;
@@ -233,9 +234,9 @@ describe("unlock rule", () => {
   });
 
   it("never locks admins or the course's expert; other experts are locked like learners", async () => {
-    const admin = await makeLearner(db, "admin");
-    const owner = await makeLearner(db, "expert");
-    const stranger = await makeLearner(db, "expert");
+    const admin = await makeUser(db, "admin");
+    const owner = await makeUser(db, "expert");
+    const stranger = await makeUser(db, "expert");
     await db.course.update({ where: { id: course.courseId }, data: { expertId: owner } });
     expect(await lockCode(admin, mod(2), "admin")).toBeNull();
     expect(await lockCode(owner, mod(2), "expert")).toBeNull();
@@ -252,7 +253,7 @@ describe("enrollment completion", () => {
         { lessons: 1, quiz: true },
       ],
     });
-    const userId = await makeLearner(db);
+    const userId = await makeUser(db);
     await enrollIn(db, userId, course.courseId);
     const [m1, m2] = course.modules;
     await markUnitCompleted(db, { userId, unitId: m1?.lessons[0] as string, at: later(1) });

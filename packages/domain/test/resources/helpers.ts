@@ -26,21 +26,6 @@ export function resourceTestDeps(): IndexingDeps & { config: Config; close(): Pr
   };
 }
 
-export async function makeUser(db: Db, role: "learner" | "expert" | "admin"): Promise<string> {
-  const row = await db.user.create({
-    data: {
-      email: `${role}-${crypto.randomUUID().slice(0, 8)}@example.org`,
-      name: "Test",
-      preferredLanguage: "fr",
-      country: "SN",
-      professionalRole: "nurse",
-      role,
-      status: "active",
-    },
-  });
-  return row.id;
-}
-
 export async function makeCourse(db: Db, expertId: string | null = null): Promise<string> {
   const slug = `cours-${crypto.randomUUID().slice(0, 8)}`;
   const row = await db.course.create({

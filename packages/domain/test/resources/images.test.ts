@@ -13,7 +13,8 @@ import {
   uploadCourseResource,
 } from "../../src/resources/index.ts";
 import { buildTestPdf } from "../fixtures/pdf.ts";
-import { makeCourse, makeUser, resourceTestDeps, SAMPLE_TEXT, streamOf } from "./helpers.ts";
+import { makeUser } from "../fixtures/users.ts";
+import { makeCourse, resourceTestDeps, SAMPLE_TEXT, streamOf } from "./helpers.ts";
 
 const deps = resourceTestDeps();
 const { db, storage } = deps;

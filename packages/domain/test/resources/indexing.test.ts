@@ -6,8 +6,9 @@
 import { truncateAll } from "@sira/infra/testing";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { failureReason, indexResource, recordIndexFailure, uploadCourseResource } from "../../src/resources/index.ts";
+import { makeUser } from "../fixtures/users.ts";
 import { buildTestDocx } from "./docx-fixture.ts";
-import { bilingualPdf, makeCourse, makeUser, resourceTestDeps, SAMPLE_TEXT, streamOf } from "./helpers.ts";
+import { bilingualPdf, makeCourse, resourceTestDeps, SAMPLE_TEXT, streamOf } from "./helpers.ts";
 
 const deps = resourceTestDeps();
 const { db } = deps;

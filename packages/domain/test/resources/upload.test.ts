@@ -18,7 +18,8 @@ import {
   uploadCourseResource,
 } from "../../src/resources/index.ts";
 import { testPng } from "../fixtures/pdf.ts";
-import { bilingualPdf, makeCourse, makeUser, resourceTestDeps, streamOf } from "./helpers.ts";
+import { makeUser } from "../fixtures/users.ts";
+import { bilingualPdf, makeCourse, resourceTestDeps, streamOf } from "./helpers.ts";
 
 const deps = resourceTestDeps();
 const { db, storage } = deps;
