@@ -53,6 +53,36 @@ export const lessonOrGeneratingSchema = z.union([
   lessonGeneratingSchema,
 ]);
 
+const MAX_POSITION_CHARS = 4096;
+const MAX_POSITION_DEPTH = 10;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * A client's own JSON kept as jsonb: small (about 4 KB, 10 levels), and without the NUL characters
+ * and lone surrogates PostgreSQL refuses. Walked without recursion, so no nesting can overflow.
+ */
+function isSmallStorableJson(value: unknown): boolean {
+  let budget = MAX_POSITION_CHARS;
+  const pending: [unknown, number][] = [[value, 0]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [item, depth] = next;
+    if (depth > MAX_POSITION_DEPTH) return false;
+    const texts = typeof item === "string" ? [item] : item && typeof item === "object" ? Object.keys(item) : [];
+    for (const text of texts) {
+      budget -= text.length + 3;
+      if (text.includes("\0") || LONE_SURROGATE.test(text)) return false;
+    }
+    if (item && typeof item === "object") for (const child of Object.values(item)) pending.push([child, depth + 1]);
+    budget -= 2;
+    if (budget < 0) return false;
+  }
+  return true;
+}
+
+const readingPositionSchema = z.record(z.string(), z.unknown()).refine(isSmallStorableJson, {
+  message: `At most ${MAX_POSITION_CHARS} characters and ${MAX_POSITION_DEPTH} levels, without NUL characters or lone surrogates`,
+});
+
 /**
  * Reading progress. `time_spent_seconds` is the learner's running total on this unit (not a
  * delta): the server keeps the largest value seen, so a retried or replayed report counts once.
@@ -61,7 +91,7 @@ export const lessonOrGeneratingSchema = z.union([
 export const lessonReadingInput = z.strictObject({
   read_pct: z.number().min(0).max(100),
   time_spent_seconds: z.number().int().min(0).max(1_000_000).optional(),
-  last_position: z.record(z.string(), z.unknown()).nullable().optional(),
+  last_position: readingPositionSchema.nullable().optional(),
   completed: z.boolean().optional(),
 });
 export type LessonReadingInput = z.infer<typeof lessonReadingInput>;

@@ -1,0 +1,145 @@
+/**
+ * Who lessons and reading progress must refuse, and what they must survive: anonymous callers
+ * (REST and tRPC), private courses not granted, a dropped enrollment, concurrent reading reports
+ * (one row, the furthest kept), and hostile reading positions (huge, deeply nested, or holding
+ * text PostgreSQL cannot store): 400 naming last_position, never 500.
+ */
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import type { CourseFixture } from "../../../../packages/domain/test/content/fixtures.ts";
+import { closeTestDeps, enrolledLearner, type SignedIn, testApp } from "../helpers.ts";
+import { expectProblem, learnerRequest, trpcCodeOf } from "../learner-problems.ts";
+import { callerAs } from "../trpc-caller.ts";
+
+const { app, deps } = testApp();
+let course: CourseFixture;
+let learner: SignedIn;
+
+beforeEach(async () => {
+  ({ course, learner } = await enrolledLearner(deps));
+});
+afterAll(closeTestDeps);
+
+const lessonPath = () => `/api/v1/modules/${course.moduleId}/lessons/${course.lessonUnitId}`;
+const readingPath = () => `${lessonPath()}/reading`;
+const ids = () => ({ module_id: course.moduleId, unit_id: course.lessonUnitId });
+const putRaw = (body: string) =>
+  app.request(readingPath(), {
+    method: "PUT",
+    headers: { ...learner.headers, "content-type": "application/json", "accept-language": "fr" },
+    body,
+  });
+const readings = () => deps.db.lessonReading.count();
+
+describe("anonymous callers", () => {
+  it("get 401 on the reading report and sync, over REST and tRPC, and nothing is recorded", async () => {
+    await expectProblem(await learnerRequest(app, null, "PUT", readingPath(), { body: { read_pct: 10 } }), {
+      status: 401,
+      code: "UNAUTHENTICATED",
+    });
+    await expectProblem(await learnerRequest(app, null, "GET", "/api/v1/lessons/readings"), {
+      status: 401,
+      code: "UNAUTHENTICATED",
+    });
+    const api = await callerAs(deps, null);
+    expect(await trpcCodeOf(api.content.reading({ ...ids(), read_pct: 10 }))).toBe("UNAUTHENTICATED");
+    expect(await trpcCodeOf(api.content.readings({}))).toBe("UNAUTHENTICATED");
+    expect(await readings()).toBe(0);
+  });
+});
+
+describe("access to the course", () => {
+  it("a private course not granted is 404 on the lesson, its stream and the report, over REST and tRPC", async () => {
+    await deps.db.course.update({ where: { id: course.courseId }, data: { visibility: "private" } });
+    for (const [method, path] of [
+      ["GET", lessonPath()],
+      ["GET", `${lessonPath()}/stream`],
+      ["PUT", readingPath()],
+    ] as const) {
+      const body = method === "PUT" ? { read_pct: 10 } : undefined;
+      await expectProblem(await learnerRequest(app, learner, method, path, { body }), {
+        status: 404,
+        code: "NOT_FOUND",
+      });
+    }
+    const api = await callerAs(deps, learner);
+    expect(await trpcCodeOf(api.content.lesson(ids()))).toBe("NOT_FOUND");
+    expect(await trpcCodeOf(api.content.reading({ ...ids(), read_pct: 10 }))).toBe("NOT_FOUND");
+    expect(await readings()).toBe(0);
+  });
+
+  it("a dropped enrollment can no longer report reading, over REST and tRPC", async () => {
+    await deps.db.userCourseEnrollment.update({
+      where: { userId_courseId: { userId: learner.userId, courseId: course.courseId } },
+      data: { status: "dropped" },
+    });
+    await expectProblem(await learnerRequest(app, learner, "PUT", readingPath(), { body: { read_pct: 10 } }), {
+      status: 403,
+      code: "NOT_ENROLLED",
+    });
+    expect(await trpcCodeOf((await callerAs(deps, learner)).content.reading({ ...ids(), read_pct: 10 }))).toBe(
+      "NOT_ENROLLED",
+    );
+    expect(await readings()).toBe(0);
+  });
+});
+
+describe("replays", () => {
+  it("reports sent at once in any order keep one row and the furthest progress", async () => {
+    const pcts = [10, 80, 40, 100, 60];
+    const responses = await Promise.all(
+      pcts.map((read_pct) => learnerRequest(app, learner, "PUT", readingPath(), { body: { read_pct } })),
+    );
+    expect(responses.map((r) => r.status)).toEqual(pcts.map(() => 200));
+    const row = await deps.db.lessonReading.findFirstOrThrow();
+    expect(row.readPct).toBe(100);
+    expect(row.completedAt).not.toBeNull();
+    expect(await readings()).toBe(1);
+  });
+});
+
+describe("hostile reading positions", () => {
+  const refused: [string, string][] = [
+    ["a 900 KB blob", JSON.stringify({ read_pct: 10, last_position: { blob: "x".repeat(900_000) } })],
+    [
+      "50 000 keys",
+      JSON.stringify({
+        read_pct: 10,
+        last_position: Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`k${i}`, i])),
+      }),
+    ],
+    ["50 000 levels of nesting", `{"read_pct":10,"last_position":{"a":${"[".repeat(50_000)}${"]".repeat(50_000)}}}`],
+    ["a NUL character", JSON.stringify({ read_pct: 10, last_position: { section: "2\u0000" } })],
+    ["a NUL character in a key", JSON.stringify({ read_pct: 10, last_position: { "\u0000": 1 } })],
+    ["a lone surrogate", JSON.stringify({ read_pct: 10, last_position: { anchor: "\ud800" } })],
+  ];
+  for (const [name, body] of refused) {
+    it(`refuses ${name} with 400 naming last_position, recording nothing`, async () => {
+      await expectProblem(await putRaw(body), {
+        status: 400,
+        code: "VALIDATION_FAILED",
+        lang: "fr",
+        field: "last_position",
+      });
+      expect(await readings()).toBe(0);
+    });
+  }
+
+  it("refuses them over tRPC too, and still keeps an ordinary nested position", async () => {
+    const api = await callerAs(deps, learner);
+    expect(await trpcCodeOf(api.content.reading({ ...ids(), read_pct: 10, last_position: { s: "\u0000" } }))).toBe(
+      "BAD_REQUEST",
+    );
+    const position = { section: 3, offset: 1200, anchor: "concept-2", path: [{ heading: "Prix d'équilibre 🌍" }] };
+    const res = await learnerRequest(app, learner, "PUT", readingPath(), {
+      body: { read_pct: 30, last_position: position },
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { last_position: unknown }).last_position).toEqual(position);
+  });
+
+  it("refuses a body past the limit with 413", async () => {
+    const res = await putRaw(JSON.stringify({ read_pct: 10, last_position: { blob: "x".repeat(1_100_000) } }));
+    expect(res.status).toBe(413);
+    expect(await readings()).toBe(0);
+  });
+});
