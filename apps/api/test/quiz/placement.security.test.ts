@@ -41,7 +41,7 @@ async function start(user = learner, query = ""): Promise<State> {
 }
 const answerBody = (state: State, selected_option = 0) => ({
   attempt_id: state.attempt.id,
-  item_id: state.question?.id,
+  item_id: state.question?.id as string,
   selected_option,
 });
 const attemptRow = (id: string) => deps.db.quizAttempt.findUniqueOrThrow({ where: { id } });
