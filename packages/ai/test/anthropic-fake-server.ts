@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type Config, parseConfig } from "@sira/infra";
 
 export type FakeReply =
   | { text: string; deltaSize?: number; stopReason?: string; inputTokens?: number; outputTokens?: number }
@@ -155,4 +156,14 @@ export async function startFakeAnthropic(replies: FakeReply[] = []): Promise<Fak
       }),
   };
   return fake;
+}
+
+/** A test configuration whose Claude client talks to `fake`. */
+export function claudeConfigFor(fake: FakeAnthropic): Config {
+  return parseConfig({
+    NODE_ENV: "test",
+    ANTHROPIC_API_KEY: "sk-ant-test-key",
+    ANTHROPIC_BASE_URL: fake.url,
+    ANTHROPIC_MODEL: "claude-test-model",
+  });
 }

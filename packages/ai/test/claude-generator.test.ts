@@ -3,8 +3,8 @@ import { createLogger, parseConfig } from "@sira/infra";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGenerator } from "../src/generation/index.ts";
 import type { ContentGenerator } from "../src/types.ts";
-import { type FakeAnthropic, startFakeAnthropic } from "./anthropic-fake-server.ts";
-import { CHUNKS, CTX_FR } from "./fixtures/generation-chunks.ts";
+import { claudeConfigFor, type FakeAnthropic, startFakeAnthropic } from "./anthropic-fake-server.ts";
+import { CHUNKS, CTX_FR, LESSON_CLOSING_FR } from "./fixtures/generation-chunks.ts";
 
 const logger = createLogger("test", "silent");
 let fake: FakeAnthropic;
@@ -15,13 +15,7 @@ afterEach(async () => {
 
 async function claude(replies: Parameters<typeof startFakeAnthropic>[0]): Promise<ContentGenerator> {
   fake = await startFakeAnthropic(replies);
-  const config = parseConfig({
-    NODE_ENV: "test",
-    ANTHROPIC_API_KEY: "sk-ant-test-key",
-    ANTHROPIC_BASE_URL: fake.url,
-    ANTHROPIC_MODEL: "claude-test-model",
-  });
-  return createGenerator(config, logger);
+  return createGenerator(claudeConfigFor(fake), logger);
 }
 
 const LESSON = [
@@ -45,18 +39,7 @@ const LESSON = [
   "",
   "Elle gagne 150 000 FCFA par mois [2].",
   "",
-  "## Synthèse",
-  "",
-  "Suivre les prix aide à tenir son budget [1].",
-  "",
-  "## Points clés",
-  "",
-  "- L'inflation est une hausse durable des prix [1].",
-  "- Elle réduit le pouvoir d'achat [1].",
-  "- La banque centrale la surveille [1].",
-  "- Un budget prévoit recettes et dépenses [2].",
-  "- Un budget équilibré évite les dettes [2].",
-  "",
+  ...LESSON_CLOSING_FR,
 ].join("\n");
 
 function quizJson(count: number, overrides: { source?: number; options?: string[] } = {}) {

@@ -6,14 +6,14 @@
  * The offline generator, which quotes documents verbatim, applies the same rules.
  */
 import { LessonContentSchema } from "@sira/contracts";
-import { createLogger, parseConfig } from "@sira/infra";
+import { createLogger } from "@sira/infra";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGenerator } from "../src/generation/index.ts";
 import { createOfflineGenerator } from "../src/generation/offline/index.ts";
 import { buildStructurePrompt } from "../src/prompts/structure.ts";
 import type { ContentGenerator, RetrievedChunk } from "../src/types.ts";
-import { type FakeAnthropic, startFakeAnthropic } from "./anthropic-fake-server.ts";
-import { CHUNKS, CTX_FR } from "./fixtures/generation-chunks.ts";
+import { claudeConfigFor, type FakeAnthropic, startFakeAnthropic } from "./anthropic-fake-server.ts";
+import { CHUNKS, CTX_FR, LESSON_CLOSING_FR } from "./fixtures/generation-chunks.ts";
 
 const logger = createLogger("test", "silent");
 let fake: FakeAnthropic;
@@ -55,29 +55,12 @@ const OBEYING_LESSON = [
   "",
   'Elle gagne 150 000 FCFA par mois [2]. <a href="https://evil.example">Gagnez plus</a>',
   "",
-  "## Synthèse",
-  "",
-  "Suivre les prix aide à tenir son budget [1].",
-  "",
-  "## Points clés",
-  "",
-  "- L'inflation est une hausse durable des prix [1].",
-  "- Elle réduit le pouvoir d'achat [1].",
-  "- La banque centrale la surveille [1].",
-  "- Un budget prévoit recettes et dépenses [2].",
-  "- Un budget équilibré évite les dettes [2].",
-  "",
+  ...LESSON_CLOSING_FR,
 ].join("\n");
 
 async function claude(replies: Parameters<typeof startFakeAnthropic>[0]): Promise<ContentGenerator> {
   fake = await startFakeAnthropic(replies);
-  const config = parseConfig({
-    NODE_ENV: "test",
-    ANTHROPIC_API_KEY: "sk-ant-test-key",
-    ANTHROPIC_BASE_URL: fake.url,
-    ANTHROPIC_MODEL: "claude-test-model",
-  });
-  return createGenerator(config, logger);
+  return createGenerator(claudeConfigFor(fake), logger);
 }
 
 function expectNoHtml(text: string): void {
