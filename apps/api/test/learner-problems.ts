@@ -58,3 +58,32 @@ export async function trpcCodeOf(call: Promise<unknown>): Promise<string | undef
   }
   return undefined;
 }
+
+/**
+ * Calls a procedure over HTTP as a client does (GET with ?input= for queries, POST for mutations)
+ * and asserts the refusal: HTTP status, `data.code`, the code's message in `lang` and, when given,
+ * the field a validation error names.
+ */
+export async function expectTrpcProblem(
+  app: App,
+  user: SignedIn | null,
+  call: { procedure: string; input: unknown; mutation?: true },
+  expected: { status: number; code: ErrorCode; lang: Language; field?: string },
+): Promise<void> {
+  const headers = { ...(user?.headers ?? {}), "accept-language": expected.lang };
+  const res = call.mutation
+    ? await app.request(`/trpc/${call.procedure}`, {
+        method: "POST",
+        headers: { ...headers, "content-type": "application/json" },
+        body: JSON.stringify(call.input),
+      })
+    : await app.request(`/trpc/${call.procedure}?input=${encodeURIComponent(JSON.stringify(call.input))}`, {
+        headers,
+      });
+  const body = (await res.json()) as {
+    error: { message: string; data: { code: string; httpStatus: number; errors?: { field: string }[] } };
+  };
+  expect([call.procedure, res.status, body.error.data.code]).toEqual([call.procedure, expected.status, expected.code]);
+  expect(body.error.message).toBe(ERROR_CODES[expected.code][expected.lang]);
+  if (expected.field) expect(body.error.data.errors?.map((e) => e.field)).toContain(expected.field);
+}

@@ -16,7 +16,7 @@ import {
 } from "../../../../packages/domain/test/content/fixtures.ts";
 import { addModule } from "../../../../packages/domain/test/quiz/fixtures.ts";
 import { closeTestDeps, enrolledLearner, type SignedIn, testApp } from "../helpers.ts";
-import { expectProblem, learnerRequest } from "../learner-problems.ts";
+import { expectProblem, expectTrpcProblem, learnerRequest } from "../learner-problems.ts";
 
 const { app, deps } = testApp();
 let course: CourseFixture;
@@ -177,5 +177,36 @@ describe("GET /api/v1/lessons/readings with bad input", () => {
         field: "limit",
       });
     }
+  });
+});
+
+describe("the same refusals over tRPC", () => {
+  it("names the field, keeps the code and speaks the caller's language", async () => {
+    const ids = { module_id: course.moduleId, unit_id: course.lessonUnitId };
+    await expectTrpcProblem(
+      app,
+      learner,
+      { procedure: "content.lesson", input: { ...ids, unit_id: "u-1" } },
+      { status: 400, code: "VALIDATION_FAILED", lang: "fr", field: "unit_id" },
+    );
+    await expectTrpcProblem(
+      app,
+      learner,
+      { procedure: "content.lesson", input: ids },
+      { status: 409, code: "NO_INDEXED_CONTENT", lang: "en" },
+    );
+    await expectTrpcProblem(
+      app,
+      learner,
+      { procedure: "content.reading", input: { ...ids, read_pct: 101 }, mutation: true },
+      { status: 400, code: "VALIDATION_FAILED", lang: "en", field: "read_pct" },
+    );
+    await expectTrpcProblem(
+      app,
+      learner,
+      { procedure: "content.readings", input: { since: "hier" } },
+      { status: 400, code: "INVALID_SINCE", lang: "fr" },
+    );
+    expect(await readings()).toBe(0);
   });
 });

@@ -10,7 +10,7 @@ import { type CourseFixture, enroll, makeCourse } from "../../../../packages/dom
 import { makeCard } from "../../../../packages/domain/test/flashcards/fixtures.ts";
 import { addModule } from "../../../../packages/domain/test/quiz/fixtures.ts";
 import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
-import { expectProblem, learnerRequest } from "../learner-problems.ts";
+import { expectProblem, expectTrpcProblem, learnerRequest } from "../learner-problems.ts";
 
 const { app, deps } = testApp();
 const { db } = deps;
@@ -168,5 +168,35 @@ describe("GET /api/v1/flashcards/due with bad input", () => {
     const res = await learnerRequest(app, learner, "GET", "/api/v1/flashcards/due?fields=term,stability_secret");
     const problem = await expectProblem(res, { status: 400, code: "UNKNOWN_FIELDS", customDetail: true });
     expect(problem.errors?.map((e) => e.message)).toEqual(["stability_secret"]);
+  });
+});
+
+describe("the same refusals over tRPC", () => {
+  it("names the field, keeps the code and speaks the caller's language", async () => {
+    const cardId = await makeCard(db, course.moduleId, "offre");
+    await expectTrpcProblem(
+      app,
+      learner,
+      { procedure: "flashcards.review", input: { card_id: cardId, rating: 5 }, mutation: true },
+      { status: 400, code: "VALIDATION_FAILED", lang: "fr", field: "rating" },
+    );
+    await expectTrpcProblem(
+      app,
+      learner,
+      { procedure: "flashcards.deck", input: { module_id: course.moduleId, since: "hier" } },
+      { status: 400, code: "INVALID_SINCE", lang: "en" },
+    );
+    const second = await addModule(db, course.courseId);
+    await expectTrpcProblem(
+      app,
+      learner,
+      {
+        procedure: "flashcards.review",
+        input: { card_id: await makeCard(db, second, "x"), rating: 3 },
+        mutation: true,
+      },
+      { status: 423, code: "MODULE_LOCKED", lang: "fr" },
+    );
+    await nothingRecorded();
   });
 });

@@ -11,7 +11,7 @@ import {
   type ProgressCourse,
 } from "../../../../packages/domain/test/progress/fixtures.ts";
 import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
-import { expectProblem, learnerRequest } from "../learner-problems.ts";
+import { expectProblem, expectTrpcProblem, learnerRequest } from "../learner-problems.ts";
 
 const { app, deps } = testApp();
 let course: ProgressCourse;
@@ -183,5 +183,39 @@ describe("GET /api/v1/progress with bad input", () => {
         field: "limit",
       });
     }
+  });
+});
+
+describe("the same refusals over tRPC", () => {
+  it("names the field, keeps the code and speaks the caller's language", async () => {
+    await expectTrpcProblem(
+      app,
+      learner,
+      { procedure: "progress.modules", input: { course_id: course.courseId, limit: 101 } },
+      { status: 400, code: "VALIDATION_FAILED", lang: "fr", field: "limit" },
+    );
+    await expectTrpcProblem(
+      app,
+      learner,
+      {
+        procedure: "progress.completeUnit",
+        input: { module_id: mod(0).id, unit_id: lesson(0), time_spent_seconds: -1 },
+        mutation: true,
+      },
+      { status: 400, code: "VALIDATION_FAILED", lang: "en", field: "time_spent_seconds" },
+    );
+    await expectTrpcProblem(
+      app,
+      learner,
+      { procedure: "progress.completeUnit", input: { module_id: mod(1).id, unit_id: lesson(1) }, mutation: true },
+      { status: 423, code: "MODULE_LOCKED", lang: "fr" },
+    );
+    await expectTrpcProblem(
+      app,
+      learner,
+      { procedure: "progress.since", input: { since: "yesterday" } },
+      { status: 400, code: "INVALID_SINCE", lang: "en" },
+    );
+    await nothingRecorded();
   });
 });

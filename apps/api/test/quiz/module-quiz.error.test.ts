@@ -14,7 +14,7 @@ import {
 } from "../../../../packages/domain/test/content/fixtures.ts";
 import { addModule, correctOptionOf, storeQuiz } from "../../../../packages/domain/test/quiz/fixtures.ts";
 import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
-import { expectProblem, learnerRequest } from "../learner-problems.ts";
+import { expectProblem, expectTrpcProblem, learnerRequest } from "../learner-problems.ts";
 
 const { app, deps } = testApp();
 let course: CourseFixture;
@@ -212,5 +212,39 @@ describe("POST /api/v1/modules/{module_id}/quiz/submit with bad input", () => {
       lang: "fr",
     });
     expect((await attemptRow(state.attempt.id)).submittedAt).toBeNull();
+  });
+});
+
+describe("the same refusals over tRPC", () => {
+  it("names the field, keeps the code and speaks the caller's language", async () => {
+    await storeQuiz(deps.db, course.moduleId);
+    const state = await start();
+    const input = { module_id: course.moduleId, attempt_id: state.attempt.id, item_id: state.question?.id };
+    await expectTrpcProblem(
+      app,
+      learner,
+      { procedure: "quiz.answer", input: { ...input, selected_option: 4 }, mutation: true },
+      { status: 400, code: "VALIDATION_FAILED", lang: "en", field: "selected_option" },
+    );
+    const other = await deps.db.quizItem.findFirstOrThrow({
+      where: { moduleId: course.moduleId, id: { not: state.question?.id } },
+    });
+    await expectTrpcProblem(
+      app,
+      learner,
+      { procedure: "quiz.answer", input: { ...input, item_id: other.id, selected_option: 0 }, mutation: true },
+      { status: 409, code: "ITEM_NOT_CURRENT", lang: "fr" },
+    );
+    await expectTrpcProblem(
+      app,
+      learner,
+      {
+        procedure: "quiz.submit",
+        input: { module_id: course.moduleId, attempt_id: crypto.randomUUID() },
+        mutation: true,
+      },
+      { status: 404, code: "NOT_FOUND", lang: "en" },
+    );
+    expect((await attemptRow(state.attempt.id)).itemCount).toBe(0);
   });
 });

@@ -9,7 +9,7 @@ import { materialiseQuizItems } from "../../../../packages/domain/src/learning/q
 import { enroll, makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
 import { correctOptionOf, storeQuiz } from "../../../../packages/domain/test/quiz/fixtures.ts";
 import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
-import { expectProblem, learnerRequest } from "../learner-problems.ts";
+import { expectProblem, expectTrpcProblem, learnerRequest } from "../learner-problems.ts";
 
 const { app, deps } = testApp();
 const PLACEMENT = "/api/v1/users/me/placement";
@@ -157,5 +157,42 @@ describe("POST /api/v1/users/me/placement/answer in the wrong state", () => {
       await expectProblem(res, { status: 409, code: "ATTEMPT_FINISHED", lang });
     }
     expect(await level()).toBe(4);
+  });
+});
+
+describe("the same refusals over tRPC", () => {
+  it("names the field, keeps the code and speaks the caller's language", async () => {
+    await expectTrpcProblem(
+      app,
+      learner,
+      { procedure: "placement.start", input: {}, mutation: true },
+      { status: 409, code: "QUIZ_NOT_READY", lang: "en" },
+    );
+    await bank();
+    await expectTrpcProblem(
+      app,
+      learner,
+      { procedure: "placement.start", input: { domain: "Santé" }, mutation: true },
+      { status: 400, code: "VALIDATION_FAILED", lang: "fr", field: "domain" },
+    );
+    const state = await start();
+    await finish(state);
+    await expectTrpcProblem(
+      app,
+      learner,
+      { procedure: "placement.start", input: {}, mutation: true },
+      { status: 409, code: "PLACEMENT_COOLDOWN", lang: "fr" },
+    );
+    const unseen = await deps.db.quizItem.findFirstOrThrow({ where: { responses: { none: {} } } });
+    await expectTrpcProblem(
+      app,
+      learner,
+      {
+        procedure: "placement.answer",
+        input: { attempt_id: state.attempt.id, item_id: unseen.id, selected_option: 0 },
+        mutation: true,
+      },
+      { status: 409, code: "ATTEMPT_FINISHED", lang: "en" },
+    );
   });
 });

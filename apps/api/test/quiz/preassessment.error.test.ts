@@ -8,7 +8,7 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { enroll, makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
 import { correctOptionOf } from "../../../../packages/domain/test/quiz/fixtures.ts";
 import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
-import { expectProblem, learnerRequest } from "../learner-problems.ts";
+import { expectProblem, expectTrpcProblem, learnerRequest } from "../learner-problems.ts";
 import { emptyPreassessmentQueue, type PreassessedCourse, preassessedCourse } from "./preassessment.fixtures.ts";
 
 const { app, deps } = testApp();
@@ -203,5 +203,39 @@ describe("POST /api/v1/courses/{course_id}/preassessment/answer with bad input o
       await expectProblem(res, { status: 409, code: "ATTEMPT_FINISHED", lang });
     }
     expect(await deps.db.coursePreassessmentResult.count()).toBe(1);
+  });
+});
+
+describe("the same refusals over tRPC", () => {
+  it("names the field, keeps the code and speaks the caller's language", async () => {
+    await expectTrpcProblem(
+      app,
+      learner,
+      { procedure: "preassessment.status", input: { course_id: "cours-1" } },
+      { status: 400, code: "VALIDATION_FAILED", lang: "en", field: "course_id" },
+    );
+    const course = await makeCourse(deps.db);
+    await enroll(deps.db, learner.userId, course.courseId);
+    await expectTrpcProblem(
+      app,
+      learner,
+      { procedure: "preassessment.start", input: { course_id: course.courseId }, mutation: true },
+      { status: 409, code: "PREASSESSMENT_UNAVAILABLE", lang: "fr" },
+    );
+    const offeredCourse = await offered();
+    const state = await start(offeredCourse.courseId);
+    const other = await deps.db.quizItem.findFirstOrThrow({
+      where: { preassessmentId: { not: null }, id: { not: state.question?.id }, language: "fr" },
+    });
+    await expectTrpcProblem(
+      app,
+      learner,
+      {
+        procedure: "preassessment.answer",
+        input: { course_id: offeredCourse.courseId, ...answerBody(state), item_id: other.id },
+        mutation: true,
+      },
+      { status: 409, code: "ITEM_NOT_CURRENT", lang: "en" },
+    );
   });
 });
