@@ -7,28 +7,6 @@ import { AppError } from "@sira/contracts";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppDeps, AppEnv } from "./app-types.ts";
-import { mountRest } from "./definition/rest.ts";
-import { adminContentEndpoints, adminStructureEndpoints } from "./endpoints/admin-content.ts";
-import { adminAnalyticsEndpoints, adminAuditLogEndpoints, adminCoursesEndpoints } from "./endpoints/admin-courses.ts";
-import { adminCurriculaEndpoints } from "./endpoints/admin-curricula.ts";
-import { adminGroupsEndpoints } from "./endpoints/admin-groups.ts";
-import { adminResourceEndpoints } from "./endpoints/admin-resources.ts";
-import { adminSettingsEndpoints } from "./endpoints/admin-settings.ts";
-import { adminTaxonomyEndpoints } from "./endpoints/admin-taxonomy.ts";
-import { adminUserEndpoints } from "./endpoints/admin-users.ts";
-import { authEndpoints } from "./endpoints/auth.ts";
-import { courseEndpoints, curriculumEndpoints } from "./endpoints/catalog.ts";
-import { flashcardEndpoints } from "./endpoints/flashcards.ts";
-import { contentEndpoints } from "./endpoints/lessons.ts";
-import { progressEndpoints } from "./endpoints/progress.ts";
-import {
-  adminPreassessmentEndpoints,
-  placementEndpoints,
-  preassessmentEndpoints,
-  quizEndpoints,
-} from "./endpoints/quiz.ts";
-import { sourceImageEndpoints } from "./endpoints/source-images.ts";
-import { userEndpoints } from "./endpoints/users.ts";
 import { authenticate } from "./http/auth.ts";
 import { requestBodyLimit } from "./http/body-limit.ts";
 import { compression } from "./http/compression.ts";
@@ -39,13 +17,8 @@ import { offlineReplay } from "./http/offline-replay.ts";
 import { fieldErrorsFromZod, handleError, problemResponse } from "./http/problem.ts";
 import { rateLimit } from "./http/rate-limit.ts";
 import { requestContext } from "./http/request-context.ts";
-import { mountAdminResourceRoutes } from "./rest/admin-resources.ts";
-import { mountDashboardRoutes } from "./rest/dashboard.ts";
-import { mountHealth } from "./rest/health.ts";
-import { mountLessonRoutes } from "./rest/lessons.ts";
 import { mountOpenApi } from "./rest/openapi.ts";
-import { mountSourceImageRoutes } from "./rest/source-images.ts";
-import { mountUserExportRoute } from "./rest/users.ts";
+import { mountRestSurface } from "./rest/surface.ts";
 import { trpcCallCount } from "./trpc/batch.ts";
 import { trpcHandler } from "./trpc/handler.ts";
 
@@ -129,35 +102,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use("/trpc/*", idempotency);
   app.use("/trpc/*", etag);
 
-  mountHealth(app);
-  mountRest(app, "auth", authEndpoints);
-  mountRest(app, "users", userEndpoints);
-  mountUserExportRoute(app);
-  mountRest(app, "admin", adminUserEndpoints);
-  mountRest(app, "courses", courseEndpoints);
-  mountRest(app, "curricula", curriculumEndpoints);
-  mountRest(app, "admin", adminCoursesEndpoints);
-  mountRest(app, "admin", adminAuditLogEndpoints);
-  mountRest(app, "admin", adminAnalyticsEndpoints);
-  mountRest(app, "admin", adminCurriculaEndpoints);
-  mountRest(app, "admin", adminTaxonomyEndpoints);
-  mountRest(app, "admin", adminGroupsEndpoints);
-  mountRest(app, "admin", adminSettingsEndpoints);
-  mountAdminResourceRoutes(app);
-  mountRest(app, "admin", adminResourceEndpoints);
-  mountRest(app, "content", sourceImageEndpoints);
-  mountSourceImageRoutes(app);
-  mountRest(app, "admin", adminContentEndpoints);
-  mountRest(app, "admin", adminStructureEndpoints);
-  mountRest(app, "progress", progressEndpoints);
-  mountLessonRoutes(app);
-  mountRest(app, "lessons", contentEndpoints);
-  mountDashboardRoutes(app);
-  mountRest(app, "quiz", quizEndpoints);
-  mountRest(app, "placement", placementEndpoints);
-  mountRest(app, "preassessment", adminPreassessmentEndpoints);
-  mountRest(app, "preassessment", preassessmentEndpoints);
-  mountRest(app, "flashcards", flashcardEndpoints);
+  mountRestSurface(app);
   app.all("/trpc/*", trpcHandler);
   mountOpenApi(app);
 
