@@ -7,7 +7,8 @@
 import { getQueue } from "@sira/infra";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { type CourseFixture, enroll, makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
-import { makeCard } from "../../../../packages/domain/test/flashcards/fixtures.ts";
+import { replaceGeneratedContent } from "../../../../packages/domain/src/content/cache.ts";
+import { deckKey, makeCard, sampleDeck, storeDeck } from "../../../../packages/domain/test/flashcards/fixtures.ts";
 import { addModule } from "../../../../packages/domain/test/quiz/fixtures.ts";
 import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
 import { expectProblem, expectTrpcProblem, learnerRequest } from "../learner-problems.ts";
@@ -158,6 +159,38 @@ describe("POST /api/v1/flashcards/{card_id}/review with bad input", () => {
       status: 423,
       code: "MODULE_LOCKED",
       lang: "en",
+    });
+    await nothingRecorded();
+  });
+});
+
+describe("a card retired by a regeneration of its deck", () => {
+  it("can no longer be reviewed: 404 NOT_FOUND in French, nothing recorded", async () => {
+    const rows = [
+      await storeDeck(db, deckKey(course.moduleId, "fr", 1), sampleDeck("fr")),
+      await storeDeck(db, deckKey(course.moduleId, "en", 1), sampleDeck("en")),
+    ];
+    const first = await learnerRequest(app, learner, "GET", `${deckPath()}?limit=100`, { lang: "fr" });
+    const cards = ((await first.json()) as { items: { id: string; concept_key: string }[] }).items;
+    for (const [row, language] of [
+      [rows[0], "fr"],
+      [rows[1], "en"],
+    ] as const) {
+      await replaceGeneratedContent(db, row.id, row.version, {
+        content: sampleDeck(language, ["Offre", "Demande", "Prix d'équilibre"], "v2"),
+        sourcesCited: row.sourcesCited,
+        model: "offline-extractive",
+        metadata: {},
+      });
+    }
+    await deps.redis.flushdb();
+    expect((await learnerRequest(app, learner, "GET", deckPath())).status).toBe(200);
+    const retired = cards.find((c) => c.concept_key === "elasticite-prix")?.id as string;
+    expect((await db.flashcard.findUniqueOrThrow({ where: { id: retired } })).isActive).toBe(false);
+    await expectProblem(await review(retired, { rating: 3 }, { lang: "fr" }), {
+      status: 404,
+      code: "NOT_FOUND",
+      lang: "fr",
     });
     await nothingRecorded();
   });
