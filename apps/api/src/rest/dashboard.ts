@@ -3,29 +3,16 @@
  * one Redis read, no serialisation, decision 0022); its summary and answer are the definition's
  * (endpoints/dashboard.ts).
  */
-import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { getDashboardJson } from "@sira/domain";
 import type { AppEnv } from "../app-types.ts";
 import { callerOf } from "../caller.ts";
-import { bearer, json, notModified, problemResponses } from "../definition/problems.ts";
-import { routeMiddleware } from "../definition/rest.ts";
+import { routeOf } from "../definition/rest.ts";
 import { dashboardEndpoints } from "../endpoints/dashboard.ts";
 
 const spec = dashboardEndpoints.get;
 
-const route = createRoute({
-  method: "get",
-  path: "/api/v1/dashboard",
-  tags: ["progress"],
-  security: bearer,
-  summary: spec.summary,
-  middleware: routeMiddleware(spec),
-  responses: {
-    200: json(spec.output, "The dashboard"),
-    304: notModified,
-    ...problemResponses({ method: "get", auth: spec.auth, input: false }),
-  },
-});
+const route = routeOf({ ...spec, path: "/api/v1/dashboard" }, "progress");
 
 export function mountDashboardRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, async (c) => {

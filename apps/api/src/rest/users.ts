@@ -2,28 +2,15 @@
  * REST: GET /api/v1/users/me/export, the GDPR export as a JSON download. Hand-written because it
  * sets download headers; its summary, answer and domain call are the definition's (endpoints/users.ts).
  */
-import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-types.ts";
 import { callerOf } from "../caller.ts";
-import { bearer, json, notModified, problemResponses } from "../definition/problems.ts";
-import { routeMiddleware } from "../definition/rest.ts";
+import { routeOf } from "../definition/rest.ts";
 import { userEndpoints } from "../endpoints/users.ts";
 
 const spec = userEndpoints.export;
 
-const route = createRoute({
-  method: "get",
-  path: "/api/v1/users/me/export",
-  tags: ["users"],
-  security: bearer,
-  summary: spec.summary,
-  middleware: routeMiddleware(spec),
-  responses: {
-    200: json(spec.output, "The export"),
-    304: notModified,
-    ...problemResponses({ method: "get", auth: spec.auth, input: false }),
-  },
-});
+const route = routeOf({ ...spec, path: "/api/v1/users/me/export" }, "users");
 
 export function mountUserExportRoute(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, async (c) => {
