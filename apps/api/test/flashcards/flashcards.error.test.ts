@@ -166,15 +166,13 @@ describe("POST /api/v1/flashcards/{card_id}/review with bad input", () => {
 
 describe("a card retired by a regeneration of its deck", () => {
   it("can no longer be reviewed: 404 NOT_FOUND in French, nothing recorded", async () => {
-    const rows = [
-      await storeDeck(db, deckKey(course.moduleId, "fr", 1), sampleDeck("fr")),
-      await storeDeck(db, deckKey(course.moduleId, "en", 1), sampleDeck("en")),
-    ];
+    const fr = await storeDeck(db, deckKey(course.moduleId, "fr", 1), sampleDeck("fr"));
+    const en = await storeDeck(db, deckKey(course.moduleId, "en", 1), sampleDeck("en"));
     const first = await learnerRequest(app, learner, "GET", `${deckPath()}?limit=100`, { lang: "fr" });
     const cards = ((await first.json()) as { items: { id: string; concept_key: string }[] }).items;
     for (const [row, language] of [
-      [rows[0], "fr"],
-      [rows[1], "en"],
+      [fr, "fr"],
+      [en, "en"],
     ] as const) {
       await replaceGeneratedContent(db, row.id, row.version, {
         content: sampleDeck(language, ["Offre", "Demande", "Prix d'équilibre"], "v2"),
