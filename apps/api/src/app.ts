@@ -17,6 +17,7 @@ import { offlineReplay } from "./http/offline-replay.ts";
 import { fieldErrorsFromZod, handleError, problemResponse } from "./http/problem.ts";
 import { rateLimit } from "./http/rate-limit.ts";
 import { requestContext } from "./http/request-context.ts";
+import { storableText } from "./http/storable-text.ts";
 import { mountOpenApi } from "./rest/openapi.ts";
 import { mountRestSurface } from "./rest/surface.ts";
 import { trpcCallCount } from "./trpc/batch.ts";
@@ -96,6 +97,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use(languageMiddleware);
   // Uploads stream to storage under their own cap (a platform setting); everything else is small.
   app.use(requestBodyLimit());
+  app.use(storableText);
 
   app.use(offlineReplay);
   // REST routes take ETag and idempotency from their definitions (routeMiddleware); tRPC here.
