@@ -2,22 +2,14 @@
  * Who the dashboard must refuse, and whose it must never show: anonymous callers (REST and tRPC),
  * and one learner's cached dashboard (or its ETag) never served to another.
  */
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { enrollIn, makeProgressCourse } from "../../../../packages/domain/test/progress/fixtures.ts";
-import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { afterAll, describe, expect, it } from "vitest";
+import { closeTestDeps, type SignedIn, signIn, testApp } from "../helpers.ts";
 import { expectProblem, learnerRequest, trpcCodeOf } from "../learner-problems.ts";
 import { callerAs } from "../trpc-caller.ts";
+import { progressWorld } from "./world.ts";
 
 const { app, deps } = testApp();
-let learner: SignedIn;
-let courseId: string;
-
-beforeEach(async () => {
-  await resetState();
-  ({ courseId } = await makeProgressCourse(deps.db));
-  learner = await signIn(deps);
-  await enrollIn(deps.db, learner.userId, courseId);
-});
+const world = progressWorld(deps);
 afterAll(closeTestDeps);
 
 const dashboard = (user: SignedIn | null, headers: Record<string, string> = {}) =>
@@ -30,11 +22,11 @@ describe("GET /api/v1/dashboard", () => {
   });
 
   it("never serves one learner's cached dashboard, or a 304 for its ETag, to another", async () => {
-    const mine = await dashboard(learner);
+    const mine = await dashboard(world.learner);
     const etag = mine.headers.get("etag") as string;
     expect(etag).toBeTruthy();
     const body = (await mine.json()) as { courses: { id: string }[] };
-    expect(body.courses.map((c) => c.id)).toEqual([courseId]);
+    expect(body.courses.map((c) => c.id)).toEqual([world.course.courseId]);
     const other = await signIn(deps);
     const theirs = await dashboard(other, { "if-none-match": etag });
     expect(theirs.status).toBe(200);

@@ -3,24 +3,14 @@
  * tutor allowance), the cache (no SQL on a hit, bounded SQL on a miss), and invalidation on writes.
  */
 import { invalidateDashboard } from "@sira/domain";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  enrollIn,
-  makeProgressCourse,
-  type ProgressCourse,
-} from "../../../../packages/domain/test/progress/fixtures.ts";
-import { closeTestDeps, countQueries, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { afterAll, describe, expect, it } from "vitest";
+import { enrollIn, makeProgressCourse } from "../../../../packages/domain/test/progress/fixtures.ts";
+import { closeTestDeps, countQueries, testApp } from "../helpers.ts";
+import { progressWorld } from "./world.ts";
 
 const { app, deps } = testApp();
-let course: ProgressCourse;
-let learner: SignedIn;
-
-beforeEach(async () => {
-  await resetState();
-  course = await makeProgressCourse(deps.db);
-  learner = await signIn(deps, { role: "learner" });
-  await enrollIn(deps.db, learner.userId, course.courseId);
-});
+const world = progressWorld(deps);
+const { mod } = world;
 afterAll(closeTestDeps);
 
 interface Dash {
@@ -34,9 +24,8 @@ interface Dash {
 }
 const get = async (lang = "en") =>
   (await (
-    await app.request("/api/v1/dashboard", { headers: { ...learner.headers, "accept-language": lang } })
+    await app.request("/api/v1/dashboard", { headers: { ...world.learner.headers, "accept-language": lang } })
   ).json()) as Dash;
-const mod = (i: number) => course.modules[i] as ProgressCourse["modules"][number];
 
 describe("GET /api/v1/dashboard", () => {
   it("shows progress, the next unit, due reviews, recent quizzes and tutor messages left", async () => {
@@ -50,7 +39,7 @@ describe("GET /api/v1/dashboard", () => {
     });
     expect(first.courses).toEqual([
       {
-        id: course.courseId,
+        id: world.course.courseId,
         title: "Community health",
         completion_pct: 0,
         current_module: expect.objectContaining({ id: mod(0).id }),
@@ -62,11 +51,11 @@ describe("GET /api/v1/dashboard", () => {
       data: { moduleId: mod(0).id, conceptKey: "hygiene", termFr: "hygiène", definitionFr: "d", definitionEn: "d" },
     });
     await deps.db.flashcardReview.create({
-      data: { userId: learner.userId, cardId: card.id, due: new Date(Date.now() - 60_000) },
+      data: { userId: world.learner.userId, cardId: card.id, due: new Date(Date.now() - 60_000) },
     });
     await deps.db.quizAttempt.create({
       data: {
-        userId: learner.userId,
+        userId: world.learner.userId,
         moduleId: mod(0).id,
         kind: "formative",
         status: "submitted",
@@ -77,7 +66,7 @@ describe("GET /api/v1/dashboard", () => {
       },
     });
     const conversation = await deps.db.tutorConversation.create({
-      data: { userId: learner.userId, courseId: course.courseId, language: "en" },
+      data: { userId: world.learner.userId, courseId: world.course.courseId, language: "en" },
     });
     await deps.db.tutorMessage.createMany({
       data: [
@@ -86,7 +75,7 @@ describe("GET /api/v1/dashboard", () => {
         { conversationId: conversation.id, role: "user", content: "??" },
       ],
     });
-    await invalidateDashboard(deps.redis, learner.userId);
+    await invalidateDashboard(deps.redis, world.learner.userId);
     const second = await get();
     expect(second).toMatchObject({ due_reviews: 1, tutor_messages_left: 3 });
     expect(second.recent_quizzes).toEqual([expect.objectContaining({ module_id: mod(0).id, score: 70 })]);
@@ -97,14 +86,14 @@ describe("GET /api/v1/dashboard", () => {
     expect(before.courses[0]?.completion_pct).toBe(0);
     // A direct database change is not seen while cached…
     await deps.db.userCourseEnrollment.update({
-      where: { userId_courseId: { userId: learner.userId, courseId: course.courseId } },
+      where: { userId_courseId: { userId: world.learner.userId, courseId: world.course.courseId } },
       data: { completionPct: 50 },
     });
     expect((await get()).courses[0]?.completion_pct).toBe(0);
     // …but a progress write invalidates it.
     const res = await app.request(`/api/v1/modules/${mod(0).id}/units/${mod(0).lessons[0]}/complete`, {
       method: "POST",
-      headers: { ...learner.headers, "content-type": "application/json" },
+      headers: { ...world.learner.headers, "content-type": "application/json" },
       body: "{}",
     });
     expect(res.status).toBe(200);
@@ -126,7 +115,7 @@ describe("GET /api/v1/dashboard", () => {
     const res = await app.request(`/api/v1/flashcards/${card.id}/review`, {
       method: "POST",
       headers: {
-        ...learner.headers,
+        ...world.learner.headers,
         "content-type": "application/json",
         "idempotency-key": "dashboard-review-0001",
         "x-offline-queued-at": reviewedAt.toISOString(),
@@ -141,25 +130,25 @@ describe("GET /api/v1/dashboard", () => {
 
   it("is invalidated by enrolling and unenrolling", async () => {
     const other = await makeProgressCourse(deps.db);
-    expect((await get()).courses.map((c) => c.id)).toEqual([course.courseId]);
+    expect((await get()).courses.map((c) => c.id)).toEqual([world.course.courseId]);
     const enrolled = await app.request(`/api/v1/courses/${other.courseId}/enroll`, {
       method: "POST",
-      headers: learner.headers,
+      headers: world.learner.headers,
     });
     expect(enrolled.status).toBe(200);
-    expect(new Set((await get()).courses.map((c) => c.id))).toEqual(new Set([course.courseId, other.courseId]));
+    expect(new Set((await get()).courses.map((c) => c.id))).toEqual(new Set([world.course.courseId, other.courseId]));
     const dropped = await app.request(`/api/v1/courses/${other.courseId}/unenroll`, {
       method: "POST",
-      headers: learner.headers,
+      headers: world.learner.headers,
     });
     expect(dropped.status).toBe(200);
-    expect((await get()).courses.map((c) => c.id)).toEqual([course.courseId]);
+    expect((await get()).courses.map((c) => c.id)).toEqual([world.course.courseId]);
   });
 
   it("costs a bounded number of SQL statements on a miss and none on a hit, per language", async () => {
     for (let i = 0; i < 4; i++) {
       const extra = await makeProgressCourse(deps.db);
-      await enrollIn(deps.db, learner.userId, extra.courseId);
+      await enrollIn(deps.db, world.learner.userId, extra.courseId);
     }
     const cold = await countQueries(deps, () => get());
     expect(cold).toBeLessThanOrEqual(7);
@@ -168,17 +157,17 @@ describe("GET /api/v1/dashboard", () => {
     expect(fr).toBe(cold);
     const en = (await get()).courses.map((c) => c.id);
     expect(en).toHaveLength(5);
-    expect(en).toContain(course.courseId);
+    expect(en).toContain(world.course.courseId);
     expect((await get("fr")).courses.map((c) => c.id)).toEqual(en);
   });
 
   it("keeps a dashboard built across an invalidation from being served", async () => {
     await get();
-    await invalidateDashboard(deps.redis, learner.userId);
-    const stale = await deps.redis.get(`sira:dash:${learner.userId}:en`);
+    await invalidateDashboard(deps.redis, world.learner.userId);
+    const stale = await deps.redis.get(`sira:dash:${world.learner.userId}:en`);
     expect(stale).toBeNull();
     // A build stored under an old version is ignored.
-    await deps.redis.set(`sira:dash:${learner.userId}:en`, `0|{"stale":true}`);
+    await deps.redis.set(`sira:dash:${world.learner.userId}:en`, `0|{"stale":true}`);
     const res = await get();
     expect(res).not.toHaveProperty("stale");
   });

@@ -5,23 +5,14 @@
  */
 import { recordModuleQuizResult } from "@sira/domain";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  enrollIn,
-  makeProgressCourse,
-  type ProgressCourse,
-} from "../../../../packages/domain/test/progress/fixtures.ts";
-import { closeTestDeps, countQueries, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { enrollIn, makeProgressCourse } from "../../../../packages/domain/test/progress/fixtures.ts";
+import { closeTestDeps, countQueries, type SignedIn, signIn, testApp } from "../helpers.ts";
 import { callerAs } from "../trpc-caller.ts";
+import { progressWorld } from "./world.ts";
 
 const { app, deps } = testApp();
-let course: ProgressCourse;
-let learner: SignedIn;
-
-beforeEach(async () => {
-  await resetState();
-  course = await makeProgressCourse(deps.db);
-  learner = await signIn(deps, { role: "learner" });
-});
+const world = progressWorld(deps, { enrolled: false });
+const { mod } = world;
 afterAll(closeTestDeps);
 
 const req = (
@@ -36,14 +27,17 @@ const req = (
     headers: { ...(user?.headers ?? {}), "content-type": "application/json", "accept-language": "en", ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-const mod = (i: number) => course.modules[i] as ProgressCourse["modules"][number];
 const unitPath = (i: number, unitId: string, action: "start" | "complete") =>
   `/api/v1/modules/${mod(i).id}/units/${unitId}/${action}`;
 
 describe("learner journey", () => {
   it("enrolls, reads, passes the quiz at 80 and opens module 2", async () => {
-    expect((await req(learner, "POST", `/api/v1/courses/${course.courseId}/enroll`)).status).toBeLessThan(300);
-    const list0 = (await (await req(learner, "GET", `/api/v1/modules?course_id=${course.courseId}`)).json()) as {
+    expect((await req(world.learner, "POST", `/api/v1/courses/${world.course.courseId}/enroll`)).status).toBeLessThan(
+      300,
+    );
+    const list0 = (await (
+      await req(world.learner, "GET", `/api/v1/modules?course_id=${world.course.courseId}`)
+    ).json()) as {
       items: { id: string; status: string; locked: boolean; lock_reasons: string[]; blocked_by: string[] }[];
       total: number;
     };
@@ -57,26 +51,26 @@ describe("learner journey", () => {
 
     // Reading a lesson to the end completes its unit.
     for (const unitId of mod(0).lessons) {
-      const res = await req(learner, "PUT", `/api/v1/modules/${mod(0).id}/lessons/${unitId}/reading`, {
+      const res = await req(world.learner, "PUT", `/api/v1/modules/${mod(0).id}/lessons/${unitId}/reading`, {
         read_pct: 100,
         time_spent_seconds: 60,
       });
       expect(res.status).toBe(200);
     }
     const lessonOf2 = `/api/v1/modules/${mod(1).id}/lessons/${mod(1).lessons[0]}/reading`;
-    const lockedRes = await req(learner, "PUT", lessonOf2, { read_pct: 10 });
+    const lockedRes = await req(world.learner, "PUT", lessonOf2, { read_pct: 10 });
     expect(lockedRes.status).toBe(423);
     expect(((await lockedRes.json()) as { code: string }).code).toBe("MODULE_LOCKED");
 
     // The module quiz (submitted through the quiz service, which reports here).
     await recordModuleQuizResult(deps.db, {
-      userId: learner.userId,
+      userId: world.learner.userId,
       moduleId: mod(0).id,
       unitId: null,
       score: 80,
       at: new Date(),
     });
-    const detail = (await (await req(learner, "GET", `/api/v1/modules/${mod(0).id}`)).json()) as {
+    const detail = (await (await req(world.learner, "GET", `/api/v1/modules/${mod(0).id}`)).json()) as {
       completion_pct: number;
       quiz_score_avg: number;
       status: string;
@@ -85,75 +79,76 @@ describe("learner journey", () => {
     expect(detail).toMatchObject({ completion_pct: 100, quiz_score_avg: 80, status: "completed" });
     expect(detail.units.map((u) => u.status)).toEqual(Array(5).fill("completed"));
     expect(detail.units[0]?.time_spent_seconds).toBe(60);
-    const m2 = (await (await req(learner, "GET", `/api/v1/modules/${mod(1).id}`)).json()) as { locked: boolean };
+    const m2 = (await (await req(world.learner, "GET", `/api/v1/modules/${mod(1).id}`)).json()) as { locked: boolean };
     expect(m2.locked).toBe(false);
-    expect((await req(learner, "PUT", lessonOf2, { read_pct: 10 })).status).toBe(200);
+    expect((await req(world.learner, "PUT", lessonOf2, { read_pct: 10 })).status).toBe(200);
   });
 
   it("keeps module 2 locked at 80 % completion with a 79 quiz average", async () => {
-    await enrollIn(deps.db, learner.userId, course.courseId);
+    await enrollIn(deps.db, world.learner.userId, world.course.courseId);
     // Three of four lessons and the quiz unit: 4 of 5 units.
     for (const unitId of mod(0).lessons.slice(0, 3)) {
-      expect((await req(learner, "POST", unitPath(0, unitId, "complete"), {})).status).toBe(200);
+      expect((await req(world.learner, "POST", unitPath(0, unitId, "complete"), {})).status).toBe(200);
     }
     const quizUnit = mod(0).quiz;
     if (!quizUnit) throw new Error("the fixture module has no quiz unit");
     await recordModuleQuizResult(deps.db, {
-      userId: learner.userId,
+      userId: world.learner.userId,
       moduleId: mod(0).id,
       unitId: quizUnit,
       score: 79,
       at: new Date(),
     });
-    const detail = (await (await req(learner, "GET", `/api/v1/modules/${mod(0).id}`)).json()) as {
+    const detail = (await (await req(world.learner, "GET", `/api/v1/modules/${mod(0).id}`)).json()) as {
       completion_pct: number;
       quiz_score_avg: number;
     };
     expect(detail).toMatchObject({ completion_pct: 80, quiz_score_avg: 79 });
-    const res = await req(learner, "POST", unitPath(1, mod(1).lessons[0] as string, "start"));
+    const res = await req(world.learner, "POST", unitPath(1, mod(1).lessons[0] as string, "start"));
     expect(res.status).toBe(423);
     const problem = (await res.json()) as { code: string; detail: string };
     expect(problem.code).toBe("MODULE_LOCKED");
     expect(problem.detail).toMatch(/previous module/);
-    const lesson = await req(learner, "GET", `/api/v1/modules/${mod(1).id}/lessons/${mod(1).lessons[0]}`);
+    const lesson = await req(world.learner, "GET", `/api/v1/modules/${mod(1).id}/lessons/${mod(1).lessons[0]}`);
     expect(lesson.status).toBe(423);
     // The same 80 % with the quiz retaken at 80 opens it: only the average held it back.
     await recordModuleQuizResult(deps.db, {
-      userId: learner.userId,
+      userId: world.learner.userId,
       moduleId: mod(0).id,
       unitId: quizUnit,
       score: 80,
       at: new Date(),
     });
-    expect(await (await req(learner, "GET", `/api/v1/modules/${mod(0).id}`)).json()).toMatchObject({
+    expect(await (await req(world.learner, "GET", `/api/v1/modules/${mod(0).id}`)).json()).toMatchObject({
       completion_pct: 80,
       quiz_score_avg: 80,
     });
-    expect((await req(learner, "POST", unitPath(1, mod(1).lessons[0] as string, "start"))).status).toBe(200);
+    expect((await req(world.learner, "POST", unitPath(1, mod(1).lessons[0] as string, "start"))).status).toBe(200);
   });
 });
 
 describe("unit start and complete", () => {
-  beforeEach(() => enrollIn(deps.db, learner.userId, course.courseId));
+  beforeEach(() => enrollIn(deps.db, world.learner.userId, world.course.courseId));
 
   it("answers the unit and module progress and the modules a completion unlocks", async () => {
-    const started = await req(learner, "POST", unitPath(0, mod(0).lessons[0] as string, "start"));
+    const started = await req(world.learner, "POST", unitPath(0, mod(0).lessons[0] as string, "start"));
     expect(started.status).toBe(200);
     expect(await started.json()).toMatchObject({
       unit: { kind: "unit", status: "in_progress", completed_at: null },
       module: { kind: "module", status: "in_progress", completion_pct: 0 },
       unlocked_modules: [],
     });
-    for (const unitId of mod(0).lessons.slice(0, 2)) await req(learner, "POST", unitPath(0, unitId, "complete"), {});
+    for (const unitId of mod(0).lessons.slice(0, 2))
+      await req(world.learner, "POST", unitPath(0, unitId, "complete"), {});
     await recordModuleQuizResult(deps.db, {
-      userId: learner.userId,
+      userId: world.learner.userId,
       moduleId: mod(0).id,
       unitId: mod(0).quiz,
       score: 95,
       at: new Date(),
     });
     // Two lessons and the quiz: 60 %. The third lesson reaches 80 % and opens module 2.
-    const last = await req(learner, "POST", unitPath(0, mod(0).lessons[2] as string, "complete"), {
+    const last = await req(world.learner, "POST", unitPath(0, mod(0).lessons[2] as string, "complete"), {
       time_spent_seconds: 240,
     });
     const body = (await last.json()) as {
@@ -170,66 +165,83 @@ describe("unit start and complete", () => {
     const queuedAt = new Date(Date.now() - 3 * 86_400_000);
     const headers = { "x-offline-queued-at": queuedAt.toISOString(), "idempotency-key": crypto.randomUUID() };
     const unitId = mod(0).lessons[0] as string;
-    const first = await req(learner, "POST", unitPath(0, unitId, "complete"), { time_spent_seconds: 30 }, headers);
+    const first = await req(
+      world.learner,
+      "POST",
+      unitPath(0, unitId, "complete"),
+      { time_spent_seconds: 30 },
+      headers,
+    );
     expect(first.status).toBe(200);
     const a = (await first.json()) as { unit: { completed_at: string } };
     expect(a.unit.completed_at).toBe(queuedAt.toISOString());
-    const replay = await req(learner, "POST", unitPath(0, unitId, "complete"), { time_spent_seconds: 30 }, headers);
+    const replay = await req(
+      world.learner,
+      "POST",
+      unitPath(0, unitId, "complete"),
+      { time_spent_seconds: 30 },
+      headers,
+    );
     expect(replay.headers.get("idempotent-replayed")).toBe("true");
     expect(await replay.json()).toEqual(a);
     // Without the key, completing again changes nothing either.
-    const again = (await (await req(learner, "POST", unitPath(0, unitId, "complete"), {})).json()) as typeof a;
+    const again = (await (await req(world.learner, "POST", unitPath(0, unitId, "complete"), {})).json()) as typeof a;
     expect(again.unit.completed_at).toBe(queuedAt.toISOString());
-    const user = await deps.db.user.findUniqueOrThrow({ where: { id: learner.userId } });
+    const user = await deps.db.user.findUniqueOrThrow({ where: { id: world.learner.userId } });
     expect(user.lastActive?.getTime()).toBeGreaterThanOrEqual(queuedAt.getTime());
   });
 
   it("validates input and rejects units of another module", async () => {
     expect(
-      (await req(learner, "POST", unitPath(0, mod(0).lessons[0] as string, "complete"), { time_spent_seconds: -1 }))
-        .status,
+      (
+        await req(world.learner, "POST", unitPath(0, mod(0).lessons[0] as string, "complete"), {
+          time_spent_seconds: -1,
+        })
+      ).status,
     ).toBe(400);
-    expect((await req(learner, "POST", unitPath(0, mod(0).lessons[0] as string, "complete"), { x: 1 })).status).toBe(
-      400,
+    expect(
+      (await req(world.learner, "POST", unitPath(0, mod(0).lessons[0] as string, "complete"), { x: 1 })).status,
+    ).toBe(400);
+    expect((await req(world.learner, "POST", unitPath(0, mod(1).lessons[0] as string, "complete"), {})).status).toBe(
+      404,
     );
-    expect((await req(learner, "POST", unitPath(0, mod(1).lessons[0] as string, "complete"), {})).status).toBe(404);
-    expect((await req(learner, "POST", `/api/v1/modules/not-a-uuid/units/${mod(0).lessons[0]}/start`)).status).toBe(
-      400,
-    );
+    expect(
+      (await req(world.learner, "POST", `/api/v1/modules/not-a-uuid/units/${mod(0).lessons[0]}/start`)).status,
+    ).toBe(400);
   });
 });
 
 describe("who may see and write progress", () => {
   it("401s anonymous callers, 403s the unenrolled, 404s unknown courses and modules", async () => {
-    expect((await req(null, "GET", `/api/v1/modules?course_id=${course.courseId}`)).status).toBe(401);
+    expect((await req(null, "GET", `/api/v1/modules?course_id=${world.course.courseId}`)).status).toBe(401);
     expect((await req(null, "GET", "/api/v1/dashboard")).status).toBe(401);
-    const notEnrolled = await req(learner, "GET", `/api/v1/modules?course_id=${course.courseId}`);
+    const notEnrolled = await req(world.learner, "GET", `/api/v1/modules?course_id=${world.course.courseId}`);
     expect(notEnrolled.status).toBe(403);
     expect(((await notEnrolled.json()) as { code: string }).code).toBe("NOT_ENROLLED");
-    expect((await req(learner, "GET", `/api/v1/modules/${mod(0).id}`)).status).toBe(403);
-    expect((await req(learner, "POST", unitPath(0, mod(0).lessons[0] as string, "start"))).status).toBe(403);
-    expect((await req(learner, "GET", `/api/v1/modules?course_id=${crypto.randomUUID()}`)).status).toBe(404);
-    expect((await req(learner, "GET", `/api/v1/modules/${crypto.randomUUID()}`)).status).toBe(404);
-    const draft = await deps.db.course.update({ where: { id: course.courseId }, data: { status: "draft" } });
-    expect((await req(learner, "GET", `/api/v1/modules?course_id=${draft.id}`)).status).toBe(404);
+    expect((await req(world.learner, "GET", `/api/v1/modules/${mod(0).id}`)).status).toBe(403);
+    expect((await req(world.learner, "POST", unitPath(0, mod(0).lessons[0] as string, "start"))).status).toBe(403);
+    expect((await req(world.learner, "GET", `/api/v1/modules?course_id=${crypto.randomUUID()}`)).status).toBe(404);
+    expect((await req(world.learner, "GET", `/api/v1/modules/${crypto.randomUUID()}`)).status).toBe(404);
+    const draft = await deps.db.course.update({ where: { id: world.course.courseId }, data: { status: "draft" } });
+    expect((await req(world.learner, "GET", `/api/v1/modules?course_id=${draft.id}`)).status).toBe(404);
   });
 
   it("never locks admins; a dropped enrollment loses access", async () => {
     const admin = await signIn(deps, { role: "admin" });
-    const list = (await (await req(admin, "GET", `/api/v1/modules?course_id=${course.courseId}`)).json()) as {
+    const list = (await (await req(admin, "GET", `/api/v1/modules?course_id=${world.course.courseId}`)).json()) as {
       items: { locked: boolean; status: string }[];
     };
     expect(list.items.every((m) => !m.locked && m.status === "available")).toBe(true);
-    await enrollIn(deps.db, learner.userId, course.courseId, "dropped");
-    expect((await req(learner, "GET", `/api/v1/modules?course_id=${course.courseId}`)).status).toBe(403);
+    await enrollIn(deps.db, world.learner.userId, world.course.courseId, "dropped");
+    expect((await req(world.learner, "GET", `/api/v1/modules?course_id=${world.course.courseId}`)).status).toBe(403);
   });
 
   it("shows each learner only their own progress", async () => {
     const other = await signIn(deps, { role: "learner" });
-    await enrollIn(deps.db, learner.userId, course.courseId);
-    await enrollIn(deps.db, other.userId, course.courseId);
-    await req(learner, "POST", unitPath(0, mod(0).lessons[0] as string, "complete"), {});
-    const mine = (await (await req(learner, "GET", "/api/v1/progress")).json()) as { items: unknown[] };
+    await enrollIn(deps.db, world.learner.userId, world.course.courseId);
+    await enrollIn(deps.db, other.userId, world.course.courseId);
+    await req(world.learner, "POST", unitPath(0, mod(0).lessons[0] as string, "complete"), {});
+    const mine = (await (await req(world.learner, "GET", "/api/v1/progress")).json()) as { items: unknown[] };
     const theirs = (await (await req(other, "GET", "/api/v1/progress")).json()) as { items: unknown[] };
     expect(mine.items.length).toBeGreaterThan(0);
     expect(theirs.items).toEqual([]);
@@ -239,54 +251,54 @@ describe("who may see and write progress", () => {
 });
 
 describe("lists, fields, delta sync and statement bounds", () => {
-  beforeEach(() => enrollIn(deps.db, learner.userId, course.courseId));
+  beforeEach(() => enrollIn(deps.db, world.learner.userId, world.course.courseId));
 
   it("pages, trims ?fields= and 400s unknown fields", async () => {
     const res = await req(
-      learner,
+      world.learner,
       "GET",
-      `/api/v1/modules?course_id=${course.courseId}&limit=2&page=2&fields=title,locked`,
+      `/api/v1/modules?course_id=${world.course.courseId}&limit=2&page=2&fields=title,locked`,
     );
     expect(res.status).toBe(200);
     const page = (await res.json()) as { items: Record<string, unknown>[]; total: number; has_more: boolean };
     expect(page.total).toBe(3);
     expect(page.has_more).toBe(false);
     expect(page.items).toEqual([{ id: mod(2).id, title: "Module 3: hygiene", locked: true }]);
-    const bad = await req(learner, "GET", `/api/v1/modules?course_id=${course.courseId}&fields=secret`);
+    const bad = await req(world.learner, "GET", `/api/v1/modules?course_id=${world.course.courseId}&fields=secret`);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { code: string }).code).toBe("UNKNOWN_FIELDS");
-    expect((await req(learner, "GET", "/api/v1/modules")).status).toBe(400);
+    expect((await req(world.learner, "GET", "/api/v1/modules")).status).toBe(400);
   });
 
   it("sends progress changed since ?since= with a server_time cursor", async () => {
-    await req(learner, "POST", unitPath(0, mod(0).lessons[0] as string, "complete"), {});
-    const all = (await (await req(learner, "GET", "/api/v1/progress")).json()) as {
+    await req(world.learner, "POST", unitPath(0, mod(0).lessons[0] as string, "complete"), {});
+    const all = (await (await req(world.learner, "GET", "/api/v1/progress")).json()) as {
       items: { kind: string }[];
       server_time: string;
     };
     expect(all.items.map((i) => i.kind).sort()).toEqual(["module", "unit"]);
-    const none = (await (await req(learner, "GET", `/api/v1/progress?since=${all.server_time}`)).json()) as {
+    const none = (await (await req(world.learner, "GET", `/api/v1/progress?since=${all.server_time}`)).json()) as {
       items: unknown[];
     };
     expect(none.items).toEqual([]);
-    await req(learner, "POST", unitPath(0, mod(0).lessons[1] as string, "start"));
-    const next = (await (await req(learner, "GET", `/api/v1/progress?since=${all.server_time}`)).json()) as {
+    await req(world.learner, "POST", unitPath(0, mod(0).lessons[1] as string, "start"));
+    const next = (await (await req(world.learner, "GET", `/api/v1/progress?since=${all.server_time}`)).json()) as {
       items: { kind: string; unit_id?: string }[];
     };
     expect(next.items.find((i) => i.kind === "unit")?.unit_id).toBe(mod(0).lessons[1]);
-    expect((await req(learner, "GET", "/api/v1/progress?since=yesterday")).status).toBe(400);
+    expect((await req(world.learner, "GET", "/api/v1/progress?since=yesterday")).status).toBe(400);
   });
 
   it("lists modules in a bounded number of SQL statements whatever the course size", async () => {
     const small = await countQueries(deps, async () =>
-      req(learner, "GET", `/api/v1/modules?course_id=${course.courseId}`),
+      req(world.learner, "GET", `/api/v1/modules?course_id=${world.course.courseId}`),
     );
     const big = await makeProgressCourse(deps.db, {
       shape: Array.from({ length: 12 }, () => ({ lessons: 3, quiz: true })),
     });
-    await enrollIn(deps.db, learner.userId, big.courseId);
+    await enrollIn(deps.db, world.learner.userId, big.courseId);
     const large = await countQueries(deps, async () =>
-      req(learner, "GET", `/api/v1/modules?course_id=${big.courseId}`),
+      req(world.learner, "GET", `/api/v1/modules?course_id=${big.courseId}`),
     );
     expect(large).toBe(small);
     expect(large).toBeLessThanOrEqual(8);
@@ -295,9 +307,9 @@ describe("lists, fields, delta sync and statement bounds", () => {
 
 describe("tRPC progress", () => {
   it("lists, completes and syncs like REST, with MODULE_LOCKED on a locked module", async () => {
-    await enrollIn(deps.db, learner.userId, course.courseId);
-    const api = await callerAs(deps, learner);
-    const page = await api.progress.modules({ course_id: course.courseId, page: 1, limit: 20 });
+    await enrollIn(deps.db, world.learner.userId, world.course.courseId);
+    const api = await callerAs(deps, world.learner);
+    const page = await api.progress.modules({ course_id: world.course.courseId, page: 1, limit: 20 });
     expect(page.items.map((m) => m.title)).toEqual([
       "Module 1 : l'hygiène",
       "Module 2 : l'hygiène",

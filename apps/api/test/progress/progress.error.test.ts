@@ -4,36 +4,21 @@
  * X-Offline-Queued-At that cannot be trusted, a unit of another module and a locked module: each
  * a problem+json in the request's language, naming the field, with nothing recorded.
  */
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  enrollIn,
-  makeProgressCourse,
-  type ProgressCourse,
-} from "../../../../packages/domain/test/progress/fixtures.ts";
-import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { afterAll, describe, expect, it } from "vitest";
+import { closeTestDeps, testApp } from "../helpers.ts";
 import { expectProblem, expectTrpcProblem, learnerRequest } from "../learner-problems.ts";
+import { progressWorld, unitPath } from "./world.ts";
 
 const { app, deps } = testApp();
-let course: ProgressCourse;
-let learner: SignedIn;
-
-beforeEach(async () => {
-  await resetState();
-  course = await makeProgressCourse(deps.db);
-  learner = await signIn(deps);
-  await enrollIn(deps.db, learner.userId, course.courseId);
-});
+const world = progressWorld(deps);
+const { mod, lesson } = world;
 afterAll(closeTestDeps);
 
-const mod = (i: number) => course.modules[i] as ProgressCourse["modules"][number];
-const lesson = (i: number, j = 0) => mod(i).lessons[j] as string;
-const unitPath = (moduleId: string, unitId: string, action: "start" | "complete") =>
-  `/api/v1/modules/${moduleId}/units/${unitId}/${action}`;
 const send = (
   method: string,
   path: string,
   options: { body?: unknown; lang?: "fr" | "en"; headers?: Record<string, string> } = {},
-) => learnerRequest(app, learner, method, path, options);
+) => learnerRequest(app, world.learner, method, path, options);
 const nothingRecorded = async () => {
   expect(await deps.db.userUnitProgress.count()).toBe(0);
   expect(await deps.db.userModuleProgress.count()).toBe(0);
@@ -56,7 +41,9 @@ describe("GET /api/v1/modules with bad input", () => {
   }
 
   it("names each unknown ?fields= in French", async () => {
-    const res = await send("GET", `/api/v1/modules?course_id=${course.courseId}&fields=title,user_id`, { lang: "fr" });
+    const res = await send("GET", `/api/v1/modules?course_id=${world.course.courseId}&fields=title,user_id`, {
+      lang: "fr",
+    });
     const problem = await expectProblem(res, { status: 400, code: "UNKNOWN_FIELDS", lang: "fr", customDetail: true });
     expect(problem.errors?.map((e) => e.message)).toEqual(["user_id"]);
     expect(problem.detail).toMatch(/^Champs inconnus : user_id\./);
@@ -190,13 +177,13 @@ describe("the same refusals over tRPC", () => {
   it("names the field, keeps the code and speaks the caller's language", async () => {
     await expectTrpcProblem(
       app,
-      learner,
-      { procedure: "progress.modules", input: { course_id: course.courseId, limit: 101 } },
+      world.learner,
+      { procedure: "progress.modules", input: { course_id: world.course.courseId, limit: 101 } },
       { status: 400, code: "VALIDATION_FAILED", lang: "fr", field: "limit" },
     );
     await expectTrpcProblem(
       app,
-      learner,
+      world.learner,
       {
         procedure: "progress.completeUnit",
         input: { module_id: mod(0).id, unit_id: lesson(0), time_spent_seconds: -1 },
@@ -206,13 +193,13 @@ describe("the same refusals over tRPC", () => {
     );
     await expectTrpcProblem(
       app,
-      learner,
+      world.learner,
       { procedure: "progress.completeUnit", input: { module_id: mod(1).id, unit_id: lesson(1) }, mutation: true },
       { status: 423, code: "MODULE_LOCKED", lang: "fr" },
     );
     await expectTrpcProblem(
       app,
-      learner,
+      world.learner,
       { procedure: "progress.since", input: { since: "yesterday" } },
       { status: 400, code: "INVALID_SINCE", lang: "en" },
     );
