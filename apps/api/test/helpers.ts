@@ -139,6 +139,24 @@ export async function enrolledLearner(deps: AppDeps): Promise<{ course: CourseFi
   return { course, learner };
 }
 
+/** The course and enrolled learner of the current test (see enrolledLearnerWorld). */
+export interface LearnerWorld {
+  course: CourseFixture;
+  learner: SignedIn;
+}
+
+/**
+ * Registers a beforeEach that starts every test of the file from enrolledLearner; the returned
+ * object always holds the current test's course and learner.
+ */
+export function enrolledLearnerWorld(deps: AppDeps): LearnerWorld {
+  const world = {} as LearnerWorld;
+  beforeEach(async () => {
+    Object.assign(world, await enrolledLearner(deps));
+  });
+  return world;
+}
+
 /** A parsed server-sent event or comment. */
 export interface SseFrame {
   id?: string;

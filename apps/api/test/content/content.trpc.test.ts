@@ -3,18 +3,16 @@ import { TRPCError } from "@trpc/server";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { storeGeneratedContent } from "../../../../packages/domain/src/content/index.ts";
 import {
-  type CourseFixture,
   indexMarketText,
   lessonKey,
   sampleLesson,
   sampleSource,
 } from "../../../../packages/domain/test/content/fixtures.ts";
-import { closeTestDeps, enrolledLearner, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { closeTestDeps, enrolledLearnerWorld, type SignedIn, signIn, testApp } from "../helpers.ts";
 import { callerAs } from "../trpc-caller.ts";
 
 const { deps } = testApp();
-let course: CourseFixture;
-let learner: SignedIn;
+const world = enrolledLearnerWorld(deps);
 let admin: SignedIn;
 
 function callerFor(user: SignedIn | null) {
@@ -32,38 +30,37 @@ async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
 }
 
 beforeEach(async () => {
-  ({ course, learner } = await enrolledLearner(deps));
   admin = await signIn(deps, { role: "admin" });
 });
 afterAll(closeTestDeps);
 
 describe("content.lesson / content.reading", () => {
   it("returns the cached lesson, or generating with the stream to follow", async () => {
-    const input = { module_id: course.moduleId, unit_id: course.lessonUnitId };
-    await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
-    const pending = await (await callerFor(learner)).content.lesson(input);
+    const input = { module_id: world.course.moduleId, unit_id: world.course.lessonUnitId };
+    await indexMarketText(deps.db, deps.ai.embedder, world.course.courseId);
+    const pending = await (await callerFor(world.learner)).content.lesson(input);
     expect(pending).toMatchObject({
       status: "generating",
-      stream_url: `/api/v1/modules/${course.moduleId}/lessons/${course.lessonUnitId}/stream`,
+      stream_url: `/api/v1/modules/${world.course.moduleId}/lessons/${world.course.lessonUnitId}/stream`,
     });
-    const stored = await storeGeneratedContent(deps.db, lessonKey(course), {
+    const stored = await storeGeneratedContent(deps.db, lessonKey(world.course), {
       content: sampleLesson(),
       sourcesCited: [sampleSource()],
       model: "offline-extractive",
       metadata: { offline: true },
     });
     // Typed clients get the whole lesson (REST trims it with ?fields=).
-    const ready = await (await callerFor(learner)).content.lesson(input);
+    const ready = await (await callerFor(world.learner)).content.lesson(input);
     expect(ready).toMatchObject({ status: "ready", lesson: { id: stored.id, version: 1 } });
     expect(ready.status === "ready" && ready.lesson.content.key_points).toHaveLength(5);
-    const reading = await (await callerFor(learner)).content.reading({ ...input, read_pct: 30 });
+    const reading = await (await callerFor(world.learner)).content.reading({ ...input, read_pct: 30 });
     expect(reading.content_id).toBe(stored.id);
-    const delta = await (await callerFor(learner)).content.readings({ limit: 10 });
+    const delta = await (await callerFor(world.learner)).content.readings({ limit: 10 });
     expect(delta.items.map((r) => r.id)).toEqual([reading.id]);
   });
 
   it("refuses anonymous and not-enrolled callers with the REST codes", async () => {
-    const input = { module_id: course.moduleId, unit_id: course.lessonUnitId };
+    const input = { module_id: world.course.moduleId, unit_id: world.course.lessonUnitId };
     expect(await codeOf((await callerFor(null)).content.lesson(input))).toBe("UNAUTHENTICATED");
     const stranger = await signIn(deps, { role: "learner" });
     expect(await codeOf((await callerFor(stranger)).content.lesson(input))).toBe("NOT_ENROLLED");
@@ -75,21 +72,30 @@ describe("admin.content / admin.structure", () => {
   it("reviews content and refuses learners", async () => {
     const stored = await storeGeneratedContent(
       deps.db,
-      { moduleId: course.moduleId, unitId: null, contentType: "flashcard", language: "en", level: 2, country: "SN" },
+      {
+        moduleId: world.course.moduleId,
+        unitId: null,
+        contentType: "flashcard",
+        language: "en",
+        level: 2,
+        country: "SN",
+      },
       { content: { cards: [] }, sourcesCited: [], model: "offline-extractive", metadata: { offline: true } },
     );
     const caller = await callerFor(admin);
     expect((await caller.admin.content.list({ page: 1, limit: 20, content_type: "flashcard" })).total).toBe(1);
     expect((await caller.admin.content.review({ id: stored.id, validated: true })).validated).toBe(true);
-    expect(await codeOf((await callerFor(learner)).admin.content.list({ page: 1, limit: 20 }))).toBe("FORBIDDEN");
+    expect(await codeOf((await callerFor(world.learner)).admin.content.list({ page: 1, limit: 20 }))).toBe("FORBIDDEN");
   });
 
   it("lists proposals and refuses to generate a structure without indexed documents", async () => {
     const caller = await callerFor(admin);
-    expect(await codeOf(caller.admin.structure.generate({ course_id: course.courseId }))).toBe("NO_INDEXED_CONTENT");
-    expect((await caller.admin.structure.list({ course_id: course.courseId, page: 1, limit: 20 })).total).toBe(0);
-    expect(await codeOf((await callerFor(learner)).admin.structure.generate({ course_id: course.courseId }))).toBe(
-      "FORBIDDEN",
+    expect(await codeOf(caller.admin.structure.generate({ course_id: world.course.courseId }))).toBe(
+      "NO_INDEXED_CONTENT",
     );
+    expect((await caller.admin.structure.list({ course_id: world.course.courseId, page: 1, limit: 20 })).total).toBe(0);
+    expect(
+      await codeOf((await callerFor(world.learner)).admin.structure.generate({ course_id: world.course.courseId })),
+    ).toBe("FORBIDDEN");
   });
 });

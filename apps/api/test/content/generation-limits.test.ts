@@ -13,30 +13,27 @@ import {
   storeGeneratedContent,
 } from "../../../../packages/domain/src/content/index.ts";
 import {
-  type CourseFixture,
   enroll,
   indexMarketText,
   lessonKey,
   sampleLesson,
   sampleSource,
 } from "../../../../packages/domain/test/content/fixtures.ts";
-import { closeTestDeps, enrolledLearner, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { closeTestDeps, enrolledLearnerWorld, type SignedIn, signIn, testApp } from "../helpers.ts";
 
 const { app, deps } = testApp({ GENERATION_DAILY_QUOTA: "2", GENERATION_COUNTRIES: "SN,ML" });
 const queue = () => getQueue("content-generation", { prefix: deps.config.QUEUE_PREFIX });
-let course: CourseFixture;
-let learner: SignedIn;
+const world = enrolledLearnerWorld(deps);
 
 beforeEach(async () => {
-  ({ course, learner } = await enrolledLearner(deps));
-  await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
+  await indexMarketText(deps.db, deps.ai.embedder, world.course.courseId);
 });
 afterAll(closeTestDeps);
 
-const lessonPath = () => `/api/v1/modules/${course.moduleId}/lessons/${course.lessonUnitId}`;
+const lessonPath = () => `/api/v1/modules/${world.course.moduleId}/lessons/${world.course.lessonUnitId}`;
 const askLesson = (user: SignedIn, lang: "fr" | "en", suffix = "") =>
   app.request(`${lessonPath()}${suffix}`, { headers: { ...user.headers, "accept-language": lang } });
-const keyFor = (language: "fr" | "en", country: string): CacheKey => lessonKey(course, { language, country });
+const keyFor = (language: "fr" | "en", country: string): CacheKey => lessonKey(world.course, { language, country });
 const jobs = () => queue().getJobCountByTypes("waiting", "active", "delayed", "prioritized");
 
 /** The learner moves to `country` in their profile and refreshes their token, as the app does. */
@@ -64,12 +61,12 @@ async function moveTo(user: SignedIn, country: string): Promise<SignedIn> {
 
 describe("the daily generation quota", () => {
   it("counts only new generations, and refuses the next one with 429 until midnight UTC", async () => {
-    expect((await askLesson(learner, "fr")).status).toBe(202);
-    expect((await askLesson(learner, "fr")).status).toBe(202); // already queued: free
-    expect((await askLesson(learner, "en")).status).toBe(202);
+    expect((await askLesson(world.learner, "fr")).status).toBe(202);
+    expect((await askLesson(world.learner, "fr")).status).toBe(202); // already queued: free
+    expect((await askLesson(world.learner, "en")).status).toBe(202);
     expect(await jobs()).toBe(2);
 
-    const mali = await moveTo(learner, "ML");
+    const mali = await moveTo(world.learner, "ML");
     const before = Date.now();
     const refused = await askLesson(mali, "fr");
     expect(refused.status).toBe(429);
@@ -85,15 +82,15 @@ describe("the daily generation quota", () => {
   });
 
   it("never counts a cached lesson, even past the quota", async () => {
-    await askLesson(learner, "fr");
-    await askLesson(learner, "en");
+    await askLesson(world.learner, "fr");
+    await askLesson(world.learner, "en");
     await storeGeneratedContent(deps.db, keyFor("fr", "ML"), {
       content: sampleLesson("M"),
       sourcesCited: [sampleSource()],
       model: "offline-extractive",
       metadata: { offline: true },
     });
-    const mali = await moveTo(learner, "ML");
+    const mali = await moveTo(world.learner, "ML");
     const cached = await askLesson(mali, "fr");
     expect(cached.status).toBe(200);
     expect(await cached.json()).toMatchObject({ country_context: "ML", language: "fr" });
@@ -104,19 +101,19 @@ describe("the daily generation quota", () => {
   });
 
   it("refuses a stream that would start a new generation with 429 before the stream opens", async () => {
-    await askLesson(learner, "fr");
-    await askLesson(learner, "en");
-    const mali = await moveTo(learner, "ML");
+    await askLesson(world.learner, "fr");
+    await askLesson(world.learner, "en");
+    const mali = await moveTo(world.learner, "ML");
     const res = await askLesson(mali, "fr", "/stream");
     expect(res.status).toBe(429);
     expect(await res.json()).toMatchObject({ code: "GENERATION_QUOTA_EXCEEDED" });
   });
 
   it("is per learner: another learner still gets their generation", async () => {
-    await askLesson(learner, "fr");
-    await askLesson(learner, "en");
+    await askLesson(world.learner, "fr");
+    await askLesson(world.learner, "en");
     const other = await signIn(deps, { role: "learner", country: "ML" });
-    await enroll(deps.db, other.userId, course.courseId);
+    await enroll(deps.db, other.userId, world.course.courseId);
     expect((await askLesson(other, "fr")).status).toBe(202);
   });
 
@@ -126,7 +123,7 @@ describe("the daily generation quota", () => {
       const config = { GENERATION_DAILY_QUOTA: 5 };
       const results = await Promise.allSettled(
         Array.from({ length: 30 }, (_, i) =>
-          chargeGeneration({ redis: processes[i % processes.length] ?? deps.redis, config }, learner.userId),
+          chargeGeneration({ redis: processes[i % processes.length] ?? deps.redis, config }, world.learner.userId),
         ),
       );
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(5);
@@ -141,19 +138,19 @@ describe("the daily generation quota", () => {
   it("starts a new count on the next UTC day", async () => {
     const config = { GENERATION_DAILY_QUOTA: 1 };
     const evening = new Date("2026-03-01T23:59:30Z");
-    await chargeGeneration({ redis: deps.redis, config }, learner.userId, evening);
-    await expect(chargeGeneration({ redis: deps.redis, config }, learner.userId, evening)).rejects.toMatchObject({
+    await chargeGeneration({ redis: deps.redis, config }, world.learner.userId, evening);
+    await expect(chargeGeneration({ redis: deps.redis, config }, world.learner.userId, evening)).rejects.toMatchObject({
       code: "GENERATION_QUOTA_EXCEEDED",
       retryAfterSeconds: 30,
     });
-    await chargeGeneration({ redis: deps.redis, config }, learner.userId, new Date("2026-03-02T00:00:01Z"));
+    await chargeGeneration({ redis: deps.redis, config }, world.learner.userId, new Date("2026-03-02T00:00:01Z"));
   });
 });
 
 describe("country context", () => {
   it("maps a country outside the served set to the first served one: no new generation", async () => {
-    expect((await askLesson(learner, "fr")).status).toBe(202);
-    const france = await moveTo(learner, "FR");
+    expect((await askLesson(world.learner, "fr")).status).toBe(202);
+    const france = await moveTo(world.learner, "FR");
     expect((await askLesson(france, "fr")).status).toBe(202);
     const kenya = await moveTo(france, "KE");
     expect((await askLesson(kenya, "fr")).status).toBe(202);
@@ -169,7 +166,7 @@ describe("country context", () => {
       metadata: { offline: true },
     });
     const other = await signIn(deps, { role: "learner", country: "CA" });
-    await enroll(deps.db, other.userId, course.courseId);
+    await enroll(deps.db, other.userId, world.course.courseId);
     const res = await askLesson(other, "fr");
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ country_context: "SN" });

@@ -11,49 +11,45 @@ import {
   generationStreamKey,
   tailGeneration,
 } from "../../../../packages/domain/src/content/index.ts";
+import { indexMarketText, makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
 import {
-  type CourseFixture,
-  enroll,
-  indexMarketText,
-  makeCourse,
-} from "../../../../packages/domain/test/content/fixtures.ts";
-import { closeTestDeps, jsonSender, resetState, type SignedIn, SseReader, signIn, testApp } from "../helpers.ts";
+  closeTestDeps,
+  enrolledLearnerWorld,
+  jsonSender,
+  type SignedIn,
+  SseReader,
+  signIn,
+  testApp,
+} from "../helpers.ts";
 import { startTestWorkers, type TestWorkers, until } from "../workers.ts";
 
 const { app, deps } = testApp();
 const send = jsonSender(app, "generation");
 let workers: TestWorkers;
-let course: CourseFixture;
-let learner: SignedIn;
 let admin: SignedIn;
 
 beforeAll(() => {
   workers = startTestWorkers(deps);
 });
+const world = enrolledLearnerWorld(deps);
 beforeEach(async () => {
-  await resetState();
-  for (const q of ["content-generation", "syllabus-generation"] as const) {
-    await getQueue(q, { prefix: deps.config.QUEUE_PREFIX }).obliterate({ force: true });
-  }
-  course = await makeCourse(deps.db);
-  learner = await signIn(deps, { role: "learner", country: "SN" });
+  await getQueue("syllabus-generation", { prefix: deps.config.QUEUE_PREFIX }).obliterate({ force: true });
   admin = await signIn(deps, { role: "admin" });
-  await enroll(deps.db, learner.userId, course.courseId);
 });
 afterAll(async () => {
   await workers.stop();
   await closeTestDeps();
 });
 
-const lessonPath = () => `/api/v1/modules/${course.moduleId}/lessons/${course.lessonUnitId}`;
+const lessonPath = () => `/api/v1/modules/${world.course.moduleId}/lessons/${world.course.lessonUnitId}`;
 
 describe("lesson generation on the worker", () => {
   it("streams a generated lesson citing only this course's chunks, stores it once, then the other language", async () => {
-    const { chunkIds } = await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
+    const { chunkIds } = await indexMarketText(deps.db, deps.ai.embedder, world.course.courseId);
     const other = await makeCourse(deps.db);
     const foreign = await indexMarketText(deps.db, deps.ai.embedder, other.courseId);
     const res = await app.request(`${lessonPath()}/stream`, {
-      headers: { ...learner.headers, "accept-language": "fr" },
+      headers: { ...world.learner.headers, "accept-language": "fr" },
     });
     const reader = new SseReader(res.body);
     const meta = await reader.until((f) => f.event === "meta");
@@ -74,31 +70,34 @@ describe("lesson generation on the worker", () => {
       expect(chunkIds).toContain(s.chunk_id);
       expect(foreign.chunkIds).not.toContain(s.chunk_id);
     }
-    const stored = await deps.db.generatedContent.findMany({ where: { moduleId: course.moduleId, language: "fr" } });
+    const stored = await deps.db.generatedContent.findMany({
+      where: { moduleId: world.course.moduleId, language: "fr" },
+    });
     expect(stored).toHaveLength(1);
     expect((stored[0]?.content as { markdown: string } | undefined)?.markdown).toBe(text);
     expect(stored[0]?.metadata).toMatchObject({ offline: true });
 
-    const lesson = await app.request(lessonPath(), { headers: { ...learner.headers, "accept-language": "fr" } });
+    const lesson = await app.request(lessonPath(), { headers: { ...world.learner.headers, "accept-language": "fr" } });
     expect(lesson.status).toBe(200);
     const en = await until(
-      () => deps.db.generatedContent.count({ where: { moduleId: course.moduleId, language: "en" } }),
+      () => deps.db.generatedContent.count({ where: { moduleId: world.course.moduleId, language: "en" } }),
       (n) => n === 1,
     );
     expect(en).toBe(1);
     // A second stream replays the same text from the cache.
     const replay = new SseReader(
-      (await app.request(`${lessonPath()}/stream`, { headers: { ...learner.headers, "accept-language": "fr" } })).body,
+      (await app.request(`${lessonPath()}/stream`, { headers: { ...world.learner.headers, "accept-language": "fr" } }))
+        .body,
     );
     await replay.rest();
     expect(replay.frames[0]?.data).toMatchObject({ cached: true });
   });
 
   it("regenerates content in place with the next version", async () => {
-    await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
-    expect((await app.request(lessonPath(), { headers: learner.headers })).status).toBe(202);
+    await indexMarketText(deps.db, deps.ai.embedder, world.course.courseId);
+    expect((await app.request(lessonPath(), { headers: world.learner.headers })).status).toBe(202);
     const first = await until(
-      () => deps.db.generatedContent.findFirst({ where: { unitId: course.lessonUnitId, language: "fr" } }),
+      () => deps.db.generatedContent.findFirst({ where: { unitId: world.course.lessonUnitId, language: "fr" } }),
       (row) => row !== null,
     );
     if (!first) throw new Error("the lesson was not generated");
@@ -113,8 +112,8 @@ describe("lesson generation on the worker", () => {
   });
 
   it("pre-generates every lesson, quiz and flashcard set of a module in both languages", async () => {
-    await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
-    const path = `/api/v1/admin/modules/${course.moduleId}/pregenerate`;
+    await indexMarketText(deps.db, deps.ai.embedder, world.course.courseId);
+    const path = `/api/v1/admin/modules/${world.course.moduleId}/pregenerate`;
     expect((await send(admin, "POST", path, { country: "SN" })).status).toBe(202);
     const done = await until(
       async () => (await (await send(admin, "GET", `${path}?country=SN`)).json()) as { total: number; ready: number },
@@ -123,7 +122,7 @@ describe("lesson generation on the worker", () => {
     );
     expect(done).toMatchObject({ total: 6, ready: 6 });
     const quiz = await deps.db.generatedContent.findFirstOrThrow({
-      where: { moduleId: course.moduleId, contentType: "quiz", language: "fr" },
+      where: { moduleId: world.course.moduleId, contentType: "quiz", language: "fr" },
     });
     expect(quiz.unitId).toBeNull();
     expect((quiz.content as { questions: unknown[] }).questions.length).toBeGreaterThan(0);
@@ -138,7 +137,7 @@ describe("lesson generation on the worker", () => {
     const snapshot = async () =>
       (
         await deps.db.generatedContent.findMany({
-          where: { moduleId: course.moduleId },
+          where: { moduleId: world.course.moduleId },
           orderBy: { id: "asc" },
           select: { id: true, version: true, updatedAt: true },
         })
@@ -169,8 +168,8 @@ describe("lesson generation on the worker", () => {
 
   it("fails a job without indexed chunks at once: an error entry for readers, no retry, nothing stored", async () => {
     const key = {
-      moduleId: course.moduleId,
-      unitId: course.lessonUnitId,
+      moduleId: world.course.moduleId,
+      unitId: world.course.lessonUnitId,
       contentType: "lesson" as const,
       language: "fr" as const,
       level: 1,
@@ -197,14 +196,14 @@ describe("lesson generation on the worker", () => {
 
 describe("course structure on the worker", () => {
   it("builds a ready proposal from the indexed document and the admin accepts it", async () => {
-    await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
-    const started = await send(admin, "POST", `/api/v1/admin/courses/${course.courseId}/generate-structure`);
+    await indexMarketText(deps.db, deps.ai.embedder, world.course.courseId);
+    const started = await send(admin, "POST", `/api/v1/admin/courses/${world.course.courseId}/generate-structure`);
     expect(started.status).toBe(202);
     const { id } = (await started.json()) as { id: string };
     const proposal = await until(
       async () =>
         (await (
-          await send(admin, "GET", `/api/v1/admin/courses/${course.courseId}/structure-proposals/${id}`)
+          await send(admin, "GET", `/api/v1/admin/courses/${world.course.courseId}/structure-proposals/${id}`)
         ).json()) as {
           status: string;
           proposal: { modules: unknown[] } | null;
@@ -219,17 +218,17 @@ describe("course structure on the worker", () => {
     const accepted = await send(
       admin,
       "POST",
-      `/api/v1/admin/courses/${course.courseId}/structure-proposals/${id}/accept`,
+      `/api/v1/admin/courses/${world.course.courseId}/structure-proposals/${id}/accept`,
       {},
     );
     expect(accepted.status).toBe(200);
-    expect(await deps.db.module.count({ where: { courseId: course.courseId } })).toBe(
+    expect(await deps.db.module.count({ where: { courseId: world.course.courseId } })).toBe(
       proposal.proposal?.modules.length,
     );
   });
 
   it("retries a proposal whose provider failed, instead of failing it at the first attempt", async () => {
-    await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
+    await indexMarketText(deps.db, deps.ai.embedder, world.course.courseId);
     const { generator } = deps.ai;
     const structure = generator.structure;
     let calls = 0;
@@ -239,7 +238,7 @@ describe("course structure on the worker", () => {
       return structure.apply(generator, args);
     };
     try {
-      const started = await send(admin, "POST", `/api/v1/admin/courses/${course.courseId}/generate-structure`);
+      const started = await send(admin, "POST", `/api/v1/admin/courses/${world.course.courseId}/generate-structure`);
       const { id } = (await started.json()) as { id: string };
       const proposal = await until(
         async () => deps.db.courseStructureProposal.findUniqueOrThrow({ where: { id } }),

@@ -5,35 +5,29 @@
  * module, and ?since= / X-Offline-Queued-At that cannot be trusted: each a problem+json in the
  * request's language, naming the field, with nothing recorded.
  */
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { storeGeneratedContent } from "../../../../packages/domain/src/content/index.ts";
 import {
-  type CourseFixture,
   lessonKey,
   makeCourse,
   sampleLesson,
   sampleSource,
 } from "../../../../packages/domain/test/content/fixtures.ts";
 import { addModule } from "../../../../packages/domain/test/quiz/fixtures.ts";
-import { closeTestDeps, enrolledLearner, type SignedIn, testApp } from "../helpers.ts";
+import { closeTestDeps, enrolledLearnerWorld, testApp } from "../helpers.ts";
 import { expectProblem, expectTrpcProblem, learnerRequest } from "../learner-problems.ts";
 
 const { app, deps } = testApp();
-let course: CourseFixture;
-let learner: SignedIn;
-
-beforeEach(async () => {
-  ({ course, learner } = await enrolledLearner(deps));
-});
+const world = enrolledLearnerWorld(deps);
 afterAll(closeTestDeps);
 
-const lessonPath = (moduleId = course.moduleId, unitId = course.lessonUnitId) =>
+const lessonPath = (moduleId = world.course.moduleId, unitId = world.course.lessonUnitId) =>
   `/api/v1/modules/${moduleId}/lessons/${unitId}`;
 const send = (
   method: string,
   path: string,
   options: { body?: unknown; lang?: "fr" | "en"; headers?: Record<string, string> } = {},
-) => learnerRequest(app, learner, method, path, options);
+) => learnerRequest(app, world.learner, method, path, options);
 const readings = () => deps.db.lessonReading.count();
 
 describe("GET the lesson and its stream with bad input or state", () => {
@@ -46,7 +40,7 @@ describe("GET the lesson and its stream with bad input or state", () => {
           lang,
           field: "module_id",
         });
-        await expectProblem(await send("GET", `${lessonPath(course.moduleId, "u-1")}${suffix}`, { lang }), {
+        await expectProblem(await send("GET", `${lessonPath(world.course.moduleId, "u-1")}${suffix}`, { lang }), {
           status: 400,
           code: "VALIDATION_FAILED",
           lang,
@@ -57,7 +51,7 @@ describe("GET the lesson and its stream with bad input or state", () => {
   }
 
   it("names each unknown ?fields= in French", async () => {
-    await storeGeneratedContent(deps.db, lessonKey(course), {
+    await storeGeneratedContent(deps.db, lessonKey(world.course), {
       content: sampleLesson(),
       sourcesCited: [sampleSource()],
       model: "offline-extractive",
@@ -77,7 +71,7 @@ describe("GET the lesson and its stream with bad input or state", () => {
   });
 
   it("answers 423 MODULE_LOCKED in French and English for the lesson and its stream on a locked module", async () => {
-    const second = await addModule(deps.db, course.courseId);
+    const second = await addModule(deps.db, world.course.courseId);
     const unit = await deps.db.moduleUnit.findFirstOrThrow({ where: { moduleId: second } });
     for (const lang of ["fr", "en"] as const) {
       for (const suffix of ["", "/stream"]) {
@@ -113,7 +107,7 @@ describe("PUT .../lessons/{unit_id}/reading with bad input or state", () => {
 
   it("names unit_id when malformed, and 404s a unit of another module and a quiz unit", async () => {
     await expectProblem(
-      await send("PUT", `${lessonPath(course.moduleId, "lecon")}/reading`, { body: { read_pct: 5 } }),
+      await send("PUT", `${lessonPath(world.course.moduleId, "lecon")}/reading`, { body: { read_pct: 5 } }),
       {
         status: 400,
         code: "VALIDATION_FAILED",
@@ -121,8 +115,8 @@ describe("PUT .../lessons/{unit_id}/reading with bad input or state", () => {
       },
     );
     const other = await makeCourse(deps.db);
-    for (const unitId of [other.lessonUnitId, course.quizUnitId, crypto.randomUUID()]) {
-      const res = await send("PUT", `${lessonPath(course.moduleId, unitId)}/reading`, {
+    for (const unitId of [other.lessonUnitId, world.course.quizUnitId, crypto.randomUUID()]) {
+      const res = await send("PUT", `${lessonPath(world.course.moduleId, unitId)}/reading`, {
         body: { read_pct: 5 },
         lang: "fr",
       });
@@ -132,7 +126,7 @@ describe("PUT .../lessons/{unit_id}/reading with bad input or state", () => {
   });
 
   it("answers 423 MODULE_LOCKED on a locked module's lesson", async () => {
-    const second = await addModule(deps.db, course.courseId);
+    const second = await addModule(deps.db, world.course.courseId);
     const unit = await deps.db.moduleUnit.findFirstOrThrow({ where: { moduleId: second } });
     await expectProblem(
       await send("PUT", `${lessonPath(second, unit.id)}/reading`, { body: { read_pct: 5 }, lang: "en" }),
@@ -182,28 +176,28 @@ describe("GET /api/v1/lessons/readings with bad input", () => {
 
 describe("the same refusals over tRPC", () => {
   it("names the field, keeps the code and speaks the caller's language", async () => {
-    const ids = { module_id: course.moduleId, unit_id: course.lessonUnitId };
+    const ids = { module_id: world.course.moduleId, unit_id: world.course.lessonUnitId };
     await expectTrpcProblem(
       app,
-      learner,
+      world.learner,
       { procedure: "content.lesson", input: { ...ids, unit_id: "u-1" } },
       { status: 400, code: "VALIDATION_FAILED", lang: "fr", field: "unit_id" },
     );
     await expectTrpcProblem(
       app,
-      learner,
+      world.learner,
       { procedure: "content.lesson", input: ids },
       { status: 409, code: "NO_INDEXED_CONTENT", lang: "en" },
     );
     await expectTrpcProblem(
       app,
-      learner,
+      world.learner,
       { procedure: "content.reading", input: { ...ids, read_pct: 101 }, mutation: true },
       { status: 400, code: "VALIDATION_FAILED", lang: "en", field: "read_pct" },
     );
     await expectTrpcProblem(
       app,
-      learner,
+      world.learner,
       { procedure: "content.readings", input: { since: "hier" } },
       { status: 400, code: "INVALID_SINCE", lang: "fr" },
     );

@@ -5,29 +5,23 @@
  * adds the unit's title; a lesson whose hot copy is in Redis needs no SQL of its own.
  */
 import type { LearnerContext } from "@sira/domain";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import {
   openLessonStream,
   resolveLessonTarget,
   storeGeneratedContent,
 } from "../../../../packages/domain/src/content/index.ts";
 import {
-  type CourseFixture,
   lessonKey,
   makeCourse,
   makeUser,
   sampleLesson,
   sampleSource,
 } from "../../../../packages/domain/test/content/fixtures.ts";
-import { closeTestDeps, countQueries, enrolledLearner, type SignedIn, testApp } from "../helpers.ts";
+import { closeTestDeps, countQueries, enrolledLearnerWorld, testApp } from "../helpers.ts";
 
 const { deps } = testApp();
-let course: CourseFixture;
-let learner: SignedIn;
-
-beforeEach(async () => {
-  ({ course, learner } = await enrolledLearner(deps));
-});
+const world = enrolledLearnerWorld(deps);
 afterAll(closeTestDeps);
 
 const as = (userId: string, role: "learner" | "expert" | "admin" = "learner"): LearnerContext => ({
@@ -36,7 +30,7 @@ const as = (userId: string, role: "learner" | "expert" | "admin" = "learner"): L
   country: "SN",
 });
 
-const target = (who: LearnerContext, c = course) => resolveLessonTarget(deps.db, who, c.moduleId, c.lessonUnitId);
+const target = (who: LearnerContext, c = world.course) => resolveLessonTarget(deps.db, who, c.moduleId, c.lessonUnitId);
 
 describe("the lesson target", () => {
   it("loads the module and checks access in one statement: nothing else for an admin", async () => {
@@ -45,7 +39,7 @@ describe("the lesson target", () => {
   });
 
   it("adds the module lock (2) and the level (1) for an enrolled learner: 4 statements, not 7", async () => {
-    expect(await countQueries(deps, () => target(as(learner.userId)))).toBe(4);
+    expect(await countQueries(deps, () => target(as(world.learner.userId)))).toBe(4);
   });
 
   it("spends one more statement only to refuse: 403 for a course the caller sees, 404 for one they do not", async () => {
@@ -61,18 +55,18 @@ describe("the lesson target", () => {
 
 describe("the lesson stream", () => {
   it("opens a cached lesson with the target and the unit's title: 5 statements, not 7", async () => {
-    const key = lessonKey(course);
+    const key = lessonKey(world.course);
     await storeGeneratedContent(deps.db, key, {
       content: sampleLesson("fr"),
       sourcesCited: [sampleSource()],
       model: "offline-extractive",
       metadata: { offline: true },
     });
-    const who = as(learner.userId);
-    await openLessonStream(deps, who, course.moduleId, course.lessonUnitId);
+    const who = as(world.learner.userId);
+    await openLessonStream(deps, who, world.course.moduleId, world.course.lessonUnitId);
     let cached: boolean | undefined;
     const n = await countQueries(deps, async () => {
-      cached = (await openLessonStream(deps, who, course.moduleId, course.lessonUnitId)).meta.cached;
+      cached = (await openLessonStream(deps, who, world.course.moduleId, world.course.lessonUnitId)).meta.cached;
     });
     expect(cached).toBe(true);
     expect(n).toBe(5);

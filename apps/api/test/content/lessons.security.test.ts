@@ -4,28 +4,22 @@
  * (one row, the furthest kept), and hostile reading positions (huge, deeply nested, or holding
  * text PostgreSQL cannot store): 400 naming last_position, never 500.
  */
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import type { CourseFixture } from "../../../../packages/domain/test/content/fixtures.ts";
-import { closeTestDeps, enrolledLearner, type SignedIn, testApp } from "../helpers.ts";
+import { afterAll, describe, expect, it } from "vitest";
+import { closeTestDeps, enrolledLearnerWorld, testApp } from "../helpers.ts";
 import { expectProblem, learnerRequest, trpcCodeOf } from "../learner-problems.ts";
 import { callerAs } from "../trpc-caller.ts";
 
 const { app, deps } = testApp();
-let course: CourseFixture;
-let learner: SignedIn;
-
-beforeEach(async () => {
-  ({ course, learner } = await enrolledLearner(deps));
-});
+const world = enrolledLearnerWorld(deps);
 afterAll(closeTestDeps);
 
-const lessonPath = () => `/api/v1/modules/${course.moduleId}/lessons/${course.lessonUnitId}`;
+const lessonPath = () => `/api/v1/modules/${world.course.moduleId}/lessons/${world.course.lessonUnitId}`;
 const readingPath = () => `${lessonPath()}/reading`;
-const ids = () => ({ module_id: course.moduleId, unit_id: course.lessonUnitId });
+const ids = () => ({ module_id: world.course.moduleId, unit_id: world.course.lessonUnitId });
 const putRaw = (body: string) =>
   app.request(readingPath(), {
     method: "PUT",
-    headers: { ...learner.headers, "content-type": "application/json", "accept-language": "fr" },
+    headers: { ...world.learner.headers, "content-type": "application/json", "accept-language": "fr" },
     body,
   });
 const readings = () => deps.db.lessonReading.count();
@@ -49,19 +43,19 @@ describe("anonymous callers", () => {
 
 describe("access to the course", () => {
   it("a private course not granted is 404 on the lesson, its stream and the report, over REST and tRPC", async () => {
-    await deps.db.course.update({ where: { id: course.courseId }, data: { visibility: "private" } });
+    await deps.db.course.update({ where: { id: world.course.courseId }, data: { visibility: "private" } });
     for (const [method, path] of [
       ["GET", lessonPath()],
       ["GET", `${lessonPath()}/stream`],
       ["PUT", readingPath()],
     ] as const) {
       const body = method === "PUT" ? { read_pct: 10 } : undefined;
-      await expectProblem(await learnerRequest(app, learner, method, path, { body }), {
+      await expectProblem(await learnerRequest(app, world.learner, method, path, { body }), {
         status: 404,
         code: "NOT_FOUND",
       });
     }
-    const api = await callerAs(deps, learner);
+    const api = await callerAs(deps, world.learner);
     expect(await trpcCodeOf(api.content.lesson(ids()))).toBe("NOT_FOUND");
     expect(await trpcCodeOf(api.content.reading({ ...ids(), read_pct: 10 }))).toBe("NOT_FOUND");
     expect(await readings()).toBe(0);
@@ -69,14 +63,14 @@ describe("access to the course", () => {
 
   it("a dropped enrollment can no longer report reading, over REST and tRPC", async () => {
     await deps.db.userCourseEnrollment.update({
-      where: { userId_courseId: { userId: learner.userId, courseId: course.courseId } },
+      where: { userId_courseId: { userId: world.learner.userId, courseId: world.course.courseId } },
       data: { status: "dropped" },
     });
-    await expectProblem(await learnerRequest(app, learner, "PUT", readingPath(), { body: { read_pct: 10 } }), {
+    await expectProblem(await learnerRequest(app, world.learner, "PUT", readingPath(), { body: { read_pct: 10 } }), {
       status: 403,
       code: "NOT_ENROLLED",
     });
-    expect(await trpcCodeOf((await callerAs(deps, learner)).content.reading({ ...ids(), read_pct: 10 }))).toBe(
+    expect(await trpcCodeOf((await callerAs(deps, world.learner)).content.reading({ ...ids(), read_pct: 10 }))).toBe(
       "NOT_ENROLLED",
     );
     expect(await readings()).toBe(0);
@@ -87,7 +81,7 @@ describe("replays", () => {
   it("reports sent at once in any order keep one row and the furthest progress", async () => {
     const pcts = [10, 80, 40, 100, 60];
     const responses = await Promise.all(
-      pcts.map((read_pct) => learnerRequest(app, learner, "PUT", readingPath(), { body: { read_pct } })),
+      pcts.map((read_pct) => learnerRequest(app, world.learner, "PUT", readingPath(), { body: { read_pct } })),
     );
     expect(responses.map((r) => r.status)).toEqual(pcts.map(() => 200));
     const row = await deps.db.lessonReading.findFirstOrThrow();
@@ -125,12 +119,12 @@ describe("hostile reading positions", () => {
   }
 
   it("refuses them over tRPC too, and still keeps an ordinary nested position", async () => {
-    const api = await callerAs(deps, learner);
+    const api = await callerAs(deps, world.learner);
     expect(await trpcCodeOf(api.content.reading({ ...ids(), read_pct: 10, last_position: { s: "\u0000" } }))).toBe(
       "BAD_REQUEST",
     );
     const position = { section: 3, offset: 1200, anchor: "concept-2", path: [{ heading: "Prix d'équilibre 🌍" }] };
-    const res = await learnerRequest(app, learner, "PUT", readingPath(), {
+    const res = await learnerRequest(app, world.learner, "PUT", readingPath(), {
       body: { read_pct: 30, last_position: position },
     });
     expect(res.status).toBe(200);

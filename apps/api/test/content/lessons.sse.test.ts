@@ -12,27 +12,24 @@ import {
   storeGeneratedContent,
 } from "../../../../packages/domain/src/content/index.ts";
 import {
-  type CourseFixture,
   enroll,
   indexMarketText,
   lessonKey,
   sampleLesson,
   sampleSource,
 } from "../../../../packages/domain/test/content/fixtures.ts";
-import { closeTestDeps, enrolledLearner, type SignedIn, SseReader, signIn, testApp } from "../helpers.ts";
+import { closeTestDeps, enrolledLearnerWorld, type SignedIn, SseReader, signIn, testApp } from "../helpers.ts";
 
 const { app, deps } = testApp({ SSE_COALESCE_MS: "200" });
-let course: CourseFixture;
-let learner: SignedIn;
+const world = enrolledLearnerWorld(deps);
 let key: CacheKey;
 
 beforeEach(async () => {
-  ({ course, learner } = await enrolledLearner(deps));
-  key = lessonKey(course);
+  key = lessonKey(world.course);
 });
 afterAll(closeTestDeps);
 
-const streamPath = () => `/api/v1/modules/${course.moduleId}/lessons/${course.lessonUnitId}/stream`;
+const streamPath = () => `/api/v1/modules/${world.course.moduleId}/lessons/${world.course.lessonUnitId}/stream`;
 const open = async (user: SignedIn, headers: Record<string, string> = {}) => {
   const res = await app.request(streamPath(), { headers: { ...user.headers, "accept-language": "fr", ...headers } });
   expect(res.status).toBe(200);
@@ -71,13 +68,13 @@ async function storeLesson() {
 describe("a cached lesson", () => {
   it("replays meta, the whole text in coalesced frames, citation and done", async () => {
     const { stored, markdown } = await storeLesson();
-    const reader = await open(learner);
+    const reader = await open(world.learner);
     const meta = await reader.until((f) => f.event === "meta");
     expect(reader.frames[0]?.event).toBe("meta");
     expect(reader.frames[0]?.retry).toBe("3000");
     expect(meta.data).toMatchObject({
-      module_id: course.moduleId,
-      unit_id: course.lessonUnitId,
+      module_id: world.course.moduleId,
+      unit_id: world.course.lessonUnitId,
       language: "fr",
       title: "Le prix d'équilibre",
       cached: true,
@@ -99,8 +96,8 @@ describe("a cached lesson", () => {
 
   it("streams from the lesson's own path too, when the client asks for text/event-stream", async () => {
     const { markdown } = await storeLesson();
-    const res = await app.request(`/api/v1/modules/${course.moduleId}/lessons/${course.lessonUnitId}`, {
-      headers: { ...learner.headers, "accept-language": "fr", accept: "text/event-stream" },
+    const res = await app.request(`/api/v1/modules/${world.course.moduleId}/lessons/${world.course.lessonUnitId}`, {
+      headers: { ...world.learner.headers, "accept-language": "fr", accept: "text/event-stream" },
     });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
@@ -113,11 +110,11 @@ describe("a cached lesson", () => {
 
   it("resumes from Last-Event-ID with exactly the remaining text", async () => {
     const { markdown } = await storeLesson();
-    const reader = await open(learner, { "last-event-id": "700" });
+    const reader = await open(world.learner, { "last-event-id": "700" });
     await reader.rest();
     expect(textOf(reader)).toBe(markdown.slice(700));
     expect(reader.frames.find((f) => f.event === "delta")?.id).toBe(String(markdown.length));
-    const viaQuery = await app.request(`${streamPath()}?last_event_id=1000`, { headers: learner.headers });
+    const viaQuery = await app.request(`${streamPath()}?last_event_id=1000`, { headers: world.learner.headers });
     const r2 = new SseReader(viaQuery.body);
     await r2.rest();
     expect(textOf(r2)).toBe(markdown.slice(1000));
@@ -150,8 +147,8 @@ describe("a lesson not generated yet", () => {
   }
 
   it("sends meta before any generation has run, then the text as it is produced", async () => {
-    await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
-    const reader = await open(learner);
+    await indexMarketText(deps.db, deps.ai.embedder, world.course.courseId);
+    const reader = await open(world.learner);
     const meta = await reader.until((f) => f.event === "meta");
     expect(meta.data).toMatchObject({ cached: false, content_id: null });
     // Nothing has generated anything yet: the job is queued (before the stream opened) but has not run.
@@ -190,10 +187,10 @@ describe("a lesson not generated yet", () => {
   });
 
   it("starts one job for concurrent readers, and every reader gets the same text", async () => {
-    await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
+    await indexMarketText(deps.db, deps.ai.embedder, world.course.courseId);
     const other = await signIn(deps, { role: "learner", country: "SN" });
-    await enroll(deps.db, other.userId, course.courseId);
-    const [a, b] = await Promise.all([open(learner), open(other)]);
+    await enroll(deps.db, other.userId, world.course.courseId);
+    const [a, b] = await Promise.all([open(world.learner), open(other)]);
     await Promise.all([a.until((f) => f.event === "meta"), b.until((f) => f.event === "meta")]);
     expect(await queuedJobs(2)).toBe(1);
     const { markdown } = await produce(
@@ -206,8 +203,8 @@ describe("a lesson not generated yet", () => {
   });
 
   it("coalesces tiny deltas: delta frames on the wire stay within 1.3× the text bytes", async () => {
-    await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
-    const reader = await open(learner);
+    await indexMarketText(deps.db, deps.ai.embedder, world.course.courseId);
+    const reader = await open(world.learner);
     await reader.until((f) => f.event === "meta");
     const pieces = Array.from({ length: 1000 }, () => "abc ");
     const { markdown } = await produce(pieces, 50);
@@ -223,8 +220,8 @@ describe("a lesson not generated yet", () => {
   });
 
   it("ends with an error event in the learner's language when the generation fails", async () => {
-    await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
-    const reader = await open(learner);
+    await indexMarketText(deps.db, deps.ai.embedder, world.course.courseId);
+    const reader = await open(world.learner);
     await reader.until((f) => f.event === "meta");
     const publisher = new GenerationPublisher(deps.redis, generationStreamKey(key));
     await publisher.start("run-1");
@@ -238,7 +235,7 @@ describe("a lesson not generated yet", () => {
   });
 
   it("is 409 NO_INDEXED_CONTENT (problem+json, not a stream) when nothing is indexed", async () => {
-    const res = await app.request(streamPath(), { headers: learner.headers });
+    const res = await app.request(streamPath(), { headers: world.learner.headers });
     expect(res.status).toBe(409);
     expect(res.headers.get("content-type")).toContain("application/problem+json");
   });

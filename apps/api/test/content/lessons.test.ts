@@ -3,10 +3,9 @@
  * for a missing lesson, 409 without indexed documents, and who may read (401, 403, 404).
  */
 import { getQueue } from "@sira/infra";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { generationJobId, storeGeneratedContent } from "../../../../packages/domain/src/content/index.ts";
 import {
-  type CourseFixture,
   enroll,
   indexMarketText,
   lessonKey,
@@ -14,23 +13,18 @@ import {
   sampleLesson,
   sampleSource,
 } from "../../../../packages/domain/test/content/fixtures.ts";
-import { closeTestDeps, enrolledLearner, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { closeTestDeps, enrolledLearnerWorld, type SignedIn, signIn, testApp } from "../helpers.ts";
 
 const { app, deps } = testApp();
-let course: CourseFixture;
-let learner: SignedIn;
-
-beforeEach(async () => {
-  ({ course, learner } = await enrolledLearner(deps));
-});
+const world = enrolledLearnerWorld(deps);
 afterAll(closeTestDeps);
 
-const lessonPath = (c = course) => `/api/v1/modules/${c.moduleId}/lessons/${c.lessonUnitId}`;
+const lessonPath = (c = world.course) => `/api/v1/modules/${c.moduleId}/lessons/${c.lessonUnitId}`;
 const get = (user: SignedIn | null, path: string, lang = "fr", extra: Record<string, string> = {}) =>
   app.request(path, { headers: { ...(user?.headers ?? {}), "accept-language": lang, ...extra } });
 
 async function storeLesson(language: "fr" | "en" = "fr", level = 1) {
-  return storeGeneratedContent(deps.db, lessonKey(course, { language, level }), {
+  return storeGeneratedContent(deps.db, lessonKey(world.course, { language, level }), {
     content: sampleLesson(language),
     sourcesCited: [sampleSource()],
     model: "offline-extractive",
@@ -42,7 +36,7 @@ describe("GET /api/v1/modules/{id}/lessons/{unit_id}", () => {
   it("returns the cached lesson in the learner's language, level and country, with an ETag", async () => {
     const fr = await storeLesson("fr");
     await storeLesson("en");
-    const res = await get(learner, lessonPath());
+    const res = await get(world.learner, lessonPath());
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
     expect(body.id).toBe(fr.id);
@@ -54,26 +48,26 @@ describe("GET /api/v1/modules/{id}/lessons/{unit_id}", () => {
     expect(body.sources_cited).toHaveLength(1);
     const etag = res.headers.get("etag");
     expect(etag).toBeTruthy();
-    const again = await get(learner, lessonPath(), "fr", { "if-none-match": etag as string });
+    const again = await get(world.learner, lessonPath(), "fr", { "if-none-match": etag as string });
     expect(again.status).toBe(304);
-    const en = (await (await get(learner, lessonPath(), "en")).json()) as { language: string };
+    const en = (await (await get(world.learner, lessonPath(), "en")).json()) as { language: string };
     expect(en.language).toBe("en");
   });
 
   it("trims the lesson with ?fields= and refuses unknown fields", async () => {
     await storeLesson();
-    const res = await get(learner, `${lessonPath()}?fields=version,language`);
+    const res = await get(world.learner, `${lessonPath()}?fields=version,language`);
     expect(Object.keys((await res.json()) as object).sort()).toEqual(["id", "language", "version"]);
-    const bad = await get(learner, `${lessonPath()}?fields=nope`);
+    const bad = await get(world.learner, `${lessonPath()}?fields=nope`);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { code: string }).code).toBe("UNKNOWN_FIELDS");
   });
 
   it("answers 202 with the stream to follow and queues one job however many learners ask", async () => {
-    await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
+    await indexMarketText(deps.db, deps.ai.embedder, world.course.courseId);
     const other = await signIn(deps, { role: "learner", country: "SN" });
-    await enroll(deps.db, other.userId, course.courseId);
-    const [a, b] = await Promise.all([get(learner, lessonPath()), get(other, lessonPath())]);
+    await enroll(deps.db, other.userId, world.course.courseId);
+    const [a, b] = await Promise.all([get(world.learner, lessonPath()), get(other, lessonPath())]);
     expect(a.status).toBe(202);
     expect(b.status).toBe(202);
     const body = (await a.json()) as { status: string; stream_url: string; job_id: string };
@@ -81,8 +75,8 @@ describe("GET /api/v1/modules/{id}/lessons/{unit_id}", () => {
     expect(body.stream_url).toBe(`${lessonPath()}/stream`);
     expect(((await b.json()) as { job_id: string }).job_id).toBe(body.job_id);
     const key = {
-      moduleId: course.moduleId,
-      unitId: course.lessonUnitId,
+      moduleId: world.course.moduleId,
+      unitId: world.course.lessonUnitId,
       contentType: "lesson" as const,
       language: "fr" as const,
       level: 1,
@@ -95,7 +89,7 @@ describe("GET /api/v1/modules/{id}/lessons/{unit_id}", () => {
   });
 
   it("is 409 NO_INDEXED_CONTENT when the course has no indexed document", async () => {
-    const res = await get(learner, lessonPath(), "en");
+    const res = await get(world.learner, lessonPath(), "en");
     expect(res.status).toBe(409);
     const problem = (await res.json()) as { code: string; detail: string };
     expect(problem.code).toBe("NO_INDEXED_CONTENT");
@@ -103,10 +97,10 @@ describe("GET /api/v1/modules/{id}/lessons/{unit_id}", () => {
   });
 
   it("writes lessons at the learner's current level", async () => {
-    await deps.db.user.update({ where: { id: learner.userId }, data: { currentLevel: 3 } });
+    await deps.db.user.update({ where: { id: world.learner.userId }, data: { currentLevel: 3 } });
     const atThree = await storeLesson("fr", 3);
     await storeLesson("fr", 1);
-    expect(((await (await get(learner, lessonPath())).json()) as { id: string }).id).toBe(atThree.id);
+    expect(((await (await get(world.learner, lessonPath())).json()) as { id: string }).id).toBe(atThree.id);
   });
 });
 
@@ -131,10 +125,10 @@ describe("who may read a lesson", () => {
   it("refuses a learner whose enrollment was dropped", async () => {
     await storeLesson();
     await deps.db.userCourseEnrollment.update({
-      where: { userId_courseId: { userId: learner.userId, courseId: course.courseId } },
+      where: { userId_courseId: { userId: world.learner.userId, courseId: world.course.courseId } },
       data: { status: "dropped" },
     });
-    expect((await get(learner, lessonPath())).status).toBe(403);
+    expect((await get(world.learner, lessonPath())).status).toBe(403);
   });
 
   it("refuses another course's expert, and lets the course's own expert and admins read", async () => {
@@ -143,7 +137,7 @@ describe("who may read a lesson", () => {
     await makeCourse(deps.db, { expertId: otherExpert.userId });
     expect((await get(otherExpert, lessonPath())).status).toBe(403);
     const owner = await signIn(deps, { role: "expert" });
-    await deps.db.course.update({ where: { id: course.courseId }, data: { expertId: owner.userId } });
+    await deps.db.course.update({ where: { id: world.course.courseId }, data: { expertId: owner.userId } });
     // Staff preview at the module's level (2): nothing cached there yet, nothing indexed → 409, not 403.
     expect((await get(owner, lessonPath())).status).toBe(409);
     const admin = await signIn(deps, { role: "admin" });
@@ -155,9 +149,17 @@ describe("who may read a lesson", () => {
     const stranger = await signIn(deps, { role: "learner" });
     expect((await get(stranger, lessonPath(draft))).status).toBe(404);
     const other = await makeCourse(deps.db);
-    expect((await get(learner, `/api/v1/modules/${course.moduleId}/lessons/${other.lessonUnitId}`)).status).toBe(404);
-    expect((await get(learner, `/api/v1/modules/${course.moduleId}/lessons/${crypto.randomUUID()}`)).status).toBe(404);
-    expect((await get(learner, `/api/v1/modules/${course.moduleId}/lessons/${course.quizUnitId}`)).status).toBe(404);
-    expect((await get(learner, `/api/v1/modules/not-a-uuid/lessons/${course.lessonUnitId}`)).status).toBe(400);
+    expect(
+      (await get(world.learner, `/api/v1/modules/${world.course.moduleId}/lessons/${other.lessonUnitId}`)).status,
+    ).toBe(404);
+    expect(
+      (await get(world.learner, `/api/v1/modules/${world.course.moduleId}/lessons/${crypto.randomUUID()}`)).status,
+    ).toBe(404);
+    expect(
+      (await get(world.learner, `/api/v1/modules/${world.course.moduleId}/lessons/${world.course.quizUnitId}`)).status,
+    ).toBe(404);
+    expect((await get(world.learner, `/api/v1/modules/not-a-uuid/lessons/${world.course.lessonUnitId}`)).status).toBe(
+      400,
+    );
   });
 });

@@ -2,23 +2,15 @@
  * Reading progress: monotonic read_pct and total time, completed_at set once, offline replays
  * recorded at their real time (streak), Idempotency-Key replays, delta sync, and who may report.
  */
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { type CourseFixture, enroll, makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
-import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { afterAll, describe, expect, it } from "vitest";
+import { enroll } from "../../../../packages/domain/test/content/fixtures.ts";
+import { closeTestDeps, enrolledLearnerWorld, type SignedIn, signIn, testApp } from "../helpers.ts";
 
 const { app, deps } = testApp();
-let course: CourseFixture;
-let learner: SignedIn;
-
-beforeEach(async () => {
-  await resetState();
-  course = await makeCourse(deps.db);
-  learner = await signIn(deps, { role: "learner" });
-  await enroll(deps.db, learner.userId, course.courseId);
-});
+const world = enrolledLearnerWorld(deps);
 afterAll(closeTestDeps);
 
-const path = () => `/api/v1/modules/${course.moduleId}/lessons/${course.lessonUnitId}/reading`;
+const path = () => `/api/v1/modules/${world.course.moduleId}/lessons/${world.course.lessonUnitId}/reading`;
 const put = (user: SignedIn | null, body: unknown, headers: Record<string, string> = {}) =>
   app.request(path(), {
     method: "PUT",
@@ -28,28 +20,28 @@ const put = (user: SignedIn | null, body: unknown, headers: Record<string, strin
 
 describe("PUT /api/v1/modules/{id}/lessons/{unit_id}/reading", () => {
   it("keeps the furthest progress and the largest total time, and completes once", async () => {
-    const first = await put(learner, { read_pct: 40, time_spent_seconds: 120, last_position: { section: 2 } });
+    const first = await put(world.learner, { read_pct: 40, time_spent_seconds: 120, last_position: { section: 2 } });
     expect(first.status).toBe(200);
     const a = (await first.json()) as Record<string, unknown>;
     expect(a).toMatchObject({
-      unit_id: course.lessonUnitId,
-      module_id: course.moduleId,
+      unit_id: world.course.lessonUnitId,
+      module_id: world.course.moduleId,
       read_pct: 40,
       time_spent_seconds: 120,
     });
     expect(a.completed_at).toBeNull();
     // A late report from earlier in the reading changes nothing backwards.
     const b = (await (
-      await put(learner, { read_pct: 10, time_spent_seconds: 30, last_position: { section: 0 } })
+      await put(world.learner, { read_pct: 10, time_spent_seconds: 30, last_position: { section: 0 } })
     ).json()) as Record<string, unknown>;
     expect(b).toMatchObject({ read_pct: 40, time_spent_seconds: 120, last_position: { section: 2 } });
-    const c = (await (await put(learner, { read_pct: 100, time_spent_seconds: 300 })).json()) as Record<
+    const c = (await (await put(world.learner, { read_pct: 100, time_spent_seconds: 300 })).json()) as Record<
       string,
       unknown
     >;
     expect(c.read_pct).toBe(100);
     expect(c.completed_at).not.toBeNull();
-    const d = (await (await put(learner, { read_pct: 100, completed: true })).json()) as Record<string, unknown>;
+    const d = (await (await put(world.learner, { read_pct: 100, completed: true })).json()) as Record<string, unknown>;
     expect(d.completed_at).toBe(c.completed_at);
     expect(d.time_spent_seconds).toBe(300);
     expect(await deps.db.lessonReading.count()).toBe(1);
@@ -58,24 +50,24 @@ describe("PUT /api/v1/modules/{id}/lessons/{unit_id}/reading", () => {
   it("records an offline replay at its real time and does the work once per Idempotency-Key", async () => {
     const queuedAt = new Date(Date.now() - 2 * 86_400_000);
     const headers = { "x-offline-queued-at": queuedAt.toISOString(), "idempotency-key": crypto.randomUUID() };
-    const res = await put(learner, { read_pct: 100, completed: true }, headers);
+    const res = await put(world.learner, { read_pct: 100, completed: true }, headers);
     expect(res.status).toBe(200);
     const reading = (await res.json()) as { completed_at: string };
     expect(new Date(reading.completed_at).getTime()).toBe(new Date(queuedAt.toISOString()).getTime());
-    const user = await deps.db.user.findUniqueOrThrow({ where: { id: learner.userId } });
+    const user = await deps.db.user.findUniqueOrThrow({ where: { id: world.learner.userId } });
     expect(user.lastActive?.toISOString()).toBe(queuedAt.toISOString());
     expect(user.streakDays).toBe(1);
-    const replay = await put(learner, { read_pct: 100, completed: true }, headers);
+    const replay = await put(world.learner, { read_pct: 100, completed: true }, headers);
     expect(replay.headers.get("idempotent-replayed")).toBe("true");
     expect(await replay.json()).toEqual(reading);
   });
 
   it("validates the report (400 naming the field)", async () => {
-    const res = await put(learner, { read_pct: 140 });
+    const res = await put(world.learner, { read_pct: 140 });
     expect(res.status).toBe(400);
     const problem = (await res.json()) as { errors: { field: string }[] };
     expect(problem.errors.map((e) => e.field)).toContain("read_pct");
-    expect((await put(learner, { read_pct: 10, extra: 1 })).status).toBe(400);
+    expect((await put(world.learner, { read_pct: 10, extra: 1 })).status).toBe(400);
   });
 
   it("refuses anonymous (401) and not-enrolled (403) callers", async () => {
@@ -91,22 +83,22 @@ describe("PUT /api/v1/modules/{id}/lessons/{unit_id}/reading", () => {
 describe("GET /api/v1/lessons/readings", () => {
   it("returns the caller's readings changed since ?since=, and only theirs", async () => {
     const before = new Date(Date.now() - 1000).toISOString();
-    await put(learner, { read_pct: 50 });
+    await put(world.learner, { read_pct: 50 });
     const other = await signIn(deps, { role: "learner" });
-    await enroll(deps.db, other.userId, course.courseId);
+    await enroll(deps.db, other.userId, world.course.courseId);
     await put(other, { read_pct: 20 });
-    const res = await app.request(`/api/v1/lessons/readings?since=${before}`, { headers: learner.headers });
+    const res = await app.request(`/api/v1/lessons/readings?since=${before}`, { headers: world.learner.headers });
     expect(res.status).toBe(200);
     const delta = (await res.json()) as { items: { read_pct: number }[]; server_time: string; has_more: boolean };
     expect(delta.items.map((i) => i.read_pct)).toEqual([50]);
     expect(delta.has_more).toBe(false);
     const later = await app.request(`/api/v1/lessons/readings?since=${delta.server_time}`, {
-      headers: learner.headers,
+      headers: world.learner.headers,
     });
     expect(((await later.json()) as { items: unknown[] }).items).toEqual([]);
-    expect((await app.request("/api/v1/lessons/readings?since=yesterday", { headers: learner.headers })).status).toBe(
-      400,
-    );
+    expect(
+      (await app.request("/api/v1/lessons/readings?since=yesterday", { headers: world.learner.headers })).status,
+    ).toBe(400);
     expect((await app.request("/api/v1/lessons/readings")).status).toBe(401);
   });
 });

@@ -5,35 +5,25 @@
  * language, naming the field, with nothing recorded.
  */
 import { getQueue } from "@sira/infra";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { type CourseFixture, enroll, makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
+import { afterAll, describe, expect, it } from "vitest";
 import { replaceGeneratedContent } from "../../../../packages/domain/src/content/cache.ts";
 import { deckKey, makeCard, sampleDeck, storeDeck } from "../../../../packages/domain/test/flashcards/fixtures.ts";
 import { addModule } from "../../../../packages/domain/test/quiz/fixtures.ts";
-import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { closeTestDeps, enrolledLearnerWorld, testApp } from "../helpers.ts";
 import { expectProblem, expectTrpcProblem, learnerRequest } from "../learner-problems.ts";
 
 const { app, deps } = testApp();
 const { db } = deps;
-let course: CourseFixture;
-let learner: SignedIn;
-
-beforeEach(async () => {
-  await resetState();
-  await getQueue("content-generation", { prefix: deps.config.QUEUE_PREFIX }).obliterate({ force: true });
-  course = await makeCourse(db);
-  learner = await signIn(deps, { role: "learner" });
-  await enroll(db, learner.userId, course.courseId);
-});
+const world = enrolledLearnerWorld(deps);
 afterAll(closeTestDeps);
 
-const deckPath = (moduleId = course.moduleId) => `/api/v1/modules/${moduleId}/flashcards`;
+const deckPath = (moduleId = world.course.moduleId) => `/api/v1/modules/${moduleId}/flashcards`;
 const reviewPath = (cardId: string) => `/api/v1/flashcards/${cardId}/review`;
 const review = (
   cardId: string,
   body: unknown,
   options: { lang?: "fr" | "en"; headers?: Record<string, string> } = {},
-) => learnerRequest(app, learner, "POST", reviewPath(cardId), { body, ...options });
+) => learnerRequest(app, world.learner, "POST", reviewPath(cardId), { body, ...options });
 const nothingRecorded = async () => {
   expect(await db.flashcardReviewLog.count()).toBe(0);
   expect(await db.flashcardReview.count()).toBe(0);
@@ -42,7 +32,7 @@ const nothingRecorded = async () => {
 describe("GET /api/v1/modules/{module_id}/flashcards with bad input", () => {
   it("refuses a malformed module id with 400 naming module_id, in French and English", async () => {
     for (const lang of ["fr", "en"] as const) {
-      const res = await learnerRequest(app, learner, "GET", deckPath("not-a-uuid"), { lang });
+      const res = await learnerRequest(app, world.learner, "GET", deckPath("not-a-uuid"), { lang });
       await expectProblem(res, { status: 400, code: "VALIDATION_FAILED", lang, field: "module_id" });
     }
   });
@@ -54,13 +44,13 @@ describe("GET /api/v1/modules/{module_id}/flashcards with bad input", () => {
     ["page=deux", "page"],
   ] as const) {
     it(`refuses ?${query} naming ${field}`, async () => {
-      const res = await learnerRequest(app, learner, "GET", `${deckPath()}?${query}`, { lang: "fr" });
+      const res = await learnerRequest(app, world.learner, "GET", `${deckPath()}?${query}`, { lang: "fr" });
       await expectProblem(res, { status: 400, code: "VALIDATION_FAILED", lang: "fr", field });
     });
   }
 
   it("names each unknown field of ?fields=, in the request's language", async () => {
-    const res = await learnerRequest(app, learner, "GET", `${deckPath()}?fields=term,answer_key,user_id`, {
+    const res = await learnerRequest(app, world.learner, "GET", `${deckPath()}?fields=term,answer_key,user_id`, {
       lang: "fr",
     });
     const problem = await expectProblem(res, { status: 400, code: "UNKNOWN_FIELDS", lang: "fr", customDetail: true });
@@ -71,21 +61,21 @@ describe("GET /api/v1/modules/{module_id}/flashcards with bad input", () => {
   it("refuses a ?since= that is not an instant, or lies in the future", async () => {
     const future = new Date(Date.now() + 3_600_000).toISOString();
     for (const since of ["hier", "2026-13-45T00:00:00Z", encodeURIComponent(future)]) {
-      const res = await learnerRequest(app, learner, "GET", `${deckPath()}?since=${since}`, { lang: "en" });
+      const res = await learnerRequest(app, world.learner, "GET", `${deckPath()}?since=${since}`, { lang: "en" });
       await expectProblem(res, { status: 400, code: "INVALID_SINCE", lang: "en" });
     }
   });
 
   it("answers 409 NO_INDEXED_CONTENT when the course has nothing to build a deck from, queueing nothing", async () => {
-    const res = await learnerRequest(app, learner, "GET", deckPath(), { lang: "fr" });
+    const res = await learnerRequest(app, world.learner, "GET", deckPath(), { lang: "fr" });
     await expectProblem(res, { status: 409, code: "NO_INDEXED_CONTENT", lang: "fr" });
     expect(await getQueue("content-generation", { prefix: deps.config.QUEUE_PREFIX }).count()).toBe(0);
   });
 
   it("answers 423 MODULE_LOCKED for a module whose prerequisites are not done, in the request's language", async () => {
-    const second = await addModule(db, course.courseId);
+    const second = await addModule(db, world.course.courseId);
     for (const lang of ["fr", "en"] as const) {
-      const res = await learnerRequest(app, learner, "GET", deckPath(second), { lang });
+      const res = await learnerRequest(app, world.learner, "GET", deckPath(second), { lang });
       await expectProblem(res, { status: 423, code: "MODULE_LOCKED", lang });
     }
   });
@@ -104,7 +94,7 @@ describe("POST /api/v1/flashcards/{card_id}/review with bad input", () => {
   ];
   for (const [name, body, field] of cases) {
     it(`refuses ${name}: 400${field ? ` naming ${field}` : ""}, recording nothing`, async () => {
-      const cardId = await makeCard(db, course.moduleId, "offre");
+      const cardId = await makeCard(db, world.course.moduleId, "offre");
       const res = await review(cardId, body, { lang: "fr" });
       await expectProblem(res, { status: 400, code: "VALIDATION_FAILED", lang: "fr", ...(field ? { field } : {}) });
       await nothingRecorded();
@@ -117,10 +107,10 @@ describe("POST /api/v1/flashcards/{card_id}/review with bad input", () => {
       code: "VALIDATION_FAILED",
       field: "card_id",
     });
-    const cardId = await makeCard(db, course.moduleId, "offre");
+    const cardId = await makeCard(db, world.course.moduleId, "offre");
     const res = await app.request(reviewPath(cardId), {
       method: "POST",
-      headers: { ...learner.headers, "content-type": "application/json", "accept-language": "en" },
+      headers: { ...world.learner.headers, "content-type": "application/json", "accept-language": "en" },
       body: "{rating: 3",
     });
     expect(res.status).toBe(400);
@@ -128,7 +118,7 @@ describe("POST /api/v1/flashcards/{card_id}/review with bad input", () => {
   });
 
   it("refuses an offline timestamp in the future, older than the replay window, or unreadable", async () => {
-    const cardId = await makeCard(db, course.moduleId, "offre");
+    const cardId = await makeCard(db, world.course.moduleId, "offre");
     const tooOld = new Date(Date.now() - (deps.config.OFFLINE_REPLAY_MAX_AGE_DAYS + 1) * 86_400_000);
     for (const at of [new Date(Date.now() + 3_600_000).toISOString(), tooOld.toISOString(), "yesterday"]) {
       const res = await review(cardId, { rating: 3 }, { lang: "fr", headers: { "x-offline-queued-at": at } });
@@ -138,7 +128,7 @@ describe("POST /api/v1/flashcards/{card_id}/review with bad input", () => {
   });
 
   it("refuses an Idempotency-Key too short or too long to be one", async () => {
-    const cardId = await makeCard(db, course.moduleId, "offre");
+    const cardId = await makeCard(db, world.course.moduleId, "offre");
     for (const key of ["short", "k".repeat(129)]) {
       const res = await review(cardId, { rating: 3 }, { headers: { "idempotency-key": key } });
       await expectProblem(res, { status: 400, code: "INVALID_IDEMPOTENCY_KEY" });
@@ -153,7 +143,7 @@ describe("POST /api/v1/flashcards/{card_id}/review with bad input", () => {
       lang: "fr",
     });
     // Another learner who opened module 2 generated its deck: its cards exist, but not for this learner yet.
-    const second = await addModule(db, course.courseId);
+    const second = await addModule(db, world.course.courseId);
     const lockedCard = await makeCard(db, second, "elasticite");
     await expectProblem(await review(lockedCard, { rating: 3 }, { lang: "en" }), {
       status: 423,
@@ -166,9 +156,9 @@ describe("POST /api/v1/flashcards/{card_id}/review with bad input", () => {
 
 describe("a card retired by a regeneration of its deck", () => {
   it("can no longer be reviewed: 404 NOT_FOUND in French, nothing recorded", async () => {
-    const fr = await storeDeck(db, deckKey(course.moduleId, "fr", 1), sampleDeck("fr"));
-    const en = await storeDeck(db, deckKey(course.moduleId, "en", 1), sampleDeck("en"));
-    const first = await learnerRequest(app, learner, "GET", `${deckPath()}?limit=100`, { lang: "fr" });
+    const fr = await storeDeck(db, deckKey(world.course.moduleId, "fr", 1), sampleDeck("fr"));
+    const en = await storeDeck(db, deckKey(world.course.moduleId, "en", 1), sampleDeck("en"));
+    const first = await learnerRequest(app, world.learner, "GET", `${deckPath()}?limit=100`, { lang: "fr" });
     const cards = ((await first.json()) as { items: { id: string; concept_key: string }[] }).items;
     for (const [row, language] of [
       [fr, "fr"],
@@ -182,7 +172,7 @@ describe("a card retired by a regeneration of its deck", () => {
       });
     }
     await deps.redis.flushdb();
-    expect((await learnerRequest(app, learner, "GET", deckPath())).status).toBe(200);
+    expect((await learnerRequest(app, world.learner, "GET", deckPath())).status).toBe(200);
     const retired = cards.find((c) => c.concept_key === "elasticite-prix")?.id as string;
     expect((await db.flashcard.findUniqueOrThrow({ where: { id: retired } })).isActive).toBe(false);
     await expectProblem(await review(retired, { rating: 3 }, { lang: "fr" }), {
@@ -196,7 +186,7 @@ describe("a card retired by a regeneration of its deck", () => {
 
 describe("GET /api/v1/flashcards/due with bad input", () => {
   it("refuses unknown ?fields= on the session's cards", async () => {
-    const res = await learnerRequest(app, learner, "GET", "/api/v1/flashcards/due?fields=term,stability_secret");
+    const res = await learnerRequest(app, world.learner, "GET", "/api/v1/flashcards/due?fields=term,stability_secret");
     const problem = await expectProblem(res, { status: 400, code: "UNKNOWN_FIELDS", customDetail: true });
     expect(problem.errors?.map((e) => e.message)).toEqual(["stability_secret"]);
   });
@@ -204,23 +194,23 @@ describe("GET /api/v1/flashcards/due with bad input", () => {
 
 describe("the same refusals over tRPC", () => {
   it("names the field, keeps the code and speaks the caller's language", async () => {
-    const cardId = await makeCard(db, course.moduleId, "offre");
+    const cardId = await makeCard(db, world.course.moduleId, "offre");
     await expectTrpcProblem(
       app,
-      learner,
+      world.learner,
       { procedure: "flashcards.review", input: { card_id: cardId, rating: 5 }, mutation: true },
       { status: 400, code: "VALIDATION_FAILED", lang: "fr", field: "rating" },
     );
     await expectTrpcProblem(
       app,
-      learner,
-      { procedure: "flashcards.deck", input: { module_id: course.moduleId, since: "hier" } },
+      world.learner,
+      { procedure: "flashcards.deck", input: { module_id: world.course.moduleId, since: "hier" } },
       { status: 400, code: "INVALID_SINCE", lang: "en" },
     );
-    const second = await addModule(db, course.courseId);
+    const second = await addModule(db, world.course.courseId);
     await expectTrpcProblem(
       app,
-      learner,
+      world.learner,
       {
         procedure: "flashcards.review",
         input: { card_id: await makeCard(db, second, "x"), rating: 3 },

@@ -5,28 +5,23 @@
  * and hostile input (400 or 413, never 500). REST and tRPC refuse alike.
  */
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { type CourseFixture, enroll, makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
+import { enroll, makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
 import { makeCard } from "../../../../packages/domain/test/flashcards/fixtures.ts";
-import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { closeTestDeps, enrolledLearnerWorld, type SignedIn, signIn, testApp } from "../helpers.ts";
 import { expectProblem, learnerRequest, trpcCodeOf } from "../learner-problems.ts";
 import { callerAs } from "../trpc-caller.ts";
 
 const { app, deps } = testApp();
 const { db } = deps;
-let course: CourseFixture;
-let learner: SignedIn;
 let cardId: string;
+const world = enrolledLearnerWorld(deps);
 
 beforeEach(async () => {
-  await resetState();
-  course = await makeCourse(db);
-  learner = await signIn(deps, { role: "learner" });
-  await enroll(db, learner.userId, course.courseId);
-  cardId = await makeCard(db, course.moduleId, "offre");
+  cardId = await makeCard(db, world.course.moduleId, "offre");
 });
 afterAll(closeTestDeps);
 
-const deckPath = (moduleId = course.moduleId) => `/api/v1/modules/${moduleId}/flashcards`;
+const deckPath = (moduleId = world.course.moduleId) => `/api/v1/modules/${moduleId}/flashcards`;
 const reviewPath = (id = cardId) => `/api/v1/flashcards/${id}/review`;
 const review = (user: SignedIn | null, body: unknown, headers: Record<string, string> = {}, id = cardId) =>
   learnerRequest(app, user, "POST", reviewPath(id), { body, headers });
@@ -67,15 +62,15 @@ describe("anonymous callers", () => {
       await expectProblem(res, { status: 401, code: "UNAUTHENTICATED" });
     }
     const anonymous = await callerAs(deps, null, { lang: "en" });
-    expect(await trpcCodeOf(anonymous.flashcards.deck({ module_id: course.moduleId }))).toBe("UNAUTHENTICATED");
+    expect(await trpcCodeOf(anonymous.flashcards.deck({ module_id: world.course.moduleId }))).toBe("UNAUTHENTICATED");
     expect(await trpcCodeOf(anonymous.flashcards.due())).toBe("UNAUTHENTICATED");
     expect(await trpcCodeOf(anonymous.flashcards.review({ card_id: cardId, rating: 3 }))).toBe("UNAUTHENTICATED");
     expect(await reviews()).toBe(0);
   });
 
   it("cannot pass a token signed by another key", async () => {
-    const [header, payload] = learner.accessToken.split(".");
-    const forged = { ...learner, headers: { authorization: `Bearer ${header}.${payload}.AAAA` } };
+    const [header, payload] = world.learner.accessToken.split(".");
+    const forged = { ...world.learner, headers: { authorization: `Bearer ${header}.${payload}.AAAA` } };
     expect((await review(forged, { rating: 3 })).status).toBe(401);
     expect(await reviews()).toBe(0);
   });
@@ -91,7 +86,7 @@ describe("another learner's course", () => {
     });
     await expectProblem(await review(stranger, { rating: 3 }), { status: 403, code: "NOT_ENROLLED" });
     const api = await callerAs(deps, stranger);
-    expect(await trpcCodeOf(api.flashcards.deck({ module_id: course.moduleId }))).toBe("NOT_ENROLLED");
+    expect(await trpcCodeOf(api.flashcards.deck({ module_id: world.course.moduleId }))).toBe("NOT_ENROLLED");
     expect(await trpcCodeOf(api.flashcards.review({ card_id: cardId, rating: 3 }))).toBe("NOT_ENROLLED");
     expect(await reviews()).toBe(0);
     expect(await db.flashcardReview.count()).toBe(0);
@@ -100,29 +95,29 @@ describe("another learner's course", () => {
   it("a private course not granted is 404 NOT_FOUND, indistinguishable from no course, even when enrolled", async () => {
     const hidden = await makeCourse(db);
     await db.course.update({ where: { id: hidden.courseId }, data: { visibility: "private" } });
-    await enroll(db, learner.userId, hidden.courseId);
+    await enroll(db, world.learner.userId, hidden.courseId);
     const hiddenCard = await makeCard(db, hidden.moduleId, "secret");
-    await expectProblem(await learnerRequest(app, learner, "GET", deckPath(hidden.moduleId)), {
+    await expectProblem(await learnerRequest(app, world.learner, "GET", deckPath(hidden.moduleId)), {
       status: 404,
       code: "NOT_FOUND",
     });
-    await expectProblem(await review(learner, { rating: 3 }, {}, hiddenCard), { status: 404, code: "NOT_FOUND" });
-    const api = await callerAs(deps, learner);
+    await expectProblem(await review(world.learner, { rating: 3 }, {}, hiddenCard), { status: 404, code: "NOT_FOUND" });
+    const api = await callerAs(deps, world.learner);
     expect(await trpcCodeOf(api.flashcards.review({ card_id: hiddenCard, rating: 3 }))).toBe("NOT_FOUND");
-    await dueCard(learner.userId, hiddenCard);
-    expect(await dueIds(learner)).not.toContain(hiddenCard);
+    await dueCard(world.learner.userId, hiddenCard);
+    expect(await dueIds(world.learner)).not.toContain(hiddenCard);
   });
 
   it("a dropped enrollment loses the deck, reviews and quick review of the course's cards", async () => {
-    await dueCard(learner.userId, cardId);
-    expect(await dueIds(learner)).toEqual([cardId]);
+    await dueCard(world.learner.userId, cardId);
+    expect(await dueIds(world.learner)).toEqual([cardId]);
     await db.userCourseEnrollment.update({
-      where: { userId_courseId: { userId: learner.userId, courseId: course.courseId } },
+      where: { userId_courseId: { userId: world.learner.userId, courseId: world.course.courseId } },
       data: { status: "dropped" },
     });
-    expect((await learnerRequest(app, learner, "GET", deckPath())).status).toBe(403);
-    await expectProblem(await review(learner, { rating: 3 }), { status: 403, code: "NOT_ENROLLED" });
-    expect(await dueIds(learner)).toEqual([]);
+    expect((await learnerRequest(app, world.learner, "GET", deckPath())).status).toBe(403);
+    await expectProblem(await review(world.learner, { rating: 3 }), { status: 403, code: "NOT_ENROLLED" });
+    expect(await dueIds(world.learner)).toEqual([]);
     expect(await reviews()).toBe(0);
   });
 });
@@ -130,13 +125,13 @@ describe("another learner's course", () => {
 describe("one card, two learners", () => {
   it("each learner's memory is their own: a review by one neither shows in nor moves the other's", async () => {
     const other = await signIn(deps);
-    await enroll(db, other.userId, course.courseId);
+    await enroll(db, other.userId, world.course.courseId);
     await dueCard(other.userId, cardId);
     const before = await db.flashcardReview.findUniqueOrThrow({
       where: { userId_cardId: { userId: other.userId, cardId } },
     });
-    expect(await dueIds(learner)).toEqual([]);
-    expect((await review(learner, { rating: 1 })).status).toBe(200);
+    expect(await dueIds(world.learner)).toEqual([]);
+    expect((await review(world.learner, { rating: 1 })).status).toBe(200);
     const after = await db.flashcardReview.findUniqueOrThrow({
       where: { userId_cardId: { userId: other.userId, cardId } },
     });
@@ -146,9 +141,9 @@ describe("one card, two learners", () => {
 
   it("the same Idempotency-Key sent by another learner records their own review, not a replay of the first", async () => {
     const other = await signIn(deps);
-    await enroll(db, other.userId, course.courseId);
+    await enroll(db, other.userId, world.course.courseId);
     const key = "offline-review-shared-0001";
-    const mine = await review(learner, { rating: 4 }, { "idempotency-key": key });
+    const mine = await review(world.learner, { rating: 4 }, { "idempotency-key": key });
     expect(mine.status).toBe(200);
     const theirs = await review(other, { rating: 1 }, { "idempotency-key": key });
     expect(theirs.status).toBe(200);
@@ -157,20 +152,20 @@ describe("one card, two learners", () => {
     const logs = await db.flashcardReviewLog.findMany({ orderBy: { rating: "asc" } });
     expect(logs.map((l) => [l.userId, l.rating])).toEqual([
       [other.userId, 1],
-      [learner.userId, 4],
+      [world.learner.userId, 4],
     ]);
   });
 });
 
 describe("offline replays", () => {
   it("count once over tRPC, and once across REST and tRPC for the same key", async () => {
-    const api = await callerAs(deps, learner, { offlineQueuedAt: new Date(Date.now() - 3_600_000) });
+    const api = await callerAs(deps, world.learner, { offlineQueuedAt: new Date(Date.now() - 3_600_000) });
     const key = "offline-review-trpc-0001";
     const first = await api.flashcards.review({ card_id: cardId, rating: 3, idempotency_key: key });
     const again = await api.flashcards.review({ card_id: cardId, rating: 3, idempotency_key: key });
     expect([first.duplicate, again.duplicate]).toEqual([false, true]);
     expect(again.due).toBe(first.due);
-    const overRest = await review(learner, { rating: 3 }, { "idempotency-key": key });
+    const overRest = await review(world.learner, { rating: 3 }, { "idempotency-key": key });
     expect(((await overRest.json()) as { duplicate: boolean; reps: number }).duplicate).toBe(true);
     expect(await reviews()).toBe(1);
     expect((await db.flashcardReview.findFirstOrThrow({ where: { cardId } })).reps).toBe(1);
@@ -188,19 +183,23 @@ describe("hostile input", () => {
       null,
     ];
     for (const body of bodies) {
-      const res = await review(learner, body);
+      const res = await review(world.learner, body);
       expect(res.status, JSON.stringify(body).slice(0, 40)).toBe(400);
     }
-    const huge = await review(learner, { rating: 3, note: "x".repeat(1_100_000) });
+    const huge = await review(world.learner, { rating: 3, note: "x".repeat(1_100_000) });
     expect(huge.status).toBe(413);
-    const longId = await learnerRequest(app, learner, "POST", reviewPath("a".repeat(5000)), { body: { rating: 3 } });
+    const longId = await learnerRequest(app, world.learner, "POST", reviewPath("a".repeat(5000)), {
+      body: { rating: 3 },
+    });
     expect(longId.status).toBe(400);
     // tRPC refuses bad input before the procedure runs (BAD_REQUEST, VALIDATION_FAILED on the wire).
-    const api = await callerAs(deps, learner);
+    const api = await callerAs(deps, world.learner);
     expect(
       await trpcCodeOf(api.flashcards.review({ card_id: cardId, rating: 3, idempotency_key: "k".repeat(10_000) })),
     ).toBe("BAD_REQUEST");
-    expect(await trpcCodeOf(api.flashcards.deck({ module_id: course.moduleId, limit: 1_000_000 }))).toBe("BAD_REQUEST");
+    expect(await trpcCodeOf(api.flashcards.deck({ module_id: world.course.moduleId, limit: 1_000_000 }))).toBe(
+      "BAD_REQUEST",
+    );
     expect(await reviews()).toBe(0);
   });
 });

@@ -6,33 +6,19 @@
 
 import { type Rating, replayReviews, retrievability } from "@sira/algorithms";
 import { getQueue } from "@sira/infra";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { replaceGeneratedContent } from "../../../../packages/domain/src/content/cache.ts";
 import { generationJobId } from "../../../../packages/domain/src/content/index.ts";
-import {
-  type CourseFixture,
-  enroll,
-  indexMarketText,
-  makeCourse,
-} from "../../../../packages/domain/test/content/fixtures.ts";
+import { indexMarketText, makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
 import { deckKey, makeCard, sampleDeck, storeDeck } from "../../../../packages/domain/test/flashcards/fixtures.ts";
-import { closeTestDeps, countQueries, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { closeTestDeps, countQueries, enrolledLearnerWorld, type SignedIn, signIn, testApp } from "../helpers.ts";
 
 const { app, deps } = testApp();
 const { db } = deps;
-let course: CourseFixture;
-let learner: SignedIn;
-
-beforeEach(async () => {
-  await resetState();
-  await getQueue("content-generation", { prefix: deps.config.QUEUE_PREFIX }).obliterate({ force: true });
-  course = await makeCourse(db);
-  learner = await signIn(deps, { role: "learner", country: "SN" });
-  await enroll(db, learner.userId, course.courseId);
-});
+const world = enrolledLearnerWorld(deps);
 afterAll(closeTestDeps);
 
-const deckPath = (moduleId = course.moduleId) => `/api/v1/modules/${moduleId}/flashcards`;
+const deckPath = (moduleId = world.course.moduleId) => `/api/v1/modules/${moduleId}/flashcards`;
 const get = (user: SignedIn | null, path: string, lang = "fr") =>
   app.request(path, { headers: { ...(user?.headers ?? {}), "accept-language": lang } });
 const review = (user: SignedIn, cardId: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -52,12 +38,12 @@ interface Card {
 }
 
 async function storeBoth() {
-  const fr = await storeDeck(db, deckKey(course.moduleId, "fr", 1), sampleDeck("fr"));
-  await storeDeck(db, deckKey(course.moduleId, "en", 1), sampleDeck("en"));
+  const fr = await storeDeck(db, deckKey(world.course.moduleId, "fr", 1), sampleDeck("fr"));
+  await storeDeck(db, deckKey(world.course.moduleId, "en", 1), sampleDeck("en"));
   return fr;
 }
 
-async function deck(user = learner, lang = "fr"): Promise<Card[]> {
+async function deck(user = world.learner, lang = "fr"): Promise<Card[]> {
   const res = await get(user, `${deckPath()}?limit=100`, lang);
   expect(res.status).toBe(200);
   return ((await res.json()) as { items: Card[] }).items;
@@ -65,8 +51,8 @@ async function deck(user = learner, lang = "fr"): Promise<Card[]> {
 
 describe("GET /api/v1/modules/{id}/flashcards", () => {
   it("answers 409 NOT_READY with retry_after and queues the deck's generation once", async () => {
-    await indexMarketText(db, deps.ai.embedder, course.courseId);
-    const [a, b] = await Promise.all([get(learner, deckPath()), get(learner, deckPath())]);
+    await indexMarketText(db, deps.ai.embedder, world.course.courseId);
+    const [a, b] = await Promise.all([get(world.learner, deckPath()), get(world.learner, deckPath())]);
     for (const res of [a, b]) {
       expect(res.status).toBe(409);
       const body = (await res.json()) as { code: string; retry_after: number };
@@ -74,7 +60,7 @@ describe("GET /api/v1/modules/{id}/flashcards", () => {
       expect(body.retry_after).toBeGreaterThan(0);
     }
     const queue = getQueue("content-generation", { prefix: deps.config.QUEUE_PREFIX });
-    expect(await queue.getJob(generationJobId(deckKey(course.moduleId, "fr", 1)))).toBeTruthy();
+    expect(await queue.getJob(generationJobId(deckKey(world.course.moduleId, "fr", 1)))).toBeTruthy();
     expect(await queue.count()).toBe(1);
   });
 
@@ -85,7 +71,7 @@ describe("GET /api/v1/modules/{id}/flashcards", () => {
     expect(fr[0]?.definition).toBe("Définition de Prix d'équilibre v1");
     expect(fr[0]?.example).toBe("fr example 1 v1");
     expect(fr[0]?.memory).toBeNull();
-    const en = await deck(learner, "en");
+    const en = await deck(world.learner, "en");
     expect(en.map((c) => c.id)).toEqual(fr.map((c) => c.id));
     expect(en[0]?.term).toBe("Prix d'équilibre (en)");
     expect(en[0]?.example).toBe("en example 1 v1");
@@ -96,11 +82,11 @@ describe("GET /api/v1/modules/{id}/flashcards", () => {
 
   it("trims cards with ?fields= and refuses unknown fields", async () => {
     await storeBoth();
-    const res = await get(learner, `${deckPath()}?fields=term,memory`);
+    const res = await get(world.learner, `${deckPath()}?fields=term,memory`);
     const body = (await res.json()) as { items: object[]; total: number; server_time: string };
     expect(body.total).toBe(4);
     expect(Object.keys(body.items[0] as object).sort()).toEqual(["id", "memory", "term"]);
-    const bad = await get(learner, `${deckPath()}?fields=nope`);
+    const bad = await get(world.learner, `${deckPath()}?fields=nope`);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { code: string }).code).toBe("UNKNOWN_FIELDS");
   });
@@ -110,8 +96,8 @@ describe("GET /api/v1/modules/{id}/flashcards", () => {
     const cards = await deck();
     const since = new Date().toISOString();
     await new Promise((r) => setTimeout(r, 5));
-    expect((await review(learner, cards[1]?.id as string, { rating: 3 })).status).toBe(200);
-    const delta1 = (await (await get(learner, `${deckPath()}?since=${since}`)).json()) as {
+    expect((await review(world.learner, cards[1]?.id as string, { rating: 3 })).status).toBe(200);
+    const delta1 = (await (await get(world.learner, `${deckPath()}?since=${since}`)).json()) as {
       items: Card[];
       deleted: { id: string }[];
       server_time: string;
@@ -119,7 +105,9 @@ describe("GET /api/v1/modules/{id}/flashcards", () => {
     expect(delta1.items.map((c) => c.id)).toEqual([cards[1]?.id]);
     expect(delta1.items[0]?.memory?.reps).toBe(1);
     expect(delta1.deleted).toEqual([]);
-    const en = await db.generatedContent.findFirstOrThrow({ where: { moduleId: course.moduleId, language: "en" } });
+    const en = await db.generatedContent.findFirstOrThrow({
+      where: { moduleId: world.course.moduleId, language: "en" },
+    });
     for (const [row, language] of [
       [fr, "fr"],
       [en, "en"],
@@ -132,7 +120,7 @@ describe("GET /api/v1/modules/{id}/flashcards", () => {
       });
     }
     await deps.redis.flushdb();
-    const delta2 = (await (await get(learner, `${deckPath()}?since=${delta1.server_time}`)).json()) as {
+    const delta2 = (await (await get(world.learner, `${deckPath()}?since=${delta1.server_time}`)).json()) as {
       items: Card[];
       deleted: { id: string; entity: string }[];
     };
@@ -140,7 +128,7 @@ describe("GET /api/v1/modules/{id}/flashcards", () => {
     expect(delta2.items.map((c) => c.concept_key).sort()).toEqual(["demande", "offre", "prix-d-equilibre"]);
     expect(delta2.items.find((c) => c.concept_key === "offre")?.definition).toBe("Définition de Offre v2");
     expect((await deck()).map((c) => c.concept_key)).toEqual(["offre", "demande", "prix-d-equilibre"]);
-    expect((await get(learner, `${deckPath()}?since=nope`)).status).toBe(400);
+    expect((await get(world.learner, `${deckPath()}?since=nope`)).status).toBe(400);
   });
 
   it("refuses anonymous callers, learners not enrolled, hidden courses and locked modules", async () => {
@@ -151,11 +139,11 @@ describe("GET /api/v1/modules/{id}/flashcards", () => {
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as { code: string }).code).toBe("NOT_ENROLLED");
     const draft = await makeCourse(db, { status: "draft" });
-    expect((await get(learner, deckPath(draft.moduleId))).status).toBe(404);
-    expect((await get(learner, deckPath(crypto.randomUUID()))).status).toBe(404);
+    expect((await get(world.learner, deckPath(draft.moduleId))).status).toBe(404);
+    expect((await get(world.learner, deckPath(crypto.randomUUID()))).status).toBe(404);
     const second = await db.module.create({
       data: {
-        courseId: course.courseId,
+        courseId: world.course.courseId,
         moduleNumber: 2,
         level: 2,
         titleFr: "Suite",
@@ -166,7 +154,7 @@ describe("GET /api/v1/modules/{id}/flashcards", () => {
         bloomLevel: "apply",
       },
     });
-    const locked = await get(learner, deckPath(second.id));
+    const locked = await get(world.learner, deckPath(second.id));
     expect(locked.status).toBe(423);
     expect(((await locked.json()) as { code: string }).code).toBe("MODULE_LOCKED");
   });
@@ -174,10 +162,10 @@ describe("GET /api/v1/modules/{id}/flashcards", () => {
   it("reads a page in a bounded number of statements whatever the deck size", async () => {
     await storeBoth();
     await deck();
-    const small = await countQueries(deps, async () => get(learner, deckPath()));
-    for (let i = 0; i < 30; i++) await makeCard(db, course.moduleId, `extra-${i}`, 10 + i);
-    await get(learner, deckPath());
-    const large = await countQueries(deps, async () => get(learner, `${deckPath()}?limit=50`));
+    const small = await countQueries(deps, async () => get(world.learner, deckPath()));
+    for (let i = 0; i < 30; i++) await makeCard(db, world.course.moduleId, `extra-${i}`, 10 + i);
+    await get(world.learner, deckPath());
+    const large = await countQueries(deps, async () => get(world.learner, `${deckPath()}?limit=50`));
     expect(large).toBe(small);
     expect(large).toBeLessThanOrEqual(12);
   });
@@ -198,7 +186,7 @@ describe("POST /api/v1/flashcards/{card_id}/review", () => {
       order.map(async (i) => {
         const r = batch[i] as (typeof batch)[number];
         const res = await review(
-          learner,
+          world.learner,
           cardId,
           { rating: r.rating, duration_ms: 8000 },
           { "idempotency-key": r.key, "x-offline-queued-at": r.at.toISOString() },
@@ -209,8 +197,8 @@ describe("POST /api/v1/flashcards/{card_id}/review", () => {
     );
 
   it("returns the next due time, stability and difficulty as ts-fsrs computes them", async () => {
-    const cardId = await makeCard(db, course.moduleId, "offre");
-    const res = await review(learner, cardId, { rating: 3, duration_ms: 5000 });
+    const cardId = await makeCard(db, world.course.moduleId, "offre");
+    const res = await review(world.learner, cardId, { rating: 3, duration_ms: 5000 });
     const body = (await res.json()) as {
       due: string;
       stability: number;
@@ -231,7 +219,7 @@ describe("POST /api/v1/flashcards/{card_id}/review", () => {
   });
 
   it("applies an offline batch delivered shuffled and concurrently in the order it happened", async () => {
-    const cardId = await makeCard(db, course.moduleId, "offre");
+    const cardId = await makeCard(db, world.course.moduleId, "offre");
     await sendBatch(cardId, [3, 0, 4, 2, 1]);
     const row = await db.flashcardReview.findFirstOrThrow({ where: { cardId } });
     const expected = replayReviews(batch[0]?.at as Date, batch);
@@ -243,7 +231,7 @@ describe("POST /api/v1/flashcards/{card_id}/review", () => {
   });
 
   it("recognises a duplicate key (one log row, the same answer) and a batch replayed twice changes nothing", async () => {
-    const cardId = await makeCard(db, course.moduleId, "offre");
+    const cardId = await makeCard(db, world.course.moduleId, "offre");
     const [first] = await sendBatch(cardId, [0]);
     const firstBody = await first?.json();
     const [again] = await sendBatch(cardId, [0]);
@@ -259,13 +247,13 @@ describe("POST /api/v1/flashcards/{card_id}/review", () => {
   });
 
   it("validates the rating and refuses unknown cards, other courses' cards and anonymous callers", async () => {
-    const cardId = await makeCard(db, course.moduleId, "offre");
-    const bad = await review(learner, cardId, { rating: 5 });
+    const cardId = await makeCard(db, world.course.moduleId, "offre");
+    const bad = await review(world.learner, cardId, { rating: 5 });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { code: string }).code).toBe("VALIDATION_FAILED");
-    expect((await review(learner, crypto.randomUUID(), { rating: 3 })).status).toBe(404);
+    expect((await review(world.learner, crypto.randomUUID(), { rating: 3 })).status).toBe(404);
     const other = await makeCourse(db, { status: "draft" });
-    expect((await review(learner, await makeCard(db, other.moduleId, "x"), { rating: 3 })).status).toBe(404);
+    expect((await review(world.learner, await makeCard(db, other.moduleId, "x"), { rating: 3 })).status).toBe(404);
     const stranger = await signIn(deps, { role: "learner" });
     expect((await review(stranger, cardId, { rating: 3 })).status).toBe(403);
     const anonymous = await app.request(`/api/v1/flashcards/${cardId}/review`, {
@@ -281,10 +269,10 @@ describe("GET /api/v1/flashcards/due", () => {
   const now = Date.now();
   async function dueCards(count: number) {
     for (let i = 0; i < count; i++) {
-      const cardId = await makeCard(db, course.moduleId, `due-${i}`, i);
+      const cardId = await makeCard(db, world.course.moduleId, `due-${i}`, i);
       await db.flashcardReview.create({
         data: {
-          userId: learner.userId,
+          userId: world.learner.userId,
           cardId,
           due: new Date(now - (i + 1) * 3_600_000),
           stability: 1 + ((i * 7) % 13),
@@ -298,11 +286,11 @@ describe("GET /api/v1/flashcards/due", () => {
     }
   }
   async function spendToday(seconds: number[]) {
-    const cardId = await makeCard(db, course.moduleId, `spent-${crypto.randomUUID()}`);
+    const cardId = await makeCard(db, world.course.moduleId, `spent-${crypto.randomUUID()}`);
     for (const [i, s] of seconds.entries()) {
       await db.flashcardReviewLog.create({
         data: {
-          userId: learner.userId,
+          userId: world.learner.userId,
           cardId,
           rating: 3,
           reviewedAt: new Date(now - i * 1000),
@@ -317,7 +305,7 @@ describe("GET /api/v1/flashcards/due", () => {
     }
   }
   const session = async () => {
-    const res = await get(learner, "/api/v1/flashcards/due");
+    const res = await get(world.learner, "/api/v1/flashcards/due");
     expect(res.status).toBe(200);
     return (await res.json()) as {
       items: Card[];
@@ -333,7 +321,7 @@ describe("GET /api/v1/flashcards/due", () => {
     expect(s.due_total).toBe(30);
     expect(s.items).toHaveLength(20);
     expect(s.remaining_budget_seconds).toBe(900);
-    const rows = await db.flashcardReview.findMany({ where: { userId: learner.userId } });
+    const rows = await db.flashcardReview.findMany({ where: { userId: world.learner.userId } });
     const ranked = rows
       .map((row) => ({
         id: row.cardId,
@@ -367,10 +355,15 @@ describe("GET /api/v1/flashcards/due", () => {
   });
 
   it("introduces new cards only from started modules, at most 10 a day", async () => {
-    for (let i = 0; i < 15; i++) await makeCard(db, course.moduleId, `new-${i}`, i);
+    for (let i = 0; i < 15; i++) await makeCard(db, world.course.moduleId, `new-${i}`, i);
     expect((await session()).items).toHaveLength(0);
     await db.userModuleProgress.create({
-      data: { userId: learner.userId, moduleId: course.moduleId, status: "in_progress", startedAt: new Date() },
+      data: {
+        userId: world.learner.userId,
+        moduleId: world.course.moduleId,
+        status: "in_progress",
+        startedAt: new Date(),
+      },
     });
     const s = await session();
     expect(s.items).toHaveLength(10);
@@ -380,7 +373,7 @@ describe("GET /api/v1/flashcards/due", () => {
 
   it("uses a bounded number of statements and refuses anonymous callers", async () => {
     await dueCards(30);
-    expect(await countQueries(deps, async () => get(learner, "/api/v1/flashcards/due"))).toBeLessThanOrEqual(8);
+    expect(await countQueries(deps, async () => get(world.learner, "/api/v1/flashcards/due"))).toBeLessThanOrEqual(8);
     expect((await get(null, "/api/v1/flashcards/due")).status).toBe(401);
   });
 });

@@ -1,44 +1,23 @@
-/**
- * The module quiz: what bad input and wrong state get. Malformed ids and options, unknown
- * attempts, an attempt sent under another module, a stale or foreign question, a stopped or
- * submitted attempt, a locked module and a quiz still being prepared: each a problem+json in the
- * request's language, naming the field, with the attempt left as it was.
- */
-import { getQueue } from "@sira/infra";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  type CourseFixture,
-  enroll,
-  indexMarketText,
-  makeCourse,
-} from "../../../../packages/domain/test/content/fixtures.ts";
+import { afterAll, describe, expect, it } from "vitest";
+import { enroll, indexMarketText, makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
 import { addModule, correctOptionOf, storeQuiz } from "../../../../packages/domain/test/quiz/fixtures.ts";
-import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { closeTestDeps, enrolledLearnerWorld, testApp } from "../helpers.ts";
 import { expectProblem, expectTrpcProblem, learnerRequest } from "../learner-problems.ts";
 
 const { app, deps } = testApp();
-let course: CourseFixture;
-let learner: SignedIn;
-
-beforeEach(async () => {
-  await resetState();
-  await getQueue("content-generation", { prefix: deps.config.QUEUE_PREFIX }).obliterate({ force: true });
-  course = await makeCourse(deps.db);
-  learner = await signIn(deps, { role: "learner" });
-  await enroll(deps.db, learner.userId, course.courseId);
-});
+const world = enrolledLearnerWorld(deps);
 afterAll(closeTestDeps);
 
 interface State {
   attempt: { id: string };
   question: { id: string } | null;
 }
-const quizPath = (moduleId = course.moduleId) => `/api/v1/modules/${moduleId}/quiz`;
+const quizPath = (moduleId = world.course.moduleId) => `/api/v1/modules/${moduleId}/quiz`;
 const post = (path: string, body: unknown, lang: "fr" | "en" = "en") =>
-  learnerRequest(app, learner, "POST", path, { body, lang });
+  learnerRequest(app, world.learner, "POST", path, { body, lang });
 
-async function start(moduleId = course.moduleId): Promise<State> {
-  const res = await learnerRequest(app, learner, "GET", quizPath(moduleId), { lang: "fr" });
+async function start(moduleId = world.course.moduleId): Promise<State> {
+  const res = await learnerRequest(app, world.learner, "GET", quizPath(moduleId), { lang: "fr" });
   expect(res.status).toBe(200);
   return (await res.json()) as State;
 }
@@ -47,13 +26,13 @@ const attemptRow = (id: string) => deps.db.quizAttempt.findUniqueOrThrow({ where
 describe("GET /api/v1/modules/{module_id}/quiz with bad input or state", () => {
   it("names module_id when malformed and kind when unknown, in French and English", async () => {
     for (const lang of ["fr", "en"] as const) {
-      await expectProblem(await learnerRequest(app, learner, "GET", quizPath("nope"), { lang }), {
+      await expectProblem(await learnerRequest(app, world.learner, "GET", quizPath("nope"), { lang }), {
         status: 400,
         code: "VALIDATION_FAILED",
         lang,
         field: "module_id",
       });
-      await expectProblem(await learnerRequest(app, learner, "GET", `${quizPath()}?kind=final`, { lang }), {
+      await expectProblem(await learnerRequest(app, world.learner, "GET", `${quizPath()}?kind=final`, { lang }), {
         status: 400,
         code: "VALIDATION_FAILED",
         lang,
@@ -64,13 +43,13 @@ describe("GET /api/v1/modules/{module_id}/quiz with bad input or state", () => {
   });
 
   it("answers QUIZ_NOT_READY with Retry-After in English, and MODULE_LOCKED in English", async () => {
-    await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
-    const notReady = await learnerRequest(app, learner, "GET", quizPath(), { lang: "en" });
+    await indexMarketText(deps.db, deps.ai.embedder, world.course.courseId);
+    const notReady = await learnerRequest(app, world.learner, "GET", quizPath(), { lang: "en" });
     const problem = await expectProblem(notReady, { status: 409, code: "QUIZ_NOT_READY", lang: "en" });
     expect(Number(notReady.headers.get("retry-after"))).toBe(problem.retry_after);
-    const second = await addModule(deps.db, course.courseId);
+    const second = await addModule(deps.db, world.course.courseId);
     await storeQuiz(deps.db, second);
-    await expectProblem(await learnerRequest(app, learner, "GET", quizPath(second), { lang: "en" }), {
+    await expectProblem(await learnerRequest(app, world.learner, "GET", quizPath(second), { lang: "en" }), {
       status: 423,
       code: "MODULE_LOCKED",
       lang: "en",
@@ -108,7 +87,7 @@ describe("POST /api/v1/modules/{module_id}/quiz/answer with bad input", () => {
   ];
   for (const [name, body, field] of cases) {
     it(`refuses ${name}: 400${field ? ` naming ${field}` : ""}, the attempt unchanged`, async () => {
-      await storeQuiz(deps.db, course.moduleId);
+      await storeQuiz(deps.db, world.course.moduleId);
       const state = await start();
       const res = await post(`${quizPath()}/answer`, body(state), "fr");
       await expectProblem(res, { status: 400, code: "VALIDATION_FAILED", lang: "fr", ...(field ? { field } : {}) });
@@ -119,7 +98,7 @@ describe("POST /api/v1/modules/{module_id}/quiz/answer with bad input", () => {
 
 describe("POST /api/v1/modules/{module_id}/quiz/answer in the wrong state", () => {
   it("answers 404 for an unknown attempt and for an attempt sent under another module", async () => {
-    await storeQuiz(deps.db, course.moduleId);
+    await storeQuiz(deps.db, world.course.moduleId);
     const state = await start();
     const unknown = await post(`${quizPath()}/answer`, {
       attempt_id: crypto.randomUUID(),
@@ -128,7 +107,7 @@ describe("POST /api/v1/modules/{module_id}/quiz/answer in the wrong state", () =
     });
     await expectProblem(unknown, { status: 404, code: "NOT_FOUND" });
     const other = await makeCourse(deps.db);
-    await enroll(deps.db, learner.userId, other.courseId);
+    await enroll(deps.db, world.learner.userId, other.courseId);
     await storeQuiz(deps.db, other.moduleId);
     await start(other.moduleId);
     const elsewhere = await post(`${quizPath(other.moduleId)}/answer`, {
@@ -144,11 +123,11 @@ describe("POST /api/v1/modules/{module_id}/quiz/answer in the wrong state", () =
   });
 
   it("answers 409 ITEM_NOT_CURRENT in French for a question of another module's quiz", async () => {
-    await storeQuiz(deps.db, course.moduleId);
+    await storeQuiz(deps.db, world.course.moduleId);
     const state = await start();
     const other = await makeCourse(deps.db);
     await storeQuiz(deps.db, other.moduleId, { marker: "X" });
-    await enroll(deps.db, learner.userId, other.courseId);
+    await enroll(deps.db, world.learner.userId, other.courseId);
     const foreign = await start(other.moduleId);
     const res = await post(
       `${quizPath()}/answer`,
@@ -160,7 +139,7 @@ describe("POST /api/v1/modules/{module_id}/quiz/answer in the wrong state", () =
   });
 
   it("answers 409 ATTEMPT_FINISHED in both languages once the test has stopped, before and after submitting", async () => {
-    await storeQuiz(deps.db, course.moduleId, { count: 20 });
+    await storeQuiz(deps.db, world.course.moduleId, { count: 20 });
     const state = await start();
     let question = state.question;
     while (question) {
@@ -172,7 +151,7 @@ describe("POST /api/v1/modules/{module_id}/quiz/answer in the wrong state", () =
       question = ((await res.json()) as { next_question: { id: string } | null }).next_question;
     }
     const unseen = await deps.db.quizItem.findFirstOrThrow({
-      where: { moduleId: course.moduleId, responses: { none: {} } },
+      where: { moduleId: world.course.moduleId, responses: { none: {} } },
     });
     const body = { attempt_id: state.attempt.id, item_id: unseen.id, selected_option: 0 };
     await expectProblem(await post(`${quizPath()}/answer`, body, "fr"), {
@@ -192,7 +171,7 @@ describe("POST /api/v1/modules/{module_id}/quiz/answer in the wrong state", () =
 
 describe("POST /api/v1/modules/{module_id}/quiz/submit with bad input", () => {
   it("names attempt_id when missing or malformed, refuses extra keys, and 404s an unknown attempt", async () => {
-    await storeQuiz(deps.db, course.moduleId);
+    await storeQuiz(deps.db, world.course.moduleId);
     const state = await start();
     for (const body of [{}, { attempt_id: "attempt-1" }]) {
       await expectProblem(await post(`${quizPath()}/submit`, body, "fr"), {
@@ -217,30 +196,30 @@ describe("POST /api/v1/modules/{module_id}/quiz/submit with bad input", () => {
 
 describe("the same refusals over tRPC", () => {
   it("names the field, keeps the code and speaks the caller's language", async () => {
-    await storeQuiz(deps.db, course.moduleId);
+    await storeQuiz(deps.db, world.course.moduleId);
     const state = await start();
-    const input = { module_id: course.moduleId, attempt_id: state.attempt.id, item_id: state.question?.id };
+    const input = { module_id: world.course.moduleId, attempt_id: state.attempt.id, item_id: state.question?.id };
     await expectTrpcProblem(
       app,
-      learner,
+      world.learner,
       { procedure: "quiz.answer", input: { ...input, selected_option: 4 }, mutation: true },
       { status: 400, code: "VALIDATION_FAILED", lang: "en", field: "selected_option" },
     );
     const other = await deps.db.quizItem.findFirstOrThrow({
-      where: { moduleId: course.moduleId, id: { not: state.question?.id } },
+      where: { moduleId: world.course.moduleId, id: { not: state.question?.id } },
     });
     await expectTrpcProblem(
       app,
-      learner,
+      world.learner,
       { procedure: "quiz.answer", input: { ...input, item_id: other.id, selected_option: 0 }, mutation: true },
       { status: 409, code: "ITEM_NOT_CURRENT", lang: "fr" },
     );
     await expectTrpcProblem(
       app,
-      learner,
+      world.learner,
       {
         procedure: "quiz.submit",
-        input: { module_id: course.moduleId, attempt_id: crypto.randomUUID() },
+        input: { module_id: world.course.moduleId, attempt_id: crypto.randomUUID() },
         mutation: true,
       },
       { status: 404, code: "NOT_FOUND", lang: "en" },

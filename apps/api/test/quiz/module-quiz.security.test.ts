@@ -5,22 +5,17 @@
  * answered question, and hostile input (400 or 413, never 500).
  */
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { type CourseFixture, enroll, makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
+import { enroll } from "../../../../packages/domain/test/content/fixtures.ts";
 import { correctOptionOf, storeQuiz } from "../../../../packages/domain/test/quiz/fixtures.ts";
-import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { closeTestDeps, enrolledLearnerWorld, type SignedIn, signIn, testApp } from "../helpers.ts";
 import { expectProblem, learnerRequest, trpcCodeOf } from "../learner-problems.ts";
 import { callerAs } from "../trpc-caller.ts";
 
 const { app, deps } = testApp();
-let course: CourseFixture;
-let learner: SignedIn;
+const world = enrolledLearnerWorld(deps);
 
 beforeEach(async () => {
-  await resetState();
-  course = await makeCourse(deps.db);
-  learner = await signIn(deps, { role: "learner" });
-  await enroll(deps.db, learner.userId, course.courseId);
-  await storeQuiz(deps.db, course.moduleId);
+  await storeQuiz(deps.db, world.course.moduleId);
 });
 afterAll(closeTestDeps);
 
@@ -28,11 +23,11 @@ interface State {
   attempt: { id: string };
   question: { id: string } | null;
 }
-const quizPath = (moduleId = course.moduleId) => `/api/v1/modules/${moduleId}/quiz`;
+const quizPath = (moduleId = world.course.moduleId) => `/api/v1/modules/${moduleId}/quiz`;
 const post = (user: SignedIn | null, path: string, body: unknown, headers: Record<string, string> = {}) =>
   learnerRequest(app, user, "POST", path, { body, headers });
 
-async function start(user = learner): Promise<State> {
+async function start(user = world.learner): Promise<State> {
   const res = await learnerRequest(app, user, "GET", quizPath(), { lang: "fr" });
   expect(res.status).toBe(200);
   return (await res.json()) as State;
@@ -54,8 +49,8 @@ describe("anonymous callers", () => {
       code: "UNAUTHENTICATED",
     });
     const api = await callerAs(deps, null);
-    expect(await trpcCodeOf(api.quiz.answer({ module_id: course.moduleId, ...body }))).toBe("UNAUTHENTICATED");
-    expect(await trpcCodeOf(api.quiz.submit({ module_id: course.moduleId, attempt_id: body.attempt_id }))).toBe(
+    expect(await trpcCodeOf(api.quiz.answer({ module_id: world.course.moduleId, ...body }))).toBe("UNAUTHENTICATED");
+    expect(await trpcCodeOf(api.quiz.submit({ module_id: world.course.moduleId, attempt_id: body.attempt_id }))).toBe(
       "UNAUTHENTICATED",
     );
     expect(await deps.db.quizAttempt.count()).toBe(0);
@@ -75,31 +70,38 @@ describe("another learner's course", () => {
       code: "NOT_ENROLLED",
     });
     const api = await callerAs(deps, stranger);
-    expect(await trpcCodeOf(api.quiz.start({ module_id: course.moduleId, kind: "formative" }))).toBe("NOT_ENROLLED");
-    expect(await trpcCodeOf(api.quiz.answer({ module_id: course.moduleId, ...answerBody(mine) }))).toBe("NOT_ENROLLED");
+    expect(await trpcCodeOf(api.quiz.start({ module_id: world.course.moduleId, kind: "formative" }))).toBe(
+      "NOT_ENROLLED",
+    );
+    expect(await trpcCodeOf(api.quiz.answer({ module_id: world.course.moduleId, ...answerBody(mine) }))).toBe(
+      "NOT_ENROLLED",
+    );
     expect((await attemptRow(mine.attempt.id)).itemCount).toBe(0);
     expect(await deps.db.quizAttempt.count({ where: { userId: stranger.userId } })).toBe(0);
   });
 
   it("a private course not granted is 404 even to a learner enrolled before it was hidden", async () => {
-    await deps.db.course.update({ where: { id: course.courseId }, data: { visibility: "private" } });
-    await expectProblem(await learnerRequest(app, learner, "GET", quizPath()), { status: 404, code: "NOT_FOUND" });
-    const api = await callerAs(deps, learner);
-    expect(await trpcCodeOf(api.quiz.start({ module_id: course.moduleId, kind: "formative" }))).toBe("NOT_FOUND");
+    await deps.db.course.update({ where: { id: world.course.courseId }, data: { visibility: "private" } });
+    await expectProblem(await learnerRequest(app, world.learner, "GET", quizPath()), {
+      status: 404,
+      code: "NOT_FOUND",
+    });
+    const api = await callerAs(deps, world.learner);
+    expect(await trpcCodeOf(api.quiz.start({ module_id: world.course.moduleId, kind: "formative" }))).toBe("NOT_FOUND");
     expect(await deps.db.quizAttempt.count()).toBe(0);
   });
 
   it("a dropped enrollment stops an attempt in progress: answer and submit are refused, nothing recorded", async () => {
     const state = await start();
     await deps.db.userCourseEnrollment.update({
-      where: { userId_courseId: { userId: learner.userId, courseId: course.courseId } },
+      where: { userId_courseId: { userId: world.learner.userId, courseId: world.course.courseId } },
       data: { status: "dropped" },
     });
-    await expectProblem(await post(learner, `${quizPath()}/answer`, answerBody(state)), {
+    await expectProblem(await post(world.learner, `${quizPath()}/answer`, answerBody(state)), {
       status: 403,
       code: "NOT_ENROLLED",
     });
-    await expectProblem(await post(learner, `${quizPath()}/submit`, { attempt_id: state.attempt.id }), {
+    await expectProblem(await post(world.learner, `${quizPath()}/submit`, { attempt_id: state.attempt.id }), {
       status: 403,
       code: "NOT_ENROLLED",
     });
@@ -112,10 +114,12 @@ describe("another learner's attempt", () => {
   it("is 404 over tRPC as over REST, and their own start opens their own attempt", async () => {
     const mine = await start();
     const other = await signIn(deps);
-    await enroll(deps.db, other.userId, course.courseId);
+    await enroll(deps.db, other.userId, world.course.courseId);
     const api = await callerAs(deps, other);
-    expect(await trpcCodeOf(api.quiz.answer({ module_id: course.moduleId, ...answerBody(mine) }))).toBe("NOT_FOUND");
-    expect(await trpcCodeOf(api.quiz.submit({ module_id: course.moduleId, attempt_id: mine.attempt.id }))).toBe(
+    expect(await trpcCodeOf(api.quiz.answer({ module_id: world.course.moduleId, ...answerBody(mine) }))).toBe(
+      "NOT_FOUND",
+    );
+    expect(await trpcCodeOf(api.quiz.submit({ module_id: world.course.moduleId, attempt_id: mine.attempt.id }))).toBe(
       "NOT_FOUND",
     );
     const theirs = await start(other);
@@ -131,23 +135,23 @@ describe("the answer key", () => {
 
   it("is absent from a resumed question and from the next question, and given only for the question answered", async () => {
     const state = await start();
-    const res = await post(learner, `${quizPath()}/answer`, answerBody(state));
+    const res = await post(world.learner, `${quizPath()}/answer`, answerBody(state));
     const answered = (await res.json()) as { correct_option: number; next_question: Record<string, unknown> };
     expect(answered.correct_option).toBe(await correctOptionOf(deps.db, state.question?.id as string));
     expect(leaks(JSON.stringify(answered.next_question))).toEqual([]);
-    const resumed = await learnerRequest(app, learner, "GET", quizPath());
+    const resumed = await learnerRequest(app, world.learner, "GET", quizPath());
     expect(leaks(await resumed.text())).toEqual([]);
-    const api = await callerAs(deps, learner);
-    const overTrpc = await api.quiz.start({ module_id: course.moduleId, kind: "formative" });
+    const api = await callerAs(deps, world.learner);
+    const overTrpc = await api.quiz.start({ module_id: world.course.moduleId, kind: "formative" });
     expect(leaks(JSON.stringify(overTrpc))).toEqual([]);
   });
 
   it("a submitted review shows only the questions answered, not the one served and left unanswered", async () => {
     const state = await start();
-    const first = (await (await post(learner, `${quizPath()}/answer`, answerBody(state))).json()) as {
+    const first = (await (await post(world.learner, `${quizPath()}/answer`, answerBody(state))).json()) as {
       next_question: { id: string };
     };
-    const res = await post(learner, `${quizPath()}/submit`, { attempt_id: state.attempt.id });
+    const res = await post(world.learner, `${quizPath()}/submit`, { attempt_id: state.attempt.id });
     const result = (await res.json()) as { review: { item_id: string }[] };
     expect(result.review.map((r) => r.item_id)).toEqual([state.question?.id]);
     expect(JSON.stringify(result)).not.toContain(first.next_question.id);
@@ -159,11 +163,11 @@ describe("replays never count twice", () => {
     const state = await start();
     const key = await correctOptionOf(deps.db, state.question?.id as string);
     const wrong = (key + 1) % 4;
-    const first = (await (await post(learner, `${quizPath()}/answer`, answerBody(state, wrong))).json()) as {
+    const first = (await (await post(world.learner, `${quizPath()}/answer`, answerBody(state, wrong))).json()) as {
       correct: boolean;
     };
     expect(first.correct).toBe(false);
-    const retry = await post(learner, `${quizPath()}/answer`, answerBody(state, key));
+    const retry = await post(world.learner, `${quizPath()}/answer`, answerBody(state, key));
     expect(retry.status).toBe(200);
     expect(await retry.json()).toEqual(first);
     const row = await attemptRow(state.attempt.id);
@@ -173,8 +177,8 @@ describe("replays never count twice", () => {
   it("the same answer sent twice at once counts once", async () => {
     const state = await start();
     const [a, b] = await Promise.all([
-      post(learner, `${quizPath()}/answer`, answerBody(state)),
-      post(learner, `${quizPath()}/answer`, answerBody(state)),
+      post(world.learner, `${quizPath()}/answer`, answerBody(state)),
+      post(world.learner, `${quizPath()}/answer`, answerBody(state)),
     ]);
     expect([a.status, b.status]).toEqual([200, 200]);
     expect(await a.json()).toEqual(await b.json());
@@ -188,8 +192,8 @@ describe("replays never count twice", () => {
       "idempotency-key": "offline-quiz-answer-0001",
       "x-offline-queued-at": new Date(Date.now() - 600_000).toISOString(),
     };
-    const first = await post(learner, `${quizPath()}/answer`, answerBody(state), headers);
-    const replay = await post(learner, `${quizPath()}/answer`, answerBody(state), headers);
+    const first = await post(world.learner, `${quizPath()}/answer`, answerBody(state), headers);
+    const replay = await post(world.learner, `${quizPath()}/answer`, answerBody(state), headers);
     expect(replay.headers.get("idempotent-replayed")).toBe("true");
     expect(await replay.json()).toEqual(await first.json());
     expect(await deps.db.quizAttemptResponse.count({ where: { attemptId: state.attempt.id } })).toBe(1);
@@ -208,13 +212,15 @@ describe("hostile input", () => {
       "0",
     ];
     for (const body of bodies) {
-      const res = await post(learner, `${quizPath()}/answer`, body);
+      const res = await post(world.learner, `${quizPath()}/answer`, body);
       expect(res.status, JSON.stringify(body).slice(0, 40)).toBe(400);
     }
     expect(
-      (await post(learner, `${quizPath()}/answer`, { ...answerBody(state), pad: "x".repeat(1_100_000) })).status,
+      (await post(world.learner, `${quizPath()}/answer`, { ...answerBody(state), pad: "x".repeat(1_100_000) })).status,
     ).toBe(413);
-    expect((await learnerRequest(app, learner, "GET", `${quizPath()}?kind=${"f".repeat(10_000)}`)).status).toBe(400);
+    expect((await learnerRequest(app, world.learner, "GET", `${quizPath()}?kind=${"f".repeat(10_000)}`)).status).toBe(
+      400,
+    );
     expect(await deps.db.quizAttemptResponse.count()).toBe(0);
   });
 });

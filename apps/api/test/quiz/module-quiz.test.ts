@@ -4,21 +4,16 @@
  * with a reproducible score; errors (409s, 400) and who may take it (401, 403, 404, 423).
  */
 import { getQueue } from "@sira/infra";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { reproduceAttempt } from "../../../../packages/domain/src/learning/quiz/index.ts";
-import {
-  type CourseFixture,
-  enroll,
-  indexMarketText,
-  makeCourse,
-} from "../../../../packages/domain/test/content/fixtures.ts";
+import { enroll, indexMarketText } from "../../../../packages/domain/test/content/fixtures.ts";
 import { addModule, correctOptionOf, storeQuiz } from "../../../../packages/domain/test/quiz/fixtures.ts";
-import { closeTestDeps, jsonSender, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { closeTestDeps, enrolledLearnerWorld, jsonSender, signIn, testApp } from "../helpers.ts";
 
 const { app, deps } = testApp();
 const send = jsonSender(app, "quiz");
-let course: CourseFixture;
-let learner: SignedIn;
+const world = enrolledLearnerWorld(deps);
+afterAll(closeTestDeps);
 
 interface Question {
   id: string;
@@ -44,24 +39,15 @@ interface Answer {
   finished: boolean;
 }
 
-beforeEach(async () => {
-  await resetState();
-  await getQueue("content-generation", { prefix: deps.config.QUEUE_PREFIX }).obliterate({ force: true });
-  course = await makeCourse(deps.db);
-  learner = await signIn(deps, { role: "learner", country: "SN" });
-  await enroll(deps.db, learner.userId, course.courseId);
-});
-afterAll(closeTestDeps);
+const quizPath = (moduleId = world.course.moduleId) => `/api/v1/modules/${moduleId}/quiz`;
 
-const quizPath = (moduleId = course.moduleId) => `/api/v1/modules/${moduleId}/quiz`;
-
-async function start(user = learner, query = ""): Promise<State> {
+async function start(user = world.learner, query = ""): Promise<State> {
   const res = await send(user, "GET", `${quizPath()}${query}`, undefined, "fr");
   expect(res.status).toBe(200);
   return (await res.json()) as State;
 }
 
-async function answer(state: { attemptId: string; question: Question }, correct: boolean, user = learner) {
+async function answer(state: { attemptId: string; question: Question }, correct: boolean, user = world.learner) {
   const key = await correctOptionOf(deps.db, state.question.id);
   const res = await send(user, "POST", `${quizPath()}/answer`, {
     attempt_id: state.attemptId,
@@ -75,8 +61,8 @@ async function answer(state: { attemptId: string; question: Question }, correct:
 
 describe("GET /api/v1/modules/{id}/quiz", () => {
   it("starts an attempt from the cached quiz and serves the question without its answer key", async () => {
-    await storeQuiz(deps.db, course.moduleId);
-    const res = await send(learner, "GET", quizPath(), undefined, "fr");
+    await storeQuiz(deps.db, world.course.moduleId);
+    const res = await send(world.learner, "GET", quizPath(), undefined, "fr");
     const text = await res.text();
     expect(res.status).toBe(200);
     for (const key of ["correct_option", "correct_index", "correctOption", "explanation", "correct"]) {
@@ -88,7 +74,7 @@ describe("GET /api/v1/modules/{id}/quiz", () => {
     expect(state.question?.position).toBe(1);
     // θ = 0 starts at difficulty 3 (logit 0), inside the ±0.5 window.
     expect(state.question?.difficulty).toBe(3);
-    const items = await deps.db.quizItem.count({ where: { moduleId: course.moduleId, isActive: true } });
+    const items = await deps.db.quizItem.count({ where: { moduleId: world.course.moduleId, isActive: true } });
     expect(items).toBe(15);
     const again = await start();
     expect(again.attempt.id).toBe(state.attempt.id);
@@ -96,34 +82,34 @@ describe("GET /api/v1/modules/{id}/quiz", () => {
   });
 
   it("starts a summative attempt of 20 items apart from the formative one", async () => {
-    await storeQuiz(deps.db, course.moduleId, { count: 20 });
+    await storeQuiz(deps.db, world.course.moduleId, { count: 20 });
     const formative = await start();
-    const summative = await start(learner, "?kind=summative");
+    const summative = await start(world.learner, "?kind=summative");
     expect(summative.attempt.max_items).toBe(20);
     expect(summative.attempt.id).not.toBe(formative.attempt.id);
   });
 
   it("two concurrent starts share one attempt", async () => {
-    await storeQuiz(deps.db, course.moduleId);
+    await storeQuiz(deps.db, world.course.moduleId);
     const [a, b] = await Promise.all([start(), start()]);
     expect(a.attempt.id).toBe(b.attempt.id);
-    expect(await deps.db.quizAttempt.count({ where: { userId: learner.userId } })).toBe(1);
+    expect(await deps.db.quizAttempt.count({ where: { userId: world.learner.userId } })).toBe(1);
   });
 
   it("uses another level's quiz in the same language when the learner's is not cached", async () => {
-    await storeQuiz(deps.db, course.moduleId, { level: 3, country: "CI" });
+    await storeQuiz(deps.db, world.course.moduleId, { level: 3, country: "CI" });
     const state = await start();
     expect(state.question).not.toBeNull();
   });
 
   it("serves items in the learner's language: a French learner is not given the English quiz", async () => {
-    await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
-    await storeQuiz(deps.db, course.moduleId, { language: "en", marker: "E" });
-    const notReady = await send(learner, "GET", quizPath(), undefined, "fr");
+    await indexMarketText(deps.db, deps.ai.embedder, world.course.courseId);
+    await storeQuiz(deps.db, world.course.moduleId, { language: "en", marker: "E" });
+    const notReady = await send(world.learner, "GET", quizPath(), undefined, "fr");
     expect(notReady.status).toBe(409);
     expect(((await notReady.json()) as { code: string }).code).toBe("QUIZ_NOT_READY");
 
-    await storeQuiz(deps.db, course.moduleId, { language: "fr", marker: "F" });
+    await storeQuiz(deps.db, world.course.moduleId, { language: "fr", marker: "F" });
     const fr = await start();
     const served = await deps.db.quizItem.findUniqueOrThrow({
       where: { id: fr.question?.id as string },
@@ -133,7 +119,7 @@ describe("GET /api/v1/modules/{id}/quiz", () => {
     expect(fr.question?.stem).toMatch(/^Question F\d+ : /);
 
     const english = await signIn(deps, { role: "learner", country: "SN" });
-    await enroll(deps.db, english.userId, course.courseId);
+    await enroll(deps.db, english.userId, world.course.courseId);
     const res = await send(english, "GET", quizPath(), undefined, "en");
     expect(res.status).toBe(200);
     const en = (await res.json()) as State;
@@ -141,32 +127,34 @@ describe("GET /api/v1/modules/{id}/quiz", () => {
   });
 
   it("answers 409 QUIZ_NOT_READY with Retry-After and queues one generation when no quiz exists", async () => {
-    await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
-    const res = await send(learner, "GET", quizPath(), undefined, "fr");
+    await indexMarketText(deps.db, deps.ai.embedder, world.course.courseId);
+    const res = await send(world.learner, "GET", quizPath(), undefined, "fr");
     expect(res.status).toBe(409);
     expect(res.headers.get("retry-after")).toBeTruthy();
     const body = (await res.json()) as { code: string; retry_after: number };
     expect(body.code).toBe("QUIZ_NOT_READY");
     const jobs = await getQueue("content-generation", { prefix: deps.config.QUEUE_PREFIX }).getJobs(["waiting"]);
     expect(jobs).toHaveLength(1);
-    expect(jobs[0]?.data).toMatchObject({ key: { moduleId: course.moduleId, unitId: null, contentType: "quiz" } });
+    expect(jobs[0]?.data).toMatchObject({
+      key: { moduleId: world.course.moduleId, unitId: null, contentType: "quiz" },
+    });
   });
 
   it("answers 409 NO_INDEXED_CONTENT when nothing can be generated", async () => {
-    const res = await send(learner, "GET", quizPath(), undefined, "fr");
+    const res = await send(world.learner, "GET", quizPath(), undefined, "fr");
     expect(res.status).toBe(409);
     expect(((await res.json()) as { code: string }).code).toBe("NO_INDEXED_CONTENT");
   });
 
   it("refuses a bad kind (400)", async () => {
-    const res = await send(learner, "GET", `${quizPath()}?kind=final`);
+    const res = await send(world.learner, "GET", `${quizPath()}?kind=final`);
     expect(res.status).toBe(400);
   });
 });
 
 describe("POST /api/v1/modules/{id}/quiz/answer and /submit", () => {
   it("adapts, stops at 10 items, submits once and the score can be reproduced", async () => {
-    await storeQuiz(deps.db, course.moduleId, { count: 20 });
+    await storeQuiz(deps.db, world.course.moduleId, { count: 20 });
     const first = await start();
     let question = first.question as Question;
     const seen = new Set<string>();
@@ -193,7 +181,7 @@ describe("POST /api/v1/modules/{id}/quiz/answer and /submit", () => {
     expect(last?.finished).toBe(true);
     expect(last?.next_question).toBeNull();
 
-    const submit = () => send(learner, "POST", `${quizPath()}/submit`, { attempt_id: first.attempt.id });
+    const submit = () => send(world.learner, "POST", `${quizPath()}/submit`, { attempt_id: first.attempt.id });
     const res = await submit();
     expect(res.status).toBe(200);
     const result = (await res.json()) as {
@@ -211,7 +199,7 @@ describe("POST /api/v1/modules/{id}/quiz/answer and /submit", () => {
     const again = (await (await submit()).json()) as typeof result;
     expect(again).toEqual(result);
     const progress = await deps.db.userModuleProgress.findUnique({
-      where: { userId_moduleId: { userId: learner.userId, moduleId: course.moduleId } },
+      where: { userId_moduleId: { userId: world.learner.userId, moduleId: world.course.moduleId } },
     });
     expect(progress?.quizScoreAvg).toBe(90);
 
@@ -220,14 +208,14 @@ describe("POST /api/v1/modules/{id}/quiz/answer and /submit", () => {
     expect(reproduced.theta).toBeCloseTo(result.theta, 12);
     expect(reproduced.se).toBeCloseTo(result.se, 12);
     const exposures = await deps.db.quizItem.aggregate({
-      where: { moduleId: course.moduleId },
+      where: { moduleId: world.course.moduleId },
       _sum: { exposureCount: true },
     });
     expect(exposures._sum.exposureCount).toBe(10);
   });
 
   it("a replayed answer returns the same result without counting twice; a stale item is 409 ITEM_NOT_CURRENT", async () => {
-    await storeQuiz(deps.db, course.moduleId);
+    await storeQuiz(deps.db, world.course.moduleId);
     const state = await start();
     const question = state.question as Question;
     const one = await answer({ attemptId: state.attempt.id, question }, true);
@@ -237,9 +225,9 @@ describe("POST /api/v1/modules/{id}/quiz/answer and /submit", () => {
     expect(attempt.itemCount).toBe(1);
     expect(attempt.correctCount).toBe(1);
     const other = await deps.db.quizItem.findFirstOrThrow({
-      where: { moduleId: course.moduleId, id: { notIn: [question.id, (one.next_question as Question).id] } },
+      where: { moduleId: world.course.moduleId, id: { notIn: [question.id, (one.next_question as Question).id] } },
     });
-    const res = await send(learner, "POST", `${quizPath()}/answer`, {
+    const res = await send(world.learner, "POST", `${quizPath()}/answer`, {
       attempt_id: state.attempt.id,
       item_id: other.id,
       selected_option: 0,
@@ -249,14 +237,14 @@ describe("POST /api/v1/modules/{id}/quiz/answer and /submit", () => {
   });
 
   it("records an offline answer at its queued time", async () => {
-    await storeQuiz(deps.db, course.moduleId);
+    await storeQuiz(deps.db, world.course.moduleId);
     const state = await start();
     const queuedAt = new Date(Date.now() - 3 * 3600_000);
     queuedAt.setMilliseconds(0);
     const res = await app.request(`${quizPath()}/answer`, {
       method: "POST",
       headers: {
-        ...learner.headers,
+        ...world.learner.headers,
         "content-type": "application/json",
         "x-offline-queued-at": queuedAt.toISOString(),
       },
@@ -268,30 +256,30 @@ describe("POST /api/v1/modules/{id}/quiz/answer and /submit", () => {
   });
 
   it("refuses answers to a submitted attempt (409 ATTEMPT_FINISHED) and invalid bodies (400)", async () => {
-    await storeQuiz(deps.db, course.moduleId);
+    await storeQuiz(deps.db, world.course.moduleId);
     const state = await start();
-    await send(learner, "POST", `${quizPath()}/submit`, { attempt_id: state.attempt.id });
-    const late = await send(learner, "POST", `${quizPath()}/answer`, {
+    await send(world.learner, "POST", `${quizPath()}/submit`, { attempt_id: state.attempt.id });
+    const late = await send(world.learner, "POST", `${quizPath()}/answer`, {
       attempt_id: state.attempt.id,
       item_id: state.question?.id,
       selected_option: 1,
     });
     expect(late.status).toBe(409);
     expect(((await late.json()) as { code: string }).code).toBe("ATTEMPT_FINISHED");
-    const bad = await send(learner, "POST", `${quizPath()}/answer`, {
+    const bad = await send(world.learner, "POST", `${quizPath()}/answer`, {
       attempt_id: state.attempt.id,
       item_id: state.question?.id,
       selected_option: 4,
     });
     expect(bad.status).toBe(400);
-    const zero = await send(learner, "POST", `${quizPath()}/submit`, { attempt_id: state.attempt.id });
+    const zero = await send(world.learner, "POST", `${quizPath()}/submit`, { attempt_id: state.attempt.id });
     expect(((await zero.json()) as { score: number }).score).toBe(0);
   });
 });
 
 describe("who may take a module quiz", () => {
   it("401 anonymous, 403 not enrolled, 404 unknown module or another learner's attempt, 423 locked module", async () => {
-    await storeQuiz(deps.db, course.moduleId);
+    await storeQuiz(deps.db, world.course.moduleId);
     const anonymous = await app.request(quizPath());
     expect(anonymous.status).toBe(401);
 
@@ -300,11 +288,11 @@ describe("who may take a module quiz", () => {
     expect(notEnrolled.status).toBe(403);
     expect(((await notEnrolled.json()) as { code: string }).code).toBe("NOT_ENROLLED");
 
-    const unknown = await send(learner, "GET", quizPath(crypto.randomUUID()));
+    const unknown = await send(world.learner, "GET", quizPath(crypto.randomUUID()));
     expect(unknown.status).toBe(404);
 
     const mine = await start();
-    await enroll(deps.db, stranger.userId, course.courseId);
+    await enroll(deps.db, stranger.userId, world.course.courseId);
     const theirs = await send(stranger, "POST", `${quizPath()}/answer`, {
       attempt_id: mine.attempt.id,
       item_id: mine.question?.id,
@@ -314,9 +302,9 @@ describe("who may take a module quiz", () => {
     const theirSubmit = await send(stranger, "POST", `${quizPath()}/submit`, { attempt_id: mine.attempt.id });
     expect(theirSubmit.status).toBe(404);
 
-    const second = await addModule(deps.db, course.courseId);
+    const second = await addModule(deps.db, world.course.courseId);
     await storeQuiz(deps.db, second);
-    const locked = await send(learner, "GET", quizPath(second));
+    const locked = await send(world.learner, "GET", quizPath(second));
     expect(locked.status).toBe(423);
     expect(((await locked.json()) as { code: string }).code).toBe("MODULE_LOCKED");
   });

@@ -1,44 +1,27 @@
-/**
- * Course pre-assessment: admin settings (audited; managers only), the item bank built on a real
- * BullMQ worker with the offline generator (cached module quizzes reused, the rest generated from
- * the indexed course), and a learner's attempt that marks known modules and suggests a start.
- */
-import { getQueue } from "@sira/infra";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  type CourseFixture,
-  enroll,
-  indexMarketText,
-  makeCourse,
-} from "../../../../packages/domain/test/content/fixtures.ts";
+import { indexMarketText } from "../../../../packages/domain/test/content/fixtures.ts";
 import { addModule, correctOptionOf, storeQuiz } from "../../../../packages/domain/test/quiz/fixtures.ts";
-import { closeTestDeps, jsonSender, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { closeTestDeps, enrolledLearnerWorld, jsonSender, type SignedIn, signIn, testApp } from "../helpers.ts";
 import { startTestWorkers, type TestWorkers, until } from "../workers.ts";
+import { emptyPreassessmentQueue } from "./preassessment.fixtures.ts";
 
 const { app, deps } = testApp();
 const send = jsonSender(app, "preassessment");
 let workers: TestWorkers;
-let course: CourseFixture;
 let module2: string;
 let admin: SignedIn;
-let learner: SignedIn;
 
-const adminPath = () => `/api/v1/admin/courses/${course.courseId}/preassessment`;
-const learnerPath = () => `/api/v1/courses/${course.courseId}/preassessment`;
+const adminPath = () => `/api/v1/admin/courses/${world.course.courseId}/preassessment`;
+const learnerPath = () => `/api/v1/courses/${world.course.courseId}/preassessment`;
 
 beforeAll(() => {
   workers = startTestWorkers(deps);
 });
+const world = enrolledLearnerWorld(deps);
 beforeEach(async () => {
-  await resetState();
-  for (const q of ["content-generation", "preassessment-generation"] as const) {
-    await getQueue(q, { prefix: deps.config.QUEUE_PREFIX }).obliterate({ force: true });
-  }
-  course = await makeCourse(deps.db);
-  module2 = await addModule(deps.db, course.courseId);
+  await emptyPreassessmentQueue(deps);
+  module2 = await addModule(deps.db, world.course.courseId);
   admin = await signIn(deps, { role: "admin" });
-  learner = await signIn(deps, { role: "learner" });
-  await enroll(deps.db, learner.userId, course.courseId);
 });
 afterAll(async () => {
   await workers.stop();
@@ -80,11 +63,11 @@ describe("admin settings", () => {
     expect(audit.after).toMatchObject({ is_enabled: true, max_items: 6 });
 
     expect((await send(admin, "PUT", adminPath(), { max_items: 0 })).status).toBe(400);
-    expect((await send(learner, "GET", adminPath())).status).toBe(403);
+    expect((await send(world.learner, "GET", adminPath())).status).toBe(403);
     const stranger = await signIn(deps, { role: "expert" });
     expect((await send(stranger, "GET", adminPath())).status).toBe(404);
     const owner = await signIn(deps, { role: "expert" });
-    await deps.db.course.update({ where: { id: course.courseId }, data: { expertId: owner.userId } });
+    await deps.db.course.update({ where: { id: world.course.courseId }, data: { expertId: owner.userId } });
     expect((await send(owner, "PUT", adminPath(), { known_threshold_pct: 90 })).status).toBe(200);
     expect((await app.request(adminPath())).status).toBe(401);
   });
@@ -98,21 +81,21 @@ describe("admin settings", () => {
 
 describe("pre-assessment generation and attempts", () => {
   it("builds the bank on the worker, reusing a cached module quiz and generating the rest", async () => {
-    await indexMarketText(deps.db, deps.ai.embedder, course.courseId);
-    await storeQuiz(deps.db, course.moduleId, { language: "fr", count: 15 });
+    await indexMarketText(deps.db, deps.ai.embedder, world.course.courseId);
+    await storeQuiz(deps.db, world.course.moduleId, { language: "fr", count: 15 });
     const config = await generateBank();
     expect(config.generation_error).toBeNull();
     expect(config.generation_status).toBe("ready");
-    const pre = await deps.db.coursePreassessment.findUniqueOrThrow({ where: { courseId: course.courseId } });
+    const pre = await deps.db.coursePreassessment.findUniqueOrThrow({ where: { courseId: world.course.courseId } });
     const items = await deps.db.quizItem.findMany({ where: { preassessmentId: pre.id, isActive: true } });
-    const cached = items.filter((i) => i.moduleId === course.moduleId && i.language === "fr");
+    const cached = items.filter((i) => i.moduleId === world.course.moduleId && i.language === "fr");
     expect(cached).toHaveLength(5);
     expect(new Set(cached.map((i) => i.difficulty)).size).toBe(5);
     expect(cached.every((i) => i.stem.includes("Question Q"))).toBe(true);
     expect(items.some((i) => i.moduleId === module2)).toBe(true);
     expect(config.item_counts.fr).toBe(items.filter((i) => i.language === "fr").length);
     // The practice bank is untouched: pre-assessment items are separate rows.
-    expect(await deps.db.quizItem.count({ where: { moduleId: course.moduleId, preassessmentId: null } })).toBe(0);
+    expect(await deps.db.quizItem.count({ where: { moduleId: world.course.moduleId, preassessmentId: null } })).toBe(0);
 
     const again = await generateBank();
     expect(again.item_counts).toEqual(config.item_counts);
@@ -120,17 +103,17 @@ describe("pre-assessment generation and attempts", () => {
   });
 
   it("a learner's attempt marks the modules they know and suggests where to start", async () => {
-    await storeQuiz(deps.db, course.moduleId, { language: "fr", count: 10, marker: "A" });
+    await storeQuiz(deps.db, world.course.moduleId, { language: "fr", count: 10, marker: "A" });
     await storeQuiz(deps.db, module2, { language: "fr", count: 10, marker: "B" });
     await send(admin, "PUT", adminPath(), { is_enabled: true, max_items: 10, known_threshold_pct: 80 });
     await generateBank();
 
-    const status = (await (await send(learner, "GET", learnerPath(), undefined, "fr")).json()) as {
+    const status = (await (await send(world.learner, "GET", learnerPath(), undefined, "fr")).json()) as {
       available: boolean;
       latest_result: unknown;
     };
     expect(status).toMatchObject({ available: true, latest_result: null });
-    const started = await send(learner, "POST", `${learnerPath()}/start`, undefined, "fr");
+    const started = await send(world.learner, "POST", `${learnerPath()}/start`, undefined, "fr");
     expect(started.status).toBe(200);
     const state = (await started.json()) as { attempt: { id: string }; question: { id: string } | null };
     let question = state.question;
@@ -143,8 +126,8 @@ describe("pre-assessment generation and attempts", () => {
       const item = await deps.db.quizItem.findUniqueOrThrow({ where: { id: question.id } });
       const key = await correctOptionOf(deps.db, question.id);
       // Knows module 1, not module 2.
-      const selected = item.moduleId === course.moduleId ? key : (key + 1) % 4;
-      const res = await send(learner, "POST", `${learnerPath()}/answer`, {
+      const selected = item.moduleId === world.course.moduleId ? key : (key + 1) % 4;
+      const res = await send(world.learner, "POST", `${learnerPath()}/answer`, {
         attempt_id: state.attempt.id,
         item_id: question.id,
         selected_option: selected,
@@ -155,22 +138,22 @@ describe("pre-assessment generation and attempts", () => {
     }
     expect(last.finished).toBe(true);
     expect(last.result).toMatchObject({
-      known_module_ids: [course.moduleId],
+      known_module_ids: [world.course.moduleId],
       suggested_module_id: module2,
-      module_scores: { [course.moduleId]: 100, [module2]: 0 },
+      module_scores: { [world.course.moduleId]: 100, [module2]: 0 },
     });
     const progress = await deps.db.userModuleProgress.findUniqueOrThrow({
-      where: { userId_moduleId: { userId: learner.userId, moduleId: course.moduleId } },
+      where: { userId_moduleId: { userId: world.learner.userId, moduleId: world.course.moduleId } },
     });
     expect(progress.testedOutAt).not.toBeNull();
-    const after = (await (await send(learner, "GET", learnerPath(), undefined, "fr")).json()) as {
+    const after = (await (await send(world.learner, "GET", learnerPath(), undefined, "fr")).json()) as {
       latest_result: { attempt_id: string };
     };
     expect(after.latest_result.attempt_id).toBe(state.attempt.id);
   });
 
   it("answers 409 PREASSESSMENT_UNAVAILABLE when disabled, 403 when not enrolled, 401 anonymous", async () => {
-    const off = await send(learner, "POST", `${learnerPath()}/start`, undefined, "fr");
+    const off = await send(world.learner, "POST", `${learnerPath()}/start`, undefined, "fr");
     expect(off.status).toBe(409);
     expect(((await off.json()) as { code: string }).code).toBe("PREASSESSMENT_UNAVAILABLE");
     const stranger = await signIn(deps, { role: "learner" });

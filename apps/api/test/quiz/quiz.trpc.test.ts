@@ -4,16 +4,14 @@
  * flashcard of the same concept.
  */
 import { TRPCError } from "@trpc/server";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { conceptKeyOf } from "../../../../packages/domain/src/learning/flashcards/index.ts";
-import { type CourseFixture, enroll, makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
 import { correctOptionOf, storeQuiz } from "../../../../packages/domain/test/quiz/fixtures.ts";
-import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { closeTestDeps, enrolledLearnerWorld, type SignedIn, signIn, testApp } from "../helpers.ts";
 import { callerAs } from "../trpc-caller.ts";
 
 const { deps } = testApp();
-let course: CourseFixture;
-let learner: SignedIn;
+const world = enrolledLearnerWorld(deps);
 
 function callerFor(user: SignedIn | null) {
   return callerAs(deps, user);
@@ -29,19 +27,13 @@ async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
   return undefined;
 }
 
-beforeEach(async () => {
-  await resetState();
-  course = await makeCourse(deps.db);
-  learner = await signIn(deps, { role: "learner" });
-  await enroll(deps.db, learner.userId, course.courseId);
-});
 afterAll(closeTestDeps);
 
 describe("tRPC quiz", () => {
   it("starts, answers (feeding the concept's flashcard) and submits", async () => {
-    await storeQuiz(deps.db, course.moduleId);
-    const caller = await callerFor(learner);
-    const state = await caller.quiz.start({ module_id: course.moduleId, kind: "formative" });
+    await storeQuiz(deps.db, world.course.moduleId);
+    const caller = await callerFor(world.learner);
+    const state = await caller.quiz.start({ module_id: world.course.moduleId, kind: "formative" });
     expect(Object.keys(state.question ?? {}).sort()).toEqual([
       "difficulty",
       "id",
@@ -53,7 +45,7 @@ describe("tRPC quiz", () => {
     const item = await deps.db.quizItem.findUniqueOrThrow({ where: { id: state.question?.id as string } });
     const card = await deps.db.flashcard.create({
       data: {
-        moduleId: course.moduleId,
+        moduleId: world.course.moduleId,
         conceptKey: item.conceptKey as string,
         termFr: "Prix",
         definitionFr: "Le prix d'équilibre.",
@@ -62,7 +54,7 @@ describe("tRPC quiz", () => {
     });
     expect(item.conceptKey).toBe(conceptKeyOf(`Concept Q ${item.position + 1}`));
     const result = await caller.quiz.answer({
-      module_id: course.moduleId,
+      module_id: world.course.moduleId,
       attempt_id: state.attempt.id,
       item_id: item.id,
       selected_option: await correctOptionOf(deps.db, item.id),
@@ -70,21 +62,23 @@ describe("tRPC quiz", () => {
     expect(result.correct).toBe(true);
     const log = await deps.db.flashcardReviewLog.findFirstOrThrow({ where: { cardId: card.id } });
     expect(log).toMatchObject({ rating: 3, source: "quiz" });
-    const submitted = await caller.quiz.submit({ module_id: course.moduleId, attempt_id: state.attempt.id });
+    const submitted = await caller.quiz.submit({ module_id: world.course.moduleId, attempt_id: state.attempt.id });
     expect(submitted.score).toBe(100);
-    expect(await codeOf((await callerFor(null)).quiz.start({ module_id: course.moduleId, kind: "formative" }))).toBe(
-      "UNAUTHENTICATED",
-    );
+    expect(
+      await codeOf((await callerFor(null)).quiz.start({ module_id: world.course.moduleId, kind: "formative" })),
+    ).toBe("UNAUTHENTICATED");
   });
 
   it("placement and pre-assessment answer with their conflict codes", async () => {
-    const caller = await callerFor(learner);
+    const caller = await callerFor(world.learner);
     expect(await codeOf(caller.placement.start({}))).toBe("QUIZ_NOT_READY");
     expect((await caller.placement.status()).latest).toBeNull();
-    expect(await codeOf(caller.preassessment.start({ course_id: course.courseId }))).toBe("PREASSESSMENT_UNAVAILABLE");
-    expect(await codeOf(caller.admin.preassessment.get({ course_id: course.courseId }))).toBe("FORBIDDEN");
+    expect(await codeOf(caller.preassessment.start({ course_id: world.course.courseId }))).toBe(
+      "PREASSESSMENT_UNAVAILABLE",
+    );
+    expect(await codeOf(caller.admin.preassessment.get({ course_id: world.course.courseId }))).toBe("FORBIDDEN");
     const admin = await callerFor(await signIn(deps, { role: "admin" }));
-    const config = await admin.admin.preassessment.update({ course_id: course.courseId, is_enabled: true });
+    const config = await admin.admin.preassessment.update({ course_id: world.course.courseId, is_enabled: true });
     expect(config.is_enabled).toBe(true);
   });
 });
