@@ -3,23 +3,20 @@ import { enroll, indexMarketText, makeCourse } from "../../../../packages/domain
 import { addModule, correctOptionOf, storeQuiz } from "../../../../packages/domain/test/quiz/fixtures.ts";
 import { closeTestDeps, enrolledLearnerWorld, testApp } from "../helpers.ts";
 import { expectProblem, expectTrpcProblem, learnerRequest } from "../learner-problems.ts";
+import type { AttemptState } from "./attempts.ts";
 
 const { app, deps } = testApp();
 const world = enrolledLearnerWorld(deps);
 afterAll(closeTestDeps);
 
-interface State {
-  attempt: { id: string };
-  question: { id: string } | null;
-}
 const quizPath = (moduleId = world.course.moduleId) => `/api/v1/modules/${moduleId}/quiz`;
 const post = (path: string, body: unknown, lang: "fr" | "en" = "en") =>
   learnerRequest(app, world.learner, "POST", path, { body, lang });
 
-async function start(moduleId = world.course.moduleId): Promise<State> {
+async function start(moduleId = world.course.moduleId): Promise<AttemptState> {
   const res = await learnerRequest(app, world.learner, "GET", quizPath(moduleId), { lang: "fr" });
   expect(res.status).toBe(200);
-  return (await res.json()) as State;
+  return (await res.json()) as AttemptState;
 }
 const attemptRow = (id: string) => deps.db.quizAttempt.findUniqueOrThrow({ where: { id } });
 
@@ -59,7 +56,7 @@ describe("GET /api/v1/modules/{module_id}/quiz with bad input or state", () => {
 });
 
 describe("POST /api/v1/modules/{module_id}/quiz/answer with bad input", () => {
-  const cases: [string, (s: State) => unknown, string][] = [
+  const cases: [string, (s: AttemptState) => unknown, string][] = [
     ["option 4", (s) => ({ attempt_id: s.attempt.id, item_id: s.question?.id, selected_option: 4 }), "selected_option"],
     [
       "option -1",

@@ -10,6 +10,7 @@ import { correctOptionOf, storeQuiz } from "../../../../packages/domain/test/qui
 import { closeTestDeps, enrolledLearnerWorld, type SignedIn, signIn, testApp } from "../helpers.ts";
 import { expectProblem, learnerRequest, trpcCodeOf } from "../learner-problems.ts";
 import { callerAs } from "../trpc-caller.ts";
+import { type AttemptState, answerBody } from "./attempts.ts";
 
 const { app, deps } = testApp();
 const world = enrolledLearnerWorld(deps);
@@ -19,24 +20,15 @@ beforeEach(async () => {
 });
 afterAll(closeTestDeps);
 
-interface State {
-  attempt: { id: string };
-  question: { id: string } | null;
-}
 const quizPath = (moduleId = world.course.moduleId) => `/api/v1/modules/${moduleId}/quiz`;
 const post = (user: SignedIn | null, path: string, body: unknown, headers: Record<string, string> = {}) =>
   learnerRequest(app, user, "POST", path, { body, headers });
 
-async function start(user = world.learner): Promise<State> {
+async function start(user = world.learner): Promise<AttemptState> {
   const res = await learnerRequest(app, user, "GET", quizPath(), { lang: "fr" });
   expect(res.status).toBe(200);
-  return (await res.json()) as State;
+  return (await res.json()) as AttemptState;
 }
-const answerBody = (state: State, selected_option = 0) => ({
-  attempt_id: state.attempt.id,
-  item_id: state.question?.id as string,
-  selected_option,
-});
 const attemptRow = (id: string) => deps.db.quizAttempt.findUniqueOrThrow({ where: { id } });
 
 describe("anonymous callers", () => {

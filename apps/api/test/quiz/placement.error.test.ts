@@ -10,6 +10,7 @@ import { enroll, makeCourse } from "../../../../packages/domain/test/content/fix
 import { correctOptionOf, storeQuiz } from "../../../../packages/domain/test/quiz/fixtures.ts";
 import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
 import { expectProblem, expectTrpcProblem, learnerRequest } from "../learner-problems.ts";
+import type { AttemptState } from "./attempts.ts";
 
 const { app, deps } = testApp();
 const PLACEMENT = "/api/v1/users/me/placement";
@@ -21,11 +22,6 @@ beforeEach(async () => {
 });
 afterAll(closeTestDeps);
 
-interface State {
-  attempt: { id: string };
-  question: { id: string } | null;
-}
-
 /** A published course whose module quiz feeds the placement bank. */
 async function bank() {
   const course = await makeCourse(deps.db);
@@ -34,13 +30,13 @@ async function bank() {
 }
 const post = (path: string, body?: unknown, lang: "fr" | "en" = "en") =>
   learnerRequest(app, learner, "POST", path, { body, lang });
-async function start(): Promise<State> {
+async function start(): Promise<AttemptState> {
   const res = await post(PLACEMENT, undefined, "fr");
   expect(res.status).toBe(200);
-  return (await res.json()) as State;
+  return (await res.json()) as AttemptState;
 }
 /** Answers until the test stops; the attempt. */
-async function finish(state: State): Promise<void> {
+async function finish(state: AttemptState): Promise<void> {
   let question = state.question;
   while (question) {
     const res = await post(`${PLACEMENT}/answer`, {
@@ -85,7 +81,7 @@ describe("POST /api/v1/users/me/placement with bad input or state", () => {
 });
 
 describe("POST /api/v1/users/me/placement/answer with bad input", () => {
-  const cases: [string, (s: State) => unknown, string][] = [
+  const cases: [string, (s: AttemptState) => unknown, string][] = [
     ["option 4", (s) => ({ attempt_id: s.attempt.id, item_id: s.question?.id, selected_option: 4 }), "selected_option"],
     ["no item", (s) => ({ attempt_id: s.attempt.id, selected_option: 1 }), "item_id"],
     [
@@ -123,7 +119,7 @@ describe("POST /api/v1/users/me/placement/answer in the wrong state", () => {
     await enroll(deps.db, learner.userId, course.courseId);
     const quiz = await learnerRequest(app, learner, "GET", `/api/v1/modules/${course.moduleId}/quiz`, { lang: "fr" });
     expect(quiz.status).toBe(200);
-    const moduleQuiz = (await quiz.json()) as State;
+    const moduleQuiz = (await quiz.json()) as AttemptState;
     const misplaced = { attempt_id: moduleQuiz.attempt.id, item_id: moduleQuiz.question?.id, selected_option: 0 };
     await expectProblem(await post(`${PLACEMENT}/answer`, misplaced), { status: 404, code: "NOT_FOUND" });
     expect(await deps.db.quizAttemptResponse.count()).toBe(0);

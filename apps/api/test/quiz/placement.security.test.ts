@@ -11,6 +11,7 @@ import { correctOptionOf, storeQuiz } from "../../../../packages/domain/test/qui
 import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
 import { expectProblem, learnerRequest, trpcCodeOf } from "../learner-problems.ts";
 import { callerAs } from "../trpc-caller.ts";
+import { type AttemptState, answerBody } from "./attempts.ts";
 
 const { app, deps } = testApp();
 const PLACEMENT = "/api/v1/users/me/placement";
@@ -28,28 +29,19 @@ beforeEach(async () => {
 });
 afterAll(closeTestDeps);
 
-interface State {
-  attempt: { id: string };
-  question: { id: string } | null;
-}
 const post = (user: SignedIn | null, path: string, body?: unknown) =>
   learnerRequest(app, user, "POST", path, { body, lang: "fr" });
-async function start(user = learner, query = ""): Promise<State> {
+async function start(user = learner, query = ""): Promise<AttemptState> {
   const res = await post(user, `${PLACEMENT}${query}`);
   expect(res.status).toBe(200);
-  return (await res.json()) as State;
+  return (await res.json()) as AttemptState;
 }
-const answerBody = (state: State, selected_option = 0) => ({
-  attempt_id: state.attempt.id,
-  item_id: state.question?.id as string,
-  selected_option,
-});
 const attemptRow = (id: string) => deps.db.quizAttempt.findUniqueOrThrow({ where: { id } });
 const levelOf = async (user: SignedIn) =>
   (await deps.db.user.findUniqueOrThrow({ where: { id: user.userId } })).currentLevel;
 
 /** Answers every question (correctly or not) until the test stops; the last answer's body. */
-async function finish(state: State, correct: boolean) {
+async function finish(state: AttemptState, correct: boolean) {
   let question = state.question;
   let last: { body: unknown; item: string } | null = null;
   while (question) {

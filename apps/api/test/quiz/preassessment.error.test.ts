@@ -9,6 +9,7 @@ import { enroll, makeCourse } from "../../../../packages/domain/test/content/fix
 import { correctOptionOf } from "../../../../packages/domain/test/quiz/fixtures.ts";
 import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
 import { expectProblem, expectTrpcProblem, learnerRequest } from "../learner-problems.ts";
+import { type AttemptState, answerBody } from "./attempts.ts";
 import { emptyPreassessmentQueue, type PreassessedCourse, preassessedCourse } from "./preassessment.fixtures.ts";
 
 const { app, deps } = testApp();
@@ -21,10 +22,6 @@ beforeEach(async () => {
 });
 afterAll(closeTestDeps);
 
-interface State {
-  attempt: { id: string };
-  question: { id: string } | null;
-}
 const pathOf = (courseId: string) => `/api/v1/courses/${courseId}/preassessment`;
 const send = (method: string, path: string, body?: unknown, lang: "fr" | "en" = "en") =>
   learnerRequest(app, learner, method, path, { body, lang });
@@ -34,16 +31,11 @@ async function offered(): Promise<PreassessedCourse> {
   await enroll(deps.db, learner.userId, course.courseId);
   return course;
 }
-async function start(courseId: string): Promise<State> {
+async function start(courseId: string): Promise<AttemptState> {
   const res = await send("POST", `${pathOf(courseId)}/start`, undefined, "fr");
   expect(res.status).toBe(200);
-  return (await res.json()) as State;
+  return (await res.json()) as AttemptState;
 }
-const answerBody = (state: State, selected_option = 0) => ({
-  attempt_id: state.attempt.id,
-  item_id: state.question?.id,
-  selected_option,
-});
 
 describe("malformed and unknown courses", () => {
   it("names course_id when malformed on status, start and answer, in French and English", async () => {
@@ -144,7 +136,7 @@ describe("POST /api/v1/courses/{course_id}/preassessment/answer with bad input o
       code: "NOT_FOUND",
     });
     const quiz = await send("GET", `/api/v1/modules/${course.moduleId}/quiz`, undefined, "fr");
-    const moduleQuiz = (await quiz.json()) as State;
+    const moduleQuiz = (await quiz.json()) as AttemptState;
     await expectProblem(await send("POST", `${pathOf(course.courseId)}/answer`, answerBody(moduleQuiz)), {
       status: 404,
       code: "NOT_FOUND",

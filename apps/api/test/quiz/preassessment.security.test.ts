@@ -11,6 +11,7 @@ import { correctOptionOf } from "../../../../packages/domain/test/quiz/fixtures.
 import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
 import { expectProblem, learnerRequest, trpcCodeOf } from "../learner-problems.ts";
 import { callerAs } from "../trpc-caller.ts";
+import { type AttemptState, answerBody } from "./attempts.ts";
 import { emptyPreassessmentQueue, type PreassessedCourse, preassessedCourse } from "./preassessment.fixtures.ts";
 
 const { app, deps } = testApp();
@@ -26,23 +27,14 @@ beforeEach(async () => {
 });
 afterAll(closeTestDeps);
 
-interface State {
-  attempt: { id: string };
-  question: { id: string } | null;
-}
 const path = (suffix = "") => `/api/v1/courses/${course.courseId}/preassessment${suffix}`;
 const post = (user: SignedIn | null, suffix: string, body?: unknown) =>
   learnerRequest(app, user, "POST", path(suffix), { body, lang: "fr" });
-async function start(user = learner): Promise<State> {
+async function start(user = learner): Promise<AttemptState> {
   const res = await post(user, "/start");
   expect(res.status).toBe(200);
-  return (await res.json()) as State;
+  return (await res.json()) as AttemptState;
 }
-const answerBody = (state: State, selected_option = 0) => ({
-  attempt_id: state.attempt.id,
-  item_id: state.question?.id as string,
-  selected_option,
-});
 const responses = () => deps.db.quizAttemptResponse.count();
 
 describe("anonymous callers", () => {
