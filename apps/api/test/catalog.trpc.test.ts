@@ -2,10 +2,10 @@
  * tRPC `courses` and `curricula`: the same rules as REST through the typed procedures — outputs
  * validated by the contracts, errors with the stable codes, and the HTTP mount at /trpc.
  */
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { grantUser, makeCourse, makeCurriculum, makeTaxonomy } from "./catalog.fixtures.ts";
 import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "./helpers.ts";
+import { siraCodeOf } from "./learner-problems.ts";
 import { callerAs } from "./trpc-caller.ts";
 
 const { app, deps } = testApp();
@@ -14,16 +14,6 @@ afterAll(closeTestDeps);
 
 function callerFor(user: SignedIn | null, lang: "fr" | "en" = "fr") {
   return callerAs(deps, user, { lang });
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(TRPCError);
-    return ((error as TRPCError).cause as { code?: string } | undefined)?.code;
-  }
-  throw new Error("expected the call to fail");
 }
 
 describe("tRPC courses", () => {
@@ -60,10 +50,10 @@ describe("tRPC courses", () => {
     const priv = await makeCourse(deps, { visibility: "private" });
     const anon = await callerFor(null);
     const learner = await callerFor(await signIn(deps));
-    expect(await codeOf(anon.courses.enroll({ id_or_slug: paid.id }))).toBe("UNAUTHENTICATED");
-    expect(await codeOf(learner.courses.enroll({ id_or_slug: paid.id }))).toBe("PAYMENT_REQUIRED");
-    expect(await codeOf(learner.courses.get({ id_or_slug: priv.id }))).toBe("NOT_FOUND");
-    expect(await codeOf(learner.courses.myEnrollments({ page: 1, limit: 5, since: "soon" }))).toBe("INVALID_SINCE");
+    expect(await siraCodeOf(anon.courses.enroll({ id_or_slug: paid.id }))).toBe("UNAUTHENTICATED");
+    expect(await siraCodeOf(learner.courses.enroll({ id_or_slug: paid.id }))).toBe("PAYMENT_REQUIRED");
+    expect(await siraCodeOf(learner.courses.get({ id_or_slug: priv.id }))).toBe("NOT_FOUND");
+    expect(await siraCodeOf(learner.courses.myEnrollments({ page: 1, limit: 5, since: "soon" }))).toBe("INVALID_SINCE");
   });
 
   it("is mounted over HTTP with the same 402 status and code", async () => {
@@ -87,7 +77,7 @@ describe("tRPC curricula", () => {
     const cur = await makeCurriculum(deps, [priv.id], { visibility: "private" });
     const stranger = await callerFor(await signIn(deps));
     expect((await stranger.curricula.list({ page: 1, limit: 20 })).total).toBe(0);
-    expect(await codeOf(stranger.curricula.get({ slug: cur.slug }))).toBe("NOT_FOUND");
+    expect(await siraCodeOf(stranger.curricula.get({ slug: cur.slug }))).toBe("NOT_FOUND");
     await grantUser(deps, cur.id, learner.userId);
     const granted = await callerFor(learner);
     expect((await granted.curricula.list({ page: 1, limit: 20 })).items.map((c) => c.id)).toEqual([cur.id]);

@@ -60,6 +60,20 @@ export async function trpcCodeOf(call: Promise<unknown>): Promise<string | undef
 }
 
 /**
+ * The Sira error code a tRPC refusal carries in its cause, with no fallback to tRPC's own code:
+ * proof that the domain named the refusal (undefined when the call succeeded).
+ */
+export async function siraCodeOf(call: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await call;
+  } catch (error) {
+    expect(error).toBeInstanceOf(TRPCError);
+    return ((error as TRPCError).cause as { code?: string } | undefined)?.code;
+  }
+  return undefined;
+}
+
+/**
  * Calls a procedure over HTTP as a client does (GET with ?input= for queries, POST for mutations)
  * and asserts the refusal: HTTP status, `data.code`, the code's message in `lang` and, when given,
  * the field a validation error names.

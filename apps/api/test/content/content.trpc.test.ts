@@ -1,5 +1,4 @@
 /** tRPC `content`, `admin.content` and `admin.structure`: the same use cases and refusals as REST. */
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { storeGeneratedContent } from "../../../../packages/domain/src/content/index.ts";
 import {
@@ -9,25 +8,12 @@ import {
   sampleSource,
 } from "../../../../packages/domain/test/content/fixtures.ts";
 import { closeTestDeps, enrolledLearnerWorld, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { siraCodeOf } from "../learner-problems.ts";
 import { callerAs } from "../trpc-caller.ts";
 
 const { deps } = testApp();
 const world = enrolledLearnerWorld(deps);
 let admin: SignedIn;
-
-function callerFor(user: SignedIn | null) {
-  return callerAs(deps, user);
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(TRPCError);
-    return ((error as TRPCError).cause as { code?: string } | undefined)?.code;
-  }
-  return undefined;
-}
 
 beforeEach(async () => {
   admin = await signIn(deps, { role: "admin" });
@@ -38,7 +24,7 @@ describe("content.lesson / content.reading", () => {
   it("returns the cached lesson, or generating with the stream to follow", async () => {
     const input = { module_id: world.course.moduleId, unit_id: world.course.lessonUnitId };
     await indexMarketText(deps.db, deps.ai.embedder, world.course.courseId);
-    const pending = await (await callerFor(world.learner)).content.lesson(input);
+    const pending = await (await callerAs(deps, world.learner)).content.lesson(input);
     expect(pending).toMatchObject({
       status: "generating",
       stream_url: `/api/v1/modules/${world.course.moduleId}/lessons/${world.course.lessonUnitId}/stream`,
@@ -50,21 +36,23 @@ describe("content.lesson / content.reading", () => {
       metadata: { offline: true },
     });
     // Typed clients get the whole lesson (REST trims it with ?fields=).
-    const ready = await (await callerFor(world.learner)).content.lesson(input);
+    const ready = await (await callerAs(deps, world.learner)).content.lesson(input);
     expect(ready).toMatchObject({ status: "ready", lesson: { id: stored.id, version: 1 } });
     expect(ready.status === "ready" && ready.lesson.content.key_points).toHaveLength(5);
-    const reading = await (await callerFor(world.learner)).content.reading({ ...input, read_pct: 30 });
+    const reading = await (await callerAs(deps, world.learner)).content.reading({ ...input, read_pct: 30 });
     expect(reading.content_id).toBe(stored.id);
-    const delta = await (await callerFor(world.learner)).content.readings({ limit: 10 });
+    const delta = await (await callerAs(deps, world.learner)).content.readings({ limit: 10 });
     expect(delta.items.map((r) => r.id)).toEqual([reading.id]);
   });
 
   it("refuses anonymous and not-enrolled callers with the REST codes", async () => {
     const input = { module_id: world.course.moduleId, unit_id: world.course.lessonUnitId };
-    expect(await codeOf((await callerFor(null)).content.lesson(input))).toBe("UNAUTHENTICATED");
+    expect(await siraCodeOf((await callerAs(deps, null)).content.lesson(input))).toBe("UNAUTHENTICATED");
     const stranger = await signIn(deps, { role: "learner" });
-    expect(await codeOf((await callerFor(stranger)).content.lesson(input))).toBe("NOT_ENROLLED");
-    expect(await codeOf((await callerFor(stranger)).content.reading({ ...input, read_pct: 5 }))).toBe("NOT_ENROLLED");
+    expect(await siraCodeOf((await callerAs(deps, stranger)).content.lesson(input))).toBe("NOT_ENROLLED");
+    expect(await siraCodeOf((await callerAs(deps, stranger)).content.reading({ ...input, read_pct: 5 }))).toBe(
+      "NOT_ENROLLED",
+    );
   });
 });
 
@@ -82,20 +70,24 @@ describe("admin.content / admin.structure", () => {
       },
       { content: { cards: [] }, sourcesCited: [], model: "offline-extractive", metadata: { offline: true } },
     );
-    const caller = await callerFor(admin);
+    const caller = await callerAs(deps, admin);
     expect((await caller.admin.content.list({ page: 1, limit: 20, content_type: "flashcard" })).total).toBe(1);
     expect((await caller.admin.content.review({ id: stored.id, validated: true })).validated).toBe(true);
-    expect(await codeOf((await callerFor(world.learner)).admin.content.list({ page: 1, limit: 20 }))).toBe("FORBIDDEN");
+    expect(await siraCodeOf((await callerAs(deps, world.learner)).admin.content.list({ page: 1, limit: 20 }))).toBe(
+      "FORBIDDEN",
+    );
   });
 
   it("lists proposals and refuses to generate a structure without indexed documents", async () => {
-    const caller = await callerFor(admin);
-    expect(await codeOf(caller.admin.structure.generate({ course_id: world.course.courseId }))).toBe(
+    const caller = await callerAs(deps, admin);
+    expect(await siraCodeOf(caller.admin.structure.generate({ course_id: world.course.courseId }))).toBe(
       "NO_INDEXED_CONTENT",
     );
     expect((await caller.admin.structure.list({ course_id: world.course.courseId, page: 1, limit: 20 })).total).toBe(0);
     expect(
-      await codeOf((await callerFor(world.learner)).admin.structure.generate({ course_id: world.course.courseId })),
+      await siraCodeOf(
+        (await callerAs(deps, world.learner)).admin.structure.generate({ course_id: world.course.courseId }),
+      ),
     ).toBe("FORBIDDEN");
   });
 });

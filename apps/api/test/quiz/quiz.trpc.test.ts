@@ -3,36 +3,22 @@
  * the output schema keeping the answer key out of questions, and a quiz answer feeding the
  * flashcard of the same concept.
  */
-import { TRPCError } from "@trpc/server";
 import { afterAll, describe, expect, it } from "vitest";
 import { conceptKeyOf } from "../../../../packages/domain/src/learning/flashcards/index.ts";
 import { correctOptionOf, storeQuiz } from "../../../../packages/domain/test/quiz/fixtures.ts";
-import { closeTestDeps, enrolledLearnerWorld, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { closeTestDeps, enrolledLearnerWorld, signIn, testApp } from "../helpers.ts";
+import { trpcCodeOf } from "../learner-problems.ts";
 import { callerAs } from "../trpc-caller.ts";
 
 const { deps } = testApp();
 const world = enrolledLearnerWorld(deps);
-
-function callerFor(user: SignedIn | null) {
-  return callerAs(deps, user);
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return (error.cause as { code?: string } | undefined)?.code ?? error.code;
-    throw error;
-  }
-  return undefined;
-}
 
 afterAll(closeTestDeps);
 
 describe("tRPC quiz", () => {
   it("starts, answers (feeding the concept's flashcard) and submits", async () => {
     await storeQuiz(deps.db, world.course.moduleId);
-    const caller = await callerFor(world.learner);
+    const caller = await callerAs(deps, world.learner);
     const state = await caller.quiz.start({ module_id: world.course.moduleId, kind: "formative" });
     expect(Object.keys(state.question ?? {}).sort()).toEqual([
       "difficulty",
@@ -65,19 +51,21 @@ describe("tRPC quiz", () => {
     const submitted = await caller.quiz.submit({ module_id: world.course.moduleId, attempt_id: state.attempt.id });
     expect(submitted.score).toBe(100);
     expect(
-      await codeOf((await callerFor(null)).quiz.start({ module_id: world.course.moduleId, kind: "formative" })),
+      await trpcCodeOf(
+        (await callerAs(deps, null)).quiz.start({ module_id: world.course.moduleId, kind: "formative" }),
+      ),
     ).toBe("UNAUTHENTICATED");
   });
 
   it("placement and pre-assessment answer with their conflict codes", async () => {
-    const caller = await callerFor(world.learner);
-    expect(await codeOf(caller.placement.start({}))).toBe("QUIZ_NOT_READY");
+    const caller = await callerAs(deps, world.learner);
+    expect(await trpcCodeOf(caller.placement.start({}))).toBe("QUIZ_NOT_READY");
     expect((await caller.placement.status()).latest).toBeNull();
-    expect(await codeOf(caller.preassessment.start({ course_id: world.course.courseId }))).toBe(
+    expect(await trpcCodeOf(caller.preassessment.start({ course_id: world.course.courseId }))).toBe(
       "PREASSESSMENT_UNAVAILABLE",
     );
-    expect(await codeOf(caller.admin.preassessment.get({ course_id: world.course.courseId }))).toBe("FORBIDDEN");
-    const admin = await callerFor(await signIn(deps, { role: "admin" }));
+    expect(await trpcCodeOf(caller.admin.preassessment.get({ course_id: world.course.courseId }))).toBe("FORBIDDEN");
+    const admin = await callerAs(deps, await signIn(deps, { role: "admin" }));
     const config = await admin.admin.preassessment.update({ course_id: world.course.courseId, is_enabled: true });
     expect(config.is_enabled).toBe(true);
   });
