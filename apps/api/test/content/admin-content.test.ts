@@ -6,16 +6,15 @@
 import type { CourseStructure } from "@sira/contracts";
 import { getQueue } from "@sira/infra";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { storeGeneratedContent } from "../../../../packages/domain/src/content/index.ts";
 import {
   type CourseFixture,
   indexMarketText,
   lessonKey,
   makeCourse,
   sampleLesson,
-  sampleSource,
 } from "../../../../packages/domain/test/content/fixtures.ts";
 import { closeTestDeps, jsonSender, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { storeOfflineLesson } from "./offline-lessons.ts";
 
 const { app, deps } = testApp();
 const send = jsonSender(app, "admin-content");
@@ -37,12 +36,7 @@ beforeEach(async () => {
 afterAll(closeTestDeps);
 
 async function storeLesson() {
-  return storeGeneratedContent(deps.db, lessonKey(course, { level: 2 }), {
-    content: sampleLesson("A"),
-    sourcesCited: [sampleSource()],
-    model: "offline-extractive",
-    metadata: { offline: true },
-  });
+  return storeOfflineLesson(deps.db, lessonKey(course, { level: 2 }), sampleLesson("A"));
 }
 
 const structure = (): CourseStructure => ({

@@ -1,15 +1,11 @@
 /** tRPC `content`, `admin.content` and `admin.structure`: the same use cases and refusals as REST. */
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { storeGeneratedContent } from "../../../../packages/domain/src/content/index.ts";
-import {
-  indexMarketText,
-  lessonKey,
-  sampleLesson,
-  sampleSource,
-} from "../../../../packages/domain/test/content/fixtures.ts";
+import { indexMarketText, lessonKey, sampleLesson } from "../../../../packages/domain/test/content/fixtures.ts";
 import { closeTestDeps, enrolledLearnerWorld, type SignedIn, signIn, testApp } from "../helpers.ts";
 import { siraCodeOf } from "../learner-problems.ts";
 import { callerAs } from "../trpc-caller.ts";
+import { storeOfflineLesson } from "./offline-lessons.ts";
 
 const { deps } = testApp();
 const world = enrolledLearnerWorld(deps);
@@ -29,12 +25,7 @@ describe("content.lesson / content.reading", () => {
       status: "generating",
       stream_url: `/api/v1/modules/${world.course.moduleId}/lessons/${world.course.lessonUnitId}/stream`,
     });
-    const stored = await storeGeneratedContent(deps.db, lessonKey(world.course), {
-      content: sampleLesson(),
-      sourcesCited: [sampleSource()],
-      model: "offline-extractive",
-      metadata: { offline: true },
-    });
+    const stored = await storeOfflineLesson(deps.db, lessonKey(world.course), sampleLesson());
     // Typed clients get the whole lesson (REST trims it with ?fields=).
     const ready = await (await callerAs(deps, world.learner)).content.lesson(input);
     expect(ready).toMatchObject({ status: "ready", lesson: { id: stored.id, version: 1 } });

@@ -7,19 +7,10 @@
 import { chargeGeneration, secondsUntilUtcMidnight } from "@sira/domain";
 import { createRedis, getQueue } from "@sira/infra";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  type CacheKey,
-  generationJobId,
-  storeGeneratedContent,
-} from "../../../../packages/domain/src/content/index.ts";
-import {
-  enroll,
-  indexMarketText,
-  lessonKey,
-  sampleLesson,
-  sampleSource,
-} from "../../../../packages/domain/test/content/fixtures.ts";
+import { type CacheKey, generationJobId } from "../../../../packages/domain/src/content/index.ts";
+import { enroll, indexMarketText, lessonKey, sampleLesson } from "../../../../packages/domain/test/content/fixtures.ts";
 import { closeTestDeps, enrolledLearnerWorld, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { storeOfflineLesson } from "./offline-lessons.ts";
 
 const { app, deps } = testApp({ GENERATION_DAILY_QUOTA: "2", GENERATION_COUNTRIES: "SN,ML" });
 const queue = () => getQueue("content-generation", { prefix: deps.config.QUEUE_PREFIX });
@@ -84,12 +75,7 @@ describe("the daily generation quota", () => {
   it("never counts a cached lesson, even past the quota", async () => {
     await askLesson(world.learner, "fr");
     await askLesson(world.learner, "en");
-    await storeGeneratedContent(deps.db, keyFor("fr", "ML"), {
-      content: sampleLesson("M"),
-      sourcesCited: [sampleSource()],
-      model: "offline-extractive",
-      metadata: { offline: true },
-    });
+    await storeOfflineLesson(deps.db, keyFor("fr", "ML"), sampleLesson("M"));
     const mali = await moveTo(world.learner, "ML");
     const cached = await askLesson(mali, "fr");
     expect(cached.status).toBe(200);
@@ -159,12 +145,7 @@ describe("country context", () => {
   });
 
   it("serves a lesson stored for the first served country to a learner from elsewhere", async () => {
-    await storeGeneratedContent(deps.db, keyFor("fr", "SN"), {
-      content: sampleLesson("S"),
-      sourcesCited: [sampleSource()],
-      model: "offline-extractive",
-      metadata: { offline: true },
-    });
+    await storeOfflineLesson(deps.db, keyFor("fr", "SN"), sampleLesson("S"));
     const other = await signIn(deps, { role: "learner", country: "CA" });
     await enroll(deps.db, other.userId, world.course.courseId);
     const res = await askLesson(other, "fr");

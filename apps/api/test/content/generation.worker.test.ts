@@ -11,7 +11,7 @@ import {
   generationStreamKey,
   tailGeneration,
 } from "../../../../packages/domain/src/content/index.ts";
-import { indexMarketText, makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
+import { indexMarketText, lessonKey, makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
 import {
   closeTestDeps,
   enrolledLearnerWorld,
@@ -167,14 +167,7 @@ describe("lesson generation on the worker", () => {
   });
 
   it("fails a job without indexed chunks at once: an error entry for readers, no retry, nothing stored", async () => {
-    const key = {
-      moduleId: world.course.moduleId,
-      unitId: world.course.lessonUnitId,
-      contentType: "lesson" as const,
-      language: "fr" as const,
-      level: 1,
-      country: "SN",
-    };
+    const key = lessonKey(world.course);
     const { jobId } = await enqueueGeneration(deps, { key });
     const entries = [];
     for await (const entry of tailGeneration(deps.redis, generationStreamKey(key), {

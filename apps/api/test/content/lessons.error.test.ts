@@ -6,16 +6,11 @@
  * request's language, naming the field, with nothing recorded.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { storeGeneratedContent } from "../../../../packages/domain/src/content/index.ts";
-import {
-  lessonKey,
-  makeCourse,
-  sampleLesson,
-  sampleSource,
-} from "../../../../packages/domain/test/content/fixtures.ts";
+import { lessonKey, makeCourse, sampleLesson } from "../../../../packages/domain/test/content/fixtures.ts";
 import { addModule } from "../../../../packages/domain/test/quiz/fixtures.ts";
 import { closeTestDeps, enrolledLearnerWorld, testApp } from "../helpers.ts";
 import { expectProblem, expectTrpcProblem, learnerRequest } from "../learner-problems.ts";
+import { storeOfflineLesson } from "./offline-lessons.ts";
 
 const { app, deps } = testApp();
 const world = enrolledLearnerWorld(deps);
@@ -51,12 +46,7 @@ describe("GET the lesson and its stream with bad input or state", () => {
   }
 
   it("names each unknown ?fields= in French", async () => {
-    await storeGeneratedContent(deps.db, lessonKey(world.course), {
-      content: sampleLesson(),
-      sourcesCited: [sampleSource()],
-      model: "offline-extractive",
-      metadata: { offline: true },
-    });
+    await storeOfflineLesson(deps.db, lessonKey(world.course), sampleLesson());
     const res = await send("GET", `${lessonPath()}?fields=content,prompt,cost_usd`, { lang: "fr" });
     const problem = await expectProblem(res, { status: 400, code: "UNKNOWN_FIELDS", lang: "fr", customDetail: true });
     expect(problem.errors?.map((e) => e.message)).toEqual(["prompt", "cost_usd"]);

@@ -6,19 +6,10 @@
  */
 import type { LearnerContext } from "@sira/domain";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  openLessonStream,
-  resolveLessonTarget,
-  storeGeneratedContent,
-} from "../../../../packages/domain/src/content/index.ts";
-import {
-  lessonKey,
-  makeCourse,
-  makeUser,
-  sampleLesson,
-  sampleSource,
-} from "../../../../packages/domain/test/content/fixtures.ts";
+import { openLessonStream, resolveLessonTarget } from "../../../../packages/domain/src/content/index.ts";
+import { lessonKey, makeCourse, makeUser, sampleLesson } from "../../../../packages/domain/test/content/fixtures.ts";
 import { closeTestDeps, countQueries, enrolledLearnerWorld, testApp } from "../helpers.ts";
+import { storeOfflineLesson } from "./offline-lessons.ts";
 
 const { deps } = testApp();
 const world = enrolledLearnerWorld(deps);
@@ -56,12 +47,7 @@ describe("the lesson target", () => {
 describe("the lesson stream", () => {
   it("opens a cached lesson with the target and the unit's title: 5 statements, not 7", async () => {
     const key = lessonKey(world.course);
-    await storeGeneratedContent(deps.db, key, {
-      content: sampleLesson("fr"),
-      sourcesCited: [sampleSource()],
-      model: "offline-extractive",
-      metadata: { offline: true },
-    });
+    await storeOfflineLesson(deps.db, key, sampleLesson("fr"));
     const who = as(world.learner.userId);
     await openLessonStream(deps, who, world.course.moduleId, world.course.lessonUnitId);
     let cached: boolean | undefined;

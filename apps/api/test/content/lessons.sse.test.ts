@@ -9,16 +9,10 @@ import {
   type CacheKey,
   GenerationPublisher,
   generationStreamKey,
-  storeGeneratedContent,
 } from "../../../../packages/domain/src/content/index.ts";
-import {
-  enroll,
-  indexMarketText,
-  lessonKey,
-  sampleLesson,
-  sampleSource,
-} from "../../../../packages/domain/test/content/fixtures.ts";
+import { enroll, indexMarketText, lessonKey, sampleLesson } from "../../../../packages/domain/test/content/fixtures.ts";
 import { closeTestDeps, enrolledLearnerWorld, type SignedIn, SseReader, signIn, testApp } from "../helpers.ts";
+import { storeOfflineLesson } from "./offline-lessons.ts";
 
 const { app, deps } = testApp({ SSE_COALESCE_MS: "200" });
 const world = enrolledLearnerWorld(deps);
@@ -56,12 +50,7 @@ async function queuedJobs(expected: number): Promise<number> {
 
 async function storeLesson() {
   const content = sampleLesson("R");
-  const stored = await storeGeneratedContent(deps.db, key, {
-    content,
-    sourcesCited: [sampleSource()],
-    model: "offline-extractive",
-    metadata: { offline: true },
-  });
+  const stored = await storeOfflineLesson(deps.db, key, content);
   return { stored, markdown: content.markdown };
 }
 
@@ -131,12 +120,7 @@ describe("a lesson not generated yet", () => {
       if (pauseEvery && i % pauseEvery === 0) await new Promise((r) => setTimeout(r, 5));
     }
     const markdown = pieces.join("");
-    const stored = await storeGeneratedContent(deps.db, key, {
-      content: { ...sampleLesson("L"), markdown },
-      sourcesCited: [sampleSource()],
-      model: "offline-extractive",
-      metadata: { offline: true },
-    });
+    const stored = await storeOfflineLesson(deps.db, key, { ...sampleLesson("L"), markdown });
     await publisher.finish({
       type: "done",
       content_id: stored.id,
@@ -167,12 +151,7 @@ describe("a lesson not generated yet", () => {
     const tail = Array.from({ length: 250 }, (_, i) => `fin${i % 10} `);
     for (const piece of tail) publisher.delta(piece);
     const markdown = head + tail.join("");
-    const stored = await storeGeneratedContent(deps.db, key, {
-      content: { ...sampleLesson("L"), markdown },
-      sourcesCited: [sampleSource()],
-      model: "offline-extractive",
-      metadata: { offline: true },
-    });
+    const stored = await storeOfflineLesson(deps.db, key, { ...sampleLesson("L"), markdown });
     await publisher.finish({
       type: "done",
       content_id: stored.id,

@@ -4,16 +4,16 @@
  */
 import { getQueue } from "@sira/infra";
 import { afterAll, describe, expect, it } from "vitest";
-import { generationJobId, storeGeneratedContent } from "../../../../packages/domain/src/content/index.ts";
+import { generationJobId } from "../../../../packages/domain/src/content/index.ts";
 import {
   enroll,
   indexMarketText,
   lessonKey,
   makeCourse,
   sampleLesson,
-  sampleSource,
 } from "../../../../packages/domain/test/content/fixtures.ts";
 import { closeTestDeps, enrolledLearnerWorld, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { storeOfflineLesson } from "./offline-lessons.ts";
 
 const { app, deps } = testApp();
 const world = enrolledLearnerWorld(deps);
@@ -24,12 +24,7 @@ const get = (user: SignedIn | null, path: string, lang = "fr", extra: Record<str
   app.request(path, { headers: { ...(user?.headers ?? {}), "accept-language": lang, ...extra } });
 
 async function storeLesson(language: "fr" | "en" = "fr", level = 1) {
-  return storeGeneratedContent(deps.db, lessonKey(world.course, { language, level }), {
-    content: sampleLesson(language),
-    sourcesCited: [sampleSource()],
-    model: "offline-extractive",
-    metadata: { offline: true },
-  });
+  return storeOfflineLesson(deps.db, lessonKey(world.course, { language, level }), sampleLesson(language));
 }
 
 describe("GET /api/v1/modules/{id}/lessons/{unit_id}", () => {

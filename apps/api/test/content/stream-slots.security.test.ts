@@ -4,16 +4,11 @@
  * leaves, frees its slot; and a slot whose process died is freed when its lease runs out.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type CacheKey, storeGeneratedContent } from "../../../../packages/domain/src/content/index.ts";
-import {
-  enroll,
-  indexMarketText,
-  lessonKey,
-  sampleLesson,
-  sampleSource,
-} from "../../../../packages/domain/test/content/fixtures.ts";
+import type { CacheKey } from "../../../../packages/domain/src/content/index.ts";
+import { enroll, indexMarketText, lessonKey, sampleLesson } from "../../../../packages/domain/test/content/fixtures.ts";
 import { acquireStreamSlot } from "../../src/http/stream-slots.ts";
 import { closeTestDeps, enrolledLearnerWorld, listen, type SignedIn, SseReader, signIn, testApp } from "../helpers.ts";
+import { storeOfflineLesson } from "./offline-lessons.ts";
 
 const { app, deps } = testApp({ SSE_MAX_STREAMS_PER_USER: "3" });
 let base: string;
@@ -97,12 +92,7 @@ describe("concurrent lesson streams per user", () => {
   });
 
   it("free a slot when the stream ends", async () => {
-    await storeGeneratedContent(deps.db, key(), {
-      content: sampleLesson("C"),
-      sourcesCited: [sampleSource()],
-      model: "offline-extractive",
-      metadata: { offline: true },
-    });
+    await storeOfflineLesson(deps.db, key(), sampleLesson("C"));
     for (let i = 0; i < 6; i++) {
       const { res } = await stream(world.learner);
       expect(res.status).toBe(200);
