@@ -48,15 +48,23 @@ export async function expectProblem(
   return problem;
 }
 
-/** The Sira error code a tRPC call was refused with (undefined when it succeeded). */
-export async function trpcCodeOf(call: Promise<unknown>): Promise<string | undefined> {
+/** The TRPCError a call was refused with (undefined when it succeeded); any other error fails the test. */
+async function trpcRefusalOf(call: Promise<unknown>): Promise<TRPCError | undefined> {
   try {
     await call;
   } catch (error) {
     expect(error).toBeInstanceOf(TRPCError);
-    return ((error as TRPCError).cause as { code?: string } | undefined)?.code ?? (error as TRPCError).code;
+    return error as TRPCError;
   }
   return undefined;
+}
+
+const causeCodeOf = (error: TRPCError) => (error.cause as { code?: string } | undefined)?.code;
+
+/** The Sira error code a tRPC call was refused with (undefined when it succeeded). */
+export async function trpcCodeOf(call: Promise<unknown>): Promise<string | undefined> {
+  const refusal = await trpcRefusalOf(call);
+  return refusal && (causeCodeOf(refusal) ?? refusal.code);
 }
 
 /**
@@ -64,13 +72,8 @@ export async function trpcCodeOf(call: Promise<unknown>): Promise<string | undef
  * proof that the domain named the refusal (undefined when the call succeeded).
  */
 export async function siraCodeOf(call: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await call;
-  } catch (error) {
-    expect(error).toBeInstanceOf(TRPCError);
-    return ((error as TRPCError).cause as { code?: string } | undefined)?.code;
-  }
-  return undefined;
+  const refusal = await trpcRefusalOf(call);
+  return refusal && causeCodeOf(refusal);
 }
 
 /**
