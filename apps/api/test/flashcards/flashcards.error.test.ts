@@ -6,11 +6,11 @@
  */
 import { getQueue } from "@sira/infra";
 import { afterAll, describe, expect, it } from "vitest";
-import { replaceGeneratedContent } from "../../../../packages/domain/src/content/cache.ts";
-import { deckKey, makeCard, sampleDeck, storeDeck } from "../../../../packages/domain/test/flashcards/fixtures.ts";
+import { makeCard } from "../../../../packages/domain/test/flashcards/fixtures.ts";
 import { addModule } from "../../../../packages/domain/test/quiz/fixtures.ts";
 import { closeTestDeps, enrolledLearnerWorld, testApp } from "../helpers.ts";
 import { expectProblem, expectTrpcProblem, learnerRequest } from "../learner-problems.ts";
+import { regenerateDecks, storeBothDecks } from "./decks.ts";
 
 const { app, deps } = testApp();
 const { db } = deps;
@@ -156,21 +156,10 @@ describe("POST /api/v1/flashcards/{card_id}/review with bad input", () => {
 
 describe("a card retired by a regeneration of its deck", () => {
   it("can no longer be reviewed: 404 NOT_FOUND in French, nothing recorded", async () => {
-    const fr = await storeDeck(db, deckKey(world.course.moduleId, "fr", 1), sampleDeck("fr"));
-    const en = await storeDeck(db, deckKey(world.course.moduleId, "en", 1), sampleDeck("en"));
+    const decks = await storeBothDecks(db, world.course.moduleId);
     const first = await learnerRequest(app, world.learner, "GET", `${deckPath()}?limit=100`, { lang: "fr" });
     const cards = ((await first.json()) as { items: { id: string; concept_key: string }[] }).items;
-    for (const [row, language] of [
-      [fr, "fr"],
-      [en, "en"],
-    ] as const) {
-      await replaceGeneratedContent(db, row.id, row.version, {
-        content: sampleDeck(language, ["Offre", "Demande", "Prix d'équilibre"], "v2"),
-        sourcesCited: row.sourcesCited,
-        model: "offline-extractive",
-        metadata: {},
-      });
-    }
+    await regenerateDecks(db, decks, ["Offre", "Demande", "Prix d'équilibre"]);
     await deps.redis.flushdb();
     expect((await learnerRequest(app, world.learner, "GET", deckPath())).status).toBe(200);
     const retired = cards.find((c) => c.concept_key === "elasticite-prix")?.id as string;

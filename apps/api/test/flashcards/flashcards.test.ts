@@ -7,11 +7,11 @@
 import { type Rating, replayReviews, retrievability } from "@sira/algorithms";
 import { getQueue } from "@sira/infra";
 import { afterAll, describe, expect, it } from "vitest";
-import { replaceGeneratedContent } from "../../../../packages/domain/src/content/cache.ts";
 import { generationJobId } from "../../../../packages/domain/src/content/index.ts";
 import { indexMarketText, makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
-import { deckKey, makeCard, sampleDeck, storeDeck } from "../../../../packages/domain/test/flashcards/fixtures.ts";
+import { deckKey, makeCard } from "../../../../packages/domain/test/flashcards/fixtures.ts";
 import { closeTestDeps, countQueries, enrolledLearnerWorld, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { regenerateDecks, storeBothDecks } from "./decks.ts";
 
 const { app, deps } = testApp();
 const { db } = deps;
@@ -37,11 +37,7 @@ interface Card {
   memory: { due: string; state: string; stability: number; difficulty: number; reps: number } | null;
 }
 
-async function storeBoth() {
-  const fr = await storeDeck(db, deckKey(world.course.moduleId, "fr", 1), sampleDeck("fr"));
-  await storeDeck(db, deckKey(world.course.moduleId, "en", 1), sampleDeck("en"));
-  return fr;
-}
+const storeBoth = () => storeBothDecks(db, world.course.moduleId);
 
 async function deck(user = world.learner, lang = "fr"): Promise<Card[]> {
   const res = await get(user, `${deckPath()}?limit=100`, lang);
@@ -92,7 +88,7 @@ describe("GET /api/v1/modules/{id}/flashcards", () => {
   });
 
   it("syncs deltas: reviewed cards, and cards retired by a regeneration as tombstones", async () => {
-    const fr = await storeBoth();
+    const decks = await storeBoth();
     const cards = await deck();
     const since = new Date().toISOString();
     await new Promise((r) => setTimeout(r, 5));
@@ -105,20 +101,7 @@ describe("GET /api/v1/modules/{id}/flashcards", () => {
     expect(delta1.items.map((c) => c.id)).toEqual([cards[1]?.id]);
     expect(delta1.items[0]?.memory?.reps).toBe(1);
     expect(delta1.deleted).toEqual([]);
-    const en = await db.generatedContent.findFirstOrThrow({
-      where: { moduleId: world.course.moduleId, language: "en" },
-    });
-    for (const [row, language] of [
-      [fr, "fr"],
-      [en, "en"],
-    ] as const) {
-      await replaceGeneratedContent(db, row.id, row.version, {
-        content: sampleDeck(language, ["Offre", "Demande", "Prix d'équilibre"], "v2"),
-        sourcesCited: fr.sourcesCited,
-        model: "offline-extractive",
-        metadata: {},
-      });
-    }
+    await regenerateDecks(db, decks, ["Offre", "Demande", "Prix d'équilibre"]);
     await deps.redis.flushdb();
     const delta2 = (await (await get(world.learner, `${deckPath()}?since=${delta1.server_time}`)).json()) as {
       items: Card[];
