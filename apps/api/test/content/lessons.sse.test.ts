@@ -111,6 +111,18 @@ describe("a cached lesson", () => {
 });
 
 describe("a lesson not generated yet", () => {
+  /** What the generation job does at the end of a run: store the lesson, then publish done. */
+  async function storeAndFinish(publisher: GenerationPublisher, markdown: string) {
+    const stored = await storeOfflineLesson(deps.db, key, { ...sampleLesson("L"), markdown });
+    await publisher.finish({
+      type: "done",
+      content_id: stored.id,
+      version: stored.version,
+      sources: stored.sourcesCited,
+    });
+    return stored;
+  }
+
   /** What the generation job does on the worker: publish deltas as they come, store, then done. */
   async function produce(pieces: string[], pauseEvery = 0) {
     const publisher = new GenerationPublisher(deps.redis, generationStreamKey(key));
@@ -120,13 +132,7 @@ describe("a lesson not generated yet", () => {
       if (pauseEvery && i % pauseEvery === 0) await new Promise((r) => setTimeout(r, 5));
     }
     const markdown = pieces.join("");
-    const stored = await storeOfflineLesson(deps.db, key, { ...sampleLesson("L"), markdown });
-    await publisher.finish({
-      type: "done",
-      content_id: stored.id,
-      version: stored.version,
-      sources: stored.sourcesCited,
-    });
+    const stored = await storeAndFinish(publisher, markdown);
     return { stored, markdown };
   }
 
@@ -151,13 +157,7 @@ describe("a lesson not generated yet", () => {
     const tail = Array.from({ length: 250 }, (_, i) => `fin${i % 10} `);
     for (const piece of tail) publisher.delta(piece);
     const markdown = head + tail.join("");
-    const stored = await storeOfflineLesson(deps.db, key, { ...sampleLesson("L"), markdown });
-    await publisher.finish({
-      type: "done",
-      content_id: stored.id,
-      version: stored.version,
-      sources: stored.sourcesCited,
-    });
+    const stored = await storeAndFinish(publisher, markdown);
     const frames = await reader.rest();
     expect(textOf(reader)).toBe(markdown);
     expect(frames.at(-1)?.event).toBe("done");
