@@ -19,6 +19,8 @@ interface Operation {
 type Doc = { paths: Record<string, Record<string, Operation>> };
 
 const MALFORMED_ID = "not-an-id!";
+/** A bearer token that is no token at all: refused on any route, public ones included. */
+const FORGED = { headers: { authorization: "Bearer not.a.jwt" } } as SignedIn;
 let doc: Doc;
 let learner: SignedIn;
 let admin: SignedIn;
@@ -75,6 +77,8 @@ describe("the OpenAPI document", () => {
       const anonymous = await expectDocumented(op, `${label} anonymous`, await send(null));
       if (anonymous) undocumented.push(anonymous);
       walked.anonymous += 1;
+      const forged = await expectDocumented(op, `${label} with a malformed token`, await send(FORGED));
+      if (forged) undocumented.push(forged);
       // Signed-in walks only where nothing can change: reads, malformed ids or a malformed body.
       if (method !== "GET" && !hasPathIds(path) && !op.requestBody) continue;
       for (const [name, user] of [

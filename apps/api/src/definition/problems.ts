@@ -33,6 +33,8 @@ export interface ProblemFacts {
   /** Stored answers replay a repeated Idempotency-Key. */
   idempotency?: boolean;
   errors?: readonly ErrorCode[];
+  /** Counted by a rate limiter (all but the liveness probe). */
+  rateLimited?: boolean;
 }
 
 const MUTATIONS: ReadonlySet<HttpMethod> = new Set(["post", "put", "patch", "delete"]);
@@ -40,7 +42,8 @@ const MUTATIONS: ReadonlySet<HttpMethod> = new Set(["post", "put", "patch", "del
 /** Every error code the operation can answer with. */
 export function problemCodes(facts: ProblemFacts): ErrorCode[] {
   // Any request: a bearer token that is malformed or of an ended session; the per-IP limiter.
-  const codes = new Set<ErrorCode>(["TOKEN_INVALID", "TOKEN_EXPIRED", "UNAUTHENTICATED", "RATE_LIMITED"]);
+  const codes = new Set<ErrorCode>(["TOKEN_INVALID", "TOKEN_EXPIRED", "UNAUTHENTICATED"]);
+  if (facts.rateLimited !== false) codes.add("RATE_LIMITED");
   if (facts.input) codes.add("VALIDATION_FAILED");
   if (facts.body) codes.add("MALFORMED_JSON");
   if (facts.fields) codes.add("UNKNOWN_FIELDS");

@@ -2,6 +2,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { healthSchema, readinessSchema } from "@sira/contracts";
 import type { AppEnv } from "../app-types.ts";
+import { problemResponses } from "../definition/problems.ts";
 import { checkReadiness, HEALTH } from "../readiness.ts";
 
 const healthRoute = createRoute({
@@ -9,7 +10,11 @@ const healthRoute = createRoute({
   path: "/health",
   tags: ["health"],
   summary: "Liveness: the API process answers",
-  responses: { 200: { description: "Alive", content: { "application/json": { schema: healthSchema } } } },
+  responses: {
+    200: { description: "Alive", content: { "application/json": { schema: healthSchema } } },
+    // Probes send no token; a malformed one is refused here as everywhere. No limiter counts it.
+    ...problemResponses({ method: "get", auth: "public", input: false, rateLimited: false }),
+  },
 });
 
 const readyRoute = createRoute({
@@ -20,6 +25,8 @@ const readyRoute = createRoute({
   responses: {
     200: { description: "Ready", content: { "application/json": { schema: readinessSchema } } },
     503: { description: "A dependency is down", content: { "application/json": { schema: readinessSchema } } },
+    // Readiness has its own small limiter (READY_RATE_LIMIT_PER_MINUTE).
+    ...problemResponses({ method: "get", auth: "public", input: false }),
   },
 });
 
