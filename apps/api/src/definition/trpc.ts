@@ -7,7 +7,7 @@ import type { TRPCMutationProcedure, TRPCQueryProcedure } from "@trpc/server";
 import type { z } from "zod";
 import { parseSince } from "../http/lists.ts";
 import { adminProcedure, authedProcedure, expertProcedure, publicProcedure } from "../trpc/init.ts";
-import type { AnyEndpoint, AuthRule, EndpointSpec, Endpoints, HttpMethod, Shape } from "./endpoint.ts";
+import type { AnyEndpoint, AuthRule, ContextFor, EndpointSpec, Endpoints, HttpMethod, Shape } from "./endpoint.ts";
 import { hasSince, outputOf, shapeAnswer, trpcInputOf } from "./wire.ts";
 
 const BASE = { public: publicProcedure, learner: authedProcedure, expert: expertProcedure, admin: adminProcedure };
@@ -64,8 +64,8 @@ function procedureOf(spec: AnyEndpoint) {
     const now = new Date();
     const since = hasSince(spec) ? parseSince(input.since as string | undefined, now) : null;
     const idempotencyKey = spec.keyed ? ((input.idempotency_key as string | undefined) ?? null) : null;
-    // biome-ignore lint/suspicious/noExplicitAny: the base procedure built the context the auth rule promises.
-    const value = await spec.handle({ ctx: ctx as any, input, since, now, idempotencyKey });
+    // The base procedure of the spec's auth rule built the context that rule promises.
+    const value = await spec.handle({ ctx: ctx as ContextFor<AuthRule>, input, since, now, idempotencyKey });
     return shapeAnswer(spec, value, { input, fields: null, now });
   };
   return spec.method === "get" ? built.query(resolve) : built.mutation(resolve);
