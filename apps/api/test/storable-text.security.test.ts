@@ -3,6 +3,7 @@
  * REST and tRPC alike, before any work: it used to fail inside a query as a 500.
  */
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { unstorableInJson } from "../src/http/storable-text.ts";
 import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "./helpers.ts";
 
 const { app, deps } = testApp();
@@ -28,6 +29,24 @@ async function refusal(res: Response) {
 }
 
 const storedName = async () => (await deps.db.user.findUniqueOrThrow({ where: { id: learner.userId } })).name;
+
+describe("unstorableInJson", () => {
+  it.each([
+    [JSON.stringify({ a: "x\u0000y" }), true],
+    ['{"a":"x\u0000"}', true],
+    [JSON.stringify({ a: "x\ud800y" }), true],
+    [JSON.stringify({ a: "x\udc00y" }), true],
+    [String.raw`{"a":"\\\u0000"}`, true],
+    [String.raw`{"a":"\ud800\u0041"}`, true],
+    [String.raw`{"a":"\ud83d\ude00"}`, false],
+    [JSON.stringify({ a: "😀 héllo" }), false],
+    [String.raw`{"a":"\\u0000"}`, false],
+    [String.raw`{"a":"\\ud800"}`, false],
+    [`{"a":"${"\\".repeat(100_000)}"}`, false],
+  ])("%s → %s", (text, unstorable) => {
+    expect(unstorableInJson(text)).toBe(unstorable);
+  });
+});
 
 describe("unstorable text", () => {
   it("refuses a NUL in a JSON body, in the request's language, changing nothing", async () => {
