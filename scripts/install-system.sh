@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system pieces Sira needs on Debian/Ubuntu, idempotently:
-# Node.js 24, pnpm 10, PostgreSQL (15+) with pgvector, Redis. Skips whatever is already there.
+# Node.js 24, pnpm 10, PostgreSQL (15+) with pgvector, Redis, and the OCR tools (Tesseract with its
+# French and English models, poppler's pdftoppm). Skips whatever is already there.
 set -euo pipefail
 
 log() { printf '[setup] %s\n' "$*"; }
@@ -92,4 +93,19 @@ if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then
     --dir /var/lib/redis --logfile /var/log/redis/sira.log
   for _ in $(seq 1 50); do redis-cli ping >/dev/null 2>&1 && break; sleep 0.1; done
 fi
-log "system ready: Node $(node -v), pnpm $(pnpm -v), PostgreSQL $PG_MAJOR with pgvector, Redis"
+
+# --- OCR: Tesseract (French and English models) and pdftoppm -----------------
+# Scanned PDFs and photos of handouts are read with these; the models ship in the Debian packages,
+# so nothing is downloaded when a document is read.
+ocr_ready() {
+  command -v tesseract >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || return 1
+  local langs
+  langs=$(tesseract --list-langs 2>/dev/null) || return 1
+  grep -qx fra <<<"$langs" && grep -qx eng <<<"$langs" && pdftoppm -v >/dev/null 2>&1
+}
+if ! ocr_ready; then
+  log "installing Tesseract (fra, eng) and poppler-utils"
+  apt_install tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng poppler-utils fonts-dejavu-core
+fi
+
+log "system ready: Node $(node -v), pnpm $(pnpm -v), PostgreSQL $PG_MAJOR with pgvector, Redis, Tesseract $(tesseract --version 2>/dev/null | head -1 | cut -d" " -f2)"
