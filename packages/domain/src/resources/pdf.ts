@@ -6,8 +6,12 @@
 import type { PageText } from "@sira/ai";
 import type { TocEntry } from "@sira/contracts";
 import { AppError } from "@sira/contracts/errors";
-import { extractImages, getDocumentProxy } from "unpdf";
+import { extractImages, getDocumentProxy, getResolvedPDFJS } from "unpdf";
 import { MAX_IMAGE_PIXELS, MAX_OUTLINE_ENTRIES, type TextBudget } from "./extraction-limits.ts";
+import { type Box, layOut, type RawPage, type Run } from "./pdf-layout/index.ts";
+
+/** Painted shapes read per page: enough for any diagram, bounded for a hostile page. */
+const MAX_SHAPES = 20_000;
 
 // pdf.js 5 calls ArrayBuffer.prototype.transferToFixedLength (Node 22+); without it, image
 // extraction silently returns nothing on Node 20.
@@ -31,6 +35,10 @@ export interface PdfContent {
   pages: PageText[];
   outline: TocEntry[];
   pageCount: number;
+  /** The document's title as set on its first page, when one was found. */
+  title: string | null;
+  /** Pages without a usable text layer (scans), to be read by OCR. */
+  ocrPages: number[];
 }
 
 export interface PdfImage {
@@ -43,10 +51,10 @@ export interface PdfImage {
 }
 
 /** Opens a PDF (pdf.js takes ownership of the bytes it is given, so it gets a copy). */
-export async function openPdf(bytes: Uint8Array): Promise<PdfDocument> {
+export async function openPdf(bytes: Uint8Array, maxImageSize = MAX_IMAGE_PIXELS): Promise<PdfDocument> {
   try {
     // Images past the pixel cap are skipped instead of decoded (pdf.js's default, -1, has no cap).
-    return await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0, maxImageSize: MAX_IMAGE_PIXELS });
+    return await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0, maxImageSize });
   } catch (error) {
     const name = (error as { name?: string }).name;
     if (name === "PasswordException") {
@@ -62,27 +70,133 @@ export async function openPdf(bytes: Uint8Array): Promise<PdfDocument> {
   }
 }
 
-/** One page's text, lines ending where pdf.js marks an end of line. */
-async function pageText(pdf: PdfDocument, page: number): Promise<string> {
-  const content = await (await pdf.getPage(page)).getTextContent();
-  let text = "";
-  for (const item of content.items) {
-    if ("str" in item) text += item.str + (item.hasEOL ? "\n" : "");
-  }
-  return text;
+type PdfPage = Awaited<ReturnType<PdfDocument["getPage"]>>;
+
+interface FontFacts {
+  name?: string;
+  bold?: boolean;
+  black?: boolean;
+  isMonospace?: boolean;
 }
 
-/** Text per page (1-based), read page after page within the text budget, and the flattened outline. */
-export async function readPdf(bytes: Uint8Array, budget: TextBudget): Promise<PdfContent> {
-  const pdf = await openPdf(bytes);
-  try {
-    const pages: PageText[] = [];
-    for (let page = 1; page <= pdf.numPages; page += 1) {
-      const text = await pageText(pdf, page);
-      budget.spend(text.length);
-      pages.push({ page, text });
+const BOLD_NAME = /bold|black|heavy|semibold|demi|extrab/i;
+const MONO_NAME = /mono|courier|consol|menlo|typewriter|code|inconsolata|\bfixed/i;
+
+/** Painted path boxes of the page, in page space (the current transform followed through). */
+function shapesOf(ops: { fnArray: number[]; argsArray: unknown[][] }, OPS: Record<string, number>): Box[] {
+  type M = [number, number, number, number, number, number];
+  const times = (m: M, n: M): M => [
+    m[0] * n[0] + m[2] * n[1],
+    m[1] * n[0] + m[3] * n[1],
+    m[0] * n[2] + m[2] * n[3],
+    m[1] * n[2] + m[3] * n[3],
+    m[0] * n[4] + m[2] * n[5] + m[4],
+    m[1] * n[4] + m[3] * n[5] + m[5],
+  ];
+  const apply = (m: M, x: number, y: number) => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]] as const;
+  let ctm: M = [1, 0, 0, 1, 0, 0];
+  const stack: M[] = [];
+  const shapes: Box[] = [];
+  for (let i = 0; i < ops.fnArray.length && shapes.length < MAX_SHAPES; i += 1) {
+    const fn = ops.fnArray[i];
+    const args = ops.argsArray[i] ?? [];
+    if (fn === OPS.save || fn === OPS.paintFormXObjectBegin) {
+      stack.push(ctm);
+      const matrix = fn === OPS.paintFormXObjectBegin ? (args[0] as M | null) : null;
+      if (matrix && matrix.length === 6) ctm = times(ctm, [...matrix] as M);
+    } else if (fn === OPS.restore || fn === OPS.paintFormXObjectEnd) {
+      ctm = stack.pop() ?? ctm;
+    } else if (fn === OPS.transform) {
+      ctm = times(ctm, [...(args as number[])] as M);
+    } else if (fn === OPS.constructPath) {
+      const [paint, , box] = args as [number, unknown, ArrayLike<number> | null];
+      if (paint === OPS.endPath || !box || box.length < 4) continue;
+      const [ax, ay] = apply(ctm, box[0] as number, box[1] as number);
+      const [bx, by] = apply(ctm, box[2] as number, box[3] as number);
+      shapes.push({ x0: Math.min(ax, bx), y0: Math.min(ay, by), x1: Math.max(ax, bx), y1: Math.max(ay, by) });
     }
-    return { pages, outline: await readOutline(pdf), pageCount: pdf.numPages };
+  }
+  return shapes;
+}
+
+/** One page's positioned runs (with each font's weight and pitch) and painted shapes. */
+async function rawPage(page: PdfPage, number: number, OPS: Record<string, number>): Promise<RawPage> {
+  const [x0, y0, x1, y1] = page.view as [number, number, number, number];
+  const content = await page.getTextContent();
+  // Fonts' names and flags reach commonObjs once the page's operators are read.
+  const ops = await page.getOperatorList();
+  const fonts = new Map<string, { bold: boolean; mono: boolean }>();
+  const fontOf = (id: string) => {
+    let facts = fonts.get(id);
+    if (!facts) {
+      let font: FontFacts = {};
+      try {
+        font = page.commonObjs.has(id) ? (page.commonObjs.get(id) as FontFacts) : {};
+      } catch {
+        font = {};
+      }
+      const family = (content.styles as Record<string, { fontFamily?: string }>)[id]?.fontFamily ?? "";
+      facts = {
+        bold: Boolean(font.bold || font.black || BOLD_NAME.test(font.name ?? "")),
+        mono: Boolean(font.isMonospace || family === "monospace" || MONO_NAME.test(font.name ?? "")),
+      };
+      fonts.set(id, facts);
+    }
+    return facts;
+  };
+  const runs: Run[] = [];
+  for (const item of content.items) {
+    if (!("str" in item) || !item.str) continue;
+    const [a, b, c, d, e, f] = item.transform as number[];
+    const size = Math.hypot(c as number, d as number) || item.height;
+    const { bold, mono } = fontOf(item.fontName);
+    runs.push({
+      text: item.str,
+      x: (e as number) - x0,
+      y: (f as number) - y0,
+      width: item.width,
+      size,
+      bold,
+      mono,
+      rotated: Math.abs(b as number) > 0.01 * Math.abs(a as number) || (a as number) <= 0,
+    });
+  }
+  const shapes = shapesOf(ops, OPS).map((s) => ({ x0: s.x0 - x0, y0: s.y0 - y0, x1: s.x1 - x0, y1: s.y1 - y0 }));
+  page.cleanup();
+  return { page: number, width: x1 - x0, height: y1 - y0, runs, shapes };
+}
+
+/** A page with fewer letters than this in its text layer is read by OCR, when it has images. */
+export const MIN_TEXT_LAYER_LETTERS = 25;
+
+/**
+ * Text per page (1-based) through the layout analysis, page after page within the text budget,
+ * and the outline: the PDF's own when it has one, else the headings found. Pages whose text layer
+ * is (nearly) empty are listed in `ocrPages` for the OCR job.
+ */
+export async function readPdf(bytes: Uint8Array, budget: TextBudget): Promise<PdfContent> {
+  // No image is decoded here: the text pass only needs the runs and the shapes.
+  const pdf = await openPdf(bytes, 1);
+  try {
+    const { OPS } = await getResolvedPDFJS();
+    const raw: RawPage[] = [];
+    for (let number = 1; number <= pdf.numPages; number += 1) {
+      const page = await rawPage(await pdf.getPage(number), number, OPS as unknown as Record<string, number>);
+      budget.spend(page.runs.reduce((sum, r) => sum + r.text.length, 0));
+      raw.push(page);
+    }
+    const laidOut = layOut(raw);
+    const ocrPages = laidOut.pages
+      .filter((p) => (p.text.match(/\p{L}/gu)?.length ?? 0) < MIN_TEXT_LAYER_LETTERS)
+      .map((p) => p.page as number);
+    const bookmarks = await readOutline(pdf);
+    return {
+      pages: laidOut.pages,
+      outline: bookmarks.length ? bookmarks : laidOut.outline,
+      pageCount: pdf.numPages,
+      title: laidOut.title,
+      ocrPages,
+    };
   } catch (error) {
     if (error instanceof AppError) throw error;
     throw new AppError("FILE_CORRUPT", { cause: error });

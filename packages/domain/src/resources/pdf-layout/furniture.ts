@@ -1,0 +1,45 @@
+/**
+ * Page furniture: running headers and footers (lines in the top or bottom margin whose text,
+ * digits aside, repeats across pages) and page numbers. They are dropped from the text.
+ */
+import type { Line } from "./model.ts";
+
+/** Share of the page height at the top and at the bottom where furniture lives. */
+const MARGIN = 0.1;
+
+const PAGE_NUMBER =
+  /^(?:(?:page|p\.)\s*)?[-–—(]?\s*(?:\d{1,4}|[ivxlcdm]{1,6})\s*[-–—)]?(?:\s*(?:\/|of|sur|de)\s*\d{1,4})?$/i;
+
+const keyOf = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/\d+/g, "#")
+    .replace(/[^\p{L}#]+/gu, " ")
+    .trim();
+
+function inMargin(line: Line, height: number): boolean {
+  return line.y > height * (1 - MARGIN) || line.y < height * MARGIN;
+}
+
+/** Marks furniture lines (role "furniture") across the document's pages. */
+export function markFurniture(pages: { height: number; lines: Line[] }[]): void {
+  const seen = new Map<string, Set<number>>();
+  for (const { height, lines } of pages) {
+    for (const line of lines) {
+      if (!inMargin(line, height)) continue;
+      const key = keyOf(line.text);
+      if (!key || key === "#") continue;
+      const on = seen.get(key) ?? new Set<number>();
+      on.add(line.page);
+      seen.set(key, on);
+    }
+  }
+  const needed = Math.max(2, Math.ceil(pages.length * 0.3));
+  for (const { height, lines } of pages) {
+    for (const line of lines) {
+      if (!inMargin(line, height) || line.role) continue;
+      const repeated = (seen.get(keyOf(line.text))?.size ?? 0) >= needed;
+      if (repeated || PAGE_NUMBER.test(line.text.trim())) line.role = "furniture";
+    }
+  }
+}
