@@ -218,3 +218,48 @@ describe("chunkDocument (examples)", () => {
     expect(countTokens(shared)).toBeLessThanOrEqual(65);
   });
 });
+
+describe("chunkDocument on laid-out text", () => {
+  const page = [
+    "## 2.1 Recording Loops",
+    "",
+    "Recording stops when control returns to the loop header. The recorder closes the loop.",
+    "",
+    "```",
+    "1 for (var i = 2; i < 100; ++i) {",
+    "2   if (!primes[i])",
+    "3     continue;",
+    "```",
+    "",
+    "The listing above shows a small loop.",
+  ].join("\n");
+
+  it("keeps a fenced code block whole, its lines and indentation intact, and titles without '#'", () => {
+    const [chunk] = chunkDocument([{ page: 3, text: page }], {
+      outline: [{ title: "2.1 Recording Loops", level: 2, page: 3 }],
+    });
+    expect(chunk?.chapter).toBe("2.1 Recording Loops");
+    expect(chunk?.text.startsWith("2.1 Recording Loops\n\n")).toBe(true);
+    expect(chunk?.text).toContain("```\n1 for (var i = 2; i < 100; ++i) {\n2   if (!primes[i])\n3     continue;\n```");
+    expect(chunk?.text).toContain("```\n\nThe listing above shows a small loop.");
+  });
+
+  it("cuts a code block longer than a chunk between its lines, each piece fenced", () => {
+    const code = ["```", ...Array.from({ length: 120 }, (_, i) => `x${i} = compute(${i}, y${i}) + offset;`), "```"];
+    const chunks = chunkDocument([{ page: 1, text: code.join("\n") }], { maxTokens: 128, overlapTokens: 0 });
+    expect(chunks.length).toBeGreaterThan(3);
+    for (const c of chunks) {
+      expect(c.text.startsWith("```\n")).toBe(true);
+      expect(c.text.endsWith("\n```")).toBe(true);
+      expect(c.tokenCount).toBeLessThanOrEqual(128);
+    }
+  });
+
+  it("does not take numbered body or code lines for headings when there is no outline", () => {
+    const text = ["2 if (!primes[i])", "35 cycles per bytecode on average.", "3 Results", "Traces run faster."].join(
+      "\n\n",
+    );
+    const chapters = chunkDocument([{ page: 1, text }], { maxTokens: 64, overlapTokens: 0 }).map((c) => c.chapter);
+    expect(new Set(chapters)).toEqual(new Set([null, "3 Results"]));
+  });
+});

@@ -30,27 +30,64 @@ interface Line {
   page: number | null;
   pageStart: boolean;
   paragraphStart: boolean;
+  /** A fenced code block, whole, its line breaks kept. */
+  code?: boolean;
 }
 
-// "2.3 Les vaccins", "III. Gestion", "Chapitre 4 : Irrigation", "Chapter 2 Water"
+// "2.3 Les vaccins", "III. Gestion", "Chapitre 4 : Irrigation", "Chapter 2 Water". Case-sensitive:
+// the title must start with a capital ("2 if (!primes[i])" and "35 cycles per…" are body lines).
 const NUMBERED_HEADING =
-  /^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|(?:chapitre|chapter|partie|part|section)\s+\w+\s*[:.–-]?)\s+\p{Lu}/iu;
+  /^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVXLC]+\.|(?:[Cc]hapitre|[Cc]hapter|[Pp]artie|[Pp]art|[Ss]ection|CHAPITRE|CHAPTER|PARTIE|PART|SECTION)\s+\w+\s*[:.–-]?)\s+\p{Lu}\p{Ll}/u;
 
-/** A heading recognised in the text itself (used when the document has no outline). */
+/**
+ * A heading recognised in the text itself (used when the document has no outline): a Markdown
+ * heading, or in plain text a short numbered title line that reads like a title, not a sentence.
+ */
 export function detectHeading(line: string): string | null {
   const markdown = atxHeading(line);
   if (markdown) return markdown.title;
-  if (line.length > 80 || /[.;,:!?]$/.test(line) || line.split(" ").length > 12) return null;
+  if (line.length > 80 || /[.;,:!?=(){}[\]<>]/.test(line.slice(-1)) || line.split(" ").length > 10) return null;
+  if (/[{}[\]();=<>]/.test(line)) return null;
   return NUMBERED_HEADING.test(line) ? line : null;
+}
+
+const FENCE = /^\s*(```|~~~)/;
+
+/** `text` with its fenced code blocks taken out (their place marked by a line of their own). */
+function withoutCode(text: string): { text: string; blocks: string[] } {
+  const blocks: string[] = [];
+  const out: string[] = [];
+  let code: string[] | null = null;
+  for (const line of text.replace(/\r\n?/g, "\n").split("\n")) {
+    if (FENCE.test(line)) {
+      if (code) {
+        out.push("", `\uE000${blocks.length}`, "");
+        blocks.push(["```", ...code, "```"].join("\n"));
+        code = null;
+      } else code = [];
+      continue;
+    }
+    if (code) code.push(line.trimEnd());
+    else out.push(line);
+  }
+  if (code) out.push(...code);
+  return { text: out.join("\n"), blocks };
 }
 
 function linesOf(pages: PageText[]): Line[] {
   const lines: Line[] = [];
-  for (const { page, text } of pages) {
+  for (const { page, text: pageText } of pages) {
+    const { text, blocks } = withoutCode(pageText.replaceAll("\uE000", ""));
     const body = collapseSpaces(text);
     if (!body) continue;
     let pageStart = true;
     for (const paragraph of body.split(/\n{2,}/)) {
+      const code = /^\uE000(\d+)$/.exec(paragraph.trim());
+      if (code) {
+        lines.push({ text: blocks[Number(code[1])] as string, page, pageStart, paragraphStart: true, code: true });
+        pageStart = false;
+        continue;
+      }
       let paragraphStart = true;
       for (const raw of paragraph.split("\n")) {
         const line = raw.trim();
@@ -152,6 +189,28 @@ export function splitToLimit(text: string, limit: number): string[] {
   return pieces;
 }
 
+/** A fenced code block in fenced pieces of at most `limit` tokens, cut between lines. */
+function codePieces(block: string, limit: number): string[] {
+  if (countTokens(block) <= limit) return [block];
+  const body = block.split("\n").slice(1, -1);
+  const pieces: string[] = [];
+  let current: string[] = [];
+  const fenced = (lines: string[]) => ["```", ...lines, "```"].join("\n");
+  for (const line of body) {
+    if (current.length && countTokens(fenced([...current, line])) > limit) {
+      pieces.push(fenced(current));
+      current = [];
+    }
+    if (countTokens(fenced([line])) > limit) {
+      pieces.push(...splitToLimit(line, Math.max(1, limit - 4)).map((part) => fenced([part])));
+      continue;
+    }
+    current.push(line);
+  }
+  if (current.length) pieces.push(fenced(current));
+  return pieces;
+}
+
 /** The document as sections of units; each unit has at most `unitLimit` tokens. */
 export function sectionsOf(pages: PageText[], outline: TocEntry[], unitLimit: number): Section[] {
   const lines = linesOf(pages);
@@ -208,7 +267,25 @@ export function sectionsOf(pages: PageText[], outline: TocEntry[], unitLimit: nu
     sections.push(section);
   };
 
+  const pushCode = (line: Line) => {
+    flushParagraph();
+    if (!section) startSection(outlineChapter ?? detectedChapter);
+    for (const piece of codePieces(line.text, unitLimit)) {
+      (section as Section | null)?.units.push({
+        text: piece,
+        tokens: countTokens(piece),
+        page: line.page,
+        paragraphStart: true,
+        pageStart: line.pageStart,
+      });
+    }
+  };
+
   lines.forEach((line, i) => {
+    if (line.code) {
+      pushCode(line);
+      return;
+    }
     const outlineTitle = outlineStarts.get(i);
     const detected = detectHeading(line.text);
     if (outlineTitle !== undefined) {
@@ -223,7 +300,8 @@ export function sectionsOf(pages: PageText[], outline: TocEntry[], unitLimit: nu
     const isHeading = outlineTitle !== undefined || detected !== null;
     if (line.paragraphStart || isHeading) flushParagraph();
     headingParagraph = isHeading;
-    paragraph.push(line);
+    // A heading's unit is its title, without Markdown's "#" marks.
+    paragraph.push(isHeading ? { ...line, text: atxHeading(line.text)?.title ?? line.text } : line);
     if (isHeading) flushParagraph();
     headingParagraph = false;
   });
