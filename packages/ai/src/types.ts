@@ -115,6 +115,8 @@ export interface StructureDocument {
   charCount: number;
   /** A few representative chunks per outline section, in reading order. */
   excerpts: { chapter: string | null; page: number | null; text: string; language: Language }[];
+  /** How much text each run of chunks under one heading holds, in reading order (from the index). */
+  sections?: { chapter: string | null; tokens: number }[];
 }
 
 export interface StructureInput {

@@ -296,6 +296,95 @@ describe("offline structure", () => {
   });
 });
 
+describe("offline structure from a paper's headings and the index's figures", () => {
+  const outline = [
+    { title: "Abstract", level: 1, page: 1 },
+    { title: "1 Introduction", level: 1, page: 1 },
+    { title: "2 Overview of Trace Recording", level: 1, page: 1 },
+    { title: "2.1 Recording Loops", level: 2, page: 1 },
+    { title: "2.2 Guards and Side Exits", level: 2, page: 1 },
+    { title: "3 Implementation", level: 1, page: 2 },
+    { title: "3.1 Type Specialisation", level: 2, page: 2 },
+    { title: "3.1.1 Unboxed Integers", level: 3, page: 2 },
+    { title: "3.2 Memory Budget", level: 2, page: 2 },
+    { title: "3.3 Notes", level: 2, page: 2 },
+    { title: "4 Evaluation", level: 1, page: 2 },
+    { title: "5 Related Work", level: 1, page: 2 },
+    { title: "6 Conclusions", level: 1, page: 2 },
+  ];
+  const tokens: Record<string, number> = {
+    Abstract: 120,
+    "1 Introduction": 400,
+    "2 Overview of Trace Recording": 150,
+    "2.1 Recording Loops": 300,
+    "2.2 Guards and Side Exits": 250,
+    "3 Implementation": 0,
+    "3.1 Type Specialisation": 200,
+    "3.1.1 Unboxed Integers": 150,
+    "3.2 Memory Budget": 260,
+    "3.3 Notes": 30,
+    "4 Evaluation": 160,
+    "5 Related Work": 100,
+    "6 Conclusions": 90,
+  };
+  const sections = outline.map((e) => ({ chapter: e.title, tokens: tokens[e.title] ?? 0 }));
+
+  it("titles modules and lessons with real headings, merges fragments and quizzes only where there is material", async () => {
+    const doc = documentOf({ outline, sections, pageCount: 2, charCount: 9_000 });
+    const result = await generator.structure({
+      courseTitle: "JIT",
+      topic: "jit",
+      languages: ["fr", "en"],
+      documents: [doc],
+    });
+    const { modules } = CourseStructureSchema.parse(result.content);
+    expect(modules.map((m) => m.title_en)).toEqual([
+      "Introduction",
+      "Overview of Trace Recording",
+      "Implementation",
+      "Evaluation",
+    ]);
+    const lessons = (i: number) => modules[i]?.units.filter((u) => u.unit_type === "lesson").map((u) => u.title_en);
+    expect(lessons(0)).toEqual(["Abstract", "Introduction"]);
+    expect(lessons(1)).toEqual(["Recording Loops", "Guards and Side Exits"]);
+    // "3.3 Notes" is too small to teach alone; "3.1.1" counts towards 3.1.
+    expect(lessons(2)).toEqual(["Type Specialisation", "Memory Budget"]);
+    expect(lessons(3)).toEqual(["Evaluation", "Related Work", "Conclusions"]);
+    expect(modules.map((m) => m.units.at(-1)?.unit_type)).toEqual(["quiz", "quiz", "quiz", "quiz"]);
+    expect(modules[0]?.books_sources.resources[0]?.chapters).toEqual(["1 Introduction", "Abstract", "1 Introduction"]);
+    expect(result.metadata?.needs_translation).toBe(true);
+  });
+
+  it("splits a very long section at its subsections and leaves the quiz out of a thin module", async () => {
+    const long = [
+      { title: "1 Agronomie", level: 1, page: 1 },
+      { title: "1.1 Les sols", level: 2, page: 1 },
+      { title: "1.2 L'eau", level: 2, page: 20 },
+      { title: "1.3 Les semences", level: 2, page: 40 },
+      { title: "2 Annexe", level: 1, page: 60 },
+    ];
+    const sizes = [0, 2_500, 3_000, 3_000, 0].map((t, i) => ({ chapter: long[i]?.title ?? null, tokens: t }));
+    sizes[4] = { chapter: "2 Annexe", tokens: 200 };
+    const doc = documentOf({ outline: long, sections: sizes, pageCount: 61, charCount: 45_000 });
+    const { modules } = (
+      await generator.structure({ courseTitle: "Agro", topic: "agro", languages: ["fr"], documents: [doc] })
+    ).content;
+    expect(modules.map((m) => m.title_fr)).toEqual(["Agronomie", "Les semences"]);
+    expect(modules.map((m) => m.units.filter((u) => u.unit_type === "lesson").map((u) => u.title_fr))).toEqual([
+      ["Les sols", "L'eau"],
+      ["Les semences", "Annexe"],
+    ]);
+    const thin = documentOf({
+      outline: [{ title: "Fiche", level: 1, page: 1 }],
+      sections: [{ chapter: "Fiche", tokens: 120 }],
+      pageCount: 1,
+    });
+    const single = (await generator.structure({ courseTitle: "F", topic: "f", languages: ["fr"], documents: [thin] }))
+      .content;
+    expect(single.modules[0]?.units.map((u) => u.unit_type)).toEqual(["lesson"]);
+  });
+});
+
 describe("determinism", () => {
   it("gives the same output for the same input", async () => {
     const twice = async () => [

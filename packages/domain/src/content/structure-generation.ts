@@ -104,6 +104,15 @@ export async function structureDocuments(db: Db, courseId: string): Promise<Stru
     ) c
     WHERE in_section <= ${EXCERPTS_PER_SECTION}
     ORDER BY resource_id, chunk_index`;
+  // Tokens per run of consecutive chunks under one heading (a gaps-and-islands grouping).
+  const sections = await db.$queryRaw<{ resource_id: string; chapter: string | null; tokens: number }[]>`
+    SELECT resource_id, chapter, sum(token_count)::int AS tokens FROM (
+      SELECT resource_id, chapter, token_count, chunk_index,
+        chunk_index - row_number() OVER (PARTITION BY resource_id, coalesce(chapter, '') ORDER BY chunk_index) AS run
+      FROM document_chunks WHERE course_id = ${courseId}::uuid
+    ) c
+    GROUP BY resource_id, chapter, run
+    ORDER BY resource_id, min(chunk_index)`;
   return resources.map((r) => {
     const toc = tocSchema.safeParse(r.tocJson ?? []);
     const outline: TocEntry[] = toc.success ? toc.data : [];
@@ -118,6 +127,7 @@ export async function structureDocuments(db: Db, courseId: string): Promise<Stru
         .filter((e) => e.resource_id === r.id)
         .slice(0, EXCERPTS_PER_DOCUMENT)
         .map((e) => ({ chapter: e.chapter, page: e.page, text: e.content, language: e.language as Language })),
+      sections: sections.filter((s) => s.resource_id === r.id).map((s) => ({ chapter: s.chapter, tokens: s.tokens })),
     };
   });
 }
