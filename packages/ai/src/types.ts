@@ -36,6 +36,8 @@ export interface TextChunk {
   page: number | null;
   chapter: string | null;
   language: Language;
+  /** Starts on a page read by OCR with low confidence. */
+  lowConfidence?: boolean;
 }
 
 export interface ChunkOptions {
@@ -57,6 +59,8 @@ export interface RetrievedChunk {
   page: number | null;
   language: Language;
   score: number;
+  /** Read by OCR with low confidence: generation weighs it less and the prompt says so. */
+  lowConfidence?: boolean;
 }
 
 export interface SearchOptions {

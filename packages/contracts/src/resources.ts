@@ -6,8 +6,11 @@ import { z } from "zod";
 import { pageQuerySchema } from "./common.ts";
 import { TocEntrySchema } from "./content.ts";
 
-/** The document kinds an upload may be, checked by content (magic bytes), not by name. */
-export const RESOURCE_KINDS = ["pdf", "docx", "csv", "txt", "md"] as const;
+/**
+ * The document kinds an upload may be, checked by content (magic bytes), not by name. `image` is a
+ * JPEG or PNG photo of a handout, read by OCR.
+ */
+export const RESOURCE_KINDS = ["pdf", "docx", "csv", "txt", "md", "image"] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 export const INDEX_STATUSES = ["queued", "running", "done", "failed"] as const;

@@ -3,7 +3,13 @@
  * NOT_FOUND). The streamed multipart upload is hand-written in rest/admin-resources.ts.
  */
 import { courseResourceListQuery, courseResourceParams, courseResourceSchema } from "@sira/contracts";
-import { deleteCourseResource, getCourseResource, listCourseResources, reindexCourseResource } from "@sira/domain";
+import {
+  deleteCourseResource,
+  getCourseResource,
+  listCourseResources,
+  reindexCourseResource,
+  reindexCourseResources,
+} from "@sira/domain";
 import { z } from "zod";
 import { endpoint } from "../definition/endpoint.ts";
 
@@ -57,5 +63,23 @@ export const adminResourceEndpoints = {
     errors: ["NOT_FOUND"],
     handle: ({ ctx, input }) =>
       reindexCourseResource(ctx.deps, ctx.viewer, input.course_id, input.resource_id, ctx.meta),
+  }),
+  reindexAll: endpoint({
+    method: "post",
+    path: `${RESOURCES}/reindex`,
+    auth: "expert",
+    summary:
+      "Index every document of the course again, one job each; documents read by an older extractor are read again from their files (OCR included)",
+    params: z.object({ course_id: z.uuid() }),
+    output: z.object({
+      course_id: z.uuid(),
+      /** Documents queued by this request. */
+      queued: z.number().int(),
+      /** Documents left to the job they already had. */
+      already_queued: z.number().int(),
+    }),
+    status: 202,
+    errors: ["NOT_FOUND"],
+    handle: ({ ctx, input }) => reindexCourseResources(ctx.deps, ctx.viewer, input.course_id, ctx.meta),
   }),
 };

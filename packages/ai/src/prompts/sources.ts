@@ -23,6 +23,7 @@ function origin(chunk: RetrievedChunk): string {
   if (chunk.chapter) parts.push(`chapter "${chunk.chapter}"`);
   if (chunk.page !== null) parts.push(`page ${chunk.page}`);
   parts.push(`language ${chunk.language}`);
+  if (chunk.lowConfidence) parts.push("read by OCR with low confidence: words may be misread, prefer other sources");
   return defuseDelimiters(parts.join(", ").replace(/\s+/g, " "));
 }
 

@@ -13,11 +13,13 @@ export interface ChunkRow {
   chapter: string | null;
   page: number | null;
   language: string;
+  low_confidence: boolean;
 }
 
 /** Columns of `document_chunks c JOIN course_resources r`. */
 export const CHUNK_COLUMNS = Prisma.sql`c.id::text AS id, c.course_id::text AS course_id,
-  c.resource_id::text AS resource_id, c.chunk_index, c.content, r.filename, c.chapter, c.page, c.language`;
+  c.resource_id::text AS resource_id, c.chunk_index, c.content, r.filename, c.chapter, c.page, c.language,
+  c.low_confidence`;
 
 export interface ChunkFilter {
   courseId: string;
@@ -42,5 +44,6 @@ export function toRetrievedChunk(row: ChunkRow, score: number): RetrievedChunk {
     page: row.page,
     language: row.language as Language,
     score,
+    ...(row.low_confidence ? { lowConfidence: true } : {}),
   };
 }

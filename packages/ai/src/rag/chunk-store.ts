@@ -43,13 +43,14 @@ export async function replaceResourceChunks(
   const rows = chunks.map(
     (chunk, i) => Prisma.sql`(${source.courseId}::uuid, ${source.resourceId}::uuid, ${chunk.index}::int,
       ${chunk.text}::text, ${chunk.tokenCount}::int, ${chunk.language}::text, ${metadataOf(source, chunk)}::jsonb,
-      ${chunk.page}::int, ${chunk.chapter}::text, ${embeddingLiteral(vectors[i] ?? [])}::vector, ${model}::text)`,
+      ${chunk.page}::int, ${chunk.chapter}::text, ${embeddingLiteral(vectors[i] ?? [])}::vector, ${model}::text,
+      ${chunk.lowConfidence === true}::boolean)`,
   );
   await tx.$executeRaw`DELETE FROM document_chunks WHERE resource_id = ${source.resourceId}::uuid`;
   for (let start = 0; start < rows.length; start += INSERT_BATCH_SIZE) {
     await tx.$executeRaw`
       INSERT INTO document_chunks (course_id, resource_id, chunk_index, content, token_count, language,
-        metadata, page, chapter, embedding, embedding_model)
+        metadata, page, chapter, embedding, embedding_model, low_confidence)
       VALUES ${Prisma.join(rows.slice(start, start + INSERT_BATCH_SIZE))}`;
   }
 }

@@ -58,7 +58,7 @@ export function exactSearchSql(q: VectorQuery): Prisma.Sql {
 export function indexSearchSql(q: VectorQuery): Prisma.Sql {
   return Prisma.sql`
     WITH c AS MATERIALIZED (
-      SELECT c.id, c.course_id, c.resource_id, c.chunk_index, c.content, c.chapter, c.page, c.language,
+      SELECT c.id, c.course_id, c.resource_id, c.chunk_index, c.content, c.chapter, c.page, c.language, c.low_confidence,
              (c.embedding <=> ${q.vector}::vector)::float8 AS distance
         FROM document_chunks c
        WHERE ${chunkFilter(q)} AND c.embedding_model = ${q.model}

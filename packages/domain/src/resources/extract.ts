@@ -1,15 +1,16 @@
 /**
  * Text out of an accepted document: pages (PDF pages; CSV pseudo-pages of rows; one page for
- * DOCX, TXT and Markdown, whose page is null), the outline, and what is stored with the resource.
+ * DOCX, TXT and Markdown, whose page is null; one page for a photo), the outline, and what is
+ * stored with the resource. Pages without a text layer (scans, photos) are listed for OCR, which
+ * the indexing job runs.
  */
 // Narrow entry points: this module also loads in the extraction thread, where every import costs.
 import type { PageText } from "@sira/ai";
 import { atxHeading } from "@sira/ai/markdown";
 import type { ResourceKind, TocEntry } from "@sira/contracts";
 import { AppError } from "@sira/contracts/errors";
-import mammoth from "mammoth";
 import { parseCsv } from "./csv.ts";
-import { assertSafeZip } from "./docx-zip.ts";
+import { readDocx } from "./docx.ts";
 import {
   CSV_MAX_LABEL_CHARS,
   capLineLength,
@@ -17,6 +18,7 @@ import {
   MAX_TITLE_CHARS,
   TextBudget,
 } from "./extraction-limits.ts";
+import { assertReadablePhoto } from "./ocr/prepare-image.ts";
 import { readPdf } from "./pdf.ts";
 import { summarize } from "./summary.ts";
 
@@ -24,7 +26,17 @@ export interface ExtractedDocument {
   pages: PageText[];
   outline: TocEntry[];
   pageCount: number | null;
+  /** The title set on the first page (PDF), when one was found. */
+  title?: string | null;
+  /** Pages to read by OCR: scanned PDF pages, or page 1 of a photo. */
+  ocrPages?: number[];
 }
+
+/**
+ * The extractor's version, kept with the text it produced: a re-index reads documents extracted by
+ * an older version again (1: plain pdf.js text; 2: layout analysis, OCR, DOCX structure).
+ */
+export const EXTRACTOR_VERSION = 2;
 
 /** What the course_resources row keeps of an extraction. */
 export interface StoredExtraction {
@@ -33,6 +45,7 @@ export interface StoredExtraction {
   charCount: number;
   summaryText: string;
   pageCount: number | null;
+  extractorVersion: number;
 }
 
 /** Rows of a CSV grouped into one pseudo-page. */
@@ -46,14 +59,15 @@ const PAGE_BREAK = "\f";
  */
 export async function extractDocument(kind: ResourceKind, bytes: Uint8Array): Promise<ExtractedDocument> {
   const doc = capped(await read(kind, bytes, new TextBudget()));
-  if (!doc.pages.some((p) => /[\p{L}\p{N}]/u.test(p.text))) {
+  // A scan is not empty yet: OCR decides.
+  if (!doc.ocrPages?.length && !doc.pages.some((p) => /[\p{L}\p{N}]/u.test(p.text))) {
     throw new AppError("FILE_EMPTY", {
       fieldErrors: [{ field: "file", code: "empty", message: "no extractable text" }],
       details:
         kind === "pdf"
           ? {
-              en: "This PDF contains no extractable text (a scan?). Upload a PDF with a text layer.",
-              fr: "Ce PDF ne contient aucun texte exploitable (un scan ?). Déposez un PDF avec une couche texte.",
+              en: "This PDF holds neither text nor scanned pages: there is nothing to read in it.",
+              fr: "Ce PDF ne contient ni texte ni pages numérisées : il n'y a rien à y lire.",
             }
           : {},
     });
@@ -87,6 +101,9 @@ async function read(kind: ResourceKind, bytes: Uint8Array, budget: TextBudget): 
       return readMarkdown(decodeText(bytes));
     case "txt":
       return { pages: [{ page: null, text: normalizeNewlines(decodeText(bytes)) }], outline: [], pageCount: null };
+    case "image":
+      await assertReadablePhoto(bytes);
+      return { pages: [{ page: 1, text: "" }], outline: [], pageCount: 1, ocrPages: [1] };
   }
 }
 
@@ -99,12 +116,14 @@ export function toStoredExtraction(doc: ExtractedDocument): StoredExtraction {
     charCount: doc.pages.reduce((sum, p) => sum + p.text.length, 0),
     summaryText: summarize(doc.pages, doc.outline),
     pageCount: doc.pageCount,
+    extractorVersion: EXTRACTOR_VERSION,
   };
 }
 
-/** The pages back from a stored raw text: PDF pages are numbered, other formats have none. */
+/** The pages back from a stored raw text: PDF pages and photos are numbered, other formats have none. */
 export function pagesFromRawText(rawText: string, kind: ResourceKind): PageText[] {
-  return rawText.split(PAGE_BREAK).map((text, i) => ({ page: kind === "pdf" ? i + 1 : null, text }));
+  const numbered = kind === "pdf" || kind === "image";
+  return rawText.split(PAGE_BREAK).map((text, i) => ({ page: numbered ? i + 1 : null, text }));
 }
 
 function decodeText(bytes: Uint8Array): string {
@@ -152,47 +171,4 @@ function readCsv(text: string, budget: TextBudget): ExtractedDocument {
     pages.push({ page: null, text: lines.slice(i, i + CSV_ROWS_PER_PAGE).join("\n\n") });
   }
   return { pages: pages.length ? pages : [{ page: null, text: "" }], outline: [], pageCount: null };
-}
-
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
-
-function htmlText(html: string): string {
-  return html
-    .replace(/<br\s*\/?>/gi, "\n")
-    .replace(/<[^>]+>/g, "")
-    .replace(/&(#x?[0-9a-f]+|[a-z]+);/gi, (whole, name: string) => {
-      if (name.startsWith("#x") || name.startsWith("#X"))
-        return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
-      if (name.startsWith("#")) return String.fromCodePoint(Number.parseInt(name.slice(1), 10));
-      return ENTITIES[name.toLowerCase()] ?? whole;
-    })
-    .replace(/[ \t]+/g, " ")
-    .trim();
-}
-
-/** DOCX through mammoth's HTML: block elements become paragraphs, h1-h3 the outline. */
-async function readDocx(bytes: Uint8Array): Promise<ExtractedDocument> {
-  assertSafeZip(bytes);
-  let html: string;
-  try {
-    // Images are left out of the HTML: only text is kept, and base64 copies would cost memory.
-    const convertImage = mammoth.images.imgElement(async () => ({ src: "" }));
-    ({ value: html } = await mammoth.convertToHtml({ buffer: Buffer.from(bytes) }, { convertImage }));
-  } catch (error) {
-    throw new AppError("FILE_CORRUPT", {
-      cause: error,
-      fieldErrors: [{ field: "file", code: "corrupt", message: "the DOCX cannot be read" }],
-    });
-  }
-  const outline: TocEntry[] = [];
-  const blocks: string[] = [];
-  for (const match of html.matchAll(/<(h[1-6]|p|li|td|th)\b[^>]*>([\s\S]*?)<\/\1>/gi)) {
-    const tag = (match[1] ?? "").toLowerCase();
-    const text = htmlText(match[2] ?? "");
-    if (!text) continue;
-    blocks.push(text);
-    const level = tag.startsWith("h") ? Number(tag.slice(1)) : 0;
-    if (level >= 1 && level <= 3) outline.push({ title: text, level, page: null });
-  }
-  return { pages: [{ page: null, text: blocks.join("\n\n") }], outline, pageCount: null };
 }

@@ -1,5 +1,5 @@
 /**
- * What an uploaded file really is, from its bytes: PDF and DOCX by magic bytes (file-type), and
+ * What an uploaded file really is, from its bytes: PDF, DOCX, JPEG and PNG by magic bytes (file-type), and
  * plain text (TXT, CSV, Markdown) only when the bytes are valid UTF-8 without NULs and the name
  * ends in .txt, .csv, .md or .markdown (text formats have no magic bytes to check).
  */
@@ -12,7 +12,7 @@ export interface DocumentType {
   ext: string;
 }
 
-const TYPES: Record<ResourceKind, DocumentType> = {
+const TYPES = {
   pdf: { kind: "pdf", mime: "application/pdf", ext: "pdf" },
   docx: {
     kind: "docx",
@@ -22,9 +22,11 @@ const TYPES: Record<ResourceKind, DocumentType> = {
   csv: { kind: "csv", mime: "text/csv", ext: "csv" },
   txt: { kind: "txt", mime: "text/plain", ext: "txt" },
   md: { kind: "md", mime: "text/markdown", ext: "md" },
-};
+  jpg: { kind: "image", mime: "image/jpeg", ext: "jpg" },
+  png: { kind: "image", mime: "image/png", ext: "png" },
+} satisfies Record<string, DocumentType>;
 
-const TEXT_EXTENSIONS: Record<string, ResourceKind> = { txt: "txt", csv: "csv", md: "md", markdown: "md" };
+const TEXT_EXTENSIONS: Record<string, "txt" | "csv" | "md"> = { txt: "txt", csv: "csv", md: "md", markdown: "md" };
 
 /** Enough bytes for file-type to recognise every binary format it knows by its header. */
 export const TYPE_SNIFF_BYTES = 4100;
@@ -44,8 +46,8 @@ function notAllowed(what: string): AppError {
   return new AppError("FILE_TYPE_NOT_ALLOWED", {
     fieldErrors: [{ field: "file", code: "type_not_allowed", message: what }],
     details: {
-      en: `This file is ${what}. Accepted: PDF, DOCX, CSV, TXT or Markdown.`,
-      fr: `Ce fichier est de type ${what}. Types acceptés : PDF, DOCX, CSV, TXT ou Markdown.`,
+      en: `This file is ${what}. Accepted: PDF, DOCX, CSV, TXT, Markdown, or a JPEG or PNG photo of a handout.`,
+      fr: `Ce fichier est de type ${what}. Types acceptés : PDF, DOCX, CSV, TXT, Markdown, ou une photo JPEG ou PNG d'un document.`,
     },
   });
 }
@@ -75,7 +77,7 @@ function isUtf8Text(bytes: Uint8Array, complete: boolean): boolean {
 export async function refuseEarly(head: Uint8Array, filename: string): Promise<void> {
   const found = await fileTypeFromBuffer(head);
   if (found) {
-    if (found.ext === "pdf" || found.ext === "docx" || found.ext === "zip" || found.ext === "cfb") return;
+    if (["pdf", "docx", "zip", "cfb", "jpg", "png"].includes(found.ext)) return;
     throw notAllowed(found.mime);
   }
   if (!(extensionOf(filename) in TEXT_EXTENSIONS)) throw notAllowed("unknown");
@@ -87,6 +89,8 @@ export async function detectDocumentType(bytes: Uint8Array, filename: string): P
   const found = await fileTypeFromBuffer(bytes);
   if (found?.ext === "pdf") return TYPES.pdf;
   if (found?.ext === "docx") return TYPES.docx;
+  if (found?.ext === "jpg") return TYPES.jpg;
+  if (found?.ext === "png") return TYPES.png;
   if (found?.ext === "cfb" && isEncryptedOffice(bytes)) {
     throw new AppError("FILE_ENCRYPTED", {
       fieldErrors: [{ field: "file", code: "encrypted", message: "password-protected Office document" }],

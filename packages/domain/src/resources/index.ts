@@ -29,6 +29,7 @@ export {
   getCourseResource,
   listCourseResources,
   reindexCourseResource,
+  reindexCourseResources,
 } from "./manage.ts";
 export { listSourceImages, type SourceImageFile, sourceImageFile } from "./source-images.ts";
 export { requeueStalledResources, STALLED_INDEXING_MINUTES } from "./stalled.ts";

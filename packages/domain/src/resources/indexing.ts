@@ -1,16 +1,19 @@
 /**
- * The indexing job's body: a resource's text → 512-token chunks (64 overlap) along pages and
- * outline headings → embeddings in batches → document_chunks, replacing the resource's previous
- * chunks in one transaction. Running it twice gives the same chunks; a resource deleted meanwhile
- * ends the job quietly. Progress is written to the resource as it goes.
+ * The indexing job's body: a resource's text (read again from the stored file when it has none
+ * yet, or was read by an older extractor; scanned pages and photos by OCR, page by page) →
+ * 512-token chunks (64 overlap) along pages and outline headings → embeddings in batches →
+ * document_chunks and resource_pages, replacing the resource's previous ones in one transaction.
+ * Running it twice gives the same chunks; a resource deleted meanwhile ends the job quietly.
+ * Progress is written to the resource as it goes.
  */
 import { chunkDocument, type PageText, replaceResourceChunks, type TextChunk } from "@sira/ai";
 import { AppError, type TocEntry } from "@sira/contracts";
 import type { Db, Prisma } from "@sira/infra/db";
 import type { IndexingDeps } from "./deps.ts";
-import { pagesFromRawText, toStoredExtraction } from "./extract.ts";
+import { EXTRACTOR_VERSION, pagesFromRawText, toStoredExtraction } from "./extract.ts";
 import { extractInThread } from "./extract-thread.ts";
 import { kindOfMime } from "./file-types.ts";
+import { type PageReading, readPages } from "./read-pages.ts";
 import { tocOf } from "./shape.ts";
 import { readStored } from "./stored.ts";
 
@@ -31,6 +34,96 @@ async function progress(
   return count > 0;
 }
 
+/** Progress while pages are read by OCR, and where embedding starts. */
+const OCR_PROGRESS = { from: 5, to: 50 } as const;
+
+type ResourceToIndex = {
+  id: string;
+  courseId: string;
+  mimeType: string;
+  rawText: string | null;
+  tocJson: Prisma.JsonValue;
+  storageKey: string;
+  extractorVersion: number;
+};
+
+interface IndexText {
+  pages: PageText[];
+  outline: TocEntry[];
+  /** Page rows to write with the chunks; null keeps the rows already there. */
+  readings: PageReading[] | null;
+  lowConfidencePages: Set<number>;
+}
+
+/** OCR'd pages of an earlier extraction, to reuse when the same file is read again. */
+async function earlierOcr(
+  db: Db,
+  resource: ResourceToIndex,
+): Promise<Map<number, { text: string; reading: PageReading }>> {
+  const reuse = new Map<number, { text: string; reading: PageReading }>();
+  if (resource.rawText === null) return reuse;
+  const rows = await db.resourcePage.findMany({ where: { resourceId: resource.id, source: "ocr" } });
+  const pages = pagesFromRawText(resource.rawText, kindOfMime(resource.mimeType));
+  for (const row of rows) {
+    const text = pages[row.page - 1]?.text;
+    if (text === undefined) continue;
+    reuse.set(row.page, {
+      text,
+      reading: {
+        page: row.page,
+        source: "ocr",
+        language: row.language as PageReading["language"],
+        ocrConfidence: row.ocrConfidence,
+        lowConfidence: row.lowConfidence,
+        charCount: row.charCount,
+      },
+    });
+  }
+  return reuse;
+}
+
+/** The resource's text: as stored, or read again from its file (with OCR where needed). */
+async function textToIndex(deps: IndexingDeps, resource: ResourceToIndex): Promise<IndexText | null> {
+  const { db } = deps;
+  const kind = kindOfMime(resource.mimeType);
+  if (resource.rawText !== null && resource.extractorVersion >= EXTRACTOR_VERSION) {
+    const low = await db.resourcePage.findMany({
+      where: { resourceId: resource.id, lowConfidence: true },
+      select: { page: true },
+    });
+    return {
+      pages: pagesFromRawText(resource.rawText, kind),
+      outline: tocOf(resource.tocJson),
+      readings: null,
+      lowConfidencePages: new Set(low.map((r) => r.page)),
+    };
+  }
+  const bytes = await readStored(deps.storage, resource.storageKey);
+  const extracted = await extractInThread(kind, bytes, deps.config);
+  const span = OCR_PROGRESS.to - OCR_PROGRESS.from;
+  let alive = true;
+  const doc = await readPages(kind, bytes, extracted, {
+    reuse: await earlierOcr(db, resource),
+    onPage: async (done, total) => {
+      const pct = OCR_PROGRESS.from + Math.floor((span * done) / Math.max(1, total));
+      alive = alive && (await progress(db, resource.id, { indexProgressPct: pct }));
+    },
+  });
+  if (!alive) return null;
+  const stored = toStoredExtraction(doc);
+  const written = await db.courseResource.updateMany({
+    where: { id: resource.id },
+    data: { ...stored, tocJson: stored.tocJson as Prisma.InputJsonValue },
+  });
+  if (written.count === 0) return null;
+  return {
+    pages: doc.pages,
+    outline: doc.outline,
+    readings: doc.readings,
+    lowConfidencePages: new Set(doc.readings.filter((r) => r.lowConfidence).map((r) => r.page)),
+  };
+}
+
 /** Indexes one resource (the rag-indexing job "index-resource"). */
 export async function indexResource(deps: IndexingDeps, resourceId: string): Promise<IndexOutcome> {
   const { db } = deps;
@@ -44,6 +137,7 @@ export async function indexResource(deps: IndexingDeps, resourceId: string): Pro
       rawText: true,
       tocJson: true,
       storageKey: true,
+      extractorVersion: true,
     },
   });
   if (!resource) return DELETED;
@@ -51,27 +145,14 @@ export async function indexResource(deps: IndexingDeps, resourceId: string): Pro
     return DELETED;
   }
 
-  const kind = kindOfMime(resource.mimeType);
-  let pages: PageText[];
-  let outline: TocEntry[];
-  if (resource.rawText === null) {
-    const bytes = await readStored(deps.storage, resource.storageKey);
-    const doc = await extractInThread(kind, bytes, deps.config);
-    const stored = toStoredExtraction(doc);
-    await db.courseResource.updateMany({
-      where: { id: resourceId },
-      data: { ...stored, tocJson: stored.tocJson as Prisma.InputJsonValue },
-    });
-    pages = doc.pages;
-    outline = doc.outline;
-  } else {
-    pages = pagesFromRawText(resource.rawText, kind);
-    outline = tocOf(resource.tocJson);
-  }
-
-  const chunks = chunkDocument(pages, { outline });
+  const text = await textToIndex(deps, resource);
+  if (!text) return DELETED;
+  const chunks = chunkDocument(text.pages, { outline: text.outline }).map((chunk) =>
+    chunk.page !== null && text.lowConfidencePages.has(chunk.page) ? { ...chunk, lowConfidence: true } : chunk,
+  );
   if (chunks.length === 0) throw new AppError("FILE_EMPTY");
-  if (!(await progress(db, resourceId, { indexProgressPct: 20 }))) return DELETED;
+  const embedFrom = text.readings?.some((r) => r.source === "ocr") ? OCR_PROGRESS.to : 20;
+  if (!(await progress(db, resourceId, { indexProgressPct: embedFrom }))) return DELETED;
 
   const vectors: number[][] = [];
   for (let start = 0; start < chunks.length; start += EMBED_BATCH_SIZE) {
@@ -84,11 +165,11 @@ export async function indexResource(deps: IndexingDeps, resourceId: string): Pro
       throw new Error(`the embedder returned ${embedded.length} vectors for ${batch.length} texts`);
     }
     vectors.push(...embedded);
-    const pct = 20 + Math.floor((70 * vectors.length) / chunks.length);
+    const pct = embedFrom + Math.floor(((90 - embedFrom) * vectors.length) / chunks.length);
     if (!(await progress(db, resourceId, { indexProgressPct: Math.min(pct, 90) }))) return DELETED;
   }
 
-  const written = await replaceChunks(db, resource, chunks, vectors, deps.ai.embedder.model);
+  const written = await replaceChunks(db, resource, chunks, vectors, deps.ai.embedder.model, text.readings);
   return written ? { status: "done", chunkCount: chunks.length } : DELETED;
 }
 
@@ -102,6 +183,7 @@ async function replaceChunks(
   chunks: TextChunk[],
   vectors: number[][],
   model: string,
+  readings: PageReading[] | null,
 ): Promise<boolean> {
   const source = { courseId: resource.courseId, resourceId: resource.id, filename: resource.filename };
   return db.$transaction(
@@ -110,6 +192,10 @@ async function replaceChunks(
         SELECT id FROM course_resources WHERE id = ${resource.id}::uuid FOR UPDATE`;
       if (locked.length === 0) return false;
       await replaceResourceChunks(tx, source, chunks, vectors, model);
+      if (readings) {
+        await tx.resourcePage.deleteMany({ where: { resourceId: resource.id } });
+        await tx.resourcePage.createMany({ data: readings.map((r) => ({ resourceId: resource.id, ...r })) });
+      }
       await tx.courseResource.update({
         where: { id: resource.id },
         data: {

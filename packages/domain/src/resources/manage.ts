@@ -110,3 +110,41 @@ export async function reindexCourseResource(
   await enqueueResourceJobs(deps, row);
   return toResourceView(row);
 }
+
+/**
+ * Re-indexes every document of the course, one job each: documents read by an older extractor are
+ * read again from their files (with OCR where pages have no text). Documents already queued or
+ * running are left to the job they have. One audit row for the request.
+ */
+export async function reindexCourseResources(
+  deps: ResourceDeps,
+  viewer: Viewer,
+  courseId: string,
+  meta: Pick<RequestMeta, "requestId" | "ip">,
+): Promise<{ course_id: string; queued: number; already_queued: number }> {
+  const { rows, busy } = await deps.db.$transaction(async (tx) => {
+    await assertManagesCourse(tx, viewer, courseId);
+    // Locked, so two requests at once cannot both queue the same documents.
+    const ids = await tx.$queryRaw<{ id: string; busy: boolean }[]>`
+      SELECT id::text, index_status IN ('queued', 'running') AS busy
+        FROM course_resources WHERE course_id = ${courseId}::uuid ORDER BY created_at, id FOR UPDATE`;
+    const idle = ids.filter((r) => !r.busy).map((r) => r.id);
+    await tx.courseResource.updateMany({
+      where: { id: { in: idle } },
+      data: { indexStatus: "queued", indexProgressPct: 0, indexError: null },
+    });
+    const rows = await tx.courseResource.findMany({ where: { id: { in: idle } }, select: resourceSelect });
+    await writeAudit(tx, {
+      actorId: viewer.userId,
+      action: "course.resources_reindex_requested",
+      targetType: "course",
+      targetId: courseId,
+      after: { queued: rows.length, already_queued: ids.length - idle.length },
+      requestId: meta.requestId,
+      ip: meta.ip,
+    });
+    return { rows, busy: ids.length - idle.length };
+  });
+  for (const row of rows) await enqueueResourceJobs(deps, row);
+  return { course_id: courseId, queued: rows.length, already_queued: busy };
+}

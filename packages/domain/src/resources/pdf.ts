@@ -166,6 +166,27 @@ async function rawPage(page: PdfPage, number: number, OPS: Record<string, number
   return { page: number, width: x1 - x0, height: y1 - y0, runs, shapes };
 }
 
+const IMAGE_OPS = ["paintImageXObject", "paintInlineImageXObject", "paintImageMaskXObject", "paintImageXObjectRepeat"];
+
+/** Those of `pages` that paint an image (a scan); their images are decoded, within the pixel cap. */
+async function pagesWithImages(bytes: Uint8Array, pages: number[]): Promise<number[]> {
+  const pdf = await openPdf(bytes);
+  try {
+    const { OPS } = await getResolvedPDFJS();
+    const ops = new Set(IMAGE_OPS.map((name) => (OPS as unknown as Record<string, number>)[name]));
+    const found: number[] = [];
+    for (const number of pages) {
+      const page = await pdf.getPage(number);
+      const list = await page.getOperatorList();
+      if (list.fnArray.some((fn) => ops.has(fn))) found.push(number);
+      page.cleanup();
+    }
+    return found;
+  } finally {
+    await pdf.loadingTask.destroy();
+  }
+}
+
 /** A page with fewer letters than this in its text layer is read by OCR, when it has images. */
 export const MIN_TEXT_LAYER_LETTERS = 25;
 
@@ -186,9 +207,10 @@ export async function readPdf(bytes: Uint8Array, budget: TextBudget): Promise<Pd
       raw.push(page);
     }
     const laidOut = layOut(raw);
-    const ocrPages = laidOut.pages
+    const textless = laidOut.pages
       .filter((p) => (p.text.match(/\p{L}/gu)?.length ?? 0) < MIN_TEXT_LAYER_LETTERS)
       .map((p) => p.page as number);
+    const ocrPages = textless.length ? await pagesWithImages(bytes, textless) : [];
     const bookmarks = await readOutline(pdf);
     return {
       pages: laidOut.pages,

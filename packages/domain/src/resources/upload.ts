@@ -119,7 +119,10 @@ export async function uploadCourseResource(
     });
     if (existing) return { ...toResourceView(existing), duplicate: true };
 
-    const extraction = toStoredExtraction(await extractInThread(type.kind, bytes, deps.config));
+    const extracted = await extractInThread(type.kind, bytes, deps.config);
+    const extraction = toStoredExtraction(extracted);
+    // Pages that need OCR are read by the indexing job: no raw text until then.
+    const awaitsOcr = (extracted.ocrPages?.length ?? 0) > 0;
     const storageKey = `courses/${upload.courseId}/resources/${received.sha256}.${type.ext}`;
     await storage.move(received.key, storageKey);
     const data: NewResource = {
@@ -129,11 +132,12 @@ export async function uploadCourseResource(
       mimeType: type.mime,
       byteSize: received.size,
       storageKey,
-      rawText: extraction.rawText,
+      rawText: awaitsOcr ? null : extraction.rawText,
       tocJson: extraction.tocJson,
       charCount: extraction.charCount,
-      summaryText: extraction.summaryText,
+      summaryText: awaitsOcr ? null : extraction.summaryText,
       pageCount: extraction.pageCount,
+      extractorVersion: extraction.extractorVersion,
       indexStatus: "queued",
       uploadedById: viewer.userId,
     };

@@ -8,7 +8,7 @@ import { parseCsv } from "../../src/resources/csv.ts";
 import { extractDocument, pagesFromRawText, toStoredExtraction } from "../../src/resources/extract.ts";
 import { detectDocumentType, refuseEarly } from "../../src/resources/file-types.ts";
 import { SUMMARY_MAX_CHARS, summarize } from "../../src/resources/summary.ts";
-import { buildTestPdf, testPng } from "../fixtures/pdf.ts";
+import { buildTestPdf, testPng, testWebp } from "../fixtures/pdf.ts";
 import { buildTestDocx, encryptedOfficeFile } from "./docx-fixture.ts";
 import { bilingualPdf, SAMPLE_TEXT } from "./helpers.ts";
 
@@ -43,10 +43,16 @@ describe("detectDocumentType", () => {
     expect((await refusal(detectDocumentType(latin1, "notes.txt"))).code).toBe("FILE_TYPE_NOT_ALLOWED");
     const nul = new Uint8Array([0x61, 0x00, 0x62]);
     expect((await refusal(detectDocumentType(nul, "notes.csv"))).code).toBe("FILE_TYPE_NOT_ALLOWED");
-    const png = await refusal(detectDocumentType(await testPng(), "photo.pdf"));
-    expect(png.code).toBe("FILE_TYPE_NOT_ALLOWED");
-    expect(png.status).toBe(415);
-    expect(png.detail("fr")).toContain("image/png");
+    const webp = await refusal(detectDocumentType(await testWebp(), "photo.pdf"));
+    expect(webp.code).toBe("FILE_TYPE_NOT_ALLOWED");
+    expect(webp.status).toBe(415);
+    expect(webp.detail("fr")).toContain("image/webp");
+    // Photos of handouts are accepted, JPEG or PNG, whatever the name says.
+    expect(await detectDocumentType(await testPng(), "photo.pdf")).toEqual({
+      kind: "image",
+      mime: "image/png",
+      ext: "png",
+    });
   });
 
   it("calls a password-protected Office file encrypted", async () => {
@@ -56,7 +62,8 @@ describe("detectDocumentType", () => {
   });
 
   it("refuses early from the first bytes when the file is clearly something else", async () => {
-    await expect(refuseEarly(await testPng(), "photo.png")).rejects.toMatchObject({ code: "FILE_TYPE_NOT_ALLOWED" });
+    await expect(refuseEarly(await testWebp(), "photo.webp")).rejects.toMatchObject({ code: "FILE_TYPE_NOT_ALLOWED" });
+    await expect(refuseEarly(await testPng(), "photo.png")).resolves.toBeUndefined();
     await expect(refuseEarly(text("plain"), "notes.exe")).rejects.toMatchObject({ code: "FILE_TYPE_NOT_ALLOWED" });
     // A head cut in the middle of a UTF-8 character is still text.
     await expect(refuseEarly(text("Épidémie é").subarray(0, 11), "notes.txt")).resolves.toBeUndefined();
@@ -157,10 +164,13 @@ describe("extractDocument", () => {
     const truncated = (await bilingualPdf()).subarray(0, 600);
     expect((await refusal(extractDocument("pdf", truncated))).code).toBe("FILE_CORRUPT");
     expect((await refusal(extractDocument("docx", text("PK not really a zip")))).code).toBe("FILE_CORRUPT");
-    const imageOnly = await buildTestPdf({ pages: [{ text: [], image: true }] });
-    const empty = await refusal(extractDocument("pdf", imageOnly));
+    // A scan is not refused: its pages are listed for OCR, which the indexing job runs.
+    const imageOnly = await buildTestPdf({ pages: [{ text: ["x"] }, { text: [], image: true }] });
+    expect((await extractDocument("pdf", imageOnly)).ocrPages).toEqual([2]);
+    const blank = await buildTestPdf({ pages: [{ text: [] }] });
+    const empty = await refusal(extractDocument("pdf", blank));
     expect(empty.code).toBe("FILE_EMPTY");
-    expect(empty.detail("en")).toContain("text layer");
+    expect(empty.detail("en")).toContain("neither text nor scanned pages");
     expect((await refusal(extractDocument("txt", text("  \n\t ")))).code).toBe("FILE_EMPTY");
     expect((await refusal(extractDocument("csv", text("a;b\n")))).code).toBe("FILE_EMPTY");
   });

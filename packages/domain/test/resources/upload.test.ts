@@ -17,7 +17,7 @@ import {
   reindexCourseResource,
   uploadCourseResource,
 } from "../../src/resources/index.ts";
-import { testPng } from "../fixtures/pdf.ts";
+import { testWebp } from "../fixtures/pdf.ts";
 import { makeUser } from "../fixtures/users.ts";
 import { bilingualPdf, makeCourse, resourceTestDeps, streamOf } from "./helpers.ts";
 
@@ -222,9 +222,9 @@ describe("uploadCourseResource", () => {
   it("refuses a foreign type from its first bytes, before reading the rest", async () => {
     const admin = { userId: await makeUser(db, "admin"), role: "admin" as const };
     const courseId = await makeCourse(db);
-    const png = await testPng(3, 800, 800);
+    const webp = await testWebp(3, 800, 800);
     const padded = new Uint8Array(2 * MIB);
-    padded.set(png);
+    padded.set(webp);
     const stream = streamOf(padded, 8 * 1024);
     await expect(
       uploadCourseResource(deps, admin, { courseId, filename: "photo.pdf", content: stream }, meta),

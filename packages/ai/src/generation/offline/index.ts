@@ -73,6 +73,11 @@ async function streamWords(text: string, options: GenerateOptions | undefined): 
   options?.signal?.throwIfAborted();
 }
 
+/** Chunks read by OCR with low confidence go last: questions and cards come from surer text first. */
+export function preferConfident(chunks: RetrievedChunk[]): RetrievedChunk[] {
+  return [...chunks.filter((c) => !c.lowConfidence), ...chunks.filter((c) => c.lowConfidence)];
+}
+
 export function createOfflineGenerator(): ContentGenerator {
   return {
     model: OFFLINE_MODEL,
@@ -94,9 +99,10 @@ export function createOfflineGenerator(): ContentGenerator {
       return result(content, chunks, citedNumbers(markdown, chunks.length), { language: ctx.language });
     },
 
-    async quiz(ctx, chunks, options) {
+    async quiz(ctx, given, options) {
       options?.signal?.throwIfAborted();
-      requireChunks(chunks);
+      requireChunks(given);
+      const chunks = preferConfident(given);
       const requested = Math.min(QUIZ_MAX_QUESTIONS, Math.max(1, Math.round(options?.count ?? QUIZ_MIN_QUESTIONS)));
       const questions = buildOfflineQuiz({
         ctx,
@@ -113,9 +119,10 @@ export function createOfflineGenerator(): ContentGenerator {
       });
     },
 
-    async flashcards(ctx, chunks, options) {
+    async flashcards(ctx, given, options) {
       options?.signal?.throwIfAborted();
-      requireChunks(chunks);
+      requireChunks(given);
+      const chunks = preferConfident(given);
       const count = Math.min(40, Math.max(1, Math.round(options?.count ?? 20)));
       const built = buildOfflineFlashcards(ctx, chunks, { count, includeFormula: options?.includeFormula ?? true });
       if (!built.cards.length) throw notEnoughText("flashcards");
