@@ -1,14 +1,28 @@
 /**
- * Builds real DOCX files for tests: a stored (uncompressed) ZIP with the parts Word writes,
- * including heading styles so headings come out as h1-h3.
+ * Builds real DOCX files for tests: a stored (uncompressed) ZIP with the parts Word writes: Word's
+ * built-in styles (Title, Subtitle, heading 1-6, List Paragraph), a numbering part for bulleted and
+ * numbered lists, and tables.
  */
 import { crc32, deflateRawSync } from "node:zlib";
 
 export interface TestDocxBlock {
   text: string;
-  /** 1-3: a "heading N" paragraph; absent: body text. */
-  heading?: 1 | 2 | 3;
+  /** 1-6: a "heading N" paragraph; absent: body text. */
+  heading?: 1 | 2 | 3 | 4 | 5 | 6;
+  /** Word's "Title" or "Subtitle" paragraph style. */
+  style?: "Title" | "Subtitle";
+  /** A list paragraph: bulleted or numbered, `level` 0 at the top. */
+  list?: { numbered: boolean; level?: number };
+  /** The text's run in bold and italics. */
+  emphasis?: boolean;
 }
+
+/** A table: rows of cells, the first row marked as the header row that Word repeats. */
+export interface TestDocxTable {
+  table: string[][];
+}
+
+export type TestDocxContent = TestDocxBlock | TestDocxTable;
 
 export interface ZipPart {
   name: string;
@@ -77,25 +91,66 @@ export function handMadeZip(parts: ZipPart[]): Buffer {
 const escapeXml = (s: string) => s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 
 /** A DOCX whose body is `blocks`, in order. */
-export function buildTestDocx(blocks: TestDocxBlock[]): Buffer {
+export function buildTestDocx(blocks: TestDocxContent[]): Buffer {
   return handMadeZip(docxParts(blocks));
 }
 
-/** The parts of a DOCX whose body is `blocks`: what Word writes, before zipping. */
-export function docxParts(blocks: TestDocxBlock[]): { name: string; data: string }[] {
-  const W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"';
-  const body = blocks
-    .map((b) => {
-      const style = b.heading ? `<w:pPr><w:pStyle w:val="Heading${b.heading}"/></w:pPr>` : "";
-      return `<w:p>${style}<w:r><w:t xml:space="preserve">${escapeXml(b.text)}</w:t></w:r></w:p>`;
+/** numId 1 is Word's bullet list, numId 2 its "1." numbered list, each with nine levels. */
+const BULLETS = 1;
+const NUMBERS = 2;
+
+function paragraphXml(b: TestDocxBlock): string {
+  const props: string[] = [];
+  if (b.heading) props.push(`<w:pStyle w:val="Heading${b.heading}"/>`);
+  else if (b.style) props.push(`<w:pStyle w:val="${b.style}"/>`);
+  else if (b.list) props.push('<w:pStyle w:val="ListParagraph"/>');
+  if (b.list)
+    props.push(
+      `<w:numPr><w:ilvl w:val="${b.list.level ?? 0}"/><w:numId w:val="${b.list.numbered ? NUMBERS : BULLETS}"/></w:numPr>`,
+    );
+  const pPr = props.length ? `<w:pPr>${props.join("")}</w:pPr>` : "";
+  const rPr = b.emphasis ? "<w:rPr><w:b/><w:i/></w:rPr>" : "";
+  return `<w:p>${pPr}<w:r>${rPr}<w:t xml:space="preserve">${escapeXml(b.text)}</w:t></w:r></w:p>`;
+}
+
+function tableXml(rows: string[][]): string {
+  const columns = Math.max(1, ...rows.map((r) => r.length));
+  const grid = `<w:tblGrid>${'<w:gridCol w:w="2000"/>'.repeat(columns)}</w:tblGrid>`;
+  const body = rows
+    .map((row, i) => {
+      const header = i === 0 ? "<w:trPr><w:tblHeader/></w:trPr>" : "";
+      const cells = row
+        .map((cell) => `<w:tc><w:tcPr><w:tcW w:w="2000" w:type="dxa"/></w:tcPr>${paragraphXml({ text: cell })}</w:tc>`)
+        .join("");
+      return `<w:tr>${header}${cells}</w:tr>`;
     })
     .join("");
-  const styles = [1, 2, 3]
-    .map(
-      (n) =>
-        `<w:style w:type="paragraph" w:styleId="Heading${n}"><w:name w:val="heading ${n}"/><w:basedOn w:val="Normal"/></w:style>`,
-    )
-    .join("");
+  return `<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/></w:tblPr>${grid}${body}</w:tbl>`;
+}
+
+function abstractNumXml(id: number, numbered: boolean): string {
+  const levels = Array.from({ length: 9 }, (_, l) => {
+    const format = numbered ? '<w:numFmt w:val="decimal"/>' : '<w:numFmt w:val="bullet"/>';
+    const text = numbered ? `%${l + 1}.` : "•";
+    return `<w:lvl w:ilvl="${l}"><w:start w:val="1"/>${format}<w:lvlText w:val="${text}"/><w:lvlJc w:val="left"/><w:pPr><w:ind w:left="${720 * (l + 1)}" w:hanging="360"/></w:pPr></w:lvl>`;
+  }).join("");
+  return `<w:abstractNum w:abstractNumId="${id}">${levels}</w:abstractNum>`;
+}
+
+/** The parts of a DOCX whose body is `blocks`: what Word writes, before zipping. */
+export function docxParts(blocks: TestDocxContent[]): { name: string; data: string }[] {
+  const W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"';
+  const body = blocks.map((b) => ("table" in b ? tableXml(b.table) : paragraphXml(b))).join("");
+  const style = (id: string, name: string) =>
+    `<w:style w:type="paragraph" w:styleId="${id}"><w:name w:val="${name}"/><w:basedOn w:val="Normal"/></w:style>`;
+  const styles = [
+    ...[1, 2, 3, 4, 5, 6].map((n) => style(`Heading${n}`, `heading ${n}`)),
+    style("Title", "Title"),
+    style("Subtitle", "Subtitle"),
+    style("ListParagraph", "List Paragraph"),
+    '<w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/></w:style>',
+  ].join("");
+  const numbering = `${abstractNumXml(0, false)}${abstractNumXml(1, true)}<w:num w:numId="${BULLETS}"><w:abstractNumId w:val="0"/></w:num><w:num w:numId="${NUMBERS}"><w:abstractNumId w:val="1"/></w:num>`;
   return [
     {
       name: "[Content_Types].xml",
@@ -105,6 +160,7 @@ export function docxParts(blocks: TestDocxBlock[]): { name: string; data: string
         '<Default Extension="xml" ContentType="application/xml"/>' +
         '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>' +
         '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>' +
+        '<Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/>' +
         "</Types>",
     },
     {
@@ -119,6 +175,7 @@ export function docxParts(blocks: TestDocxBlock[]): { name: string; data: string
       data:
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
         '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>' +
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/>' +
         "</Relationships>",
     },
     {
@@ -128,6 +185,10 @@ export function docxParts(blocks: TestDocxBlock[]): { name: string; data: string
     {
       name: "word/styles.xml",
       data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:styles ${W}><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style>${styles}</w:styles>`,
+    },
+    {
+      name: "word/numbering.xml",
+      data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:numbering ${W}>${numbering}</w:numbering>`,
     },
   ];
 }
