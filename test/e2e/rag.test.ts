@@ -9,8 +9,10 @@ import { truncateAll } from "@sira/infra/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeTestDeps, type SignedIn, signIn, testDeps } from "../../apps/api/test/helpers.ts";
 import { buildTestPdf } from "../../packages/domain/test/fixtures/pdf.ts";
+import { courseAdmin } from "./courses.ts";
 import { type CallInit, callJson, poll as pollUntil } from "./http.ts";
 import { freePort, type Service, startService, waitFor, waitForLog } from "./processes.ts";
+import { deltaText, readEvents } from "./sse.ts";
 
 const env = () => ({
   DATABASE_URL: process.env.DATABASE_URL as string,
@@ -28,75 +30,9 @@ let base: string;
 let admin: SignedIn;
 let learner: SignedIn;
 
-interface SseEvent {
-  id: string | null;
-  event: string;
-  data: unknown;
-}
-
-/** Parses complete SSE frames out of `buffer`, returning them and the unparsed rest. */
-function parseFrames(buffer: string): { events: SseEvent[]; rest: string } {
-  const events: SseEvent[] = [];
-  const parts = buffer.split("\n\n");
-  const rest = parts.pop() ?? "";
-  for (const part of parts) {
-    let id: string | null = null;
-    let event = "message";
-    const data: string[] = [];
-    for (const line of part.split("\n")) {
-      if (line.startsWith("id: ")) id = line.slice(4);
-      else if (line.startsWith("event: ")) event = line.slice(7);
-      else if (line.startsWith("data: ")) data.push(line.slice(6));
-    }
-    if (data.length > 0) events.push({ id, event, data: JSON.parse(data.join("\n")) });
-  }
-  return { events, rest };
-}
-
 const api_ = <T>(path: string, init: CallInit = {}) => callJson<T>(base, path, init);
 const poll = <T>(read: () => Promise<T>, done: (value: T) => boolean, what: string) =>
   pollUntil(read, done, what, { context: () => worker.output().slice(-4000) });
-
-async function createCourse(title: string, description: string): Promise<string> {
-  const res = await api_<{ id: string }>("/api/v1/admin/courses", {
-    method: "POST",
-    as: admin,
-    body: JSON.stringify({
-      title_fr: `${title} (FR)`,
-      title_en: `${title} (EN)`,
-      description_fr: description,
-      description_en: description,
-    }),
-  });
-  expect(res.status).toBe(201);
-  return res.body.id;
-}
-
-interface Resource {
-  id: string;
-  index_status: string;
-  index_error: string | null;
-  chunk_count: number;
-  duplicate?: boolean;
-}
-
-async function upload(courseId: string, bytes: Uint8Array, filename: string): Promise<Resource> {
-  const form = new FormData();
-  form.append("file", new Blob([bytes], { type: "application/pdf" }), filename);
-  const res = await fetch(`${base}/api/v1/admin/courses/${courseId}/resources`, {
-    method: "POST",
-    headers: admin.headers,
-    body: form,
-  });
-  expect(res.status).toBe(201);
-  const resource = (await res.json()) as Resource;
-  return poll(
-    async () =>
-      (await api_<Resource>(`/api/v1/admin/courses/${courseId}/resources/${resource.id}`, { as: admin })).body,
-    (r) => r.index_status === "done" || r.index_status === "failed",
-    "indexing",
-  );
-}
 
 const MARKET_FR = [
   "Chapitre 1. Le marché et la formation des prix.",
@@ -118,6 +54,11 @@ const MARKET_FR_2 = [
   "La banque centrale relève son taux directeur pour freiner l'inflation.",
   "Dans la zone UEMOA, la BCEAO conduit la politique monétaire commune.",
 ];
+
+const createCourse = (title: string, description: string) =>
+  courseAdmin(base, admin, poll).createCourse(title, description);
+const upload = (courseId: string, bytes: Uint8Array, filename: string) =>
+  courseAdmin(base, admin, poll).upload(courseId, bytes, filename);
 
 beforeAll(async () => {
   await truncateAll(process.env.DATABASE_URL as string);
@@ -197,25 +138,10 @@ describe("from a course PDF to a streamed, grounded lesson", () => {
     expect(thumb.headers.get("content-type")).toBe("image/webp");
 
     // 3. Generate the structure, then accept it.
-    const started = await api_<{ id: string; status: string }>(`/api/v1/admin/courses/${courseId}/generate-structure`, {
-      method: "POST",
-      as: admin,
-    });
-    expect(started.status).toBe(202);
-    const proposal = await poll(
-      async () =>
-        (
-          await api_<{ status: string; proposal: { modules: { units: unknown[] }[] } | null; error: string | null }>(
-            `/api/v1/admin/courses/${courseId}/structure-proposals/${started.body.id}`,
-            { as: admin },
-          )
-        ).body,
-      (p) => p.status === "ready" || p.status === "failed",
-      "structure generation",
-    );
+    const proposal = await courseAdmin(base, admin, poll).proposeStructure(courseId);
     expect(proposal.status).toBe("ready");
     expect(proposal.proposal?.modules.length).toBe(3);
-    const accepted = await api_(`/api/v1/admin/courses/${courseId}/structure-proposals/${started.body.id}/accept`, {
+    const accepted = await api_(`/api/v1/admin/courses/${courseId}/structure-proposals/${proposal.id}/accept`, {
       method: "POST",
       as: admin,
       body: JSON.stringify({}),
@@ -241,30 +167,12 @@ describe("from a course PDF to a streamed, grounded lesson", () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
-    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-    const decoder = new TextDecoder();
-    let buffer = "";
-    const events: SseEvent[] = [];
-    let firstSeenWhileOpen = false;
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      const parsed = parseFrames(buffer);
-      buffer = parsed.rest;
-      if (events.length === 0 && parsed.events.length > 0)
-        firstSeenWhileOpen = !parsed.events.some((e) => e.event === "done");
-      events.push(...parsed.events);
-    }
+    const { events, firstSeenWhileOpen } = await readEvents(res);
     expect(firstSeenWhileOpen).toBe(true);
     expect(events[0]?.event).toBe("meta");
     expect(events.at(-1)?.event).toBe("done");
     expect(events.some((e) => e.event === "error")).toBe(false);
-    const text = events
-      .filter((e) => e.event === "delta")
-      .map((e) => (e.data as { text: string }).text)
-      .join("");
-    expect(text).toContain("## ");
+    expect(deltaText(events)).toContain("## ");
 
     // 5. Every cited source is a chunk of this course; no other course's chunk ever appears.
     const citation = events.find((e) => e.event === "citation")?.data as { sources: { chunk_id: string }[] };
