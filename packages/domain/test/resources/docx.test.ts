@@ -7,34 +7,8 @@ import { AppError } from "@sira/contracts";
 import { describe, expect, it } from "vitest";
 import { htmlToStructuredText, readDocx } from "../../src/resources/docx.ts";
 import { extractDocument } from "../../src/resources/extract.ts";
-import { buildTestDocx, type TestDocxContent } from "./docx-fixture.ts";
-
-const HANDOUT: TestDocxContent[] = [
-  { text: "Guide de l'agent de santé", style: "Title" },
-  { text: "Édition du district, 2025", style: "Subtitle" },
-  { text: "1. Le paludisme", heading: 1 },
-  { text: "Le paludisme est transmis par la piqûre du moustique anophèle femelle.", emphasis: true },
-  { text: "1.1 Prévention", heading: 2 },
-  { text: "Trois gestes protègent la famille :" },
-  { text: "Dormir sous une moustiquaire imprégnée", list: { numbered: true } },
-  { text: "chaque nuit, toute l'année", list: { numbered: true, level: 1 } },
-  { text: "Vider les eaux stagnantes", list: { numbered: true } },
-  { text: "Consulter dès la fièvre", list: { numbered: true } },
-  { text: "Signes d'alerte", heading: 3 },
-  { text: "Fièvre", list: { numbered: false } },
-  { text: "Frissons & sueurs", list: { numbered: false } },
-  { text: "chez l'enfant : convulsions", list: { numbered: false, level: 1 } },
-  { text: "2. Doses", heading: 1 },
-  {
-    table: [
-      ["Âge", "Poids", "Comprimés"],
-      ["1 à 5 ans", "10 à 18 kg", "1"],
-      ["6 à 13 ans", "19 à 35 kg", "2"],
-    ],
-  },
-  { text: "Note de bas de tableau", heading: 6 },
-  { text: "La dose est donnée pendant trois jours." },
-];
+import { DOCX_HANDOUT as HANDOUT } from "./corpus/docx.ts";
+import { buildTestDocx } from "./docx-fixture.ts";
 
 describe("readDocx", () => {
   it("takes the outline from Word's Title and heading styles, levels kept, body paragraphs left out", async () => {

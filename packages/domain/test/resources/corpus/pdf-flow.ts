@@ -18,12 +18,16 @@ export type Element =
 
 export interface FlowOptions {
   columns: 1 | 2;
+  /** Page size in points (US Letter by default; A5 is 420 × 595). */
+  size?: { width: number; height: number };
   header?: string;
   /** Words broken with a hyphen at the end of a line whenever they land there. */
   hyphenate?: boolean;
 }
 
-const PAGE = { width: 612, height: 792, margin: 54, gutter: 24 };
+const LETTER = { width: 612, height: 792 };
+const MARGIN = 54;
+const GUTTER = 24;
 const BODY = 10;
 const LEADING = 12;
 
@@ -46,33 +50,42 @@ class Flow {
     this.fonts = fonts;
     this.options = options;
     this.newPage();
+    this.top = this.y;
+  }
+
+  get width() {
+    return this.options.size?.width ?? LETTER.width;
+  }
+
+  get height() {
+    return this.options.size?.height ?? LETTER.height;
   }
 
   get columnWidth() {
-    const inner = PAGE.width - 2 * PAGE.margin;
-    return this.options.columns === 2 ? (inner - PAGE.gutter) / 2 : inner;
+    const inner = this.width - 2 * MARGIN;
+    return this.options.columns === 2 ? (inner - GUTTER) / 2 : inner;
   }
 
   get x() {
-    return PAGE.margin + this.column * (this.columnWidth + PAGE.gutter);
+    return MARGIN + this.column * (this.columnWidth + GUTTER);
   }
 
   newPage() {
-    this.page = this.doc.addPage([PAGE.width, PAGE.height]);
+    this.page = this.doc.addPage([this.width, this.height]);
     this.pages += 1;
     this.column = 0;
-    this.y = PAGE.height - PAGE.margin - 20;
+    this.y = this.height - MARGIN - 20;
     const { header } = this.options;
     if (header) {
-      this.page.drawText(header, { x: PAGE.margin, y: PAGE.height - 36, size: 8, font: this.fonts.regular });
+      this.page.drawText(header, { x: MARGIN, y: this.height - 36, size: 8, font: this.fonts.regular });
     }
     const number = String(this.pages);
-    this.page.drawText(number, { x: PAGE.width / 2 - 3, y: 30, size: 9, font: this.fonts.regular });
+    this.page.drawText(number, { x: this.width / 2 - 3, y: 30, size: 9, font: this.fonts.regular });
   }
 
   /** Room for `height` points in this column, else the next column or page. */
   need(height: number) {
-    if (this.y - height >= PAGE.margin) return;
+    if (this.y - height >= MARGIN) return;
     if (this.options.columns === 2 && this.column === 0) {
       this.column = 1;
       this.y = this.top;
@@ -82,12 +95,12 @@ class Flow {
     }
   }
 
-  top = PAGE.height - PAGE.margin - 20;
+  top = 0;
 
   /** Full-width text above both columns (title, authors), on the first page only. */
   spanning(text: string, size: number, font: PDFFont) {
     const width = font.widthOfTextAtSize(text, size);
-    this.page.drawText(text, { x: (PAGE.width - width) / 2, y: this.y, size, font });
+    this.page.drawText(text, { x: (this.width - width) / 2, y: this.y, size, font });
     this.y -= size * 1.6;
     this.top = this.y;
   }
