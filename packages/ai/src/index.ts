@@ -29,6 +29,7 @@ export { EXACT_SEARCH_MAX_CHUNKS, HNSW_SETTINGS, LANGUAGE_BOOST } from "./rag/ve
 export * from "./text/language.ts";
 export * from "./text/markdown.ts";
 export * from "./text/normalize.ts";
-export { STOP_WORDS } from "./text/stop-words.ts";
+export { STOP_WORDS, STOP_WORDS_BY_LANGUAGE } from "./text/stop-words.ts";
+export * from "./text/textrank.ts";
 export * from "./text/tokenizer.ts";
 export * from "./types.ts";

@@ -1,9 +1,13 @@
 /**
- * An extractive summary of a document, deterministic: the first informative sentences of each
- * top-level section (by the outline, else of the document), about 1,200 characters in all.
+ * The offline summary stored with a document: its most central body sentences by TextRank
+ * (@sira/ai/textrank), in reading order and in the document's language, about SUMMARY_MAX_CHARS
+ * characters. Headings (the outline's titles, "#" lines), lists, code, table rows, captions, and
+ * title or author lines are not body sentences. Deterministic.
  */
 import type { PageText } from "@sira/ai";
-import type { TocEntry } from "@sira/contracts";
+// Narrow entry point: this module loads in the extraction thread (through extract.ts).
+import { summarizeText } from "@sira/ai/textrank";
+import type { Language, TocEntry } from "@sira/contracts";
 
 export const SUMMARY_MAX_CHARS = 1_200;
 
@@ -15,83 +19,90 @@ const fold = (s: string) =>
     .replace(/[^\p{L}\p{N}]+/gu, " ")
     .trim();
 
-/** A sentence worth quoting: long enough, mostly words, not a heading or a table row. */
-function informative(sentence: string): boolean {
-  const words = sentence.split(/\s+/).filter((w) => /\p{L}{2,}/u.test(w));
-  if (words.length < 6 || sentence.length < 40) return false;
-  if (sentence === sentence.toUpperCase()) return false;
-  const letters = sentence.replace(/[^\p{L}]/gu, "").length;
-  return letters / sentence.length > 0.6;
+export interface DocumentSummary {
+  text: string;
+  language: Language;
 }
 
-function sentencesOf(text: string): string[] {
-  return text
+/** The outline's titles word by word, to find one at the start of a line in time linear in the line. */
+interface TitleTrie {
+  next: Map<string, TitleTrie>;
+  end: boolean;
+}
+
+const TITLE_SCAN_CHARS = 200;
+
+function titleTrie(outline: TocEntry[]): TitleTrie {
+  const root: TitleTrie = { next: new Map(), end: false };
+  for (const entry of outline) {
+    const words = fold(entry.title.slice(0, TITLE_SCAN_CHARS)).split(" ").filter(Boolean);
+    if (!words.length) continue;
+    let node = root;
+    for (const word of words) {
+      let child = node.next.get(word);
+      if (!child) {
+        child = { next: new Map(), end: false };
+        node.next.set(word, child);
+      }
+      node = child;
+    }
+    node.end = true;
+  }
+  return root;
+}
+
+/**
+ * The line without an outline title at its start: empty when the line is the title, the rest when
+ * a new sentence follows the title on the same line (a heading run into its paragraph).
+ */
+function withoutTitle(line: string, trie: TitleTrie): string {
+  const head = line.slice(0, TITLE_SCAN_CHARS);
+  const words = fold(head).split(" ");
+  let node = trie;
+  let matched = 0;
+  for (let i = 0; i < words.length; i += 1) {
+    const child = node.next.get(words[i] as string);
+    if (!child) break;
+    node = child;
+    if (node.end) matched = i + 1;
+  }
+  if (!matched) return line;
+  if (matched === words.length && line.length <= TITLE_SCAN_CHARS) return "";
+  // The end of the title's last word in the line as written.
+  const runs = head.matchAll(/[\p{L}\p{N}\p{M}]+/gu);
+  let end = 0;
+  for (let i = 0; i < matched; i += 1) {
+    const run = runs.next().value;
+    if (!run) return line;
+    end = run.index + run[0].length;
+  }
+  const rest = line.slice(end).replace(/^[\s:.\-–—]+/u, "");
+  return /^["«“(]?\p{Lu}/u.test(rest) ? rest : line;
+}
+
+/** The summary and the language it was written in (the document's). */
+export function summarizeDocument(pages: PageText[], outline: TocEntry[]): DocumentSummary {
+  const trie = titleTrie(outline);
+  let text = pages.map((p) => p.text).join("\n\n");
+  if (trie.next.size)
+    text = text
+      .split("\n")
+      .map((line) => withoutTitle(line, trie))
+      .join("\n");
+  const summary = summarizeText(text, { maxChars: SUMMARY_MAX_CHARS });
+  if (summary.text) return { text: summary.text, language: summary.language };
+  // Nothing reads as prose (a table, a list): the text's beginning stands in.
+  const fallback = text
+    .slice(0, SUMMARY_MAX_CHARS * 8)
     .replace(/\s+/g, " ")
-    .split(/(?<=[.!?…])\s+(?=[\p{Lu}\p{N}«"(])/u)
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
-/** The document's lines split into sections at the outline's top-level titles. */
-function sections(pages: PageText[], outline: TocEntry[]): string[] {
-  const lines = pages.flatMap((p) => p.text.split("\n"));
-  const topLevel = Math.min(...outline.map((e) => e.level));
-  const titles = new Set(outline.filter((e) => e.level === topLevel).map((e) => fold(e.title)));
-  titles.delete("");
-  // A heading line is the title itself, or the title followed by a short subtitle. Looked up in a
-  // set (at the spaces of the line's last 60 characters), not compared with every title.
-  const isHeading = (folded: string) => {
-    if (titles.has(folded)) return true;
-    for (let at = folded.indexOf(" ", Math.max(0, folded.length - 60)); at > 0; at = folded.indexOf(" ", at + 1)) {
-      if (titles.has(folded.slice(0, at))) return true;
-    }
-    return false;
+    .trim();
+  return {
+    text: fallback.length <= SUMMARY_MAX_CHARS ? fallback : `${fallback.slice(0, SUMMARY_MAX_CHARS - 1).trimEnd()}…`,
+    language: summary.language,
   };
-  const out: string[][] = [[]];
-  for (const line of lines) {
-    const folded = fold(line.replace(/^#+\s*/, ""));
-    if (folded && isHeading(folded)) {
-      out.push([]);
-      continue;
-    }
-    out[out.length - 1]?.push(line);
-  }
-  return out.map((s) => s.join("\n")).filter((s) => s.trim());
 }
 
-/** At most SUMMARY_MAX_CHARS characters of whole sentences, taken in reading order. */
+/** At most SUMMARY_MAX_CHARS characters of the document's own central sentences, in reading order. */
 export function summarize(pages: PageText[], outline: TocEntry[]): string {
-  const parts = outline.length ? sections(pages, outline) : [pages.map((p) => p.text).join("\n")];
-  const candidates = parts.map((part) => sentencesOf(part).filter(informative));
-  const chosen: string[] = [];
-  let length = 0;
-  // Round-robin: each section gives its first sentence before any gives its second.
-  for (let round = 0; round < 8; round += 1) {
-    let added = false;
-    for (const list of candidates) {
-      const sentence = list[round];
-      if (!sentence) continue;
-      if (length + sentence.length + 1 > SUMMARY_MAX_CHARS) continue;
-      chosen.push(sentence);
-      length += sentence.length + 1;
-      added = true;
-    }
-    if (!added) break;
-  }
-  if (chosen.length === 0) {
-    const fallback = pages
-      .map((p) => p.text)
-      .join(" ")
-      .replace(/\s+/g, " ")
-      .trim();
-    return fallback.length <= SUMMARY_MAX_CHARS ? fallback : `${fallback.slice(0, SUMMARY_MAX_CHARS - 1).trimEnd()}…`;
-  }
-  // Keep reading order: sort by section then round.
-  const order = new Map<string, number>();
-  candidates.forEach((list, s) => {
-    list.forEach((sentence, r) => {
-      if (!order.has(sentence)) order.set(sentence, s * 1000 + r);
-    });
-  });
-  return chosen.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0)).join(" ");
+  return summarizeDocument(pages, outline).text;
 }

@@ -1,16 +1,15 @@
 /**
  * What an upload is, and what comes out of it: type by content for each accepted format, the
- * refusals (wrong type, encrypted, corrupt, empty), per-page text, outlines and the summary.
+ * refusals (wrong type, encrypted, corrupt, empty), per-page text and outlines (the summary: summary.test.ts).
  */
 import { AppError } from "@sira/contracts";
 import { describe, expect, it } from "vitest";
 import { parseCsv } from "../../src/resources/csv.ts";
 import { extractDocument, pagesFromRawText, toStoredExtraction } from "../../src/resources/extract.ts";
 import { detectDocumentType, refuseEarly } from "../../src/resources/file-types.ts";
-import { SUMMARY_MAX_CHARS, summarize } from "../../src/resources/summary.ts";
 import { buildTestPdf, testPng, testWebp } from "../fixtures/pdf.ts";
 import { buildTestDocx, encryptedOfficeFile } from "./docx-fixture.ts";
-import { bilingualPdf, SAMPLE_TEXT } from "./helpers.ts";
+import { bilingualPdf } from "./helpers.ts";
 
 const text = (s: string) => new TextEncoder().encode(s);
 
@@ -173,27 +172,5 @@ describe("extractDocument", () => {
     expect(empty.detail("en")).toContain("neither text nor scanned pages");
     expect((await refusal(extractDocument("txt", text("  \n\t ")))).code).toBe("FILE_EMPTY");
     expect((await refusal(extractDocument("csv", text("a;b\n")))).code).toBe("FILE_EMPTY");
-  });
-});
-
-describe("summarize", () => {
-  it("takes the first informative sentences of each top-level section, in reading order", async () => {
-    const doc = await extractDocument("pdf", await bilingualPdf());
-    const summary = summarize(doc.pages, doc.outline);
-    expect(summary.length).toBeLessThanOrEqual(SUMMARY_MAX_CHARS);
-    const malaria = summary.indexOf("Le paludisme est une maladie parasitaire");
-    const ors = summary.indexOf("Oral rehydration therapy treats dehydration");
-    expect(malaria).toBeGreaterThanOrEqual(0);
-    expect(ors).toBeGreaterThan(malaria);
-    expect(summary).not.toContain("Chapitre 1 :"); // headings are not sentences
-    expect(summarize(doc.pages, doc.outline)).toBe(summary);
-  });
-
-  it("stays under the cap for long documents and falls back to the text when nothing qualifies", () => {
-    const long = [{ page: 1, text: Array.from({ length: 50 }, () => SAMPLE_TEXT.fr).join(" ") }];
-    const summary = summarize(long, []);
-    expect(summary.length).toBeLessThanOrEqual(SUMMARY_MAX_CHARS);
-    expect(summary.startsWith("Le paludisme est une maladie parasitaire")).toBe(true);
-    expect(summarize([{ page: null, text: "a: 1\nb: 2" }], [])).toBe("a: 1 b: 2");
   });
 });
