@@ -131,6 +131,13 @@ export interface StructureInput {
   maxModules?: number;
 }
 
+/** One document to summarise: its title (set in the file, else its name), its text, its language. */
+export interface SummaryInput {
+  title: string;
+  text: string;
+  language: Language;
+}
+
 export interface ContentGenerator {
   readonly model: string;
   readonly offline: boolean;
@@ -155,6 +162,8 @@ export interface ContentGenerator {
     options?: GenerateOptions,
   ): Promise<GenerationResult<CaseStudyContent>>;
   structure(input: StructureInput, options?: GenerateOptions): Promise<GenerationResult<CourseStructure>>;
+  /** 3-5 sentences on what the document covers, in its language; offline, its TextRank summary. */
+  summarize(input: SummaryInput, options?: GenerateOptions): Promise<GenerationResult<string>>;
 }
 
 export interface AiProviders {

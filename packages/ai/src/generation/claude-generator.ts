@@ -21,7 +21,10 @@ import { buildFlashcardPrompt } from "../prompts/flashcard.ts";
 import { buildLessonPrompt } from "../prompts/lesson.ts";
 import { buildQuizPrompt, quizQuestionCount } from "../prompts/quiz.ts";
 import { buildStructurePrompt } from "../prompts/structure.ts";
-import type { Prompt } from "../prompts/system.ts";
+import { buildSummaryPrompt } from "../prompts/summary.ts";
+import { LANGUAGE_NAMES, type Prompt } from "../prompts/system.ts";
+import { languageScores } from "../text/language.ts";
+import { SUMMARY_MAX_CHARS } from "../text/textrank.ts";
 import type { ContentGenerator, GenerateOptions, GenerationResult, RetrievedChunk, StructureInput } from "../types.ts";
 import {
   citedNumbers,
@@ -99,6 +102,31 @@ function caseRules(content: z.infer<typeof CaseStudyContentSchema>): string[] {
         : null,
     )
     .filter((x): x is string => x !== null);
+}
+
+/** A summary reply: one plain paragraph, in the document's language, within SUMMARY_MAX_CHARS. */
+function summaryCheck(language: Language, urls: UrlPolicy) {
+  return (text: string): { text: string; checked: Checked<string> } => {
+    const lines = sanitizeMarkdown(text, urls)
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean);
+    const issues: string[] = [];
+    if (lines.some((line) => /^(?:#{1,6}\s|[-*+•]\s|\d{1,2}[.)]\s)/u.test(line)))
+      issues.push("write one plain paragraph, without headings or lists");
+    const summary = lines
+      .join(" ")
+      .replace(/\s+/g, " ")
+      .replace(/^(?:summary|résumé|resume)\s*:\s*/iu, "");
+    if (!summary) issues.push("the reply is empty: write the summary");
+    if (summary.length > SUMMARY_MAX_CHARS)
+      issues.push(`the summary is ${summary.length} characters long; write at most ${SUMMARY_MAX_CHARS}`);
+    // Only a clear majority of the other language's words counts: names and terms cross languages.
+    const scores = languageScores(summary);
+    if (scores[language === "fr" ? "en" : "fr"] > 2 * scores[language] + 2)
+      issues.push(`the summary must be written in ${LANGUAGE_NAMES[language]}`);
+    return { text: summary, checked: { content: summary, issues } };
+  };
 }
 
 /** Prerequisites only point backwards and books_sources only name the documents given. */
@@ -258,6 +286,20 @@ export function createClaudeGenerator(llm: LlmClient, logger: Logger): ContentGe
       );
       const languages: Language[] = input.languages;
       return finish(output, [], [], { languages });
+    },
+
+    async summarize(input, options) {
+      if (!input.text.trim()) throw new AppError("NO_INDEXED_CONTENT");
+      const { truncated, ...prompt } = buildSummaryPrompt(input);
+      const output = await completeWithRepair({
+        llm,
+        prompt,
+        logger: log,
+        what: "summary",
+        signal: options?.signal,
+        check: summaryCheck(input.language, urlsFromSources([{ text: input.text }])),
+      });
+      return finish(output, [], [], { language: input.language, truncated });
     },
   };
 }

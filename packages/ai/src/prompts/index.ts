@@ -5,4 +5,5 @@ export * from "./lesson.ts";
 export * from "./quiz.ts";
 export * from "./sources.ts";
 export * from "./structure.ts";
+export * from "./summary.ts";
 export * from "./system.ts";

@@ -11,6 +11,9 @@ import { detectLanguage } from "./language.ts";
 import { foldAccents } from "./normalize.ts";
 import { STOP_WORDS_BY_LANGUAGE } from "./stop-words.ts";
 
+/** A document summary's length at most, in characters (offline, and asked of Claude). */
+export const SUMMARY_MAX_CHARS = 1_200;
+
 /** Sentences compared at most: the graph costs their square. */
 export const TEXTRANK_MAX_SENTENCES = 400;
 
@@ -191,8 +194,11 @@ function shared(a: Int32Array, b: Int32Array): number {
   return count;
 }
 
-/** PageRank over the sentence-similarity graph: one score per node, higher is more central. */
-function rank(nodes: Node[]): Float64Array {
+/**
+ * PageRank over the sentence-similarity graph: one score per node, higher is more central, and
+ * whether the node shares a word with any other.
+ */
+function rank(nodes: Node[]): { scores: Float64Array; linked: boolean[] } {
   const n = nodes.length;
   const weights = new Float64Array(n * n);
   const outgoing = new Float64Array(n);
@@ -226,13 +232,13 @@ function rank(nodes: Node[]): Float64Array {
     scores = next;
     if (change < CONVERGED) break;
   }
-  return scores;
+  return { scores, linked: Array.from(outgoing, (w) => w > 0) };
 }
 
 /** TextRank scores of `sentences`, each read with its language's stop words. */
 export function textRankScores(sentences: string[], languages: Language[] | Language): number[] {
   const perSentence = Array.isArray(languages) ? languages : sentences.map(() => languages);
-  return Array.from(rank(nodesOf(sentences, perSentence)));
+  return Array.from(rank(nodesOf(sentences, perSentence)).scores);
 }
 
 /** At most `max` items spread evenly over `items`, in order. */
@@ -267,8 +273,13 @@ export function summarizeText(text: string, options: TextRankOptions): TextRankS
     sentences,
     kept.map((i) => languages[i] ?? language),
   );
-  const scores = rank(nodes);
-  const order = sentences.map((_, i) => i).sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b);
+  const { scores, linked } = rank(nodes);
+  // A sentence sharing no word with any other (a notice, a stray line) is off the document's subject.
+  const anyLinked = linked.some(Boolean);
+  const order = sentences
+    .map((_, i) => i)
+    .filter((i) => !anyLinked || linked[i])
+    .sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b);
   const chosen: number[] = [];
   let used = 0;
   for (const i of order) {

@@ -6,10 +6,10 @@
  */
 import type { PageText } from "@sira/ai";
 // Narrow entry point: this module loads in the extraction thread (through extract.ts).
-import { summarizeText } from "@sira/ai/textrank";
+import { SUMMARY_MAX_CHARS, summarizeText } from "@sira/ai/textrank";
 import type { Language, TocEntry } from "@sira/contracts";
 
-export const SUMMARY_MAX_CHARS = 1_200;
+export { SUMMARY_MAX_CHARS };
 
 const fold = (s: string) =>
   s

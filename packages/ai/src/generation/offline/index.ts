@@ -13,6 +13,7 @@ import {
   QuizContentSchema,
 } from "@sira/contracts";
 import type { z } from "zod";
+import { SUMMARY_MAX_CHARS, summarizeText } from "../../text/textrank.ts";
 import type { ContentGenerator, GenerateOptions, GenerationResult, RetrievedChunk } from "../../types.ts";
 import { citedNumbers, citedNumbersInJson, toSourceRefs } from "../citations.ts";
 import { parseLessonMarkdown, renderLessonMarkdown } from "../lesson-markdown.ts";
@@ -151,6 +152,16 @@ export function createOfflineGenerator(): ContentGenerator {
       const structure = sanitizeStrings(built.structure, urlsFromDocuments(input.documents));
       const content = validated(CourseStructureSchema, structure, "structure");
       return result(content, [], [], { needs_translation: built.needsTranslation });
+    },
+
+    async summarize(input, options) {
+      options?.signal?.throwIfAborted();
+      if (!input.text.trim()) throw new AppError("NO_INDEXED_CONTENT");
+      // The document's own central sentences (TextRank), in its language: nothing to translate.
+      const summary = summarizeText(input.text, { maxChars: SUMMARY_MAX_CHARS, language: input.language });
+      if (!summary.text) throw notEnoughText("summary");
+      const content = sanitizeMarkdown(summary.text, urlsFromSources([{ text: input.text }]));
+      return result(content, [], [], { language: input.language, sentences: summary.sentences.length });
     },
   };
 }
