@@ -24,6 +24,8 @@ export interface ReadDocument extends ExtractedDocument {
 
 /** OCR of one page may take this long (rendering and reading alike). */
 const OCR_PAGE_TIMEOUT_MS = 120_000;
+/** Scanned pages read for one document (about 15 minutes of OCR on one core). */
+export const MAX_OCR_PAGES = 300;
 
 const hasText = (text: string) => /[\p{L}\p{N}]/u.test(text);
 
@@ -61,6 +63,15 @@ export async function readPages(
     if (reading) readings.set(reading.page, reading);
   }
   const wanted = doc.ocrPages ?? [];
+  if (wanted.length > MAX_OCR_PAGES) {
+    throw new AppError("FILE_TOO_COMPLEX", {
+      fieldErrors: [{ field: "file", code: "too_complex", message: `${wanted.length} scanned pages` }],
+      details: {
+        en: `This document has ${wanted.length} scanned pages; at most ${MAX_OCR_PAGES} are read. Split it into several files.`,
+        fr: `Ce document compte ${wanted.length} pages numérisées ; ${MAX_OCR_PAGES} au plus sont lues. Découpez-le en plusieurs fichiers.`,
+      },
+    });
+  }
   const fresh = wanted.filter((n) => !options.reuse?.has(n));
   let done = wanted.length - fresh.length;
   const record = (number: number, text: string, reading: PageReading) => {
