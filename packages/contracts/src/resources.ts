@@ -73,3 +73,25 @@ export type SourceImageView = z.infer<typeof sourceImageSchema>;
 
 export const sourceImageListQuery = pageQuerySchema.extend({ resource_id: z.uuid().optional() });
 export type SourceImageListQuery = z.infer<typeof sourceImageListQuery>;
+
+/** How one page of a document was read: its text layer, or OCR with its confidence. */
+export const resourcePageSchema = z.object({
+  page: z.number().int().min(1),
+  source: z.enum(["text", "ocr"]),
+  language: z.enum(["fr", "en"]).nullable(),
+  /** Mean word confidence of the OCR, 0..1; null for text-layer pages. */
+  ocr_confidence: z.number().min(0).max(1).nullable(),
+  /** Read by OCR below the confidence threshold: generation weighs its text less. */
+  low_confidence: z.boolean(),
+  char_count: z.number().int(),
+});
+export type ResourcePageView = z.infer<typeof resourcePageSchema>;
+
+export const resourcePageListQuery = pageQuerySchema.extend({
+  /** Only the pages read by OCR with low confidence (true) or the others (false). */
+  low_confidence: z
+    .enum(["true", "false"])
+    .transform((v) => v === "true")
+    .optional(),
+});
+export type ResourcePageListQuery = z.infer<typeof resourcePageListQuery>;

@@ -2,11 +2,18 @@
  * A course's documents and their indexing status, for admins and the course's experts (others:
  * NOT_FOUND). The streamed multipart upload is hand-written in rest/admin-resources.ts.
  */
-import { courseResourceListQuery, courseResourceParams, courseResourceSchema } from "@sira/contracts";
+import {
+  courseResourceListQuery,
+  courseResourceParams,
+  courseResourceSchema,
+  resourcePageListQuery,
+  resourcePageSchema,
+} from "@sira/contracts";
 import {
   deleteCourseResource,
   getCourseResource,
   listCourseResources,
+  listResourcePages,
   reindexCourseResource,
   reindexCourseResources,
 } from "@sira/domain";
@@ -37,6 +44,19 @@ export const adminResourceEndpoints = {
     output: courseResourceSchema,
     errors: ["NOT_FOUND"],
     handle: ({ ctx, input }) => getCourseResource(ctx.deps, ctx.viewer, input.course_id, input.resource_id),
+  }),
+  pages: endpoint({
+    method: "get",
+    path: `${RESOURCES}/{resource_id}/pages`,
+    auth: "expert",
+    summary: "How each page was read: text layer or OCR, language, OCR confidence and low-confidence flag",
+    params: courseResourceParams,
+    query: resourcePageListQuery,
+    output: resourcePageSchema,
+    shape: "page",
+    errors: ["NOT_FOUND"],
+    handle: ({ ctx, input: { course_id, resource_id, ...query } }) =>
+      listResourcePages(ctx.deps, ctx.viewer, course_id, resource_id, query),
   }),
   delete: endpoint({
     method: "delete",

@@ -28,6 +28,7 @@ export {
   deleteCourseResource,
   getCourseResource,
   listCourseResources,
+  listResourcePages,
   reindexCourseResource,
   reindexCourseResources,
 } from "./manage.ts";

@@ -1,5 +1,10 @@
-/** A course's documents in the back office: list, status, delete, re-index. */
-import type { CourseResourceListQuery, CourseResourceView } from "@sira/contracts";
+/** A course's documents in the back office: list, status, pages, delete, re-index. */
+import type {
+  CourseResourceListQuery,
+  CourseResourceView,
+  ResourcePageListQuery,
+  ResourcePageView,
+} from "@sira/contracts";
 import type { Viewer } from "../access/actor.ts";
 import { writeAudit } from "../audit.ts";
 import type { RequestMeta } from "../request-meta.ts";
@@ -147,4 +152,34 @@ export async function reindexCourseResources(
   });
   for (const row of rows) await enqueueResourceJobs(deps, row);
   return { course_id: courseId, queued: rows.length, already_queued: busy };
+}
+
+/** How each page of a document was read (text layer or OCR, language, confidence), in page order. */
+export async function listResourcePages(
+  deps: Pick<ResourceDeps, "db">,
+  viewer: Viewer,
+  courseId: string,
+  resourceId: string,
+  query: ResourcePageListQuery,
+): Promise<{ items: ResourcePageView[]; total: number }> {
+  await manageableResource(deps.db, viewer, courseId, resourceId);
+  const where = {
+    resourceId,
+    ...(query.low_confidence === undefined ? {} : { lowConfidence: query.low_confidence }),
+  };
+  const [rows, total] = await Promise.all([
+    deps.db.resourcePage.findMany({ where, orderBy: { page: "asc" }, ...pageArgs(query) }),
+    deps.db.resourcePage.count({ where }),
+  ]);
+  return {
+    items: rows.map((r) => ({
+      page: r.page,
+      source: r.source as ResourcePageView["source"],
+      language: r.language as ResourcePageView["language"],
+      ocr_confidence: r.ocrConfidence,
+      low_confidence: r.lowConfidence,
+      char_count: r.charCount,
+    })),
+    total,
+  };
 }

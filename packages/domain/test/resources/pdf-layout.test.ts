@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { TextBudget } from "../../src/resources/extraction-limits.ts";
 import { type PdfContent, readPdf } from "../../src/resources/pdf.ts";
 import { joinWrapped } from "../../src/resources/pdf-layout/blocks.ts";
+import { buildTestPdf } from "../fixtures/pdf.ts";
 import {
   PAPER_CODE,
   PAPER_FIGURE_LABELS,
@@ -16,6 +17,7 @@ import {
   paperPdf,
 } from "./corpus/paper.ts";
 import { buildPdf } from "./corpus/pdf-flow.ts";
+import { SAMPLE_TEXT } from "./helpers.ts";
 
 let paper: PdfContent;
 let text: string;
@@ -102,5 +104,18 @@ describe("joinWrapped", () => {
     expect(joinWrapped("Trace-", "Monkey runs")).toBe("Trace-Monkey runs");
     expect(joinWrapped("a line", "and the next")).toBe("a line and the next");
     expect(joinWrapped("soft\u00ad", "hyphen")).toBe("softhyphen");
+  });
+});
+
+describe("furniture needs to stand apart", () => {
+  it("keeps body lines that repeat at the top of short pages, and a caption stays on its page", async () => {
+    const pdf = await buildTestPdf({
+      pages: [
+        { text: [SAMPLE_TEXT.en, "Figure 1: Oral rehydration"], image: { width: 64, height: 48, seed: 3 } },
+        { text: [SAMPLE_TEXT.en] },
+      ],
+    });
+    const doc = await readPdf(pdf, new TextBudget());
+    expect(doc.pages.map((p) => p.text)).toEqual([`${SAMPLE_TEXT.en}\n\nFigure 1: Oral rehydration`, SAMPLE_TEXT.en]);
   });
 });

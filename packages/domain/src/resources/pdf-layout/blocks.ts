@@ -97,7 +97,14 @@ export function toBlocks(lines: Line[], levels: Map<Line, number>): Block[] {
         case "code":
           return next.role === "code" && next.page === previous.page && previous.y - next.y < next.size * 2.5;
         case "caption":
-          return next.role === "body" && !breaksParagraph(previous, next, spacing) && !/[.!?]$/.test(previous.text);
+          // A caption never runs on into the next column or page.
+          return (
+            next.role === "body" &&
+            next.page === previous.page &&
+            next.left === previous.left &&
+            !breaksParagraph(previous, next, spacing) &&
+            !/[.!?]$/.test(previous.text)
+          );
         default:
           return next.role === "body" && !breaksParagraph(previous, next, spacing, LIST_MARKER.test(line.text));
       }

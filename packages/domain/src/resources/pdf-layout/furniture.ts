@@ -1,6 +1,6 @@
 /**
- * Page furniture: running headers and footers (lines in the top or bottom margin whose text,
- * digits aside, repeats across pages) and page numbers. They are dropped from the text.
+ * Page furniture: running headers and footers (lines in the top or bottom margin, set apart from
+ * the body, whose text, digits aside, repeats across pages) and page numbers. They are dropped.
  */
 import type { Line } from "./model.ts";
 
@@ -21,12 +21,25 @@ function inMargin(line: Line, height: number): boolean {
   return line.y > height * (1 - MARGIN) || line.y < height * MARGIN;
 }
 
+/**
+ * Set apart: no other line within 1.8 line heights above or below it. Running headers and footers
+ * stand alone; body lines that happen to repeat across pages (or end high on a short page) have
+ * neighbours.
+ */
+function isolated(line: Line, lines: Line[]): boolean {
+  const gap = line.size * 1.8;
+  return !lines.some(
+    (other) =>
+      other !== line && other.x0 < line.x1 + gap && line.x0 < other.x1 + gap && Math.abs(other.y - line.y) < gap,
+  );
+}
+
 /** Marks furniture lines (role "furniture") across the document's pages. */
 export function markFurniture(pages: { height: number; lines: Line[] }[]): void {
   const seen = new Map<string, Set<number>>();
   for (const { height, lines } of pages) {
     for (const line of lines) {
-      if (!inMargin(line, height)) continue;
+      if (!inMargin(line, height) || !isolated(line, lines)) continue;
       const key = keyOf(line.text);
       if (!key || key === "#") continue;
       const on = seen.get(key) ?? new Set<number>();
@@ -37,7 +50,7 @@ export function markFurniture(pages: { height: number; lines: Line[] }[]): void 
   const needed = Math.max(2, Math.ceil(pages.length * 0.3));
   for (const { height, lines } of pages) {
     for (const line of lines) {
-      if (!inMargin(line, height) || line.role) continue;
+      if (!inMargin(line, height) || line.role || !isolated(line, lines)) continue;
       const repeated = (seen.get(keyOf(line.text))?.size ?? 0) >= needed;
       if (repeated || PAGE_NUMBER.test(line.text.trim())) line.role = "furniture";
     }
