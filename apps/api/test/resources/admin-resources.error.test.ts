@@ -7,7 +7,16 @@ import type { Problem } from "@sira/contracts";
 import { closeQueues } from "@sira/infra";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { closeTestDeps, listen, resetState, signIn, testApp } from "../helpers.ts";
-import { bilingualPdf, buildTestPdf, makeCourse, resourcesPath, setMaxUploadMb, testPng, upload } from "./fixtures.ts";
+import {
+  bilingualPdf,
+  buildTestPdf,
+  makeCourse,
+  resourcesPath,
+  setMaxUploadMb,
+  testPng,
+  testWebp,
+  upload,
+} from "./fixtures.ts";
 
 const { app, deps } = testApp();
 beforeEach(resetState);
@@ -65,14 +74,14 @@ describe("upload refusals", () => {
     expect(await deps.db.courseResource.count()).toBe(0);
   });
 
-  it("415 FILE_TYPE_NOT_ALLOWED for an image, an unknown extension or binary text", async () => {
+  it("415 FILE_TYPE_NOT_ALLOWED for a WebP picture, an unknown extension or binary text", async () => {
     const { admin, courseId } = await setUp();
-    const png = await problemOf(
-      await upload(app, admin, courseId, await testPng(), "cours.pdf", { lang: "fr" }),
+    const webp = await problemOf(
+      await upload(app, admin, courseId, await testWebp(), "cours.pdf", { lang: "fr" }),
       415,
       "FILE_TYPE_NOT_ALLOWED",
     );
-    expect(png.detail).toContain("Types acceptés");
+    expect(webp.detail).toContain("Types acceptés");
     await problemOf(
       await upload(app, admin, courseId, new TextEncoder().encode("x"), "cours.exe"),
       415,
@@ -142,9 +151,16 @@ describe("upload refusals", () => {
     expect(enc.detail).toContain("mot de passe");
     const corrupt = (await bilingualPdf()).subarray(0, 700);
     await problemOf(await upload(app, admin, courseId, corrupt, "cut.pdf"), 422, "FILE_CORRUPT");
-    const scan = await buildTestPdf({ pages: [{ text: [], image: true }] });
-    const empty = await problemOf(await upload(app, admin, courseId, scan, "scan.pdf"), 422, "FILE_EMPTY");
-    expect(empty.detail).toContain("text layer");
+    // A page with neither text nor image; a scan is accepted and read by OCR in the worker.
+    const blank = await buildTestPdf({ pages: [{ text: [] }] });
+    const empty = await problemOf(await upload(app, admin, courseId, blank, "blanc.pdf"), 422, "FILE_EMPTY");
+    expect(empty.detail).toContain("neither text nor scanned pages");
+    const photo = await problemOf(
+      await upload(app, admin, courseId, (await testPng()).subarray(0, 60), "photo.png"),
+      422,
+      "FILE_CORRUPT",
+    );
+    expect(photo.code).toBe("FILE_CORRUPT");
     await problemOf(await upload(app, admin, courseId, new Uint8Array(), "vide.txt"), 422, "FILE_EMPTY");
     expect(await deps.db.courseResource.count()).toBe(0);
   });

@@ -4,7 +4,7 @@ import type { AppDeps } from "../../src/app-types.ts";
 import type { SignedIn } from "../helpers.ts";
 import { callerAs, type TestCaller } from "../trpc-caller.ts";
 
-export { buildTestPdf, testPng } from "../../../../packages/domain/test/fixtures/pdf.ts";
+export { buildTestPdf, testPng, testWebp } from "../../../../packages/domain/test/fixtures/pdf.ts";
 export { buildTestDocx } from "../../../../packages/domain/test/resources/docx-fixture.ts";
 export { bilingualPdf, imageInfo, SAMPLE_TEXT } from "../../../../packages/domain/test/resources/helpers.ts";
 
