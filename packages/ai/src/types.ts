@@ -45,6 +45,12 @@ export interface ChunkOptions {
   overlapTokens?: number;
   /** The document's outline: chunks do not straddle a heading where it can be helped. */
   outline?: TocEntry[];
+  /**
+   * Whether a numbered plain-text line ("2.3 Les vaccins") may be taken for a heading when there is
+   * no outline (default true). Off for formats whose extractor already marks headings ("#" lines):
+   * there, "1. Creuser les poquets" is a list item.
+   */
+  numberedHeadings?: boolean;
 }
 
 /** A chunk returned by the retriever. `score` is higher for better matches. */

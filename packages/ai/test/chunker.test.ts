@@ -263,3 +263,14 @@ describe("chunkDocument on laid-out text", () => {
     expect(new Set(chapters)).toEqual(new Set([null, "3 Results"]));
   });
 });
+
+describe("numbered lines in structured text", () => {
+  it("are list items, not chapters, when the extractor marks headings itself", () => {
+    const text = ["# Préparer les poquets", "1. Creuser des poquets", "2. Déposer du fumier"].join("\n\n");
+    const options = { maxTokens: 64, overlapTokens: 0 };
+    const plain = chunkDocument([{ page: null, text }], options);
+    const structured = chunkDocument([{ page: null, text }], { ...options, numberedHeadings: false });
+    expect(new Set(plain.map((c) => c.chapter))).toContain("2. Déposer du fumier");
+    expect(new Set(structured.map((c) => c.chapter))).toEqual(new Set(["Préparer les poquets"]));
+  });
+});

@@ -95,7 +95,7 @@ export function chunkDocument(pages: PageText[], options: ChunkOptions = {}): Te
   // A unit plus a full overlap always fits, so every chunk after the first can carry its overlap.
   const unitLimit = maxTokens - overlapTokens - SEPARATOR_SLACK - 2;
   const chunks: TextChunk[] = [];
-  for (const section of sectionsOf(pages, options.outline ?? [], unitLimit)) {
+  for (const section of sectionsOf(pages, options.outline ?? [], unitLimit, options.numberedHeadings ?? true)) {
     for (const chunk of packSection(section, maxTokens, overlapTokens)) chunks.push({ index: chunks.length, ...chunk });
   }
   return chunks;

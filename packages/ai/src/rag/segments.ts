@@ -43,9 +43,10 @@ const NUMBERED_HEADING =
  * A heading recognised in the text itself (used when the document has no outline): a Markdown
  * heading, or in plain text a short numbered title line that reads like a title, not a sentence.
  */
-export function detectHeading(line: string): string | null {
+export function detectHeading(line: string, numbered = true): string | null {
   const markdown = atxHeading(line);
   if (markdown) return markdown.title;
+  if (!numbered) return null;
   if (line.length > 80 || /[.;,:!?=(){}[\]<>]/.test(line.slice(-1)) || line.split(" ").length > 10) return null;
   if (/[{}[\]();=<>]/.test(line)) return null;
   return NUMBERED_HEADING.test(line) ? line : null;
@@ -212,7 +213,12 @@ function codePieces(block: string, limit: number): string[] {
 }
 
 /** The document as sections of units; each unit has at most `unitLimit` tokens. */
-export function sectionsOf(pages: PageText[], outline: TocEntry[], unitLimit: number): Section[] {
+export function sectionsOf(
+  pages: PageText[],
+  outline: TocEntry[],
+  unitLimit: number,
+  numberedHeadings = true,
+): Section[] {
   const lines = linesOf(pages);
   const outlineStarts = placeOutline(lines, outline);
   const sections: Section[] = [];
@@ -287,7 +293,7 @@ export function sectionsOf(pages: PageText[], outline: TocEntry[], unitLimit: nu
       return;
     }
     const outlineTitle = outlineStarts.get(i);
-    const detected = detectHeading(line.text);
+    const detected = detectHeading(line.text, numberedHeadings);
     if (outlineTitle !== undefined) {
       outlineChapter = outlineTitle;
       startSection(outlineChapter);

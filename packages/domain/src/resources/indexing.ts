@@ -147,7 +147,10 @@ export async function indexResource(deps: IndexingDeps, resourceId: string): Pro
 
   const text = await textToIndex(deps, resource);
   if (!text) return DELETED;
-  const chunks = chunkDocument(text.pages, { outline: text.outline }).map((chunk) =>
+  // The structured extractors (PDF layout, OCR, DOCX, Markdown) mark headings with "#"; plain text does not.
+  const kind = kindOfMime(resource.mimeType);
+  const numberedHeadings = kind === "txt" || kind === "csv";
+  const chunks = chunkDocument(text.pages, { outline: text.outline, numberedHeadings }).map((chunk) =>
     chunk.page !== null && text.lowConfidencePages.has(chunk.page) ? { ...chunk, lowConfidence: true } : chunk,
   );
   if (chunks.length === 0) throw new AppError("FILE_EMPTY");
