@@ -11,5 +11,6 @@ export interface ResourceDeps {
 }
 
 export interface IndexingDeps extends ResourceDeps {
-  ai: Pick<AiProviders, "embedder">;
+  /** The generator writes the document's summary when it is Claude (offline, the TextRank one stays). */
+  ai: Pick<AiProviders, "embedder" | "generator">;
 }

@@ -16,6 +16,7 @@ import { kindOfMime } from "./file-types.ts";
 import { type PageReading, readPages } from "./read-pages.ts";
 import { tocOf } from "./shape.ts";
 import { readStored } from "./stored.ts";
+import { summarizeDocument } from "./summary.ts";
 
 /** Texts per embedding request. */
 export const EMBED_BATCH_SIZE = 64;
@@ -50,6 +51,8 @@ type ResourceToIndex = {
 interface IndexText {
   pages: PageText[];
   outline: TocEntry[];
+  /** The title found on the first page (PDF), when the text was read in this run. */
+  title?: string | null;
   /** Page rows to write with the chunks; null keeps the rows already there. */
   readings: PageReading[] | null;
   lowConfidencePages: Set<number>;
@@ -119,9 +122,30 @@ async function textToIndex(deps: IndexingDeps, resource: ResourceToIndex): Promi
   return {
     pages: doc.pages,
     outline: doc.outline,
+    title: doc.title ?? null,
     readings: doc.readings,
     lowConfidencePages: new Set(doc.readings.filter((r) => r.lowConfidence).map((r) => r.page)),
   };
+}
+
+/**
+ * With Claude configured, the document's summary is Claude's, in the document's language. A failure
+ * keeps the offline TextRank summary already stored: a summary is never worth failing the job.
+ */
+async function summarizeWithModel(deps: IndexingDeps, resource: { id: string; filename: string }, text: IndexText) {
+  const { generator } = deps.ai;
+  if (generator.offline) return;
+  const { language } = summarizeDocument(text.pages, text.outline);
+  try {
+    const result = await generator.summarize({
+      title: text.title ?? resource.filename,
+      text: text.pages.map((p) => p.text).join("\f"),
+      language,
+    });
+    await deps.db.courseResource.updateMany({ where: { id: resource.id }, data: { summaryText: result.content } });
+  } catch (error) {
+    deps.logger.warn({ err: error, resource_id: resource.id }, "model summary failed; the offline one stays");
+  }
 }
 
 /** Indexes one resource (the rag-indexing job "index-resource"). */
@@ -147,6 +171,7 @@ export async function indexResource(deps: IndexingDeps, resourceId: string): Pro
 
   const text = await textToIndex(deps, resource);
   if (!text) return DELETED;
+  await summarizeWithModel(deps, resource, text);
   // The structured extractors (PDF layout, OCR, DOCX, Markdown) mark headings with "#"; plain text does not.
   const kind = kindOfMime(resource.mimeType);
   const numberedHeadings = kind === "txt" || kind === "csv";

@@ -3,8 +3,10 @@
  * their metadata and vectors, progress, atomic replacement (never doubled, even when two runs
  * race), a resource deleted meanwhile, and how failures are recorded.
  */
+import { createAiProviders } from "@sira/ai";
 import { truncateAll } from "@sira/infra/testing";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { claudeConfigFor, startFakeAnthropic } from "../../../ai/test/anthropic-fake-server.ts";
 import { failureReason, indexResource, recordIndexFailure, uploadCourseResource } from "../../src/resources/index.ts";
 import { makeUser } from "../fixtures/users.ts";
 import { buildTestDocx } from "./docx-fixture.ts";
@@ -165,5 +167,36 @@ describe("recordIndexFailure", () => {
       "cannot reach postgresql://[redacted]db:5432/sira",
     );
     expect(failureReason(new Error("x".repeat(1000))).length).toBeLessThanOrEqual(300);
+  });
+});
+
+describe("the document summary with Claude configured", () => {
+  const summaryFr =
+    "Ce guide présente la prévention du paludisme par les moustiquaires imprégnées. Il décrit le rôle des agents de santé communautaire. Il rappelle le traitement de la diarrhée par réhydratation orale.";
+
+  it("is Claude's, asked once per indexing; a Claude failure keeps the offline summary", async () => {
+    const fake = await startFakeAnthropic([
+      { text: summaryFr, inputTokens: 500, outputTokens: 60 },
+      { status: 529, errorType: "overloaded_error", message: "overloaded" },
+      { status: 529, errorType: "overloaded_error", message: "overloaded" },
+      { status: 529, errorType: "overloaded_error", message: "overloaded" },
+    ]);
+    try {
+      const { generator } = createAiProviders({ config: claudeConfigFor(fake), db, logger: deps.logger });
+      const claudeDeps = { ...deps, ai: { ...deps.ai, generator } };
+      const res = await uploaded(await bilingualPdf(), "guide.pdf");
+      const offline = (await db.courseResource.findUniqueOrThrow({ where: { id: res.id } })).summaryText;
+      expect(offline).toBeTruthy();
+      await indexResource(claudeDeps, res.id);
+      expect(fake.requests).toHaveLength(1);
+      expect((await db.courseResource.findUniqueOrThrow({ where: { id: res.id } })).summaryText).toBe(summaryFr);
+
+      const other = await uploaded(await bilingualPdf(), "copie.pdf");
+      const before = (await db.courseResource.findUniqueOrThrow({ where: { id: other.id } })).summaryText;
+      expect(await indexResource(claudeDeps, other.id)).toMatchObject({ status: "done" });
+      expect((await db.courseResource.findUniqueOrThrow({ where: { id: other.id } })).summaryText).toBe(before);
+    } finally {
+      await fake.close();
+    }
   });
 });
