@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { TextBudget } from "../../src/resources/extraction-limits.ts";
 import { type PdfContent, readPdf } from "../../src/resources/pdf.ts";
 import { joinWrapped } from "../../src/resources/pdf-layout/blocks.ts";
+import { layOut } from "../../src/resources/pdf-layout/index.ts";
 import { buildTestPdf } from "../fixtures/pdf.ts";
 import {
   PAPER_CODE,
@@ -117,5 +118,30 @@ describe("furniture needs to stand apart", () => {
     });
     const doc = await readPdf(pdf, new TextBudget());
     expect(doc.pages.map((p) => p.text)).toEqual([`${SAMPLE_TEXT.en}\n\nFigure 1: Oral rehydration`, SAMPLE_TEXT.en]);
+  });
+});
+
+describe("hostile pages", () => {
+  it("lay out pages of 80,000 runs and 20,000 shapes each, in the margins and the drawing, without failing", () => {
+    const runs = Array.from({ length: 80_000 }, (_, i) => ({
+      text: `w${i}`,
+      x: (i % 400) * 1.5,
+      y: i % 2 ? 780 - (i % 7) : 5 + (i % 7),
+      width: 1.4,
+      size: 4,
+      bold: false,
+      mono: false,
+      rotated: false,
+    }));
+    const shapes = Array.from({ length: 20_000 }, (_, i) => ({
+      x0: i % 600,
+      y0: i % 790,
+      x1: (i % 600) + 3,
+      y1: (i % 790) + 3,
+    }));
+    const page = { page: 1, width: 612, height: 792, runs, shapes };
+    const doc = layOut([page, { ...page, page: 2 }]);
+    // Drawn over everywhere, the tiny runs read as figure text: nothing reaches the body.
+    expect(doc.pages.map((p) => p.text)).toEqual(["", ""]);
   });
 });

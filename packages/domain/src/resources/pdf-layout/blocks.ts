@@ -5,7 +5,7 @@
  */
 import { sizeKey } from "./headings.ts";
 import { joinRuns } from "./lines.ts";
-import type { Block, Line } from "./model.ts";
+import { type Block, type Line, least } from "./model.ts";
 
 const LIST_MARKER = /^((?:\d{1,3}|[a-z])[.)]|[•▪◦‣●○■□▸►✓–—*-])\s+/u;
 
@@ -30,7 +30,7 @@ function codeStart(line: Line): { x: number; text: string } {
 
 function codeText(lines: Line[]): string {
   const starts = lines.map(codeStart);
-  const left = Math.min(...starts.map((s) => s.x));
+  const left = least(starts.map((s) => s.x));
   return starts
     .map((start, i) => {
       const charWidth = ((lines[i] as Line).size || 10) * 0.6;

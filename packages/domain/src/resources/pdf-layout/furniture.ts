@@ -34,25 +34,31 @@ function isolated(line: Line, lines: Line[]): boolean {
   );
 }
 
+/** Lines furthest up and furthest down a page: the only ones that can be headers or footers. */
+const EDGE_LINES = 3;
+
+function edgeLines(lines: Line[], height: number): Line[] {
+  const margin = lines.filter((line) => inMargin(line, height));
+  const top = margin.filter((l) => l.y > height / 2).sort((a, b) => b.y - a.y);
+  const bottom = margin.filter((l) => l.y <= height / 2).sort((a, b) => a.y - b.y);
+  return [...top.slice(0, EDGE_LINES), ...bottom.slice(0, EDGE_LINES)].filter((line) => isolated(line, lines));
+}
+
 /** Marks furniture lines (role "furniture") across the document's pages. */
 export function markFurniture(pages: { height: number; lines: Line[] }[]): void {
+  const edges = pages.map(({ height, lines }) => edgeLines(lines, height));
   const seen = new Map<string, Set<number>>();
-  for (const { height, lines } of pages) {
-    for (const line of lines) {
-      if (!inMargin(line, height) || !isolated(line, lines)) continue;
-      const key = keyOf(line.text);
-      if (!key || key === "#") continue;
-      const on = seen.get(key) ?? new Set<number>();
-      on.add(line.page);
-      seen.set(key, on);
-    }
+  for (const line of edges.flat()) {
+    const key = keyOf(line.text);
+    if (!key || key === "#") continue;
+    const on = seen.get(key) ?? new Set<number>();
+    on.add(line.page);
+    seen.set(key, on);
   }
   const needed = Math.max(2, Math.ceil(pages.length * 0.3));
-  for (const { height, lines } of pages) {
-    for (const line of lines) {
-      if (!inMargin(line, height) || line.role || !isolated(line, lines)) continue;
-      const repeated = (seen.get(keyOf(line.text))?.size ?? 0) >= needed;
-      if (repeated || PAGE_NUMBER.test(line.text.trim())) line.role = "furniture";
-    }
+  for (const line of edges.flat()) {
+    if (line.role) continue;
+    const repeated = (seen.get(keyOf(line.text))?.size ?? 0) >= needed;
+    if (repeated || PAGE_NUMBER.test(line.text.trim())) line.role = "furniture";
   }
 }

@@ -6,7 +6,7 @@
  * first section) is kept apart, as are the author lines around it.
  */
 import { sentenceLike } from "./figures.ts";
-import type { Line } from "./model.ts";
+import { type Line, most } from "./model.ts";
 
 /** Larger than this × the body size counts as display type. */
 const LARGER = 1.12;
@@ -86,7 +86,10 @@ export function markHeadings(lines: Line[]): Map<Line, number> {
       : [],
   );
   const firstPage = candidates.filter((l) => l.page === 1 && (!anchor || front.has(l) || !anchor));
-  const largest = Math.max(...firstPage.map((l) => sizeKey(l.size)), 0);
+  const largest = most(
+    firstPage.map((l) => sizeKey(l.size)),
+    0,
+  );
   const largestElsewhere = candidates.some((l) => l.page > 1 && sizeKey(l.size) >= largest);
   for (const line of candidates) {
     if (line.page === 1 && sizeKey(line.size) === largest && !largestElsewhere && (anchor ? front.has(line) : true)) {

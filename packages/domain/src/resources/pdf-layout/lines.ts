@@ -3,7 +3,7 @@
  * middle that few runs cross; runs that cross it (a title, a full-width figure) split the page
  * into bands, and each band is read left column first, then right column.
  */
-import type { Line, RawPage, Run } from "./model.ts";
+import { type Line, least, most, type RawPage, type Run } from "./model.ts";
 
 /** Share of the page width, either side of the middle, searched for a gutter. */
 const GUTTER_SEARCH = 0.17;
@@ -40,8 +40,8 @@ export function findGutter(page: RawPage): number | null {
   // Both columns must really be columns: side by side over some height, not one above the other.
   const gutter = best.x;
   const leftYs = runs.filter((r) => r.x + r.width <= gutter).map((r) => r.y);
-  const low = Math.min(...leftYs);
-  const high = Math.max(...leftYs);
+  const low = least(leftYs);
+  const high = most(leftYs);
   const beside = runs.filter((r) => r.x >= gutter && r.y >= low && r.y <= high).length;
   return beside >= 3 ? gutter : null;
 }
@@ -95,8 +95,8 @@ function linesOf(runs: Run[], page: number, left: number, right: number): Omit<L
     lines.push({
       page,
       text,
-      x0: Math.min(...group.map((r) => r.x)),
-      x1: Math.max(...group.map((r) => r.x + r.width)),
+      x0: least(group.map((r) => r.x)),
+      x1: most(group.map((r) => r.x + r.width)),
       y: dominant(words, (r) => Math.round(r.y * 10) / 10),
       size: dominant(words, (r) => Math.round(r.size * 2) / 2),
       bold: words.every((r) => r.bold || !/\p{L}/u.test(r.text)),
@@ -115,8 +115,14 @@ export function pageLines(page: RawPage): Line[] {
   const runs = page.runs.filter((r) => r.text.trim() && !r.rotated);
   const rotated = page.runs.filter((r) => r.text.trim() && r.rotated);
   if (!runs.length && !rotated.length) return [];
-  const textLeft = Math.min(...runs.map((r) => r.x), page.width);
-  const textRight = Math.max(...runs.map((r) => r.x + r.width), 0);
+  const textLeft = least(
+    runs.map((r) => r.x),
+    page.width,
+  );
+  const textRight = most(
+    runs.map((r) => r.x + r.width),
+    0,
+  );
   const gutter = findGutter(page);
   const ordered: Omit<Line, "order">[] = [];
   if (gutter === null) {
@@ -127,8 +133,8 @@ export function pageLines(page: RawPage): Line[] {
     const column = runs.filter((r) => !spanning.includes(r));
     const leftRuns = column.filter((r) => r.x + r.width <= gutter);
     const rightRuns = column.filter((r) => r.x >= gutter);
-    const leftEdge = Math.min(...leftRuns.map((r) => r.x));
-    const rightEdge = Math.max(...rightRuns.map((r) => r.x + r.width));
+    const leftEdge = least(leftRuns.map((r) => r.x));
+    const rightEdge = most(rightRuns.map((r) => r.x + r.width));
     const leftLines = linesOf(leftRuns, page.page, leftEdge, gutter);
     const rightLines = linesOf(rightRuns, page.page, gutter, rightEdge);
     // Bands: the column lines above each spanning line, left column first, then the spanning line.

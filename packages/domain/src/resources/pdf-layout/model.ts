@@ -1,5 +1,18 @@
 /** What the layout analysis reads of a PDF page: positioned text runs and painted shapes. */
 
+/** The smallest and largest of `values` (a loop: spreading a hostile page's runs overflows the stack). */
+export function least(values: Iterable<number>, empty = Number.POSITIVE_INFINITY): number {
+  let out = empty;
+  for (const v of values) if (v < out) out = v;
+  return out;
+}
+
+export function most(values: Iterable<number>, empty = Number.NEGATIVE_INFINITY): number {
+  let out = empty;
+  for (const v of values) if (v > out) out = v;
+  return out;
+}
+
 /** A run of text as pdf.js gives it, in PDF user space (y grows upwards, baseline at `y`). */
 export interface Run {
   text: string;
