@@ -21,7 +21,7 @@ const MAX_UNITS = 20;
 const MIN_MODULE_TOKENS = 300;
 const MAX_MODULE_TOKENS = 6_000;
 /** A unit smaller than this joins the unit before it. */
-const MIN_UNIT_TOKENS = 80;
+const MIN_UNIT_TOKENS = 40;
 /** A module gets a quiz when it holds this much material. */
 const QUIZ_MIN_TOKENS = 250;
 
