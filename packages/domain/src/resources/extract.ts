@@ -79,14 +79,25 @@ export async function extractDocument(kind: ResourceKind, bytes: Uint8Array): Pr
 function capped(doc: ExtractedDocument): ExtractedDocument {
   const budget = new TextBudget();
   const pages = doc.pages.map((p) => {
-    const text = capLineLength(p.text);
+    const text = capLineLength(storable(p.text));
     budget.spend(text.length);
     return { ...p, text };
   });
-  const outline = doc.outline
-    .slice(0, MAX_OUTLINE_ENTRIES)
-    .map((e) => (e.title.length > MAX_TITLE_CHARS ? { ...e, title: e.title.slice(0, MAX_TITLE_CHARS).trimEnd() } : e));
-  return { ...doc, pages, outline };
+  const outline = doc.outline.slice(0, MAX_OUTLINE_ENTRIES).map((e) => {
+    const title = storable(e.title).replace(/\s+/g, " ").trim();
+    return { ...e, title: title.length > MAX_TITLE_CHARS ? title.slice(0, MAX_TITLE_CHARS).trimEnd() : title };
+  });
+  return { ...doc, pages, outline: outline.filter((e) => e.title) };
+}
+
+// NUL cannot be stored in a PostgreSQL text column; other control characters (a PDF's broken
+// encodings, a DOCX's field codes) are noise. Tabs, line and page breaks stay.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes.
+const CONTROL = /[\u0000-\u0008\u000B\u000E-\u001F\u007F]/g;
+
+/** Text PostgreSQL stores and JSON carries: no NUL or control characters, no lone surrogates. */
+export function storable(text: string): string {
+  return text.replace(CONTROL, "").toWellFormed();
 }
 
 async function read(kind: ResourceKind, bytes: Uint8Array, budget: TextBudget): Promise<ExtractedDocument> {

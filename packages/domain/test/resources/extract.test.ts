@@ -174,3 +174,12 @@ describe("extractDocument", () => {
     expect((await refusal(extractDocument("csv", text("a;b\n")))).code).toBe("FILE_EMPTY");
   });
 });
+
+describe("storable text", () => {
+  it("removes NUL and control characters and mends lone surrogates, keeping tabs and line breaks", async () => {
+    const doc = await extractDocument("txt", text("Le\u0000 paludisme\u0007\tse soigne\n\ud800 vite\u001b."));
+    expect(doc.pages[0]?.text).toBe("Le paludisme\tse soigne\n\ufffd vite.");
+    const md = await extractDocument("md", text("# Titre\u0000 un\n\nTexte."));
+    expect(md.outline).toEqual([{ title: "Titre un", level: 1, page: null }]);
+  });
+});
