@@ -5,7 +5,7 @@
  */
 import { detectLanguage, type PageText } from "@sira/ai";
 import { AppError, type Language, type ResourceKind } from "@sira/contracts";
-import type { ExtractedDocument } from "./extract.ts";
+import { type ExtractedDocument, storable } from "./extract.ts";
 import { ocrImage, ocrPdfPages } from "./ocr/index.ts";
 
 /** How one page was read (a resource_pages row). */
@@ -76,7 +76,7 @@ export async function readPages(
   let done = wanted.length - fresh.length;
   const record = (number: number, text: string, reading: PageReading) => {
     const page = pages.find((p) => p.page === number);
-    if (page) page.text = text;
+    if (page) page.text = storable(text);
     readings.set(number, reading);
   };
   for (const number of wanted) {
