@@ -94,7 +94,7 @@ function sharpestAngle(ink: Ink, width: number, height: number, from: number, to
 function findSkew(ink: Ink, width: number, height: number): number {
   const coarse = sharpestAngle(ink, width, height, -MAX_SKEW, MAX_SKEW, 0.25);
   const fine = sharpestAngle(ink, width, height, coarse - 0.25, coarse + 0.25, 0.05);
-  return Math.round(fine * 100) / 100;
+  return Math.round(fine * 100) / 100 || 0;
 }
 
 /**

@@ -165,6 +165,7 @@ export async function prepareImage(bytes: Uint8Array): Promise<PreparedImage> {
 /** The prepared page as a grayscale PNG: what Tesseract reads first. */
 export function grayPng(prepared: PreparedImage): Promise<Buffer> {
   return sharp(prepared.pixels, { raw: { width: prepared.width, height: prepared.height, channels: 1 } })
+    .toColourspace("b-w")
     .png({ compressionLevel: 1 })
     .toBuffer();
 }
@@ -185,6 +186,7 @@ export async function binaryPng(prepared: PreparedImage): Promise<Buffer> {
     .raw()
     .toBuffer();
   return sharp(clearBorder(despeckled, width, height), { raw: { width, height, channels: 1 } })
+    .toColourspace("b-w")
     .png({ compressionLevel: 1 })
     .toBuffer();
 }
