@@ -104,7 +104,7 @@ export async function renderProsePage(prose: ScanProse, options: RenderOptions =
     y += lineHeight;
   }
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="#fff"/><g fill="#000">${rows.join("")}</g></svg>`;
-  return sharp(Buffer.from(svg)).grayscale().png().toBuffer();
+  return sharp(Buffer.from(svg)).toColourspace("b-w").png().toBuffer();
 }
 
 /** A PDF whose pages are images only, one per PNG, each filling an A4 page: a scan. */
@@ -195,9 +195,10 @@ export async function handoutPhoto(prose: ScanProse, options: PhotoOptions = {})
     .toBuffer();
 }
 
-/** Paper with nothing printed on it, scanned: white with faint noise and a few specks. */
+/** Paper with nothing printed on it, scanned at 150 dpi: white with faint noise and a few specks. */
 export async function blankScan(seed = 5): Promise<Buffer> {
-  const { width, height } = A4_300DPI;
+  const width = A4_300DPI.width / 2;
+  const height = A4_300DPI.height / 2;
   const noise = noisePixels(width, height, 12, seed);
   const random = prng(seed + 1);
   for (let i = 0; i < noise.length; i += 1) noise[i] = Math.min(255, (noise[i] ?? 0) + 115);
@@ -207,6 +208,7 @@ export async function blankScan(seed = 5): Promise<Buffer> {
     for (let dy = 0; dy < 3; dy += 1) for (let dx = 0; dx < 3; dx += 1) noise[(y + dy) * width + x + dx] = 40;
   }
   return sharp(noise, { raw: { width, height, channels: 1 } })
+    .toColourspace("b-w")
     .png()
     .toBuffer();
 }
