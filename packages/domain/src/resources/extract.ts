@@ -97,7 +97,8 @@ const CONTROL = /[\u0000-\u0008\u000B\u000E-\u001F\u007F]/g;
 
 /** Text PostgreSQL stores and JSON carries: no NUL or control characters, no lone surrogates. */
 export function storable(text: string): string {
-  return text.replace(CONTROL, "").toWellFormed();
+  // String#toWellFormed (Node 20+) is past some packages' ES library setting.
+  return (text.replace(CONTROL, "") as string & { toWellFormed(): string }).toWellFormed();
 }
 
 async function read(kind: ResourceKind, bytes: Uint8Array, budget: TextBudget): Promise<ExtractedDocument> {
