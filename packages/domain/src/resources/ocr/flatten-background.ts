@@ -54,10 +54,14 @@ export async function flattenBackground(gray: Buffer, width: number, height: num
     .toColourspace("b-w")
     .raw()
     .toBuffer();
-  const out = Buffer.alloc(width * height);
-  for (let i = 0; i < out.length; i += 1) {
-    const paper = Math.max(background[i] ?? 255, 16);
-    out[i] = Math.min(255, Math.round(((gray[i] ?? 255) * 255) / paper));
+  // gray × 255 / paper for every pair of levels, looked up rather than divided per pixel.
+  const quotient = new Uint8Array(256 * 256);
+  for (let paper = 0; paper < 256; paper += 1) {
+    for (let level = 0; level < 256; level += 1) {
+      quotient[paper * 256 + level] = Math.min(255, Math.round((level * 255) / Math.max(paper, 16)));
+    }
   }
+  const out = Buffer.alloc(width * height);
+  for (let i = 0; i < out.length; i += 1) out[i] = quotient[(background[i] ?? 255) * 256 + (gray[i] ?? 255)] ?? 255;
   return out;
 }
