@@ -1,7 +1,7 @@
 /**
  * OCR for documents without a usable text layer: pages of a scanned PDF, and photos of handouts.
  * Runs Debian's pdftoppm and tesseract (installed by scripts/install-system.sh); nothing is
- * downloaded at run time. Pages are read one at a time, so memory stays at one page's bitmap.
+ * downloaded at run time. Pages are read one after another: memory holds two pages' bitmaps.
  */
 import { type PreparedImage, prepareImage, preparePhoto } from "./prepare-image.ts";
 import { OCR_DPI, type RasterizeOptions, rasterizePdfPages } from "./rasterize.ts";
@@ -48,7 +48,7 @@ interface PreparedPage {
 
 /**
  * Reads the given pages (1-based) of a PDF by OCR, in order. The next page is rendered and
- * prepared while Tesseract reads the current one (two processes on two cores).
+ * prepared while Tesseract reads the current one.
  */
 export async function ocrPdfPages(bytes: Uint8Array, pages: number[], options: OcrPdfOptions = {}): Promise<OcrPage[]> {
   const { signal, pageTimeoutMs: timeoutMs } = options;
