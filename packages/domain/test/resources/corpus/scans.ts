@@ -107,11 +107,12 @@ export async function renderProsePage(prose: ScanProse, options: RenderOptions =
   return sharp(Buffer.from(svg)).toColourspace("b-w").png().toBuffer();
 }
 
-/** A PDF whose pages are images only, one per PNG, each filling an A4 page: a scan. */
-export async function pdfOfImages(pngs: Buffer[]): Promise<Uint8Array> {
+/** A PDF whose pages are images only (PNG or JPEG), each filling an A4 page: a scan. */
+export async function pdfOfImages(images: Buffer[]): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
-  for (const png of pngs) {
-    const image = await pdf.embedPng(png);
+  for (const bytes of images) {
+    const isJpeg = bytes[0] === 0xff && bytes[1] === 0xd8;
+    const image = isJpeg ? await pdf.embedJpg(bytes) : await pdf.embedPng(bytes);
     const page = pdf.addPage([A4_POINTS.width, A4_POINTS.height]);
     page.drawImage(image, { x: 0, y: 0, width: A4_POINTS.width, height: A4_POINTS.height });
   }
