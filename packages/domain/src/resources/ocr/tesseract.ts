@@ -134,7 +134,10 @@ export async function recognize(image: Buffer, options: RecognizeOptions = {}): 
       input: image,
       // One thread per page: the worker's parallelism comes from its jobs, and OpenMP's spinning
       // threads cost more CPU than they save on small images.
-      env: { OMP_THREAD_LIMIT: "1" },
+      env: {
+        OMP_THREAD_LIMIT: "1",
+        ...(process.env.TESSDATA_PREFIX ? { TESSDATA_PREFIX: process.env.TESSDATA_PREFIX } : {}),
+      },
       timeoutMs: options.timeoutMs ?? RECOGNIZE_TIMEOUT_MS,
       signal: options.signal,
     });
