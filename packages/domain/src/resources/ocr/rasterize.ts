@@ -140,7 +140,9 @@ export async function* rasterizePdfPages(
   try {
     const file = join(folder, "document.pdf");
     await writeFile(file, bytes, { mode: 0o600 });
-    const sizes = await pageSizes(file, Math.min(...pages), Math.max(...pages), options);
+    const first = pages.reduce((a, b) => Math.min(a, b));
+    const last = pages.reduce((a, b) => Math.max(a, b));
+    const sizes = await pageSizes(file, first, last, options);
     for (const page of pages) {
       const size = sizes.get(page);
       if (!size) throw corrupt(`page ${page} has no size (the document has fewer pages?)`);
