@@ -42,7 +42,14 @@ const poll = <T>(read: () => Promise<T>, done: (value: T) => boolean, what: stri
   pollUntil(read, done, what, { ms: 150_000, context: () => worker.output().slice(-4000) });
 const admin_ = () => courseAdmin(base, admin, poll);
 
+// The corpus is built before any request: building it takes seconds, and a connection left idle
+// that long can be closed by the server just as the next upload starts writing on it.
+const corpus = { paper: new Uint8Array(), scan: new Uint8Array(), photo: new Uint8Array() };
+
 beforeAll(async () => {
+  corpus.paper = await paperPdf();
+  corpus.scan = await scannedPdf([SCAN_PROSE.fr, SCAN_PROSE.en]);
+  corpus.photo = new Uint8Array(await handoutPhoto(SCAN_PROSE.en));
   await truncateAll(process.env.DATABASE_URL as string);
   const deps = testDeps();
   admin = await signIn(deps, { role: "admin" });
@@ -66,7 +73,7 @@ describe("real course documents, end to end", () => {
   it("turns the two-column paper into a course titled by its real headings, with a clean first lesson", async () => {
     const { api: call, createCourse, upload, proposeStructure } = admin_();
     courseId = await createCourse("Trace compilation", "Dynamic languages on small devices.");
-    const paper = await upload(courseId, await paperPdf(), "trace-compilation.pdf");
+    const paper = await upload(courseId, corpus.paper, "trace-compilation.pdf");
     expect(paper.index_status).toBe("done");
     expect(paper.toc_json.map(({ title, level }) => ({ title, level }))).toEqual(PAPER_HEADINGS);
     expect(paper.summary_text).not.toContain(PAPER_TITLE);
@@ -121,7 +128,7 @@ describe("real course documents, end to end", () => {
 
   it("reads a scanned PDF (French and English pages) and a photo of a handout by OCR, page by page", async () => {
     const { upload } = admin_();
-    const scan = await upload(courseId, await scannedPdf([SCAN_PROSE.fr, SCAN_PROSE.en]), "polycopie-scanne.pdf");
+    const scan = await upload(courseId, corpus.scan, "polycopie-scanne.pdf");
     expect(scan.index_status).toBe("done");
     expect(scan.chunk_count).toBeGreaterThan(0);
     const pages = await db.resourcePage.findMany({ where: { resourceId: scan.id }, orderBy: { page: "asc" } });
@@ -136,7 +143,7 @@ describe("real course documents, end to end", () => {
     const chunks = await db.documentChunk.findMany({ where: { resourceId: scan.id }, select: { content: true } });
     expect(chunks.map((c) => c.content).join(" ")).toContain("saison des pluies");
 
-    const photo = await upload(courseId, await handoutPhoto(SCAN_PROSE.en), "handout.jpg", "image/jpeg");
+    const photo = await upload(courseId, corpus.photo, "handout.jpg", "image/jpeg");
     expect(photo.index_status).toBe("done");
     expect(photo.kind).toBe("image");
     const photoPage = await db.resourcePage.findFirstOrThrow({ where: { resourceId: photo.id } });
