@@ -33,6 +33,11 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8000 \
     STORAGE_DIR=/app/.data/storage
+# OCR of scanned pages and photos (decision 0042): Tesseract with its French and English models,
+# and poppler's pdftoppm to render PDF pages.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng poppler-utils \
+ && rm -rf /var/lib/apt/lists/*
 COPY --from=build /app /app
 # Code stays root-owned and read-only for the app; only the storage directory is writable.
 RUN mkdir -p /app/.data/storage && chown -R node:node /app/.data

@@ -44,7 +44,11 @@ const admin_ = () => courseAdmin(base, admin, poll);
 
 // The corpus is built before any request: building it takes seconds, and a connection left idle
 // that long can be closed by the server just as the next upload starts writing on it.
-const corpus = { paper: new Uint8Array(), scan: new Uint8Array(), photo: new Uint8Array() };
+const corpus: Record<"paper" | "scan" | "photo", Uint8Array> = {
+  paper: new Uint8Array(),
+  scan: new Uint8Array(),
+  photo: new Uint8Array(),
+};
 
 beforeAll(async () => {
   corpus.paper = await paperPdf();
