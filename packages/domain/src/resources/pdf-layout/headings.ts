@@ -85,14 +85,14 @@ export function markHeadings(lines: Line[]): Map<Line, number> {
       ? candidates.filter((l) => l.page === 1 && l.page <= anchor.page && l.order < anchor.order && l !== anchor)
       : [],
   );
-  const firstPage = candidates.filter((l) => l.page === 1 && (!anchor || front.has(l) || !anchor));
+  const firstPage = candidates.filter((l) => l.page === 1 && (!anchor || front.has(l)));
   const largest = most(
     firstPage.map((l) => sizeKey(l.size)),
     0,
   );
   const largestElsewhere = candidates.some((l) => l.page > 1 && sizeKey(l.size) >= largest);
   for (const line of candidates) {
-    if (line.page === 1 && sizeKey(line.size) === largest && !largestElsewhere && (anchor ? front.has(line) : true)) {
+    if (line.page === 1 && sizeKey(line.size) === largest && !largestElsewhere && (!anchor || front.has(line))) {
       line.role = "title";
     } else if (front.has(line)) {
       line.role = "body";
