@@ -144,6 +144,15 @@ describe("real course documents, end to end", () => {
       expect(page.ocrConfidence).toBeGreaterThan(0.8);
       expect(page.lowConfidence).toBe(false);
     }
+    const listed = await admin_().api<{ items: { page: number; source: string; language: string }[]; total: number }>(
+      `/api/v1/admin/courses/${courseId}/resources/${scan.id}/pages?low_confidence=false`,
+    );
+    expect(listed.status).toBe(200);
+    expect(listed.body.total).toBe(2);
+    expect(listed.body.items.map((p) => [p.page, p.source, p.language])).toEqual([
+      [1, "ocr", "fr"],
+      [2, "ocr", "en"],
+    ]);
     const chunks = await db.documentChunk.findMany({ where: { resourceId: scan.id }, select: { content: true } });
     expect(chunks.map((c) => c.content).join(" ")).toContain("saison des pluies");
 
