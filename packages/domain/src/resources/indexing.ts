@@ -53,8 +53,8 @@ interface IndexText {
   outline: TocEntry[];
   /** The title found on the first page (PDF), when the text was read in this run. */
   title?: string | null;
-  /** Page rows to write with the chunks; null keeps the rows already there. */
-  readings: PageReading[] | null;
+  /** How each page was read, when the file was read in this run. */
+  readings?: PageReading[];
   lowConfidencePages: Set<number>;
 }
 
@@ -97,7 +97,6 @@ async function textToIndex(deps: IndexingDeps, resource: ResourceToIndex): Promi
     return {
       pages: pagesFromRawText(resource.rawText, kind),
       outline: tocOf(resource.tocJson),
-      readings: null,
       lowConfidencePages: new Set(low.map((r) => r.page)),
     };
   }
@@ -114,11 +113,19 @@ async function textToIndex(deps: IndexingDeps, resource: ResourceToIndex): Promi
   });
   if (!alive) return null;
   const stored = toStoredExtraction(doc);
-  const written = await db.courseResource.updateMany({
-    where: { id: resource.id },
-    data: { ...stored, tocJson: stored.tocJson as Prisma.InputJsonValue },
+  // The text and how each page was read are stored together: a retry after a later failure reads
+  // them back as they are, without reading the file (or running OCR) again.
+  const written = await db.$transaction(async (tx) => {
+    const { count } = await tx.courseResource.updateMany({
+      where: { id: resource.id },
+      data: { ...stored, tocJson: stored.tocJson as Prisma.InputJsonValue },
+    });
+    if (count === 0) return false;
+    await tx.resourcePage.deleteMany({ where: { resourceId: resource.id } });
+    await tx.resourcePage.createMany({ data: doc.readings.map((r) => ({ resourceId: resource.id, ...r })) });
+    return true;
   });
-  if (written.count === 0) return null;
+  if (!written) return null;
   return {
     pages: doc.pages,
     outline: doc.outline,
@@ -197,7 +204,7 @@ export async function indexResource(deps: IndexingDeps, resourceId: string): Pro
     if (!(await progress(db, resourceId, { indexProgressPct: Math.min(pct, 90) }))) return DELETED;
   }
 
-  const written = await replaceChunks(db, resource, chunks, vectors, deps.ai.embedder.model, text.readings);
+  const written = await replaceChunks(db, resource, chunks, vectors, deps.ai.embedder.model);
   return written ? { status: "done", chunkCount: chunks.length } : DELETED;
 }
 
@@ -211,7 +218,6 @@ async function replaceChunks(
   chunks: TextChunk[],
   vectors: number[][],
   model: string,
-  readings: PageReading[] | null,
 ): Promise<boolean> {
   const source = { courseId: resource.courseId, resourceId: resource.id, filename: resource.filename };
   return db.$transaction(
@@ -220,10 +226,6 @@ async function replaceChunks(
         SELECT id FROM course_resources WHERE id = ${resource.id}::uuid FOR UPDATE`;
       if (locked.length === 0) return false;
       await replaceResourceChunks(tx, source, chunks, vectors, model);
-      if (readings) {
-        await tx.resourcePage.deleteMany({ where: { resourceId: resource.id } });
-        await tx.resourcePage.createMany({ data: readings.map((r) => ({ resourceId: resource.id, ...r })) });
-      }
       await tx.courseResource.update({
         where: { id: resource.id },
         data: {
