@@ -12,10 +12,11 @@ export function withoutExtras(sql: string): string {
 
 /**
  * Statement kinds allowed in extras: only what Prisma's schema language cannot express. A later
- * migration may drop a hand-written index by name (to rebuild it differently), nothing else.
+ * migration may drop a hand-written index or CHECK by name (to rebuild it differently) and
+ * backfill rows so that a rebuilt CHECK holds, nothing else.
  */
 export const ALLOWED_EXTRA =
-  /^(ALTER TABLE "\w+" ADD CONSTRAINT "\w+" CHECK|ALTER TABLE "\w+" DROP COLUMN "\w+", ADD COLUMN "\w+" \w+ GENERATED ALWAYS AS|CREATE (UNIQUE )?INDEX "\w+" ON "\w+" USING (hnsw|gin|gist|btree)|CREATE (OR REPLACE )?FUNCTION|COMMENT ON|DROP INDEX "\w+";$)/;
+  /^(ALTER TABLE "\w+" ADD CONSTRAINT "\w+" CHECK|ALTER TABLE "\w+" DROP CONSTRAINT "\w+_check";$|UPDATE "\w+" SET |ALTER TABLE "\w+" DROP COLUMN "\w+", ADD COLUMN "\w+" \w+ GENERATED ALWAYS AS|CREATE (UNIQUE )?INDEX "\w+" ON "\w+" USING (hnsw|gin|gist|btree)|CREATE (OR REPLACE )?FUNCTION|COMMENT ON|DROP INDEX "\w+";$)/;
 
 /** Splits extras into statements (functions use $$ bodies, which may contain semicolons). */
 export function statementsOf(block: string): string[] {
