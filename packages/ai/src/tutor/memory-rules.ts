@@ -185,9 +185,12 @@ export function mergeMemory(
 const note = z.string().trim().min(1).max(MEMORY_LIMITS.itemChars);
 const list = z.array(note).max(MEMORY_LIMITS.perList).default([]);
 
-/** The model's reply to `buildMemoryPrompt`: the learner's updated notes. */
+/**
+ * The model's reply to `buildMemoryPrompt`: the learner's updated notes, to merge over the current
+ * ones with `mergeMemory`. A missing list is empty; a missing level leaves the current one unchanged.
+ */
 export const TutorMemoryPatchSchema = z.object({
-  level: z.number().int().min(1).max(4).nullable().default(null),
+  level: z.number().int().min(1).max(4).nullable().optional(),
   goals: list,
   misconceptions: list,
   strengths: list,

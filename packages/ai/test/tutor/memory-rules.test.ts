@@ -135,6 +135,9 @@ describe("TutorMemoryPatchSchema and buildMemoryPrompt", () => {
       preferences: [],
     });
     expect(TutorMemoryPatchSchema.safeParse({ level: 5 }).success).toBe(false);
+    // Without a level, merging the reply keeps the current one.
+    const withoutLevel = TutorMemoryPatchSchema.parse({ goals: ["Devenir comptable"] });
+    expect(mergeMemory({ ...EMPTY, level: 3 }, withoutLevel)).toMatchObject({ level: 3, goals: ["Devenir comptable"] });
     expect(TutorMemoryPatchSchema.safeParse({ level: null, goals: ["x".repeat(161)] }).success).toBe(false);
     expect(TutorMemoryPatchSchema.safeParse({ goals: "Préparer le BEPC" }).success).toBe(false);
   });
