@@ -135,7 +135,8 @@ function alphanumericCount(text: string): number {
 
 /** Streams an answer through, holding back its tail until it cannot be the start of a leak. */
 export function createKeyGuard(items: OpenQuizItem[], _language?: Language): KeyGuard {
-  const longestKey = Math.max(0, ...items.map((item) => alphanumericCount(fold(item.options.join(" ")))));
+  // The key, or a longer option containing it, is never longer than the longest option.
+  const longestKey = Math.max(0, ...items.flatMap((item) => item.options.map((o) => alphanumericCount(fold(o)))));
   // A match not yet complete has fewer letters and digits than the pattern: holding this many is enough.
   const hold = Math.max(STATEMENT_SPAN, longestKey) + 1;
   let released = "";

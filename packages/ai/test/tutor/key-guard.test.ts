@@ -120,6 +120,21 @@ describe("createKeyGuard", () => {
     expect(revealsKey("En 2024, le prix montait de 14 %.", [item])).toBe(false);
   });
 
+  it("holds back no more than the longest option's length plus a letter statement", () => {
+    const item: OpenQuizItem = {
+      ...PENURIE_ITEM,
+      options: PENURIE_ITEM.options.map((o) => `${o} ${"dans une économie ouverte ".repeat(4)}`),
+    };
+    const guard = createKeyGuard([item], "fr");
+    const text = "Relis le passage sur le prix plafond et compare chaque proposition avec ce que dit le cours. ".repeat(
+      6,
+    );
+    const released = guard.push(text).text;
+    expect(text.startsWith(released)).toBe(true);
+    expect(text.length - released.length).toBeLessThan(160);
+    expect(released + guard.flush().text).toBe(text);
+  });
+
   it("guards nothing when there is no open item", () => {
     expect(stream("La réponse est C.", [], 3)).toEqual({ text: "La réponse est C.", leaked: false });
   });
