@@ -19,7 +19,7 @@ const MIN_SENTENCES = 2;
 const LANGUAGE_MARGIN = 1.5;
 
 const STUCK: RegExp[] = [
-  /\bje (?:ne )?(?:comprends|comprend|saisis|vois) (?:pas|rien)\b/,
+  /\bje (?:ne |n')?(?:comprends|comprend|saisis|vois)(?: toujours| vraiment| encore)? (?:pas|rien)\b/,
   /\bj'?(?:ai|ai pas|n'ai) (?:pas |rien )?compris\b/,
   /\b(?:pas|rien) compris\b/,
   /\bje (?:suis|me sens) (?:perdu|perdue|bloque|bloquee|largue|larguee)\b/,
@@ -27,7 +27,7 @@ const STUCK: RegExp[] = [
   /\bj'y arrive pas\b/,
   /\bje bloque\b/,
   /\bc'est (?:pas clair|flou|trop (?:dur|difficile|complique))\b/,
-  /\bi (?:do not|don't|dont|can't|cannot) (?:understand|get it|follow)\b/,
+  /\bi (?:still |really )?(?:do not|don't|dont|can't|cannot) (?:really )?(?:understand|get it|follow)\b/,
   /\b(?:i'm|im|i am) (?:stuck|lost|confused)\b/,
   /\bconfus(?:ed|ing|e)\b/,
   /\b(?:makes no sense|doesn't make sense|does not make sense)\b/,

@@ -95,6 +95,8 @@ describe("isStuck", () => {
   it("recognises a learner who is stuck, in French and English", () => {
     for (const text of [
       "Je ne comprends pas",
+      "je comprends toujours pas la demande",
+      "I still don't understand the ceiling",
       "j'ai pas compris la demande",
       "Je suis perdue là",
       "je n'y arrive pas",
