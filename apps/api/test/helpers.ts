@@ -40,7 +40,7 @@ export function testDeps(overrides: Env = {}): AppDeps {
     () => db.$disconnect(),
     async () => redis.disconnect(),
   );
-  const logger = createLogger("test", "silent");
+  const logger = createLogger("test", (process.env.TEST_LOG_LEVEL ?? "silent") as "silent");
   return createAppDeps({ config, db, redis, logger });
 }
 

@@ -5,12 +5,14 @@ import { dispatchJobs, type Processors } from "./dispatch.ts";
 import { contentHandlers } from "./processors/content.ts";
 import { learningHandlers } from "./processors/learning.ts";
 import { ragHandlers } from "./processors/rag.ts";
+import { tutorHandlers } from "./processors/tutor.ts";
 
 export function processors(deps: WorkerDeps): Processors {
   return dispatchJobs({
     ...ragHandlers(deps),
     ...contentHandlers(deps),
     ...learningHandlers(deps),
+    ...tutorHandlers(deps),
     "purge-expired": () => purgeExpired(deps.db),
     "requeue-stalled-indexing": () => requeueStalledResources(deps),
   });

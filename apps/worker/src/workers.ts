@@ -14,13 +14,16 @@ export interface WorkerOptions {
   concurrency?: Partial<Record<QueueName, number>>;
 }
 
+/** Jobs run two at a time per queue, except tutor answers: they mostly wait on the provider's stream. */
+const CONCURRENCY: Partial<Record<QueueName, number>> = { tutor: 16 };
+
 export function startWorkers(processors: Processors, options: WorkerOptions): Worker[] {
   return Object.entries(processors).map(([name, processor]) => {
     const log = options.logger.child({ queue: name });
     const worker = new Worker(name, processor, {
       connection: createQueueRedis(options.redisUrl),
       prefix: options.prefix,
-      concurrency: options.concurrency?.[name as QueueName] ?? 2,
+      concurrency: options.concurrency?.[name as QueueName] ?? CONCURRENCY[name as QueueName] ?? 2,
       // A job whose lock is not renewed for 30 s is treated as stalled and retried elsewhere.
       lockDuration: 30_000,
       stalledInterval: 30_000,

@@ -4,6 +4,7 @@ import type { Db } from "@sira/infra/db";
 import { createEmbedder } from "./embeddings/index.ts";
 import { createGenerator } from "./generation/index.ts";
 import { createRetriever } from "./rag/retriever.ts";
+import { createTutorModel } from "./tutor/model.ts";
 import type { AiProviders } from "./types.ts";
 
 export function createAiProviders(deps: { config: Config; db: Db; logger: Logger }): AiProviders {
@@ -12,5 +13,6 @@ export function createAiProviders(deps: { config: Config; db: Db; logger: Logger
     embedder,
     generator: createGenerator(deps.config, deps.logger),
     retriever: createRetriever(deps.db, embedder),
+    tutor: createTutorModel(deps.config, deps.logger),
   };
 }

@@ -13,6 +13,7 @@ import type {
   SourceRef,
   TocEntry,
 } from "@sira/contracts";
+import type { TutorModel } from "./tutor/model.ts";
 
 /** Turns text into vectors of `dimensions` numbers. A chunk records `model`; queries never mix models. */
 export interface Embedder {
@@ -176,4 +177,5 @@ export interface AiProviders {
   embedder: Embedder;
   generator: ContentGenerator;
   retriever: Retriever;
+  tutor: TutorModel;
 }

@@ -9,9 +9,18 @@ import type { AddressInfo } from "node:net";
 import { type Config, parseConfig } from "@sira/infra";
 
 export type FakeReply =
-  | { text: string; deltaSize?: number; stopReason?: string; inputTokens?: number; outputTokens?: number }
+  | {
+      text: string;
+      deltaSize?: number;
+      /** Pause between deltas, as a provider paces its tokens. */
+      delayMs?: number;
+      stopReason?: string;
+      inputTokens?: number;
+      outputTokens?: number;
+    }
   | { status: number; errorType: string; message: string; retryAfterMs?: number }
-  | { streamError: { type: string; message: string }; textBefore?: string }
+  /** Text, then (after `delayMs`) an error event in the middle of the stream. */
+  | { streamError: { type: string; message: string }; textBefore?: string; delayMs?: number }
   /** Sends the start of a stream, then waits for the client to leave. */
   | { hangAfter: string };
 
@@ -33,6 +42,8 @@ export interface FakeAnthropic {
   url: string;
   requests: RecordedRequest[];
   replies: FakeReply[];
+  /** Answers a request by its content before the scripted queue is used (null: use the queue). */
+  route?: (body: RecordedRequest["body"]) => FakeReply | null;
   /** Resolves when a hanging reply's connection is closed by the client. */
   closed: Promise<void>;
   close(): Promise<void>;
@@ -98,7 +109,7 @@ export async function startFakeAnthropic(replies: FakeReply[] = []): Promise<Fak
         );
         return;
       }
-      const reply = fake.replies.shift();
+      const reply = fake.route?.(body) ?? fake.replies.shift();
       if (!reply || req.method !== "POST" || req.url !== "/v1/messages") {
         res.writeHead(404, { "content-type": "application/json" });
         res.end(JSON.stringify({ type: "error", error: { type: "not_found_error", message: "Not found" } }));
@@ -120,8 +131,10 @@ export async function startFakeAnthropic(replies: FakeReply[] = []): Promise<Fak
       if ("streamError" in reply) {
         start(res, body.model, 10);
         if (reply.textBefore) delta(res, reply.textBefore);
-        send(res, "error", { type: "error", error: reply.streamError });
-        res.end();
+        setTimeout(() => {
+          send(res, "error", { type: "error", error: reply.streamError });
+          res.end();
+        }, reply.delayMs ?? 0);
         return;
       }
       if ("hangAfter" in reply) {
@@ -130,16 +143,22 @@ export async function startFakeAnthropic(replies: FakeReply[] = []): Promise<Fak
         res.on("close", () => resolveClosed());
         return;
       }
-      start(res, body.model, reply.inputTokens ?? 100);
-      for (const piece of pieces(reply.text, reply.deltaSize ?? 4)) delta(res, piece);
-      send(res, "content_block_stop", { type: "content_block_stop", index: 0 });
-      send(res, "message_delta", {
-        type: "message_delta",
-        delta: { stop_reason: reply.stopReason ?? "end_turn", stop_sequence: null },
-        usage: { output_tokens: reply.outputTokens ?? 50 },
-      });
-      send(res, "message_stop", { type: "message_stop" });
-      res.end();
+      void (async () => {
+        start(res, body.model, reply.inputTokens ?? 100);
+        for (const piece of pieces(reply.text, reply.deltaSize ?? 4)) {
+          if (res.destroyed) return;
+          if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
+          delta(res, piece);
+        }
+        send(res, "content_block_stop", { type: "content_block_stop", index: 0 });
+        send(res, "message_delta", {
+          type: "message_delta",
+          delta: { stop_reason: reply.stopReason ?? "end_turn", stop_sequence: null },
+          usage: { output_tokens: reply.outputTokens ?? 50 },
+        });
+        send(res, "message_stop", { type: "message_stop" });
+        res.end();
+      })();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -257,6 +257,11 @@ export const ERROR_CODES = {
     fr: "Trop de flux ouverts en même temps. Fermez-en un avant d'en ouvrir un autre.",
     en: "Too many streams open at once. Close one before opening another.",
   },
+  TUTOR_LIMIT_REACHED: {
+    status: 429,
+    fr: "Vous avez utilisé tous vos messages au tuteur pour aujourd'hui. Ils reviennent demain (voir resets_at).",
+    en: "You have used all of today's tutor messages. They come back tomorrow (see resets_at).",
+  },
   GENERATION_QUOTA_EXCEEDED: {
     status: 429,
     fr: "Vous avez atteint le nombre de nouvelles leçons générées aujourd'hui. Les leçons déjà prêtes restent accessibles ; réessayez demain.",
@@ -295,6 +300,7 @@ export interface Problem {
   request_id?: string;
   errors?: FieldError[];
   retry_after?: number;
+  resets_at?: string;
 }
 
 export function errorMessage(code: ErrorCode, language: Language): string {
@@ -310,6 +316,8 @@ export class AppError extends Error {
   /** Localised detail overriding the code's default message. */
   readonly details?: Partial<Record<Language, string>>;
   readonly retryAfterSeconds?: number;
+  /** When a daily allowance starts again (ISO 8601): 429s for daily limits carry it. */
+  readonly resetsAt?: string;
 
   constructor(
     code: ErrorCode,
@@ -317,6 +325,7 @@ export class AppError extends Error {
       fieldErrors?: FieldError[];
       details?: Partial<Record<Language, string>>;
       retryAfterSeconds?: number;
+      resetsAt?: string;
       cause?: unknown;
     } = {},
   ) {
@@ -326,6 +335,7 @@ export class AppError extends Error {
     if (options.fieldErrors) this.fieldErrors = options.fieldErrors;
     if (options.details) this.details = options.details;
     if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
+    if (options.resetsAt !== undefined) this.resetsAt = options.resetsAt;
   }
 
   detail(language: Language): string {

@@ -17,4 +17,5 @@ export * from "./generated-content.ts";
 export * from "./progress.ts";
 export * from "./quiz.ts";
 export * from "./resources.ts";
+export * from "./tutor.ts";
 export * from "./users.ts";

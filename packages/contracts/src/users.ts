@@ -107,6 +107,7 @@ export const userExportSchema = z.object({
   flashcard_review_logs: rows,
   /** Each conversation with its `messages`. */
   tutor_conversations: rows,
+  tutor_daily_usage: rows,
   learner_memory: rows,
   credit_account: z.record(z.string(), z.unknown()).nullable(),
   credit_transactions: rows,

@@ -19,4 +19,5 @@ export * from "./maintenance.ts";
 export * from "./request-meta.ts";
 export * from "./resources/index.ts";
 export * from "./sync.ts";
+export * from "./tutor/index.ts";
 export * from "./users/index.ts";

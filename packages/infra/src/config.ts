@@ -62,6 +62,19 @@ export const configSchema = z.object({
     .pipe(z.array(z.string().regex(/^[A-Za-z]{2}$/, "must be ISO 3166-1 alpha-2 codes")).min(1))
     .transform((codes) => [...new Set(codes.map((code) => code.toUpperCase()))])
     .default(["SN", "CI", "ML", "BF", "NE", "GN", "BJ", "TG", "GH", "NG"]),
+  /** Tokens a tutor prompt may hold (system, memory, summary, recent turns, sources, question). */
+  TUTOR_PROMPT_BUDGET_TOKENS: z.coerce.number().int().min(1_000).default(6_000),
+  /** The rolling summary of older turns is kept within this many tokens. */
+  TUTOR_SUMMARY_MAX_TOKENS: z.coerce.number().int().min(50).default(400),
+  /** Tokens the tutor may write in one answer. */
+  TUTOR_ANSWER_MAX_TOKENS: z.coerce.number().int().min(50).default(900),
+  /**
+   * An answer nobody has listened to for this long is stopped (provider request aborted) and kept
+   * as incomplete; a reconnect within it resumes the same answer.
+   */
+  TUTOR_ABANDON_AFTER_MS: z.coerce.number().int().min(200).default(30_000),
+  /** A retrieved chunk counts as relevant from this cosine similarity (real embedders only). */
+  TUTOR_RELEVANCE_FLOOR: z.coerce.number().min(0).max(1).default(0.3),
   /** How long a stored first answer is replayed; covers the whole offline-replay window. */
   IDEMPOTENCY_TTL_HOURS: z.coerce
     .number()

@@ -13,6 +13,7 @@ export const QUEUE_NAMES = [
   "syllabus-generation",
   "image-indexing",
   "preassessment-generation",
+  "tutor",
   "subscriptions",
   "sms-relay",
   "maintenance",

@@ -18,6 +18,7 @@ export const problemSchema = z
     request_id: z.string().optional(),
     errors: z.array(z.object({ field: z.string(), code: z.string(), message: z.string() })).optional(),
     retry_after: z.number().int().optional(),
+    resets_at: z.string().optional(),
   })
   .openapi("Problem");
 

@@ -13,6 +13,13 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-types.ts";
 
 const KEY = /^[\x21-\x7e]{8,128}$/;
+
+/** The request's Idempotency-Key for routes whose domain dedupes by it (400 when malformed). */
+export function idempotencyKeyOf(header: string | undefined): string | null {
+  if (header === undefined) return null;
+  if (!KEY.test(header)) throw new AppError("INVALID_IDEMPOTENCY_KEY");
+  return header;
+}
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 const TRPC_PREFIX = "/trpc/";

@@ -85,6 +85,7 @@ export function problemBody(error: AppError, language: Language, requestId?: str
     ...(requestId ? { request_id: requestId } : {}),
     ...(error.fieldErrors ? { errors: error.fieldErrors } : {}),
     ...(error.retryAfterSeconds !== undefined ? { retry_after: error.retryAfterSeconds } : {}),
+    ...(error.resetsAt !== undefined ? { resets_at: error.resetsAt } : {}),
   };
 }
 

@@ -27,12 +27,14 @@ import {
   quizEndpoints,
 } from "../endpoints/quiz.ts";
 import { sourceImageEndpoints } from "../endpoints/source-images.ts";
+import { tutorEndpoints } from "../endpoints/tutor.ts";
 import { userEndpoints } from "../endpoints/users.ts";
 import { mountAdminResourceRoutes } from "./admin-resources.ts";
 import { mountDashboardRoutes } from "./dashboard.ts";
 import { mountHealth } from "./health.ts";
 import { mountLessonRoutes } from "./lessons.ts";
 import { mountSourceImageRoutes } from "./source-images.ts";
+import { mountTutorRoutes } from "./tutor.ts";
 import { mountUserExportRoute } from "./users.ts";
 
 type Entry = readonly [tag: string, endpoints: Endpoints] | ((app: OpenAPIHono<AppEnv>) => void);
@@ -67,6 +69,8 @@ const SURFACE: readonly Entry[] = [
   ["preassessment", adminPreassessmentEndpoints],
   ["preassessment", preassessmentEndpoints],
   ["flashcards", flashcardEndpoints],
+  mountTutorRoutes,
+  ["tutor", tutorEndpoints],
 ];
 
 export function mountRestSurface(app: OpenAPIHono<AppEnv>): void {

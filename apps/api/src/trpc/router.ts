@@ -11,6 +11,7 @@ import { contentEndpoints } from "../endpoints/lessons.ts";
 import { progressEndpoints } from "../endpoints/progress.ts";
 import { placementEndpoints, preassessmentEndpoints, quizEndpoints } from "../endpoints/quiz.ts";
 import { sourceImageEndpoints } from "../endpoints/source-images.ts";
+import { tutorEndpoints } from "../endpoints/tutor.ts";
 import { userEndpoints } from "../endpoints/users.ts";
 import { router } from "./init.ts";
 import { adminRouter } from "./routers/admin.ts";
@@ -31,6 +32,7 @@ export const appRouter = router({
   placement: router(toProcedures(placementEndpoints)),
   preassessment: router(toProcedures(preassessmentEndpoints)),
   flashcards: router(toProcedures(flashcardEndpoints)),
+  tutor: router(toProcedures(tutorEndpoints)),
 });
 
 export type AppRouter = typeof appRouter;

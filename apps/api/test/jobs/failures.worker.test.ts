@@ -35,6 +35,8 @@ const handlers: JobHandlers = {
   "generate-preassessment": unused("generate-preassessment"),
   "purge-expired": unused("purge-expired"),
   "requeue-stalled-indexing": unused("requeue-stalled-indexing"),
+  "tutor-answer": unused("tutor-answer"),
+  "tutor-memory": unused("tutor-memory"),
   "generate-structure": async (data, context) => {
     received.push({ data, context });
     const step = script.shift();

@@ -6,7 +6,7 @@ import { inLanguage } from "../bilingual.ts";
 import type { CacheKey } from "./cache-key.ts";
 
 /** The first sentence of a description, kept short: prompts name the subject, not the blurb. */
-function topicOf(description: string, fallback: string): string {
+export function topicOf(description: string, fallback: string): string {
   const first = description.split(/(?<=[.!?])\s/)[0]?.trim() ?? "";
   return (first || fallback).slice(0, 200);
 }

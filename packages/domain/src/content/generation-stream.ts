@@ -13,15 +13,20 @@ export const GENERATION_STREAM_TTL_SECONDS = 600;
 /** The worker batches provider deltas this long before one XADD. */
 const PUBLISH_BATCH_MS = 50;
 
+/** What every stream carries: a run's start, its text, and a terminal `done` or `error`. */
+export type StreamEntry = { type: "start"; run: string; attempt?: number } | { type: "delta"; text: string };
+
 export type GenerationEntry =
-  | { type: "start"; run: string }
+  | { type: "start"; run: string; attempt?: number }
   | { type: "delta"; text: string }
   /** `replaced`: the stored text differs from what was streamed (the provider's output was repaired). */
   | { type: "done"; content_id: string; version: number; sources: SourceRef[]; replaced?: boolean }
   | { type: "error"; code: ErrorCode };
 
+type Terminal<E> = Exclude<E, StreamEntry>;
+
 /** The worker's side: batches text and appends entries, refreshing the stream's TTL. */
-export class GenerationPublisher {
+export class GenerationPublisher<E extends { type: string } = GenerationEntry> {
   private pending = "";
   private timer: ReturnType<typeof setTimeout> | undefined;
   private chain: Promise<unknown> = Promise.resolve();
@@ -31,10 +36,17 @@ export class GenerationPublisher {
     private readonly key: string,
   ) {}
 
-  /** A new run: earlier entries (a failed attempt's) are dropped first. */
-  async start(run: string): Promise<void> {
+  /**
+   * A new run: earlier entries (a failed attempt's) are dropped first, pending text too. Readers
+   * already tailing see a `start` with another run (or a higher attempt) and restart their text.
+   */
+  async start(run: string, attempt?: number): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending = "";
+    await this.chain;
     await this.redis.del(this.key);
-    await this.append({ type: "start", run });
+    await this.append({ type: "start", run, ...(attempt !== undefined ? { attempt } : {}) });
   }
 
   delta(text: string): void {
@@ -43,7 +55,7 @@ export class GenerationPublisher {
     this.timer ??= setTimeout(() => this.flush(), PUBLISH_BATCH_MS);
   }
 
-  async finish(entry: Extract<GenerationEntry, { type: "done" | "error" }>): Promise<void> {
+  async finish(entry: Terminal<E>): Promise<void> {
     this.flush();
     await this.append(entry);
   }
@@ -57,7 +69,7 @@ export class GenerationPublisher {
     void this.append({ type: "delta", text });
   }
 
-  private append(entry: GenerationEntry): Promise<unknown> {
+  private append(entry: StreamEntry | Terminal<E>): Promise<unknown> {
     this.chain = this.chain.then(() =>
       this.redis
         .multi()
@@ -70,11 +82,13 @@ export class GenerationPublisher {
   }
 }
 
-export interface TailOptions {
+export interface TailOptions<E = GenerationEntry> {
   signal: AbortSignal;
   pollMs?: number;
   /** Called when nothing new arrived for a while; a non-null answer ends the tail with it. */
-  checkFinished?: () => Promise<GenerationEntry | null>;
+  checkFinished?: () => Promise<E | null>;
+  /** Called on every poll while the reader is there (e.g. to say someone still listens). */
+  onPoll?: () => void;
   checkEveryMs?: number;
   /** Nothing new for this long ends the tail with a GENERATION_FAILED error entry. */
   idleTimeoutMs?: number;
@@ -93,11 +107,11 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** Yields the stream's entries from its start until `done` or `error` (or the caller leaves). */
-export async function* tailGeneration(
+export async function* tailGeneration<E extends { type: string } = GenerationEntry>(
   redis: Redis,
   key: string,
-  options: TailOptions,
-): AsyncGenerator<GenerationEntry> {
+  options: TailOptions<E>,
+): AsyncGenerator<E> {
   const pollMs = options.pollMs ?? 100;
   const checkEveryMs = options.checkEveryMs ?? 1_000;
   let lastId = "0-0";
@@ -105,11 +119,12 @@ export async function* tailGeneration(
   let idle = 0;
   const idleTimeoutMs = options.idleTimeoutMs ?? 120_000;
   while (!options.signal.aborted) {
+    options.onPoll?.();
     const res = (await redis.xread("COUNT", 500, "STREAMS", key, lastId)) as [string, [string, string[]][]][] | null;
     const entries = res?.[0]?.[1] ?? [];
     for (const [id, fields] of entries) {
       lastId = id;
-      const entry = JSON.parse(fields[1] ?? "{}") as GenerationEntry;
+      const entry = JSON.parse(fields[1] ?? "{}") as E;
       yield entry;
       if (entry.type === "done" || entry.type === "error") return;
     }
@@ -121,7 +136,7 @@ export async function* tailGeneration(
     sinceCheck += pollMs;
     idle += pollMs;
     if (idle >= idleTimeoutMs) {
-      yield { type: "error", code: "GENERATION_FAILED" };
+      yield { type: "error", code: "GENERATION_FAILED" } as unknown as E;
       return;
     }
     if (options.checkFinished && sinceCheck >= checkEveryMs) {

@@ -74,6 +74,10 @@ export const JOBS = {
     }),
     keepCompleted: false,
   },
+  /** Answer a tutor question (streamed to the learner through Redis, stored when done). */
+  "tutor-answer": { queue: "tutor", payload: z.object({ answerId: z.uuid() }), keepCompleted: false },
+  /** After a tutor turn: update the learner memory and fold old turns into the rolling summary. */
+  "tutor-memory": { queue: "tutor", payload: z.object({ answerId: z.uuid() }), keepCompleted: false },
   "purge-expired": { queue: "maintenance", payload: noPayload, keepCompleted: true },
   "requeue-stalled-indexing": { queue: "maintenance", payload: noPayload, keepCompleted: true },
 } as const satisfies Record<string, JobSpec>;

@@ -48,6 +48,7 @@ async function deletePersonalData(tx: Transaction, userId: string, email: string
     ["user_course_enrollment", () => tx.userCourseEnrollment.deleteMany(mine)],
     ["tutor_conversations", () => tx.tutorConversation.deleteMany(mine)], // messages cascade
     ["learner_memory", () => tx.learnerMemory.deleteMany(mine)],
+    ["tutor_daily_usage", () => tx.tutorDailyUsage.deleteMany(mine)],
     ["usage_events", () => tx.usageEvent.deleteMany(mine)],
     ["user_group_members", () => tx.userGroupMember.deleteMany(mine)],
     ["curriculum_access", () => tx.curriculumAccess.deleteMany(mine)],

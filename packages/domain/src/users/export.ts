@@ -55,6 +55,7 @@ export async function exportUserData(db: Db, userId: string, now = new Date()): 
         include: { messages: { orderBy: { createdAt: "asc" } } },
       });
       const memory = await tx.learnerMemory.findMany({ ...mine, orderBy: { createdAt: "asc" } });
+      const tutorDays = await tx.tutorDailyUsage.findMany({ ...mine, orderBy: { day: "asc" } });
       const account = await tx.creditAccount.findUnique({ where: { userId } });
       const transactions = account
         ? await tx.transaction.findMany({ where: { accountId: account.id }, orderBy: { createdAt: "asc" } })
@@ -111,6 +112,7 @@ export async function exportUserData(db: Db, userId: string, now = new Date()): 
           messages: exportRows(messages),
         })),
         learner_memory: exportRows(memory),
+        tutor_daily_usage: exportRows(tutorDays),
         credit_account: account ? exportRow(account) : null,
         credit_transactions: exportRows(transactions),
         subscriptions: exportRows(subscriptions),

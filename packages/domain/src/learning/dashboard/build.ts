@@ -80,9 +80,8 @@ export async function buildDashboard(
       SELECT
         (SELECT count(*)::int FROM flashcard_reviews r JOIN flashcards f ON f.id = r.card_id
           WHERE r.user_id = ${userId}::uuid AND r.due <= ${now}::timestamptz AND f.is_active) AS due,
-        (SELECT count(*)::int FROM tutor_messages m JOIN tutor_conversations tc ON tc.id = m.conversation_id
-          WHERE tc.user_id = ${userId}::uuid AND m.role = 'user'
-            AND m.created_at >= (date_trunc('day', ${now}::timestamptz AT TIME ZONE ${zone}) AT TIME ZONE ${zone})) AS used,
+        (SELECT coalesce(max(u.used), 0)::int FROM tutor_daily_usage u
+          WHERE u.user_id = ${userId}::uuid AND u.day = (${now}::timestamptz AT TIME ZONE ${zone})::date) AS used,
         (SELECT max(s.daily_message_limit) FROM subscriptions s
           WHERE s.user_id = ${userId}::uuid AND s.status = 'active' AND s.starts_at <= ${now}::timestamptz
             AND s.expires_at > ${now}::timestamptz) AS sub_limit,

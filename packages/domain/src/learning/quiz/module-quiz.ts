@@ -1,11 +1,13 @@
 /**
  * A module's adaptive quiz for learners: start or resume (formative 10 items, summative 20), answer
  * the current question, submit. Learners need an enrollment and an unlocked module; each answer
- * feeds the flashcard of the same concept, and a submitted score counts towards the unlock rule.
+ * feeds the flashcard of the same concept (a wrong one, the tutor's memory of the learner too), and
+ * a submitted score counts towards the unlock rule.
  */
 import { CAT_MAX_ITEMS } from "@sira/algorithms";
 import {
   AppError,
+  type Language,
   type ModuleQuizKind,
   type QuizAnswerInput,
   type QuizAnswerResult,
@@ -14,6 +16,7 @@ import {
 } from "@sira/contracts";
 import { type LearnerContext, learnerLevel, openLearnerModule } from "../../access/learner.ts";
 import type { ContentDeps } from "../../content/deps.ts";
+import { noteWrongAnswer } from "../../tutor/memory.ts";
 import { invalidateDashboard } from "../dashboard/index.ts";
 import { feedQuizAnswerToCard } from "../flashcards/index.ts";
 import { recordModuleQuizResult } from "../progress/index.ts";
@@ -79,7 +82,7 @@ export async function answerModuleQuiz(
   input: QuizAnswerInput,
   at: Date,
 ): Promise<QuizAnswerResult> {
-  await openLearnerModule(deps.db, learner.viewer, moduleId);
+  const module = await openLearnerModule(deps.db, learner.viewer, moduleId);
   const userId = learner.viewer.userId;
   const outcome = await answerCurrentItem(deps.db, answerSpecOf(userId, input, at), inModule(moduleId), {
     afterResponse: async (tx, o) => {
@@ -95,7 +98,29 @@ export async function answerModuleQuiz(
     },
   });
   if (!outcome.replayed) await invalidateDashboard(deps.redis, userId, deps.logger);
+  if (!outcome.replayed && !outcome.response.correct) {
+    await rememberWrongAnswer(deps, userId, module.courseId, outcome, learner.language);
+  }
   return toAnswerResult(outcome);
+}
+
+/** A wrong answer tells the tutor what the learner confuses (learner memory of the course). */
+async function rememberWrongAnswer(
+  deps: QuizDeps,
+  userId: string,
+  courseId: string,
+  outcome: AnswerOutcome,
+  language: Language,
+): Promise<void> {
+  const item = await deps.db.quizItem.findUnique({
+    where: { id: outcome.item.id },
+    select: { stem: true, options: true },
+  });
+  const options = Array.isArray(item?.options) ? item.options.map(String) : [];
+  const chosen = options[outcome.response.selectedOption ?? -1];
+  const correct = options[outcome.item.correctOption];
+  if (!item || !chosen || !correct) return;
+  await noteWrongAnswer(deps, { userId, courseId, stem: item.stem, chosen, correct, language });
 }
 
 /** Finishes the attempt (once) and returns its score, estimate and per-question review. */

@@ -1,0 +1,146 @@
+/**
+ * Asking the tutor: one transaction, serialised per learner, that finds a repeated request (same
+ * Idempotency-Key: nothing is asked or counted again), checks the conversation is the learner's,
+ * counts the message against today's limit, and stores the question with an empty answer to be
+ * streamed. The worker then writes that answer once; every stream (first or resumed) tails it.
+ */
+import { AppError } from "@sira/contracts";
+import type { Config, Logger, Redis } from "@sira/infra";
+import type { Db, Tx } from "@sira/infra/db";
+import type { LearnerContext } from "../access/learner.ts";
+import { enqueue } from "../jobs/enqueue.ts";
+import { invalidateDashboard } from "../learning/dashboard/cache.ts";
+import { markListening } from "./answer-stream.ts";
+import { openTutorCourse } from "./course.ts";
+import { chargeTutorMessage, NO_OVERAGE, type TutorOverage, tutorRemaining } from "./limits.ts";
+
+export interface TutorDeps {
+  config: Pick<Config, "QUEUE_PREFIX" | "TUTOR_ABANDON_AFTER_MS">;
+  db: Db;
+  redis: Redis;
+  logger: Logger;
+  /** Paying beyond the daily limit (the payments module's seam); none by default. */
+  tutorOverage?: TutorOverage;
+}
+
+export interface AskInput {
+  conversation_id?: string | undefined;
+  course_id: string;
+  module_id?: string | undefined;
+  unit_id?: string | undefined;
+  message: string;
+}
+
+export interface AskedTurn {
+  conversationId: string;
+  messageId: string;
+  answerId: string;
+  messagesLeft: number;
+  replayed: boolean;
+}
+
+const TITLE_CHARS = 80;
+
+function titleOf(message: string): string {
+  const line = message.replace(/\s+/g, " ").trim();
+  return line.length <= TITLE_CHARS ? line : `${line.slice(0, TITLE_CHARS - 1).trimEnd()}…`;
+}
+
+async function repeated(tx: Tx, userId: string, key: string) {
+  return tx.tutorMessage.findFirst({
+    where: { clientKey: key, role: "user", conversation: { userId } },
+    select: { id: true, conversationId: true, reply: { select: { id: true } } },
+  });
+}
+
+/** Queues the answer's job (once: its id is the answer's). */
+export async function enqueueAnswer(deps: Pick<TutorDeps, "config">, answerId: string): Promise<void> {
+  await enqueue(deps, "tutor-answer", { answerId }, `tutor-answer-${answerId}`);
+}
+
+export async function askTutor(
+  deps: TutorDeps,
+  learner: LearnerContext,
+  input: AskInput,
+  options: { idempotencyKey: string | null; now?: Date },
+): Promise<AskedTurn> {
+  const userId = learner.viewer.userId;
+  const now = options.now ?? new Date();
+  const place = await openTutorCourse(deps.db, learner.viewer, input);
+  const turn = await deps.db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`tutor:${userId}`}, 0))`;
+    if (options.idempotencyKey) {
+      const earlier = await repeated(tx, userId, options.idempotencyKey);
+      if (earlier?.reply) {
+        return {
+          conversationId: earlier.conversationId,
+          messageId: earlier.id,
+          answerId: earlier.reply.id,
+          messagesLeft: -1,
+          replayed: true,
+        };
+      }
+    }
+    let conversationId = input.conversation_id;
+    if (conversationId) {
+      const mine = await tx.tutorConversation.count({
+        where: { id: conversationId, userId, courseId: place.courseId },
+      });
+      if (!mine) throw new AppError("NOT_FOUND");
+    }
+    const day = await chargeTutorMessage(tx, userId, now, deps.tutorOverage ?? NO_OVERAGE);
+    if (!conversationId) {
+      const created = await tx.tutorConversation.create({
+        data: {
+          userId,
+          courseId: place.courseId,
+          moduleId: place.moduleId,
+          unitId: place.unitId,
+          title: titleOf(input.message),
+          language: learner.language,
+        },
+        select: { id: true },
+      });
+      conversationId = created.id;
+    }
+    const question = await tx.tutorMessage.create({
+      data: { conversationId, role: "user", content: input.message, clientKey: options.idempotencyKey, createdAt: now },
+      select: { id: true },
+    });
+    const answer = await tx.tutorMessage.create({
+      data: {
+        conversationId,
+        role: "assistant",
+        content: "",
+        status: "streaming",
+        replyToId: question.id,
+        createdAt: new Date(now.getTime() + 1),
+      },
+      select: { id: true },
+    });
+    await tx.tutorConversation.update({
+      where: { id: conversationId },
+      data: {
+        messageCount: { increment: 2 },
+        lastMessageAt: now,
+        language: learner.language,
+        ...(place.moduleId ? { moduleId: place.moduleId, unitId: place.unitId } : {}),
+      },
+    });
+    return {
+      conversationId,
+      messageId: question.id,
+      answerId: answer.id,
+      messagesLeft: Math.max(0, day.limit - day.used),
+      replayed: false,
+    };
+  });
+  if (turn.replayed) {
+    turn.messagesLeft = (await tutorRemaining(deps.db, userId, now)).remaining;
+  } else {
+    await markListening(deps.redis, turn.answerId, deps.config.TUTOR_ABANDON_AFTER_MS);
+    await enqueueAnswer(deps, turn.answerId);
+    await invalidateDashboard(deps.redis, userId, deps.logger);
+  }
+  return turn;
+}

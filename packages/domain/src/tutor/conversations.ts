@@ -1,0 +1,156 @@
+/**
+ * A learner's tutor conversations: the list (per course, newest first, or a delta since a time,
+ * with deleted conversations as tombstones), one conversation's history (newest page first, or
+ * a delta), and deletion. Only the owner sees or deletes a conversation; anyone else gets 404.
+ */
+import {
+  AppError,
+  type Language,
+  type TutorCitation,
+  type TutorConversation,
+  type TutorMessage,
+} from "@sira/contracts";
+import type { Db, Prisma } from "@sira/infra/db";
+import type { Viewer } from "../access/actor.ts";
+import { needsFullResync, recordTombstone, tombstonesSince } from "../sync.ts";
+
+export const CONVERSATION_ENTITY = "tutor_conversations";
+
+type ConversationRow = Prisma.TutorConversationGetPayload<object>;
+type MessageRow = Prisma.TutorMessageGetPayload<object>;
+
+function toConversation(row: ConversationRow): TutorConversation {
+  return {
+    id: row.id,
+    course_id: row.courseId,
+    module_id: row.moduleId,
+    unit_id: row.unitId,
+    title: row.title,
+    language: row.language as Language,
+    message_count: row.messageCount,
+    last_message_at: row.lastMessageAt?.toISOString() ?? null,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+function toMessage(row: MessageRow): TutorMessage {
+  return {
+    id: row.id,
+    conversation_id: row.conversationId,
+    role: row.role === "assistant" ? "assistant" : "user",
+    content: row.content,
+    status: row.status as TutorMessage["status"],
+    sources_cited: row.sourcesCited as TutorCitation[],
+    reply_to: row.replyToId,
+    model: row.model,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+interface Delta<T> {
+  items: T[];
+  deleted: { id: string; entity: string; deleted_at: string }[];
+  hasMore: boolean;
+  reset: boolean;
+  newestChange?: Date;
+}
+
+type PageOrDelta<T> = { items: T[]; total: number } | Delta<T>;
+
+function deltaOf<T, R extends { updatedAt: Date }>(
+  rows: R[],
+  limit: number,
+  map: (row: R) => T,
+  deleted: Delta<T>["deleted"],
+  since: Date,
+  now: Date,
+): Delta<T> {
+  const hasMore = rows.length > limit;
+  const page = rows.slice(0, limit);
+  return {
+    items: page.map(map),
+    deleted,
+    hasMore,
+    reset: needsFullResync(since, now),
+    ...(hasMore && page.length ? { newestChange: page[page.length - 1]?.updatedAt } : {}),
+  };
+}
+
+export async function listConversations(
+  db: Db,
+  viewer: Viewer,
+  input: { course_id?: string | undefined; page: number; limit: number; since: Date | null; now: Date },
+): Promise<PageOrDelta<TutorConversation>> {
+  const where: Prisma.TutorConversationWhereInput = {
+    userId: viewer.userId,
+    ...(input.course_id ? { courseId: input.course_id } : {}),
+  };
+  if (input.since) {
+    const [rows, deleted] = await Promise.all([
+      db.tutorConversation.findMany({
+        where: { ...where, updatedAt: { gte: input.since } },
+        orderBy: [{ updatedAt: "asc" }, { id: "asc" }],
+        take: input.limit + 1,
+      }),
+      tombstonesSince(db, { entities: [CONVERSATION_ENTITY], userId: viewer.userId, since: input.since }),
+    ]);
+    return deltaOf(rows, input.limit, toConversation, deleted, input.since, input.now);
+  }
+  const [rows, total] = await Promise.all([
+    db.tutorConversation.findMany({
+      where,
+      orderBy: [{ updatedAt: "desc" }, { id: "asc" }],
+      skip: (input.page - 1) * input.limit,
+      take: input.limit,
+    }),
+    db.tutorConversation.count({ where }),
+  ]);
+  return { items: rows.map(toConversation), total };
+}
+
+async function assertOwnConversation(db: Db, viewer: Viewer, id: string): Promise<void> {
+  const mine = await db.tutorConversation.count({ where: { id, userId: viewer.userId } });
+  if (!mine) throw new AppError("NOT_FOUND");
+}
+
+/**
+ * A conversation's messages: pages run from the newest (page 1) back in time, each page oldest
+ * first, as a chat shows them; with `since`, the messages changed since then (an answer being
+ * written changes until it is done), oldest change first.
+ */
+export async function conversationHistory(
+  db: Db,
+  viewer: Viewer,
+  input: { id: string; page: number; limit: number; since: Date | null; now: Date },
+): Promise<PageOrDelta<TutorMessage>> {
+  await assertOwnConversation(db, viewer, input.id);
+  if (input.since) {
+    const rows = await db.tutorMessage.findMany({
+      where: { conversationId: input.id, updatedAt: { gte: input.since } },
+      orderBy: [{ updatedAt: "asc" }, { id: "asc" }],
+      take: input.limit + 1,
+    });
+    return deltaOf(rows, input.limit, toMessage, [], input.since, input.now);
+  }
+  const [rows, total] = await Promise.all([
+    db.tutorMessage.findMany({
+      where: { conversationId: input.id },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      skip: (input.page - 1) * input.limit,
+      take: input.limit,
+    }),
+    db.tutorMessage.count({ where: { conversationId: input.id } }),
+  ]);
+  return { items: rows.reverse().map(toMessage), total };
+}
+
+/** Deletes the caller's conversation and its messages (today's message count is kept). */
+export async function deleteConversation(db: Db, viewer: Viewer, id: string): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const deleted = await tx.tutorConversation.deleteMany({ where: { id, userId: viewer.userId } });
+    if (deleted.count === 0) throw new AppError("NOT_FOUND");
+    await recordTombstone(tx, { entity: CONVERSATION_ENTITY, entityId: id, userId: viewer.userId });
+  });
+}
