@@ -2,7 +2,7 @@
  * GET /api/v1/dashboard: its content (streak, courses, due reviews, recent quizzes, next unit,
  * tutor allowance), the cache (no SQL on a hit, bounded SQL on a miss), and invalidation on writes.
  */
-import { invalidateDashboard } from "@sira/domain";
+import { askTutor, invalidateDashboard } from "@sira/domain";
 import { afterAll, describe, expect, it } from "vitest";
 import { enrollIn, makeProgressCourse } from "../../../../packages/domain/test/progress/fixtures.ts";
 import { closeTestDeps, countQueries, testApp } from "../helpers.ts";
@@ -65,16 +65,14 @@ describe("GET /api/v1/dashboard", () => {
         submittedAt: new Date(),
       },
     });
-    const conversation = await deps.db.tutorConversation.create({
-      data: { userId: world.learner.userId, courseId: world.course.courseId, language: "en" },
-    });
-    await deps.db.tutorMessage.createMany({
-      data: [
-        { conversationId: conversation.id, role: "user", content: "?" },
-        { conversationId: conversation.id, role: "assistant", content: "!" },
-        { conversationId: conversation.id, role: "user", content: "??" },
-      ],
-    });
+    const learner = {
+      viewer: { userId: world.learner.userId, role: "learner" as const },
+      language: "en" as const,
+      country: "SN",
+    };
+    for (const message of ["What is a vaccine?", "Why vaccinate children?"]) {
+      await askTutor(deps, learner, { course_id: world.course.courseId, message }, { idempotencyKey: null });
+    }
     await invalidateDashboard(deps.redis, world.learner.userId);
     const second = await get();
     expect(second).toMatchObject({ due_reviews: 1, tutor_messages_left: 3 });

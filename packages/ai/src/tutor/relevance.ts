@@ -43,21 +43,33 @@ export function hasStem(words: Iterable<string>, word: string): boolean {
   return false;
 }
 
-/** The share (0..1) of the question's content words found, by stem, in `text`. */
-export function lexicalOverlap(question: string, text: string): number {
+/** The question's content words found, by stem, in `text`. */
+function sharedWords(question: string, text: string): { found: number; wanted: number } {
   const wanted = questionWords(question);
-  if (!wanted.length) return 0;
   const present = new Set(contentWords(text));
   const found = wanted.filter((w) => present.has(w) || hasStem(present, w)).length;
-  return found / wanted.length;
+  return { found, wanted: wanted.length };
 }
 
-/** A chunk sharing a third of the question's content words is on the question's topic. */
+/** The share (0..1) of the question's content words found, by stem, in `text`. */
+export function lexicalOverlap(question: string, text: string): number {
+  const { found, wanted } = sharedWords(question, text);
+  return wanted ? found / wanted : 0;
+}
+
+/** A chunk sharing a third of the question's content words is on the question's topic… */
 export const LEXICAL_FLOOR = 0.34;
+/**
+ * …and so is one sharing this many of them, however long the question: learners wrap a question
+ * in talk about themselves ("je révise pour mon devoir de la semaine") that no course mentions.
+ */
+export const LEXICAL_MIN_SHARED = 3;
 
 export interface RelevanceOptions {
   vectorFloor: number;
   lexicalFloor: number;
+  /** Shared content words that make a chunk relevant whatever their share (default LEXICAL_MIN_SHARED). */
+  minSharedWords?: number;
 }
 
 /** The chunks close enough to the question by vector score or by shared words, in input order. */
@@ -66,7 +78,10 @@ export function relevantChunks(
   chunks: RetrievedChunk[],
   options: RelevanceOptions,
 ): RetrievedChunk[] {
-  return chunks.filter(
-    (chunk) => chunk.score >= options.vectorFloor || lexicalOverlap(question, chunk.text) >= options.lexicalFloor,
-  );
+  const minShared = options.minSharedWords ?? LEXICAL_MIN_SHARED;
+  return chunks.filter((chunk) => {
+    if (chunk.score >= options.vectorFloor) return true;
+    const { found, wanted } = sharedWords(question, chunk.text);
+    return found >= minShared || (wanted > 0 && found / wanted >= options.lexicalFloor);
+  });
 }

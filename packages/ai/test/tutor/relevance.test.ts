@@ -37,6 +37,15 @@ describe("relevantChunks", () => {
     }
   });
 
+  it("keeps the chunks of a question wrapped in talk the course never mentions", () => {
+    const question =
+      "Bonjour ! Je révise pour mon devoir de la semaine prochaine avec ma cousine Awa, au lycée de Thiès, et nous sommes perdues : pourquoi le prix du riz varie-t-il à Sandaga ?";
+    const rice = MARKET_CHUNKS.filter((c) => c.chunkIndex === 3);
+    expect(lexicalOverlap(question, rice[0]?.text ?? "")).toBeLessThan(LEXICAL_FLOOR);
+    expect(relevantChunks(question, rice, LEXICAL_ONLY)).toEqual(rice);
+    expect(relevantChunks(question, rice, { ...LEXICAL_ONLY, minSharedWords: 99 })).toEqual([]);
+  });
+
   it("keeps a chunk whose vector score clears the floor, whatever its words", () => {
     const kept = relevantChunks("Écris-moi un poème sur la mer", MARKET_CHUNKS, {
       vectorFloor: 0.485,
