@@ -8,7 +8,16 @@ import { getQueue } from "@sira/infra";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { enroll, indexMarketText, MARKET_TEXT, makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
 import { correctOptionOf, storeQuiz } from "../../../../packages/domain/test/quiz/fixtures.ts";
-import { closeTestDeps, enrolledLearnerWorld, jsonSender, type SignedIn, signIn, testApp } from "../helpers.ts";
+import {
+  closeTestDeps,
+  enrolledLearnerWorld,
+  jsonSender,
+  type SignedIn,
+  SseReader,
+  signIn,
+  testApp,
+} from "../helpers.ts";
+import { callerAs } from "../trpc-caller.ts";
 import { startTestWorkers, type TestWorkers, until } from "../workers.ts";
 import { answerText, ask, citationsOf, doneOf, metaOf, post } from "./client.ts";
 
@@ -170,6 +179,27 @@ describe("POST /api/v1/tutor/messages (offline tutor)", () => {
     expect((await post(app, world.learner, question("   "))).status).toBe(400);
     expect((await post(app, world.learner, question("x".repeat(2_001)))).status).toBe(400);
     expect((await remaining()).used).toBe(0);
+  });
+});
+
+describe("tRPC tutor", () => {
+  it("asks (keyed), then the answer streams from stream_url; remaining, conversations and history agree", async () => {
+    const caller = await callerAs(deps, world.learner);
+    const input = { course_id: world.course.courseId, message: "Qu'est-ce que le prix d'équilibre ?" };
+    const turn = await caller.tutor.ask({ ...input, idempotency_key: "trpc-ask-0001" });
+    expect(turn).toMatchObject({ replayed: false, stream_url: `/api/v1/tutor/answers/${turn.answer_id}/stream` });
+    const again = await caller.tutor.ask({ ...input, idempotency_key: "trpc-ask-0001" });
+    expect(again).toMatchObject({ replayed: true, answer_id: turn.answer_id, messages_left: turn.messages_left });
+
+    const res = await app.request(turn.stream_url, { headers: world.learner.headers });
+    const frames = await new SseReader(res.body).rest();
+    expect(answerText(frames)).toContain("la quantité offerte est égale à la quantité demandée");
+    expect(await caller.tutor.remaining()).toMatchObject({ used: 1, remaining: turn.messages_left });
+    const list = await caller.tutor.conversations({ course_id: world.course.courseId });
+    expect(list.items.map((c) => c.id)).toEqual([turn.conversation_id]);
+    const history = await caller.tutor.history({ id: turn.conversation_id });
+    expect(history.items.map((m) => m.id)).toEqual([turn.message_id, turn.answer_id]);
+    expect(history.items[1]?.content).toBe(answerText(frames));
   });
 });
 
