@@ -170,6 +170,9 @@ describe("POST /api/v1/tutor/messages (offline tutor)", () => {
     expect(messages).toBe(2);
     const jobs = await deps.db.usageEvent.count({ where: { userId: world.learner.userId, kind: "tutor_message" } });
     expect(jobs).toBe(1);
+    const reused = await post(app, world.learner, question("Et l'élasticité ?"), { key });
+    expect(reused.status).toBe(422);
+    expect(await reused.json()).toMatchObject({ code: "IDEMPOTENCY_KEY_REUSED" });
   });
 
   it("refuses a malformed Idempotency-Key and an empty or oversized message with 400", async () => {

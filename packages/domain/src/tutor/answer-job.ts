@@ -31,6 +31,7 @@ import type { Config } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 import { GenerationPublisher } from "../content/generation-stream.ts";
 import { enqueue } from "../jobs/enqueue.ts";
+import { invalidateDashboard } from "../learning/dashboard/cache.ts";
 import { AnswerSink } from "./answer-sink.ts";
 import { answerStreamKey, type TutorEntry, watchAbandonment } from "./answer-stream.ts";
 import type { TutorDeps } from "./ask.ts";
@@ -166,22 +167,77 @@ function citationsOf(text: string, chunks: RetrievedChunk[]): TutorCitation[] {
   return refs.map((ref, i) => ({ ...ref, n: numbers[i] ?? 0 }));
 }
 
-type Outcome =
-  | {
-      kind: "answered";
-      text: string;
-      status: "complete" | "incomplete";
-      model: string | null;
-      tokensIn: number;
-      tokensOut: number;
-      offline: boolean;
-    }
-  | { kind: "failed" };
+type Answered = {
+  kind: "answered";
+  text: string;
+  status: "complete" | "incomplete";
+  model: string | null;
+  tokensIn: number;
+  tokensOut: number;
+  offline: boolean;
+};
+type Outcome = Answered | { kind: "failed" };
 
 /** Streams `text` (a fixed answer) through a new attempt, as the model's text would go. */
 async function publishFixed(publisher: GenerationPublisher<TutorEntry>, attempt: number, text: string): Promise<void> {
   await publisher.start(randomUUID(), attempt);
   publisher.delta(text);
+}
+
+interface Attempts {
+  deps: TutorJobDeps;
+  request: TutorRequest;
+  publisher: GenerationPublisher<TutorEntry>;
+  /** Fires when nobody listens any more, or the worker shuts down. */
+  leave: AbortSignal;
+  log: { answerId: string };
+}
+
+/**
+ * The model's answer, in at most two attempts (a provider error is retried once). A leak of an
+ * open quiz key stops the attempt and a guiding refusal is streamed instead; nobody listening
+ * stops it and keeps what was written as incomplete. `attempt` counts the stream's runs.
+ */
+async function modelAnswer(run: Attempts, firstAttempt: number): Promise<{ outcome: Outcome; attempts: number }> {
+  const { deps, request, publisher } = run;
+  const tutor = deps.ai.tutor;
+  const fallback = { model: tutor.model, tokensIn: 0, tokensOut: 0, offline: tutor.offline };
+  let attempt = firstAttempt;
+  for (let tries = 0; tries < 2; tries++) {
+    attempt += 1;
+    await publisher.start(randomUUID(), attempt);
+    const sink = new AnswerSink(publisher, request.chunks.length, request.guardedItems, request.course.language);
+    let usage = fallback;
+    try {
+      const answer = await tutor.answer(request, {
+        budgetTokens: deps.config.TUTOR_PROMPT_BUDGET_TOKENS,
+        maxTokens: deps.config.TUTOR_ANSWER_MAX_TOKENS,
+        signal: AbortSignal.any([run.leave, sink.leak.signal]),
+        onText: (delta) => sink.push(delta),
+      });
+      sink.end();
+      usage = {
+        model: answer.model,
+        tokensIn: answer.inputTokens,
+        tokensOut: answer.outputTokens,
+        offline: answer.offline,
+      };
+      if (!sink.leaked)
+        return { outcome: { kind: "answered", text: sink.text, status: "complete", ...usage }, attempts: attempt };
+    } catch (error) {
+      if (!sink.leaked && run.leave.aborted) {
+        return { outcome: { kind: "answered", text: sink.text, status: "incomplete", ...usage }, attempts: attempt };
+      }
+      if (!sink.leaked) {
+        deps.logger.warn({ err: error, answer_id: run.log.answerId, attempt }, "tutor answer attempt failed");
+        continue;
+      }
+    }
+    const text = guardedRefusal(request.course.language, request.guardedItems[0]);
+    await publishFixed(publisher, attempt + 1, text);
+    return { outcome: { kind: "answered", text, status: "complete", ...usage }, attempts: attempt + 1 };
+  }
+  return { outcome: { kind: "failed" }, attempts: attempt };
 }
 
 export async function answerTutorQuestion(
@@ -229,67 +285,17 @@ export async function answerTutorQuestion(
     answerId,
     Math.max(100, Math.floor(deps.config.TUTOR_ABANDON_AFTER_MS / 4)),
   );
-  let outcome: Outcome = { kind: "failed" };
+  const leave = AbortSignal.any([abandon.signal, ...(jobSignal ? [jobSignal] : [])]);
+  let outcome: Outcome;
   let attempt = 0;
   try {
-    if (!chunks.length) {
+    if (chunks.length) {
+      ({ outcome, attempts: attempt } = await modelAnswer({ deps, request, publisher, leave, log: { answerId } }, 0));
+    } else {
       const text = notCoveredAnswer(language, subject.course.courseTitle);
-      await publishFixed(publisher, ++attempt, text);
+      attempt = 1;
+      await publishFixed(publisher, attempt, text);
       outcome = { kind: "answered", text, status: "complete", model: null, tokensIn: 0, tokensOut: 0, offline: true };
-    }
-    while (outcome.kind === "failed" && attempt < 2) {
-      attempt += 1;
-      await publisher.start(randomUUID(), attempt);
-      const sink = new AnswerSink(publisher, chunks.length, guardedItems, language);
-      const signal = AbortSignal.any([abandon.signal, sink.leak.signal, ...(jobSignal ? [jobSignal] : [])]);
-      try {
-        const answer = await deps.ai.tutor.answer(request, {
-          budgetTokens: deps.config.TUTOR_PROMPT_BUDGET_TOKENS,
-          maxTokens: deps.config.TUTOR_ANSWER_MAX_TOKENS,
-          signal,
-          onText: (delta) => sink.push(delta),
-        });
-        sink.end();
-        const base = {
-          model: answer.model,
-          tokensIn: answer.inputTokens,
-          tokensOut: answer.outputTokens,
-          offline: answer.offline,
-        };
-        if (sink.leaked) {
-          const text = guardedRefusal(language, guardedItems[0]);
-          await publishFixed(publisher, ++attempt, text);
-          outcome = { kind: "answered", text, status: "complete", ...base };
-        } else {
-          outcome = { kind: "answered", text: sink.text, status: "complete", ...base };
-        }
-      } catch (error) {
-        if (sink.leaked) {
-          const text = guardedRefusal(language, guardedItems[0]);
-          await publishFixed(publisher, ++attempt, text);
-          outcome = {
-            kind: "answered",
-            text,
-            status: "complete",
-            model: deps.ai.tutor.model,
-            tokensIn: 0,
-            tokensOut: 0,
-            offline: deps.ai.tutor.offline,
-          };
-        } else if (abandon.signal.aborted || jobSignal?.aborted) {
-          outcome = {
-            kind: "answered",
-            text: sink.text,
-            status: "incomplete",
-            model: deps.ai.tutor.model,
-            tokensIn: 0,
-            tokensOut: 0,
-            offline: deps.ai.tutor.offline,
-          };
-        } else {
-          deps.logger.warn({ err: error, answer_id: answerId, attempt }, "tutor answer attempt failed");
-        }
-      }
     }
   } finally {
     abandon.stop();
@@ -321,6 +327,7 @@ export async function answerTutorQuestion(
       });
     });
     await publisher.finish({ type: "error", code: "GENERATION_FAILED" });
+    await invalidateDashboard(deps.redis, conversation.userId, deps.logger);
     return;
   }
   const sources = citationsOf(outcome.text, chunks);

@@ -49,7 +49,7 @@ function titleOf(message: string): string {
 async function repeated(tx: Tx, userId: string, key: string) {
   return tx.tutorMessage.findFirst({
     where: { clientKey: key, role: "user", conversation: { userId } },
-    select: { id: true, conversationId: true, reply: { select: { id: true } } },
+    select: { id: true, conversationId: true, content: true, reply: { select: { id: true } } },
   });
 }
 
@@ -71,6 +71,8 @@ export async function askTutor(
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`tutor:${userId}`}, 0))`;
     if (options.idempotencyKey) {
       const earlier = await repeated(tx, userId, options.idempotencyKey);
+      // The same key on another question is a client bug, refused as on every keyed route.
+      if (earlier && earlier.content !== input.message) throw new AppError("IDEMPOTENCY_KEY_REUSED");
       if (earlier?.reply) {
         return {
           conversationId: earlier.conversationId,
