@@ -293,6 +293,19 @@ describe("learner memory", () => {
   });
 });
 
+describe("the API description", () => {
+  it("documents the brief's three tutor endpoints and the rest of the tutor in /openapi.json", async () => {
+    const doc = (await (await app.request("/openapi.json")).json()) as { paths: Record<string, object> };
+    expect(Object.keys(doc.paths["/api/v1/tutor/messages"] ?? {})).toEqual(["post"]);
+    expect(doc.paths["/api/v1/tutor/conversations/{id}"]).toHaveProperty("get");
+    expect(doc.paths["/api/v1/tutor/conversations/{id}"]).toHaveProperty("delete");
+    expect(doc.paths["/api/v1/tutor/remaining"]).toHaveProperty("get");
+    expect(doc.paths["/api/v1/tutor/conversations"]).toHaveProperty("get");
+    expect(doc.paths["/api/v1/tutor/answers/{answer_id}/stream"]).toHaveProperty("get");
+    expect(Object.keys(doc.paths["/api/v1/tutor/memory/{course_id}"] ?? {}).sort()).toEqual(["delete", "get"]);
+  });
+});
+
 describe("who may ask", () => {
   it("refuses learners not enrolled (403), courses they cannot see (404) and others' conversations (404)", async () => {
     const stranger = await signIn(deps, { role: "learner" });
