@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import type { UserExport } from "@sira/contracts";
-import { erasedEmail } from "@sira/domain";
+import { askTutor, erasedEmail, noteWrongAnswer } from "@sira/domain";
 import type { Db } from "@sira/infra/db";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "./helpers.ts";
@@ -103,15 +103,24 @@ async function seedAccount(db: Db, userId: string, email: string) {
       scheduledDays: 1,
     },
   });
-  const conversation = await db.tutorConversation.create({
-    data: { userId, courseId: course.id, language: "fr", title: "Stérilisation" },
+  // A question to the tutor (its answer is left to the worker) and a memory from a wrong answer.
+  const learner = { viewer: { userId, role: "learner" as const }, language: "fr" as const, country: "SN" };
+  const asked = await askTutor(
+    deps,
+    learner,
+    { course_id: course.id, message: "Comment stériliser une pince ?" },
+    { idempotencyKey: null },
+  );
+  const conversation = { id: asked.conversationId };
+  await noteWrongAnswer(deps, {
+    userId,
+    courseId: course.id,
+    stem: "Combien de temps se laver les mains ?",
+    chosen: "5 s",
+    correct: "20 s",
+    language: "fr",
   });
-  await db.tutorMessage.create({
-    data: { conversationId: conversation.id, role: "user", content: "Comment stériliser une pince ?" },
-  });
-  const memory = await db.learnerMemory.create({
-    data: { userId, courseId: course.id, keyFacts: [{ text: "travaille en maternité" }] },
-  });
+  const memory = await db.learnerMemory.findFirstOrThrow({ where: { userId }, select: { id: true } });
   const account = await db.creditAccount.create({
     data: { userId, balance: 70, totalPurchased: 100, totalSpent: 30 },
   });
@@ -267,12 +276,16 @@ describe("GET /api/v1/users/me/export", () => {
     expect(data.tutor_conversations).toEqual([
       expect.objectContaining({
         id: ids.conversation,
-        messages: [expect.objectContaining({ content: "Comment stériliser une pince ?" })],
+        messages: [
+          expect.objectContaining({ role: "user", content: "Comment stériliser une pince ?" }),
+          expect.objectContaining({ role: "assistant" }),
+        ],
       }),
     ]);
     expect(data.learner_memory).toEqual([
-      expect.objectContaining({ id: ids.memory, key_facts: [{ text: "travaille en maternité" }] }),
+      expect.objectContaining({ id: ids.memory, misconceptions: [expect.stringContaining("« 5 s »")] }),
     ]);
+    expect(data.tutor_daily_usage).toEqual([expect.objectContaining({ used: 1 })]);
     expect(data.credit_account).toMatchObject({ id: ids.account, balance: 70 });
     expect(data.credit_transactions.map((t) => t.amount)).toEqual([100, -30]);
     expect(data.subscriptions.map((s) => s.id)).toEqual([ids.subscription]);
@@ -363,6 +376,7 @@ describe("DELETE /api/v1/users/me", () => {
       conversations: await db.tutorConversation.count(where),
       messages: await db.tutorMessage.count({ where: { conversationId: ids.conversation } }),
       memory: await db.learnerMemory.count(where),
+      tutorDays: await db.tutorDailyUsage.count(where),
       usage: await db.usageEvent.count(where),
       groups: await db.userGroupMember.count(where),
       access: await db.curriculumAccess.count(where),
