@@ -20,19 +20,11 @@ import {
 import { handoutPhoto, SCAN_PROSE, scannedPdf } from "../../packages/domain/test/resources/corpus/scans.ts";
 import { courseAdmin } from "./courses.ts";
 import { callJson, poll as pollUntil } from "./http.ts";
-import { freePort, type Service, startService, waitFor, waitForLog } from "./processes.ts";
+import { type Service, type Stack, startStack } from "./processes.ts";
 import { deltaText, readEvents } from "./sse.ts";
 
-const env = () => ({
-  DATABASE_URL: process.env.DATABASE_URL as string,
-  REDIS_URL: process.env.REDIS_URL as string,
-  QUEUE_PREFIX: process.env.QUEUE_PREFIX as string,
-  STORAGE_DIR: process.env.STORAGE_DIR as string,
-  JWT_SECRET: process.env.JWT_SECRET as string,
-});
-
 const db = createDb({ url: process.env.DATABASE_URL as string });
-let api: Service;
+let stack: Stack;
 let worker: Service;
 let base: string;
 let admin: SignedIn;
@@ -58,15 +50,12 @@ beforeAll(async () => {
   const deps = testDeps();
   admin = await signIn(deps, { role: "admin" });
   learner = await signIn(deps, { role: "learner", preferredLanguage: "en", country: "SN" });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  api = startService("api", { ...env(), PORT: String(port) });
-  worker = startService("worker", env());
-  await Promise.all([waitFor(`${base}/health`, api), waitForLog(worker, "Sira worker started")]);
+  stack = await startStack();
+  ({ base, worker } = stack);
 }, 90_000);
 
 afterAll(async () => {
-  await Promise.all([api?.stop(), worker?.stop()]);
+  await stack?.stop();
   await db.$disconnect();
   await closeTestDeps();
 });

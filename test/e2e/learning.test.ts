@@ -10,18 +10,10 @@ import { truncateAll } from "@sira/infra/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeTestDeps, type SignedIn, signIn, testDeps } from "../../apps/api/test/helpers.ts";
 import { callJson, poll as pollUntil } from "./http.ts";
-import { freePort, type Service, startService, waitFor, waitForLog } from "./processes.ts";
-
-const env = () => ({
-  DATABASE_URL: process.env.DATABASE_URL as string,
-  REDIS_URL: process.env.REDIS_URL as string,
-  QUEUE_PREFIX: process.env.QUEUE_PREFIX as string,
-  STORAGE_DIR: process.env.STORAGE_DIR as string,
-  JWT_SECRET: process.env.JWT_SECRET as string,
-});
+import { type Service, type Stack, startStack } from "./processes.ts";
 
 const db = createDb({ url: process.env.DATABASE_URL as string });
-let api: Service;
+let stack: Stack;
 let worker: Service;
 let base: string;
 let admin: SignedIn;
@@ -147,15 +139,12 @@ const complete = async (learner: SignedIn, moduleId: string, unitId: string) =>
 beforeAll(async () => {
   await truncateAll(process.env.DATABASE_URL as string);
   admin = await signIn(testDeps(), { role: "admin" });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  api = startService("api", { ...env(), PORT: String(port) });
-  worker = startService("worker", env());
-  await Promise.all([waitFor(`${base}/health`, api), waitForLog(worker, "Sira worker started")]);
+  stack = await startStack();
+  ({ base, worker } = stack);
 }, 90_000);
 
 afterAll(async () => {
-  await Promise.all([api?.stop(), worker?.stop()]);
+  await stack?.stop();
   await db.$disconnect();
   await closeTestDeps();
 });

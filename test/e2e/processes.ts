@@ -74,3 +74,40 @@ export async function waitForLog(service: Service, text: string, ms = 30_000): P
   }
   throw new Error(`timed out waiting for "${text}":\n${service.output()}`);
 }
+
+/** What the services of a test file share: its database, Redis, queue prefix, storage and signing key. */
+export function testEnv(): Record<string, string> {
+  return {
+    DATABASE_URL: process.env.DATABASE_URL as string,
+    REDIS_URL: process.env.REDIS_URL as string,
+    QUEUE_PREFIX: process.env.QUEUE_PREFIX as string,
+    STORAGE_DIR: process.env.STORAGE_DIR as string,
+    JWT_SECRET: process.env.JWT_SECRET as string,
+  };
+}
+
+export interface Stack {
+  api: Service;
+  worker: Service;
+  /** The API's origin, `http://127.0.0.1:<port>`. */
+  base: string;
+  stop(): Promise<void>;
+}
+
+/** The API on a free port and a worker process, both started as production runs them, and up. */
+export async function startStack(extra: Record<string, string> = {}): Promise<Stack> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env = { ...testEnv(), ...extra };
+  const api = startService("api", { ...env, PORT: String(port) });
+  const worker = startService("worker", env);
+  await Promise.all([waitFor(`${base}/health`, api), waitForLog(worker, "Sira worker started")]);
+  return {
+    api,
+    worker,
+    base,
+    stop: async () => {
+      await Promise.all([api.stop(), worker.stop()]);
+    },
+  };
+}

@@ -11,20 +11,11 @@ import { closeTestDeps, type SignedIn, signIn, testDeps } from "../../apps/api/t
 import { buildTestPdf } from "../../packages/domain/test/fixtures/pdf.ts";
 import { courseAdmin } from "./courses.ts";
 import { type CallInit, callJson, poll as pollUntil } from "./http.ts";
-import { freePort, type Service, startService, waitFor, waitForLog } from "./processes.ts";
+import { type Service, type Stack, startStack } from "./processes.ts";
 import { deltaText, readEvents } from "./sse.ts";
 
-const env = () => ({
-  DATABASE_URL: process.env.DATABASE_URL as string,
-  REDIS_URL: process.env.REDIS_URL as string,
-  QUEUE_PREFIX: process.env.QUEUE_PREFIX as string,
-  STORAGE_DIR: process.env.STORAGE_DIR as string,
-  JWT_SECRET: process.env.JWT_SECRET as string,
-  SSE_COALESCE_MS: "200",
-});
-
 const db = createDb({ url: process.env.DATABASE_URL as string });
-let api: Service;
+let stack: Stack;
 let worker: Service;
 let base: string;
 let admin: SignedIn;
@@ -65,15 +56,12 @@ beforeAll(async () => {
   const deps = testDeps();
   admin = await signIn(deps, { role: "admin" });
   learner = await signIn(deps, { role: "learner", preferredLanguage: "fr", country: "SN" });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  api = startService("api", { ...env(), PORT: String(port) });
-  worker = startService("worker", env());
-  await Promise.all([waitFor(`${base}/health`, api), waitForLog(worker, "Sira worker started")]);
+  stack = await startStack({ SSE_COALESCE_MS: "200" });
+  ({ base, worker } = stack);
 }, 90_000);
 
 afterAll(async () => {
-  await Promise.all([api?.stop(), worker?.stop()]);
+  await stack?.stop();
   await db.$disconnect();
   await closeTestDeps();
 });

@@ -151,6 +151,37 @@ export class SseWriter {
   }
 }
 
+/** What a domain text stream yields (lessons, tutor answers); `done` carries its own payload. */
+export type TextStreamEvent =
+  | { type: "text"; text: string }
+  /** The text so far is void: a new text follows from its start. */
+  | { type: "restart" }
+  | { type: "sources"; sources: unknown[] }
+  | { type: "done" };
+
+/** One domain text-stream event on the wire: text coalesced into `delta`, a restart as `meta {reset}`. */
+export function frameTextEvent<E extends TextStreamEvent>(
+  writer: SseWriter,
+  event: E,
+  done: (event: Extract<E, { type: "done" }>) => unknown,
+): void {
+  switch (event.type) {
+    case "text":
+      writer.delta(event.text);
+      return;
+    case "restart":
+      writer.restartText();
+      writer.send("meta", { reset: true });
+      return;
+    case "sources":
+      writer.send("citation", { sources: event.sources });
+      return;
+    case "done":
+      writer.send("done", done(event as Extract<E, { type: "done" }>));
+      return;
+  }
+}
+
 /** The resume offset from `Last-Event-ID` (or `?last_event_id=` for clients that cannot set it). */
 export function resumeOffset(lastEventId: string | undefined | null): number {
   const n = Number(lastEventId);

@@ -7,6 +7,8 @@
 import { randomUUID } from "node:crypto";
 import { AppError } from "@sira/contracts";
 import type { Logger, Redis } from "@sira/infra";
+import type { Context } from "hono";
+import type { AppEnv } from "../app-types.ts";
 
 /** How long a slot outlives its last renewal: the bound on a crashed process's leaked slots. */
 export const STREAM_SLOT_LEASE_MS = 60_000;
@@ -74,4 +76,27 @@ export async function acquireStreamSlot(userId: string, options: StreamSlotOptio
       redis.zrem(key, id).catch((error: unknown) => logger.warn({ err: error }, "stream slot not released"));
     },
   };
+}
+
+/**
+ * Takes one of the caller's stream slots (429 TOO_MANY_STREAMS when none is free) and opens the
+ * stream with it; a refusal while opening frees the slot. The opened stream frees it when it ends.
+ */
+export async function openWithStreamSlot(
+  c: Context<AppEnv>,
+  open: (release: () => void) => Promise<Response>,
+): Promise<Response> {
+  const { deps, actor } = c.var;
+  if (!actor) throw new AppError("UNAUTHENTICATED");
+  const slot = await acquireStreamSlot(actor.userId, {
+    redis: deps.redis,
+    logger: c.get("log"),
+    limit: deps.config.SSE_MAX_STREAMS_PER_USER,
+  });
+  try {
+    return await open(slot.release);
+  } catch (error) {
+    slot.release();
+    throw error;
+  }
 }

@@ -5,7 +5,7 @@
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { fieldsQuerySchema, LESSON_FIELDS, lessonGeneratingSchema, lessonParams, lessonSchema } from "@sira/contracts";
-import { getLessonOrStartGeneration, type LessonEvent, type LessonStream, openLessonStream } from "@sira/domain";
+import { getLessonOrStartGeneration, openLessonStream } from "@sira/domain";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-types.ts";
 import { callerOf } from "../caller.ts";
@@ -13,8 +13,8 @@ import { bearer, json, notModified, problemResponses } from "../definition/probl
 import { routeMiddleware } from "../definition/rest.ts";
 import { LESSON_ERRORS, lessonStreamPath } from "../endpoints/lessons.ts";
 import { parseFields, pickFields } from "../http/lists.ts";
-import { type SseWriter, sseResponse } from "../http/sse.ts";
-import { acquireStreamSlot } from "../http/stream-slots.ts";
+import { frameTextEvent, sseResponse } from "../http/sse.ts";
+import { openWithStreamSlot } from "../http/stream-slots.ts";
 
 const LESSON = "/api/v1/modules/{module_id}/lessons/{unit_id}";
 const access = { method: "get", auth: "learner" } as const;
@@ -62,55 +62,27 @@ const routes = {
 
 const wantsEventStream = (c: Context<AppEnv>): boolean => (c.req.header("accept") ?? "").includes("text/event-stream");
 
-/** One domain lesson event on the wire: text is coalesced into `delta` frames; a restart is a `meta` {reset}. */
-function frameLessonEvent(writer: SseWriter, event: LessonEvent): void {
-  switch (event.type) {
-    case "text":
-      writer.delta(event.text);
-      return;
-    case "restart":
-      writer.restartText();
-      writer.send("meta", { reset: true });
-      return;
-    case "sources":
-      writer.send("citation", { sources: event.sources });
-      return;
-    case "done":
-      writer.send("done", { content_id: event.contentId, version: event.version });
-      return;
-  }
-}
-
 /**
  * The lesson as server-sent events: meta at once, then the cached replay or the live generation.
  * The stream holds one of the user's stream slots (429 when none is free) until it ends.
  */
-async function streamLesson(c: Context<AppEnv>, moduleId: string, unitId: string): Promise<Response> {
+function streamLesson(c: Context<AppEnv>, moduleId: string, unitId: string): Promise<Response> {
   const { deps, learner } = callerOf(c);
-  const slot = await acquireStreamSlot(learner.viewer.userId, {
-    redis: deps.redis,
-    logger: c.get("log"),
-    limit: deps.config.SSE_MAX_STREAMS_PER_USER,
+  return openWithStreamSlot(c, async (release) => {
+    const stream = await openLessonStream(deps, learner, moduleId, unitId);
+    return sseResponse(
+      c,
+      async (writer, signal) => {
+        writer.send("meta", stream.meta);
+        for await (const event of stream.events(signal)) {
+          if (writer.closed) return;
+          frameTextEvent(writer, event, (done) => ({ content_id: done.contentId, version: done.version }));
+        }
+      },
+      {},
+      release,
+    );
   });
-  let stream: LessonStream;
-  try {
-    stream = await openLessonStream(deps, learner, moduleId, unitId);
-  } catch (error) {
-    slot.release();
-    throw error;
-  }
-  return sseResponse(
-    c,
-    async (writer, signal) => {
-      writer.send("meta", stream.meta);
-      for await (const event of stream.events(signal)) {
-        if (writer.closed) return;
-        frameLessonEvent(writer, event);
-      }
-    },
-    {},
-    slot.release,
-  );
 }
 
 /** The lesson and its stream: a 200-or-202 answer and an event stream are no ordinary endpoints. */

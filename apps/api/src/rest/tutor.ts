@@ -6,7 +6,7 @@
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { tutorAnswerParams, tutorAskInput } from "@sira/contracts";
-import { answerEvents, askTutor, findOwnAnswer, type TutorEvent, tutorRemaining } from "@sira/domain";
+import { answerEvents, askTutor, findOwnAnswer, tutorRemaining } from "@sira/domain";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-types.ts";
 import { callerOf } from "../caller.ts";
@@ -14,8 +14,8 @@ import { bearer, problemResponses } from "../definition/problems.ts";
 import { routeMiddleware } from "../definition/rest.ts";
 import { TUTOR_ASK_ERRORS, tutorAnswerStreamPath } from "../endpoints/tutor.ts";
 import { idempotencyKeyOf } from "../http/idempotency.ts";
-import { resumeOffset, type SseWriter, sseResponse } from "../http/sse.ts";
-import { acquireStreamSlot } from "../http/stream-slots.ts";
+import { frameTextEvent, resumeOffset, sseResponse } from "../http/sse.ts";
+import { openWithStreamSlot } from "../http/stream-slots.ts";
 
 const eventStream = { "text/event-stream": { schema: z.string() } };
 const ask = { method: "post", auth: "learner", idempotency: false } as const;
@@ -62,24 +62,6 @@ const routes = {
   }),
 };
 
-function frameTutorEvent(writer: SseWriter, answerId: string, event: TutorEvent): void {
-  switch (event.type) {
-    case "text":
-      writer.delta(event.text);
-      return;
-    case "restart":
-      writer.restartText();
-      writer.send("meta", { reset: true });
-      return;
-    case "sources":
-      writer.send("citation", { sources: event.sources });
-      return;
-    case "done":
-      writer.send("done", { answer_id: answerId, status: event.status });
-      return;
-  }
-}
-
 interface StreamTarget {
   conversationId: string;
   messageId: string;
@@ -102,7 +84,7 @@ function streamAnswer(c: Context<AppEnv>, target: StreamTarget, release: () => v
       });
       for await (const event of answerEvents(deps, target.answerId, signal, { resumeOffset: offset })) {
         if (writer.closed) return;
-        frameTutorEvent(writer, target.answerId, event);
+        frameTextEvent(writer, event, (done) => ({ answer_id: target.answerId, status: done.status }));
       }
     },
     {},
@@ -110,37 +92,23 @@ function streamAnswer(c: Context<AppEnv>, target: StreamTarget, release: () => v
   );
 }
 
-/** Holds one of the user's stream slots (429 when none is free) while `open` prepares the stream. */
-async function withSlot(c: Context<AppEnv>, open: () => Promise<StreamTarget>): Promise<Response> {
-  const { deps, viewer } = callerOf(c);
-  const slot = await acquireStreamSlot(viewer.userId, {
-    redis: deps.redis,
-    logger: c.get("log"),
-    limit: deps.config.SSE_MAX_STREAMS_PER_USER,
-  });
-  try {
-    return streamAnswer(c, await open(), slot.release);
-  } catch (error) {
-    slot.release();
-    throw error;
-  }
-}
-
 export function mountTutorRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(routes.ask, async (c) => {
     const input = c.req.valid("json");
     const idempotencyKey = idempotencyKeyOf(c.req.header("idempotency-key"));
     const { deps, learner, meta } = callerOf(c);
-    return withSlot(c, () => askTutor(deps, learner, input, { idempotencyKey, now: meta.now }));
+    return openWithStreamSlot(c, async (release) =>
+      streamAnswer(c, await askTutor(deps, learner, input, { idempotencyKey, now: meta.now }), release),
+    );
   });
 
   app.openapi(routes.stream, async (c) => {
     const { answer_id } = c.req.valid("param");
     const { deps, viewer, meta } = callerOf(c);
-    return withSlot(c, async () => {
+    return openWithStreamSlot(c, async (release) => {
       const answer = await findOwnAnswer(deps, viewer, answer_id);
       const left = await tutorRemaining(deps.db, viewer.userId, meta.now);
-      return { ...answer, messagesLeft: left.remaining };
+      return streamAnswer(c, { ...answer, messagesLeft: left.remaining }, release);
     });
   });
 }

@@ -28,7 +28,7 @@ import {
 } from "@sira/ai";
 import type { Language, TutorCitation } from "@sira/contracts";
 import type { Config } from "@sira/infra";
-import type { Db } from "@sira/infra/db";
+import type { Db, Tx } from "@sira/infra/db";
 import { GenerationPublisher } from "../content/generation-stream.ts";
 import { enqueue } from "../jobs/enqueue.ts";
 import { invalidateDashboard } from "../learning/dashboard/cache.ts";
@@ -301,6 +301,15 @@ export async function answerTutorQuestion(
     abandon.stop();
   }
 
+  const usage = (tx: Tx, metadata: Record<string, unknown>) =>
+    tx.usageEvent.create({
+      data: {
+        userId: conversation.userId,
+        courseId: conversation.courseId,
+        kind: "tutor_message",
+        metadata: { answer_id: answerId, conversation_id: conversation.id, attempts: attempt, ...metadata },
+      },
+    });
   if (outcome.kind === "failed") {
     const day = await tutorDay(deps.db, conversation.userId, turn.question.createdAt);
     await deps.db.$transaction(async (tx) => {
@@ -311,20 +320,7 @@ export async function answerTutorQuestion(
       if (failed.count === 0) return;
       // The learner got nothing for this message: it is given back.
       await refundTutorMessage(tx, conversation.userId, day.day);
-      await tx.usageEvent.create({
-        data: {
-          userId: conversation.userId,
-          courseId: conversation.courseId,
-          kind: "tutor_message",
-          metadata: {
-            answer_id: answerId,
-            conversation_id: conversation.id,
-            model: deps.ai.tutor.model,
-            status: "failed",
-            attempts: attempt,
-          },
-        },
-      });
+      await usage(tx, { model: deps.ai.tutor.model, status: "failed" });
     });
     await publisher.finish({ type: "error", code: "GENERATION_FAILED" });
     await invalidateDashboard(deps.redis, conversation.userId, deps.logger);
@@ -344,24 +340,14 @@ export async function answerTutorQuestion(
       },
     });
     if (updated.count === 0) return false;
-    await tx.usageEvent.create({
-      data: {
-        userId: conversation.userId,
-        courseId: conversation.courseId,
-        kind: "tutor_message",
-        metadata: {
-          answer_id: answerId,
-          conversation_id: conversation.id,
-          model: outcome.model,
-          offline: outcome.offline,
-          tokens_in: outcome.tokensIn,
-          tokens_out: outcome.tokensOut,
-          status: outcome.status,
-          attempts: attempt,
-          sources: sources.length,
-          covered: chunks.length > 0,
-        },
-      },
+    await usage(tx, {
+      model: outcome.model,
+      offline: outcome.offline,
+      tokens_in: outcome.tokensIn,
+      tokens_out: outcome.tokensOut,
+      status: outcome.status,
+      sources: sources.length,
+      covered: chunks.length > 0,
     });
     return true;
   });
