@@ -4,6 +4,7 @@
  * (history, delta, delete), Idempotency-Key retries, daily limits (race and 429), learner memory
  * (from a turn and from a wrong quiz answer, shown and cleared), and who may ask.
  */
+import { placementLevel } from "@sira/algorithms";
 import { getQueue } from "@sira/infra";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { enroll, indexMarketText, MARKET_TEXT, makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
@@ -273,6 +274,35 @@ describe("learner memory", () => {
     expect((await send(world.learner, "DELETE", memoryPath())).status).toBe(204);
     expect(await readMemory()).toMatchObject({ goals: [], preferences: [], misconceptions: [] });
     expect(await deps.db.learnerMemory.count({ where: { userId: world.learner.userId } })).toBe(0);
+  });
+
+  it("holds the level shown by the learner's last submitted module quiz", async () => {
+    await storeQuiz(deps.db, world.course.moduleId);
+    const quiz = `/api/v1/modules/${world.course.moduleId}/quiz`;
+    let state = (await (await send(world.learner, "GET", quiz, undefined, "fr")).json()) as {
+      attempt: { id: string };
+      question: { id: string } | null;
+    };
+    const attemptId = state.attempt.id;
+    while (state.question) {
+      const res = await send(world.learner, "POST", `${quiz}/answer`, {
+        attempt_id: attemptId,
+        item_id: state.question.id,
+        selected_option: await correctOptionOf(deps.db, state.question.id),
+      });
+      const answered = (await res.json()) as { next_question: { id: string } | null };
+      state = { attempt: { id: attemptId }, question: answered.next_question };
+    }
+    expect((await send(world.learner, "POST", `${quiz}/submit`, { attempt_id: attemptId })).status).toBe(200);
+    const { theta } = await deps.db.quizAttempt.findUniqueOrThrow({ where: { id: attemptId } });
+
+    await ask(app, world.learner, question("Qu'est-ce que le prix d'équilibre ?"));
+    const memory = await until(
+      async () => (await (await send(world.learner, "GET", memoryPath())).json()) as { level: number | null },
+      (m) => m.level !== null,
+    );
+    expect(memory.level).toBe(placementLevel(theta));
+    expect(memory.level).toBeGreaterThan(1);
   });
 
   it("records a misconception from a wrong quiz answer", async () => {

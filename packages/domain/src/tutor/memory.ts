@@ -4,6 +4,7 @@
  * It is fed after each tutor turn (by Claude when configured, else by rules) and by wrong quiz
  * answers. The same job folds the oldest turns of a long conversation into its rolling summary.
  */
+
 import {
   type AiProviders,
   buildConversationSummaryPrompt,
@@ -19,6 +20,7 @@ import {
   type TutorMemoryView,
   type TutorTurn,
 } from "@sira/ai";
+import { placementLevel } from "@sira/algorithms";
 import type { Language, LearnerMemory } from "@sira/contracts";
 import type { Config, Logger } from "@sira/infra";
 import type { Db, Tx } from "@sira/infra/db";
@@ -217,6 +219,16 @@ async function foldConversation(deps: MemoryDeps, conversationId: string): Promi
   });
 }
 
+/** The level the learner shows in the course: their latest submitted module quiz's estimate, if any. */
+async function courseLevel(db: Db, userId: string, courseId: string): Promise<number | null> {
+  const attempt = await db.quizAttempt.findFirst({
+    where: { userId, status: "submitted", kind: { in: ["formative", "summative"] }, module: { courseId } },
+    orderBy: { submittedAt: "desc" },
+    select: { theta: true },
+  });
+  return attempt ? placementLevel(attempt.theta) : null;
+}
+
 /** The job after a tutor turn: memory facts from the turn, then the conversation's summary. */
 export async function updateMemoryAfterTurn(deps: MemoryDeps, answerId: string): Promise<void> {
   const answer = await deps.db.tutorMessage.findUnique({
@@ -240,6 +252,10 @@ export async function updateMemoryAfterTurn(deps: MemoryDeps, answerId: string):
     { question: answer.replyTo.content, answer: answer.content },
     language,
   );
-  await addToMemory(deps.db, conversation.userId, conversation.courseId, facts);
+  const level = facts.level ?? (await courseLevel(deps.db, conversation.userId, conversation.courseId));
+  await addToMemory(deps.db, conversation.userId, conversation.courseId, {
+    ...facts,
+    ...(level !== null && level !== undefined ? { level } : {}),
+  });
   await foldConversation(deps, conversation.id);
 }
