@@ -33,6 +33,30 @@ export const PLATFORM_SETTINGS = {
     30,
     "Percentage of a marketplace course sale kept by the platform",
   ),
+  "tutor.overage_credits": setting(
+    z.number().int().min(1).max(1000),
+    2,
+    "Credits a tutor message costs past the daily limit, for learners who opted in",
+  ),
+  "payments.intent_ttl_minutes": setting(
+    z
+      .number()
+      .int()
+      .min(10)
+      .max(7 * 24 * 60),
+    120,
+    "How long a mobile-money payment intent (its reference and amount) stays open",
+  ),
+  "payments.refund_window_days": setting(
+    z.number().int().min(0).max(365),
+    7,
+    "Days after a course purchase during which an administrator may refund it",
+  ),
+  "payments.merchant_numbers": setting(
+    z.partialRecord(z.enum(["orange_money", "wave", "mtn_momo", "moov_money"]), z.string().min(4).max(30)),
+    { orange_money: "+221 77 000 00 00", wave: "+221 77 000 00 01" },
+    "The merchant number learners pay, per mobile-money operator",
+  ),
   "platform.default_language": setting(languageSchema, "fr", "Language used when nothing else decides"),
   "placement.retake_cooldown_days": setting(
     z.number().int().min(0).max(365),

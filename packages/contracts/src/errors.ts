@@ -85,6 +85,11 @@ export const ERROR_CODES = {
     fr: "Ce jeton de renouvellement a déjà servi : par sécurité, la session a été fermée. Reconnectez-vous.",
     en: "This refresh token was already used: for safety, the session was closed. Sign in again.",
   },
+  INSUFFICIENT_CREDITS: {
+    status: 402,
+    fr: "Votre solde de crédits ne suffit pas. Achetez des crédits puis réessayez.",
+    en: "Your credit balance is too low. Buy credits, then try again.",
+  },
   PAYMENT_REQUIRED: {
     status: 402,
     fr: "Un achat est nécessaire pour accéder à cette ressource.",

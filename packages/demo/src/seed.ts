@@ -2,7 +2,7 @@
  * `pnpm seed:demo`: loads the demo catalogue, an admin and a learner. Every write is an upsert on
  * a natural key, so running it again changes nothing and duplicates nothing.
  */
-import { type AuthKeys, authKeys, sealSecret } from "@sira/domain";
+import { type AuthKeys, authKeys, post, sealSecret } from "@sira/domain";
 import { type Config, usesDevelopmentDefaults } from "@sira/infra/config";
 import type { Db, Prisma, Transaction } from "@sira/infra/db";
 import {
@@ -113,27 +113,14 @@ async function upsertCourse(tx: Transaction, course: DemoCourse, adminId: string
   return row.id;
 }
 
-/** Gives the learner starting credits once, through the ledger, so balance and history agree. */
+/** Gives the learner starting credits once, as a ledger posting from the platform. */
 async function grantWelcomeCredits(tx: Transaction, userId: string): Promise<void> {
-  const account = await tx.creditAccount.upsert({ where: { userId }, create: { userId }, update: {} });
-  const key = "demo:welcome-credits";
-  const existing = await tx.transaction.findUnique({
-    where: { accountId_idempotencyKey: { accountId: account.id, idempotencyKey: key } },
-  });
-  if (existing) return;
-  const updated = await tx.creditAccount.update({
-    where: { id: account.id },
-    data: { balance: { increment: DEMO_LEARNER_CREDITS } },
-  });
-  await tx.transaction.create({
-    data: {
-      accountId: account.id,
-      type: "adjustment",
-      amount: DEMO_LEARNER_CREDITS,
-      balanceAfter: updated.balance,
-      idempotencyKey: key,
-      description: "Demo welcome credits",
-    },
+  await post(tx, {
+    key: "demo:welcome-credits",
+    lines: [
+      { account: { userId }, type: "adjustment", amount: DEMO_LEARNER_CREDITS, description: "Demo welcome credits" },
+      { account: { counter: "platform" }, type: "adjustment", amount: -DEMO_LEARNER_CREDITS },
+    ],
   });
 }
 

@@ -1,0 +1,50 @@
+/**
+ * The ledger's reconciliation: for every account the sum of its rows equals its balance, every
+ * posting sums to zero, and no user account is below zero. Run by a scheduled job (it logs an
+ * error on any drift) and by the tests after concurrent money operations.
+ */
+import type { Logger } from "@sira/infra";
+import type { Db } from "@sira/infra/db";
+
+export interface LedgerDrift {
+  /** Accounts whose balance is not the sum of their rows. */
+  accounts: { account_id: string; balance: number; sum: number }[];
+  /** Postings whose rows do not sum to zero. */
+  postings: { posting_id: string; sum: number }[];
+  /** User accounts below zero. */
+  negative: { account_id: string; balance: number }[];
+  /** Rows whose balance_after does not follow from the previous row of the account. */
+  chains: number;
+}
+
+export async function reconcileLedger(db: Db): Promise<LedgerDrift> {
+  const [accounts, postings, negative, chains] = await Promise.all([
+    db.$queryRaw<LedgerDrift["accounts"]>`
+      SELECT a.id AS account_id, a.balance, coalesce(sum(t.amount), 0)::int AS sum
+      FROM credit_accounts a LEFT JOIN transactions t ON t.account_id = a.id
+      GROUP BY a.id HAVING a.balance <> coalesce(sum(t.amount), 0)`,
+    db.$queryRaw<LedgerDrift["postings"]>`
+      SELECT posting_id, sum(amount)::int AS sum FROM transactions GROUP BY posting_id HAVING sum(amount) <> 0`,
+    db.$queryRaw<LedgerDrift["negative"]>`
+      SELECT id AS account_id, balance FROM credit_accounts WHERE kind = 'user' AND balance < 0`,
+    db.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM (
+        SELECT balance_after, amount,
+          lag(balance_after) OVER (PARTITION BY account_id ORDER BY seq) AS previous,
+          row_number() OVER (PARTITION BY account_id ORDER BY seq) AS rn
+        FROM transactions) t
+      WHERE t.rn > 1 AND t.previous IS NOT NULL AND t.balance_after <> t.previous + t.amount`,
+  ]);
+  return { accounts, postings, negative, chains: chains[0]?.n ?? 0 };
+}
+
+export const isBalanced = (drift: LedgerDrift): boolean =>
+  !drift.accounts.length && !drift.postings.length && !drift.negative.length && drift.chains === 0;
+
+/** The scheduled check: silent when the books balance, an error log naming every drift otherwise. */
+export async function runLedgerReconciliation(deps: { db: Db; logger: Pick<Logger, "error" | "info"> }) {
+  const drift = await reconcileLedger(deps.db);
+  if (isBalanced(drift)) deps.logger.info("ledger reconciled: balanced");
+  else deps.logger.error({ drift }, "ledger drift: balances, postings or chains do not add up");
+  return drift;
+}
