@@ -90,6 +90,11 @@ export const ERROR_CODES = {
     fr: "Votre solde de crédits ne suffit pas. Achetez des crédits puis réessayez.",
     en: "Your credit balance is too low. Buy credits, then try again.",
   },
+  REFUND_WINDOW_CLOSED: {
+    status: 409,
+    fr: "Le délai de remboursement de cet achat est dépassé.",
+    en: "The refund window for this purchase has closed.",
+  },
   PAYMENT_REQUIRED: {
     status: 402,
     fr: "Un achat est nécessaire pour accéder à cette ressource.",
@@ -305,7 +310,7 @@ export interface Problem {
   request_id?: string;
   errors?: FieldError[];
   retry_after?: number;
-  resets_at?: string;
+  [extension: string]: unknown;
 }
 
 export function errorMessage(code: ErrorCode, language: Language): string {
@@ -321,8 +326,11 @@ export class AppError extends Error {
   /** Localised detail overriding the code's default message. */
   readonly details?: Partial<Record<Language, string>>;
   readonly retryAfterSeconds?: number;
-  /** When a daily allowance starts again (ISO 8601): 429s for daily limits carry it. */
-  readonly resetsAt?: string;
+  /**
+   * Extension members of the problem (RFC 9457 §3.2), e.g. `resets_at` of a daily limit, or the
+   * price and balance of a 402. Snake-case keys, plain values.
+   */
+  readonly extensions?: Readonly<Record<string, string | number | boolean | null>>;
 
   constructor(
     code: ErrorCode,
@@ -330,7 +338,7 @@ export class AppError extends Error {
       fieldErrors?: FieldError[];
       details?: Partial<Record<Language, string>>;
       retryAfterSeconds?: number;
-      resetsAt?: string;
+      extensions?: Record<string, string | number | boolean | null>;
       cause?: unknown;
     } = {},
   ) {
@@ -340,7 +348,7 @@ export class AppError extends Error {
     if (options.fieldErrors) this.fieldErrors = options.fieldErrors;
     if (options.details) this.details = options.details;
     if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
-    if (options.resetsAt !== undefined) this.resetsAt = options.resetsAt;
+    if (options.extensions !== undefined) this.extensions = options.extensions;
   }
 
   detail(language: Language): string {

@@ -14,6 +14,7 @@ export * from "./dashboard.ts";
 export * from "./errors.ts";
 export * from "./flashcards.ts";
 export * from "./generated-content.ts";
+export * from "./money.ts";
 export * from "./progress.ts";
 export * from "./quiz.ts";
 export * from "./resources.ts";

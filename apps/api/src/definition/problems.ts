@@ -18,7 +18,10 @@ export const problemSchema = z
     request_id: z.string().optional(),
     errors: z.array(z.object({ field: z.string(), code: z.string(), message: z.string() })).optional(),
     retry_after: z.number().int().optional(),
-    resets_at: z.string().optional(),
+    resets_at: z.string().optional().describe("When a daily allowance starts again (429 of a daily limit)"),
+    price: z.number().int().optional().describe("What it costs, in credits (402)"),
+    balance: z.number().int().optional().describe("The caller's credit balance (402)"),
+    buy_credits_url: z.string().optional().describe("Where to buy credits (402)"),
   })
   .openapi("Problem");
 

@@ -76,6 +76,8 @@ function codeForStatus(status: number): ErrorCode {
 export function problemBody(error: AppError, language: Language, requestId?: string, instance?: string): Problem {
   const def = ERROR_CODES[error.code];
   return {
+    // Extensions first: they never replace a standard member.
+    ...error.extensions,
     type: `https://sira.africa/problems/${error.code.toLowerCase().replaceAll("_", "-")}`,
     title: def.en,
     status: def.status,
@@ -85,7 +87,6 @@ export function problemBody(error: AppError, language: Language, requestId?: str
     ...(requestId ? { request_id: requestId } : {}),
     ...(error.fieldErrors ? { errors: error.fieldErrors } : {}),
     ...(error.retryAfterSeconds !== undefined ? { retry_after: error.retryAfterSeconds } : {}),
-    ...(error.resetsAt !== undefined ? { resets_at: error.resetsAt } : {}),
   };
 }
 

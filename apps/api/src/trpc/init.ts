@@ -86,7 +86,7 @@ const t = initTRPC.context<TrpcContext>().create({
         request_id: ctx?.requestId,
         ...(appError.fieldErrors ? { errors: appError.fieldErrors } : {}),
         ...(appError.retryAfterSeconds !== undefined ? { retry_after: appError.retryAfterSeconds } : {}),
-        ...(appError.resetsAt !== undefined ? { resets_at: appError.resetsAt } : {}),
+        ...appError.extensions,
       },
     };
   },

@@ -10,6 +10,7 @@ import type { Viewer } from "../access/actor.ts";
 import { catalogCourses, readableCourses } from "../access/readable.ts";
 import { inLanguage } from "../bilingual.ts";
 import { invalidateDashboard } from "../learning/dashboard/cache.ts";
+import { livePurchase, paymentRequired } from "../money/course-access.ts";
 import { needsFullResync, pageArgs, tombstonesSince } from "../sync.ts";
 import { findReadableCourse } from "./courses.ts";
 import { ENROLLMENT_SELECT, type EnrollmentRow, toEnrollment } from "./shape.ts";
@@ -17,15 +18,11 @@ import { ENROLLMENT_SELECT, type EnrollmentRow, toEnrollment } from "./shape.ts"
 const ENTITY = "user_course_enrollment";
 
 /**
- * True when the user may take a paid course: a `course_purchase` in their ledger, or a redeemed
+ * True when the user may take a paid course: a live (not refunded) purchase in their ledger, or a redeemed
  * activation code for the course or for a curriculum that contains it. The one monetization hook.
  */
 export async function hasCourseAccessPurchase(tx: Tx, userId: string, courseId: string): Promise<boolean> {
-  const purchase = await tx.transaction.findFirst({
-    where: { type: "course_purchase", courseId, account: { userId } },
-    select: { id: true },
-  });
-  if (purchase) return true;
+  if (await livePurchase(tx, userId, courseId)) return true;
   const redemption = await tx.activationCodeRedemption.findFirst({
     where: {
       userId,
@@ -68,12 +65,7 @@ export async function enrollInCourse(db: Tx, viewer: Viewer, idOrSlug: string, o
     });
   } else {
     if (course.priceCredits > 0 && !(await hasCourseAccessPurchase(db, viewer.userId, course.id))) {
-      throw new AppError("PAYMENT_REQUIRED", {
-        details: {
-          en: `This course costs ${course.priceCredits} credits: buy it before enrolling.`,
-          fr: `Ce cours coûte ${course.priceCredits} crédits : achetez-le avant de vous inscrire.`,
-        },
-      });
+      throw await paymentRequired(db, viewer.userId, course.priceCredits);
     }
     // ON CONFLICT DO NOTHING: a concurrent first enroll is not an error.
     await db.userCourseEnrollment.createMany({

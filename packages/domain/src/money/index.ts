@@ -1,5 +1,13 @@
 /** Money: the credits ledger, payments by mobile money, subscriptions, activation codes. */
 export * from "./check-code.ts";
+export * from "./course-access.ts";
+export * from "./credits.ts";
 export * from "./ledger.ts";
+export * from "./offers.ts";
 export * from "./payments.ts";
+export * from "./payouts.ts";
+export * from "./purchase.ts";
+export * from "./reconcile.ts";
+export * from "./revenue.ts";
 export * from "./subscriptions.ts";
+export * from "./tutor-overage.ts";

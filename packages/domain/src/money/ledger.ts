@@ -172,7 +172,7 @@ export async function post(tx: Tx, posting: Posting): Promise<PostingResult> {
         total_spent = total_spent + ${totals.spent}::int,
         total_purchased = total_purchased + ${totals.purchased}::int,
         total_earned = total_earned + ${totals.earned}::int,
-        updated_at = ${at}::timestamptz
+        updated_at = now()
       WHERE id = ${accountId}::uuid AND (kind <> 'user' OR balance + ${line.amount}::int >= 0)
       RETURNING balance, user_id`;
     if (!account) throw new AppError("INSUFFICIENT_CREDITS");
@@ -192,8 +192,12 @@ export async function post(tx: Tx, posting: Posting): Promise<PostingResult> {
         // The key marks each account's row once; a posting with two rows on one account keys the first.
         idempotencyKey: posted.some((p) => p.accountId === accountId) ? null : posting.key,
         description: line.description ?? null,
-        metadata: { ...(line.metadata ?? {}), ...(line.reverses ? { reverses: line.reverses } : {}) },
-        createdAt: at,
+        // created_at stays the server's clock (delta sync reads it); when it happened goes here.
+        metadata: {
+          ...(line.metadata ?? {}),
+          ...(line.reverses ? { reverses: line.reverses } : {}),
+          ...(posting.at ? { occurred_at: at.toISOString() } : {}),
+        },
       },
       select: { id: true },
     });

@@ -10,16 +10,17 @@ import type { Db, Tx } from "@sira/infra/db";
 import type { LearnerContext } from "../access/learner.ts";
 import { enqueue } from "../jobs/enqueue.ts";
 import { invalidateDashboard } from "../learning/dashboard/cache.ts";
+import { creditsOverage } from "../money/tutor-overage.ts";
 import { markListening } from "./answer-stream.ts";
 import { openTutorCourse } from "./course.ts";
-import { chargeTutorMessage, NO_OVERAGE, type TutorOverage, tutorRemaining } from "./limits.ts";
+import { chargeTutorMessage, type TutorOverage, tutorRemaining } from "./limits.ts";
 
 export interface TutorDeps {
   config: Pick<Config, "QUEUE_PREFIX" | "TUTOR_ABANDON_AFTER_MS">;
   db: Db;
   redis: Redis;
   logger: Logger;
-  /** Paying beyond the daily limit (the payments module's seam); none by default. */
+  /** Paying beyond the daily limit; by default with credits, for learners who opted in. */
   tutorOverage?: TutorOverage;
 }
 
@@ -90,7 +91,7 @@ export async function askTutor(
       });
       if (!mine) throw new AppError("NOT_FOUND");
     }
-    const day = await chargeTutorMessage(tx, userId, now, deps.tutorOverage ?? NO_OVERAGE);
+    const day = await chargeTutorMessage(tx, userId, now, deps.tutorOverage ?? creditsOverage);
     if (!conversationId) {
       const created = await tx.tutorConversation.create({
         data: {

@@ -65,7 +65,10 @@ export async function tutorRemaining(db: Db, userId: string, now = new Date()): 
 
 function limitReached(day: TutorDay, now: Date): AppError {
   const seconds = Math.max(1, Math.ceil((day.resetsAt.getTime() - now.getTime()) / 1000));
-  return new AppError("TUTOR_LIMIT_REACHED", { retryAfterSeconds: seconds, resetsAt: day.resetsAt.toISOString() });
+  return new AppError("TUTOR_LIMIT_REACHED", {
+    retryAfterSeconds: seconds,
+    extensions: { resets_at: day.resetsAt.toISOString() },
+  });
 }
 
 /**
