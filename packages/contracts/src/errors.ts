@@ -90,6 +90,11 @@ export const ERROR_CODES = {
     fr: "Votre solde de crédits ne suffit pas. Achetez des crédits puis réessayez.",
     en: "Your credit balance is too low. Buy credits, then try again.",
   },
+  ACTIVATION_CODE_NOT_A_PLAN: {
+    status: 409,
+    fr: "Ce code n'active pas d'abonnement : utilisez-le depuis la page des codes d'activation.",
+    en: "This code does not activate a subscription: use it from the activation codes page.",
+  },
   REFUND_WINDOW_CLOSED: {
     status: 409,
     fr: "Le délai de remboursement de cet achat est dépassé.",

@@ -120,18 +120,19 @@ export const subscriptionPlanPatch = subscriptionPlanInput.omit({ slug: true }).
 
 export const idParams = z.object({ id: z.uuid() });
 
-export const paymentIntentInput = z.discriminatedUnion("purpose", [
-  z.strictObject({
-    purpose: z.literal("credits"),
-    package_id: z.uuid(),
+/** A package (purpose credits, package_id) or a plan (purpose subscription, plan slug). */
+export const paymentIntentInput = z
+  .strictObject({
+    purpose: z.enum(["credits", "subscription"]),
+    package_id: z.uuid().optional(),
+    plan: z.string().trim().min(1).max(60).optional(),
+    /** The number the learner pays from: a payment without the reference still matches by it. */
     phone: z.string().trim().min(6).max(30).optional(),
-  }),
-  z.strictObject({
-    purpose: z.literal("subscription"),
-    plan: z.string().trim().min(1).max(60),
-    phone: z.string().trim().min(6).max(30).optional(),
-  }),
-]);
+  })
+  .refine((v) => (v.purpose === "credits" ? v.package_id && !v.plan : v.plan && !v.package_id), {
+    message: "credits takes package_id, subscription takes plan",
+    path: ["purpose"],
+  });
 
 export const paymentIntentSchema = z.object({
   id: z.uuid(),
@@ -157,10 +158,16 @@ export const subscriptionStatusSchema = z.object({
   messages_left: z.number().int(),
 });
 
-export const subscriptionActivateInput = z.union([
-  z.strictObject({ code: z.string().trim().min(4).max(40) }),
-  z.strictObject({ sms_reference: z.string().trim().min(4).max(60) }),
-]);
+/** Exactly one of an activation code and the operator transaction id of a confirmation SMS. */
+export const subscriptionActivateInput = z
+  .strictObject({
+    code: z.string().trim().min(4).max(40).optional(),
+    sms_reference: z.string().trim().min(4).max(60).optional(),
+  })
+  .refine((v) => (v.code === undefined) !== (v.sms_reference === undefined), {
+    message: "give either code or sms_reference",
+    path: ["code"],
+  });
 
 export const subscriptionActivatedSchema = z.object({
   subscription_id: z.uuid(),

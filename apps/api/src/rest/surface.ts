@@ -11,6 +11,7 @@ import { adminContentEndpoints, adminStructureEndpoints } from "../endpoints/adm
 import { adminAnalyticsEndpoints, adminAuditLogEndpoints, adminCoursesEndpoints } from "../endpoints/admin-courses.ts";
 import { adminCurriculaEndpoints } from "../endpoints/admin-curricula.ts";
 import { adminGroupsEndpoints } from "../endpoints/admin-groups.ts";
+import { adminMoneyEndpoints } from "../endpoints/admin-money.ts";
 import { adminResourceEndpoints } from "../endpoints/admin-resources.ts";
 import { adminSettingsEndpoints } from "../endpoints/admin-settings.ts";
 import { adminTaxonomyEndpoints } from "../endpoints/admin-taxonomy.ts";
@@ -19,6 +20,7 @@ import { authEndpoints } from "../endpoints/auth.ts";
 import { courseEndpoints, curriculumEndpoints } from "../endpoints/catalog.ts";
 import { flashcardEndpoints } from "../endpoints/flashcards.ts";
 import { contentEndpoints } from "../endpoints/lessons.ts";
+import { creditEndpoints, expertMoneyEndpoints, subscriptionEndpoints } from "../endpoints/money.ts";
 import { progressEndpoints } from "../endpoints/progress.ts";
 import {
   adminPreassessmentEndpoints,
@@ -71,6 +73,10 @@ const SURFACE: readonly Entry[] = [
   ["flashcards", flashcardEndpoints],
   mountTutorRoutes,
   ["tutor", tutorEndpoints],
+  ["credits", creditEndpoints],
+  ["subscriptions", subscriptionEndpoints],
+  ["expert", expertMoneyEndpoints],
+  ["admin", adminMoneyEndpoints],
 ];
 
 export function mountRestSurface(app: OpenAPIHono<AppEnv>): void {

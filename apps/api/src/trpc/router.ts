@@ -8,6 +8,7 @@ import { courseEndpoints, curriculumEndpoints } from "../endpoints/catalog.ts";
 import { dashboardEndpoints } from "../endpoints/dashboard.ts";
 import { flashcardEndpoints } from "../endpoints/flashcards.ts";
 import { contentEndpoints } from "../endpoints/lessons.ts";
+import { creditEndpoints, expertMoneyEndpoints, subscriptionEndpoints } from "../endpoints/money.ts";
 import { progressEndpoints } from "../endpoints/progress.ts";
 import { placementEndpoints, preassessmentEndpoints, quizEndpoints } from "../endpoints/quiz.ts";
 import { sourceImageEndpoints } from "../endpoints/source-images.ts";
@@ -33,6 +34,9 @@ export const appRouter = router({
   preassessment: router(toProcedures(preassessmentEndpoints)),
   flashcards: router(toProcedures(flashcardEndpoints)),
   tutor: router(toProcedures(tutorEndpoints)),
+  credits: router(toProcedures(creditEndpoints)),
+  subscriptions: router(toProcedures(subscriptionEndpoints)),
+  expert: router(toProcedures(expertMoneyEndpoints)),
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,4 +1,5 @@
 /** Money: the credits ledger, payments by mobile money, subscriptions, activation codes. */
+export * from "./activation.ts";
 export * from "./check-code.ts";
 export * from "./course-access.ts";
 export * from "./credits.ts";

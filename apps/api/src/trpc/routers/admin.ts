@@ -8,6 +8,7 @@ import {
 } from "../../endpoints/admin-courses.ts";
 import { adminCurriculaEndpoints } from "../../endpoints/admin-curricula.ts";
 import { adminGroupsEndpoints } from "../../endpoints/admin-groups.ts";
+import { adminMoneyEndpoints } from "../../endpoints/admin-money.ts";
 import { adminResourceEndpoints } from "../../endpoints/admin-resources.ts";
 import { adminSettingsEndpoints } from "../../endpoints/admin-settings.ts";
 import { adminTaxonomyEndpoints } from "../../endpoints/admin-taxonomy.ts";
@@ -27,5 +28,6 @@ export const adminRouter = router({
   content: router(toProcedures(adminContentEndpoints)),
   structure: router(toProcedures(adminStructureEndpoints)),
   preassessment: router(toProcedures(adminPreassessmentEndpoints)),
+  money: router(toProcedures(adminMoneyEndpoints)),
   ...toProcedures(adminUserEndpoints),
 });
