@@ -1,5 +1,6 @@
 /** What every job processor can reach. */
 import type { AiProviders } from "@sira/ai";
+import type { Mailer } from "@sira/domain";
 import type { Config, FileStorage, Logger, Redis } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 
@@ -10,4 +11,5 @@ export interface WorkerDeps {
   logger: Logger;
   storage: FileStorage;
   ai: AiProviders;
+  mailer: Mailer;
 }

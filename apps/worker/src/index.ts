@@ -1,6 +1,6 @@
 /** The worker process: serves every queue, registers schedules, and drains on SIGTERM/SIGINT. */
 import { createAiProviders } from "@sira/ai";
-import { JOBS } from "@sira/domain";
+import { createMailer, JOBS } from "@sira/domain";
 import { closeQueues, createStorage, disconnectRedis, getQueue, loadConfigOrExit, logger, redis } from "@sira/infra";
 import { db, disconnectDb } from "@sira/infra/db";
 import { processors, schedules } from "./processors.ts";
@@ -20,6 +20,7 @@ const deps = {
   logger: log,
   storage: createStorage(config.STORAGE_DIR),
   ai: createAiProviders({ config, db: db(), logger: log }),
+  mailer: createMailer({ config, db: db(), logger: log }),
 };
 const workers = startWorkers(processors(deps), {
   prefix: config.QUEUE_PREFIX,

@@ -1,5 +1,5 @@
 /** Which domain function serves each job. Jobs stay thin: the payload arrives parsed, call the domain. */
-import { purgeExpired, requeueStalledResources } from "@sira/domain";
+import { purgeExpired, requeueStalledResources, runLedgerReconciliation, runSubscriptionSchedule } from "@sira/domain";
 import type { WorkerDeps } from "./deps.ts";
 import { dispatchJobs, type Processors } from "./dispatch.ts";
 import { contentHandlers } from "./processors/content.ts";
@@ -15,6 +15,8 @@ export function processors(deps: WorkerDeps): Processors {
     ...tutorHandlers(deps),
     "purge-expired": () => purgeExpired(deps.db),
     "requeue-stalled-indexing": () => requeueStalledResources(deps),
+    "subscription-schedule": () => runSubscriptionSchedule(deps),
+    "reconcile-ledger": () => runLedgerReconciliation(deps),
   });
 }
 
@@ -22,4 +24,6 @@ export function processors(deps: WorkerDeps): Processors {
 export const schedules = [
   { name: "purge-expired", every: 60 * 60_000 },
   { name: "requeue-stalled-indexing", every: 10 * 60_000 },
+  { name: "subscription-schedule", every: 15 * 60_000 },
+  { name: "reconcile-ledger", every: 60 * 60_000 },
 ] as const;

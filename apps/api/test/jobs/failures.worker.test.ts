@@ -37,6 +37,8 @@ const handlers: JobHandlers = {
   "requeue-stalled-indexing": unused("requeue-stalled-indexing"),
   "tutor-answer": unused("tutor-answer"),
   "tutor-memory": unused("tutor-memory"),
+  "subscription-schedule": unused("subscription-schedule"),
+  "reconcile-ledger": unused("reconcile-ledger"),
   "generate-structure": async (data, context) => {
     received.push({ data, context });
     const step = script.shift();

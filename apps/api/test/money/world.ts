@@ -52,8 +52,13 @@ let operatorSeq = 0;
  * The learner opens an intent through the API and the payment arrives as the SMS matcher
  * delivers it (fulfilIntent, with a fresh operator transaction id).
  */
-export async function buyCredits(deps: AppDeps, send: Send, learner: SignedIn, packageId: string): Promise<void> {
-  const res = await send(learner, "POST", "/api/v1/payments/intents", { purpose: "credits", package_id: packageId });
+export async function payIntent(
+  deps: AppDeps,
+  send: Send,
+  learner: SignedIn,
+  body: { purpose: "credits"; package_id: string } | { purpose: "subscription"; plan: string },
+): Promise<void> {
+  const res = await send(learner, "POST", "/api/v1/payments/intents", body);
   expect(res.status).toBe(201);
   const intent = (await res.json()) as { id: string; amount: number; currency: string };
   operatorSeq += 1;
@@ -72,4 +77,9 @@ export async function buyCredits(deps: AppDeps, send: Send, learner: SignedIn, p
       new Date(),
     ),
   );
+}
+
+/** A credit package bought by mobile money (see payIntent). */
+export function buyCredits(deps: AppDeps, send: Send, learner: SignedIn, packageId: string): Promise<void> {
+  return payIntent(deps, send, learner, { purpose: "credits", package_id: packageId });
 }

@@ -78,6 +78,10 @@ export const JOBS = {
   "tutor-answer": { queue: "tutor", payload: z.object({ answerId: z.uuid() }), keepCompleted: false },
   /** After a tutor turn: update the learner memory and fold old turns into the rolling summary. */
   "tutor-memory": { queue: "tutor", payload: z.object({ answerId: z.uuid() }), keepCompleted: false },
+  /** End subscriptions at their end date, send 3-day reminders, close expired payment intents. */
+  "subscription-schedule": { queue: "subscriptions", payload: noPayload, keepCompleted: true },
+  /** Check the ledger: every balance the sum of its rows, every posting summing to zero. */
+  "reconcile-ledger": { queue: "maintenance", payload: noPayload, keepCompleted: true },
   "purge-expired": { queue: "maintenance", payload: noPayload, keepCompleted: true },
   "requeue-stalled-indexing": { queue: "maintenance", payload: noPayload, keepCompleted: true },
 } as const satisfies Record<string, JobSpec>;

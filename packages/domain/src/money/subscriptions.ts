@@ -8,6 +8,7 @@ import { AppError, type Language } from "@sira/contracts";
 import type { Logger } from "@sira/infra";
 import type { Db, Tx } from "@sira/infra/db";
 import type { Mailer } from "../email/mailer.ts";
+import { escapeHtml } from "../email/templates.ts";
 import { tutorDay } from "../tutor/limits.ts";
 
 export const SUBSCRIPTION_SOURCES = ["code", "sms", "credits"] as const;
@@ -138,6 +139,11 @@ export async function runSubscriptionSchedule(
     where: { status: "active", expiresAt: { lte: now } },
     data: { status: "expired" },
   });
+  // Payment intents past their validity no longer match a payment by sender and amount.
+  await deps.db.paymentIntent.updateMany({
+    where: { status: "open", expiresAt: { lte: now } },
+    data: { status: "expired" },
+  });
   const due = await deps.db.subscription.findMany({
     where: {
       status: "active",
@@ -163,7 +169,7 @@ export async function runSubscriptionSchedule(
         to: sub.user.email,
         subject: body.subject,
         text: body.text,
-        html: `<p>${body.text.split("\n\n").join("</p><p>")}</p>`,
+        html: `<p>${body.text.split("\n\n").map(escapeHtml).join("</p><p>")}</p>`,
         template: "subscription.reminder",
         language,
         userId: sub.userId,
