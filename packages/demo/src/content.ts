@@ -38,6 +38,7 @@ export interface DemoCourse {
   descriptionEn: string;
   estimatedHours: number;
   priceCredits: number;
+  marketplace?: boolean;
   taxonomy: string[];
   modules: DemoModule[];
 }
@@ -120,6 +121,8 @@ export const DEMO_COURSES: DemoCourse[] = [
       "Keep the cash book, build a season budget and report to members, in CFA francs and with mobile money.",
     estimatedHours: 8,
     priceCredits: 500,
+    /** Sold on the marketplace: the demo expert earns their share of each sale. */
+    marketplace: true,
     taxonomy: ["finance", "agriculture", "intermediaire", "cooperatives"],
     modules: [
       {
@@ -166,9 +169,19 @@ export const DEMO_CURRICULUM = {
 export const DEMO_TOTP_SECRETS: Record<string, string> = {
   "admin@sira.demo": "KNUXEYLEMVWW6YLENVUW4MJSGM2DKNRX",
   "awa.diallo@sira.demo": "KNUXEYLEMVWW6ZDMMVQXE3TFOIYTEMZU",
+  "ibrahima.kane@sira.demo": "KNUXEYLEMVWW6ZLYOBSXE5BRGIZTINJW",
 };
 
 export const DEMO_USERS = {
+  expert: {
+    email: "ibrahima.kane@sira.demo",
+    name: "Ibrahima Kane",
+    role: "expert",
+    preferredLanguage: "fr",
+    country: "SN",
+    professionalRole: "cooperative_trainer",
+    timezone: "Africa/Dakar",
+  },
   admin: {
     email: "admin@sira.demo",
     name: "Mariama Sow",
@@ -193,6 +206,19 @@ export const DEMO_CREDIT_PACKAGES = [
   { slug: "decouverte", nameFr: "Découverte", nameEn: "Starter", credits: 200, bonusCredits: 0, priceAmount: 1000 },
   { slug: "standard", nameFr: "Standard", nameEn: "Standard", credits: 1000, bonusCredits: 100, priceAmount: 5000 },
   { slug: "intensif", nameFr: "Intensif", nameEn: "Intensive", credits: 2500, bonusCredits: 400, priceAmount: 10000 },
+];
+
+/** Subscription plans: a month and a quarter of tutor messages. */
+export const DEMO_SUBSCRIPTION_PLANS = [
+  { slug: "mensuel", nameFr: "Mensuel", nameEn: "Monthly", durationDays: 30, dailyMessageLimit: 50, priceAmount: 2000 },
+  {
+    slug: "trimestriel",
+    nameFr: "Trimestriel",
+    nameEn: "Quarterly",
+    durationDays: 90,
+    dailyMessageLimit: 50,
+    priceAmount: 5000,
+  },
 ];
 
 export const DEMO_SETTINGS: Record<string, unknown> = {

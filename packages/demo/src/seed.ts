@@ -11,6 +11,7 @@ import {
   DEMO_CURRICULUM,
   DEMO_LEARNER_CREDITS,
   DEMO_SETTINGS,
+  DEMO_SUBSCRIPTION_PLANS,
   DEMO_TAXONOMY,
   DEMO_TOTP_SECRETS,
   DEMO_USERS,
@@ -55,7 +56,12 @@ async function upsertUser(
   return row.id;
 }
 
-async function upsertCourse(tx: Transaction, course: DemoCourse, adminId: string, taxonomy: Map<string, string>) {
+async function upsertCourse(
+  tx: Transaction,
+  course: DemoCourse,
+  ids: { adminId: string; expertId: string },
+  taxonomy: Map<string, string>,
+) {
   const data = {
     titleFr: course.titleFr,
     titleEn: course.titleEn,
@@ -63,6 +69,8 @@ async function upsertCourse(tx: Transaction, course: DemoCourse, adminId: string
     descriptionEn: course.descriptionEn,
     estimatedHours: course.estimatedHours,
     priceCredits: course.priceCredits,
+    isMarketplace: course.marketplace ?? false,
+    expertId: course.marketplace ? ids.expertId : null,
     moduleCount: course.modules.length,
     status: "published",
     visibility: "public",
@@ -70,7 +78,7 @@ async function upsertCourse(tx: Transaction, course: DemoCourse, adminId: string
   };
   const row = await tx.course.upsert({
     where: { slug: course.slug },
-    create: { slug: course.slug, ...data, createdById: adminId, publishedAt: new Date() },
+    create: { slug: course.slug, ...data, createdById: ids.adminId, publishedAt: new Date() },
     update: {},
     select: { id: true },
   });
@@ -148,9 +156,11 @@ export async function seedDemo(db: Db, config: Config): Promise<DemoSeedResult> 
 
       const adminId = await upsertUser(tx, keys, DEMO_USERS.admin);
       const learnerId = await upsertUser(tx, keys, DEMO_USERS.learner);
+      const expertId = await upsertUser(tx, keys, DEMO_USERS.expert);
 
       const courseIds: Record<string, string> = {};
-      for (const course of DEMO_COURSES) courseIds[course.slug] = await upsertCourse(tx, course, adminId, taxonomy);
+      for (const course of DEMO_COURSES)
+        courseIds[course.slug] = await upsertCourse(tx, course, { adminId, expertId }, taxonomy);
 
       const curriculum = await tx.curriculum.upsert({
         where: { slug: DEMO_CURRICULUM.slug },
@@ -179,6 +189,10 @@ export async function seedDemo(db: Db, config: Config): Promise<DemoSeedResult> 
 
       await tx.creditPackage.createMany({
         data: DEMO_CREDIT_PACKAGES.map((p, i) => ({ ...p, currency: "XOF", sortOrder: i + 1 })),
+        skipDuplicates: true,
+      });
+      await tx.subscriptionPlan.createMany({
+        data: DEMO_SUBSCRIPTION_PLANS.map((p, i) => ({ ...p, currency: "XOF", sortOrder: i + 1 })),
         skipDuplicates: true,
       });
       await tx.platformSetting.createMany({
