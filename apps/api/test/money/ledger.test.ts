@@ -45,11 +45,15 @@ describe("credits and course purchases", () => {
     const refused = await send(learner, "POST", `/api/v1/courses/${courseId}/enroll`, {}, "fr");
     expect(refused.status).toBe(402);
     expect(await refused.json()).toMatchObject({
-      code: "INSUFFICIENT_CREDITS",
+      code: "PAYMENT_REQUIRED",
       price: 500,
       balance: 0,
       buy_credits_url: "/api/v1/credits/packages",
     });
+
+    const short = await send(learner, "POST", `/api/v1/courses/${courseId}/purchase`, {});
+    expect(short.status).toBe(402);
+    expect(await short.json()).toMatchObject({ code: "INSUFFICIENT_CREDITS", price: 500, balance: 0 });
 
     await buyCredits(deps, send, learner, world.packageId);
     expect(await balanceOf(learner)).toBe(1100);
@@ -126,6 +130,8 @@ describe("credits and course purchases", () => {
     expect(enrollment.status).toBe("dropped");
     const audit = await deps.db.auditLog.count({ where: { action: "payment.refund", targetId: purchase.postingId } });
     expect(audit).toBe(1);
+    // Leaving and coming back does not reopen a refunded course.
+    expect((await send(learner, "POST", `/api/v1/courses/${courseId}/enroll`, {})).status).toBe(402);
     const rebought = await send(learner, "POST", `/api/v1/courses/${courseId}/purchase`, {});
     expect(await rebought.json()).toMatchObject({ charged: true, balance: 600 });
     await expectBooksBalanced();

@@ -44,10 +44,10 @@ const NOT_OPEN = {
 };
 
 /**
- * Enrolls the viewer (idempotent). A dropped enrollment comes back with its progress, and without
- * a new payment check: the learner already had the course. NOT_FOUND when the course is not
- * readable, CONFLICT when readable but not open (draft, archived, access withdrawn),
- * PAYMENT_REQUIRED for a paid course without a purchase.
+ * Enrolls the viewer (idempotent). A dropped enrollment comes back with its progress, for a paid
+ * course only while the purchase (or code) still holds: a refunded one does not. NOT_FOUND when
+ * the course is not readable, CONFLICT when readable but not open (draft, archived, access
+ * withdrawn), 402 for a paid course without a live purchase.
  */
 export async function enrollInCourse(db: Tx, viewer: Viewer, idOrSlug: string, occurredAt: Date): Promise<Enrollment> {
   const course = await findReadableCourse(db, viewer, idOrSlug);
@@ -57,6 +57,10 @@ export async function enrollInCourse(db: Tx, viewer: Viewer, idOrSlug: string, o
 
   const open = await db.course.count({ where: { AND: [catalogCourses(viewer), { id: course.id }] } });
   if (open === 0) throw new AppError("COURSE_NOT_OPEN", { details: NOT_OPEN });
+  // A paid course needs a live purchase or code, also to come back: a refund drops the enrollment.
+  if (course.priceCredits > 0 && !(await hasCourseAccessPurchase(db, viewer.userId, course.id))) {
+    throw await paymentRequired(db, viewer.userId, course.priceCredits);
+  }
   if (existing) {
     // Conditional, so two concurrent re-enrolls both succeed and change the row once.
     await db.userCourseEnrollment.updateMany({
@@ -64,9 +68,6 @@ export async function enrollInCourse(db: Tx, viewer: Viewer, idOrSlug: string, o
       data: { status: existing.completedAt ? "completed" : "active", droppedAt: null },
     });
   } else {
-    if (course.priceCredits > 0 && !(await hasCourseAccessPurchase(db, viewer.userId, course.id))) {
-      throw await paymentRequired(db, viewer.userId, course.priceCredits);
-    }
     // ON CONFLICT DO NOTHING: a concurrent first enroll is not an error.
     await db.userCourseEnrollment.createMany({
       data: [{ userId: viewer.userId, courseId: course.id, status: "active", createdAt: occurredAt }],

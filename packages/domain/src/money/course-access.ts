@@ -14,10 +14,19 @@ export async function creditBalance(db: Db | Tx, userId: string): Promise<number
   return account?.balance ?? 0;
 }
 
-/** The 402 for a course the learner has not paid: its price, their balance and where to buy. */
-export async function paymentRequired(db: Db | Tx, userId: string, price: number): Promise<AppError> {
+/**
+ * The 402 for a course the learner has not paid: PAYMENT_REQUIRED where they ask to enroll,
+ * INSUFFICIENT_CREDITS where they try to buy it; both with its price, their balance and where to
+ * buy credits.
+ */
+export async function paymentRequired(
+  db: Db | Tx,
+  userId: string,
+  price: number,
+  code: "PAYMENT_REQUIRED" | "INSUFFICIENT_CREDITS" = "PAYMENT_REQUIRED",
+): Promise<AppError> {
   const balance = await creditBalance(db, userId);
-  return new AppError(balance < price ? "INSUFFICIENT_CREDITS" : "PAYMENT_REQUIRED", {
+  return new AppError(code, {
     details: {
       en: `This course costs ${price} credits; your balance is ${balance}.`,
       fr: `Ce cours coûte ${price} crédits ; votre solde est de ${balance}.`,

@@ -57,7 +57,7 @@ export async function purchaseCourse(
         await post(tx, { key: `course_purchase:${viewer.userId}:${course.id}:${refunds}`, lines, at });
       } catch (error) {
         if (error instanceof AppError && error.code === "INSUFFICIENT_CREDITS") {
-          throw await paymentRequired(tx, viewer.userId, course.priceCredits);
+          throw await paymentRequired(tx, viewer.userId, course.priceCredits, "INSUFFICIENT_CREDITS");
         }
         throw error;
       }
