@@ -85,6 +85,16 @@ export const ERROR_CODES = {
     fr: "Ce jeton de renouvellement a déjà servi : par sécurité, la session a été fermée. Reconnectez-vous.",
     en: "This refresh token was already used: for safety, the session was closed. Sign in again.",
   },
+  SMS_RELAY_SIGNATURE_INVALID: {
+    status: 401,
+    fr: "Signature du relais SMS absente ou invalide (en-têtes X-Relay-Device et X-Relay-Signature).",
+    en: "The SMS relay signature is missing or invalid (X-Relay-Device and X-Relay-Signature headers).",
+  },
+  SMS_RELAY_TIMESTAMP_INVALID: {
+    status: 401,
+    fr: "L'horodatage X-Relay-Timestamp est absent ou s'écarte de plus de 5 minutes de l'heure du serveur.",
+    en: "The X-Relay-Timestamp header is missing or more than 5 minutes away from the server's clock.",
+  },
   INSUFFICIENT_CREDITS: {
     status: 402,
     fr: "Votre solde de crédits ne suffit pas. Achetez des crédits puis réessayez.",
@@ -99,6 +109,16 @@ export const ERROR_CODES = {
     status: 409,
     fr: "Le délai de remboursement de cet achat est dépassé.",
     en: "The refund window for this purchase has closed.",
+  },
+  SMS_RELAY_AMOUNT_MISMATCH: {
+    status: 409,
+    fr: "Le montant reçu n'est pas celui de cette demande de paiement.",
+    en: "The amount received is not this payment request's amount.",
+  },
+  SMS_RELAY_NOT_IN_REVIEW: {
+    status: 409,
+    fr: "Ce SMS n'attend plus de décision : il est déjà rapproché, rejeté ou ignoré.",
+    en: "This SMS no longer awaits a decision: it is already matched, rejected or ignored.",
   },
   PAYMENT_REQUIRED: {
     status: 402,
@@ -292,6 +312,11 @@ export const ERROR_CODES = {
     status: 503,
     fr: "Service momentanément indisponible.",
     en: "Service temporarily unavailable.",
+  },
+  SMS_RELAY_NOT_CONFIGURED: {
+    status: 503,
+    fr: "Le relais SMS n'est pas configuré sur ce serveur.",
+    en: "The SMS relay is not configured on this server.",
   },
 } as const satisfies Record<string, ErrorDef>;
 

@@ -18,5 +18,6 @@ export * from "./money.ts";
 export * from "./progress.ts";
 export * from "./quiz.ts";
 export * from "./resources.ts";
+export * from "./sms-relay.ts";
 export * from "./tutor.ts";
 export * from "./users.ts";

@@ -10,5 +10,6 @@ export * from "./payouts.ts";
 export * from "./purchase.ts";
 export * from "./reconcile.ts";
 export * from "./revenue.ts";
+export * from "./sms/index.ts";
 export * from "./subscriptions.ts";
 export * from "./tutor-overage.ts";
