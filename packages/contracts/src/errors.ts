@@ -105,6 +105,26 @@ export const ERROR_CODES = {
     fr: "Ce code n'active pas d'abonnement : utilisez-le depuis la page des codes d'activation.",
     en: "This code does not activate a subscription: use it from the activation codes page.",
   },
+  ACTIVATION_CODE_INVALID: {
+    status: 400,
+    fr: "Ce code d'activation est mal saisi : vérifiez chaque caractère (12 caractères, sans 0, O, 1, I, L, U ni V).",
+    en: "This activation code is mistyped: check each character (12 characters, no 0, O, 1, I, L, U or V).",
+  },
+  ACTIVATION_CODE_NOT_REDEEMABLE: {
+    status: 404,
+    fr: "Ce code d'activation ne peut pas être utilisé : il est inconnu, expiré, révoqué ou déjà épuisé.",
+    en: "This activation code cannot be used: it is unknown, expired, revoked or used up.",
+  },
+  ACTIVATION_CODE_ALREADY_REDEEMED: {
+    status: 409,
+    fr: "Vous avez déjà utilisé ce code d'activation.",
+    en: "You have already used this activation code.",
+  },
+  ACTIVATION_CODE_THROTTLED: {
+    status: 429,
+    fr: "Trop de codes d'activation refusés. Réessayez plus tard (voir Retry-After).",
+    en: "Too many activation codes refused. Try again later (see Retry-After).",
+  },
   REFUND_WINDOW_CLOSED: {
     status: 409,
     fr: "Le délai de remboursement de cet achat est dépassé.",

@@ -1,3 +1,4 @@
+export * from "./activation-codes.ts";
 export * from "./admin-courses.ts";
 export * from "./admin-curricula.ts";
 export * from "./admin-groups.ts";

@@ -1,6 +1,7 @@
 /** Money: the credits ledger, payments by mobile money, subscriptions, activation codes. */
 export * from "./activation.ts";
 export * from "./check-code.ts";
+export * from "./codes/index.ts";
 export * from "./course-access.ts";
 export * from "./credits.ts";
 export * from "./ledger.ts";

@@ -1,0 +1,206 @@
+/**
+ * Redeeming an activation code (learner). A mistyped code (wrong character or check character) is
+ * refused before anything is looked up. Every other attempt is reserved on the auth throttle
+ * first (per account and per client network, growing delays; decision 0025) and counts as a
+ * failure unless it succeeds. Unknown, expired, revoked and used-up codes get one answer, so an
+ * attacker learns nothing from it. The use is taken by one conditional UPDATE, the redemption row
+ * is unique per learner and code, and the effect (credits, a plan, course access) is written in
+ * the same transaction: a code's last use goes to exactly one learner, and a learner gets a code's
+ * effect once.
+ */
+import { type ActivationCodeRedemption, AppError } from "@sira/contracts";
+import type { Db, Tx } from "@sira/infra/db";
+import { pepperedHash } from "../../auth/crypto.ts";
+import { networkKey } from "../../auth/network.ts";
+import { releaseAttempt, reserveAttempt, type ThrottleScopes } from "../../auth/throttle.ts";
+import type { AuditMeta } from "../../request-meta.ts";
+import type { RedeemPlanCode } from "../activation.ts";
+import { hasValidCheck, normalizeCode } from "../check-code.ts";
+import { post } from "../ledger.ts";
+import { activateSubscription, planTerms } from "../subscriptions.ts";
+import { ACTIVATION_CODE_LENGTH, activationCodeHash, codeHint } from "./generate.ts";
+
+export interface RedeemDeps {
+  db: Db;
+  pepper: Buffer;
+}
+
+type Meta = Pick<AuditMeta, "ip" | "now">;
+
+/** The code as stored, or ACTIVATION_CODE_INVALID (400) for a typo the check character catches. */
+export function parseActivationCode(input: string): string {
+  const code = normalizeCode(input);
+  if (!code || code.length !== ACTIVATION_CODE_LENGTH || !hasValidCheck(code)) {
+    throw new AppError("ACTIVATION_CODE_INVALID");
+  }
+  return code;
+}
+
+/** Throttle scopes of redemptions, apart from sign-in's: the learner's account and their network. */
+export function redemptionScopes(pepper: Buffer, userId: string, ip: string | null): ThrottleScopes {
+  return {
+    account: `code-account:${pepperedHash(pepper, userId)}`,
+    // In the account-and-network slot: 5 free failures, then 30 s doubling up to 15 min.
+    accountAddress: `code-network:${pepperedHash(pepper, networkKey(ip ?? "unknown"))}`,
+  };
+}
+
+async function reserve(db: Db, scopes: ThrottleScopes, now: Date): Promise<void> {
+  try {
+    await reserveAttempt(db, scopes, now);
+  } catch (error) {
+    if (error instanceof AppError && error.code === "AUTH_LOCKED") {
+      throw new AppError("ACTIVATION_CODE_THROTTLED", {
+        ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+      });
+    }
+    throw error;
+  }
+}
+
+type CodeRow = {
+  id: string;
+  kind: string;
+  credits: number | null;
+  plan: string | null;
+  duration_days: number | null;
+  daily_message_limit: number | null;
+  course_id: string | null;
+  curriculum_id: string | null;
+};
+
+const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === "P2002";
+
+/** Takes one use of the code for the learner, or throws; the caller's transaction holds it. */
+async function takeUse(tx: Tx, codeHash: string, userId: string, now: Date): Promise<CodeRow> {
+  const code = await tx.activationCode.findUnique({ where: { codeHash }, select: { id: true } });
+  if (!code) throw new AppError("ACTIVATION_CODE_NOT_REDEEMABLE");
+  const mine = await tx.activationCodeRedemption.findUnique({
+    where: { codeId_userId: { codeId: code.id, userId } },
+    select: { id: true },
+  });
+  if (mine) throw new AppError("ACTIVATION_CODE_ALREADY_REDEEMED");
+  const [taken] = await tx.$queryRaw<CodeRow[]>`
+    UPDATE activation_codes SET redeemed_count = redeemed_count + 1, updated_at = ${now}::timestamptz
+    WHERE id = ${code.id}::uuid AND redeemed_count < max_redemptions AND revoked_at IS NULL
+      AND (expires_at IS NULL OR expires_at > ${now}::timestamptz)
+    RETURNING id, kind, credits, plan, duration_days, daily_message_limit, course_id, curriculum_id`;
+  if (!taken) {
+    // The same learner's concurrent redemption may have taken the last use while this one waited.
+    const raced = await tx.activationCodeRedemption.count({ where: { codeId: code.id, userId } });
+    throw new AppError(raced > 0 ? "ACTIVATION_CODE_ALREADY_REDEEMED" : "ACTIVATION_CODE_NOT_REDEEMABLE");
+  }
+  try {
+    // A duplicate aborts the whole transaction (the use taken above included): that is the answer.
+    await tx.activationCodeRedemption.create({ data: { codeId: code.id, userId, createdAt: now } });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError("ACTIVATION_CODE_ALREADY_REDEEMED");
+    throw error;
+  }
+  return taken;
+}
+
+/** What the code grants, written in the redemption's transaction. */
+async function applyEffect(
+  tx: Tx,
+  code: CodeRow,
+  userId: string,
+  hint: string,
+  now: Date,
+): Promise<ActivationCodeRedemption> {
+  const none = { credits: null, balance: null, subscription: null, course_ids: [], curriculum_id: null };
+  switch (code.kind) {
+    case "credits": {
+      const credits = code.credits ?? 0;
+      const posted = await post(tx, {
+        key: `code:${code.id}:${userId}`,
+        lines: [
+          { account: { userId }, type: "code_redemption", amount: credits, activationCodeId: code.id },
+          { account: { counter: "platform" }, type: "code_redemption", amount: -credits, activationCodeId: code.id },
+        ],
+      });
+      const mine = posted.lines.find((line) => line.userId === userId);
+      return { ...none, kind: "credits", code_hint: hint, credits, balance: mine?.balanceAfter ?? null };
+    }
+    case "subscription": {
+      const plan = await planTerms(tx, code.plan ?? "");
+      const terms = {
+        slug: plan.slug,
+        durationDays: code.duration_days ?? plan.durationDays,
+        dailyMessageLimit: code.daily_message_limit ?? plan.dailyMessageLimit,
+      };
+      const sub = await activateSubscription(tx, { userId, terms, source: "code", activationCodeId: code.id, at: now });
+      return {
+        ...none,
+        kind: "subscription",
+        code_hint: hint,
+        subscription: {
+          id: sub.id,
+          plan: sub.plan,
+          expires_at: sub.expiresAt.toISOString(),
+          daily_message_limit: sub.dailyMessageLimit,
+          extended: sub.extended,
+        },
+      };
+    }
+    case "course":
+      // The redemption row is the access; enrolling stays the learner's own step.
+      return { ...none, kind: "course", code_hint: hint, course_ids: code.course_id ? [code.course_id] : [] };
+    default: {
+      const courses = await tx.curriculumCourse.findMany({
+        where: { curriculumId: code.curriculum_id ?? "" },
+        orderBy: [{ sortOrder: "asc" }, { courseId: "asc" }],
+        select: { courseId: true },
+      });
+      return {
+        ...none,
+        kind: "curriculum",
+        code_hint: hint,
+        course_ids: courses.map((c) => c.courseId),
+        curriculum_id: code.curriculum_id,
+      };
+    }
+  }
+}
+
+export interface RedeemOptions {
+  /** Refuse (ACTIVATION_CODE_NOT_A_PLAN, nothing redeemed) a code of another kind. */
+  onlyKind?: "subscription";
+}
+
+/**
+ * Redeems `input` for the learner. 400 ACTIVATION_CODE_INVALID for a typo (not counted), 429
+ * ACTIVATION_CODE_THROTTLED while a delay runs, 404 ACTIVATION_CODE_NOT_REDEEMABLE for an unknown,
+ * expired, revoked or used-up code, 409 ACTIVATION_CODE_ALREADY_REDEEMED when this learner has
+ * used it. Only a success gives the throttle its attempt back.
+ */
+export async function redeemActivationCode(
+  deps: RedeemDeps,
+  userId: string,
+  input: string,
+  meta: Meta,
+  options: RedeemOptions = {},
+): Promise<ActivationCodeRedemption> {
+  const code = parseActivationCode(input);
+  const scopes = redemptionScopes(deps.pepper, userId, meta.ip);
+  await reserve(deps.db, scopes, meta.now);
+  const hash = activationCodeHash(deps.pepper, code);
+  const result = await deps.db.$transaction(
+    async (tx) => {
+      const taken = await takeUse(tx, hash, userId, meta.now);
+      if (options.onlyKind && taken.kind !== options.onlyKind) throw new AppError("ACTIVATION_CODE_NOT_A_PLAN");
+      return applyEffect(tx, taken, userId, codeHint(code), meta.now);
+    },
+    { maxWait: 20_000, timeout: 20_000 },
+  );
+  await releaseAttempt(deps.db, scopes, meta.now);
+  return result;
+}
+
+/** The plan-code redeemer `POST /subscriptions/activate` takes (money/activation.ts). */
+export function planCodeRedeemer(deps: RedeemDeps): RedeemPlanCode {
+  return async (userId, code, meta) => {
+    const done = await redeemActivationCode(deps, userId, code, meta, { onlyKind: "subscription" });
+    return { subscriptionId: done.subscription?.id ?? null };
+  };
+}
