@@ -14,6 +14,7 @@ import { adminGroupsEndpoints } from "../endpoints/admin-groups.ts";
 import { adminMoneyEndpoints } from "../endpoints/admin-money.ts";
 import { adminResourceEndpoints } from "../endpoints/admin-resources.ts";
 import { adminSettingsEndpoints } from "../endpoints/admin-settings.ts";
+import { adminSmsEndpoints } from "../endpoints/admin-sms.ts";
 import { adminTaxonomyEndpoints } from "../endpoints/admin-taxonomy.ts";
 import { adminUserEndpoints } from "../endpoints/admin-users.ts";
 import { authEndpoints } from "../endpoints/auth.ts";
@@ -35,6 +36,7 @@ import { mountAdminResourceRoutes } from "./admin-resources.ts";
 import { mountDashboardRoutes } from "./dashboard.ts";
 import { mountHealth } from "./health.ts";
 import { mountLessonRoutes } from "./lessons.ts";
+import { mountSmsRelayRoutes } from "./sms-relay.ts";
 import { mountSourceImageRoutes } from "./source-images.ts";
 import { mountTutorRoutes } from "./tutor.ts";
 import { mountUserExportRoute } from "./users.ts";
@@ -72,11 +74,13 @@ const SURFACE: readonly Entry[] = [
   ["preassessment", preassessmentEndpoints],
   ["flashcards", flashcardEndpoints],
   mountTutorRoutes,
+  mountSmsRelayRoutes,
   ["tutor", tutorEndpoints],
   ["credits", creditEndpoints],
   ["subscriptions", subscriptionEndpoints],
   ["expert", expertMoneyEndpoints],
   ["admin", adminMoneyEndpoints],
+  ["admin", adminSmsEndpoints],
 ];
 
 export function mountRestSurface(app: OpenAPIHono<AppEnv>): void {

@@ -11,6 +11,7 @@ import { adminGroupsEndpoints } from "../../endpoints/admin-groups.ts";
 import { adminMoneyEndpoints } from "../../endpoints/admin-money.ts";
 import { adminResourceEndpoints } from "../../endpoints/admin-resources.ts";
 import { adminSettingsEndpoints } from "../../endpoints/admin-settings.ts";
+import { adminSmsEndpoints } from "../../endpoints/admin-sms.ts";
 import { adminTaxonomyEndpoints } from "../../endpoints/admin-taxonomy.ts";
 import { adminUserEndpoints } from "../../endpoints/admin-users.ts";
 import { adminPreassessmentEndpoints } from "../../endpoints/quiz.ts";
@@ -29,5 +30,6 @@ export const adminRouter = router({
   structure: router(toProcedures(adminStructureEndpoints)),
   preassessment: router(toProcedures(adminPreassessmentEndpoints)),
   money: router(toProcedures(adminMoneyEndpoints)),
+  sms: router(toProcedures(adminSmsEndpoints)),
   ...toProcedures(adminUserEndpoints),
 });

@@ -108,7 +108,18 @@ export async function settleRelayMessage(tx: Transaction, messageId: string, now
     await tx.smsRelayMessage.update({ where: { id: messageId }, data: { status: "review", error: reason, ...done } });
     return { status: "review", reason };
   }
-  const fulfilment = await fulfilIntent(tx, candidates[0] as string, paymentOf(message), now);
+  const intentId = candidates[0] as string;
+  // Paid by another payment since it was found: this one is for an admin to look at.
+  const [locked] = await tx.$queryRaw<{ status: string }[]>`
+    SELECT status FROM payment_intents WHERE id = ${intentId}::uuid FOR UPDATE`;
+  if (locked?.status !== "open") {
+    await tx.smsRelayMessage.update({
+      where: { id: messageId },
+      data: { status: "review", error: "no_intent", ...done },
+    });
+    return { status: "review", reason: "no_intent" };
+  }
+  const fulfilment = await fulfilIntent(tx, intentId, paymentOf(message), now);
   await tx.smsRelayMessage.update({ where: { id: messageId }, data: { status: "matched", error: null, ...done } });
   return { status: "matched", fulfilment, payment: { provider: facts.provider, amount: facts.amount } };
 }
