@@ -7,6 +7,8 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-types.ts";
 import type { Endpoints } from "../definition/endpoint.ts";
 import { mountRest } from "../definition/rest.ts";
+import { activationCodeEndpoints } from "../endpoints/activation-codes.ts";
+import { mountAdminActivationCodeRoutes } from "../endpoints/admin-codes.ts";
 import { adminContentEndpoints, adminStructureEndpoints } from "../endpoints/admin-content.ts";
 import { adminAnalyticsEndpoints, adminAuditLogEndpoints, adminCoursesEndpoints } from "../endpoints/admin-courses.ts";
 import { adminCurriculaEndpoints } from "../endpoints/admin-curricula.ts";
@@ -80,6 +82,8 @@ const SURFACE: readonly Entry[] = [
   ["subscriptions", subscriptionEndpoints],
   ["expert", expertMoneyEndpoints],
   ["admin", adminMoneyEndpoints],
+  ["activation-codes", activationCodeEndpoints],
+  mountAdminActivationCodeRoutes,
   ["admin", adminSmsEndpoints],
 ];
 

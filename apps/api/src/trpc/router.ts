@@ -3,6 +3,7 @@
  * `@sira/api/router` with `import type` (decision 0036).
  */
 import { toProcedures } from "../definition/trpc.ts";
+import { activationCodeEndpoints } from "../endpoints/activation-codes.ts";
 import { authEndpoints } from "../endpoints/auth.ts";
 import { courseEndpoints, curriculumEndpoints } from "../endpoints/catalog.ts";
 import { dashboardEndpoints } from "../endpoints/dashboard.ts";
@@ -37,6 +38,7 @@ export const appRouter = router({
   credits: router(toProcedures(creditEndpoints)),
   subscriptions: router(toProcedures(subscriptionEndpoints)),
   expert: router(toProcedures(expertMoneyEndpoints)),
+  activationCodes: router(toProcedures(activationCodeEndpoints)),
 });
 
 export type AppRouter = typeof appRouter;

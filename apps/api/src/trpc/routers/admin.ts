@@ -1,5 +1,6 @@
 /** tRPC `admin`: administrator-only procedures. */
 import { toProcedures } from "../../definition/trpc.ts";
+import { adminActivationCodeEndpoints } from "../../endpoints/admin-codes.ts";
 import { adminContentEndpoints, adminStructureEndpoints } from "../../endpoints/admin-content.ts";
 import {
   adminAnalyticsEndpoints,
@@ -30,6 +31,7 @@ export const adminRouter = router({
   structure: router(toProcedures(adminStructureEndpoints)),
   preassessment: router(toProcedures(adminPreassessmentEndpoints)),
   money: router(toProcedures(adminMoneyEndpoints)),
+  codes: router(toProcedures(adminActivationCodeEndpoints)),
   sms: router(toProcedures(adminSmsEndpoints)),
   ...toProcedures(adminUserEndpoints),
 });
