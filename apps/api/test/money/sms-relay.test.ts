@@ -199,6 +199,54 @@ describe("payments matched to intents", () => {
     expect(stored.error).toBe("duplicate_transaction");
   });
 
+  it("credits once when two phones deliver the same transaction at the same moment", async () => {
+    const intent = await creditsIntent(world.learner);
+    const text = orange("5000", "CI-RACE-1", intent.reference);
+    const both = await Promise.all([
+      relay(text, { device: "relay-phone-1" }),
+      relay(text, { device: "relay-phone-2" }),
+    ]);
+    expect(both.map((r) => r.status)).toEqual([200, 200]);
+    expect(both.map((r) => r.body.status).sort()).toEqual(["ignored", "matched"]);
+    expect(await deps.db.subscriptionPayment.count()).toBe(1);
+    expect(await balanceOf(world.learner)).toBe(1100);
+  });
+
+  it("takes the same text, sender and reception time from one phone as the same message, whatever its id", async () => {
+    const receivedAt = new Date().toISOString();
+    const first = await relay("Votre solde est de 12.500F.", { sender: "Wave", messageId: "a-1", receivedAt });
+    const again = await relay("Votre solde est de 12.500F.", { sender: "Wave", messageId: "a-2", receivedAt });
+    expect(again.body).toEqual({ id: first.body.id, status: "ignored", duplicate: true });
+  });
+
+  it("settles on a resend a message the database lost before settling it", async () => {
+    const intent = await creditsIntent(world.learner);
+    const text = orange("5000", "CI-RESUME-1", intent.reference);
+    // As left by a request that stored and read the message, then lost the database.
+    const receivedAt = new Date().toISOString();
+    await deps.db.smsRelayMessage.create({
+      data: {
+        deviceId: "relay-phone-1",
+        deviceMessageId: "resume-1",
+        sender: "OrangeMoney",
+        body: text,
+        receivedAt: new Date(receivedAt),
+        hmacVerified: true,
+        dedupeHash: "0".repeat(64),
+        status: "parsed",
+        provider: "orange_money",
+        parsedAmount: 5000,
+        parsedCurrency: "XOF",
+        parsedReference: intent.reference,
+        parsedTransactionId: "CI-RESUME-1",
+        parsedPhone: "771234567",
+      },
+    });
+    const resent = await relay(text, { messageId: "resume-1", receivedAt });
+    expect(resent.body).toMatchObject({ status: "matched", duplicate: true });
+    expect(await balanceOf(world.learner)).toBe(1100);
+  });
+
   it("matches by the payer's number and the exact amount when the note has no reference", async () => {
     await creditsIntent(world.learner, "+221 77 123 45 67");
     const res = await relay(
