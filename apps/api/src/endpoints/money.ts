@@ -4,7 +4,6 @@
  * messages past the limit, and experts' earnings and payouts.
  */
 import {
-  AppError,
   CREDIT_TRANSACTION_FIELDS,
   catalogCourseKeyInput,
   creditBalanceSchema,
@@ -27,6 +26,7 @@ import {
 } from "@sira/contracts";
 import {
   activateSubscriptionWith,
+  authKeys,
   createPaymentIntent,
   expertEarnings,
   getPaymentIntent,
@@ -34,6 +34,7 @@ import {
   listPayouts,
   listSubscriptionPlans,
   listTransactions,
+  planCodeRedeemer,
   purchaseCourse,
   readBalance,
   requestPayout,
@@ -138,11 +139,23 @@ export const subscriptionEndpoints = {
       "mobile-money confirmation SMS ({sms_reference}); while a subscription is active, it is extended",
     body: subscriptionActivateInput,
     output: subscriptionActivatedSchema,
-    errors: ["NOT_FOUND", "CONFLICT"],
+    errors: [
+      "NOT_FOUND",
+      "CONFLICT",
+      "ACTIVATION_CODE_INVALID",
+      "ACTIVATION_CODE_NOT_REDEEMABLE",
+      "ACTIVATION_CODE_ALREADY_REDEEMED",
+      "ACTIVATION_CODE_THROTTLED",
+      "ACTIVATION_CODE_NOT_A_PLAN",
+    ],
     handle: ({ ctx, input }) =>
-      activateSubscriptionWith(ctx.deps.db, ctx.viewer, input, ctx.meta, async () => {
-        throw new AppError("NOT_FOUND"); // WIP: wired to the activation-codes module next
-      }),
+      activateSubscriptionWith(
+        ctx.deps.db,
+        ctx.viewer,
+        input,
+        ctx.meta,
+        planCodeRedeemer({ db: ctx.deps.db, pepper: authKeys(ctx.deps.config).pepper }),
+      ),
   }),
   tutorPayment: endpoint({
     method: "put",
