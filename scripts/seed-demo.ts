@@ -16,5 +16,7 @@ const documents = await seedDemoDocuments(
   result,
 );
 log.info({ courses: Object.keys(result.courseIds), curriculum: result.curriculumId, documents }, "demo data loaded");
+// Codes are stored as keyed hashes: this first run is the only one that can show them.
+if (result.codes.length) log.info({ codes: result.codes }, "demo activation codes (shown once)");
 await closeQueues();
 await disconnectDb();

@@ -221,6 +221,12 @@ export const DEMO_SUBSCRIPTION_PLANS = [
   },
 ];
 
+/** Printed activation codes, as a reseller would sell them: credits, and a month of the plan. */
+export const DEMO_CODE_BATCHES = [
+  { kind: "credits" as const, credits: 300, count: 5, max_redemptions: 1, label: "Démo — cartes 300 crédits" },
+  { kind: "subscription" as const, plan: "mensuel", count: 5, max_redemptions: 1, label: "Démo — abonnement mensuel" },
+];
+
 export const DEMO_SETTINGS: Record<string, unknown> = {
   "tutor.free_daily_messages": 5,
   "marketplace.commission_pct": 30,

@@ -2,10 +2,11 @@
  * `pnpm seed:demo`: loads the demo catalogue, an admin and a learner. Every write is an upsert on
  * a natural key, so running it again changes nothing and duplicates nothing.
  */
-import { type AuthKeys, authKeys, post, sealSecret } from "@sira/domain";
+import { type AuthKeys, authKeys, generateActivationCodes, post, sealSecret } from "@sira/domain";
 import { type Config, usesDevelopmentDefaults } from "@sira/infra/config";
 import type { Db, Prisma, Transaction } from "@sira/infra/db";
 import {
+  DEMO_CODE_BATCHES,
   DEMO_COURSES,
   DEMO_CREDIT_PACKAGES,
   DEMO_CURRICULUM,
@@ -23,6 +24,8 @@ export interface DemoSeedResult {
   learnerId: string;
   courseIds: Record<string, string>;
   curriculumId: string;
+  /** The demo's printable activation codes, shown only by the run that created them (else empty). */
+  codes: { kind: string; code: string }[];
 }
 
 async function upsertUser(
@@ -145,7 +148,7 @@ export async function seedDemo(db: Db, config: Config): Promise<DemoSeedResult> 
     );
   }
   const keys = authKeys(config);
-  return db.$transaction(
+  const seeded = await db.$transaction(
     async (tx) => {
       await tx.taxonomyCategory.createMany({ data: [...DEMO_TAXONOMY], skipDuplicates: true });
       const categories = await tx.taxonomyCategory.findMany({
@@ -213,4 +216,24 @@ export async function seedDemo(db: Db, config: Config): Promise<DemoSeedResult> 
     },
     { timeout: 30_000 },
   );
+  return { ...seeded, codes: await seedDemoCodes(db, keys, seeded.adminId) };
+}
+
+/**
+ * The demo's code batches (credits and a month of the plan), generated once as an admin would;
+ * codes are stored as keyed hashes only, so only this first run can show them.
+ */
+async function seedDemoCodes(db: Db, keys: AuthKeys, adminId: string): Promise<DemoSeedResult["codes"]> {
+  const codes: DemoSeedResult["codes"] = [];
+  for (const batch of DEMO_CODE_BATCHES) {
+    if (await db.activationCode.count({ where: { batchLabel: batch.label } })) continue;
+    const generated = await generateActivationCodes({ db, pepper: keys.pepper }, batch, {
+      actorId: adminId,
+      requestId: null,
+      ip: null,
+      now: new Date(),
+    });
+    codes.push(...generated.codes.map((c) => ({ kind: batch.kind, code: c.code })));
+  }
+  return codes;
 }

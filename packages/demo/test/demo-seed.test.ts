@@ -74,10 +74,17 @@ describe("the demo seed", () => {
   });
 
   it("duplicates nothing and grants credits once when run again", async () => {
-    await seedDemo(db, config);
+    const seeded = await seedDemo(db, config);
+    expect(seeded.codes.map((c) => c.kind).sort()).toEqual([
+      ...Array(5).fill("credits"),
+      ...Array(5).fill("subscription"),
+    ]);
     const first = await counts();
-    await seedDemo(db, config);
+    const again = await seedDemo(db, config);
+    expect(again.codes).toEqual([]);
     expect(await counts()).toEqual(first);
+    expect(await db.activationCode.count()).toBe(10);
+    expect(await db.subscriptionPlan.count()).toBe(2);
     expect(first.taxonomy).toBe(DEMO_TAXONOMY.length);
     // One posting: the learner's credits and the platform's matching row.
     expect(first.transactions).toBe(2);
