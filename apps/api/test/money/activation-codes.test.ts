@@ -131,6 +131,12 @@ describe("generating a batch", () => {
     }
   });
 
+  it("generates the largest batch, 5,000 distinct codes, in one request", async () => {
+    const batch = await generate({ kind: "credits", credits: 5, count: 5000 });
+    expect(new Set(batch.codes.map((c) => c.code)).size).toBe(5000);
+    expect(await deps.db.activationCode.count({ where: { batchId: batch.batch_id } })).toBe(5000);
+  }, 60_000);
+
   it("answers a CSV file with ?format=csv, and refuses bad batches", async () => {
     const res = await send(world.admin, "POST", "/api/v1/admin/activation-codes/batches?format=csv", {
       kind: "subscription",
@@ -273,6 +279,40 @@ describe("redeeming", () => {
     const enrolled = await send(learner, "POST", `/api/v1/courses/${courseId}/enroll`, {});
     expect(enrolled.status).toBeLessThan(300);
     expect(await balanceOf(learner)).toBe(0);
+  });
+
+  it("opens every course of a curriculum", async () => {
+    const expert = await signIn(deps, { role: "expert" });
+    const first = await makeCourse(deps.db, { expertId: expert.userId });
+    const second = await makeCourse(deps.db, { expertId: expert.userId });
+    await deps.db.course.updateMany({
+      where: { id: { in: [first.courseId, second.courseId] } },
+      data: { priceCredits: 300, isMarketplace: true },
+    });
+    const curriculum = await deps.db.curriculum.create({
+      data: {
+        slug: `parcours-${crypto.randomUUID().slice(0, 6)}`,
+        titleFr: "Parcours",
+        titleEn: "Path",
+        status: "published",
+        courses: {
+          create: [
+            { courseId: second.courseId, sortOrder: 1 },
+            { courseId: first.courseId, sortOrder: 0 },
+          ],
+        },
+      },
+    });
+    const { codes } = await generate({ kind: "curriculum", curriculum_id: curriculum.id, count: 1 });
+    const res = await redeem(learner, (codes[0] as { code: string }).code);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      kind: "curriculum",
+      curriculum_id: curriculum.id,
+      course_ids: [first.courseId, second.courseId],
+    });
+    const enrolled = await send(learner, "POST", `/api/v1/courses/${second.courseId}/enroll`, {});
+    expect(enrolled.status).toBeLessThan(300);
   });
 
   it("refuses codes of a revoked batch, and lists batches with their counts", async () => {
