@@ -31,6 +31,11 @@ export const configSchema = z.object({
     .default("postgresql://postgres@127.0.0.1:5432/sira"),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
+  /**
+   * How long a request may wait for a pooled connection (and an interactive transaction to start)
+   * before it is refused with 503: bursts queue instead of failing at once.
+   */
+  DATABASE_POOL_WAIT_MS: z.coerce.number().int().min(100).default(10_000),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")

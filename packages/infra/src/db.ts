@@ -33,12 +33,18 @@ export function createDb(options: DbOptions = {}): PrismaClient {
     connectionString: options.url ?? config.DATABASE_URL,
     max: options.poolMax ?? config.DATABASE_POOL_MAX,
     idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: config.DATABASE_POOL_WAIT_MS,
     statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS || undefined,
     application_name: process.env.SIRA_SERVICE ?? "sira",
   });
   return new PrismaClient({
     adapter,
+    // An interactive transaction waits for a connection as long as a query does; once started it
+    // may run for the statement timeout (its statements are short; lock waits are what it spends).
+    transactionOptions: {
+      maxWait: config.DATABASE_POOL_WAIT_MS,
+      timeout: Math.max(config.DATABASE_STATEMENT_TIMEOUT_MS, 5_000),
+    },
     log: options.logQueries ? [{ emit: "event", level: "query" }] : [],
   });
 }

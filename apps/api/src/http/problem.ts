@@ -47,9 +47,16 @@ function frenchIssue(issue: z.core.$ZodIssue): string {
   }
 }
 
+/** Prisma's codes for "no connection or transaction in time": the database is saturated, not broken. */
+const SATURATED = new Set(["P2024", "P2028"]);
+
 /** Any thrown value as an AppError; unknown errors become INTERNAL (a bug, logged as such). */
 export function toAppError(error: unknown, language: Language): AppError {
   if (error instanceof AppError) return error;
+  if (SATURATED.has((error as { code?: unknown } | null)?.code as string)) {
+    // Load shedding: the client retries after a moment, nothing was written.
+    return new AppError("SERVICE_UNAVAILABLE", { retryAfterSeconds: 2, cause: error });
+  }
   if (error instanceof ZodError) {
     return new AppError("VALIDATION_FAILED", { fieldErrors: fieldErrorsFromZod(error, language) });
   }

@@ -92,12 +92,12 @@ const ownerKey = (owner: AccountOwner): string => ("userId" in owner ? `u:${owne
 /** The account of a user or counter-account, created on first use. */
 export async function accountIdOf(tx: Tx, owner: AccountOwner): Promise<string> {
   if ("userId" in owner) {
-    const row = await tx.creditAccount.upsert({
-      where: { userId: owner.userId },
-      create: { userId: owner.userId, kind: "user" },
-      update: {},
-      select: { id: true },
-    });
+    // One statement, so two first postings of a new account cannot both try to create it.
+    const [row] = await tx.$queryRaw<{ id: string }[]>`
+      INSERT INTO credit_accounts (user_id, kind) VALUES (${owner.userId}::uuid, 'user')
+      ON CONFLICT (user_id) DO UPDATE SET kind = EXCLUDED.kind
+      RETURNING id`;
+    if (!row) throw new Error("the user's credit account could not be created");
     return row.id;
   }
   // The counter-accounts have a partial unique index on kind (user_id IS NULL).
