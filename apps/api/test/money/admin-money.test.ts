@@ -1,0 +1,157 @@
+/**
+ * The money back office and the learner's own SMS reference: packages and plans changed and
+ * audited, a plan activated with the operator transaction id of an SMS the relay could not match,
+ * payouts refused, and the revenue report by day, operator, course and expert.
+ */
+import { signRelayBody } from "@sira/domain";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
+import { closeTestDeps, jsonSender, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { buyCredits, type MoneyWorld, moneyWorld } from "./world.ts";
+
+const SECRET = "admin-money-relay-secret-0123456789";
+const { app, deps } = testApp({ SMS_RELAY_HMAC_SECRET: SECRET });
+const send = jsonSender(app, "admin-money");
+let world: MoneyWorld;
+let learner: SignedIn;
+
+beforeEach(async () => {
+  await resetState();
+  world = await moneyWorld(deps, send);
+  learner = await signIn(deps, { role: "learner", preferredLanguage: "fr" });
+});
+afterAll(closeTestDeps);
+
+function relay(body: string, messageId: string) {
+  const raw = JSON.stringify({
+    message_id: messageId,
+    sender: "OrangeMoney",
+    body,
+    received_at: new Date().toISOString(),
+  });
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  return app.request("/api/v1/sms-relay/inbound", {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-relay-device": "phone-1",
+      "x-relay-timestamp": timestamp,
+      "x-relay-signature": signRelayBody(SECRET, timestamp, raw),
+    },
+    body: raw,
+  });
+}
+
+describe("packages and plans", () => {
+  it("are changed by admins only, audited, and withdrawn from sale when inactive", async () => {
+    const packs = (await (await send(world.admin, "GET", "/api/v1/admin/credit-packages")).json()) as {
+      items: { id: string }[];
+    };
+    const id = packs.items[0]?.id as string;
+    const changed = await send(world.admin, "PATCH", `/api/v1/admin/credit-packages/${id}`, {
+      price_amount: 4500,
+      is_active: false,
+    });
+    expect(await changed.json()).toMatchObject({ price_amount: 4500, is_active: false });
+    const audit = await deps.db.auditLog.findFirstOrThrow({
+      where: { action: "credit_package.updated", targetId: id },
+    });
+    expect(audit.before).toMatchObject({ price_amount: 5000, is_active: true });
+    const forSale = (await (await send(learner, "GET", "/api/v1/credits/packages")).json()) as { items: unknown[] };
+    expect(forSale.items).toEqual([]);
+    expect((await send(learner, "PATCH", `/api/v1/admin/credit-packages/${id}`, { price_amount: 1 })).status).toBe(403);
+    const intent = await send(learner, "POST", "/api/v1/payments/intents", { purpose: "credits", package_id: id });
+    expect(intent.status).toBe(404);
+    const duplicate = await send(world.admin, "POST", "/api/v1/admin/subscription-plans", {
+      slug: world.planSlug,
+      name_fr: "Doublon",
+      name_en: "Duplicate",
+      duration_days: 7,
+      daily_message_limit: 10,
+      price_amount: 500,
+    });
+    expect(duplicate.status).toBe(409);
+  });
+});
+
+describe("POST /api/v1/subscriptions/activate with an SMS reference", () => {
+  it("activates the plan of the amount paid, once, from an SMS the relay left for review", async () => {
+    const sms =
+      "Vous avez reçu un transfert de 2000 FCFA du 778889900. Ref: CI241204.0900.B77. Nouveau solde: 10 000 FCFA.";
+    const relayed = await relay(sms, "m-1");
+    expect(await relayed.json()).toMatchObject({ status: "review" });
+
+    const activated = await send(learner, "POST", "/api/v1/subscriptions/activate", {
+      sms_reference: "ci241204.0900.b77",
+    });
+    expect(activated.status).toBe(200);
+    expect(await activated.json()).toMatchObject({ plan: world.planSlug, daily_message_limit: 50, extended: false });
+    const again = await send(learner, "POST", "/api/v1/subscriptions/activate", { sms_reference: "CI241204.0900.B77" });
+    expect(again.status).toBe(404);
+    const thief = await signIn(deps, { role: "learner" });
+    expect(
+      (await send(thief, "POST", "/api/v1/subscriptions/activate", { sms_reference: "CI241204.0900.B77" })).status,
+    ).toBe(404);
+    expect(await deps.db.subscriptionPayment.count({ where: { operatorReference: "CI241204.0900.B77" } })).toBe(1);
+    const message = await deps.db.smsRelayMessage.findFirstOrThrow({
+      where: { parsedTransactionId: "CI241204.0900.B77" },
+    });
+    expect(message.status).toBe("matched");
+    expect(
+      (await send(learner, "POST", "/api/v1/subscriptions/activate", { code: "x", sms_reference: "y" })).status,
+    ).toBe(400);
+  });
+});
+
+describe("payouts and the revenue report", () => {
+  it("rejects a payout without moving credits, and reports sales by day, operator, course and expert", async () => {
+    const expert = await signIn(deps, { role: "expert" });
+    const course = await makeCourse(deps.db, { expertId: expert.userId });
+    await deps.db.course.update({ where: { id: course.courseId }, data: { priceCredits: 400, isMarketplace: true } });
+    await buyCredits(deps, send, learner, world.packageId);
+    await send(learner, "POST", `/api/v1/courses/${course.courseId}/purchase`, {});
+
+    const asked = (await (
+      await send(expert, "POST", "/api/v1/expert/payouts", {
+        credits: 100,
+        provider: "orange_money",
+        phone: "770000000",
+      })
+    ).json()) as { id: string };
+    const rejected = await send(world.admin, "POST", `/api/v1/admin/payouts/${asked.id}/reject`, {});
+    expect(await rejected.json()).toMatchObject({ status: "rejected" });
+    expect(
+      (await send(world.admin, "POST", `/api/v1/admin/payouts/${asked.id}/paid`, { operator_reference: "OM-1" }))
+        .status,
+    ).toBe(409);
+    const balance = (await (await send(expert, "GET", "/api/v1/credits/balance")).json()) as { balance: number };
+    expect(balance.balance).toBe(280);
+
+    const today = new Date().toISOString().slice(0, 10);
+    const report = (await (
+      await send(world.admin, "GET", `/api/v1/admin/revenue?from=${today}&to=${today}`)
+    ).json()) as {
+      by_day: {
+        day: string;
+        payments: number;
+        amount: number;
+        credits_sold: number;
+        course_sales: number;
+        commission: number;
+      }[];
+      by_operator: { provider: string; payments: number; amount: number }[];
+      by_course: { course_id: string; sales: number; credits: number }[];
+      by_expert: { expert_id: string; earned: number }[];
+    };
+    expect(report.by_day).toEqual([
+      { day: today, payments: 1, amount: 5000, credits_sold: 1100, course_sales: 1, commission: 120 },
+    ]);
+    expect(report.by_operator).toEqual([{ provider: "orange_money", payments: 1, amount: 5000 }]);
+    expect(report.by_course).toEqual([{ course_id: course.courseId, sales: 1, credits: 400, refunds: 0 }]);
+    expect(report.by_expert).toEqual([{ expert_id: expert.userId, earned: 280, paid_out: 0 }]);
+    const check = (await (await send(world.admin, "GET", "/api/v1/admin/ledger/reconciliation")).json()) as {
+      balanced: boolean;
+    };
+    expect(check.balanced).toBe(true);
+  });
+});
