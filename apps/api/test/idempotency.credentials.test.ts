@@ -108,6 +108,8 @@ describe("Idempotency-Key on sign-in calls", () => {
     ["/trpc/users.updateProfile,auth.login", true],
     ["/trpc/%61uth.login", true],
     ["/trpc/users.updateProfile", false],
+    ["/trpc/admin.codes.generate", true],
+    ["/trpc/admin.codes.revoke", false],
     ["/api/v1/users/me", false],
     ["/api/v1/authors", false],
   ])("names %s as answering with credentials: %s", (path, expected) => {

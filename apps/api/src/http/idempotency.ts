@@ -32,15 +32,21 @@ function decoded(segment: string): string {
   }
 }
 
+/** tRPC procedures whose answers are secrets shown once (new activation codes): never stored. */
+const SECRET_ANSWERS = new Set(["admin.codes.generate"]);
+
 /**
- * True for a tRPC call (or batch) naming any `auth.*` procedure. REST auth routes never run this
- * middleware: their definitions say `idempotency: false`.
+ * True for a tRPC call (or batch) naming any `auth.*` procedure or one that answers a secret shown
+ * once. REST routes of the kind never run this middleware: their definitions say `idempotency: false`.
  */
 export function answersWithCredentials(pathname: string): boolean {
   if (!pathname.startsWith(TRPC_PREFIX)) return false;
   return decoded(pathname.slice(TRPC_PREFIX.length))
     .split(",")
-    .some((procedure) => procedure.trim().startsWith("auth."));
+    .some((name) => {
+      const procedure = name.trim();
+      return procedure.startsWith("auth.") || SECRET_ANSWERS.has(procedure);
+    });
 }
 
 export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
