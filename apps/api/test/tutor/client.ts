@@ -25,9 +25,15 @@ export interface Meta {
   stream_url: string;
 }
 
-export function post(app: App, user: SignedIn, body: AskBody, options: AskOptions = {}): Promise<Response> {
+/**
+ * POST /api/v1/tutor/messages, in process, or over HTTP when `app` is a base URL: a client that
+ * leaves must go through a real socket (an in-process request's signal may not reach the server).
+ */
+export function post(app: App | string, user: SignedIn, body: AskBody, options: AskOptions = {}): Promise<Response> {
+  const request = (path: string, init: RequestInit) =>
+    typeof app === "string" ? fetch(`${app}${path}`, init) : app.request(path, init);
   return Promise.resolve(
-    app.request("/api/v1/tutor/messages", {
+    request("/api/v1/tutor/messages", {
       method: "POST",
       headers: {
         ...user.headers,

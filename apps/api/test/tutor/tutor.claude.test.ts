@@ -8,13 +8,15 @@
  */
 import { countTokens } from "@sira/ai";
 import type { QuizContent } from "@sira/contracts";
+import { isBalanced, reconcileLedger } from "@sira/domain";
 import { getQueue } from "@sira/infra";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeAnthropic, startFakeAnthropic } from "../../../../packages/ai/test/anthropic-fake-server.ts";
 import { storeGeneratedContent } from "../../../../packages/domain/src/content/cache.ts";
 import { indexMarketText } from "../../../../packages/domain/test/content/fixtures.ts";
 import { quizSource } from "../../../../packages/domain/test/quiz/fixtures.ts";
-import { closeTestDeps, enrolledLearnerWorld, jsonSender, SseReader, testApp } from "../helpers.ts";
+import { closeTestDeps, enrolledLearnerWorld, jsonSender, listen, SseReader, testApp } from "../helpers.ts";
+import { buyCredits, moneyWorld } from "../money/world.ts";
 import { startTestWorkers, type TestWorkers, until } from "../workers.ts";
 import { answerText, ask, citationsOf, doneOf, type Meta, metaOf, post } from "./client.ts";
 
@@ -35,8 +37,11 @@ const world = enrolledLearnerWorld(deps);
 /** Memory and summary requests are answered by content; tutor answers come from `fake.replies`. */
 const isTutorRequest = (system: string) => system.includes("tutor of the course");
 
-beforeAll(() => {
+/** A real port: the tests where the client leaves need a socket to close. */
+let base: string;
+beforeAll(async () => {
   workers = startTestWorkers(deps);
+  base = await listen(app);
 });
 beforeEach(async () => {
   await getQueue("tutor", { prefix: deps.config.QUEUE_PREFIX }).obliterate({ force: true });
@@ -61,7 +66,7 @@ describe("a tutor answer from Claude", () => {
   it("streams while the provider is still writing, and a client gone for good stops it (kept as incomplete)", async () => {
     fake.replies.push({ hangAfter: "Le prix d'équilibre égalise l'offre et la demande [1]. " });
     const controller = new AbortController();
-    const res = await post(app, world.learner, question("Qu'est-ce que le prix d'équilibre ?"), {
+    const res = await post(base, world.learner, question("Qu'est-ce que le prix d'équilibre ?"), {
       signal: controller.signal,
     });
     expect(res.status).toBe(200);
@@ -102,7 +107,7 @@ describe("a tutor answer from Claude", () => {
   it("resumes a dropped answer from Last-Event-ID: the two parts make the stored answer", async () => {
     fake.replies.push({ text: ANSWER, deltaSize: 4, delayMs: 15 });
     const controller = new AbortController();
-    const res = await post(app, world.learner, question("Qu'est-ce que le prix d'équilibre ?"), {
+    const res = await post(base, world.learner, question("Qu'est-ce que le prix d'équilibre ?"), {
       signal: controller.signal,
     });
     const reader = new SseReader(res.body);
@@ -113,7 +118,7 @@ describe("a tutor answer from Claude", () => {
     expect(Number(lastId)).toBe(received.length);
     controller.abort();
 
-    const resumed = await app.request(meta.stream_url, {
+    const resumed = await fetch(`${base}${meta.stream_url}`, {
       headers: { ...world.learner.headers, "last-event-id": lastId },
     });
     const rest = await new SseReader(resumed.body).rest();
@@ -162,6 +167,34 @@ describe("a tutor answer from Claude", () => {
     expect(after.used).toBe(before.used);
     const stored = await deps.db.tutorMessage.findUniqueOrThrow({ where: { id: metaOf(frames).answer_id } });
     expect(stored.status).toBe("failed");
+  });
+
+  it("gives a paid message its credits back when its answer fails", async () => {
+    const money = await moneyWorld(deps, send);
+    await send(money.admin, "PUT", "/api/v1/admin/settings/tutor.free_daily_messages", { value: 0 });
+    await send(world.learner, "PUT", "/api/v1/tutor/payment", { pay_beyond_limit: true });
+    await buyCredits(deps, send, world.learner, money.packageId);
+    fake.replies.push(
+      { streamError: { type: "overloaded_error", message: "Overloaded" } },
+      { status: 400, errorType: "invalid_request_error", message: "bad" },
+    );
+    const frames = await ask(app, world.learner, question("Qu'est-ce que le prix d'équilibre ?"));
+    expect(frames.at(-1)).toMatchObject({ event: "error", data: { code: "GENERATION_FAILED" } });
+    const balance = (await (await send(world.learner, "GET", "/api/v1/credits/balance")).json()) as { balance: number };
+    expect(balance.balance).toBe(1100);
+    const rows = await deps.db.transaction.findMany({
+      where: { account: { userId: world.learner.userId }, type: { in: ["tutor_usage", "refund"] } },
+      select: { type: true, amount: true },
+    });
+    expect(rows.map((r) => [r.type, r.amount]).sort()).toEqual([
+      ["refund", 2],
+      ["tutor_usage", -2],
+    ]);
+    expect(await deps.db.tutorDailyUsage.findFirst({ where: { userId: world.learner.userId } })).toMatchObject({
+      used: 0,
+      paid: 0,
+    });
+    expect(isBalanced(await reconcileLedger(deps.db))).toBe(true);
   });
 
   it("builds the prompt for the course, learner and sources, within its token budget", async () => {

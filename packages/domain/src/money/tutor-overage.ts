@@ -1,25 +1,25 @@
 /**
  * Paying for tutor messages past the daily limit: a learner who opted in pays
  * `tutor.overage_credits` per message (a `tutor_usage` posting to the platform), inside the asking
- * transaction, through the tutor's TutorOverage seam. Without the opt-in or the credits, the
- * message is refused as before (429).
+ * transaction, through the tutor's TutorOverage seam (key: the message's id). Without the opt-in
+ * or the credits, the message is refused as before (429); a paid message whose answer fails gets
+ * its credits back.
  */
-import { randomUUID } from "node:crypto";
 import { AppError } from "@sira/contracts";
-import type { Db } from "@sira/infra/db";
+import type { Db, Tx } from "@sira/infra/db";
 import { getSetting } from "../admin/settings/index.ts";
 import type { TutorOverage } from "../tutor/limits.ts";
 import { post } from "./ledger.ts";
 
 export const creditsOverage: TutorOverage = {
-  async payForMessage(tx, userId, at) {
+  async payForMessage(tx, userId, at, messageId) {
     const user = await tx.user.findUnique({ where: { id: userId }, select: { tutorPaysBeyondLimit: true } });
     if (!user?.tutorPaysBeyondLimit) return false;
     const price = await getSetting(tx, "tutor.overage_credits");
     try {
       // The learner's line goes first: when it is refused, nothing of the posting was written.
       await post(tx, {
-        key: `tutor_usage:${userId}:${randomUUID()}`,
+        key: `tutor_usage:${messageId}`,
         at,
         lines: [
           { account: { userId }, type: "tutor_usage", amount: -price },
@@ -31,6 +31,22 @@ export const creditsOverage: TutorOverage = {
       if (error instanceof AppError && error.code === "INSUFFICIENT_CREDITS") return false;
       throw error;
     }
+  },
+  async refundMessage(tx, userId, messageId) {
+    const paid = await tx.transaction.findFirst({
+      where: { idempotencyKey: `tutor_usage:${messageId}`, account: { userId } },
+      select: { postingId: true, amount: true },
+    });
+    if (!paid) return false;
+    await post(tx as Tx, {
+      key: `refund:tutor_usage:${messageId}`,
+      relatedPostingId: paid.postingId,
+      lines: [
+        { account: { userId }, type: "refund", amount: -paid.amount, reverses: "tutor_usage" },
+        { account: { counter: "platform" }, type: "refund", amount: paid.amount },
+      ],
+    });
+    return true;
   },
 };
 

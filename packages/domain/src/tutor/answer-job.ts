@@ -32,6 +32,7 @@ import type { Db, Tx } from "@sira/infra/db";
 import { GenerationPublisher } from "../content/generation-stream.ts";
 import { enqueue } from "../jobs/enqueue.ts";
 import { invalidateDashboard } from "../learning/dashboard/cache.ts";
+import { creditsOverage } from "../money/tutor-overage.ts";
 import { AnswerSink } from "./answer-sink.ts";
 import { answerStreamKey, type TutorEntry, watchAbandonment } from "./answer-stream.ts";
 import type { TutorDeps } from "./ask.ts";
@@ -319,7 +320,7 @@ export async function answerTutorQuestion(
       });
       if (failed.count === 0) return;
       // The learner got nothing for this message: it is given back.
-      await refundTutorMessage(tx, conversation.userId, day.day);
+      await refundTutorMessage(tx, conversation.userId, day.day, turn.question.id, deps.tutorOverage ?? creditsOverage);
       await usage(tx, { model: deps.ai.tutor.model, status: "failed" });
     });
     await publisher.finish({ type: "error", code: "GENERATION_FAILED" });

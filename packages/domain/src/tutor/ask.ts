@@ -4,6 +4,7 @@
  * counts the message against today's limit, and stores the question with an empty answer to be
  * streamed. The worker then writes that answer once; every stream (first or resumed) tails it.
  */
+import { randomUUID } from "node:crypto";
 import { AppError } from "@sira/contracts";
 import type { Config, Logger, Redis } from "@sira/infra";
 import type { Db, Tx } from "@sira/infra/db";
@@ -91,7 +92,8 @@ export async function askTutor(
       });
       if (!mine) throw new AppError("NOT_FOUND");
     }
-    const day = await chargeTutorMessage(tx, userId, now, deps.tutorOverage ?? creditsOverage);
+    const questionId = randomUUID();
+    const day = await chargeTutorMessage(tx, userId, now, deps.tutorOverage ?? creditsOverage, questionId);
     if (!conversationId) {
       const created = await tx.tutorConversation.create({
         data: {
@@ -107,7 +109,14 @@ export async function askTutor(
       conversationId = created.id;
     }
     const question = await tx.tutorMessage.create({
-      data: { conversationId, role: "user", content: input.message, clientKey: options.idempotencyKey, createdAt: now },
+      data: {
+        id: questionId,
+        conversationId,
+        role: "user",
+        content: input.message,
+        clientKey: options.idempotencyKey,
+        createdAt: now,
+      },
       select: { id: true },
     });
     const answer = await tx.tutorMessage.create({

@@ -15,12 +15,17 @@ import { effectiveTimezone } from "../users/timezones.ts";
  * then no message passes the limit. Runs inside the asking transaction: a refusal rolls it back.
  */
 export interface TutorOverage {
-  payForMessage(tx: Tx, userId: string, at: Date): Promise<boolean>;
+  /** Pays for the learner message `messageId` (its id is known before it is stored). */
+  payForMessage(tx: Tx, userId: string, at: Date, messageId: string): Promise<boolean>;
+  /** Gives back what was paid for a message whose answer failed; false when nothing was paid. */
+  refundMessage(db: Db | Tx, userId: string, messageId: string): Promise<boolean>;
 }
 
-export const NO_OVERAGE: TutorOverage = { payForMessage: async () => false };
+export const NO_OVERAGE: TutorOverage = { payForMessage: async () => false, refundMessage: async () => false };
 
 export interface TutorDay {
+  /** The message was paid beyond the limit (counted in `paid`, not `used`). */
+  paid?: boolean;
   /** The learner's local calendar day, `YYYY-MM-DD`. */
   day: string;
   /** The next local midnight. */
@@ -80,7 +85,8 @@ export async function chargeTutorMessage(
   tx: Tx,
   userId: string,
   now: Date,
-  overage: TutorOverage = NO_OVERAGE,
+  overage: TutorOverage,
+  messageId: string,
 ): Promise<TutorDay> {
   const day = await tutorDay(tx, userId, now);
   const counted = await tx.$queryRaw<{ used: number }[]>`
@@ -90,16 +96,31 @@ export async function chargeTutorMessage(
       WHERE tutor_daily_usage.used < ${day.limit}::int
     RETURNING used`;
   if (counted[0]) return { ...day, used: counted[0].used };
-  if (!(await overage.payForMessage(tx, userId, now))) throw limitReached(day, now);
+  if (!(await overage.payForMessage(tx, userId, now, messageId))) throw limitReached(day, now);
   await tx.$executeRaw`
     INSERT INTO tutor_daily_usage (user_id, day, paid) VALUES (${userId}::uuid, ${day.day}::date, 1)
     ON CONFLICT (user_id, day) DO UPDATE SET paid = tutor_daily_usage.paid + 1, updated_at = now()`;
-  return day;
+  return { ...day, paid: true };
 }
 
-/** Gives back a message whose answer failed (the learner got nothing for it). */
-export async function refundTutorMessage(db: Db | Tx, userId: string, day: string): Promise<void> {
-  await db.$executeRaw`
+/**
+ * Gives back a message whose answer failed (the learner got nothing for it): its credits when it
+ * was paid beyond the limit, else the day's count.
+ */
+export async function refundTutorMessage(
+  tx: Tx,
+  userId: string,
+  day: string,
+  messageId: string,
+  overage: TutorOverage,
+): Promise<void> {
+  if (await overage.refundMessage(tx, userId, messageId)) {
+    await tx.$executeRaw`
+      UPDATE tutor_daily_usage SET paid = paid - 1, updated_at = now()
+      WHERE user_id = ${userId}::uuid AND day = ${day}::date AND paid > 0`;
+    return;
+  }
+  await tx.$executeRaw`
     UPDATE tutor_daily_usage SET used = used - 1, updated_at = now()
     WHERE user_id = ${userId}::uuid AND day = ${day}::date AND used > 0`;
 }
