@@ -12,7 +12,11 @@ import { indexMarketText, makeCourse } from "../../../../packages/domain/test/co
 import { closeTestDeps, jsonSender, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
 
 const SECRET = "concurrency-relay-secret-0123456789";
-const { app, deps } = testApp({ SMS_RELAY_HMAC_SECRET: SECRET, RATE_LIMIT_PER_MINUTE: "1000000" });
+const { app, deps } = testApp({
+  SMS_RELAY_HMAC_SECRET: SECRET,
+  RATE_LIMIT_PER_MINUTE: "1000000",
+  DATABASE_POOL_WAIT_MS: "30000",
+});
 const send = jsonSender(app, "money-load");
 afterAll(closeTestDeps);
 
@@ -112,7 +116,22 @@ function askTrpc(user: SignedIn, message: string, key: string) {
   });
 }
 
-const times = <T>(n: number, make: () => T): T[] => Array.from({ length: n }, make);
+/**
+ * Sends as a phone does: a 503 (the server shedding load, nothing written) is sent again after a
+ * moment, a few times; any other answer is final.
+ */
+async function retried(make: () => Response | Promise<Response>): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    const res = await make();
+    if (res.status !== 503 || attempt === 6) return res;
+    await res.body?.cancel();
+    await new Promise((r) => setTimeout(r, 250 * attempt));
+  }
+}
+
+/** `n` copies of one request (a phone's retries), each retried on 503. */
+const times = (n: number, make: () => Response | Promise<Response>): Promise<Response>[] =>
+  Array.from({ length: n }, () => retried(make));
 
 describe("a thousand money operations in parallel, with retries", () => {
   it("leave the books balanced and every operation applied once", async () => {
@@ -121,25 +140,17 @@ describe("a thousand money operations in parallel, with retries", () => {
     const wave1: Promise<Response>[] = [];
     learners.forEach((l, i) => {
       const sms = `Vous avez reçu un transfert de ${l.amount} FCFA du 7712345${String(i).padStart(2, "0")}. Ref: CI241204.LOAD.${i}. Motif: ${l.reference}. Nouveau solde: 900 000 FCFA.`;
-      wave1.push(...times(3, () => Promise.resolve(relay("phone-a", `a-${i}`, sms))));
-      wave1.push(...times(2, () => Promise.resolve(relay("phone-b", `b-${i}`, sms))));
+      wave1.push(...times(3, () => relay("phone-a", `a-${i}`, sms)));
+      wave1.push(...times(2, () => relay("phone-b", `b-${i}`, sms)));
       for (const course of paidCourses) {
-        wave1.push(...times(3, () => Promise.resolve(send(l.user, "POST", `/api/v1/courses/${course}/purchase`, {}))));
+        wave1.push(...times(3, () => send(l.user, "POST", `/api/v1/courses/${course}/purchase`, {})));
       }
       const next = learners[(i + 1) % LEARNERS] as Learner;
-      wave1.push(
-        ...times(3, () => Promise.resolve(send(l.user, "POST", "/api/v1/activation-codes/redeem", { code: l.code }))),
-      );
-      wave1.push(
-        ...times(2, () =>
-          Promise.resolve(send(l.user, "POST", "/api/v1/activation-codes/redeem", { code: next.code })),
-        ),
-      );
+      wave1.push(...times(3, () => send(l.user, "POST", "/api/v1/activation-codes/redeem", { code: l.code })));
+      wave1.push(...times(2, () => send(l.user, "POST", "/api/v1/activation-codes/redeem", { code: next.code })));
       for (let q = 0; q < QUESTIONS; q++) {
         const key = `ask-${i}-${q}-0000`;
-        wave1.push(
-          ...times(2, () => Promise.resolve(askTrpc(l.user, `Qu'est-ce que le prix d'équilibre ? (${q})`, key))),
-        );
+        wave1.push(...times(2, () => askTrpc(l.user, `Qu'est-ce que le prix d'équilibre ? (${q})`, key)));
       }
     });
     const answers1 = await Promise.all(wave1);
@@ -155,20 +166,16 @@ describe("a thousand money operations in parallel, with retries", () => {
     });
     const wave2: Promise<Response>[] = [];
     for (const { postingId } of purchases) {
-      wave2.push(
-        ...times(3, () => Promise.resolve(send(admin, "POST", `/api/v1/admin/purchases/${postingId}/refund`, {}))),
-      );
+      wave2.push(...times(3, () => send(admin, "POST", `/api/v1/admin/purchases/${postingId}/refund`, {})));
     }
     learners.forEach((l, i) => {
-      wave2.push(
-        ...times(2, () => Promise.resolve(send(l.user, "POST", `/api/v1/courses/${paidCourses[0]}/purchase`, {}))),
-      );
+      wave2.push(...times(2, () => send(l.user, "POST", `/api/v1/courses/${paidCourses[0]}/purchase`, {})));
       for (let q = QUESTIONS; q < QUESTIONS + 5; q++) {
         const key = `ask-${i}-${q}-0000`;
-        wave2.push(...times(2, () => Promise.resolve(askTrpc(l.user, `Et la demande ? (${q})`, key))));
+        wave2.push(...times(2, () => askTrpc(l.user, `Et la demande ? (${q})`, key)));
       }
       const sms = `Vous avez reçu un transfert de ${l.amount} FCFA du 7712345${String(i).padStart(2, "0")}. Ref: CI241204.LOAD.${i}. Motif: ${l.reference}. Nouveau solde: 900 000 FCFA.`;
-      wave2.push(Promise.resolve(relay("phone-c", `c-${i}`, sms)));
+      wave2.push(retried(() => relay("phone-c", `c-${i}`, sms)));
     });
     const answers2 = await Promise.all(wave2);
     await Promise.all(answers2.map((r) => r.body?.cancel()));
