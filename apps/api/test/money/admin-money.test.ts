@@ -3,10 +3,10 @@
  * audited, a plan activated with the operator transaction id of an SMS the relay could not match,
  * payouts refused, and the revenue report by day, operator, course and expert.
  */
-import { signRelayBody } from "@sira/domain";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
 import { closeTestDeps, jsonSender, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { relaySms } from "./relay.ts";
 import { buyCredits, type MoneyWorld, moneyWorld } from "./world.ts";
 
 const SECRET = "admin-money-relay-secret-0123456789";
@@ -22,25 +22,7 @@ beforeEach(async () => {
 });
 afterAll(closeTestDeps);
 
-function relay(body: string, messageId: string) {
-  const raw = JSON.stringify({
-    message_id: messageId,
-    sender: "OrangeMoney",
-    body,
-    received_at: new Date().toISOString(),
-  });
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  return app.request("/api/v1/sms-relay/inbound", {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-relay-device": "phone-1",
-      "x-relay-timestamp": timestamp,
-      "x-relay-signature": signRelayBody(SECRET, timestamp, raw),
-    },
-    body: raw,
-  });
-}
+const relay = (body: string, messageId: string) => relaySms(app, SECRET, { device: "phone-1", messageId, body });
 
 describe("packages and plans", () => {
   it("are changed by admins only, audited, and withdrawn from sale when inactive", async () => {

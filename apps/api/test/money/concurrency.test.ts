@@ -6,10 +6,11 @@
  * posting sums to zero, no balance is negative, and each payment, purchase, refund, redemption and
  * question took effect exactly once.
  */
-import { isBalanced, reconcileLedger, signRelayBody } from "@sira/domain";
+import { isBalanced, reconcileLedger } from "@sira/domain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { indexMarketText, makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
 import { closeTestDeps, jsonSender, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { relaySms } from "./relay.ts";
 
 const SECRET = "concurrency-relay-secret-0123456789";
 const { app, deps } = testApp({
@@ -87,25 +88,7 @@ beforeAll(async () => {
 }, 120_000);
 
 /** The relay phone forwarding one operator SMS (signed as the phone does). */
-function relay(device: string, messageId: string, body: string) {
-  const raw = JSON.stringify({
-    message_id: messageId,
-    sender: "OrangeMoney",
-    body,
-    received_at: new Date().toISOString(),
-  });
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  return app.request("/api/v1/sms-relay/inbound", {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-relay-device": device,
-      "x-relay-timestamp": timestamp,
-      "x-relay-signature": signRelayBody(SECRET, timestamp, raw),
-    },
-    body: raw,
-  });
-}
+const relay = (device: string, messageId: string, body: string) => relaySms(app, SECRET, { device, messageId, body });
 
 /** A tutor question over tRPC, keyed as an offline phone replays it. */
 function askTrpc(user: SignedIn, message: string, key: string) {

@@ -7,21 +7,9 @@
  * moving money twice. The counter-accounts are the platform and mobile money (decision 0044).
  */
 import { randomUUID } from "node:crypto";
-import { AppError } from "@sira/contracts";
+import { AppError, type TRANSACTION_TYPES } from "@sira/contracts";
 import type { Tx } from "@sira/infra/db";
 
-export const TRANSACTION_TYPES = [
-  "credit_purchase",
-  "course_purchase",
-  "course_earning",
-  "commission",
-  "tutor_usage",
-  "refund",
-  "payout",
-  "code_redemption",
-  "adjustment",
-  "subscription_purchase",
-] as const;
 export type TransactionType = (typeof TRANSACTION_TYPES)[number];
 
 /** The ledger's counter-accounts: one row each, without a user. */

@@ -5,15 +5,14 @@
  * (money/sms/), and fulfilling it posts the credits or activates the plan, once: the payment row is
  * unique per operator transaction id, and the intent is marked paid under a row lock.
  */
-import { AppError, type Language } from "@sira/contracts";
+import { AppError, type Language, PAYMENT_PROVIDERS } from "@sira/contracts";
 import type { Db, Tx } from "@sira/infra/db";
 import { getSetting } from "../admin/settings/index.ts";
 import { generateCheckedCode } from "./check-code.ts";
 import { post } from "./ledger.ts";
 import { activateSubscription, planTerms } from "./subscriptions.ts";
 
-export const PROVIDERS = ["orange_money", "wave", "mtn_momo", "moov_money"] as const;
-export type Provider = (typeof PROVIDERS)[number];
+export type Provider = (typeof PAYMENT_PROVIDERS)[number];
 
 export const PROVIDER_NAMES: Record<Provider, string> = {
   orange_money: "Orange Money",
@@ -81,7 +80,7 @@ async function toView(db: Db | Tx, row: IntentRow, language: Language): Promise<
     expires_at: row.expiresAt.toISOString(),
     credits: row.creditPackage ? row.creditPackage.credits + row.creditPackage.bonusCredits : null,
     plan: row.plan?.slug ?? null,
-    pay_to: PROVIDERS.flatMap((provider) => {
+    pay_to: PAYMENT_PROVIDERS.flatMap((provider) => {
       const number = numbers[provider];
       if (!number) return [];
       const name = PROVIDER_NAMES[provider];
