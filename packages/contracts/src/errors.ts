@@ -285,6 +285,11 @@ export const ERROR_CODES = {
     fr: "La lecture du document dépasse les limites de temps ou de mémoire : simplifiez-le ou découpez-le.",
     en: "Reading the document exceeds the time or memory limits: simplify it or split it.",
   },
+  RANGE_NOT_SATISFIABLE: {
+    status: 416,
+    fr: "La plage d'octets demandée est hors du fichier.",
+    en: "The requested byte range is outside the file.",
+  },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, fr: "Type de contenu non pris en charge.", en: "Unsupported content type." },
   IDEMPOTENCY_KEY_REUSED: {
     status: 422,

@@ -16,6 +16,11 @@ export interface StoredObject {
   size: number;
 }
 
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
 export interface FileStorage {
   /** Writes the whole source under `key` atomically (readers never see a partial file). */
   put(key: string, source: Uint8Array | AsyncIterable<Uint8Array>): Promise<StoredObject>;
@@ -24,8 +29,11 @@ export interface FileStorage {
    * disk, a server-side copy on an object store); an object already at `to` is replaced atomically.
    */
   move(from: string, to: string): Promise<StoredObject>;
-  /** The object's bytes as a stream, or null when there is none. */
-  get(key: string): Promise<Readable | null>;
+  /**
+   * The object's bytes as a stream, or null when there is none. `range` reads bytes `start` to
+   * `end` inclusive (an HTTP byte range).
+   */
+  get(key: string, range?: ByteRange): Promise<Readable | null>;
   stat(key: string): Promise<StoredObject | null>;
   delete(key: string): Promise<void>;
   /** Removes every object whose key starts with `prefix/`. */
@@ -77,14 +85,14 @@ export class LocalFileStorage implements FileStorage {
     return { key: to, size: (await stat(target)).size };
   }
 
-  async get(key: string): Promise<Readable | null> {
+  async get(key: string, range?: ByteRange): Promise<Readable | null> {
     const path = this.path(key);
     try {
       await stat(path);
     } catch {
       return null;
     }
-    return createReadStream(path);
+    return createReadStream(path, range ? { start: range.start, end: range.end } : undefined);
   }
 
   async stat(key: string): Promise<StoredObject | null> {

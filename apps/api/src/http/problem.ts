@@ -103,6 +103,9 @@ export function problemResponse(c: Context<AppEnv>, error: AppError): Response {
   const body = problemBody(error, lang, c.get("requestId"), new URL(c.req.url).pathname);
   const headers: Record<string, string> = { "content-type": PROBLEM_CONTENT_TYPE, "content-language": lang };
   if (error.retryAfterSeconds !== undefined) headers["retry-after"] = String(error.retryAfterSeconds);
+  // RFC 9110 §15.5.17: a 416 names the representation's length.
+  const length = error.extensions?.complete_length;
+  if (error.code === "RANGE_NOT_SATISFIABLE" && typeof length === "number") headers["content-range"] = `bytes */${length}`;
   return c.body(JSON.stringify(body), error.status as ContentfulStatusCode, headers);
 }
 
