@@ -1,7 +1,7 @@
 /** What every request handler can reach: the app's dependencies and per-request values. */
 import type { AiProviders } from "@sira/ai";
 import type { Language, Role } from "@sira/contracts";
-import type { Mailer, SessionDenylist } from "@sira/domain";
+import type { Mailer, SessionDenylist, UsageRecorder } from "@sira/domain";
 import type { Config, FileStorage, Logger, Redis } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 import type { CallerContext } from "./caller.ts";
@@ -16,6 +16,8 @@ export interface AppDeps {
   ai: AiProviders;
   /** Ended sessions whose access tokens must be refused before they expire. */
   denylist: SessionDenylist;
+  /** Usage events, buffered and written in bulk. */
+  usage: UsageRecorder;
 }
 
 /** The authenticated caller, once auth has resolved one from the bearer token. */

@@ -1,6 +1,6 @@
 /** Builds the app's dependencies from the clients the caller owns (the process, a test, a bench). */
 import { createAiProviders } from "@sira/ai";
-import { createMailer, redisSessionDenylist } from "@sira/domain";
+import { createMailer, createUsageRecorder, redisSessionDenylist } from "@sira/domain";
 import { type Config, createStorage, type Logger, type Redis } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 import type { AppDeps } from "./app-types.ts";
@@ -13,5 +13,6 @@ export function createAppDeps(base: { config: Config; db: Db; redis: Redis; logg
     storage: createStorage(config.STORAGE_DIR),
     ai: createAiProviders({ config, db, logger }),
     denylist: redisSessionDenylist(base.redis, config, logger),
+    usage: createUsageRecorder(db, logger, config),
   };
 }

@@ -19,7 +19,8 @@ try {
   // The database may not be up yet: readiness reports it, and the keyring is checked at next start.
   log.warn({ err: error }, "could not check the TOTP keyring at start-up");
 }
-const app = createApp(createAppDeps({ config, db: db(), redis: redis(), logger: log }));
+const deps = createAppDeps({ config, db: db(), redis: redis(), logger: log });
+const app = createApp(deps);
 
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
   log.info({ port: info.port, host: config.HOST }, "Sira API listening");
@@ -32,7 +33,9 @@ async function shutdown(signal: string): Promise<void> {
   log.info({ signal }, "shutting down");
   const force = setTimeout(() => process.exit(1), 10_000);
   force.unref();
-  server.close();
+  // In-flight requests finish first (they may record usage), then the buffer is written.
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await deps.usage.close();
   await Promise.allSettled([closeQueues(), disconnectDb(), disconnectRedis()]);
   process.exit(0);
 }

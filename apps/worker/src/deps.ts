@@ -1,6 +1,6 @@
 /** What every job processor can reach. */
 import type { AiProviders } from "@sira/ai";
-import type { Mailer } from "@sira/domain";
+import type { Mailer, UsageRecorder } from "@sira/domain";
 import type { Config, FileStorage, Logger, Redis } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 
@@ -12,4 +12,5 @@ export interface WorkerDeps {
   storage: FileStorage;
   ai: AiProviders;
   mailer: Mailer;
+  usage: UsageRecorder;
 }

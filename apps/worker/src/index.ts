@@ -1,6 +1,6 @@
 /** The worker process: serves every queue, registers schedules, and drains on SIGTERM/SIGINT. */
 import { createAiProviders } from "@sira/ai";
-import { createMailer, JOBS } from "@sira/domain";
+import { createMailer, createUsageRecorder, JOBS } from "@sira/domain";
 import { closeQueues, createStorage, disconnectRedis, getQueue, loadConfigOrExit, logger, redis } from "@sira/infra";
 import { db, disconnectDb } from "@sira/infra/db";
 import { processors, schedules } from "./processors.ts";
@@ -21,6 +21,7 @@ const deps = {
   storage: createStorage(config.STORAGE_DIR),
   ai: createAiProviders({ config, db: db(), logger: log }),
   mailer: createMailer({ config, db: db(), logger: log }),
+  usage: createUsageRecorder(db(), log, config),
 };
 const workers = startWorkers(processors(deps), {
   prefix: config.QUEUE_PREFIX,
@@ -35,6 +36,7 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   log.info({ signal }, "worker draining");
   await stopWorkers(workers);
+  await deps.usage.close();
   await Promise.allSettled([closeQueues(), disconnectDb(), disconnectRedis()]);
   process.exit(0);
 }

@@ -21,4 +21,5 @@ export * from "./quiz.ts";
 export * from "./resources.ts";
 export * from "./sms-relay.ts";
 export * from "./tutor.ts";
+export * from "./usage.ts";
 export * from "./users.ts";

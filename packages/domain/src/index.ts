@@ -22,3 +22,4 @@ export * from "./resources/index.ts";
 export * from "./sync.ts";
 export * from "./tutor/index.ts";
 export * from "./users/index.ts";
+export * from "./usage/index.ts";

@@ -67,6 +67,12 @@ export const configSchema = z.object({
     .pipe(z.array(z.string().regex(/^[A-Za-z]{2}$/, "must be ISO 3166-1 alpha-2 codes")).min(1))
     .transform((codes) => [...new Set(codes.map((code) => code.toUpperCase()))])
     .default(["SN", "CI", "ML", "BF", "NE", "GN", "BJ", "TG", "GH", "NG"]),
+  /** Usage events are written in bulk this often (and as soon as 500 are waiting). */
+  USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(50).default(2_000),
+  /** Usage events one process buffers at most; past it new events are dropped and counted. */
+  USAGE_BUFFER_MAX: z.coerce.number().int().min(100).default(20_000),
+  /** Raw usage events are kept this many days (the daily roll-ups are kept for good). */
+  USAGE_RETENTION_DAYS: z.coerce.number().int().min(7).default(400),
   /** Tokens a tutor prompt may hold (system, memory, summary, recent turns, sources, question). */
   TUTOR_PROMPT_BUDGET_TOKENS: z.coerce.number().int().min(1_000).default(6_000),
   /** The rolling summary of older turns is kept within this many tokens. */

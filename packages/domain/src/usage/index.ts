@@ -1,0 +1,7 @@
+export {
+  BufferedUsageRecorder,
+  createUsageRecorder,
+  type UsageEventInput,
+  type UsageMetadata,
+  type UsageRecorder,
+} from "./recorder.ts";

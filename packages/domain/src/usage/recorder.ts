@@ -1,0 +1,127 @@
+/**
+ * Usage events without slowing requests: `record` only appends to an in-memory buffer, which is
+ * written in bulk (one INSERT of up to `batchSize` rows) every `flushIntervalMs` or as soon as a
+ * batch is full. Each event gets its id when recorded, so a batch retried after a failed write is
+ * stored once (`ON CONFLICT DO NOTHING`). The buffer is bounded: past `maxBuffered`, new events are
+ * dropped and counted, never the process's memory. `close` writes what is left (clean shutdown).
+ */
+import { randomUUID } from "node:crypto";
+import type { UsageKind } from "@sira/contracts";
+import type { Logger } from "@sira/infra";
+import type { Db } from "@sira/infra/db";
+
+export type UsageMetadata = Record<string, string | number | boolean | null>;
+
+export interface UsageEventInput {
+  kind: UsageKind;
+  userId: string | null;
+  courseId?: string | null;
+  /** How much of the thing happened (answers in a quiz, seconds of audio); 1 by default. */
+  quantity?: number;
+  metadata?: UsageMetadata;
+  /** When it happened (an offline replay's queued time); now by default. */
+  occurredAt?: Date;
+}
+
+export interface UsageRecorder {
+  /** Never throws and never waits: the event is written with the next batch. */
+  record(event: UsageEventInput): void;
+  /** Writes everything buffered so far. */
+  flush(): Promise<void>;
+  /** Stops the timer and writes what is left. */
+  close(): Promise<void>;
+}
+
+export interface UsageRecorderOptions {
+  flushIntervalMs: number;
+  batchSize: number;
+  maxBuffered: number;
+}
+
+interface Buffered {
+  id: string;
+  userId: string | null;
+  kind: UsageKind;
+  courseId: string | null;
+  quantity: number;
+  metadata: UsageMetadata;
+  occurredAt: Date;
+}
+
+export class BufferedUsageRecorder implements UsageRecorder {
+  private buffer: Buffered[] = [];
+  private writing: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private dropped = 0;
+  private closed = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly logger: Logger,
+    private readonly options: UsageRecorderOptions,
+  ) {
+    this.timer = setInterval(() => void this.flush(), options.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  record(event: UsageEventInput): void {
+    if (this.buffer.length >= this.options.maxBuffered) {
+      if (this.dropped++ % 1_000 === 0) this.logger.warn({ dropped: this.dropped }, "usage buffer full: events dropped");
+      return;
+    }
+    this.buffer.push({
+      id: randomUUID(),
+      userId: event.userId,
+      kind: event.kind,
+      courseId: event.courseId ?? null,
+      quantity: Math.max(0, Math.round(event.quantity ?? 1)),
+      metadata: event.metadata ?? {},
+      occurredAt: event.occurredAt ?? new Date(),
+    });
+    if (this.buffer.length >= this.options.batchSize && !this.closed) void this.flush();
+  }
+
+  /** Serialised: one write at a time, each taking the oldest batch, until the buffer is empty. */
+  flush(): Promise<void> {
+    this.writing = this.writing.then(() => this.drain());
+    return this.writing;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.buffer.length > 0) {
+      const batch = this.buffer.slice(0, this.options.batchSize);
+      try {
+        await this.db.usageEvent.createMany({ data: batch, skipDuplicates: true });
+      } catch (error) {
+        // Kept for the next flush (the buffer's bound still holds); ids make the retry safe.
+        this.logger.warn({ err: error, buffered: this.buffer.length }, "usage events not written yet");
+        return;
+      }
+      this.buffer.splice(0, batch.length);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.flush();
+    if (this.buffer.length > 0) this.logger.error({ lost: this.buffer.length }, "usage events lost at shutdown");
+  }
+
+  /** Events waiting to be written (for readiness and tests). */
+  get pending(): number {
+    return this.buffer.length;
+  }
+}
+
+export function createUsageRecorder(
+  db: Db,
+  logger: Logger,
+  config: { USAGE_FLUSH_INTERVAL_MS: number; USAGE_BUFFER_MAX: number },
+): BufferedUsageRecorder {
+  return new BufferedUsageRecorder(db, logger.child({ component: "usage" }), {
+    flushIntervalMs: config.USAGE_FLUSH_INTERVAL_MS,
+    batchSize: 500,
+    maxBuffered: config.USAGE_BUFFER_MAX,
+  });
+}
