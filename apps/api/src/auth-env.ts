@@ -10,5 +10,6 @@ export function authEnvOf({ deps, meta }: PublicContext): AuthEnv {
     mailer: deps.mailer,
     denylist: deps.denylist,
     meta,
+    usage: deps.usage,
   };
 }

@@ -1,4 +1,4 @@
-import { createMailer, login, redisSessionDenylist } from "@sira/domain";
+import { createMailer, createUsageRecorder, login, redisSessionDenylist } from "@sira/domain";
 import { createLogger, createRedis } from "@sira/infra";
 import { parseConfig } from "@sira/infra/config";
 import { createDb } from "@sira/infra/db";
@@ -102,11 +102,13 @@ describe("the demo accounts", () => {
       mailer: createMailer({ config, db, logger }),
       denylist: redisSessionDenylist(redis, config, logger),
       meta: { ip: "127.0.0.1", userAgent: "vitest", requestId: null, now: new Date() },
+      usage: createUsageRecorder(db, logger, config),
     };
     for (const [email, secret] of Object.entries(DEMO_TOTP_SECRETS)) {
       const pair = await login(env, { email, code: await generate({ secret }) });
       const account = Object.values(DEMO_USERS).find((u) => u.email === email);
       expect(pair.user.role).toBe(account?.role);
     }
+    await env.usage.close();
   });
 });

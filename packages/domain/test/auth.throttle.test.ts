@@ -14,6 +14,7 @@ import { networkKey } from "../src/auth/network.ts";
 import { redisSessionDenylist } from "../src/auth/revocation.ts";
 import { delayAfterSeconds, purgeForgottenThrottles, THROTTLE_POLICY } from "../src/auth/throttle.ts";
 import { latestOutboxMessage, outboxMailer } from "../src/email/index.ts";
+import { createUsageRecorder } from "../src/usage/recorder.ts";
 
 const db = createDb({ url: process.env.DATABASE_URL as string });
 const config = parseConfig(process.env);
@@ -21,9 +22,11 @@ const logger = createLogger("test", "silent");
 const mailer = outboxMailer(db, logger);
 const redis = createRedis(process.env.REDIS_URL);
 const denylist = redisSessionDenylist(redis, config, logger);
+const usage = createUsageRecorder(db, logger, config);
 
 beforeEach(() => truncateAll(process.env.DATABASE_URL as string));
 afterAll(async () => {
+  await usage.close();
   redis.disconnect();
   await db.$disconnect();
 });
@@ -38,6 +41,7 @@ const envAt = (now: Date, ip = "197.149.1.10") => ({
   mailer,
   denylist,
   meta: { ip, userAgent: "vitest", requestId: null, now },
+  usage,
 });
 const codeAt = (secret: string, now: Date) => generate({ secret, epoch: Math.floor(now.getTime() / 1000) });
 

@@ -67,6 +67,10 @@ export const configSchema = z.object({
     .pipe(z.array(z.string().regex(/^[A-Za-z]{2}$/, "must be ISO 3166-1 alpha-2 codes")).min(1))
     .transform((codes) => [...new Set(codes.map((code) => code.toUpperCase()))])
     .default(["SN", "CI", "ML", "BF", "NE", "GN", "BJ", "TG", "GH", "NG"]),
+  /** The language model's price in US dollars per million input tokens (for the cost figures). */
+  AI_INPUT_PRICE_PER_MTOK_USD: z.coerce.number().min(0).default(3),
+  /** The language model's price in US dollars per million output tokens. */
+  AI_OUTPUT_PRICE_PER_MTOK_USD: z.coerce.number().min(0).default(15),
   /** Usage events are written in bulk this often (and as soon as 500 are waiting). */
   USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(50).default(2_000),
   /** Usage events one process buffers at most; past it new events are dropped and counted. */
@@ -124,6 +128,9 @@ export const configSchema = z.object({
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.url().optional(),
   EMBEDDING_MODEL: z.string().default("text-embedding-3-small"),
+  /** Lesson audio through OpenAI speech (when OPENAI_API_KEY is set; espeak-ng offline otherwise). */
+  TTS_MODEL: z.string().default("gpt-4o-mini-tts"),
+  TTS_VOICE: z.string().default("alloy"),
   SMTP_URL: z.string().optional(),
   EMAIL_FROM: z.string().default("Sira <no-reply@sira.local>"),
   /** Where uploaded and generated files live; a relative path is taken from the repository root. */

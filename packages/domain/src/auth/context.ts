@@ -3,6 +3,7 @@ import type { Config, Logger } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 import type { Mailer } from "../email/mailer.ts";
 import type { SessionDenylist } from "./revocation.ts";
+import type { UsageSink } from "../usage/recorder.ts";
 import type { SessionRequest } from "./sessions.ts";
 
 export interface AuthEnv {
@@ -13,4 +14,6 @@ export interface AuthEnv {
   /** Where ended sessions are listed so that their access tokens stop working at once. */
   denylist: SessionDenylist;
   meta: SessionRequest;
+  /** Sign-ins are usage events. */
+  usage: UsageSink;
 }

@@ -99,6 +99,7 @@ export async function login(env: AuthEnv, input: { email: string; code: string }
     return startSession(tx, account.user.id, env.meta, env.config.REFRESH_TOKEN_TTL_DAYS);
   });
   await releaseAttempt(env.db, scopes, env.meta.now);
+  env.usage.record({ kind: "login", userId: account.user.id, metadata: { method }, occurredAt: env.meta.now });
   return tokenPair(env, account.user, session);
 }
 

@@ -14,6 +14,7 @@ import { livePurchase, paymentRequired } from "../money/course-access.ts";
 import { needsFullResync, pageArgs, tombstonesSince } from "../sync.ts";
 import { findReadableCourse } from "./courses.ts";
 import { ENROLLMENT_SELECT, type EnrollmentRow, toEnrollment } from "./shape.ts";
+import type { UsageSink } from "../usage/recorder.ts";
 
 const ENTITY = "user_course_enrollment";
 
@@ -49,7 +50,14 @@ const NOT_OPEN = {
  * the course is not readable, CONFLICT when readable but not open (draft, archived, access
  * withdrawn), 402 for a paid course without a live purchase.
  */
-export async function enrollInCourse(db: Tx, viewer: Viewer, idOrSlug: string, occurredAt: Date): Promise<Enrollment> {
+export async function enrollInCourse(
+  db: Tx,
+  viewer: Viewer,
+  idOrSlug: string,
+  occurredAt: Date,
+  /** Called when this call (not a concurrent one) made the enrollment active. */
+  onEnrolled?: (courseId: string) => void,
+): Promise<Enrollment> {
   const course = await findReadableCourse(db, viewer, idOrSlug);
   const key = { userId_courseId: { userId: viewer.userId, courseId: course.id } };
   const existing = await db.userCourseEnrollment.findUnique({ where: key, select: ENROLLMENT_SELECT });
@@ -63,16 +71,18 @@ export async function enrollInCourse(db: Tx, viewer: Viewer, idOrSlug: string, o
   }
   if (existing) {
     // Conditional, so two concurrent re-enrolls both succeed and change the row once.
-    await db.userCourseEnrollment.updateMany({
+    const { count } = await db.userCourseEnrollment.updateMany({
       where: { userId: viewer.userId, courseId: course.id, status: "dropped" },
       data: { status: existing.completedAt ? "completed" : "active", droppedAt: null },
     });
+    if (count === 1) onEnrolled?.(course.id);
   } else {
     // ON CONFLICT DO NOTHING: a concurrent first enroll is not an error.
-    await db.userCourseEnrollment.createMany({
+    const { count } = await db.userCourseEnrollment.createMany({
       data: [{ userId: viewer.userId, courseId: course.id, status: "active", createdAt: occurredAt }],
       skipDuplicates: true,
     });
+    if (count === 1) onEnrolled?.(course.id);
   }
   return toEnrollment(await db.userCourseEnrollment.findUniqueOrThrow({ where: key, select: ENROLLMENT_SELECT }));
 }
@@ -204,8 +214,15 @@ interface EnrollmentDeps {
 }
 
 /** Enrolls the viewer (see `enrollInCourse`), then drops their cached dashboard, which lists courses. */
-export async function enroll(deps: EnrollmentDeps, viewer: Viewer, idOrSlug: string, occurredAt: Date) {
-  const enrollment = await enrollInCourse(deps.db, viewer, idOrSlug, occurredAt);
+export async function enroll(
+  deps: EnrollmentDeps & { usage: UsageSink },
+  viewer: Viewer,
+  idOrSlug: string,
+  occurredAt: Date,
+) {
+  const enrollment = await enrollInCourse(deps.db, viewer, idOrSlug, occurredAt, (courseId) =>
+    deps.usage.record({ kind: "enrollment", userId: viewer.userId, courseId, occurredAt }),
+  );
   await invalidateDashboard(deps.redis, viewer.userId, deps.logger);
   return enrollment;
 }

@@ -18,9 +18,23 @@ import { chargeGeneration } from "./generation-quota.ts";
 import { type GenerationEntry, tailGeneration } from "./generation-stream.ts";
 import { courseHasIndexedContent } from "./indexed.ts";
 import { type LessonTarget, lessonTitles, resolveLessonTarget } from "./target.ts";
+import type { UsageSink } from "../usage/recorder.ts";
 
 /** The content services plus the learner's daily generation quota. */
-export type LessonDeps = ContentDeps & { config: Pick<Config, "QUEUE_PREFIX" | "GENERATION_DAILY_QUOTA"> };
+export type LessonDeps = ContentDeps & {
+  config: Pick<Config, "QUEUE_PREFIX" | "GENERATION_DAILY_QUOTA">;
+  usage: UsageSink;
+};
+
+/** A learner opened a lesson (read from the cache, or its generation started). */
+function recordOpened(deps: LessonDeps, learner: LearnerContext, target: LessonTarget, cached: boolean): void {
+  deps.usage.record({
+    kind: "lesson_opened",
+    userId: learner.viewer.userId,
+    courseId: target.courseId,
+    metadata: { unit_id: target.unitId, cached },
+  });
+}
 
 export function toLesson(cached: CachedContent): Lesson {
   return {
@@ -71,9 +85,14 @@ export async function getLessonOrStartGeneration(
 ): Promise<LessonOrGeneration> {
   const target = await resolveLessonTarget(deps.db, learner, moduleId, unitId);
   const cached = await findCachedContent(deps, target.key);
-  if (cached) return { status: "ready", lesson: toLesson(cached) };
+  if (cached) {
+    recordOpened(deps, learner, target, true);
+    return { status: "ready", lesson: toLesson(cached) };
+  }
   await assertIndexed(deps.db, target);
-  return { status: "generating", jobId: await startLessonGeneration(deps, target, learner) };
+  const jobId = await startLessonGeneration(deps, target, learner);
+  recordOpened(deps, learner, target, false);
+  return { status: "generating", jobId };
 }
 
 /** The lesson's sections in each language, named as the generators write their headings. */
@@ -142,6 +161,7 @@ export async function openLessonStream(
     await assertIndexed(deps.db, target);
     await startLessonGeneration(deps, target, learner);
   }
+  recordOpened(deps, learner, target, cached !== null);
   const meta: LessonStreamMeta = {
     module_id: moduleId,
     unit_id: unitId,

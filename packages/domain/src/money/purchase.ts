@@ -18,6 +18,7 @@ import { invalidateDashboard } from "../learning/dashboard/cache.ts";
 import type { AuditMeta } from "../request-meta.ts";
 import { creditBalance, paymentRequired } from "./course-access.ts";
 import { type PostingLine, post } from "./ledger.ts";
+import type { UsageSink } from "../usage/recorder.ts";
 
 export interface PurchaseResult {
   course_id: string;
@@ -34,11 +35,12 @@ export interface PurchaseResult {
  * and where to buy credits when the balance is short.
  */
 export async function purchaseCourse(
-  deps: { db: Db; redis: Redis; logger: Logger },
+  deps: { db: Db; redis: Redis; logger: Logger; usage: UsageSink },
   viewer: Viewer,
   idOrSlug: string,
   at: Date,
 ): Promise<PurchaseResult> {
+  let enrolled = false;
   const result = await deps.db.$transaction(async (tx) => {
     const found = await findReadableCourse(tx, viewer, idOrSlug);
     const course = await tx.course.findUniqueOrThrow({
@@ -63,7 +65,9 @@ export async function purchaseCourse(
       }
       charged = true;
     }
-    const enrollment = await enrollInCourse(tx, viewer, course.id, at);
+    const enrollment = await enrollInCourse(tx, viewer, course.id, at, () => {
+      enrolled = true;
+    });
     return {
       course_id: course.id,
       price: course.priceCredits,
@@ -73,6 +77,10 @@ export async function purchaseCourse(
     };
   });
   await invalidateDashboard(deps.redis, viewer.userId, deps.logger);
+  // Recorded once committed; a repeat that charged and enrolled nothing records nothing.
+  const event = { userId: viewer.userId, courseId: result.course_id, occurredAt: at };
+  if (result.charged) deps.usage.record({ ...event, kind: "purchase", quantity: result.price });
+  if (enrolled) deps.usage.record({ ...event, kind: "enrollment" });
   return result;
 }
 

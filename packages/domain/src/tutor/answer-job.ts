@@ -39,6 +39,7 @@ import type { TutorDeps } from "./ask.ts";
 import { tutorSubject } from "./course.ts";
 import { refundTutorMessage, tutorDay } from "./limits.ts";
 import { memoryView } from "./memory.ts";
+import type { UsageSink } from "../usage/recorder.ts";
 
 export type TutorJobDeps = TutorDeps & {
   ai: AiProviders;
@@ -49,7 +50,10 @@ export type TutorJobDeps = TutorDeps & {
     | "TUTOR_PROMPT_BUDGET_TOKENS"
     | "TUTOR_ANSWER_MAX_TOKENS"
     | "TUTOR_RELEVANCE_FLOOR"
+    | "AI_INPUT_PRICE_PER_MTOK_USD"
+    | "AI_OUTPUT_PRICE_PER_MTOK_USD"
   >;
+  usage: UsageSink;
 };
 
 /** Chunks the answer may cite. */
@@ -353,5 +357,24 @@ export async function answerTutorQuestion(
     return true;
   });
   await publisher.finish({ type: "done", status: outcome.status, sources });
-  if (stored) await enqueue(deps, "tutor-memory", { answerId }, `tutor-memory-${answerId}`);
+  if (!stored) return;
+  // A price per million tokens in dollars is a price per token in millionths of a dollar.
+  const costMicros = outcome.offline
+    ? 0
+    : outcome.tokensIn * deps.config.AI_INPUT_PRICE_PER_MTOK_USD +
+      outcome.tokensOut * deps.config.AI_OUTPUT_PRICE_PER_MTOK_USD;
+  deps.usage.record({
+    kind: "tutor_message",
+    userId: conversation.userId,
+    courseId: conversation.courseId,
+    metadata: {
+      answer_id: answerId,
+      model: outcome.model,
+      input_tokens: outcome.tokensIn,
+      output_tokens: outcome.tokensOut,
+      cost_micros: Math.round(costMicros),
+    },
+    occurredAt: turn.question.createdAt,
+  });
+  await enqueue(deps, "tutor-memory", { answerId }, `tutor-memory-${answerId}`);
 }

@@ -4,4 +4,5 @@ export {
   type UsageEventInput,
   type UsageMetadata,
   type UsageRecorder,
+  type UsageSink,
 } from "./recorder.ts";

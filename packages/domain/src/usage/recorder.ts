@@ -32,6 +32,9 @@ export interface UsageRecorder {
   close(): Promise<void>;
 }
 
+/** What a domain flow needs to record an event. */
+export type UsageSink = Pick<UsageRecorder, "record">;
+
 export interface UsageRecorderOptions {
   flushIntervalMs: number;
   batchSize: number;

@@ -13,7 +13,7 @@ export async function reviewableCard(
   db: Db,
   viewer: Viewer,
   cardId: string,
-): Promise<{ id: string; moduleId: string }> {
+): Promise<{ id: string; moduleId: string; courseId: string }> {
   const card = await db.flashcard.findFirst({
     where: { id: cardId, isActive: true },
     select: { id: true, moduleId: true, module: { select: { courseId: true } } },
@@ -21,5 +21,5 @@ export async function reviewableCard(
   if (!card?.module.courseId) throw new AppError("NOT_FOUND");
   await assertCanReadCourse(db, viewer, card.module.courseId);
   await assertUnlockedIn(db, viewer, { id: card.moduleId, courseId: card.module.courseId });
-  return { id: card.id, moduleId: card.moduleId };
+  return { id: card.id, moduleId: card.moduleId, courseId: card.module.courseId };
 }

@@ -8,11 +8,12 @@ import type { RequestMeta } from "../../request-meta.ts";
 import { recordLearningActivity } from "../../users/activity.ts";
 import { invalidateDashboard } from "../dashboard/index.ts";
 import { reviewableCard } from "./access.ts";
+import type { UsageSink } from "../../usage/recorder.ts";
 import { recordCardReview } from "./scheduling.ts";
 
 /** Records the learner's review of a card and returns the card's memory after it (see scheduling.ts). */
 export async function reviewFlashcard(
-  deps: { db: Db; redis: Redis; logger?: Logger },
+  deps: { db: Db; redis: Redis; logger?: Logger; usage: UsageSink },
   learner: LearnerContext,
   cardId: string,
   input: FlashcardReviewInput,
@@ -33,7 +34,16 @@ export async function reviewFlashcard(
     if (!result.duplicate) await recordLearningActivity(tx, userId, meta.occurredAt);
     return result;
   });
-  if (!outcome.duplicate) await invalidateDashboard(deps.redis, userId, deps.logger);
+  if (!outcome.duplicate) {
+    await invalidateDashboard(deps.redis, userId, deps.logger);
+    deps.usage.record({
+      kind: "flashcard_reviewed",
+      userId,
+      courseId: card.courseId,
+      metadata: { card_id: card.id, rating: input.rating },
+      occurredAt: meta.occurredAt,
+    });
+  }
   const m = outcome.memory;
   return {
     card_id: card.id,

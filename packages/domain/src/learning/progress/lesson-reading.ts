@@ -13,6 +13,7 @@ import { resolveLessonTarget } from "../../content/target.ts";
 import { needsFullResync, tombstonesSince } from "../../sync.ts";
 import { recordLearningActivity } from "../../users/activity.ts";
 import { invalidateDashboard } from "../dashboard/cache.ts";
+import type { UsageSink } from "../../usage/recorder.ts";
 import { markUnitCompleted } from "./units.ts";
 
 interface ReadingRow {
@@ -43,7 +44,7 @@ function toReading(row: ReadingRow): LessonReading {
 
 /** Records a reading report made at `occurredAt` and the learning activity (streak) that goes with it. */
 export async function recordLessonReading(
-  deps: ContentStoreDeps,
+  deps: ContentStoreDeps & { usage: UsageSink },
   learner: LearnerContext,
   moduleId: string,
   unitId: string,
@@ -54,7 +55,14 @@ export async function recordLessonReading(
   const lesson = await findCachedContent(deps, target.key);
   const completedAt = input.completed || input.read_pct >= 100 ? occurredAt : null;
   const position = input.last_position === undefined ? null : JSON.stringify(input.last_position);
+  let firstCompletion = false;
   const reading = await deps.db.$transaction(async (tx) => {
+    // Locked, so that of two concurrent reports only one sees the lesson newly completed.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`reading:${learner.viewer.userId}:${unitId}`}, 0))`;
+    const before = await tx.lessonReading.findUnique({
+      where: { userId_unitId: { userId: learner.viewer.userId, unitId } },
+      select: { completedAt: true },
+    });
     const [row] = await tx.$queryRaw<ReadingRow[]>`
       INSERT INTO lesson_reading AS r
         (user_id, unit_id, content_id, read_pct, time_spent_seconds, last_position, completed_at, updated_at)
@@ -72,6 +80,7 @@ export async function recordLessonReading(
         r.last_position, r.completed_at, r.updated_at`;
     await recordLearningActivity(tx, learner.viewer.userId, occurredAt);
     if (row?.completed_at) {
+      firstCompletion = !before?.completedAt;
       await markUnitCompleted(tx, {
         userId: learner.viewer.userId,
         unitId,
@@ -82,6 +91,15 @@ export async function recordLessonReading(
     return toReading(row as ReadingRow);
   });
   await invalidateDashboard(deps.redis, learner.viewer.userId, deps.logger);
+  if (firstCompletion) {
+    deps.usage.record({
+      kind: "lesson_completed",
+      userId: learner.viewer.userId,
+      courseId: target.courseId,
+      metadata: { unit_id: unitId },
+      occurredAt,
+    });
+  }
   return reading;
 }
 

@@ -24,8 +24,10 @@ import { ensureModuleBank } from "./bank.ts";
 import { type AnswerOutcome, answerCurrentItem, answerSpecOf, startOrResumeAttempt } from "./engine.ts";
 import { finishAttempt, toQuizResult } from "./results.ts";
 import { type AttemptRow, sourceOfItem, toAttemptView } from "./views.ts";
+import type { UsageSink } from "../../usage/recorder.ts";
+import { UNLOCK_QUIZ_AVG } from "../../unlock/rules.ts";
 
-type QuizDeps = Pick<ContentDeps, "db" | "redis" | "config" | "logger">;
+type QuizDeps = Pick<ContentDeps, "db" | "redis" | "config" | "logger"> & { usage: UsageSink };
 
 /** Starts or resumes the learner's quiz on the module; the question comes without its answer. */
 export async function startModuleQuiz(
@@ -97,7 +99,16 @@ export async function answerModuleQuiz(
       });
     },
   });
-  if (!outcome.replayed) await invalidateDashboard(deps.redis, userId, deps.logger);
+  if (!outcome.replayed) {
+    await invalidateDashboard(deps.redis, userId, deps.logger);
+    deps.usage.record({
+      kind: "quiz_answered",
+      userId,
+      courseId: module.courseId,
+      metadata: { item_id: outcome.item.id, correct: outcome.response.correct },
+      occurredAt: at,
+    });
+  }
   if (!outcome.replayed && !outcome.response.correct) {
     await rememberWrongAnswer(deps, userId, module.courseId, outcome, learner.language);
   }
@@ -131,7 +142,7 @@ export async function submitModuleQuiz(
   attemptId: string,
   at: Date,
 ): Promise<QuizResult> {
-  await openLearnerModule(deps.db, learner.viewer, moduleId);
+  const module = await openLearnerModule(deps.db, learner.viewer, moduleId);
   const userId = learner.viewer.userId;
   const { attempt, finishedNow } = await deps.db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM quiz_attempts WHERE id = ${attemptId}::uuid FOR UPDATE`;
@@ -150,6 +161,16 @@ export async function submitModuleQuiz(
     }
     return finished;
   });
-  if (finishedNow) await invalidateDashboard(deps.redis, userId, deps.logger);
+  if (finishedNow) {
+    await invalidateDashboard(deps.redis, userId, deps.logger);
+    deps.usage.record({
+      kind: "quiz_submitted",
+      userId,
+      courseId: module.courseId,
+      quantity: attempt.itemCount,
+      metadata: { module_id: moduleId, score: attempt.score ?? 0, passed: (attempt.score ?? 0) >= UNLOCK_QUIZ_AVG },
+      occurredAt: at,
+    });
+  }
   return toQuizResult(deps.db, attempt);
 }
