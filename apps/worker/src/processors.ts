@@ -1,9 +1,17 @@
 /** Which domain function serves each job. Jobs stay thin: the payload arrives parsed, call the domain. */
-import { purgeExpired, requeueStalledResources, runLedgerReconciliation, runSubscriptionSchedule } from "@sira/domain";
+import {
+  purgeExpired,
+  requeueStalledResources,
+  rollUpUsage,
+  runLedgerReconciliation,
+  runSubscriptionSchedule,
+} from "@sira/domain";
 import type { WorkerDeps } from "./deps.ts";
 import { dispatchJobs, type Processors } from "./dispatch.ts";
+import { audioHandlers } from "./processors/audio.ts";
 import { contentHandlers } from "./processors/content.ts";
 import { learningHandlers } from "./processors/learning.ts";
+import { mediaHandlers } from "./processors/media.ts";
 import { ragHandlers } from "./processors/rag.ts";
 import { tutorHandlers } from "./processors/tutor.ts";
 
@@ -12,11 +20,18 @@ export function processors(deps: WorkerDeps): Processors {
     ...ragHandlers(deps),
     ...contentHandlers(deps),
     ...learningHandlers(deps),
+    ...mediaHandlers(deps),
     ...tutorHandlers(deps),
+    ...audioHandlers(deps),
     "purge-expired": () => purgeExpired(deps.db),
     "requeue-stalled-indexing": () => requeueStalledResources(deps),
     "subscription-schedule": () => runSubscriptionSchedule(deps),
     "reconcile-ledger": () => runLedgerReconciliation(deps),
+    "usage-rollup": async () => {
+      const report = await rollUpUsage(deps.db);
+      deps.logger.info({ job: "usage-rollup", ...report }, "usage rolled up");
+      return report;
+    },
   });
 }
 
@@ -26,4 +41,6 @@ export const schedules = [
   { name: "requeue-stalled-indexing", every: 10 * 60_000 },
   { name: "subscription-schedule", every: 15 * 60_000 },
   { name: "reconcile-ledger", every: 60 * 60_000 },
+  // Hourly, so today's figures are at most an hour old; each run re-rolls the last days.
+  { name: "usage-rollup", every: 60 * 60_000 },
 ] as const;

@@ -52,4 +52,9 @@ ALTER TABLE "usage_daily" ADD CONSTRAINT "usage_daily_counts_check" CHECK ("even
 ALTER TABLE "usage_user_days" ADD CONSTRAINT "usage_user_days_events_check" CHECK ("events" > 0);
 CREATE UNIQUE INDEX "usage_daily_day_kind_course_key" ON "usage_daily" USING btree ("day", "kind", "course_id") NULLS NOT DISTINCT;
 CREATE UNIQUE INDEX "usage_user_days_day_user_course_key" ON "usage_user_days" USING btree ("day", "user_id", "course_id") NULLS NOT DISTINCT;
+ALTER TABLE "usage_events" DROP CONSTRAINT "usage_events_kind_check";
+ALTER TABLE "usage_events" ADD CONSTRAINT "usage_events_kind_check" CHECK ("kind" IN (
+  'login', 'enrollment', 'lesson_view', 'lesson_complete', 'unit_complete', 'quiz_answer', 'quiz_submit',
+  'flashcard_review', 'tutor_message', 'audio_play', 'placement', 'preassessment', 'purchase'
+));
 -- sira:extras end

@@ -1,6 +1,6 @@
 /**
  * Back office: courses (admins: every course; experts: their own, others are 404), the audit log
- * and the analytics overview (admins only).
+ * and analytics (the overview for admins; the full report for admins, and for experts on their own courses).
  */
 import {
   ADMIN_COURSE_FIELDS,
@@ -8,12 +8,15 @@ import {
   adminCourseListQuery,
   adminCourseSchema,
   analyticsOverviewSchema,
+  analyticsQuery,
+  analyticsReportSchema,
   auditEntrySchema,
   auditLogQuery,
   createAdminCourseInput,
   updateAdminCourseInput,
 } from "@sira/contracts";
 import {
+  analyticsReport,
   archiveAdminCourse,
   cachedAnalyticsOverview,
   createAdminCourse,
@@ -128,5 +131,16 @@ export const adminAnalyticsEndpoints = {
     summary: "Users, active users, enrollments and per-course funnels (cached for 60 s)",
     output: analyticsOverviewSchema,
     handle: ({ ctx }) => cachedAnalyticsOverview(ctx.deps, ctx.lang),
+  }),
+  report: endpoint({
+    method: "get",
+    path: "/api/v1/admin/analytics",
+    auth: "expert",
+    summary:
+      "Active and new users, retention cohorts, funnels, module and item statistics, content, tutor cost and revenue (an expert's own courses only)",
+    query: analyticsQuery,
+    output: analyticsReportSchema,
+    errors: ["NOT_FOUND"],
+    handle: ({ ctx, input }) => analyticsReport(ctx.deps.db, ctx.viewer, input, { lang: ctx.lang }),
   }),
 };

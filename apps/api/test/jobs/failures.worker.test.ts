@@ -37,8 +37,12 @@ const handlers: JobHandlers = {
   "requeue-stalled-indexing": unused("requeue-stalled-indexing"),
   "tutor-answer": unused("tutor-answer"),
   "tutor-memory": unused("tutor-memory"),
+  "generate-audio": unused("generate-audio"),
   "subscription-schedule": unused("subscription-schedule"),
   "reconcile-ledger": unused("reconcile-ledger"),
+  "usage-rollup": unused("usage-rollup"),
+  "generate-image": unused("generate-image"),
+  "summarize-media": unused("summarize-media"),
   "generate-structure": async (data, context) => {
     received.push({ data, context });
     const step = script.shift();

@@ -10,6 +10,7 @@ import type { Db } from "@sira/infra/db";
 import type { LearnerContext } from "../access/learner.ts";
 import { inLanguage } from "../bilingual.ts";
 import { jobState } from "../jobs/enqueue.ts";
+import type { UsageSink } from "../usage/recorder.ts";
 import { type CachedContent, findCachedContent } from "./cache.ts";
 import { generationJobId, generationStreamKey } from "./cache-key.ts";
 import type { ContentDeps } from "./deps.ts";
@@ -18,7 +19,6 @@ import { chargeGeneration } from "./generation-quota.ts";
 import { type GenerationEntry, tailGeneration } from "./generation-stream.ts";
 import { courseHasIndexedContent } from "./indexed.ts";
 import { type LessonTarget, lessonTitles, resolveLessonTarget } from "./target.ts";
-import type { UsageSink } from "../usage/recorder.ts";
 
 /** The content services plus the learner's daily generation quota. */
 export type LessonDeps = ContentDeps & {
@@ -29,7 +29,7 @@ export type LessonDeps = ContentDeps & {
 /** A learner opened a lesson (read from the cache, or its generation started). */
 function recordOpened(deps: LessonDeps, learner: LearnerContext, target: LessonTarget, cached: boolean): void {
   deps.usage.record({
-    kind: "lesson_opened",
+    kind: "lesson_view",
     userId: learner.viewer.userId,
     courseId: target.courseId,
     metadata: { unit_id: target.unitId, cached },

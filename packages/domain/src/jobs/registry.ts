@@ -74,6 +74,16 @@ export const JOBS = {
     }),
     keepCompleted: false,
   },
+  /** Read a lesson aloud, one file per section (the generated_audio row's id). */
+  "generate-audio": { queue: "audio-generation", payload: z.object({ audioId: z.uuid() }), keepCompleted: false },
+  /** Draw a lesson's or module's illustration (job id = image id). */
+  "generate-image": {
+    queue: "media",
+    payload: z.object({ imageId: z.uuid(), language: z.enum(LANGUAGES).optional() }),
+    keepCompleted: false,
+  },
+  /** Write a module media's FR/EN summary (job id per media version). */
+  "summarize-media": { queue: "media", payload: z.object({ mediaId: z.uuid() }), keepCompleted: false },
   /** Answer a tutor question (streamed to the learner through Redis, stored when done). */
   "tutor-answer": { queue: "tutor", payload: z.object({ answerId: z.uuid() }), keepCompleted: false },
   /** After a tutor turn: update the learner memory and fold old turns into the rolling summary. */
@@ -83,6 +93,8 @@ export const JOBS = {
   /** Check the ledger: every balance the sum of its rows, every posting summing to zero. */
   "reconcile-ledger": { queue: "maintenance", payload: noPayload, keepCompleted: true },
   "purge-expired": { queue: "maintenance", payload: noPayload, keepCompleted: true },
+  /** Rebuild the daily usage roll-ups (the last days, and any day not rolled yet). */
+  "usage-rollup": { queue: "maintenance", payload: noPayload, keepCompleted: true },
   "requeue-stalled-indexing": { queue: "maintenance", payload: noPayload, keepCompleted: true },
 } as const satisfies Record<string, JobSpec>;
 

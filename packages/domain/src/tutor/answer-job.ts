@@ -39,7 +39,6 @@ import type { TutorDeps } from "./ask.ts";
 import { tutorSubject } from "./course.ts";
 import { refundTutorMessage, tutorDay } from "./limits.ts";
 import { memoryView } from "./memory.ts";
-import type { UsageSink } from "../usage/recorder.ts";
 
 export type TutorJobDeps = TutorDeps & {
   ai: AiProviders;
@@ -53,8 +52,18 @@ export type TutorJobDeps = TutorDeps & {
     | "AI_INPUT_PRICE_PER_MTOK_USD"
     | "AI_OUTPUT_PRICE_PER_MTOK_USD"
   >;
-  usage: UsageSink;
 };
+
+/** What an answer cost: a price per million tokens in dollars is a price per token in micro-dollars. */
+function modelCostMicros(
+  config: Pick<Config, "AI_INPUT_PRICE_PER_MTOK_USD" | "AI_OUTPUT_PRICE_PER_MTOK_USD">,
+  outcome: { offline: boolean; tokensIn: number; tokensOut: number },
+): number {
+  if (outcome.offline) return 0;
+  return Math.round(
+    outcome.tokensIn * config.AI_INPUT_PRICE_PER_MTOK_USD + outcome.tokensOut * config.AI_OUTPUT_PRICE_PER_MTOK_USD,
+  );
+}
 
 /** Chunks the answer may cite. */
 export const TUTOR_TOP_K = 8;
@@ -350,6 +359,7 @@ export async function answerTutorQuestion(
       offline: outcome.offline,
       tokens_in: outcome.tokensIn,
       tokens_out: outcome.tokensOut,
+      cost_micros: modelCostMicros(deps.config, outcome),
       status: outcome.status,
       sources: sources.length,
       covered: chunks.length > 0,
@@ -358,23 +368,5 @@ export async function answerTutorQuestion(
   });
   await publisher.finish({ type: "done", status: outcome.status, sources });
   if (!stored) return;
-  // A price per million tokens in dollars is a price per token in millionths of a dollar.
-  const costMicros = outcome.offline
-    ? 0
-    : outcome.tokensIn * deps.config.AI_INPUT_PRICE_PER_MTOK_USD +
-      outcome.tokensOut * deps.config.AI_OUTPUT_PRICE_PER_MTOK_USD;
-  deps.usage.record({
-    kind: "tutor_message",
-    userId: conversation.userId,
-    courseId: conversation.courseId,
-    metadata: {
-      answer_id: answerId,
-      model: outcome.model,
-      input_tokens: outcome.tokensIn,
-      output_tokens: outcome.tokensOut,
-      cost_micros: Math.round(costMicros),
-    },
-    occurredAt: turn.question.createdAt,
-  });
   await enqueue(deps, "tutor-memory", { answerId }, `tutor-memory-${answerId}`);
 }

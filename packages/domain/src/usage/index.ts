@@ -6,3 +6,4 @@ export {
   type UsageRecorder,
   type UsageSink,
 } from "./recorder.ts";
+export { daysToRoll, isoDay, REROLL_DAYS, type RollupReport, rollUpDay, rollUpUsage, utcDay } from "./rollup.ts";

@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import type { UsageKind } from "@sira/contracts";
 import type { Logger } from "@sira/infra";
-import type { Db } from "@sira/infra/db";
+import { type Db, Prisma } from "@sira/infra/db";
 
 export type UsageMetadata = Record<string, string | number | boolean | null>;
 
@@ -69,7 +69,8 @@ export class BufferedUsageRecorder implements UsageRecorder {
 
   record(event: UsageEventInput): void {
     if (this.buffer.length >= this.options.maxBuffered) {
-      if (this.dropped++ % 1_000 === 0) this.logger.warn({ dropped: this.dropped }, "usage buffer full: events dropped");
+      if (this.dropped++ % 1_000 === 0)
+        this.logger.warn({ dropped: this.dropped }, "usage buffer full: events dropped");
       return;
     }
     this.buffer.push({
@@ -96,12 +97,29 @@ export class BufferedUsageRecorder implements UsageRecorder {
       try {
         await this.db.usageEvent.createMany({ data: batch, skipDuplicates: true });
       } catch (error) {
-        // Kept for the next flush (the buffer's bound still holds); ids make the retry safe.
-        this.logger.warn({ err: error, buffered: this.buffer.length }, "usage events not written yet");
-        return;
+        if (!isRefusedRow(error)) {
+          // The database is unreachable: kept for the next flush (the buffer's bound still holds).
+          this.logger.warn({ err: error, buffered: this.buffer.length }, "usage events not written yet");
+          return;
+        }
+        // A row the database refuses (its user erased since) must not block the others.
+        if (!(await this.writeOneByOne(batch))) return;
       }
       this.buffer.splice(0, batch.length);
     }
+  }
+
+  /** Writes each event alone, dropping the ones refused; false when the database became unreachable. */
+  private async writeOneByOne(batch: Buffered[]): Promise<boolean> {
+    for (const event of batch) {
+      try {
+        await this.db.usageEvent.createMany({ data: [event], skipDuplicates: true });
+      } catch (error) {
+        if (!isRefusedRow(error)) return false;
+        this.logger.warn({ err: error, kind: event.kind }, "usage event refused: dropped");
+      }
+    }
+    return true;
   }
 
   async close(): Promise<void> {
@@ -115,6 +133,15 @@ export class BufferedUsageRecorder implements UsageRecorder {
   get pending(): number {
     return this.buffer.length;
   }
+}
+
+/** A constraint or data error on the rows themselves (Prisma's P2xxx), not a lost connection. */
+function isRefusedRow(error: unknown): boolean {
+  return (
+    error instanceof Prisma.PrismaClientKnownRequestError &&
+    error.code.startsWith("P2") &&
+    !["P2024", "P2028", "P2034"].includes(error.code)
+  );
 }
 
 export function createUsageRecorder(

@@ -37,7 +37,7 @@ export async function reviewFlashcard(
   if (!outcome.duplicate) {
     await invalidateDashboard(deps.redis, userId, deps.logger);
     deps.usage.record({
-      kind: "flashcard_reviewed",
+      kind: "flashcard_review",
       userId,
       courseId: card.courseId,
       metadata: { card_id: card.id, rating: input.rating },

@@ -93,7 +93,7 @@ export async function recordLessonReading(
   await invalidateDashboard(deps.redis, learner.viewer.userId, deps.logger);
   if (firstCompletion) {
     deps.usage.record({
-      kind: "lesson_completed",
+      kind: "lesson_complete",
       userId: learner.viewer.userId,
       courseId: target.courseId,
       metadata: { unit_id: unitId },

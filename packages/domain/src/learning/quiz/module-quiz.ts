@@ -102,7 +102,7 @@ export async function answerModuleQuiz(
   if (!outcome.replayed) {
     await invalidateDashboard(deps.redis, userId, deps.logger);
     deps.usage.record({
-      kind: "quiz_answered",
+      kind: "quiz_answer",
       userId,
       courseId: module.courseId,
       metadata: { item_id: outcome.item.id, correct: outcome.response.correct },
@@ -164,7 +164,7 @@ export async function submitModuleQuiz(
   if (finishedNow) {
     await invalidateDashboard(deps.redis, userId, deps.logger);
     deps.usage.record({
-      kind: "quiz_submitted",
+      kind: "quiz_submit",
       userId,
       courseId: module.courseId,
       quantity: attempt.itemCount,
