@@ -3,6 +3,7 @@ import type { Config, Logger } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 import { createEmbedder } from "./embeddings/index.ts";
 import { createGenerator } from "./generation/index.ts";
+import { createImageGenerator } from "./images/index.ts";
 import { createRetriever } from "./rag/retriever.ts";
 import { createTutorModel } from "./tutor/model.ts";
 import type { AiProviders } from "./types.ts";
@@ -14,5 +15,6 @@ export function createAiProviders(deps: { config: Config; db: Db; logger: Logger
     generator: createGenerator(deps.config, deps.logger),
     retriever: createRetriever(deps.db, embedder),
     tutor: createTutorModel(deps.config, deps.logger),
+    images: createImageGenerator(deps.config),
   };
 }

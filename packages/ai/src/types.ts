@@ -13,6 +13,7 @@ import type {
   SourceRef,
   TocEntry,
 } from "@sira/contracts";
+import type { ImageGenerator } from "./images/types.ts";
 import type { TutorModel } from "./tutor/model.ts";
 
 /** Turns text into vectors of `dimensions` numbers. A chunk records `model`; queries never mix models. */
@@ -178,4 +179,6 @@ export interface AiProviders {
   generator: ContentGenerator;
   retriever: Retriever;
   tutor: TutorModel;
+  /** Lesson and module illustrations: an OpenAI image model, or the offline concept map. */
+  images: ImageGenerator;
 }

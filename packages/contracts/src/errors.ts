@@ -285,6 +285,16 @@ export const ERROR_CODES = {
     fr: "La lecture du document dépasse les limites de temps ou de mémoire : simplifiez-le ou découpez-le.",
     en: "Reading the document exceeds the time or memory limits: simplify it or split it.",
   },
+  IMAGE_NOT_READY: {
+    status: 409,
+    fr: "L'illustration n'est pas encore prête : réessayez dans un instant.",
+    en: "The illustration is not ready yet: try again shortly.",
+  },
+  MEDIA_ORDER_MISMATCH: {
+    status: 409,
+    fr: "L'ordre doit citer chaque média du module une fois, et seulement eux.",
+    en: "The order must list each of the module's media once, and only them.",
+  },
   RANGE_NOT_SATISFIABLE: {
     status: 416,
     fr: "La plage d'octets demandée est hors du fichier.",

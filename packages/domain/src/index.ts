@@ -16,6 +16,7 @@ export * from "./learning/preassessment/index.ts";
 export * from "./learning/progress/index.ts";
 export * from "./learning/quiz/index.ts";
 export * from "./maintenance.ts";
+export * from "./media/index.ts";
 export * from "./money/index.ts";
 export * from "./request-meta.ts";
 export * from "./resources/index.ts";

@@ -12,6 +12,7 @@ export const QUEUE_NAMES = [
   "content-generation",
   "syllabus-generation",
   "image-indexing",
+  "media",
   "preassessment-generation",
   "tutor",
   "subscriptions",

@@ -16,9 +16,10 @@ import { problemResponse } from "./problem.ts";
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
-/** The routes whose body streams to storage under their own size cap (see rest/admin-resources.ts). */
+/** The routes whose body streams to storage under their own size cap (rest/admin-resources.ts, rest/media.ts). */
 const STREAMED_UPLOADS: readonly { method: string; path: RegExp }[] = [
   { method: "POST", path: /^\/api\/v1\/admin\/courses\/[^/]+\/resources$/ },
+  { method: "POST", path: /^\/api\/v1\/admin\/modules\/[^/]+\/media\/upload$/ },
 ];
 
 /** True for a request to a streamed upload route (its body is not limited or buffered here). */

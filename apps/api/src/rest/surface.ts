@@ -23,6 +23,7 @@ import { authEndpoints } from "../endpoints/auth.ts";
 import { courseEndpoints, curriculumEndpoints } from "../endpoints/catalog.ts";
 import { flashcardEndpoints } from "../endpoints/flashcards.ts";
 import { contentEndpoints } from "../endpoints/lessons.ts";
+import { adminImageEndpoints, adminMediaEndpoints, moduleMediaEndpoints } from "../endpoints/media.ts";
 import { creditEndpoints, expertMoneyEndpoints, subscriptionEndpoints } from "../endpoints/money.ts";
 import { progressEndpoints } from "../endpoints/progress.ts";
 import {
@@ -38,6 +39,7 @@ import { mountAdminResourceRoutes } from "./admin-resources.ts";
 import { mountDashboardRoutes } from "./dashboard.ts";
 import { mountHealth } from "./health.ts";
 import { mountLessonRoutes } from "./lessons.ts";
+import { mountMediaRoutes } from "./media.ts";
 import { mountSmsRelayRoutes } from "./sms-relay.ts";
 import { mountSourceImageRoutes } from "./source-images.ts";
 import { mountTutorRoutes } from "./tutor.ts";
@@ -64,6 +66,10 @@ const SURFACE: readonly Entry[] = [
   ["admin", adminResourceEndpoints],
   ["content", sourceImageEndpoints],
   mountSourceImageRoutes,
+  ["content", moduleMediaEndpoints],
+  mountMediaRoutes,
+  ["admin", adminImageEndpoints],
+  ["admin", adminMediaEndpoints],
   ["admin", adminContentEndpoints],
   ["admin", adminStructureEndpoints],
   ["progress", progressEndpoints],

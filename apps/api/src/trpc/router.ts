@@ -9,6 +9,7 @@ import { courseEndpoints, curriculumEndpoints } from "../endpoints/catalog.ts";
 import { dashboardEndpoints } from "../endpoints/dashboard.ts";
 import { flashcardEndpoints } from "../endpoints/flashcards.ts";
 import { contentEndpoints } from "../endpoints/lessons.ts";
+import { moduleMediaEndpoints } from "../endpoints/media.ts";
 import { creditEndpoints, expertMoneyEndpoints, subscriptionEndpoints } from "../endpoints/money.ts";
 import { progressEndpoints } from "../endpoints/progress.ts";
 import { placementEndpoints, preassessmentEndpoints, quizEndpoints } from "../endpoints/quiz.ts";
@@ -30,6 +31,7 @@ export const appRouter = router({
   progress: router(toProcedures(progressEndpoints)),
   dashboard: router(toProcedures(dashboardEndpoints)),
   sourceImages: router(toProcedures(sourceImageEndpoints)),
+  media: router(toProcedures(moduleMediaEndpoints)),
   quiz: router(toProcedures(quizEndpoints)),
   placement: router(toProcedures(placementEndpoints)),
   preassessment: router(toProcedures(preassessmentEndpoints)),

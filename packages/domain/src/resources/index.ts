@@ -34,4 +34,11 @@ export {
 } from "./manage.ts";
 export { listSourceImages, type SourceImageFile, sourceImageFile } from "./source-images.ts";
 export { requeueStalledResources, STALLED_INDEXING_MINUTES } from "./stalled.ts";
-export { cleanFilename, type ResourceUpload, tooLarge, uploadCourseResource } from "./upload.ts";
+export {
+  cleanFilename,
+  type Received,
+  type ResourceUpload,
+  receiveUpload,
+  tooLarge,
+  uploadCourseResource,
+} from "./upload.ts";

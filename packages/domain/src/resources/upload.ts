@@ -52,7 +52,7 @@ export function cleanFilename(name: string): string {
   return base.slice(0, 255) || "document";
 }
 
-interface Received {
+export interface Received {
   key: string;
   size: number;
   sha256: string;
@@ -61,7 +61,21 @@ interface Received {
 }
 
 /** Streams the upload to a temporary object, enforcing the cap and refusing foreign types early. */
-async function receive(deps: ResourceDeps, upload: ResourceUpload, filename: string): Promise<Received> {
+function receive(deps: ResourceDeps, upload: ResourceUpload, filename: string): Promise<Received> {
+  return receiveUpload(deps, upload.content, (head) => refuseEarly(head, filename));
+}
+
+/**
+ * Streams an upload once to `tmp/uploads/<uuid>` while counting it against the upload cap
+ * (FILE_TOO_LARGE the moment it is crossed), hashing it, and handing its first TYPE_SNIFF_BYTES to
+ * `sniff` (which throws to refuse a foreign type before the rest is read). The caller checks the
+ * whole file, then moves the object to its final key or deletes it.
+ */
+export async function receiveUpload(
+  deps: Pick<ResourceDeps, "db" | "storage" | "config">,
+  content: AsyncIterable<Uint8Array>,
+  sniff: (head: Uint8Array) => Promise<void>,
+): Promise<Received> {
   const limit = await uploadLimitBytes(deps);
   const key = `tmp/uploads/${randomUUID()}`;
   const hash = createHash("sha256");
@@ -70,7 +84,7 @@ async function receive(deps: ResourceDeps, upload: ResourceUpload, filename: str
   let head = Buffer.alloc(0);
   let sniffed = false;
   async function* guarded(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of upload.content) {
+    for await (const chunk of content) {
       size += chunk.byteLength;
       if (size > limit) throw tooLarge(limit);
       hash.update(chunk);
@@ -79,7 +93,7 @@ async function receive(deps: ResourceDeps, upload: ResourceUpload, filename: str
         head = Buffer.concat([head, chunk]);
         if (head.byteLength >= TYPE_SNIFF_BYTES) {
           sniffed = true;
-          await refuseEarly(head.subarray(0, TYPE_SNIFF_BYTES), filename);
+          await sniff(head.subarray(0, TYPE_SNIFF_BYTES));
         }
       }
       yield chunk;

@@ -15,6 +15,7 @@ import { adminSettingsEndpoints } from "../../endpoints/admin-settings.ts";
 import { adminSmsEndpoints } from "../../endpoints/admin-sms.ts";
 import { adminTaxonomyEndpoints } from "../../endpoints/admin-taxonomy.ts";
 import { adminUserEndpoints } from "../../endpoints/admin-users.ts";
+import { adminImageEndpoints, adminMediaEndpoints } from "../../endpoints/media.ts";
 import { adminPreassessmentEndpoints } from "../../endpoints/quiz.ts";
 import { router } from "../init.ts";
 
@@ -29,6 +30,8 @@ export const adminRouter = router({
   resources: router(toProcedures(adminResourceEndpoints)),
   content: router(toProcedures(adminContentEndpoints)),
   structure: router(toProcedures(adminStructureEndpoints)),
+  images: router(toProcedures(adminImageEndpoints)),
+  media: router(toProcedures(adminMediaEndpoints)),
   preassessment: router(toProcedures(adminPreassessmentEndpoints)),
   money: router(toProcedures(adminMoneyEndpoints)),
   codes: router(toProcedures(adminActivationCodeEndpoints)),

@@ -1,0 +1,276 @@
+/**
+ * REST, hand-written: the bytes of illustrations and module media (binary answers with ETag, 304,
+ * one byte range per request and immutable caching, through http/file-response.ts), and the
+ * multipart upload of a module media (streamed with busboy straight to storage under the upload
+ * cap: validating it as a form would buffer the file). Guards and documented errors come from the
+ * same helpers as the endpoint definitions.
+ */
+import { Readable } from "node:stream";
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import {
+  AppError,
+  imageFileQuery,
+  type MediaUploadFields,
+  mediaUploadFields,
+  moduleMediaSchema,
+} from "@sira/contracts";
+import {
+  generatedImageFile,
+  moduleMediaFile,
+  type StoredFile,
+  tooLarge,
+  uploadLimitBytes,
+  uploadModuleMedia,
+} from "@sira/domain";
+import busboy from "busboy";
+import type { Context, MiddlewareHandler } from "hono";
+import type { AppEnv } from "../app-types.ts";
+import { callerOf } from "../caller.ts";
+import { bearer, json, notModified, problemResponses } from "../definition/problems.ts";
+import { routeMiddleware } from "../definition/rest.ts";
+import { fileResponse } from "../http/file-response.ts";
+
+/** The bytes under an id never change: an illustration's address carries its version, a media's file is never rewritten. */
+const IMMUTABLE = "private, max-age=31536000, immutable";
+const read = { method: "get", auth: "learner" } as const;
+const FILE_ERRORS = ["NOT_FOUND", "NOT_ENROLLED", "RANGE_NOT_SATISFIABLE"] as const;
+
+const binary = (mime: string) => ({ [mime]: { schema: z.string().openapi({ format: "binary" }) } });
+
+const imageRoute = createRoute({
+  method: "get",
+  path: "/api/v1/images/{image_id}",
+  tags: ["content"],
+  security: bearer,
+  summary: "An illustration as WebP, 640 px wide or 320 (?width=320), for readers of its course",
+  middleware: routeMiddleware(read),
+  request: { params: z.object({ image_id: z.uuid() }), query: imageFileQuery },
+  responses: {
+    200: { description: "WebP bytes", content: binary("image/webp") },
+    206: { description: "The requested byte range", content: binary("image/webp") },
+    304: notModified,
+    ...problemResponses({ ...read, input: true, errors: [...FILE_ERRORS, "IMAGE_NOT_READY"] }),
+  },
+});
+
+const mediaFileRoute = createRoute({
+  method: "get",
+  path: "/api/v1/media/{media_id}/file",
+  tags: ["content"],
+  security: bearer,
+  summary: "An uploaded module media's bytes (picture, audio or PDF), for readers of its course; Range honoured",
+  middleware: routeMiddleware(read),
+  request: { params: z.object({ media_id: z.uuid() }) },
+  responses: {
+    200: { description: "The file", content: binary("application/octet-stream") },
+    206: { description: "The requested byte range", content: binary("application/octet-stream") },
+    304: notModified,
+    ...problemResponses({ ...read, input: true, errors: FILE_ERRORS }),
+  },
+});
+
+/** Streamed uploads write once under a new id; a stored answer would not help a retry. */
+const upload = { method: "post", auth: "expert", idempotency: false } as const;
+const UPLOAD_PATH = "/api/v1/admin/modules/{module_id}/media/upload";
+/** Room for the multipart envelope and the text fields around the file when judging Content-Length. */
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+
+const uploadRoute = createRoute({
+  method: "post",
+  path: UPLOAD_PATH,
+  tags: ["admin"],
+  security: bearer,
+  summary: "Upload a picture (JPEG, PNG, WebP), audio (Ogg, MP3, M4A) or PDF to a module, at the end of its media",
+  description:
+    "Multipart form: the text fields `title_fr`, `title_en` and optionally `description_fr`, " +
+    "`description_en`, `language`, `duration_ms`, then one `file` part (fields after the file are " +
+    "ignored). The type is checked by content and must match the file's name and declared type; " +
+    "the size is capped by the `uploads.max_mb` setting. The summary is written on the worker.",
+  request: {
+    params: z.object({ module_id: z.uuid() }),
+    body: {
+      required: true,
+      content: {
+        "multipart/form-data": {
+          schema: z.object({
+            title_fr: z.string(),
+            title_en: z.string(),
+            description_fr: z.string().optional(),
+            description_en: z.string().optional(),
+            language: z.enum(["fr", "en"]).optional(),
+            duration_ms: z.string().optional(),
+            file: z.string().openapi({ format: "binary" }),
+          }),
+        },
+      },
+    },
+  },
+  responses: {
+    201: json(moduleMediaSchema, "The new media; its summary follows"),
+    ...problemResponses({
+      ...upload,
+      input: true,
+      errors: [
+        "NOT_FOUND",
+        "FILE_TOO_LARGE",
+        "FILE_TYPE_NOT_ALLOWED",
+        "FILE_EMPTY",
+        "FILE_CORRUPT",
+        "FILE_ENCRYPTED",
+        "FILE_TOO_COMPLEX",
+        "FILE_TEXT_TOO_LONG",
+        "FILE_DECOMPRESSION_BOMB",
+      ],
+    }),
+  },
+});
+
+function invalid(field: string, message: string, code = "invalid"): AppError {
+  return new AppError("VALIDATION_FAILED", { fieldErrors: [{ field, code, message }] });
+}
+
+interface MediaForm {
+  fields: Record<string, string>;
+  filename: string;
+  mimeType: string;
+  content: AsyncIterable<Uint8Array>;
+  /** Stops reading the request body (after a refusal, the rest of the upload is not wanted). */
+  discard(): void;
+}
+
+/** The text fields sent before the `file` part, and that part as a stream. */
+function mediaForm(request: Request): Promise<MediaForm> {
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!contentType.startsWith("multipart/form-data") || !request.body) {
+    return Promise.reject(
+      invalid("file", "Send multipart/form-data with the text fields, then a `file` part", "required"),
+    );
+  }
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers: { "content-type": contentType },
+        defParamCharset: "utf8",
+        limits: { files: 1, fields: 10, fieldSize: 8 * 1024, parts: 12 },
+      });
+    } catch {
+      reject(invalid("file", "The multipart body has no boundary"));
+      return;
+    }
+    const fields: Record<string, string> = {};
+    let found = false;
+    let tooLong: string | null = null;
+    parser.on("field", (name, value, info) => {
+      if (found) return;
+      if (info.valueTruncated) tooLong = name;
+      fields[name] = value;
+    });
+    parser.on("file", (name, stream, info) => {
+      if (name !== "file" || found) {
+        stream.resume();
+        return;
+      }
+      found = true;
+      stream.on("error", () => undefined);
+      const discard = () => {
+        source.unpipe(parser);
+        source.destroy();
+        stream.destroy();
+      };
+      if (tooLong) {
+        discard();
+        reject(invalid(tooLong, "This field is too long", "too_big"));
+        return;
+      }
+      resolve({
+        fields,
+        filename: info.filename ?? "media",
+        mimeType: info.mimeType,
+        content: readPart(stream),
+        discard,
+      });
+    });
+    parser.on("error", () => {
+      if (!found) reject(invalid("file", "The multipart body is malformed"));
+    });
+    parser.on("close", () => {
+      if (!found) reject(invalid("file", "The form has no `file` part", "required"));
+    });
+    const source = Readable.fromWeb(request.body as import("node:stream/web").ReadableStream);
+    source.pipe(parser);
+  });
+}
+
+async function* readPart(stream: Readable): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const chunk of stream) yield chunk as Uint8Array;
+  } catch (error) {
+    throw new AppError("VALIDATION_FAILED", {
+      cause: error,
+      fieldErrors: [{ field: "file", code: "truncated", message: "The upload ended before the file did" }],
+    });
+  }
+}
+
+function parseFields(fields: Record<string, string>): MediaUploadFields {
+  const parsed = mediaUploadFields.safeParse(fields);
+  if (parsed.success) return parsed.data;
+  throw new AppError("VALIDATION_FAILED", {
+    fieldErrors: parsed.error.issues.map((issue) => ({
+      field: issue.path.join(".") || "(body)",
+      code: issue.code,
+      message: issue.message,
+    })),
+  });
+}
+
+async function serve(c: Context<AppEnv>, file: StoredFile): Promise<Response> {
+  return fileResponse((name) => c.req.header(name), c.req.method, { ...file, cacheControl: IMMUTABLE });
+}
+
+export function mountMediaRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(imageRoute, async (c) => {
+    const { image_id } = c.req.valid("param");
+    const { width } = c.req.valid("query");
+    const file = await generatedImageFile(c.get("deps"), callerOf(c).viewer, image_id, width === 320 ? 320 : 640);
+    return serve(c, file);
+  });
+  app.openapi(mediaFileRoute, async (c) => {
+    const file = await moduleMediaFile(c.get("deps"), callerOf(c).viewer, c.req.valid("param").media_id);
+    return serve(c, file);
+  });
+
+  // Documented through the registry, handled by hand: validating the body as a form would buffer it.
+  app.openAPIRegistry.registerPath(uploadRoute);
+  const [guard] = routeMiddleware(upload) as [MiddlewareHandler<AppEnv>];
+  app.post("/api/v1/admin/modules/:module_id/media/upload", guard, async (c) => {
+    const { deps, viewer, meta, lang } = callerOf(c);
+    const moduleId = z.uuid().safeParse(c.req.param("module_id"));
+    if (!moduleId.success) throw invalid("module_id", "Invalid UUID", "invalid_format");
+    const limit = await uploadLimitBytes(deps);
+    const declared = Number(c.req.header("content-length") ?? Number.NaN);
+    if (declared > limit + MULTIPART_OVERHEAD_BYTES) throw tooLarge(limit);
+    const form = await mediaForm(c.req.raw);
+    try {
+      const fields = parseFields(form.fields);
+      const media = await uploadModuleMedia(
+        deps,
+        viewer,
+        {
+          moduleId: moduleId.data,
+          filename: form.filename,
+          declaredMime: form.mimeType,
+          fields,
+          content: form.content,
+        },
+        meta,
+        lang,
+      );
+      return c.json(media, 201);
+    } catch (error) {
+      form.discard();
+      throw error;
+    }
+  });
+}
