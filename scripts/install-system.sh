@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system pieces Sira needs on Debian/Ubuntu, idempotently:
 # Node.js 24, pnpm 10, PostgreSQL (15+) with pgvector, Redis, and the OCR tools (Tesseract with its
-# French and English models, poppler's pdftoppm). Skips whatever is already there.
+# French and English models, poppler's pdftoppm), and the lesson audio tools (espeak-ng, opusenc,
+# lame). Skips whatever is already there.
 set -euo pipefail
 
 log() { printf '[setup] %s\n' "$*"; }
@@ -106,6 +107,13 @@ ocr_ready() {
 if ! ocr_ready; then
   log "installing Tesseract (fra, eng) and poppler-utils"
   apt_install tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng poppler-utils fonts-dejavu-core
+fi
+
+# --- Lesson audio: espeak-ng (French and English voices), opusenc and lame ----------------------
+# Lessons are read aloud offline by espeak-ng and encoded to Ogg/Opus (opus-tools) or MP3 (lame).
+if ! command -v espeak-ng >/dev/null 2>&1 || ! command -v opusenc >/dev/null 2>&1 || ! command -v lame >/dev/null 2>&1; then
+  log "installing espeak-ng, opus-tools and lame"
+  apt_install espeak-ng opus-tools lame
 fi
 
 log "system ready: Node $(node -v), pnpm $(pnpm -v), PostgreSQL $PG_MAJOR with pgvector, Redis, Tesseract $(tesseract --version 2>/dev/null | head -1 | cut -d" " -f2)"

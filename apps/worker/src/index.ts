@@ -29,6 +29,12 @@ const workers = startWorkers(processors(deps), {
   logger: log,
 });
 log.info({ queues: workers.map((w) => w.name) }, "Sira worker started");
+// Lesson audio needs local tools: say which package is missing now, not at the first lesson.
+for (const format of ["opus", "mp3"] as const) {
+  deps.ai.tts
+    .check(format)
+    .catch((err: Error) => log.error({ format, reason: err.message }, "lesson audio unavailable"));
+}
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

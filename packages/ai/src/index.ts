@@ -33,6 +33,7 @@ export * from "./text/normalize.ts";
 export { STOP_WORDS, STOP_WORDS_BY_LANGUAGE } from "./text/stop-words.ts";
 export * from "./text/textrank.ts";
 export * from "./text/tokenizer.ts";
+export * from "./tts/index.ts";
 export * from "./tutor/index.ts";
 export * from "./tutor/model.ts";
 export * from "./types.ts";

@@ -5,6 +5,7 @@ import { createEmbedder } from "./embeddings/index.ts";
 import { createGenerator } from "./generation/index.ts";
 import { createImageGenerator } from "./images/index.ts";
 import { createRetriever } from "./rag/retriever.ts";
+import { createSpeechSynthesizer } from "./tts/index.ts";
 import { createTutorModel } from "./tutor/model.ts";
 import type { AiProviders } from "./types.ts";
 
@@ -15,6 +16,7 @@ export function createAiProviders(deps: { config: Config; db: Db; logger: Logger
     generator: createGenerator(deps.config, deps.logger),
     retriever: createRetriever(deps.db, embedder),
     tutor: createTutorModel(deps.config, deps.logger),
+    tts: createSpeechSynthesizer(deps.config),
     images: createImageGenerator(deps.config),
   };
 }

@@ -14,6 +14,7 @@ import type {
   TocEntry,
 } from "@sira/contracts";
 import type { ImageGenerator } from "./images/types.ts";
+import type { SpeechSynthesizer } from "./tts/types.ts";
 import type { TutorModel } from "./tutor/model.ts";
 
 /** Turns text into vectors of `dimensions` numbers. A chunk records `model`; queries never mix models. */
@@ -181,4 +182,6 @@ export interface AiProviders {
   tutor: TutorModel;
   /** Lesson and module illustrations: an OpenAI image model, or the offline concept map. */
   images: ImageGenerator;
+  /** Lesson audio: OpenAI speech or espeak-ng offline, encoded locally (Opus, MP3). */
+  tts: SpeechSynthesizer;
 }

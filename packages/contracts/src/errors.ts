@@ -219,6 +219,11 @@ export const ERROR_CODES = {
     fr: "Ce traitement n'est pas encore terminé.",
     en: "This processing has not finished yet.",
   },
+  AUDIO_NOT_READY: {
+    status: 409,
+    fr: "L'audio de cette section est en cours de préparation. Réessayez dans un instant.",
+    en: "This section's audio is being prepared. Try again in a moment.",
+  },
   QUIZ_NOT_READY: {
     status: 409,
     fr: "Les questions de ce quiz sont en cours de préparation. Réessayez dans un instant.",
@@ -347,6 +352,11 @@ export const ERROR_CODES = {
     status: 503,
     fr: "Service momentanément indisponible.",
     en: "Service temporarily unavailable.",
+  },
+  AUDIO_UNAVAILABLE: {
+    status: 503,
+    fr: "L'audio de cette leçon n'a pas pu être produit. Le texte reste disponible ; réessayez plus tard.",
+    en: "This lesson's audio could not be produced. The text is still available; try again later.",
   },
   SMS_RELAY_NOT_CONFIGURED: {
     status: 503,

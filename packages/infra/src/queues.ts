@@ -14,6 +14,7 @@ export const QUEUE_NAMES = [
   "image-indexing",
   "media",
   "preassessment-generation",
+  "audio-generation",
   "tutor",
   "subscriptions",
   "sms-relay",

@@ -38,6 +38,7 @@ import { userEndpoints } from "../endpoints/users.ts";
 import { mountAdminResourceRoutes } from "./admin-resources.ts";
 import { mountDashboardRoutes } from "./dashboard.ts";
 import { mountHealth } from "./health.ts";
+import { mountLessonAudioRoutes } from "./lesson-audio.ts";
 import { mountLessonRoutes } from "./lessons.ts";
 import { mountMediaRoutes } from "./media.ts";
 import { mountSmsRelayRoutes } from "./sms-relay.ts";
@@ -75,6 +76,7 @@ const SURFACE: readonly Entry[] = [
   ["progress", progressEndpoints],
   mountLessonRoutes,
   ["lessons", contentEndpoints],
+  mountLessonAudioRoutes,
   mountDashboardRoutes,
   ["quiz", quizEndpoints],
   ["placement", placementEndpoints],

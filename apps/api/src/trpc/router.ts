@@ -4,6 +4,7 @@
  */
 import { toProcedures } from "../definition/trpc.ts";
 import { activationCodeEndpoints } from "../endpoints/activation-codes.ts";
+import { lessonAudioEndpoints } from "../endpoints/audio.ts";
 import { authEndpoints } from "../endpoints/auth.ts";
 import { courseEndpoints, curriculumEndpoints } from "../endpoints/catalog.ts";
 import { dashboardEndpoints } from "../endpoints/dashboard.ts";
@@ -28,6 +29,7 @@ export const appRouter = router({
   courses: router(toProcedures(courseEndpoints)),
   curricula: router(toProcedures(curriculumEndpoints)),
   content: router(toProcedures(contentEndpoints)),
+  lessons: router(toProcedures(lessonAudioEndpoints)),
   progress: router(toProcedures(progressEndpoints)),
   dashboard: router(toProcedures(dashboardEndpoints)),
   sourceImages: router(toProcedures(sourceImageEndpoints)),

@@ -1,11 +1,13 @@
 /**
  * generated_content is the persistent cache; Redis holds a hot copy for a day. A row is written
  * once per cache key (INSERT … ON CONFLICT DO NOTHING on generated_content_cache_key), replaced
- * only by an admin's regeneration (same row, version + 1), and every change drops the hot copy.
+ * only by an admin's regeneration (same row, version + 1, its audio retired), and every change drops
+ * the hot copy.
  */
 import type { ContentType, Language, SourceRef } from "@sira/contracts";
 import type { Logger, Redis } from "@sira/infra";
 import type { Db, Prisma } from "@sira/infra/db";
+import { retireLessonAudio } from "./audio/retire.ts";
 import { type CacheKey, hotCacheKey } from "./cache-key.ts";
 
 export const HOT_CACHE_TTL_SECONDS = 24 * 3600;
@@ -129,7 +131,10 @@ export async function replaceGeneratedContent(
     },
   });
   if (updated.count === 0) return null;
-  return toCached(await db.generatedContent.findUniqueOrThrow({ where: { id } }));
+  const replaced = toCached(await db.generatedContent.findUniqueOrThrow({ where: { id } }));
+  // The lesson read aloud is now out of date: the next request makes it again.
+  await retireLessonAudio(db, id, replaced.version);
+  return replaced;
 }
 
 export function keyOfRow(row: {

@@ -1,4 +1,6 @@
-/** Generated content: cache, lesson generation and streaming, review, AI course structure. */
+/** Generated content: cache, lesson generation and streaming, review, AI course structure, lesson audio. */
+
+export * from "./audio/index.ts";
 
 export { type CachedContent, findCachedContent, invalidateHotCopy, storeGeneratedContent } from "./cache.ts";
 export { type CacheKey, cacheKeyHash, generationJobId, generationStreamKey, hotCacheKey } from "./cache-key.ts";

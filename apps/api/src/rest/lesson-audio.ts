@@ -1,0 +1,99 @@
+/**
+ * REST: a lesson read aloud. GET /api/v1/lessons/{id}/audio answers 200 with the manifest when
+ * every section is made, else 202 with Retry-After and the sections made so far (the job starts
+ * once). GET …/audio/sections/{index} serves one section's bytes (Range, If-Range, ETag, long-lived
+ * caching: the manifest's URL names the lesson version). Hand-written: the status depends on the
+ * outcome, and the sections are binary. Reading section 0 from its start counts one play.
+ */
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import {
+  lessonAudioParams,
+  lessonAudioQuery,
+  lessonAudioSchema,
+  lessonAudioSectionParams,
+  lessonAudioSectionQuery,
+} from "@sira/contracts";
+import { getLessonAudio, lessonAudioSection } from "@sira/domain";
+import type { AppEnv } from "../app-types.ts";
+import { callerOf } from "../caller.ts";
+import { bearer, json, notModified, problemResponses } from "../definition/problems.ts";
+import { routeMiddleware } from "../definition/rest.ts";
+import { LESSON_AUDIO_ERRORS } from "../endpoints/audio.ts";
+import { ifNoneMatchHits } from "../http/etag.ts";
+import { fileResponse } from "../http/file-response.ts";
+
+const access = { method: "get", auth: "learner" } as const;
+/** A section's URL names the lesson version and its bytes never change under it. */
+const SECTION_CACHE_CONTROL = "private, max-age=31536000, immutable";
+const SECTION_ERRORS = [
+  ...LESSON_AUDIO_ERRORS.filter((c) => c !== "AUDIO_UNAVAILABLE"),
+  "AUDIO_NOT_READY",
+  "RANGE_NOT_SATISFIABLE",
+] as const;
+const binary = z.string().openapi({ format: "binary" });
+const audioContent = { "audio/ogg": { schema: binary }, "audio/mpeg": { schema: binary } };
+
+const routes = {
+  manifest: createRoute({
+    method: "get",
+    path: "/api/v1/lessons/{id}/audio",
+    tags: ["lessons"],
+    security: bearer,
+    summary:
+      "The lesson read aloud, one file per section (?format=opus, the default, about 2.5 KB per second; or mp3): " +
+      "200 with every section when ready, else 202 with Retry-After and the sections made so far (start with section 0)",
+    middleware: routeMiddleware(access),
+    request: { params: lessonAudioParams, query: lessonAudioQuery },
+    responses: {
+      200: json(lessonAudioSchema, "Every section, in lesson order"),
+      202: json(lessonAudioSchema, "Being generated: the sections made so far; ask again after Retry-After"),
+      304: notModified,
+      ...problemResponses({ ...access, input: true, errors: LESSON_AUDIO_ERRORS }),
+    },
+  }),
+  section: createRoute({
+    method: "get",
+    path: "/api/v1/lessons/{id}/audio/sections/{index}",
+    tags: ["lessons"],
+    security: bearer,
+    summary:
+      "One section's audio (Ogg/Opus or MP3). One byte range per request (206; If-Range); ETag and 304. " +
+      "A `v` other than the lesson's version is 404: fetch the manifest again",
+    middleware: routeMiddleware(access),
+    request: { params: lessonAudioSectionParams, query: lessonAudioSectionQuery },
+    responses: {
+      200: { description: "The section's bytes", content: audioContent },
+      206: { description: "The requested byte range (Content-Range)", content: audioContent },
+      304: notModified,
+      ...problemResponses({ ...access, input: true, errors: SECTION_ERRORS }),
+    },
+  }),
+};
+
+/** Section 0 read from its first byte is one play; resumed or seeking range requests are not. */
+function fromStart(range: string | undefined): boolean {
+  return range === undefined || /^\s*bytes=0-/.test(range);
+}
+
+export function mountLessonAudioRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(routes.manifest, async (c) => {
+    const { id } = c.req.valid("param");
+    const audio = await getLessonAudio(c.get("deps"), callerOf(c).viewer, id, c.req.valid("query").format);
+    if (audio.status === "ready") return c.json(audio, 200);
+    c.header("retry-after", String(audio.retry_after ?? 3));
+    c.header("cache-control", "no-store");
+    return c.json(audio, 202);
+  });
+
+  app.openapi(routes.section, async (c) => {
+    const { id, index } = c.req.valid("param");
+    const { format, v } = c.req.valid("query");
+    const file = await lessonAudioSection(c.get("deps"), callerOf(c).viewer, id, index, format, v);
+    const headerOf = (name: string) => c.req.header(name);
+    const response = await fileResponse(headerOf, c.req.method, { ...file, cacheControl: SECTION_CACHE_CONTROL });
+    if (index === 0 && !ifNoneMatchHits(headerOf("if-none-match"), file.etag) && fromStart(headerOf("range"))) {
+      file.recordPlay();
+    }
+    return response;
+  });
+}
