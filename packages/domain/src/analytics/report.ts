@@ -211,9 +211,11 @@ async function retentionCohorts(db: Db, inScope: boolean, ids: string[], to: Dat
       WHERE at >= ${firstWeek} AND at < ${addDays(lastWeek, 7)}
     ),
     back AS (
+      -- Driven by the range of days (one index range), then matched to the cohorts by user.
       SELECT DISTINCT c.user_id, c.week, ((d.day - c.week) / 7)::int AS k
-        FROM cohort c JOIN usage_user_days d ON d.user_id = c.user_id
-       WHERE d.day >= c.week AND d.day <= ${isoDay(to)}::date AND (${!inScope} OR d.course_id = ANY(${ids}::uuid[]))
+        FROM usage_user_days d JOIN cohort c ON c.user_id = d.user_id
+       WHERE d.day >= ${isoDay(firstWeek)}::date AND d.day <= ${isoDay(to)}::date AND d.day >= c.week
+         AND (${!inScope} OR d.course_id = ANY(${ids}::uuid[]))
     )
     SELECT to_char(week, 'YYYY-MM-DD') AS week, -1 AS k, count(*)::int AS users FROM cohort GROUP BY week
     UNION ALL
