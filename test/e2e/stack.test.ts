@@ -39,7 +39,7 @@ describe("the running API", () => {
     const client = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${baseUrl}/trpc` })] });
     const [health, ready] = await Promise.all([client.system.health.query(), client.system.ready.query()]);
     expect(health).toEqual({ status: "healthy", service: "sira-api" });
-    expect(ready).toEqual({ status: "ready", checks: { postgres: "up", redis: "up" } });
+    expect(ready).toEqual({ status: "ready", checks: { postgres: "up", redis: "up", totp_keys: "up" } });
   });
 
   it("serves /health, /docs and /openapi.json over HTTP", async () => {
@@ -76,7 +76,7 @@ describe("with Redis stopped", () => {
       expect(live.status).toBe(200);
       const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
       expect(ready.status).toBe(503);
-      expect(await ready.json()).toEqual({ status: "unavailable", checks: { postgres: "up", redis: "down" } });
+      expect(await ready.json()).toEqual({ status: "unavailable", checks: { postgres: "up", redis: "down", totp_keys: "up" } });
       // The rate limiter falls back to its in-memory window: ordinary requests are still served.
       const docs = await fetch(`http://127.0.0.1:${port}/openapi.json`);
       expect(docs.status).toBe(200);

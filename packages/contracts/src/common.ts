@@ -61,6 +61,11 @@ export const fieldsQuerySchema = z.object({ fields: z.string().optional() });
 export const healthSchema = z.object({ status: z.literal("healthy"), service: z.literal("sira-api") });
 export const readinessSchema = z.object({
   status: z.enum(["ready", "unavailable"]),
-  checks: z.object({ postgres: z.enum(["up", "down"]), redis: z.enum(["up", "down"]) }),
+  checks: z.object({
+    postgres: z.enum(["up", "down"]),
+    redis: z.enum(["up", "down"]),
+    /** The TOTP keys open the stored secrets (down when PostgreSQL is). */
+    totp_keys: z.enum(["up", "down"]),
+  }),
 });
 export type Readiness = z.infer<typeof readinessSchema>;
