@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import type { UserExport } from "@sira/contracts";
-import { askTutor, erasedEmail, noteWrongAnswer } from "@sira/domain";
+import { askTutor, erasedEmail, noteWrongAnswer, rollUpUsage } from "@sira/domain";
 import type { Db } from "@sira/infra/db";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "./helpers.ts";
@@ -155,6 +155,7 @@ async function seedAccount(db: Db, userId: string, email: string) {
   const code = await db.activationCode.create({ data: { codeHash, codeHint: "X7Q2", kind: "credits", credits: 50 } });
   const redemption = await db.activationCodeRedemption.create({ data: { codeId: code.id, userId } });
   const usage = await db.usageEvent.create({ data: { userId, kind: "lesson_view", courseId: course.id } });
+  await rollUpUsage(db); // the roll-up's "who was active" rows name the user too
   const group = await db.userGroup.create({ data: { name: `Cohorte ${tag()}` } });
   await db.userGroupMember.create({ data: { groupId: group.id, userId } });
   const curriculum = await db.curriculum.create({
@@ -378,6 +379,7 @@ describe("DELETE /api/v1/users/me", () => {
       memory: await db.learnerMemory.count(where),
       tutorDays: await db.tutorDailyUsage.count(where),
       usage: await db.usageEvent.count(where),
+      activeDays: await db.usageUserDay.count(where),
       groups: await db.userGroupMember.count(where),
       access: await db.curriculumAccess.count(where),
       emails: await db.emailOutbox.count({ where: { OR: [{ userId: user.userId }, { toAddress: user.email }] } }),

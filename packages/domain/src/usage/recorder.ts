@@ -78,7 +78,7 @@ export class BufferedUsageRecorder implements UsageRecorder {
       userId: event.userId,
       kind: event.kind,
       courseId: event.courseId ?? null,
-      quantity: Math.max(0, Math.round(event.quantity ?? 1)),
+      quantity: Math.max(1, Math.round(event.quantity ?? 1)),
       metadata: event.metadata ?? {},
       occurredAt: event.occurredAt ?? new Date(),
     });

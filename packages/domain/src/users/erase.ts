@@ -50,6 +50,8 @@ async function deletePersonalData(tx: Transaction, userId: string, email: string
     ["learner_memory", () => tx.learnerMemory.deleteMany(mine)],
     ["tutor_daily_usage", () => tx.tutorDailyUsage.deleteMany(mine)],
     ["usage_events", () => tx.usageEvent.deleteMany(mine)],
+    // The roll-ups' daily counts keep the erased user's activity, but no longer who it was.
+    ["usage_user_days", () => tx.usageUserDay.deleteMany(mine)],
     ["user_group_members", () => tx.userGroupMember.deleteMany(mine)],
     ["curriculum_access", () => tx.curriculumAccess.deleteMany(mine)],
     ["sync_tombstones", () => tx.syncTombstone.deleteMany(mine)],
