@@ -244,6 +244,76 @@ describe("module media, attached by the course's expert", () => {
   });
 });
 
+describe("module media over tRPC", () => {
+  it("attaches a source image and an illustration of the course, edits, reorders and deletes through admin.media", async () => {
+    const resource = await deps.db.courseResource.create({
+      data: {
+        courseId: course.courseId,
+        filename: "guide.pdf",
+        contentHash: crypto.randomUUID(),
+        mimeType: "application/pdf",
+        byteSize: 10,
+        storageKey: `test/${crypto.randomUUID()}`,
+      },
+    });
+    const picture = await deps.db.sourceImage.create({
+      data: {
+        resourceId: resource.id,
+        courseId: course.courseId,
+        page: 1,
+        imageIndex: 0,
+        storageKey: "test/picture.webp",
+        width: 300,
+        height: 200,
+        mimeType: "image/webp",
+        byteSize: 1234,
+        contentHash: "a".repeat(64),
+      },
+    });
+    const illustration = await deps.db.generatedImage.create({
+      data: { courseId: course.courseId, moduleId: course.moduleId, prompt: "", provider: "offline" },
+    });
+    const admin = await callerAs(deps, expert, { lang: "en" });
+    const first = await admin.admin.media.create({
+      module_id: course.moduleId,
+      source_image_id: picture.id,
+      title_fr: "Figure 1",
+      title_en: "Figure 1",
+    });
+    expect(first).toMatchObject({
+      media_type: "image",
+      source: "source_image",
+      url: `/api/v1/source-images/${picture.id}`,
+      width: 300,
+      byte_size: 1234,
+    });
+    const second = await admin.admin.media.create({
+      module_id: course.moduleId,
+      generated_image_id: illustration.id,
+      title_fr: "Schéma",
+      title_en: "Diagram",
+    });
+    expect(second).toMatchObject({ source: "generated_image", sort_order: 1 });
+    expect(second.url).toBe(`/api/v1/images/${illustration.id}?width=640`);
+    const edited = await admin.admin.media.update({ media_id: first.id, description_en: "The first figure." });
+    expect(edited.description).toBe("The first figure.");
+    const order = await admin.admin.media.reorder({ module_id: course.moduleId, ids: [second.id, first.id] });
+    expect(order.items.map((m) => m.sort_order)).toEqual([0, 1]);
+    await expect(
+      admin.admin.media.reorder({ module_id: course.moduleId, ids: [second.id, crypto.randomUUID()] }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
+    await admin.admin.media.delete({ media_id: first.id });
+    // The referenced image belongs to the course: it stays.
+    expect(await deps.db.sourceImage.count({ where: { id: picture.id } })).toBe(1);
+    const other = await callerAs(deps, otherExpert);
+    await expect(other.admin.media.update({ media_id: second.id, title_fr: "Piraté" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    const images = await admin.admin.images.illustrateModule({ module_id: course.moduleId, language: "fr" });
+    expect(images.id).toBe(illustration.id);
+  });
+});
+
 describe("hostile input", () => {
   const create = (body: unknown) => send(expert, "POST", `/api/v1/admin/modules/${course.moduleId}/media`, body);
   const titles = { title_fr: "Lien", title_en: "Link" };
