@@ -3,7 +3,7 @@
  * creates the first administrator and prints the authenticator enrolment and backup codes, once.
  */
 import { parseArgs } from "node:util";
-import { createAdmin, createMailer, redisSessionDenylist } from "@sira/domain";
+import { createAdmin, createMailer, createUsageRecorder, redisSessionDenylist } from "@sira/domain";
 import { createRedis, loadConfig, logger } from "@sira/infra";
 import { db, disconnectDb } from "@sira/infra/db";
 
@@ -33,6 +33,7 @@ const env = {
   mailer: createMailer({ config, db: db(), logger: log }),
   denylist: redisSessionDenylist(redis, config, log),
   meta: { ip: null, userAgent: "admin:create", requestId: null, now: new Date() },
+  usage: createUsageRecorder(db(), log, config),
 };
 try {
   const enrolment = await createAdmin(
@@ -55,6 +56,7 @@ try {
   console.error((error as Error).message);
   process.exitCode = 1;
 } finally {
+  await env.usage.close();
   redis.disconnect();
   await disconnectDb();
 }
