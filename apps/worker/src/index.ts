@@ -3,7 +3,7 @@ import { createAiProviders } from "@sira/ai";
 import { createMailer, createUsageRecorder, JOBS } from "@sira/domain";
 import { closeQueues, createStorage, disconnectRedis, getQueue, loadConfigOrExit, logger, redis } from "@sira/infra";
 import { db, disconnectDb } from "@sira/infra/db";
-import { processors, schedules } from "./processors.ts";
+import { processors, retiredSchedules, schedules } from "./processors.ts";
 import { startWorkers, stopWorkers } from "./workers.ts";
 
 process.env.SIRA_SERVICE ??= "sira-worker";
@@ -12,6 +12,9 @@ const log = logger();
 
 for (const s of schedules) {
   await getQueue(JOBS[s.name].queue).upsertJobScheduler(s.name, { every: s.every }, { name: s.name });
+}
+for (const name of retiredSchedules) {
+  await getQueue(JOBS[name].queue).removeJobScheduler(name);
 }
 const deps = {
   config,

@@ -4,6 +4,9 @@ import {
   requeueStalledResources,
   rollUpUsage,
   runLedgerReconciliation,
+  runRowCleanup,
+  runStorageCleanup,
+  runStreamCleanup,
   runSubscriptionSchedule,
 } from "@sira/domain";
 import type { WorkerDeps } from "./deps.ts";
@@ -24,6 +27,9 @@ export function processors(deps: WorkerDeps): Processors {
     ...tutorHandlers(deps),
     ...audioHandlers(deps),
     "purge-expired": () => purgeExpired(deps.db),
+    "cleanup-storage": () => runStorageCleanup(deps),
+    "cleanup-rows": () => runRowCleanup(deps),
+    "cleanup-streams": () => runStreamCleanup(deps),
     "requeue-stalled-indexing": () => requeueStalledResources(deps),
     "subscription-schedule": () => runSubscriptionSchedule(deps),
     "reconcile-ledger": () => runLedgerReconciliation(deps),
@@ -37,10 +43,17 @@ export function processors(deps: WorkerDeps): Processors {
 
 /** Repeatable jobs, registered idempotently at start-up (one schedule per id, whatever the restarts). */
 export const schedules = [
-  { name: "purge-expired", every: 60 * 60_000 },
+  // Cleanup (decision 0047). Rows and streams hourly: what expires is small and cheap to find.
+  { name: "cleanup-rows", every: 60 * 60_000 },
+  { name: "cleanup-streams", every: 60 * 60_000 },
+  // Storage every 6 hours: it lists every object, and nothing it removes is younger than a day.
+  { name: "cleanup-storage", every: 6 * 60 * 60_000 },
   { name: "requeue-stalled-indexing", every: 10 * 60_000 },
   { name: "subscription-schedule", every: 15 * 60_000 },
   { name: "reconcile-ledger", every: 60 * 60_000 },
   // Hourly, so today's figures are at most an hour old; each run re-rolls the last days.
   { name: "usage-rollup", every: 60 * 60_000 },
 ] as const;
+
+/** Schedules of earlier releases, removed at start-up (`cleanup-rows` runs `purge-expired`'s work). */
+export const retiredSchedules = ["purge-expired"] as const;

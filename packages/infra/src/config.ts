@@ -148,6 +148,13 @@ export const configSchema = z.object({
   /** The extraction thread's JavaScript heap; past it the thread dies and the document is refused. */
   EXTRACTION_MAX_HEAP_MB: z.coerce.number().int().min(32).default(512),
   SMS_RELAY_HMAC_SECRET: z.string().optional(),
+  /**
+   * A stored object no row names is removed once it is this many hours old (decision 0047): an
+   * object is written before the row that names it commits, so a young one may be about to be named.
+   */
+  STORAGE_ORPHAN_GRACE_HOURS: z.coerce.number().int().min(1).default(24),
+  /** Structure proposals rejected, failed or never decided are removed after this many days. */
+  STRUCTURE_PROPOSAL_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
 });
 
 /** Secrets that every environment but development and test must set: their defaults are public. */

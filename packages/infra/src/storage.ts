@@ -5,15 +5,20 @@
  */
 
 import { randomUUID } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
-import { dirname, join, resolve, sep } from "node:path";
+import { createReadStream, createWriteStream, type Dir } from "node:fs";
+import { mkdir, opendir, rename, rm, stat } from "node:fs/promises";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
 export interface StoredObject {
   key: string;
   size: number;
+}
+
+/** One object as listed: its key, its size and when its bytes were last written. */
+export interface ListedObject extends StoredObject {
+  modifiedAt: Date;
 }
 
 export interface ByteRange {
@@ -38,6 +43,11 @@ export interface FileStorage {
   delete(key: string): Promise<void>;
   /** Removes every object whose key starts with `prefix/`. */
   deletePrefix(prefix: string): Promise<void>;
+  /**
+   * Every object whose key starts with `prefix/` (all of them without a prefix), one at a time, in
+   * no particular order; an object written or removed meanwhile may or may not be listed.
+   */
+  list(prefix?: string): AsyncIterable<ListedObject>;
 }
 
 const KEY_PATTERN = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
@@ -109,6 +119,31 @@ export class LocalFileStorage implements FileStorage {
 
   async deletePrefix(prefix: string): Promise<void> {
     await rm(this.path(prefix), { recursive: true, force: true });
+  }
+
+  /** Walks the directory tree (never all of it in memory); includes a crashed write's `.part` file. */
+  async *list(prefix?: string): AsyncIterable<ListedObject> {
+    const pending = [prefix ? this.path(prefix) : this.root];
+    while (pending.length > 0) {
+      const dir = pending.pop() as string;
+      let entries: Dir;
+      try {
+        entries = await opendir(dir);
+      } catch {
+        continue; // gone meanwhile, or not a directory
+      }
+      for await (const entry of entries) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) {
+          pending.push(path);
+          continue;
+        }
+        if (!entry.isFile()) continue;
+        const info = await stat(path).catch(() => null);
+        if (!info) continue;
+        yield { key: relative(this.root, path).split(sep).join("/"), size: info.size, modifiedAt: info.mtime };
+      }
+    }
   }
 }
 

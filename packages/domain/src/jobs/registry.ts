@@ -92,7 +92,14 @@ export const JOBS = {
   "subscription-schedule": { queue: "subscriptions", payload: noPayload, keepCompleted: true },
   /** Check the ledger: every balance the sum of its rows, every posting summing to zero. */
   "reconcile-ledger": { queue: "maintenance", payload: noPayload, keepCompleted: true },
+  /** Superseded by `cleanup-rows` (which runs it); kept for a schedule an earlier release registered. */
   "purge-expired": { queue: "maintenance", payload: noPayload, keepCompleted: true },
+  /** Remove temporary uploads and stored objects no row names (decision 0047). */
+  "cleanup-storage": { queue: "maintenance", payload: noPayload, keepCompleted: true },
+  /** Remove expired rows: purge-expired's, spent proposals and sign-in secrets, old usage events. */
+  "cleanup-rows": { queue: "maintenance", payload: noPayload, keepCompleted: true },
+  /** Remove finished or abandoned generation and tutor streams from Redis. */
+  "cleanup-streams": { queue: "maintenance", payload: noPayload, keepCompleted: true },
   /** Rebuild the daily usage roll-ups (the last days, and any day not rolled yet). */
   "usage-rollup": { queue: "maintenance", payload: noPayload, keepCompleted: true },
   "requeue-stalled-indexing": { queue: "maintenance", payload: noPayload, keepCompleted: true },

@@ -116,6 +116,7 @@ describe("uploadCourseResource", () => {
       stat: (key) => storage.stat(key),
       delete: (key) => storage.delete(key),
       deletePrefix: (prefix) => storage.deletePrefix(prefix),
+      list: (prefix) => storage.list(prefix),
     };
     const res = await uploadCourseResource(
       { ...deps, storage: counted },
