@@ -63,6 +63,11 @@ export const PLATFORM_SETTINGS = {
     30,
     "Days a learner waits before taking the placement test again",
   ),
+  "quiz.calibration_min_responses": setting(
+    z.number().int().min(50).max(100_000),
+    200,
+    "Responses from submitted module quizzes an item needs before its difficulty is re-estimated (decision 0051)",
+  ),
   "uploads.max_mb": setting(z.number().int().min(1).max(200), 25, "Largest course resource upload, in MiB"),
   "courses.experts_can_publish": setting(
     z.boolean(),

@@ -229,6 +229,11 @@ export const ERROR_CODES = {
     fr: "Les questions de ce quiz sont en cours de préparation. Réessayez dans un instant.",
     en: "This quiz's questions are being prepared. Try again in a moment.",
   },
+  CASE_STUDY_NOT_READY: {
+    status: 409,
+    fr: "Cette étude de cas est en cours de préparation. Réessayez dans un instant.",
+    en: "This case study is being prepared. Try again in a moment.",
+  },
   ATTEMPT_FINISHED: {
     status: 409,
     fr: "Cette tentative est déjà terminée.",
