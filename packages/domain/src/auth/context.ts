@@ -2,8 +2,8 @@
 import type { Config, Logger } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 import type { Mailer } from "../email/mailer.ts";
-import type { SessionDenylist } from "./revocation.ts";
 import type { UsageSink } from "../usage/recorder.ts";
+import type { SessionDenylist } from "./revocation.ts";
 import type { SessionRequest } from "./sessions.ts";
 
 export interface AuthEnv {

@@ -12,9 +12,9 @@ import { inLanguage } from "../bilingual.ts";
 import { invalidateDashboard } from "../learning/dashboard/cache.ts";
 import { livePurchase, paymentRequired } from "../money/course-access.ts";
 import { needsFullResync, pageArgs, tombstonesSince } from "../sync.ts";
+import type { UsageSink } from "../usage/recorder.ts";
 import { findReadableCourse } from "./courses.ts";
 import { ENROLLMENT_SELECT, type EnrollmentRow, toEnrollment } from "./shape.ts";
-import type { UsageSink } from "../usage/recorder.ts";
 
 const ENTITY = "user_course_enrollment";
 

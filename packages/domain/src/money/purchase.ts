@@ -16,9 +16,9 @@ import { findReadableCourse } from "../catalog/courses.ts";
 import { enrollInCourse, hasCourseAccessPurchase } from "../catalog/enrollment.ts";
 import { invalidateDashboard } from "../learning/dashboard/cache.ts";
 import type { AuditMeta } from "../request-meta.ts";
+import type { UsageSink } from "../usage/recorder.ts";
 import { creditBalance, paymentRequired } from "./course-access.ts";
 import { type PostingLine, post } from "./ledger.ts";
-import type { UsageSink } from "../usage/recorder.ts";
 
 export interface PurchaseResult {
   course_id: string;

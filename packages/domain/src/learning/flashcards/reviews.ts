@@ -5,10 +5,10 @@ import type { Logger, Redis } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 import type { LearnerContext } from "../../access/learner.ts";
 import type { RequestMeta } from "../../request-meta.ts";
+import type { UsageSink } from "../../usage/recorder.ts";
 import { recordLearningActivity } from "../../users/activity.ts";
 import { invalidateDashboard } from "../dashboard/index.ts";
 import { reviewableCard } from "./access.ts";
-import type { UsageSink } from "../../usage/recorder.ts";
 import { recordCardReview } from "./scheduling.ts";
 
 /** Records the learner's review of a card and returns the card's memory after it (see scheduling.ts). */

@@ -11,9 +11,9 @@ import { findCachedContent } from "../../content/cache.ts";
 import type { ContentStoreDeps } from "../../content/deps.ts";
 import { resolveLessonTarget } from "../../content/target.ts";
 import { needsFullResync, tombstonesSince } from "../../sync.ts";
+import type { UsageSink } from "../../usage/recorder.ts";
 import { recordLearningActivity } from "../../users/activity.ts";
 import { invalidateDashboard } from "../dashboard/cache.ts";
-import type { UsageSink } from "../../usage/recorder.ts";
 import { markUnitCompleted } from "./units.ts";
 
 interface ReadingRow {

@@ -17,6 +17,8 @@ import {
 import { type LearnerContext, learnerLevel, openLearnerModule } from "../../access/learner.ts";
 import type { ContentDeps } from "../../content/deps.ts";
 import { noteWrongAnswer } from "../../tutor/memory.ts";
+import { UNLOCK_QUIZ_AVG } from "../../unlock/rules.ts";
+import type { UsageSink } from "../../usage/recorder.ts";
 import { invalidateDashboard } from "../dashboard/index.ts";
 import { feedQuizAnswerToCard } from "../flashcards/index.ts";
 import { recordModuleQuizResult } from "../progress/index.ts";
@@ -24,8 +26,6 @@ import { ensureModuleBank } from "./bank.ts";
 import { type AnswerOutcome, answerCurrentItem, answerSpecOf, startOrResumeAttempt } from "./engine.ts";
 import { finishAttempt, toQuizResult } from "./results.ts";
 import { type AttemptRow, sourceOfItem, toAttemptView } from "./views.ts";
-import type { UsageSink } from "../../usage/recorder.ts";
-import { UNLOCK_QUIZ_AVG } from "../../unlock/rules.ts";
 
 type QuizDeps = Pick<ContentDeps, "db" | "redis" | "config" | "logger"> & { usage: UsageSink };
 
