@@ -76,7 +76,10 @@ describe("with Redis stopped", () => {
       expect(live.status).toBe(200);
       const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
       expect(ready.status).toBe(503);
-      expect(await ready.json()).toEqual({ status: "unavailable", checks: { postgres: "up", redis: "down", totp_keys: "up" } });
+      expect(await ready.json()).toEqual({
+        status: "unavailable",
+        checks: { postgres: "up", redis: "down", totp_keys: "up" },
+      });
       // The rate limiter falls back to its in-memory window: ordinary requests are still served.
       const docs = await fetch(`http://127.0.0.1:${port}/openapi.json`);
       expect(docs.status).toBe(200);

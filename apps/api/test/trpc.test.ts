@@ -75,7 +75,10 @@ describe("the caller", () => {
 
   it("checks readiness against the real dependencies", async () => {
     const caller = makeTestCaller(deps, null);
-    expect(await caller.system.ready()).toEqual({ status: "ready", checks: { postgres: "up", redis: "up", totp_keys: "up" } });
+    expect(await caller.system.ready()).toEqual({
+      status: "ready",
+      checks: { postgres: "up", redis: "up", totp_keys: "up" },
+    });
   });
 
   it("refuses an authed procedure without an actor, keeping our code as the cause", async () => {

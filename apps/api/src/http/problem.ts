@@ -105,7 +105,8 @@ export function problemResponse(c: Context<AppEnv>, error: AppError): Response {
   if (error.retryAfterSeconds !== undefined) headers["retry-after"] = String(error.retryAfterSeconds);
   // RFC 9110 §15.5.17: a 416 names the representation's length.
   const length = error.extensions?.complete_length;
-  if (error.code === "RANGE_NOT_SATISFIABLE" && typeof length === "number") headers["content-range"] = `bytes */${length}`;
+  if (error.code === "RANGE_NOT_SATISFIABLE" && typeof length === "number")
+    headers["content-range"] = `bytes */${length}`;
   return c.body(JSON.stringify(body), error.status as ContentfulStatusCode, headers);
 }
 
