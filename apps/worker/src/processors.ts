@@ -53,6 +53,8 @@ export const schedules = [
   { name: "reconcile-ledger", every: 60 * 60_000 },
   // Hourly, so today's figures are at most an hour old; each run re-rolls the last days.
   { name: "usage-rollup", every: 60 * 60_000 },
+  // Daily: difficulties move slowly, and a run reads every bank's recent responses (decision 0051).
+  { name: "calibrate-items", every: 24 * 60 * 60_000 },
 ] as const;
 
 /** Schedules of earlier releases, removed at start-up (`cleanup-rows` runs `purge-expired`'s work). */

@@ -10,6 +10,7 @@ export * from "./content/index.ts";
 export * from "./email/index.ts";
 export * from "./idempotency.ts";
 export * from "./jobs/index.ts";
+export * from "./learning/case-study/index.ts";
 export * from "./learning/dashboard/index.ts";
 export * from "./learning/flashcards/index.ts";
 export * from "./learning/placement/index.ts";

@@ -14,12 +14,14 @@ import { adminAnalyticsEndpoints, adminAuditLogEndpoints, adminCoursesEndpoints 
 import { adminCurriculaEndpoints } from "../endpoints/admin-curricula.ts";
 import { adminGroupsEndpoints } from "../endpoints/admin-groups.ts";
 import { adminMoneyEndpoints } from "../endpoints/admin-money.ts";
+import { adminQuizItemEndpoints } from "../endpoints/admin-quiz-items.ts";
 import { adminResourceEndpoints } from "../endpoints/admin-resources.ts";
 import { adminSettingsEndpoints } from "../endpoints/admin-settings.ts";
 import { adminSmsEndpoints } from "../endpoints/admin-sms.ts";
 import { adminTaxonomyEndpoints } from "../endpoints/admin-taxonomy.ts";
 import { adminUserEndpoints } from "../endpoints/admin-users.ts";
 import { authEndpoints } from "../endpoints/auth.ts";
+import { caseStudyEndpoints } from "../endpoints/case-studies.ts";
 import { courseEndpoints, curriculumEndpoints } from "../endpoints/catalog.ts";
 import { flashcardEndpoints } from "../endpoints/flashcards.ts";
 import { contentEndpoints } from "../endpoints/lessons.ts";
@@ -76,12 +78,14 @@ const SURFACE: readonly Entry[] = [
   ["progress", progressEndpoints],
   mountLessonRoutes,
   ["lessons", contentEndpoints],
+  ["case-studies", caseStudyEndpoints],
   mountLessonAudioRoutes,
   mountDashboardRoutes,
   ["quiz", quizEndpoints],
   ["placement", placementEndpoints],
   ["preassessment", adminPreassessmentEndpoints],
   ["preassessment", preassessmentEndpoints],
+  ["admin", adminQuizItemEndpoints],
   ["flashcards", flashcardEndpoints],
   mountTutorRoutes,
   mountSmsRelayRoutes,

@@ -6,6 +6,7 @@ import { toProcedures } from "../definition/trpc.ts";
 import { activationCodeEndpoints } from "../endpoints/activation-codes.ts";
 import { lessonAudioEndpoints } from "../endpoints/audio.ts";
 import { authEndpoints } from "../endpoints/auth.ts";
+import { caseStudyEndpoints } from "../endpoints/case-studies.ts";
 import { courseEndpoints, curriculumEndpoints } from "../endpoints/catalog.ts";
 import { dashboardEndpoints } from "../endpoints/dashboard.ts";
 import { flashcardEndpoints } from "../endpoints/flashcards.ts";
@@ -29,6 +30,7 @@ export const appRouter = router({
   courses: router(toProcedures(courseEndpoints)),
   curricula: router(toProcedures(curriculumEndpoints)),
   content: router(toProcedures(contentEndpoints)),
+  caseStudies: router(toProcedures(caseStudyEndpoints)),
   lessons: router(toProcedures(lessonAudioEndpoints)),
   progress: router(toProcedures(progressEndpoints)),
   dashboard: router(toProcedures(dashboardEndpoints)),

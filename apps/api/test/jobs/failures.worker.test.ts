@@ -44,6 +44,7 @@ const handlers: JobHandlers = {
   "subscription-schedule": unused("subscription-schedule"),
   "reconcile-ledger": unused("reconcile-ledger"),
   "usage-rollup": unused("usage-rollup"),
+  "calibrate-items": unused("calibrate-items"),
   "generate-image": unused("generate-image"),
   "summarize-media": unused("summarize-media"),
   "generate-structure": async (data, context) => {

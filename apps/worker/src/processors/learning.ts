@@ -1,10 +1,11 @@
-/** Learning-engine jobs: a course pre-assessment's item bank. */
-import { runPreassessmentGeneration } from "@sira/domain";
+/** Learning-engine jobs: a course pre-assessment's item bank, item calibration. */
+import { runItemCalibration, runPreassessmentGeneration } from "@sira/domain";
 import type { WorkerDeps } from "../deps.ts";
 import type { JobHandlers } from "../dispatch.ts";
 
-export function learningHandlers(deps: WorkerDeps): Pick<JobHandlers, "generate-preassessment"> {
+export function learningHandlers(deps: WorkerDeps): Pick<JobHandlers, "generate-preassessment" | "calibrate-items"> {
   return {
     "generate-preassessment": (data) => runPreassessmentGeneration(deps, data),
+    "calibrate-items": () => runItemCalibration(deps),
   };
 }

@@ -103,6 +103,8 @@ export const JOBS = {
   /** Rebuild the daily usage roll-ups (the last days, and any day not rolled yet). */
   "usage-rollup": { queue: "maintenance", payload: noPayload, keepCompleted: true },
   "requeue-stalled-indexing": { queue: "maintenance", payload: noPayload, keepCompleted: true },
+  /** Re-estimate quiz items' difficulties from real responses and flag misfits (decision 0051). */
+  "calibrate-items": { queue: "maintenance", payload: noPayload, keepCompleted: true },
 } as const satisfies Record<string, JobSpec>;
 
 export type JobName = keyof typeof JOBS;

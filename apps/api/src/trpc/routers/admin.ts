@@ -10,6 +10,7 @@ import {
 import { adminCurriculaEndpoints } from "../../endpoints/admin-curricula.ts";
 import { adminGroupsEndpoints } from "../../endpoints/admin-groups.ts";
 import { adminMoneyEndpoints } from "../../endpoints/admin-money.ts";
+import { adminQuizItemEndpoints } from "../../endpoints/admin-quiz-items.ts";
 import { adminResourceEndpoints } from "../../endpoints/admin-resources.ts";
 import { adminSettingsEndpoints } from "../../endpoints/admin-settings.ts";
 import { adminSmsEndpoints } from "../../endpoints/admin-sms.ts";
@@ -33,6 +34,7 @@ export const adminRouter = router({
   images: router(toProcedures(adminImageEndpoints)),
   media: router(toProcedures(adminMediaEndpoints)),
   preassessment: router(toProcedures(adminPreassessmentEndpoints)),
+  quizItems: router(toProcedures(adminQuizItemEndpoints)),
   money: router(toProcedures(adminMoneyEndpoints)),
   codes: router(toProcedures(adminActivationCodeEndpoints)),
   sms: router(toProcedures(adminSmsEndpoints)),

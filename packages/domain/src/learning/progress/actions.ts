@@ -21,7 +21,8 @@ export interface ProgressDeps {
   logger?: Logger;
 }
 
-async function act(
+/** Checks access and lock, runs `write` with the learning activity, and answers with the stored progress. */
+export async function unitAction(
   deps: ProgressDeps,
   viewer: Viewer,
   ids: { moduleId: string; unitId: string },
@@ -58,7 +59,9 @@ export function startUnit(
   ids: { moduleId: string; unitId: string },
   at: Date,
 ): Promise<UnitAction> {
-  return act(deps, viewer, ids, at, (tx) => markUnitStarted(tx, { userId: viewer.userId, unitId: ids.unitId, at }));
+  return unitAction(deps, viewer, ids, at, (tx) =>
+    markUnitStarted(tx, { userId: viewer.userId, unitId: ids.unitId, at }),
+  );
 }
 
 /** The learner completes a unit (idempotent; `timeSpentSeconds` is their running total on it). */
@@ -69,7 +72,7 @@ export function completeUnit(
   at: Date,
   input: { timeSpentSeconds?: number },
 ): Promise<UnitAction> {
-  return act(deps, viewer, ids, at, (tx) =>
+  return unitAction(deps, viewer, ids, at, (tx) =>
     markUnitCompleted(tx, {
       userId: viewer.userId,
       unitId: ids.unitId,

@@ -5,14 +5,7 @@
  * item (within ±0.5 logit of θ when the bank allows, never repeated, least exposed first) until
  * the stop rule says stop. Every step runs in one transaction with the attempt row locked.
  */
-import {
-  type CatItem,
-  type CatKind,
-  difficultyToLogit,
-  estimateAbility,
-  selectNextItem,
-  stopReason,
-} from "@sira/algorithms";
+import { type CatItem, type CatKind, estimateAbility, itemLogit, selectNextItem, stopReason } from "@sira/algorithms";
 import { AppError, type Language, type QuizAnswerInput, type ServedQuestion } from "@sira/contracts";
 import type { Db, Prisma, Transaction, Tx } from "@sira/infra/db";
 import { type AttemptRow, servedItemSelect, toServedQuestion } from "./views.ts";
@@ -65,9 +58,11 @@ async function candidates(
       where: { ...where, difficulty, id: { notIn: administered } },
       orderBy: [{ exposureCount: "asc" }, { id: "asc" }],
       take: CANDIDATES_PER_DIFFICULTY,
-      select: { id: true, difficulty: true, exposureCount: true },
+      select: { id: true, difficulty: true, calibratedB: true, exposureCount: true },
     });
-    for (const r of rows) items.push({ id: r.id, b: difficultyToLogit(r.difficulty), exposure: r.exposureCount });
+    // A calibrated item is placed at its calibrated difficulty (decision 0051).
+    for (const r of rows)
+      items.push({ id: r.id, b: itemLogit(r.difficulty, r.calibratedB), exposure: r.exposureCount });
   }
   return items;
 }
@@ -180,6 +175,7 @@ export const answeredItemSelect = {
   sourcesCited: true,
   conceptKey: true,
   difficulty: true,
+  calibratedB: true,
 } satisfies Prisma.QuizItemSelect;
 
 export type AnsweredItem = Prisma.QuizItemGetPayload<{ select: typeof answeredItemSelect }>;
@@ -228,12 +224,12 @@ export async function answerCurrentItem(
     const prior = await tx.quizAttemptResponse.findMany({
       where: { attemptId: attempt.id },
       orderBy: { position: "asc" },
-      select: { itemId: true, difficulty: true, correct: true },
+      select: { itemId: true, difficulty: true, correct: true, item: { select: { calibratedB: true } } },
     });
     const correct = spec.selectedOption === item.correctOption;
     const estimate = estimateAbility(
-      [...prior, { difficulty: item.difficulty, correct }].map((r) => ({
-        b: difficultyToLogit(r.difficulty),
+      [...prior.map((r) => ({ ...r, calibratedB: r.item.calibratedB })), { ...item, correct }].map((r) => ({
+        b: itemLogit(r.difficulty, r.calibratedB),
         correct: r.correct,
       })),
     );

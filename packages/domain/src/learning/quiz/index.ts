@@ -1,6 +1,12 @@
 /** Adaptive quizzes: the item bank, the CAT attempt engine, module quizzes, results and their reproduction. */
 export { ensureModuleBank, QUIZ_RETRY_AFTER_SECONDS } from "./bank.ts";
 export {
+  CALIBRATION_MAX_ATTEMPTS,
+  type CalibrationReport,
+  listFlaggedQuizItems,
+  runItemCalibration,
+} from "./calibration.ts";
+export {
   type AnswerOutcome,
   answerCurrentItem,
   type BankScope,
