@@ -415,6 +415,30 @@ describe("hostile input", () => {
     expect(await deps.db.moduleMedia.count()).toBe(0);
   });
 
+  it("reads an Ogg's duration only from well-formed pages, and never stores an implausible one", async () => {
+    const ogg = Buffer.from(OGG);
+    const granule = (value: bigint) => {
+      const b = Buffer.alloc(8);
+      b.writeBigInt64LE(value);
+      return b;
+    };
+    // A stray "OggS" with a huge granule after the last page: not a page, the real duration stays.
+    const stray = Buffer.concat([ogg, Buffer.from("OggS"), Buffer.from([0, 0]), granule(2n ** 60n)]);
+    const strayRes = await uploadMedia(expert, stray, "stray.ogg", undefined, "audio/ogg");
+    expect(strayRes.status).toBe(201);
+    expect(strayRes.body.duration_ms).toBeGreaterThan(1400);
+    expect(strayRes.body.duration_ms).toBeLessThan(1600);
+    // A well-formed last page of the same stream claiming 2^60 samples: over the maximum, no duration.
+    const page = Buffer.alloc(27);
+    page.write("OggS", 0, "latin1");
+    page[5] = 0x04;
+    granule(2n ** 60n).copy(page, 6);
+    page.writeUInt32LE(ogg.readUInt32LE(14), 14);
+    const huge = await uploadMedia(expert, Buffer.concat([ogg, page]), "huge.ogg", undefined, "audio/ogg");
+    expect(huge.status).toBe(201);
+    expect(huge.body.duration_ms).toBeNull();
+  });
+
   it("lifts the 1 MiB body limit on the upload route only: a JSON route still refuses a big body", async () => {
     const big = Buffer.concat([Buffer.from(OGG), randomBytes(1_300_000)]);
     const res = await uploadMedia(expert, big, "long.ogg", undefined, "audio/ogg");

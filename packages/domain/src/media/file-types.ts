@@ -4,7 +4,7 @@
  * says otherwise (a PNG named `cours.pdf`, an `audio/ogg` part holding a PDF) is refused: the
  * bytes decide, and a mismatch is a sign of a mistake or of a disguised file.
  */
-import { AppError, type MediaType } from "@sira/contracts";
+import { AppError, MEDIA_MAX_DURATION_MS, type MediaType } from "@sira/contracts";
 import { fileTypeFromBuffer } from "file-type";
 
 export interface MediaFileType {
@@ -110,25 +110,47 @@ export async function detectMediaType(
   return type;
 }
 
+/** The header of the Ogg page at `at` when it is well formed and the whole page fits in `buf`. */
+function oggPage(buf: Buffer, at: number): { granule: bigint; serial: number } | null {
+  if (at < 0 || at + 27 > buf.length || buf.toString("latin1", at, at + 4) !== "OggS") return null;
+  // Version 0; header type uses only the continued, first and last page flags.
+  if (buf[at + 4] !== 0 || (buf[at + 5] ?? 0) & 0xf8) return null;
+  const segments = buf[at + 26] ?? 0;
+  if (at + 27 + segments > buf.length) return null;
+  let body = 0;
+  for (let i = 0; i < segments; i++) body += buf[at + 27 + i] ?? 0;
+  if (at + 27 + segments + body > buf.length) return null;
+  return { granule: buf.readBigInt64LE(at + 6), serial: buf.readUInt32LE(at + 14) };
+}
+
 /**
- * The duration of an Ogg stream (Opus or Vorbis) from its last page's granule position, in ms;
- * null when it cannot be read (the admin's declared duration is kept then).
+ * The duration of an Ogg stream (Opus or Vorbis) from its last well-formed page of the first
+ * page's stream, in ms; null when it cannot be read or exceeds MEDIA_MAX_DURATION_MS (the admin's
+ * declared duration is kept then).
  */
 export function oggDurationMs(bytes: Uint8Array): number | null {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const last = buf.lastIndexOf("OggS");
-  if (last < 0 || last + 14 > buf.length) return null;
-  const granule = Number(buf.readBigInt64LE(last + 6));
-  if (!(granule > 0)) return null;
+  const first = oggPage(buf, 0);
+  if (!first) return null;
+  let granule = first.granule;
+  for (let at = buf.lastIndexOf("OggS"); at > 0; at = buf.lastIndexOf("OggS", at - 1)) {
+    const page = oggPage(buf, at);
+    // A granule of -1 marks a page where no packet ends.
+    if (page && page.serial === first.serial && page.granule >= 0n) {
+      granule = page.granule;
+      break;
+    }
+  }
+  if (granule <= 0n) return null;
+  let ms: number | null = null;
   const opus = buf.indexOf("OpusHead");
+  const vorbis = buf.indexOf("\x01vorbis");
   if (opus >= 0 && opus + 12 <= buf.length) {
     const preSkip = buf.readUInt16LE(opus + 10);
-    return Math.max(0, Math.round(((granule - preSkip) / 48_000) * 1000));
-  }
-  const vorbis = buf.indexOf("\x01vorbis");
-  if (vorbis >= 0 && vorbis + 16 <= buf.length) {
+    ms = Math.max(0, Math.round(((Number(granule) - preSkip) / 48_000) * 1000));
+  } else if (vorbis >= 0 && vorbis + 16 <= buf.length) {
     const rate = buf.readUInt32LE(vorbis + 12);
-    return rate > 0 ? Math.round((granule / rate) * 1000) : null;
+    ms = rate > 0 ? Math.round((Number(granule) / rate) * 1000) : null;
   }
-  return null;
+  return ms !== null && ms <= MEDIA_MAX_DURATION_MS ? ms : null;
 }
