@@ -8,6 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { crc32, deflateSync } from "node:zlib";
+import { summarizeModuleMedia } from "@sira/domain";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type CourseFixture, enroll, makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
 import { buildTestPdf, testPng } from "../../../../packages/domain/test/fixtures/pdf.ts";
@@ -192,6 +193,50 @@ describe("module media, attached by the course's expert", () => {
     expect(await deps.storage.stat(stored.storageKey as string)).toBeNull();
     expect((await send(expert, "DELETE", `/api/v1/admin/media/${ogg.body.id}`)).status).toBe(404);
     expect((await caller.media.list({ module_id: course.moduleId, page: 1, limit: 20 })).total).toBe(3);
+  });
+
+  it("writes the summary when a reorder or a language edit lands while it is made, not when the texts change", async () => {
+    const created = await send(expert, "POST", `/api/v1/admin/modules/${course.moduleId}/media`, {
+      external_url: "https://a.org/guide",
+      title_fr: "Guide",
+      title_en: "Guide",
+      description_en: `${SAMPLE_TEXT.en} ${SAMPLE_TEXT.en} ${SAMPLE_TEXT.en}`.slice(0, 1_900),
+    });
+    const media = (await created.json()) as Media;
+    const other = (await (
+      await send(expert, "POST", `/api/v1/admin/modules/${course.moduleId}/media`, {
+        external_url: "https://a.org/other",
+        title_fr: "Autre",
+        title_en: "Other",
+      })
+    ).json()) as Media;
+    await settled(media.id);
+    await settled(other.id);
+    // The job summarises while the expert acts: `during` runs between its read and its write.
+    const summarizeWhile = async (during: () => Promise<void>) => {
+      await deps.db.moduleMedia.update({ where: { id: media.id }, data: { status: "processing", summaryEn: null } });
+      const generator = deps.ai.generator;
+      const slow = Object.create(generator) as typeof generator;
+      slow.summarize = async (...args) => {
+        await during();
+        return generator.summarize(...args);
+      };
+      return summarizeModuleMedia({ ...deps, ai: { ...deps.ai, generator: slow } }, media.id);
+    };
+    const order = `/api/v1/admin/modules/${course.moduleId}/media/order`;
+    const reordered = await summarizeWhile(async () => {
+      expect((await send(expert, "PUT", order, { ids: [other.id, media.id] })).status).toBe(200);
+      expect((await send(expert, "PATCH", `/api/v1/admin/media/${media.id}`, { language: "en" })).status).toBe(200);
+    });
+    expect(reordered.written).toBe(true);
+    const row = await deps.db.moduleMedia.findUniqueOrThrow({ where: { id: media.id } });
+    expect(row.status).toBe("ready");
+    expect(row.summaryEn).not.toBeNull();
+    // A text edit meanwhile: this summary is stale, the edit's own job writes the next one.
+    const edited = await summarizeWhile(async () => {
+      await deps.db.moduleMedia.update({ where: { id: media.id }, data: { titleEn: "Field guide" } });
+    });
+    expect(edited.written).toBe(false);
   });
 
   it("serves an uploaded file with Range, ETag and caching to enrolled learners only", async () => {

@@ -4,7 +4,8 @@
  * the document extraction, in a worker thread within its limits), else the admin's descriptions.
  * Claude, when configured, writes each language's summary; offline, the extractive summary keeps
  * the text's own sentences, in its own language only (the reader's `summary` falls back to the
- * other language). A summary is written only if the media has not changed since the job read it.
+ * other language). A summary is written only if the texts it was made from are still the media's
+ * (a reorder or an edit of the language or duration does not stop it).
  */
 import { detectLanguage, SUMMARY_MAX_CHARS } from "@sira/ai";
 import { AppError, LANGUAGES, type Language } from "@sira/contracts";
@@ -15,7 +16,7 @@ import type { MediaDeps } from "./deps.ts";
 
 export interface MediaSummaryOutcome {
   mediaId: string;
-  /** False when the media was deleted or changed meanwhile (its own job follows). */
+  /** False when the media was deleted or its texts changed meanwhile (their own job follows). */
   written: boolean;
   languages: Language[];
 }
@@ -65,7 +66,6 @@ export async function summarizeModuleMedia(
       descriptionEn: true,
       storageKey: true,
       mimeType: true,
-      updatedAt: true,
     },
   });
   if (!row) return { mediaId, written: false, languages: [] };
@@ -92,7 +92,14 @@ export async function summarizeModuleMedia(
     }
   }
   const { count } = await deps.db.moduleMedia.updateMany({
-    where: { id: mediaId, updatedAt: row.updatedAt },
+    where: {
+      id: mediaId,
+      titleFr: row.titleFr,
+      titleEn: row.titleEn,
+      descriptionFr: row.descriptionFr,
+      descriptionEn: row.descriptionEn,
+      storageKey: row.storageKey,
+    },
     data: { summaryFr: summaries.fr, summaryEn: summaries.en, status: "ready" },
   });
   return {
