@@ -5,7 +5,7 @@
  * admins and the course's own expert, never by another expert.
  */
 import { IMAGE_BYTE_BUDGET } from "@sira/contracts";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   type CourseFixture,
   enroll,
@@ -153,6 +153,32 @@ describe("an illustration drawn offline on the worker", () => {
     expect(status.status).toBe(200);
     expect((await send(otherExpert, "GET", `/api/v1/admin/images/${id}`)).status).toBe(404);
     expect((await send(learner, "POST", `/api/v1/admin/images/${id}/regenerate`)).status).toBe(403);
+  });
+
+  it("makes one row and one drawing for concurrent requests of the same lesson or module", async () => {
+    const stored = await storeLesson();
+    const illustrate = vi.spyOn(deps.ai.images, "illustrate");
+    // Held queues: every request meets the others before any drawing starts.
+    await Promise.all(workers.workers.map((w) => w.pause()));
+    try {
+      for (const path of [
+        `/api/v1/admin/generated-content/${stored.id}/image`,
+        `/api/v1/admin/modules/${course.moduleId}/image`,
+      ]) {
+        const answers = await Promise.all(Array.from({ length: 6 }, () => send(expert, "POST", path, {})));
+        expect(answers.map((r) => r.status)).toEqual(Array(6).fill(202));
+        const ids = new Set(await Promise.all(answers.map(async (r) => ((await r.json()) as { id: string }).id)));
+        expect(ids.size).toBe(1);
+      }
+      expect(await deps.db.generatedImage.count({ where: { contentId: stored.id } })).toBe(1);
+      expect(await deps.db.generatedImage.count({ where: { moduleId: course.moduleId, contentId: null } })).toBe(1);
+    } finally {
+      for (const w of workers.workers) w.resume();
+    }
+    const rows = await deps.db.generatedImage.findMany({ where: { moduleId: course.moduleId } });
+    for (const row of rows) expect((await readyImage(row.id)).status).toBe("ready");
+    expect(illustrate).toHaveBeenCalledTimes(2);
+    illustrate.mockRestore();
   });
 
   it("refuses a width other than 320 or 640, and answers IMAGE_NOT_READY before the drawing is done", async () => {

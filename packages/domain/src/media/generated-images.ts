@@ -97,7 +97,12 @@ async function requestImage(
   lang: Language,
 ): Promise<GeneratedImageView> {
   const where = target.contentId ? { contentId: target.contentId } : { moduleId: target.moduleId, contentId: null };
+  const lockKey = target.contentId
+    ? `generated_image:content:${target.contentId}`
+    : `generated_image:module:${target.moduleId}`;
   const row = await deps.db.$transaction(async (tx) => {
+    // One request per lesson or module at a time: concurrent ones find the row the first made.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${lockKey}, 0))`;
     const existing = await tx.generatedImage.findFirst({ where, select: imageSelect, orderBy: { createdAt: "asc" } });
     // A drawing already queued or running answers for this request too.
     if (existing && (existing.status === "pending" || existing.status === "generating")) return existing;
