@@ -3,6 +3,7 @@ import {
   purgeExpired,
   requeueStalledResources,
   rollUpUsage,
+  runFsrsOptimisation,
   runLedgerReconciliation,
   runRowCleanup,
   runStorageCleanup,
@@ -33,6 +34,7 @@ export function processors(deps: WorkerDeps): Processors {
     "requeue-stalled-indexing": () => requeueStalledResources(deps),
     "subscription-schedule": () => runSubscriptionSchedule(deps),
     "reconcile-ledger": () => runLedgerReconciliation(deps),
+    "fit-fsrs-parameters": () => runFsrsOptimisation(deps),
     "usage-rollup": async () => {
       const report = await rollUpUsage(deps.db);
       deps.logger.info({ job: "usage-rollup", ...report }, "usage rolled up");
@@ -55,6 +57,8 @@ export const schedules = [
   { name: "usage-rollup", every: 60 * 60_000 },
   // Daily: difficulties move slowly, and a run reads every bank's recent responses (decision 0051).
   { name: "calibrate-items", every: 24 * 60 * 60_000 },
+  // Daily: a learner's memory model moves slowly, and a day adds few reviews (decision 0052).
+  { name: "fit-fsrs-parameters", every: 24 * 60 * 60_000 },
 ] as const;
 
 /** Schedules of earlier releases, removed at start-up (`cleanup-rows` runs `purge-expired`'s work). */

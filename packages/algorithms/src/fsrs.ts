@@ -24,7 +24,28 @@ export interface CardMemory {
 /** ts-fsrs defaults (FSRS-6 weights, retention 0.9, learning steps 1m/10m, relearning 10m) without fuzz. */
 export const FSRS_PARAMETERS: Readonly<FSRSParameters> = Object.freeze(generatorParameters({ enable_fuzz: false }));
 
+/** The FSRS weights (w0..w20) a scheduler runs with; absent means ts-fsrs's defaults. */
+export type FsrsWeights = readonly number[];
+
+/** The default weights (ts-fsrs's FSRS-6 defaults). */
+export const DEFAULT_FSRS_WEIGHTS: FsrsWeights = Object.freeze([...FSRS_PARAMETERS.w]);
+
 const scheduler = fsrs(FSRS_PARAMETERS);
+const fitted = new Map<string, ReturnType<typeof fsrs>>();
+const MAX_CACHED_SCHEDULERS = 1000;
+
+/** The scheduler for these weights (the defaults' when absent); one instance per weight set, cached. */
+function schedulerFor(weights?: FsrsWeights | null) {
+  if (!weights) return scheduler;
+  const key = weights.join(",");
+  let found = fitted.get(key);
+  if (!found) {
+    if (fitted.size >= MAX_CACHED_SCHEDULERS) fitted.clear();
+    found = fsrs(generatorParameters({ enable_fuzz: false, w: [...weights] }));
+    fitted.set(key, found);
+  }
+  return found;
+}
 
 const STATE_NAMES: Record<State, CardStateName> = {
   [State.New]: "new",
@@ -75,23 +96,28 @@ export function newCardMemory(now: Date): CardMemory {
   return fromCard(createEmptyCard(now));
 }
 
-/** One review at `at` with ts-fsrs's own scheduler. */
+/** One review at `at` with ts-fsrs's own scheduler (with fitted `weights` when given, else the defaults). */
 export function applyReview(
   memory: CardMemory,
   rating: Rating,
   at: Date,
+  weights?: FsrsWeights | null,
 ): { memory: CardMemory; stateBefore: CardStateName } {
-  const { card } = scheduler.next(toCard(memory), at, rating);
+  const { card } = schedulerFor(weights).next(toCard(memory), at, rating);
   return { memory: fromCard(card), stateBefore: memory.state };
 }
 
 /** The memory after these reviews applied in time order (ties keep input order). */
-export function replayReviews(createdAt: Date, reviews: readonly { rating: Rating; at: Date }[]): CardMemory {
+export function replayReviews(
+  createdAt: Date,
+  reviews: readonly { rating: Rating; at: Date }[],
+  weights?: FsrsWeights | null,
+): CardMemory {
   const ordered = reviews
     .map((review, index) => ({ review, index }))
     .sort((a, b) => a.review.at.getTime() - b.review.at.getTime() || a.index - b.index);
   let memory = newCardMemory(createdAt);
-  for (const { review } of ordered) memory = applyReview(memory, review.rating, review.at).memory;
+  for (const { review } of ordered) memory = applyReview(memory, review.rating, review.at, weights).memory;
   return memory;
 }
 

@@ -2,3 +2,4 @@
 export * from "./calibration.ts";
 export * from "./cat.ts";
 export * from "./fsrs.ts";
+export * from "./fsrs-optimizer.ts";

@@ -68,6 +68,16 @@ export const PLATFORM_SETTINGS = {
     200,
     "Responses from submitted module quizzes an item needs before its difficulty is re-estimated (decision 0051)",
   ),
+  "flashcards.fsrs_min_reviews_learner": setting(
+    z.number().int().min(100).max(1_000_000),
+    400,
+    "Flashcard reviews a learner needs before FSRS weights are fitted on their own history (decision 0052)",
+  ),
+  "flashcards.fsrs_min_reviews_course": setting(
+    z.number().int().min(100).max(10_000_000),
+    1000,
+    "Pooled flashcard reviews of a course's learners before cohort FSRS weights are fitted (decision 0052)",
+  ),
   "uploads.max_mb": setting(z.number().int().min(1).max(200), 25, "Largest course resource upload, in MiB"),
   "courses.experts_can_publish": setting(
     z.boolean(),

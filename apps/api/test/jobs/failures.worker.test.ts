@@ -44,6 +44,7 @@ const handlers: JobHandlers = {
   "subscription-schedule": unused("subscription-schedule"),
   "reconcile-ledger": unused("reconcile-ledger"),
   "usage-rollup": unused("usage-rollup"),
+  "fit-fsrs-parameters": unused("fit-fsrs-parameters"),
   "calibrate-items": unused("calibrate-items"),
   "generate-image": unused("generate-image"),
   "summarize-media": unused("summarize-media"),

@@ -105,6 +105,8 @@ export const JOBS = {
   "requeue-stalled-indexing": { queue: "maintenance", payload: noPayload, keepCompleted: true },
   /** Re-estimate quiz items' difficulties from real responses and flag misfits (decision 0051). */
   "calibrate-items": { queue: "maintenance", payload: noPayload, keepCompleted: true },
+  /** Fit FSRS weights per learner and per course cohort, kept when they beat the defaults (decision 0052). */
+  "fit-fsrs-parameters": { queue: "maintenance", payload: noPayload, keepCompleted: true },
 } as const satisfies Record<string, JobSpec>;
 
 export type JobName = keyof typeof JOBS;

@@ -4,10 +4,19 @@
  * learner's memory row is locked first, so concurrent reviews of a card serialise. A review at or
  * after the card's last one is applied on top of the stored memory; one that happened earlier (an
  * offline queue delivered late or shuffled) makes the memory be replayed from all logs in
- * reviewed_at order, so the result never depends on the order of arrival.
+ * reviewed_at order, so the result never depends on the order of arrival. The scheduler runs with
+ * the learner's fitted FSRS weights, else their course cohort's, else the defaults (decision 0052).
  */
-import { applyReview, type CardMemory, newCardMemory, type Rating, replayReviews } from "@sira/algorithms";
+import {
+  applyReview,
+  type CardMemory,
+  type FsrsWeights,
+  newCardMemory,
+  type Rating,
+  replayReviews,
+} from "@sira/algorithms";
 import { inTransaction, type Transaction, type Tx } from "@sira/infra/db";
+import { fsrsWeightsFor } from "./fsrs-parameters.ts";
 import { type MemoryRow, memoryOfRow } from "./memory.ts";
 
 export interface CardReviewInput {
@@ -84,7 +93,12 @@ interface LogRow {
  * Replays every logged review of the card in reviewed_at order (ties: arrival order), rewrites each
  * log's before/after values, and returns the final memory (ts-fsrs via replayReviews).
  */
-async function replayCard(tx: Transaction, userId: string, cardId: string): Promise<CardMemory> {
+async function replayCard(
+  tx: Transaction,
+  userId: string,
+  cardId: string,
+  weights: FsrsWeights | null,
+): Promise<CardMemory> {
   const logs = await tx.$queryRaw<LogRow[]>`
     SELECT id, rating, reviewed_at AS "reviewedAt" FROM flashcard_review_logs
     WHERE user_id = ${userId}::uuid AND card_id = ${cardId}::uuid
@@ -93,7 +107,7 @@ async function replayCard(tx: Transaction, userId: string, cardId: string): Prom
   const first = history[0]?.at ?? new Date();
   let memory = newCardMemory(first);
   const steps = logs.map((log, i) => {
-    const step = applyReview(memory, history[i]?.rating as Rating, log.reviewedAt);
+    const step = applyReview(memory, history[i]?.rating as Rating, log.reviewedAt, weights);
     memory = step.memory;
     return { id: log.id, stateBefore: step.stateBefore, after: step.memory };
   });
@@ -105,21 +119,22 @@ async function replayCard(tx: Transaction, userId: string, cardId: string): Prom
       ${steps.map((s) => s.after.difficulty)}::float8[], ${steps.map((s) => s.after.scheduledDays)}::int[])
       AS v(id, state_before, due_after, stability_after, difficulty_after, scheduled_days)
     WHERE l.id = v.id`;
-  return replayReviews(first, history);
+  return replayReviews(first, history, weights);
 }
 
 /** Records one review of a card by a learner (see the module comment). Idempotent per key and quiz answer. */
 export async function recordCardReview(db: Tx, input: CardReviewInput): Promise<CardReviewOutcome> {
   return inTransaction(db, async (tx) => {
     const stored = await lockMemory(tx, input.userId, input.cardId);
+    const weights = await fsrsWeightsFor(tx, input.userId, input.cardId);
     const current = stored.reps === 0 && stored.state === "new" ? newCardMemory(input.at) : memoryOfRow(stored);
     const inOrder = !current.lastReview || input.at.getTime() >= current.lastReview.getTime();
     const step = inOrder
-      ? applyReview(current, input.rating, input.at)
+      ? applyReview(current, input.rating, input.at, weights)
       : { stateBefore: current.state, memory: current };
     const fresh = await insertLog(tx, input, step);
     if (!fresh) return { memory: memoryOfRow(stored), duplicate: true, replayed: false };
-    const memory = inOrder ? step.memory : await replayCard(tx, input.userId, input.cardId);
+    const memory = inOrder ? step.memory : await replayCard(tx, input.userId, input.cardId, weights);
     await saveMemory(tx, input.userId, input.cardId, memory);
     return { memory, duplicate: false, replayed: !inOrder };
   });
