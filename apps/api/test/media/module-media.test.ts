@@ -12,6 +12,7 @@ import { summarizeModuleMedia } from "@sira/domain";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type CourseFixture, enroll, makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
 import { buildTestPdf, testPng } from "../../../../packages/domain/test/fixtures/pdf.ts";
+import { addModule } from "../../../../packages/domain/test/quiz/fixtures.ts";
 import { SAMPLE_TEXT } from "../../../../packages/domain/test/resources/helpers.ts";
 import { closeTestDeps, jsonSender, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
 import { callerAs } from "../trpc-caller.ts";
@@ -267,6 +268,43 @@ describe("module media, attached by the course's expert", () => {
     // A private course's module is not even visible to a stranger.
     await deps.db.course.update({ where: { id: course.courseId }, data: { visibility: "private" } });
     expect([403, 404]).toContain((await app.request(body.url, { headers: stranger.headers })).status);
+  });
+
+  it("answers 423 MODULE_LOCKED to a learner for a locked module's media and illustrations; staff still read them", async () => {
+    const admin = await signIn(deps, { role: "admin" });
+    const second = await addModule(deps.db, course.courseId);
+    const form = new FormData();
+    form.append("title_fr", "Guide");
+    form.append("title_en", "Guide");
+    form.append("file", new Blob([await FRENCH_PDF()]), "guide.pdf");
+    const uploaded = await app.request(uploadPath(second), { method: "POST", body: form, headers: expert.headers });
+    expect(uploaded.status).toBe(201);
+    const media = (await uploaded.json()) as Media;
+    const asked = await send(expert, "POST", `/api/v1/admin/modules/${second}/image`, {});
+    expect(asked.status).toBe(202);
+    const imageId = ((await asked.json()) as { id: string }).id;
+    const image = await until(
+      () => deps.db.generatedImage.findUniqueOrThrow({ where: { id: imageId } }),
+      (row) => row.status !== "pending" && row.status !== "generating",
+    );
+    expect(image.status).toBe("ready");
+    const imageUrl = `/api/v1/images/${imageId}?width=320`;
+    const reads = [`/api/v1/modules/${second}/media`, `/api/v1/modules/${second}/images`, media.url, imageUrl];
+    for (const path of reads) {
+      const res = await app.request(path, { headers: learner.headers });
+      expect(res.status, path).toBe(423);
+      expect(((await res.json()) as { code: string }).code).toBe("MODULE_LOCKED");
+      for (const staff of [expert, admin])
+        expect((await app.request(path, { headers: staff.headers })).status).toBe(200);
+    }
+    const caller = await callerAs(deps, learner);
+    await expect(caller.media.list({ module_id: second, page: 1, limit: 20 })).rejects.toMatchObject({
+      cause: { code: "MODULE_LOCKED" },
+    });
+    // The first module stays open to the learner.
+    expect((await app.request(`/api/v1/modules/${course.moduleId}/media`, { headers: learner.headers })).status).toBe(
+      200,
+    );
   });
 
   it("refuses other experts and learners on every back-office route", async () => {

@@ -238,10 +238,11 @@ export async function generatedImageFile(
 ): Promise<StoredFile> {
   const row = await deps.db.generatedImage.findUnique({
     where: { id: imageId },
-    select: { courseId: true, status: true, storageKey: true, thumbnailKey: true },
+    select: { courseId: true, moduleId: true, status: true, storageKey: true, thumbnailKey: true },
   });
   if (!row) throw new AppError("NOT_FOUND");
-  await assertMayReadCourse(deps.db, viewer, row.courseId);
+  if (row.moduleId) await readableModule(deps.db, viewer, row.moduleId);
+  else await assertMayReadCourse(deps.db, viewer, row.courseId);
   const key = width === 320 ? row.thumbnailKey : row.storageKey;
   if (row.status !== "ready" || !key) throw new AppError("IMAGE_NOT_READY");
   const stat = await deps.storage.stat(key);

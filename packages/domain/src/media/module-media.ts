@@ -27,7 +27,7 @@ import { extractInThread } from "../resources/extract-thread.ts";
 import { MAX_IMAGE_PIXELS } from "../resources/extraction-limits.ts";
 import { cleanFilename, receiveUpload } from "../resources/upload.ts";
 import { pageArgs } from "../sync.ts";
-import { assertMayReadCourse, manageableModule, readableModule } from "./access.ts";
+import { manageableModule, readableModule } from "./access.ts";
 import type { MediaDeps } from "./deps.ts";
 import { detectMediaType, type MediaFileType, oggDurationMs, refuseMediaEarly } from "./file-types.ts";
 import { pictureSize } from "./raster.ts";
@@ -456,10 +456,10 @@ export async function moduleMediaFile(
 ): Promise<StoredFile> {
   const row = await deps.db.moduleMedia.findUnique({
     where: { id: mediaId },
-    select: { id: true, storageKey: true, mimeType: true, titleFr: true, module: { select: { courseId: true } } },
+    select: { id: true, moduleId: true, storageKey: true, mimeType: true, titleFr: true },
   });
-  if (!row?.module.courseId) throw new AppError("NOT_FOUND");
-  await assertMayReadCourse(deps.db, viewer, row.module.courseId);
+  if (!row) throw new AppError("NOT_FOUND");
+  await readableModule(deps.db, viewer, row.moduleId);
   const key = row.storageKey;
   if (!key) throw new AppError("NOT_FOUND");
   const stat = await deps.storage.stat(key);
