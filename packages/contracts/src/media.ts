@@ -54,7 +54,7 @@ export const imageFileQuery = z.object({
     .int()
     .refine((w) => (IMAGE_WIDTHS as readonly number[]).includes(w), "width must be 320 or 640")
     .default(640),
-  /** The image's version in its URL: a regenerated image gets a new address, so caches never go stale. */
+  /** The image's version in its URL: another one is 404; without it the bytes are not cached for good. */
   v: z.string().max(64).optional(),
 });
 

@@ -58,7 +58,7 @@ const routes = {
     security: bearer,
     summary:
       "One section's audio (Ogg/Opus or MP3). One byte range per request (206; If-Range); ETag and 304. " +
-      "A `v` other than the lesson's version is 404: fetch the manifest again",
+      "A `v` other than the lesson's version is 404: fetch the manifest again. Without `v`, revalidated (no-cache)",
     middleware: routeMiddleware(access),
     request: { params: lessonAudioSectionParams, query: lessonAudioSectionQuery },
     responses: {
@@ -90,7 +90,9 @@ export function mountLessonAudioRoutes(app: OpenAPIHono<AppEnv>): void {
     const { format, v } = c.req.valid("query");
     const file = await lessonAudioSection(c.get("deps"), callerOf(c).viewer, id, index, format, v);
     const headerOf = (name: string) => c.req.header(name);
-    const response = await fileResponse(headerOf, c.req.method, { ...file, cacheControl: SECTION_CACHE_CONTROL });
+    // Without `v` the address outlives a new version: revalidate it (ETag) every time.
+    const cacheControl = v === undefined ? "private, no-cache" : SECTION_CACHE_CONTROL;
+    const response = await fileResponse(headerOf, c.req.method, { ...file, cacheControl });
     if (index === 0 && !ifNoneMatchHits(headerOf("if-none-match"), file.etag) && fromStart(headerOf("range"))) {
       file.recordPlay();
     }

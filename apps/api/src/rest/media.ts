@@ -32,6 +32,7 @@ import { fileResponse } from "../http/file-response.ts";
 
 /** The bytes under an id never change: an illustration's address carries its version, a media's file is never rewritten. */
 const IMMUTABLE = "private, max-age=31536000, immutable";
+const REVALIDATE = "private, no-cache";
 const read = { method: "get", auth: "learner" } as const;
 const FILE_ERRORS = ["NOT_FOUND", "NOT_ENROLLED", "RANGE_NOT_SATISFIABLE"] as const;
 
@@ -42,7 +43,9 @@ const imageRoute = createRoute({
   path: "/api/v1/images/{image_id}",
   tags: ["content"],
   security: bearer,
-  summary: "An illustration as WebP, 640 px wide or 320 (?width=320), for readers of its course",
+  summary:
+    "An illustration as WebP, 640 px wide or 320 (?width=320), for readers of its course. With `v` (its " +
+    "version, from the listing) it is cached for good, and another `v` is 404; without, it is revalidated",
   middleware: routeMiddleware(read),
   request: { params: z.object({ image_id: z.uuid() }), query: imageFileQuery },
   responses: {
@@ -225,16 +228,17 @@ function parseFields(fields: Record<string, string>): MediaUploadFields {
   });
 }
 
-async function serve(c: Context<AppEnv>, file: StoredFile): Promise<Response> {
-  return fileResponse((name) => c.req.header(name), c.req.method, { ...file, cacheControl: IMMUTABLE });
+async function serve(c: Context<AppEnv>, file: StoredFile, cacheControl = IMMUTABLE): Promise<Response> {
+  return fileResponse((name) => c.req.header(name), c.req.method, { ...file, cacheControl });
 }
 
 export function mountMediaRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(imageRoute, async (c) => {
     const { image_id } = c.req.valid("param");
-    const { width } = c.req.valid("query");
-    const file = await generatedImageFile(c.get("deps"), callerOf(c).viewer, image_id, width === 320 ? 320 : 640);
-    return serve(c, file);
+    const { width, v } = c.req.valid("query");
+    const file = await generatedImageFile(c.get("deps"), callerOf(c).viewer, image_id, width === 320 ? 320 : 640, v);
+    // Without a version the address outlives a redraw: revalidate it (ETag) every time.
+    return serve(c, file, v === undefined ? REVALIDATE : IMMUTABLE);
   });
   app.openapi(mediaFileRoute, async (c) => {
     const file = await moduleMediaFile(c.get("deps"), callerOf(c).viewer, c.req.valid("param").media_id);

@@ -117,6 +117,11 @@ describe("lesson audio on the worker (espeak-ng offline)", { timeout: 120_000 },
       expect(perSecond).toBeGreaterThan(1_500);
       expect(perSecond).toBeLessThan(3_600);
     }
+    // Without `v` the address outlives a new version: revalidated by its ETag, not cached for good.
+    const bare = await bytesOf(world.learner, `/api/v1/lessons/${lesson.id}/audio/sections/0?format=opus`);
+    expect(bare.res.status).toBe(200);
+    expect(bare.res.headers.get("cache-control")).toBe("private, no-cache");
+    expect(bare.res.headers.get("etag")).toMatch(/^"/);
     const row = await deps.db.generatedAudio.findFirstOrThrow({ where: { contentId: lesson.id } });
     expect(row).toMatchObject({
       status: "ready",

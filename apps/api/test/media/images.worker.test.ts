@@ -120,6 +120,16 @@ describe("an illustration drawn offline on the worker", () => {
       expect(Buffer.from(part.bytes).equals(Buffer.from(bytes.subarray(0, 100)))).toBe(true);
     }
 
+    // Another version is gone; no version is served, revalidated by its ETag instead of cached for good.
+    const base = `/api/v1/images/${pending.id}`;
+    expect((await webp(`${base}?width=640&v=0123456789abcdef`, learner)).res.status).toBe(404);
+    const bare = await webp(`${base}?width=640`, learner);
+    expect(bare.res.status).toBe(200);
+    expect(bare.res.headers.get("cache-control")).toBe("private, no-cache");
+    const bareEtag = bare.res.headers.get("etag") as string;
+    expect(bareEtag).toMatch(/^"/);
+    expect((await webp(`${base}?width=640`, learner, { "if-none-match": bareEtag })).res.status).toBe(304);
+
     // Not enrolled: refused, for the list and the bytes alike.
     expect((await send(stranger, "GET", `/api/v1/modules/${course.moduleId}/images`)).status).toBe(403);
     expect((await webp(item?.url as string, stranger)).res.status).toBe(403);

@@ -229,12 +229,13 @@ export async function listModuleImages(
   return { items: rows.map((row) => toImageView(row, lang)), total };
 }
 
-/** The WebP of a ready image at `width`, for whoever may read its course. */
+/** The WebP of a ready image at `width`, for whoever may read it; 404 when `version` is not its current one. */
 export async function generatedImageFile(
   deps: Pick<MediaDeps, "db" | "storage">,
   viewer: Viewer,
   imageId: string,
   width: ImageWidth,
+  version?: string,
 ): Promise<StoredFile> {
   const row = await deps.db.generatedImage.findUnique({
     where: { id: imageId },
@@ -245,6 +246,7 @@ export async function generatedImageFile(
   else await assertMayReadCourse(deps.db, viewer, row.courseId);
   const key = width === 320 ? row.thumbnailKey : row.storageKey;
   if (row.status !== "ready" || !key) throw new AppError("IMAGE_NOT_READY");
+  if (version !== undefined && version !== versionOf(key)) throw new AppError("NOT_FOUND");
   const stat = await deps.storage.stat(key);
   if (!stat) throw new AppError("NOT_FOUND");
   return {
