@@ -3,7 +3,7 @@
  * every section is made, else 202 with Retry-After and the sections made so far (the job starts
  * once). GET …/audio/sections/{index} serves one section's bytes (Range, If-Range, ETag, long-lived
  * caching: the manifest's URL names the lesson version). Hand-written: the status depends on the
- * outcome, and the sections are binary. Reading section 0 from its start counts one play.
+ * outcome, and the sections are binary. A GET of section 0 from its start (not a probe) counts one play.
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import {
@@ -70,9 +70,19 @@ const routes = {
   }),
 };
 
-/** Section 0 read from its first byte is one play; resumed or seeking range requests are not. */
-function fromStart(range: string | undefined): boolean {
-  return range === undefined || /^\s*bytes=0-/.test(range);
+/** Below this, a range from byte 0 is a player's probe (Safari asks `bytes=0-1` first), not a play. */
+const PROBE_BYTES = 8 * 1024;
+
+/**
+ * Section 0 fetched by GET from its first byte, whole or more than a probe, is one play; HEAD,
+ * probes, resumed or seeking range requests are not.
+ */
+function isPlay(method: string, range: string | undefined, size: number): boolean {
+  if (method !== "GET") return false;
+  if (range === undefined) return true;
+  const match = /^\s*bytes=0-(\d*)\s*$/.exec(range);
+  if (!match) return false;
+  return match[1] === "" || Number(match[1]) + 1 >= Math.min(PROBE_BYTES, size);
 }
 
 export function mountLessonAudioRoutes(app: OpenAPIHono<AppEnv>): void {
@@ -93,7 +103,11 @@ export function mountLessonAudioRoutes(app: OpenAPIHono<AppEnv>): void {
     // Without `v` the address outlives a new version: revalidate it (ETag) every time.
     const cacheControl = v === undefined ? "private, no-cache" : SECTION_CACHE_CONTROL;
     const response = await fileResponse(headerOf, c.req.method, { ...file, cacheControl });
-    if (index === 0 && !ifNoneMatchHits(headerOf("if-none-match"), file.etag) && fromStart(headerOf("range"))) {
+    if (
+      index === 0 &&
+      !ifNoneMatchHits(headerOf("if-none-match"), file.etag) &&
+      isPlay(c.req.method, headerOf("range"), file.size)
+    ) {
       file.recordPlay();
     }
     return response;

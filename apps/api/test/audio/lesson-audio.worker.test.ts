@@ -195,11 +195,14 @@ describe("lesson audio on the worker (espeak-ng offline)", { timeout: 120_000 },
     expect((await get(world.learner, section.url, { "if-none-match": etag })).status).toBe(304);
   });
 
-  it("counts a play once, when section 0 is read from its start", async () => {
+  it("counts a play once, when section 0 is fetched from its start, not for HEAD or a probe", async () => {
     const lesson = await storedLesson("E");
     const { audio } = await untilReady(world.learner, `/api/v1/lessons/${lesson.id}/audio`);
     const [zero, one] = audio.sections;
     if (!zero || !one) throw new Error("sections missing");
+    // HEAD and a player's probe of the first bytes are not plays.
+    expect((await app.request(zero.url, { method: "HEAD", headers: world.learner.headers })).status).toBe(200);
+    expect((await get(world.learner, zero.url, { range: "bytes=0-1" })).status).toBe(206);
     await get(world.learner, zero.url, { range: "bytes=0-" });
     await get(world.learner, zero.url, { range: "bytes=2000-" }); // seeking: no new play
     await get(world.learner, one.url); // another section: no new play
