@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { crc32, deflateSync } from "node:zlib";
 import { summarizeModuleMedia } from "@sira/domain";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { type CourseFixture, enroll, makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
 import { buildTestPdf, testPng } from "../../../../packages/domain/test/fixtures/pdf.ts";
 import { addModule } from "../../../../packages/domain/test/quiz/fixtures.ts";
@@ -305,6 +305,37 @@ describe("module media, attached by the course's expert", () => {
     expect((await app.request(`/api/v1/modules/${course.moduleId}/media`, { headers: learner.headers })).status).toBe(
       200,
     );
+  });
+
+  it("answers 404, never 500, to deletes and edits racing a delete, and deletes despite a storage error", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const { status, body } = await uploadMedia(expert, OGG, `race-${i}.ogg`, undefined, "audio/ogg");
+      expect(status).toBe(201);
+      ids.push(body.id);
+    }
+    for (const id of ids) {
+      const path = `/api/v1/admin/media/${id}`;
+      const answers = await Promise.all([
+        send(expert, "DELETE", path),
+        send(expert, "DELETE", path),
+        send(expert, "PATCH", path, { language: "fr" }),
+        send(expert, "PATCH", path, { title_en: "Renamed" }),
+      ]);
+      const [first, second, ...edits] = answers.map((r) => r.status);
+      expect([first, second].sort()).toEqual([204, 404]);
+      for (const status of edits) expect([200, 404]).toContain(status);
+    }
+    expect(await deps.db.moduleMedia.count()).toBe(0);
+
+    const kept = await uploadMedia(expert, OGG, "kept.ogg", undefined, "audio/ogg");
+    const storageDown = vi.spyOn(deps.storage, "delete").mockRejectedValueOnce(new Error("storage unavailable"));
+    try {
+      expect((await send(expert, "DELETE", `/api/v1/admin/media/${kept.body.id}`)).status).toBe(204);
+    } finally {
+      storageDown.mockRestore();
+    }
+    expect(await deps.db.moduleMedia.count({ where: { id: kept.body.id } })).toBe(0);
   });
 
   it("refuses other experts and learners on every back-office route", async () => {

@@ -330,11 +330,13 @@ export async function updateModuleMedia(
   if (Object.keys(diff.after).length === 0) return toMediaView(current, lang);
   const resummarize = ["titleFr", "titleEn", "descriptionFr", "descriptionEn"].some((k) => k in diff.after);
   const row = await deps.db.$transaction(async (tx) => {
-    const updated = await tx.moduleMedia.update({
+    // A concurrent delete may have won: NOT_FOUND, not Prisma's P2025.
+    const { count } = await tx.moduleMedia.updateMany({
       where: { id: mediaId },
       data: { ...changes, ...(resummarize ? { status: "processing" } : {}) },
-      select: mediaSelect,
     });
+    if (count === 0) throw new AppError("NOT_FOUND");
+    const updated = await tx.moduleMedia.findUniqueOrThrow({ where: { id: mediaId }, select: mediaSelect });
     await writeAudit(tx, {
       actorId: viewer.userId,
       action: "module_media.updated",
@@ -397,7 +399,8 @@ export async function deleteModuleMedia(
 ): Promise<void> {
   const row = await manageableMedia(deps, viewer, mediaId);
   await deps.db.$transaction(async (tx) => {
-    await tx.moduleMedia.delete({ where: { id: mediaId } });
+    const { count } = await tx.moduleMedia.deleteMany({ where: { id: mediaId } });
+    if (count === 0) throw new AppError("NOT_FOUND");
     await writeAudit(tx, {
       actorId: viewer.userId,
       action: "module_media.deleted",
@@ -413,7 +416,13 @@ export async function deleteModuleMedia(
       ip: meta.ip,
     });
   });
-  if (row.storageKey) await deps.storage.delete(row.storageKey);
+  // The row is gone: a failed object delete is logged and left to the cleanup job.
+  if (row.storageKey) {
+    const key = row.storageKey;
+    await deps.storage.delete(key).catch((error: unknown) => {
+      deps.logger.warn({ err: error, media_id: mediaId, storage_key: key }, "module media object not deleted");
+    });
+  }
 }
 
 /** A page of the module's media in their order, for readers of the course. */
