@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { renderLessonMarkdown } from "../src/generation/lesson-markdown.ts";
 import { splitSpeechInput } from "../src/tts/openai.ts";
-import { joinPcm, pcmDurationMs, wavToPcm } from "../src/tts/pcm.ts";
+import { joinPcm, pcmDurationMs, SpeechFormatError, wavToPcm } from "../src/tts/pcm.ts";
 import { lessonSpeechSections, speakableText } from "../src/tts/speech-text.ts";
 
 describe("lesson speech text", () => {
@@ -90,5 +90,22 @@ describe("speech plumbing", () => {
     expect(pcm.sampleRate).toBe(22_050);
     expect(pcmDurationMs(pcm)).toBe(1000);
     expect(pcmDurationMs(joinPcm([pcm, pcm], 500))).toBe(2500);
+  });
+
+  it("refuses a short or malformed WAV with SpeechFormatError, never a RangeError", () => {
+    const header = Buffer.alloc(44);
+    header.write("RIFF", 0, "ascii");
+    header.write("WAVEfmt ", 8, "ascii");
+    header.writeUInt32LE(16, 16);
+    header.writeUInt16LE(1, 20);
+    header.writeUInt16LE(1, 22);
+    header.writeUInt32LE(22_050, 24);
+    header.writeUInt16LE(16, 34);
+    header.write("data", 36, "ascii");
+    const tinyFmt = Buffer.from(header);
+    tinyFmt.writeUInt32LE(4, 16);
+    for (const wav of [header.subarray(0, 24), header.subarray(0, 30), header.subarray(0, 35), tinyFmt]) {
+      expect(() => wavToPcm(wav), String(wav.length)).toThrow(SpeechFormatError);
+    }
   });
 });

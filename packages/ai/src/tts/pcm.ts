@@ -35,11 +35,12 @@ export function wavToPcm(wav: Buffer): Pcm {
     const size = wav.readUInt32LE(offset + 4);
     const body = offset + 8;
     if (id === "fmt ") {
+      if (size < 16 || body + 16 > wav.length) throw new SpeechFormatError("truncated WAV format chunk");
       const format = wav.readUInt16LE(body);
       channels = wav.readUInt16LE(body + 2);
       sampleRate = wav.readUInt32LE(body + 4);
       const bits = wav.readUInt16LE(body + 14);
-      if ((format !== 1 && format !== 0xfffe) || bits !== 16 || channels < 1 || channels > 2) {
+      if ((format !== 1 && format !== 0xfffe) || bits !== 16 || channels < 1 || channels > 2 || !sampleRate) {
         throw new SpeechFormatError(`unsupported WAV: format ${format}, ${bits} bits, ${channels} channels`);
       }
     } else if (id === "data") {
