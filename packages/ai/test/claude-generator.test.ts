@@ -42,7 +42,7 @@ const LESSON = [
   ...LESSON_CLOSING_FR,
 ].join("\n");
 
-function quizJson(count: number, overrides: { source?: number; options?: string[] } = {}) {
+function quizJson(count: number, overrides: { source?: number; options?: string[]; type?: string } = {}) {
   return JSON.stringify({
     questions: Array.from({ length: count }, (_, i) => ({
       question: `Question ${i + 1} sur l'inflation ?`,
@@ -50,8 +50,8 @@ function quizJson(count: number, overrides: { source?: number; options?: string[
       correct_index: i % 4,
       explanation: `Voir la source [${(i % 2) + 1}].`,
       source: i === count - 1 && overrides.source ? overrides.source : (i % 2) + 1,
-      difficulty: 2,
-      type: "recall",
+      difficulty: (i % 5) + 1,
+      type: overrides.type ?? (["recall", "application", "analysis"] as const)[i % 3],
       concept: "inflation",
     })),
   });
@@ -153,9 +153,23 @@ describe("Claude generator against a local Anthropic Messages server", () => {
     expect(fake.requests).toHaveLength(2);
   });
 
+  it("asks a 30-question bank again when it lacks a type of question or falls short", async () => {
+    const generator = await claude([{ text: quizJson(30, { type: "recall" }) }, { text: quizJson(30) }]);
+    const result = await generator.quiz(CTX_FR, CHUNKS, { count: 30 });
+    expect(fake.requests).toHaveLength(2);
+    expect(fake.requests[0]?.body.messages[0]?.content).toContain("exactly 30 questions");
+    const repair = String(fake.requests[1]?.body.messages[2]?.content);
+    expect(repair).toContain('0 "analysis" questions; write at least 6');
+    expect(result.content.questions).toHaveLength(30);
+    const short = await claude([{ text: quizJson(20) }, { text: quizJson(25) }]);
+    expect(((await short.quiz(CTX_FR, CHUNKS, { count: 30 }).catch((e: unknown) => e)) as AppError).code).toBe(
+      "GENERATION_FAILED",
+    );
+  });
+
   it("drops a question whose source is outside the retrieved set", async () => {
     const generator = await claude([{ text: quizJson(11, { source: 42 }) }]);
-    const result = await generator.quiz(CTX_FR, CHUNKS, { count: 11 });
+    const result = await generator.quiz(CTX_FR, CHUNKS, { count: 10 });
     expect(fake.requests).toHaveLength(1);
     expect(result.content.questions).toHaveLength(10);
     expect(result.content.questions.every((q) => q.source >= 1 && q.source <= CHUNKS.length)).toBe(true);

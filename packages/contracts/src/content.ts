@@ -65,11 +65,18 @@ export const QuizQuestionSchema = z.object({
 export type QuizQuestion = z.infer<typeof QuizQuestionSchema>;
 
 export const QUIZ_MIN_QUESTIONS = 10;
-export const QUIZ_MAX_QUESTIONS = 20;
+export const QUIZ_MAX_QUESTIONS = 40;
+/**
+ * Questions generated for a quiz bank (a module's, per language): deeper than the 20-item summative
+ * test, so a test and its retake can draw different items, spread over difficulties 1-5 and over
+ * recall, application and analysis (decision 0050).
+ */
+export const QUIZ_BANK_QUESTIONS = 30;
 
 /**
- * 10-20 questions are asked for; the offline generator may produce fewer when the course text
- * is short (it never invents), so the schema's floor is 1 and `metadata.requested` keeps the ask.
+ * 10-40 questions are asked for (QUIZ_BANK_QUESTIONS for a bank); the offline generator may produce
+ * fewer when the course text is short (it never invents), so the schema's floor is 1 and
+ * `metadata.requested` keeps the ask.
  */
 export const QuizContentSchema = z.object({
   questions: z.array(QuizQuestionSchema).min(1).max(QUIZ_MAX_QUESTIONS),

@@ -10,6 +10,7 @@ import {
   FlashcardContentSchema,
   type Language,
   LessonContentSchema,
+  QUESTION_TYPES,
   QUIZ_MIN_QUESTIONS,
   QuizContentSchema,
 } from "@sira/contracts";
@@ -19,7 +20,7 @@ import type { LlmClient } from "../llm/client.ts";
 import { buildCaseStudyPrompt } from "../prompts/case-study.ts";
 import { buildFlashcardPrompt } from "../prompts/flashcard.ts";
 import { buildLessonPrompt } from "../prompts/lesson.ts";
-import { buildQuizPrompt, quizQuestionCount } from "../prompts/quiz.ts";
+import { buildQuizPrompt, difficultyFloor, mixFloor, quizQuestionCount } from "../prompts/quiz.ts";
 import { buildStructurePrompt } from "../prompts/structure.ts";
 import { buildSummaryPrompt } from "../prompts/summary.ts";
 import { LANGUAGE_NAMES, type Prompt } from "../prompts/system.ts";
@@ -81,17 +82,32 @@ function jsonCheck<S extends z.ZodType>(
   };
 }
 
-function quizRules(content: z.infer<typeof QuizContentSchema>): string[] {
-  const issues: string[] = [];
-  if (content.questions.length < QUIZ_MIN_QUESTIONS)
-    issues.push(
-      `questions: ${content.questions.length} questions with a valid source; at least ${QUIZ_MIN_QUESTIONS} are required`,
-    );
-  content.questions.forEach((q, i) => {
-    if (new Set(q.options.map(fold)).size !== q.options.length)
-      issues.push(`questions.${i}.options: the 4 options must be distinct`);
-  });
-  return issues;
+/**
+ * The quiz's count and spread: at least the count asked for (QUIZ_MIN_QUESTIONS at least), every
+ * difficulty 1-5 and every type present in the proportions the prompt asks (decision 0050).
+ */
+function quizRules(count: number) {
+  const required = Math.max(QUIZ_MIN_QUESTIONS, count);
+  return (content: z.infer<typeof QuizContentSchema>): string[] => {
+    const issues: string[] = [];
+    const n = content.questions.length;
+    if (n < required) issues.push(`questions: ${n} questions with a valid source; at least ${required} are required`);
+    content.questions.forEach((q, i) => {
+      if (new Set(q.options.map(fold)).size !== q.options.length)
+        issues.push(`questions.${i}.options: the 4 options must be distinct`);
+    });
+    for (const type of QUESTION_TYPES) {
+      const have = content.questions.filter((q) => q.type === type).length;
+      if (have < mixFloor(required))
+        issues.push(`questions: ${have} "${type}" questions; write at least ${mixFloor(required)}`);
+    }
+    for (const difficulty of [1, 2, 3, 4, 5]) {
+      const have = content.questions.filter((q) => q.difficulty === difficulty).length;
+      if (have < difficultyFloor(required))
+        issues.push(`questions: ${have} of difficulty ${difficulty}; write at least ${difficultyFloor(required)}`);
+    }
+    return issues;
+  };
 }
 
 function caseRules(content: z.infer<typeof CaseStudyContentSchema>): string[] {
@@ -233,7 +249,7 @@ export function createClaudeGenerator(llm: LlmClient, logger: Logger): ContentGe
       const output = await json(
         "quiz",
         buildQuizPrompt(ctx, chunks, count),
-        jsonCheck(QuizContentSchema, chunks.length, urlsFromSources(chunks), { rules: quizRules }),
+        jsonCheck(QuizContentSchema, chunks.length, urlsFromSources(chunks), { rules: quizRules(count) }),
         options,
       );
       return finish(output, chunks, citedNumbersInJson(output.content, chunks.length), {

@@ -1,4 +1,4 @@
-/** Quiz prompt: 10-20 multiple-choice questions, 4 options, 1 correct, explanation + source, difficulty, type. */
+/** Quiz prompt: 10-40 multiple-choice questions, 4 options, 1 correct, explanation + source, difficulty, type. */
 import { QUIZ_MAX_QUESTIONS, QUIZ_MIN_QUESTIONS } from "@sira/contracts";
 import type { GenerationContext, RetrievedChunk } from "../types.ts";
 import { jsonOnly } from "./json.ts";
@@ -20,9 +20,19 @@ const QUIZ_SHAPE = `{
   ]
 }`;
 
-/** The number of questions asked for, kept within the brief's 10-20. */
+/** The number of questions asked for, kept within 10-40. */
 export function quizQuestionCount(count: number | undefined): number {
   return Math.min(QUIZ_MAX_QUESTIONS, Math.max(QUIZ_MIN_QUESTIONS, Math.round(count ?? QUIZ_MIN_QUESTIONS)));
+}
+
+/** Questions of each type (recall, application, analysis) a quiz of `count` must hold: a fifth. */
+export function mixFloor(count: number): number {
+  return Math.max(1, Math.floor(count / 5));
+}
+
+/** Questions of each difficulty 1-5 a quiz of `count` must hold: a tenth. */
+export function difficultyFloor(count: number): number {
+  return Math.max(1, Math.floor(count / 10));
 }
 
 export function buildQuizPrompt(ctx: GenerationContext, chunks: RetrievedChunk[], count: number): Prompt {
@@ -35,10 +45,11 @@ export function buildQuizPrompt(ctx: GenerationContext, chunks: RetrievedChunk[]
     "- Vary the position of the correct option.",
     "- The correct answer must be verifiable in the source given in `source`.",
     '- Mix the types: "recall" (a fact or definition), "application" (use it in a situation set in the learner\'s country), "analysis" (compare, infer, explain why).',
-    `- Difficulty 1 (easy) to 5 (hard), spread around the learner's level (${ctx.level} of 4).`,
+    `- Write at least ${mixFloor(count)} questions of each type.`,
+    `- Use every difficulty from 1 (easy) to 5 (hard), at least ${difficultyFloor(count)} questions of each, centred on the learner's level (${ctx.level} of 4).`,
     "- Never ask about the sources themselves (their file names or page numbers).",
     "",
     jsonOnly(QUIZ_SHAPE),
   ].join("\n");
-  return { system: buildSystemPrompt(ctx), user, maxTokens: 8192, temperature: 0.3 };
+  return { system: buildSystemPrompt(ctx), user, maxTokens: count > 20 ? 16_384 : 8192, temperature: 0.3 };
 }

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { GenerationResult, RetrievedChunk } from "@sira/ai";
-import { AppError, QUIZ_MIN_QUESTIONS } from "@sira/contracts";
+import { AppError, QUIZ_BANK_QUESTIONS } from "@sira/contracts";
 import { enqueue } from "../jobs/enqueue.ts";
 import type { JobPayload } from "../jobs/registry.ts";
 import {
@@ -27,9 +27,11 @@ export type GenerationJobData = JobPayload<"generate">;
 
 export type GenerationOutcome = { status: "cached" | "generated" | "regenerated" | "stale"; contentId: string | null };
 
-export const QUIZ_QUESTION_COUNT = 15;
+/** Questions generated per quiz content (a module's bank per language): decision 0050. */
+export const QUIZ_QUESTION_COUNT = QUIZ_BANK_QUESTIONS;
 export const FLASHCARD_COUNT = 12;
 const TOP_K = 8;
+const QUIZ_TOP_K = 24;
 
 /** Queues generation of `key` (one job per key, whoever asks). */
 export function enqueueGeneration(deps: Pick<ContentDeps, "config">, data: GenerationJobData) {
@@ -53,12 +55,10 @@ async function generate(
     case "lesson":
       return generator.lesson(subject.context, chunks, { ...options, onDelta });
     case "quiz": {
-      const distractorPool: RetrievedChunk[] = await search(subject.context.topic, TOP_K * 3);
-      return generator.quiz(subject.context, chunks, {
-        ...options,
-        count: Math.max(QUIZ_MIN_QUESTIONS, QUIZ_QUESTION_COUNT),
-        distractorPool,
-      });
+      // A 30-item bank needs more text than a lesson: the module's chunks, then the topic's as distractors.
+      const bankChunks = await search(subject.query, QUIZ_TOP_K);
+      const distractorPool: RetrievedChunk[] = await search(subject.context.topic, QUIZ_TOP_K * 2);
+      return generator.quiz(subject.context, bankChunks, { ...options, count: QUIZ_QUESTION_COUNT, distractorPool });
     }
     case "flashcard":
       return generator.flashcards(subject.context, chunks, {

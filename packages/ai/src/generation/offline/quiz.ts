@@ -1,7 +1,10 @@
 /**
  * The offline quiz: definition items ("which term is defined as …?") from definitional sentences,
- * and cloze items (a salient term or figure blanked out of a sentence), each with three distractors
- * of the same kind taken from the course's own text. Every answer is written in its cited chunk.
+ * cloze items (a salient term or figure blanked out of a sentence), each with three distractors
+ * of the same kind taken from the course's own text, and analysis items: which of four statements
+ * agrees with the course, the three others being the same sentence with its key term swapped for
+ * a term of the same kind (comparing statements against the sources, decision 0050). Every answer
+ * is written in its cited chunk. Difficulties are spread over 1-5 by rank within the quiz.
  */
 import type { Language, QuizQuestion } from "@sira/contracts";
 import type { GenerationContext, RetrievedChunk } from "../../types.ts";
@@ -11,17 +14,29 @@ import { clip, collapse, fold, hasExampleMarker } from "./text.ts";
 
 const WORDING: Record<
   Language,
-  { definition: (d: string) => string; cloze: (s: string) => string; because: (a: string, s: string) => string }
+  {
+    definition: (d: string) => string;
+    cloze: (s: string) => string;
+    because: (a: string, s: string) => string;
+    statement: (topic: string) => string;
+    contrast: (s: string, a: string, wrong: string) => string;
+  }
 > = {
   fr: {
     definition: (d) => `Quel terme correspond à la définition suivante : « ${d} » ?`,
     cloze: (s) => `Complétez la phrase : « ${s} »`,
     because: (a, s) => `La bonne réponse est « ${a} ». Le cours l'indique : « ${s} »`,
+    statement: (t) => `À propos de « ${t} », laquelle de ces affirmations est conforme au cours ?`,
+    contrast: (s, a, w) =>
+      `Le cours l'indique : « ${s} ». Les autres affirmations remplacent « ${a} » par un autre terme (par exemple « ${w} »), ce que le cours ne dit pas.`,
   },
   en: {
     definition: (d) => `Which term matches this definition: "${d}"?`,
     cloze: (s) => `Fill in the blank: "${s}"`,
     because: (a, s) => `The right answer is "${a}". The course says: "${s}"`,
+    statement: (t) => `About "${t}", which of these statements agrees with the course?`,
+    contrast: (s, a, w) =>
+      `The course says: "${s}". The other statements put another term (such as "${w}") in place of "${a}", which the course does not say.`,
   },
 };
 
@@ -36,14 +51,32 @@ function blankOut(text: string, term: string): string {
   return text.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(term)}(?![\\p{L}\\p{N}])`, "giu"), BLANK);
 }
 
-function difficulty(rarity: number, wordCount: number, isDefinition: boolean): number {
-  const value = 1 + (isDefinition ? 0 : 1) + (rarity > 0.66 ? 2 : rarity > 0.33 ? 1 : 0) + (wordCount > 25 ? 1 : 0);
-  return Math.min(5, Math.max(1, value));
+/** A raw difficulty score: kind of item, rarity of the answer and length of the sentence. */
+function difficulty(rarity: number, wordCount: number, kind: "definition" | "cloze" | "analysis"): number {
+  const base = kind === "definition" ? 0 : kind === "cloze" ? 1 : 2;
+  return base + 2 * rarity + Math.min(1.5, wordCount / 25);
 }
 
 interface Candidate {
   question: QuizQuestion;
   answerKey: string;
+  /** What makes two candidates the same question. */
+  questionKey: string;
+  /** The raw difficulty score, turned into a level 1-5 by rank (spreadDifficulties). */
+  raw: number;
+}
+
+/**
+ * Levels 1-5 by rank of the raw score within the quiz, in equal fifths, so a bank spans every
+ * difficulty whatever the text; the CAT then serves items near the learner (decision 0050).
+ */
+export function spreadDifficulties(raws: readonly number[]): number[] {
+  const order = raws.map((raw, i) => ({ raw, i })).sort((a, b) => a.raw - b.raw || a.i - b.i);
+  const levels = new Array<number>(raws.length).fill(3);
+  order.forEach(({ i }, rank) => {
+    levels[i] = Math.min(5, 1 + Math.floor((rank * 5) / raws.length));
+  });
+  return levels;
 }
 
 function rarityOf(key: string, corpus: Corpus): number {
@@ -96,28 +129,33 @@ export function buildOfflineQuiz({ ctx, chunks, count, distractorPool }: Offline
     const { options, correct } = placeAnswer(d.term, distractors, questionText);
     return {
       answerKey: answer.key,
+      questionKey: fold(questionText),
+      raw: difficulty(rarityOf(answer.key, corpus), s.words.length, "definition"),
       question: {
         question: questionText,
         options,
         correct_index: correct,
         explanation: `${wording.because(d.term, s.text)} [${s.chunk + 1}]`,
         source: s.chunk + 1,
-        difficulty: difficulty(rarityOf(answer.key, corpus), s.words.length, true),
+        difficulty: 3,
         type: "recall",
         concept: clip(d.term, 200),
       },
     };
   };
 
-  const clozeItem = (s: Sentence): Candidate | null => {
-    const terms = termsOf(s.text, s.language).filter((t) => chunkText(s).includes(t.surface));
-    const scored = terms
+  const salientTerms = (s: Sentence) =>
+    termsOf(s.text, s.language)
+      .filter((t) => chunkText(s).includes(t.surface))
       .map((t) => ({
         t,
         score: t.kind === "number" ? 1.5 : t.key.split(" ").reduce((sum, w) => sum + corpus.weight(w), 0),
       }))
       .sort((a, b) => b.score - a.score || a.t.key.localeCompare(b.t.key));
-    for (const { t } of scored) {
+
+  const clozeItem = (s: Sentence, skip?: string): Candidate | null => {
+    for (const { t } of salientTerms(s)) {
+      if (t.key === skip) continue;
       const stem = blankOut(s.text, t.surface);
       if (!stem.includes(BLANK) || stem === s.text) continue;
       const distractors = pickDistractors(t, s.text, pool);
@@ -128,13 +166,15 @@ export function buildOfflineQuiz({ ctx, chunks, count, distractorPool }: Offline
       const applied = t.kind === "number" || hasExampleMarker(s.text);
       return {
         answerKey: t.key,
+        questionKey: fold(questionText),
+        raw: difficulty(t.kind === "number" ? 0.5 : rarityOf(t.key, corpus), s.words.length, "cloze"),
         question: {
           question: questionText,
           options,
           correct_index: correct,
           explanation: `${wording.because(t.surface, s.text)} [${s.chunk + 1}]`,
           source: s.chunk + 1,
-          difficulty: difficulty(t.kind === "number" ? 0.5 : rarityOf(t.key, corpus), s.words.length, false),
+          difficulty: 3,
           type: applied ? "application" : "recall",
           concept: concept(s, t.surface),
         },
@@ -143,31 +183,81 @@ export function buildOfflineQuiz({ ctx, chunks, count, distractorPool }: Offline
     return null;
   };
 
-  // Definitions first where the text has them, alternating with cloze items, one item per sentence.
+  // Four statements, one as the course writes it and three with its key term swapped: the learner
+  // compares them against what the course says.
+  const analysisItem = (s: Sentence, skip?: string): Candidate | null => {
+    if (s.text.length > 300) return null;
+    for (const { t } of salientTerms(s)) {
+      if (t.key === skip) continue;
+      if (!blankOut(s.text, t.surface).includes(BLANK)) continue;
+      const distractors = pickDistractors(t, s.text, pool);
+      if (distractors.length < 3) continue;
+      const altered = distractors.slice(0, 3).map((d) => blankOut(s.text, t.surface).split(BLANK).join(d));
+      if (new Set([s.text, ...altered].map(fold)).size !== 4) continue;
+      const topic = concept(s, t.surface);
+      const questionText = wording.statement(clip(topic, 120));
+      const { options, correct } = placeAnswer(s.text, altered, `${questionText}${s.text}`);
+      return {
+        answerKey: `statement:${t.key}`,
+        questionKey: fold(`${questionText} ${s.text}`),
+        raw: difficulty(t.kind === "number" ? 0.5 : rarityOf(t.key, corpus), s.words.length, "analysis"),
+        question: {
+          question: questionText,
+          options,
+          correct_index: correct,
+          explanation: `${wording.contrast(s.text, t.surface, distractors[0] ?? "")} [${s.chunk + 1}]`,
+          source: s.chunk + 1,
+          difficulty: 3,
+          type: "analysis",
+          concept: topic,
+        },
+      };
+    }
+    return null;
+  };
+
+  // First one item per sentence: a definition where the sentence defines a term, else a cloze and
+  // an analysis item in turn, so the three kinds share the text. A short text then gives a second
+  // item of another kind on sentences already used (with another answer), up to `count`.
   const definitions: Candidate[] = [];
   const clozes: Candidate[] = [];
+  const analyses: Candidate[] = [];
+  const seconds: Candidate[] = [];
+  let turn = 0;
+  const baseKey = (c: Candidate) => c.answerKey.replace(/^statement:/, "");
   for (const s of ranked) {
-    const item = definitionItem(s);
-    if (item) definitions.push(item);
-    else {
-      const cloze = clozeItem(s);
-      if (cloze) clozes.push(cloze);
+    const definition = definitionItem(s);
+    if (!definition) turn += 1;
+    const order = turn % 2 === 0 ? [analysisItem, clozeItem] : [clozeItem, analysisItem];
+    const first = definition ?? order[0]?.(s) ?? order[1]?.(s) ?? null;
+    if (!first) continue;
+    if (first === definition) definitions.push(first);
+    else (first.question.type === "analysis" ? analyses : clozes).push(first);
+    // A second item on the sentence tests another term of it.
+    for (const make of order) {
+      const other = make(s, baseKey(first));
+      if (other && other.question.type !== first.question.type) {
+        seconds.push(other);
+        break;
+      }
     }
   }
-  const questions: QuizQuestion[] = [];
+  const chosen: Candidate[] = [];
   const askedAnswers = new Set<string>();
   const askedQuestions = new Set<string>();
   const add = (c: Candidate | undefined) => {
-    if (!c || questions.length >= count) return;
-    const q = fold(c.question.question);
-    if (askedAnswers.has(c.answerKey) || askedQuestions.has(q)) return;
+    if (!c || chosen.length >= count) return;
+    if (askedAnswers.has(c.answerKey) || askedQuestions.has(c.questionKey)) return;
     askedAnswers.add(c.answerKey);
-    askedQuestions.add(q);
-    questions.push(c.question);
+    askedQuestions.add(c.questionKey);
+    chosen.push(c);
   };
-  for (let i = 0; i < Math.max(definitions.length, clozes.length); i += 1) {
+  for (let i = 0; i < Math.max(definitions.length, clozes.length, analyses.length); i += 1) {
     add(definitions[i]);
     add(clozes[i]);
+    add(analyses[i]);
   }
-  return questions;
+  for (const c of seconds) add(c);
+  const levels = spreadDifficulties(chosen.map((c) => c.raw));
+  return chosen.map((c, i) => ({ ...c.question, difficulty: levels[i] ?? 3 }));
 }
