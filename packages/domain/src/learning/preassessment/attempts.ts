@@ -1,8 +1,9 @@
 /**
  * A course pre-assessment for learners: a CAT across the course's pre-assessment bank. When it
- * stops, each module's score is the % correct of its items answered; modules at or above the
- * course's threshold are marked known (they count as passed for the unlock rule), and the first
- * module not known is suggested as the starting point.
+ * stops, each module's score is the % correct of its items answered; a module is marked known
+ * (it counts as passed for the unlock rule) only with enough evidence: at least 3 items on it, an
+ * ability estimate on them with SE at most 0.8 and θ at least 0.9, and a score at or above the course's threshold
+ * (evidence.ts, decision 0050). The first module not known is suggested as the starting point.
  */
 import {
   AppError,
@@ -21,8 +22,9 @@ import { invalidateDashboard } from "../dashboard/index.ts";
 import { markModulesKnown } from "../progress/index.ts";
 import { answerCurrentItem, answerSpecOf, findInProgress, startOrResumeAttempt } from "../quiz/engine.ts";
 import { toAnswerResult } from "../quiz/module-quiz.ts";
-import { finishAttempt, scoreOf } from "../quiz/results.ts";
+import { finishAttempt } from "../quiz/results.ts";
 import { type AttemptRow, toAttemptView } from "../quiz/views.ts";
+import { isKnown, type ModuleEvidence, moduleEvidence } from "./evidence.ts";
 
 type PreassessmentDeps = { db: Db; redis: Redis; logger: Logger };
 type ResultRow = Prisma.CoursePreassessmentResultGetPayload<object>;
@@ -102,18 +104,20 @@ export async function startPreassessment(
   };
 }
 
-/** Per-module % correct over the attempt's answered items. */
-async function moduleScores(tx: Tx, attemptId: string): Promise<Map<string, number>> {
+/** Per-module evidence over the attempt's answered items: tallies, % correct, ability and SE. */
+async function moduleScores(tx: Tx, attemptId: string): Promise<Map<string, ModuleEvidence>> {
   const responses = await tx.quizAttemptResponse.findMany({
     where: { attemptId },
-    select: { correct: true, item: { select: { moduleId: true } } },
+    select: { correct: true, difficulty: true, item: { select: { moduleId: true, calibratedB: true } } },
   });
-  const tally = new Map<string, { correct: number; answered: number }>();
-  for (const r of responses) {
-    const t = tally.get(r.item.moduleId) ?? { correct: 0, answered: 0 };
-    tally.set(r.item.moduleId, { correct: t.correct + (r.correct ? 1 : 0), answered: t.answered + 1 });
-  }
-  return new Map([...tally].map(([id, t]) => [id, scoreOf(t.correct, t.answered)]));
+  return moduleEvidence(
+    responses.map((r) => ({
+      moduleId: r.item.moduleId,
+      difficulty: r.difficulty,
+      calibratedB: r.item.calibratedB,
+      correct: r.correct,
+    })),
+  );
 }
 
 /** Scores the finished attempt, marks known modules, suggests a start, and stores the result. */
@@ -132,7 +136,8 @@ async function concludePreassessment(
     orderBy: { moduleNumber: "asc" },
     select: { id: true },
   });
-  const known = modules.map((m) => m.id).filter((id) => (scores.get(id) ?? -1) >= pre.knownThresholdPct);
+  // Known needs evidence: enough items, a small enough SE, and the threshold (decision 0050).
+  const known = modules.map((m) => m.id).filter((id) => isKnown(scores.get(id), pre.knownThresholdPct));
   await markModulesKnown(tx, { userId, moduleIds: known, at });
   await tx.coursePreassessmentResult.create({
     data: {
@@ -142,7 +147,7 @@ async function concludePreassessment(
       score: done.score ?? 0,
       theta: done.theta,
       se: done.se ?? 0,
-      moduleScores: Object.fromEntries(scores),
+      moduleScores: Object.fromEntries([...scores].map(([id, e]) => [id, e.pct])),
       knownModuleIds: known,
       suggestedModuleId: modules.find((m) => !known.includes(m.id))?.id ?? null,
     },

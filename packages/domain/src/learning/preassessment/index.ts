@@ -8,6 +8,15 @@ export {
   updatePreassessmentConfig,
 } from "./config.ts";
 export {
+  isKnown,
+  type ModuleEvidence,
+  moduleEvidence,
+  PREASSESSMENT_MAX_SE,
+  PREASSESSMENT_MIN_ITEMS,
+  PREASSESSMENT_MIN_THETA,
+  type PreassessmentResponse,
+} from "./evidence.ts";
+export {
   PREASSESSMENT_ITEMS_PER_MODULE,
   type PreassessmentGenerationOutcome,
   runPreassessmentGeneration,
