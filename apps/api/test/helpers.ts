@@ -32,7 +32,12 @@ function requiredEnv(name: "DATABASE_URL" | "REDIS_URL"): string {
  */
 export function testDeps(overrides: Env = {}): AppDeps {
   const config = parseConfig({ ...process.env, ...overrides });
-  const db = createDb({ url: config.DATABASE_URL, poolMax: 4, logQueries: true });
+  const db = createDb({
+    url: config.DATABASE_URL,
+    poolMax: overrides.DATABASE_POOL_MAX ? config.DATABASE_POOL_MAX : 4,
+    poolWaitMs: config.DATABASE_POOL_WAIT_MS,
+    logQueries: true,
+  });
   const redis = createRedis(config.REDIS_URL);
   // Some tests point Redis at a dead port on purpose; without a listener ioredis prints each failure.
   redis.on("error", () => {});

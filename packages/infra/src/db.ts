@@ -8,6 +8,8 @@ export { Prisma, PrismaClient } from "./generated/prisma/client.ts";
 export interface DbOptions {
   url?: string;
   poolMax?: number;
+  /** How long a query waits for a free connection (default DATABASE_POOL_WAIT_MS). */
+  poolWaitMs?: number;
   /** Emit `query` events, e.g. so tests can count SQL statements. */
   logQueries?: boolean;
 }
@@ -33,7 +35,7 @@ export function createDb(options: DbOptions = {}): PrismaClient {
     connectionString: options.url ?? config.DATABASE_URL,
     max: options.poolMax ?? config.DATABASE_POOL_MAX,
     idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: config.DATABASE_POOL_WAIT_MS,
+    connectionTimeoutMillis: options.poolWaitMs ?? config.DATABASE_POOL_WAIT_MS,
     statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS || undefined,
     application_name: process.env.SIRA_SERVICE ?? "sira",
   });
@@ -42,7 +44,7 @@ export function createDb(options: DbOptions = {}): PrismaClient {
     // An interactive transaction waits for a connection as long as a query does; once started it
     // may run for the statement timeout (its statements are short; lock waits are what it spends).
     transactionOptions: {
-      maxWait: config.DATABASE_POOL_WAIT_MS,
+      maxWait: options.poolWaitMs ?? config.DATABASE_POOL_WAIT_MS,
       timeout: Math.max(config.DATABASE_STATEMENT_TIMEOUT_MS, 5_000),
     },
     log: options.logQueries ? [{ emit: "event", level: "query" }] : [],

@@ -49,11 +49,18 @@ function frenchIssue(issue: z.core.$ZodIssue): string {
 
 /** Prisma's codes for "no connection or transaction in time": the database is saturated, not broken. */
 const SATURATED = new Set(["P2024", "P2028"]);
+/** pg-pool's own refusal, which reaches a query outside a transaction unwrapped. */
+const POOL_WAIT_TIMEOUT = "timeout exceeded when trying to connect";
+
+function isSaturation(error: unknown): boolean {
+  if (SATURATED.has((error as { code?: unknown } | null)?.code as string)) return true;
+  return error instanceof Error && error.message === POOL_WAIT_TIMEOUT;
+}
 
 /** Any thrown value as an AppError; unknown errors become INTERNAL (a bug, logged as such). */
 export function toAppError(error: unknown, language: Language): AppError {
   if (error instanceof AppError) return error;
-  if (SATURATED.has((error as { code?: unknown } | null)?.code as string)) {
+  if (isSaturation(error)) {
     // Load shedding: the client retries after a moment, nothing was written.
     return new AppError("SERVICE_UNAVAILABLE", { retryAfterSeconds: 2, cause: error });
   }
@@ -114,7 +121,8 @@ export function problemResponse(c: Context<AppEnv>, error: AppError): Response {
 export function handleError(error: Error, c: Context<AppEnv>): Response {
   const appError = toAppError(error, c.get("lang") ?? "fr");
   const log = c.get("log");
-  if (appError.status >= 500) log?.error({ err: error }, "unhandled error");
+  if (appError.code === "SERVICE_UNAVAILABLE") log?.warn({ err: error }, "load shed: no database connection in time");
+  else if (appError.status >= 500) log?.error({ err: error }, "unhandled error");
   else log?.debug({ code: appError.code }, "request refused");
   return problemResponse(c, appError);
 }
