@@ -101,7 +101,13 @@ export async function startStack(extra: Record<string, string> = {}): Promise<St
   const env = { ...testEnv(), ...extra };
   const api = startService("api", { ...env, PORT: String(port) });
   const worker = startService("worker", env);
-  await Promise.all([waitFor(`${base}/health`, api), waitForLog(worker, "Sira worker started")]);
+  try {
+    await Promise.all([waitFor(`${base}/health`, api), waitForLog(worker, "Sira worker started")]);
+  } catch (error) {
+    // A stack that did not come up must not linger: its worker would take later tests' jobs.
+    await Promise.all([api.stop("SIGKILL"), worker.stop("SIGKILL")]);
+    throw error;
+  }
   return {
     api,
     worker,
