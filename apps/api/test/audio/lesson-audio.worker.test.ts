@@ -7,6 +7,7 @@
  */
 
 import type { LessonAudio } from "@sira/contracts";
+import { generateLessonAudio, recordAudioFailure } from "@sira/domain";
 import type { Job } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { replaceGeneratedContent } from "../../../../packages/domain/src/content/cache.ts";
@@ -288,7 +289,34 @@ describe("lesson audio on the worker (espeak-ng offline)", { timeout: 120_000 },
     expect(v2.sections[0]?.url).toContain("v=2");
     const newRow = await deps.db.generatedAudio.findUniqueOrThrow({ where: { id: oldRow.id } });
     expect(newRow.contentVersion).toBe(2);
-    for (const key of oldKeys) expect(await deps.storage.stat(key)).toBeNull();
+    // The job deletes the old files right after it marks the new audio ready.
+    const left = await until(
+      async () => (await Promise.all(oldKeys.map((key) => deps.storage.stat(key)))).filter(Boolean),
+      (stats) => stats.length === 0,
+    );
+    expect(left).toEqual([]);
     for (const s of newRow.sections as { key: string }[]) expect(await deps.storage.stat(s.key)).not.toBeNull();
+  });
+
+  it("leaves a row to its current version's job: a job of an older version neither claims nor fails it", async () => {
+    const lesson = await storedLesson("J");
+    await untilReady(world.learner, `/api/v1/lessons/${lesson.id}/audio`);
+    const row = await deps.db.generatedAudio.findFirstOrThrow({ where: { contentId: lesson.id } });
+    await replaceGeneratedContent(deps.db, lesson.id, 1, {
+      content: sampleLesson("J2"),
+      sourcesCited: [],
+      model: "offline-extractive",
+      metadata: { offline: true },
+    });
+    // The version 1 job, still queued when the lesson was regenerated, runs now.
+    expect(await generateLessonAudio(deps, row.id, undefined, 1)).toEqual({ status: "superseded", audioId: row.id });
+    expect(await deps.db.generatedAudio.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      status: "retired",
+      contentVersion: 1,
+    });
+    // The version 2 job is running; the old job's last failure does not mark it failed.
+    await deps.db.generatedAudio.update({ where: { id: row.id }, data: { status: "generating", contentVersion: 2 } });
+    await recordAudioFailure(deps, row.id, new Error("stale attempt"), 1);
+    expect((await deps.db.generatedAudio.findUniqueOrThrow({ where: { id: row.id } })).status).toBe("generating");
   });
 });

@@ -9,12 +9,12 @@ import type { JobHandlers } from "../dispatch.ts";
 
 export function audioHandlers(deps: WorkerDeps): Pick<JobHandlers, "generate-audio"> {
   return {
-    "generate-audio": async ({ audioId }, { signal, lastAttempt }) => {
+    "generate-audio": async ({ audioId, version }, { signal, lastAttempt }) => {
       try {
-        return await generateLessonAudio(deps, audioId, signal);
+        return await generateLessonAudio(deps, audioId, signal, version);
       } catch (error) {
         if (lastAttempt || isPermanentJobFailure(error)) {
-          await recordAudioFailure(deps, audioId, error);
+          await recordAudioFailure(deps, audioId, error, version);
           deps.logger.warn({ audio_id: audioId, err: error }, "lesson audio failed");
         }
         throw error;

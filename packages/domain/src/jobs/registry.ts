@@ -75,7 +75,12 @@ export const JOBS = {
     keepCompleted: false,
   },
   /** Read a lesson aloud, one file per section (the generated_audio row's id). */
-  "generate-audio": { queue: "audio-generation", payload: z.object({ audioId: z.uuid() }), keepCompleted: false },
+  "generate-audio": {
+    queue: "audio-generation",
+    // version: the lesson version the job was queued for (absent in jobs queued before it existed).
+    payload: z.object({ audioId: z.uuid(), version: z.number().int().min(1).optional() }),
+    keepCompleted: false,
+  },
   /** Draw a lesson's or module's illustration (job id = image id). */
   "generate-image": {
     queue: "media",

@@ -15,10 +15,12 @@ export type AudioOutcome =
   | { status: "ready"; audioId: string; sections: number; durationMs: number; bytes: number }
   | { status: "gone" | "already-ready" | "superseded"; audioId: string };
 
+/** `jobVersion`: the lesson version the job was queued for; a job of another version does nothing. */
 export async function generateLessonAudio(
   deps: AudioDeps,
   audioId: string,
   signal?: AbortSignal,
+  jobVersion?: number,
 ): Promise<AudioOutcome> {
   const row = await deps.db.generatedAudio.findUnique({
     where: { id: audioId },
@@ -26,6 +28,8 @@ export async function generateLessonAudio(
   });
   if (!row) return { status: "gone", audioId };
   const version = row.content.version;
+  // A job queued for an older version leaves the row to the current version's own job.
+  if (jobVersion !== undefined && jobVersion !== version) return { status: "superseded", audioId };
   if (row.status === "ready" && row.contentVersion === version) return { status: "already-ready", audioId };
   const format = row.format as AudioFormat;
   const language = row.content.language as Language;
@@ -112,11 +116,23 @@ async function superseded(deps: AudioDeps, audioId: string, version: number, pre
   return { status: "superseded", audioId };
 }
 
-/** A failure that ends the job (permanent, or the last attempt) marks the row failed with its reason. */
-export async function recordAudioFailure(deps: Pick<AudioDeps, "db">, audioId: string, error: unknown): Promise<void> {
+/**
+ * A failure that ends the job (permanent, or the last attempt) marks the row failed with its
+ * reason, unless the row has moved to another version than the job's.
+ */
+export async function recordAudioFailure(
+  deps: Pick<AudioDeps, "db">,
+  audioId: string,
+  error: unknown,
+  version?: number,
+): Promise<void> {
   const message = error instanceof Error ? error.message : String(error);
   await deps.db.generatedAudio.updateMany({
-    where: { id: audioId, status: { in: ["pending", "generating"] } },
+    where: {
+      id: audioId,
+      status: { in: ["pending", "generating"] },
+      ...(version !== undefined ? { contentVersion: version } : {}),
+    },
     data: { status: "failed", error: message.slice(0, 1000) },
   });
 }

@@ -96,7 +96,8 @@ export async function getLessonAudio(
     });
   }
   if (row.status !== "ready") {
-    await enqueue(deps, "generate-audio", { audioId: row.id }, audioJobId(row.id, row.contentVersion));
+    const payload = { audioId: row.id, version: row.contentVersion };
+    await enqueue(deps, "generate-audio", payload, audioJobId(row.id, row.contentVersion));
   }
   return manifestOf(lesson, row, format, lessonSpeechSections(lesson.markdown).length);
 }
