@@ -191,6 +191,26 @@ describe("an illustration drawn offline on the worker", () => {
     illustrate.mockRestore();
   });
 
+  it("fails an undecodable drawing at once, without asking the model again on a retry", async () => {
+    const illustrate = vi.spyOn(deps.ai.images, "illustrate").mockResolvedValue({
+      bytes: new TextEncoder().encode("not a picture at all"),
+      mimeType: "image/png",
+      prompt: "a broken answer",
+      provider: "test",
+      model: null,
+    });
+    try {
+      const asked = await send(expert, "POST", `/api/v1/admin/modules/${course.moduleId}/image`, {});
+      expect(asked.status).toBe(202);
+      const row = await readyImage(((await asked.json()) as { id: string }).id);
+      expect(row.status).toBe("failed");
+      expect(row.error).toMatch(/could not be encoded/);
+      expect(illustrate).toHaveBeenCalledTimes(1);
+    } finally {
+      illustrate.mockRestore();
+    }
+  });
+
   it("refuses a width other than 320 or 640, and answers IMAGE_NOT_READY before the drawing is done", async () => {
     const image = await deps.db.generatedImage.create({
       data: {

@@ -22,6 +22,7 @@ import { manageableCourses } from "../access/readable.ts";
 import { writeAudit } from "../audit.ts";
 import { courseLanguages, inLanguage } from "../bilingual.ts";
 import { enqueue } from "../jobs/enqueue.ts";
+import { PermanentJobError } from "../jobs/failures.ts";
 import type { AuditMeta } from "../request-meta.ts";
 import { pageArgs } from "../sync.ts";
 import { assertMayReadCourse, manageableModule, readableModule } from "./access.ts";
@@ -354,10 +355,13 @@ export async function runImageGeneration(
   const { row, request } = await illustrationOf(deps, imageId, options.language);
   await deps.db.generatedImage.update({ where: { id: imageId }, data: { status: "generating", error: null } });
   const illustration = await deps.ai.images.illustrate(request, { signal: options.signal });
-  const variants = await toServedWebp(illustration.bytes, illustration.mimeType);
+  // A picture that cannot be decoded will not decode on a retry either: no second paid drawing.
+  const variants = await toServedWebp(illustration.bytes, illustration.mimeType).catch((error: unknown) => {
+    throw new PermanentJobError(`the drawing could not be encoded: ${error instanceof Error ? error.message : error}`);
+  });
   const large = variants.find((v) => v.width === 640);
   const small = variants.find((v) => v.width === 320);
-  if (!large || !small) throw new Error("both widths are encoded");
+  if (!large || !small) throw new PermanentJobError("both widths are encoded");
   const hash = createHash("sha256").update(large.bytes).digest("hex").slice(0, 16);
   const prefix = `courses/${row.courseId}/images/${imageId}`;
   const largeKey = `${prefix}/${hash}-640.webp`;
