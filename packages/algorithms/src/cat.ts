@@ -154,3 +154,21 @@ export function placementLevel(theta: number): 1 | 2 | 3 | 4 {
   const passed = PLACEMENT_CUTOFFS.filter((cut) => theta >= cut).length;
   return (passed + 1) as 1 | 2 | 3 | 4;
 }
+
+/**
+ * The prior of the ability estimate that scores a module quiz: N(0, 2), wider than the N(0, 1)
+ * that steers item selection, so a strong learner's estimate is not pulled back towards the
+ * middle of the scale and below the 80 gate (decision 0049).
+ */
+export const SCORE_PRIOR: Readonly<{ mean: number; sd: number }> = Object.freeze({ mean: 0, sd: 2 });
+
+/**
+ * The expected domain score, 0-100 to two decimals: the Rasch expected percentage correct over the
+ * whole bank at θ, the mean of P(correct | θ, b) over the bank's difficulties (0 for an empty bank).
+ */
+export function expectedScore(theta: number, bank: readonly number[]): number {
+  if (bank.length === 0) return 0;
+  let sum = 0;
+  for (const b of bank) sum += probabilityCorrect(theta, b);
+  return Math.round((sum / bank.length) * 10_000) / 100;
+}

@@ -63,6 +63,11 @@ export const PLATFORM_SETTINGS = {
     30,
     "Days a learner waits before taking the placement test again",
   ),
+  "quiz.summative_cooldown_hours": setting(
+    z.number().int().min(0).max(720),
+    24,
+    "Hours a learner waits after submitting a module's summative test before taking it again (decision 0049)",
+  ),
   "quiz.calibration_min_responses": setting(
     z.number().int().min(50).max(100_000),
     200,

@@ -244,6 +244,11 @@ export const ERROR_CODES = {
     fr: "Cette question n'est pas la question en cours.",
     en: "This is not the current question.",
   },
+  QUIZ_COOLDOWN: {
+    status: 409,
+    fr: "Vous avez passé ce test récemment. Vous pourrez le repasser après le délai indiqué (retry_at).",
+    en: "You took this test recently. You may take it again after the time given (retry_at).",
+  },
   PLACEMENT_COOLDOWN: {
     status: 409,
     fr: "Vous avez passé le test de niveau récemment. Réessayez plus tard.",

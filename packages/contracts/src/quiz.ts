@@ -60,16 +60,23 @@ export const quizAnswerInput = z.strictObject({
 });
 export type QuizAnswerInput = z.infer<typeof quizAnswerInput>;
 
+/**
+ * An answer's result. `feedback` says what it carries: `immediate` (formative quizzes, placement,
+ * pre-assessment) gives correctness, key, explanation, source and the estimate after the answer;
+ * `after_submission` (summative tests) gives none of them, only the next question: keys and
+ * explanations come with the submitted result's review (decision 0049).
+ */
 export const quizAnswerResultSchema = z.object({
   attempt_id: z.uuid(),
   item_id: z.uuid(),
-  correct: z.boolean(),
-  correct_option: z.number().int().min(0).max(3),
-  explanation: z.string(),
+  feedback: z.enum(["immediate", "after_submission"]),
+  correct: z.boolean().nullable(),
+  correct_option: z.number().int().min(0).max(3).nullable(),
+  explanation: z.string().nullable(),
   source: SourceRefSchema.nullable(),
   next_question: quizQuestionSchema.nullable(),
-  theta: z.number(),
-  se: z.number(),
+  theta: z.number().nullable(),
+  se: z.number().nullable(),
   item_count: z.number().int(),
   finished: z.boolean(),
 });
@@ -95,8 +102,16 @@ export const quizReviewItemSchema = z.object({
 export const quizResultSchema = z.object({
   attempt_id: z.uuid(),
   kind: quizAttemptSchema.shape.kind,
-  /** Percentage of correct answers, 0-100. */
+  /**
+   * The score the 80 gate reads, 0-100. A module quiz: the expected domain score, the Rasch expected
+   * percentage correct over the module's whole bank at the learner's estimated ability (decision
+   * 0049). Placement and pre-assessment: the percentage of correct answers.
+   */
   score: z.number(),
+  /** Percentage of correct answers, 0-100. */
+  raw_score: z.number(),
+  /** Standard error of `score`, in points (null when the score is a percentage correct). */
+  score_se: z.number().nullable(),
   theta: z.number(),
   se: z.number().nullable(),
   item_count: z.number().int(),

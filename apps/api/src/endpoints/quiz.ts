@@ -50,11 +50,12 @@ export const quizEndpoints = {
     auth: "learner",
     summary:
       "Start or resume the learner's adaptive quiz on the module (?kind=formative: 10 items, summative: 20). " +
-      "The current question comes without its answer; 409 QUIZ_NOT_READY (Retry-After) while it is generated",
+      "The current question comes without its answer; 409 QUIZ_NOT_READY (Retry-After) while it is generated; " +
+      "409 QUIZ_COOLDOWN (Retry-After, retry_at) for a summative retake before quiz.summative_cooldown_hours",
     params: quizModuleParams,
     query: quizKindQuery,
     output: quizStateSchema,
-    errors: QUIZ_ERRORS,
+    errors: [...QUIZ_ERRORS, "QUIZ_COOLDOWN"],
     handle: ({ ctx, input, now }) => startModuleQuiz(ctx.deps, ctx.learner, input.module_id, input.kind, now),
   }),
   answer: endpoint({
@@ -63,7 +64,8 @@ export const quizEndpoints = {
     auth: "learner",
     summary:
       "Answer the current question: correctness, the correct option, explanation, source and the next " +
-      "question (null once the test stops). Replaying the same answer returns the same result",
+      "question (null once the test stops); a summative answer gives only the next question (feedback " +
+      "after_submission). Replaying the same answer returns the same result",
     params: quizModuleParams,
     body: quizAnswerInput,
     output: quizAnswerResultSchema,
@@ -76,8 +78,9 @@ export const quizEndpoints = {
     path: `${QUIZ}/submit`,
     auth: "learner",
     summary:
-      "Finish the attempt: score (% correct), ability estimate and its standard error, and a per-question " +
-      "review. Submitting again returns the same result",
+      "Finish the attempt: score (the expected domain score the 80 gate reads) with its standard error, " +
+      "raw score (% correct), ability estimate and its standard error, and a per-question review with keys " +
+      "and explanations. Submitting again returns the same result",
     params: quizModuleParams,
     body: quizSubmitInput,
     output: quizResultSchema,

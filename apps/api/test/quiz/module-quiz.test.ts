@@ -3,6 +3,7 @@
  * current item (replays are harmless), adaptive selection, stop at 10 items, submit (idempotent)
  * with a reproducible score; errors (409s, 400) and who may take it (401, 403, 404, 423).
  */
+import { difficultyToLogit, estimateAbility, expectedScore, SCORE_PRIOR } from "@sira/algorithms";
 import { getQueue } from "@sira/infra";
 import { afterAll, describe, expect, it } from "vitest";
 import { reproduceAttempt } from "../../../../packages/domain/src/learning/quiz/index.ts";
@@ -186,11 +187,32 @@ describe("POST /api/v1/modules/{id}/quiz/answer and /submit", () => {
     expect(res.status).toBe(200);
     const result = (await res.json()) as {
       score: number;
+      raw_score: number;
+      score_se: number;
       theta: number;
       se: number;
-      review: { correct_option: number; selected_option: number; explanation: string }[];
+      review: {
+        correct_option: number;
+        selected_option: number;
+        explanation: string;
+        difficulty: number;
+        correct: boolean;
+      }[];
     };
-    expect(result.score).toBe(90);
+    expect(result.raw_score).toBe(90);
+    // The gate's score is the expected domain score over the module's bank at the estimate (decision 0049).
+    const bank = await deps.db.quizItem.findMany({ where: { moduleId: world.course.moduleId, isActive: true } });
+    const scoringTheta = estimateAbility(
+      result.review.map((r) => ({ b: difficultyToLogit(r.difficulty), correct: r.correct })),
+      SCORE_PRIOR,
+    ).theta;
+    expect(result.score).toBe(
+      expectedScore(
+        scoringTheta,
+        bank.map((i) => difficultyToLogit(i.difficulty)),
+      ),
+    );
+    expect(result.score_se).toBeGreaterThan(0);
     expect(result.review).toHaveLength(10);
     expect(result.review[3]?.selected_option).not.toBe(result.review[3]?.correct_option);
     expect(result.theta).toBeCloseTo(last?.theta as number, 10);
@@ -201,10 +223,11 @@ describe("POST /api/v1/modules/{id}/quiz/answer and /submit", () => {
     const progress = await deps.db.userModuleProgress.findUnique({
       where: { userId_moduleId: { userId: world.learner.userId, moduleId: world.course.moduleId } },
     });
-    expect(progress?.quizScoreAvg).toBe(90);
+    expect(progress?.quizScoreAvg).toBe(result.score);
 
     const reproduced = await reproduceAttempt(deps.db, first.attempt.id);
     expect(reproduced.score).toBe(result.score);
+    expect(reproduced.rawScore).toBe(90);
     expect(reproduced.theta).toBeCloseTo(result.theta, 12);
     expect(reproduced.se).toBeCloseTo(result.se, 12);
     const exposures = await deps.db.quizItem.aggregate({

@@ -49,7 +49,10 @@ describe("tRPC quiz", () => {
     const log = await deps.db.flashcardReviewLog.findFirstOrThrow({ where: { cardId: card.id } });
     expect(log).toMatchObject({ rating: 3, source: "quiz" });
     const submitted = await caller.quiz.submit({ module_id: world.course.moduleId, attempt_id: state.attempt.id });
-    expect(submitted.score).toBe(100);
+    expect(submitted.raw_score).toBe(100);
+    // One right answer lifts the estimate above 0 but says little: the expected domain score stays modest.
+    expect(submitted.score).toBeGreaterThan(50);
+    expect(submitted.score).toBeLessThan(80);
     expect(
       await trpcCodeOf(
         (await callerAs(deps, null)).quiz.start({ module_id: world.course.moduleId, kind: "formative" }),

@@ -46,12 +46,41 @@ export function scopeOfAttempt(a: AttemptRow): BankScope {
 
 const CANDIDATES_PER_DIFFICULTY = 40;
 
-/** Unadministered candidates: the least exposed few of each difficulty (banks may be large). */
+/**
+ * Items a module quiz's retake should avoid: those the learner was given in their earlier attempts
+ * (formative and summative) of the module. Empty for other kinds.
+ */
+async function seenBefore(tx: Transaction, attempt: { id?: string; userId: string; scope: BankScope }) {
+  if (attempt.scope.kind !== "module") return [];
+  const rows = await tx.quizAttemptResponse.findMany({
+    where: {
+      attempt: {
+        userId: attempt.userId,
+        moduleId: attempt.scope.moduleId,
+        kind: { in: ["formative", "summative"] },
+        ...(attempt.id ? { id: { not: attempt.id } } : {}),
+      },
+    },
+    distinct: ["itemId"],
+    select: { itemId: true },
+  });
+  return rows.map((r) => r.itemId);
+}
+
+/**
+ * Unadministered candidates: the least exposed few of each difficulty (banks may be large). Items
+ * in `avoid` are left out while any other remains (a retake prefers items not seen before).
+ */
 async function candidates(
   tx: Transaction,
   where: Prisma.QuizItemWhereInput,
   administered: string[],
+  avoid: string[] = [],
 ): Promise<CatItem[]> {
+  if (avoid.length > 0) {
+    const fresh = await candidates(tx, where, [...administered, ...avoid]);
+    if (fresh.length > 0) return fresh;
+  }
   const items: CatItem[] = [];
   for (const difficulty of [1, 2, 3, 4, 5]) {
     const rows = await tx.quizItem.findMany({
@@ -119,7 +148,8 @@ export async function startOrResumeAttempt(db: Db, spec: AttemptSpec): Promise<A
   if (existing) return { ...(await attemptState(db, existing)), resumed: true };
   try {
     const attempt = await db.$transaction(async (tx) => {
-      const bank = await candidates(tx, bankWhere(spec.scope, spec.language), []);
+      const avoid = await seenBefore(tx, { userId: spec.userId, scope: spec.scope });
+      const bank = await candidates(tx, bankWhere(spec.scope, spec.language), [], avoid);
       const first = selectNextItem(bank, 0, new Set(), { seed: seedOf(spec.userId) });
       if (!first) throw new AppError("QUIZ_NOT_READY");
       const created = await tx.quizAttempt.create({
@@ -248,7 +278,9 @@ export async function answerCurrentItem(
       },
     });
     const administered = [...prior.map((r) => r.itemId), item.id];
-    const bank = await candidates(tx, bankWhere(scopeOfAttempt(attempt), attempt.language), administered);
+    const scope = scopeOfAttempt(attempt);
+    const avoid = await seenBefore(tx, { id: attempt.id, userId: attempt.userId, scope });
+    const bank = await candidates(tx, bankWhere(scope, attempt.language), administered, avoid);
     const stop = stopReason(administered.length, attempt.maxItems, bank.length);
     const nextItem = stop
       ? null

@@ -15,6 +15,7 @@ import {
   type QuizState,
 } from "@sira/contracts";
 import { type LearnerContext, learnerLevel, openLearnerModule } from "../../access/learner.ts";
+import { getSetting } from "../../admin/settings/index.ts";
 import type { ContentDeps } from "../../content/deps.ts";
 import { noteWrongAnswer } from "../../tutor/memory.ts";
 import { UNLOCK_QUIZ_AVG } from "../../unlock/rules.ts";
@@ -44,6 +45,7 @@ export async function startModuleQuiz(
     where: { userId: spec.userId, kind, moduleId, status: "in_progress" },
   });
   if (existing === 0) {
+    if (kind === "summative") await refuseDuringCooldown(deps, spec.userId, moduleId, at);
     await ensureModuleBank(deps, {
       moduleId,
       courseId: module.courseId,
@@ -56,11 +58,51 @@ export async function startModuleQuiz(
   return { attempt: toAttemptView(state.attempt), question: state.question, finished: state.question === null };
 }
 
-/** The answer's result as served: correctness, key, explanation, source and the next question. */
+/**
+ * A summative retake waits `quiz.summative_cooldown_hours` after the learner's last submitted
+ * summative attempt on the module: 409 QUIZ_COOLDOWN with Retry-After and `retry_at` before that.
+ */
+async function refuseDuringCooldown(deps: QuizDeps, userId: string, moduleId: string, at: Date): Promise<void> {
+  const last = await deps.db.quizAttempt.findFirst({
+    where: { userId, moduleId, kind: "summative", status: "submitted" },
+    orderBy: { submittedAt: "desc" },
+    select: { submittedAt: true },
+  });
+  if (!last?.submittedAt) return;
+  const hours = await getSetting(deps.db, "quiz.summative_cooldown_hours");
+  const allowed = new Date(last.submittedAt.getTime() + hours * 3_600_000);
+  if (allowed <= at) return;
+  throw new AppError("QUIZ_COOLDOWN", {
+    retryAfterSeconds: Math.ceil((allowed.getTime() - at.getTime()) / 1000),
+    extensions: { retry_at: allowed.toISOString() },
+  });
+}
+
+/**
+ * The answer's result as served: correctness, key, explanation, source, the estimate and the next
+ * question; a summative test's answer carries only the next question (keys after submission).
+ */
 export function toAnswerResult(outcome: AnswerOutcome): QuizAnswerResult {
+  if (outcome.attempt.kind === "summative") {
+    return {
+      attempt_id: outcome.attempt.id,
+      item_id: outcome.item.id,
+      feedback: "after_submission",
+      correct: null,
+      correct_option: null,
+      explanation: null,
+      source: null,
+      next_question: outcome.next,
+      theta: null,
+      se: null,
+      item_count: outcome.response.position,
+      finished: outcome.finished,
+    };
+  }
   return {
     attempt_id: outcome.attempt.id,
     item_id: outcome.item.id,
+    feedback: "immediate",
     correct: outcome.response.correct,
     correct_option: outcome.item.correctOption,
     explanation: outcome.item.explanation,

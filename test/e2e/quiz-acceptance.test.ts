@@ -1,0 +1,290 @@
+/**
+ * End to end, the 80 gate read from the expected domain score (decision 0049), with only real
+ * components: the API on a port, a BullMQ worker process generating the module's bank with the
+ * offline generator, PostgreSQL and Redis. A learner of high ability (answering right with the
+ * Rasch probability at θ = +3 on each item's written difficulty) completes module 1 and passes its
+ * summative test on the first attempt: module 2 opens. A guessing learner (a random option each
+ * time) completes the same units, fails the summative test, may not retake it during the cool-down,
+ * and module 2 stays locked.
+ */
+
+import { createDb } from "@sira/infra/db";
+import { truncateAll } from "@sira/infra/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeTestDeps, type SignedIn, signIn, testDeps } from "../../apps/api/test/helpers.ts";
+import { difficultyToLogit, probabilityCorrect } from "../../packages/algorithms/src/cat.ts";
+import { callJson, poll as pollUntil } from "./http.ts";
+import { type Service, type Stack, startStack } from "./processes.ts";
+
+const db = createDb({ url: process.env.DATABASE_URL as string });
+let stack: Stack;
+let worker: Service;
+let base: string;
+let admin: SignedIn;
+
+const DOCUMENT = `# Le paludisme : prévenir, dépister, traiter
+
+## Comprendre la transmission
+
+Le paludisme est une maladie parasitaire transmise par la piqûre d'un moustique anophèle femelle infecté.
+Le parasite responsable est le Plasmodium, dont l'espèce Plasmodium falciparum cause les formes graves.
+La saison des pluies augmente le nombre de gîtes larvaires et donc la transmission.
+Les enfants de moins de cinq ans et les femmes enceintes sont les plus exposés aux formes graves.
+
+## Prévenir la maladie
+
+La moustiquaire imprégnée d'insecticide protège les enfants et les femmes enceintes pendant le sommeil.
+La chimioprévention saisonnière consiste à donner un traitement préventif aux enfants pendant la saison de forte transmission.
+L'assainissement supprime les eaux stagnantes où se développent les larves de moustiques.
+La pulvérisation intradomiciliaire d'insecticide réduit le nombre de moustiques qui se reposent sur les murs.
+
+## Dépister et traiter
+
+Le test de diagnostic rapide détecte les antigènes du parasite en quinze minutes à partir d'une goutte de sang.
+La goutte épaisse au microscope reste l'examen de référence pour compter les parasites.
+La combinaison thérapeutique à base d'artémisinine est le traitement de référence du paludisme simple.
+Un paludisme grave se reconnaît aux convulsions, à la prostration ou à une anémie sévère, et impose un transfert.
+L'artésunate injectable est le traitement du paludisme grave avant et pendant le transfert.
+Un traitement commencé doit être pris en entier, pendant trois jours, même quand la fièvre disparaît.
+
+## Organiser la lutte dans le district
+
+L'agent de santé communautaire teste et traite les cas simples au village, sans attendre le centre de santé.
+Le registre des cas confirmés permet de repérer une hausse inhabituelle et de déclencher une riposte.
+La distribution de masse des moustiquaires a lieu tous les trois ans, avec un suivi de leur utilisation.
+Une rupture de stock de tests rapides pousse à traiter sans confirmation, ce qui gaspille les médicaments.
+La résistance des moustiques aux insecticides oblige à alterner les produits utilisés pour la pulvérisation.
+La sensibilisation des familles explique que toute fièvre chez un enfant doit être testée le jour même.
+`;
+
+const call = <T>(path: string, as: SignedIn, init: RequestInit = {}) =>
+  callJson<T>(base, path, {
+    ...init,
+    as,
+    headers: { "accept-language": "fr", ...(init.headers as Record<string, string>) },
+  });
+const poll = <T>(read: () => Promise<T>, done: (value: T) => boolean, what: string) =>
+  pollUntil(read, done, what, { context: () => worker.output().slice(-3000) });
+
+/** mulberry32: the simulated learners' answers are drawn from a seeded generator. */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Course {
+  courseId: string;
+  modules: { id: string; units: { id: string; unitType: string }[] }[];
+}
+
+/** A published course: module 1 holds three lessons, a quiz and flashcards; module 2 one lesson and a quiz. */
+async function makeCourse(): Promise<Course> {
+  const unit = (n: number, unitType: string) => ({
+    unitNumber: n,
+    unitType,
+    titleFr: `Unité ${n} : ${unitType}`,
+    titleEn: `Unit ${n}: ${unitType}`,
+  });
+  const course = await db.course.create({
+    data: {
+      slug: `paludisme-${crypto.randomUUID().slice(0, 8)}`,
+      titleFr: "Le paludisme",
+      titleEn: "Malaria",
+      descriptionFr: "Prévenir, dépister et traiter le paludisme.",
+      descriptionEn: "Preventing, testing and treating malaria.",
+      status: "published",
+      creationStep: "published",
+      moduleCount: 2,
+      modules: {
+        create: [
+          {
+            moduleNumber: 1,
+            level: 1,
+            titleFr: "Comprendre et prévenir le paludisme",
+            titleEn: "Understanding and preventing malaria",
+            descriptionFr: "Transmission et prévention.",
+            descriptionEn: "Transmission and prevention.",
+            estimatedHours: 2,
+            bloomLevel: "understand",
+            units: {
+              create: [unit(1, "lesson"), unit(2, "lesson"), unit(3, "lesson"), unit(4, "quiz"), unit(5, "flashcards")],
+            },
+          },
+          {
+            moduleNumber: 2,
+            level: 1,
+            titleFr: "Dépister et traiter",
+            titleEn: "Testing and treating",
+            descriptionFr: "Diagnostic et traitement.",
+            descriptionEn: "Diagnosis and treatment.",
+            estimatedHours: 2,
+            bloomLevel: "apply",
+            units: { create: [unit(1, "lesson"), unit(2, "quiz")] },
+          },
+        ],
+      },
+    },
+    include: { modules: { orderBy: { moduleNumber: "asc" }, include: { units: { orderBy: { unitNumber: "asc" } } } } },
+  });
+  return { courseId: course.id, modules: course.modules };
+}
+
+async function indexDocument(courseId: string): Promise<void> {
+  const form = new FormData();
+  form.append("file", new Blob([DOCUMENT], { type: "text/markdown" }), "paludisme.md");
+  const res = await fetch(`${base}/api/v1/admin/courses/${courseId}/resources`, {
+    method: "POST",
+    headers: admin.headers,
+    body: form,
+  });
+  expect(res.status).toBe(201);
+  const { id } = (await res.json()) as { id: string };
+  const status = await poll(
+    async () =>
+      (await call<{ index_status: string }>(`/api/v1/admin/courses/${courseId}/resources/${id}`, admin)).body
+        .index_status,
+    (s) => s === "done" || s === "failed",
+    "indexing",
+  );
+  expect(status).toBe("done");
+}
+
+interface ModuleRow {
+  id: string;
+  locked: boolean;
+  completion_pct: number;
+  quiz_score_avg: number | null;
+}
+const modulesOf = async (learner: SignedIn, courseId: string) =>
+  (await call<{ items: ModuleRow[] }>(`/api/v1/modules?course_id=${courseId}`, learner)).body.items;
+
+const complete = async (learner: SignedIn, moduleId: string, unitId: string) =>
+  (await call(`/api/v1/modules/${moduleId}/units/${unitId}/complete`, learner, { method: "POST", body: "{}" })).status;
+
+type Question = { id: string; difficulty: number; options: string[] };
+type State = { attempt: { id: string; max_items: number }; question: Question | null };
+type Result = { score: number; raw_score: number; se: number | null; score_se: number | null; item_count: number };
+
+/** Sits module 1's summative test, choosing each option with `choose`, and submits it. */
+async function sitSummative(
+  learner: SignedIn,
+  moduleId: string,
+  choose: (question: Question, key: number) => number,
+): Promise<Result> {
+  const started = await poll(
+    () => call<State>(`/api/v1/modules/${moduleId}/quiz?kind=summative`, learner),
+    (res) => res.status !== 409,
+    "the module's bank",
+  );
+  expect(started.status, JSON.stringify(started.body)).toBe(200);
+  expect(started.body.attempt.max_items).toBe(20);
+  let question = started.body.question;
+  while (question) {
+    // Only the server knows the key; the simulated learner reads it to draw its answer.
+    const key = (await db.quizItem.findUniqueOrThrow({ where: { id: question.id } })).correctOption;
+    const res = await call<{ correct: boolean | null; next_question: Question | null; finished: boolean }>(
+      `/api/v1/modules/${moduleId}/quiz/answer`,
+      learner,
+      {
+        method: "POST",
+        body: JSON.stringify({
+          attempt_id: started.body.attempt.id,
+          item_id: question.id,
+          selected_option: choose(question, key),
+        }),
+      },
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.correct).toBeNull();
+    question = res.body.finished ? null : res.body.next_question;
+  }
+  const result = await call<Result>(`/api/v1/modules/${moduleId}/quiz/submit`, learner, {
+    method: "POST",
+    body: JSON.stringify({ attempt_id: started.body.attempt.id }),
+  });
+  expect(result.status).toBe(200);
+  return result.body;
+}
+
+beforeAll(async () => {
+  await truncateAll(process.env.DATABASE_URL as string);
+  admin = await signIn(testDeps(), { role: "admin" });
+  // Two learners sit 20-item tests and poll the generation within a minute: the per-network limit
+  // (100 a minute) is not what this file tests.
+  stack = await startStack({ RATE_LIMIT_PER_MINUTE: "2000" });
+  ({ base, worker } = stack);
+}, 90_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  await db.$disconnect();
+  await closeTestDeps();
+});
+
+describe("the summative test and the 80 gate", () => {
+  let course: Course;
+  const m = (i: number) => course.modules[i] as Course["modules"][number];
+  const u = (i: number, j: number) => m(i).units[j] as { id: string; unitType: string };
+
+  beforeAll(async () => {
+    course = await makeCourse();
+    await indexDocument(course.courseId);
+  }, 120_000);
+
+  async function enrolledLearner(): Promise<SignedIn> {
+    const learner = await signIn(testDeps(), { role: "learner", preferredLanguage: "fr", country: "SN" });
+    expect((await call(`/api/v1/courses/${course.courseId}/enroll`, learner, { method: "POST" })).status).toBe(200);
+    // Lessons and flashcards of module 1 (80 %); the quiz unit is completed by the submitted test.
+    for (const j of [0, 1, 2, 4]) expect(await complete(learner, m(0).id, u(0, j).id)).toBe(200);
+    return learner;
+  }
+
+  it("a learner of high ability passes on the first attempt and module 2 opens", async () => {
+    const learner = await enrolledLearner();
+    expect((await modulesOf(learner, course.courseId)).map((row) => row.locked)).toEqual([false, true]);
+    const random = prng(17);
+    const result = await sitSummative(learner, m(0).id, (question, key) =>
+      random() < probabilityCorrect(3, difficultyToLogit(question.difficulty)) ? key : (key + 1) % 4,
+    );
+    const bank = await db.quizItem.findMany({ where: { moduleId: m(0).id, isActive: true } });
+    process.stdout.write(
+      `\nhigh ability: bank ${bank.length} items (difficulties ${[1, 2, 3, 4, 5].map((d) => bank.filter((i) => i.difficulty === d).length).join("/")}, ` +
+        `${bank.filter((i) => i.contentId !== null).length} generated), ${result.item_count} items, raw ${result.raw_score}, ` +
+        `score ${result.score} ± ${result.score_se}\n`,
+    );
+    expect(result.score).toBeGreaterThanOrEqual(80);
+    const after = await modulesOf(learner, course.courseId);
+    expect(after[0]).toMatchObject({ completion_pct: 100, quiz_score_avg: result.score });
+    expect(after[1]?.locked).toBe(false);
+    const lesson = await call(`/api/v1/modules/${m(1).id}/lessons/${u(1, 0).id}`, learner);
+    expect([200, 202]).toContain(lesson.status);
+  }, 240_000);
+
+  it("a guessing learner fails, may not retake during the cool-down, and module 2 stays locked", async () => {
+    const learner = await enrolledLearner();
+    const random = prng(42);
+    const result = await sitSummative(learner, m(0).id, () => Math.floor(random() * 4));
+    process.stdout.write(
+      `guessing: ${result.item_count} items, raw ${result.raw_score}, score ${result.score} ± ${result.score_se}\n`,
+    );
+    expect(result.score).toBeLessThan(80);
+    const retake = await call<{ code: string; retry_at: string }>(
+      `/api/v1/modules/${m(0).id}/quiz?kind=summative`,
+      learner,
+    );
+    expect(retake.status).toBe(409);
+    expect(retake.body.code).toBe("QUIZ_COOLDOWN");
+    const after = await modulesOf(learner, course.courseId);
+    expect(after[0]?.quiz_score_avg).toBe(result.score);
+    expect(after[1]?.locked).toBe(true);
+    const refused = await call<{ code: string }>(`/api/v1/modules/${m(1).id}/lessons/${u(1, 0).id}`, learner);
+    expect(refused.status).toBe(423);
+    expect(refused.body.code).toBe("MODULE_LOCKED");
+  }, 240_000);
+});
