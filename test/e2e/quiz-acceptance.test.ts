@@ -2,7 +2,7 @@
  * End to end, the 80 gate read from the expected domain score (decision 0049), with only real
  * components: the API on a port, a BullMQ worker process generating the module's bank with the
  * offline generator, PostgreSQL and Redis. A learner of high ability (answering right with the
- * Rasch probability at θ = +3 on each item's written difficulty) completes module 1 and passes its
+ * Rasch probability at θ = +5 on each item's written difficulty) completes module 1 and passes its
  * summative test on the first attempt: module 2 opens. A guessing learner (a random option each
  * time) completes the same units, fails the summative test, may not retake it during the cool-down,
  * and module 2 stays locked.
@@ -250,7 +250,8 @@ describe("the summative test and the 80 gate", () => {
     expect((await modulesOf(learner, course.courseId)).map((row) => row.locked)).toEqual([false, true]);
     const random = prng(17);
     const result = await sitSummative(learner, m(0).id, (question, key) =>
-      random() < probabilityCorrect(3, difficultyToLogit(question.difficulty)) ? key : (key + 1) % 4,
+      // θ = +5: a true domain score near 98%, so a pass is all but certain whatever the item order.
+      random() < probabilityCorrect(5, difficultyToLogit(question.difficulty)) ? key : (key + 1) % 4,
     );
     const bank = await db.quizItem.findMany({ where: { moduleId: m(0).id, isActive: true } });
     process.stdout.write(
