@@ -13,6 +13,7 @@ import { truncateAll } from "@sira/infra/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeTestDeps, type SignedIn, signIn, testDeps } from "../../apps/api/test/helpers.ts";
 import { difficultyToLogit, probabilityCorrect } from "../../packages/algorithms/src/cat.ts";
+import { prng } from "../../packages/algorithms/test/random.ts";
 import { callJson, poll as pollUntil } from "./http.ts";
 import { type Service, type Stack, startStack } from "./processes.ts";
 
@@ -65,18 +66,6 @@ const call = <T>(path: string, as: SignedIn, init: RequestInit = {}) =>
   });
 const poll = <T>(read: () => Promise<T>, done: (value: T) => boolean, what: string) =>
   pollUntil(read, done, what, { context: () => worker.output().slice(-3000) });
-
-/** mulberry32: the simulated learners' answers are drawn from a seeded generator. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Course {
   courseId: string;

@@ -14,17 +14,9 @@ import type { ReviewEvent } from "../src/fsrs-optimizer.ts";
 const DAY = 86_400_000;
 const MINUTE = 60_000;
 
-/** A seeded generator (mulberry32), so a simulation is the same on every run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { prng as seeded } from "./random.ts";
+
+export { seeded };
 
 /**
  * Learner profiles whose true weights differ from the defaults. `fastForgetter`: lower initial

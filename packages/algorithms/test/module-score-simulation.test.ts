@@ -13,23 +13,7 @@ import {
   SCORE_PRIOR,
   selectNextItem,
 } from "../src/cat.ts";
-
-/** mulberry32: a small seeded PRNG so every run simulates the same learners. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function normal(random: () => number): number {
-  const u = 1 - random();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
-}
+import { normal, prng } from "./random.ts";
 
 interface SimItem extends CatItem {
   level: number;

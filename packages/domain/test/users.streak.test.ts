@@ -4,23 +4,12 @@
  * Property-style cases come from a seeded generator, so every run checks the same thousands.
  */
 import { describe, expect, it } from "vitest";
+import { prng } from "../../algorithms/test/random.ts";
 import { currentStreak, daysBetween, localDay, nextStreak } from "../src/users/streak.ts";
 
 const at = (iso: string) => new Date(iso);
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-
-/** mulberry32: a tiny deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const ZONES = ["Africa/Dakar", "Africa/Lagos", "America/New_York", "Europe/Paris", "Pacific/Kiritimati", "UTC"];
 

@@ -3,17 +3,16 @@
  * streamed with busboy straight to storage under the platform's size cap (the 1 MiB JSON body limit
  * does not apply to it), so it is a hand-written route; the rest of the area is definitions.
  */
-import { Readable } from "node:stream";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { AppError, uploadedResourceSchema } from "@sira/contracts";
 import { tooLarge, uploadCourseResource, uploadLimitBytes } from "@sira/domain";
-import busboy from "busboy";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-types.ts";
 import { callerOf } from "../caller.ts";
 import { bearer, json, problemResponses } from "../definition/problems.ts";
 import { routeMiddleware } from "../definition/rest.ts";
 import { RESOURCES } from "../endpoints/admin-resources.ts";
+import { uploadForm } from "../http/multipart.ts";
 
 const courseParam = z.object({ course_id: z.uuid() });
 /** Room for the multipart envelope around the file when judging Content-Length early. */
@@ -59,77 +58,6 @@ const upload = createRoute({
   },
 });
 
-function invalidUpload(message: string): AppError {
-  return new AppError("VALIDATION_FAILED", { fieldErrors: [{ field: "file", code: "required", message }] });
-}
-
-interface FilePart {
-  filename: string;
-  content: AsyncIterable<Uint8Array>;
-  /** Stops reading the request body (after a refusal, the rest of the upload is not wanted). */
-  discard(): void;
-}
-
-/** The `file` part of a multipart body, as a stream; other parts are skipped. */
-function filePart(request: Request): Promise<FilePart> {
-  const contentType = request.headers.get("content-type") ?? "";
-  if (!contentType.startsWith("multipart/form-data") || !request.body) {
-    return Promise.reject(invalidUpload("Send multipart/form-data with a `file` field"));
-  }
-  return new Promise((resolve, reject) => {
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({
-        headers: { "content-type": contentType },
-        defParamCharset: "utf8",
-        limits: { files: 1, fields: 20, fieldSize: 64 * 1024, parts: 30 },
-      });
-    } catch {
-      reject(invalidUpload("The multipart body has no boundary"));
-      return;
-    }
-    let found = false;
-    parser.on("file", (name, stream, info) => {
-      if (name !== "file" || found) {
-        stream.resume();
-        return;
-      }
-      found = true;
-      // Errors surface where the part is read (readPart); this only keeps them from going unhandled.
-      stream.on("error", () => undefined);
-      resolve({
-        filename: info.filename ?? "document",
-        content: readPart(stream),
-        discard: () => {
-          source.unpipe(parser);
-          source.destroy();
-          stream.destroy();
-        },
-      });
-    });
-    parser.on("error", () => {
-      if (!found) reject(invalidUpload("The multipart body is malformed"));
-    });
-    parser.on("close", () => {
-      if (!found) reject(invalidUpload("The form has no `file` field"));
-    });
-    const source = Readable.fromWeb(request.body as import("node:stream/web").ReadableStream);
-    source.pipe(parser);
-  });
-}
-
-/** The part's bytes; a body cut short is the client's error, not ours. */
-async function* readPart(stream: Readable): AsyncGenerator<Uint8Array> {
-  try {
-    for await (const chunk of stream) yield chunk as Uint8Array;
-  } catch (error) {
-    throw new AppError("VALIDATION_FAILED", {
-      cause: error,
-      fieldErrors: [{ field: "file", code: "truncated", message: "The upload ended before the file did" }],
-    });
-  }
-}
-
 export function mountAdminResourceRoutes(app: OpenAPIHono<AppEnv>): void {
   // Documented through the registry but handled by hand: validating the body as a form would
   // buffer the whole upload in memory.
@@ -146,7 +74,7 @@ export function mountAdminResourceRoutes(app: OpenAPIHono<AppEnv>): void {
     const limit = await uploadLimitBytes(deps);
     const declared = Number(c.req.header("content-length") ?? Number.NaN);
     if (declared > limit + MULTIPART_OVERHEAD_BYTES) throw tooLarge(limit);
-    const part = await filePart(c.req.raw);
+    const part = await uploadForm(c.req.raw, { fields: 20, fieldSize: 64 * 1024, defaultName: "document" });
     try {
       const resource = await uploadCourseResource(
         deps,

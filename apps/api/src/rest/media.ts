@@ -5,7 +5,6 @@
  * cap: validating it as a form would buffer the file). Guards and documented errors come from the
  * same helpers as the endpoint definitions.
  */
-import { Readable } from "node:stream";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import {
   AppError,
@@ -22,13 +21,13 @@ import {
   uploadLimitBytes,
   uploadModuleMedia,
 } from "@sira/domain";
-import busboy from "busboy";
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-types.ts";
 import { callerOf } from "../caller.ts";
 import { bearer, json, notModified, problemResponses } from "../definition/problems.ts";
 import { routeMiddleware } from "../definition/rest.ts";
 import { fileResponse } from "../http/file-response.ts";
+import { uploadForm } from "../http/multipart.ts";
 
 /** The bytes under an id never change: an illustration's address carries its version, a media's file is never rewritten. */
 const IMMUTABLE = "private, max-age=31536000, immutable";
@@ -132,90 +131,6 @@ function invalid(field: string, message: string, code = "invalid"): AppError {
   return new AppError("VALIDATION_FAILED", { fieldErrors: [{ field, code, message }] });
 }
 
-interface MediaForm {
-  fields: Record<string, string>;
-  filename: string;
-  mimeType: string;
-  content: AsyncIterable<Uint8Array>;
-  /** Stops reading the request body (after a refusal, the rest of the upload is not wanted). */
-  discard(): void;
-}
-
-/** The text fields sent before the `file` part, and that part as a stream. */
-function mediaForm(request: Request): Promise<MediaForm> {
-  const contentType = request.headers.get("content-type") ?? "";
-  if (!contentType.startsWith("multipart/form-data") || !request.body) {
-    return Promise.reject(
-      invalid("file", "Send multipart/form-data with the text fields, then a `file` part", "required"),
-    );
-  }
-  return new Promise((resolve, reject) => {
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({
-        headers: { "content-type": contentType },
-        defParamCharset: "utf8",
-        limits: { files: 1, fields: 10, fieldSize: 8 * 1024, parts: 12 },
-      });
-    } catch {
-      reject(invalid("file", "The multipart body has no boundary"));
-      return;
-    }
-    const fields: Record<string, string> = {};
-    let found = false;
-    let tooLong: string | null = null;
-    parser.on("field", (name, value, info) => {
-      if (found) return;
-      if (info.valueTruncated) tooLong = name;
-      fields[name] = value;
-    });
-    parser.on("file", (name, stream, info) => {
-      if (name !== "file" || found) {
-        stream.resume();
-        return;
-      }
-      found = true;
-      stream.on("error", () => undefined);
-      const discard = () => {
-        source.unpipe(parser);
-        source.destroy();
-        stream.destroy();
-      };
-      if (tooLong) {
-        discard();
-        reject(invalid(tooLong, "This field is too long", "too_big"));
-        return;
-      }
-      resolve({
-        fields,
-        filename: info.filename ?? "media",
-        mimeType: info.mimeType,
-        content: readPart(stream),
-        discard,
-      });
-    });
-    parser.on("error", () => {
-      if (!found) reject(invalid("file", "The multipart body is malformed"));
-    });
-    parser.on("close", () => {
-      if (!found) reject(invalid("file", "The form has no `file` part", "required"));
-    });
-    const source = Readable.fromWeb(request.body as import("node:stream/web").ReadableStream);
-    source.pipe(parser);
-  });
-}
-
-async function* readPart(stream: Readable): AsyncGenerator<Uint8Array> {
-  try {
-    for await (const chunk of stream) yield chunk as Uint8Array;
-  } catch (error) {
-    throw new AppError("VALIDATION_FAILED", {
-      cause: error,
-      fieldErrors: [{ field: "file", code: "truncated", message: "The upload ended before the file did" }],
-    });
-  }
-}
-
 function parseFields(fields: Record<string, string>): MediaUploadFields {
   const parsed = mediaUploadFields.safeParse(fields);
   if (parsed.success) return parsed.data;
@@ -255,7 +170,7 @@ export function mountMediaRoutes(app: OpenAPIHono<AppEnv>): void {
     const limit = await uploadLimitBytes(deps);
     const declared = Number(c.req.header("content-length") ?? Number.NaN);
     if (declared > limit + MULTIPART_OVERHEAD_BYTES) throw tooLarge(limit);
-    const form = await mediaForm(c.req.raw);
+    const form = await uploadForm(c.req.raw, { fields: 10, fieldSize: 8 * 1024, defaultName: "media" });
     try {
       const fields = parseFields(form.fields);
       const media = await uploadModuleMedia(

@@ -11,6 +11,7 @@ import type { FlaggedQuizItem } from "@sira/contracts";
 import { enqueue } from "@sira/domain";
 import { getQueue, jobIdFor } from "@sira/infra";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prng } from "../../../../packages/algorithms/test/random.ts";
 import { enroll, makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
 import { correctOptionOf, storeQuiz } from "../../../../packages/domain/test/quiz/fixtures.ts";
 import { closeTestDeps, jsonSender, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
@@ -28,17 +29,6 @@ let course: Awaited<ReturnType<typeof makeCourse>>;
 const LEARNERS = 60;
 /** The bank position of the question answered the wrong way round. */
 const BAD_POSITION = 2;
-
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 beforeAll(async () => {
   await resetState();

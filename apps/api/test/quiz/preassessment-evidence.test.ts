@@ -5,6 +5,7 @@
  * who knows the course gets both modules known and module 2 open.
  */
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { prng } from "../../../../packages/algorithms/test/random.ts";
 import { enroll } from "../../../../packages/domain/test/content/fixtures.ts";
 import { correctOptionOf } from "../../../../packages/domain/test/quiz/fixtures.ts";
 import { closeTestDeps, resetRedis, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
@@ -21,17 +22,6 @@ beforeEach(async () => {
   course = await preassessedCourse(app, deps, 15);
 });
 afterAll(closeTestDeps);
-
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Result {
   known_module_ids: string[];

@@ -14,15 +14,27 @@ export interface LessonTarget {
   key: CacheKey;
 }
 
-/** Resolves and authorises a lesson unit for the learner: 404/403 (learner.ts), 423 when locked. */
+/** A unit a learner reads, and the content generated for it. */
+export interface ReadableUnit {
+  unitType: "lesson" | "case_study";
+  contentType: CacheKey["contentType"];
+}
+
+const LESSON_UNIT: ReadableUnit = { unitType: "lesson", contentType: "lesson" };
+
+/**
+ * Resolves and authorises a lesson unit (or another readable unit) for the learner: 404/403
+ * (learner.ts), 423 when locked.
+ */
 export async function resolveLessonTarget(
   db: Db,
   learner: LearnerContext,
   moduleId: string,
   unitId: string,
+  unit: ReadableUnit = LESSON_UNIT,
 ): Promise<LessonTarget> {
   const module = await openLearnerModule(db, learner.viewer, moduleId, {
-    units: { some: { id: unitId, unitType: "lesson" } },
+    units: { some: { id: unitId, unitType: unit.unitType } },
   });
   const level = await learnerLevel(db, learner.viewer, module.level);
   return {
@@ -32,7 +44,7 @@ export async function resolveLessonTarget(
     key: {
       moduleId,
       unitId,
-      contentType: "lesson",
+      contentType: unit.contentType,
       language: learner.language,
       level,
       country: learner.country.toUpperCase(),

@@ -8,6 +8,7 @@
  */
 import { type CatItem, difficultyToLogit, estimateAbility, probabilityCorrect, selectNextItem } from "@sira/algorithms";
 import { describe, expect, it } from "vitest";
+import { prng } from "../../../algorithms/test/random.ts";
 import {
   isKnown,
   moduleEvidence,
@@ -16,17 +17,6 @@ import {
   PREASSESSMENT_MIN_THETA,
   type PreassessmentResponse,
 } from "../../src/learning/preassessment/evidence.ts";
-
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface SimItem extends CatItem {
   moduleId: string;

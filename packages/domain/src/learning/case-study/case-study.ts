@@ -16,11 +16,11 @@ import {
   type Language,
 } from "@sira/contracts";
 import type { Db, Prisma } from "@sira/infra/db";
-import { type LearnerContext, learnerLevel, openLearnerModule } from "../../access/learner.ts";
+import type { LearnerContext } from "../../access/learner.ts";
 import { type CachedContent, findCachedContent, toCached } from "../../content/cache.ts";
 import { courseHasIndexedContent } from "../../content/indexed.ts";
 import { type LessonDeps, startLessonGeneration } from "../../content/lessons.ts";
-import type { LessonTarget } from "../../content/target.ts";
+import { type LessonTarget, resolveLessonTarget } from "../../content/target.ts";
 import { unitAction } from "../progress/actions.ts";
 import { markUnitCompleted } from "../progress/units.ts";
 
@@ -30,30 +30,8 @@ export const CASE_STUDY_RETRY_AFTER_SECONDS = 15;
 type SubmissionRow = Prisma.CaseStudySubmissionGetPayload<object>;
 
 /** Resolves and authorises a case-study unit: 404/403 (learner.ts), 423 when the module is locked. */
-async function resolveCaseStudyTarget(
-  db: Db,
-  learner: LearnerContext,
-  moduleId: string,
-  unitId: string,
-): Promise<LessonTarget> {
-  const module = await openLearnerModule(db, learner.viewer, moduleId, {
-    units: { some: { id: unitId, unitType: "case_study" } },
-  });
-  const level = await learnerLevel(db, learner.viewer, module.level);
-  return {
-    courseId: module.courseId,
-    moduleId,
-    unitId,
-    key: {
-      moduleId,
-      unitId,
-      contentType: "case",
-      language: learner.language,
-      level,
-      country: learner.country.toUpperCase(),
-    },
-  };
-}
+const resolveCaseStudyTarget = (db: Db, learner: LearnerContext, moduleId: string, unitId: string) =>
+  resolveLessonTarget(db, learner, moduleId, unitId, { unitType: "case_study", contentType: "case" });
 
 function toSubmission(row: SubmissionRow): NonNullable<CaseStudy["submission"]> {
   return {

@@ -11,6 +11,7 @@
  */
 import { PDFDocument } from "pdf-lib";
 import sharp from "sharp";
+import { prng } from "../../../../algorithms/test/random.ts";
 
 export interface ScanProse {
   language: "fr" | "en";
@@ -122,18 +123,6 @@ export async function pdfOfImages(images: Buffer[]): Promise<Uint8Array> {
 /** A scanned PDF with one page per prose, in order. */
 export async function scannedPdf(proses: ScanProse[]): Promise<Uint8Array> {
   return pdfOfImages(await Promise.all(proses.map((prose) => renderProsePage(prose))));
-}
-
-/** mulberry32: a tiny deterministic PRNG, so every run builds the same pictures. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Gaussian-ish noise (sum of three uniforms) centred on 0, amplitude ±`amplitude`. */

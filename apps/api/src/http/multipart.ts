@@ -1,0 +1,103 @@
+/**
+ * A multipart upload read as a stream (busboy): the text fields sent before the `file` part, and
+ * that part's bytes, never buffered whole. Every refusal is a 400 naming the field.
+ */
+import { Readable } from "node:stream";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { AppError } from "@sira/contracts";
+import busboy from "busboy";
+
+export interface UploadForm {
+  /** Text fields sent before the file part. */
+  fields: Record<string, string>;
+  filename: string;
+  mimeType: string;
+  content: AsyncIterable<Uint8Array>;
+  /** Stops reading the request body (after a refusal, the rest of the upload is not wanted). */
+  discard(): void;
+}
+
+export interface UploadLimits {
+  fields: number;
+  fieldSize: number;
+  /** The filename when the part has none. */
+  defaultName: string;
+}
+
+function invalid(field: string, message: string, code = "invalid"): AppError {
+  return new AppError("VALIDATION_FAILED", { fieldErrors: [{ field, code, message }] });
+}
+
+export function uploadForm(request: Request, limits: UploadLimits): Promise<UploadForm> {
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!contentType.startsWith("multipart/form-data") || !request.body) {
+    return Promise.reject(invalid("file", "Send multipart/form-data with a `file` part", "required"));
+  }
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers: { "content-type": contentType },
+        defParamCharset: "utf8",
+        limits: { files: 1, fields: limits.fields, fieldSize: limits.fieldSize, parts: limits.fields + 2 },
+      });
+    } catch {
+      reject(invalid("file", "The multipart body has no boundary"));
+      return;
+    }
+    const fields: Record<string, string> = {};
+    let found = false;
+    let tooLong: string | null = null;
+    parser.on("field", (name, value, info) => {
+      if (found) return;
+      if (info.valueTruncated) tooLong = name;
+      fields[name] = value;
+    });
+    parser.on("file", (name, stream, info) => {
+      if (name !== "file" || found) {
+        stream.resume();
+        return;
+      }
+      found = true;
+      // Errors surface where the part is read (readPart); this only keeps them from going unhandled.
+      stream.on("error", () => undefined);
+      const discard = () => {
+        source.unpipe(parser);
+        source.destroy();
+        stream.destroy();
+      };
+      if (tooLong) {
+        discard();
+        reject(invalid(tooLong, "This field is too long", "too_big"));
+        return;
+      }
+      resolve({
+        fields,
+        filename: info.filename ?? limits.defaultName,
+        mimeType: info.mimeType,
+        content: readPart(stream),
+        discard,
+      });
+    });
+    parser.on("error", () => {
+      if (!found) reject(invalid("file", "The multipart body is malformed"));
+    });
+    parser.on("close", () => {
+      if (!found) reject(invalid("file", "The form has no `file` part", "required"));
+    });
+    const source = Readable.fromWeb(request.body as WebReadableStream);
+    source.pipe(parser);
+  });
+}
+
+/** The part's bytes; a body cut short is the client's error, not ours. */
+async function* readPart(stream: Readable): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const chunk of stream) yield chunk as Uint8Array;
+  } catch (error) {
+    throw new AppError("VALIDATION_FAILED", {
+      cause: error,
+      fieldErrors: [{ field: "file", code: "truncated", message: "The upload ended before the file did" }],
+    });
+  }
+}
