@@ -1,0 +1,77 @@
+/**
+ * The bare baselines of `pnpm bench:http`, one process each (argv[2] is the plan file bench/http.ts
+ * wrote): `node:http` answering the health JSON, and `node:http` + a `pg` pool replaying, for each
+ * read, the SQL statements (and the data reads from Redis) the API issued for it, then answering
+ * the rows as JSON. No framework, no middleware: what the same work costs with nothing around it.
+ */
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { createRequire } from "node:module";
+import pg from "pg";
+
+export interface BaselineRoute {
+  path: string;
+  /** Statements in the order the API ran them, with their parameters. */
+  sql: { text: string; params: unknown[] }[];
+  /** Redis commands the answer reads (e.g. the dashboard cache), not the limiter's. */
+  redis: string[][];
+}
+
+export interface BaselinePlan {
+  databaseUrl: string;
+  redisUrl: string;
+  poolMax: number;
+  health: string;
+  routes: BaselineRoute[];
+}
+
+const plan = JSON.parse(readFileSync(process.argv[2] as string, "utf8")) as BaselinePlan;
+const pool = new pg.Pool({ connectionString: plan.databaseUrl, max: plan.poolMax });
+// ioredis is @sira/infra's dependency: load it from there.
+const IORedis = createRequire(new URL("../packages/infra/package.json", import.meta.url))("ioredis");
+const redis = new IORedis(plan.redisUrl, { maxRetriesPerRequest: 1 });
+const routes = new Map(plan.routes.map((r) => [r.path, r]));
+
+async function answer(route: BaselineRoute): Promise<string> {
+  const results: unknown[] = [];
+  for (const command of route.redis) {
+    const [name, ...args] = command as [string, ...string[]];
+    results.push(await redis.call(name, ...args));
+  }
+  for (const statement of route.sql) results.push((await pool.query(statement.text, statement.params)).rows);
+  // A cached JSON text (the dashboard) is sent as is, as the API does.
+  if (route.sql.length === 0 && results.length > 0) return String(results.at(-1));
+  return JSON.stringify({ items: results });
+}
+
+const server = createServer((req, res) => {
+  if (req.url === "/health") {
+    res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(plan.health) });
+    res.end(plan.health);
+    return;
+  }
+  const route = routes.get(req.url ?? "");
+  if (!route) {
+    res.writeHead(404).end();
+    return;
+  }
+  answer(route).then(
+    (body) => {
+      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+      res.end(body);
+    },
+    (error: unknown) => {
+      process.stderr.write(`baseline: ${String(error)}\n`);
+      res.writeHead(500).end();
+    },
+  );
+});
+
+server.listen(0, "127.0.0.1", () => {
+  const address = server.address();
+  process.send?.({ port: typeof address === "object" && address ? address.port : 0 });
+});
+process.on("SIGTERM", () => {
+  server.close();
+  void Promise.allSettled([pool.end(), redis.quit()]).then(() => process.exit(0));
+});
