@@ -4,12 +4,11 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "@sira/contracts";
-import { cors } from "hono/cors";
-import { secureHeaders } from "hono/secure-headers";
 import type { AppDeps, AppEnv } from "./app-types.ts";
 import { authenticate } from "./http/auth.ts";
 import { requestBodyLimit } from "./http/body-limit.ts";
 import { compression } from "./http/compression.ts";
+import { cors } from "./http/cors.ts";
 import { etag } from "./http/etag.ts";
 import { idempotency } from "./http/idempotency.ts";
 import { languageMiddleware } from "./http/language.ts";
@@ -17,6 +16,7 @@ import { offlineReplay } from "./http/offline-replay.ts";
 import { fieldErrorsFromZod, handleError, problemResponse } from "./http/problem.ts";
 import { rateLimit } from "./http/rate-limit.ts";
 import { requestContext } from "./http/request-context.ts";
+import { fixedHeaders, SECURITY_HEADERS } from "./http/response-headers.ts";
 import { storableText } from "./http/storable-text.ts";
 import { mountOpenApi } from "./rest/openapi.ts";
 import { mountRestSurface } from "./rest/surface.ts";
@@ -38,7 +38,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use(requestContext(deps));
   app.use(
     cors({
-      origin: config.CORS_ORIGINS,
+      origins: config.CORS_ORIGINS,
       allowHeaders: [
         "Authorization",
         "Content-Type",
@@ -60,22 +60,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
         "RateLimit-Reset",
       ],
       maxAge: 600,
-      credentials: true,
     }),
   );
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", "data:"],
-        frameAncestors: ["'none'"],
-      },
-      strictTransportSecurity: "max-age=31536000; includeSubDomains",
-      crossOriginResourcePolicy: "cross-origin",
-    }),
-  );
+  app.use(fixedHeaders(SECURITY_HEADERS));
   app.use(compression(config.COMPRESSION_MIN_BYTES));
   app.use(
     rateLimit({

@@ -9,7 +9,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-types.ts";
 import { callerOf, publicOf } from "../caller.ts";
 import { requireRole } from "../http/auth.ts";
-import { etag } from "../http/etag.ts";
+import { etag, taggedJson } from "../http/etag.ts";
 import { idempotency } from "../http/idempotency.ts";
 import { parseFields, parseSince } from "../http/lists.ts";
 import type { AnyEndpoint, AuthRule, Endpoints } from "./endpoint.ts";
@@ -84,7 +84,10 @@ async function answer(spec: AnyEndpoint, c: Context<AppEnv>): Promise<Response> 
   const idempotencyKey = spec.keyed ? (c.req.header("Idempotency-Key") ?? null) : null;
   const value = await spec.handle({ ctx, input, since, now, idempotencyKey });
   if (spec.status === 204) return c.body(null, 204);
-  return c.json(shapeAnswer(spec, value, { input, fields, now }) as object, (spec.status ?? 200) as 200);
+  const shaped = shapeAnswer(spec, value, { input, fields, now }) as object;
+  // A GET is tagged from its text here, so the ETag middleware never reads the body back.
+  if (spec.method === "get" && (spec.status ?? 200) === 200) return taggedJson(c, JSON.stringify(shaped));
+  return c.json(shaped, (spec.status ?? 200) as 200);
 }
 
 /** Mounts every definition with a path, in list order (static paths before parameterised ones). */

@@ -38,11 +38,17 @@ function refuse(c: Context<AppEnv>, code: ErrorCode): Response {
   return res;
 }
 
+/**
+ * Whether a request may carry a body. A GET or HEAD never does (a Web Request refuses one), and
+ * asking its `body` would build the whole Web Request that @hono/node-server otherwise never makes.
+ */
+export const mayHaveBody = (request: Request): boolean => request.method !== "GET" && request.method !== "HEAD";
+
 /** The body rules above, for every route. */
 export function requestBodyLimit(maxBytes = BODY_LIMIT_BYTES) {
   const limited = bodyLimit({ maxSize: maxBytes, onError: (c) => refuse(c, "PAYLOAD_TOO_LARGE") });
   return createMiddleware<AppEnv>(async (c, next) => {
-    if (isStreamedUpload(c.req.raw)) return next();
+    if (!mayHaveBody(c.req.raw) || isStreamedUpload(c.req.raw)) return next();
     if (c.req.raw.body && isMultipart(c.req.raw)) return refuse(c, "UNSUPPORTED_MEDIA_TYPE");
     return limited(c, next);
   });

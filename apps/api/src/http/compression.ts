@@ -13,7 +13,9 @@ export function compression(minBytes: number) {
   return createMiddleware<AppEnv>(async (c, next) => {
     await next();
     const res = c.res;
-    if (c.req.method === "HEAD" || !res.body || res.status === 204 || res.status === 304) return;
+    // Headers first: asking a response for its body turns @hono/node-server's light answer into a
+    // Web Response written through a stream, so the body is touched only when it may be compressed.
+    if (c.req.method === "HEAD" || res.status === 204 || res.status === 304) return;
     if (res.headers.has("content-encoding")) return;
     if (!COMPRESSIBLE.test(res.headers.get("content-type") ?? "")) return;
     if (res.headers.get("cache-control")?.includes("no-transform")) return;
@@ -21,7 +23,7 @@ export function compression(minBytes: number) {
     const encoding = negotiateEncoding(c.req.header("accept-encoding"));
     if (!encoding) return;
     const declared = Number(res.headers.get("content-length") ?? Number.NaN);
-    if (declared < minBytes) return;
+    if (declared < minBytes || !res.body) return;
 
     const body = new Uint8Array(await res.arrayBuffer());
     const headers = new Headers(res.headers);

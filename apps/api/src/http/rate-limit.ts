@@ -9,6 +9,7 @@ import { networkKey } from "@sira/domain";
 import type { Redis } from "@sira/infra";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-types.ts";
+import { setResponseHeaders } from "./response-headers.ts";
 
 const WINDOW_MS = 60_000;
 const INCREMENT = `local n = redis.call('INCRBY', KEYS[1], ARGV[2])
@@ -55,7 +56,7 @@ export interface RateLimitOptions {
   limit: number;
   appliesTo: (path: string) => boolean;
   /** What one request costs: 1, or the number of calls it carries. */
-  cost?: (url: URL) => number;
+  cost?: (url: string) => number;
 }
 
 export function rateLimit(options: RateLimitOptions) {
@@ -65,7 +66,7 @@ export function rateLimit(options: RateLimitOptions) {
     if (!options.appliesTo(c.req.path)) return next();
     const { redis } = c.get("deps");
     const key = `sira:rl:${options.bucket}:${networkKey(c.get("clientIp"))}`;
-    const cost = options.cost?.(new URL(c.req.url)) ?? 1;
+    const cost = options.cost?.(c.req.url) ?? 1;
     let hit: Hit;
     try {
       // Mid-outage the client sits in "reconnecting": don't make every request wait for a timeout.
@@ -88,6 +89,6 @@ export function rateLimit(options: RateLimitOptions) {
       throw new AppError("RATE_LIMITED", { retryAfterSeconds: resetSeconds });
     }
     await next();
-    for (const [k, v] of Object.entries(headers)) c.res.headers.set(k, v);
+    setResponseHeaders(c, Object.entries(headers));
   });
 }

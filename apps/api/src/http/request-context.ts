@@ -5,6 +5,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppDeps, AppEnv } from "../app-types.ts";
 import { resolveLanguage } from "./language.ts";
 import { proxyTrustCheck } from "./proxy-trust.ts";
+import { setResponseHeaders } from "./response-headers.ts";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
@@ -56,8 +57,8 @@ export function requestContext(deps: AppDeps) {
     c.set("clientIp", clientAddress(forwardedFor, socketAddress(c), deps.config.TRUST_PROXY_HOPS));
     const started = performance.now();
     await next();
-    c.res.headers.set("x-request-id", requestId);
-    const path = new URL(c.req.url).pathname;
+    setResponseHeaders(c, [["x-request-id", requestId]]);
+    const path = c.req.path;
     if (path === "/health" || path === "/health/ready") return;
     log.info(
       {

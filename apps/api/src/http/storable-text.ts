@@ -7,6 +7,7 @@
 import { AppError, type FieldError, type Language } from "@sira/contracts";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-types.ts";
+import { mayHaveBody } from "./body-limit.ts";
 
 /** A NUL or an unpaired surrogate in decoded text (with /u, a well-formed pair is one code point). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is what this refuses.
@@ -76,15 +77,27 @@ function refusal(field: string, lang: Language): AppError {
   return new AppError("VALIDATION_FAILED", { fieldErrors });
 }
 
+/** The path and query of a request URL (`http://host/path?query`), without parsing a URL object. */
+function target(url: string): { pathname: string; search: string } {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return { pathname: "/", search: "" };
+  const query = url.indexOf("?", start);
+  const hash = url.indexOf("#", start);
+  const end = hash < 0 ? url.length : hash;
+  return query < 0 || query > end
+    ? { pathname: url.slice(start, end), search: "" }
+    : { pathname: url.slice(start, query), search: url.slice(query, end) };
+}
+
 export const storableText = createMiddleware<AppEnv>(async (c, next) => {
-  const url = new URL(c.req.url);
-  if (UNSTORABLE_CHAR.test(decoded(url.pathname))) throw refusal("(path)", c.get("lang"));
-  if (UNSTORABLE_CHAR.test(decoded(url.search))) throw refusal("(query)", c.get("lang"));
+  const { pathname, search } = target(c.req.url);
+  if (UNSTORABLE_CHAR.test(decoded(pathname))) throw refusal("(path)", c.get("lang"));
+  if (search && UNSTORABLE_CHAR.test(decoded(search))) throw refusal("(query)", c.get("lang"));
   // A tRPC query's input is JSON in the query string: its escapes count too.
-  const trpcInput = url.pathname.startsWith("/trpc/") ? url.searchParams.get("input") : null;
+  const trpcInput = pathname.startsWith("/trpc/") && search ? new URL(c.req.url).searchParams.get("input") : null;
   if (trpcInput && unstorableInJson(trpcInput)) throw refusal("(query)", c.get("lang"));
   const type = c.req.header("content-type") ?? "";
-  if (c.req.raw.body && /json/i.test(type)) {
+  if (mayHaveBody(c.req.raw) && c.req.raw.body && /json/i.test(type)) {
     if (unstorableInJson(await c.req.raw.clone().text())) throw refusal("(body)", c.get("lang"));
   }
   await next();

@@ -9,6 +9,7 @@ import type { AppEnv } from "../app-types.ts";
 import { callerOf } from "../caller.ts";
 import { routeOf } from "../definition/rest.ts";
 import { dashboardEndpoints } from "../endpoints/dashboard.ts";
+import { taggedJson } from "../http/etag.ts";
 
 const spec = dashboardEndpoints.get;
 
@@ -18,6 +19,6 @@ export function mountDashboardRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, async (c) => {
     const { deps, viewer, lang } = callerOf(c);
     const { json: body } = await getDashboardJson(deps, { userId: viewer.userId, language: lang });
-    return c.body(body, 200, { "content-type": "application/json" }) as never;
+    return taggedJson(c, body) as never;
   });
 }

@@ -13,7 +13,10 @@ export const MAX_BATCH_CALLS = 10;
  * The procedure calls a request asks for, read from its URL as tRPC reads it, so the rate limiter
  * can count each call before tRPC runs any.
  */
-export function trpcCallCount(url: URL): number {
+export function trpcCallCount(requestUrl: string | URL): number {
+  // Most requests are not tRPC calls: no URL object for them (a /trpc/ path is in the URL text).
+  if (typeof requestUrl === "string" && !requestUrl.includes(`${TRPC_ENDPOINT}/`)) return 1;
+  const url = typeof requestUrl === "string" ? new URL(requestUrl) : requestUrl;
   if (!url.pathname.startsWith(`${TRPC_ENDPOINT}/`) || url.searchParams.get("batch") !== "1") return 1;
   let path = url.pathname.slice(TRPC_ENDPOINT.length + 1);
   try {
