@@ -1,8 +1,9 @@
-/** A comparable snapshot of a database's schema, read from pg_catalog (column order ignored). */
+/** A comparable snapshot of a database's schema, read from pg_catalog (column order ignored; a column's storage when not its type's, a table's storage parameters). */
 import pg from "pg";
 
 export interface Catalog {
   extensions: string[];
+  tables: string[];
   columns: string[];
   constraints: string[];
   indexes: string[];
@@ -16,12 +17,18 @@ export async function readCatalog(url: string): Promise<Catalog> {
     const q = async (sql: string) => (await client.query<{ v: string }>(sql)).rows.map((r) => r.v).sort();
     return {
       extensions: await q(`SELECT extname AS v FROM pg_extension WHERE extname <> 'plpgsql'`),
+      tables: await q(`
+        SELECT c.relname || ' ' || array_to_string(c.reloptions, ', ') AS v
+          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
+         WHERE c.relkind = 'r' AND c.reloptions IS NOT NULL`),
       columns: await q(`
         SELECT c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
                || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END
                || CASE WHEN a.attgenerated = 's' THEN ' GENERATED ' || pg_get_expr(d.adbin, d.adrelid)
-                       WHEN d.adbin IS NOT NULL THEN ' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid) ELSE '' END AS v
+                       WHEN d.adbin IS NOT NULL THEN ' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid) ELSE '' END
+               || CASE WHEN a.attstorage <> t.typstorage THEN ' STORAGE ' || a.attstorage::text ELSE '' END AS v
           FROM pg_attribute a
+          JOIN pg_type t ON t.oid = a.atttypid
           JOIN pg_class c ON c.oid = a.attrelid AND c.relkind = 'r'
           JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
           LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum

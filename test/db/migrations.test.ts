@@ -8,7 +8,7 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { diffSchemas } from "../../scripts/lib/schema-engine.ts";
 import { catalogDiff, readCatalog } from "./catalog.ts";
-import { ALLOWED_EXTRA, extrasOf, statementsOf } from "./extras.ts";
+import { ALLOWED_EXTRA, extrasOf, netStatements, statementsOf } from "./extras.ts";
 
 const MIGRATIONS = fileURLToPath(new URL("../../prisma/migrations", import.meta.url));
 const SCHEMA = fileURLToPath(new URL("../../prisma/schema.prisma", import.meta.url));
@@ -76,9 +76,11 @@ describe("migrations", () => {
   it("build exactly the schema that schema.prisma describes, plus the hand-written extras (no drift)", async () => {
     const fromSchema = await freshDatabase("drift");
     const engineSql = await diffSchemas(null, await readFile(SCHEMA, "utf8"));
-    const extras = (await readMigrations(MIGRATIONS)).flatMap((m) => extrasOf(m.sql));
+    const extras = netStatements(
+      (await readMigrations(MIGRATIONS)).flatMap((m) => extrasOf(m.sql).flatMap(statementsOf)),
+    );
     await run(fromSchema, engineSql);
-    for (const block of extras) await run(fromSchema, block);
+    for (const statement of extras) await run(fromSchema, statement);
 
     const migrated = await readCatalog(process.env.DATABASE_URL as string);
     const expected = await readCatalog(fromSchema);

@@ -78,8 +78,11 @@ export interface SearchOptions {
   /** Prefer (not require) chunks in this language. */
   language?: Language;
   resourceIds?: string[];
-  /** `auto` picks exact search for small courses and the HNSW index for large ones. */
-  mode?: "auto" | "exact" | "index";
+  /**
+   * `auto` picks the quantised path (Hamming ranking re-ranked exactly) for small courses and the
+   * HNSW index for large ones; `exact` scores every chunk of the course (decision 0055).
+   */
+  mode?: "auto" | "exact" | "quantized" | "index";
 }
 
 export interface Retriever {

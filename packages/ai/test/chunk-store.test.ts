@@ -41,14 +41,17 @@ async function rowsOf(resourceId: string) {
 }
 
 describe("EMBEDDING_DIMENSIONS", () => {
-  it("is the width of document_chunks.embedding and of its HNSW index expression", async () => {
-    const [column] = await db.$queryRaw<{ type: string }[]>`
-      SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute
-       WHERE attrelid = 'document_chunks'::regclass AND attname = 'embedding'`;
-    expect(column?.type).toBe(`vector(${EMBEDDING_DIMENSIONS})`);
+  it("is the width of document_chunks.embedding (kept in the row) and of its binary quantisation", async () => {
+    const columns = await db.$queryRaw<{ name: string; type: string; storage: string }[]>`
+      SELECT attname AS name, format_type(atttypid, atttypmod) AS type, attstorage::text AS storage FROM pg_attribute
+       WHERE attrelid = 'document_chunks'::regclass AND attname IN ('embedding', 'embedding_bits') ORDER BY attname`;
+    expect(columns).toEqual([
+      { name: "embedding", type: `halfvec(${EMBEDDING_DIMENSIONS})`, storage: "m" },
+      { name: "embedding_bits", type: `bit(${EMBEDDING_DIMENSIONS})`, storage: "x" },
+    ]);
     const [index] = await db.$queryRaw<{ def: string }[]>`
       SELECT indexdef AS def FROM pg_indexes WHERE indexname = 'document_chunks_embedding_hnsw_idx'`;
-    expect(index?.def).toContain(`halfvec(${EMBEDDING_DIMENSIONS})`);
+    expect(index?.def).toMatch(/USING hnsw \(embedding halfvec_cosine_ops\)/);
     expect(embedder.dimensions).toBe(EMBEDDING_DIMENSIONS);
   });
 });

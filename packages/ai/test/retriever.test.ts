@@ -5,7 +5,14 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { HashingEmbedder } from "../src/embeddings/hashing.ts";
 import { createRetriever } from "../src/rag/retriever.ts";
 import { vectorLiteral } from "../src/rag/vector-literal.ts";
-import { exactSearchSql, hnswSettingsSql, indexSearchSql } from "../src/rag/vector-search.ts";
+import {
+  exactSearch,
+  exactSearchSql,
+  hnswSettingsSql,
+  indexSearchSql,
+  quantizedSearch,
+  quantizedSearchSql,
+} from "../src/rag/vector-search.ts";
 import {
   addResource,
   type ChunkSeed,
@@ -82,7 +89,7 @@ describe("retriever.search", () => {
     const [intruder] = await insertChunks(db, b, [{ text: question }], embedder);
     const retriever = createRetriever(db, embedder);
 
-    for (const mode of ["exact", "index", "auto"] as const) {
+    for (const mode of ["exact", "quantized", "index", "auto"] as const) {
       const inA = await retriever.search(question, { courseId: a.courseId, mode, topK: 20 });
       expect(inA).toHaveLength(PASSAGES.length);
       expect(inA.every((r) => r.courseId === a.courseId && a.ids.includes(r.id))).toBe(true);
@@ -99,7 +106,7 @@ describe("retriever.search", () => {
     const { courseId } = await seededCourse();
     const empty = await courseWithResource(db, "vide");
     const retriever = createRetriever(db, embedder);
-    for (const mode of ["exact", "index"] as const) {
+    for (const mode of ["exact", "quantized", "index"] as const) {
       expect(await retriever.search("zzkq wvvx", { courseId, mode })).toHaveLength(8);
       expect(await retriever.search("", { courseId, mode, topK: 3 })).toHaveLength(3);
       expect(await retriever.search("paludisme", { courseId, mode, topK: 50 })).toHaveLength(PASSAGES.length);
@@ -120,7 +127,7 @@ describe("retriever.search", () => {
       "text-embedding-3-small",
     );
     const retriever = createRetriever(db, embedder);
-    for (const mode of ["exact", "index"] as const) {
+    for (const mode of ["exact", "quantized", "index"] as const) {
       const results = await retriever.search(question, { courseId, mode, topK: 50 });
       expect(results).toHaveLength(PASSAGES.length);
       expect(results.map((r) => r.id)).not.toContain(other);
@@ -154,7 +161,7 @@ describe("retriever.search", () => {
       embedder,
     );
     const retriever = createRetriever(db, embedder);
-    for (const mode of ["exact", "index"] as const) {
+    for (const mode of ["exact", "quantized", "index"] as const) {
       const inEnglish = await retriever.search(text, { courseId: target.courseId, language: "en", mode });
       expect(inEnglish.map((r) => r.id)).toEqual([en, fr]);
       const inFrench = await retriever.search(text, { courseId: target.courseId, language: "fr", mode });
@@ -187,20 +194,20 @@ describe("retriever.search", () => {
 });
 
 describe("search paths", () => {
-  it("searches small courses exactly and large ones through the index", async () => {
+  it("searches small courses on their quantised embeddings and large ones through the index", async () => {
     const { courseId } = await seededCourse();
-    expect(await createRetriever(db, embedder).pathFor({ courseId })).toBe("exact");
+    expect(await createRetriever(db, embedder).pathFor({ courseId })).toBe("quantized");
     const small = createRetriever(db, embedder, { exactMaxChunks: 5 });
     expect(await small.pathFor({ courseId })).toBe("index");
     expect(await small.pathFor({ courseId, mode: "exact" })).toBe("exact");
-    expect(await small.pathFor({ courseId, resourceIds: [crypto.randomUUID()] })).toBe("exact");
+    expect(await small.pathFor({ courseId, resourceIds: [crypto.randomUUID()] })).toBe("quantized");
   });
 
-  it("plans the exact path without the HNSW index and the index path with it (EXPLAIN)", async () => {
+  it("plans the exact path without the HNSW index, the quantised one on the covering index, the index path with HNSW (EXPLAIN)", async () => {
     const big = await courseWithResource(db, "grand");
     await insertRandomChunks(db, big, 300, embedder.model);
     const small = await seededCourse("petit");
-    await db.$executeRaw`ANALYZE document_chunks`;
+    await db.$executeRaw`VACUUM ANALYZE document_chunks`;
     const [vector] = await embedder.embed(["paludisme"]);
     const plan = async (sql: Prisma.Sql, settings: boolean) => {
       const rows = await db.$transaction(async (tx) => {
@@ -217,8 +224,30 @@ describe("search paths", () => {
       expect(await plan(exactSearchSql(q), true)).not.toMatch(/hnsw/);
       const index = await plan(indexSearchSql({ ...q, limit: 40 }), true);
       expect(index).toMatch(/Index Scan using document_chunks_embedding_hnsw_idx/);
-      expect(index).toMatch(/Order By: \(\(embedding\)::halfvec\(1536\) <=>/);
+      expect(index).toMatch(/Order By: \(embedding <=> /);
+      const quantized = await plan(quantizedSearchSql(q, 200), false);
+      expect(quantized).toMatch(/Index Only Scan using document_chunks_course_id_embedding_model_bits_idx/);
+      expect(quantized).not.toMatch(/hnsw/);
     }
+  });
+
+  it("ranks on embedding_bits, generated from the embedding, and re-ranks the best candidates exactly", async () => {
+    const course = await seededCourse();
+    await insertRandomChunks(db, course, 300, embedder.model);
+    const [bits] = await db.$queryRaw<{ same: number; all: number }[]>`
+      SELECT count(*) FILTER (WHERE embedding_bits = binary_quantize(embedding)::bit(1536))::int AS same,
+             count(*)::int AS "all"
+        FROM document_chunks WHERE course_id = ${course.courseId}::uuid`;
+    expect(bits).toEqual({ same: 310, all: 310 });
+    const [vector] = await embedder.embed(["Comment le paludisme se transmet-il ?"]);
+    const q = { courseId: course.courseId, model: embedder.model, vector: vectorLiteral(vector as number[]), limit: 3 };
+    const exact = await exactSearch(db, q);
+    expect(exact[0]?.id).toBe(course.ids[0]);
+    // 20 candidates out of 310: the passage the question is about survives the Hamming ranking, with its exact score.
+    const [best] = await quantizedSearch(db, q, 20);
+    expect(best).toEqual(exact[0]);
+    // As many candidates as chunks: the re-rank is the exact search.
+    expect(await quantizedSearch(db, q, 310)).toEqual(exact);
   });
 
   it("does not starve a small course hidden in a large graph: the iterative scan fills topK", async () => {
@@ -231,5 +260,8 @@ describe("search paths", () => {
     expect(results.every((r) => small.ids.includes(r.id))).toBe(true);
     const exact = await retriever.search("vaccin rougeole", { courseId: small.courseId, mode: "exact" });
     expect(results.map((r) => r.id)).toEqual(exact.map((r) => r.id));
+    // Fewer chunks than candidates: the quantised path re-ranks them all, so it is exact.
+    const quantized = await retriever.search("vaccin rougeole", { courseId: small.courseId });
+    expect(quantized.map((r) => r.id)).toEqual(exact.map((r) => r.id));
   });
 });

@@ -43,7 +43,7 @@ export async function replaceResourceChunks(
   const rows = chunks.map(
     (chunk, i) => Prisma.sql`(${source.courseId}::uuid, ${source.resourceId}::uuid, ${chunk.index}::int,
       ${chunk.text}::text, ${chunk.tokenCount}::int, ${chunk.language}::text, ${metadataOf(source, chunk)}::jsonb,
-      ${chunk.page}::int, ${chunk.chapter}::text, ${embeddingLiteral(vectors[i] ?? [])}::vector, ${model}::text,
+      ${chunk.page}::int, ${chunk.chapter}::text, ${embeddingLiteral(vectors[i] ?? [])}::halfvec, ${model}::text,
       ${chunk.lowConfidence === true}::boolean)`,
   );
   await tx.$executeRaw`DELETE FROM document_chunks WHERE resource_id = ${source.resourceId}::uuid`;

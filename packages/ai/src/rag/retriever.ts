@@ -1,14 +1,22 @@
 /**
  * `search(query, {courseId, topK})`: always inside one course and one embedding model, always
- * `min(topK, chunks)` results, best first. Small courses are searched exactly, large ones through
- * the HNSW index (falling back to exact if the filtered graph walk ever comes back short).
+ * `min(topK, chunks)` results, best first. Small courses are ranked on their binary quantisation and
+ * the best candidates re-ranked exactly, large ones go through the HNSW index (falling back to exact
+ * if the filtered graph walk ever comes back short). Decisions 0017, 0055.
  */
 import type { Db } from "@sira/infra/db";
 import type { Embedder, RetrievedChunk, Retriever, SearchOptions } from "../types.ts";
 import { fullTextSearch } from "./full-text.ts";
 import { reciprocalRankFusion } from "./fusion.ts";
 import { vectorLiteral } from "./vector-literal.ts";
-import { countChunks, EXACT_SEARCH_MAX_CHUNKS, exactSearch, indexSearch, type VectorQuery } from "./vector-search.ts";
+import {
+  countChunks,
+  EXACT_SEARCH_MAX_CHUNKS,
+  exactSearch,
+  indexSearch,
+  quantizedSearch,
+  type VectorQuery,
+} from "./vector-search.ts";
 
 export const DEFAULT_TOP_K = 8;
 export const MAX_TOP_K = 100;
@@ -18,12 +26,13 @@ export const FUSION_DEPTH = 50;
 export interface RetrieverOptions {
   /** Fuse vector and full-text results by reciprocal rank (off by default: decision 0017). */
   hybrid?: boolean;
+  /** Courses of up to this many chunks take the quantised path, larger ones the index. */
   exactMaxChunks?: number;
   /** How long a course's chunk count is trusted (it only picks the search path). */
   countTtlMs?: number;
 }
 
-export type SearchPath = "exact" | "index";
+export type SearchPath = "exact" | "quantized" | "index";
 
 /** A short-lived count per course/model/resources, so each search does not count again. */
 function countCache(db: Db, ttlMs: number) {
@@ -72,13 +81,15 @@ export function createRetriever(db: Db, embedder: Embedder, options: RetrieverOp
   };
 
   const pathOf = async (q: VectorQuery, mode: SearchOptions["mode"]): Promise<SearchPath> => {
-    if (mode === "exact" || mode === "index") return mode;
-    return (await count(q)) > exactMax ? "index" : "exact";
+    if (mode === "exact" || mode === "quantized" || mode === "index") return mode;
+    return (await count(q)) > exactMax ? "index" : "quantized";
   };
 
   const vectorSearch = async (query: string, o: SearchOptions, limit = topKOf(o)): Promise<RetrievedChunk[]> => {
     const q = await vectorQuery(query, o, limit);
-    if ((await pathOf(q, o.mode)) === "exact") return exactSearch(db, q);
+    const path = await pathOf(q, o.mode);
+    if (path === "exact") return exactSearch(db, q);
+    if (path === "quantized") return quantizedSearch(db, q);
     const found = await indexSearch(db, q);
     if (found.length >= limit) return found;
     // The graph walk stopped early (hnsw.max_scan_tuples): the exact path never does.

@@ -1,8 +1,8 @@
 /** pgvector values: the width of `document_chunks.embedding` and the text form sent as one bound parameter. */
 
 /**
- * The width of `document_chunks.embedding` (`vector(1536)`, HNSW on its `halfvec(1536)` cast) and so
- * of every embedder's vectors. The schema and the migrations spell the same number.
+ * The width of `document_chunks.embedding` (`halfvec(1536)`, HNSW on the column) and so of every
+ * embedder's vectors. The schema and the migrations spell the same number.
  */
 export const EMBEDDING_DIMENSIONS = 1536;
 

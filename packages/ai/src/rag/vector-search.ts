@@ -1,9 +1,9 @@
 /**
- * Vector search in one course, two ways. Exact: every chunk of the course (btree on course_id,
- * embedding_model) scored with full-precision cosine distance; right for courses of a few
- * thousand chunks. Index: the HNSW graph on `embedding::halfvec(1536)` with pgvector 0.8's
- * iterative scan, so the course filter keeps walking the graph until enough rows pass it, then
- * the candidates are re-scored exactly. Values only ever travel as bound parameters.
+ * Vector search in one course, two ways, on `document_chunks.embedding halfvec(1536)` kept in the
+ * row (decision 0055). Exact: every chunk of the course (btree on course_id, embedding_model) scored
+ * by cosine distance; right for courses of a few thousand chunks. Index: the HNSW graph on the
+ * column with pgvector 0.8's iterative scan, so the course filter keeps walking the graph until
+ * enough rows pass it. Values only ever travel as bound parameters.
  */
 import type { Language } from "@sira/contracts";
 import { type Db, Prisma } from "@sira/infra/db";
@@ -11,8 +11,10 @@ import type { RetrievedChunk } from "../types.ts";
 import { CHUNK_COLUMNS, type ChunkFilter, type ChunkRow, chunkFilter, toRetrievedChunk } from "./chunk-rows.ts";
 import { EMBEDDING_DIMENSIONS } from "./vector-literal.ts";
 
-/** Up to this many chunks, a course is searched exactly (measured in bench/retrieval.ts, decision 0017). */
+/** Up to this many chunks, a course is searched exactly (measured in bench/retrieval.ts, decisions 0017, 0055). */
 export const EXACT_SEARCH_MAX_CHUNKS = 5_000;
+/** Candidates the quantised path re-ranks (at least; 10 per result): measured in bench/retrieval.ts, decision 0055. */
+export const QUANTIZED_CANDIDATES = 200;
 /** Added to the similarity of chunks in the preferred language: it breaks near-ties, never filters. */
 export const LANGUAGE_BOOST = 0.02;
 /**
@@ -39,41 +41,66 @@ export interface VectorQuery extends ChunkFilter {
 type VectorRow = ChunkRow & { distance: number };
 
 const FROM_CHUNKS = Prisma.sql`FROM document_chunks c JOIN course_resources r ON r.id = c.resource_id`;
-/** The type of the HNSW index expression, spelled as the index spells it so the planner can use it. */
+/** The column's type: the query vector is cast to it, so the distance is the HNSW index's operator. */
 const HALFVEC = Prisma.raw(`halfvec(${EMBEDDING_DIMENSIONS})`);
+/** The type of `embedding_bits`: one bit per dimension. */
+const BITS = Prisma.raw(`bit(${EMBEDDING_DIMENSIONS})`);
 
 /** Exact search. The ORDER BY is not an indexable distance, so the planner cannot swap in the HNSW index. */
 export function exactSearchSql(q: VectorQuery): Prisma.Sql {
   return Prisma.sql`
-    SELECT ${CHUNK_COLUMNS}, (c.embedding <=> ${q.vector}::vector)::float8 AS distance
+    SELECT ${CHUNK_COLUMNS}, (c.embedding <=> ${q.vector}::${HALFVEC})::float8 AS distance
     ${FROM_CHUNKS}
     WHERE ${chunkFilter(q)} AND c.embedding_model = ${q.model}
-    ORDER BY (c.embedding <=> ${q.vector}::vector)
+    ORDER BY (c.embedding <=> ${q.vector}::${HALFVEC})
              - CASE WHEN c.language = ${q.language ?? null}::text THEN ${LANGUAGE_BOOST}::float8 ELSE 0 END,
              c.id
     LIMIT ${q.limit}`;
 }
 
-/** Index search: HNSW candidates (expression must match `document_chunks_embedding_hnsw_idx`), re-scored exactly. */
+/**
+ * Quantised search, for small courses: the course's chunks ranked by Hamming distance between
+ * `embedding_bits` and the query's binary quantisation, on an index-only scan of
+ * `document_chunks_course_id_embedding_model_bits_idx` (about 270 bytes a chunk instead of a 4 KiB
+ * heap row), then the best `candidates` re-ranked by cosine distance on the embedding.
+ */
+export function quantizedSearchSql(q: VectorQuery, candidates: number): Prisma.Sql {
+  return Prisma.sql`
+    WITH candidates AS MATERIALIZED (
+      SELECT c.id
+        FROM document_chunks c
+       WHERE ${chunkFilter(q)} AND c.embedding_model = ${q.model}
+       ORDER BY c.embedding_bits <~> binary_quantize(${q.vector}::${HALFVEC})::${BITS}
+       LIMIT ${candidates}
+    )
+    SELECT ${CHUNK_COLUMNS}, (c.embedding <=> ${q.vector}::${HALFVEC})::float8 AS distance
+      FROM candidates JOIN document_chunks c ON c.id = candidates.id JOIN course_resources r ON r.id = c.resource_id
+     ORDER BY (c.embedding <=> ${q.vector}::${HALFVEC})
+              - CASE WHEN c.language = ${q.language ?? null}::text THEN ${LANGUAGE_BOOST}::float8 ELSE 0 END,
+              c.id
+     LIMIT ${q.limit}`;
+}
+
+/** Index search: candidates in HNSW order (`document_chunks_embedding_hnsw_idx`), ranked with the boost by the caller. */
 export function indexSearchSql(q: VectorQuery): Prisma.Sql {
   return Prisma.sql`
     WITH c AS MATERIALIZED (
       SELECT c.id, c.course_id, c.resource_id, c.chunk_index, c.content, c.chapter, c.page, c.language, c.low_confidence,
-             (c.embedding <=> ${q.vector}::vector)::float8 AS distance
+             (c.embedding <=> ${q.vector}::${HALFVEC})::float8 AS distance
         FROM document_chunks c
        WHERE ${chunkFilter(q)} AND c.embedding_model = ${q.model}
-       ORDER BY c.embedding::${HALFVEC} <=> ${q.vector}::${HALFVEC}
+       ORDER BY c.embedding <=> ${q.vector}::${HALFVEC}
        LIMIT ${q.limit}
     )
     SELECT ${CHUNK_COLUMNS}, c.distance
       FROM c JOIN course_resources r ON r.id = c.resource_id`;
 }
 
-/** Applies HNSW_SETTINGS for the current transaction only. */
-export function hnswSettingsSql(): Prisma.Sql {
-  const settings = Object.entries(HNSW_SETTINGS).map(
-    ([name, value]) => Prisma.sql`set_config(${name}, ${value}, true)`,
-  );
+export type HnswSettings = Record<keyof typeof HNSW_SETTINGS, string>;
+
+/** Applies HNSW_SETTINGS (or `settings`) for the current transaction only. */
+export function hnswSettingsSql(given: HnswSettings = HNSW_SETTINGS): Prisma.Sql {
+  const settings = Object.entries(given).map(([name, value]) => Prisma.sql`set_config(${name}, ${value}, true)`);
   return Prisma.sql`SELECT ${Prisma.join(settings)}`;
 }
 
@@ -93,11 +120,31 @@ export async function exactSearch(db: Db, q: VectorQuery): Promise<RetrievedChun
   return ranked(await db.$queryRaw<VectorRow[]>(exactSearchSql(q)), q.language, q.limit);
 }
 
-export async function indexSearch(db: Db, q: VectorQuery): Promise<RetrievedChunk[]> {
-  const rows = await db.$transaction(async (tx) => {
-    await tx.$queryRaw(hnswSettingsSql());
-    return tx.$queryRaw<VectorRow[]>(indexSearchSql({ ...q, limit: indexCandidates(q.limit) }));
-  });
+/** How many Hamming-ranked candidates the quantised path re-ranks for `topK` (decision 0055). */
+export const quantizedCandidates = (topK: number): number => Math.max(QUANTIZED_CANDIDATES, topK * 10);
+
+export async function quantizedSearch(
+  db: Db,
+  q: VectorQuery,
+  candidates = quantizedCandidates(q.limit),
+): Promise<RetrievedChunk[]> {
+  return ranked(await db.$queryRaw<VectorRow[]>(quantizedSearchSql(q, candidates)), q.language, q.limit);
+}
+
+/**
+ * The settings and the search in one transaction. A batch, not an interactive transaction: Prisma
+ * sends the four statements without a round trip through this code between them (about 1 ms less,
+ * measured in decision 0055).
+ */
+export async function indexSearch(
+  db: Db,
+  q: VectorQuery,
+  settings: HnswSettings = HNSW_SETTINGS,
+): Promise<RetrievedChunk[]> {
+  const [, rows] = await db.$transaction([
+    db.$queryRaw(hnswSettingsSql(settings)),
+    db.$queryRaw<VectorRow[]>(indexSearchSql({ ...q, limit: indexCandidates(q.limit) })),
+  ]);
   return ranked(rows, q.language, q.limit);
 }
 
