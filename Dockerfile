@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1
 # One image for the API, the worker and the one-shot migrate job (see docker-compose.yml).
-# The workspace packages are TypeScript run by tsx, so there is no compile step: the image holds
-# the sources, node_modules (tsx and the Prisma CLI are dev dependencies used at run time) and
-# the generated Prisma client.
+# The API and the worker run compiled: `pnpm build` bundles each into apps/<app>/dist (decision
+# 0054). The image also holds the sources, node_modules (tsx and the Prisma CLI are dev
+# dependencies used by the migrate and seed jobs) and the generated Prisma client.
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 
@@ -25,7 +25,8 @@ RUN pnpm fetch --frozen-lockfile --store-dir /pnpm/store
 FROM deps AS build
 COPY . .
 RUN pnpm install --frozen-lockfile --offline --store-dir /pnpm/store \
- && bash scripts/prisma-generate.sh
+ && bash scripts/prisma-generate.sh \
+ && pnpm -s build
 
 # ---- runtime: the workspace without the package store, run as the unprivileged `node` user ------
 FROM base AS runtime

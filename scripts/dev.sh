@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 set -a; [ -f .env ] && . ./.env; set +a
+# The API and the worker run compiled, as in production (docs/operations.md).
+pnpm -s build
 pnpm -s seed:demo
 pnpm -s worker &
 worker=$!

@@ -2,11 +2,21 @@
  * Every setting Sira reads, validated once at start-up. A bad value stops the process with a
  * message naming the variable, instead of failing later in a request.
  */
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 
-const REPO_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+/** The repository root: the nearest folder up holding pnpm-workspace.yaml (sources or a build's dist). */
+function repositoryRoot(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (let dir = here; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, "pnpm-workspace.yaml"))) return dir;
+  }
+  return resolve(here, "../../..");
+}
+
+const REPO_ROOT = repositoryRoot();
 
 const csv = z.string().transform((v) =>
   v
@@ -23,6 +33,8 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   HOST: z.string().default("127.0.0.1"),
   PORT: z.coerce.number().int().min(1).max(65535).default(8000),
+  /** API processes sharing PORT (node:cluster); 0 means one per core (docs/operations.md). */
+  WEB_CONCURRENCY: z.coerce.number().int().min(0).max(256).default(0),
   PUBLIC_BASE_URL: z.url().default("http://127.0.0.1:8000"),
 
   DATABASE_URL: z

@@ -1,17 +1,15 @@
 /**
  * Token counting with `cl100k_base`, the encoding of OpenAI's text-embedding-3 models. The ranks
- * ship inside js-tiktoken; they are parsed once, on first use (about 100 ms), never fetched.
+ * ship inside js-tiktoken (a static import, so a build resolves it like any other); the encoder is
+ * built once, on first use (about 100 ms), never fetched.
  */
-import { createRequire } from "node:module";
-import { Tiktoken, type TiktokenBPE } from "js-tiktoken/lite";
+import { Tiktoken } from "js-tiktoken/lite";
+import cl100kBase from "js-tiktoken/ranks/cl100k_base";
 
 let encoder: Tiktoken | undefined;
 
 function tiktoken(): Tiktoken {
-  if (!encoder) {
-    const ranks = createRequire(import.meta.url)("js-tiktoken/ranks/cl100k_base") as TiktokenBPE;
-    encoder = new Tiktoken(ranks);
-  }
+  encoder ??= new Tiktoken(cl100kBase);
   return encoder;
 }
 

@@ -58,6 +58,12 @@ interface ReaderThread {
   dead?: boolean;
 }
 
+/** The thread's module: beside this file in the sources, `extract-worker.js` beside a build's bundle. */
+const WORKER_FILE = new URL(
+  import.meta.url.endsWith(".ts") ? "./extract-worker.ts" : "./extract-worker.js",
+  import.meta.url,
+);
+
 let running = 0;
 const queue: (() => void)[] = [];
 const idle: ReaderThread[] = [];
@@ -72,7 +78,7 @@ async function acquireSlot(): Promise<() => void> {
 }
 
 function spawn(heapMb: number): ReaderThread {
-  const worker = new Worker(new URL("./extract-worker.ts", import.meta.url), {
+  const worker = new Worker(WORKER_FILE, {
     resourceLimits: { maxOldGenerationSizeMb: heapMb },
     // Piped and drained, so that a library's console output stays out of the process's own.
     stdout: true,
