@@ -1,12 +1,12 @@
 /**
  * A running generation publishes to a Redis stream that any number of lesson streams tail:
  * `start` (a run id), coalesced `delta` text, then `done` {content_id, version} or `error` {code}.
- * Readers poll with non-blocking XREAD on the shared connection: a blocking XREAD would hold that
- * connection (and every other request using it) for the whole wait, and a connection per reader
- * does not scale to many learners on slow phones. Polling every ~100 ms adds at most that delay.
+ * Readers never block the shared command connection: one blocking reader per process (a connection
+ * of its own, stream-reader.ts) reads every tailed stream at once and hands entries to its tails.
  */
 import type { ErrorCode, SourceRef } from "@sira/contracts";
 import type { Redis } from "@sira/infra";
+import { type RawEntry, sharedStreamReader } from "./stream-reader.ts";
 
 /** Streams outlive their generation briefly: long enough for late readers, then the cache serves. */
 export const GENERATION_STREAM_TTL_SECONDS = 600;
@@ -84,69 +84,78 @@ export class GenerationPublisher<E extends { type: string } = GenerationEntry> {
 
 export interface TailOptions<E = GenerationEntry> {
   signal: AbortSignal;
-  pollMs?: number;
-  /** Called when nothing new arrived for a while; a non-null answer ends the tail with it. */
+  /** Called when nothing new arrived for `checkEveryMs`; a non-null answer ends the tail with it. */
   checkFinished?: () => Promise<E | null>;
-  /** Called on every poll while the reader is there (e.g. to say someone still listens). */
-  onPoll?: () => void;
+  /** Called every `tickMs` while the reader is there (e.g. to say someone still listens). */
+  onTick?: () => void;
+  tickMs?: number;
   checkEveryMs?: number;
   /** Nothing new for this long ends the tail with a GENERATION_FAILED error entry. */
   idleTimeoutMs?: number;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
-
-/** Yields the stream's entries from its start until `done` or `error` (or the caller leaves). */
+/**
+ * Yields the stream's entries from its start until `done` or `error` (or the caller leaves). The
+ * entries come from the process's shared blocking reader (stream-reader.ts); the only timers here
+ * are the quiet-stream check and the idle timeout.
+ */
 export async function* tailGeneration<E extends { type: string } = GenerationEntry>(
   redis: Redis,
   key: string,
   options: TailOptions<E>,
 ): AsyncGenerator<E> {
-  const pollMs = options.pollMs ?? 100;
-  const checkEveryMs = options.checkEveryMs ?? 1_000;
-  let lastId = "0-0";
-  let sinceCheck = 0;
-  let idle = 0;
+  const checkEveryMs = options.checkEveryMs ?? 2_000;
   const idleTimeoutMs = options.idleTimeoutMs ?? 120_000;
-  while (!options.signal.aborted) {
-    options.onPoll?.();
-    const res = (await redis.xread("COUNT", 500, "STREAMS", key, lastId)) as [string, [string, string[]][]][] | null;
-    const entries = res?.[0]?.[1] ?? [];
-    for (const [id, fields] of entries) {
-      lastId = id;
-      const entry = JSON.parse(fields[1] ?? "{}") as E;
-      yield entry;
-      if (entry.type === "done" || entry.type === "error") return;
-    }
-    if (entries.length > 0) {
-      sinceCheck = 0;
-      idle = 0;
-      continue;
-    }
-    sinceCheck += pollMs;
-    idle += pollMs;
-    if (idle >= idleTimeoutMs) {
-      yield { type: "error", code: "GENERATION_FAILED" } as unknown as E;
-      return;
-    }
-    if (options.checkFinished && sinceCheck >= checkEveryMs) {
-      sinceCheck = 0;
+  const queue: RawEntry[] = [];
+  let wakeUp: (() => void) | null = null;
+  const notify = () => {
+    const w = wakeUp;
+    wakeUp = null;
+    w?.();
+  };
+  const subscription = sharedStreamReader(redis).subscribe(key, "0-0", (entries) => {
+    queue.push(...entries);
+    notify();
+  });
+  options.signal.addEventListener("abort", notify, { once: true });
+  const ticker = options.onTick ? setInterval(options.onTick, options.tickMs ?? 1_000) : undefined;
+  options.onTick?.();
+  let lastEntryAt = Date.now();
+  try {
+    while (!options.signal.aborted) {
+      const raw = queue.shift();
+      if (raw) {
+        lastEntryAt = Date.now();
+        const entry = JSON.parse(raw.data) as E;
+        yield entry;
+        if (entry.type === "done" || entry.type === "error") return;
+        continue;
+      }
+      const quiet = Date.now() - lastEntryAt;
+      if (quiet >= idleTimeoutMs) {
+        yield { type: "error", code: "GENERATION_FAILED" } as unknown as E;
+        return;
+      }
+      // Wait for an entry, the next quiet-stream check, or the idle timeout, whichever comes first.
+      const waitMs = Math.min(idleTimeoutMs - quiet, options.checkFinished ? checkEveryMs : idleTimeoutMs);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const arrived = await new Promise<boolean>((resolve) => {
+        wakeUp = () => resolve(true);
+        timer = setTimeout(() => resolve(false), waitMs);
+      });
+      clearTimeout(timer);
+      wakeUp = null;
+      if (arrived || queue.length > 0 || !options.checkFinished) continue;
+      // Nothing for a while: the stream may be gone (expired, or the job found the content done).
       const finished = await options.checkFinished();
-      if (finished) {
+      if (finished && queue.length === 0) {
         yield finished;
         return;
       }
     }
-    await sleep(pollMs, options.signal);
+  } finally {
+    subscription.close();
+    if (ticker) clearInterval(ticker);
+    options.signal.removeEventListener("abort", notify);
   }
 }

@@ -132,7 +132,6 @@ export interface LessonStream {
 }
 
 export interface LessonStreamOptions {
-  pollMs?: number;
   idleTimeoutMs?: number;
 }
 
@@ -197,7 +196,6 @@ async function* liveEvents(
   let fromCache: CachedContent | null = null;
   const entries = tailGeneration(deps.redis, generationStreamKey(target.key), {
     signal,
-    ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
     ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     // The stream may be gone (expired, or the job found the lesson cached): the cache then answers.
     checkFinished: async () => {

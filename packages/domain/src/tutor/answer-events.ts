@@ -27,7 +27,6 @@ export interface AnswerRef {
 export interface TailOptions {
   /** The client already holds this many characters (Last-Event-ID). */
   resumeOffset: number;
-  pollMs?: number;
   idleTimeoutMs?: number;
 }
 
@@ -75,18 +74,12 @@ export async function* answerEvents(
     await enqueueAnswer(deps, answerId);
   }
   const listenMs = deps.config.TUTOR_ABANDON_AFTER_MS;
-  let lastMark = 0;
   let finished: StoredAnswer | null = null;
   const entries = tailGeneration<TutorEntry>(deps.redis, answerStreamKey(answerId), {
     signal,
-    ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
     ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
-    onPoll: () => {
-      const now = Date.now();
-      if (now - lastMark < listenMs / 3) return;
-      lastMark = now;
-      void markListening(deps.redis, answerId, listenMs);
-    },
+    onTick: () => void markListening(deps.redis, answerId, listenMs),
+    tickMs: Math.max(50, Math.floor(listenMs / 3)),
     // The stream may be gone (expired after the answer was stored): the stored answer then speaks.
     checkFinished: async () => {
       const answer = await loadAnswer(deps, answerId);
