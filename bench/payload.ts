@@ -14,7 +14,9 @@
  * by `pnpm bench:sse`; binary files are listed with their own budgets. Prints figures; never asserts.
  */
 import { readFile } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
+import { serve } from "@hono/node-server";
 import { createApp } from "@sira/api";
 import { createAppDeps } from "@sira/api/deps";
 import { IMAGE_BYTE_BUDGET } from "@sira/contracts";
@@ -24,10 +26,12 @@ import { createDb } from "@sira/infra/db";
 import { ensureDatabase, migrate } from "@sira/infra/migrator";
 import { dropDatabase, withDatabase } from "@sira/infra/testing";
 import {
+  FIRST_SCREEN_COURSES,
   FIRST_SCREEN_PATHS,
   firstScreenLearner,
   INITIAL_WINDOW_BYTES,
   seedFirstScreenCatalog,
+  wireBytes,
 } from "../apps/api/test/first-screen.world.ts";
 import { processors } from "../apps/worker/src/processors.ts";
 import { startWorkers, stopWorkers } from "../apps/worker/src/workers.ts";
@@ -125,6 +129,9 @@ const FILE_BUDGETS: Record<string, Budget> = {
   },
   "/api/v1/media/{media_id}/file": { gzip: 2 * 1024 * KB, why: "an expert's attached file, downloaded on demand" },
 };
+
+/** min–max of a list of lengths. */
+const describe = (lengths: number[]) => `${Math.min(...lengths)}–${Math.max(...lengths)}`;
 
 interface Operation {
   path: string;
@@ -526,17 +533,85 @@ async function main(): Promise<void> {
     console.log(`\nEvent streams (measured by pnpm bench:sse): ${streams.join(", ")}`);
     if (unbudgeted.length) console.log(`\nNO BUDGET (add one to BUDGETS): ${unbudgeted.join(", ")}`);
 
+    // The first screen again, as the window carries it: on a socket, headers included; then once
+    // more after the back office lengthens every description (another course's text appended).
+    const { port } = await new Promise<AddressInfo>((resolve) => {
+      const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, resolve);
+      closers.push(() => new Promise((done) => server.close(done)));
+    });
+    const served = `http://127.0.0.1:${port}`;
+    const firstScreen = async (label: string) => {
+      console.log(`  ${label}`);
+      for (const coding of ["gzip", "br"] as const) {
+        let bodies = 0;
+        let wire = 0;
+        const parts: string[] = [];
+        for (const path of FIRST_SCREEN_PATHS) {
+          const bytes = await wireBytes(served, path, { ...headers, "accept-encoding": coding });
+          bodies += bytes.body;
+          wire += bytes.wire;
+          parts.push(`${bytes.body}/${bytes.wire}`);
+        }
+        const verdict = wire <= INITIAL_WINDOW_BYTES ? "fits" : "OVER";
+        console.log(
+          `    ${coding.padEnd(5)} bodies ${bodies}, on the wire ${wire} of ${INITIAL_WINDOW_BYTES}: ${verdict}` +
+            `   (catalog, dashboard, enrollments: body/wire ${parts.join(", ")})`,
+        );
+      }
+    };
     console.log(
-      `\nFirst screen (${FIRST_SCREEN_PATHS.join(" + ")}), 20 catalog courses, 10 enrolled, default queries:`,
+      `\nFirst screen (${FIRST_SCREEN_PATHS.join(" + ")}), 20 catalog courses, 10 enrolled, default queries,` +
+        ` against one initial TCP window (${INITIAL_WINDOW_BYTES} bytes; HTTP/1.1, one connection each):`,
     );
-    for (const coding of ["gzip", "br"] as const) {
-      const total = rows
-        .filter((m) => (FIRST_SCREEN_PATHS as readonly string[]).includes(m.target.path))
-        .reduce((sum, m) => sum + m[coding], 0);
-      console.log(
-        `  ${coding.padEnd(5)} ${total} bytes of ${INITIAL_WINDOW_BYTES} (one initial TCP window): ${total <= INITIAL_WINDOW_BYTES ? "fits" : "OVER"}`,
-      );
+    await firstScreen(`descriptions as seeded (${describe(FIRST_SCREEN_COURSES.map((c) => c[2].length))} chars)`);
+    // What a client can trim itself: the catalog card in the request's language only (?fields=).
+    const card = "id,slug,title,description,cover_image_url,price_credits,estimated_hours,is_enrolled";
+    const cardPath = `/api/v1/courses?fields=${card}`;
+    const trimmed = await measure({ ...BUDGETS["/api/v1/courses"], path: cardPath, state: "" });
+    console.log(
+      `  the catalog with ?fields=${card}: raw ${trimmed.raw}, gzip ${trimmed.gzip}, br ${trimmed.br} ` +
+        "(the default page above carries both languages)",
+    );
+    // Text no response holds yet (so compression cannot borrow it): the demo documents' sentences,
+    // cut into disjoint pieces of 120 characters or more, one per description.
+    const prose = (
+      await Promise.all(
+        ["epidemiologie.md", "cooperatives.md"].map((f) =>
+          readFile(new URL(`../packages/demo/src/documents/${f}`, import.meta.url), "utf8"),
+        ),
+      )
+    )
+      .join("\n")
+      .split("\n")
+      .filter((l) => l.trim() && !l.startsWith("#") && !l.startsWith("|"))
+      .join(" ")
+      .split(/(?<=[.!?])\s+/);
+    const pieces: string[] = [];
+    let piece = "";
+    for (const sentence of prose) {
+      piece = piece ? `${piece} ${sentence}` : sentence;
+      if (piece.length >= 120) {
+        pieces.push(piece);
+        piece = "";
+      }
     }
+    const lengthened: number[] = [];
+    for (const [i, course] of courses.entries()) {
+      const own = FIRST_SCREEN_COURSES[i] as (typeof FIRST_SCREEN_COURSES)[number];
+      const fr = `${own[2]} ${pieces[(2 * i) % pieces.length]}`;
+      const en = `${own[3]} ${pieces[(2 * i + 1) % pieces.length]}`;
+      lengthened.push(fr.length);
+      const res = await request(`/api/v1/admin/courses/${course.id}`, {
+        method: "PATCH",
+        headers: { ...asAdmin, "content-type": "application/json" },
+        body: JSON.stringify({ description_fr: fr, description_en: en }),
+      });
+      if (res.status !== 200) throw new Error(`PATCH course: HTTP ${res.status} ${await res.text()}`);
+    }
+    await firstScreen(
+      `descriptions lengthened by the back office with new text (${describe(lengthened)} chars; ` +
+        `${pieces.length} pieces for ${2 * courses.length} descriptions)`,
+    );
     console.log(`\n${over} route(s) over budget or not measured; ${unbudgeted.length} without a budget.`);
   } finally {
     for (const close of closers.reverse()) await close().catch(() => {});

@@ -7,7 +7,6 @@
  * deterministic, so this is a budget, not a timing. The learner's state is built through the
  * enrollment and progress routes (first-screen.world.ts, shared with `pnpm bench:payload`).
  */
-import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   FIRST_SCREEN_CATALOG,
@@ -16,6 +15,7 @@ import {
   firstScreenLearner,
   INITIAL_WINDOW_BYTES,
   seedFirstScreenCatalog,
+  wireBytes,
 } from "./first-screen.world.ts";
 import { closeTestDeps, listen, resetState, testApp } from "./helpers.ts";
 
@@ -31,30 +31,6 @@ beforeAll(async () => {
   base = await listen(app);
 });
 
-/** Every byte the server writes for one GET on its own HTTP/1.1 connection, and the body's share. */
-function wireBytes(path: string, encoding: string): Promise<{ wire: number; body: number; head: string }> {
-  const { hostname, port } = new URL(base);
-  const request = [
-    `GET ${path} HTTP/1.1`,
-    `Host: ${hostname}:${port}`,
-    ...Object.entries({ ...headers, "accept-encoding": encoding }).map(([k, v]) => `${k}: ${v}`),
-    "Connection: close",
-    "",
-    "",
-  ].join("\r\n");
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const socket = connect(Number(port), hostname, () => socket.write(request));
-    socket.on("data", (chunk) => chunks.push(chunk));
-    socket.on("error", reject);
-    socket.on("end", () => {
-      const all = Buffer.concat(chunks);
-      const split = all.indexOf("\r\n\r\n") + 4;
-      resolve({ wire: all.byteLength, body: all.byteLength - split, head: all.subarray(0, split).toString() });
-    });
-  });
-}
-
 describe("first screen", () => {
   it("shows the whole state: 20 catalog courses, 10 enrollments, 10 dashboard courses", async () => {
     const [catalog, dashboard, enrollments] = await Promise.all(
@@ -69,7 +45,7 @@ describe("first screen", () => {
     it(`fits one initial TCP window with ${encoding}, headers included`, async () => {
       const sizes: Record<string, { wire: number; body: number }> = {};
       for (const path of FIRST_SCREEN_PATHS) {
-        const { wire, body, head } = await wireBytes(path, encoding);
+        const { wire, body, head } = await wireBytes(base, path, { ...headers, "accept-encoding": encoding });
         expect(head, path).toMatch(/^HTTP\/1\.1 200 /);
         expect(head.toLowerCase(), path).toContain(`content-encoding: ${encoding}`);
         sizes[path] = { wire, body };

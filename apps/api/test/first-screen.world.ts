@@ -7,6 +7,7 @@
  * does goes through the real routes.
  */
 
+import { connect } from "node:net";
 import { startSession, tokenPair } from "@sira/domain";
 import type { Config } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
@@ -305,3 +306,34 @@ export const FIRST_SCREEN_PATHS = ["/api/v1/courses", "/api/v1/dashboard", "/api
 
 /** One initial TCP congestion window (RFC 6928: 10 segments of 1,460 bytes). */
 export const INITIAL_WINDOW_BYTES = 14_600;
+
+/**
+ * Every byte a listening server at `base` writes for one GET on its own HTTP/1.1 connection
+ * (status line, headers, body), the body's share, and the head as text.
+ */
+export function wireBytes(
+  base: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ wire: number; body: number; head: string }> {
+  const { hostname, port } = new URL(base);
+  const request = [
+    `GET ${path} HTTP/1.1`,
+    `Host: ${hostname}:${port}`,
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+    "Connection: close",
+    "",
+    "",
+  ].join("\r\n");
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = connect(Number(port), hostname, () => socket.write(request));
+    socket.on("data", (chunk) => chunks.push(chunk));
+    socket.on("error", reject);
+    socket.on("end", () => {
+      const all = Buffer.concat(chunks);
+      const split = all.indexOf("\r\n\r\n") + 4;
+      resolve({ wire: all.byteLength, body: all.byteLength - split, head: all.subarray(0, split).toString() });
+    });
+  });
+}
