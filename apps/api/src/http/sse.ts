@@ -53,6 +53,11 @@ export class SseWriter {
     return this._closed;
   }
 
+  /** Whether the client came back holding text (Last-Event-ID). */
+  get resumed(): boolean {
+    return this.options.resumeOffset > 0;
+  }
+
   /** Sends a typed event now, after any text still waiting to be coalesced. */
   send(event: Exclude<SseEventName, "delta">, data: unknown): void {
     this.flush();

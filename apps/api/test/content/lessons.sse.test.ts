@@ -1,7 +1,8 @@
 /**
  * The lesson stream (SSE): meta first, at once; a cached lesson replayed in coalesced frames with
  * citation and done; Last-Event-ID resume; a missing lesson tailed from the generation's Redis
- * stream while it is produced, one job for every reader, with bytes on the wire close to the text.
+ * stream while it is produced, one job for every reader, with bytes on the wire close to the text;
+ * a retried job's new attempt resets the text instead of ending the stream.
  */
 import { getQueue } from "@sira/infra";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
@@ -9,6 +10,7 @@ import {
   type CacheKey,
   GenerationPublisher,
   generationStreamKey,
+  hotCacheKey,
 } from "../../../../packages/domain/src/content/index.ts";
 import { enroll, indexMarketText, lessonKey, sampleLesson } from "../../../../packages/domain/test/content/fixtures.ts";
 import { closeTestDeps, enrolledLearnerWorld, type SignedIn, SseReader, signIn, testApp } from "../helpers.ts";
@@ -196,6 +198,43 @@ describe("a lesson not generated yet", () => {
     expect(textOf(reader)).toBe(markdown);
     expect(reader.frames.filter((f) => f.event === "delta").length).toBeLessThan(pieces.length / 10);
     expect(deltaBytes / textBytes).toBeLessThan(1.3);
+  });
+
+  it("resets and streams the new attempt when the job's next attempt starts after text was sent", async () => {
+    await indexMarketText(deps.db, deps.ai.embedder, world.course.courseId);
+    const reader = await open(world.learner);
+    await reader.until((f) => f.event === "meta");
+    const publisher = new GenerationPublisher(deps.redis, generationStreamKey(key));
+    await publisher.start("run-1", 1);
+    publisher.delta("Un début qui ne sera pas gardé. ");
+    await publisher.settle();
+    await reader.until((f) => f.event === "delta");
+    // The attempt failed and the queue retried the job: a new run starts the text again.
+    await publisher.start("run-2", 2);
+    const markdown = Array.from({ length: 60 }, (_, i) => `phrase ${i}. `).join("");
+    publisher.delta(markdown);
+    const stored = await storeAndFinish(publisher, markdown);
+    const frames = await reader.rest();
+    const reset = frames.findIndex((f) => f.event === "meta" && (f.data as { reset?: boolean }).reset === true);
+    expect(reset).toBeGreaterThan(0);
+    expect(frames.some((f) => f.event === "error")).toBe(false);
+    expect(
+      frames
+        .slice(reset)
+        .filter((f) => f.event === "delta")
+        .map((f) => (f.data as { text: string }).text)
+        .join(""),
+    ).toBe(markdown);
+    expect(frames.at(-1)?.data).toMatchObject({ content_id: stored.id });
+
+    // A client that comes back with an offset into the first attempt's text starts over too.
+    await deps.db.generatedContent.deleteMany({});
+    await deps.redis.del(hotCacheKey(key));
+    const resumed = await open(world.learner, { "last-event-id": "10" });
+    const again = await resumed.rest();
+    expect(again[1]?.event).toBe("meta");
+    expect(again[1]?.data).toEqual({ reset: true });
+    expect(textOf(resumed)).toBe(markdown);
   });
 
   it("ends with an error event in the learner's language when the generation fails", async () => {

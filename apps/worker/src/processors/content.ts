@@ -7,7 +7,8 @@ export function contentHandlers(
   deps: WorkerDeps,
 ): Pick<JobHandlers, "generate" | "pregenerate" | "generate-structure"> {
   return {
-    generate: (data, { signal }) => runGeneration(deps, data, signal),
+    generate: (data, { signal, job, lastAttempt }) =>
+      runGeneration(deps, data, signal, { attempt: job.attemptsMade + 1, lastAttempt }),
     pregenerate: (data) => runPregeneration(deps, data),
     "generate-structure": (data, { signal, lastAttempt }) =>
       runStructureGeneration(deps, data, { signal, lastAttempt }),

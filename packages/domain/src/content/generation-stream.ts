@@ -55,6 +55,12 @@ export class GenerationPublisher<E extends { type: string } = GenerationEntry> {
     this.timer ??= setTimeout(() => this.flush(), PUBLISH_BATCH_MS);
   }
 
+  /** Publishes pending text now and waits for every append so far. */
+  async settle(): Promise<void> {
+    this.flush();
+    await this.chain;
+  }
+
   async finish(entry: Terminal<E>): Promise<void> {
     this.flush();
     await this.append(entry);

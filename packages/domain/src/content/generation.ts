@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { GenerationResult, RetrievedChunk } from "@sira/ai";
 import { AppError, QUIZ_BANK_QUESTIONS } from "@sira/contracts";
 import { enqueue } from "../jobs/enqueue.ts";
+import { isPermanentJobFailure } from "../jobs/failures.ts";
 import type { JobPayload } from "../jobs/registry.ts";
 import {
   type CachedContent,
@@ -85,11 +86,24 @@ function payloadOf(key: CacheKey, result: GenerationResult<unknown>): GeneratedP
   };
 }
 
-/** Runs one generation job (see the module comment). */
+/** Which attempt of its job a run is: only the last one (or a permanent failure) ends readers' streams. */
+export interface GenerationAttempt {
+  /** 1 for the job's first run. */
+  attempt: number;
+  lastAttempt: boolean;
+}
+
+/**
+ * Runs one generation job (see the module comment). A failure that the queue will retry leaves the
+ * lesson's stream open: readers keep waiting, and the next attempt's `start` (another run, a higher
+ * attempt) tells them to reset and take the new text. Only a permanent failure or the last attempt
+ * publishes `error`, which ends their streams.
+ */
 export async function runGeneration(
   deps: ContentDeps,
   data: GenerationJobData,
   signal?: AbortSignal,
+  run: GenerationAttempt = { attempt: 1, lastAttempt: true },
 ): Promise<GenerationOutcome> {
   const { key, regenerate } = data;
   if (!regenerate) {
@@ -97,7 +111,7 @@ export async function runGeneration(
     if (cached) return { status: "cached", contentId: cached.id };
   }
   const publisher = regenerate ? null : new GenerationPublisher(deps.redis, generationStreamKey(key));
-  await publisher?.start(randomUUID());
+  await publisher?.start(randomUUID(), run.attempt);
   let stored: CachedContent | null;
   let replaced = false;
   try {
@@ -108,8 +122,17 @@ export async function runGeneration(
       ? await replaceGeneratedContent(deps.db, regenerate.contentId, regenerate.expectedVersion, payload)
       : await storeGeneratedContent(deps.db, key, payload);
   } catch (error) {
-    const code = error instanceof AppError && error.status < 500 ? error.code : "GENERATION_FAILED";
-    await publisher?.finish({ type: "error", code });
+    if (run.lastAttempt || isPermanentJobFailure(error)) {
+      const code = error instanceof AppError && error.status < 500 ? error.code : "GENERATION_FAILED";
+      await publisher?.finish({ type: "error", code });
+    } else {
+      // Retried: the text so far stays in the stream until the next attempt starts a new run.
+      await publisher?.settle();
+      deps.logger.warn(
+        { err: error, attempt: run.attempt, content_type: key.contentType },
+        "generation attempt failed; the job is retried and its readers wait",
+      );
+    }
     throw error;
   }
   if (!stored) return { status: "stale", contentId: regenerate?.contentId ?? null };

@@ -128,7 +128,8 @@ export type LessonEvent =
 
 export interface LessonStream {
   meta: LessonStreamMeta;
-  events(signal: AbortSignal): AsyncIterable<LessonEvent>;
+  /** `resumed`: the client already holds text (Last-Event-ID), perhaps of an earlier attempt. */
+  events(signal: AbortSignal, resumed?: boolean): AsyncIterable<LessonEvent>;
 }
 
 export interface LessonStreamOptions {
@@ -177,7 +178,8 @@ export async function openLessonStream(
   };
   return {
     meta,
-    events: (signal) => (cached ? replayAsync(cached) : liveEvents(deps, target, signal, options)),
+    events: (signal, resumed = false) =>
+      cached ? replayAsync(cached) : liveEvents(deps, target, signal, resumed, options),
   };
 }
 
@@ -185,10 +187,17 @@ async function* replayAsync(cached: CachedContent): AsyncGenerator<LessonEvent> 
   yield* replay(cached);
 }
 
+/**
+ * The running generation's events. A new run of the job (the provider failed and the queue retried
+ * it) restarts the text: the reader gets `restart`, then the new attempt's text from its start. A
+ * client resuming into a later attempt restarts too, since its offset may point into an earlier
+ * attempt's text. Only the job's final failure arrives as `error`.
+ */
 async function* liveEvents(
   deps: ContentDeps,
   target: LessonTarget,
   signal: AbortSignal,
+  resumed: boolean,
   options: LessonStreamOptions,
 ): AsyncGenerator<LessonEvent> {
   let sent = 0;
@@ -211,11 +220,14 @@ async function* liveEvents(
       return;
     }
     switch (entry.type) {
-      case "start":
-        // A second run after text was sent means the first died mid-way: the client must restart.
-        if (run !== null && run !== entry.run && sent > 0) throw new AppError("GENERATION_FAILED");
+      case "start": {
+        const newRun = run !== null && run !== entry.run && (sent > 0 || resumed);
+        const resumingLater = run === null && resumed && (entry.attempt ?? 1) > 1;
+        if (newRun || resumingLater) yield { type: "restart" };
+        if (run !== entry.run) sent = 0;
         run = entry.run;
         break;
+      }
       case "delta":
         sent += entry.text.length;
         yield { type: "text", text: entry.text };
