@@ -46,5 +46,10 @@ export interface AppEnv {
     offlineQueuedAt: Date | null;
     /** The signed-in caller's context, once a `requireRole` guard has built it. */
     caller: CallerContext | undefined;
+    /**
+     * Whether Redis lists the session the bearer token names as ended, read by the rate limiter in
+     * its own round trip before the token is verified; auth uses it once the token proves that session.
+     */
+    sessionListed: { sessionId: string; listed: boolean } | undefined;
   };
 }

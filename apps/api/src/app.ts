@@ -5,7 +5,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "@sira/contracts";
 import type { AppDeps, AppEnv } from "./app-types.ts";
-import { authenticate } from "./http/auth.ts";
+import { authenticate, claimedSession } from "./http/auth.ts";
 import { requestBodyLimit } from "./http/body-limit.ts";
 import { compression } from "./http/compression.ts";
 import { cors } from "./http/cors.ts";
@@ -70,6 +70,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       limit: config.RATE_LIMIT_PER_MINUTE,
       appliesTo: (path) => !HEALTH_PATHS.has(path),
       cost: trpcCallCount,
+      claimedSession,
     }),
   );
   // Readiness touches PostgreSQL and Redis: its own small budget, so probes never eat the API's.

@@ -12,6 +12,23 @@ import { callerContext, requestFacts } from "../caller.ts";
 
 const BEARER = /^Bearer[ \t]+([A-Za-z0-9._~+/-]+=*)$/i;
 
+/**
+ * The session id a bearer token claims, read without verifying it (null when there is none to
+ * read). Only for asking Redis early: nothing is trusted until `authenticate` verifies the token.
+ */
+export function claimedSession(c: Context<AppEnv>): string | null {
+  const header = c.req.header("authorization");
+  if (!header) return null;
+  const payload = BEARER.exec(header.trim())?.[1]?.split(".")[1];
+  if (!payload) return null;
+  try {
+    const sid = (JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { sid?: unknown }).sid;
+    return typeof sid === "string" && sid.length > 0 && sid.length <= 128 ? sid : null;
+  } catch {
+    return null;
+  }
+}
+
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header("authorization");
   if (header) {
@@ -19,8 +36,11 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
     if (!token) throw new AppError("TOKEN_INVALID");
     const deps = c.get("deps");
     const claims = await verifyAccessToken(authKeys(deps.config), token);
+    // The rate limiter may have read the denylist already, for the session this token proves.
+    const early = c.get("sessionListed");
+    const listed = early?.sessionId === claims.sessionId ? early.listed : undefined;
     // An ended session is no sign-in at all, as for an erased account: the client signs in again.
-    if (!(await sessionStands(deps, claims))) throw new AppError("UNAUTHENTICATED");
+    if (!(await sessionStands(deps, claims, listed))) throw new AppError("UNAUTHENTICATED");
     c.set("actor", claims);
   }
   await next();

@@ -5,17 +5,22 @@
  * still throttles, only less precisely (docs/decisions).
  */
 import { AppError } from "@sira/contracts";
-import { networkKey } from "@sira/domain";
+import { networkKey, revokedSessionKey } from "@sira/domain";
 import type { Redis } from "@sira/infra";
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-types.ts";
 import { setResponseHeaders } from "./response-headers.ts";
 
 const WINDOW_MS = 60_000;
+// KEYS[2], when given, is a key whose existence the request needs next (the session denylist):
+// asked here, it costs no round trip of its own.
 const INCREMENT = `local n = redis.call('INCRBY', KEYS[1], ARGV[2])
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
-return {n, ttl}`;
+local listed = -1
+if KEYS[2] then listed = redis.call('EXISTS', KEYS[2]) end
+return {n, ttl, listed}`;
 
 const DOWN = new Set(["reconnecting", "close", "end"]);
 
@@ -23,6 +28,8 @@ export interface Hit {
   count: number;
   resetMs: number;
   store: "redis" | "memory";
+  /** Whether the extra key exists, when one was asked (Redis only). */
+  listed?: boolean;
 }
 
 /** A per-process fixed window, used only while Redis cannot be reached. */
@@ -45,9 +52,15 @@ export class MemoryWindow {
   }
 }
 
-export async function hitRedis(redis: Redis, key: string, cost = 1): Promise<Hit> {
-  const [count, ttl] = (await redis.eval(INCREMENT, 1, key, WINDOW_MS, cost)) as [number, number];
-  return { count, resetMs: ttl > 0 ? ttl : WINDOW_MS, store: "redis" };
+export async function hitRedis(redis: Redis, key: string, cost = 1, existsKey?: string): Promise<Hit> {
+  const [count, ttl, listed] = (
+    existsKey
+      ? await redis.eval(INCREMENT, 2, key, existsKey, WINDOW_MS, cost)
+      : await redis.eval(INCREMENT, 1, key, WINDOW_MS, cost)
+  ) as [number, number, number];
+  const hit: Hit = { count, resetMs: ttl > 0 ? ttl : WINDOW_MS, store: "redis" };
+  if (existsKey) hit.listed = listed === 1;
+  return hit;
 }
 
 export interface RateLimitOptions {
@@ -57,6 +70,11 @@ export interface RateLimitOptions {
   appliesTo: (path: string) => boolean;
   /** What one request costs: 1, or the number of calls it carries. */
   cost?: (url: string) => number;
+  /**
+   * The session the request's bearer token names (not yet verified), if any: the limiter reads
+   * its denylist entry in the same round trip and leaves the answer in `sessionListed`.
+   */
+  claimedSession?: (c: Context<AppEnv>) => string | null;
 }
 
 export function rateLimit(options: RateLimitOptions) {
@@ -71,7 +89,9 @@ export function rateLimit(options: RateLimitOptions) {
     try {
       // Mid-outage the client sits in "reconnecting": don't make every request wait for a timeout.
       if (DOWN.has(redis.status)) throw new Error(`redis is ${redis.status}`);
-      hit = await hitRedis(redis, key, cost);
+      const sessionId = options.claimedSession?.(c) ?? null;
+      hit = await hitRedis(redis, key, cost, sessionId ? revokedSessionKey(sessionId) : undefined);
+      if (sessionId && hit.listed !== undefined) c.set("sessionListed", { sessionId, listed: hit.listed });
       warned = false;
     } catch (error) {
       if (!warned) c.get("log").warn({ err: error }, "rate limiter: Redis unreachable, using in-memory window");

@@ -14,6 +14,7 @@ export { confirmRecovery, MAGIC_LINK_TTL_MINUTES, requestRecovery } from "./reco
 export {
   activeRole,
   redisSessionDenylist,
+  revokedSessionKey,
   type SessionDenylist,
   sessionLiveInDb,
   sessionStands,

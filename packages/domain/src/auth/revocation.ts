@@ -14,6 +14,11 @@ export interface SessionDenylist {
   deny(sessionIds: readonly string[]): Promise<void>;
   /** Whether Redis lists the session as ended; "unknown" when Redis could not answer. */
   check(sessionId: string): Promise<"revoked" | "live" | "unknown">;
+  /**
+   * What `check` answers once Redis has said whether `revokedSessionKey(sessionId)` exists, for a
+   * caller that asked in a round trip of its own (the API's rate limiter asks it with its count).
+   */
+  answer(sessionId: string, listed: boolean): "revoked" | "live";
 }
 
 /** The Redis key that lists an ended session. */
@@ -55,6 +60,18 @@ export function redisSessionDenylist(
     }
   }
 
+  function answer(sessionId: string, listed: boolean): "revoked" | "live" {
+    if (unwritten.size === 0) return listed ? "revoked" : "live";
+    const missed = unwritten.has(sessionId);
+    if (!retrying) {
+      retrying = true;
+      void write([...unwritten]).finally(() => {
+        retrying = false;
+      });
+    }
+    return listed || missed ? "revoked" : "live";
+  }
+
   return {
     async deny(sessionIds) {
       if (sessionIds.length === 0) return;
@@ -68,16 +85,9 @@ export function redisSessionDenylist(
       } catch {
         return "unknown";
       }
-      if (unwritten.size === 0) return revoked === 1 ? "revoked" : "live";
-      const missed = unwritten.has(sessionId);
-      if (!retrying) {
-        retrying = true;
-        void write([...unwritten]).finally(() => {
-          retrying = false;
-        });
-      }
-      return revoked === 1 || missed ? "revoked" : "live";
+      return answer(sessionId, revoked === 1);
     },
+    answer,
   };
 }
 
@@ -108,8 +118,11 @@ export async function sessionLiveInDb(db: Db, claims: Pick<AccessClaims, "userId
 export async function sessionStands(
   deps: { db: Db; denylist: SessionDenylist },
   claims: Pick<AccessClaims, "userId" | "sessionId" | "role">,
+  /** Whether Redis listed the session, when the caller already asked (else this asks). */
+  listed?: boolean,
 ): Promise<boolean> {
-  const state = await deps.denylist.check(claims.sessionId);
+  const state =
+    listed === undefined ? await deps.denylist.check(claims.sessionId) : deps.denylist.answer(claims.sessionId, listed);
   if (state !== "unknown") return state === "live";
   return sessionLiveInDb(deps.db, claims);
 }
