@@ -24,12 +24,13 @@ import { fileURLToPath } from "node:url";
 import { createApp } from "@sira/api";
 import { createAppDeps } from "@sira/api/deps";
 import { seedDemo } from "@sira/demo";
-import { startSession, tokenPair } from "@sira/domain";
+import { listCatalogCourses, listCourseModules, quickReview, startSession, tokenPair } from "@sira/domain";
 import { createLogger, createRedis, parseConfig } from "@sira/infra";
 import { createDb } from "@sira/infra/db";
 import { ensureDatabase, migrate } from "@sira/infra/migrator";
 import { dropDatabase, withDatabase } from "@sira/infra/testing";
 import autocannon from "autocannon";
+import pg from "pg";
 import type { BaselinePlan, BaselineRoute } from "./http-baseline.ts";
 
 const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 2);
@@ -156,6 +157,16 @@ async function load(
   };
 }
 
+/** Mean wall and CPU time of `work` over `runs` sequential calls, in microseconds. */
+async function timed(runs: number, work: () => Promise<unknown>): Promise<{ wall: number; cpu: number }> {
+  for (let i = 0; i < 20; i++) await work();
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  for (let i = 0; i < runs; i++) await work();
+  const used = process.cpuUsage(cpu);
+  return { wall: ((performance.now() - started) * 1000) / runs, cpu: (used.user + used.system) / runs };
+}
+
 const range = (values: number[], digits = 0) => {
   const lo = Math.min(...values).toFixed(digits);
   const hi = Math.max(...values).toFixed(digits);
@@ -279,6 +290,9 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 50));
       if (res.status !== 200) throw new Error(`${target.path}: HTTP ${res.status} ${body}`);
       if (target.name === "health") health = body;
+      // Reads only: a write in the window (the usage buffer's flush) is no part of this answer.
+      const reads = sql.filter((s) => /^\s*(SELECT|WITH)\b/i.test(s.text));
+      if (process.env.BENCH_HTTP_SQL) for (const s of sql) console.log(`${target.name}: ${s.text.slice(0, 160)}`);
       // The limiter and the session denylist are the pipeline's work; the answer's reads are replayed.
       const dataReads = commands.filter(
         ([name, key]) =>
@@ -286,15 +300,53 @@ async function main(): Promise<void> {
           !String(key).startsWith("sira:rl:") &&
           !String(key).startsWith("auth:revoked-session:"),
       );
-      routes.push({ path: target.path, sql: [...sql], redis: dataReads });
+      routes.push({ path: target.path, sql: reads, redis: dataReads });
       capture[target.name] = {
-        sql: sql.length,
+        sql: reads.length,
         redis: commands.length,
         replayed: dataReads.length,
         bytes: Buffer.byteLength(body),
       };
     }
     monitor.disconnect();
+
+    // Prisma's query layer against pg for the same statements, in this process, one call at a time.
+    const domainReads: Record<string, () => Promise<unknown>> = {
+      catalog: () => listCatalogCourses(db, null, { page: 1, limit: 20 }, "fr"),
+      modules: () =>
+        listCourseModules(
+          db,
+          { viewer: { userId: learner.id, role: "learner" }, language: "fr" },
+          enrollment.courseId,
+          { page: 1, limit: 20 },
+        ),
+      "due cards": () =>
+        quickReview(
+          db,
+          { viewer: { userId: learner.id, role: "learner" }, language: "fr", country: learner.country ?? "SN" },
+          new Date(),
+        ),
+    };
+    const pool = new pg.Pool({ connectionString: url, max: 2 });
+    const layer: string[] = [];
+    for (const t of targets) {
+      const read = domainReads[t.name];
+      const route = routes.find((r) => r.path === t.path);
+      if (!read || !route) continue;
+      const viaPrisma = await timed(200, read);
+      const viaPg = await timed(200, async () => {
+        for (const s of route.sql) await pool.query(s.text, s.params);
+      });
+      // The same statements as raw queries through Prisma (what TypedSQL or $queryRaw would cost).
+      const viaRaw = await timed(200, async () => {
+        for (const s of route.sql) await db.$queryRawUnsafe(s.text, ...s.params);
+      });
+      const us = (x: { wall: number; cpu: number }) => `${Math.round(x.wall)} µs (CPU ${Math.round(x.cpu)})`;
+      layer.push(
+        `${t.name.padEnd(10)} ORM ${us(viaPrisma).padEnd(22)} raw via Prisma ${us(viaRaw).padEnd(22)} pg ${us(viaPg)}`,
+      );
+    }
+    await pool.end();
 
     const api = await startApi(config.REDIS_URL);
     children.push(api.child);
@@ -363,6 +415,12 @@ async function main(): Promise<void> {
     console.log(
       "\nTargets: /health >= 50 % of bare node:http; the four reads >= 60 % of node:http + pg; p99 <= 50 ms at 80 %.",
     );
+    if (layer.length) {
+      console.log(
+        "\nThe domain read through Prisma against its statements through pg (in process, sequential, 200 calls):",
+      );
+      for (const line of layer) console.log(line);
+    }
   } finally {
     for (const child of children) await stop(child);
     await db.$disconnect();
