@@ -417,7 +417,7 @@ async function main(): Promise<void> {
     );
     if (layer.length) {
       console.log(
-        "\nThe domain read through Prisma against its statements through pg (in process, sequential, 200 calls):",
+        "\nOne read in process, 200 sequential calls: the domain function (Prisma ORM), its statements as raw queries through Prisma, and through pg:",
       );
       for (const line of layer) console.log(line);
     }
