@@ -61,6 +61,18 @@ interface Run {
   p50: number;
   p99: number;
   bad: number;
+  /** The server process's CPU time per answered request, in microseconds (Linux; NaN elsewhere). */
+  cpuUs: number;
+}
+
+/** A process's user + system CPU time in microseconds, from /proc (NaN where there is none). */
+function cpuTimeUs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100; // utime + stime, in 1/100 s ticks
+  } catch {
+    return Number.NaN;
+  }
 }
 
 async function freePort(): Promise<number> {
@@ -137,11 +149,13 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 async function load(
-  port: number,
+  server: { port: number; child: ChildProcess },
   target: Target,
   headers: Record<string, string>,
   options: { seconds: number; rate?: number },
 ): Promise<Run> {
+  const port = server.port;
+  const cpuBefore = cpuTimeUs(server.child.pid);
   const result = await autocannon({
     url: `http://127.0.0.1:${port}${target.path}`,
     connections: CONNECTIONS,
@@ -154,6 +168,7 @@ async function load(
     p50: result.latency.p50,
     p99: result.latency.p99,
     bad: result.non2xx + result.errors + result.timeouts,
+    cpuUs: (cpuTimeUs(server.child.pid) - cpuBefore) / Math.max(1, result.requests.total),
   };
 }
 
@@ -373,8 +388,8 @@ async function main(): Promise<void> {
     }
     // Warm both servers' JIT on every path before measuring.
     for (const t of targets) {
-      await load(api.port, t, headers, { seconds: 2 });
-      await load(baseline.port, t, headers, { seconds: 2 });
+      await load(api, t, headers, { seconds: 2 });
+      await load(baseline, t, headers, { seconds: 2 });
     }
 
     const results = new Map<string, { api: Run[]; base: Run[] }>();
@@ -383,7 +398,7 @@ async function main(): Promise<void> {
       for (let round = 0; round < ROUNDS; round++) {
         const order = round % 2 === 0 ? (["api", "base"] as const) : (["base", "api"] as const);
         for (const who of order) {
-          r[who].push(await load(who === "api" ? api.port : baseline.port, t, headers, { seconds: SECONDS }));
+          r[who].push(await load(who === "api" ? api : baseline, t, headers, { seconds: SECONDS }));
         }
       }
       results.set(t.name, r);
@@ -392,7 +407,7 @@ async function main(): Promise<void> {
     const saturation = new Map<string, Run>();
     for (const t of targets) {
       const best = Math.max(...(results.get(t.name)?.api ?? []).map((r) => r.rps));
-      saturation.set(t.name, await load(api.port, t, headers, { seconds: SECONDS, rate: best * 0.8 }));
+      saturation.set(t.name, await load(api, t, headers, { seconds: SECONDS, rate: best * 0.8 }));
     }
 
     console.log(
@@ -410,6 +425,16 @@ async function main(): Promise<void> {
           `${`${range(ratios)} %`.padEnd(13)} ${`${range(r.api.map((x) => x.p50))} / ${range(r.api.map((x) => x.p99))}`.padEnd(16)} ` +
           `${`${range(r.base.map((x) => x.p50))} / ${range(r.base.map((x) => x.p99))}`.padEnd(17)} ` +
           `${String(Math.round(s.rps)).padStart(13)}  ${`${s.p50} / ${s.p99}`.padEnd(12)} ${bad}`,
+      );
+    }
+    // CPU per request holds still when other work on the machine steals cores from both servers.
+    console.log("\nServer CPU per request (µs; the baseline's as a % of the API's: throughput if CPU-bound):");
+    for (const t of targets) {
+      const r = results.get(t.name);
+      if (!r) continue;
+      const shares = r.api.map((a, i) => (100 * (r.base[i]?.cpuUs ?? Number.NaN)) / a.cpuUs);
+      console.log(
+        `${t.name.padEnd(11)} API ${range(r.api.map((x) => x.cpuUs)).padEnd(12)} baseline ${range(r.base.map((x) => x.cpuUs)).padEnd(12)} ${range(shares)} %`,
       );
     }
     console.log(
