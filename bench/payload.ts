@@ -429,10 +429,12 @@ async function main(): Promise<void> {
       const uploaded = await request(`${mediaBase}/media/upload`, { method: "POST", headers: asAdmin, body: form });
       stage(`media uploaded: ${uploaded.status}`);
     }
-    let images: { items?: { url?: string }[] } | null = null;
+    type ImageList = { items?: { url?: string }[] } | null;
+    const listImages = async () => (await send("GET", `/api/v1/modules/${firstModule.id}/images`)).body as ImageList;
+    let images = await listImages();
     for (let i = 0; i < 60 && !images?.items?.length; i++) {
-      if (i) await new Promise((r) => setTimeout(r, 500));
-      images = (await send("GET", `/api/v1/modules/${firstModule.id}/images`)).body as typeof images;
+      await new Promise((r) => setTimeout(r, 500));
+      images = await listImages();
     }
     const sourceImages = (await send("GET", `/api/v1/courses/${first.id}/source-images`)).body as {
       items?: { id: string }[];
@@ -567,7 +569,7 @@ async function main(): Promise<void> {
     // What a client can trim itself: the catalog card in the request's language only (?fields=).
     const card = "id,slug,title,description,cover_image_url,price_credits,estimated_hours,is_enrolled";
     const cardPath = `/api/v1/courses?fields=${card}`;
-    const trimmed = await measure({ ...BUDGETS["/api/v1/courses"], path: cardPath, state: "" });
+    const trimmed = await measure({ ...(BUDGETS["/api/v1/courses"] as Budget), path: cardPath, state: "" });
     console.log(
       `  the catalog with ?fields=${card}: raw ${trimmed.raw}, gzip ${trimmed.gzip}, br ${trimmed.br} ` +
         "(the default page above carries both languages)",
