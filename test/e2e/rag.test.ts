@@ -168,9 +168,18 @@ describe("from a course PDF to a streamed, grounded lesson", () => {
     expect(deltaText(events)).toContain("## ");
 
     // 5. Every cited source is a chunk of this course; no other course's chunk ever appears.
-    const citation = events.find((e) => e.event === "citation")?.data as { sources: { chunk_id: string }[] };
-    expect(citation.sources.length).toBeGreaterThan(0);
-    const ids = citation.sources.map((s) => s.chunk_id);
+    // The stream names its sources compactly; the lesson's sources_cited has them in full, in order.
+    const citation = events.find((e) => e.event === "citation")?.data as { docs: string[]; refs: { doc: number }[] };
+    expect(citation.refs.length).toBeGreaterThan(0);
+    const full = await api_<{ sources_cited: { chunk_id: string; source: string }[] }>(
+      `/api/v1/modules/${modules[0].id}/lessons/${lessonUnit.id}?fields=sources_cited,version`,
+      { as: learner, headers: { "accept-language": "fr" } },
+    );
+    expect(full.body.sources_cited).toHaveLength(citation.refs.length);
+    for (const [i, ref] of citation.refs.entries()) {
+      expect(citation.docs[ref.doc]).toBe(full.body.sources_cited[i]?.source);
+    }
+    const ids = full.body.sources_cited.map((s) => s.chunk_id);
     const owners = await db.documentChunk.findMany({
       where: { id: { in: ids } },
       select: { id: true, courseId: true },

@@ -47,6 +47,55 @@ export type LessonGenerating = z.infer<typeof lessonGeneratingSchema>;
 
 export const lessonParams = z.object({ module_id: z.uuid(), unit_id: z.uuid() });
 
+/*
+ * The lesson's event stream (decision 0056): `meta` at once, `delta` {text} frames, `citation`,
+ * `done`; `meta {reset: true}` when the text so far is void and a new text follows from its start.
+ * Identifiers the client already has (the module and unit, in the URL) are not repeated, and
+ * sources travel as short references: full details are the lesson's `sources_cited`, in the
+ * same order (GET the lesson with `?fields=sources_cited,version`).
+ */
+
+/** The stream's first event. */
+export const lessonStreamMetaSchema = z.object({
+  language: languageSchema,
+  level: z.number().int(),
+  title: z.string(),
+  /** The section headings the lesson is written under, in order. */
+  outline: z.array(z.string()),
+  /** Replayed from the cache (true) or followed while it is generated (false). */
+  cached: z.boolean(),
+  /** The cached lesson's version, model and whether it was written offline: absent while it is generated. */
+  version: z.number().int().optional(),
+  model: z.string().optional(),
+  offline: z.boolean().optional(),
+});
+export type LessonStreamMeta = z.infer<typeof lessonStreamMetaSchema>;
+
+/** `meta {reset: true}`: drop the text received so far; ids count from 0 again. */
+export const lessonStreamResetSchema = z.object({ reset: z.literal(true) });
+
+/**
+ * `citation`: the documents cited, named once, and one short reference per source. `refs[i]` is
+ * `sources_cited[i]` of the lesson at `done.version`.
+ */
+export const lessonCitationSchema = z.object({
+  docs: z.array(z.string()),
+  refs: z.array(
+    z.object({
+      /** The marker `[n]` that cites this source in the text. */
+      n: z.number().int().min(1),
+      /** Its document: an index into `docs`. */
+      doc: z.number().int().min(0),
+      /** The page, when the document has pages. */
+      page: z.number().int().min(1).optional(),
+    }),
+  ),
+});
+export type LessonCitation = z.infer<typeof lessonCitationSchema>;
+
+/** `done`: the stored lesson the text is (its id names its images and audio). */
+export const lessonStreamDoneSchema = z.object({ content_id: z.uuid(), version: z.number().int() });
+
 /** The lesson or, while it is generated, where to follow it. */
 export const lessonOrGeneratingSchema = z.union([
   z.object({ status: z.literal("ready"), lesson: lessonSchema }),

@@ -63,8 +63,8 @@ export const configSchema = z.object({
   COMPRESSION_MIN_BYTES: z.coerce.number().int().min(0).default(1024),
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(1000).default(15_000),
   SSE_COALESCE_MS: z.coerce.number().int().min(0).default(200),
-  /** A coalesced SSE frame also waits for this many characters (bytes on the wire ≤ ~1.3× the text)… */
-  SSE_MIN_FRAME_CHARS: z.coerce.number().int().min(0).default(140),
+  /** A coalesced SSE frame also waits for this many characters (the whole stream ≤ ~1.3× the text: 0056)… */
+  SSE_MIN_FRAME_CHARS: z.coerce.number().int().min(0).default(240),
   /** …for at most this long after its first character. */
   SSE_MAX_FRAME_WAIT_MS: z.coerce.number().int().min(0).default(1000),
   /** Event streams one user may hold open at once, across API processes (decision 0028). */

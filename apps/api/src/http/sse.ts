@@ -161,7 +161,10 @@ export type TextStreamEvent =
   | { type: "text"; text: string }
   /** The text so far is void: a new text follows from its start. */
   | { type: "restart" }
+  /** Sources as the tutor sends them: the full list. */
   | { type: "sources"; sources: unknown[] }
+  /** Sources already in their wire shape (a lesson's compact references). */
+  | { type: "citation"; citation: unknown }
   | { type: "done" };
 
 /** One domain text-stream event on the wire: text coalesced into `delta`, a restart as `meta {reset}`. */
@@ -180,6 +183,9 @@ export function frameTextEvent<E extends TextStreamEvent>(
       return;
     case "sources":
       writer.send("citation", { sources: event.sources });
+      return;
+    case "citation":
+      writer.send("citation", event.citation);
       return;
     case "done":
       writer.send("done", done(event as Extract<E, { type: "done" }>));

@@ -4,6 +4,7 @@
  * course only, the other language follows, pre-generation fills a module, regeneration bumps the
  * version, structure proposals are built from the indexed document, and no documents fail cleanly.
  */
+import type { LessonCitation, SourceRef } from "@sira/contracts";
 import { getQueue, jobIdFor } from "@sira/infra";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -61,15 +62,11 @@ describe("lesson generation on the worker", () => {
       .filter((f) => f.event === "delta")
       .map((f) => (f.data as { text: string }).text)
       .join("");
-    const citation = frames.find((f) => f.event === "citation")?.data as
-      | { sources: { chunk_id: string }[] }
-      | undefined;
-    const sources = citation?.sources ?? [];
-    expect(sources.length).toBeGreaterThan(0);
-    for (const s of sources) {
-      expect(chunkIds).toContain(s.chunk_id);
-      expect(foreign.chunkIds).not.toContain(s.chunk_id);
-    }
+    const citation = frames.find((f) => f.event === "citation")?.data as LessonCitation | undefined;
+    const refs = citation?.refs ?? [];
+    expect(refs.length).toBeGreaterThan(0);
+    // Each reference names the marker that cites it in the text.
+    for (const ref of refs) expect(text).toContain(`[${ref.n}`);
     const stored = await deps.db.generatedContent.findMany({
       where: { moduleId: world.course.moduleId, language: "fr" },
     });
@@ -77,8 +74,18 @@ describe("lesson generation on the worker", () => {
     expect((stored[0]?.content as { markdown: string } | undefined)?.markdown).toBe(text);
     expect(stored[0]?.metadata).toMatchObject({ offline: true });
 
-    const lesson = await app.request(lessonPath(), { headers: { ...world.learner.headers, "accept-language": "fr" } });
+    // The full sources, on demand: the lesson's sources_cited, refs[i] being sources_cited[i].
+    const lesson = await app.request(`${lessonPath()}?fields=sources_cited,version`, {
+      headers: { ...world.learner.headers, "accept-language": "fr" },
+    });
     expect(lesson.status).toBe(200);
+    const { sources_cited: sources } = (await lesson.json()) as { sources_cited: SourceRef[] };
+    expect(sources).toHaveLength(refs.length);
+    for (const [i, s] of sources.entries()) {
+      expect(citation?.docs[refs[i]?.doc ?? -1]).toBe(s.source);
+      expect(chunkIds).toContain(s.chunk_id);
+      expect(foreign.chunkIds).not.toContain(s.chunk_id);
+    }
     const en = await until(
       () => deps.db.generatedContent.count({ where: { moduleId: world.course.moduleId, language: "en" } }),
       (n) => n === 1,

@@ -4,6 +4,7 @@
  * stream while it is produced, one job for every reader, with bytes on the wire close to the text;
  * a retried job's new attempt resets the text instead of ending the stream.
  */
+import type { LessonCitation, SourceRef } from "@sira/contracts";
 import { getQueue } from "@sira/infra";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -13,7 +14,15 @@ import {
   hotCacheKey,
 } from "../../../../packages/domain/src/content/index.ts";
 import { enroll, indexMarketText, lessonKey, sampleLesson } from "../../../../packages/domain/test/content/fixtures.ts";
-import { closeTestDeps, enrolledLearnerWorld, type SignedIn, SseReader, signIn, testApp } from "../helpers.ts";
+import {
+  closeTestDeps,
+  enrolledLearnerWorld,
+  type SignedIn,
+  type SseFrame,
+  SseReader,
+  signIn,
+  testApp,
+} from "../helpers.ts";
 import { storeOfflineLesson } from "./offline-lessons.ts";
 
 const { app, deps } = testApp({ SSE_COALESCE_MS: "200" });
@@ -50,6 +59,20 @@ async function queuedJobs(expected: number): Promise<number> {
   return count;
 }
 
+/**
+ * The compact citation resolves to the stored sources: `refs[i]` is `sources_cited[i]`, its
+ * document named in `docs`, its page when known.
+ */
+function expectCitation(frames: SseFrame[], sources: SourceRef[]) {
+  const citation = frames.find((f) => f.event === "citation")?.data as LessonCitation;
+  expect(sources.length).toBeGreaterThan(0);
+  expect(citation.refs).toHaveLength(sources.length);
+  expect(citation.refs.map((r) => ({ source: citation.docs[r.doc], page: r.page ?? null }))).toEqual(
+    sources.map((s) => ({ source: s.source, page: s.page })),
+  );
+  expect(new Set(citation.docs).size).toBe(citation.docs.length);
+}
+
 async function storeLesson() {
   const content = sampleLesson("R");
   const stored = await storeOfflineLesson(deps.db, key, content);
@@ -64,12 +87,9 @@ describe("a cached lesson", () => {
     expect(reader.frames[0]?.event).toBe("meta");
     expect(reader.frames[0]?.retry).toBe("3000");
     expect(meta.data).toMatchObject({
-      module_id: world.course.moduleId,
-      unit_id: world.course.lessonUnitId,
       language: "fr",
       title: "Le prix d'équilibre",
       cached: true,
-      content_id: stored.id,
       version: 1,
       offline: true,
       outline: ["Introduction", "Concepts clés", "Exemple", "Synthèse", "Points clés"],
@@ -79,7 +99,9 @@ describe("a cached lesson", () => {
     expect(markdown.length).toBeGreaterThan(1000);
     expect(frames.filter((f) => f.event === "delta").length).toBeLessThanOrEqual(2);
     expect(frames.map((f) => f.event).filter(Boolean)).toEqual(["meta", "delta", "citation", "done"]);
-    expect(frames.find((f) => f.event === "citation")?.data).toEqual({ sources: stored.sourcesCited });
+    expectCitation(frames, stored.sourcesCited);
+    // No identifier the client already has (the URL's), and none it does not need yet.
+    expect(JSON.stringify(meta.data)).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
     const done = frames.find((f) => f.event === "done");
     expect(done?.data).toEqual({ content_id: stored.id, version: 1 });
     expect(done?.id).toBe(String(markdown.length));
@@ -142,7 +164,8 @@ describe("a lesson not generated yet", () => {
     await indexMarketText(deps.db, deps.ai.embedder, world.course.courseId);
     const reader = await open(world.learner);
     const meta = await reader.until((f) => f.event === "meta");
-    expect(meta.data).toMatchObject({ cached: false, content_id: null });
+    expect(meta.data).toMatchObject({ cached: false });
+    expect(meta.data).not.toHaveProperty("version");
     // Nothing has generated anything yet: the job is queued (before the stream opened) but has not run.
     expect(await queuedJobs(1)).toBe(1);
     expect(reader.done).toBe(false);
@@ -164,7 +187,7 @@ describe("a lesson not generated yet", () => {
     expect(textOf(reader)).toBe(markdown);
     expect(frames.at(-1)?.event).toBe("done");
     expect(frames.at(-1)?.data).toEqual({ content_id: stored.id, version: 1 });
-    expect(frames.find((f) => f.event === "citation")?.data).toEqual({ sources: stored.sourcesCited });
+    expectCitation(frames, stored.sourcesCited);
   });
 
   it("starts one job for concurrent readers, and every reader gets the same text", async () => {

@@ -3,8 +3,17 @@
  * asks; and the lesson as a typed event stream (meta at once, then text, sources, done: LessonEvent)
  * that replays a cached lesson or tails the running generation. The API frames it (SSE).
  */
-import { LESSON_HEADINGS } from "@sira/ai";
-import { AppError, LANGUAGES, type Language, type Lesson, type LessonContent, type SourceRef } from "@sira/contracts";
+import { citedNumbers, LESSON_HEADINGS } from "@sira/ai";
+import {
+  AppError,
+  LANGUAGES,
+  type Language,
+  type Lesson,
+  type LessonCitation,
+  type LessonContent,
+  type LessonStreamMeta,
+  type SourceRef,
+} from "@sira/contracts";
 import type { Config } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 import type { LearnerContext } from "../access/learner.ts";
@@ -103,19 +112,26 @@ export const LESSON_OUTLINE = Object.fromEntries(
   }),
 ) as Record<Language, string[]>;
 
-export interface LessonStreamMeta {
-  module_id: string;
-  unit_id: string;
-  content_type: "lesson";
-  language: string;
-  level: number;
-  title: string;
-  outline: readonly string[];
-  cached: boolean;
-  content_id: string | null;
-  version: number | null;
-  model: string | null;
-  offline: boolean | null;
+export type { LessonStreamMeta };
+
+/**
+ * The sources as the stream sends them: each document named once, and per source the marker that
+ * cites it, its document's index and its page. `refs[i]` is `sources[i]` (the lesson's
+ * `sources_cited`, stored in first-cited order, so the markers in `text` give each one's number).
+ */
+export function compactCitation(sources: SourceRef[], text: string): LessonCitation {
+  const numbers = citedNumbers(text, Number.MAX_SAFE_INTEGER);
+  const docs: string[] = [];
+  const refs = sources.map((source, i) => {
+    let doc = docs.indexOf(source.source);
+    if (doc < 0) doc = docs.push(source.source) - 1;
+    return {
+      n: numbers.length === sources.length ? (numbers[i] ?? i + 1) : i + 1,
+      doc,
+      ...(source.page !== null ? { page: source.page } : {}),
+    };
+  });
+  return { docs, refs };
 }
 
 /** What a lesson stream carries after its meta: text in pieces, then its sources, then done. */
@@ -123,7 +139,7 @@ export type LessonEvent =
   | { type: "text"; text: string }
   /** The text so far is void (the provider's output was repaired): the whole lesson follows. */
   | { type: "restart" }
-  | { type: "sources"; sources: SourceRef[] }
+  | { type: "citation"; citation: LessonCitation }
   | { type: "done"; contentId: string; version: number };
 
 export interface LessonStream {
@@ -139,7 +155,7 @@ export interface LessonStreamOptions {
 function* replay(cached: CachedContent, from = 0): Generator<LessonEvent> {
   const markdown = (cached.content as LessonContent).markdown;
   if (markdown.length > from) yield { type: "text", text: markdown.slice(from) };
-  yield { type: "sources", sources: cached.sourcesCited };
+  yield { type: "citation", citation: compactCitation(cached.sourcesCited, markdown) };
   yield { type: "done", contentId: cached.id, version: cached.version };
 }
 
@@ -163,18 +179,14 @@ export async function openLessonStream(
   }
   recordOpened(deps, learner, target, cached !== null);
   const meta: LessonStreamMeta = {
-    module_id: moduleId,
-    unit_id: unitId,
-    content_type: "lesson",
     language: target.key.language,
     level: target.key.level,
     title: inLanguage(target.key.language, unit.titleFr, unit.titleEn),
     outline: LESSON_OUTLINE[target.key.language],
     cached: cached !== null,
-    content_id: cached?.id ?? null,
-    version: cached?.version ?? null,
-    model: cached?.model ?? null,
-    offline: cached?.offline ?? null,
+    ...(cached
+      ? { version: cached.version, offline: cached.offline, ...(cached.model !== null ? { model: cached.model } : {}) }
+      : {}),
   };
   return {
     meta,
@@ -201,6 +213,8 @@ async function* liveEvents(
   options: LessonStreamOptions,
 ): AsyncGenerator<LessonEvent> {
   let sent = 0;
+  /** This run's text, for the citation markers' numbers. */
+  let text = "";
   let run: string | null = null;
   let fromCache: CachedContent | null = null;
   const entries = tailGeneration(deps.redis, generationStreamKey(target.key), {
@@ -224,12 +238,16 @@ async function* liveEvents(
         const newRun = run !== null && run !== entry.run && (sent > 0 || resumed);
         const resumingLater = run === null && resumed && (entry.attempt ?? 1) > 1;
         if (newRun || resumingLater) yield { type: "restart" };
-        if (run !== entry.run) sent = 0;
+        if (run !== entry.run) {
+          sent = 0;
+          text = "";
+        }
         run = entry.run;
         break;
       }
       case "delta":
         sent += entry.text.length;
+        text += entry.text;
         yield { type: "text", text: entry.text };
         break;
       case "error":
@@ -243,7 +261,7 @@ async function* liveEvents(
             return;
           }
         }
-        yield { type: "sources", sources: entry.sources };
+        yield { type: "citation", citation: compactCitation(entry.sources, text) };
         yield { type: "done", contentId: entry.content_id, version: entry.version };
         return;
     }
