@@ -14,6 +14,7 @@ import {
   EXACT_SEARCH_MAX_CHUNKS,
   exactSearch,
   indexSearch,
+  quantizedCandidates,
   quantizedSearch,
   type VectorQuery,
 } from "./vector-search.ts";
@@ -89,7 +90,7 @@ export function createRetriever(db: Db, embedder: Embedder, options: RetrieverOp
     const q = await vectorQuery(query, o, limit);
     const path = await pathOf(q, o.mode);
     if (path === "exact") return exactSearch(db, q);
-    if (path === "quantized") return quantizedSearch(db, q);
+    if (path === "quantized") return quantizedSearch(db, q, quantizedCandidates(limit, await count(q)));
     const found = await indexSearch(db, q);
     if (found.length >= limit) return found;
     // The graph walk stopped early (hnsw.max_scan_tuples): the exact path never does.

@@ -13,8 +13,12 @@ import { EMBEDDING_DIMENSIONS } from "./vector-literal.ts";
 
 /** Up to this many chunks, a course is searched exactly (measured in bench/retrieval.ts, decisions 0017, 0055). */
 export const EXACT_SEARCH_MAX_CHUNKS = 5_000;
-/** Candidates the quantised path re-ranks (at least; 10 per result): measured in bench/retrieval.ts, decision 0055. */
-export const QUANTIZED_CANDIDATES = 200;
+/**
+ * Candidates the quantised path re-ranks: 200 to 400, more for smaller courses, whose Hamming scan is
+ * cheaper and whose true neighbours are fewer and less distinct (measured in bench/retrieval.ts,
+ * decision 0055). Never fewer than 10 per result.
+ */
+export const QUANTIZED_CANDIDATES = { min: 200, max: 400, chunkBudget: 1_000_000 } as const;
 /** Added to the similarity of chunks in the preferred language: it breaks near-ties, never filters. */
 export const LANGUAGE_BOOST = 0.02;
 /**
@@ -120,13 +124,22 @@ export async function exactSearch(db: Db, q: VectorQuery): Promise<RetrievedChun
   return ranked(await db.$queryRaw<VectorRow[]>(exactSearchSql(q)), q.language, q.limit);
 }
 
-/** How many Hamming-ranked candidates the quantised path re-ranks for `topK` (decision 0055). */
-export const quantizedCandidates = (topK: number): number => Math.max(QUANTIZED_CANDIDATES, topK * 10);
+/**
+ * How many Hamming-ranked candidates the quantised path re-ranks for `topK` in a course of `chunks`:
+ * `chunkBudget / chunks` between `min` and `max`, so scan and re-rank cost about the same at 2,500
+ * and 5,000 chunks (decision 0055).
+ */
+export function quantizedCandidates(topK: number, chunks: number): number {
+  const { min, max, chunkBudget } = QUANTIZED_CANDIDATES;
+  const byCourse = Math.min(max, Math.max(min, Math.round(chunkBudget / Math.max(1, chunks))));
+  return Math.max(byCourse, topK * 10);
+}
 
+/** `candidates` defaults to the count for a course at the quantised path's limit (the fewest). */
 export async function quantizedSearch(
   db: Db,
   q: VectorQuery,
-  candidates = quantizedCandidates(q.limit),
+  candidates = quantizedCandidates(q.limit, EXACT_SEARCH_MAX_CHUNKS),
 ): Promise<RetrievedChunk[]> {
   return ranked(await db.$queryRaw<VectorRow[]>(quantizedSearchSql(q, candidates)), q.language, q.limit);
 }
