@@ -1,21 +1,43 @@
 /**
- * `pnpm bench:retrieval`: the retriever's two paths on synthetic data. One course holds
- * BENCH_CHUNKS chunks (default 100k) among BENCH_COURSES courses (default 20) that together hold
- * about 1.5× as many; a "threshold" course holds exactly EXACT_SEARCH_MAX_CHUNKS. Vectors are
- * clustered unit vectors made inside PostgreSQL (topics shared by every course, so neighbours
- * from other courses are close and the course filter matters). Prints, per path: p50/p99
- * latency, recall@8 of the index path against exact search with the same filter, and sizes per
- * chunk (HNSW on halfvec vs on vector, table). Throwaway database; figures only, no assertions.
+ * `pnpm bench:retrieval`: the retriever's two paths on synthetic data, before and after the
+ * migration that stores embeddings as `halfvec(1536)` in the row (decision 0055), in one run on the
+ * same rows. One course holds BENCH_CHUNKS chunks (default 100k) among BENCH_COURSES courses
+ * (default 20) that together hold about 1.5× as many; a "threshold" course holds exactly
+ * EXACT_SEARCH_MAX_CHUNKS. Vectors are clustered unit vectors made inside PostgreSQL (topics shared
+ * by every course, so neighbours from other courses are close and the course filter matters).
+ *
+ * 1. The database is migrated up to the migration before BENCH_MIGRATION, the chunks loaded into the
+ *    `vector(1536)` column, and the searches of that schema (kept below as `before`) measured.
+ *    Their exact search, in full precision, is the truth every recall is measured against.
+ * 2. BENCH_MIGRATION runs on the populated table (timed), and the shipped searches are measured.
+ *
+ * Prints per course and path: p50/p99 latency, recall@8, sizes, an `hnsw.ef_search` sweep on the
+ * index path, and with BENCH_EXPLAIN=1 one EXPLAIN (ANALYZE, BUFFERS) per course and path.
+ * Throwaway database; figures only, no assertions.
  */
+import { cp, mkdtemp, readdir, rm } from "node:fs/promises";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type Db, Prisma } from "@sira/infra/db";
 import { ensureDatabase, migrate } from "@sira/infra/migrator";
 import { dropDatabase, withDatabase } from "@sira/infra/testing";
 import pg from "pg";
+import { CHUNK_COLUMNS, chunkFilter } from "../packages/ai/src/rag/chunk-rows.ts";
 import {
   EXACT_SEARCH_MAX_CHUNKS,
   exactSearch,
+  exactSearchSql,
   HNSW_SETTINGS,
+  type HnswSettings,
+  hnswSettingsSql,
+  indexCandidates,
   indexSearch,
+  indexSearchSql,
+  LANGUAGE_BOOST,
+  quantizedCandidates,
+  quantizedSearch,
+  quantizedSearchSql,
   type VectorQuery,
 } from "../packages/ai/src/rag/vector-search.ts";
 
@@ -26,23 +48,31 @@ const OTHERS = int("BENCH_OTHER_CHUNKS", Math.round(TARGET / 2));
 const QUERIES = int("BENCH_QUERIES", 50);
 const TOPICS = int("BENCH_TOPICS", 400);
 const NOISE = 1_000;
-const COMPARE_VECTOR_INDEX = process.env.BENCH_COMPARE_VECTOR !== "0";
 const MODEL = "bench-synthetic";
 const TOP_K = 8;
+/** The migration measured: before it, `vector(1536)` in TOAST; from it, `halfvec(1536)` in the row. */
+const MIGRATION = process.env.BENCH_MIGRATION ?? "20261204101500_document_chunks_halfvec_column";
+const EF_SWEEP = (process.env.BENCH_EF ?? "40,64,100").split(",").map(Number);
+const CANDIDATE_SWEEP = (process.env.BENCH_CANDIDATES ?? "100,200,400").split(",").map(Number);
+const EXPLAIN = process.env.BENCH_EXPLAIN === "1";
 
 const base = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/sira";
 const scratch = `sira_bench_retrieval_${process.pid}`;
 const url = withDatabase(base, scratch);
+/** Index builds (the bench's and the migration's) get the memory docs/operations.md recommends. */
+const BUILD_OPTIONS = "-c maintenance_work_mem=1GB -c max_parallel_maintenance_workers=1";
+const buildUrl = `${url}${url.includes("?") ? "&" : "?"}options=${encodeURIComponent(BUILD_OPTIONS)}`;
 const migrations = fileURLToPath(new URL("../prisma/migrations", import.meta.url));
 // The searches run through Prisma like the app's; an exact scan of 100k chunks may exceed the app's timeout.
 process.env.DATABASE_STATEMENT_TIMEOUT_MS = "0";
 
-const HALFVEC_INDEX = `CREATE INDEX "document_chunks_embedding_hnsw_idx" ON "document_chunks"
-  USING hnsw (("embedding"::halfvec(1536)) halfvec_cosine_ops)`;
-const VECTOR_INDEX = `CREATE INDEX "bench_vector_hnsw_idx" ON "document_chunks" USING hnsw ("embedding" vector_cosine_ops)`;
-
 const log = (line = "") => process.stdout.write(`${line}\n`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const start = performance.now();
@@ -75,7 +105,7 @@ const randomVectors = (table: string, count: number, scale: number) =>
      SELECT i AS id, ARRAY(SELECT (random() * 2 - 1) * ${scale} + i * 0 FROM generate_series(1, 1536))::vector AS v
        FROM generate_series(0, ${count - 1}) i`;
 
-async function load(client: pg.Client): Promise<Map<string, string>> {
+async function loadChunks(client: pg.Client): Promise<Map<string, string>> {
   await client.query(randomVectors("bench_topics", TOPICS, 1));
   // Two noise pools: a chunk is its topic plus one vector from each, so a million combinations exist.
   await client.query(randomVectors("bench_noise_a", NOISE, 0.85));
@@ -104,7 +134,6 @@ async function load(client: pg.Client): Promise<Map<string, string>> {
         [course, resource, MODEL, from, Math.min(chunks, from + 20_000) - 1, salt],
       );
     }
-    log(`  loaded ${slug}: ${chunks} chunks`);
   }
   return courses;
 }
@@ -119,97 +148,301 @@ async function queryVectors(client: pg.Client, n: number): Promise<string[]> {
   return rows.map((r) => r.v);
 }
 
-async function sizeOf(client: pg.Client, sql: string): Promise<number> {
-  const { rows } = await client.query<{ n: string }>(sql);
-  return Number(rows[0]?.n ?? 0);
+async function sizes(client: pg.Client): Promise<{ heap: number; toast: number; hnsw: number }> {
+  const { rows } = await client.query<{ heap: string; toast: string; hnsw: string }>(
+    `SELECT pg_relation_size('document_chunks') AS heap,
+            pg_table_size('document_chunks') - pg_relation_size('document_chunks') AS toast,
+            pg_relation_size('document_chunks_embedding_hnsw_idx') AS hnsw`,
+  );
+  const row = rows[0] as { heap: string; toast: string; hnsw: string };
+  return { heap: Number(row.heap), toast: Number(row.toast), hnsw: Number(row.hnsw) };
 }
 
-async function measure(db: Parameters<typeof exactSearch>[0], courseId: string, vectors: string[]) {
-  const exactMs: number[] = [];
-  const indexMs: number[] = [];
-  let overlap = 0;
-  const q = (vector: string): VectorQuery => ({ courseId, model: MODEL, vector, limit: TOP_K });
-  for (const vector of vectors.slice(0, 5)) {
-    await exactSearch(db, q(vector));
-    await indexSearch(db, q(vector));
-  }
-  for (const vector of vectors) {
-    const [exact, e] = await timed(() => exactSearch(db, q(vector)));
-    const [index, i] = await timed(() => indexSearch(db, q(vector)));
-    exactMs.push(e);
-    indexMs.push(i);
-    const truth = new Set(exact.map((r) => r.id));
-    overlap += index.filter((r) => truth.has(r.id)).length / Math.max(1, exact.length);
-  }
-  return { exactMs, indexMs, recall: overlap / vectors.length };
+// ── The searches of the schema before the migration (vector(1536); HNSW on its halfvec cast) ──
+
+type Row = { id: string; language: string; distance: number };
+type Search = (db: Db, q: VectorQuery) => Promise<{ id: string }[]>;
+
+const ranked = (rows: Row[], q: VectorQuery) =>
+  rows
+    .map((r) => ({ id: r.id, score: 1 - r.distance + (q.language && r.language === q.language ? LANGUAGE_BOOST : 0) }))
+    .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))
+    .slice(0, q.limit);
+
+const FROM_CHUNKS = Prisma.sql`FROM document_chunks c JOIN course_resources r ON r.id = c.resource_id`;
+const beforeExactSql = (q: VectorQuery) => Prisma.sql`
+  SELECT ${CHUNK_COLUMNS}, (c.embedding <=> ${q.vector}::vector)::float8 AS distance
+  ${FROM_CHUNKS}
+  WHERE ${chunkFilter(q)} AND c.embedding_model = ${q.model}
+  ORDER BY (c.embedding <=> ${q.vector}::vector)
+           - CASE WHEN c.language = ${q.language ?? null}::text THEN ${LANGUAGE_BOOST}::float8 ELSE 0 END,
+           c.id
+  LIMIT ${q.limit}`;
+const beforeIndexSql = (q: VectorQuery) => Prisma.sql`
+  WITH c AS MATERIALIZED (
+    SELECT c.id, c.course_id, c.resource_id, c.chunk_index, c.content, c.chapter, c.page, c.language, c.low_confidence,
+           (c.embedding <=> ${q.vector}::vector)::float8 AS distance
+      FROM document_chunks c
+     WHERE ${chunkFilter(q)} AND c.embedding_model = ${q.model}
+     ORDER BY c.embedding::halfvec(1536) <=> ${q.vector}::halfvec(1536)
+     LIMIT ${q.limit}
+  )
+  SELECT ${CHUNK_COLUMNS}, c.distance
+    FROM c JOIN course_resources r ON r.id = c.resource_id`;
+const BEFORE_SETTINGS: HnswSettings = {
+  enable_seqscan: "off",
+  enable_sort: "off",
+  "hnsw.iterative_scan": "relaxed_order",
+  "hnsw.ef_search": "100",
+  "hnsw.max_scan_tuples": "20000",
+  "hnsw.scan_mem_multiplier": "2",
+};
+
+const before: Record<"exact" | "index", Search> = {
+  exact: async (db, q) => ranked(await db.$queryRaw<Row[]>(beforeExactSql(q)), q),
+  // As shipped then: an interactive transaction.
+  index: async (db, q) =>
+    ranked(
+      await db.$transaction(async (tx) => {
+        await tx.$queryRaw(hnswSettingsSql(BEFORE_SETTINGS));
+        return tx.$queryRaw<Row[]>(beforeIndexSql({ ...q, limit: Math.max(40, q.limit * 5) }));
+      }),
+      q,
+    ),
+};
+
+type Path = "exact" | "quantized" | "index";
+const PATHS: Path[] = ["exact", "quantized", "index"];
+
+/** The shipped searches; the quantised path re-ranks as many candidates as the retriever would for `chunks`. */
+const after = (chunks: number, settings: HnswSettings = HNSW_SETTINGS, candidates?: number): Record<Path, Search> => ({
+  exact: exactSearch,
+  quantized: (db, q) => quantizedSearch(db, q, candidates ?? quantizedCandidates(q.limit, chunks)),
+  index: (db, q) => indexSearch(db, q, settings),
+});
+
+// ── Measuring ──
+
+interface Course {
+  slug: string;
+  id: string;
+  chunks: number;
 }
+
+/** Truth: per course, the ids of the full-precision exact search for each query. */
+type Truth = Map<string, string[][]>;
+
+async function measure(db: Db, search: Search, course: Course, vectors: string[], truth?: string[][]) {
+  const q = (vector: string): VectorQuery => ({ courseId: course.id, model: MODEL, vector, limit: TOP_K });
+  for (const vector of vectors.slice(0, 5)) await search(db, q(vector));
+  const ms: number[] = [];
+  const found: string[][] = [];
+  for (const vector of vectors) {
+    const [rows, elapsed] = await timed(() => search(db, q(vector)));
+    ms.push(elapsed);
+    found.push(rows.map((r) => r.id));
+  }
+  let overlap = 0;
+  if (truth) {
+    found.forEach((ids, i) => {
+      const expected = new Set(truth[i]);
+      overlap += ids.filter((id) => expected.has(id)).length / Math.max(1, expected.size);
+    });
+  }
+  return { p50: percentile(ms, 50), p99: percentile(ms, 99), recall: truth ? overlap / vectors.length : 1, found };
+}
+
+type Figures = Awaited<ReturnType<typeof measure>>;
+
+/** EXPLAIN (ANALYZE, BUFFERS) of one query, with the query vector elided. */
+async function explain(client: pg.Client, sql: Prisma.Sql, settings?: HnswSettings): Promise<string> {
+  await client.query("BEGIN");
+  try {
+    if (settings) {
+      const s = hnswSettingsSql(settings);
+      await client.query(s.text, s.values);
+    }
+    const { rows } = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql.text}`, sql.values);
+    return rows
+      .map((r) => `    ${r["QUERY PLAN"].replace(/'\[[^\]]*\]'/g, "'[q]'").replace(/'[01]{64,}'/g, "'[q bits]'")}`)
+      .filter((line) => !/^\s*(Output|Planning:)/.test(line))
+      .join("\n");
+  } finally {
+    await client.query("COMMIT");
+  }
+}
+
+const pathOf = (chunks: number): Path => (chunks > EXACT_SEARCH_MAX_CHUNKS ? "index" : "quantized");
+const MEASURED = ["target", "threshold", "other-1"];
 
 async function main(): Promise<void> {
+  const beforeDir = await mkdtemp(join(tmpdir(), "sira-bench-migrations-"));
+  const names = (await readdir(migrations, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+  if (!names.includes(MIGRATION)) throw new Error(`no migration ${MIGRATION}`);
+  for (const name of names.filter((n) => n < MIGRATION))
+    await cp(join(migrations, name), join(beforeDir, name), { recursive: true });
+
   await ensureDatabase(url);
-  const client = new pg.Client({ connectionString: url });
+  const client = new pg.Client({ connectionString: buildUrl });
   await client.connect();
   const { createDb } = await import("@sira/infra/db");
   const db = createDb({ url, poolMax: 2 });
   try {
-    await migrate(url, migrations);
-    await client.query("SET maintenance_work_mem = '2GB'; SET max_parallel_maintenance_workers = 2");
+    await migrate(url, beforeDir);
     await client.query(`DROP INDEX "document_chunks_embedding_hnsw_idx"`);
     const total = plan().reduce((n, c) => n + c.chunks, 0);
+    const { rows: server } = await client.query<{ v: string }>(
+      `SELECT current_setting('shared_buffers') || ' shared_buffers, ' || current_setting('work_mem') || ' work_mem, '
+              || current_setting('effective_cache_size') || ' effective_cache_size, pgvector '
+              || (SELECT extversion FROM pg_extension WHERE extname = 'vector') AS v`,
+    );
     log(
       `Retrieval bench: ${total} chunks in ${plan().length} courses; target course ${TARGET}; ${QUERIES} queries, top ${TOP_K}`,
     );
-    const [courses, loadMs] = await timed(() => load(client));
-    log(`  load: ${seconds(loadMs)}`);
+    log(`  server: ${server[0]?.v}; load average at start ${load()}`);
+    const [ids, loadMs] = await timed(() => loadChunks(client));
+    const courses: Course[] = plan()
+      .filter((c) => MEASURED.includes(c.slug) && c.chunks > 0)
+      .map((c) => ({ ...c, id: ids.get(c.slug) as string }));
     await client.query("VACUUM ANALYZE document_chunks");
-
-    const [, halfvecBuild] = await timed(() => client.query(HALFVEC_INDEX));
-    const halfvecBytes = await sizeOf(client, `SELECT pg_relation_size('document_chunks_embedding_hnsw_idx') AS n`);
-    let vectorLine = "  HNSW on vector(1536): not built (BENCH_COMPARE_VECTOR=0)";
-    if (COMPARE_VECTOR_INDEX) {
-      const [, vectorBuild] = await timed(() => client.query(VECTOR_INDEX));
-      const vectorBytes = await sizeOf(client, `SELECT pg_relation_size('bench_vector_hnsw_idx') AS n`);
-      await client.query(`DROP INDEX "bench_vector_hnsw_idx"`);
-      vectorLine = `  HNSW on vector(1536):  ${(vectorBytes / total).toFixed(0)} B/chunk, ${(vectorBytes / 2 ** 20).toFixed(0)} MiB, built in ${seconds(vectorBuild)}`;
-    }
-    const tableBytes = await sizeOf(client, `SELECT pg_table_size('document_chunks') AS n`);
-    const heapBytes = await sizeOf(client, `SELECT pg_relation_size('document_chunks') AS n`);
-    log();
-    log("Sizes per chunk");
-    log(
-      `  HNSW on halfvec (shipped): ${(halfvecBytes / total).toFixed(0)} B/chunk, ${(halfvecBytes / 2 ** 20).toFixed(0)} MiB, built in ${seconds(halfvecBuild)}`,
+    const [, beforeBuild] = await timed(() =>
+      client.query(`CREATE INDEX "document_chunks_embedding_hnsw_idx" ON "document_chunks"
+                    USING hnsw (("embedding"::halfvec(1536)) halfvec_cosine_ops)`),
     );
-    log(vectorLine);
-    log(
-      `  table with TOAST: ${(tableBytes / total).toFixed(0)} B/chunk (heap alone ${(heapBytes / total).toFixed(0)} B/chunk)`,
-    );
-
+    log(`  load ${seconds(loadMs)}; HNSW (before) built in ${seconds(beforeBuild)}`);
+    const sizesBefore = await sizes(client);
     const vectors = await queryVectors(client, QUERIES);
+
+    const results = new Map<string, Figures>();
+    const truth: Truth = new Map();
+    const plans: string[] = [];
+    for (const course of courses) {
+      const exact = await measure(db, before.exact, course, vectors);
+      truth.set(course.slug, exact.found);
+      results.set(`before ${course.slug} exact`, exact);
+      results.set(`before ${course.slug} index`, await measure(db, before.index, course, vectors, exact.found));
+      if (EXPLAIN) {
+        const q = { courseId: course.id, model: MODEL, vector: vectors[0] as string, limit: TOP_K };
+        plans.push(`  before, ${course.slug}, exact:\n${await explain(client, beforeExactSql(q))}`);
+        plans.push(
+          `  before, ${course.slug}, index:\n${await explain(client, beforeIndexSql({ ...q, limit: 40 }), BEFORE_SETTINGS)}`,
+        );
+      }
+    }
+
+    const [, migrateMs] = await timed(() => migrate(buildUrl, migrations));
+    // Until a VACUUM marks the rewritten pages all-visible, the quantised path's index-only scan also reads the heap.
+    await client.query("ANALYZE document_chunks");
+    const threshold = courses.find((c) => c.slug === "threshold");
+    const unvacuumed = threshold
+      ? await measure(db, after(threshold.chunks).quantized, threshold, vectors, truth.get(threshold.slug))
+      : undefined;
+    await client.query("VACUUM ANALYZE document_chunks");
+    const sizesAfter = await sizes(client);
+    log(`  migration ${MIGRATION} on the populated table: ${seconds(migrateMs)} (rewrite and HNSW build)`);
+    log(`  load average before the searches ${load()}`);
+
+    for (const course of courses) {
+      for (const path of PATHS) {
+        results.set(
+          `after ${course.slug} ${path}`,
+          await measure(db, after(course.chunks)[path], course, vectors, truth.get(course.slug)),
+        );
+        if (EXPLAIN) {
+          const q = { courseId: course.id, model: MODEL, vector: vectors[0] as string, limit: TOP_K };
+          const sql =
+            path === "exact"
+              ? exactSearchSql(q)
+              : path === "quantized"
+                ? quantizedSearchSql(q, quantizedCandidates(TOP_K, course.chunks))
+                : indexSearchSql({ ...q, limit: indexCandidates(TOP_K) });
+          plans.push(
+            `  after, ${course.slug}, ${path}:\n${await explain(client, sql, path === "index" ? HNSW_SETTINGS : undefined)}`,
+          );
+        }
+      }
+    }
+
     log();
-    log(
-      `Latency and recall@${TOP_K} (index path: ${Object.entries(HNSW_SETTINGS)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(", ")})`,
-    );
-    log(
-      `${"course".padEnd(28)}${"exact p50".padStart(11)}${"exact p99".padStart(11)}${"index p50".padStart(11)}${"index p99".padStart(11)}${"recall@8".padStart(10)}`,
-    );
-    for (const [slug, size] of [
-      ["target", TARGET],
-      ["threshold", EXACT_SEARCH_MAX_CHUNKS],
-      ["other-1", plan()[2]?.chunks ?? 0],
+    log("Sizes per chunk (heap, TOAST, HNSW)");
+    for (const [name, s] of [
+      ["before: vector(1536)", sizesBefore],
+      ["after: halfvec(1536)", sizesAfter],
     ] as const) {
-      const courseId = courses.get(slug);
-      if (!courseId || size === 0) continue;
-      const r = await measure(db, courseId, vectors);
-      const ms = (v: number) => `${v.toFixed(1)} ms`.padStart(11);
       log(
-        `${`${slug} (${size} chunks)`.padEnd(28)}${ms(percentile(r.exactMs, 50))}${ms(percentile(r.exactMs, 99))}${ms(percentile(r.indexMs, 50))}${ms(percentile(r.indexMs, 99))}${r.recall.toFixed(3).padStart(10)}`,
+        `  ${name.padEnd(22)} heap ${(s.heap / total).toFixed(0).padStart(5)} B  TOAST ${(s.toast / total).toFixed(0).padStart(5)} B  HNSW ${(s.hnsw / total).toFixed(0).padStart(5)} B  (${mib(s.heap + s.toast)} table, ${mib(s.hnsw)} index)`,
       );
+    }
+
+    log();
+    log(`Latency and recall@${TOP_K} against the full-precision exact search (* = the path the retriever takes)`);
+    const ms = (v: number) => `${v.toFixed(1)} ms`.padStart(10);
+    log(
+      `${"course".padEnd(26)}${"path".padEnd(11)}${"before p50".padStart(11)}${"p99".padStart(10)}${"recall".padStart(8)}   ${"after p50".padStart(10)}${"p99".padStart(10)}${"recall".padStart(8)}`,
+    );
+    for (const course of courses) {
+      for (const path of PATHS) {
+        const b = results.get(`before ${course.slug} ${path}`);
+        const a = results.get(`after ${course.slug} ${path}`) as Figures;
+        const mark = pathOf(course.chunks) === path ? "*" : " ";
+        const was = b
+          ? `${ms(b.p50).padStart(11)}${ms(b.p99)}${b.recall.toFixed(3).padStart(8)}`
+          : `${"-".padStart(11)}${"".padStart(18)}`;
+        log(
+          `${`${course.slug} (${course.chunks})`.padEnd(26)}${`${path}${mark}`.padEnd(11)}${was}   ${ms(a.p50)}${ms(a.p99)}${a.recall.toFixed(3).padStart(8)}`,
+        );
+      }
+    }
+
+    log();
+    log(`Index path by hnsw.ef_search (after; other settings as shipped: ${JSON.stringify(HNSW_SETTINGS)})`);
+    for (const course of courses.filter((c) => pathOf(c.chunks) === "index")) {
+      for (const ef of EF_SWEEP) {
+        const r = await measure(
+          db,
+          after(course.chunks, { ...HNSW_SETTINGS, "hnsw.ef_search": String(ef) }).index,
+          course,
+          vectors,
+          truth.get(course.slug),
+        );
+        log(
+          `  ${`${course.slug} (${course.chunks})`.padEnd(24)}ef_search ${String(ef).padStart(4)}${ms(r.p50)}${ms(r.p99)}${r.recall.toFixed(3).padStart(8)}`,
+        );
+      }
+    }
+    log();
+    log("Quantised path by candidates re-ranked (after)");
+    if (unvacuumed) {
+      log(
+        `  ${"threshold, before VACUUM".padEnd(24)}candidates ${String(quantizedCandidates(TOP_K, EXACT_SEARCH_MAX_CHUNKS)).padStart(4)}${ms(unvacuumed.p50)}${ms(unvacuumed.p99)}${unvacuumed.recall.toFixed(3).padStart(8)}`,
+      );
+    }
+    for (const course of courses.filter((c) => pathOf(c.chunks) === "quantized")) {
+      for (const candidates of CANDIDATE_SWEEP) {
+        const r = await measure(
+          db,
+          after(course.chunks, HNSW_SETTINGS, candidates).quantized,
+          course,
+          vectors,
+          truth.get(course.slug),
+        );
+        log(
+          `  ${`${course.slug} (${course.chunks})`.padEnd(24)}candidates ${String(candidates).padStart(4)}${ms(r.p50)}${ms(r.p99)}${r.recall.toFixed(3).padStart(8)}`,
+        );
+      }
+    }
+    log(`  load average at the end ${load()}`);
+    if (EXPLAIN) {
+      log();
+      log("EXPLAIN (ANALYZE, BUFFERS), first query");
+      for (const p of plans) log(p);
     }
   } finally {
     await db.$disconnect();
     await client.end();
-    await dropDatabase(base, scratch);
+    if (process.env.BENCH_KEEP === "1") log(`kept database ${scratch}`);
+    else await dropDatabase(base, scratch);
+    await rm(beforeDir, { recursive: true, force: true });
   }
 }
 

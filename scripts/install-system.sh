@@ -82,6 +82,16 @@ if [ ! -f "/usr/share/postgresql/$PG_MAJOR/extension/vector.control" ]; then
   fi
 fi
 
+# --- PostgreSQL memory (docs/operations.md, "PostgreSQL settings") --------------------------
+# Written to the cluster's conf.d and applied by a restart, only when the settings changed.
+pg_memory_conf=/etc/postgresql/$PG_MAJOR/main/conf.d/50-sira-memory.conf
+pg_memory=$(bash "$(dirname "$0")/postgres-memory.sh")
+if [ -d "$(dirname "$pg_memory_conf")" ] && [ "$(cat "$pg_memory_conf" 2>/dev/null)" != "$pg_memory" ]; then
+  log "PostgreSQL memory: $(grep -E '^(shared_buffers|maintenance_work_mem)' <<<"$pg_memory" | tr '\n' ' ')"
+  printf '%s\n' "$pg_memory" | $SUDO tee "$pg_memory_conf" >/dev/null
+  $SUDO pg_ctlcluster --skip-systemctl-redirect "$PG_MAJOR" main restart
+fi
+
 # --- Redis ------------------------------------------------------------------
 if ! command -v redis-server >/dev/null 2>&1; then
   log "installing Redis"
