@@ -300,7 +300,7 @@ async function main(): Promise<void> {
     const textBytes = Buffer.byteLength(markdown);
     const framings = [
       [
-        `shipped: 200 ms ticks, >= ${config.SSE_MIN_FRAME_CHARS} chars, <= 1 s`,
+        `shipped: 200 ms ticks, >= ${config.SSE_MIN_FRAME_CHARS} chars, <= ${config.SSE_MAX_FRAME_WAIT_MS} ms`,
         {
           coalesceMs: config.SSE_COALESCE_MS,
           minFrameChars: config.SSE_MIN_FRAME_CHARS,
@@ -378,12 +378,14 @@ async function serveChild(): Promise<void> {
 interface ApiChild {
   port: number;
   stats(): Promise<ChildStats>;
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 async function forkApi(env: Record<string, string>): Promise<ApiChild> {
+  // BENCH_SSE_CPU_PROF=<dir>: the API process writes a V8 CPU profile there when it exits.
+  const profile = process.env.BENCH_SSE_CPU_PROF;
   const child = fork(fileURLToPath(import.meta.url), [], {
-    execArgv: [...process.execArgv, "--expose-gc"],
+    execArgv: [...process.execArgv, "--expose-gc", ...(profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : [])],
     env: { ...process.env, ...env, BENCH_SSE_API_CHILD: "1" },
   });
   process.once("exit", () => child.kill());
@@ -405,9 +407,16 @@ async function forkApi(env: Record<string, string>): Promise<ApiChild> {
         child.on("message", on);
         child.send("stats");
       }),
-    stop: () => {
-      child.kill();
-    },
+    stop: () =>
+      // A clean exit writes the CPU profile; a child that does not leave is killed.
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => child.kill(), 10_000);
+        child.once("exit", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.send("exit");
+      }),
   };
 }
 
@@ -673,7 +682,7 @@ async function concurrency(
         `(${replay.bytes} bytes for ${textBytes})\n`,
     );
   } finally {
-    child.stop();
+    await child.stop();
   }
 }
 

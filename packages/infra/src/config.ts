@@ -64,9 +64,9 @@ export const configSchema = z.object({
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(1000).default(15_000),
   SSE_COALESCE_MS: z.coerce.number().int().min(0).default(200),
   /** A coalesced SSE frame also waits for this many characters (the whole stream ≤ ~1.3× the text: 0056)… */
-  SSE_MIN_FRAME_CHARS: z.coerce.number().int().min(0).default(240),
+  SSE_MIN_FRAME_CHARS: z.coerce.number().int().min(0).default(360),
   /** …for at most this long after its first character. */
-  SSE_MAX_FRAME_WAIT_MS: z.coerce.number().int().min(0).default(1000),
+  SSE_MAX_FRAME_WAIT_MS: z.coerce.number().int().min(0).default(1500),
   /** Event streams one user may hold open at once, across API processes (decision 0028). */
   SSE_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).default(3),
   /** New on-demand generations (lessons) one learner may start per UTC day (decision 0028). */
