@@ -595,7 +595,7 @@ async function concurrency(
       streams.push(openStream(child.port, pathOf(i), tokens[i] ?? ""));
       if ((i + 1) % 10 === 0) await new Promise((r) => setTimeout(r, (10 * 1000) / OPEN_RATE));
     }
-    for (let tries = 0; tries < 200 && streams.some((s) => s.metaAt < 0); tries++) {
+    for (let tries = 0; tries < 1_200 && streams.some((s) => s.metaAt < 0); tries++) {
       await new Promise((r) => setTimeout(r, 50));
     }
     const unopened = streams.filter((s) => s.metaAt < 0).length;
