@@ -30,6 +30,7 @@ const denylist: SessionDenylist = {
     denied.push(...ids);
   },
   check: async () => "live",
+  answer: () => "live",
 };
 const policy: RefreshPolicy = {
   ttlDays: 30,
