@@ -16,7 +16,10 @@ const iso = z.iso.datetime();
 const moduleProgressShape = {
   status: z.enum(MODULE_STATUSES),
   completion_pct: z.number(),
-  /** Mean of the best score of each quiz unit (null until a quiz is submitted; null never unlocks). */
+  /**
+   * Mean of the best summative score of each quiz unit (null until a summative test is submitted;
+   * null never unlocks). Formative quizzes are practice and do not count.
+   */
   quiz_score_avg: z.number().nullable(),
   time_spent_seconds: z.number().int(),
   started_at: iso.nullable(),

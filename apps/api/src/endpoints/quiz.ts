@@ -78,7 +78,8 @@ export const quizEndpoints = {
     path: `${QUIZ}/submit`,
     auth: "learner",
     summary:
-      "Finish the attempt: score (the expected domain score the 80 gate reads) with its standard error, " +
+      "Finish the attempt: score (the expected domain score; a summative score is what the 80 gate reads, " +
+      "a formative quiz is practice) with its standard error, " +
       "raw score (% correct), ability estimate and its standard error, and a per-question review with keys " +
       "and explanations. Submitting again returns the same result",
     params: quizModuleParams,

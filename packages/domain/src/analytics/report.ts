@@ -264,7 +264,7 @@ function funnelRows(db: Db, inScope: boolean, ids: string[]): Promise<FunnelRow[
            count(*) FILTER (WHERE EXISTS (
              SELECT 1 FROM quiz_attempts a JOIN modules m ON m.id = a.module_id
               WHERE a.user_id = e.user_id AND m.course_id = e.course_id AND a.status = 'submitted'
-                AND a.kind IN ('formative', 'summative') AND a.score >= ${UNLOCK_QUIZ_AVG}))::int AS quiz_passed,
+                AND a.kind = 'summative' AND a.score >= ${UNLOCK_QUIZ_AVG}))::int AS quiz_passed,
            count(*) FILTER (WHERE EXISTS (
              SELECT 1 FROM user_module_progress p JOIN modules m ON m.id = p.module_id
               WHERE p.user_id = e.user_id AND m.course_id = e.course_id AND p.status = 'completed'))::int AS module_completed
@@ -297,7 +297,7 @@ function moduleRows(db: Db, inScope: boolean, ids: string[]): Promise<ModuleRow[
     ), quiz AS (
       SELECT module_id, count(DISTINCT user_id)::int AS takers,
              count(DISTINCT user_id) FILTER (WHERE score >= ${UNLOCK_QUIZ_AVG})::int AS passed
-        FROM quiz_attempts WHERE status = 'submitted' AND kind IN ('formative', 'summative') GROUP BY module_id
+        FROM quiz_attempts WHERE status = 'submitted' AND kind = 'summative' GROUP BY module_id
     )
     SELECT m.id AS module_id, m.course_id, m.module_number, m.title_fr, m.title_en,
            coalesce(p.started, 0) AS started, coalesce(p.completed, 0) AS completed,

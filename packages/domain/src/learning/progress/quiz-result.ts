@@ -1,6 +1,6 @@
 /**
- * What quizzes and pre-assessments change in progress: a submitted formative or summative attempt
- * raises the best score of its quiz unit (or of every quiz unit of the module for a module-level
+ * What quizzes and pre-assessments change in progress: a submitted summative attempt (the graded
+ * test; formative quizzes are practice and change no progress) raises the best score of its quiz unit (or of every quiz unit of the module for a module-level
  * quiz), and a pre-assessment can mark modules as known.
  */
 import { AppError } from "@sira/contracts";
@@ -9,7 +9,7 @@ import { lockModuleProgress, refreshProgress } from "./refresh.ts";
 import { completeUnitRow } from "./units.ts";
 
 /**
- * After a formative/summative attempt is submitted: the score (0-100) becomes the best of the quiz
+ * After a summative attempt is submitted: the score (0-100) becomes the best of the quiz
  * unit `unitId` (which is marked completed); with `unitId` null (the module's own quiz) it counts
  * for every quiz unit of the module, or, for a module without quiz units, as the module's quiz
  * average directly (best kept). Then unlocks and completion are recomputed. Safe to repeat.

@@ -192,7 +192,9 @@ export async function submitModuleQuiz(
     if (!row || !inModule(moduleId)(row)) throw new AppError("NOT_FOUND");
     if (row.status === "abandoned") throw new AppError("ATTEMPT_FINISHED");
     const finished = await finishAttempt(tx, row, at);
-    if (finished.finishedNow && finished.attempt.itemCount > 0) {
+    // Only a summative test is graded: formative quizzes are practice, retakable at will, so
+    // counting their best score would let repetition carry a learner over the gate (decision 0053).
+    if (finished.finishedNow && finished.attempt.itemCount > 0 && row.kind === "summative") {
       await recordModuleQuizResult(tx, {
         userId,
         moduleId,
