@@ -6,7 +6,9 @@ import { ensureDatabase, migrate } from "@sira/infra/migrator";
 const { DATABASE_URL } = loadConfig();
 const dir = fileURLToPath(new URL("../prisma/migrations", import.meta.url));
 if (await ensureDatabase(DATABASE_URL)) console.log("created database");
-const applied = await migrate(DATABASE_URL, dir);
+const applied = await migrate(DATABASE_URL, dir, {
+  onWait: () => console.log("another migration holds the lock: waiting for it to finish"),
+});
 console.log(
   applied.length ? `applied ${applied.length} migration(s): ${applied.join(", ")}` : "database is up to date",
 );

@@ -1,7 +1,9 @@
 /**
  * Applies prisma/migrations/<name>/migration.sql in order and records them in Prisma's own
  * `_prisma_migrations` table, so `prisma migrate status|deploy` agree wherever Prisma's native
- * engine exists. Each migration runs in one transaction under an advisory lock.
+ * engine exists. Each migration runs in one transaction. The whole run holds a session advisory
+ * lock on its own connection, so migrators started together (two replicas' release jobs) never
+ * race: the second waits for the first, then finds nothing left to apply.
  */
 import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
@@ -45,13 +47,22 @@ export class MigrationError extends Error {
   override name = "MigrationError";
 }
 
+export interface MigrateOptions {
+  /** Called once when another migrator holds the lock, before waiting for it. */
+  onWait?: () => void;
+}
+
 /** Applies pending migrations; returns the names applied. Fails if an applied one was edited. */
-export async function migrate(connectionString: string, dir: string): Promise<string[]> {
+export async function migrate(connectionString: string, dir: string, options: MigrateOptions = {}): Promise<string[]> {
   const migrations = await readMigrations(dir);
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {
-    await client.query("SELECT pg_advisory_lock($1)", [LOCK_ID]);
+    const { rows: locked } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [LOCK_ID]);
+    if (!locked[0]?.ok) {
+      options.onWait?.();
+      await client.query("SELECT pg_advisory_lock($1)", [LOCK_ID]);
+    }
     await client.query(createTable);
     const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
       `SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL`,
@@ -90,6 +101,9 @@ export async function migrate(connectionString: string, dir: string): Promise<st
   }
 }
 
+/** duplicate_database, or the catalogue's unique index when both CREATE DATABASE ran at once. */
+const CONCURRENTLY_CREATED = new Set(["42P04", "23505"]);
+
 /** Creates the database named in the URL if it does not exist (connecting to `postgres`). */
 export async function ensureDatabase(connectionString: string, template?: string): Promise<boolean> {
   const url = new URL(connectionString);
@@ -101,7 +115,13 @@ export async function ensureDatabase(connectionString: string, template?: string
     const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
     if (rowCount) return false;
     const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
-    await admin.query(`CREATE DATABASE ${ident(name)}${template ? ` TEMPLATE ${ident(template)}` : ""}`);
+    try {
+      await admin.query(`CREATE DATABASE ${ident(name)}${template ? ` TEMPLATE ${ident(template)}` : ""}`);
+    } catch (error) {
+      // Another process created it between the check and here (two release jobs started together).
+      if (CONCURRENTLY_CREATED.has((error as { code?: string }).code ?? "")) return false;
+      throw error;
+    }
     return true;
   } finally {
     await admin.end();
