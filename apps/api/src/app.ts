@@ -8,7 +8,7 @@ import type { AppDeps, AppEnv } from "./app-types.ts";
 import { authenticate, claimedSession } from "./http/auth.ts";
 import { requestBodyLimit } from "./http/body-limit.ts";
 import { compression } from "./http/compression.ts";
-import { cors } from "./http/cors.ts";
+import { cors, corsHeaders } from "./http/cors.ts";
 import { etag } from "./http/etag.ts";
 import { idempotency } from "./http/idempotency.ts";
 import { languageMiddleware } from "./http/language.ts";
@@ -16,8 +16,9 @@ import { offlineReplay } from "./http/offline-replay.ts";
 import { fieldErrorsFromZod, handleError, problemResponse } from "./http/problem.ts";
 import { rateLimit } from "./http/rate-limit.ts";
 import { requestContext } from "./http/request-context.ts";
-import { fixedHeaders, SECURITY_HEADERS } from "./http/response-headers.ts";
+import { fixedHeaders, SECURITY_HEADERS, SECURITY_HEADERS_HTML } from "./http/response-headers.ts";
 import { storableText } from "./http/storable-text.ts";
+import { mountLiveness } from "./rest/health.ts";
 import { mountOpenApi } from "./rest/openapi.ts";
 import { mountRestSurface } from "./rest/surface.ts";
 import { trpcCallCount } from "./trpc/batch.ts";
@@ -35,34 +36,36 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     },
   });
 
+  const corsOptions = {
+    origins: config.CORS_ORIGINS,
+    allowHeaders: [
+      "Authorization",
+      "Content-Type",
+      "Accept-Language",
+      "Idempotency-Key",
+      "X-Offline-Queued-At",
+      "X-Request-Id",
+      "If-None-Match",
+      "Last-Event-ID",
+      "trpc-accept",
+    ],
+    exposeHeaders: [
+      "ETag",
+      "Retry-After",
+      "X-Request-Id",
+      "Idempotent-Replayed",
+      "RateLimit-Limit",
+      "RateLimit-Remaining",
+      "RateLimit-Reset",
+    ],
+    maxAge: 600,
+  };
+  const corsFor = corsHeaders(corsOptions);
+  mountLiveness(app, (origin) => [...SECURITY_HEADERS, ...corsFor(origin)]);
+
   app.use(requestContext(deps));
-  app.use(
-    cors({
-      origins: config.CORS_ORIGINS,
-      allowHeaders: [
-        "Authorization",
-        "Content-Type",
-        "Accept-Language",
-        "Idempotency-Key",
-        "X-Offline-Queued-At",
-        "X-Request-Id",
-        "If-None-Match",
-        "Last-Event-ID",
-        "trpc-accept",
-      ],
-      exposeHeaders: [
-        "ETag",
-        "Retry-After",
-        "X-Request-Id",
-        "Idempotent-Replayed",
-        "RateLimit-Limit",
-        "RateLimit-Remaining",
-        "RateLimit-Reset",
-      ],
-      maxAge: 600,
-    }),
-  );
-  app.use(fixedHeaders(SECURITY_HEADERS));
+  app.use(cors(corsOptions));
+  app.use(fixedHeaders(SECURITY_HEADERS, { prefix: "/docs", pairs: SECURITY_HEADERS_HTML }));
   app.use(compression(config.COMPRESSION_MIN_BYTES));
   app.use(
     rateLimit({

@@ -83,7 +83,7 @@ describe("through the app", () => {
   });
 
   it("sets Content-Language and Vary: Accept-Language on successful answers too", async () => {
-    const res = await app.request("/health?lang=en");
+    const res = await app.request("/api/v1/courses?lang=en");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-language")).toBe("en");
     expect(res.headers.get("vary")?.split(/\s*,\s*/)).toContain("Accept-Language");

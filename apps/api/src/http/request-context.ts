@@ -9,6 +9,11 @@ import { setResponseHeaders } from "./response-headers.ts";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
+/** The caller's X-Request-Id when it is a sane one, else a new id. */
+export function requestIdOf(incoming: string | undefined): string {
+  return incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+}
+
 /**
  * The client's address. Each of the `hops` trusted proxies in front of the API appends the address
  * it saw to X-Forwarded-For, so the client is the `hops`-th entry from the right; entries further
@@ -34,8 +39,7 @@ function socketAddress(c: Context<AppEnv>): string {
 export function requestContext(deps: AppDeps) {
   const checkProxyTrust = proxyTrustCheck(deps.logger, deps.config.TRUST_PROXY_HOPS);
   return createMiddleware<AppEnv>(async (c, next) => {
-    const incoming = c.req.header("x-request-id");
-    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+    const requestId = requestIdOf(c.req.header("x-request-id"));
     const log = deps.logger.child({ request_id: requestId });
     c.set("deps", deps);
     c.set("requestId", requestId);

@@ -3,6 +3,8 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { healthSchema, readinessSchema } from "@sira/contracts";
 import type { AppEnv } from "../app-types.ts";
 import { problemResponses } from "../definition/problems.ts";
+import { requestIdOf } from "../http/request-context.ts";
+import { type HeaderPairs, presetResponseHeaders } from "../http/response-headers.ts";
 import { checkReadiness, HEALTH } from "../readiness.ts";
 
 const healthRoute = createRoute({
@@ -30,8 +32,25 @@ const readyRoute = createRoute({
   },
 });
 
+const HEALTH_TEXT = JSON.stringify(HEALTH);
+
+/**
+ * GET /health, mounted ahead of the pipeline: a probe sends no token, body or language, and no
+ * limiter counts it, so it gets only what every answer carries (request id, security headers,
+ * CORS) and never waits on Redis or PostgreSQL.
+ */
+export function mountLiveness(app: OpenAPIHono<AppEnv>, headers: (origin?: string) => HeaderPairs): void {
+  app.openAPIRegistry.registerPath(healthRoute);
+  app.get("/health", (c) => {
+    presetResponseHeaders(c, [
+      ["x-request-id", requestIdOf(c.req.header("x-request-id"))],
+      ...headers(c.req.header("origin")),
+    ]);
+    return c.body(HEALTH_TEXT, 200, { "content-type": "application/json", vary: "Origin" });
+  });
+}
+
 export function mountHealth(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(healthRoute, (c) => c.json(HEALTH, 200));
   app.openapi(readyRoute, async (c) => {
     const readiness = await checkReadiness(c.get("deps"));
     c.header("cache-control", "no-store");
