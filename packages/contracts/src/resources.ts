@@ -95,3 +95,20 @@ export const resourcePageListQuery = pageQuerySchema.extend({
     .optional(),
 });
 export type ResourcePageListQuery = z.infer<typeof resourcePageListQuery>;
+
+/** A cited passage: the chunk's text and where it sits in its document (what a citation opens). */
+export const resourceChunkSchema = z.object({
+  id: z.uuid(),
+  resource_id: z.uuid(),
+  filename: z.string(),
+  chunk_index: z.number().int().min(0),
+  page: z.number().int().min(1).nullable(),
+  chapter: z.string().nullable(),
+  language: z.string(),
+  /** Part of it was read by OCR with low confidence. */
+  low_confidence: z.boolean(),
+  content: z.string(),
+});
+export type ResourceChunkView = z.infer<typeof resourceChunkSchema>;
+
+export const resourceChunkParams = courseResourceParams.extend({ chunk_id: z.uuid() });

@@ -6,12 +6,15 @@ import {
   courseResourceListQuery,
   courseResourceParams,
   courseResourceSchema,
+  resourceChunkParams,
+  resourceChunkSchema,
   resourcePageListQuery,
   resourcePageSchema,
 } from "@sira/contracts";
 import {
   deleteCourseResource,
   getCourseResource,
+  getResourceChunk,
   listCourseResources,
   listResourcePages,
   reindexCourseResource,
@@ -57,6 +60,17 @@ export const adminResourceEndpoints = {
     errors: ["NOT_FOUND"],
     handle: ({ ctx, input: { course_id, resource_id, ...query } }) =>
       listResourcePages(ctx.deps, ctx.viewer, course_id, resource_id, query),
+  }),
+  chunk: endpoint({
+    method: "get",
+    path: `${RESOURCES}/{resource_id}/chunks/{chunk_id}`,
+    auth: "expert",
+    summary: "One cited passage of a document: its text, page and chapter (what a citation points to)",
+    params: resourceChunkParams,
+    output: resourceChunkSchema,
+    errors: ["NOT_FOUND"],
+    handle: ({ ctx, input }) =>
+      getResourceChunk(ctx.deps, ctx.viewer, input.course_id, input.resource_id, input.chunk_id),
   }),
   delete: endpoint({
     method: "delete",

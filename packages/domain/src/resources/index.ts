@@ -27,6 +27,7 @@ export { uploadLimitBytes } from "./limits.ts";
 export {
   deleteCourseResource,
   getCourseResource,
+  getResourceChunk,
   listCourseResources,
   listResourcePages,
   reindexCourseResource,

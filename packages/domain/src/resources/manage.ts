@@ -2,10 +2,13 @@
 import type {
   CourseResourceListQuery,
   CourseResourceView,
+  ResourceChunkView,
   ResourcePageListQuery,
   ResourcePageView,
 } from "@sira/contracts";
+import { AppError } from "@sira/contracts";
 import type { Viewer } from "../access/actor.ts";
+import { manageableCourses } from "../access/readable.ts";
 import { writeAudit } from "../audit.ts";
 import type { RequestMeta } from "../request-meta.ts";
 import { pageArgs } from "../sync.ts";
@@ -48,6 +51,45 @@ export async function getCourseResource(
   resourceId: string,
 ): Promise<CourseResourceView> {
   return toResourceView(await manageableResource(deps.db, viewer, courseId, resourceId));
+}
+
+/**
+ * One passage of a document, as a citation points to it (text, page, chapter); NOT_FOUND unless the
+ * viewer manages the course, or once re-indexing replaced the chunk.
+ */
+export async function getResourceChunk(
+  deps: Pick<ResourceDeps, "db">,
+  viewer: Viewer,
+  courseId: string,
+  resourceId: string,
+  chunkId: string,
+): Promise<ResourceChunkView> {
+  const row = await deps.db.documentChunk.findFirst({
+    where: { id: chunkId, resourceId, courseId, course: manageableCourses(viewer) },
+    select: {
+      id: true,
+      resourceId: true,
+      chunkIndex: true,
+      page: true,
+      chapter: true,
+      language: true,
+      lowConfidence: true,
+      content: true,
+      resource: { select: { filename: true } },
+    },
+  });
+  if (!row) throw new AppError("NOT_FOUND");
+  return {
+    id: row.id,
+    resource_id: row.resourceId,
+    filename: row.resource.filename,
+    chunk_index: row.chunkIndex,
+    page: row.page,
+    chapter: row.chapter,
+    language: row.language,
+    low_confidence: row.lowConfidence,
+    content: row.content,
+  };
 }
 
 /**
