@@ -49,7 +49,7 @@ export const etag = createMiddleware<AppEnv>(async (c, next) => {
   if (tag && !ifNoneMatchHits(c.req.header("if-none-match"), tag)) return;
   if (!res.body) return;
   if ((res.headers.get("content-type") ?? "").startsWith("text/event-stream")) return;
-  let body: Uint8Array | undefined;
+  let body: Uint8Array<ArrayBuffer> | undefined;
   if (!tag) {
     body = new Uint8Array(await res.arrayBuffer());
     tag = strongEtag(body);

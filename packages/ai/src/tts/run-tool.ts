@@ -35,8 +35,13 @@ const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
 
 export function runSpeechTool(tool: SpeechTool, args: string[], run: SpeechToolRun): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8" };
-    const child = spawn(tool, args, { env, stdio: ["pipe", "pipe", "pipe"], signal: run.signal });
+    const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8" };
+    // Widened: the admin console type-checks this file under Next.js, whose ProcessEnv requires NODE_ENV.
+    const child = spawn(tool, args, {
+      env: env as NodeJS.ProcessEnv,
+      stdio: ["pipe", "pipe", "pipe"],
+      signal: run.signal,
+    });
     const stdout: Buffer[] = [];
     let bytes = 0;
     let stderr = "";

@@ -53,7 +53,12 @@ export function runTool(tool: string, args: string[], run: ToolRun): Promise<Buf
   const maxOutput = run.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
   return new Promise((resolve, reject) => {
     const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C", ...run.env };
-    const child = spawn(tool, args, { env, stdio: ["pipe", "pipe", "pipe"], signal: run.signal });
+    // Widened: the admin console type-checks this file under Next.js, whose ProcessEnv requires NODE_ENV.
+    const child = spawn(tool, args, {
+      env: env as NodeJS.ProcessEnv,
+      stdio: ["pipe", "pipe", "pipe"],
+      signal: run.signal,
+    });
     const stdout: Buffer[] = [];
     let stdoutBytes = 0;
     let stderr = "";
