@@ -112,7 +112,7 @@ describe("scripts/backup.sh and scripts/restore.sh", () => {
   });
 
   it("restores the vector data: both search paths find the same passages as in the source", async () => {
-    const courseId = courseIds[DEMO_COURSES[0].slug] as string;
+    const courseId = courseIds["sante-publique-epidemiologie"] as string;
     const question = { courseId, topK: 3, language: "fr" as const };
     for (const mode of ["quantized", "index"] as const) {
       const search = async (db: Db) =>
@@ -157,7 +157,7 @@ describe("scripts/backup.sh and scripts/restore.sh", () => {
     const balance = await callJson<{ balance: number }>(origin, "/api/v1/credits/balance", as);
     expect(balance.body.balance).toBe(DEMO_LEARNER_CREDITS);
 
-    const free = DEMO_COURSES.find((c) => c.priceCredits === 0) ?? DEMO_COURSES[0];
+    const free = DEMO_COURSES.find((c) => c.priceCredits === 0) as (typeof DEMO_COURSES)[number];
     const enrolled = async () =>
       (
         await callJson<{ items: { status: string; course: { slug: string } }[] }>(
