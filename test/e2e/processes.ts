@@ -4,7 +4,8 @@ import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const tsx = `${root}/node_modules/.bin/tsx`;
+/** Node itself runs the service with tsx's loader (no tsx wrapper process): a signal reaches the service. */
+const tsxLoader = ["--require", "tsx/preflight", "--import", "tsx"];
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -25,7 +26,7 @@ export interface Service {
 }
 
 export function startService(entry: "api" | "worker", env: Record<string, string>): Service {
-  const child = spawn(tsx, [`apps/${entry}/src/index.ts`], {
+  const child = spawn(process.execPath, [...tsxLoader, `apps/${entry}/src/index.ts`], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],

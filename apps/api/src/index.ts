@@ -10,12 +10,15 @@ import { closeQueues, disconnectRedis, loadConfigOrExit, logger, redis } from "@
 import { db, disconnectDb } from "@sira/infra/db";
 import { createApp } from "./app.ts";
 import { createAppDeps } from "./deps.ts";
+import { endOpenStreams } from "./http/sse.ts";
 import { runPrimary } from "./primary.ts";
 
 process.env.SIRA_SERVICE ??= "sira-api";
 const config = loadConfigOrExit();
 const log = logger();
 const processes = config.WEB_CONCURRENCY || availableParallelism();
+/** How soon a stream ended by a shutdown asks its client to reconnect (to another process). */
+const STREAM_RECONNECT_MS = 1_000;
 
 if (cluster.isPrimary) {
   try {
@@ -30,7 +33,7 @@ if (cluster.isPrimary) {
   }
   if (processes > 1) {
     await disconnectDb();
-    runPrimary(processes, log);
+    runPrimary(processes, log, config.SHUTDOWN_GRACE_MS);
   }
 }
 if (!cluster.isPrimary || processes <= 1) await serveApi();
@@ -47,11 +50,21 @@ async function serveApi(): Promise<void> {
   async function shutdown(signal: string): Promise<void> {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, "shutting down");
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    // In-flight requests finish first (they may record usage), then the buffer is written.
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const grace = config.SHUTDOWN_GRACE_MS;
+    // No new connections; idle keep-alive ones close now, busy ones once their answer is sent.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Event streams never finish on their own: they end now, telling the client to come back.
+    const streams = endOpenStreams(STREAM_RECONNECT_MS);
+    log.info({ signal, grace_ms: grace, streams }, "shutting down: requests in flight may finish");
+    const cut = setTimeout(() => {
+      log.warn("shutdown grace period over: closing the connections still open");
+      if ("closeAllConnections" in server) server.closeAllConnections();
+    }, grace);
+    // Closing the clients needs no more than a moment; never outlive the grace period by much.
+    setTimeout(() => process.exit(1), grace + 5_000).unref();
+    await closed;
+    clearTimeout(cut);
+    // Requests may record usage: the buffer is written once they are done.
     await deps.usage.close();
     await Promise.allSettled([closeQueues(), disconnectDb(), disconnectRedis()]);
     process.exit(0);

@@ -6,7 +6,7 @@
 import cluster, { type Worker } from "node:cluster";
 import type { Logger } from "@sira/infra";
 
-export function runPrimary(processes: number, log: Logger): void {
+export function runPrimary(processes: number, log: Logger, shutdownGraceMs: number): void {
   let stopping = false;
   let lastFork = 0;
   let live = 0;
@@ -38,7 +38,8 @@ export function runPrimary(processes: number, log: Logger): void {
     log.info({ signal }, "shutting down the API processes");
     if (live === 0) process.exit(0);
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
-    setTimeout(() => process.exit(1), 15_000).unref();
+    // Each process exits within its grace period (plus a moment to close its clients).
+    setTimeout(() => process.exit(1), shutdownGraceMs + 7_000).unref();
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));

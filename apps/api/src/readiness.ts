@@ -1,6 +1,7 @@
 /** Liveness and readiness, as GET /health and /health/ready and tRPC `system` report them. */
 import type { Readiness } from "@sira/contracts";
 import { checkTotpKeyring } from "@sira/domain";
+import { redisDown } from "@sira/infra";
 import type { AppDeps } from "./app-types.ts";
 
 export const HEALTH = { status: "healthy", service: "sira-api" } as const;
@@ -48,10 +49,13 @@ export async function checkReadiness(deps: AppDeps): Promise<Readiness> {
       () => "up" as const,
       () => "down" as const,
     ),
-    within(CHECK_TIMEOUT_MS, deps.redis.ping()).then(
-      (pong) => (pong === "PONG" ? ("up" as const) : ("down" as const)),
-      () => "down" as const,
-    ),
+    // A client reconnecting knows Redis is gone: no need to wait for its next attempt to fail.
+    redisDown(deps.redis)
+      ? ("down" as const)
+      : within(CHECK_TIMEOUT_MS, deps.redis.ping()).then(
+          (pong) => (pong === "PONG" ? ("up" as const) : ("down" as const)),
+          () => "down" as const,
+        ),
   ]);
   const totp_keys = postgres === "up" ? await totpKeys(deps) : "down";
   const ready = postgres === "up" && redis === "up" && totp_keys === "up";

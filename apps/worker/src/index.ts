@@ -30,6 +30,8 @@ const workers = startWorkers(processors(deps), {
   prefix: config.QUEUE_PREFIX,
   redisUrl: config.REDIS_URL,
   logger: log,
+  lockDurationMs: config.JOB_LOCK_DURATION_MS,
+  stalledIntervalMs: config.JOB_STALLED_INTERVAL_MS,
 });
 log.info({ queues: workers.map((w) => w.name) }, "Sira worker started");
 // Lesson audio needs local tools: say which package is missing now, not at the first lesson.
@@ -44,7 +46,12 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, "worker draining");
-  await stopWorkers(workers);
+  // Closing needs Redis: should it be down, the process still leaves (its jobs stall and run again).
+  setTimeout(() => {
+    log.warn("worker did not close within the grace period; exiting");
+    process.exit(1);
+  }, config.SHUTDOWN_GRACE_MS + 5_000).unref();
+  await stopWorkers(workers, config.SHUTDOWN_GRACE_MS);
   await deps.usage.close();
   await Promise.allSettled([closeQueues(), disconnectDb(), disconnectRedis()]);
   process.exit(0);

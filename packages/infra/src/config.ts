@@ -36,6 +36,12 @@ export const configSchema = z.object({
   /** API processes sharing PORT (node:cluster); 0 means one per core (docs/operations.md). */
   WEB_CONCURRENCY: z.coerce.number().int().min(0).max(256).default(0),
   PUBLIC_BASE_URL: z.url().default("http://127.0.0.1:8000"),
+  /**
+   * On SIGTERM a process stops taking work and lets what it holds finish for this long (the API its
+   * requests in flight, the worker its running jobs), then exits; open event streams end at once
+   * with a reconnect hint. Keep it under the orchestrator's kill timeout (decision 0061).
+   */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(8_000),
 
   DATABASE_URL: z
     .string()
@@ -53,6 +59,13 @@ export const configSchema = z.object({
     .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
     .default("redis://127.0.0.1:6379/0"),
   QUEUE_PREFIX: z.string().min(1).default("sira"),
+  /**
+   * A running job's lock lasts this long and is renewed at half of it; when its worker dies, the job
+   * is noticed as stalled once the lock lapses and runs again elsewhere (decision 0061).
+   */
+  JOB_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).default(30_000),
+  /** How often each worker looks for stalled jobs (locks that lapsed) and queues them again. */
+  JOB_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
 
   CORS_ORIGINS: csv.default(["http://localhost:3000", "http://127.0.0.1:3000"]),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(100),

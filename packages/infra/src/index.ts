@@ -1,5 +1,6 @@
 export * from "./config.ts";
 export * from "./logger.ts";
+export * from "./outage.ts";
 export * from "./queues.ts";
 export * from "./redis.ts";
 export * from "./storage.ts";

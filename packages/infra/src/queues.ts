@@ -4,7 +4,9 @@
  */
 import { type Job, type JobsOptions, Queue, type QueueOptions } from "bullmq";
 import { loadConfig } from "./config.ts";
-import { createQueueRedis, type Redis } from "./redis.ts";
+import { logger } from "./logger.ts";
+import { DependencyUnavailableError, isSocketError, unavailableDependency } from "./outage.ts";
+import { createProducerRedis, type Redis, redisDown } from "./redis.ts";
 
 /** Every queue the worker serves. */
 export const QUEUE_NAMES = [
@@ -54,6 +56,7 @@ export async function enqueueOnce<T>(
   jobId: string,
   options: Omit<JobsOptions, "jobId"> = {},
 ): Promise<{ job: Job; outcome: EnqueueOutcome }> {
+  await queueReachable(queue);
   const existing = await queue.getJob(jobId);
   if (existing) {
     if ((await existing.getState()) === "failed") {
@@ -67,6 +70,30 @@ export async function enqueueOnce<T>(
 
 let sharedConnection: Redis | undefined;
 const queues = new Map<string, Queue>();
+const connections = new WeakMap<Queue, Redis>();
+
+/**
+ * Resolves once the queue's connection is up; throws DependencyUnavailableError at once while Redis
+ * is known to be down, or after `waitMs` for a connection still being opened. BullMQ would otherwise
+ * wait for Redis before its first command, however long that takes.
+ */
+export async function queueReachable(queue: Queue, waitMs = 2_000): Promise<void> {
+  const connection = connections.get(queue);
+  if (!connection || connection.status === "ready") return;
+  if (redisDown(connection)) throw new DependencyUnavailableError("redis", `redis is ${connection.status}`);
+  let onReady: () => void = () => undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      onReady = resolve;
+      connection.once("ready", onReady);
+      timer = setTimeout(() => reject(new DependencyUnavailableError("redis", "redis did not answer in time")), waitMs);
+    });
+  } finally {
+    clearTimeout(timer);
+    connection.off("ready", onReady);
+  }
+}
 
 export interface QueueFactoryOptions {
   connection?: Redis;
@@ -79,14 +106,18 @@ export function getQueue(name: QueueName, options: QueueFactoryOptions = {}): Qu
   const key = `${prefix}/${name}`;
   let queue = queues.get(key);
   if (!queue) {
-    sharedConnection ??= options.connection ?? createQueueRedis();
-    const queueOptions: QueueOptions = {
-      connection: options.connection ?? sharedConnection,
-      prefix,
-      defaultJobOptions,
-    };
+    sharedConnection ??= options.connection ?? createProducerRedis();
+    const connection = options.connection ?? sharedConnection;
+    const queueOptions: QueueOptions = { connection, prefix, defaultJobOptions };
     queue = new Queue(name, queueOptions);
+    // Connection errors are logged by the connection (once per outage); without a listener BullMQ
+    // would print each one to stderr.
+    queue.on("error", (error) => {
+      if (!unavailableDependency(error) && !isSocketError(error))
+        logger().error({ err: error, queue: name }, "queue error");
+    });
     queues.set(key, queue);
+    connections.set(queue, connection);
   }
   return queue;
 }

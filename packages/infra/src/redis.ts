@@ -35,9 +35,29 @@ export function createRedis(url = loadConfig().REDIS_URL, options: RedisOptions 
   );
 }
 
-/** A connection for BullMQ queues and workers, which block and retry by design. */
+/** A connection for BullMQ workers, which block and retry by design. */
 export function createQueueRedis(url = loadConfig().REDIS_URL): Redis {
   return quietErrors(new Redis(url, { ...base, maxRetriesPerRequest: null, enableOfflineQueue: true }));
+}
+
+/**
+ * A connection for adding and reading jobs (BullMQ queues, not workers). While Redis is down a
+ * command fails at once instead of waiting in the offline queue, so a request that needs to queue
+ * work answers 503 instead of hanging until Redis returns; it reconnects by itself as the others do.
+ */
+export function createProducerRedis(url = loadConfig().REDIS_URL): Redis {
+  return quietErrors(new Redis(url, { ...base, maxRetriesPerRequest: 1, enableOfflineQueue: false }));
+}
+
+const DOWN = new Set(["reconnecting", "close", "end"]);
+
+/**
+ * Whether the client knows Redis is gone (it lost the connection and is trying again): a command
+ * now would only wait for the next attempt to fail. A client still opening its first connection is
+ * not down.
+ */
+export function redisDown(client: Pick<Redis, "status">): boolean {
+  return DOWN.has(client.status);
 }
 
 let shared: Redis | undefined;

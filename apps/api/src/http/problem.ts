@@ -1,5 +1,6 @@
 /** problem+json (RFC 9457): the single shape of every error answer. */
 import { AppError, ERROR_CODES, type ErrorCode, type FieldError, type Language, type Problem } from "@sira/contracts";
+import { unavailableDependency } from "@sira/infra";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -57,12 +58,22 @@ function isSaturation(error: unknown): boolean {
   return error instanceof Error && error.message === POOL_WAIT_TIMEOUT;
 }
 
+/**
+ * Seconds a client waits before retrying while PostgreSQL or Redis is down: long enough not to spend
+ * a phone's data on refusals, short enough that it is back soon after the dependency (decision 0061).
+ */
+export const OUTAGE_RETRY_AFTER_SECONDS = 5;
+
 /** Any thrown value as an AppError; unknown errors become INTERNAL (a bug, logged as such). */
 export function toAppError(error: unknown, language: Language): AppError {
   if (error instanceof AppError) return error;
   if (isSaturation(error)) {
     // Load shedding: the client retries after a moment, nothing was written.
     return new AppError("SERVICE_UNAVAILABLE", { retryAfterSeconds: 2, cause: error });
+  }
+  if (unavailableDependency(error)) {
+    // An outage, not a bug: nothing was acknowledged, and the same request succeeds once it is back.
+    return new AppError("SERVICE_UNAVAILABLE", { retryAfterSeconds: OUTAGE_RETRY_AFTER_SECONDS, cause: error });
   }
   if (error instanceof ZodError) {
     return new AppError("VALIDATION_FAILED", { fieldErrors: fieldErrorsFromZod(error, language) });
@@ -121,7 +132,10 @@ export function problemResponse(c: Context<AppEnv>, error: AppError): Response {
 export function handleError(error: Error, c: Context<AppEnv>): Response {
   const appError = toAppError(error, c.get("lang") ?? "fr");
   const log = c.get("log");
-  if (appError.code === "SERVICE_UNAVAILABLE") log?.warn({ err: error }, "load shed: no database connection in time");
+  const dependency = unavailableDependency(error);
+  if (dependency) log?.warn({ dependency, err: (error as Error).message }, "dependency unavailable: answered 503");
+  else if (appError.code === "SERVICE_UNAVAILABLE")
+    log?.warn({ err: error }, "load shed: no database connection in time");
   else if (appError.status >= 500) log?.error({ err: error }, "unhandled error");
   else log?.debug({ code: appError.code }, "request refused");
   return problemResponse(c, appError);

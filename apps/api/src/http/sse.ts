@@ -14,7 +14,8 @@ import type { Context } from "hono";
 import type { AppEnv } from "../app-types.ts";
 import { toAppError } from "./problem.ts";
 
-export type SseEventName = "meta" | "delta" | "citation" | "done" | "error";
+/** `reconnect`: the server is stopping; the client reconnects (with Last-Event-ID) after `retry_ms`. */
+export type SseEventName = "meta" | "delta" | "citation" | "done" | "error" | "reconnect";
 
 export interface SseOptions {
   coalesceMs: number;
@@ -125,6 +126,18 @@ export class SseWriter {
     }
   }
 
+  /**
+   * The server is stopping: pending text leaves, then a `reconnect` event whose id is the text sent
+   * so far and whose `retry` field asks the client to come back after `retryMs` (to another
+   * process); the stream ends. EventSource reconnects by itself with that Last-Event-ID.
+   */
+  reconnect(retryMs: number): void {
+    if (this._closed) return;
+    this.flush();
+    this.frame("reconnect", { retry_ms: retryMs }, retryMs);
+    this.close();
+  }
+
   /** The client left: drop everything without writing. */
   abort(): void {
     this.pending = "";
@@ -137,9 +150,10 @@ export class SseWriter {
     clearInterval(this.heartbeatTimer);
   }
 
-  private frame(event: SseEventName, data: unknown): void {
+  private frame(event: SseEventName, data: unknown, retryMs = this.first ? this.options.retryMs : undefined): void {
+    if (this._closed) return;
     let out = "";
-    if (this.first && this.options.retryMs) out += `retry: ${this.options.retryMs}\n`;
+    if (retryMs) out += `retry: ${retryMs}\n`;
     this.first = false;
     out += `id: ${this.sentChars}\nevent: ${event}\n`;
     for (const line of JSON.stringify(data).split("\n")) out += `data: ${line}\n`;
@@ -199,6 +213,21 @@ export function resumeOffset(lastEventId: string | undefined | null): number {
   return Number.isSafeInteger(n) && n > 0 ? n : 0;
 }
 
+/** Every stream this process has open, by what ends it for a shutdown. */
+const openStreams = new Set<(retryMs: number) => void>();
+let stoppingRetryMs: number | undefined;
+
+/**
+ * For a shutdown: every open stream ends now with a `reconnect` event (and the `retry` hint), its
+ * producer stops, and a stream opened from now on ends the same way at once. Returns how many ended.
+ */
+export function endOpenStreams(retryMs: number): number {
+  stoppingRetryMs = retryMs;
+  const ending = [...openStreams];
+  for (const endStream of ending) endStream(retryMs);
+  return ending.length;
+}
+
 /**
  * An SSE response whose events come from `produce`. An error thrown by `produce` becomes an
  * `error` event in the request's language; the stream always ends cleanly. `onEnd` runs once, when
@@ -225,15 +254,25 @@ export function sseResponse(
   };
   let writer: SseWriter | undefined;
   let ended = false;
+  // The producer stops when the client leaves or when the process stops.
+  const stopping = new AbortController();
+  const producerSignal = AbortSignal.any([signal, stopping.signal]);
+  const endForShutdown = (retryMs: number) => {
+    writer?.reconnect(retryMs);
+    stopping.abort();
+  };
   const end = () => {
     if (ended) return;
     ended = true;
+    openStreams.delete(endForShutdown);
     onEnd();
   };
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       const w = new SseWriter(controller, options);
       writer = w;
+      openStreams.add(endForShutdown);
+      if (stoppingRetryMs !== undefined) endForShutdown(stoppingRetryMs);
       signal.addEventListener(
         "abort",
         () => {
@@ -244,8 +283,9 @@ export function sseResponse(
       );
       void (async () => {
         try {
-          await produce(w, signal);
+          if (!producerSignal.aborted) await produce(w, producerSignal);
         } catch (error) {
+          if (stopping.signal.aborted) return; // the reconnect event was the stream's last word
           const appError = toAppError(error, lang);
           if (appError.status >= 500) log.error({ err: error }, "SSE producer failed");
           w.send("error", { code: appError.code, message: appError.detail(lang) });

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { AppError } from "@sira/contracts";
-import type { Logger, Redis } from "@sira/infra";
+import { type Logger, type Redis, redisDown } from "@sira/infra";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-types.ts";
 
@@ -55,6 +55,7 @@ export async function acquireStreamSlot(userId: string, options: StreamSlotOptio
   const id = randomUUID();
   let taken: unknown;
   try {
+    if (redisDown(redis)) throw new Error(`redis is ${redis.status}`);
     taken = await redis.eval(ACQUIRE, 1, key, id, leaseMs, limit);
   } catch (error) {
     logger.warn({ err: error }, "stream slots unavailable: stream opened without a slot");

@@ -1,9 +1,9 @@
 /** Mounts the app router on Hono at /trpc, with the context built from the request's middleware. */
-import { AppError } from "@sira/contracts";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-types.ts";
 import { requestFacts } from "../caller.ts";
+import { toAppError } from "../http/problem.ts";
 import { batchRefusal, TRPC_ENDPOINT } from "./batch.ts";
 import { appRouter } from "./router.ts";
 
@@ -16,9 +16,10 @@ export function trpcHandler(c: Context<AppEnv>): Promise<Response> {
       const refusal = batchRefusal(info);
       return refusal ? { ...requestFacts(c), refusal } : requestFacts(c);
     },
-    // A throttled call (AUTH_LOCKED, RATE_LIMITED) says when to retry, as it does over REST.
+    // A throttled call (AUTH_LOCKED, RATE_LIMITED) or an outage (503) says when to retry, as over REST.
     responseMeta: ({ errors }) => {
-      const waits = errors.flatMap((e) => (e.cause instanceof AppError ? (e.cause.retryAfterSeconds ?? []) : []));
+      const lang = c.get("lang") ?? "fr";
+      const waits = errors.flatMap((e) => toAppError(e.cause ?? e, lang).retryAfterSeconds ?? []);
       return waits.length ? { headers: new Headers({ "retry-after": String(Math.max(...waits)) }) } : {};
     },
     onError: ({ error, path }) => {

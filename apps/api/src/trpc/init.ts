@@ -3,6 +3,7 @@
  * problems, a message in the request's language, and the invalid fields named.
  */
 import { AppError, type FieldError, type Language } from "@sira/contracts";
+import { unavailableDependency } from "@sira/infra";
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
@@ -92,13 +93,14 @@ const t = initTRPC.context<TrpcContext>().create({
   },
 });
 
-/** Domain errors keep their HTTP status through tRPC instead of becoming 500s. */
-const mapAppErrors = t.middleware(async ({ next }) => {
+/** Domain errors and outages (503) keep their HTTP status through tRPC instead of becoming 500s. */
+const mapAppErrors = t.middleware(async ({ ctx, next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: trpcCodeFor(cause.status), message: cause.message, cause });
-  }
+  if (result.ok) return result;
+  const { cause } = result.error;
+  const appError =
+    cause instanceof AppError ? cause : unavailableDependency(cause) ? toAppError(cause, ctx.lang ?? "fr") : null;
+  if (appError) throw new TRPCError({ code: trpcCodeFor(appError.status), message: appError.message, cause: appError });
   return result;
 });
 

@@ -5,7 +5,7 @@
  * database decides (the session's refresh tokens, the account's status and role): never fail open.
  */
 import type { Role } from "@sira/contracts";
-import type { Config, Logger, Redis } from "@sira/infra";
+import { type Config, type Logger, type Redis, redisDown } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 import type { AccessClaims } from "./access-token.ts";
 
@@ -79,6 +79,8 @@ export function redisSessionDenylist(
       await write([...new Set(sessionIds)].map((id) => [id, until]));
     },
     async check(sessionId) {
+      // Mid-outage a command would wait for a reconnect attempt first: the database answers at once.
+      if (redisDown(redis)) return "unknown";
       let revoked: number;
       try {
         revoked = await redis.exists(revokedSessionKey(sessionId));

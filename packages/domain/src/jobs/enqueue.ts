@@ -1,5 +1,5 @@
 /** Producing jobs: the only way work is queued, typed and validated against the registry. */
-import { type Config, type EnqueueOutcome, enqueueOnce, getQueue } from "@sira/infra";
+import { type Config, type EnqueueOutcome, enqueueOnce, getQueue, queueReachable } from "@sira/infra";
 import { JOBS, type JobName, type JobPayload, parseJobPayload } from "./registry.ts";
 
 export interface QueueDeps {
@@ -25,6 +25,16 @@ export async function enqueue<N extends JobName>(
 
 /** The BullMQ state of a job ("missing" once it finished and was removed, or never existed). */
 export async function jobState(deps: QueueDeps, name: JobName, jobId: string): Promise<string> {
-  const job = await getQueue(JOBS[name].queue, { prefix: deps.config.QUEUE_PREFIX }).getJob(jobId);
+  const queue = getQueue(JOBS[name].queue, { prefix: deps.config.QUEUE_PREFIX });
+  await queueReachable(queue);
+  const job = await queue.getJob(jobId);
   return job ? await job.getState() : "missing";
+}
+
+/**
+ * Throws DependencyUnavailableError (the API answers 503) when job `name`'s queue cannot be reached
+ * now: for work that ends by queueing a job, so it is refused before it starts, not after.
+ */
+export async function assertCanEnqueue(deps: QueueDeps, name: JobName): Promise<void> {
+  await queueReachable(getQueue(JOBS[name].queue, { prefix: deps.config.QUEUE_PREFIX }));
 }

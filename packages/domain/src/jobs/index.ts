@@ -1,4 +1,4 @@
 /** Background jobs: the registry, producing them, and the rule for failures. */
-export { enqueue, jobState, type QueueDeps } from "./enqueue.ts";
+export { assertCanEnqueue, enqueue, jobState, type QueueDeps } from "./enqueue.ts";
 export { isPermanentJobFailure, PermanentJobError } from "./failures.ts";
 export { isJobName, JOBS, type JobName, type JobPayload, parseJobPayload, registeredQueues } from "./registry.ts";

@@ -13,6 +13,7 @@ import { AppError, type UploadedResource } from "@sira/contracts";
 import type { Db, Prisma } from "@sira/infra/db";
 import type { Viewer } from "../access/actor.ts";
 import { writeAudit } from "../audit.ts";
+import { assertCanEnqueue } from "../jobs/enqueue.ts";
 import type { RequestMeta } from "../request-meta.ts";
 import { assertManagesCourse } from "./access.ts";
 import type { ResourceDeps } from "./deps.ts";
@@ -120,6 +121,8 @@ export async function uploadCourseResource(
 ): Promise<UploadedResource> {
   const { db, storage } = deps;
   await assertManagesCourse(db, viewer, upload.courseId);
+  // Without Redis the document could be stored but never indexed: refuse (503) before reading it.
+  await assertCanEnqueue(deps, "index-resource");
   const filename = cleanFilename(upload.filename);
   const received = await receive(deps, upload, filename);
   try {
@@ -131,7 +134,12 @@ export async function uploadCourseResource(
       where: { courseId_contentHash: { courseId: upload.courseId, contentHash: received.sha256 } },
       select: resourceSelect,
     });
-    if (existing) return { ...toResourceView(existing), duplicate: true };
+    if (existing) {
+      // A retry of an upload whose job could not be queued (Redis went away after the row was
+      // written) queues it now; the job's id is the resource's, so a queued job is not doubled.
+      if (existing.indexStatus === "queued") await enqueueResourceJobs(deps, existing);
+      return { ...toResourceView(existing), duplicate: true };
+    }
 
     const extracted = await extractInThread(type.kind, bytes, deps.config);
     const extraction = toStoredExtraction(extracted);

@@ -5,7 +5,7 @@
  * round trip and no SQL.
  */
 import type { Language } from "@sira/contracts";
-import type { Logger, Redis } from "@sira/infra";
+import { type Logger, type Redis, redisDown } from "@sira/infra";
 
 /** Safety net: a cached dashboard lives this long even if an invalidation is missed. */
 export const DASHBOARD_TTL_SECONDS = 120;
@@ -38,20 +38,49 @@ export async function storeCachedDashboard(
   await redis.set(dataKey(userId, lang), `${version}|${json}`, "EX", DASHBOARD_TTL_SECONDS);
 }
 
+function bumpVersion(redis: Redis, userId: string) {
+  return redis
+    .multi()
+    .incr(versionKey(userId))
+    .expire(versionKey(userId), VERSION_TTL_SECONDS)
+    .del(dataKey(userId, "fr"), dataKey(userId, "en"))
+    .exec();
+}
+
+/** Learners whose invalidation failed while Redis was down, per client: invalidated once it is back. */
+const missed = new WeakMap<Redis, Set<string>>();
+/** Past this many, the rest wait for the cache's TTL (DASHBOARD_TTL_SECONDS). */
+const MISSED_MAX = 10_000;
+
+function invalidateWhenBack(redis: Redis, userId: string): void {
+  let users = missed.get(redis);
+  if (!users) {
+    const pending = new Set<string>();
+    users = pending;
+    missed.set(redis, pending);
+    redis.once("ready", () => {
+      missed.delete(redis);
+      for (const id of pending) void bumpVersion(redis, id).catch(() => undefined);
+    });
+  }
+  if (users.size < MISSED_MAX) users.add(userId);
+}
+
 /**
  * Dashboard cache invalidation: call after any change that affects a learner's dashboard (unit
  * progress, reading, quiz submit, flashcard review, enrollment). Best effort: the change is already
- * stored, so a Redis failure is logged and never fails the request (the cache expires on its own).
+ * stored, so a Redis failure is logged and never fails the request; the learner's cached dashboard
+ * is invalidated when Redis is back (and expires on its own regardless).
  */
 export async function invalidateDashboard(redis: Redis, userId: string, logger?: Pick<Logger, "warn">): Promise<void> {
   try {
-    await redis
-      .multi()
-      .incr(versionKey(userId))
-      .expire(versionKey(userId), VERSION_TTL_SECONDS)
-      .del(dataKey(userId, "fr"), dataKey(userId, "en"))
-      .exec();
+    if (redisDown(redis)) throw new Error(`redis is ${redis.status}`);
+    await bumpVersion(redis, userId);
   } catch (error) {
-    logger?.warn({ err: error, user_id: userId }, "dashboard invalidation failed");
+    invalidateWhenBack(redis, userId);
+    logger?.warn(
+      { err: (error as Error).message, user_id: userId },
+      "dashboard invalidation failed; retried when Redis is back",
+    );
   }
 }
