@@ -11,10 +11,7 @@ const result = await seedDemo(db(), config).catch(async (error: unknown) => {
   await disconnectDb();
   process.exit(1);
 });
-const documents = await seedDemoDocuments(
-  { db: db(), storage: createStorage(config.STORAGE_DIR), config, logger: log },
-  result,
-);
+const documents = await seedDemoDocuments({ db: db(), storage: createStorage(config), config, logger: log }, result);
 log.info({ courses: Object.keys(result.courseIds), curriculum: result.curriculumId, documents }, "demo data loaded");
 // Codes are stored as keyed hashes: this first run is the only one that can show them.
 if (result.codes.length) log.info({ codes: result.codes }, "demo activation codes (shown once)");

@@ -67,7 +67,7 @@ beforeAll(async () => {
   // The product's own paths: the demo seed, its documents uploaded as an admin would, and the
   // indexing job's body for each (chunks with their half-precision embeddings and bits).
   const ai = createAiProviders({ config, db: source, logger });
-  const storage = createStorage(config.STORAGE_DIR);
+  const storage = createStorage(config);
   const seeded = await seedDemo(source, config);
   courseIds = seeded.courseIds;
   const documents = await seedDemoDocuments({ db: source, storage, config, logger }, seeded);

@@ -10,7 +10,7 @@ export function createAppDeps(base: { config: Config; db: Db; redis: Redis; logg
   return {
     ...base,
     mailer: createMailer({ config, db, logger }),
-    storage: createStorage(config.STORAGE_DIR),
+    storage: createStorage(config),
     ai: createAiProviders({ config, db, logger }),
     denylist: redisSessionDenylist(base.redis, config, logger),
     usage: createUsageRecorder(db, logger, config),

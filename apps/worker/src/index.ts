@@ -21,7 +21,7 @@ const deps = {
   db: db(),
   redis: redis(),
   logger: log,
-  storage: createStorage(config.STORAGE_DIR),
+  storage: createStorage(config),
   ai: createAiProviders({ config, db: db(), logger: log }),
   mailer: createMailer({ config, db: db(), logger: log }),
   usage: createUsageRecorder(db(), log, config),

@@ -7,7 +7,7 @@
 import { mkdtemp, rm, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createStorage } from "@sira/infra";
+import { LocalFileStorage } from "@sira/infra";
 import { truncateAll } from "@sira/infra/testing";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { cleanStorage, referencedStorageKeys, STORAGE_KEY_COLUMNS } from "../src/cleanup/index.ts";
@@ -25,7 +25,7 @@ beforeEach(async () => {
   await truncateAll(process.env.DATABASE_URL as string);
   if (root) await rm(root, { recursive: true, force: true });
   root = await mkdtemp(join(tmpdir(), "sira-cleanup-"));
-  deps = { ...base, storage: createStorage(root), config: { ...base.config, STORAGE_ORPHAN_GRACE_HOURS: 24 } };
+  deps = { ...base, storage: new LocalFileStorage(root), config: { ...base.config, STORAGE_ORPHAN_GRACE_HOURS: 24 } };
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
@@ -144,26 +144,5 @@ describe("cleanStorage", () => {
       WHERE table_schema = 'public' AND column_name LIKE '%\\_key' AND NOT (column_name = ANY(${notStorageKeys}::text[]))`;
     const known = STORAGE_KEY_COLUMNS.filter((c) => !("jsonArrayField" in c)).map((c) => `${c.table}.${c.column}`);
     expect(columns.map((c) => c.name).sort()).toEqual([...known].sort());
-  });
-});
-
-describe("LocalFileStorage.list", () => {
-  it("lists every object under a prefix with its size and modification time", async () => {
-    await deps.storage.put("a/one.txt", new Uint8Array(3));
-    await deps.storage.put("a/b/two.txt", new Uint8Array(5));
-    await deps.storage.put("c/three.txt", new Uint8Array(7));
-    await age("a/b/two.txt", 2 * HOUR);
-    const listed: { key: string; size: number; modifiedAt: Date }[] = [];
-    for await (const object of deps.storage.list("a")) listed.push(object);
-    listed.sort((x, y) => x.key.localeCompare(y.key));
-    expect(listed.map(({ key, size }) => ({ key, size }))).toEqual([
-      { key: "a/b/two.txt", size: 5 },
-      { key: "a/one.txt", size: 3 },
-    ]);
-    expect(Date.now() - (listed[0]?.modifiedAt.getTime() ?? 0)).toBeGreaterThan(HOUR);
-    expect(await keys()).toEqual(["a/b/two.txt", "a/one.txt", "c/three.txt"]);
-    const none: string[] = [];
-    for await (const object of deps.storage.list("missing")) none.push(object.key);
-    expect(none).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { parseStorageUrl } from "./storage-url.ts";
 
 /** The repository root: the nearest folder up holding pnpm-workspace.yaml (sources or a build's dist). */
 function repositoryRoot(): string {
@@ -163,6 +164,33 @@ export const configSchema = z.object({
     .string()
     .default(".data/storage")
     .transform((dir) => resolve(REPO_ROOT, dir)),
+  /**
+   * An S3-compatible bucket instead of STORAGE_DIR (decision 0058):
+   * `s3://<bucket>?endpoint=<URL>&region=<region>&force_path_style=true`. Unset: the local directory.
+   */
+  STORAGE_URL: z
+    .string()
+    .superRefine((value, ctx) => {
+      try {
+        parseStorageUrl(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    })
+    .optional(),
+  /** The bucket's credentials; unset, the AWS SDK's chain (AWS_ACCESS_KEY_ID…, profiles, roles). */
+  STORAGE_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  STORAGE_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /**
+   * Lesson audio, images and module media answer a GET with a 302 to a presigned URL of the
+   * bucket (access checked first), so their bytes do not pass through the API. Needs STORAGE_URL.
+   */
+  STORAGE_PRESIGNED_MEDIA: z
+    .enum(["true", "false"], "must be true or false")
+    .default("false")
+    .transform((v) => v === "true"),
+  /** How long a presigned media URL lives; each one is issued with at least half of this left. */
+  STORAGE_PRESIGNED_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   UPLOAD_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -192,6 +220,18 @@ export function usesDevelopmentDefaults(config: Pick<Config, "NODE_ENV">): boole
 
 export type Config = z.infer<typeof configSchema>;
 
+/** Storage settings that are each valid but do not go together. */
+function storageProblems(config: Config): string[] {
+  const problems: string[] = [];
+  if (Boolean(config.STORAGE_S3_ACCESS_KEY_ID) !== Boolean(config.STORAGE_S3_SECRET_ACCESS_KEY)) {
+    problems.push("  STORAGE_S3_ACCESS_KEY_ID, STORAGE_S3_SECRET_ACCESS_KEY: set both or neither");
+  }
+  if (config.STORAGE_PRESIGNED_MEDIA && !config.STORAGE_URL) {
+    problems.push("  STORAGE_PRESIGNED_MEDIA: needs STORAGE_URL (the local directory cannot presign URLs)");
+  }
+  return problems;
+}
+
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
@@ -212,6 +252,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       );
     }
   }
+  if (result.success) lines.push(...storageProblems(result.data));
   if (!result.success || lines.length) throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   return result.data;
 }

@@ -1,7 +1,8 @@
 /**
  * File storage for uploads, extracted images and generated media. Keys are relative, slash-
  * separated paths (`courses/<id>/resources/<sha256>.pdf`). The local directory store is the
- * default; an S3-compatible store implements the same interface.
+ * default; an S3-compatible bucket (`STORAGE_URL`, storage-s3.ts) implements the same interface.
+ * `createStorage` picks one from the settings: every process builds its storage there.
  */
 
 import { randomUUID } from "node:crypto";
@@ -10,6 +11,9 @@ import { mkdir, opendir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import type { Config } from "./config.ts";
+import { S3FileStorage } from "./storage-s3.ts";
+import { parseStorageUrl } from "./storage-url.ts";
 
 export interface StoredObject {
   key: string;
@@ -24,6 +28,14 @@ export interface ListedObject extends StoredObject {
 export interface ByteRange {
   start: number;
   end: number;
+}
+
+/** What a presigned read URL is for: how long it lives, and the headers the store answers with. */
+export interface PresignedRead {
+  expiresInSeconds: number;
+  contentType?: string;
+  contentDisposition?: string;
+  cacheControl?: string;
 }
 
 export interface FileStorage {
@@ -48,6 +60,11 @@ export interface FileStorage {
    * no particular order; an object written or removed meanwhile may or may not be listed.
    */
   list(prefix?: string): AsyncIterable<ListedObject>;
+  /**
+   * A URL anyone holding it can GET the object from, for a short while, without this process
+   * (object stores only; absent on the local directory). Access is the caller's to check first.
+   */
+  presignedGetUrl?(key: string, read: PresignedRead): Promise<string>;
 }
 
 const KEY_PATTERN = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
@@ -106,8 +123,9 @@ export class LocalFileStorage implements FileStorage {
   }
 
   async stat(key: string): Promise<StoredObject | null> {
+    const path = this.path(key);
     try {
-      return { key, size: (await stat(this.path(key))).size };
+      return { key, size: (await stat(path)).size };
     } catch {
       return null;
     }
@@ -123,7 +141,7 @@ export class LocalFileStorage implements FileStorage {
 
   /** Walks the directory tree (never all of it in memory); includes a crashed write's `.part` file. */
   async *list(prefix?: string): AsyncIterable<ListedObject> {
-    const pending = [prefix ? this.path(prefix) : this.root];
+    const pending = [prefix === undefined ? this.root : this.path(prefix)];
     while (pending.length > 0) {
       const dir = pending.pop() as string;
       let entries: Dir;
@@ -147,6 +165,17 @@ export class LocalFileStorage implements FileStorage {
   }
 }
 
-export function createStorage(root: string): FileStorage {
-  return new LocalFileStorage(root);
+export type StorageSettings = Pick<
+  Config,
+  "STORAGE_DIR" | "STORAGE_URL" | "STORAGE_S3_ACCESS_KEY_ID" | "STORAGE_S3_SECRET_ACCESS_KEY"
+>;
+
+/** The bucket STORAGE_URL names when it is set, else the local directory STORAGE_DIR. */
+export function createStorage(settings: StorageSettings): FileStorage {
+  if (!settings.STORAGE_URL) return new LocalFileStorage(settings.STORAGE_DIR);
+  const { STORAGE_S3_ACCESS_KEY_ID: accessKeyId, STORAGE_S3_SECRET_ACCESS_KEY: secretAccessKey } = settings;
+  return new S3FileStorage({
+    ...parseStorageUrl(settings.STORAGE_URL),
+    ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {}),
+  });
 }

@@ -17,7 +17,7 @@ export function resourceTestDeps(): IndexingDeps & { config: Config; close(): Pr
     db,
     config,
     logger,
-    storage: createStorage(config.STORAGE_DIR),
+    storage: createStorage(config),
     ai,
     close: async () => {
       await closeQueues();
