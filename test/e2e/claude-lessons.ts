@@ -54,8 +54,8 @@ export interface LessonProvider {
   frenchAsked(): number;
 }
 
-/** A provider's pace: the French lesson takes about ten seconds to arrive. */
-export const slowly = (): FakeReply => ({ text: LESSON_FR, deltaSize: 6, delayMs: 100 });
+/** A provider's pace: the French lesson takes about ten seconds to arrive (`delayMs` per 6 characters). */
+export const slowly = (delayMs = 100): FakeReply => ({ text: LESSON_FR, deltaSize: 6, delayMs });
 
 const isFrenchLesson = (prompt: string) => prompt.includes("Write the lesson") && prompt.includes("## Points clés");
 
