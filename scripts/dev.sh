@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
 # README command (a): set everything up, load the demo data, and serve the API with a worker
-# on http://127.0.0.1:8000 until Ctrl-C.
+# on http://127.0.0.1:8000 and the admin console on http://127.0.0.1:3001 until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 set -a; [ -f .env ] && . ./.env; set +a
-# The API and the worker run compiled, as in production (docs/operations.md).
+# The console calls the API from the browser: its origin must be one CORS allows.
+ADMIN_ORIGIN=http://127.0.0.1:3001
+case ",${CORS_ORIGINS:-}," in
+  *",$ADMIN_ORIGIN,"*) ;;
+  *) export CORS_ORIGINS="${CORS_ORIGINS:+$CORS_ORIGINS,}$ADMIN_ORIGIN,http://localhost:3001" ;;
+esac
+export SIRA_API_URL="${SIRA_API_URL:-http://127.0.0.1:${PORT:-8000}}"
+# The API and the worker run compiled, as in production (docs/operations.md); the console is built.
 pnpm -s build
 pnpm -s seed:demo
 pnpm -s worker &
 worker=$!
-trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null' EXIT INT TERM
+pnpm -s --filter @sira/admin start >/dev/null &
+console=$!
+trap 'kill $worker $console 2>/dev/null; wait $worker $console 2>/dev/null' EXIT INT TERM
+echo "Admin console: $ADMIN_ORIGIN (sign in with a demo account below and \`pnpm demo:code\`)"
 pnpm -s start

@@ -2,7 +2,7 @@
 # Installs the system pieces Sira needs on Debian/Ubuntu, idempotently:
 # Node.js 24, pnpm 10, PostgreSQL (15+) with pgvector, Redis, and the OCR tools (Tesseract with its
 # French and English models, poppler's pdftoppm), and the lesson audio tools (espeak-ng, opusenc,
-# lame). Skips whatever is already there.
+# lame), and Chromium for the admin console's browser tests. Skips whatever is already there.
 set -euo pipefail
 
 log() { printf '[setup] %s\n' "$*"; }
@@ -124,6 +124,13 @@ fi
 if ! command -v espeak-ng >/dev/null 2>&1 || ! command -v opusenc >/dev/null 2>&1 || ! command -v lame >/dev/null 2>&1; then
   log "installing espeak-ng, opus-tools and lame"
   apt_install espeak-ng opus-tools lame
+fi
+
+# --- Chromium, for the admin console's browser tests -------------------------------------------
+# Debian's package, driven by playwright-core; no browser is downloaded by any npm package.
+if [ ! -x /usr/lib/chromium/chromium ] && ! command -v chromium >/dev/null 2>&1; then
+  log "installing Chromium"
+  apt_install chromium fonts-dejavu-core
 fi
 
 log "system ready: Node $(node -v), pnpm $(pnpm -v), PostgreSQL $PG_MAJOR with pgvector, Redis, Tesseract $(tesseract --version 2>/dev/null | head -1 | cut -d" " -f2)"
