@@ -5,7 +5,7 @@
  * reaches the production services.
  */
 import { readFileSync } from "node:fs";
-import { configSchema } from "@sira/infra/config";
+import { configSchema, parseConfig } from "@sira/infra/config";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { BUNDLES } from "../scripts/lib/bundle.ts";
@@ -33,6 +33,8 @@ const production = withImage("sira-backend:local");
 const development = withImage("sira-backend:dev");
 const settings = new Set(Object.keys(configSchema.shape));
 const commandOf = (service: Service) => [service.command ?? []].flat().join(" ");
+/** Compose's `${NAME:-fallback}`: the variable from the shell or .env, else the fallback. */
+const fromShell = (name: string, fallback = "") => `\${${name}:-${fallback}}`;
 
 describe("docker-compose.yml", () => {
   it("runs the API, the worker and the migration job from the production image, in the production profile", () => {
@@ -83,6 +85,37 @@ describe("docker-compose.yml", () => {
     expect(services.redis?.profiles).toBeUndefined();
   });
 
+  it("keeps production files in MinIO's bucket under the application's own user, with a valid STORAGE_URL", () => {
+    const bucketOf = (value = "") => value.replace(fromShell("STORAGE_BUCKET", "sira"), "sira");
+    for (const [name, service] of production) {
+      const env = service.environment ?? {};
+      expect(env.STORAGE_DIR, name).toBeUndefined();
+      // The settings the processes parse at start-up, with compose's defaults filled in.
+      const parsed = parseConfig({
+        NODE_ENV: "test",
+        STORAGE_URL: bucketOf(env.STORAGE_URL),
+        STORAGE_S3_ACCESS_KEY_ID: "sira-app",
+        STORAGE_S3_SECRET_ACCESS_KEY: "a-secret-of-the-operator",
+      });
+      expect(parsed.STORAGE_URL, name).toBe(
+        "s3://sira?endpoint=http://minio:9000&region=us-east-1&force_path_style=true",
+      );
+      expect(env.STORAGE_S3_ACCESS_KEY_ID, name).toBe(fromShell("STORAGE_S3_ACCESS_KEY_ID", "sira-app"));
+      expect(env.STORAGE_S3_SECRET_ACCESS_KEY, name).toBe(fromShell("STORAGE_S3_SECRET_ACCESS_KEY"));
+    }
+    // minio-init makes that user, with a policy on that bucket only.
+    const init = services["minio-init"] as Service;
+    expect(init.environment).toMatchObject({
+      BUCKET: fromShell("STORAGE_BUCKET", "sira"),
+      APP_KEY: fromShell("STORAGE_S3_ACCESS_KEY_ID", "sira-app"),
+      APP_SECRET: fromShell("STORAGE_S3_SECRET_ACCESS_KEY"),
+    });
+    const script = commandOf(init);
+    expect(script).toContain('mc admin user add store "$$APP_KEY" "$$APP_SECRET"');
+    expect(script).toContain('"Resource": ["arn:aws:s3:::$$BUCKET/*"]');
+    expect(script).toContain("mc admin policy attach store sira-app --user");
+  });
+
   it("runs the sources, the migration and the demo seed from the development image, in the dev profile", () => {
     expect(development.map(([name]) => name)).toEqual(["dev-api", "dev-migrate", "dev-worker", "seed-demo"]);
     for (const [name, service] of development) {
@@ -112,7 +145,7 @@ describe("docker-compose.yml", () => {
     }
     for (const [name, service] of production) {
       for (const secret of ["JWT_SECRET", "TOTP_ENCRYPTION_KEYS", "HASH_PEPPER"]) {
-        expect(service.environment?.[secret], `${name} passes ${secret}`).toBe(`\${${secret}:-}`);
+        expect(service.environment?.[secret], `${name} passes ${secret}`).toBe(fromShell(secret));
       }
     }
   });

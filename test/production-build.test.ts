@@ -1,9 +1,10 @@
 /**
  * The production tree, for real: `pnpm build:production` (what the image's build stage runs) into
  * a temporary folder, then the migration job, the API and the worker started from that folder
- * with `node` alone, in production mode, as the image's final stage starts them. A fresh database
- * is migrated by it, an admin's PDF upload is indexed by it, and no dev dependency, source file,
- * test or demo file is in it.
+ * with `node` alone, in production mode, as the image's final stage starts them (files in an
+ * S3-compatible bucket, as compose's production profile keeps them). A fresh database is migrated
+ * by it, an admin's PDF upload is stored in the bucket and indexed by it, and no dev dependency,
+ * source file, test or demo file is in it.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -19,6 +20,7 @@ import { closeTestDeps, type SignedIn, signIn, testDeps } from "../apps/api/test
 import { bilingualPdf } from "../packages/domain/test/resources/helpers.ts";
 import { courseAdmin } from "./e2e/courses.ts";
 import { poll } from "./e2e/http.ts";
+import { type LocalS3, startLocalS3 } from "./s3rver.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const base = process.env.DATABASE_URL_BASE ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -27,6 +29,7 @@ const databaseUrl = withDatabase(base, dbName);
 
 let out: string;
 let storage: string;
+let bucket: LocalS3 | undefined;
 const children: ChildProcess[] = [];
 
 /** What production sets: no NODE_ENV default, the three secrets, nothing from the test runner. */
@@ -105,6 +108,7 @@ afterAll(async () => {
   await dropDatabase(base, dbName);
   await rm(out, { recursive: true, force: true });
   await rm(storage, { recursive: true, force: true });
+  await bucket?.close();
 });
 
 describe("the production tree", () => {
@@ -188,13 +192,14 @@ describe("the production tree", () => {
   });
 
   it("serves the API and indexes an upload on the worker, both started from the tree by node alone", async () => {
+    bucket = await startLocalS3();
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
     const api = startNode(
       ["--enable-source-maps", "apps/api/dist/index.js"],
-      productionEnv({ PORT: String(port), WEB_CONCURRENCY: "1" }),
+      productionEnv({ ...bucket.settings, PORT: String(port), WEB_CONCURRENCY: "1" }),
     );
-    const worker = startNode(["--enable-source-maps", "apps/worker/dist/index.js"], productionEnv());
+    const worker = startNode(["--enable-source-maps", "apps/worker/dist/index.js"], productionEnv(bucket.settings));
     await poll(
       () =>
         fetch(`${origin}/health`).then(
@@ -227,6 +232,9 @@ describe("the production tree", () => {
     const resource = await upload(courseId, await bilingualPdf(), "guide.pdf");
     expect(resource).toMatchObject({ index_status: "done", page_count: 3 });
     expect(resource.chunk_count).toBeGreaterThan(0);
+    // The upload went to the bucket (the AWS SDK loads from the tree), and the worker read it there.
+    expect(bucket.requests).toContainEqual(expect.stringMatching(/^PUT \/sira-test\//));
+    expect(bucket.requests).toContainEqual(expect.stringMatching(/^GET \/sira-test\//));
 
     api.child.kill("SIGTERM");
     worker.child.kill("SIGTERM");
