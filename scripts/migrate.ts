@@ -1,9 +1,10 @@
 /** `pnpm db:migrate`: creates the database if needed and applies pending migrations. */
 import { fileURLToPath } from "node:url";
-import { loadConfig } from "@sira/infra/config";
+import { loadConfigOrExit } from "@sira/infra/config";
 import { ensureDatabase, migrate } from "@sira/infra/migrator";
 
-const { DATABASE_URL } = loadConfig();
+process.env.SIRA_SERVICE ??= "sira-migrate";
+const { DATABASE_URL } = loadConfigOrExit();
 const dir = fileURLToPath(new URL("../prisma/migrations", import.meta.url));
 if (await ensureDatabase(DATABASE_URL)) console.log("created database");
 const applied = await migrate(DATABASE_URL, dir, {
