@@ -37,7 +37,8 @@ export function compression(minBytes: number) {
     // A strong ETag names one representation, so each coding gets its own (see etag.ts).
     const etag = headers.get("etag");
     if (etag?.endsWith('"') && !etag.startsWith("W/")) headers.set("etag", `${etag.slice(0, -1)}-${encoding}"`);
-    replaceResponse(c, new Response(compressed, { status: res.status, headers }));
+    // Node's buffers are ArrayBuffer-backed; the DOM's Response type (the admin console's check) wants that said.
+    replaceResponse(c, new Response(compressed as Uint8Array<ArrayBuffer>, { status: res.status, headers }));
   });
 }
 
