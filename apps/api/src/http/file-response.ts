@@ -8,6 +8,7 @@ import { Readable } from "node:stream";
 import { AppError } from "@sira/contracts";
 import type { ByteRange } from "@sira/infra";
 import { ifNoneMatchHits } from "./etag.ts";
+import { inlineDisposition, type MediaRedirect, redirectTo } from "./presigned-media.ts";
 
 export interface ServedFile {
   size: number;
@@ -18,6 +19,8 @@ export interface ServedFile {
   open(range?: ByteRange): Promise<Readable>;
   /** Sent as `Content-Disposition: inline; filename=…` when set. */
   filename?: string;
+  /** The object's key in storage: with `redirect`, a GET is answered 302 to the store. */
+  storageKey?: string;
 }
 
 /** The byte range a Range header asks of a file of `size` bytes; null: serve it whole. */
@@ -41,10 +44,15 @@ function unsatisfiable(size: number): AppError {
   return new AppError("RANGE_NOT_SATISFIABLE", { extensions: { complete_length: size } });
 }
 
+/**
+ * The file's answer: 304, or its bytes (whole or one range), or, with `redirect` (presigned media,
+ * http/presigned-media.ts), a 302 to the store for a GET, which then honours Range itself.
+ */
 export async function fileResponse(
   headerOf: (name: string) => string | undefined,
   method: string,
   file: ServedFile,
+  redirect?: MediaRedirect | null,
 ): Promise<Response> {
   const headers: Record<string, string> = {
     etag: file.etag,
@@ -53,8 +61,11 @@ export async function fileResponse(
     vary: "Authorization",
   };
   if (ifNoneMatchHits(headerOf("if-none-match"), file.etag)) return new Response(null, { status: 304, headers });
+  if (redirect && file.storageKey && method === "GET" && file.size > 0) {
+    return redirectTo(await redirect({ ...file, storageKey: file.storageKey, cacheControl: file.cacheControl }));
+  }
   headers["content-type"] = file.mimeType;
-  if (file.filename) headers["content-disposition"] = `inline; filename="${file.filename.replace(/["\\\r\n]/g, "_")}"`;
+  if (file.filename) headers["content-disposition"] = inlineDisposition(file.filename);
   const ifRange = headerOf("if-range");
   const range = ifRange && ifRange.trim() !== file.etag ? null : parseByteRange(headerOf("range"), file.size);
   const status = range ? 206 : 200;

@@ -21,6 +21,7 @@ import { routeMiddleware } from "../definition/rest.ts";
 import { LESSON_AUDIO_ERRORS } from "../endpoints/audio.ts";
 import { ifNoneMatchHits } from "../http/etag.ts";
 import { fileResponse } from "../http/file-response.ts";
+import { mediaRedirect, presignedMediaRedirect } from "../http/presigned-media.ts";
 
 const access = { method: "get", auth: "learner" } as const;
 /** A section's URL names the lesson version and its bytes never change under it. */
@@ -64,6 +65,7 @@ const routes = {
     responses: {
       200: { description: "The section's bytes", content: audioContent },
       206: { description: "The requested byte range (Content-Range)", content: audioContent },
+      302: presignedMediaRedirect,
       304: notModified,
       ...problemResponses({ ...access, input: true, errors: SECTION_ERRORS }),
     },
@@ -102,7 +104,12 @@ export function mountLessonAudioRoutes(app: OpenAPIHono<AppEnv>): void {
     const headerOf = (name: string) => c.req.header(name);
     // Without `v` the address outlives a new version: revalidate it (ETag) every time.
     const cacheControl = v === undefined ? "private, no-cache" : SECTION_CACHE_CONTROL;
-    const response = await fileResponse(headerOf, c.req.method, { ...file, cacheControl });
+    const response = await fileResponse(
+      headerOf,
+      c.req.method,
+      { ...file, cacheControl },
+      mediaRedirect(c.get("deps")),
+    );
     if (
       index === 0 &&
       !ifNoneMatchHits(headerOf("if-none-match"), file.etag) &&

@@ -28,6 +28,7 @@ import { bearer, json, notModified, problemResponses } from "../definition/probl
 import { routeMiddleware } from "../definition/rest.ts";
 import { fileResponse } from "../http/file-response.ts";
 import { uploadForm } from "../http/multipart.ts";
+import { mediaRedirect, presignedMediaRedirect } from "../http/presigned-media.ts";
 
 /** The bytes under an id never change: an illustration's address carries its version, a media's file is never rewritten. */
 const IMMUTABLE = "private, max-age=31536000, immutable";
@@ -50,6 +51,7 @@ const imageRoute = createRoute({
   responses: {
     200: { description: "WebP bytes", content: binary("image/webp") },
     206: { description: "The requested byte range", content: binary("image/webp") },
+    302: presignedMediaRedirect,
     304: notModified,
     ...problemResponses({ ...read, input: true, errors: [...FILE_ERRORS, "IMAGE_NOT_READY"] }),
   },
@@ -66,6 +68,7 @@ const mediaFileRoute = createRoute({
   responses: {
     200: { description: "The file", content: binary("application/octet-stream") },
     206: { description: "The requested byte range", content: binary("application/octet-stream") },
+    302: presignedMediaRedirect,
     304: notModified,
     ...problemResponses({ ...read, input: true, errors: FILE_ERRORS }),
   },
@@ -144,7 +147,12 @@ function parseFields(fields: Record<string, string>): MediaUploadFields {
 }
 
 async function serve(c: Context<AppEnv>, file: StoredFile, cacheControl = IMMUTABLE): Promise<Response> {
-  return fileResponse((name) => c.req.header(name), c.req.method, { ...file, cacheControl });
+  return fileResponse(
+    (name) => c.req.header(name),
+    c.req.method,
+    { ...file, cacheControl },
+    mediaRedirect(c.get("deps")),
+  );
 }
 
 export function mountMediaRoutes(app: OpenAPIHono<AppEnv>): void {

@@ -12,6 +12,7 @@ import { callerOf } from "../caller.ts";
 import { bearer, notModified, problemResponses } from "../definition/problems.ts";
 import { routeMiddleware } from "../definition/rest.ts";
 import { ifNoneMatchHits } from "../http/etag.ts";
+import { mediaRedirect, presignedMediaRedirect, redirectTo } from "../http/presigned-media.ts";
 
 const idParam = z.object({ id: z.uuid() });
 /** Images never change under an id (a new upload makes new ids), so clients keep them long. */
@@ -32,6 +33,7 @@ const imageRoute = (path: string, summary: string) =>
         description: "WebP bytes",
         content: { "image/webp": { schema: z.string().openapi({ format: "binary" }) } },
       },
+      302: presignedMediaRedirect,
       304: notModified,
       ...problemResponses({ ...access, input: true, errors: ["NOT_FOUND", "NOT_ENROLLED"] }),
     },
@@ -41,6 +43,10 @@ async function serveImage(c: Context<AppEnv>, id: string, variant: "full" | "thu
   const file = await sourceImageFile(c.get("deps"), callerOf(c).viewer, id, variant);
   const headers = { etag: file.etag, "cache-control": IMAGE_CACHE_CONTROL, vary: "Authorization" };
   if (ifNoneMatchHits(c.req.header("if-none-match"), file.etag)) return new Response(null, { status: 304, headers });
+  const redirect = mediaRedirect(c.get("deps"));
+  if (redirect && c.req.method === "GET") {
+    return redirectTo(await redirect({ ...file, cacheControl: IMAGE_CACHE_CONTROL }));
+  }
   const body = Readable.toWeb(await file.open()) as ReadableStream<Uint8Array>;
   return new Response(body, { status: 200, headers: { ...headers, "content-type": file.mimeType } });
 }

@@ -254,6 +254,7 @@ export async function generatedImageFile(
     size: stat.size,
     etag: `"${versionOf(key) ?? "x"}-${width}"`,
     mimeType: "image/webp",
+    storageKey: key,
     open: async (range) => {
       const body = await deps.storage.get(key, range);
       if (!body) throw new AppError("NOT_FOUND");

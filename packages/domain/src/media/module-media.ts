@@ -480,6 +480,7 @@ export async function moduleMediaFile(
     etag: `"${row.id.replaceAll("-", "")}-${stat.size}"`,
     mimeType: row.mimeType ?? "application/octet-stream",
     filename: `${asciiName(row.titleFr) || "media"}.${ext}`,
+    storageKey: key,
     open: async (range) => {
       const body = await deps.storage.get(key, range);
       if (!body) throw new AppError("NOT_FOUND");

@@ -9,5 +9,7 @@ export interface StoredFile {
   mimeType: string;
   /** Suggested file name (`Content-Disposition: inline`), when there is one. */
   filename?: string;
+  /** The object's key in storage, so that a GET may be sent to the store itself (presigned media). */
+  storageKey: string;
   open(range?: ByteRange): Promise<Readable>;
 }

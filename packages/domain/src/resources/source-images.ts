@@ -46,6 +46,8 @@ export interface SourceImageFile {
   mimeType: string;
   /** Strong validator: the image's content hash (suffixed for the thumbnail). */
   etag: string;
+  /** The image's key in storage (presigned media). */
+  storageKey: string;
   /** The bytes as a stream; opened only when they are sent (a 304 opens nothing). */
   open(): Promise<Readable>;
 }
@@ -68,6 +70,7 @@ export async function sourceImageFile(
   return {
     mimeType: image.mimeType,
     etag: `"${image.contentHash.slice(0, 32)}${variant === "thumbnail" ? "-thumb" : ""}"`,
+    storageKey: key,
     open: async () => {
       const body = await deps.storage.get(key);
       if (!body) throw new AppError("NOT_FOUND");

@@ -16,6 +16,8 @@ export interface AudioSectionFile {
   etag: string;
   mimeType: string;
   filename: string;
+  /** The section's key in storage (presigned media). */
+  storageKey: string;
   open(range?: ByteRange): Promise<Readable>;
   /** Records one play of the lesson's audio (call when section 0 is read from its start). */
   recordPlay(): void;
@@ -52,6 +54,7 @@ export async function lessonAudioSection(
     etag: `"${section.sha256.slice(0, 32)}"`,
     mimeType: AUDIO_MIME[format],
     filename: `lesson-${lesson.version}-${index}.${format}`,
+    storageKey: section.key,
     open: async (range) => {
       const body = await deps.storage.get(section.key, range);
       if (!body) throw new AppError("NOT_FOUND");
