@@ -5,6 +5,7 @@ import type { Mailer, SessionDenylist, UsageRecorder } from "@sira/domain";
 import type { Config, FileStorage, Logger, Redis } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 import type { CallerContext } from "./caller.ts";
+import type { ApiMetrics } from "./metrics/api-metrics.ts";
 
 export interface AppDeps {
   config: Config;
@@ -18,6 +19,8 @@ export interface AppDeps {
   denylist: SessionDenylist;
   /** Usage events, buffered and written in bulk. */
   usage: UsageRecorder;
+  /** What GET /metrics reports; each request adds one latency observation. */
+  metrics: ApiMetrics;
 }
 
 /** The authenticated caller, once auth has resolved one from the bearer token. */

@@ -19,6 +19,7 @@ import { requestContext } from "./http/request-context.ts";
 import { fixedHeaders, SECURITY_HEADERS, SECURITY_HEADERS_HTML } from "./http/response-headers.ts";
 import { storableText } from "./http/storable-text.ts";
 import { mountLiveness } from "./rest/health.ts";
+import { mountMetrics } from "./rest/metrics.ts";
 import { mountOpenApi } from "./rest/openapi.ts";
 import { mountRestSurface } from "./rest/surface.ts";
 import { trpcCallCount } from "./trpc/batch.ts";
@@ -64,6 +65,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   mountLiveness(app, (origin) => [...SECURITY_HEADERS, ...corsFor(origin)]);
 
   app.use(requestContext(deps));
+  // For Prometheus, with its own token: ahead of CORS, the limiters, sessions and body rules.
+  mountMetrics(app, config.COMPRESSION_MIN_BYTES);
   app.use(cors(corsOptions));
   app.use(fixedHeaders(SECURITY_HEADERS, { prefix: "/docs", pairs: SECURITY_HEADERS_HTML }));
   app.use(compression(config.COMPRESSION_MIN_BYTES));

@@ -4,6 +4,7 @@ import { createMailer, createUsageRecorder, redisSessionDenylist } from "@sira/d
 import { type Config, createStorage, type Logger, type Redis } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 import type { AppDeps } from "./app-types.ts";
+import { createApiMetrics } from "./metrics/api-metrics.ts";
 
 export function createAppDeps(base: { config: Config; db: Db; redis: Redis; logger: Logger }): AppDeps {
   const { config, db, logger } = base;
@@ -14,5 +15,6 @@ export function createAppDeps(base: { config: Config; db: Db; redis: Redis; logg
     ai: createAiProviders({ config, db, logger }),
     denylist: redisSessionDenylist(base.redis, config, logger),
     usage: createUsageRecorder(db, logger, config),
+    metrics: createApiMetrics(base),
   };
 }

@@ -11,6 +11,7 @@ import { db, disconnectDb } from "@sira/infra/db";
 import { createApp } from "./app.ts";
 import { createAppDeps } from "./deps.ts";
 import { endOpenStreams } from "./http/sse.ts";
+import { answerClusterMetrics } from "./metrics/cluster.ts";
 import { runPrimary } from "./primary.ts";
 
 process.env.SIRA_SERVICE ??= "sira-api";
@@ -33,6 +34,8 @@ if (cluster.isPrimary) {
   }
   if (processes > 1) {
     await disconnectDb();
+    // GET /metrics reaches one process, which asks this one for every process's figures.
+    answerClusterMetrics();
     runPrimary(processes, log, config.SHUTDOWN_GRACE_MS);
   }
 }

@@ -2,10 +2,13 @@
  * One BullMQ processor per queue, built from the job registry: the job's name picks its handler,
  * its data is parsed with the registry's schema, and every failure goes through the one rule
  * (isPermanentJobFailure): permanent ends the job at once, anything else is retried with backoff.
+ * A job runs in the scope of the request that enqueued it (its id in the job's data), so every line
+ * it logs carries `request_id`; each attempt's time and outcome go to the worker's metrics.
  */
 import { isJobName, isPermanentJobFailure, JOBS, type JobName, type JobPayload, parseJobPayload } from "@sira/domain";
-import type { QueueName } from "@sira/infra";
+import { jobRequestId, type QueueName, withRequestId } from "@sira/infra";
 import { type Job, type Processor, UnrecoverableError } from "bullmq";
+import { observeJob } from "./metrics.ts";
 
 export type Processors = Partial<Record<QueueName, Processor>>;
 
@@ -48,11 +51,35 @@ async function runJob(queue: QueueName, handlers: JobHandlers, job: Job, signal?
   }
 }
 
+/** One attempt of a job, in its request's scope, timed and counted. */
+async function runObservedJob(
+  queue: QueueName,
+  handlers: JobHandlers,
+  job: Job,
+  signal?: AbortSignal,
+): Promise<unknown> {
+  const name = isJobName(job.name) ? job.name : "unknown";
+  const requestId = jobRequestId(job.data);
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  try {
+    const run = () => runJob(queue, handlers, job, signal);
+    const result = await (requestId ? withRequestId(requestId, run, { inLogs: true }) : run());
+    observeJob(queue, name, seconds(), { failed: false });
+    return result;
+  } catch (error) {
+    const final = error instanceof UnrecoverableError || isLastAttempt(job);
+    observeJob(queue, name, seconds(), { failed: true, final });
+    throw error;
+  }
+}
+
 /** The processors of every queue the registry names, dispatching to `handlers`. */
 export function dispatchJobs(handlers: JobHandlers): Processors {
   const processors: Processors = {};
   for (const { queue } of Object.values(JOBS)) {
-    processors[queue] ??= (job: Job, _token?: string, signal?: AbortSignal) => runJob(queue, handlers, job, signal);
+    processors[queue] ??= (job: Job, _token?: string, signal?: AbortSignal) =>
+      runObservedJob(queue, handlers, job, signal);
   }
   return processors;
 }

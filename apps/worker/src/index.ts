@@ -3,6 +3,7 @@ import { createAiProviders } from "@sira/ai";
 import { createMailer, createUsageRecorder, JOBS } from "@sira/domain";
 import { closeQueues, createStorage, disconnectRedis, getQueue, loadConfigOrExit, logger, redis } from "@sira/infra";
 import { db, disconnectDb } from "@sira/infra/db";
+import { serveWorkerMetrics } from "./metrics.ts";
 import { processors, retiredSchedules, schedules } from "./processors.ts";
 import { startWorkers, stopWorkers } from "./workers.ts";
 
@@ -34,6 +35,8 @@ const workers = startWorkers(processors(deps), {
   stalledIntervalMs: config.JOB_STALLED_INTERVAL_MS,
 });
 log.info({ queues: workers.map((w) => w.name) }, "Sira worker started");
+// GET /metrics on WORKER_METRICS_PORT when set; it answers until the process exits, draining included.
+serveWorkerMetrics(deps);
 // Lesson audio needs local tools: say which package is missing now, not at the first lesson.
 for (const format of ["opus", "mp3"] as const) {
   deps.ai.tts

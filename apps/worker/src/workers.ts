@@ -3,7 +3,14 @@
  * BullMQ hands it to the next worker, so a restart loses nothing; processors are idempotent
  * (deterministic job ids, domain writes keyed on the work's identity) so running twice is safe.
  */
-import { createQueueRedis, isSocketError, type Logger, type QueueName, unavailableDependency } from "@sira/infra";
+import {
+  createQueueRedis,
+  isSocketError,
+  jobRequestId,
+  type Logger,
+  type QueueName,
+  unavailableDependency,
+} from "@sira/infra";
 import { type Job, Worker } from "bullmq";
 import type { Processors } from "./dispatch.ts";
 
@@ -58,9 +65,15 @@ export function startWorkers(processors: Processors, options: WorkerOptions): Wo
       stalledInterval: options.stalledIntervalMs ?? 30_000,
       maxStalledCount: 2,
     });
-    worker.on("completed", (job: Job) => log.info({ job_id: job.id, name: job.name }, "job completed"));
+    // Outside the job's own scope (see dispatch.ts): these lines name its request themselves.
+    worker.on("completed", (job: Job) =>
+      log.info({ job_id: job.id, name: job.name, request_id: jobRequestId(job.data) }, "job completed"),
+    );
     worker.on("failed", (job: Job | undefined, err: Error) =>
-      log.warn({ job_id: job?.id, name: job?.name, attempts: job?.attemptsMade, err }, "job failed"),
+      log.warn(
+        { job_id: job?.id, name: job?.name, request_id: jobRequestId(job?.data), attempts: job?.attemptsMade, err },
+        "job failed",
+      ),
     );
     worker.on("error", (err) => logError(name, err));
     return worker;

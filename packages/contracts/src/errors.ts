@@ -440,3 +440,21 @@ export class AppError extends Error {
     return this.details?.[language] ?? errorMessage(this.code, language);
   }
 }
+
+/** An error as the problem+json body every Sira service answers (RFC 9457). */
+export function problemBody(error: AppError, language: Language, requestId?: string, instance?: string): Problem {
+  const def = ERROR_CODES[error.code];
+  return {
+    // Extensions first: they never replace a standard member.
+    ...error.extensions,
+    type: `https://sira.africa/problems/${error.code.toLowerCase().replaceAll("_", "-")}`,
+    title: def.en,
+    status: def.status,
+    code: error.code,
+    detail: error.detail(language),
+    ...(instance ? { instance } : {}),
+    ...(requestId ? { request_id: requestId } : {}),
+    ...(error.fieldErrors ? { errors: error.fieldErrors } : {}),
+    ...(error.retryAfterSeconds !== undefined ? { retry_after: error.retryAfterSeconds } : {}),
+  };
+}

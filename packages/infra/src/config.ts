@@ -72,6 +72,15 @@ export const configSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(100),
   /** Calls of /health/ready per minute per client network: it touches PostgreSQL and Redis. */
   READY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  /**
+   * The bearer token Prometheus sends for GET /metrics (the API's port, and the worker's
+   * WORKER_METRICS_PORT). Unset: the API answers /metrics 404 and the worker serves no metrics.
+   */
+  METRICS_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
+  /** The worker serves GET /metrics on this port (on HOST) when set; it needs METRICS_TOKEN. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** Figures a scrape reads from Redis or PostgreSQL (queue depth, dependency checks) are reused this long. */
+  METRICS_CACHE_MS: z.coerce.number().int().min(0).default(10_000),
   /** Reverse proxies in front of the API that append to X-Forwarded-For (0: use the socket address). */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   COMPRESSION_MIN_BYTES: z.coerce.number().int().min(0).default(1024),
@@ -253,6 +262,9 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     }
   }
   if (result.success) lines.push(...storageProblems(result.data));
+  if (result.success && result.data.WORKER_METRICS_PORT && !result.data.METRICS_TOKEN) {
+    lines.push("  WORKER_METRICS_PORT: needs METRICS_TOKEN (metrics are never served without it)");
+  }
   if (!result.success || lines.length) throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   return result.data;
 }

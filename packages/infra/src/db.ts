@@ -1,5 +1,6 @@
 /** The Prisma client on node-postgres (adapter-pg, WASM query compiler: no native engine). */
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { loadConfig } from "./config.ts";
 import { type Prisma, PrismaClient } from "./generated/prisma/client.ts";
 
@@ -28,10 +29,22 @@ export function inTransaction<T>(db: Tx, work: (tx: Transaction) => Promise<T>):
   return work(db);
 }
 
+/** Each client's connection pool, for its metrics. */
+const pools = new WeakMap<PrismaClient, pg.Pool>();
+
+/** A client's pool as it is now: connections open, idle, and queries waiting for one. */
+export function poolStats(db: PrismaClient): { max: number; total: number; idle: number; waiting: number } | undefined {
+  const pool = pools.get(db);
+  if (!pool) return undefined;
+  return { max: pool.options.max, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
+}
+
 /** A new client with its own connection pool. */
 export function createDb(options: DbOptions = {}): PrismaClient {
   const config = loadConfig();
-  const adapter = new PrismaPg({
+  // The pool is built here rather than by the adapter so that its metrics can read it; the client
+  // still owns it and ends it on $disconnect.
+  const pool = new pg.Pool({
     connectionString: options.url ?? config.DATABASE_URL,
     max: options.poolMax ?? config.DATABASE_POOL_MAX,
     idleTimeoutMillis: 30_000,
@@ -39,7 +52,8 @@ export function createDb(options: DbOptions = {}): PrismaClient {
     statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS || undefined,
     application_name: process.env.SIRA_SERVICE ?? "sira",
   });
-  return new PrismaClient({
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
+  const client = new PrismaClient({
     adapter,
     // An interactive transaction waits for a connection as long as a query does; once started it
     // may run for the statement timeout (its statements are short; lock waits are what it spends).
@@ -49,6 +63,8 @@ export function createDb(options: DbOptions = {}): PrismaClient {
     },
     log: options.logQueries ? [{ emit: "event", level: "query" }] : [],
   });
+  pools.set(client, pool);
+  return client;
 }
 
 let shared: PrismaClient | undefined;

@@ -1,6 +1,7 @@
 /** Structured logging. Secrets and PII are redacted by path before anything is written. */
-import { type Logger, pino } from "pino";
+import { type DestinationStream, type Logger, type LoggerOptions, pino } from "pino";
 import { loadConfig } from "./config.ts";
+import { requestLogMixin } from "./request-scope.ts";
 
 export type { Logger };
 
@@ -19,14 +20,18 @@ const redactPaths = [
   "headers.authorization",
 ];
 
-export function createLogger(name: string, level = loadConfig().LOG_LEVEL): Logger {
-  return pino({
+/** A logger writing JSON lines to stdout, or to `destination` (a test reading what was logged). */
+export function createLogger(name: string, level = loadConfig().LOG_LEVEL, destination?: DestinationStream): Logger {
+  const options: LoggerOptions = {
     name,
     level,
     base: { service: name },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: redactPaths, censor: "[redacted]" },
-  });
+    // A job a request enqueued logs that request's id on every line, whichever logger writes it.
+    ...requestLogMixin,
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 let root: Logger | undefined;

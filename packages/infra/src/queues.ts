@@ -7,6 +7,7 @@ import { loadConfig } from "./config.ts";
 import { logger } from "./logger.ts";
 import { DependencyUnavailableError, isSocketError, unavailableDependency } from "./outage.ts";
 import { createProducerRedis, type Redis, redisDown } from "./redis.ts";
+import { outsideRequestScope, withJobRequestId } from "./request-scope.ts";
 
 /** Every queue the worker serves. */
 export const QUEUE_NAMES = [
@@ -65,7 +66,8 @@ export async function enqueueOnce<T>(
     }
     return { job: existing, outcome: "existing" };
   }
-  return { job: await queue.add(name, data, { ...options, jobId }), outcome: "added" };
+  // The request that asked for the work travels with it, so the job's log lines name it.
+  return { job: await queue.add(name, withJobRequestId(data), { ...options, jobId }), outcome: "added" };
 }
 
 let sharedConnection: Redis | undefined;
@@ -104,12 +106,14 @@ export interface QueueFactoryOptions {
 export function getQueue(name: QueueName, options: QueueFactoryOptions = {}): Queue {
   const prefix = options.prefix ?? loadConfig().QUEUE_PREFIX;
   const key = `${prefix}/${name}`;
-  let queue = queues.get(key);
-  if (!queue) {
+  const existing = queues.get(key);
+  if (existing) return existing;
+  // The first caller may be a request or a job: the queue and its connection outlive it.
+  return outsideRequestScope(() => {
     sharedConnection ??= options.connection ?? createProducerRedis();
     const connection = options.connection ?? sharedConnection;
     const queueOptions: QueueOptions = { connection, prefix, defaultJobOptions };
-    queue = new Queue(name, queueOptions);
+    const queue = new Queue(name, queueOptions);
     // Connection errors are logged by the connection (once per outage); without a listener BullMQ
     // would print each one to stderr.
     queue.on("error", (error) => {
@@ -118,8 +122,8 @@ export function getQueue(name: QueueName, options: QueueFactoryOptions = {}): Qu
     });
     queues.set(key, queue);
     connections.set(queue, connection);
-  }
-  return queue;
+    return queue;
+  });
 }
 
 export async function closeQueues(): Promise<void> {

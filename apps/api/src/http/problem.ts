@@ -1,5 +1,5 @@
 /** problem+json (RFC 9457): the single shape of every error answer. */
-import { AppError, ERROR_CODES, type ErrorCode, type FieldError, type Language, type Problem } from "@sira/contracts";
+import { AppError, type ErrorCode, type FieldError, type Language, problemBody } from "@sira/contracts";
 import { unavailableDependency } from "@sira/infra";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
@@ -96,23 +96,6 @@ function codeForStatus(status: number): ErrorCode {
   if (status === 429) return "RATE_LIMITED";
   if (status === 503) return "SERVICE_UNAVAILABLE";
   return status >= 500 ? "INTERNAL" : "VALIDATION_FAILED";
-}
-
-export function problemBody(error: AppError, language: Language, requestId?: string, instance?: string): Problem {
-  const def = ERROR_CODES[error.code];
-  return {
-    // Extensions first: they never replace a standard member.
-    ...error.extensions,
-    type: `https://sira.africa/problems/${error.code.toLowerCase().replaceAll("_", "-")}`,
-    title: def.en,
-    status: def.status,
-    code: error.code,
-    detail: error.detail(language),
-    ...(instance ? { instance } : {}),
-    ...(requestId ? { request_id: requestId } : {}),
-    ...(error.fieldErrors ? { errors: error.fieldErrors } : {}),
-    ...(error.retryAfterSeconds !== undefined ? { retry_after: error.retryAfterSeconds } : {}),
-  };
 }
 
 /** The Response for an error, in the request's language. */

@@ -1,5 +1,10 @@
-/** Request id, client address, a child logger and one structured access-log line per request. */
+/**
+ * Request id, client address, a child logger, one structured access-log line and one latency
+ * observation per request. The rest of the request runs in the request's scope, so a job it
+ * enqueues carries its id into the worker's log lines.
+ */
 import { getConnInfo } from "@hono/node-server/conninfo";
+import { withRequestId } from "@sira/infra";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppDeps, AppEnv } from "../app-types.ts";
@@ -60,16 +65,18 @@ export function requestContext(deps: AppDeps) {
     checkProxyTrust(forwardedFor);
     c.set("clientIp", clientAddress(forwardedFor, socketAddress(c), deps.config.TRUST_PROXY_HOPS));
     const started = performance.now();
-    await next();
+    await withRequestId(requestId, next);
+    const seconds = (performance.now() - started) / 1000;
+    deps.metrics.observeRequest(c, seconds);
     setResponseHeaders(c, [["x-request-id", requestId]]);
     const path = c.req.path;
-    if (path === "/health" || path === "/health/ready") return;
+    if (path === "/health" || path === "/health/ready" || path === "/metrics") return;
     log.info(
       {
         method: c.req.method,
         path,
         status: c.res.status,
-        ms: Math.round((performance.now() - started) * 10) / 10,
+        ms: Math.round(seconds * 10_000) / 10,
         ip: c.get("clientIp"),
         user_id: c.get("actor")?.userId,
       },

@@ -217,6 +217,11 @@ export function resumeOffset(lastEventId: string | undefined | null): number {
 const openStreams = new Set<(retryMs: number) => void>();
 let stoppingRetryMs: number | undefined;
 
+/** How many event streams this process has open (the metrics' `sira_sse_open_streams`). */
+export function openStreamCount(): number {
+  return openStreams.size;
+}
+
 /**
  * For a shutdown: every open stream ends now with a `reconnect` event (and the `retry` hint), its
  * producer stops, and a stream opened from now on ends the same way at once. Returns how many ended.

@@ -3,7 +3,7 @@
  * posting sums to zero, and no user account is below zero. Run by a scheduled job (it logs an
  * error on any drift) and by the tests after concurrent money operations.
  */
-import type { Logger } from "@sira/infra";
+import type { Logger, Redis } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 
 export interface LedgerDrift {
@@ -41,10 +41,50 @@ export async function reconcileLedger(db: Db): Promise<LedgerDrift> {
 export const isBalanced = (drift: LedgerDrift): boolean =>
   !drift.accounts.length && !drift.postings.length && !drift.negative.length && drift.chains === 0;
 
-/** The scheduled check: silent when the books balance, an error log naming every drift otherwise. */
-export async function runLedgerReconciliation(deps: { db: Db; logger: Pick<Logger, "error" | "info"> }) {
+/** The outcome of the last scheduled check, as the metrics report it. */
+export interface LedgerCheck {
+  /** When the check ran (ISO-8601). */
+  at: string;
+  balanced: boolean;
+  accounts: number;
+  postings: number;
+  negative: number;
+  chains: number;
+}
+
+const LAST_CHECK_KEY = "sira:ledger:last-check";
+
+/** The last scheduled check's outcome, or null before the first one (or while Redis cannot say). */
+export async function lastLedgerCheck(redis: Redis): Promise<LedgerCheck | null> {
+  const text = await redis.get(LAST_CHECK_KEY);
+  return text ? (JSON.parse(text) as LedgerCheck) : null;
+}
+
+/**
+ * The scheduled check: silent when the books balance, an error log naming every drift otherwise.
+ * Its outcome is kept in Redis for the metrics (`sira_ledger_check`), which never run the check
+ * themselves: it reads every ledger row.
+ */
+export async function runLedgerReconciliation(deps: {
+  db: Db;
+  redis: Redis;
+  logger: Pick<Logger, "error" | "info" | "warn">;
+}) {
   const drift = await reconcileLedger(deps.db);
-  if (isBalanced(drift)) deps.logger.info("ledger reconciled: balanced");
+  const balanced = isBalanced(drift);
+  if (balanced) deps.logger.info("ledger reconciled: balanced");
   else deps.logger.error({ drift }, "ledger drift: balances, postings or chains do not add up");
+  const check: LedgerCheck = {
+    at: new Date().toISOString(),
+    balanced,
+    accounts: drift.accounts.length,
+    postings: drift.postings.length,
+    negative: drift.negative.length,
+    chains: drift.chains,
+  };
+  // The check's result stands in the log either way; the metrics only miss it until the next run.
+  await deps.redis
+    .set(LAST_CHECK_KEY, JSON.stringify(check))
+    .catch((error: Error) => deps.logger.warn({ err: error.message }, "ledger check not recorded for the metrics"));
   return drift;
 }

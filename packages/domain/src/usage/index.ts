@@ -1,3 +1,4 @@
+export { type AiUsage, aiUsageSince } from "./ai-usage.ts";
 export {
   BufferedUsageRecorder,
   createUsageRecorder,
