@@ -5,7 +5,8 @@
  *   problem+json with Retry-After, never 500; /health/ready names Redis; everything comes back by
  *   itself when Redis does; the jobs queued before the kill run after it.
  * - PostgreSQL restarted: requests during the outage get 503 with Retry-After; the service is back
- *   within 5 s of PostgreSQL; every write the API acknowledged is there afterwards.
+ *   within 5 s of PostgreSQL; every write the API acknowledged is there afterwards, and a refused
+ *   write retried with its Idempotency-Key is answered and done once.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -88,10 +89,16 @@ const as = (user: SignedIn, init: RequestInit = {}): RequestInit => ({
 const get = (path: string, user?: SignedIn) => fetch(`${base}${path}`, user ? as(user) : {});
 
 let reviews = 0;
-/** A flashcard review with a fresh Idempotency-Key: its tag is the key, to look for afterwards. */
-async function review(): Promise<{ res: Response; tag: string }> {
-  const key = `review-${++reviews}-${crypto.randomUUID()}`;
-  const card = cards[reviews % cards.length] as string;
+/** The card each Idempotency-Key reviewed, so a retry sends the same request. */
+const cardOf = new Map<string, string>();
+/**
+ * A flashcard review with a fresh Idempotency-Key (or a retry of the review sent with `key`): its
+ * tag is the key, to look for afterwards.
+ */
+async function review(retried?: string): Promise<{ res: Response; tag: string }> {
+  const key = retried ?? `review-${++reviews}-${crypto.randomUUID()}`;
+  const card = cardOf.get(key) ?? (cards[reviews % cards.length] as string);
+  cardOf.set(key, card);
   const res = await fetch(
     `${base}/api/v1/flashcards/${card}/review`,
     as(learner, {
@@ -268,17 +275,39 @@ describe("PostgreSQL restarted under load", () => {
       expectOutageAnswer(o);
     }
 
-    // Every review the API acknowledged is stored, exactly once.
-    const acknowledged = load.outcomes.filter((o) => o.kind === "review" && o.status === 200).map((o) => o.tag);
+    // A client retries what it was refused, with the same key: it is answered once PostgreSQL is
+    // back (its claim settled meanwhile), and never done twice. A claim whose own write committed
+    // as the connection died stays "in progress" (409) until it may be taken over, two minutes on.
+    const retried = new Map<string, number>();
+    for (const o of load.outcomes.filter((o) => o.kind === "review" && o.status === 503)) {
+      const key = o.tag as string;
+      const deadline = Date.now() + 20_000;
+      let status = (await review(key)).res.status;
+      while (status !== 200 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        status = (await review(key)).res.status;
+      }
+      expect([200, 409], `the retry of ${key}`).toContain(status);
+      retried.set(key, status);
+    }
+
+    // Every review the API acknowledged is stored exactly once; none is stored twice.
+    const acknowledged = [
+      ...load.outcomes.filter((o) => o.kind === "review" && o.status === 200).map((o) => o.tag as string),
+      ...[...retried].filter(([, status]) => status === 200).map(([key]) => key),
+    ];
     expect(acknowledged.length).toBeGreaterThan(4);
     const client = new pg.Client({ connectionString: postgres.url });
     await client.connect();
     try {
-      const { rows } = await client.query<{ idempotency_key: string }>(
-        "SELECT idempotency_key FROM flashcard_review_logs WHERE user_id = $1 AND idempotency_key = ANY($2)",
-        [learner.userId, acknowledged],
+      const { rows } = await client.query<{ idempotency_key: string; n: number }>(
+        `SELECT idempotency_key, count(*)::int AS n FROM flashcard_review_logs
+          WHERE user_id = $1 AND idempotency_key IS NOT NULL GROUP BY idempotency_key`,
+        [learner.userId],
       );
-      expect(rows.map((r) => r.idempotency_key).sort()).toEqual([...acknowledged].sort());
+      expect(rows.filter((r) => r.n > 1)).toEqual([]);
+      const stored = new Set(rows.map((r) => r.idempotency_key));
+      expect(acknowledged.filter((key) => !stored.has(key))).toEqual([]);
     } finally {
       await client.end();
     }

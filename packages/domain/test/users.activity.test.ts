@@ -115,4 +115,33 @@ describe("recordLearningActivity", () => {
       expect(await stored(id)).toEqual({ streakDays: 4, lastActive: at("2026-03-13T10:00:00Z") });
     }
   });
+
+  it("does not deadlock transactions that first wrote rows naming the learner (a phone replaying its queue)", async () => {
+    // Each transaction inserts a row with a foreign key to the user (a key-share lock on the user's
+    // row), then records the activity. Locking the row FOR UPDATE would wait on the other's key-share
+    // lock while it waits on ours: PostgreSQL kills one of them as a deadlock.
+    for (let round = 0; round < 3; round++) {
+      const id = await learner();
+      await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          db.$transaction(async (tx) => {
+            await tx.idempotencyKey.create({
+              data: {
+                scope: `user:${id}`,
+                key: `activity-${round}-${i}`,
+                userId: id,
+                method: "POST",
+                path: "/api/v1/flashcards/review",
+                requestHash: "x".repeat(64),
+                expiresAt: new Date(Date.now() + 60_000),
+              },
+            });
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            await recordLearningActivity(tx, id, at(`2026-03-10T1${i}:00:00Z`));
+          }),
+        ),
+      );
+      expect(await stored(id)).toEqual({ streakDays: 1, lastActive: at("2026-03-10T15:00:00Z") });
+    }
+  });
 });

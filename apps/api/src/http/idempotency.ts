@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto";
 import { AppError } from "@sira/contracts";
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from "@sira/domain";
+import { type Logger, unavailableDependency } from "@sira/infra";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-types.ts";
 
@@ -81,11 +82,46 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   await next(); // errors reach here as problem responses (Hono's onError runs below us)
   const res = c.res;
   const type = res.headers.get("content-type") ?? "";
+  const log = c.get("log");
   if (res.status >= 500 || !/json/.test(type)) {
     // Server failures are retried for real; streams and files cannot be replayed from storage.
-    await releaseIdempotencyKey(db, claim.id);
+    await settle(() => releaseIdempotencyKey(db, claim.id), log);
     return;
   }
   const text = await res.clone().text();
-  await completeIdempotencyKey(db, claim.id, res.status, text ? JSON.parse(text) : null);
+  await settle(() => completeIdempotencyKey(db, claim.id, res.status, text ? JSON.parse(text) : null), log);
 });
+
+/** How long a claim's outcome is retried: a claim older than this may be taken over anyway. */
+const SETTLE_RETRY_MS = 2 * 60_000;
+
+/**
+ * Writes a claim's outcome (its answer, or its release). When PostgreSQL went away in the meantime
+ * the client gets a 503, and the outcome is written as soon as it is back: the client's retry then
+ * gets the first answer (or runs again) within seconds, not after the claim's two minutes.
+ */
+async function settle(write: () => Promise<void>, log: Logger): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (unavailableDependency(error) !== "postgres") throw error;
+    void settleLater(write, log);
+    throw error;
+  }
+}
+
+async function settleLater(write: () => Promise<void>, log: Logger): Promise<void> {
+  const deadline = Date.now() + SETTLE_RETRY_MS;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000).unref());
+    try {
+      await write();
+      return;
+    } catch (error) {
+      if (unavailableDependency(error) !== "postgres") {
+        log.warn({ err: error }, "idempotency key not settled");
+        return;
+      }
+    }
+  }
+}

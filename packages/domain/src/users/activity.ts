@@ -14,12 +14,15 @@ interface ActivityRow {
 }
 
 async function record(tx: Transaction, userId: string, at: Date): Promise<StreakState | null> {
-  // FOR UPDATE: concurrent activities of one learner are applied one after the other, never both
-  // from the same old state (which would lose a day or move last_active backwards).
+  // Concurrent activities of one learner are applied one after the other, never both from the same
+  // old state (which would lose a day or move last_active backwards). FOR NO KEY UPDATE, not FOR
+  // UPDATE: the caller's transaction has often just written a row naming the user (a review, an
+  // answer), which holds a key-share lock on it; FOR UPDATE would wait on another transaction's
+  // key-share lock while that one waits on ours, and PostgreSQL would kill one as a deadlock.
   const [row] = await tx.$queryRaw<ActivityRow[]>`
     SELECT streak_days, last_active, timezone, country FROM users
     WHERE id = ${userId}::uuid AND deleted_at IS NULL
-    FOR UPDATE`;
+    FOR NO KEY UPDATE`;
   if (!row) return null;
   const next = nextStreak(row.streak_days, row.last_active, at, effectiveTimezone(row));
   if (next.streakDays !== row.streak_days || next.lastActive.getTime() !== row.last_active?.getTime()) {
