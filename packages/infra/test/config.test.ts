@@ -25,6 +25,20 @@ describe("configuration", () => {
     expect(config.OPENAI_API_KEY).toBeUndefined();
   });
 
+  it("refuses a worker metrics port without the metrics token", () => {
+    expect(() => parseConfig({ NODE_ENV: "test", WORKER_METRICS_PORT: "9464" })).toThrow(
+      /WORKER_METRICS_PORT: needs METRICS_TOKEN/,
+    );
+    expect(() => parseConfig({ NODE_ENV: "test", METRICS_TOKEN: "short" })).toThrow(
+      /METRICS_TOKEN: must be at least 32 characters/,
+    );
+    const token = "t".repeat(32);
+    expect(parseConfig({ NODE_ENV: "test", WORKER_METRICS_PORT: "9464", METRICS_TOKEN: token })).toMatchObject({
+      WORKER_METRICS_PORT: 9464,
+      METRICS_TOKEN: token,
+    });
+  });
+
   it("fails fast, naming every bad setting", () => {
     const attempt = () => parseConfig({ PORT: "eighty", DATABASE_URL: "mysql://x", JWT_SECRET: "short" });
     expect(attempt).toThrow(ConfigError);
