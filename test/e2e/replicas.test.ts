@@ -1,11 +1,13 @@
 /**
  * Stateless replicas, proven: two API processes and two workers on one PostgreSQL, one Redis and
- * one shared store for files. A document uploaded through API A is indexed by either worker; a
+ * one S3-compatible bucket (s3rver, test/s3rver.ts), and no directory shared between them: each
+ * process has a storage directory of its own that nothing may use. A document uploaded through
+ * API A is indexed by either worker and its images served by API B; a
  * lesson streamed from API B resumes with Last-Event-ID on API A; the rate limit, the cap on a
  * learner's open streams and idempotency keys hold across both APIs, since they live in Redis and
  * PostgreSQL, not in a process.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { truncateAll } from "@sira/infra/testing";
@@ -19,6 +21,8 @@ import {
   makeCourse,
 } from "../../packages/domain/test/content/fixtures.ts";
 import { makeCard } from "../../packages/domain/test/flashcards/fixtures.ts";
+import { bilingualPdf } from "../../packages/domain/test/resources/helpers.ts";
+import { type LocalS3, startLocalS3 } from "../s3rver.ts";
 import { LESSON_FR, type LessonProvider, slowly, startLessonProvider } from "./claude-lessons.ts";
 import { poll } from "./http.ts";
 import { openLessonStream, textOf } from "./lesson-streams.ts";
@@ -27,7 +31,9 @@ import { freePort, type Service, startService, testEnv, waitFor, waitForLog } fr
 const RATE_LIMIT = 20;
 
 let provider: LessonProvider;
-let storageDir: string;
+let bucket: LocalS3;
+/** The parent of each process's own local storage directory, which must stay empty. */
+let localDirs: string;
 let deps: AppDeps;
 let admin: SignedIn;
 let learner: SignedIn;
@@ -44,12 +50,16 @@ let clients = 0;
 const newClient = () => `${network}.${++clients}`;
 
 beforeAll(async () => {
-  [provider, storageDir] = await Promise.all([startLessonProvider(), mkdtemp(join(tmpdir(), "sira-replicas-"))]);
+  [provider, bucket, localDirs] = await Promise.all([
+    startLessonProvider(),
+    startLocalS3(),
+    mkdtemp(join(tmpdir(), "sira-replicas-")),
+  ]);
   const env = {
     ...testEnv(),
     QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-replicas`,
-    // One shared store for every process's files.
-    STORAGE_DIR: storageDir,
+    // Every process's files go to the one bucket.
+    ...bucket.settings,
     WEB_CONCURRENCY: "1",
     TRUST_PROXY_HOPS: "1",
     RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT),
@@ -64,10 +74,13 @@ beforeAll(async () => {
     signIn(deps, { role: "learner", country: "SN" }),
   ]);
   const ports = await Promise.all([freePort(), freePort()]);
-  for (const port of ports) {
-    apis.push({ service: startService("api", { ...env, PORT: String(port) }), base: `http://127.0.0.1:${port}` });
-  }
-  workers.push(startService("worker", env), startService("worker", env));
+  // A directory of each process's own, as on separate machines: the bucket is all they share.
+  const own = (name: string) => ({ ...env, STORAGE_DIR: join(localDirs, name) });
+  ports.forEach((port, i) => {
+    const service = startService("api", { ...own(`api-${i}`), PORT: String(port) });
+    apis.push({ service, base: `http://127.0.0.1:${port}` });
+  });
+  workers.push(startService("worker", own("worker-0")), startService("worker", own("worker-1")));
   await Promise.all([
     ...apis.map((a) => waitFor(`${a.base}/health`, a.service)),
     ...workers.map((w) => waitForLog(w, "Sira worker started")),
@@ -77,7 +90,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([...apis.map((a) => a.service.stop()), ...workers.map((w) => w.stop())]);
   await closeTestDeps();
-  await Promise.all([provider?.fake.close(), rm(storageDir, { recursive: true, force: true })]);
+  await Promise.all([provider?.fake.close(), bucket?.close(), rm(localDirs, { recursive: true, force: true })]);
 });
 
 const A = () => apis[0]?.base as string;
@@ -104,11 +117,10 @@ async function enrolledCourse(): Promise<CourseFixture> {
 }
 
 describe("two APIs and two workers", () => {
-  it("index a document uploaded through API A on either worker, and API B reads it", async () => {
+  it("index a document uploaded through API A on either worker, and serve its images from API B", async () => {
     const course = await enrolledCourse();
     const form = new FormData();
-    const text = "# Le marché\n\nLe prix d'équilibre égalise l'offre et la demande sur le marché de Sandaga.\n";
-    form.append("file", new Blob([text], { type: "text/markdown" }), "marche.md");
+    form.append("file", new Blob([await bilingualPdf()], { type: "application/pdf" }), "guide.pdf");
     const uploaded = await call(A(), `/api/v1/admin/courses/${course.courseId}/resources`, admin, {
       method: "POST",
       body: form,
@@ -131,6 +143,25 @@ describe("two APIs and two workers", () => {
     // One worker ran the job, the other did not: both serve the same queue.
     const ran = workers.filter((w) => w.output().includes(`"job_id":"index-${id}`));
     expect(ran).toHaveLength(1);
+
+    // A worker read the PDF from the bucket and stored its image there; API B serves the bytes.
+    const images = await poll(
+      async () =>
+        (await (await call(B(), `/api/v1/courses/${course.courseId}/source-images`, learner)).json()) as {
+          items: { id: string; url: string }[];
+        },
+      (page) => page.items.length > 0,
+      "the document's images",
+      { context: logs },
+    );
+    const image = await call(B(), `/api/v1/source-images/${images.items[0]?.id}`, learner);
+    expect(image.status).toBe(200);
+    expect(image.headers.get("content-type")).toBe("image/webp");
+    expect((await image.arrayBuffer()).byteLength).toBeGreaterThan(0);
+    const row = await deps.db.courseResource.findUniqueOrThrow({ where: { id }, select: { storageKey: true } });
+    expect(bucket.requests.some((r) => r.startsWith(`GET /${bucket.bucket}/${row.storageKey}`))).toBe(true);
+    // No process kept a file of its own.
+    expect(await readdir(localDirs)).toEqual([]);
   }, 120_000);
 
   it("stream a lesson from API B, and resume it with Last-Event-ID on API A", async () => {
