@@ -1,6 +1,6 @@
 /** GET /dashboard: served from the Redis cache (no SQL on a hit), else built and cached under the current version. */
 import { AppError, type Language } from "@sira/contracts";
-import type { Redis } from "@sira/infra";
+import { type Redis, redisDown } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 import { buildDashboard } from "./build.ts";
 import { readCachedDashboard, storeCachedDashboard } from "./cache.ts";
@@ -15,7 +15,10 @@ export async function getDashboardJson(
   deps: DashboardDeps,
   input: { userId: string; language: Language; now?: Date },
 ): Promise<{ json: string; cached: boolean }> {
-  const cached = await readCachedDashboard(deps.redis, input.userId, input.language).catch(() => null);
+  // While Redis is down the dashboard is built from the database, without waiting on the cache.
+  const cached = redisDown(deps.redis)
+    ? null
+    : await readCachedDashboard(deps.redis, input.userId, input.language).catch(() => null);
   if (cached?.hit) return { json: cached.hit, cached: true };
   const dashboard = await buildDashboard(deps.db, { ...input, now: input.now ?? new Date() });
   if (!dashboard) throw new AppError("UNAUTHENTICATED");
