@@ -51,6 +51,11 @@ async function runJob(queue: QueueName, handlers: JobHandlers, job: Job, signal?
   }
 }
 
+/** The id of the request that enqueued `job`, if a request did. */
+export function requestIdOfJob(job: Job | undefined): string | undefined {
+  return jobRequestId(job?.data);
+}
+
 /** One attempt of a job, in its request's scope, timed and counted. */
 async function runObservedJob(
   queue: QueueName,
@@ -59,7 +64,7 @@ async function runObservedJob(
   signal?: AbortSignal,
 ): Promise<unknown> {
   const name = isJobName(job.name) ? job.name : "unknown";
-  const requestId = jobRequestId(job.data);
+  const requestId = requestIdOfJob(job);
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
   try {

@@ -3,16 +3,9 @@
  * BullMQ hands it to the next worker, so a restart loses nothing; processors are idempotent
  * (deterministic job ids, domain writes keyed on the work's identity) so running twice is safe.
  */
-import {
-  createQueueRedis,
-  isSocketError,
-  jobRequestId,
-  type Logger,
-  type QueueName,
-  unavailableDependency,
-} from "@sira/infra";
+import { createQueueRedis, isSocketError, type Logger, type QueueName, unavailableDependency } from "@sira/infra";
 import { type Job, Worker } from "bullmq";
-import type { Processors } from "./dispatch.ts";
+import { type Processors, requestIdOfJob } from "./dispatch.ts";
 
 export interface WorkerOptions {
   prefix: string;
@@ -67,11 +60,11 @@ export function startWorkers(processors: Processors, options: WorkerOptions): Wo
     });
     // Outside the job's own scope (see dispatch.ts): these lines name its request themselves.
     worker.on("completed", (job: Job) =>
-      log.info({ job_id: job.id, name: job.name, request_id: jobRequestId(job.data) }, "job completed"),
+      log.info({ job_id: job.id, name: job.name, request_id: requestIdOfJob(job) }, "job completed"),
     );
     worker.on("failed", (job: Job | undefined, err: Error) =>
       log.warn(
-        { job_id: job?.id, name: job?.name, request_id: jobRequestId(job?.data), attempts: job?.attemptsMade, err },
+        { job_id: job?.id, name: job?.name, request_id: requestIdOfJob(job), attempts: job?.attemptsMade, err },
         "job failed",
       ),
     );

@@ -9,7 +9,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { collectDefaultMetrics, Gauge, type Registry } from "prom-client";
 import { type Db, poolStats } from "./db.ts";
-import { getQueue, QUEUE_NAMES } from "./queues.ts";
+import { QUEUE_STATES, queueDepths } from "./queues.ts";
 import type { Redis } from "./redis.ts";
 
 export { Counter, Gauge, Histogram, Registry } from "prom-client";
@@ -128,37 +128,13 @@ export function dependencyMetrics(registry: Registry, deps: { db: Db; redis: Red
   });
 }
 
-/** The BullMQ states a queue's depth is reported in. */
-export const QUEUE_STATES = ["waiting", "active", "delayed", "failed"] as const;
-
 /**
  * `sira_queue_jobs{queue, state}` for every queue, read from Redis at most once per `cacheMs` (one
  * round trip per queue); absent while Redis cannot be read. Failed jobs are those kept for
  * inspection (14 days), not a rate: the worker's `sira_job_failures_total` is.
  */
 export function queueDepthMetrics(registry: Registry, options: { prefix: string; cacheMs: number }): void {
-  const depth = cached(options.cacheMs, () =>
-    Promise.all(
-      QUEUE_NAMES.map(async (queue) => {
-        const counts = await getQueue(queue, { prefix: options.prefix }).getJobCounts(
-          "waiting",
-          "prioritized",
-          "active",
-          "delayed",
-          "failed",
-        );
-        // A prioritised job waits too (BullMQ keeps it in its own list); none is queued with a priority today.
-        const waiting = (counts.waiting ?? 0) + (counts.prioritized ?? 0);
-        const byState: Record<(typeof QUEUE_STATES)[number], number> = {
-          waiting,
-          active: counts.active ?? 0,
-          delayed: counts.delayed ?? 0,
-          failed: counts.failed ?? 0,
-        };
-        return { queue, byState };
-      }),
-    ),
-  );
+  const depths = cached(options.cacheMs, () => queueDepths(options.prefix));
   new Gauge({
     name: "sira_queue_jobs",
     help: "Jobs in each BullMQ queue by state (waiting, active, delayed, failed and kept)",
@@ -166,9 +142,9 @@ export function queueDepthMetrics(registry: Registry, options: { prefix: string;
     registers: [registry],
     async collect() {
       this.reset();
-      const queues = await depth().catch(() => []);
-      for (const { queue, byState } of queues) {
-        for (const state of QUEUE_STATES) this.set({ queue, state }, byState[state]);
+      const queues = await depths().catch(() => []);
+      for (const { queue, depth } of queues) {
+        for (const state of QUEUE_STATES) this.set({ queue, state }, depth[state]);
       }
     },
   });

@@ -126,6 +126,33 @@ export function getQueue(name: QueueName, options: QueueFactoryOptions = {}): Qu
   });
 }
 
+/** The states a queue's depth is reported in (the metrics' `sira_queue_jobs`). */
+export const QUEUE_STATES = ["waiting", "active", "delayed", "failed"] as const;
+export type QueueDepth = Record<(typeof QUEUE_STATES)[number], number>;
+
+/** How many jobs each queue holds by state: one round trip per queue. */
+export async function queueDepths(prefix: string): Promise<{ queue: QueueName; depth: QueueDepth }[]> {
+  return Promise.all(
+    QUEUE_NAMES.map(async (queue) => {
+      const counts = await getQueue(queue, { prefix }).getJobCounts(
+        "waiting",
+        "prioritized",
+        "active",
+        "delayed",
+        "failed",
+      );
+      // A prioritised job waits too (BullMQ keeps it in a list of its own); none is queued with a priority today.
+      const depth: QueueDepth = {
+        waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
+        active: counts.active ?? 0,
+        delayed: counts.delayed ?? 0,
+        failed: counts.failed ?? 0,
+      };
+      return { queue, depth };
+    }),
+  );
+}
+
 export async function closeQueues(): Promise<void> {
   await Promise.all([...queues.values()].map((q) => q.close()));
   queues.clear();
