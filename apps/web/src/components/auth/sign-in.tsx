@@ -1,0 +1,67 @@
+"use client";
+/** Sign-in with email and a code from the authenticator (or a backup code). */
+import { type FormEvent, useState } from "react";
+import { ProblemAlert } from "@/components/problem-text";
+import type { Labels } from "@/lib/labels";
+import { NETWORK_PROBLEM, type Problem, readProblem } from "@/lib/problem";
+import { adopt, type SessionAnswer } from "@/lib/session";
+import { button, input, label as labelClass } from "@/lib/styles";
+
+/** Only a path of this app: a `next` parameter never sends the learner elsewhere. */
+function safeNext(next: string | undefined): string {
+  return next?.startsWith("/") && !next.startsWith("//") ? next : "/";
+}
+
+export function SignIn({ labels, next }: { labels: Labels; next?: string }) {
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setBusy(true);
+    setProblem(null);
+    try {
+      const res = await fetch("/api/auth/login", {
+        method: "POST",
+        headers: { "content-type": "application/json", "accept-language": document.documentElement.lang },
+        body: JSON.stringify({
+          email: String(form.get("email") ?? "").trim(),
+          code: String(form.get("code") ?? "").replace(/\s+/g, ""),
+        }),
+      });
+      if (!res.ok) {
+        setProblem(await readProblem(res));
+        return;
+      }
+      adopt((await res.json()) as SessionAnswer);
+      location.assign(safeNext(next));
+    } catch {
+      setProblem(NETWORK_PROBLEM);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form onSubmit={submit} className="space-y-3">
+      <div>
+        <label htmlFor="email" className={labelClass}>
+          {labels.field_email}
+        </label>
+        <input id="email" name="email" type="email" autoComplete="email" className={input} required />
+      </div>
+      <div>
+        <label htmlFor="code" className={labelClass}>
+          {labels.signInCode}
+        </label>
+        <input id="code" name="code" autoComplete="one-time-code" className={input} required maxLength={20} />
+        <p className="mt-1 text-sm text-slate-700">{labels.signInCodeHelp}</p>
+      </div>
+      <ProblemAlert problem={problem} labels={labels} />
+      <button type="submit" className={button} disabled={busy}>
+        {labels.signInTitle}
+      </button>
+    </form>
+  );
+}

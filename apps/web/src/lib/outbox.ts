@@ -1,0 +1,184 @@
+/**
+ * The offline queue (decision 0063): flashcard reviews, unit progress, reading progress and quiz
+ * answers are written to IndexedDB when the phone is offline (or while earlier ones still wait),
+ * and replayed in the order they were made once the connection returns. Each keeps the
+ * Idempotency-Key it was made with and says when it happened (X-Offline-Queued-At), so the API
+ * records it at its real time and a replay that is sent twice changes nothing.
+ */
+import { apiHeaders } from "./api";
+import { ApiError, readProblem } from "./problem";
+import { accessTokenNow, refreshSession } from "./session";
+
+export type ActionKind = "review" | "unit" | "reading" | "quiz";
+
+export interface QueuedAction {
+  id?: number;
+  kind: ActionKind;
+  method: "POST" | "PUT";
+  path: string;
+  body: string;
+  key: string;
+  /** When the learner did it (ISO-8601 with seconds and zone). */
+  at: string;
+}
+
+export interface OutboxState {
+  pending: number;
+  syncing: boolean;
+  /** Actions the API refused on replay (a 4xx): shown, then dropped, since retrying cannot help. */
+  refused: number;
+}
+
+const DB = "sira";
+const STORE = "outbox";
+let state: OutboxState = { pending: 0, syncing: false, refused: 0 };
+const listeners = new Set<() => void>();
+
+function set(next: Partial<OutboxState>): void {
+  state = { ...state, ...next };
+  for (const listener of listeners) listener();
+}
+
+export function outboxState(): OutboxState {
+  return state;
+}
+
+export function onOutbox(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+let opened: Promise<IDBDatabase> | null = null;
+function db(): Promise<IDBDatabase> {
+  opened ??= new Promise((resolve, reject) => {
+    const request = indexedDB.open(DB, 1);
+    request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: "id", autoIncrement: true });
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  return opened;
+}
+
+async function tx<T>(mode: IDBTransactionMode, run: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+  const store = (await db()).transaction(STORE, mode).objectStore(STORE);
+  return new Promise((resolve, reject) => {
+    const request = run(store);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+const all = () => tx<QueuedAction[]>("readonly", (s) => s.getAll() as IDBRequest<QueuedAction[]>);
+const remove = (id: number) => tx("readwrite", (s) => s.delete(id));
+
+async function count(): Promise<void> {
+  set({ pending: await tx<number>("readonly", (s) => s.count()) });
+}
+
+/** Sends one action; `queued` adds X-Offline-Queued-At. Throws TypeError when there is no connection. */
+async function send(action: QueuedAction, queued: boolean, token: string | null): Promise<Response> {
+  return fetch(action.path, {
+    method: action.method,
+    headers: apiHeaders({
+      "content-type": "application/json",
+      "idempotency-key": action.key,
+      ...(queued ? { "x-offline-queued-at": action.at } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    }),
+    body: action.body,
+  });
+}
+
+/** Answers that mean "try the same request later": the server's fault, too many calls, or the key still in flight. */
+async function retryLater(res: Response): Promise<boolean> {
+  if (res.status >= 500 || res.status === 429) return true;
+  return res.status === 409 && (await readProblem(res.clone())).code === "IDEMPOTENCY_IN_PROGRESS";
+}
+
+async function sendWithToken(action: QueuedAction, queued: boolean): Promise<Response> {
+  const res = await send(action, queued, await accessTokenNow());
+  if (res.status !== 401) return res;
+  const renewed = await refreshSession();
+  return renewed ? send(action, queued, renewed.access_token) : res;
+}
+
+let replaying: Promise<void> | null = null;
+
+/** Replays the queue in order; stops at the first action that cannot go through yet. */
+export function replay(): Promise<void> {
+  replaying ??= (async () => {
+    set({ syncing: true });
+    try {
+      const actions = (await all()).sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
+      for (const action of actions) {
+        let res: Response;
+        try {
+          res = await sendWithToken(action, true);
+        } catch {
+          return; // still offline
+        }
+        if (res.status === 401 || (await retryLater(res))) return;
+        if (!res.ok) set({ refused: state.refused + 1 });
+        await remove(action.id as number);
+        await count();
+      }
+    } finally {
+      set({ syncing: false });
+      replaying = null;
+    }
+  })();
+  return replaying;
+}
+
+export type Submitted<T> = { status: "sent"; data: T } | { status: "queued" };
+
+/**
+ * Does a learner action now if the connection allows, else queues it. While older actions wait,
+ * a new one waits behind them, so the API sees them in the order they were made.
+ */
+export async function submit<T>(
+  kind: ActionKind,
+  method: QueuedAction["method"],
+  path: string,
+  body: unknown,
+): Promise<Submitted<T>> {
+  const action: QueuedAction = {
+    kind,
+    method,
+    path,
+    body: JSON.stringify(body ?? {}),
+    key: crypto.randomUUID(),
+    at: new Date().toISOString(),
+  };
+  await count();
+  if (state.pending === 0 && navigator.onLine) {
+    try {
+      const res = await sendWithToken(action, false);
+      if (!(await retryLater(res))) {
+        if (!res.ok) throw new ApiError(await readProblem(res));
+        return { status: "sent", data: (await res.json()) as T };
+      }
+    } catch (error) {
+      if (error instanceof ApiError) throw error;
+      // No answer: the request may or may not have arrived; its key makes the replay safe either way.
+    }
+  }
+  await tx("readwrite", (s) => s.add(action));
+  await count();
+  void replay();
+  return { status: "queued" };
+}
+
+/** Starts replaying when the connection returns, now, and every 20 s while something waits. */
+export function startOutbox(): () => void {
+  const kick = () => void replay();
+  void count().then(kick);
+  window.addEventListener("online", kick);
+  const timer = window.setInterval(() => {
+    if (state.pending > 0 && navigator.onLine) kick();
+  }, 20_000);
+  return () => {
+    window.removeEventListener("online", kick);
+    window.clearInterval(timer);
+  };
+}

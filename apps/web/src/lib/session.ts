@@ -1,0 +1,91 @@
+/**
+ * The access token lives in this module's memory only (never in storage); the refresh token is in
+ * an httpOnly cookie that only the app's /api/auth routes use (decision 0063). A page asks for a
+ * token when it first needs one, not on every load.
+ */
+export interface SessionUser {
+  id: string;
+  role: "learner" | "expert" | "admin";
+  preferred_language: "fr" | "en";
+}
+export interface SessionAnswer {
+  access_token: string;
+  expires_in: number;
+  user: SessionUser;
+}
+
+let accessToken: string | null = null;
+let expiresAt = 0;
+let pending: Promise<SessionAnswer | null> | null = null;
+/** The refresh cookie was missing or spent: no point asking again until someone signs in. */
+let signedOut = false;
+const listeners = new Set<(answer: SessionAnswer | null) => void>();
+
+/** Keeps a fresh session's token and tells whoever listens. */
+export function adopt(answer: SessionAnswer | null): void {
+  accessToken = answer?.access_token ?? null;
+  signedOut = answer === null;
+  expiresAt = answer ? Date.now() + (answer.expires_in - 30) * 1000 : 0;
+  for (const listener of listeners) listener(answer);
+}
+
+export function onSession(listener: (answer: SessionAnswer | null) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Trades the refresh cookie for a new access token; concurrent callers share one request. */
+export function refreshSession(): Promise<SessionAnswer | null> {
+  pending ??= (async () => {
+    try {
+      const res = await fetch("/api/auth/refresh", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+        credentials: "same-origin",
+      });
+      const body = (await res.json().catch(() => null)) as (SessionAnswer & { signed_in?: false }) | null;
+      const answer = res.ok && body?.access_token ? body : null;
+      adopt(answer);
+      return answer;
+    } finally {
+      pending = null;
+    }
+  })();
+  return pending;
+}
+
+/** A usable access token: the one in memory while it lives, else a refreshed one (null when signed out). */
+export async function accessTokenNow(): Promise<string | null> {
+  if (accessToken && Date.now() < expiresAt) return accessToken;
+  if (signedOut) return null;
+  return (await refreshSession())?.access_token ?? null;
+}
+
+export async function signOut(): Promise<void> {
+  await fetch("/api/auth/logout", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: "{}",
+    credentials: "same-origin",
+  }).catch(() => null);
+  adopt(null);
+  // What this learner opened stays on this phone otherwise.
+  if ("caches" in globalThis) {
+    for (const name of await caches.keys()) if (name.startsWith("sira-")) await caches.delete(name);
+  }
+}
+
+/** fetch with the access token; one refresh and retry when the API says the token is no longer good. */
+export async function authedFetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
+  const send = async (token: string | null) => {
+    const headers = new Headers(init.headers);
+    if (token) headers.set("authorization", `Bearer ${token}`);
+    return fetch(input, { ...init, headers });
+  };
+  const token = await accessTokenNow();
+  const res = await send(token);
+  if (res.status !== 401 || !token) return res;
+  const renewed = await refreshSession();
+  return renewed ? send(renewed.access_token) : res;
+}
