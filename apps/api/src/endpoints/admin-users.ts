@@ -1,10 +1,10 @@
 /**
- * Account security actions for administrators: end a user's sessions, disable or re-enable the
- * account, change its role. Each change ends every session of the account at once (decision 0029);
+ * Accounts for administrators: the directory (search by email or name, role, status), and the
+ * security actions: end a user's sessions, disable or re-enable the account, change its role. Each change ends every session of the account at once (decision 0029);
  * an administrator cannot disable or re-role themselves (409).
  */
-import { adminAccountSchema, changeRoleInput } from "@sira/contracts";
-import { changeAccountRole, disableAccount, enableAccount, revokeUserSessions } from "@sira/domain";
+import { adminAccountSchema, adminUserListQuery, adminUserSchema, changeRoleInput } from "@sira/contracts";
+import { changeAccountRole, disableAccount, enableAccount, listAccounts, revokeUserSessions } from "@sira/domain";
 import { z } from "zod";
 import { authEnvOf } from "../auth-env.ts";
 import { endpoint } from "../definition/endpoint.ts";
@@ -13,6 +13,18 @@ const USER = "/api/v1/admin/users/{user_id}";
 const params = z.object({ user_id: z.uuid() });
 
 export const adminUserEndpoints = {
+  listUsers: endpoint({
+    method: "get",
+    path: "/api/v1/admin/users",
+    auth: "admin",
+    summary:
+      "Accounts by name: ?search= matches the start of the email or of a word of the name (case and accents " +
+      "ignored), ?role= and ?status= filter. Erased accounts are left out; no credential is ever listed",
+    query: adminUserListQuery,
+    output: adminUserSchema,
+    shape: "page",
+    handle: ({ ctx, input }) => listAccounts(ctx.deps.db, input),
+  }),
   revokeUserSessions: endpoint({
     method: "post",
     path: `${USER}/revoke-sessions`,
