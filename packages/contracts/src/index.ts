@@ -1,4 +1,5 @@
 export * from "./activation-codes.ts";
+export * from "./activation-codes-csv.ts";
 export * from "./admin-courses.ts";
 export * from "./admin-curricula.ts";
 export * from "./admin-groups.ts";

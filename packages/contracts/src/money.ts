@@ -259,3 +259,17 @@ export const reconciliationSchema = z.object({
   negative: z.array(z.object({ account_id: z.uuid(), balance: z.number().int() })),
   chains: z.number().int(),
 });
+
+/** A course bought with credits, as the admin refunds it: the posting to give back and its state. */
+export const adminPurchaseSchema = z.object({
+  posting_id: z.uuid(),
+  course: z.object({ id: z.uuid(), title: z.string() }),
+  learner: z.object({ id: z.uuid(), name: z.string(), email: z.string() }),
+  price: z.number().int(),
+  purchased_at: iso,
+  /** The last moment a refund is accepted (`payments.refund_window_days` after the purchase). */
+  refundable_until: iso,
+  /** When it was refunded; null while it stands. */
+  refunded_at: iso.nullable(),
+});
+export const adminPurchaseListQuery = pageQuerySchema.extend({ course_id: z.uuid().optional() });

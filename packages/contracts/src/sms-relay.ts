@@ -91,3 +91,28 @@ export const adminPaymentListQuery = pageQuerySchema.extend({
   status: z.enum(PAYMENT_STATUSES).optional(),
   provider: providerSchema.optional(),
 });
+
+/** Filters the intents an admin may pay with a message: by the reference the learner quotes. */
+export const smsRelayCandidateQuery = pageQuerySchema.extend({
+  reference: z.string().trim().toUpperCase().min(1).max(12).optional(),
+});
+
+/**
+ * An intent a message under review may pay: the same amount and currency, still open or expired
+ * (the learner paid late), newest first, with the learner it is for.
+ */
+export const smsRelayCandidateIntentSchema = z.object({
+  id: z.uuid(),
+  reference: z.string(),
+  purpose: z.enum(["credits", "subscription"]),
+  amount: z.number().int(),
+  currency: z.string(),
+  status: z.enum(["open", "expired"]),
+  /** The number the learner said they pay from, when given. */
+  phone: z.string().nullable(),
+  /** Its last digits are the message's sender's. */
+  phone_matches: z.boolean(),
+  expires_at: iso,
+  created_at: iso,
+  learner: z.object({ id: z.uuid(), name: z.string(), email: z.string() }),
+});

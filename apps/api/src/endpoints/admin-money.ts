@@ -1,9 +1,11 @@
 /**
  * Back office for money (admins only, every change audited): credit packages and subscription
- * plans, course purchase refunds, expert payouts, the revenue report and the ledger's
+ * plans, course purchases and their refunds, expert payouts, the revenue report and the ledger's
  * reconciliation.
  */
 import {
+  adminPurchaseListQuery,
+  adminPurchaseSchema,
   creditPackageInput,
   creditPackagePatch,
   creditPackageSchema,
@@ -24,6 +26,7 @@ import {
   createCreditPackage,
   createSubscriptionPlan,
   isBalanced,
+  listCoursePurchases,
   listCreditPackages,
   listPayouts,
   listSubscriptionPlans,
@@ -105,6 +108,19 @@ export const adminMoneyEndpoints = {
     errors: ["NOT_FOUND"],
     handle: ({ ctx, input: { id, ...patch } }) =>
       updateSubscriptionPlan(ctx.deps.db, id, patch, adminOf(ctx), ctx.lang),
+  }),
+  purchases: endpoint({
+    method: "get",
+    path: `${ADMIN}/purchases`,
+    auth: "admin",
+    summary:
+      "Course purchases with credits, newest first (?course_id=): the posting to refund, the learner, the price, " +
+      "until when a refund is accepted and when it was given",
+    query: adminPurchaseListQuery,
+    output: adminPurchaseSchema,
+    shape: "page",
+    handle: ({ ctx, input }) =>
+      listCoursePurchases(ctx.deps.db, { course_id: input.course_id, page: input.page, limit: input.limit }, ctx.lang),
   }),
   refund: endpoint({
     method: "post",

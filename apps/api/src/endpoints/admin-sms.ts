@@ -7,12 +7,20 @@ import {
   adminPaymentListQuery,
   adminPaymentSchema,
   idParams,
+  smsRelayCandidateIntentSchema,
+  smsRelayCandidateQuery,
   smsRelayMatchInput,
   smsRelayMessageListQuery,
   smsRelayMessageSchema,
   smsRelayRejectInput,
 } from "@sira/contracts";
-import { listPayments, listRelayMessages, matchRelayMessageByAdmin, rejectRelayMessage } from "@sira/domain";
+import {
+  candidateIntentsForMessage,
+  listPayments,
+  listRelayMessages,
+  matchRelayMessageByAdmin,
+  rejectRelayMessage,
+} from "@sira/domain";
 import type { CallerContext } from "../caller.ts";
 import { endpoint } from "../definition/endpoint.ts";
 
@@ -35,6 +43,26 @@ export const adminSmsEndpoints = {
     shape: "page",
     handle: ({ ctx, input }) =>
       listRelayMessages(ctx.deps.db, { ...filters(input), page: input.page, limit: input.limit }),
+  }),
+  smsCandidates: endpoint({
+    method: "get",
+    path: `${ADMIN}/sms-relay/messages/{id}/intents`,
+    auth: "admin",
+    summary:
+      "The payment intents a message may pay: same amount and currency, open or expired, newest first, with " +
+      "the learner (?reference= narrows to a reference's start)",
+    params: idParams,
+    query: smsRelayCandidateQuery,
+    output: smsRelayCandidateIntentSchema,
+    shape: "page",
+    errors: ["NOT_FOUND"],
+    handle: ({ ctx, input, now }) =>
+      candidateIntentsForMessage(
+        ctx.deps.db,
+        input.id,
+        { reference: input.reference, page: input.page, limit: input.limit },
+        now,
+      ),
   }),
   smsMatch: endpoint({
     method: "post",

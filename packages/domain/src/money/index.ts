@@ -9,6 +9,7 @@ export * from "./offers.ts";
 export * from "./payments.ts";
 export * from "./payouts.ts";
 export * from "./purchase.ts";
+export * from "./purchase-list.ts";
 export * from "./reconcile.ts";
 export * from "./revenue.ts";
 export * from "./sms/index.ts";

@@ -1,4 +1,5 @@
 /** The SMS relay: signed posts from the merchant phone, operator SMS read, matched to payment intents, reviewed by admins. */
+export * from "./candidates.ts";
 export * from "./inbound.ts";
 export * from "./matching.ts";
 export * from "./notify.ts";
