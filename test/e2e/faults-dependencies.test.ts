@@ -29,6 +29,9 @@ import { Load, type LoadKind, type Outcome } from "./load.ts";
 import { freePort, type Service, startService, waitFor, waitForLog } from "./processes.ts";
 import { readEvents } from "./sse.ts";
 
+/** A service compiles its sources as it starts: on a loaded 2-core machine that can take a while. */
+const STARTUP_MS = 120_000;
+
 let postgres: OwnPostgres;
 let redis: OwnRedis;
 let storageDir: string;
@@ -73,8 +76,11 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   api = startService("api", { ...env, PORT: String(port) });
   worker = startService("worker", env);
-  await Promise.all([waitFor(`${base}/health`, api), waitForLog(worker, "Sira worker started")]);
-}, 120_000);
+  await Promise.all([
+    waitFor(`${base}/health`, api, STARTUP_MS),
+    waitForLog(worker, "Sira worker started", STARTUP_MS),
+  ]);
+}, 300_000);
 
 afterAll(async () => {
   await Promise.all([api?.stop("SIGKILL"), worker?.stop("SIGKILL")]);

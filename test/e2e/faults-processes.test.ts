@@ -24,6 +24,9 @@ import { poll } from "./http.ts";
 import { isReset, openLessonStream, textOf } from "./lesson-streams.ts";
 import { freePort, type Service, startService, testEnv, waitFor, waitForLog } from "./processes.ts";
 
+/** A service compiles its sources as it starts: on a loaded 2-core machine that can take a while. */
+const STARTUP_MS = 120_000;
+
 let provider: LessonProvider;
 let env: Record<string, string>;
 let deps: AppDeps;
@@ -38,14 +41,14 @@ async function startApi(): Promise<{ api: Service; base: string }> {
   const base = `http://127.0.0.1:${port}`;
   const api = startService("api", { ...env, PORT: String(port) });
   services.push(api);
-  await waitFor(`${base}/health`, api);
+  await waitFor(`${base}/health`, api, STARTUP_MS);
   return { api, base };
 }
 
 async function startWorker(): Promise<Service> {
   const worker = startService("worker", env);
   services.push(worker);
-  await waitForLog(worker, "Sira worker started");
+  await waitForLog(worker, "Sira worker started", STARTUP_MS);
   return worker;
 }
 
@@ -90,7 +93,7 @@ beforeAll(async () => {
   deps = testDeps(env);
   learner = await signIn(deps, { role: "learner", country: "SN" });
   admin = await signIn(deps, { role: "admin" });
-}, 60_000);
+}, 300_000);
 
 afterAll(async () => {
   await Promise.all(services.map((s) => s.stop("SIGKILL")));
@@ -126,7 +129,7 @@ describe("a worker killed in the middle of a job", () => {
       where: { moduleId: course.moduleId, unitId: course.lessonUnitId, contentType: "lesson", language: "fr" },
     });
     expect(stored.map((row) => (row.content as { markdown: string }).markdown)).toEqual([LESSON_FR]);
-  }, 120_000);
+  }, 300_000);
 });
 
 let clients = 0;
@@ -222,5 +225,5 @@ describe("SIGTERM to an API process", () => {
     expect(await stragglerOutcome).toBe("cut");
     expect(await exitWithin(a.api, Number(env.SHUTDOWN_GRACE_MS) + 20_000)).toBe(0);
     expect(a.api.output()).toContain("shutdown grace period over");
-  }, 120_000);
+  }, 300_000);
 });

@@ -28,6 +28,9 @@ import { poll } from "./http.ts";
 import { openLessonStream, textOf } from "./lesson-streams.ts";
 import { freePort, type Service, startService, testEnv, waitFor, waitForLog } from "./processes.ts";
 
+/** A service compiles its sources as it starts: on a loaded 2-core machine that can take a while. */
+const STARTUP_MS = 120_000;
+
 const RATE_LIMIT = 20;
 
 let provider: LessonProvider;
@@ -82,10 +85,10 @@ beforeAll(async () => {
   });
   workers.push(startService("worker", own("worker-0")), startService("worker", own("worker-1")));
   await Promise.all([
-    ...apis.map((a) => waitFor(`${a.base}/health`, a.service)),
-    ...workers.map((w) => waitForLog(w, "Sira worker started")),
+    ...apis.map((a) => waitFor(`${a.base}/health`, a.service, STARTUP_MS)),
+    ...workers.map((w) => waitForLog(w, "Sira worker started", STARTUP_MS)),
   ]);
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await Promise.all([...apis.map((a) => a.service.stop()), ...workers.map((w) => w.stop())]);
@@ -162,7 +165,7 @@ describe("two APIs and two workers", () => {
     expect(bucket.requests.some((r) => r.startsWith(`GET /${bucket.bucket}/${row.storageKey}`))).toBe(true);
     // No process kept a file of its own.
     expect(await readdir(localDirs)).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 
   it("stream a lesson from API B, and resume it with Last-Event-ID on API A", async () => {
     const course = await enrolledCourse();
@@ -181,7 +184,7 @@ describe("two APIs and two workers", () => {
     expect(onA.map((f) => f.event)).not.toContain("error");
     expect(fromB + textOf(onA)).toBe(LESSON_FR);
     expect(onA.at(-1)?.event).toBe("done");
-  }, 120_000);
+  }, 300_000);
 
   it("count a learner's open streams across both APIs", async () => {
     const course = await enrolledCourse();
@@ -212,7 +215,7 @@ describe("two APIs and two workers", () => {
     );
     const again = await openLessonStream(A(), learner, course);
     expect(textOf(await again.rest())).toBe(LESSON_FR);
-  }, 120_000);
+  }, 300_000);
 
   it("count one rate limit for a client across both APIs", async () => {
     const client = newClient();
