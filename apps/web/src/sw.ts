@@ -20,6 +20,18 @@ const LESSON_PAGE = /^\/modules\/[^/]+\/lessons\/[^/]+\/?$/;
 const NO_CACHE_API = /^\/api\/v1\/(auth\/|users\/me\/export|.*\/stream\/?$|tutor\/messages)/;
 const MEDIA_BYTES = /^\/api\/v1\/(images\/[^/]+|media\/[^/]+\/file)\/?$/;
 
+/**
+ * A page rendered while its content was still being written (a lesson streaming) marks itself
+ * `data-transient`: keeping it would replay a stream offline, so only the finished page is kept.
+ */
+async function keepable(response: Response): Promise<boolean> {
+  if (!response.ok || !(response.headers.get("content-type") ?? "").includes("text/html")) return false;
+  return !(await response.clone().text()).includes('data-transient="1"');
+}
+const finishedPagesOnly = {
+  cacheWillUpdate: async ({ response }: { response: Response }) => ((await keepable(response)) ? response : null),
+};
+
 const isPage = (request: Request, url: URL) =>
   request.mode === "navigate" && url.origin === self.location.origin && !url.pathname.startsWith("/api/");
 
@@ -36,7 +48,7 @@ const serwist = new Serwist({
       handler: new StaleWhileRevalidate({
         cacheName: PAGES,
         matchOptions,
-        plugins: [new ExpirationPlugin({ maxEntries: 200, maxAgeSeconds: 90 * 24 * 3600 })],
+        plugins: [finishedPagesOnly, new ExpirationPlugin({ maxEntries: 200, maxAgeSeconds: 90 * 24 * 3600 })],
       }),
     },
     {
@@ -45,7 +57,7 @@ const serwist = new Serwist({
         cacheName: PAGES,
         matchOptions,
         networkTimeoutSeconds: 6,
-        plugins: [new ExpirationPlugin({ maxEntries: 200, maxAgeSeconds: 90 * 24 * 3600 })],
+        plugins: [finishedPagesOnly, new ExpirationPlugin({ maxEntries: 200, maxAgeSeconds: 90 * 24 * 3600 })],
       }),
     },
     {

@@ -3,6 +3,8 @@
  * course and its units written as the back office would, the document uploaded by an admin
  * through the running API and indexed by the real worker.
  */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import type { Db } from "@sira/infra/db";
 import { expect } from "vitest";
 import type { SignedIn } from "../../api/test/helpers.ts";
@@ -92,9 +94,14 @@ export async function makeCourse(db: Db, slugPrefix = "paludisme"): Promise<Cour
 }
 
 /** Uploads the document as an admin and waits until the worker has indexed it. */
-export async function indexDocument(base: string, admin: SignedIn, courseId: string): Promise<void> {
+export async function indexDocument(
+  base: string,
+  admin: SignedIn,
+  courseId: string,
+  document = { text: DOCUMENT, name: "paludisme.md" },
+): Promise<void> {
   const form = new FormData();
-  form.append("file", new Blob([DOCUMENT], { type: "text/markdown" }), "paludisme.md");
+  form.append("file", new Blob([document.text], { type: "text/markdown" }), document.name);
   const res = await fetch(`${base}/api/v1/admin/courses/${courseId}/resources`, {
     method: "POST",
     headers: admin.headers,
@@ -111,4 +118,13 @@ export async function indexDocument(base: string, admin: SignedIn, courseId: str
     if (status === "failed" || Date.now() > deadline) throw new Error(`indexing ended ${status}`);
     await new Promise((r) => setTimeout(r, 300));
   }
+}
+
+/** The demo's epidemiology handout, French half: enough concepts for a deck of a dozen cards. */
+export function epidemiologyDocument(): { text: string; name: string } {
+  const text = readFileSync(
+    fileURLToPath(new URL("../../../packages/demo/src/documents/epidemiologie.md", import.meta.url)),
+    "utf8",
+  );
+  return { text: `# ${text.split(/^# /m)[1] ?? text}`, name: "epidemiologie.md" };
 }

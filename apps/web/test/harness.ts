@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Db } from "@sira/infra/db";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { axeViolations, codeAt, freePort, launchBrowser, openPage, type Watch } from "../../admin/test/harness.ts";
 
@@ -137,6 +138,61 @@ export async function openPhone(
   origin: string,
 ): Promise<{ context: BrowserContext; page: Page; watch: Watch }> {
   return openPage(browser, origin, PHONE);
+}
+
+/** The 8-digit code sign-up emails (the offline outbox keeps every message). */
+export async function emailedCode(db: Db, to: string): Promise<string> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const message = await db.emailOutbox.findFirst({ where: { toAddress: to }, orderBy: { createdAt: "desc" } });
+    const code = message && /\b(\d{4}) (\d{4})\b/.exec(message.textBody);
+    if (code) return `${code[1]}${code[2]}`;
+    if (Date.now() > deadline) throw new Error(`no confirmation email to ${to}`);
+    await sleep(200);
+  }
+}
+
+export interface Learner {
+  email: string;
+  userId: string;
+  accessToken: string;
+}
+
+/**
+ * A learner signed up through the API (register, then the first authenticator code and the emailed
+ * code) and signed in to the app in `context`: the app's /api/auth/confirm sets its cookies there.
+ */
+export async function signUpLearner(
+  db: Db,
+  context: BrowserContext,
+  origin: string,
+  apiBase: string,
+): Promise<Learner> {
+  const email = `learner.${crypto.randomUUID().slice(0, 8)}@example.org`;
+  const res = await fetch(`${apiBase}/api/v1/auth/register`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      email,
+      name: "Fatou Sow",
+      preferred_language: "fr",
+      country: "SN",
+      professional_role: "Sage-femme",
+    }),
+  });
+  if (res.status !== 201) throw new Error(`register: ${res.status} ${await res.text()}`);
+  const { totp } = (await res.json()) as { totp: { secret: string } };
+  const confirmed = await context.request.post(`${origin}/api/auth/confirm`, {
+    data: { email, code: await codeAt(totp.secret), email_code: await emailedCode(db, email) },
+  });
+  if (!confirmed.ok()) throw new Error(`confirm: ${confirmed.status()} ${await confirmed.text()}`);
+  const session = (await confirmed.json()) as { access_token: string; user: { id: string } };
+  return { email, userId: session.user.id, accessToken: session.access_token };
+}
+
+/** Waits until the service worker controls the page (installed, precached, activated, claimed). */
+export async function serviceWorkerControls(page: Page): Promise<void> {
+  await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout: 60_000 });
 }
 
 const SCREENSHOTS = join(root, "docs", "screenshots");

@@ -16,6 +16,7 @@ import { type Course, indexDocument, makeCourse } from "./course.ts";
 import {
   axeViolations,
   codeAt,
+  emailedCode,
   ensureWebBuilt,
   launchBrowser,
   openPhone,
@@ -39,18 +40,6 @@ async function checkPage(name: string): Promise<void> {
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(width, `${name} fits 360 px`).toBeLessThanOrEqual(360);
   await screenshot(page, name);
-}
-
-/** The 8-digit code the sign-up emailed (the offline outbox keeps every message). */
-async function emailedCode(to: string): Promise<string> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const message = await db.emailOutbox.findFirst({ where: { toAddress: to }, orderBy: { createdAt: "desc" } });
-    const code = message && /\b(\d{4}) (\d{4})\b/.exec(message.textBody);
-    if (code) return `${code[1]}${code[2]}`;
-    if (Date.now() > deadline) throw new Error("no confirmation email");
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 beforeAll(async () => {
@@ -90,7 +79,7 @@ describe("a new learner, from sign-up to the dashboard", () => {
     expect(await page.locator("[data-testid=backup-codes] li").count()).toBeGreaterThanOrEqual(8);
     await checkPage("sign-up-authenticator");
     await page.fill("#code", await codeAt(secret));
-    await page.fill("#email_code", await emailedCode(email));
+    await page.fill("#email_code", await emailedCode(db, email));
     await page.click("form[aria-label] button[type=submit]");
     await page.waitForSelector("[data-testid=dashboard]");
     // No token is kept where scripts can read it.

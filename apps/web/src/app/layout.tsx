@@ -9,7 +9,6 @@ export async function generateMetadata(): Promise<Metadata> {
   return {
     title: { default: t("name"), template: `%s · ${t("name")}` },
     description: t("tagline"),
-    manifest: "/manifest.webmanifest",
     icons: { icon: "/icons/icon.svg", apple: "/icons/icon-192.png" },
   };
 }

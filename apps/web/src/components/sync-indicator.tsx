@@ -26,7 +26,7 @@ export function SyncIndicator({ labels }: { labels: Labels }) {
   const label = state.syncing
     ? plural(labels, "syncing", state.pending)
     : state.pending > 0
-      ? plural(labels, "pending", state.pending)
+      ? `${online ? "" : `${labels.offline} · `}${plural(labels, "pending", state.pending)}`
       : online
         ? labels.synced
         : labels.offline;

@@ -83,7 +83,8 @@ export async function authedFetch(input: RequestInfo | URL, init: RequestInit = 
     if (token) headers.set("authorization", `Bearer ${token}`);
     return fetch(input, { ...init, headers });
   };
-  const token = await accessTokenNow();
+  // Offline, no token can be had: a read may still be answered by the service worker's copy.
+  const token = await accessTokenNow().catch(() => null);
   const res = await send(token);
   if (res.status !== 401 || !token) return res;
   const renewed = await refreshSession();

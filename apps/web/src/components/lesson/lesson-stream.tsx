@@ -68,7 +68,13 @@ export function LessonStream({
   }, [moduleId, unitId]);
 
   return (
-    <article aria-busy={!contentId && !problem} data-testid="lesson" data-state={contentId ? "done" : "streaming"}>
+    <article
+      aria-busy={!contentId && !problem}
+      data-testid="lesson"
+      data-state={contentId ? "done" : "streaming"}
+      // The service worker keeps no copy of a page rendered while the lesson was still being written.
+      data-transient="1"
+    >
       <h1 className="mb-3 text-2xl font-bold">{meta?.title ?? labels.writing}</h1>
       {!contentId && !problem ? (
         <p className="mb-2 text-sm text-slate-700" role="status">
