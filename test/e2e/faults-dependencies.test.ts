@@ -1,9 +1,10 @@
 /**
  * Faults survived, with real processes: the API and a worker run on a PostgreSQL server and a Redis
  * server of this file's own, which the tests kill and restart while traffic flows.
- * - Redis killed (SIGKILL): reads that do not need it keep answering; what needs it answers 503
- *   problem+json with Retry-After, never 500; /health/ready names Redis; everything comes back by
- *   itself when Redis does; the jobs queued before the kill run after it.
+ * - Redis killed (SIGKILL): reads that do not need it keep answering; what needs it (uploads, new
+ *   lessons, the tutor) answers 503 problem+json with Retry-After, never 500, and costs nothing;
+ *   /health/ready names Redis; everything comes back by itself when Redis does; the jobs queued
+ *   before the kill run after it.
  * - PostgreSQL restarted: requests during the outage get 503 with Retry-After; the service is back
  *   within 5 s of PostgreSQL; every write the API acknowledged is there afterwards, and a refused
  *   write retried with its Idempotency-Key is answered and done once.
@@ -139,6 +140,20 @@ function upload(): Promise<Response> {
   });
 }
 
+/** A question to the tutor, with an Idempotency-Key a retry may reuse. */
+function askTutor(key: string): Promise<Response> {
+  return fetch(
+    `${base}/api/v1/tutor/messages`,
+    as(learner, {
+      method: "POST",
+      headers: { "content-type": "application/json", "idempotency-key": key },
+      body: JSON.stringify({ course_id: course.courseId, message: "Qu'est-ce que le prix d'équilibre ?" }),
+    }),
+  );
+}
+const tutorMessagesLeft = async () =>
+  ((await (await get("/api/v1/tutor/remaining", learner)).json()) as { remaining: number }).remaining;
+
 /** An answer refused because a dependency is down: 503 problem+json with a Retry-After, never a 500. */
 function expectOutageAnswer(o: Pick<Outcome, "status" | "retryAfter" | "contentType" | "code">): void {
   expect(o).toMatchObject({ status: 503, code: "SERVICE_UNAVAILABLE" });
@@ -192,11 +207,16 @@ describe("Redis killed under load", () => {
         checks: { postgres: "up", redis: "down", totp_keys: "up" },
       });
       expect((await fetch(`${base}/health`)).status).toBe(200);
-      // What needs Redis is refused, and says when to come back: a document (its indexing job) and a
-      // lesson nobody has generated yet (its generation job and the learner's daily quota).
+      // What needs Redis is refused, and says when to come back: a document (its indexing job), a
+      // lesson nobody has generated yet (its generation job and the learner's daily quota), and a
+      // question to the tutor (its answer's job), which costs none of today's messages.
       expectOutageAnswer(await outcomeOf(await upload()));
       const stream = `/api/v1/modules/${course.moduleId}/lessons/${course.lessonUnitId}/stream`;
       expectOutageAnswer(await outcomeOf(await get(stream, learner)));
+      const messagesLeft = await tutorMessagesLeft();
+      const question = `tutor-${crypto.randomUUID()}`;
+      expectOutageAnswer(await outcomeOf(await askTutor(question)));
+      expect(await tutorMessagesLeft()).toBe(messagesLeft);
       // Everything else goes on: several answers of each kind while Redis is gone.
       for (const kind of databaseOnly) await load.seen(kind.name, (o) => o.status === 200, 3);
 
@@ -211,6 +231,10 @@ describe("Redis killed under load", () => {
       queued.push(((await accepted.json()) as { id: string }).id);
       const lesson = await readEvents(await get(stream, learner));
       expect(lesson.events.map((e) => e.event)).toContain("done");
+      // The refused question, asked again with its key, is answered now and counted once.
+      const answer = await readEvents(await askTutor(question));
+      expect(answer.events.map((e) => e.event)).toContain("done");
+      expect(await tutorMessagesLeft()).toBe(messagesLeft - 1);
       await load.seen("review", (o) => o.status === 200, 2);
     } finally {
       await load.stop();

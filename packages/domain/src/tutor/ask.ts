@@ -9,7 +9,7 @@ import { AppError } from "@sira/contracts";
 import type { Config, Logger, Redis } from "@sira/infra";
 import type { Db, Tx } from "@sira/infra/db";
 import type { LearnerContext } from "../access/learner.ts";
-import { enqueue } from "../jobs/enqueue.ts";
+import { assertCanEnqueue, enqueue } from "../jobs/enqueue.ts";
 import { invalidateDashboard } from "../learning/dashboard/cache.ts";
 import { creditsOverage } from "../money/tutor-overage.ts";
 import { markListening } from "./answer-stream.ts";
@@ -51,7 +51,7 @@ function titleOf(message: string): string {
 async function repeated(tx: Tx, userId: string, key: string) {
   return tx.tutorMessage.findFirst({
     where: { clientKey: key, role: "user", conversation: { userId } },
-    select: { id: true, conversationId: true, content: true, reply: { select: { id: true } } },
+    select: { id: true, conversationId: true, content: true, reply: { select: { id: true, status: true } } },
   });
 }
 
@@ -69,6 +69,9 @@ export async function askTutor(
   const userId = learner.viewer.userId;
   const now = options.now ?? new Date();
   const place = await openTutorCourse(deps.db, learner.viewer, input);
+  // Without Redis the answer could not be queued: refuse (503) before the message is counted.
+  await assertCanEnqueue(deps, "tutor-answer");
+  let unanswered = false;
   const turn = await deps.db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`tutor:${userId}`}, 0))`;
     if (options.idempotencyKey) {
@@ -76,6 +79,8 @@ export async function askTutor(
       // The same key on another question is a client bug, refused as on every keyed route.
       if (earlier && earlier.content !== input.message) throw new AppError("IDEMPOTENCY_KEY_REUSED");
       if (earlier?.reply) {
+        // Still empty: its job may never have been queued (Redis went away just after the commit).
+        unanswered = earlier.reply.status === "streaming";
         return {
           conversationId: earlier.conversationId,
           messageId: earlier.id,
@@ -148,6 +153,8 @@ export async function askTutor(
     };
   });
   if (turn.replayed) {
+    // Queued once: the job's id is the answer's, so one already waiting or running is left alone.
+    if (unanswered) await enqueueAnswer(deps, turn.answerId);
     turn.messagesLeft = (await tutorRemaining(deps.db, userId, now)).remaining;
   } else {
     await markListening(deps.redis, turn.answerId, deps.config.TUTOR_ABANDON_AFTER_MS);
