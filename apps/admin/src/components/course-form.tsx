@@ -4,7 +4,7 @@
  * visibility and (for admins) the owning expert. Checked with the API's own schemas before sending.
  */
 import { type AdminCourse, createAdminCourseInput, updateAdminCourseInput } from "@sira/contracts";
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
 import { type ApiProblem, useTRPC } from "@/lib/trpc";
@@ -171,14 +171,7 @@ export function CourseForm({
         </div>
         {auth.isAdmin ? (
           <div className="sm:col-span-2">
-            <TextField
-              label={t("expert")}
-              name="expert_id"
-              hint={t("expertHint")}
-              value={values.expert_id}
-              onChange={(e) => set("expert_id", e.target.value)}
-              error={shown.expert_id}
-            />
+            <ExpertPicker value={values.expert_id} onChange={(id) => set("expert_id", id)} error={shown.expert_id} />
           </div>
         ) : null}
       </div>
@@ -218,5 +211,66 @@ export function CourseForm({
         </Button>
       </div>
     </form>
+  );
+}
+
+/**
+ * The owning expert, picked from the staff directory (experts by name, narrowed by the start of a
+ * name or email): a search field and a native select, so keyboard and screen readers need nothing
+ * special. An expert beyond the page shown stays selectable as the current one.
+ */
+function ExpertPicker({
+  value,
+  onChange,
+  error,
+}: {
+  value: string;
+  onChange: (id: string) => void;
+  error?: string | undefined;
+}) {
+  const t = useTranslations("courseForm");
+  const trpc = useTRPC();
+  const [search, setSearch] = useState("");
+  const experts = useQuery({
+    ...trpc.admin.listUsers.queryOptions({
+      role: "expert",
+      page: 1,
+      limit: 50,
+      ...(search.trim() ? { search: search.trim() } : {}),
+    }),
+    placeholderData: keepPreviousData,
+  });
+  const items = experts.data?.items ?? [];
+  const listed = items.some((u) => u.id === value);
+  return (
+    <div className="grid gap-3 sm:grid-cols-2">
+      <TextField
+        label={t("expertSearch")}
+        hint={t("expertSearchHint")}
+        type="search"
+        autoComplete="off"
+        value={search}
+        onChange={(e) => setSearch(e.target.value)}
+        // Enter narrows the list; it must not submit the course form around it.
+        onKeyDown={(e) => {
+          if (e.key === "Enter") e.preventDefault();
+        }}
+      />
+      <SelectField
+        label={t("expert")}
+        name="expert_id"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        error={error}
+      >
+        <option value="">{t("expertNone")}</option>
+        {value && !listed ? <option value={value}>{t("expertCurrent", { id: value.slice(0, 8) })}</option> : null}
+        {items.map((u) => (
+          <option key={u.id} value={u.id}>
+            {u.name} · {u.email}
+          </option>
+        ))}
+      </SelectField>
+    </div>
   );
 }

@@ -1,7 +1,7 @@
 /** The console's small set of accessible building blocks, styled with Tailwind. */
 import Link from "next/link";
 import type {
-  ButtonHTMLAttributes,
+  ComponentProps,
   InputHTMLAttributes,
   ReactNode,
   SelectHTMLAttributes,
@@ -19,11 +19,7 @@ const TONES: Record<Tone, string> = {
 const BUTTON =
   "inline-flex min-h-10 items-center justify-center gap-2 rounded-md px-3 py-2 text-sm font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-700 disabled:cursor-not-allowed";
 
-export function Button({
-  tone = "primary",
-  className = "",
-  ...props
-}: ButtonHTMLAttributes<HTMLButtonElement> & { tone?: Tone }) {
+export function Button({ tone = "primary", className = "", ...props }: ComponentProps<"button"> & { tone?: Tone }) {
   return <button type="button" className={`${BUTTON} ${TONES[tone]} ${className}`} {...props} />;
 }
 
@@ -180,6 +176,13 @@ const BADGES: Record<string, string> = {
   rejected: "bg-red-100 text-red-900",
   queued: "bg-sky-100 text-sky-900",
   running: "bg-sky-100 text-sky-900",
+  confirmed: "bg-emerald-100 text-emerald-900",
+  matched: "bg-emerald-100 text-emerald-900",
+  paid: "bg-emerald-100 text-emerald-900",
+  open: "bg-sky-100 text-sky-900",
+  review: "bg-amber-100 text-amber-900",
+  requested: "bg-amber-100 text-amber-900",
+  pending: "bg-amber-100 text-amber-900",
 };
 
 export function Badge({ value, label }: { value: string; label?: string }) {

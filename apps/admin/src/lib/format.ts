@@ -22,3 +22,18 @@ export function formatBytes(bytes: number, locale: string): string {
 export function pick(locale: string, fr: string | null | undefined, en: string | null | undefined): string {
   return (locale === "en" ? en || fr : fr || en) ?? "";
 }
+
+/** An amount of money as learners see it: grouped digits, XOF written FCFA. */
+export function formatMoney(amount: number | null | undefined, currency: string | null | undefined, locale: string) {
+  if (amount === null || amount === undefined) return "—";
+  const figure = new Intl.NumberFormat(locale === "en" ? "en-GB" : "fr-FR").format(amount);
+  return `${figure} ${currency === "XOF" || !currency ? "FCFA" : currency}`;
+}
+
+/** Mobile-money operators by their brand names, the same in both languages. */
+export const PROVIDER_NAMES: Record<string, string> = {
+  orange_money: "Orange Money",
+  wave: "Wave",
+  mtn_momo: "MTN MoMo",
+  moov_money: "Moov Money",
+};
