@@ -1,7 +1,8 @@
 /**
  * What the console's browser tests share: staff accounts enrolled as `pnpm admin:create` does, the
  * built console served by `next start`, and Debian's Chromium driven by playwright-core with every
- * console error and failed request recorded, axe-core injected, and screenshots written.
+ * console error and failed request recorded, axe-core injected, and screenshots written (to
+ * docs/screenshots only with UPDATE_SCREENSHOTS=1).
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
@@ -232,9 +233,14 @@ export async function axeViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.targets.join(", ")})`);
 }
 
-const SCREENSHOTS = join(root, "docs", "screenshots");
+/**
+ * Where screenshots go: the git-ignored apps/admin/test/screenshots on every run, and the
+ * committed docs/screenshots (listed in the README) only when UPDATE_SCREENSHOTS=1 asks for it.
+ */
+export const SCREENSHOTS =
+  process.env.UPDATE_SCREENSHOTS === "1" ? join(root, "docs", "screenshots") : join(appDir, "test", "screenshots");
 
-/** Writes docs/screenshots/admin-<name>.png (listed in the README). */
+/** Writes admin-<name>.png to SCREENSHOTS. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `admin-${name}.png`), fullPage: true, animations: "disabled" });

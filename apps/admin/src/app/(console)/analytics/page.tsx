@@ -69,7 +69,7 @@ export default function AnalyticsPage() {
               <figure aria-label={t("activeUsers")}>
                 <div className="h-64 w-full" aria-hidden="true">
                   <ResponsiveContainer>
-                    <LineChart data={r.daily}>
+                    <LineChart accessibilityLayer={false} data={r.daily}>
                       <CartesianGrid strokeDasharray="3 3" />
                       <XAxis dataKey="day" fontSize={12} />
                       <YAxis allowDecimals={false} fontSize={12} />
@@ -97,7 +97,7 @@ export default function AnalyticsPage() {
               <>
                 <div className="h-64 w-full" aria-hidden="true">
                   <ResponsiveContainer>
-                    <BarChart data={r.funnel}>
+                    <BarChart accessibilityLayer={false} data={r.funnel}>
                       <CartesianGrid strokeDasharray="3 3" />
                       <XAxis dataKey="title" fontSize={12} />
                       <YAxis allowDecimals={false} fontSize={12} />
