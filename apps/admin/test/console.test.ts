@@ -678,6 +678,9 @@ describe("the admin console", () => {
     expect(asked.status).toBe(201);
     await page.getByRole("link", { name: "Versements" }).click();
     const payout = page.locator('[data-payout="770001122"]');
+    await payout.waitFor();
+    await accessible(page, "payouts");
+    await screenshot(page, "payments-payouts");
     await payout.getByRole("button", { name: "Marquer payé" }).click();
     const paidDialog = page.getByRole("dialog");
     await paidDialog.getByText(/Confirmez avoir envoyé ce versement au \S*770001122 \(Wave\)/).waitFor();
@@ -685,8 +688,6 @@ describe("the admin console", () => {
     await paidDialog.getByRole("button", { name: "Confirmer le paiement" }).click();
     await page.getByText("Versement marqué payé.").waitFor();
     await payout.waitFor({ state: "detached" });
-    await accessible(page, "payouts");
-    await screenshot(page, "payments-payouts");
     const payouts = await api<{ items: { status: string; operator_reference: string }[] }>(
       "/api/v1/admin/payouts",
       admin,
@@ -695,6 +696,9 @@ describe("the admin console", () => {
 
     await page.getByRole("link", { name: "Remboursements" }).click();
     const purchase = page.locator('[data-purchase="Gestion d\'une pharmacie de district"]');
+    await purchase.waitFor();
+    await accessible(page, "refunds");
+    await screenshot(page, "payments-refunds");
     await purchase.getByRole("button", { name: "Rembourser" }).click();
     await page
       .getByRole("alertdialog")
@@ -703,11 +707,16 @@ describe("the admin console", () => {
     await confirm(page, "Rembourser");
     await page.getByText("Remboursé : 300 crédits rendus.").waitFor();
     await purchase.getByText(/remboursé le/).waitFor();
-    await accessible(page, "refunds");
-    await screenshot(page, "payments-refunds");
     expect((await api<{ balance: number }>("/api/v1/credits/balance", learner)).body.balance).toBe(1150);
     const books = await api<{ balanced: boolean }>("/api/v1/admin/ledger/reconciliation", admin);
     expect(books.body.balanced).toBe(true);
+
+    // At 360 px the tabs and tables scroll inside the page, which itself stays 360 px wide.
+    await page.setViewportSize({ width: 360, height: 780 });
+    await page.getByRole("link", { name: "Boîte SMS" }).click();
+    await page.getByRole("heading", { level: 2, name: "Boîte SMS du relais" }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await accessible(page, "SMS inbox at 360 px");
     clean(watch);
     await context.close();
   }, 300_000);
