@@ -216,6 +216,10 @@ export const payoutSchema = z.object({
   paid_at: iso.nullable(),
   created_at: iso,
 });
+/** A payout as the admin pays it: with the expert who asked. */
+export const adminPayoutSchema = payoutSchema.extend({
+  expert: z.object({ id: z.uuid(), name: z.string(), email: z.string() }),
+});
 export const payoutPaidInput = z.strictObject({ operator_reference: z.string().trim().min(3).max(80) });
 export const payoutListQuery = pageQuerySchema.extend({ status: z.enum(["requested", "paid", "rejected"]).optional() });
 

@@ -4,6 +4,7 @@
  * reconciliation.
  */
 import {
+  adminPayoutSchema,
   adminPurchaseListQuery,
   adminPurchaseSchema,
   creditPackageInput,
@@ -28,7 +29,7 @@ import {
   isBalanced,
   listCoursePurchases,
   listCreditPackages,
-  listPayouts,
+  listPayoutsForAdmin,
   listSubscriptionPlans,
   markPayoutPaid,
   reconcileLedger,
@@ -138,12 +139,12 @@ export const adminMoneyEndpoints = {
     method: "get",
     path: `${ADMIN}/payouts`,
     auth: "admin",
-    summary: "Expert payout requests, newest first (?status=)",
+    summary: "Expert payout requests, newest first (?status=), each with the expert who asked",
     query: payoutListQuery,
-    output: payoutSchema,
+    output: adminPayoutSchema,
     shape: "page",
     handle: ({ ctx, input }) =>
-      listPayouts(ctx.deps.db, {
+      listPayoutsForAdmin(ctx.deps.db, {
         ...(input.status ? { status: input.status } : {}),
         page: input.page,
         limit: input.limit,

@@ -1,7 +1,7 @@
 /**
  * What the admin picks from before acting on money: the intents a message under review may pay
- * (GET /api/v1/admin/sms-relay/messages/{id}/intents) and the course purchases to refund
- * (GET /api/v1/admin/purchases), each over REST and tRPC, admins only.
+ * (GET /api/v1/admin/sms-relay/messages/{id}/intents), the course purchases to refund
+ * (GET /api/v1/admin/purchases) and the experts behind payout requests, over REST and tRPC, admins only.
  */
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
@@ -151,6 +151,23 @@ describe("GET /api/v1/admin/purchases", () => {
     const caller = await callerAs(deps, world.admin, { lang: "fr" });
     const page = await caller.admin.money.purchases({ page: 1, limit: 20 });
     expect(page.items.map((p) => p.refunded_at !== null)).toEqual([false, true]);
+
+    // The expert's payout request names them to the admin who pays it.
+    const asked = await send(expert, "POST", "/api/v1/expert/payouts", {
+      credits: 50,
+      provider: "wave",
+      phone: "770001122",
+    });
+    expect(asked.status).toBe(201);
+    const payouts = (await (await send(world.admin, "GET", "/api/v1/admin/payouts?status=requested")).json()) as {
+      items: { credits: number; expert: { id: string; email: string } }[];
+    };
+    expect(payouts.items).toEqual([
+      expect.objectContaining({
+        credits: 50,
+        expert: expect.objectContaining({ id: expert.userId, email: expert.email }),
+      }),
+    ]);
   });
 
   it("reads a page in the same number of statements whatever its size", async () => {

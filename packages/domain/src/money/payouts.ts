@@ -97,6 +97,22 @@ export async function listPayouts(db: Db, input: { userId?: string; status?: str
   return { items: rows.map(toPayout), total };
 }
 
+/** Payout requests for the admin, newest first, each with the expert who asked. */
+export async function listPayoutsForAdmin(db: Db, input: { status?: string; page: number; limit: number }) {
+  const where = input.status ? { status: input.status } : {};
+  const [rows, total] = await Promise.all([
+    db.payoutRequest.findMany({
+      where,
+      include: { user: { select: { id: true, name: true, email: true } } },
+      orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+      skip: (input.page - 1) * input.limit,
+      take: input.limit,
+    }),
+    db.payoutRequest.count({ where }),
+  ]);
+  return { items: rows.map(({ user, ...row }) => ({ ...toPayout(row), expert: user })), total };
+}
+
 /** Marks a requested payout paid (once) and posts it: the expert's credits leave to mobile money. */
 export async function markPayoutPaid(
   db: Db,
