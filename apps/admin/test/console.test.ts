@@ -678,12 +678,12 @@ describe("the admin console", () => {
     expect(asked.status).toBe(201);
     await page.getByRole("link", { name: "Versements" }).click();
     const payout = page.locator('[data-payout="770001122"]');
-    await payout.waitFor();
+    await payout.getByText("Ousmane Diop").waitFor();
     await accessible(page, "payouts");
     await screenshot(page, "payments-payouts");
     await payout.getByRole("button", { name: "Marquer payé" }).click();
     const paidDialog = page.getByRole("dialog");
-    await paidDialog.getByText(/Confirmez avoir envoyé ce versement au \S*770001122 \(Wave\)/).waitFor();
+    await paidDialog.getByText(/Confirmez avoir envoyé à Ousmane Diop ce versement au \S*770001122 \(Wave\)/).waitFor();
     await paidDialog.getByLabel("Référence de la transaction chez l'opérateur").fill("T_5JQK2ZP3XH4A");
     await paidDialog.getByRole("button", { name: "Confirmer le paiement" }).click();
     await page.getByText("Versement marqué payé.").waitFor();

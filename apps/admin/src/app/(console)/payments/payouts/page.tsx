@@ -21,7 +21,7 @@ const STATUSES = ["requested", "paid", "rejected"] as const;
 type Status = (typeof STATUSES)[number];
 interface Payout {
   id: string;
-  user_id: string;
+  expert: { name: string };
   credits: number;
   provider: keyof typeof PROVIDER_NAMES;
   phone: string;
@@ -83,7 +83,10 @@ export default function PayoutsPage() {
         row={(p) => (
           <tr key={p.id} data-payout={p.phone}>
             <Cell className="whitespace-nowrap">{formatDate(p.created_at, locale)}</Cell>
-            <Cell className="font-mono text-xs break-all">{p.user_id}</Cell>
+            <Cell>
+              {p.expert.name}
+              <span className="block text-xs break-all text-slate-700">{p.expert.email}</span>
+            </Cell>
             <Cell>{p.credits}</Cell>
             <Cell>
               {PROVIDER_NAMES[p.provider]}
@@ -104,7 +107,7 @@ export default function PayoutsPage() {
                   <ConfirmButton
                     label={t("reject")}
                     title={t("rejectTitle")}
-                    body={t("rejectBody", { credits: p.credits })}
+                    body={t("rejectBody", { credits: p.credits, expert: p.expert.name })}
                     confirm={t("reject")}
                     tone="danger"
                     disabled={reject.isPending}
@@ -134,6 +137,7 @@ function MarkPaid({ payout }: { payout: Payout }) {
       label={t("markPaid")}
       title={t("paidTitle", { credits: payout.credits })}
       description={t("paidBody", {
+        expert: payout.expert.name,
         credits: payout.credits,
         phone: payout.phone,
         provider: PROVIDER_NAMES[payout.provider] ?? payout.provider,
