@@ -30,3 +30,36 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `web-${name}.png`), fullPage: true, animations: "disabled" });
 }
+
+/**
+ * Controls smaller than 44 × 44 px. Links inside running text are exempt (as WCAG exempts inline
+ * targets), and citation markers draw a 44 px hit area around themselves (.cite::after).
+ */
+export async function smallTargets(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<unknown> } }).document;
+    const out: string[] = [];
+    for (const node of Array.from(doc.querySelectorAll("a[href], button, input, select, textarea, summary"))) {
+      const el = node as {
+        closest(s: string): unknown;
+        getBoundingClientRect(): { width: number; height: number };
+        tagName: string;
+        textContent: string | null;
+        type?: string;
+      };
+      if (el.closest(".prose p, .prose li, .sr-only, .cite") || el.type === "hidden") continue;
+      const { width, height } = el.getBoundingClientRect();
+      if (width === 0 && height === 0) continue;
+      // A radio or checkbox counts with its label, which is the tap target.
+      const box =
+        (el.type === "radio" || el.type === "checkbox") && el.closest("label")
+          ? (el.closest("label") as typeof el).getBoundingClientRect()
+          : { width, height };
+      if (box.height < 44 || box.width < 44)
+        out.push(
+          `${el.tagName.toLowerCase()} "${(el.textContent ?? "").trim().slice(0, 30)}" ${Math.round(box.width)}×${Math.round(box.height)}`,
+        );
+    }
+    return out;
+  });
+}

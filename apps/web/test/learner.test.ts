@@ -21,6 +21,7 @@ import {
   launchBrowser,
   openPhone,
   screenshot,
+  smallTargets,
   startWeb,
   type Watch,
   type WebApp,
@@ -39,6 +40,7 @@ async function checkPage(name: string): Promise<void> {
   expect(await axeViolations(page), name).toEqual([]);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(width, `${name} fits 360 px`).toBeLessThanOrEqual(360);
+  expect(await smallTargets(page), `${name}: touch targets of 44 px`).toEqual([]);
   await screenshot(page, name);
 }
 

@@ -89,7 +89,11 @@ export default async function Home() {
           <ul className="space-y-2" data-testid="dashboard-courses">
             {d.courses.map((c) => (
               <li key={c.id} className={card} data-completion={c.completion_pct}>
-                <Link href={`/learn/${c.id}`} prefetch={false} className="font-semibold text-brand">
+                <Link
+                  href={`/learn/${c.id}`}
+                  prefetch={false}
+                  className="flex min-h-11 items-center font-semibold text-brand"
+                >
                   {c.title}
                 </Link>
                 <p className="text-sm text-slate-700">

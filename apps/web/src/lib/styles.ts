@@ -7,6 +7,8 @@ export const input =
   "block min-h-11 w-full rounded-lg border border-slate-400 bg-white px-3 py-2 text-base focus:border-brand focus:outline-2 focus:outline-brand";
 export const label = "mb-1 block font-medium";
 export const card = "rounded-xl border border-slate-200 bg-white p-4";
-export const link = "text-brand underline underline-offset-2";
+export const link = "inline-flex min-h-11 items-center text-brand underline underline-offset-2";
+/** A title that is a link: the whole line is the tap target. */
+export const titleLink = "flex min-h-11 items-center text-brand underline-offset-2 hover:underline";
 export const pageTitle = "mb-3 text-2xl font-bold";
 export const muted = "text-slate-700";

@@ -29,7 +29,7 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
     audience_type: slug(params.audience),
   };
   const api = await serverApi();
-  const [taxonomy, courses] = await Promise.all([
+  const [taxonomy, courses, curricula] = await Promise.all([
     api.courses.taxonomy.query(),
     api.courses.list.query({
       page,
@@ -39,6 +39,7 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
       ...(filters.course_level ? { course_level: filters.course_level } : {}),
       ...(filters.audience_type ? { audience_type: filters.audience_type } : {}),
     }),
+    page === 1 && !search ? api.curricula.list.query({ page: 1, limit: 10 }).catch(() => null) : null,
   ]);
   const select = (name: "domain" | "level" | "audience", options: { slug: string; label: string }[]) => (
     <div>
@@ -102,7 +103,7 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
                 <Link
                   href={`/courses/${course.slug}`}
                   prefetch={false}
-                  className="text-brand underline-offset-2 hover:underline"
+                  className="flex min-h-11 items-center text-brand underline-offset-2 hover:underline"
                 >
                   {course.title}
                 </Link>
@@ -120,6 +121,27 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
           ))}
         </ul>
       )}
+      {curricula?.items.length ? (
+        <section aria-labelledby="curricula-title" className="space-y-2">
+          <h2 id="curricula-title" className="text-xl font-semibold">
+            {t("curricula")}
+          </h2>
+          <ul className="space-y-2">
+            {curricula.items.map((c) => (
+              <li key={c.id} className={card}>
+                <Link
+                  href={`/curricula/${c.slug}`}
+                  prefetch={false}
+                  className="flex min-h-11 items-center font-semibold text-brand"
+                >
+                  {c.title}
+                </Link>
+                <p className="text-sm text-slate-700">{t("curriculumCourses", { count: c.course_count })}</p>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {courses.total > 20 ? (
         <nav aria-label={t("pages")} className="flex justify-between">
           {page > 1 ? (

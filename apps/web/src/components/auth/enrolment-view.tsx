@@ -42,7 +42,7 @@ export function EnrolmentView({ enrolment, labels }: { enrolment: Enrolment; lab
           {copied ? labels.copied : labels.copySecret}
         </button>
         <p className="mt-2">
-          <a href={enrolment.totp.otpauth_uri} className="text-brand underline">
+          <a href={enrolment.totp.otpauth_uri} className="inline-flex min-h-11 items-center text-brand underline">
             {labels.openAuthenticator}
           </a>
         </p>

@@ -167,7 +167,7 @@ export function LessonTools({ moduleId, unitId, contentId, refs, lean, completed
         >
           {done === "no" ? labels.markRead : done === "queued" ? labels.readQueued : labels.readDone}
         </button>
-        <a href={`/modules/${moduleId}`} className="min-h-11 py-2 text-brand underline">
+        <a href={`/modules/${moduleId}`} className="inline-flex min-h-11 items-center text-brand underline">
           {labels.backToModule}
         </a>
       </div>

@@ -29,7 +29,11 @@ export default async function CurriculumPage({ params }: { params: Promise<{ slu
       <ol className="space-y-2">
         {curriculum.courses.map((course) => (
           <li key={course.id} className={card}>
-            <Link href={`/courses/${course.slug}`} prefetch={false} className="font-semibold text-brand">
+            <Link
+              href={`/courses/${course.slug}`}
+              prefetch={false}
+              className="flex min-h-11 items-center font-semibold text-brand"
+            >
               {course.title}
             </Link>
             <p className="text-sm text-slate-700">

@@ -60,7 +60,7 @@ export default async function LearnPage({ params }: { params: Promise<{ courseId
                   <Link
                     href={`/modules/${m.id}`}
                     prefetch={false}
-                    className="text-brand underline-offset-2 hover:underline"
+                    className="flex min-h-11 items-center text-brand underline-offset-2 hover:underline"
                   >
                     {t("moduleNumber", { n: m.module_number })} · {m.title}
                   </Link>
