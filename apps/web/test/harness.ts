@@ -1,7 +1,7 @@
 /**
  * What the learner app's browser tests share. The page watching, axe-core, TOTP codes and the
  * browser are the admin console's (apps/admin/test/harness.ts): one way to drive Debian's Chromium.
- * Here: a phone-sized page and screenshots in docs/screenshots/web-*.png; the app, its build and
+ * Here: a phone-sized page, 44 px targets and screenshots (web-*.png); the app, its build and
  * learners come from support.ts (which `pnpm bench:web` uses too).
  */
 import { mkdirSync } from "node:fs";
@@ -23,9 +23,16 @@ export async function openPhone(
   return openPage(browser, origin, PHONE);
 }
 
-const SCREENSHOTS = join(root, "docs", "screenshots");
+/**
+ * Where screenshots go, as for the console: the git-ignored apps/web/test/screenshots on every run,
+ * and the committed docs/screenshots (listed in the README) only when UPDATE_SCREENSHOTS=1.
+ */
+const SCREENSHOTS =
+  process.env.UPDATE_SCREENSHOTS === "1"
+    ? join(root, "docs", "screenshots")
+    : fileURLToPath(new URL("./screenshots", import.meta.url));
 
-/** Writes docs/screenshots/web-<name>.png, 360 px wide (listed in the README). */
+/** Writes web-<name>.png, 360 px wide, to SCREENSHOTS. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `web-${name}.png`), fullPage: true, animations: "disabled" });

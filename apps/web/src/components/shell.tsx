@@ -22,7 +22,11 @@ export async function Shell({ children }: { children: ReactNode }) {
       </a>
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-3xl flex-wrap items-center gap-x-1 gap-y-1 px-3 py-1">
-          <Link href="/" prefetch={false} className="mr-auto flex min-h-11 min-w-11 items-center text-lg font-bold text-brand">
+          <Link
+            href="/"
+            prefetch={false}
+            className="mr-auto flex min-h-11 min-w-11 items-center text-lg font-bold text-brand"
+          >
             Sira
           </Link>
           <SyncIndicator labels={await labelsFor("sync")} />
