@@ -34,8 +34,15 @@ export interface Course {
   modules: { id: string; units: { id: string; unitType: string }[] }[];
 }
 
-/** Module 1: two lessons, a quiz and flashcards; module 2: a lesson and a quiz. */
-export async function makeCourse(db: Db, slugPrefix = "paludisme"): Promise<Course> {
+/**
+ * Module 1: two lessons, a quiz and flashcards (and a case study when asked); module 2: a lesson
+ * and a quiz. Free unless `priceCredits` says otherwise.
+ */
+export async function makeCourse(
+  db: Db,
+  slugPrefix = "paludisme",
+  options: { priceCredits?: number; caseStudy?: boolean } = {},
+): Promise<Course> {
   const unit = (n: number, unitType: string, fr: string, en: string) => ({
     unitNumber: n,
     unitType,
@@ -51,6 +58,7 @@ export async function makeCourse(db: Db, slugPrefix = "paludisme"): Promise<Cour
       descriptionEn: "Preventing, testing and treating malaria.",
       status: "published",
       creationStep: "published",
+      priceCredits: options.priceCredits ?? 0,
       moduleCount: 2,
       modules: {
         create: [
@@ -69,6 +77,9 @@ export async function makeCourse(db: Db, slugPrefix = "paludisme"): Promise<Cour
                 unit(2, "lesson", "La prévention", "Prevention"),
                 unit(3, "quiz", "Quiz du module", "Module quiz"),
                 unit(4, "flashcards", "Cartes du module", "Module cards"),
+                ...(options.caseStudy
+                  ? [unit(5, "case_study", "Un cas au centre de santé", "A case at the health centre")]
+                  : []),
               ],
             },
           },

@@ -13,6 +13,8 @@ import { fmt, type Labels } from "@/lib/labels";
 import { button, buttonSecondary, card, input, label as labelClass } from "@/lib/styles";
 import { problemOf, useTRPC } from "@/lib/trpc";
 
+const amount = (n: number) => n.toLocaleString(typeof document === "undefined" ? "fr" : document.documentElement.lang);
+
 export function Credits({ course, labels }: { course: string | null; labels: Labels }) {
   const trpc = useTRPC();
   const balance = useQuery(trpc.credits.balance.queryOptions());
@@ -99,7 +101,8 @@ export function Credits({ course, labels }: { course: string | null; labels: Lab
               <div>
                 <p className="font-semibold">{p.name}</p>
                 <p className="text-sm text-slate-700">
-                  {fmt(labels.packageCredits, { credits: p.credits + p.bonus_credits })} · {p.price_amount} {p.currency}
+                  {fmt(labels.packageCredits, { credits: p.credits + p.bonus_credits })} · {amount(p.price_amount)}{" "}
+                  {p.currency}
                 </p>
               </div>
               <button
@@ -121,7 +124,7 @@ export function Credits({ course, labels }: { course: string | null; labels: Lab
             data-status={shown.status}
           >
             <p className="text-lg font-semibold">
-              {fmt(labels.payExactly, { amount: shown.amount, currency: shown.currency })}
+              {fmt(labels.payExactly, { amount: amount(shown.amount), currency: shown.currency })}
             </p>
             <p>
               {labels.reference} <span className="font-mono text-2xl font-bold tracking-widest">{shown.reference}</span>

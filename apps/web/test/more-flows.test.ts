@@ -1,0 +1,203 @@
+/**
+ * The learner flows beyond the acceptance path, in the browser against the real stack: a paid
+ * course (402, the mobile-money instructions of a payment intent, an activation code, the purchase,
+ * back to the course), recovery by magic link (a new authenticator, then signed in), a case study
+ * answered then corrected, and the profile (English, the data export, erasure). Pages visited pass
+ * axe-core, fit 360 px, and have 44 px targets.
+ */
+import { readFileSync } from "node:fs";
+import { createDb } from "@sira/infra/db";
+import { truncateAll } from "@sira/infra/testing";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Stack, startStack } from "../../../test/e2e/processes.ts";
+import { closeTestDeps, type SignedIn, signIn, testDeps } from "../../api/test/helpers.ts";
+import { type Course, indexDocument, makeCourse } from "./course.ts";
+import {
+  axeViolations,
+  codeAt,
+  ensureWebBuilt,
+  launchBrowser,
+  openPhone,
+  screenshot,
+  signUpLearner,
+  smallTargets,
+  startWeb,
+  type WebApp,
+} from "./harness.ts";
+
+const db = createDb({ url: process.env.DATABASE_URL as string });
+let stack: Stack;
+let web: WebApp;
+let browser: Browser;
+let admin: SignedIn;
+let course: Course;
+
+async function checkPage(page: Page, name: string): Promise<void> {
+  expect(await axeViolations(page), name).toEqual([]);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} fits 360 px`).toBeLessThanOrEqual(
+    360,
+  );
+  expect(await smallTargets(page), `${name}: touch targets of 44 px`).toEqual([]);
+  await screenshot(page, name);
+}
+
+const adminCall = async <T>(path: string, body: unknown): Promise<T> => {
+  const res = await fetch(`${stack.base}${path}`, {
+    method: "POST",
+    headers: { ...admin.headers, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  expect(res.status, `${path}: ${res.status}`).toBe(201);
+  return (await res.json()) as T;
+};
+
+beforeAll(async () => {
+  await truncateAll(process.env.DATABASE_URL as string);
+  await ensureWebBuilt();
+  stack = await startStack({ RATE_LIMIT_PER_MINUTE: "10000" });
+  admin = await signIn(testDeps(), { role: "admin" });
+  course = await makeCourse(db, "paludisme-cas", { caseStudy: true });
+  await indexDocument(stack.base, admin, course.id);
+  web = await startWeb(stack.base);
+  browser = await launchBrowser();
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await web?.stop();
+  await stack?.stop();
+  await db.$disconnect();
+  await closeTestDeps();
+});
+
+describe("more of the learner's flows", () => {
+  it("a paid course: 402, mobile money instructions, an activation code, then the course", async () => {
+    const paid = await makeCourse(db, "cooperatives", { priceCredits: 50 });
+    await adminCall("/api/v1/admin/credit-packages", {
+      slug: "decouverte",
+      name_fr: "Découverte",
+      name_en: "Discovery",
+      credits: 100,
+      price_amount: 1000,
+      currency: "XOF",
+    });
+    const batch = await adminCall<{ codes: { code: string }[] }>("/api/v1/admin/activation-codes/batches", {
+      kind: "credits",
+      credits: 60,
+      count: 1,
+      label: "Salon de Thiès",
+    });
+    const { context, page, watch } = await openPhone(browser, web.origin);
+    watch.expect(/\/courses\/[^/]+\/enroll$/, 402);
+    const learner = await signUpLearner(db, context, web.origin, stack.base);
+
+    await page.goto(`/courses/${paid.slug}`);
+    await page.click("text=S'inscrire (50 crédits)");
+    await page.waitForSelector("[data-testid=payment-required]");
+    expect(await page.textContent("[data-testid=payment-required]")).toMatch(/50 crédits.*solde est de 0/);
+    await checkPage(page, "course-paid");
+
+    await page.click("text=Acheter des crédits (mobile money)");
+    await page.waitForURL(`**/credits?course=${paid.slug}`);
+    await page.click("text=Payer");
+    await page.waitForSelector("[data-testid=payment-intent][data-status=open]");
+    const intent = await page.textContent("[data-testid=payment-intent]");
+    expect(intent).toMatch(/1[\s\u202f]?000/);
+    expect(intent).toMatch(/Orange Money/);
+    expect(intent).toMatch(/[A-Z0-9]{6}/);
+    await checkPage(page, "credits-intent");
+
+    await page.fill("#activation", batch.codes[0]?.code ?? "");
+    await page.click("text=Valider le code");
+    await page.waitForSelector("text=60 crédits ajoutés");
+    await page.click("text=Acheter le cours");
+    await page.click("text=Commencer le cours");
+    await page.waitForURL(`**/learn/${paid.id}`);
+    const enrollment = await db.userCourseEnrollment.findFirst({
+      where: { userId: learner.userId, courseId: paid.id },
+    });
+    expect(enrollment?.status).toBe("active");
+    expect(watch.problems).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it("recovers access by magic link with a new authenticator", async () => {
+    const first = await browser.newContext({ baseURL: web.origin });
+    const learner = await signUpLearner(db, first, web.origin, stack.base);
+    await first.close();
+
+    const { context, page, watch } = await openPhone(browser, web.origin);
+    await page.goto("/recover");
+    await page.fill("#email", learner.email);
+    await page.click("form button[type=submit]");
+    await page.waitForSelector("text=un e-mail vient d'être envoyé");
+    const message = await db.emailOutbox.findFirst({
+      where: { toAddress: learner.email, template: { contains: "recovery" } },
+      orderBy: { createdAt: "desc" },
+    });
+    const link = /https?:\/\/\S+\/recover\?token=[^\s"<)]+/.exec(message?.textBody ?? "")?.[0] ?? "";
+    expect(link).not.toBe("");
+    const url = new URL(link);
+    await page.goto(`/recover${url.search}`);
+    await page.click("text=Continuer");
+    const secret = (await page.textContent("[data-testid=totp-secret]"))?.trim() ?? "";
+    await checkPage(page, "recover");
+    await page.fill("#code", await codeAt(secret));
+    await page.click("form[aria-label] button[type=submit]");
+    await page.waitForSelector("[data-testid=dashboard]");
+    expect(watch.problems).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it("answers a case study, then reads its correction", async () => {
+    const { context, page, watch } = await openPhone(browser, web.origin);
+    watch.expect(/\/case-studies\//, 409);
+    const learner = await signUpLearner(db, context, web.origin, stack.base);
+    await fetch(`${stack.base}/api/v1/courses/${course.id}/enroll`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${learner.accessToken}` },
+    });
+    const module1 = course.modules[0];
+    const unit = module1?.units.find((u) => u.unitType === "case_study");
+    await page.goto(`/modules/${module1?.id}/cases/${unit?.id}`);
+    await page.waitForSelector("[data-testid=case-study]", { timeout: 120_000 });
+    for (const field of await page.locator("textarea").all()) {
+      await field.fill("Distribuer des moustiquaires imprégnées et organiser la chimioprévention saisonnière.");
+    }
+    await page.click("text=Envoyer mes réponses");
+    await page.waitForSelector("[data-testid=correction]");
+    await checkPage(page, "case-study");
+    expect(watch.problems).toEqual([]);
+    await context.close();
+  }, 180_000);
+
+  it("profile: English, the data export, then erasure", async () => {
+    const { context, page, watch } = await openPhone(browser, web.origin);
+    const learner = await signUpLearner(db, context, web.origin, stack.base);
+    await page.goto("/profile");
+    await page.waitForSelector("#name");
+    await page.check("input[name=preferred_language][value=en]");
+    await page.click("text=Enregistrer");
+    await page.waitForFunction(() => document.documentElement.lang === "en");
+    await page.waitForSelector("text=Download my data");
+    await checkPage(page, "profile");
+    const user = await db.user.findUniqueOrThrow({ where: { id: learner.userId } });
+    expect(user.preferredLanguage).toBe("en");
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("text=Download my data")]);
+    const exported = JSON.parse(readFileSync((await download.path()) ?? "", "utf8")) as {
+      profile?: { email?: string };
+    };
+    expect(JSON.stringify(exported)).toContain(learner.email);
+
+    await page.fill("#confirm", "DELETE");
+    await page.click("text=Delete for good");
+    await page.waitForURL(`${web.origin}/`);
+    await page.waitForSelector("text=Create an account");
+    expect((await db.user.findUniqueOrThrow({ where: { id: learner.userId } })).email).not.toBe(learner.email);
+    expect((await context.cookies()).find((c) => c.name === "sira_rt")).toBeUndefined();
+    expect(watch.problems).toEqual([]);
+    await context.close();
+  }, 120_000);
+});
