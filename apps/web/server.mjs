@@ -35,9 +35,19 @@ function brotliFile(req) {
   }
 }
 
+/** Forwarding to the API through proxy.ts would name its internal address in this header: not sent. */
+function hideRewriteTarget(res) {
+  const setHeader = res.setHeader.bind(res);
+  res.setHeader = (name, value) =>
+    String(name).toLowerCase() === "x-middleware-rewrite" ? res : setHeader(name, value);
+}
+
 const server = createServer((req, res) => {
   const br = brotliFile(req);
-  if (!br) return void handle(req, res);
+  if (!br) {
+    hideRewriteTarget(res);
+    return void handle(req, res);
+  }
   res.writeHead(200, {
     "content-type": br.type,
     "content-encoding": "br",

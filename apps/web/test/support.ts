@@ -159,6 +159,8 @@ export async function emailedCode(db: Db, to: string): Promise<string> {
 
 export interface Learner {
   email: string;
+  /** The authenticator's secret (its current step's code is spent by the sign-up). */
+  secret: string;
   userId: string;
   accessToken: string;
 }
@@ -192,7 +194,7 @@ export async function signUpLearner(
   });
   if (!confirmed.ok()) throw new Error(`confirm: ${confirmed.status()} ${await confirmed.text()}`);
   const session = (await confirmed.json()) as { access_token: string; user: { id: string } };
-  return { email, userId: session.user.id, accessToken: session.access_token };
+  return { email, secret: totp.secret, userId: session.user.id, accessToken: session.access_token };
 }
 
 /** Waits until the service worker controls the page (installed, precached, activated, claimed). */
