@@ -42,9 +42,20 @@ function hideRewriteTarget(res) {
     String(name).toLowerCase() === "x-middleware-rewrite" ? res : setHeader(name, value);
 }
 
+/**
+ * The app forwards the browser's API calls (proxy.ts): like any proxy it appends the address it got
+ * the request from to X-Forwarded-For, which the API reads with TRUST_PROXY_HOPS (decision 0063).
+ */
+function forwardedFor(req) {
+  const previous = req.headers["x-forwarded-for"];
+  const address = req.socket.remoteAddress ?? "";
+  req.headers["x-forwarded-for"] = previous ? `${previous}, ${address}` : address;
+}
+
 const server = createServer((req, res) => {
   const br = brotliFile(req);
   if (!br) {
+    forwardedFor(req);
     hideRewriteTarget(res);
     return void handle(req, res);
   }

@@ -42,7 +42,11 @@ async function renew(req: NextRequest): Promise<NextResponse> {
   try {
     const res = await fetch(`${apiUrl()}/api/v1/auth/refresh`, {
       method: "POST",
-      headers: { "content-type": "application/json", "user-agent": req.headers.get("user-agent") ?? "" },
+      headers: {
+        "content-type": "application/json",
+        "user-agent": req.headers.get("user-agent") ?? "",
+        "x-forwarded-for": req.headers.get("x-forwarded-for") ?? "",
+      },
       body: JSON.stringify({ refresh_token: refreshToken }),
       cache: "no-store",
     });
