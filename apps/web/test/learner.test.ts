@@ -158,7 +158,8 @@ describe("a new learner, from sign-up to the dashboard", () => {
   it("5. reviews flashcards with the four ratings", async () => {
     const module1 = course.modules[0];
     if (!module1) throw new Error("no module");
-    await page.goto(`/modules/${module1.id}/flashcards`);
+    const deckUnit = module1.units.find((u) => u.unitType === "flashcards");
+    await page.goto(`/modules/${module1.id}/flashcards?unit=${deckUnit?.id}`);
     await page.waitForSelector("[data-testid=due-counts]", { timeout: 120_000 });
     const counts = page.locator("[data-testid=due-counts]");
     const waiting = Number(await counts.getAttribute("data-new")) + Number(await counts.getAttribute("data-due"));
@@ -176,6 +177,17 @@ describe("a new learner, from sign-up to the dashboard", () => {
     const logged = () => db.flashcardReviewLog.count({ where: { userId: learner.id, source: "flashcard" } });
     while ((await logged()) < reviews && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     expect(await logged()).toBe(reviews);
+    // A session gone through completes the deck's unit.
+    if (reviews === Number(await counts.getAttribute("data-total"))) {
+      await page.waitForSelector("[data-testid=review-done]");
+      await expect
+        .poll(() =>
+          db.userUnitProgress
+            .findFirst({ where: { userId: learner.id, unitId: deckUnit?.id ?? "" } })
+            .then((p) => p?.status),
+        )
+        .toBe("completed");
+    }
   }, 180_000);
 
   it("6. asks the tutor and reads a cited answer as it streams", async () => {

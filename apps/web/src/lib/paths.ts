@@ -6,7 +6,7 @@ export function unitHref(moduleId: string, unit: { id: string; unit_type: string
     case "case_study":
       return `/modules/${moduleId}/cases/${unit.id}`;
     case "flashcards":
-      return `/modules/${moduleId}/flashcards`;
+      return `/modules/${moduleId}/flashcards?unit=${unit.id}`;
     default:
       return `/modules/${moduleId}/lessons/${unit.id}`;
   }

@@ -5,6 +5,7 @@ import { ProblemAlert } from "@/components/problem-text";
 import { EmptyState } from "@/components/ui";
 import { apiJson } from "@/lib/api";
 import { type Labels, plural } from "@/lib/labels";
+import { submit } from "@/lib/outbox";
 import { type Problem, restProblem } from "@/lib/problem";
 import { buttonSecondary } from "@/lib/styles";
 import type { Flashcard } from "@/lib/types";
@@ -12,7 +13,15 @@ import { Reviewer } from "./reviewer";
 
 const FIELDS = "id,term,definition,example,formula,memory";
 
-export function Deck({ moduleId, labels }: { moduleId: string; labels: Labels }) {
+/** Once a session is through, the deck's unit counts as done (queued offline like any progress). */
+function completeUnit(moduleId: string, unitId: string, startedAt: number): void {
+  void submit("unit", "POST", `/api/v1/modules/${moduleId}/units/${unitId}/complete`, {
+    time_spent_seconds: Math.round((Date.now() - startedAt) / 1000),
+  }).catch(() => undefined);
+}
+
+export function Deck({ moduleId, unitId, labels }: { moduleId: string; unitId: string | null; labels: Labels }) {
+  const [startedAt] = useState(Date.now);
   const [cards, setCards] = useState<Flashcard[] | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [preparing, setPreparing] = useState(false);
@@ -67,7 +76,12 @@ export function Deck({ moduleId, labels }: { moduleId: string; labels: Labels })
         <span>{plural(labels, "totalCount", cards.length)}</span>
       </p>
       {session.length ? (
-        <Reviewer key={all ? "all" : "due"} cards={session} labels={labels} />
+        <Reviewer
+          key={all ? "all" : "due"}
+          cards={session}
+          labels={labels}
+          {...(unitId ? { onDone: () => completeUnit(moduleId, unitId, startedAt) } : {})}
+        />
       ) : (
         <EmptyState title={labels.nothingDue}>
           <button type="button" className={`${buttonSecondary} mt-2`} onClick={() => setAll(true)}>

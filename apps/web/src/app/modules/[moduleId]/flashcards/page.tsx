@@ -9,8 +9,16 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("cards"))("deckTitle") };
 }
 
-export default async function DeckPage({ params }: { params: Promise<{ moduleId: string }> }) {
+export default async function DeckPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ moduleId: string }>;
+  searchParams: Promise<{ unit?: string }>;
+}) {
   const { moduleId } = await params;
+  const { unit } = await searchParams;
+  const unitId = unit && /^[0-9a-f-]{36}$/.test(unit) ? unit : null;
   const t = await getTranslations("cards");
   return (
     <div className="space-y-3">
@@ -20,7 +28,7 @@ export default async function DeckPage({ params }: { params: Promise<{ moduleId:
         </Link>
       </p>
       <h1 className={pageTitle}>{t("deckTitle")}</h1>
-      <Deck moduleId={moduleId} labels={await labelsFor("cards", "errors")} />
+      <Deck moduleId={moduleId} unitId={unitId} labels={await labelsFor("cards", "errors")} />
     </div>
   );
 }
