@@ -9,7 +9,14 @@
  *   so the server can render the learner's lesson before any JavaScript runs.
  */
 import { type NextRequest, NextResponse } from "next/server";
-import { ACCESS_COOKIE, apiUrl, REFRESH_COOKIE, setSessionCookies, type TokenPair } from "@/lib/server/api";
+import {
+  ACCESS_COOKIE,
+  apiUrl,
+  clearSession,
+  REFRESH_COOKIE,
+  setSessionCookies,
+  type TokenPair,
+} from "@/lib/server/api";
 import { SERVER_TOKEN_HEADER } from "@/lib/server/header";
 
 const TOKEN_ROUTES = /^\/api\/v1\/auth\/(login|refresh|totp\/confirm)\/?$/;
@@ -50,6 +57,8 @@ async function renew(req: NextRequest): Promise<NextResponse> {
       body: JSON.stringify({ refresh_token: refreshToken }),
       cache: "no-store",
     });
+    // A spent or revoked refresh token: forget it, rather than trying it again on every page.
+    if (res.status === 401) return clearSession(NextResponse.next({ request: { headers } }));
     if (!res.ok) return NextResponse.next({ request: { headers } });
     const pair = (await res.json()) as TokenPair;
     headers.set(SERVER_TOKEN_HEADER, pair.access_token);
