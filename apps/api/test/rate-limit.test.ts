@@ -7,8 +7,8 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { App } from "../src/app.ts";
 import { proxyTrustCheck } from "../src/http/proxy-trust.ts";
-import { clientAddress } from "../src/http/request-context.ts";
-import { closeTestDeps, resetRedis, testApp } from "./helpers.ts";
+import { clientAddress, trustedHops } from "../src/http/request-context.ts";
+import { apiOnPort, closeTestDeps, resetRedis, testApp } from "./helpers.ts";
 
 const LIMIT = { RATE_LIMIT_PER_MINUTE: "3", READY_RATE_LIMIT_PER_MINUTE: "2" };
 
@@ -95,6 +95,36 @@ describe("clientAddress", () => {
     ["no header: the socket", undefined, 1, "10.0.0.5"],
   ])("%s", (_, forwardedFor, hops, expected) => {
     expect(clientAddress(forwardedFor, "10.0.0.5", hops)).toBe(expected);
+  });
+});
+
+describe("trustedHops", () => {
+  it("trusts every peer without TRUST_PROXY_ADDRESSES, and only the named ones with it", () => {
+    expect(trustedHops(1, [])("203.0.113.9")).toBe(1);
+    const hops = trustedHops(1, ["127.0.0.1", "2001:db8::10"]);
+    expect(hops("127.0.0.1")).toBe(1);
+    expect(hops("::ffff:127.0.0.1")).toBe(1);
+    expect(hops("2001:db8::10")).toBe(1);
+    expect(hops("203.0.113.9")).toBe(0);
+    expect(hops("::ffff:203.0.113.9")).toBe(0);
+  });
+});
+
+describe("with the proxy's address named (TRUST_PROXY_ADDRESSES)", () => {
+  const courses = (base: string, forwardedFor: string) =>
+    fetch(`${base}/api/v1/courses`, { headers: { "x-forwarded-for": forwardedFor } });
+  const fromProxy = apiOnPort({ ...LIMIT, TRUST_PROXY_HOPS: "1", TRUST_PROXY_ADDRESSES: "127.0.0.1,::1" });
+  const fromElsewhere = apiOnPort({ ...LIMIT, TRUST_PROXY_HOPS: "1", TRUST_PROXY_ADDRESSES: "192.0.2.1" });
+
+  it("counts the clients a listed proxy forwards separately", async () => {
+    for (let i = 0; i < 3; i++) expect((await courses(fromProxy.base, "198.51.100.7")).status).toBe(200);
+    await expectRateLimited(await courses(fromProxy.base, "198.51.100.7"));
+    expect((await courses(fromProxy.base, "198.51.100.8")).status).toBe(200);
+  });
+
+  it("ignores X-Forwarded-For from any other caller: it counts by its socket", async () => {
+    for (let i = 0; i < 3; i++) expect((await courses(fromElsewhere.base, `198.51.100.${i}`)).status).toBe(200);
+    await expectRateLimited(await courses(fromElsewhere.base, "198.51.100.99"));
   });
 });
 

@@ -83,6 +83,14 @@ export const configSchema = z.object({
   METRICS_CACHE_MS: z.coerce.number().int().min(0).default(10_000),
   /** Reverse proxies in front of the API that append to X-Forwarded-For (0: use the socket address). */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /**
+   * When set, X-Forwarded-For is read (TRUST_PROXY_HOPS deep) only on connections from these
+   * addresses (the learner app's server, a load balancer); any other caller counts by its socket.
+   * Lets one API serve a proxy in front and browsers that call it directly.
+   */
+  TRUST_PROXY_ADDRESSES: csv
+    .pipe(z.array(z.union([z.ipv4(), z.ipv6()], { error: "must be IP addresses, comma-separated" })))
+    .default([]),
   COMPRESSION_MIN_BYTES: z.coerce.number().int().min(0).default(1024),
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(1000).default(15_000),
   SSE_COALESCE_MS: z.coerce.number().int().min(0).default(200),

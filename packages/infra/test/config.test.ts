@@ -22,7 +22,18 @@ describe("configuration", () => {
     expect(config.PORT).toBe(9001);
     expect(config.CORS_ORIGINS).toEqual(["https://a.sira.africa", "https://b.sira.africa"]);
     expect(config.TRUST_PROXY_HOPS).toBe(1);
+    expect(config.TRUST_PROXY_ADDRESSES).toEqual([]);
     expect(config.OPENAI_API_KEY).toBeUndefined();
+  });
+
+  it("takes the trusted proxies as IP addresses and refuses anything else", () => {
+    expect(parseConfig({ NODE_ENV: "test", TRUST_PROXY_ADDRESSES: "10.0.0.2, ::1" }).TRUST_PROXY_ADDRESSES).toEqual([
+      "10.0.0.2",
+      "::1",
+    ]);
+    expect(() => parseConfig({ NODE_ENV: "test", TRUST_PROXY_ADDRESSES: "web.internal" })).toThrow(
+      /TRUST_PROXY_ADDRESSES/,
+    );
   });
 
   it("refuses a worker metrics port without the metrics token", () => {

@@ -33,6 +33,21 @@ export function clientAddress(forwardedFor: string | undefined, socketAddress: s
   return chain[Math.max(0, chain.length - hops)] ?? socketAddress;
 }
 
+/** `::ffff:127.0.0.1` (an IPv4 peer on a dual-stack socket) as `127.0.0.1`. */
+function plainAddress(address: string): string {
+  return address.startsWith("::ffff:") && address.includes(".") ? address.slice(7) : address;
+}
+
+/**
+ * How many X-Forwarded-For entries to trust on a connection from `socket`: TRUST_PROXY_HOPS, unless
+ * TRUST_PROXY_ADDRESSES names the proxies and this peer is not one of them (then none).
+ */
+export function trustedHops(hops: number, proxies: readonly string[]): (socket: string) => number {
+  if (hops === 0 || proxies.length === 0) return () => hops;
+  const trusted = new Set(proxies.map(plainAddress));
+  return (socket) => (trusted.has(plainAddress(socket)) ? hops : 0);
+}
+
 function socketAddress(c: Context<AppEnv>): string {
   try {
     return getConnInfo(c).remote.address ?? "unknown";
@@ -43,6 +58,7 @@ function socketAddress(c: Context<AppEnv>): string {
 
 export function requestContext(deps: AppDeps) {
   const checkProxyTrust = proxyTrustCheck(deps.logger, deps.config.TRUST_PROXY_HOPS);
+  const hopsFor = trustedHops(deps.config.TRUST_PROXY_HOPS, deps.config.TRUST_PROXY_ADDRESSES);
   return createMiddleware<AppEnv>(async (c, next) => {
     const requestId = requestIdOf(c.req.header("x-request-id"));
     const log = deps.logger.child({ request_id: requestId });
@@ -62,8 +78,10 @@ export function requestContext(deps: AppDeps) {
     c.set("occurredAt", new Date());
     c.set("offlineQueuedAt", null);
     const forwardedFor = c.req.header("x-forwarded-for");
-    checkProxyTrust(forwardedFor);
-    c.set("clientIp", clientAddress(forwardedFor, socketAddress(c), deps.config.TRUST_PROXY_HOPS));
+    const socket = socketAddress(c);
+    const hops = hopsFor(socket);
+    if (hops === deps.config.TRUST_PROXY_HOPS) checkProxyTrust(forwardedFor);
+    c.set("clientIp", clientAddress(forwardedFor, socket, hops));
     const started = performance.now();
     await withRequestId(requestId, next);
     const seconds = (performance.now() - started) / 1000;
