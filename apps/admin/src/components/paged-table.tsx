@@ -14,6 +14,7 @@ export function PagedTable<T>({
   columns,
   row,
   empty,
+  emptyHint,
 }: {
   caption: string;
   query: { data?: { items: T[]; total: number } | undefined; error: unknown; isPending: boolean };
@@ -23,13 +24,14 @@ export function PagedTable<T>({
   columns: string[];
   row: (item: T) => ReactNode;
   empty: string;
+  emptyHint?: string;
 }) {
   const common = useTranslations("common");
   return (
     <>
       {query.error ? <ErrorBox message={problemOf(query.error)?.message ?? ""} /> : null}
       {query.isPending ? <Loading label={common("loading")} /> : null}
-      {query.data && query.data.items.length === 0 ? <EmptyState title={empty} /> : null}
+      {query.data && query.data.items.length === 0 ? <EmptyState title={empty}>{emptyHint}</EmptyState> : null}
       {query.data && query.data.items.length > 0 ? (
         <>
           <Table

@@ -3,9 +3,10 @@ import { auditLogQuery } from "@sira/contracts";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
-import { Button, EmptyState, ErrorBox, Loading, PageHeader, Pager, Table, TextField } from "@/components/ui";
+import { PagedTable } from "@/components/paged-table";
+import { Button, PageHeader, TextField } from "@/components/ui";
 import { formatDate } from "@/lib/format";
-import { problemOf, useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/lib/trpc";
 import { type FieldErrors, validate } from "@/lib/validate";
 
 const LIMIT = 50;
@@ -76,74 +77,38 @@ export default function AuditPage() {
           <Button type="submit">{common("apply")}</Button>
         </div>
       </form>
-      {list.error ? <ErrorBox message={problemOf(list.error)?.message ?? ""} /> : null}
-      {list.isPending ? <Loading label={common("loading")} /> : null}
-      {list.data && list.data.items.length === 0 ? <EmptyState title={t("empty")} /> : null}
-      {list.data && list.data.items.length > 0 ? (
-        <>
-          <Table
-            caption={t("title")}
-            head={
-              <tr>
-                <th scope="col" className="px-3 py-2">
-                  {t("when")}
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  {t("who")}
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  {t("action")}
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  {t("target")}
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  {t("details")}
-                </th>
-              </tr>
-            }
-          >
-            {list.data.items.map((entry) => (
-              <tr key={entry.id} className="align-top">
-                <td className="px-3 py-2 whitespace-nowrap">{formatDate(entry.created_at, locale)}</td>
-                <td className="px-3 py-2">{entry.actor ? `${entry.actor.name} (${entry.actor.role})` : t("system")}</td>
-                <td className="px-3 py-2">
-                  <code>{entry.action}</code>
-                </td>
-                <td className="px-3 py-2">
-                  {entry.target_type}
-                  {entry.target_id ? (
-                    <span className="block text-xs break-all text-slate-700">{entry.target_id}</span>
-                  ) : null}
-                </td>
-                <td className="px-3 py-2">
-                  <details>
-                    <summary className="cursor-pointer text-blue-800">{t("show")}</summary>
-                    <pre className="mt-1 max-w-md overflow-x-auto text-xs">
-                      {JSON.stringify({ before: entry.before, after: entry.after }, null, 2)}
-                    </pre>
-                  </details>
-                </td>
-              </tr>
-            ))}
-          </Table>
-          <Pager
-            page={page}
-            total={list.data.total}
-            limit={LIMIT}
-            onPage={setPage}
-            labels={{
-              previous: common("previous"),
-              next: common("next"),
-              status: common("pageStatus", {
-                page,
-                pages: Math.max(1, Math.ceil(list.data.total / LIMIT)),
-                total: list.data.total,
-              }),
-            }}
-          />
-        </>
-      ) : null}
+      <PagedTable
+        caption={t("title")}
+        query={list}
+        page={page}
+        limit={LIMIT}
+        onPage={setPage}
+        columns={[t("when"), t("who"), t("action"), t("target"), t("details")]}
+        empty={t("empty")}
+        row={(entry) => (
+          <tr key={entry.id} className="align-top">
+            <td className="px-3 py-2 whitespace-nowrap">{formatDate(entry.created_at, locale)}</td>
+            <td className="px-3 py-2">{entry.actor ? `${entry.actor.name} (${entry.actor.role})` : t("system")}</td>
+            <td className="px-3 py-2">
+              <code>{entry.action}</code>
+            </td>
+            <td className="px-3 py-2">
+              {entry.target_type}
+              {entry.target_id ? (
+                <span className="block text-xs break-all text-slate-700">{entry.target_id}</span>
+              ) : null}
+            </td>
+            <td className="px-3 py-2">
+              <details>
+                <summary className="cursor-pointer text-blue-800">{t("show")}</summary>
+                <pre className="mt-1 max-w-md overflow-x-auto text-xs">
+                  {JSON.stringify({ before: entry.before, after: entry.after }, null, 2)}
+                </pre>
+              </details>
+            </td>
+          </tr>
+        )}
+      />
     </>
   );
 }

@@ -4,20 +4,10 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
-import {
-  Badge,
-  EmptyState,
-  ErrorBox,
-  LinkButton,
-  Loading,
-  PageHeader,
-  Pager,
-  SelectField,
-  Table,
-  TextField,
-} from "@/components/ui";
+import { PagedTable } from "@/components/paged-table";
+import { Badge, LinkButton, PageHeader, SelectField, TextField } from "@/components/ui";
 import { formatDate, pick } from "@/lib/format";
-import { problemOf, useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/lib/trpc";
 
 const LIMIT = 20;
 
@@ -77,69 +67,34 @@ export default function CoursesPage() {
           ))}
         </SelectField>
       </form>
-      {list.error ? <ErrorBox message={problemOf(list.error)?.message ?? ""} /> : null}
-      {list.isPending ? <Loading label={common("loading")} /> : null}
-      {list.data && list.data.items.length === 0 ? <EmptyState title={t("empty")}>{t("emptyHint")}</EmptyState> : null}
-      {list.data && list.data.items.length > 0 ? (
-        <>
-          <Table
-            caption={t("title")}
-            head={
-              <tr>
-                <th scope="col" className="px-3 py-2">
-                  {t("courseTitle")}
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  {t("status")}
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  {t("visibility")}
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  {t("modules")}
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  {t("updated")}
-                </th>
-              </tr>
-            }
-          >
-            {list.data.items.map((course) => (
-              <tr key={course.id}>
-                <td className="px-3 py-2">
-                  <Link
-                    className="font-medium text-blue-800 underline-offset-2 hover:underline"
-                    href={`/courses/${course.id}`}
-                  >
-                    {pick(locale, course.title_fr, course.title_en)}
-                  </Link>
-                </td>
-                <td className="px-3 py-2">
-                  <Badge value={course.status} label={t(`statuses.${course.status}`)} />
-                </td>
-                <td className="px-3 py-2">{t(`visibilities.${course.visibility}`)}</td>
-                <td className="px-3 py-2">{course.module_count}</td>
-                <td className="px-3 py-2">{formatDate(course.updated_at, locale)}</td>
-              </tr>
-            ))}
-          </Table>
-          <Pager
-            page={page}
-            total={list.data.total}
-            limit={LIMIT}
-            onPage={setPage}
-            labels={{
-              previous: common("previous"),
-              next: common("next"),
-              status: common("pageStatus", {
-                page,
-                pages: Math.max(1, Math.ceil(list.data.total / LIMIT)),
-                total: list.data.total,
-              }),
-            }}
-          />
-        </>
-      ) : null}
+      <PagedTable
+        caption={t("title")}
+        query={list}
+        page={page}
+        limit={LIMIT}
+        onPage={setPage}
+        columns={[t("courseTitle"), t("status"), t("visibility"), t("modules"), t("updated")]}
+        empty={t("empty")}
+        emptyHint={t("emptyHint")}
+        row={(course) => (
+          <tr key={course.id}>
+            <td className="px-3 py-2">
+              <Link
+                className="font-medium text-blue-800 underline-offset-2 hover:underline"
+                href={`/courses/${course.id}`}
+              >
+                {pick(locale, course.title_fr, course.title_en)}
+              </Link>
+            </td>
+            <td className="px-3 py-2">
+              <Badge value={course.status} label={t(`statuses.${course.status}`)} />
+            </td>
+            <td className="px-3 py-2">{t(`visibilities.${course.visibility}`)}</td>
+            <td className="px-3 py-2">{course.module_count}</td>
+            <td className="px-3 py-2">{formatDate(course.updated_at, locale)}</td>
+          </tr>
+        )}
+      />
     </>
   );
 }

@@ -6,19 +6,8 @@ import { useRouter } from "next/navigation";
 import { useLocale, useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
 import { useNotice } from "@/components/notice";
-import {
-  Badge,
-  Button,
-  Card,
-  EmptyState,
-  ErrorBox,
-  Loading,
-  PageHeader,
-  Pager,
-  SelectField,
-  Table,
-  TextField,
-} from "@/components/ui";
+import { PagedTable } from "@/components/paged-table";
+import { Badge, Button, Card, PageHeader, SelectField, TextField } from "@/components/ui";
 import { formatDate, pick } from "@/lib/format";
 import { problemOf, useTRPC } from "@/lib/trpc";
 import { type FieldErrors, validate } from "@/lib/validate";
@@ -27,7 +16,6 @@ const LIMIT = 20;
 
 export default function CurriculaPage() {
   const t = useTranslations("curricula");
-  const common = useTranslations("common");
   const locale = useLocale() as "fr" | "en";
   const trpc = useTRPC();
   const router = useRouter();
@@ -113,73 +101,35 @@ export default function CurriculaPage() {
           }}
         />
       </form>
-      {list.error ? <ErrorBox message={problemOf(list.error)?.message ?? ""} /> : null}
-      {list.isPending ? <Loading label={common("loading")} /> : null}
-      {list.data && list.data.items.length === 0 ? <EmptyState title={t("empty")}>{t("emptyHint")}</EmptyState> : null}
-      {list.data && list.data.items.length > 0 ? (
-        <>
-          <Table
-            caption={t("title")}
-            head={
-              <tr>
-                <th scope="col" className="px-3 py-2">
-                  {t("name")}
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  {t("status")}
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  {t("visibility")}
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  {t("courses")}
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  {t("grants")}
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  {t("updated")}
-                </th>
-              </tr>
-            }
-          >
-            {list.data.items.map((c) => (
-              <tr key={c.id}>
-                <td className="px-3 py-2">
-                  <Link
-                    href={`/curricula/${c.id}`}
-                    className="font-medium text-blue-800 underline-offset-2 hover:underline"
-                  >
-                    {pick(locale, c.title_fr, c.title_en)}
-                  </Link>
-                </td>
-                <td className="px-3 py-2">
-                  <Badge value={c.status} label={t(`statuses.${c.status}`)} />
-                </td>
-                <td className="px-3 py-2">{t(c.visibility)}</td>
-                <td className="px-3 py-2">{c.course_count}</td>
-                <td className="px-3 py-2">{c.grant_count}</td>
-                <td className="px-3 py-2">{formatDate(c.updated_at, locale)}</td>
-              </tr>
-            ))}
-          </Table>
-          <Pager
-            page={page}
-            total={list.data.total}
-            limit={LIMIT}
-            onPage={setPage}
-            labels={{
-              previous: common("previous"),
-              next: common("next"),
-              status: common("pageStatus", {
-                page,
-                pages: Math.max(1, Math.ceil(list.data.total / LIMIT)),
-                total: list.data.total,
-              }),
-            }}
-          />
-        </>
-      ) : null}
+      <PagedTable
+        caption={t("title")}
+        query={list}
+        page={page}
+        limit={LIMIT}
+        onPage={setPage}
+        columns={[t("name"), t("status"), t("visibility"), t("courses"), t("grants"), t("updated")]}
+        empty={t("empty")}
+        emptyHint={t("emptyHint")}
+        row={(c) => (
+          <tr key={c.id}>
+            <td className="px-3 py-2">
+              <Link
+                href={`/curricula/${c.id}`}
+                className="font-medium text-blue-800 underline-offset-2 hover:underline"
+              >
+                {pick(locale, c.title_fr, c.title_en)}
+              </Link>
+            </td>
+            <td className="px-3 py-2">
+              <Badge value={c.status} label={t(`statuses.${c.status}`)} />
+            </td>
+            <td className="px-3 py-2">{t(c.visibility)}</td>
+            <td className="px-3 py-2">{c.course_count}</td>
+            <td className="px-3 py-2">{c.grant_count}</td>
+            <td className="px-3 py-2">{formatDate(c.updated_at, locale)}</td>
+          </tr>
+        )}
+      />
     </>
   );
 }

@@ -5,7 +5,8 @@ import Link from "next/link";
 import { useLocale, useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
 import { useNotice } from "@/components/notice";
-import { Button, Card, EmptyState, ErrorBox, Loading, PageHeader, Pager, Table, TextField } from "@/components/ui";
+import { PagedTable } from "@/components/paged-table";
+import { Button, Card, PageHeader, TextField } from "@/components/ui";
 import { formatDate } from "@/lib/format";
 import { problemOf, useTRPC } from "@/lib/trpc";
 import { type FieldErrors, validate } from "@/lib/validate";
@@ -14,7 +15,6 @@ const LIMIT = 20;
 
 export default function GroupsPage() {
   const t = useTranslations("groups");
-  const common = useTranslations("common");
   const locale = useLocale() as "fr" | "en";
   const trpc = useTRPC();
   const notice = useNotice();
@@ -88,60 +88,28 @@ export default function GroupsPage() {
           }}
         />
       </form>
-      {list.error ? <ErrorBox message={problemOf(list.error)?.message ?? ""} /> : null}
-      {list.isPending ? <Loading label={common("loading")} /> : null}
-      {list.data && list.data.items.length === 0 ? <EmptyState title={t("empty")}>{t("emptyHint")}</EmptyState> : null}
-      {list.data && list.data.items.length > 0 ? (
-        <>
-          <Table
-            caption={t("title")}
-            head={
-              <tr>
-                <th scope="col" className="px-3 py-2">
-                  {t("name")}
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  {t("memberCount")}
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  {t("updated")}
-                </th>
-              </tr>
-            }
-          >
-            {list.data.items.map((g) => (
-              <tr key={g.id}>
-                <td className="px-3 py-2">
-                  <Link
-                    href={`/groups/${g.id}`}
-                    className="font-medium text-blue-800 underline-offset-2 hover:underline"
-                  >
-                    {g.name}
-                  </Link>
-                  {g.description ? <p className="text-xs text-slate-700">{g.description}</p> : null}
-                </td>
-                <td className="px-3 py-2">{g.member_count}</td>
-                <td className="px-3 py-2">{formatDate(g.updated_at, locale)}</td>
-              </tr>
-            ))}
-          </Table>
-          <Pager
-            page={page}
-            total={list.data.total}
-            limit={LIMIT}
-            onPage={setPage}
-            labels={{
-              previous: common("previous"),
-              next: common("next"),
-              status: common("pageStatus", {
-                page,
-                pages: Math.max(1, Math.ceil(list.data.total / LIMIT)),
-                total: list.data.total,
-              }),
-            }}
-          />
-        </>
-      ) : null}
+      <PagedTable
+        caption={t("title")}
+        query={list}
+        page={page}
+        limit={LIMIT}
+        onPage={setPage}
+        columns={[t("name"), t("memberCount"), t("updated")]}
+        empty={t("empty")}
+        emptyHint={t("emptyHint")}
+        row={(g) => (
+          <tr key={g.id}>
+            <td className="px-3 py-2">
+              <Link href={`/groups/${g.id}`} className="font-medium text-blue-800 underline-offset-2 hover:underline">
+                {g.name}
+              </Link>
+              {g.description ? <p className="text-xs text-slate-700">{g.description}</p> : null}
+            </td>
+            <td className="px-3 py-2">{g.member_count}</td>
+            <td className="px-3 py-2">{formatDate(g.updated_at, locale)}</td>
+          </tr>
+        )}
+      />
     </>
   );
 }
