@@ -208,6 +208,9 @@ const AXE = require.resolve("axe-core/axe.min.js");
 
 /** axe-core's serious and critical violations on the page as it is now. */
 export async function axeViolations(page: Page): Promise<string[]> {
+  // After a client-side navigation Next sets the new page's <title> a moment after its content; a
+  // page that never gets one still fails below (document-title).
+  await page.waitForFunction(() => document.title.trim() !== "", undefined, { timeout: 5_000 }).catch(() => undefined);
   if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE });
   const violations = await page.evaluate(async () => {
     const axe = (
