@@ -81,7 +81,11 @@ async function settled(id: string): Promise<Job> {
   for (let i = 0; i < 200; i += 1) {
     const job = await queue().getJob(id);
     const state = await job?.getState();
-    if (job && (state === "completed" || (state === "failed" && job.finishedOn))) return job;
+    // Read again once settled: the hash fetched above may predate the worker's last write.
+    if (job && (state === "completed" || state === "failed")) {
+      const fresh = await queue().getJob(id);
+      if (fresh?.finishedOn) return fresh;
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`job ${id} never settled`);
