@@ -10,8 +10,14 @@ import { truncateAll } from "@sira/infra/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Viewer } from "../src/access/actor.ts";
 import { learnableCourses } from "../src/access/learner.ts";
-import { catalogCourses, grantStillHolds, readableCourses } from "../src/access/readable.ts";
-import { catalogCoursesSql, grantStillHoldsSql, learnableCoursesSql, readableCoursesSql } from "../src/access/sql.ts";
+import { catalogCourses, grantStillHolds, manageableCourses, readableCourses } from "../src/access/readable.ts";
+import {
+  catalogCoursesSql,
+  grantStillHoldsSql,
+  learnableCoursesSql,
+  manageableCoursesSql,
+  readableCoursesSql,
+} from "../src/access/sql.ts";
 import { enrollInCourse, unenrollFromCourse } from "../src/catalog/enrollment.ts";
 import { makeUser } from "./fixtures/users.ts";
 
@@ -151,5 +157,13 @@ describe.each(KINDS)("as %s, signed in", (kind) => {
     expect(await viaSql(grantStillHoldsSql(signedIn))).toEqual(await viaPrisma(grantStillHolds(signedIn)));
     if (kind === "admin") expect(learnable).toHaveLength(courseIds.length);
     if (kind === "learner") expect(learnable).toHaveLength(1); // the public course; dropped and never-granted ones out
+  });
+
+  it("manageable courses agree", async () => {
+    const signedIn = viewers[kind];
+    const manageable = await viaPrisma(manageableCourses(signedIn));
+    expect(await viaSql(manageableCoursesSql(signedIn))).toEqual(manageable);
+    if (kind === "owner" || kind === "creator") expect(manageable).toHaveLength(courseIds.length);
+    if (kind === "learner" || kind === "expert") expect(manageable).toHaveLength(0);
   });
 });

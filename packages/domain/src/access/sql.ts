@@ -70,3 +70,9 @@ export function learnableCoursesSql(viewer: Viewer, alias = "c"): Sql {
   const enrolled = Prisma.sql`(${enrolledSql(viewer, alias, LIVE_ENROLLMENT_STATUSES)} AND ${grantStillHoldsSql(viewer, alias)})`;
   return viewer.role === "expert" ? Prisma.sql`(${ownedBySql(viewer, alias)} OR ${enrolled})` : enrolled;
 }
+
+/** manageableCourses: admins all; experts the courses they own or created; nobody else any. */
+export function manageableCoursesSql(viewer: Viewer, alias = "c"): Sql {
+  if (viewer.role === "admin") return TRUE;
+  return viewer.role === "expert" ? ownedBySql(viewer, alias) : Prisma.sql`FALSE`;
+}
