@@ -35,6 +35,33 @@ export function statusOf(state: CourseState, moduleId: string): ModuleStatus {
   return moduleStatus(state.locks.get(moduleId), state.progress.get(moduleId));
 }
 
+/** The learner's stored progress in these modules (one statement; none for no ids). */
+export async function storedProgress(db: Tx, userId: string, ids: string[]): Promise<StoredModuleProgress[]> {
+  if (ids.length === 0) return [];
+  return db.$queryRaw<StoredModuleProgress[]>`
+    SELECT p.id, p.module_id AS "moduleId", p.status, p.completion_pct AS "completionPct",
+      p.quiz_score_avg AS "quizScoreAvg", p.time_spent_seconds AS "timeSpentSeconds", p.started_at AS "startedAt",
+      p.completed_at AS "completedAt", p.tested_out_at AS "testedOutAt", p.last_unit_id AS "lastUnitId",
+      p.updated_at AS "updatedAt"
+    FROM user_module_progress p WHERE p.user_id = ${userId}::uuid AND p.module_id = ANY(${ids}::uuid[])`;
+}
+
+/** Prerequisites named by the course's modules that lie outside it. */
+export function outsidePrereqs(modules: readonly CourseModuleRow[]): string[] {
+  const inCourse = new Set(modules.map((m) => m.id));
+  return [...new Set(modules.flatMap((m) => m.prereqModules))].filter((id) => !inCourse.has(id));
+}
+
+/** The state from rows already read: the modules in order and the progress of them and their prerequisites. */
+export function courseStateOf(
+  courseId: string,
+  modules: CourseModuleRow[],
+  rows: readonly StoredModuleProgress[],
+): CourseState {
+  const progress = new Map(rows.map((r) => [r.moduleId, r]));
+  return { courseId, modules, progress, locks: lockStates(modules, progress) };
+}
+
 export async function loadCourseState(db: Tx, userId: string, courseId: string): Promise<CourseState> {
   const modules = await db.$queryRaw<CourseModuleRow[]>`
     SELECT m.id, m.module_number AS "moduleNumber", m.prereq_modules::text[] AS "prereqModules",
@@ -42,25 +69,5 @@ export async function loadCourseState(db: Tx, userId: string, courseId: string):
     FROM modules m WHERE m.course_id = ${courseId}::uuid
     ORDER BY m.module_number`;
   const ids = [...new Set(modules.flatMap((m) => [m.id, ...m.prereqModules]))];
-  const rows =
-    ids.length === 0
-      ? []
-      : await db.userModuleProgress.findMany({
-          where: { userId, moduleId: { in: ids } },
-          select: {
-            id: true,
-            moduleId: true,
-            status: true,
-            completionPct: true,
-            quizScoreAvg: true,
-            timeSpentSeconds: true,
-            startedAt: true,
-            completedAt: true,
-            testedOutAt: true,
-            lastUnitId: true,
-            updatedAt: true,
-          },
-        });
-  const progress = new Map(rows.map((r) => [r.moduleId, r]));
-  return { courseId, modules, progress, locks: lockStates(modules, progress) };
+  return courseStateOf(courseId, modules, await storedProgress(db, userId, ids));
 }
