@@ -7,8 +7,10 @@ import type { AppError } from "@sira/contracts";
 import { createDb } from "@sira/infra/db";
 import { truncateAll } from "@sira/infra/testing";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import type { Viewer } from "../../src/access/actor.ts";
 import { assertModuleUnlocked } from "../../src/access/module-lock.ts";
 import {
+  listCourseModules,
   markModulesKnown,
   markUnitCompleted,
   markUnitStarted,
@@ -216,6 +218,36 @@ describe("unlock rule", () => {
       data: { prereqModules: [mod(0), other.modules[0]?.id as string] },
     });
     expect(await lockCode(userId, mod(2))).toBe("MODULE_LOCKED");
+  });
+
+  it("lists modules locked and open as the lock check finds them, a passed prerequisite in another course included", async () => {
+    const other = await makeProgressCourse(db, { shape: [{ lessons: 1, quiz: true }] });
+    const outside = other.modules[0];
+    await db.module.update({ where: { id: mod(1) }, data: { prereqModules: [outside?.id as string] } });
+    await completeLessons(userId, course, 0, 4);
+    await recordModuleQuizResult(db, { userId, moduleId: mod(0), unitId: null, score: 95, at: later(5) });
+    const locks = async (viewer: Viewer) => {
+      const list = await listCourseModules(db, { viewer, language: "fr" }, course.courseId, { page: 1, limit: 50 });
+      return list.items.map((m) => [m.locked, m.status, m.blocked_by]);
+    };
+    const learner: Viewer = { userId, role: "learner" };
+    expect((await locks(learner))[1]).toEqual([true, "locked", [outside?.id]]);
+    expect(await lockCode(userId, mod(1))).toBe("MODULE_LOCKED");
+    await markUnitCompleted(db, { userId, unitId: outside?.lessons[0] as string, at: later(6) });
+    await recordModuleQuizResult(db, {
+      userId,
+      moduleId: outside?.id as string,
+      unitId: null,
+      score: 90,
+      at: later(7),
+    });
+    expect((await locks(learner))[1]).toEqual([false, "available", []]);
+    expect(await lockCode(userId, mod(1))).toBeNull();
+    // The course's own expert is staff: every module open, even without an enrollment.
+    const owner = await makeUser(db, "expert");
+    await db.course.update({ where: { id: course.courseId }, data: { expertId: owner } });
+    const staff = await locks({ userId: owner, role: "expert" });
+    expect(staff.every(([locked, status]) => locked === false && status !== "locked")).toBe(true);
   });
 
   it("counts modules marked known by a pre-assessment as passed, and they open themselves", async () => {

@@ -6,10 +6,12 @@
 import { AppError, type Language, type ModuleDetail, type ModuleSummary, type UnitProgress } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
+import { courseRefusal } from "../../access/course-access.ts";
 import { assertCanReadCourse } from "../../access/learner.ts";
 import { managesCourse } from "../../access/module-lock.ts";
 import { inLanguage } from "../../bilingual.ts";
-import { type CourseState, loadCourseState, statusOf } from "../../unlock/course-state.ts";
+import { type CourseState, courseStateOf, loadCourseState, statusOf } from "../../unlock/course-state.ts";
+import { readCourseModules } from "./course-modules.ts";
 
 export interface ProgressReader {
   viewer: Viewer;
@@ -78,12 +80,16 @@ export async function listCourseModules(
   courseId: string,
   page: { page: number; limit: number },
 ): Promise<{ items: ModuleSummary[]; total: number }> {
-  await assertCanReadCourse(db, reader.viewer, courseId);
-  const [modules, state, staff] = await Promise.all([
-    db.module.findMany({ where: { courseId }, orderBy: { moduleNumber: "asc" }, select: moduleSelect }),
-    loadCourseState(db, reader.viewer.userId, courseId),
-    managesCourse(db, reader.viewer, courseId),
-  ]);
+  const { viewer } = reader;
+  const read = await readCourseModules(db, viewer, courseId);
+  // Admins may read any course; a course that is not there lists nothing for them.
+  if (viewer.role !== "admin") {
+    if (!read) throw new AppError("NOT_FOUND");
+    if (!read.learnable) throw await courseRefusal(db, viewer, courseId);
+  }
+  const modules = read?.modules ?? [];
+  const state = courseStateOf(courseId, modules, read?.progress ?? []);
+  const staff = read?.manages ?? true;
   const start = (page.page - 1) * page.limit;
   return {
     items: modules.slice(start, start + page.limit).map((m) => summarise(m, state, staff, reader.language)),
