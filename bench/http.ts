@@ -26,7 +26,7 @@ import { createAppDeps } from "@sira/api/deps";
 import { seedDemo } from "@sira/demo";
 import { listCatalogCourses, listCourseModules, quickReview, startSession, tokenPair } from "@sira/domain";
 import { createLogger, createRedis, parseConfig } from "@sira/infra";
-import { createDb } from "@sira/infra/db";
+import { createDb, onQuery } from "@sira/infra/db";
 import { ensureDatabase, migrate } from "@sira/infra/migrator";
 import { dropDatabase, withDatabase } from "@sira/infra/testing";
 import autocannon from "autocannon";
@@ -284,12 +284,9 @@ async function main(): Promise<void> {
     // What the API issues for each read: Prisma's statements, and Redis commands through MONITOR.
     let sql: BaselineRoute["sql"] = [];
     let commands: string[][] = [];
-    (db as unknown as { $on(e: "query", cb: (e: { query: string; params: string }) => void): void }).$on(
-      "query",
-      (e) => {
-        sql.push({ text: e.query, params: JSON.parse(e.params) as unknown[] });
-      },
-    );
+    onQuery(db, (e) => {
+      sql.push({ text: e.query, params: JSON.parse(e.params) as unknown[] });
+    });
     const monitor = await redis.monitor();
     monitor.on("monitor", (_time: string, args: string[]) => commands.push(args));
     const routes: BaselineRoute[] = [];

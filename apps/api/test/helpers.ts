@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { startSession, tokenPair } from "@sira/domain";
 import { createLogger, createRedis, getQueue, parseConfig, type Redis } from "@sira/infra";
-import { createDb } from "@sira/infra/db";
+import { createDb, onQuery } from "@sira/infra/db";
 import { truncateAll } from "@sira/infra/testing";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { type CourseFixture, enroll, makeCourse } from "../../../packages/domain/test/content/fixtures.ts";
@@ -291,29 +291,21 @@ export async function signIn(
 }
 
 /**
- * Counts the SQL statements a piece of work sends through Prisma (via its query events), so list
- * endpoints can prove a bounded number of queries whatever the page size.
+ * Counts the SQL statements a piece of work sends (Prisma's and the reviewed reads of `readRows`),
+ * so list endpoints can prove a bounded number of queries whatever the page size.
  */
 export async function countQueries(deps: AppDeps, work: () => Promise<unknown>): Promise<number> {
   let count = 0;
-  const listener = () => {
+  const stop = onQuery(deps.db, () => {
     count += 1;
-  };
-  const db = deps.db as unknown as { $on(event: "query", cb: () => void): void };
-  queryListeners.set(deps.db, listener);
-  if (!subscribed.has(deps.db)) {
-    subscribed.add(deps.db);
-    db.$on("query", () => queryListeners.get(deps.db)?.());
-  }
+  });
   try {
     await work();
   } finally {
-    queryListeners.delete(deps.db);
+    stop();
   }
   return count;
 }
-const queryListeners = new Map<unknown, () => void>();
-const subscribed = new Set<unknown>();
 
 /**
  * A JSON request sender for one test file: signed in as `user`, in `lang`, each request with its

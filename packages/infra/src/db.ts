@@ -2,8 +2,10 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { loadConfig } from "./config.ts";
+import { poolOf, registerPool } from "./db-read.ts";
 import { type Prisma, PrismaClient } from "./generated/prisma/client.ts";
 
+export { onQuery, type QueryEvent, readRows } from "./db-read.ts";
 export { Prisma, PrismaClient } from "./generated/prisma/client.ts";
 
 export interface DbOptions {
@@ -29,12 +31,9 @@ export function inTransaction<T>(db: Tx, work: (tx: Transaction) => Promise<T>):
   return work(db);
 }
 
-/** Each client's connection pool, for its metrics. */
-const pools = new WeakMap<PrismaClient, pg.Pool>();
-
 /** A client's pool as it is now: connections open, idle, and queries waiting for one. */
 export function poolStats(db: PrismaClient): { max: number; total: number; idle: number; waiting: number } | undefined {
-  const pool = pools.get(db);
+  const pool = poolOf(db);
   if (!pool) return undefined;
   return { max: pool.options.max, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
 }
@@ -63,7 +62,7 @@ export function createDb(options: DbOptions = {}): PrismaClient {
     },
     log: options.logQueries ? [{ emit: "event", level: "query" }] : [],
   });
-  pools.set(client, pool);
+  registerPool(client, pool);
   return client;
 }
 

@@ -15,6 +15,7 @@ import { LIVE_ENROLLMENT } from "../access/learner.ts";
 import { catalogCourses, readableCourses } from "../access/readable.ts";
 import { inLanguage } from "../bilingual.ts";
 import { pageArgs } from "../sync.ts";
+import { catalogCardPage } from "./card-page.ts";
 import { searchPublishedCourseIds } from "./search.ts";
 import {
   byIdOrSlug,
@@ -30,11 +31,6 @@ export interface CatalogPage {
   items: CatalogCourse[];
   total: number;
 }
-
-const CATALOG_ORDER = [
-  { publishedAt: { sort: "desc", nulls: "last" } },
-  { id: "asc" },
-] satisfies Prisma.CourseOrderByWithRelationInput[];
 
 function taxonomyFilter(type: string, slugs: string[] | undefined): Prisma.CourseWhereInput[] {
   return slugs?.length ? [{ taxonomyCategories: { some: { category: { type, slug: { in: slugs } } } } }] : [];
@@ -90,11 +86,8 @@ export async function listCatalogCourses(
   };
   const { skip, take } = pageArgs(input);
   if (!input.search) {
-    const [total, rows] = await Promise.all([
-      db.course.count({ where }),
-      db.course.findMany({ where, orderBy: CATALOG_ORDER, skip, take, select: COURSE_CARD_SELECT }),
-    ]);
-    return { items: await toCatalogCourses(db, viewer, rows, lang), total };
+    const filters = { domain: input.course_domain, level: input.course_level, audience: input.audience_type };
+    return catalogCardPage(db, viewer, filters, { skip, take }, lang);
   }
 
   const ranked = await searchPublishedCourseIds(db, input.search);
