@@ -4,7 +4,7 @@
  * refuses at once instead of waiting for it.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { createDb } from "../src/db.ts";
+import { createDb, Prisma, readRows } from "../src/db.ts";
 import { DependencyUnavailableError, unavailableDependency } from "../src/outage.ts";
 import { closeQueues, getQueue, queueReachable } from "../src/queues.ts";
 import { createProducerRedis, createRedis, redisDown } from "../src/redis.ts";
@@ -31,6 +31,7 @@ describe("unavailableDependency", () => {
     expect(unavailableDependency(await rejection(db.user.count()))).toBe("postgres");
     expect(unavailableDependency(await rejection(db.$queryRaw`SELECT 1`))).toBe("postgres");
     expect(unavailableDependency(await rejection(db.$transaction((tx) => tx.user.count())))).toBe("postgres");
+    expect(unavailableDependency(await rejection(readRows(db, Prisma.sql`SELECT 1`)))).toBe("postgres");
   });
 
   it("names nothing for a query that fails on a server that answers", async () => {
@@ -38,6 +39,7 @@ describe("unavailableDependency", () => {
     closers.push(() => db.$disconnect());
     expect(unavailableDependency(await rejection(db.$queryRaw`SELECT 1 / 0`))).toBeNull();
     expect(unavailableDependency(await rejection(db.$queryRaw`SELECT * FROM no_such_table`))).toBeNull();
+    expect(unavailableDependency(await rejection(readRows(db, Prisma.sql`SELECT 1 / ${0}::int`)))).toBeNull();
     expect(unavailableDependency(new Error("boom"))).toBeNull();
     expect(unavailableDependency(null)).toBeNull();
   });
