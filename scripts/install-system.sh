@@ -82,13 +82,36 @@ if [ ! -f "/usr/share/postgresql/$PG_MAJOR/extension/vector.control" ]; then
   fi
 fi
 
-# --- PostgreSQL memory (docs/operations.md, "PostgreSQL settings") --------------------------
-# Written to the cluster's conf.d and applied by a restart, only when the settings changed.
-pg_memory_conf=/etc/postgresql/$PG_MAJOR/main/conf.d/50-sira-memory.conf
+# --- PostgreSQL memory and autoprewarm (docs/operations.md, "PostgreSQL settings") ------------
+# Written to the cluster's conf.d and applied by one restart, only when a file changed.
+pg_conf_dir=/etc/postgresql/$PG_MAJOR/main/conf.d
+pg_restart=0
+pg_memory_conf=$pg_conf_dir/50-sira-memory.conf
 pg_memory=$(bash "$(dirname "$0")/postgres-memory.sh")
-if [ -d "$(dirname "$pg_memory_conf")" ] && [ "$(cat "$pg_memory_conf" 2>/dev/null)" != "$pg_memory" ]; then
+if [ -d "$pg_conf_dir" ] && [ "$(cat "$pg_memory_conf" 2>/dev/null)" != "$pg_memory" ]; then
   log "PostgreSQL memory: $(grep -E '^(shared_buffers|maintenance_work_mem)' <<<"$pg_memory" | tr '\n' ' ')"
   printf '%s\n' "$pg_memory" | $SUDO tee "$pg_memory_conf" >/dev/null
+  pg_restart=1
+fi
+# autoprewarm reloads what shared_buffers held before a restart (decision 0055). pg_prewarm comes
+# with PostgreSQL (Debian's postgresql-<major>); the file is written only where its library exists
+# and no other setting names shared_preload_libraries, which this one would replace.
+pg_prewarm_conf=$pg_conf_dir/51-sira-prewarm.conf
+pg_prewarm="# Sira: reload shared_buffers after a restart (docs/operations.md, \"PostgreSQL settings\")
+shared_preload_libraries = 'pg_prewarm'
+pg_prewarm.autoprewarm = on"
+pg_preload_elsewhere=$(
+  $SUDO find /etc/postgresql/"$PG_MAJOR"/main/postgresql.conf "$pg_conf_dir" /var/lib/postgresql/"$PG_MAJOR"/main/postgresql.auto.conf \
+    -maxdepth 1 -type f ! -name "$(basename "$pg_prewarm_conf")" 2>/dev/null |
+    $SUDO xargs -r grep -lsE '^[[:space:]]*shared_preload_libraries' || true
+)
+if [ -d "$pg_conf_dir" ] && [ -f "/usr/lib/postgresql/$PG_MAJOR/lib/pg_prewarm.so" ] && [ -z "$pg_preload_elsewhere" ] &&
+  [ "$(cat "$pg_prewarm_conf" 2>/dev/null)" != "$pg_prewarm" ]; then
+  log "PostgreSQL: pg_prewarm.autoprewarm on"
+  printf '%s\n' "$pg_prewarm" | $SUDO tee "$pg_prewarm_conf" >/dev/null
+  pg_restart=1
+fi
+if [ "$pg_restart" = 1 ]; then
   $SUDO pg_ctlcluster --skip-systemctl-redirect "$PG_MAJOR" main restart
 fi
 
