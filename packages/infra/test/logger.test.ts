@@ -1,0 +1,36 @@
+/**
+ * The logger writes standard output off the main thread; nothing may be lost for it. A process
+ * that logs a burst and exits at once (as a refused start-up does) still writes every line, in order.
+ */
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("../../..", import.meta.url));
+
+describe("the process logger", () => {
+  it("writes every line of a burst before an immediate exit", async () => {
+    const script = `
+      import { createLogger } from "./packages/infra/src/logger.ts";
+      const log = createLogger("burst", "info");
+      for (let i = 0; i < 2000; i++) log.info({ i }, "line");
+      process.exit(3);`;
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    // "close": the process exited and its output was read to the end.
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(code).toBe(3);
+    const lines = out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { i: number; service: string });
+    expect(lines.map((l) => l.i)).toEqual(Array.from({ length: 2000 }, (_, i) => i));
+    expect(lines[0]?.service).toBe("burst");
+  });
+});
