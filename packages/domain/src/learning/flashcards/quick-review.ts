@@ -32,9 +32,9 @@ export async function quickReview(
   now: Date,
 ): Promise<Omit<FlashcardDue, "server_time">> {
   const { viewer } = learner;
-  const user = await reviewer(db, viewer.userId, DURATION_SAMPLE);
+  const user = await reviewer(db, viewer, DURATION_SAMPLE);
   const timeZone = effectiveTimezone({ timezone: user.timezone, country: user.country ?? learner.country });
-  const { today: done, due } = await todayAndDue(db, viewer, timeZone, now, DUE_CANDIDATES);
+  const { today: done, due } = await todayAndDue(db, viewer.userId, user.courseIds, timeZone, now, DUE_CANDIDATES);
   const perCard = secondsPerCard(user.durations);
   const spent = Number(done.knownMs ?? 0) / 1000 + Number(done.unknown) * perCard;
   const remaining = Math.max(0, Math.floor(QUICK_REVIEW_BUDGET_SECONDS - spent));
@@ -46,12 +46,8 @@ export async function quickReview(
   // The session size pickDueCards uses: the budget caps it, even below the minimum.
   const slots = Math.min(QUICK_REVIEW_MAX, Math.floor(remaining / Math.max(perCard, 1)));
   const fresh = Math.min(newAllowed, slots - picked.length);
-  const rows = await shownCards(
-    db,
-    viewer,
-    picked.map((p) => p.id),
-    fresh,
-  );
+  const pickedIds = picked.map((p) => p.id);
+  const rows = await shownCards(db, viewer.userId, user.courseIds, pickedIds, fresh);
   const byId = new Map(rows.filter((r) => r.fresh === null).map((r) => [r.id, r]));
   const freshRows = rows.filter((r) => r.fresh !== null).sort((a, b) => (a.fresh ?? 0) - (b.fresh ?? 0));
   const items = [
