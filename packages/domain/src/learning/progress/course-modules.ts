@@ -2,6 +2,7 @@
  * The module list's read in one statement: whether the viewer may learn from and manages the
  * course (sql.ts rules), its modules in order with unit counts, and the reader's progress in each.
  * No row: the course does not exist. Progress in prerequisites outside the course costs one more.
+ * OFFSET 0 keeps the access subquery apart: planned with the joins, it doubles the planning time.
  */
 import type { Db } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
@@ -63,7 +64,7 @@ export async function readCourseModules(db: Db, viewer: Viewer, courseId: string
       p.time_spent_seconds AS "timeSpentSeconds", p.started_at AS "startedAt", p.completed_at AS "completedAt",
       p.tested_out_at AS "testedOutAt", p.last_unit_id AS "lastUnitId", p.updated_at AS "updatedAt"
     FROM (SELECT ${learnableCoursesSql(viewer)} AS learnable, ${manageableCoursesSql(viewer)} AS manages
-          FROM courses c WHERE c.id = ${courseId}::uuid) a
+          FROM courses c WHERE c.id = ${courseId}::uuid OFFSET 0) a
     LEFT JOIN modules m ON a.learnable AND m.course_id = ${courseId}::uuid
     LEFT JOIN user_module_progress p ON p.module_id = m.id AND p.user_id = ${viewer.userId}::uuid
     ORDER BY m.module_number`;
