@@ -3,7 +3,7 @@
  * prerequisite outside the course), and each module's lock state. Two SQL statements.
  */
 
-import type { Tx } from "@sira/infra/db";
+import { Prisma, readRows, type Tx } from "@sira/infra/db";
 import { type LockState, lockStates, type ModuleProgressFacts, type ModuleStatus, moduleStatus } from "./rules.ts";
 
 export interface CourseModuleRow {
@@ -38,12 +38,15 @@ export function statusOf(state: CourseState, moduleId: string): ModuleStatus {
 /** The learner's stored progress in these modules (one statement; none for no ids). */
 export async function storedProgress(db: Tx, userId: string, ids: string[]): Promise<StoredModuleProgress[]> {
   if (ids.length === 0) return [];
-  return db.$queryRaw<StoredModuleProgress[]>`
+  return readRows<StoredModuleProgress>(
+    db,
+    Prisma.sql`
     SELECT p.id, p.module_id AS "moduleId", p.status, p.completion_pct AS "completionPct",
       p.quiz_score_avg AS "quizScoreAvg", p.time_spent_seconds AS "timeSpentSeconds", p.started_at AS "startedAt",
       p.completed_at AS "completedAt", p.tested_out_at AS "testedOutAt", p.last_unit_id AS "lastUnitId",
       p.updated_at AS "updatedAt"
-    FROM user_module_progress p WHERE p.user_id = ${userId}::uuid AND p.module_id = ANY(${ids}::uuid[])`;
+    FROM user_module_progress p WHERE p.user_id = ${userId}::uuid AND p.module_id = ANY(${ids}::uuid[])`,
+  );
 }
 
 /** Prerequisites named by the course's modules that lie outside it. */

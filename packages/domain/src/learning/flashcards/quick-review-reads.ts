@@ -5,7 +5,7 @@
  * live. The course ids travel as a parameter: the access rule planned inside the card joins costs
  * PostgreSQL four times the planning.
  */
-import { Prisma, type Tx } from "@sira/infra/db";
+import { Prisma, readRows, type Tx } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
 import { LIVE_ENROLLMENT_STATUSES } from "../../access/learner.ts";
 import { learnableCoursesSql } from "../../access/sql.ts";
@@ -44,7 +44,9 @@ function cardsIn(userId: string, courseIds: string[]): Prisma.Sql {
 /** The learner's time zone and country (null without a row), latest `sample` review durations, and learnable courses joined. */
 export async function reviewer(db: Tx, viewer: Viewer, sample: number): Promise<Reviewer> {
   const userId = viewer.userId;
-  const [row] = await db.$queryRaw<Reviewer[]>`
+  const [row] = await readRows<Reviewer>(
+    db,
+    Prisma.sql`
     SELECT u.timezone, u.country, ARRAY(
       SELECT l.duration_ms FROM flashcard_review_logs l
       WHERE l.user_id = ${userId}::uuid AND l.duration_ms IS NOT NULL
@@ -52,7 +54,8 @@ export async function reviewer(db: Tx, viewer: Viewer, sample: number): Promise<
     ARRAY(SELECT c.id FROM courses c WHERE ${learnableCoursesSql(viewer, "c")}
       AND EXISTS (SELECT 1 FROM user_course_enrollment j WHERE j.course_id = c.id AND j.user_id = ${userId}::uuid))::text[]
       AS "courseIds"
-    FROM (SELECT 1) one LEFT JOIN users u ON u.id = ${userId}::uuid`;
+    FROM (SELECT 1) one LEFT JOIN users u ON u.id = ${userId}::uuid`,
+  );
   return row as Reviewer;
 }
 
@@ -65,7 +68,9 @@ export async function todayAndDue(
   now: Date,
   limit: number,
 ): Promise<{ today: Today; due: DueRow[] }> {
-  const rows = await db.$queryRaw<TodayAndDue[]>`
+  const rows = await readRows<TodayAndDue>(
+    db,
+    Prisma.sql`
     SELECT t.reviews, t."knownMs", t.unknown, t.introduced, d.*
     FROM (
       SELECT count(*)::int AS reviews, sum(duration_ms)::float8 AS "knownMs",
@@ -83,7 +88,8 @@ export async function todayAndDue(
       WHERE f.id = r.card_id AND f.is_active AND r.user_id = ${userId}::uuid AND r.due <= ${now} AND r.reps > 0
       ORDER BY r.due, r.card_id
       LIMIT ${limit}) d ON TRUE
-    ORDER BY d.due, d."cardId"`;
+    ORDER BY d.due, d."cardId"`,
+  );
   const first = rows[0] as TodayAndDue;
   const today = {
     reviews: first.reviews,
@@ -124,7 +130,10 @@ export async function shownCards(
         AND NOT EXISTS (SELECT 1 FROM flashcard_reviews r WHERE r.user_id = ${userId}::uuid AND r.card_id = f.id AND r.reps > 0)
       ORDER BY m.course_id, m.module_number, f.position, f.id
       LIMIT ${fresh}) n`;
-  return db.$queryRaw<(CardRow & { fresh: number | null })[]>`
+  return readRows<CardRow & { fresh: number | null }>(
+    db,
+    Prisma.sql`
     SELECT ${columns}, NULL::int AS fresh FROM flashcards f WHERE f.id = ANY(${ids}::uuid[])
-    ${newCards}`;
+    ${newCards}`,
+  );
 }

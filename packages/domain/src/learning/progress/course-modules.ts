@@ -4,7 +4,7 @@
  * No row: the course does not exist. Progress in prerequisites outside the course costs one more.
  * OFFSET 0 keeps the access subquery apart: planned with the joins, it doubles the planning time.
  */
-import type { Db } from "@sira/infra/db";
+import { type Db, Prisma, readRows } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
 import { learnableCoursesSql, manageableCoursesSql } from "../../access/sql.ts";
 import {
@@ -55,7 +55,9 @@ function progressOf(row: JoinedRow & ModuleRow): StoredModuleProgress | null {
 
 /** The course's modules (only when learnable) with the viewer's progress; null when the course does not exist. */
 export async function readCourseModules(db: Db, viewer: Viewer, courseId: string): Promise<CourseModules | null> {
-  const rows = await db.$queryRaw<JoinedRow[]>`
+  const rows = await readRows<JoinedRow>(
+    db,
+    Prisma.sql`
     SELECT a.learnable, a.manages, m.id, m.course_id AS "courseId", m.module_number AS "moduleNumber", m.level,
       m.title_fr AS "titleFr", m.title_en AS "titleEn", m.bloom_level AS "bloomLevel",
       m.estimated_hours AS "estimatedHours", m.prereq_modules::text[] AS "prereqModules",
@@ -67,7 +69,8 @@ export async function readCourseModules(db: Db, viewer: Viewer, courseId: string
           FROM courses c WHERE c.id = ${courseId}::uuid OFFSET 0) a
     LEFT JOIN modules m ON a.learnable AND m.course_id = ${courseId}::uuid
     LEFT JOIN user_module_progress p ON p.module_id = m.id AND p.user_id = ${viewer.userId}::uuid
-    ORDER BY m.module_number`;
+    ORDER BY m.module_number`,
+  );
   const head = rows[0];
   if (!head) return null;
   const modules: ModuleRow[] = [];
