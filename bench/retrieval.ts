@@ -11,6 +11,12 @@
  *    Their exact search, in full precision, is the truth every recall is measured against.
  * 2. BENCH_MIGRATION runs on the populated table (timed), and the shipped searches are measured.
  *
+ * 3. Right after the migration, as `pnpm db:migrate` does, retrieval's relations are prewarmed into
+ *    `shared_buffers` (`prewarmRetrieval`; BENCH_PREWARM=0 skips it), and the index path's first
+ *    ("cold") pass on the target course is measured before anything else reads the new index, with
+ *    how much of each relation `shared_buffers` holds (pg_buffercache) and the buffers one query hit
+ *    and read.
+ *
  * Prints per course and path: p50/p99 latency, recall@8, sizes, an `hnsw.ef_search` sweep on the
  * index path, and with BENCH_EXPLAIN=1 one EXPLAIN (ANALYZE, BUFFERS) per course and path.
  * Throwaway database; figures only, no assertions.
@@ -24,6 +30,7 @@ import { ensureDatabase, migrate } from "@sira/infra/migrator";
 import { dropDatabase, withDatabase } from "@sira/infra/testing";
 import pg from "pg";
 import { CHUNK_COLUMNS, chunkFilter } from "../packages/ai/src/rag/chunk-rows.ts";
+import { PREWARM_RELATIONS, prewarmRetrieval } from "../packages/ai/src/rag/prewarm.ts";
 import {
   EXACT_SEARCH_MAX_CHUNKS,
   exactSearch,
@@ -55,6 +62,7 @@ const MIGRATION = process.env.BENCH_MIGRATION ?? "20261204101500_document_chunks
 const EF_SWEEP = (process.env.BENCH_EF ?? "40,64,100").split(",").map(Number);
 const CANDIDATE_SWEEP = (process.env.BENCH_CANDIDATES ?? "100,200,400").split(",").map(Number);
 const EXPLAIN = process.env.BENCH_EXPLAIN === "1";
+const PREWARM = process.env.BENCH_PREWARM !== "0";
 
 const base = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/sira";
 const scratch = `sira_bench_retrieval_${process.pid}`;
@@ -232,9 +240,9 @@ interface Course {
 /** Truth: per course, the ids of the full-precision exact search for each query. */
 type Truth = Map<string, string[][]>;
 
-async function measure(db: Db, search: Search, course: Course, vectors: string[], truth?: string[][]) {
+async function measure(db: Db, search: Search, course: Course, vectors: string[], truth?: string[][], warmUp = 5) {
   const q = (vector: string): VectorQuery => ({ courseId: course.id, model: MODEL, vector, limit: TOP_K });
-  for (const vector of vectors.slice(0, 5)) await search(db, q(vector));
+  for (const vector of vectors.slice(0, warmUp)) await search(db, q(vector));
   const ms: number[] = [];
   const found: string[][] = [];
   for (const vector of vectors) {
@@ -269,6 +277,45 @@ async function explain(client: pg.Client, sql: Prisma.Sql, settings?: HnswSettin
       .join("\n");
   } finally {
     await client.query("COMMIT");
+  }
+}
+
+/** Buffers one query hit and read (from the operating system), its time, and whether JIT compiled it. */
+async function buffers(client: pg.Client, sql: Prisma.Sql, settings?: HnswSettings): Promise<string> {
+  await client.query("BEGIN");
+  try {
+    if (settings) {
+      const s = hnswSettingsSql(settings);
+      await client.query(s.text, s.values);
+    }
+    const { rows } = await client.query<{ "QUERY PLAN": [Record<string, unknown>] }>(
+      `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql.text}`,
+      sql.values,
+    );
+    const top = rows[0]?.["QUERY PLAN"][0] as { Plan: Record<string, number>; "Execution Time": number; JIT?: unknown };
+    return `shared hit=${top.Plan["Shared Hit Blocks"]} read=${top.Plan["Shared Read Blocks"]}, ${top["Execution Time"].toFixed(1)} ms${top.JIT ? ", JIT" : ", no JIT"}`;
+  } finally {
+    await client.query("COMMIT");
+  }
+}
+
+/** Share of each of retrieval's relations in `shared_buffers` (pg_buffercache, created in the scratch database). */
+async function residency(client: pg.Client): Promise<string> {
+  try {
+    await client.query("CREATE EXTENSION IF NOT EXISTS pg_buffercache");
+    const { rows } = await client.query<{ name: string; blocks: string; cached: string }>(
+      `SELECT c.relname AS name, pg_relation_size(c.oid) / current_setting('block_size')::int AS blocks,
+              (SELECT count(*) FROM pg_buffercache b
+                WHERE b.relfilenode = pg_relation_filenode(c.oid) AND b.relforknumber = 0
+                  AND b.reldatabase = (SELECT oid FROM pg_database WHERE datname = current_database())) AS cached
+         FROM pg_class c WHERE c.relname = ANY($1::text[]) ORDER BY array_position($1::text[], c.relname::text)`,
+      [[...PREWARM_RELATIONS]],
+    );
+    return rows
+      .map((r) => `${r.name} ${((100 * Number(r.cached)) / Math.max(1, Number(r.blocks))).toFixed(0)}% of ${r.blocks}`)
+      .join("; ");
+  } catch (error) {
+    return `pg_buffercache unavailable (${(error as Error).message})`;
   }
 }
 
@@ -331,6 +378,9 @@ async function main(): Promise<void> {
     }
 
     const [, migrateMs] = await timed(() => migrate(buildUrl, migrations));
+    const resident = await residency(client);
+    // As `pnpm db:migrate` does once the migrations are applied.
+    const [warmed, prewarmMs] = PREWARM ? await timed(() => prewarmRetrieval(client)) : [undefined, 0];
     // Until a VACUUM marks the rewritten pages all-visible, the quantised path's index-only scan also reads the heap.
     await client.query("ANALYZE document_chunks");
     const threshold = courses.find((c) => c.slug === "threshold");
@@ -341,6 +391,28 @@ async function main(): Promise<void> {
     const sizesAfter = await sizes(client);
     log(`  migration ${MIGRATION} on the populated table: ${seconds(migrateMs)} (rewrite and HNSW build)`);
     log(`  load average before the searches ${load()}`);
+
+    // The index path's first pass on the new index, before any other search reads it.
+    const target = courses.find((c) => c.slug === "target");
+    const cold: string[] = [];
+    if (target) {
+      const extra = await queryVectors(client, 2);
+      const q = (vector: string) => ({ courseId: target.id, model: MODEL, vector, limit: indexCandidates(TOP_K) });
+      cold.push(`  in shared_buffers after the migration: ${resident}`);
+      cold.push(
+        warmed
+          ? `  prewarm (${seconds(prewarmMs)}): ${warmed.skipped ?? warmed.relations.map((r) => ("blocks" in r ? `${r.relation} ${r.blocks} blocks` : `${r.relation} ${r.skipped}`)).join("; ")}`
+          : "  prewarm: skipped (BENCH_PREWARM=0)",
+      );
+      cold.push(`  in shared_buffers before the first search: ${await residency(client)}`);
+      cold.push(`  first query: ${await buffers(client, indexSearchSql(q(extra[0] as string)), HNSW_SETTINGS)}`);
+      const first = await measure(db, after(target.chunks).index, target, vectors, truth.get(target.slug), 0);
+      cold.push(
+        `  first pass, ${vectors.length} queries: p50 ${first.p50.toFixed(1)} ms, p99 ${first.p99.toFixed(1)} ms, recall ${first.recall.toFixed(3)} (load ${load()})`,
+      );
+      cold.push(`  query after it: ${await buffers(client, indexSearchSql(q(extra[1] as string)), HNSW_SETTINGS)}`);
+      cold.push(`  in shared_buffers after the first pass: ${await residency(client)}`);
+    }
 
     for (const course of courses) {
       for (const path of PATHS) {
@@ -362,6 +434,10 @@ async function main(): Promise<void> {
         }
       }
     }
+
+    log();
+    log(`Cold index: the target course's index path right after the migration${PREWARM ? " and the prewarm" : ""}`);
+    for (const line of cold) log(line);
 
     log();
     log("Sizes per chunk (heap, TOAST, HNSW)");
