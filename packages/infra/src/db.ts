@@ -50,6 +50,8 @@ export function createDb(options: DbOptions = {}): PrismaClient {
     // Two connections outlive idle spells: a new backend pays page faults on its first touch of
     // shared_buffers (a first vector search 2-5x slower, decision 0055), so a quiet API keeps warm ones.
     min: Math.min(2, options.poolMax ?? config.DATABASE_POOL_MAX),
+    // Idle connections never hold a finished script open (servers stay up through their sockets).
+    allowExitOnIdle: true,
     connectionTimeoutMillis: options.poolWaitMs ?? config.DATABASE_POOL_WAIT_MS,
     statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS || undefined,
     application_name: process.env.SIRA_SERVICE ?? "sira",
