@@ -9,6 +9,7 @@
  */
 import { hash } from "node:crypto";
 import type pg from "pg";
+import type { Tx } from "./db.ts";
 import type { Prisma, PrismaClient } from "./generated/prisma/client.ts";
 import { DependencyUnavailableError, isSocketError, unavailableDependency } from "./outage.ts";
 
@@ -20,7 +21,7 @@ export interface QueryEvent {
 }
 
 type Listener = (event: QueryEvent) => void;
-type Client = PrismaClient | Prisma.TransactionClient;
+type Client = Tx;
 
 const pools = new WeakMap<object, pg.Pool>();
 const listeners = new WeakMap<object, Set<Listener>>();
