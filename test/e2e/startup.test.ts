@@ -47,6 +47,9 @@ async function exitOf(
   return { code, out: service.output() };
 }
 
+/** A service compiles its sources as it starts: on a loaded 2-core machine that can take a while. */
+const STARTUP_MS = 120_000;
+
 describe("start-up without secrets", () => {
   it.each(["api", "worker"] as const)(
     "the %s refuses to start when NODE_ENV is unset, naming each secret",
@@ -62,50 +65,67 @@ describe("start-up without secrets", () => {
     },
   );
 
-  it("the API serves in production once the secrets are set", async () => {
-    const port = await freePort();
-    const api = startService("api", {
-      ...base(),
-      ...NO_SECRETS,
-      NODE_ENV: "production",
-      PORT: String(port),
-      ...secrets(),
-    });
-    try {
-      await waitFor(`http://127.0.0.1:${port}/health`, api);
-      const res = await fetch(`http://127.0.0.1:${port}/health`);
-      expect(res.status).toBe(200);
-    } finally {
-      expect(await api.stop()).toBe(0);
-    }
-  });
+  it(
+    "the API serves in production once the secrets are set",
+    async () => {
+      const port = await freePort();
+      const api = startService("api", {
+        ...base(),
+        ...NO_SECRETS,
+        NODE_ENV: "production",
+        PORT: String(port),
+        ...secrets(),
+      });
+      try {
+        await waitFor(`http://127.0.0.1:${port}/health`, api, STARTUP_MS);
+        const res = await fetch(`http://127.0.0.1:${port}/health`);
+        expect(res.status).toBe(200);
+      } finally {
+        expect(await api.stop()).toBe(0);
+      }
+    },
+    2 * STARTUP_MS,
+  );
 });
 
 describe("the TOTP keyring", () => {
-  it("refuses to start with a key that cannot open the stored secrets, and starts with the right one", async () => {
-    const right = key();
-    const config = parseConfig({ ...base(), NODE_ENV: "production", ...secrets(right) });
-    const user = await db.user.create({
-      data: { email: "keyring@example.org", name: "K", preferredLanguage: "fr", country: "SN", professionalRole: "x" },
-      select: { id: true, email: true },
-    });
-    await db.$transaction((tx) => enrolAuthenticator(tx, { config } as Parameters<typeof enrolAuthenticator>[1], user));
+  it(
+    "refuses to start with a key that cannot open the stored secrets, and starts with the right one",
+    async () => {
+      const right = key();
+      const config = parseConfig({ ...base(), NODE_ENV: "production", ...secrets(right) });
+      const user = await db.user.create({
+        data: {
+          email: "keyring@example.org",
+          name: "K",
+          preferredLanguage: "fr",
+          country: "SN",
+          professionalRole: "x",
+        },
+        select: { id: true, email: true },
+      });
+      await db.$transaction((tx) =>
+        enrolAuthenticator(tx, { config } as Parameters<typeof enrolAuthenticator>[1], user),
+      );
 
-    const wrong = await exitOf(
-      startService("api", { ...base(), NODE_ENV: "production", PORT: String(await freePort()), ...secrets(key()) }),
-    );
-    expect(wrong.code).toBe(1);
-    expect(wrong.out).toContain("does not open the secrets sealed with it");
+      const wrong = await exitOf(
+        startService("api", { ...base(), NODE_ENV: "production", PORT: String(await freePort()), ...secrets(key()) }),
+        STARTUP_MS,
+      );
+      expect(wrong.code).toBe(1);
+      expect(wrong.out).toContain("does not open the secrets sealed with it");
 
-    const port = await freePort();
-    const api = startService("api", { ...base(), NODE_ENV: "production", PORT: String(port), ...secrets(right) });
-    try {
-      await waitFor(`http://127.0.0.1:${port}/health`, api);
-      expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);
-    } finally {
-      expect(await api.stop()).toBe(0);
-    }
-  });
+      const port = await freePort();
+      const api = startService("api", { ...base(), NODE_ENV: "production", PORT: String(port), ...secrets(right) });
+      try {
+        await waitFor(`http://127.0.0.1:${port}/health`, api, STARTUP_MS);
+        expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);
+      } finally {
+        expect(await api.stop()).toBe(0);
+      }
+    },
+    2 * STARTUP_MS,
+  );
 });
 
 describe("the demo seed script", () => {
