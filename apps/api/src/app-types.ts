@@ -54,5 +54,7 @@ export interface AppEnv {
      * its own round trip before the token is verified; auth uses it once the token proves that session.
      */
     sessionListed: { sessionId: string; listed: boolean } | undefined;
+    /** Redis values the rate limiter read in its round trip for the route (`RateLimitOptions.prefetch`). */
+    prefetched: ReadonlyMap<string, string | null> | undefined;
   };
 }

@@ -5,7 +5,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "@sira/contracts";
 import type { AppDeps, AppEnv } from "./app-types.ts";
-import { authenticate, claimedSession } from "./http/auth.ts";
+import { authenticate, claimedToken } from "./http/auth.ts";
 import { requestBodyLimit } from "./http/body-limit.ts";
 import { compression } from "./http/compression.ts";
 import { cors, corsHeaders } from "./http/cors.ts";
@@ -18,6 +18,7 @@ import { rateLimit } from "./http/rate-limit.ts";
 import { requestContext } from "./http/request-context.ts";
 import { fixedHeaders, SECURITY_HEADERS, SECURITY_HEADERS_HTML } from "./http/response-headers.ts";
 import { storableText } from "./http/storable-text.ts";
+import { dashboardPrefetch } from "./rest/dashboard.ts";
 import { mountLiveness } from "./rest/health.ts";
 import { mountMetrics } from "./rest/metrics.ts";
 import { mountOpenApi } from "./rest/openapi.ts";
@@ -76,7 +77,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       limit: config.RATE_LIMIT_PER_MINUTE,
       appliesTo: (path) => !HEALTH_PATHS.has(path),
       cost: trpcCallCount,
-      claimedSession,
+      claim: claimedToken,
+      prefetch: dashboardPrefetch,
     }),
   );
   // Readiness touches PostgreSQL and Redis: its own small budget, so probes never eat the API's.

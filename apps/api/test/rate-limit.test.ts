@@ -35,7 +35,8 @@ beforeEach(resetRedis);
 afterAll(closeTestDeps);
 
 describe("with Redis", () => {
-  const app = withPing(testApp(LIMIT).app);
+  const limited = testApp(LIMIT);
+  const app = withPing(limited.app);
 
   it("lets the limit through, counting down, then answers 429 with Retry-After", async () => {
     for (const remaining of ["2", "1", "0"]) {
@@ -44,6 +45,14 @@ describe("with Redis", () => {
       expect(res.headers.get("ratelimit-limit")).toBe("3");
       expect(res.headers.get("ratelimit-remaining")).toBe(remaining);
     }
+    await expectRateLimited(await ping(app));
+  });
+
+  it("keeps counting after Redis forgets its scripts (a restart or SCRIPT FLUSH)", async () => {
+    expect((await ping(app)).headers.get("ratelimit-remaining")).toBe("2");
+    await limited.deps.redis.script("FLUSH");
+    expect((await ping(app)).headers.get("ratelimit-remaining")).toBe("1");
+    expect((await ping(app)).headers.get("ratelimit-remaining")).toBe("0");
     await expectRateLimited(await ping(app));
   });
 

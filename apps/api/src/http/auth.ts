@@ -12,18 +12,33 @@ import { callerContext, requestFacts } from "../caller.ts";
 
 const BEARER = /^Bearer[ \t]+([A-Za-z0-9._~+/-]+=*)$/i;
 
+/** What a bearer token says about its caller, read without verifying it. */
+export interface TokenClaim {
+  sessionId: string;
+  userId: string;
+  /** The caller's preferred language, as the token states it. */
+  language: string | null;
+}
+
+const claimedId = (value: unknown) =>
+  typeof value === "string" && value.length > 0 && value.length <= 128 ? value : null;
+
 /**
- * The session id a bearer token claims, read without verifying it (null when there is none to
- * read). Only for asking Redis early: nothing is trusted until `authenticate` verifies the token.
+ * What a bearer token claims, read without verifying it (null when there is nothing to read). Only
+ * for asking Redis early: nothing is trusted until `authenticate` verifies the token.
  */
-export function claimedSession(c: Context<AppEnv>): string | null {
+export function claimedToken(c: Context<AppEnv>): TokenClaim | null {
   const header = c.req.header("authorization");
   if (!header) return null;
   const payload = BEARER.exec(header.trim())?.[1]?.split(".")[1];
   if (!payload) return null;
   try {
-    const sid = (JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { sid?: unknown }).sid;
-    return typeof sid === "string" && sid.length > 0 && sid.length <= 128 ? sid : null;
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>;
+    const sessionId = claimedId(claims.sid);
+    const userId = claimedId(claims.sub);
+    if (!sessionId || !userId) return null;
+    const language = typeof claims.preferred_language === "string" ? claims.preferred_language : null;
+    return { sessionId, userId, language };
   } catch {
     return null;
   }

@@ -4,23 +4,40 @@
  * each process falls back to its own in-memory window with the same limit: the API stays up and
  * still throttles, only less precisely (docs/decisions).
  */
+import { createHash } from "node:crypto";
 import { AppError } from "@sira/contracts";
 import { networkKey, revokedSessionKey } from "@sira/domain";
 import type { Redis } from "@sira/infra";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-types.ts";
+import type { TokenClaim } from "./auth.ts";
 import { setResponseHeaders } from "./response-headers.ts";
 
 const WINDOW_MS = 60_000;
-// KEYS[2], when given, is a key whose existence the request needs next (the session denylist):
-// asked here, it costs no round trip of its own.
+// Asked here, what the request needs next from Redis costs no round trip of its own: with ARGV[3]
+// = 1, KEYS[2] is a key whose existence it needs (the session denylist); the keys after it are
+// values it will read (a cached answer), returned as MGET returns them.
 const INCREMENT = `local n = redis.call('INCRBY', KEYS[1], ARGV[2])
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 local listed = -1
-if KEYS[2] then listed = redis.call('EXISTS', KEYS[2]) end
-return {n, ttl, listed}`;
+local first = 2
+if ARGV[3] == '1' then listed = redis.call('EXISTS', KEYS[2]); first = 3 end
+local values = {}
+if #KEYS >= first then values = redis.call('MGET', unpack(KEYS, first)) end
+return {n, ttl, listed, values}`;
+// Sent by its hash: the script's text goes over the wire only after Redis has forgotten it.
+const INCREMENT_SHA = createHash("sha1").update(INCREMENT).digest("hex");
+
+async function runIncrement(redis: Redis, keys: readonly string[], args: readonly (string | number)[]) {
+  try {
+    return await redis.evalsha(INCREMENT_SHA, keys.length, ...keys, ...args);
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
+    return redis.eval(INCREMENT, keys.length, ...keys, ...args);
+  }
+}
 
 const DOWN = new Set(["reconnecting", "close", "end"]);
 
@@ -30,6 +47,8 @@ export interface Hit {
   store: "redis" | "memory";
   /** Whether the extra key exists, when one was asked (Redis only). */
   listed?: boolean;
+  /** The values of the keys asked to be read, by key (Redis only). */
+  values?: ReadonlyMap<string, string | null>;
 }
 
 /** A per-process fixed window, used only while Redis cannot be reached. */
@@ -52,14 +71,23 @@ export class MemoryWindow {
   }
 }
 
-export async function hitRedis(redis: Redis, key: string, cost = 1, existsKey?: string): Promise<Hit> {
-  const [count, ttl, listed] = (
-    existsKey
-      ? await redis.eval(INCREMENT, 2, key, existsKey, WINDOW_MS, cost)
-      : await redis.eval(INCREMENT, 1, key, WINDOW_MS, cost)
-  ) as [number, number, number];
+export async function hitRedis(
+  redis: Redis,
+  key: string,
+  cost = 1,
+  existsKey?: string,
+  readKeys: readonly string[] = [],
+): Promise<Hit> {
+  const keys = existsKey ? [key, existsKey, ...readKeys] : [key, ...readKeys];
+  const [count, ttl, listed, values] = (await runIncrement(redis, keys, [WINDOW_MS, cost, existsKey ? 1 : 0])) as [
+    number,
+    number,
+    number,
+    (string | null)[],
+  ];
   const hit: Hit = { count, resetMs: ttl > 0 ? ttl : WINDOW_MS, store: "redis" };
   if (existsKey) hit.listed = listed === 1;
+  if (readKeys.length) hit.values = new Map(readKeys.map((k, i) => [k, values[i] ?? null]));
   return hit;
 }
 
@@ -71,10 +99,15 @@ export interface RateLimitOptions {
   /** What one request costs: 1, or the number of calls it carries. */
   cost?: (url: string) => number;
   /**
-   * The session the request's bearer token names (not yet verified), if any: the limiter reads
-   * its denylist entry in the same round trip and leaves the answer in `sessionListed`.
+   * What the request's bearer token claims (not yet verified), if any: the limiter reads the
+   * session's denylist entry in the same round trip and leaves the answer in `sessionListed`.
    */
-  claimedSession?: (c: Context<AppEnv>) => string | null;
+  claim?: (c: Context<AppEnv>) => TokenClaim | null;
+  /**
+   * Redis keys the route will read for this claimed caller (a cached answer): read in the same
+   * round trip and left in `prefetched`, for the route to use once the token proves the claim.
+   */
+  prefetch?: (c: Context<AppEnv>, claim: TokenClaim) => readonly string[] | null;
 }
 
 export function rateLimit(options: RateLimitOptions) {
@@ -89,9 +122,11 @@ export function rateLimit(options: RateLimitOptions) {
     try {
       // Mid-outage the client sits in "reconnecting": don't make every request wait for a timeout.
       if (DOWN.has(redis.status)) throw new Error(`redis is ${redis.status}`);
-      const sessionId = options.claimedSession?.(c) ?? null;
-      hit = await hitRedis(redis, key, cost, sessionId ? revokedSessionKey(sessionId) : undefined);
-      if (sessionId && hit.listed !== undefined) c.set("sessionListed", { sessionId, listed: hit.listed });
+      const claim = options.claim?.(c) ?? null;
+      const reads = (claim && options.prefetch?.(c, claim)) || [];
+      hit = await hitRedis(redis, key, cost, claim ? revokedSessionKey(claim.sessionId) : undefined, reads);
+      if (claim && hit.listed !== undefined) c.set("sessionListed", { sessionId: claim.sessionId, listed: hit.listed });
+      if (hit.values) c.set("prefetched", hit.values);
       warned = false;
     } catch (error) {
       if (!warned) c.get("log").warn({ err: error }, "rate limiter: Redis unreachable, using in-memory window");

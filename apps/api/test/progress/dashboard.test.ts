@@ -3,7 +3,7 @@
  * tutor allowance), the cache (no SQL on a hit, bounded SQL on a miss), and invalidation on writes.
  */
 import { askTutor, invalidateDashboard } from "@sira/domain";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { enrollIn, makeProgressCourse } from "../../../../packages/domain/test/progress/fixtures.ts";
 import { closeTestDeps, countQueries, testApp } from "../helpers.ts";
 import { progressWorld } from "./world.ts";
@@ -157,6 +157,41 @@ describe("GET /api/v1/dashboard", () => {
     expect(en).toHaveLength(5);
     expect(en).toContain(world.course.courseId);
     expect((await get("fr")).courses.map((c) => c.id)).toEqual(en);
+  });
+
+  it("reads a cached dashboard in the rate limiter's round trip, and only for the caller the token proves", async () => {
+    const redisCommands = async (work: () => Promise<unknown>) => {
+      const sent: string[] = [];
+      const original = deps.redis.sendCommand.bind(deps.redis);
+      const counting = vi.spyOn(deps.redis, "sendCommand").mockImplementation((command, stream) => {
+        sent.push(command.name);
+        return original(command, stream);
+      });
+      try {
+        await work();
+      } finally {
+        counting.mockRestore();
+      }
+      return sent;
+    };
+    const built = await get();
+    const hit = await redisCommands(() => get());
+    expect(hit).toEqual(["evalsha"]);
+    expect(await get()).toEqual(built);
+
+    // Another language is another cache entry: a miss reads and stores it as before.
+    const miss = await redisCommands(() => get("fr"));
+    expect(miss[0]).toBe("evalsha");
+    expect(miss).toContain("set");
+
+    // A token altered to claim another learner is refused: the cache read ahead for the claim is never used.
+    const [header, payload, signature] = (world.learner.headers.authorization ?? "").slice(7).split(".");
+    const claims = JSON.parse(Buffer.from(payload ?? "", "base64url").toString("utf8")) as Record<string, unknown>;
+    const forged = Buffer.from(JSON.stringify({ ...claims, sub: crypto.randomUUID() })).toString("base64url");
+    const refused = await app.request("/api/v1/dashboard", {
+      headers: { authorization: `Bearer ${header}.${forged}.${signature}` },
+    });
+    expect(refused.status).toBe(401);
   });
 
   it("keeps a dashboard built across an invalidation from being served", async () => {

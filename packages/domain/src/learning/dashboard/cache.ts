@@ -19,9 +19,25 @@ export interface CachedDashboard {
   hit: string | null;
 }
 
-/** The cached dashboard JSON for this version, or null, plus the version to build a new one under. */
-export async function readCachedDashboard(redis: Redis, userId: string, lang: Language): Promise<CachedDashboard> {
-  const [version, data] = await redis.mget(versionKey(userId), dataKey(userId, lang));
+/** The keys a dashboard read asks for, in order: a caller may read them ahead (`readCachedDashboard`). */
+export const dashboardCacheKeys = (userId: string, lang: Language) => [versionKey(userId), dataKey(userId, lang)];
+
+/**
+ * The cached dashboard JSON for this version, or null, plus the version to build a new one under.
+ * `prefetched` holds values of `dashboardCacheKeys` read earlier in the same request (the API's rate
+ * limiter reads them in its round trip); only when it has both of this learner's keys are they used.
+ */
+export async function readCachedDashboard(
+  redis: Redis,
+  userId: string,
+  lang: Language,
+  prefetched?: ReadonlyMap<string, string | null>,
+): Promise<CachedDashboard> {
+  const keys = dashboardCacheKeys(userId, lang);
+  const [version, data] =
+    prefetched && keys.every((k) => prefetched.has(k))
+      ? keys.map((k) => prefetched.get(k) ?? null)
+      : await redis.mget(...keys);
   const v = Number(version ?? 0);
   if (!data) return { version: v, hit: null };
   const sep = data.indexOf("|");

@@ -13,14 +13,24 @@ export interface DashboardDeps {
 /** The dashboard as JSON text (what the REST route sends as is) and whether it came from the cache. */
 export async function getDashboardJson(
   deps: DashboardDeps,
-  input: { userId: string; language: Language; now?: Date },
+  input: {
+    userId: string;
+    language: Language;
+    now?: Date;
+    /** Cache values already read in this request (`dashboardCacheKeys`), if any. */
+    prefetched?: ReadonlyMap<string, string | null>;
+  },
 ): Promise<{ json: string; cached: boolean }> {
   // While Redis is down the dashboard is built from the database, without waiting on the cache.
   const cached = redisDown(deps.redis)
     ? null
-    : await readCachedDashboard(deps.redis, input.userId, input.language).catch(() => null);
+    : await readCachedDashboard(deps.redis, input.userId, input.language, input.prefetched).catch(() => null);
   if (cached?.hit) return { json: cached.hit, cached: true };
-  const dashboard = await buildDashboard(deps.db, { ...input, now: input.now ?? new Date() });
+  const dashboard = await buildDashboard(deps.db, {
+    userId: input.userId,
+    language: input.language,
+    now: input.now ?? new Date(),
+  });
   if (!dashboard) throw new AppError("UNAUTHENTICATED");
   const json = JSON.stringify(dashboard);
   if (cached) {
