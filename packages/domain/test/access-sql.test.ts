@@ -3,12 +3,15 @@
  * conditions (sql.ts) for the hot reads that skip the ORM. For every kind of viewer, over courses in
  * every state the product reaches (drafts, archives, private curricula granted directly or through
  * a group, grants withdrawn, curricula archived, enrollments live, completed and dropped), both
- * forms must select exactly the same courses.
+ * forms must select exactly the same courses, and the SQL content check (assertCanReadCourse) must
+ * open, refuse (403) or hide (404) each course as the Prisma filters say.
  */
+import type { AppError } from "@sira/contracts";
 import { createDb, type Prisma } from "@sira/infra/db";
 import { truncateAll } from "@sira/infra/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Viewer } from "../src/access/actor.ts";
+import { assertCanReadCourse } from "../src/access/course-access.ts";
 import { learnableCourses } from "../src/access/learner.ts";
 import { catalogCourses, grantStillHolds, manageableCourses, readableCourses } from "../src/access/readable.ts";
 import {
@@ -157,6 +160,22 @@ describe.each(KINDS)("as %s, signed in", (kind) => {
     expect(await viaSql(grantStillHoldsSql(signedIn))).toEqual(await viaPrisma(grantStillHolds(signedIn)));
     if (kind === "admin") expect(learnable).toHaveLength(courseIds.length);
     if (kind === "learner") expect(learnable).toHaveLength(1); // the public course; dropped and never-granted ones out
+  });
+
+  it("assertCanReadCourse answers each course as the Prisma filters do: open, 403 or 404", async () => {
+    const signedIn = viewers[kind];
+    const learnable = new Set(await viaPrisma(learnableCourses(signedIn)));
+    const readable = new Set(await viaPrisma(readableCourses(signedIn)));
+    const expected = (id: string) =>
+      signedIn.role === "admin" || learnable.has(id) ? "open" : readable.has(id) ? "NOT_ENROLLED" : "NOT_FOUND";
+    const answer = (id: string) =>
+      assertCanReadCourse(db, signedIn, id).then(
+        () => "open",
+        (error: AppError) => error.code,
+      );
+    for (const id of courseIds) expect([id, await answer(id)]).toEqual([id, expected(id)]);
+    expect(await answer(crypto.randomUUID())).toBe(signedIn.role === "admin" ? "open" : "NOT_FOUND");
+    expect(await answer("not-a-uuid")).toBe(signedIn.role === "admin" ? "open" : "NOT_FOUND");
   });
 
   it("manageable courses agree", async () => {

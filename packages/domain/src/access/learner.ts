@@ -46,15 +46,6 @@ async function refusal(db: Db, viewer: Viewer, module: Prisma.ModuleWhereInput):
   return new AppError(visible > 0 ? "NOT_ENROLLED" : "NOT_FOUND");
 }
 
-/** 404 unless the course exists for the viewer; 403 NOT_ENROLLED unless they may read its content. */
-export async function assertCanReadCourse(db: Db, viewer: Viewer, courseId: string): Promise<void> {
-  if (viewer.role === "admin") return;
-  const learnable = await db.course.count({ where: { AND: [learnableCourses(viewer), { id: courseId }] } });
-  if (learnable > 0) return;
-  const visible = await db.course.count({ where: { AND: [readableCourses(viewer), { id: courseId }] } });
-  throw new AppError(visible > 0 ? "NOT_ENROLLED" : "NOT_FOUND");
-}
-
 /** The level content is written at: the learner's current level; staff preview at the module's. */
 export async function learnerLevel(db: Db, viewer: Viewer, moduleLevel: number): Promise<number> {
   if (viewer.role !== "learner") return moduleLevel;

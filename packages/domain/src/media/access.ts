@@ -8,7 +8,8 @@
 import { AppError } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
 import type { Viewer } from "../access/actor.ts";
-import { assertCanReadCourse, openLearnerModule } from "../access/learner.ts";
+import { assertCanReadCourse } from "../access/course-access.ts";
+import { openLearnerModule } from "../access/learner.ts";
 import { manageableCourses } from "../access/readable.ts";
 
 export interface ModuleRef {

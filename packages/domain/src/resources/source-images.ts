@@ -7,7 +7,7 @@ import type { Readable } from "node:stream";
 import { AppError, type SourceImageListQuery, type SourceImageView } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
 import type { Viewer } from "../access/actor.ts";
-import { assertCanReadCourse } from "../access/learner.ts";
+import { assertCanReadCourse } from "../access/course-access.ts";
 import { pageArgs } from "../sync.ts";
 import type { ResourceDeps } from "./deps.ts";
 import { sourceImageSelect, toSourceImageView } from "./shape.ts";

@@ -7,7 +7,8 @@ import type { TutorCourse } from "@sira/ai";
 import { AppError, type Language } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
 import type { Viewer } from "../access/actor.ts";
-import { assertCanReadCourse, learnerLevel } from "../access/learner.ts";
+import { assertCanReadCourse } from "../access/course-access.ts";
+import { learnerLevel } from "../access/learner.ts";
 import { inLanguage } from "../bilingual.ts";
 import { topicOf } from "../content/context.ts";
 

@@ -25,7 +25,7 @@ import type { Language, LearnerMemory } from "@sira/contracts";
 import type { Config, Logger } from "@sira/infra";
 import type { Db, Tx } from "@sira/infra/db";
 import type { Viewer } from "../access/actor.ts";
-import { assertCanReadCourse } from "../access/learner.ts";
+import { assertCanReadCourse } from "../access/course-access.ts";
 
 export interface MemoryDeps {
   db: Db;

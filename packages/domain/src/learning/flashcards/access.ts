@@ -2,7 +2,7 @@
 import { AppError } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
-import { assertCanReadCourse } from "../../access/learner.ts";
+import { assertCanReadCourse } from "../../access/course-access.ts";
 import { assertUnlockedIn } from "../../access/module-lock.ts";
 
 /**

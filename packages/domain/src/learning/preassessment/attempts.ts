@@ -17,7 +17,7 @@ import {
 import type { Logger, Redis } from "@sira/infra";
 import type { Db, Prisma, Transaction, Tx } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
-import { assertCanReadCourse } from "../../access/learner.ts";
+import { assertCanReadCourse } from "../../access/course-access.ts";
 import { invalidateDashboard } from "../dashboard/index.ts";
 import { markModulesKnown } from "../progress/index.ts";
 import { answerCurrentItem, answerSpecOf, findInProgress, startOrResumeAttempt } from "../quiz/engine.ts";

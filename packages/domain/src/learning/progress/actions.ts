@@ -7,7 +7,7 @@ import { AppError, type UnitAction } from "@sira/contracts";
 import type { Logger, Redis } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
-import { assertCanReadCourse } from "../../access/learner.ts";
+import { assertCanReadCourse } from "../../access/course-access.ts";
 import { assertUnlockedIn } from "../../access/module-lock.ts";
 import { loadCourseState } from "../../unlock/course-state.ts";
 import { recordLearningActivity } from "../../users/activity.ts";

@@ -6,8 +6,7 @@
 import { AppError, type Language, type ModuleDetail, type ModuleSummary, type UnitProgress } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
-import { courseRefusal } from "../../access/course-access.ts";
-import { assertCanReadCourse } from "../../access/learner.ts";
+import { assertCanReadCourse, courseRefusal } from "../../access/course-access.ts";
 import { managesCourse } from "../../access/module-lock.ts";
 import { inLanguage } from "../../bilingual.ts";
 import { type CourseState, courseStateOf, loadCourseState, statusOf } from "../../unlock/course-state.ts";
