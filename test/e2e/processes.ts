@@ -99,7 +99,9 @@ export interface Stack {
 export async function startStack(extra: Record<string, string> = {}): Promise<Stack> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const env = { ...testEnv(), ...extra };
+  // Tests poll these stacks from 127.0.0.1 while the worker runs real jobs; on a slow machine that
+  // passed the default 100 calls a minute (429). The rate limit's own tests set theirs (replicas).
+  const env = { ...testEnv(), RATE_LIMIT_PER_MINUTE: "100000", ...extra };
   const api = startService("api", { ...env, PORT: String(port) });
   const worker = startService("worker", env);
   try {
