@@ -1,7 +1,7 @@
 /**
- * Whether a viewer may read a course's content, as reviewed SQL run as prepared statements
- * (sql.ts, decision 0054): the check every content read makes, and the refusal reads that fold the
- * learnable check into their own SQL give: 403 NOT_ENROLLED when the viewer may see the course, else 404.
+ * Course access as reviewed SQL run as prepared statements (sql.ts, decision 0054): the check every
+ * content read makes, and the refusal for reads that fold the learnable check into their own SQL.
+ * Both answer 403 NOT_ENROLLED when the viewer may see the course, else 404.
  */
 import { AppError } from "@sira/contracts";
 import { type Db, Prisma, readRows } from "@sira/infra/db";
