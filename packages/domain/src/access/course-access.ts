@@ -5,15 +5,14 @@
  */
 import { AppError } from "@sira/contracts";
 import { type Db, Prisma, readRows } from "@sira/infra/db";
+import { isUuid } from "../uuid.ts";
 import type { Viewer } from "./actor.ts";
 import { learnableCoursesSql, readableCoursesSql } from "./sql.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** 404 unless the course exists for the viewer; 403 NOT_ENROLLED unless they may read its content. */
 export async function assertCanReadCourse(db: Db, viewer: Viewer, courseId: string): Promise<void> {
   if (viewer.role === "admin") return;
-  if (!UUID.test(courseId)) throw new AppError("NOT_FOUND");
+  if (!isUuid(courseId)) throw new AppError("NOT_FOUND");
   const [row] = await readRows<{ learnable: boolean; visible: boolean }>(
     db,
     Prisma.sql`

@@ -6,12 +6,11 @@ import type { CatalogCourse, Enrollment, Language } from "@sira/contracts";
 import type { Prisma } from "@sira/infra/db";
 import { courseLanguages } from "../bilingual.ts";
 import { catalogTitled, TITLED_SELECT } from "../titled.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "../uuid.ts";
 
 /** Matches a course or curriculum by id (when the key is a UUID) or slug. */
 export function byIdOrSlug(key: string): { OR: [{ id: string }, { slug: string }] } | { slug: string } {
-  return UUID.test(key) ? { OR: [{ id: key.toLowerCase() }, { slug: key }] } : { slug: key };
+  return isUuid(key) ? { OR: [{ id: key.toLowerCase() }, { slug: key }] } : { slug: key };
 }
 
 /** What a course card needs, selected in the same statement as the course. */

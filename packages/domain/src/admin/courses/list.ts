@@ -4,9 +4,8 @@ import type { Db, Prisma } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
 import { manageableCourses } from "../../access/readable.ts";
 import { pageArgs } from "../../sync.ts";
+import { isUuid } from "../../uuid.ts";
 import { adminCourseInclude, toAdminCourse } from "./shape.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `%`, `_` and `\` match literally in the LIKE pattern. */
 function escapeLike(text: string): string {
@@ -31,7 +30,7 @@ async function listFilter(db: Db, viewer: Viewer, query: AdminCourseListQuery): 
   if (query.visibility) filters.push({ visibility: query.visibility });
   if (query.expert_id) filters.push({ expertId: query.expert_id });
   if (query.taxonomy) {
-    const category = UUID.test(query.taxonomy) ? { id: query.taxonomy } : { slug: query.taxonomy };
+    const category = isUuid(query.taxonomy) ? { id: query.taxonomy } : { slug: query.taxonomy };
     filters.push({ taxonomyCategories: { some: { category } } });
   }
   if (query.search) filters.push({ id: { in: await idsMatchingTitle(db, query.search) } });
