@@ -5,7 +5,7 @@ import { loadConfig } from "./config.ts";
 import { poolOf, registerPool } from "./db-read.ts";
 import { type Prisma, PrismaClient } from "./generated/prisma/client.ts";
 
-export { onQuery, type QueryEvent, readRows } from "./db-read.ts";
+export { onQuery, type QueryEvent, readRows, readRowsAfter } from "./db-read.ts";
 export { Prisma, PrismaClient } from "./generated/prisma/client.ts";
 
 export interface DbOptions {

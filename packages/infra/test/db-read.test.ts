@@ -1,10 +1,11 @@
 /**
  * readRows, the path of reviewed hot reads: the statement is prepared once per connection and run
  * again by name, a transaction's reads see its own writes, every statement reaches query listeners
- * alongside Prisma's, and rows come back as the ORM's raw path gives them.
+ * alongside Prisma's, and rows come back as the ORM's raw path gives them. readRowsAfter: its
+ * transaction-local settings hold for its query and for nothing after it, even when the query fails.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { createDb, onQuery, Prisma, readRows } from "../src/db.ts";
+import { createDb, onQuery, Prisma, readRows, readRowsAfter } from "../src/db.ts";
 
 const db = createDb({ url: process.env.DATABASE_URL as string, poolMax: 1, logQueries: true });
 afterAll(() => db.$disconnect());
@@ -64,5 +65,31 @@ describe("readRows", () => {
     expect(heard).toHaveLength(2);
     expect(heard[0]).toBe(probe(3).text);
     expect(heard[1]).toMatch(/taxonomy_categories/);
+  });
+});
+
+describe("readRowsAfter", () => {
+  const sortOff = Prisma.sql`SELECT set_config('enable_sort', 'off', true)`;
+  const sortSetting = Prisma.sql`SELECT current_setting('enable_sort') AS value`;
+
+  it("runs the setup and the query in one transaction, whose settings end with it", async () => {
+    // One pool connection: every read below runs on the same backend.
+    expect(await readRowsAfter(db, sortOff, sortSetting)).toEqual([{ value: "off" }]);
+    // A transaction-local setting reverts only when its transaction ends: this one has.
+    expect(await readRows(db, sortSetting)).toEqual([{ value: "on" }]);
+  });
+
+  it("rolls back when the query fails, and the connection serves the next read", async () => {
+    await expect(readRowsAfter(db, sortOff, Prisma.sql`SELECT 1 / ${0}::int AS n`)).rejects.toThrow(/division by zero/);
+    expect(await readRows(db, sortSetting)).toEqual([{ value: "on" }]);
+    expect(await readRowsAfter(db, sortOff, sortSetting)).toEqual([{ value: "off" }]);
+  });
+
+  it("tells query listeners about the setup and the query", async () => {
+    const heard: string[] = [];
+    const stop = onQuery(db, (e) => heard.push(e.query));
+    await readRowsAfter(db, sortOff, sortSetting);
+    stop();
+    expect(heard).toEqual([sortOff.text, sortSetting.text]);
   });
 });

@@ -1,12 +1,14 @@
 /**
- * Vector search in one course, two ways, on `document_chunks.embedding halfvec(1536)` kept in the
+ * Vector search in one course, three ways, on `document_chunks.embedding halfvec(1536)` kept in the
  * row (decision 0055). Exact: every chunk of the course (btree on course_id, embedding_model) scored
- * by cosine distance; right for courses of a few thousand chunks. Index: the HNSW graph on the
- * column with pgvector 0.8's iterative scan, so the course filter keeps walking the graph until
- * enough rows pass it. Values only ever travel as bound parameters.
+ * by cosine distance. Quantised, for small courses: Hamming ranking on a covering index, then an
+ * exact re-rank. Index: the HNSW graph on the column with pgvector 0.8's iterative scan, so the
+ * course filter keeps walking the graph until enough rows pass it. Values only ever travel as bound
+ * parameters, the query vector once per statement (parsing its text costs about 0.2 ms a copy). The
+ * statements run on the pool through `readRows`, not Prisma's query layer (decision 0055, run 13).
  */
 import type { Language } from "@sira/contracts";
-import { type Db, Prisma } from "@sira/infra/db";
+import { type Db, Prisma, readRows, readRowsAfter } from "@sira/infra/db";
 import type { RetrievedChunk } from "../types.ts";
 import { CHUNK_COLUMNS, type ChunkFilter, type ChunkRow, chunkFilter, toRetrievedChunk } from "./chunk-rows.ts";
 import { EMBEDDING_DIMENSIONS } from "./vector-literal.ts";
@@ -52,15 +54,21 @@ const HALFVEC = Prisma.raw(`halfvec(${EMBEDDING_DIMENSIONS})`);
 /** The type of `embedding_bits`: one bit per dimension. */
 const BITS = Prisma.raw(`bit(${EMBEDDING_DIMENSIONS})`);
 
+/** The query vector, bound and cast once: `(SELECT v FROM q)` in the statements below. */
+const queryVector = (q: VectorQuery) => Prisma.sql`q AS MATERIALIZED (SELECT ${q.vector}::${HALFVEC} AS v)`;
+
+/** Distance to the query vector, less the language boost: the order of the exact and quantised paths. */
+const boostedDistance = (q: VectorQuery) => Prisma.sql`(c.embedding <=> (SELECT v FROM q))
+  - CASE WHEN c.language = ${q.language ?? null}::text THEN ${LANGUAGE_BOOST}::float8 ELSE 0 END`;
+
 /** Exact search. The ORDER BY is not an indexable distance, so the planner cannot swap in the HNSW index. */
 export function exactSearchSql(q: VectorQuery): Prisma.Sql {
   return Prisma.sql`
-    SELECT ${CHUNK_COLUMNS}, (c.embedding <=> ${q.vector}::${HALFVEC})::float8 AS distance
+    WITH ${queryVector(q)}
+    SELECT ${CHUNK_COLUMNS}, (c.embedding <=> (SELECT v FROM q))::float8 AS distance
     ${FROM_CHUNKS}
     WHERE ${chunkFilter(q)} AND c.embedding_model = ${q.model}
-    ORDER BY (c.embedding <=> ${q.vector}::${HALFVEC})
-             - CASE WHEN c.language = ${q.language ?? null}::text THEN ${LANGUAGE_BOOST}::float8 ELSE 0 END,
-             c.id
+    ORDER BY ${boostedDistance(q)}, c.id
     LIMIT ${q.limit}`;
 }
 
@@ -72,33 +80,36 @@ export function exactSearchSql(q: VectorQuery): Prisma.Sql {
  */
 export function quantizedSearchSql(q: VectorQuery, candidates: number): Prisma.Sql {
   return Prisma.sql`
-    WITH candidates AS MATERIALIZED (
+    WITH ${queryVector(q)},
+    candidates AS MATERIALIZED (
       SELECT c.id
         FROM document_chunks c
        WHERE ${chunkFilter(q)} AND c.embedding_model = ${q.model}
-       ORDER BY c.embedding_bits <~> binary_quantize(${q.vector}::${HALFVEC})::${BITS}
+       ORDER BY c.embedding_bits <~> (SELECT binary_quantize(v)::${BITS} FROM q)
        LIMIT ${candidates}
     )
-    SELECT ${CHUNK_COLUMNS}, (c.embedding <=> ${q.vector}::${HALFVEC})::float8 AS distance
+    SELECT ${CHUNK_COLUMNS}, (c.embedding <=> (SELECT v FROM q))::float8 AS distance
       FROM candidates JOIN document_chunks c ON c.id = candidates.id JOIN course_resources r ON r.id = c.resource_id
-     ORDER BY (c.embedding <=> ${q.vector}::${HALFVEC})
-              - CASE WHEN c.language = ${q.language ?? null}::text THEN ${LANGUAGE_BOOST}::float8 ELSE 0 END,
-              c.id
+     ORDER BY ${boostedDistance(q)}, c.id
      LIMIT ${q.limit}`;
 }
 
-/** Index search: candidates in HNSW order (`document_chunks_embedding_hnsw_idx`), ranked with the boost by the caller. */
+/**
+ * Index search: candidates in HNSW order (`document_chunks_embedding_hnsw_idx`), ranked with the
+ * boost by the caller. The vector stays a bound parameter here (not `q`): the index's ORDER BY needs
+ * it, and naming the distance once keeps it one copy.
+ */
 export function indexSearchSql(q: VectorQuery): Prisma.Sql {
   return Prisma.sql`
     WITH c AS MATERIALIZED (
       SELECT c.id, c.course_id, c.resource_id, c.chunk_index, c.content, c.chapter, c.page, c.language, c.low_confidence,
-             (c.embedding <=> ${q.vector}::${HALFVEC})::float8 AS distance
+             c.embedding <=> ${q.vector}::${HALFVEC} AS distance
         FROM document_chunks c
        WHERE ${chunkFilter(q)} AND c.embedding_model = ${q.model}
-       ORDER BY c.embedding <=> ${q.vector}::${HALFVEC}
+       ORDER BY distance
        LIMIT ${q.limit}
     )
-    SELECT ${CHUNK_COLUMNS}, c.distance
+    SELECT ${CHUNK_COLUMNS}, c.distance::float8 AS distance
       FROM c JOIN course_resources r ON r.id = c.resource_id`;
 }
 
@@ -123,7 +134,7 @@ function ranked(rows: VectorRow[], language: Language | undefined, limit: number
 }
 
 export async function exactSearch(db: Db, q: VectorQuery): Promise<RetrievedChunk[]> {
-  return ranked(await db.$queryRaw<VectorRow[]>(exactSearchSql(q)), q.language, q.limit);
+  return ranked(await readRows<VectorRow>(db, exactSearchSql(q)), q.language, q.limit);
 }
 
 /**
@@ -143,29 +154,28 @@ export async function quantizedSearch(
   q: VectorQuery,
   candidates = quantizedCandidates(q.limit, EXACT_SEARCH_MAX_CHUNKS),
 ): Promise<RetrievedChunk[]> {
-  return ranked(await db.$queryRaw<VectorRow[]>(quantizedSearchSql(q, candidates)), q.language, q.limit);
+  return ranked(await readRows<VectorRow>(db, quantizedSearchSql(q, candidates)), q.language, q.limit);
 }
 
-/**
- * The settings and the search in one transaction. A batch, not an interactive transaction: Prisma
- * sends the four statements without a round trip through this code between them (about 1 ms less,
- * measured in decision 0055).
- */
+/** The settings and the search in one transaction, on the pool (`readRowsAfter`, decision 0055). */
 export async function indexSearch(
   db: Db,
   q: VectorQuery,
   settings: HnswSettings = HNSW_SETTINGS,
 ): Promise<RetrievedChunk[]> {
-  const [, rows] = await db.$transaction([
-    db.$queryRaw(hnswSettingsSql(settings)),
-    db.$queryRaw<VectorRow[]>(indexSearchSql({ ...q, limit: indexCandidates(q.limit) })),
-  ]);
+  const rows = await readRowsAfter<VectorRow>(
+    db,
+    hnswSettingsSql(settings),
+    indexSearchSql({ ...q, limit: indexCandidates(q.limit) }),
+  );
   return ranked(rows, q.language, q.limit);
 }
 
 /** Chunks of the course (and resources) embedded by `model`: what decides exact or index. */
 export async function countChunks(db: Db, filter: ChunkFilter & { model: string }): Promise<number> {
-  const [row] = await db.$queryRaw<{ n: number }[]>`
-    SELECT count(*)::int AS n FROM document_chunks c WHERE ${chunkFilter(filter)} AND c.embedding_model = ${filter.model}`;
+  const [row] = await readRows<{ n: number }>(
+    db,
+    Prisma.sql`SELECT count(*)::int AS n FROM document_chunks c WHERE ${chunkFilter(filter)} AND c.embedding_model = ${filter.model}`,
+  );
   return row?.n ?? 0;
 }
