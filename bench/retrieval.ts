@@ -74,7 +74,7 @@ const url = withDatabase(base, scratch);
 const BUILD_OPTIONS = "-c maintenance_work_mem=1GB -c max_parallel_maintenance_workers=1";
 const buildUrl = `${url}${url.includes("?") ? "&" : "?"}options=${encodeURIComponent(BUILD_OPTIONS)}`;
 const migrations = fileURLToPath(new URL("../prisma/migrations", import.meta.url));
-// The searches run through Prisma like the app's; an exact scan of 100k chunks may exceed the app's timeout.
+// The searches run on the pool as the app's do; an exact scan of 100k chunks may exceed the app's timeout.
 process.env.DATABASE_STATEMENT_TIMEOUT_MS = "0";
 
 const log = (line = "") => process.stdout.write(`${line}\n`);
