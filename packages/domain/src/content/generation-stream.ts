@@ -25,11 +25,21 @@ export type GenerationEntry =
 
 type Terminal<E> = Exclude<E, StreamEntry>;
 
-/** The worker's side: batches text and appends entries, refreshing the stream's TTL. */
+/**
+ * The worker's side: batches text and appends entries, refreshing the stream's TTL. An append that
+ * fails (Redis unreachable for a moment, or a command that timed out and may or may not have run)
+ * leaves readers with a hole or a repeat in the text; `finish` then publishes the run's whole text
+ * again as a new run, which every reader takes as a restart, before the terminal entry.
+ */
 export class GenerationPublisher<E extends { type: string } = GenerationEntry> {
   private pending = "";
   private timer: ReturnType<typeof setTimeout> | undefined;
   private chain: Promise<unknown> = Promise.resolve();
+  /** This run's text so far, as published or about to be. */
+  private text = "";
+  private run: { id: string; attempt: number | undefined } | undefined;
+  /** An append of this run failed: its readers may not hold `text`. */
+  private broken = false;
 
   constructor(
     private readonly redis: Redis,
@@ -44,6 +54,9 @@ export class GenerationPublisher<E extends { type: string } = GenerationEntry> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.pending = "";
+    this.text = "";
+    this.broken = false;
+    this.run = { id: run, attempt };
     await this.chain;
     await this.redis.del(this.key);
     await this.append({ type: "start", run, ...(attempt !== undefined ? { attempt } : {}) });
@@ -52,6 +65,7 @@ export class GenerationPublisher<E extends { type: string } = GenerationEntry> {
   delta(text: string): void {
     if (!text) return;
     this.pending += text;
+    this.text += text;
     this.timer ??= setTimeout(() => this.flush(), PUBLISH_BATCH_MS);
   }
 
@@ -63,7 +77,26 @@ export class GenerationPublisher<E extends { type: string } = GenerationEntry> {
 
   async finish(entry: Terminal<E>): Promise<void> {
     this.flush();
+    await this.chain;
+    if (this.broken && entry.type !== "error") await this.republish();
     await this.append(entry);
+  }
+
+  /**
+   * The run's whole text again, as the next attempt: readers restart and get it without a gap. Once:
+   * if Redis is still out of reach, readers that see no terminal entry end on the stored content
+   * (`checkFinished`), and the caller's own work (storing the result) must not fail for this.
+   */
+  private async republish(): Promise<void> {
+    const text = this.text;
+    const attempt = (this.run?.attempt ?? 1) + 1;
+    try {
+      await this.start(`${this.run?.id ?? "run"}+${attempt}`, attempt);
+    } catch {
+      return;
+    }
+    this.delta(text);
+    this.flush();
   }
 
   private flush(): void {
@@ -82,7 +115,12 @@ export class GenerationPublisher<E extends { type: string } = GenerationEntry> {
         .xadd(this.key, "*", "e", JSON.stringify(entry))
         .expire(this.key, GENERATION_STREAM_TTL_SECONDS)
         .exec()
-        .catch(() => null),
+        .then((replies) => {
+          if (!replies || replies.some(([error]) => error)) this.broken = true;
+        })
+        .catch(() => {
+          this.broken = true;
+        }),
     );
     return this.chain;
   }
