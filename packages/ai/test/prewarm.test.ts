@@ -55,7 +55,7 @@ describe("prewarmRetrieval", () => {
     const [vector] = await embedder.embed(["paludisme"]);
     const q = { courseId: course.courseId, model: embedder.model, vector: vectorLiteral(vector as number[]), limit: 8 };
     const quantized = quantizedSearchSql(q, 200);
-    const index = indexSearchSql({ ...q, limit: 40 });
+    const index = indexSearchSql(q);
     const rebuild = () =>
       client.query(
         `REINDEX INDEX document_chunks_course_id_embedding_model_bits_idx; REINDEX INDEX document_chunks_embedding_hnsw_idx`,

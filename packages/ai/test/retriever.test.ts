@@ -166,6 +166,11 @@ describe("retriever.search", () => {
       expect(inEnglish.map((r) => r.id)).toEqual([en, fr]);
       const inFrench = await retriever.search(text, { courseId: target.courseId, language: "fr", mode });
       expect(inFrench.map((r) => r.id)).toEqual([fr, en]);
+      // The boost decides which chunks make the cut, not only their order.
+      const one = (language: "fr" | "en") =>
+        retriever.search(text, { courseId: target.courseId, language, mode, topK: 1 });
+      expect((await one("en")).map((r) => r.id)).toEqual([en]);
+      expect((await one("fr")).map((r) => r.id)).toEqual([fr]);
     }
   });
 
@@ -222,9 +227,11 @@ describe("search paths", () => {
       expect(exact).not.toMatch(/hnsw/);
       expect(exact).toMatch(/Sort/);
       expect(await plan(exactSearchSql(q), true)).not.toMatch(/hnsw/);
-      const index = await plan(indexSearchSql({ ...q, limit: 40 }), true);
+      const index = await plan(indexSearchSql(q), true);
       expect(index).toMatch(/Index Scan using document_chunks_embedding_hnsw_idx/);
       expect(index).toMatch(/Order By: \(embedding <=> /);
+      // enable_sort's disable cost on the re-rank would otherwise cross jit_above_cost.
+      expect(index).not.toMatch(/JIT/);
       const quantized = await plan(quantizedSearchSql(q, 200), false);
       expect(quantized).toMatch(/Index Only Scan using document_chunks_course_id_embedding_model_bits_idx/);
       expect(quantized).not.toMatch(/hnsw/);

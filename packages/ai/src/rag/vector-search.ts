@@ -27,11 +27,14 @@ export const LANGUAGE_BOOST = 0.02;
  * Transaction-local settings for the index path. The path is chosen by the course's chunk count;
  * the planner, which misjudges how selective the course filter is, must not swap it for a sort.
  * `ef_search` 150: recall@8 0.98–0.99 on a 100k course where 100 gave 0.94–0.99, at the same
- * latency within the bench's noise (decision 0055).
+ * latency within the bench's noise (decision 0055). JIT off: the re-rank's sort of the candidates
+ * carries `enable_sort`'s disable cost, which would put the plan over `jit_above_cost` and spend
+ * hundreds of milliseconds compiling a query that runs in a few.
  */
 export const HNSW_SETTINGS = {
   enable_seqscan: "off",
   enable_sort: "off",
+  jit: "off",
   "hnsw.iterative_scan": "relaxed_order",
   "hnsw.ef_search": "150",
   "hnsw.max_scan_tuples": "20000",
@@ -95,22 +98,27 @@ export function quantizedSearchSql(q: VectorQuery, candidates: number): Prisma.S
 }
 
 /**
- * Index search: candidates in HNSW order (`document_chunks_embedding_hnsw_idx`), ranked with the
- * boost by the caller. The vector stays a bound parameter here (not `q`): the index's ORDER BY needs
- * it, and naming the distance once keeps it one copy.
+ * Index search: `candidates` nearest chunks in HNSW order (`document_chunks_embedding_hnsw_idx`),
+ * re-ranked with the language boost, the best `q.limit` returned with their text. Only those are
+ * read out of TOAST and sent: a chunk's text is about 1.6 KB, and there are five candidates per
+ * result. The vector stays a bound parameter here (not `q`): the index's ORDER BY needs it, and
+ * naming the distance once keeps it one copy.
  */
-export function indexSearchSql(q: VectorQuery): Prisma.Sql {
+export function indexSearchSql(q: VectorQuery, candidates = indexCandidates(q.limit)): Prisma.Sql {
   return Prisma.sql`
-    WITH c AS MATERIALIZED (
-      SELECT c.id, c.course_id, c.resource_id, c.chunk_index, c.content, c.chapter, c.page, c.language, c.low_confidence,
-             c.embedding <=> ${q.vector}::${HALFVEC} AS distance
+    WITH nearest AS MATERIALIZED (
+      SELECT c.id, c.language, c.embedding <=> ${q.vector}::${HALFVEC} AS distance
         FROM document_chunks c
        WHERE ${chunkFilter(q)} AND c.embedding_model = ${q.model}
        ORDER BY distance
+       LIMIT ${candidates}
+    ), best AS MATERIALIZED (
+      SELECT id, distance FROM nearest
+       ORDER BY distance - CASE WHEN language = ${q.language ?? null}::text THEN ${LANGUAGE_BOOST}::float8 ELSE 0 END, id
        LIMIT ${q.limit}
     )
-    SELECT ${CHUNK_COLUMNS}, c.distance::float8 AS distance
-      FROM c JOIN course_resources r ON r.id = c.resource_id`;
+    SELECT ${CHUNK_COLUMNS}, best.distance::float8 AS distance
+      FROM best JOIN document_chunks c ON c.id = best.id JOIN course_resources r ON r.id = c.resource_id`;
 }
 
 export type HnswSettings = Record<keyof typeof HNSW_SETTINGS, string>;
@@ -163,11 +171,7 @@ export async function indexSearch(
   q: VectorQuery,
   settings: HnswSettings = HNSW_SETTINGS,
 ): Promise<RetrievedChunk[]> {
-  const rows = await readRowsAfter<VectorRow>(
-    db,
-    hnswSettingsSql(settings),
-    indexSearchSql({ ...q, limit: indexCandidates(q.limit) }),
-  );
+  const rows = await readRowsAfter<VectorRow>(db, hnswSettingsSql(settings), indexSearchSql(q));
   return ranked(rows, q.language, q.limit);
 }
 
