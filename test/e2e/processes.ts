@@ -95,17 +95,25 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** Inside every caller's 90 s set-up hook, which also seeds the database. */
+const STACK_STARTUP_MS = 60_000;
+
 /** The API on a free port and a worker process, both started as production runs them, and up. */
 export async function startStack(extra: Record<string, string> = {}): Promise<Stack> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   // Tests poll these stacks from 127.0.0.1 while the worker runs real jobs; on a slow machine that
   // passed the default 100 calls a minute (429). The rate limit's own tests set theirs (replicas).
-  const env = { ...testEnv(), RATE_LIMIT_PER_MINUTE: "100000", ...extra };
+  // One serving process: a cluster loads the app three times (primary and two forks), which on a
+  // loaded 2-core runner took past the start-up wait; metrics.test.ts covers the cluster.
+  const env = { ...testEnv(), RATE_LIMIT_PER_MINUTE: "100000", WEB_CONCURRENCY: "1", ...extra };
   const api = startService("api", { ...env, PORT: String(port) });
   const worker = startService("worker", env);
   try {
-    await Promise.all([waitFor(`${base}/health`, api), waitForLog(worker, "Sira worker started")]);
+    await Promise.all([
+      waitFor(`${base}/health`, api, STACK_STARTUP_MS),
+      waitForLog(worker, "Sira worker started", STACK_STARTUP_MS),
+    ]);
   } catch (error) {
     // A stack that did not come up must not linger: its worker would take later tests' jobs.
     await Promise.all([api.stop("SIGKILL"), worker.stop("SIGKILL")]);
