@@ -25,10 +25,15 @@ export interface Service {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
 
+/**
+ * One serving process unless `env` asks for more: a cluster loads the app three times (the primary
+ * and a fork per core), which on a loaded 2-core runner took past the start-up wait. The cluster
+ * has its own tests (metrics.test.ts).
+ */
 export function startService(entry: "api" | "worker", env: Record<string, string>): Service {
   const child = spawn(process.execPath, [...tsxLoader, `apps/${entry}/src/index.ts`], {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: "info", ...env },
+    env: { ...process.env, LOG_LEVEL: "info", WEB_CONCURRENCY: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -104,9 +109,7 @@ export async function startStack(extra: Record<string, string> = {}): Promise<St
   const base = `http://127.0.0.1:${port}`;
   // Tests poll these stacks from 127.0.0.1 while the worker runs real jobs; on a slow machine that
   // passed the default 100 calls a minute (429). The rate limit's own tests set theirs (replicas).
-  // One serving process: a cluster loads the app three times (primary and two forks), which on a
-  // loaded 2-core runner took past the start-up wait; metrics.test.ts covers the cluster.
-  const env = { ...testEnv(), RATE_LIMIT_PER_MINUTE: "100000", WEB_CONCURRENCY: "1", ...extra };
+  const env = { ...testEnv(), RATE_LIMIT_PER_MINUTE: "100000", ...extra };
   const api = startService("api", { ...env, PORT: String(port) });
   const worker = startService("worker", env);
   try {
