@@ -10,20 +10,17 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createAdmin } from "@sira/domain";
-import { generate } from "otplib";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { expect } from "vitest";
 import { freePort } from "../../../test/e2e/processes.ts";
+import { codeAt } from "../../../test/totp-code.ts";
 import { testDeps } from "../../api/test/helpers.ts";
+
+export { codeAt };
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 const require = createRequire(import.meta.url);
-
-/** A code as an authenticator app shows it `offsetSteps` 30-second steps from now. */
-export function codeAt(secret: string, offsetSteps = 0): Promise<string> {
-  return generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSteps * 30 });
-}
 
 export interface Staff {
   email: string;

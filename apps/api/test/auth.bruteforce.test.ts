@@ -3,8 +3,9 @@
  * one tRPC batch, many guesses in parallel, and every account state × code shape compared for
  * anything that tells them apart (decision 0025).
  */
-import { generate } from "otplib";
+
 import { describe, expect, it } from "vitest";
+import { codeAt } from "../../../test/totp-code.ts";
 import { apiOnPort, countQueries } from "./helpers.ts";
 import { emailCodeFor } from "./outbox.ts";
 
@@ -19,8 +20,6 @@ const json = (body: unknown, headers: Record<string, string> = {}) => ({
 });
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${api.base}${path}`, json(body, headers));
-const codeAt = (secret: string, offsetSteps = 0) =>
-  generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSteps * 30 });
 
 interface Enrolled {
   email: string;

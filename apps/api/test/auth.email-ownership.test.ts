@@ -6,8 +6,8 @@
  * the answers never show it.
  */
 import { AUTH_EMAILS_PER_HOUR, EMAIL_CODE_ATTEMPTS } from "@sira/domain";
-import { generate } from "otplib";
 import { describe, expect, it } from "vitest";
+import { codeAt } from "../../../test/totp-code.ts";
 import { apiOnPort, sendJson, signIn } from "./helpers.ts";
 import { emailCodeFor, outboxMessage } from "./outbox.ts";
 import { until } from "./workers.ts";
@@ -17,8 +17,6 @@ const { deps } = api;
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   sendJson(api.base, "POST", path, body, headers);
-const codeAt = (secret: string, offsetSteps = 0) =>
-  generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSteps * 30 });
 
 const VICTIM = "mariama.bah@example.org";
 const profile = (email: string) => ({

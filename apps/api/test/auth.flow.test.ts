@@ -5,8 +5,8 @@
  * server, and sign in again.
  */
 import type { ParsedMail } from "mailparser";
-import { generate } from "otplib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { codeAt } from "../../../test/totp-code.ts";
 import { closeTestDeps, resetState, testApp } from "./helpers.ts";
 import { emailCodeIn } from "./outbox.ts";
 import { type Inbox, startInbox } from "./smtp.ts";
@@ -33,8 +33,6 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
   });
 
 /** A code as the authenticator app shows it `offsetSteps` 30-second steps from now. */
-const codeAt = (secret: string, offsetSteps = 0) =>
-  generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSteps * 30 });
 
 const profile = {
   email: "Fatou.Ndiaye@Example.org",

@@ -1,8 +1,8 @@
 /** Who and what sign-in must refuse, each with its stable problem code. */
 import { authKeys } from "@sira/domain";
 import { base64url, SignJWT } from "jose";
-import { generate } from "otplib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { codeAt } from "../../../test/totp-code.ts";
 import { closeTestDeps, resetState, signIn, testApp } from "./helpers.ts";
 import { emailCodeFor } from "./outbox.ts";
 
@@ -21,8 +21,6 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
     body: JSON.stringify(body),
   });
 const codeOf = async (res: Response) => ((await res.json()) as { code: string }).code;
-const codeAt = (secret: string, offsetSteps = 0) =>
-  generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSteps * 30 });
 
 const EMAIL = "ibrahim.kone@example.org";
 

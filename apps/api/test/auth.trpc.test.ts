@@ -3,8 +3,8 @@
  * offline email outbox standing in for SMTP; errors carry the same stable codes as REST.
  */
 import type { TRPCError } from "@trpc/server";
-import { generate } from "otplib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { codeAt } from "../../../test/totp-code.ts";
 import type { Actor } from "../src/app-types.ts";
 import { closeTestDeps, resetState, testApp } from "./helpers.ts";
 import { emailCodeFor, outboxMessage } from "./outbox.ts";
@@ -20,8 +20,6 @@ afterAll(() => closeTestDeps());
 
 const caller = (actor: Actor | null = null, lang: "fr" | "en" = "fr") =>
   makeTestCaller(deps, actor, { lang, clientIp: "10.1.2.3" });
-const codeAt = (secret: string, offsetSteps = 0) =>
-  generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSteps * 30 });
 
 /** The stable code a procedure failed with. */
 async function failure(promise: Promise<unknown>): Promise<string> {
