@@ -12,6 +12,7 @@ import { cors, corsHeaders } from "./http/cors.ts";
 import { etag } from "./http/etag.ts";
 import { idempotency } from "./http/idempotency.ts";
 import { languageMiddleware } from "./http/language.ts";
+import { MemoRouter } from "./http/memo-router.ts";
 import { offlineReplay } from "./http/offline-replay.ts";
 import { fieldErrorsFromZod, handleError, problemResponse } from "./http/problem.ts";
 import { rateLimit } from "./http/rate-limit.ts";
@@ -31,6 +32,7 @@ const HEALTH_PATHS = new Set(["/health", "/health/ready"]);
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const { config } = deps;
   const app = new OpenAPIHono<AppEnv>({
+    router: new MemoRouter(),
     defaultHook: (result, c) => {
       if (!result.success) {
         throw new AppError("VALIDATION_FAILED", { fieldErrors: fieldErrorsFromZod(result.error, c.get("lang")) });
