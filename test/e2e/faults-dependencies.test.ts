@@ -27,7 +27,7 @@ import { makeCard } from "../../packages/domain/test/flashcards/fixtures.ts";
 import { type OwnPostgres, type OwnRedis, startPostgres, startRedis } from "../own-services.ts";
 import { poll } from "./http.ts";
 import { Load, type LoadKind, type Outcome } from "./load.ts";
-import { freePort, type Service, startService, waitFor, waitForLog } from "./processes.ts";
+import { freePort, type Service, settledOutput, startService, waitFor, waitForLog } from "./processes.ts";
 import { readEvents } from "./sse.ts";
 
 /** A service compiles its sources as it starts: on a loaded 2-core machine that can take a while. */
@@ -262,7 +262,7 @@ describe("Redis killed under load", () => {
       expect(resource.indexStatus).toBe("done");
     }
     expect(worker.child.exitCode).toBeNull();
-    expect(api.output()).not.toMatch(/"level":50/);
+    expect(await settledOutput(api)).not.toMatch(/"level":50/);
   }, 300_000);
 });
 

@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { LOG_FLUSH_MS } from "@sira/infra";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 /** Node itself runs the service with tsx's loader (no tsx wrapper process): a signal reaches the service. */
@@ -68,6 +69,16 @@ export async function waitFor(url: string, service: Service, ms = 30_000): Promi
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out waiting for ${url}:\n${service.output()}`);
+}
+
+/**
+ * What the service has logged so far, once the lines it holds in its log buffer have been written
+ * (it writes them at least every LOG_FLUSH_MS): for a check that a line is absent, or present in
+ * one service of several.
+ */
+export async function settledOutput(service: Service): Promise<string> {
+  await new Promise((r) => setTimeout(r, 3 * LOG_FLUSH_MS));
+  return service.output();
 }
 
 /** Resolves once the service has logged `text`. */

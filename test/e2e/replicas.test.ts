@@ -26,7 +26,7 @@ import { type LocalS3, startLocalS3 } from "../s3rver.ts";
 import { LESSON_FR, type LessonProvider, slowly, startLessonProvider } from "./claude-lessons.ts";
 import { poll } from "./http.ts";
 import { openLessonStream, textOf } from "./lesson-streams.ts";
-import { freePort, type Service, startService, testEnv, waitFor, waitForLog } from "./processes.ts";
+import { freePort, type Service, settledOutput, startService, testEnv, waitFor, waitForLog } from "./processes.ts";
 
 /** A service compiles its sources as it starts: on a loaded 2-core machine that can take a while. */
 const STARTUP_MS = 120_000;
@@ -146,7 +146,8 @@ describe("two APIs and two workers", () => {
     expect(resource.index_status).toBe("done");
     expect(resource.chunk_count).toBeGreaterThan(0);
     // One worker ran the job, the other did not: both serve the same queue.
-    const ran = workers.filter((w) => w.output().includes(`"job_id":"index-${id}`));
+    const outputs = await Promise.all(workers.map(settledOutput));
+    const ran = outputs.filter((out) => out.includes(`"job_id":"index-${id}`));
     expect(ran).toHaveLength(1);
 
     // A worker read the PDF from the bucket and stored its image there; API B serves the bytes.
