@@ -4,7 +4,7 @@
  */
 import { parseConfig } from "@sira/infra";
 import { describe, expect, it } from "vitest";
-import { issueAccessToken, verifyAccessToken } from "../src/auth/access-token.ts";
+import { issueAccessToken, rememberedClaims, verifyAccessToken } from "../src/auth/access-token.ts";
 import { authKeys } from "../src/auth/keys.ts";
 
 const keys = authKeys(parseConfig({ NODE_ENV: "test" }));
@@ -46,5 +46,19 @@ describe("verifyAccessToken", () => {
     const first = await verifyAccessToken(keys, token, now);
     first.role = "admin";
     expect((await verifyAccessToken(keys, token, now)).role).toBe("learner");
+  });
+
+  it("remembers the claims of a verified token only, for reading ahead", async () => {
+    const now = new Date();
+    const token = await issueAccessToken(keys, claims, 900, now);
+    expect(rememberedClaims(keys, token)).toBeNull();
+    await expect(verifyAccessToken(keys, `${token}x`, now)).rejects.toMatchObject({ code: "TOKEN_INVALID" });
+    expect(rememberedClaims(keys, `${token}x`)).toBeNull();
+    await verifyAccessToken(keys, token, now);
+    expect(rememberedClaims(keys, token)).toEqual(claims);
+    const otherKeys = authKeys(
+      parseConfig({ NODE_ENV: "test", JWT_SECRET: "another-secret-of-at-least-32-characters!" }),
+    );
+    expect(rememberedClaims(otherKeys, token)).toBeNull();
   });
 });

@@ -4,7 +4,7 @@
  * silently ignored. Privileged routes read the role from the database, never from the token.
  */
 import { AppError, type Role } from "@sira/contracts";
-import { activeRole, authKeys, sessionStands, verifyAccessToken } from "@sira/domain";
+import { activeRole, authKeys, rememberedClaims, sessionStands, verifyAccessToken } from "@sira/domain";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { Actor, AppDeps, AppEnv } from "../app-types.ts";
@@ -30,7 +30,12 @@ const claimedId = (value: unknown) =>
 export function claimedToken(c: Context<AppEnv>): TokenClaim | null {
   const header = c.req.header("authorization");
   if (!header) return null;
-  const payload = BEARER.exec(header.trim())?.[1]?.split(".")[1];
+  const token = BEARER.exec(header.trim())?.[1];
+  if (!token) return null;
+  // A token verified before: its claims are at hand, with no base64 and JSON to decode.
+  const known = rememberedClaims(authKeys(c.get("deps").config), token);
+  if (known) return { sessionId: known.sessionId, userId: known.userId, language: known.preferredLanguage };
+  const payload = token.split(".")[1];
   if (!payload) return null;
   try {
     const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>;

@@ -49,6 +49,14 @@ export async function issueAccessToken(
 const verified = new WeakMap<AuthKeys, Map<string, { claims: AccessClaims; exp: number }>>();
 const VERIFIED_MAX = 10_000;
 
+/**
+ * The claims of a token these keys verified before and still remember, without its expiry checked;
+ * null for any other token. For reading ahead only (what to ask Redis for): `verifyAccessToken` decides.
+ */
+export function rememberedClaims(keys: AuthKeys, token: string): Readonly<AccessClaims> | null {
+  return verified.get(keys)?.get(token)?.claims ?? null;
+}
+
 /** The claims of a valid token; TOKEN_EXPIRED or TOKEN_INVALID otherwise. */
 export async function verifyAccessToken(keys: AuthKeys, token: string, now = new Date()): Promise<AccessClaims> {
   const known = verified.get(keys);

@@ -1,4 +1,4 @@
-export { type AccessClaims, verifyAccessToken } from "./access-token.ts";
+export { type AccessClaims, rememberedClaims, verifyAccessToken } from "./access-token.ts";
 export { changeAccountRole, disableAccount, enableAccount } from "./account-admin.ts";
 export { createAdmin, type NewAdmin, revokeUserSessions } from "./admin.ts";
 export type { AuthEnv } from "./context.ts";
