@@ -4,10 +4,16 @@
  * read, the SQL statements (and the data reads from Redis) the API issued for it, then answering
  * the rows as JSON (each statement a named prepared statement, planned once per connection). No
  * framework, no middleware: what the same work costs with nothing around it.
+ *
+ * With argv[3] = "hono", the same work behind bare Hono on @hono/node-server, as the API is served:
+ * one route per path, no middleware. It tells what the framework costs from what the API's own
+ * pipeline costs.
  */
 import { readFileSync } from "node:fs";
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import { createRequire } from "node:module";
+import { createAdaptorServer } from "@hono/node-server";
+import { Hono } from "hono";
 import pg from "pg";
 
 export interface BaselineRoute {
@@ -52,29 +58,46 @@ async function answer(route: BaselineRoute): Promise<string> {
   return JSON.stringify({ items: results });
 }
 
-const server = createServer((req, res) => {
-  if (req.url === "/health") {
-    res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(plan.health) });
-    res.end(plan.health);
-    return;
-  }
-  const route = routes.get(req.url ?? "");
-  if (!route) {
-    res.writeHead(404).end();
-    return;
-  }
-  answer(route).then(
-    (body) => {
-      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
-      res.end(body);
-    },
-    (error: unknown) => {
-      process.stderr.write(`baseline: ${String(error)}\n`);
-      res.writeHead(500).end();
-    },
-  );
-});
+function serveNode(): Server {
+  return createServer((req, res) => {
+    if (req.url === "/health") {
+      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(plan.health) });
+      res.end(plan.health);
+      return;
+    }
+    const route = routes.get(req.url ?? "");
+    if (!route) {
+      res.writeHead(404).end();
+      return;
+    }
+    answer(route).then(
+      (body) => {
+        res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+        res.end(body);
+      },
+      (error: unknown) => {
+        process.stderr.write(`baseline: ${String(error)}\n`);
+        res.writeHead(500).end();
+      },
+    );
+  });
+}
 
+/** The same answers behind bare Hono, one route per path (its query string picks the plan's route). */
+function serveHono(): Server {
+  const app = new Hono<{ Bindings: { incoming: IncomingMessage } }>();
+  const json = { "content-type": "application/json" };
+  app.get("/health", (c) => c.body(plan.health, 200, json));
+  for (const pathname of new Set(plan.routes.map((r) => r.path.split("?")[0] as string))) {
+    app.get(pathname, async (c) => {
+      const route = routes.get(c.env.incoming.url ?? "");
+      return route ? c.body(await answer(route), 200, json) : c.notFound();
+    });
+  }
+  return createAdaptorServer({ fetch: app.fetch }) as Server;
+}
+
+const server = process.argv[3] === "hono" ? serveHono() : serveNode();
 server.listen(0, "127.0.0.1", () => {
   const address = server.address();
   process.send?.({ port: typeof address === "object" && address ? address.port : 0 });

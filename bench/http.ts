@@ -5,10 +5,12 @@
  * API itself. The API runs as production starts it, one process (`WEB_CONCURRENCY=1`), on a port;
  * the baselines (bench/http-baseline.ts) run in another process: `node:http` answering the health
  * JSON, and `node:http` + `pg` replaying the SQL the API issued for each read (captured from
- * Prisma's query events, plus the Redis reads that carry the answer, e.g. the dashboard cache).
- * autocannon loads them from this process, alternating API and baseline each round so that noise
- * from the shared machine hits both; ratios are per round, printed as ranges. Then each path runs
- * rate-limited at 80% of the API's best throughput, for its p99. Prints figures; never asserts.
+ * Prisma's query events, plus the Redis reads that carry the answer, e.g. the dashboard cache), and
+ * the same replay behind bare Hono on @hono/node-server with no middleware (what the framework
+ * alone costs). autocannon loads them from this process, each round starting with another server
+ * so that noise from the shared machine hits all three; ratios are per round, printed as ranges.
+ * Then each path runs rate-limited at 80% of the API's best throughput, for its p99. Prints
+ * figures; never asserts.
  *
  * BENCH_HTTP_ROUNDS (2), BENCH_HTTP_SECONDS (5), BENCH_HTTP_CONNECTIONS (10),
  * BENCH_HTTP_API = dist | src (dist when apps/api/dist/index.js exists), BENCH_HTTP_LOG_LEVEL (info),
@@ -126,10 +128,13 @@ async function startApi(redisUrl: string): Promise<{ child: ChildProcess; port: 
   return { child, port };
 }
 
-async function startBaseline(plan: BaselinePlan): Promise<{ child: ChildProcess; port: number }> {
+async function startBaseline(
+  plan: BaselinePlan,
+  mode: "node" | "hono",
+): Promise<{ child: ChildProcess; port: number }> {
   const file = join(tmpdir(), `sira-bench-http-${process.pid}.json`);
   writeFileSync(file, JSON.stringify(plan));
-  const child = fork(join(root, "bench/http-baseline.ts"), [file], {
+  const child = fork(join(root, "bench/http-baseline.ts"), [file, mode], {
     execArgv: ["--import", "tsx"],
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
@@ -322,7 +327,8 @@ async function main(): Promise<void> {
     }
     monitor.disconnect();
 
-    // Prisma's query layer against pg for the same statements, in this process, one call at a time.
+    // The domain function (its reviewed SQL on Prisma's pool, decision 0054) against the same
+    // statements raw through Prisma and through pg, in this process, one call at a time.
     const domainReads: Record<string, () => Promise<unknown>> = {
       catalog: () => listCatalogCourses(db, null, { page: 1, limit: 20 }, "fr"),
       modules: () =>
@@ -345,7 +351,7 @@ async function main(): Promise<void> {
       const read = domainReads[t.name];
       const route = routes.find((r) => r.path === t.path);
       if (!read || !route) continue;
-      const viaPrisma = await timed(200, read);
+      const viaDomain = await timed(200, read);
       const viaPg = await timed(200, async () => {
         for (const s of route.sql) await pool.query(s.text, s.params);
       });
@@ -355,21 +361,18 @@ async function main(): Promise<void> {
       });
       const us = (x: { wall: number; cpu: number }) => `${Math.round(x.wall)} µs (CPU ${Math.round(x.cpu)})`;
       layer.push(
-        `${t.name.padEnd(10)} ORM ${us(viaPrisma).padEnd(22)} raw via Prisma ${us(viaRaw).padEnd(22)} pg ${us(viaPg)}`,
+        `${t.name.padEnd(10)} domain ${us(viaDomain).padEnd(22)} raw via Prisma ${us(viaRaw).padEnd(22)} pg ${us(viaPg)}`,
       );
     }
     await pool.end();
 
     const api = await startApi(config.REDIS_URL);
     children.push(api.child);
-    const baseline = await startBaseline({
-      databaseUrl: url,
-      redisUrl: config.REDIS_URL,
-      poolMax: config.DATABASE_POOL_MAX,
-      health,
-      routes,
-    });
+    const plan = { databaseUrl: url, redisUrl: config.REDIS_URL, poolMax: config.DATABASE_POOL_MAX, health, routes };
+    const baseline = await startBaseline(plan, "node");
     children.push(baseline.child);
+    const hono = await startBaseline(plan, "hono");
+    children.push(hono.child);
 
     console.log(
       `HTTP overhead: the API (${apiMode === "dist" ? "compiled" : "tsx"}, one process, LOG_LEVEL=${LOG_LEVEL}) ` +
@@ -383,20 +386,18 @@ async function main(): Promise<void> {
           `${c?.sql} SQL, ${c?.redis} Redis command(s) in the API (baseline replays the SQL + ${c?.replayed}), ${c?.bytes} B`,
       );
     }
-    // Warm both servers' JIT on every path before measuring.
-    for (const t of targets) {
-      await load(api, t, headers, { seconds: 2 });
-      await load(baseline, t, headers, { seconds: 2 });
-    }
+    const servers = { api, base: baseline, hono };
+    // Warm every server's JIT on every path before measuring.
+    for (const t of targets)
+      for (const server of Object.values(servers)) await load(server, t, headers, { seconds: 2 });
 
-    const results = new Map<string, { api: Run[]; base: Run[] }>();
+    const results = new Map<string, Record<keyof typeof servers, Run[]>>();
     for (const t of targets) {
-      const r = { api: [] as Run[], base: [] as Run[] };
+      const r = { api: [] as Run[], base: [] as Run[], hono: [] as Run[] };
       for (let round = 0; round < ROUNDS; round++) {
-        const order = round % 2 === 0 ? (["api", "base"] as const) : (["base", "api"] as const);
-        for (const who of order) {
-          r[who].push(await load(who === "api" ? api : baseline, t, headers, { seconds: SECONDS }));
-        }
+        // Each round starts with another server, so that a slow spell of the machine hits each in turn.
+        const order = (["api", "base", "hono"] as const).map((_, i, all) => all[(i + round) % all.length] ?? "api");
+        for (const who of order) r[who].push(await load(servers[who], t, headers, { seconds: SECONDS }));
       }
       results.set(t.name, r);
     }
@@ -434,12 +435,23 @@ async function main(): Promise<void> {
         `${t.name.padEnd(11)} API ${range(r.api.map((x) => x.cpuUs)).padEnd(12)} baseline ${range(r.base.map((x) => x.cpuUs)).padEnd(12)} ${range(shares)} %`,
       );
     }
+    // Bare Hono doing the same work with no middleware: what the framework alone costs.
+    console.log("\nBare Hono on @hono/node-server, same work, no middleware (against the same baseline, per round):");
+    for (const t of targets) {
+      const r = results.get(t.name);
+      if (!r) continue;
+      const ratios = r.hono.map((h, i) => (100 * h.rps) / (r.base[i]?.rps ?? Number.NaN));
+      console.log(
+        `${t.name.padEnd(11)} ${range(r.hono.map((x) => x.rps)).padEnd(16)} req/s  ${`${range(ratios)} %`.padEnd(10)} of baseline  ` +
+          `CPU ${range(r.hono.map((x) => x.cpuUs))} µs per request`,
+      );
+    }
     console.log(
       "\nTargets: /health >= 50 % of bare node:http; the four reads >= 60 % of node:http + pg; p99 <= 50 ms at 80 %.",
     );
     if (layer.length) {
       console.log(
-        "\nOne read in process, 200 sequential calls: the domain function (Prisma ORM), its statements as raw queries through Prisma, and through pg:",
+        "\nOne read in process, 200 sequential calls: the domain function, its statements as raw queries through Prisma, and through pg (unprepared):",
       );
       for (const line of layer) console.log(line);
     }
