@@ -70,11 +70,18 @@ export function routeOf(spec: AnyEndpoint & { path: string }, tag: string): Rout
 
 type Valid = (target: "param" | "query" | "json") => Record<string, unknown> | undefined;
 
-async function answer(spec: AnyEndpoint, c: Context<AppEnv>): Promise<Response> {
+/** A definition's route handler. What it reads is settled here, once, not on every request. */
+function handlerOf(spec: AnyEndpoint): (c: Context<AppEnv>) => Promise<Response> {
+  // queryOf builds a zod object: building it per request cost about 2 % of a list's CPU (decision 0054).
+  const takesQuery = Boolean(queryOf(spec, "rest"));
+  return (c) => answer(spec, takesQuery, c);
+}
+
+async function answer(spec: AnyEndpoint, takesQuery: boolean, c: Context<AppEnv>): Promise<Response> {
   const valid = (c.req as unknown as { valid: Valid }).valid.bind(c.req);
   const input: Record<string, unknown> = {
     ...(spec.params ? valid("param") : {}),
-    ...(queryOf(spec, "rest") ? valid("query") : {}),
+    ...(takesQuery ? valid("query") : {}),
     ...(spec.body ? valid("json") : {}),
   };
   const now = new Date();
@@ -96,6 +103,6 @@ export function mountRest(app: OpenAPIHono<AppEnv>, tag: string, endpoints: Endp
     const { path } = spec;
     if (!path) continue;
     // The typed handler is generic over every definition; the route's validators have run before it.
-    app.openapi(routeOf({ ...spec, path }, tag), ((c: Context<AppEnv>) => answer(spec, c)) as never);
+    app.openapi(routeOf({ ...spec, path }, tag), handlerOf(spec) as never);
   }
 }
