@@ -1,6 +1,7 @@
 /**
- * The logger writes standard output off the main thread, in batches; nothing may be lost or held back for it. A process
- * that logs a burst and exits at once (as a refused start-up does) still writes every line, in order.
+ * The logger writes standard output off the main thread, in batches; nothing may be lost or held
+ * back for it. A process that logs a burst and exits at once (as a refused start-up does) still
+ * writes every line, in order, and a lone line goes out while the process runs on.
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";

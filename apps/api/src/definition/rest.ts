@@ -72,7 +72,7 @@ type Valid = (target: "param" | "query" | "json") => Record<string, unknown> | u
 
 /** A definition's route handler. What it reads is settled here, once, not on every request. */
 function handlerOf(spec: AnyEndpoint): (c: Context<AppEnv>) => Promise<Response> {
-  // queryOf builds a zod object: building it per request cost about 2 % of a list's CPU (decision 0054).
+  // queryOf builds a zod object: per request, that was 14 µs of a module list's ~265 µs (decision 0054).
   const takesQuery = Boolean(queryOf(spec, "rest"));
   return (c) => answer(spec, takesQuery, c);
 }
