@@ -100,8 +100,20 @@ export async function truncateAll(url: string): Promise<void> {
   const { rows } = await client.query<{ name: string }>(probe);
   if (!rows.length) return;
   const deletes = rows.map((r) => `DELETE FROM ${r.name};`).join(" ");
-  await client.query(`BEGIN; SET LOCAL session_replication_role = replica; ${deletes} COMMIT;`);
+  // Work a previous test left running (a job, a flush) can hold rows in another order: PostgreSQL
+  // then picks one side of the deadlock to abort. Roll back, so the connection is usable, and retry.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.query(`BEGIN; SET LOCAL session_replication_role = replica; ${deletes} COMMIT;`);
+      return;
+    } catch (error) {
+      await client.query("ROLLBACK");
+      if ((error as { code?: string }).code !== DEADLOCK_DETECTED || attempt >= 3) throw error;
+    }
+  }
 }
+
+const DEADLOCK_DETECTED = "40P01";
 
 export { withDatabase };
 
