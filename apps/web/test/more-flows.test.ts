@@ -2,8 +2,9 @@
  * The learner flows beyond the acceptance path, in the browser against the real stack: a paid
  * course (402, the mobile-money instructions of a payment intent, an activation code, the purchase,
  * back to the course), recovery by magic link (a new authenticator, then signed in), a case study
- * answered then corrected, and the profile (English, the data export, erasure). Pages visited pass
- * axe-core, fit 360 px, and have 44 px targets.
+ * answered then corrected, the profile (English, the data export, erasure), a quick review across
+ * courses whose rated cards are not asked again, and a curriculum's page (its courses in order; a
+ * draft is not found). Pages visited pass axe-core, fit 360 px, and have 44 px targets.
  */
 import { readFileSync } from "node:fs";
 import { createDb } from "@sira/infra/db";
@@ -205,6 +206,104 @@ describe("more of the learner's flows", () => {
     await page.waitForSelector("text=Create an account");
     expect((await db.user.findUniqueOrThrow({ where: { id: learner.userId } })).email).not.toBe(learner.email);
     expect((await context.cookies()).find((c) => c.name === "sira_rt")).toBeUndefined();
+    expect(watch.problems).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it("a quick review across courses: the due cards, rated, are not asked again", async () => {
+    const { context, page, watch } = await openPhone(browser, web.origin);
+    const learner = await signUpLearner(db, context, web.origin, stack.base);
+    const auth = { authorization: `Bearer ${learner.accessToken}` };
+    await fetch(`${stack.base}/api/v1/courses/${course.id}/enroll`, { method: "POST", headers: auth });
+    // The module's deck is generated on its first request: 409 with Retry-After until it is ready.
+    const deckPath = `${stack.base}/api/v1/modules/${course.modules[0]?.id}/flashcards`;
+    const deadline = Date.now() + 120_000;
+    let deck = await fetch(deckPath, { headers: auth });
+    while (deck.status === 409 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      deck = await fetch(deckPath, { headers: auth });
+    }
+    expect(deck.status).toBe(200);
+    // New cards come to the quick review from modules the learner has started: one card reviewed in
+    // the module's own deck starts it.
+    const [opened] = ((await deck.json()) as { items: { id: string }[] }).items;
+    const reviewed = await fetch(`${stack.base}/api/v1/flashcards/${opened?.id}/review`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json", "idempotency-key": crypto.randomUUID() },
+      body: JSON.stringify({ rating: 3, duration_ms: 5000 }),
+    });
+    expect(reviewed.status).toBe(200);
+
+    const shownCards = async (): Promise<string[]> => {
+      await page.goto("/review");
+      await page.waitForSelector("[data-testid=due-total]");
+      if ((await page.locator("[data-testid=card]").count()) === 0) return [];
+      const total = Number((await page.textContent("[data-testid=card] p"))?.match(/sur (\d+)/)?.[1]);
+      const ids: string[] = [];
+      for (let i = 0; i < total; i++) {
+        ids.push((await page.getAttribute("[data-testid=card]", "data-card")) ?? "");
+        await page.click("[data-testid=reveal]");
+        if (ids.length === 1) await checkPage(page, "quick-review");
+        await page.click('[data-rating="4"]');
+        if (i + 1 < total) {
+          await page.waitForFunction(
+            (previous) => document.querySelector("[data-testid=card]")?.getAttribute("data-card") !== previous,
+            ids.at(-1),
+          );
+        }
+      }
+      await page.waitForSelector("[data-testid=review-done]");
+      return ids;
+    };
+
+    const first = await shownCards();
+    expect(first.length).toBeGreaterThan(0);
+    expect(first).not.toContain(opened?.id);
+    const logged = () => db.flashcardReviewLog.count({ where: { userId: learner.userId } });
+    await expect.poll(logged, { timeout: 10_000 }).toBe(1 + first.length);
+    // Rated "easy", the cards are scheduled days ahead: the next session never shows them again.
+    const second = await shownCards();
+    expect(second.filter((id) => first.includes(id))).toEqual([]);
+    await expect.poll(logged, { timeout: 10_000 }).toBe(1 + first.length + second.length);
+    expect(watch.problems).toEqual([]);
+    await context.close();
+  }, 180_000);
+
+  it("a published curriculum lists its courses in order and leads to them; a draft one is not found", async () => {
+    const created = async (title: string) => {
+      const res = await fetch(`${stack.base}/api/v1/admin/curricula`, {
+        method: "POST",
+        headers: { ...admin.headers, "content-type": "application/json" },
+        body: JSON.stringify({ title_fr: title, title_en: title, visibility: "public" }),
+      });
+      expect(res.status).toBe(201);
+      return (await res.json()) as { id: string; slug: string };
+    };
+    const send = (method: string, path: string, body: unknown) =>
+      fetch(`${stack.base}/api/v1/admin/curricula/${path}`, {
+        method,
+        headers: { ...admin.headers, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }).then((r) => r.status);
+    const second = await makeCourse(db, "vaccination");
+    const published = await created("Santé communautaire");
+    expect(await send("PUT", `${published.id}/courses`, { course_ids: [second.id, course.id] })).toBe(200);
+    expect(await send("PATCH", published.id, { status: "published" })).toBe(200);
+    const draft = await created("Parcours en préparation");
+
+    const { context, page, watch } = await openPhone(browser, web.origin);
+    watch.expect(new RegExp(`/curricula/${draft.slug}`), 404);
+    await signUpLearner(db, context, web.origin, stack.base);
+    await page.goto(`/curricula/${published.slug}`);
+    await page.waitForSelector("h1:has-text('Santé communautaire')");
+    const links = await page.locator("ol li a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    expect(links).toEqual([`/courses/${second.slug}`, `/courses/${course.slug}`]);
+    await checkPage(page, "curriculum");
+    await page.click(`a[href="/courses/${course.slug}"]`);
+    await page.waitForURL(`**/courses/${course.slug}`);
+
+    const missing = await page.goto(`/curricula/${draft.slug}`);
+    expect(missing?.status()).toBe(404);
     expect(watch.problems).toEqual([]);
     await context.close();
   }, 120_000);
