@@ -3,8 +3,9 @@
  * the placement test (up to 12 questions over the published courses' items, then a level out of 4
  * that the next visit shows, with the retake held back by the cool-down) and a course's
  * pre-assessment (an admin enables it, the worker builds its bank from the indexed document, the
- * learner answers it and is told which modules are known and where to start). Answers are the
- * items' keys, read from the database, so the results are what the server computed for them.
+ * learner answers it and is shown which modules are known, and where to start if any is not).
+ * Answers are the items' keys, read from the database, so the results are what the server computed
+ * for them.
  * Pages visited pass axe-core, fit 360 px, and have 44 px targets.
  */
 import { placementLevel } from "@sira/algorithms";
@@ -150,7 +151,7 @@ describe("where a learner starts", () => {
     await context.close();
   }, 180_000);
 
-  it("answers a course's pre-assessment built by the worker, and is told where to start", async () => {
+  it("answers a course's pre-assessment built by the worker, and is shown the modules it already knows", async () => {
     const path = `/api/v1/admin/courses/${course.id}/preassessment`;
     const put = await api(path, admin, { method: "PUT", body: JSON.stringify({ is_enabled: true, max_items: 6 }) });
     expect(put.status).toBe(200);
@@ -187,10 +188,25 @@ describe("where a learner starts", () => {
     // Every answer right: the page names as many known modules as the server recorded.
     const status = await fetch(`${stack.base}/api/v1/courses/${course.id}/preassessment`, {
       headers: { authorization: `Bearer ${learner.accessToken}` },
-    }).then((r) => r.json() as Promise<{ latest_result: { known_module_ids: string[] } | null }>);
+    }).then(
+      (r) =>
+        r.json() as Promise<{
+          latest_result: { known_module_ids: string[]; suggested_module_id: string | null } | null;
+        }>,
+    );
     const known = status.latest_result?.known_module_ids ?? [];
     expect(known.length).toBeGreaterThan(0);
     expect(await result.textContent()).toContain(`Modules déjà maîtrisés : ${known.length}`);
+    // Known modules count as passed for unlocking: their progress says so.
+    const marked = await db.userModuleProgress.findMany({
+      where: { userId: learner.userId, testedOutAt: { not: null } },
+      select: { moduleId: true },
+    });
+    expect(marked.map((m) => m.moduleId).sort()).toEqual([...known].sort());
+    // The first module not known is suggested; with every module known there is none to suggest.
+    const suggested = status.latest_result?.suggested_module_id ?? null;
+    expect(suggested).toBe(course.modules.find((m) => !known.includes(m.id))?.id ?? null);
+    expect(await result.locator("a[href^='/modules/']").count()).toBe(suggested ? 1 : 0);
     await checkPage(page, "preassessment-result");
     expect(watch.problems).toEqual([]);
     await context.close();
