@@ -18,7 +18,7 @@
  * with --cpu-prof there and the top self-time frames are printed at the end.
  */
 import { type ChildProcess, fork, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -51,6 +51,8 @@ const url = withDatabase(base, scratch);
 const migrations = join(root, "prisma/migrations");
 const compiled = join(root, "apps/api/dist/index.js");
 const apiMode = process.env.BENCH_HTTP_API ?? (existsSync(compiled) ? "dist" : "src");
+/** What the baselines replay (bench/http-baseline.ts reads it at start); removed at the end. */
+const planFile = join(tmpdir(), `sira-bench-http-${process.pid}.json`);
 
 interface Target {
   name: string;
@@ -132,9 +134,8 @@ async function startBaseline(
   plan: BaselinePlan,
   mode: "node" | "hono",
 ): Promise<{ child: ChildProcess; port: number }> {
-  const file = join(tmpdir(), `sira-bench-http-${process.pid}.json`);
-  writeFileSync(file, JSON.stringify(plan));
-  const child = fork(join(root, "bench/http-baseline.ts"), [file, mode], {
+  writeFileSync(planFile, JSON.stringify(plan));
+  const child = fork(join(root, "bench/http-baseline.ts"), [planFile, mode], {
     execArgv: ["--import", "tsx"],
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
@@ -460,6 +461,7 @@ async function main(): Promise<void> {
     await db.$disconnect();
     redis.disconnect();
     await dropDatabase(base, scratch);
+    rmSync(planFile, { force: true });
     if (PROFILE_DIR) summariseProfile(PROFILE_DIR);
   }
 }
