@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeTestDeps, type SignedIn, signIn, testDeps } from "../../apps/api/test/helpers.ts";
 import { difficultyToLogit, probabilityCorrect } from "../../packages/algorithms/src/cat.ts";
 import { prng } from "../../packages/algorithms/test/random.ts";
-import { callJson, poll as pollUntil } from "./http.ts";
+import { type Course, learningCalls, makeCourse } from "./learning-course.ts";
 import { type Service, type Stack, startStack } from "./processes.ts";
 
 const db = createDb({ url: process.env.DATABASE_URL as string });
@@ -58,103 +58,7 @@ La résistance des moustiques aux insecticides oblige à alterner les produits u
 La sensibilisation des familles explique que toute fièvre chez un enfant doit être testée le jour même.
 `;
 
-const call = <T>(path: string, as: SignedIn, init: RequestInit = {}) =>
-  callJson<T>(base, path, {
-    ...init,
-    as,
-    headers: { "accept-language": "fr", ...(init.headers as Record<string, string>) },
-  });
-const poll = <T>(read: () => Promise<T>, done: (value: T) => boolean, what: string) =>
-  pollUntil(read, done, what, { context: () => worker.output().slice(-3000) });
-
-interface Course {
-  courseId: string;
-  modules: { id: string; units: { id: string; unitType: string }[] }[];
-}
-
-/** A published course: module 1 holds three lessons, a quiz and flashcards; module 2 one lesson and a quiz. */
-async function makeCourse(): Promise<Course> {
-  const unit = (n: number, unitType: string) => ({
-    unitNumber: n,
-    unitType,
-    titleFr: `Unité ${n} : ${unitType}`,
-    titleEn: `Unit ${n}: ${unitType}`,
-  });
-  const course = await db.course.create({
-    data: {
-      slug: `paludisme-${crypto.randomUUID().slice(0, 8)}`,
-      titleFr: "Le paludisme",
-      titleEn: "Malaria",
-      descriptionFr: "Prévenir, dépister et traiter le paludisme.",
-      descriptionEn: "Preventing, testing and treating malaria.",
-      status: "published",
-      creationStep: "published",
-      moduleCount: 2,
-      modules: {
-        create: [
-          {
-            moduleNumber: 1,
-            level: 1,
-            titleFr: "Comprendre et prévenir le paludisme",
-            titleEn: "Understanding and preventing malaria",
-            descriptionFr: "Transmission et prévention.",
-            descriptionEn: "Transmission and prevention.",
-            estimatedHours: 2,
-            bloomLevel: "understand",
-            units: {
-              create: [unit(1, "lesson"), unit(2, "lesson"), unit(3, "lesson"), unit(4, "quiz"), unit(5, "flashcards")],
-            },
-          },
-          {
-            moduleNumber: 2,
-            level: 1,
-            titleFr: "Dépister et traiter",
-            titleEn: "Testing and treating",
-            descriptionFr: "Diagnostic et traitement.",
-            descriptionEn: "Diagnosis and treatment.",
-            estimatedHours: 2,
-            bloomLevel: "apply",
-            units: { create: [unit(1, "lesson"), unit(2, "quiz")] },
-          },
-        ],
-      },
-    },
-    include: { modules: { orderBy: { moduleNumber: "asc" }, include: { units: { orderBy: { unitNumber: "asc" } } } } },
-  });
-  return { courseId: course.id, modules: course.modules };
-}
-
-async function indexDocument(courseId: string): Promise<void> {
-  const form = new FormData();
-  form.append("file", new Blob([DOCUMENT], { type: "text/markdown" }), "paludisme.md");
-  const res = await fetch(`${base}/api/v1/admin/courses/${courseId}/resources`, {
-    method: "POST",
-    headers: admin.headers,
-    body: form,
-  });
-  expect(res.status).toBe(201);
-  const { id } = (await res.json()) as { id: string };
-  const status = await poll(
-    async () =>
-      (await call<{ index_status: string }>(`/api/v1/admin/courses/${courseId}/resources/${id}`, admin)).body
-        .index_status,
-    (s) => s === "done" || s === "failed",
-    "indexing",
-  );
-  expect(status).toBe("done");
-}
-
-interface ModuleRow {
-  id: string;
-  locked: boolean;
-  completion_pct: number;
-  quiz_score_avg: number | null;
-}
-const modulesOf = async (learner: SignedIn, courseId: string) =>
-  (await call<{ items: ModuleRow[] }>(`/api/v1/modules?course_id=${courseId}`, learner)).body.items;
-
-const complete = async (learner: SignedIn, moduleId: string, unitId: string) =>
-  (await call(`/api/v1/modules/${moduleId}/units/${unitId}/complete`, learner, { method: "POST", body: "{}" })).status;
+const { call, poll, indexDocument, modulesOf, complete } = learningCalls(() => ({ base, worker, admin }));
 
 type Question = { id: string; difficulty: number; options: string[] };
 type State = { attempt: { id: string; max_items: number }; question: Question | null };
@@ -222,8 +126,8 @@ describe("the summative test and the 80 gate", () => {
   const u = (i: number, j: number) => m(i).units[j] as { id: string; unitType: string };
 
   beforeAll(async () => {
-    course = await makeCourse();
-    await indexDocument(course.courseId);
+    course = await makeCourse(db);
+    await indexDocument(course.courseId, DOCUMENT);
   }, 120_000);
 
   async function enrolledLearner(): Promise<SignedIn> {
