@@ -8,6 +8,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { expect } from "vitest";
 import { axeViolations, codeAt, launchBrowser, openPage, type Watch } from "../../admin/test/harness.ts";
 import { PHONE } from "./support.ts";
 
@@ -33,6 +34,18 @@ const SCREENSHOTS =
     : fileURLToPath(new URL("./screenshots", import.meta.url));
 
 /** Writes web-<name>.png, 360 px wide, to SCREENSHOTS. */
+/**
+ * What every page a learner test visits must pass: no serious or critical axe-core violation, the
+ * 360 px width, 44 px touch targets. A screenshot of it is written.
+ */
+export async function checkPhonePage(page: Page, name: string): Promise<void> {
+  expect(await axeViolations(page), name).toEqual([]);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width, `${name} fits 360 px`).toBeLessThanOrEqual(PHONE.width);
+  expect(await smallTargets(page), `${name}: touch targets of 44 px`).toEqual([]);
+  await screenshot(page, name);
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `web-${name}.png`), fullPage: true, animations: "disabled" });

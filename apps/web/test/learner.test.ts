@@ -14,14 +14,12 @@ import { type Stack, startStack } from "../../../test/e2e/processes.ts";
 import { closeTestDeps, type SignedIn, signIn, testDeps } from "../../api/test/helpers.ts";
 import { type Course, indexDocument, makeCourse } from "./course.ts";
 import {
-  axeViolations,
+  checkPhonePage,
   codeAt,
   emailedCode,
   ensureWebBuilt,
   launchBrowser,
   openPhone,
-  screenshot,
-  smallTargets,
   startWeb,
   type Watch,
   type WebApp,
@@ -36,13 +34,7 @@ let watch: Watch;
 let course: Course;
 const email = `awa.${crypto.randomUUID().slice(0, 8)}@example.org`;
 
-async function checkPage(name: string): Promise<void> {
-  expect(await axeViolations(page), name).toEqual([]);
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  expect(width, `${name} fits 360 px`).toBeLessThanOrEqual(360);
-  expect(await smallTargets(page), `${name}: touch targets of 44 px`).toEqual([]);
-  await screenshot(page, name);
-}
+const checkPage = (name: string) => checkPhonePage(page, name);
 
 beforeAll(async () => {
   await truncateAll(process.env.DATABASE_URL as string);

@@ -17,13 +17,11 @@ import { type Stack, startStack } from "../../../test/e2e/processes.ts";
 import { closeTestDeps, type SignedIn, signIn, testDeps } from "../../api/test/helpers.ts";
 import { type Course, indexDocument, makeCourse } from "./course.ts";
 import {
-  axeViolations,
+  checkPhonePage,
   ensureWebBuilt,
   launchBrowser,
   openPhone,
-  screenshot,
   signUpLearner,
-  smallTargets,
   startWeb,
   type WebApp,
 } from "./harness.ts";
@@ -34,15 +32,6 @@ let web: WebApp;
 let browser: Browser;
 let admin: SignedIn;
 let course: Course;
-
-async function checkPage(page: Page, name: string): Promise<void> {
-  expect(await axeViolations(page), name).toEqual([]);
-  expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} fits 360 px`).toBeLessThanOrEqual(
-    360,
-  );
-  expect(await smallTargets(page), `${name}: touch targets of 44 px`).toEqual([]);
-  await screenshot(page, name);
-}
 
 async function api(path: string, who: SignedIn, init: RequestInit = {}): Promise<Response> {
   return fetch(`${stack.base}${path}`, {
@@ -123,7 +112,7 @@ describe("where a learner starts", () => {
     const learner = await signUpLearner(db, context, web.origin, stack.base);
     await page.goto("/placement");
     await page.waitForSelector("text=Niveau actuel : 1 sur 4");
-    await checkPage(page, "placement");
+    await checkPhonePage(page, "placement");
     await page.click("text=Commencer");
     const asked = await answerAll(page, "[data-testid=placement-level]");
 
@@ -139,7 +128,7 @@ describe("where a learner starts", () => {
     expect(user.currentLevel).toBe(attempt.resultLevel);
     expect(attempt.resultLevel).toBeGreaterThanOrEqual(3);
     expect(await page.textContent("[data-testid=placement-level]")).toContain(`${attempt.resultLevel} sur 4`);
-    await checkPage(page, "placement-result");
+    await checkPhonePage(page, "placement-result");
 
     await page.reload();
     await page.waitForSelector(`text=Niveau actuel : ${attempt.resultLevel} sur 4`);
@@ -171,7 +160,7 @@ describe("where a learner starts", () => {
     expect(enrolled.status).toBeLessThan(300);
     await page.goto(`/learn/${course.id}/preassessment`);
     await page.waitForSelector("text=Au plus 6 questions");
-    await checkPage(page, "preassessment");
+    await checkPhonePage(page, "preassessment");
     await page.click("button:has-text('Commencer')");
     const asked = await answerAll(page, "[data-testid=preassessment-result]");
     expect(asked).toBeGreaterThan(0);
@@ -207,7 +196,7 @@ describe("where a learner starts", () => {
     const suggested = status.latest_result?.suggested_module_id ?? null;
     expect(suggested).toBe(course.modules.find((m) => !known.includes(m.id))?.id ?? null);
     expect(await result.locator("a[href^='/modules/']").count()).toBe(suggested ? 1 : 0);
-    await checkPage(page, "preassessment-result");
+    await checkPhonePage(page, "preassessment-result");
     expect(watch.problems).toEqual([]);
     await context.close();
   }, 240_000);

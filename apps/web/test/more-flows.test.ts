@@ -9,20 +9,18 @@
 import { readFileSync } from "node:fs";
 import { createDb } from "@sira/infra/db";
 import { truncateAll } from "@sira/infra/testing";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Stack, startStack } from "../../../test/e2e/processes.ts";
 import { closeTestDeps, type SignedIn, signIn, testDeps } from "../../api/test/helpers.ts";
 import { type Course, indexDocument, makeCourse } from "./course.ts";
 import {
-  axeViolations,
+  checkPhonePage,
   codeAt,
   ensureWebBuilt,
   launchBrowser,
   openPhone,
-  screenshot,
   signUpLearner,
-  smallTargets,
   startWeb,
   type WebApp,
 } from "./harness.ts";
@@ -33,15 +31,6 @@ let web: WebApp;
 let browser: Browser;
 let admin: SignedIn;
 let course: Course;
-
-async function checkPage(page: Page, name: string): Promise<void> {
-  expect(await axeViolations(page), name).toEqual([]);
-  expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} fits 360 px`).toBeLessThanOrEqual(
-    360,
-  );
-  expect(await smallTargets(page), `${name}: touch targets of 44 px`).toEqual([]);
-  await screenshot(page, name);
-}
 
 const adminCall = async <T>(path: string, body: unknown): Promise<T> => {
   const res = await fetch(`${stack.base}${path}`, {
@@ -97,7 +86,7 @@ describe("more of the learner's flows", () => {
     await page.click("text=S'inscrire (50 crédits)");
     await page.waitForSelector("[data-testid=payment-required]");
     expect(await page.textContent("[data-testid=payment-required]")).toMatch(/50 crédits.*solde est de 0/);
-    await checkPage(page, "course-paid");
+    await checkPhonePage(page, "course-paid");
 
     await page.click("text=Acheter des crédits (mobile money)");
     await page.waitForURL(`**/credits?course=${paid.slug}`);
@@ -107,7 +96,7 @@ describe("more of the learner's flows", () => {
     expect(intent).toMatch(/1[\s\u202f]?000/);
     expect(intent).toMatch(/Orange Money/);
     expect(intent).toMatch(/[A-Z0-9]{6}/);
-    await checkPage(page, "credits-intent");
+    await checkPhonePage(page, "credits-intent");
 
     await page.fill("#activation", batch.codes[0]?.code ?? "");
     await page.click("text=Valider le code");
@@ -151,7 +140,7 @@ describe("more of the learner's flows", () => {
     await page.goto(`/recover${url.search}`);
     await page.click("text=Continuer");
     const secret = (await page.textContent("[data-testid=totp-secret]"))?.trim() ?? "";
-    await checkPage(page, "recover");
+    await checkPhonePage(page, "recover");
     await page.fill("#code", await codeAt(secret));
     await page.click("form[aria-label] button[type=submit]");
     await page.waitForSelector("[data-testid=dashboard]");
@@ -176,7 +165,7 @@ describe("more of the learner's flows", () => {
     }
     await page.click("text=Envoyer mes réponses");
     await page.waitForSelector("[data-testid=correction]");
-    await checkPage(page, "case-study");
+    await checkPhonePage(page, "case-study");
     expect(watch.problems).toEqual([]);
     await context.close();
   }, 180_000);
@@ -190,7 +179,7 @@ describe("more of the learner's flows", () => {
     await page.click("text=Enregistrer");
     await page.waitForFunction(() => document.documentElement.lang === "en");
     await page.waitForSelector("text=Download my data");
-    await checkPage(page, "profile");
+    await checkPhonePage(page, "profile");
     const user = await db.user.findUniqueOrThrow({ where: { id: learner.userId } });
     expect(user.preferredLanguage).toBe("en");
 
@@ -244,7 +233,7 @@ describe("more of the learner's flows", () => {
       for (let i = 0; i < total; i++) {
         ids.push((await page.getAttribute("[data-testid=card]", "data-card")) ?? "");
         await page.click("[data-testid=reveal]");
-        if (ids.length === 1) await checkPage(page, "quick-review");
+        if (ids.length === 1) await checkPhonePage(page, "quick-review");
         await page.click('[data-rating="4"]');
         if (i + 1 < total) {
           await page.waitForFunction(
@@ -299,7 +288,7 @@ describe("more of the learner's flows", () => {
     await page.waitForSelector("h1:has-text('Santé communautaire')");
     const links = await page.locator("ol li a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
     expect(links).toEqual([`/courses/${second.slug}`, `/courses/${course.slug}`]);
-    await checkPage(page, "curriculum");
+    await checkPhonePage(page, "curriculum");
     await page.click(`a[href="/courses/${course.slug}"]`);
     await page.waitForURL(`**/courses/${course.slug}`);
 
