@@ -33,7 +33,6 @@ const SCREENSHOTS =
     ? join(root, "docs", "screenshots")
     : fileURLToPath(new URL("./screenshots", import.meta.url));
 
-/** Writes web-<name>.png, 360 px wide, to SCREENSHOTS. */
 /**
  * What every page a learner test visits must pass: no serious or critical axe-core violation, the
  * 360 px width, 44 px touch targets. A screenshot of it is written.
@@ -46,6 +45,7 @@ export async function checkPhonePage(page: Page, name: string): Promise<void> {
   await screenshot(page, name);
 }
 
+/** Writes web-<name>.png, 360 px wide, to SCREENSHOTS. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `web-${name}.png`), fullPage: true, animations: "disabled" });

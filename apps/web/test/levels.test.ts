@@ -5,14 +5,14 @@
  * pre-assessment (an admin enables it, the worker builds its bank from the indexed document, the
  * learner answers it and is shown which modules are known, and where to start if any is not).
  * Answers are the items' keys, read from the database, so the results are what the server computed
- * for them.
- * Pages visited pass axe-core, fit 360 px, and have 44 px targets.
+ * for them. Pages visited pass axe-core, fit 360 px, and have 44 px targets.
  */
 import { placementLevel } from "@sira/algorithms";
 import { createDb } from "@sira/infra/db";
 import { truncateAll } from "@sira/infra/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { poll } from "../../../test/e2e/http.ts";
 import { type Stack, startStack } from "../../../test/e2e/processes.ts";
 import { closeTestDeps, type SignedIn, signIn, testDeps } from "../../api/test/helpers.ts";
 import { type Course, indexDocument, makeCourse } from "./course.ts";
@@ -38,16 +38,6 @@ async function api(path: string, who: SignedIn, init: RequestInit = {}): Promise
     ...init,
     headers: { ...who.headers, "content-type": "application/json", ...init.headers },
   });
-}
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }
 
 /**
@@ -89,7 +79,7 @@ beforeAll(async () => {
   const first = await signIn(testDeps(), { role: "learner" });
   expect((await api(`/api/v1/courses/${course.id}/enroll`, first, { method: "POST" })).status).toBeLessThan(300);
   const module1 = course.modules[0]?.id;
-  await until(
+  await poll(
     () => api(`/api/v1/modules/${module1}/quiz?kind=formative`, first).then((r) => r.status),
     (status) => status !== 409,
     "the module quiz's bank",
@@ -145,7 +135,7 @@ describe("where a learner starts", () => {
     const put = await api(path, admin, { method: "PUT", body: JSON.stringify({ is_enabled: true, max_items: 6 }) });
     expect(put.status).toBe(200);
     expect((await api(`${path}/generate`, admin, { method: "POST" })).status).toBe(202);
-    await until(
+    await poll(
       () => api(path, admin).then((r) => r.json() as Promise<{ generation_status: string }>),
       (s) => s.generation_status === "ready" || s.generation_status === "failed",
       "the pre-assessment's bank",

@@ -11,6 +11,7 @@ import { createDb } from "@sira/infra/db";
 import { truncateAll } from "@sira/infra/testing";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { poll } from "../../../test/e2e/http.ts";
 import { type Stack, startStack } from "../../../test/e2e/processes.ts";
 import { closeTestDeps, type SignedIn, signIn, testDeps } from "../../api/test/helpers.ts";
 import { type Course, indexDocument, makeCourse } from "./course.ts";
@@ -207,12 +208,12 @@ describe("more of the learner's flows", () => {
     expect(enrolled.status).toBeLessThan(300);
     // The module's deck is generated on its first request: 409 with Retry-After until it is ready.
     const deckPath = `${stack.base}/api/v1/modules/${course.modules[0]?.id}/flashcards`;
-    const deadline = Date.now() + 120_000;
-    let deck = await fetch(deckPath, { headers: auth });
-    while (deck.status === 409 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 500));
-      deck = await fetch(deckPath, { headers: auth });
-    }
+    const deck = await poll(
+      () => fetch(deckPath, { headers: auth }),
+      (res) => res.status !== 409,
+      "the module's deck",
+      { ms: 120_000 },
+    );
     expect(deck.status).toBe(200);
     // New cards come to the quick review from modules the learner has started: one card reviewed in
     // the module's own deck starts it.
