@@ -79,13 +79,25 @@ export function uploadForm(request: Request, limits: UploadLimits): Promise<Uplo
         discard,
       });
     });
+    let cut = false;
     parser.on("error", () => {
-      if (!found) reject(invalid("file", "The multipart body is malformed"));
+      if (found) return;
+      reject(
+        cut
+          ? invalid("file", "The upload ended before the file did", "truncated")
+          : invalid("file", "The multipart body is malformed"),
+      );
     });
     parser.on("close", () => {
       if (!found) reject(invalid("file", "The form has no `file` part", "required"));
     });
     const source = Readable.fromWeb(request.body as WebReadableStream);
+    // A connection dropped mid-upload errors the body; `pipe` leaves that unhandled (the process
+    // would exit). The parser takes it: before the file part, a refusal; after, the part's error.
+    source.on("error", (error) => {
+      cut = true;
+      parser.destroy(error);
+    });
     source.pipe(parser);
   });
 }
