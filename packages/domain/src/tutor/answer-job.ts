@@ -31,13 +31,11 @@ import type { Config } from "@sira/infra";
 import type { Db, Tx } from "@sira/infra/db";
 import { GenerationPublisher } from "../content/generation-stream.ts";
 import { enqueue } from "../jobs/enqueue.ts";
-import { invalidateDashboard } from "../learning/dashboard/cache.ts";
-import { creditsOverage } from "../money/tutor-overage.ts";
+import { failTutorAnswer } from "./answer-failure.ts";
 import { AnswerSink } from "./answer-sink.ts";
 import { answerStreamKey, type TutorEntry, watchAbandonment } from "./answer-stream.ts";
 import type { TutorDeps } from "./ask.ts";
 import { tutorSubject } from "./course.ts";
-import { refundTutorMessage, tutorDay } from "./limits.ts";
 import { memoryView } from "./memory.ts";
 
 export type TutorJobDeps = TutorDeps & {
@@ -325,19 +323,7 @@ export async function answerTutorQuestion(
       },
     });
   if (outcome.kind === "failed") {
-    const day = await tutorDay(deps.db, conversation.userId, turn.question.createdAt);
-    await deps.db.$transaction(async (tx) => {
-      const failed = await tx.tutorMessage.updateMany({
-        where: { id: answerId, status: "streaming" },
-        data: { status: "failed" },
-      });
-      if (failed.count === 0) return;
-      // The learner got nothing for this message: it is given back.
-      await refundTutorMessage(tx, conversation.userId, day.day, turn.question.id, deps.tutorOverage ?? creditsOverage);
-      await usage(tx, { model: deps.ai.tutor.model, status: "failed" });
-    });
-    await publisher.finish({ type: "error", code: "GENERATION_FAILED" });
-    await invalidateDashboard(deps.redis, conversation.userId, deps.logger);
+    await failTutorAnswer(deps, answerId, { attempts: attempt, model: deps.ai.tutor.model, publisher });
     return;
   }
   const sources = citationsOf(outcome.text, chunks);

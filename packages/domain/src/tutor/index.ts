@@ -1,5 +1,6 @@
 /** The AI tutor: asking, answer streams, the answering job, conversations, memory and daily limits. */
 export { type AnswerRef, answerEvents, findOwnAnswer, type TutorEvent } from "./answer-events.ts";
+export { type AnswerFailure, failTutorAnswer } from "./answer-failure.ts";
 export { answerTutorQuestion, openQuizItems, TUTOR_TOP_K, type TutorJobDeps } from "./answer-job.ts";
 export { answerStreamKey, markListening } from "./answer-stream.ts";
 export { type AskedTurn, type AskInput, askTutor, type TutorDeps } from "./ask.ts";
