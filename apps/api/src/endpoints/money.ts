@@ -181,7 +181,7 @@ export const expertMoneyEndpoints = {
     method: "post",
     path: "/api/v1/expert/payouts",
     auth: "expert",
-    summary: "Ask to be paid part of the balance by mobile money (at most the balance less payouts already asked)",
+    summary: "Ask to be paid part of the balance by mobile money (the credits asked leave the balance at once)",
     body: payoutInput,
     output: payoutSchema,
     status: 201,

@@ -1,7 +1,8 @@
 /**
- * Experts' earnings and payouts. An expert asks to be paid part of their balance by mobile money
- * (never more than the balance less what is already asked); an admin pays it outside Sira and
- * marks it paid with the operator's reference, which posts the payout (expert → mobile money).
+ * Experts' earnings and payouts. An expert asks to be paid part of their balance by mobile money;
+ * the request posts the payout at once (expert → mobile money), so the credits asked can be
+ * neither spent nor taken back by a refund while an admin pays it outside Sira. Marking it paid
+ * records the operator's reference; rejecting it posts the credits back.
  */
 import { AppError, type Language } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
@@ -9,7 +10,7 @@ import { writeAudit } from "../audit.ts";
 import { inLanguage } from "../bilingual.ts";
 import type { AuditMeta } from "../request-meta.ts";
 import { creditBalance } from "./course-access.ts";
-import { post } from "./ledger.ts";
+import { type PostingLine, post } from "./ledger.ts";
 import { normalizePhone, type Provider } from "./payments.ts";
 
 type PayoutRow = Awaited<ReturnType<Db["payoutRequest"]["findUniqueOrThrow"]>>;
@@ -60,22 +61,29 @@ export async function expertEarnings(db: Db, userId: string, lang: Language) {
   };
 }
 
+/** The payout's posting: the expert's credits leave for mobile money (negative `credits` gives them back). */
+const payoutLines = (
+  userId: string,
+  id: string,
+  credits: number,
+  extra: Record<string, unknown> = {},
+): PostingLine[] => [
+  { account: { userId }, type: "payout", amount: -credits, metadata: { payout_id: id, ...extra } },
+  { account: { counter: "mobile_money" }, type: "payout", amount: credits, metadata: { payout_id: id, ...extra } },
+];
+
+/** Asks for a payout and holds its credits in the same transaction (402 INSUFFICIENT_CREDITS when short). */
 export async function requestPayout(
   db: Db,
   userId: string,
   input: { credits: number; provider: Provider; phone: string },
 ) {
   return db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`payout:${userId}`}, 0))`;
-    const balance = await creditBalance(tx, userId);
-    const pending = await tx.payoutRequest.aggregate({
-      where: { userId, status: "requested" },
-      _sum: { credits: true },
-    });
-    if (input.credits > balance - (pending._sum.credits ?? 0)) throw new AppError("INSUFFICIENT_CREDITS");
     const row = await tx.payoutRequest.create({
       data: { userId, credits: input.credits, provider: input.provider, phone: normalizePhone(input.phone) },
     });
+    // The posting locks the account and refuses a balance below zero: two racing requests cannot both pass.
+    await post(tx, { key: `payout:${row.id}`, lines: payoutLines(userId, row.id, row.credits) });
     return toPayout(row);
   });
 }
@@ -113,7 +121,7 @@ export async function listPayoutsForAdmin(db: Db, input: { status?: string; page
   return { items: rows.map(({ user, ...row }) => ({ ...toPayout(row), expert: user })), total };
 }
 
-/** Marks a requested payout paid (once) and posts it: the expert's credits leave to mobile money. */
+/** Marks a requested payout paid (once), with the operator's reference: its credits left at the request. */
 export async function markPayoutPaid(
   db: Db,
   id: string,
@@ -126,13 +134,8 @@ export async function markPayoutPaid(
     if (!row) throw new AppError("NOT_FOUND");
     if (row.status === "paid") return toPayout(row);
     if (row.status !== "requested") throw new AppError("CONFLICT");
-    await post(tx, {
-      key: `payout:${id}`,
-      lines: [
-        { account: { userId: row.userId }, type: "payout", amount: -row.credits, metadata: { payout_id: id } },
-        { account: { counter: "mobile_money" }, type: "payout", amount: row.credits, metadata: { payout_id: id } },
-      ],
-    });
+    // Replays the request's posting (same key): nothing moves, unless the request predates holding.
+    await post(tx, { key: `payout:${id}`, lines: payoutLines(row.userId, id, row.credits) });
     const paid = await tx.payoutRequest.update({
       where: { id },
       data: { status: "paid", paidAt: meta.now, paidById: meta.actorId, operatorReference },
@@ -151,6 +154,7 @@ export async function markPayoutPaid(
   });
 }
 
+/** Rejects a requested payout (once) and gives its held credits back to the expert. */
 export async function rejectPayout(db: Db, id: string, meta: AuditMeta & { actorId: string }) {
   return db.$transaction(async (tx) => {
     const rejected = await tx.payoutRequest.updateMany({
@@ -161,6 +165,17 @@ export async function rejectPayout(db: Db, id: string, meta: AuditMeta & { actor
     if (!row) throw new AppError("NOT_FOUND");
     if (rejected.count === 0 && row.status !== "rejected") throw new AppError("CONFLICT");
     if (rejected.count) {
+      const hold = await tx.transaction.findFirst({
+        where: { idempotencyKey: `payout:${id}`, account: { userId: row.userId } },
+        select: { postingId: true },
+      });
+      if (hold) {
+        await post(tx, {
+          key: `payout-rejected:${id}`,
+          lines: payoutLines(row.userId, id, -row.credits, { rejected: true }),
+          relatedPostingId: hold.postingId,
+        });
+      }
       await writeAudit(tx, {
         actorId: meta.actorId,
         action: "payout.rejected",
