@@ -186,4 +186,34 @@ describe("other routes", () => {
     const problem = await problemOf(list, 400, "VALIDATION_FAILED");
     expect(problem.errors?.map((e) => e.field).sort()).toEqual(["index_status", "limit"]);
   });
+
+  it("404, never 500, to deletes and re-index requests racing a delete", async () => {
+    const { admin, courseId } = await setUp();
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await upload(
+        app,
+        admin,
+        courseId,
+        new TextEncoder().encode(`Notes ${i} sur le paludisme.`),
+        `n${i}.txt`,
+      );
+      expect(res.status).toBe(201);
+      ids.push(((await res.json()) as { id: string }).id);
+    }
+    for (const id of ids) {
+      const path = `${resourcesPath(courseId)}/${id}`;
+      const answers = await Promise.all([
+        app.request(path, { method: "DELETE", headers: admin.headers }),
+        app.request(path, { method: "DELETE", headers: admin.headers }),
+        app.request(`${path}/reindex`, { method: "POST", headers: admin.headers }),
+        app.request(`${path}/reindex`, { method: "POST", headers: admin.headers }),
+      ]);
+      const [first, second, ...reindexes] = answers.map((r) => r.status);
+      expect([first, second].sort()).toEqual([204, 404]);
+      for (const status of reindexes) expect([202, 404]).toContain(status);
+      for (const res of answers.filter((r) => r.status === 404)) await problemOf(res, 404, "NOT_FOUND");
+    }
+    expect(await deps.db.courseResource.count({ where: { courseId } })).toBe(0);
+  });
 });

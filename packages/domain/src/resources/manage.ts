@@ -105,7 +105,9 @@ export async function deleteCourseResource(
 ): Promise<void> {
   const row = await deps.db.$transaction(async (tx) => {
     const current = await manageableResource(tx, viewer, courseId, resourceId);
-    await tx.courseResource.delete({ where: { id: resourceId } });
+    // A concurrent delete may have won: NOT_FOUND, not Prisma's P2025.
+    const { count } = await tx.courseResource.deleteMany({ where: { id: resourceId } });
+    if (count === 0) throw new AppError("NOT_FOUND");
     await writeAudit(tx, {
       actorId: viewer.userId,
       action: "course_resource.deleted",
@@ -138,11 +140,12 @@ export async function reindexCourseResource(
 ): Promise<CourseResourceView> {
   const row = await deps.db.$transaction(async (tx) => {
     const current = await manageableResource(tx, viewer, courseId, resourceId);
-    const updated = await tx.courseResource.update({
+    const { count } = await tx.courseResource.updateMany({
       where: { id: resourceId },
       data: { indexStatus: "queued", indexProgressPct: 0, indexError: null },
-      select: resourceSelect,
     });
+    if (count === 0) throw new AppError("NOT_FOUND"); // deleted meanwhile
+    const updated = await tx.courseResource.findUniqueOrThrow({ where: { id: resourceId }, select: resourceSelect });
     await writeAudit(tx, {
       actorId: viewer.userId,
       action: "course_resource.reindex_requested",
