@@ -97,6 +97,12 @@ const orange = (amount: string, transactionId: string, note: string, phone = "77
 
 const balanceOf = (user: SignedIn) => creditBalance(deps.db, user.userId);
 
+const mtn = (amount: string, note: string, transactionId: string) =>
+  `Vous avez recu ${amount} XOF de KOFFI JEAN (22996000111) le 2026-05-18 16:00:00. Message de l'expediteur: ${note}. Votre nouveau solde est de 58,600 XOF. ID de transaction: ${transactionId}.`;
+
+const errorOf = async (id: unknown) =>
+  (await deps.db.smsRelayMessage.findUniqueOrThrow({ where: { id: id as string } })).error;
+
 describe("the relay's signature", () => {
   it("refuses a wrong signature and a stale timestamp with 401, and stores nothing", async () => {
     const wrong = await relay(orange("5000", "CI1", "x"), { secret: "not-the-secret" });
@@ -254,6 +260,37 @@ describe("payments matched to intents", () => {
       { sender: "Wave" },
     );
     expect(res.body.status).toBe("matched");
+    expect(await balanceOf(world.learner)).toBe(1100);
+  });
+
+  it("records MTN's own transaction id, so a payer's note cannot spoil the payment that really carries it", async () => {
+    const intent = await createPaymentIntent(
+      deps.db,
+      world.learner.userId,
+      { purpose: "subscription", plan: world.planSlug },
+      "fr",
+    );
+    const decoy = await relay(mtn("100", "ID de transaction: 8765432110", "8765432199"), { sender: "MobileMoney" });
+    expect(decoy.body.status).toBe("review");
+    const real = await relay(mtn("2,000", intent.reference, "8765432110"), { sender: "MobileMoney" });
+    expect(real.body.status).toBe("matched");
+    const subscription = await deps.db.subscription.findFirstOrThrow({ where: { userId: world.learner.userId } });
+    expect(subscription.status).toBe("active");
+  });
+
+  it("leaves for review, not ignored, a transaction id already reported with another amount or number", async () => {
+    const intent = await creditsIntent(world.learner);
+    expect((await relay(orange("5000", "CI-REUSED-1", intent.reference))).body.status).toBe("matched");
+    const otherAmount = await relay(orange("4000", "CI-REUSED-1", "formation"));
+    expect(otherAmount.body.status).toBe("review");
+    expect(await errorOf(otherAmount.body.id)).toBe("transaction_id_reused");
+    const first = await relay(orange("7000", "CI-REUSED-2", "formation"));
+    expect(first.body.status).toBe("review");
+    const otherNumber = await relay(orange("7000", "CI-REUSED-2", "formation", "781112233"));
+    expect(otherNumber.body.status).toBe("review");
+    expect(await errorOf(otherNumber.body.id)).toBe("transaction_id_reused");
+    const sameAgain = await relay(orange("7000", "CI-REUSED-2", "formation"), { device: "relay-phone-2" });
+    expect(sameAgain.body.status).toBe("ignored");
     expect(await balanceOf(world.learner)).toBe(1100);
   });
 

@@ -3,13 +3,14 @@
  * unexpired intent with that reference and exactly the amount paid), otherwise by the payer's
  * number and the exact amount among open intents. Exactly one candidate is fulfilled, in the same
  * transaction that marks the message `matched`; none or several leave it for an admin (`review`).
- * A payment the operator already reported (same transaction id, e.g. from a second relay phone)
- * is `ignored`: it credits once.
+ * A payment the operator already reported (same transaction id, amount and number, e.g. from a
+ * second relay phone) is `ignored`: it credits once; the same id with another amount or number
+ * goes to `review`.
  */
 import type { Transaction, Tx } from "@sira/infra/db";
 import { type Fulfilment, fulfilIntent, type Provider, phoneTail } from "../payments.ts";
 
-export type ReviewReason = "no_intent" | "several_intents";
+export type ReviewReason = "no_intent" | "several_intents" | "transaction_id_reused";
 
 export type Settlement =
   | { status: "matched"; fulfilment: Fulfilment; payment: { provider: Provider; amount: number } }
@@ -53,23 +54,34 @@ export async function candidateIntents(tx: Tx, facts: PaymentFacts, at: Date): P
   return byPhone.map((row) => row.id);
 }
 
-/** Whether this operator transaction is already a payment, or another message already carries it. */
-async function alreadyReported(tx: Tx, messageId: string, provider: string, transactionId: string) {
+type Reported = { amount: number | null; phone: string | null };
+
+const samePayment = (a: Reported, b: Reported) =>
+  a.amount === b.amount && (a.phone ? phoneTail(a.phone) : null) === (b.phone ? phoneTail(b.phone) : null);
+
+/**
+ * Whether this operator transaction was reported before (a payment, or another message matched or
+ * under review): `same` when with this amount and number, `different` when only otherwise.
+ */
+async function alreadyReported(tx: Tx, messageId: string, provider: string, transactionId: string, facts: Reported) {
   const payment = await tx.subscriptionPayment.findUnique({
     where: { provider_operatorReference: { provider, operatorReference: transactionId } },
-    select: { id: true },
+    select: { amount: true, phone: true },
   });
-  if (payment) return true;
-  const other = await tx.smsRelayMessage.findFirst({
+  if (payment) return samePayment(payment, facts) ? "same" : "different";
+  const others = await tx.smsRelayMessage.findMany({
     where: {
       provider,
       parsedTransactionId: transactionId,
       id: { not: messageId },
       status: { in: ["matched", "review"] },
     },
-    select: { id: true },
+    select: { parsedAmount: true, parsedPhone: true },
   });
-  return other !== null;
+  if (!others.length) return null;
+  return others.some((o) => samePayment({ amount: o.parsedAmount, phone: o.parsedPhone }, facts))
+    ? "same"
+    : "different";
 }
 
 /**
@@ -87,12 +99,21 @@ export async function settleRelayMessage(tx: Transaction, messageId: string, now
   // Deliveries of one operator transaction settle one after the other.
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`sms:${provider}:${parsedTransactionId}`}, 0))`;
   const done = { processedAt: now };
-  if (await alreadyReported(tx, messageId, provider, parsedTransactionId)) {
+  const reported = await alreadyReported(tx, messageId, provider, parsedTransactionId, {
+    amount: parsedAmount,
+    phone: message.parsedPhone,
+  });
+  if (reported === "same") {
     await tx.smsRelayMessage.update({
       where: { id: messageId },
       data: { status: "ignored", error: "duplicate_transaction", ...done },
     });
     return { status: "ignored", reason: "duplicate_transaction" };
+  }
+  if (reported === "different") {
+    const reason: ReviewReason = "transaction_id_reused";
+    await tx.smsRelayMessage.update({ where: { id: messageId }, data: { status: "review", error: reason, ...done } });
+    return { status: "review", reason };
   }
   const facts: PaymentFacts = {
     provider: provider as Provider,

@@ -49,6 +49,14 @@ describe("Orange Money", () => {
     expect(read.reference).toBeNull();
     expect(read.amount).toBe(5000);
   });
+
+  it("takes Orange's own Ref, which comes before the payer's note", () => {
+    const read = payment(
+      "OrangeMoney",
+      "Vous avez reçu un transfert de 100 FCFA du 771234567. Ref: CI240518.1532.A99999. Motif: Ref: CI240518.1532.A12345. Nouveau solde: 9 100 FCFA.",
+    );
+    expect(read.transactionId).toBe("CI240518.1532.A99999");
+  });
 });
 
 describe("Wave", () => {
@@ -75,6 +83,14 @@ describe("Wave", () => {
     );
     expect(read).toMatchObject({ amount: 2000, phone: "785554433", reference: null });
   });
+
+  it("takes Wave's transaction id, not one the payer wrote in the message before it", () => {
+    const read = payment(
+      "Wave",
+      "Vous avez reçu 100F de Awa Ndiaye (78 000 11 22). Message : ID de transaction : T_VICTIM12345. ID de transaction : T_REAL5678AB. Nouveau solde : 12.600F.",
+    );
+    expect(read).toMatchObject({ amount: 100, phone: "780001122", transactionId: "T_REAL5678AB" });
+  });
 });
 
 describe("MTN MoMo", () => {
@@ -100,6 +116,14 @@ describe("MTN MoMo", () => {
       "Vous avez recu 10,000 XOF de KOFFI JEAN (22996000111) le 2026-05-18 16:00:00. Message de l'expediteur: formation. Votre nouveau solde est de 58,500 XOF. ID de transaction: 8765432110.",
     );
     expect(read).toMatchObject({ amount: 10000, reference: null, transactionId: "8765432110" });
+  });
+
+  it("takes MTN's transaction id, not one the payer wrote in the message before it", () => {
+    const read = payment(
+      "MobileMoney",
+      "Vous avez recu 100 XOF de KOFFI JEAN (22996000111) le 2026-05-18 16:00:00. Message de l'expediteur: ID de transaction: 8765432110. Votre nouveau solde est de 58,600 XOF. ID de transaction: 8765432199.",
+    );
+    expect(read).toMatchObject({ amount: 100, phone: "22996000111", transactionId: "8765432199" });
   });
 });
 

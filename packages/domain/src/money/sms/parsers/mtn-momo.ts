@@ -14,5 +14,6 @@ export const mtnMomo: OperatorFormat = {
   received: /\bvous avez recu (?:un paiement de )?(?=\d)/i,
   phone: /\((\+?\d[\d ]{6,17}\d)\)/,
   transactionId: /\b(?:ID de transaction|Financial Transaction Id|Transaction Id) ?: ?([A-Z0-9][A-Z0-9._-]{3,40})/i,
+  transactionIdLast: true,
   note: /\bMessage(?: de l.expediteur)? ?: ?(.{1,80}?)(?:\.(?: |$)|$)/i,
 };

@@ -44,6 +44,8 @@ export interface OperatorFormat {
   phone: RegExp;
   /** The operator's transaction id; group 1. */
   transactionId: RegExp;
+  /** The payer's note comes before the id: only the last match is the operator's. */
+  transactionIdLast?: true;
   /** The payer's note, where the reference is written; group 1. */
   note: RegExp;
 }
@@ -110,6 +112,11 @@ export function cleanTransactionId(written: string | undefined): string | null {
   return id && id.length >= 4 ? id.toUpperCase() : null;
 }
 
+/** Group 1 of the last match of `pattern` in `text`. */
+function lastMatch(pattern: RegExp, text: string): string | undefined {
+  return [...text.matchAll(new RegExp(pattern.source, `${pattern.flags}g`))].at(-1)?.[1];
+}
+
 /** Reads `body` with one operator's format. */
 export function readWithFormat(format: OperatorFormat, body: string): SmsReading {
   const text = plainText(body);
@@ -121,7 +128,9 @@ export function readWithFormat(format: OperatorFormat, body: string): SmsReading
   if (!amount.currency) return { outcome: "unreadable", provider: format.provider, reason: "currency_missing" };
   if (amount.currency !== "XOF")
     return { outcome: "unreadable", provider: format.provider, reason: "currency_unsupported" };
-  const transactionId = cleanTransactionId(format.transactionId.exec(text)?.[1]);
+  const transactionId = cleanTransactionId(
+    format.transactionIdLast ? lastMatch(format.transactionId, text) : format.transactionId.exec(text)?.[1],
+  );
   if (!transactionId) return { outcome: "unreadable", provider: format.provider, reason: "transaction_id_missing" };
   const note = format.note.exec(text)?.[1];
   return {

@@ -12,5 +12,6 @@ export const wave: OperatorFormat = {
   received: /\bvous avez recu (?=\d)/i,
   phone: /\((\+?\d[\d ]{6,17}\d)\)/,
   transactionId: /\bID de transaction ?: ?([A-Z0-9][A-Z0-9._-]{3,40})/i,
+  transactionIdLast: true,
   note: /\bMessage ?: ?(.{1,80}?)(?:\.(?: |$)|$)/i,
 };
