@@ -1,10 +1,10 @@
 /**
  * The SMS relay through the real API: the merchant phone's signed posts, each operator's
- * confirmation matched to the learner's payment intent (by reference, or by number and amount),
- * one credit per operator transaction however often it arrives, the admin's review queue, and a
- * 503 the phone retries on while the database is away.
+ * confirmation matched to the learner's payment intent (by reference, or by a number that has
+ * already paid for that learner and the amount), one credit per operator transaction however often
+ * it arrives, the admin's review queue, and a 503 the phone retries on while the database is away.
  */
-import { createPaymentIntent, creditBalance, signRelayBody } from "@sira/domain";
+import { createPaymentIntent, creditBalance, runSubscriptionSchedule, signRelayBody } from "@sira/domain";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { closeTestDeps, jsonSender, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
 import { outboxMessage } from "../outbox.ts";
@@ -97,8 +97,17 @@ const orange = (amount: string, transactionId: string, note: string, phone = "77
 
 const balanceOf = (user: SignedIn) => creditBalance(deps.db, user.userId);
 
+const waveWithoutNote = (transactionId: string) =>
+  `Vous avez reçu 5.000F de Aminata Traoré (77 123 45 67). ID de transaction : ${transactionId}. Nouveau solde : 12.500F.`;
+
 const mtn = (amount: string, note: string, transactionId: string) =>
   `Vous avez recu ${amount} XOF de KOFFI JEAN (22996000111) le 2026-05-18 16:00:00. Message de l'expediteur: ${note}. Votre nouveau solde est de 58,600 XOF. ID de transaction: ${transactionId}.`;
+
+/** The learner's number proven: a payment from it, matched by the intent's reference (1,100 credits). */
+async function provePhone(user: SignedIn, transactionId: string) {
+  const intent = await creditsIntent(user);
+  expect((await relay(orange("5000", transactionId, intent.reference))).body.status).toBe("matched");
+}
 
 const errorOf = async (id: unknown) =>
   (await deps.db.smsRelayMessage.findUniqueOrThrow({ where: { id: id as string } })).error;
@@ -254,12 +263,32 @@ describe("payments matched to intents", () => {
   });
 
   it("matches by the payer's number and the exact amount when the note has no reference", async () => {
+    await provePhone(world.learner, "CI-PROVE-1");
     await creditsIntent(world.learner, "+221 77 123 45 67");
-    const res = await relay(
-      "Vous avez reçu 5.000F de Aminata Traoré (77 123 45 67). ID de transaction : T_5JQK2ZP3XH4A. Nouveau solde : 12.500F.",
-      { sender: "Wave" },
-    );
+    const res = await relay(waveWithoutNote("T_5JQK2ZP3XH4A"), { sender: "Wave" });
     expect(res.body.status).toBe("matched");
+    expect(await balanceOf(world.learner)).toBe(2200);
+  });
+
+  it("never pays by number an intent whose learner has not paid from that number (one typed the victim's)", async () => {
+    await provePhone(world.learner, "CI-VICTIM-1");
+    const attacker = await signIn(deps, { role: "learner" });
+    await creditsIntent(attacker, "+221 77 123 45 67");
+    const res = await relay(waveWithoutNote("T_VICTIMPAYS1"), { sender: "Wave" });
+    expect(res.body.status).toBe("review");
+    expect(await errorOf(res.body.id)).toBe("no_intent");
+    expect(await balanceOf(attacker)).toBe(0);
+    expect(await balanceOf(world.learner)).toBe(1100);
+  });
+
+  it("leaves for review a payment whose reference matches no open intent, without trying the number", async () => {
+    await provePhone(world.learner, "CI-LATE-0");
+    const late = await creditsIntent(world.learner);
+    await runSubscriptionSchedule(deps, new Date(Date.now() + 24 * 3600_000));
+    await creditsIntent(world.learner, "771234567");
+    const res = await relay(orange("5000", "CI-LATE-1", late.reference));
+    expect(res.body.status).toBe("review");
+    expect(await errorOf(res.body.id)).toBe("no_intent");
     expect(await balanceOf(world.learner)).toBe(1100);
   });
 
@@ -296,8 +325,10 @@ describe("payments matched to intents", () => {
 
   it("leaves for review what matches no intent or several, and stores what is not a payment", async () => {
     const other = await signIn(deps, { role: "learner" });
+    await provePhone(world.learner, "CI-PROVE-2");
     await creditsIntent(world.learner, "771234567");
-    await creditsIntent(other, "+221771234567");
+    await creditsIntent(world.learner, "+221771234567");
+    await creditsIntent(other, "771234567");
     const several = await relay(orange("5000", "CI-AMBIG-1", "formation"));
     expect(several.body.status).toBe("review");
     const none = await relay(orange("7000", "CI-NONE-1", "formation"));
@@ -308,13 +339,14 @@ describe("payments matched to intents", () => {
     expect(cut.body.status).toBe("failed");
     const rows = await deps.db.smsRelayMessage.findMany({ orderBy: { createdAt: "asc" } });
     expect(rows.map((r) => [r.status, r.error])).toEqual([
+      ["matched", null],
       ["review", "several_intents"],
       ["review", "no_intent"],
       ["ignored", "not_a_payment"],
       ["failed", "transaction_id_missing"],
     ]);
     expect(rows.every((r) => r.dedupeHash.length === 64 && r.hmacVerified)).toBe(true);
-    expect(await balanceOf(world.learner)).toBe(0);
+    expect(await balanceOf(world.learner)).toBe(1100);
     expect(await balanceOf(other)).toBe(0);
   });
 

@@ -1,13 +1,14 @@
 /**
- * Which payment intent an operator's SMS pays, and delivering it. First by our reference (an open,
- * unexpired intent with that reference and exactly the amount paid), otherwise by the payer's
- * number and the exact amount among open intents. Exactly one candidate is fulfilled, in the same
- * transaction that marks the message `matched`; none or several leave it for an admin (`review`).
- * A payment the operator already reported (same transaction id, amount and number, e.g. from a
- * second relay phone) is `ignored`: it credits once; the same id with another amount or number
- * goes to `review`.
+ * Which payment intent an operator's SMS pays, and delivering it. By our reference when the payer
+ * wrote one (an open, unexpired intent with that reference and exactly the amount paid; none is a
+ * `review`). Without one, by the payer's number and the exact amount among open intents, but only
+ * intents of a learner who has already paid from that number: the number on an intent is typed by
+ * the learner, unverified. Exactly one candidate is fulfilled, in the same transaction that marks
+ * the message `matched`; none or several leave it for an admin (`review`). A payment the operator
+ * already reported (same transaction id, amount and number, e.g. from a second relay phone) is
+ * `ignored`: it credits once. The same id with another amount or number goes to `review`.
  */
-import type { Transaction, Tx } from "@sira/infra/db";
+import type { Prisma, Transaction, Tx } from "@sira/infra/db";
 import { type Fulfilment, fulfilIntent, type Provider, phoneTail } from "../payments.ts";
 
 export type ReviewReason = "no_intent" | "several_intents" | "transaction_id_reused";
@@ -34,6 +35,11 @@ const OPEN = (facts: PaymentFacts, at: Date) => ({
   currency: facts.currency,
 });
 
+/** Confirmed payments from `phone`: a learner with one has proven the number is theirs. */
+export function paidFrom(phone: string): Prisma.SubscriptionPaymentWhereInput {
+  return { status: "confirmed", phone: { endsWith: phoneTail(phone) } };
+}
+
 /** The ids of the intents this payment may be for (at most two: two already means "ask an admin"). */
 export async function candidateIntents(tx: Tx, facts: PaymentFacts, at: Date): Promise<string[]> {
   if (facts.reference) {
@@ -42,11 +48,15 @@ export async function candidateIntents(tx: Tx, facts: PaymentFacts, at: Date): P
       select: { id: true },
       take: 2,
     });
-    if (byReference.length) return byReference.map((row) => row.id);
+    return byReference.map((row) => row.id);
   }
   if (!facts.phone) return [];
   const byPhone = await tx.paymentIntent.findMany({
-    where: { ...OPEN(facts, at), phone: { endsWith: phoneTail(facts.phone) } },
+    where: {
+      ...OPEN(facts, at),
+      phone: { endsWith: phoneTail(facts.phone) },
+      user: { subscriptionPayments: { some: paidFrom(facts.phone) } },
+    },
     select: { id: true },
     orderBy: { createdAt: "asc" },
     take: 2,
