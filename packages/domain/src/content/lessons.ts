@@ -71,13 +71,15 @@ async function assertIndexed(db: Db, target: LessonTarget): Promise<void> {
 }
 
 /**
- * Starts the lesson's generation unless it is queued or running already. A fresh start counts
- * against a learner's daily quota (429 past it), and clears any stream left by an earlier run
- * first, so readers never see a previous run's text.
+ * Starts the lesson's generation unless it is queued or running already. A fresh start, or a new
+ * run of a job that failed for good, counts against a learner's daily quota (429 past it, and
+ * nothing runs), and clears any stream left by an earlier run first, so readers never see a
+ * previous run's text or error.
  */
 export async function startLessonGeneration(deps: LessonDeps, target: LessonTarget, learner: LearnerContext) {
   const jobId = generationJobId(target.key);
-  if ((await jobState(deps, "generate", jobId)) === "missing") {
+  const state = await jobState(deps, "generate", jobId);
+  if (state === "missing" || state === "failed") {
     if (learner.viewer.role === "learner") await chargeGeneration(deps, learner.viewer.userId);
     await deps.redis.del(generationStreamKey(target.key));
   }
