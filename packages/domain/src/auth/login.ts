@@ -114,7 +114,7 @@ export async function refresh(env: AuthEnv, refreshToken: string): Promise<Token
   const rotated = await rotateRefreshToken(env.db, refreshToken, env.meta, policy, env.denylist);
   const user = await env.db.user.findUnique({ where: { id: rotated.userId } });
   if (user?.status !== "active") {
-    await revokeFamily(env.db, rotated.familyId, "account_disabled", env.meta.now, env.denylist);
+    await revokeFamily(env.db, rotated.userId, rotated.familyId, "account_disabled", env.meta.now, env.denylist);
     throw new AppError("REFRESH_TOKEN_INVALID");
   }
   return tokenPair(env, user, rotated);

@@ -4,7 +4,7 @@
  * unless it is the same client retrying within the grace window (decision 0029).
  */
 import { AppError, type Session } from "@sira/contracts";
-import type { Db, Prisma, Tx } from "@sira/infra/db";
+import { type Db, inTransaction, type Prisma, type Transaction, type Tx } from "@sira/infra/db";
 import type { RequestMeta } from "../request-meta.ts";
 import { randomToken, safeEqual, successorToken, tokenHash } from "./crypto.ts";
 import type { SessionDenylist } from "./revocation.ts";
@@ -66,40 +66,56 @@ export async function startSession(
   return { refreshToken, familyId, expiresAt };
 }
 
+/**
+ * Locks the user before a revocation reads their tokens. A rotation's successor insert holds a
+ * key-share lock on the user row (its foreign key) until it commits, so the revocation waits for
+ * it and then sees the successor; a rotation that starts later waits and finds its token revoked.
+ */
+async function lockUser(tx: Transaction, userId: string): Promise<void> {
+  await tx.$queryRaw`SELECT id FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
+}
+
 /** Revokes every live token of a family and ends its access tokens. */
-export async function revokeFamily(
-  tx: Tx,
+export function revokeFamily(
+  db: Tx,
+  userId: string,
   familyId: string,
   reason: string,
   now: Date,
   denylist: SessionDenylist,
 ): Promise<number> {
-  const { count } = await tx.refreshToken.updateMany({
-    where: { familyId, revokedAt: null },
-    data: { revokedAt: now, revokedReason: reason },
+  return inTransaction(db, async (tx) => {
+    await lockUser(tx, userId);
+    const { count } = await tx.refreshToken.updateMany({
+      where: { userId, familyId, revokedAt: null },
+      data: { revokedAt: now, revokedReason: reason },
+    });
+    await denylist.deny([familyId]);
+    return count;
   });
-  await denylist.deny([familyId]);
-  return count;
 }
 
 /**
  * Revokes all of a user's sessions (recovery, erasure, account disabled, role changed) and ends
  * their access tokens; returns how many live tokens were revoked (one per live session).
  */
-export async function revokeAllSessions(
-  tx: Tx,
+export function revokeAllSessions(
+  db: Tx,
   userId: string,
   reason: string,
   now: Date,
   denylist: SessionDenylist,
 ): Promise<number> {
-  const revoked = await tx.refreshToken.updateManyAndReturn({
-    where: { userId, revokedAt: null },
-    data: { revokedAt: now, revokedReason: reason },
-    select: { familyId: true },
+  return inTransaction(db, async (tx) => {
+    await lockUser(tx, userId);
+    const revoked = await tx.refreshToken.updateManyAndReturn({
+      where: { userId, revokedAt: null },
+      data: { revokedAt: now, revokedReason: reason },
+      select: { familyId: true },
+    });
+    await denylist.deny(revoked.map((t) => t.familyId));
+    return revoked.length;
   });
-  await denylist.deny(revoked.map((t) => t.familyId));
-  return revoked.length;
 }
 
 export interface Rotated extends IssuedRefresh {
@@ -191,7 +207,7 @@ async function retryRotation(
     }
   }
   await db.$transaction(async (tx) => {
-    await revokeFamily(tx, current.familyId, "reuse_detected", meta.now, denylist);
+    await revokeFamily(tx, current.userId, current.familyId, "reuse_detected", meta.now, denylist);
     await tx.auditLog.create({
       data: {
         actorId: current.userId,
@@ -243,10 +259,13 @@ export async function endSession(
   now: Date,
   denylist: SessionDenylist,
 ) {
-  const { count } = await db.refreshToken.updateMany({
-    where: { userId, familyId, revokedAt: null },
-    data: { revokedAt: now, revokedReason: reason },
+  await db.$transaction(async (tx) => {
+    await lockUser(tx, userId);
+    const { count } = await tx.refreshToken.updateMany({
+      where: { userId, familyId, revokedAt: null },
+      data: { revokedAt: now, revokedReason: reason },
+    });
+    if (count === 0) throw new AppError("NOT_FOUND");
+    await denylist.deny([familyId]);
   });
-  if (count === 0) throw new AppError("NOT_FOUND");
-  await denylist.deny([familyId]);
 }
