@@ -3,6 +3,7 @@
  * observation per request. The rest of the request runs in the request's scope, so a job it
  * enqueues carries its id into the worker's log lines.
  */
+import { isIP } from "node:net";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { withRequestId } from "@sira/infra";
 import type { Context } from "hono";
@@ -20,9 +21,21 @@ export function requestIdOf(incoming: string | undefined): string {
 }
 
 /**
+ * An X-Forwarded-For entry as a bare IP address: some proxies add the source port
+ * (`203.0.113.7:51234`, `[2001:db8::7]:443`), which the database's inet type and the rate-limit
+ * keys must not see. Null when the entry is no IP address at all.
+ */
+function bareAddress(entry: string): string | null {
+  const withPort = /^\[([^\]]+)\](?::\d+)?$/.exec(entry) ?? /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(entry);
+  const ip = withPort?.[1] ?? entry;
+  return isIP(ip) ? ip : null;
+}
+
+/**
  * The client's address. Each of the `hops` trusted proxies in front of the API appends the address
  * it saw to X-Forwarded-For, so the client is the `hops`-th entry from the right; entries further
  * left are whatever the client sent, and trusting them would let anyone choose their rate-limit key.
+ * An entry that is no IP address counts as the socket's.
  */
 export function clientAddress(forwardedFor: string | undefined, socketAddress: string, hops: number): string {
   if (hops <= 0 || !forwardedFor) return socketAddress;
@@ -30,7 +43,8 @@ export function clientAddress(forwardedFor: string | undefined, socketAddress: s
     .split(",")
     .map((entry) => entry.trim())
     .filter(Boolean);
-  return chain[Math.max(0, chain.length - hops)] ?? socketAddress;
+  const entry = chain[Math.max(0, chain.length - hops)];
+  return (entry && bareAddress(entry)) || socketAddress;
 }
 
 /** `::ffff:127.0.0.1` (an IPv4 peer on a dual-stack socket) as `127.0.0.1`. */
