@@ -3,11 +3,12 @@
  * through the real API, PostgreSQL, Redis and the worker's own processor run on the queued job:
  * an attempt that will be retried changes nothing; the job's last attempt fails the answer, gives
  * the message back once (the day's count, or the credits paid) and ends its stream with an error.
+ * A job that failed for good without failing its answer is caught up when a client reconnects.
  */
 import { createRetriever, type Embedder } from "@sira/ai";
 import { isBalanced, reconcileLedger } from "@sira/domain";
-import { getQueue } from "@sira/infra";
-import type { Job, Processor } from "bullmq";
+import { createQueueRedis, getQueue } from "@sira/infra";
+import { type Job, type Processor, UnrecoverableError, Worker } from "bullmq";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { indexMarketText } from "../../../../packages/domain/test/content/fixtures.ts";
 import { processors } from "../../../worker/src/processors.ts";
@@ -135,5 +136,33 @@ describe("a tutor answer failing outside the model call", () => {
       paid: 0,
     });
     expect(isBalanced(await reconcileLedger(deps.db))).toBe(true);
+  });
+
+  it("fails an answer whose job failed for good without failing it when a client reconnects", async () => {
+    const { meta, stream, job } = await asked();
+    // The job fails for good while its own failure path cannot run (as before this path existed).
+    const worker = new Worker("tutor", null, {
+      connection: createQueueRedis(deps.config.REDIS_URL),
+      prefix: deps.config.QUEUE_PREFIX,
+    });
+    try {
+      const token = "failure-not-recorded";
+      const taken = await worker.getNextJob(token);
+      expect(taken?.id).toBe(job.id);
+      await taken?.moveToFailed(new UnrecoverableError("the failure was not recorded"), token);
+    } finally {
+      await worker.close();
+    }
+    expect(await queue().getJobState(job.id as string)).toBe("failed");
+    expect(await answerStatus(meta.answer_id)).toBe("streaming");
+
+    const reconnect = await send(world.learner, "GET", `/api/v1/tutor/answers/${meta.answer_id}/stream`);
+    expect((await new SseReader(reconnect.body).rest()).at(-1)).toMatchObject({
+      event: "error",
+      data: { code: "GENERATION_FAILED" },
+    });
+    expect(await answerStatus(meta.answer_id)).toBe("failed");
+    expect(await used()).toBe(0);
+    expect((await stream.rest()).at(-1)).toMatchObject({ event: "error", data: { code: "GENERATION_FAILED" } });
   });
 });

@@ -8,6 +8,7 @@ import { AppError, type TutorCitation } from "@sira/contracts";
 import type { Viewer } from "../access/actor.ts";
 import { tailGeneration } from "../content/generation-stream.ts";
 import { jobState } from "../jobs/enqueue.ts";
+import { failTutorAnswer } from "./answer-failure.ts";
 import { answerStreamKey, markListening, type TutorEntry } from "./answer-stream.ts";
 import { enqueueAnswer, type TutorDeps } from "./ask.ts";
 
@@ -69,9 +70,12 @@ export async function* answerEvents(
     yield* replayStored(stored);
     return;
   }
+  const state = await jobState(deps, "tutor-answer", `tutor-answer-${answerId}`);
   // The job may have been lost (e.g. Redis was down when the question was stored): queue it again.
-  if ((await jobState(deps, "tutor-answer", `tutor-answer-${answerId}`)) === "missing") {
-    await enqueueAnswer(deps, answerId);
+  if (state === "missing") await enqueueAnswer(deps, answerId);
+  // It failed for good without failing the answer (its failure could not be recorded): fail it now.
+  if (state === "failed" && (await failTutorAnswer(deps, answerId, { attempts: 0, model: null }))) {
+    throw new AppError("GENERATION_FAILED");
   }
   const listenMs = deps.config.TUTOR_ABANDON_AFTER_MS;
   let finished: StoredAnswer | null = null;
