@@ -98,6 +98,12 @@ export async function confirmRecovery(env: AuthEnv, token: string): Promise<Enro
     });
     if (count !== 1) throw new AppError("MAGIC_LINK_USED");
     await revokeAllSessions(tx, link.userId, "recovery", env.meta.now, env.denylist);
+    // Other links still in the inbox must not reset the new authenticator. After the user lock
+    // above, so a link requested in parallel is either seen here or requested after this recovery.
+    await tx.magicLinkToken.updateMany({
+      where: { userId: link.userId, usedAt: null },
+      data: { usedAt: env.meta.now },
+    });
     await tx.user.update({ where: { id: link.userId }, data: { status: "pending_mfa" } });
     // The link reached the address, so the address is proven.
     await markEmailVerified(tx, link.userId, null, env.meta.now);
