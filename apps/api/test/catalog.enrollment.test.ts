@@ -230,6 +230,8 @@ describe("GET /api/v1/courses/my-enrollments", () => {
     const b = await makeCourse(deps);
     await post(learner, `${COURSES}/${a.id}/enroll`);
     await post(learner, `${COURSES}/${b.id}/enroll`);
+    // Past the cursor's clock-skew margin (100 ms), so the next delta holds only what follows.
+    await new Promise((r) => setTimeout(r, 150));
     const full = (await (
       await app.request(`${MINE}?since=2020-01-01T00:00:00Z`, { headers: learner.headers })
     ).json()) as Delta;
@@ -248,7 +250,7 @@ describe("GET /api/v1/courses/my-enrollments", () => {
     expect(new Date(delta.server_time).getTime()).toBeGreaterThan(new Date(full.server_time).getTime());
   });
 
-  it("pages a large delta oldest first, with has_more and a cursor at the newest change sent", async () => {
+  it("pages a large delta oldest first, with has_more and a cursor just after the newest change sent", async () => {
     const learner = await signIn(deps);
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
@@ -256,17 +258,19 @@ describe("GET /api/v1/courses/my-enrollments", () => {
       ids.push(c.id);
       await post(learner, `${COURSES}/${c.id}/enroll`);
     }
+    // Past the clock-skew margin, the cursor can move just past the last change sent.
+    await new Promise((r) => setTimeout(r, 150));
     const since = new Date(Date.now() - 60_000).toISOString();
     const first = (await (
       await app.request(`${MINE}?since=${since}&limit=2`, { headers: learner.headers })
     ).json()) as Delta;
     expect(first.items.map((e) => e.course_id)).toEqual(ids.slice(0, 2));
     expect(first.has_more).toBe(true);
-    expect(first.server_time).toBe(first.items[1]?.updated_at);
+    expect(new Date(first.server_time).getTime()).toBe(new Date(first.items[1]?.updated_at ?? 0).getTime() + 1);
     const next = (await (
       await app.request(`${MINE}?since=${encodeURIComponent(first.server_time)}&limit=2`, { headers: learner.headers })
     ).json()) as Delta;
-    expect(next.items.map((e) => e.course_id)).toEqual(ids.slice(1));
+    expect(next.items.map((e) => e.course_id)).toEqual(ids.slice(2));
     expect(next.has_more).toBe(false);
   });
 

@@ -51,8 +51,13 @@ beforeAll(async () => {
       bloomLevel: "understand",
     })),
   });
+  // One enrolment at a time, as learners enrol: each its own change time.
   await deps.db.userCourseEnrollment.createMany({
-    data: courses.map((c) => ({ userId: learner.userId, courseId: c.id })),
+    data: courses.map((c, i) => ({
+      userId: learner.userId,
+      courseId: c.id,
+      updatedAt: new Date(Date.UTC(2026, 1, 1, 0, i)),
+    })),
   });
   await deps.db.curriculum.createMany({
     data: Array.from({ length: COUNT }, (_, i) => ({
@@ -102,7 +107,8 @@ const LISTS: { name: string; path: (limit: number) => string; signedIn: boolean;
     name: "GET /courses/my-enrollments?since=",
     path: (l) => `/api/v1/courses/my-enrollments?limit=${l}&since=2026-01-01T00:00:00Z`,
     signedIn: true,
-    max: 3,
+    // The sync horizon, the changes, the tombstones.
+    max: 4,
   },
 ];
 

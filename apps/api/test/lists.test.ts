@@ -157,13 +157,8 @@ describe("deltaEnvelope", () => {
     deleted_at: newest.toISOString(),
   };
 
-  it("hands back the request's start as the next cursor when everything was sent", () => {
-    const delta = deltaEnvelope([{ id: "a" }], [tomb], {
-      startedAt,
-      hasMore: false,
-      reset: false,
-      newestChange: newest,
-    });
+  it("hands back the request's start as the next cursor when the domain gives none", () => {
+    const delta = deltaEnvelope([{ id: "a" }], [tomb], { startedAt, hasMore: false, reset: false });
     expect(delta).toEqual({
       items: [{ id: "a" }],
       deleted: [tomb],
@@ -173,8 +168,8 @@ describe("deltaEnvelope", () => {
     });
   });
 
-  it("hands back the newest change sent when more remain, so the next page starts there", () => {
-    const delta = deltaEnvelope([], [], { startedAt, hasMore: true, reset: false, newestChange: newest });
+  it("hands back the domain's cursor when it gives one, so the next page starts there", () => {
+    const delta = deltaEnvelope([], [], { startedAt, hasMore: true, reset: false, cursor: newest });
     expect(delta.server_time).toBe(newest.toISOString());
     expect(delta.has_more).toBe(true);
   });

@@ -1,4 +1,7 @@
-/** Delta sync: deletions are remembered as tombstones so offline clients can drop what is gone. */
+/**
+ * Delta sync: deletions are remembered as tombstones so offline clients can drop what is gone, and
+ * each answer's cursor (the next `?since=`) never passes a change it has not sent.
+ */
 import { TOMBSTONE_RETENTION_DAYS, type Tombstone } from "@sira/contracts";
 import type { Tx } from "@sira/infra/db";
 
@@ -49,7 +52,7 @@ export async function tombstonesSince(
   const rows = await db.syncTombstone.findMany({
     where: {
       entity: { in: input.entities },
-      deletedAt: { gt: input.since },
+      deletedAt: { gte: input.since },
       OR: [{ userId: null }, ...(input.userId ? [{ userId: input.userId }] : [])],
     },
     orderBy: { deletedAt: "asc" },
@@ -57,6 +60,70 @@ export async function tombstonesSince(
     select: { entityId: true, entity: true, deletedAt: true },
   });
   return rows.map((r) => ({ id: r.entityId, entity: r.entity, deleted_at: r.deletedAt.toISOString() }));
+}
+
+/**
+ * How far a delta read now may let its cursor go. A row is stamped when its transaction writes it
+ * (PostgreSQL's `now()` is the transaction's start) but seen only once it commits, so a cursor at
+ * the read's own time would skip rows that commit later with an earlier stamp. The horizon is the
+ * start of the oldest transaction still open, or now: every row the read cannot see yet will be
+ * stamped at or after it. Ask it before the read. Rows stamped by the API's clock (`@updatedAt`)
+ * are covered up to CLOCK_SKEW_MS of drift between the API's and the database's clocks.
+ */
+export async function syncHorizon(db: Tx): Promise<Date> {
+  const [row] = await db.$queryRaw<{ at: Date }[]>`
+    SELECT least(statement_timestamp(), min(xact_start)) AS at
+    FROM pg_stat_activity
+    WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()`;
+  return new Date((row?.at ?? new Date()).getTime() - CLOCK_SKEW_MS);
+}
+
+const CLOCK_SKEW_MS = 100;
+
+/** A window of change times: at or after `since`, and before `before` when given. */
+export interface ChangeWindow {
+  since: Date;
+  before?: Date;
+}
+
+/** The window as a Prisma filter on a timestamp column. */
+export function changedIn(window: ChangeWindow): { gte: Date; lt?: Date } {
+  return window.before ? { gte: window.since, lt: window.before } : { gte: window.since };
+}
+
+export interface DeltaPage<R> {
+  rows: R[];
+  hasMore: boolean;
+  /** The next `?since=`: just after the last change sent, never past the horizon. */
+  cursor: Date;
+}
+
+/**
+ * One page of changes, oldest first, that ends on a whole millisecond (the cursor's precision).
+ * A page cut inside a millisecond would hand back a cursor that asks for the same rows again: a
+ * deck rebuilt in one statement stamps all its cards alike, and the client would loop forever.
+ * `read` returns the rows changed in a window, oldest first (ties in a stable order), at most `take`.
+ */
+export async function deltaPage<R>(
+  input: { since: Date; limit: number; horizon: Date },
+  read: (window: ChangeWindow, take?: number) => Promise<R[]>,
+  changedAt: (row: R) => Date,
+): Promise<DeltaPage<R>> {
+  const rows = await read({ since: input.since }, input.limit + 1);
+  if (rows.length <= input.limit) return { rows, hasMore: false, cursor: input.horizon };
+  const ms = (row: R) => changedAt(row).getTime();
+  const lastMs = ms(rows[input.limit - 1] as R);
+  const next = new Date(lastMs + 1);
+  let page = rows.slice(0, input.limit);
+  let hasMore = true;
+  if (ms(rows[input.limit] as R) === lastMs) {
+    // The next row shares the last one's millisecond: the page takes that millisecond whole.
+    const tied = await read({ since: new Date(lastMs), before: next });
+    page = [...page.filter((row) => ms(row) < lastMs), ...tied];
+    hasMore = (await read({ since: next }, 1)).length > 0;
+  }
+  const cursor = hasMore && next < input.horizon ? next : input.horizon;
+  return { rows: page, hasMore, cursor };
 }
 
 /** `{skip, take}` for a page query. */

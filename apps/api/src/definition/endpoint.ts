@@ -28,8 +28,8 @@ export interface DeltaResult<T> {
   items: T[];
   deleted: Tombstone[];
   hasMore: boolean;
-  /** The newest change included: the next cursor when `hasMore`. */
-  newestChange?: Date;
+  /** The next `?since=` (the domain's `deltaPage`); the request's start when absent. */
+  cursor?: Date;
   /** `since` is older than the tombstones kept: the client must drop its copy and resync. */
   reset?: boolean;
 }

@@ -108,7 +108,7 @@ export function shapeAnswer(spec: AnyEndpoint, value: unknown, { input, fields, 
       startedAt: now,
       hasMore: delta.hasMore,
       reset: delta.reset ?? false,
-      newestChange: delta.newestChange,
+      ...(delta.cursor ? { cursor: delta.cursor } : {}),
     });
   }
   if (!isList(spec)) {

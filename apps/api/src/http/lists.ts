@@ -63,16 +63,16 @@ export interface Delta<T> {
 }
 
 /**
- * The delta-sync envelope. `server_time` is the cursor for the next `?since=`: the request's start
- * when everything was sent, or the newest change included when `has_more` (changes are sent oldest
- * first), so nothing between pages is missed. Delta queries take `updated_at >= since`; clients
- * merge by id, so a row sent twice at a page boundary is harmless.
+ * The delta-sync envelope. `server_time` is the cursor for the next `?since=`: the domain's
+ * (`deltaPage`: just after the last change sent, held back before changes still being written),
+ * else the request's start. Delta queries take `updated_at >= since`; clients merge by id, so a
+ * row sent twice is harmless.
  */
 export function deltaEnvelope<T>(
   items: T[],
   deleted: Tombstone[],
-  options: { startedAt: Date; hasMore: boolean; reset: boolean; newestChange?: Date },
+  options: { startedAt: Date; hasMore: boolean; reset: boolean; cursor?: Date | undefined },
 ): Delta<T> {
-  const cursor = options.hasMore && options.newestChange ? options.newestChange : options.startedAt;
+  const cursor = options.cursor ?? options.startedAt;
   return { items, deleted, server_time: cursor.toISOString(), has_more: options.hasMore, reset: options.reset };
 }

@@ -114,6 +114,28 @@ describe("GET /api/v1/modules/{id}/flashcards", () => {
     expect((await get(world.learner, `${deckPath()}?since=nope`)).status).toBe(400);
   });
 
+  it("pages a deck built in one statement without looping: a millisecond's cards come whole", async () => {
+    const since = new Date(Date.now() - 1_000).toISOString();
+    await storeBoth();
+    const all = await deck();
+    const stamps = await db.flashcard.findMany({
+      where: { moduleId: world.course.moduleId },
+      select: { updatedAt: true },
+    });
+    expect(new Set(stamps.map((c) => c.updatedAt.getTime())).size).toBe(1);
+    const seen: string[] = [];
+    let cursor = since;
+    for (let i = 0; ; i++) {
+      expect(i, "pages followed").toBeLessThan(4);
+      const res = await get(world.learner, `${deckPath()}?since=${encodeURIComponent(cursor)}&limit=2`);
+      const page = (await res.json()) as { items: Card[]; has_more: boolean; server_time: string };
+      seen.push(...page.items.map((c) => c.id));
+      if (!page.has_more) break;
+      cursor = page.server_time;
+    }
+    expect(seen.sort()).toEqual(all.map((c) => c.id).sort());
+  });
+
   it("refuses anonymous callers, learners not enrolled, hidden courses and locked modules", async () => {
     await storeBoth();
     expect((await get(null, deckPath())).status).toBe(401);

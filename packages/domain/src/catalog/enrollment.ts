@@ -11,7 +11,7 @@ import { catalogCourses, readableCourses } from "../access/readable.ts";
 import { inLanguage } from "../bilingual.ts";
 import { invalidateDashboard } from "../learning/dashboard/cache.ts";
 import { livePurchase, paymentRequired } from "../money/course-access.ts";
-import { needsFullResync, pageArgs, tombstonesSince } from "../sync.ts";
+import { changedIn, deltaPage, needsFullResync, pageArgs, syncHorizon, tombstonesSince } from "../sync.ts";
 import type { UsageSink } from "../usage/recorder.ts";
 import { findReadableCourse } from "./courses.ts";
 import { ENROLLMENT_SELECT, type EnrollmentRow, toEnrollment } from "./shape.ts";
@@ -174,7 +174,7 @@ export interface EnrollmentDelta {
   deleted: Tombstone[];
   hasMore: boolean;
   reset: boolean;
-  newestChange?: Date;
+  cursor: Date;
 }
 
 /**
@@ -187,23 +187,27 @@ export async function myEnrollmentsSince(
   input: { since: Date; limit: number; now: Date },
   lang: Language,
 ): Promise<EnrollmentDelta> {
-  const [rows, deleted] = await Promise.all([
-    db.userCourseEnrollment.findMany({
-      where: { ...mine(viewer), updatedAt: { gte: input.since } },
-      orderBy: [{ updatedAt: "asc" }, { courseId: "asc" }],
-      take: input.limit + 1,
-      select: MY_ENROLLMENT_SELECT,
-    }),
+  const horizon = await syncHorizon(db);
+  const [page, deleted] = await Promise.all([
+    deltaPage(
+      { since: input.since, limit: input.limit, horizon },
+      (window, take) =>
+        db.userCourseEnrollment.findMany({
+          where: { ...mine(viewer), updatedAt: changedIn(window) },
+          orderBy: [{ updatedAt: "asc" }, { courseId: "asc" }],
+          take,
+          select: MY_ENROLLMENT_SELECT,
+        }),
+      (row) => row.updatedAt,
+    ),
     tombstonesSince(db, { entities: [ENTITY], userId: viewer.userId, since: input.since }),
   ]);
-  const hasMore = rows.length > input.limit;
-  const page = rows.slice(0, input.limit);
   return {
-    items: page.map((r) => toMyEnrollment(r, lang)),
+    items: page.rows.map((r) => toMyEnrollment(r, lang)),
     deleted,
-    hasMore,
+    hasMore: page.hasMore,
     reset: needsFullResync(input.since, input.now),
-    ...(hasMore && page.length ? { newestChange: page[page.length - 1]?.updatedAt } : {}),
+    cursor: page.cursor,
   };
 }
 

@@ -1,7 +1,7 @@
 /** What a learner or expert reads of their credits: the balance with its totals, and their rows. */
 import type { CreditBalance, CreditTransaction } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
-import { needsFullResync } from "../sync.ts";
+import { changedIn, deltaPage, needsFullResync, syncHorizon } from "../sync.ts";
 
 export async function readBalance(db: Db, userId: string): Promise<CreditBalance> {
   const account = await db.creditAccount.findUnique({ where: { userId } });
@@ -58,20 +58,25 @@ export async function listTransactions(
 ) {
   const where = { account: { userId } };
   if (input.since) {
-    const rows = await db.transaction.findMany({
-      where: { ...where, createdAt: { gte: input.since } },
-      orderBy: { seq: "asc" },
-      take: input.limit + 1,
-      select: SELECT,
-    });
-    const hasMore = rows.length > input.limit;
-    const page = rows.slice(0, input.limit);
+    const horizon = await syncHorizon(db);
+    // By the time written (the cursor's order), then the ledger's own order.
+    const page = await deltaPage(
+      { since: input.since, limit: input.limit, horizon },
+      (window, take) =>
+        db.transaction.findMany({
+          where: { ...where, createdAt: changedIn(window) },
+          orderBy: [{ createdAt: "asc" }, { seq: "asc" }],
+          take,
+          select: SELECT,
+        }),
+      (row) => row.createdAt,
+    );
     return {
-      items: page.map(toTransaction),
+      items: page.rows.map(toTransaction),
       deleted: [],
-      hasMore,
+      hasMore: page.hasMore,
       reset: needsFullResync(input.since, input.now),
-      ...(hasMore && page.length ? { newestChange: page[page.length - 1]?.createdAt } : {}),
+      cursor: page.cursor,
     };
   }
   const [rows, total] = await Promise.all([

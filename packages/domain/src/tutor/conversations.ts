@@ -12,7 +12,15 @@ import {
 } from "@sira/contracts";
 import type { Db, Prisma } from "@sira/infra/db";
 import type { Viewer } from "../access/actor.ts";
-import { needsFullResync, recordTombstone, tombstonesSince } from "../sync.ts";
+import {
+  type ChangeWindow,
+  changedIn,
+  deltaPage,
+  needsFullResync,
+  recordTombstone,
+  syncHorizon,
+  tombstonesSince,
+} from "../sync.ts";
 
 export const CONVERSATION_ENTITY = "tutor_conversations";
 
@@ -54,27 +62,30 @@ interface Delta<T> {
   deleted: { id: string; entity: string; deleted_at: string }[];
   hasMore: boolean;
   reset: boolean;
-  newestChange?: Date;
+  cursor: Date;
 }
 
 type PageOrDelta<T> = { items: T[]; total: number } | Delta<T>;
 
-function deltaOf<T, R extends { updatedAt: Date }>(
-  rows: R[],
-  limit: number,
+/** Rows changed since `since`, a page at a time (`read` as `deltaPage` takes it). */
+async function deltaOf<T, R extends { updatedAt: Date }>(
+  db: Db,
+  input: { since: Date; limit: number; now: Date },
+  read: (window: ChangeWindow, take?: number) => Promise<R[]>,
   map: (row: R) => T,
-  deleted: Delta<T>["deleted"],
-  since: Date,
-  now: Date,
-): Delta<T> {
-  const hasMore = rows.length > limit;
-  const page = rows.slice(0, limit);
+  deleted: () => Promise<Delta<T>["deleted"]>,
+): Promise<Delta<T>> {
+  const horizon = await syncHorizon(db);
+  const [page, gone] = await Promise.all([
+    deltaPage({ since: input.since, limit: input.limit, horizon }, read, (row) => row.updatedAt),
+    deleted(),
+  ]);
   return {
-    items: page.map(map),
-    deleted,
-    hasMore,
-    reset: needsFullResync(since, now),
-    ...(hasMore && page.length ? { newestChange: page[page.length - 1]?.updatedAt } : {}),
+    items: page.rows.map(map),
+    deleted: gone,
+    hasMore: page.hasMore,
+    reset: needsFullResync(input.since, input.now),
+    cursor: page.cursor,
   };
 }
 
@@ -88,15 +99,19 @@ export async function listConversations(
     ...(input.course_id ? { courseId: input.course_id } : {}),
   };
   if (input.since) {
-    const [rows, deleted] = await Promise.all([
-      db.tutorConversation.findMany({
-        where: { ...where, updatedAt: { gte: input.since } },
-        orderBy: [{ updatedAt: "asc" }, { id: "asc" }],
-        take: input.limit + 1,
-      }),
-      tombstonesSince(db, { entities: [CONVERSATION_ENTITY], userId: viewer.userId, since: input.since }),
-    ]);
-    return deltaOf(rows, input.limit, toConversation, deleted, input.since, input.now);
+    const since = input.since;
+    return deltaOf(
+      db,
+      { since, limit: input.limit, now: input.now },
+      (window, take) =>
+        db.tutorConversation.findMany({
+          where: { ...where, updatedAt: changedIn(window) },
+          orderBy: [{ updatedAt: "asc" }, { id: "asc" }],
+          take,
+        }),
+      toConversation,
+      () => tombstonesSince(db, { entities: [CONVERSATION_ENTITY], userId: viewer.userId, since }),
+    );
   }
   const [rows, total] = await Promise.all([
     db.tutorConversation.findMany({
@@ -127,12 +142,18 @@ export async function conversationHistory(
 ): Promise<PageOrDelta<TutorMessage>> {
   await assertOwnConversation(db, viewer, input.id);
   if (input.since) {
-    const rows = await db.tutorMessage.findMany({
-      where: { conversationId: input.id, updatedAt: { gte: input.since } },
-      orderBy: [{ updatedAt: "asc" }, { id: "asc" }],
-      take: input.limit + 1,
-    });
-    return deltaOf(rows, input.limit, toMessage, [], input.since, input.now);
+    return deltaOf(
+      db,
+      { since: input.since, limit: input.limit, now: input.now },
+      (window, take) =>
+        db.tutorMessage.findMany({
+          where: { conversationId: input.id, updatedAt: changedIn(window) },
+          orderBy: [{ updatedAt: "asc" }, { id: "asc" }],
+          take,
+        }),
+      toMessage,
+      async () => [],
+    );
   }
   const [rows, total] = await Promise.all([
     db.tutorMessage.findMany({

@@ -6,13 +6,13 @@
 import type { FlashcardView, Tombstone } from "@sira/contracts";
 import { type LearnerContext, learnerLevel, openLearnerModule } from "../../access/learner.ts";
 import type { ContentDeps } from "../../content/deps.ts";
-import { pageArgs } from "../../sync.ts";
+import { deltaPage, pageArgs, syncHorizon } from "../../sync.ts";
 import { materialiseDeck } from "./materialise.ts";
 import { type CardWithMemoryRow, cardWithMemorySelect, toCardWithMemoryView } from "./views.ts";
 
 export type DeckAnswer =
   | { kind: "page"; items: FlashcardView[]; total: number }
-  | { kind: "delta"; items: FlashcardView[]; deleted: Tombstone[]; hasMore: boolean; newestChange?: Date };
+  | { kind: "delta"; items: FlashcardView[]; deleted: Tombstone[]; hasMore: boolean; cursor: Date };
 
 export interface DeckQuery {
   page: number;
@@ -52,6 +52,7 @@ export async function getModuleDeck(
   }
 
   const since = query.since;
+  const horizon = await syncHorizon(db);
   const [changed, retired] = await Promise.all([
     db.flashcard.findMany({
       where: {
@@ -71,16 +72,22 @@ export async function getModuleDeck(
     }),
   ]);
   const changedAt = (c: (typeof changed)[number]) =>
-    Math.max(c.updatedAt.getTime(), c.reviews[0]?.updatedAt.getTime() ?? 0);
-  const ordered = changed.sort((a, b) => changedAt(a) - changedAt(b) || a.id.localeCompare(b.id));
-  const page = ordered.slice(0, query.limit);
-  const hasMore = ordered.length > query.limit;
-  const last = page[page.length - 1];
+    new Date(Math.max(c.updatedAt.getTime(), c.reviews[0]?.updatedAt.getTime() ?? 0));
+  const ordered = changed.sort((a, b) => changedAt(a).getTime() - changedAt(b).getTime() || a.id.localeCompare(b.id));
+  // The deck is small and already read whole: the pages are cut from it in memory.
+  const page = await deltaPage(
+    { since, limit: query.limit, horizon },
+    async (window, take) =>
+      ordered
+        .filter((c) => changedAt(c) >= window.since && (!window.before || changedAt(c) < window.before))
+        .slice(0, take),
+    changedAt,
+  );
   return {
     kind: "delta",
-    items: page.map(view),
+    items: page.rows.map(view),
     deleted: retired.map((r) => ({ id: r.id, entity: "flashcards", deleted_at: r.updatedAt.toISOString() })),
-    hasMore,
-    ...(hasMore && last ? { newestChange: new Date(changedAt(last)) } : {}),
+    hasMore: page.hasMore,
+    cursor: page.cursor,
   };
 }

@@ -10,7 +10,7 @@ import type { LearnerContext } from "../../access/learner.ts";
 import { findCachedContent } from "../../content/cache.ts";
 import type { ContentStoreDeps } from "../../content/deps.ts";
 import { resolveLessonTarget } from "../../content/target.ts";
-import { needsFullResync, tombstonesSince } from "../../sync.ts";
+import { changedIn, deltaPage, needsFullResync, syncHorizon, tombstonesSince } from "../../sync.ts";
 import type { UsageSink } from "../../usage/recorder.ts";
 import { recordLearningActivity } from "../../users/activity.ts";
 import { invalidateDashboard } from "../dashboard/cache.ts";
@@ -108,7 +108,7 @@ export interface ReadingDelta {
   deleted: Tombstone[];
   hasMore: boolean;
   reset: boolean;
-  newestChange?: Date;
+  cursor: Date;
 }
 
 /** The viewer's reading rows changed at or after `since` (all when null), oldest first, at most `limit`. */
@@ -118,19 +118,23 @@ export async function lessonReadingsSince(
   input: { since: Date | null; limit: number; now: Date },
 ): Promise<ReadingDelta> {
   const since = input.since ?? new Date(0);
-  const [rows, deleted] = await Promise.all([
-    db.lessonReading.findMany({
-      where: { userId: viewer.userId, updatedAt: { gte: since } },
-      orderBy: [{ updatedAt: "asc" }, { id: "asc" }],
-      take: input.limit + 1,
-      include: { unit: { select: { moduleId: true } } },
-    }),
+  const horizon = await syncHorizon(db);
+  const [page, deleted] = await Promise.all([
+    deltaPage(
+      { since, limit: input.limit, horizon },
+      (window, take) =>
+        db.lessonReading.findMany({
+          where: { userId: viewer.userId, updatedAt: changedIn(window) },
+          orderBy: [{ updatedAt: "asc" }, { id: "asc" }],
+          take,
+          include: { unit: { select: { moduleId: true } } },
+        }),
+      (row) => row.updatedAt,
+    ),
     tombstonesSince(db, { entities: ["lesson_reading"], userId: viewer.userId, since }),
   ]);
-  const hasMore = rows.length > input.limit;
-  const page = rows.slice(0, input.limit);
   return {
-    items: page.map((r) =>
+    items: page.rows.map((r) =>
       toReading({
         id: r.id,
         unit_id: r.unitId,
@@ -144,8 +148,8 @@ export async function lessonReadingsSince(
       }),
     ),
     deleted,
-    hasMore,
+    hasMore: page.hasMore,
     reset: input.since ? needsFullResync(input.since, input.now) : false,
-    ...(hasMore && page.length ? { newestChange: page[page.length - 1]?.updatedAt } : {}),
+    cursor: page.cursor,
   };
 }

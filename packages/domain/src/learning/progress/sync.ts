@@ -2,7 +2,7 @@
 import type { ModuleProgressChange, ProgressChange, Tombstone, UnitProgressChange } from "@sira/contracts";
 import type { Db, Prisma, Tx } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
-import { needsFullResync, tombstonesSince } from "../../sync.ts";
+import { type ChangeWindow, changedIn, deltaPage, needsFullResync, syncHorizon, tombstonesSince } from "../../sync.ts";
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -49,7 +49,7 @@ export interface ProgressDelta {
   deleted: Tombstone[];
   hasMore: boolean;
   reset: boolean;
-  newestChange?: Date;
+  cursor: Date;
 }
 
 /** The viewer's module and unit progress changed at or after `since` (all when null), oldest first, at most `limit`. */
@@ -60,33 +60,30 @@ export async function progressSince(
 ): Promise<ProgressDelta> {
   const since = input.since ?? new Date(0);
   const order = [{ updatedAt: "asc" as const }, { id: "asc" as const }];
-  const [modules, units, deleted] = await Promise.all([
-    db.userModuleProgress.findMany({
-      where: { userId: viewer.userId, updatedAt: { gte: since } },
-      orderBy: order,
-      take: input.limit + 1,
-      include: moduleProgressInclude,
-    }),
-    db.userUnitProgress.findMany({
-      where: { userId: viewer.userId, updatedAt: { gte: since } },
-      orderBy: order,
-      take: input.limit + 1,
-      include: unitProgressInclude,
-    }),
+  const read = async (window: ChangeWindow, take?: number) => {
+    const where = { userId: viewer.userId, updatedAt: changedIn(window) };
+    const [modules, units] = await Promise.all([
+      db.userModuleProgress.findMany({ where, orderBy: order, take, include: moduleProgressInclude }),
+      db.userUnitProgress.findMany({ where, orderBy: order, take, include: unitProgressInclude }),
+    ]);
+    return [
+      ...modules.map((r) => ({ at: r.updatedAt, id: r.id, change: toModuleChange(r) as ProgressChange })),
+      ...units.map((r) => ({ at: r.updatedAt, id: r.id, change: toUnitChange(r) as ProgressChange })),
+    ]
+      .sort((a, b) => a.at.getTime() - b.at.getTime() || a.id.localeCompare(b.id))
+      .slice(0, take);
+  };
+  const horizon = await syncHorizon(db);
+  const [page, deleted] = await Promise.all([
+    deltaPage({ since, limit: input.limit, horizon }, read, (row) => row.at),
     tombstonesSince(db, { entities: ["user_module_progress", "user_unit_progress"], userId: viewer.userId, since }),
   ]);
-  const merged = [
-    ...modules.map((r) => ({ at: r.updatedAt, change: toModuleChange(r) as ProgressChange })),
-    ...units.map((r) => ({ at: r.updatedAt, change: toUnitChange(r) as ProgressChange })),
-  ].sort((a, b) => a.at.getTime() - b.at.getTime());
-  const hasMore = merged.length > input.limit;
-  const page = merged.slice(0, input.limit);
   return {
-    items: page.map((p) => p.change),
+    items: page.rows.map((p) => p.change),
     deleted,
-    hasMore,
+    hasMore: page.hasMore,
     reset: input.since ? needsFullResync(input.since, input.now) : false,
-    ...(hasMore && page.length ? { newestChange: page[page.length - 1]?.at } : {}),
+    cursor: page.cursor,
   };
 }
 
