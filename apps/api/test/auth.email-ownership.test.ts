@@ -41,13 +41,13 @@ describe("activation needs the code emailed to the address", () => {
     const emailCode = await emailCodeFor(deps.db, VICTIM);
 
     const without = await post("/api/v1/auth/totp/confirm", { email: VICTIM, code: await codeAt(secret) });
-    expect([without.status, without.body.code]).toEqual([403, "EMAIL_NOT_VERIFIED"]);
+    expect([without.status, without.body.code]).toEqual([401, "INVALID_CREDENTIALS"]);
     const wrong = await post("/api/v1/auth/totp/confirm", {
       email: VICTIM,
       code: await codeAt(secret),
       email_code: wrongCode(emailCode),
     });
-    expect([wrong.status, wrong.body.code]).toEqual([401, "EMAIL_CODE_INVALID"]);
+    expect([wrong.status, wrong.body.code]).toEqual([401, "INVALID_CREDENTIALS"]);
     expect((await deps.db.user.findUniqueOrThrow({ where: { email: VICTIM } })).status).toBe("pending_mfa");
 
     const ok = await post("/api/v1/auth/totp/confirm", {
@@ -65,6 +65,27 @@ describe("activation needs the code emailed to the address", () => {
     expect(rows.every((r) => r.usedAt !== null)).toBe(true);
   });
 
+  it("answers a failed confirmation of a new address exactly like the decoy enrolment of a taken one", async () => {
+    const active = await signIn(deps);
+    await register("pending@example.org");
+    const enrolments = {
+      active: await register(active.email),
+      pending: await register("pending@example.org"),
+      fresh: await register(VICTIM),
+    };
+    const answers: Record<string, unknown[]> = {};
+    for (const [state, { secret }] of Object.entries(enrolments)) {
+      const email = state === "active" ? active.email : state === "pending" ? "pending@example.org" : VICTIM;
+      for (const extra of [{}, { email_code: "12345678" }]) {
+        await deps.db.authThrottle.deleteMany();
+        const res = await post("/api/v1/auth/totp/confirm", { email, code: await codeAt(secret), ...extra });
+        answers[`${state} ${Object.keys(extra)}`] = [res.status, res.body.code, res.body.detail];
+      }
+    }
+    const decoy = [401, "INVALID_CREDENTIALS", "Adresse e-mail ou code incorrect."];
+    expect(answers).toEqual(Object.fromEntries(Object.keys(answers).map((k) => [k, decoy])));
+  });
+
   it("kills a code after five tries: the right code then fails too", async () => {
     const { secret } = await register(VICTIM);
     const emailCode = await emailCodeFor(deps.db, VICTIM);
@@ -77,12 +98,12 @@ describe("activation needs the code emailed to the address", () => {
         code,
         email_code: wrongCode(emailCode, n),
       });
-      expect(guess.body.code).toBe("EMAIL_CODE_INVALID");
+      expect(guess.body.code).toBe("INVALID_CREDENTIALS");
     }
     await deps.db.authThrottle.deleteMany();
     const late = await post("/api/v1/auth/totp/confirm", { email: VICTIM, code, email_code: emailCode });
     expect(late.status).toBe(401);
-    expect(late.body.code).toBe("EMAIL_CODE_INVALID");
+    expect(late.body.code).toBe("INVALID_CREDENTIALS");
   });
 
   it("lets the owner take back an address someone else registered: recovery proves it and replaces the impostor's authenticator", async () => {
@@ -120,7 +141,7 @@ describe("activation needs the code emailed to the address", () => {
       code: await codeAt(secret),
       email_code: first,
     });
-    expect(old.body.code).toBe("EMAIL_CODE_INVALID");
+    expect(old.body.code).toBe("INVALID_CREDENTIALS");
     const ok = await post("/api/v1/auth/totp/confirm", {
       email: VICTIM,
       code: await codeAt(secret),

@@ -45,7 +45,7 @@ describe("auth over tRPC", () => {
       current_level: 2,
     });
     const code = await codeAt(enrolment.totp.secret);
-    expect(await failure(caller().auth.confirmTotp({ email: EMAIL, code }))).toBe("EMAIL_NOT_VERIFIED");
+    expect(await failure(caller().auth.confirmTotp({ email: EMAIL, code }))).toBe("INVALID_CREDENTIALS");
     const emailCode = await emailCodeFor(deps.db, EMAIL);
     const confirmed = await caller().auth.confirmTotp({ email: EMAIL, code, email_code: emailCode });
     const user = await deps.db.user.findUniqueOrThrow({ where: { email: EMAIL } });

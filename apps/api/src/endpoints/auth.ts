@@ -62,7 +62,7 @@ export const authEndpoints = {
     body: confirmTotpInput,
     output: tokenPairSchema,
     idempotency: false,
-    errors: ["INVALID_CREDENTIALS", "TOTP_CODE_REUSED", "EMAIL_NOT_VERIFIED", "EMAIL_CODE_INVALID", "AUTH_LOCKED"],
+    errors: ["INVALID_CREDENTIALS", "TOTP_CODE_REUSED", "AUTH_LOCKED"],
     handle: ({ ctx, input }) => confirmTotp(authEnvOf(ctx), input),
   }),
   requestEmailCode: endpoint({

@@ -125,13 +125,15 @@ async function notifyExistingAccount(env: AuthEnv, userId: string): Promise<void
 }
 
 /**
- * The id of the emailed code that matches, for an address not yet verified. Asked only once the
- * TOTP code is right, so only the holder of the enrolment learns that the address is unverified.
+ * The id of the emailed code that matches, for an address not yet verified. A missing or wrong
+ * code answers like a wrong TOTP code: the decoy enrolment of a taken address holds codes that a
+ * real account refuses that way, so any other answer would tell a free address from a taken one.
  */
 async function matchedEmailCode(env: AuthEnv, userId: string, emailCode: string | undefined): Promise<string> {
-  if (!emailCode) throw new AppError("EMAIL_NOT_VERIFIED");
-  const id = await checkEmailCode(env.db, authKeys(env.config).pepper, userId, emailCode, env.meta.now);
-  if (!id) throw new AppError("EMAIL_CODE_INVALID");
+  const id = emailCode
+    ? await checkEmailCode(env.db, authKeys(env.config).pepper, userId, emailCode, env.meta.now)
+    : null;
+  if (!id) throw new AppError("INVALID_CREDENTIALS");
   return id;
 }
 
@@ -172,7 +174,7 @@ export async function confirmTotp(
     });
     if (count !== 1) throw new AppError("TOTP_CODE_REUSED");
     if (emailCodeId && !(await markEmailVerified(tx, user.id, emailCodeId, env.meta.now))) {
-      throw new AppError("EMAIL_CODE_INVALID");
+      throw new AppError("INVALID_CREDENTIALS");
     }
     await tx.user.update({ where: { id: user.id }, data: { status: "active" } });
     await writeAudit(tx, {
