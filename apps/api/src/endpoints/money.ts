@@ -37,6 +37,7 @@ import {
   planCodeRedeemer,
   purchaseCourse,
   readBalance,
+  redemptionAttempts,
   requestPayout,
   setTutorOverage,
   subscriptionStatus,
@@ -148,14 +149,17 @@ export const subscriptionEndpoints = {
       "ACTIVATION_CODE_THROTTLED",
       "ACTIVATION_CODE_NOT_A_PLAN",
     ],
-    handle: ({ ctx, input }) =>
-      activateSubscriptionWith(
+    handle: ({ ctx, input }) => {
+      const codes = { db: ctx.deps.db, pepper: authKeys(ctx.deps.config).pepper };
+      return activateSubscriptionWith(
         ctx.deps.db,
         ctx.viewer,
         input,
         ctx.meta,
-        planCodeRedeemer({ db: ctx.deps.db, pepper: authKeys(ctx.deps.config).pepper }),
-      ),
+        planCodeRedeemer(codes),
+        redemptionAttempts(codes, ctx.viewer.userId, ctx.meta),
+      );
+    },
   }),
   tutorPayment: endpoint({
     method: "put",

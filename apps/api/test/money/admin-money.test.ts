@@ -1,8 +1,10 @@
 /**
  * The money back office and the learner's own SMS reference: packages and plans changed and
- * audited, a plan activated with the operator transaction id of an SMS the relay could not match,
- * payouts refused, and the revenue report by day, operator, course and expert.
+ * audited, a plan activated with the operator transaction id of the learner's own SMS the relay
+ * could not match (never someone else's), payouts refused, and the revenue report by day,
+ * operator, course and expert.
  */
+import { runSubscriptionSchedule } from "@sira/domain";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
 import { closeTestDeps, jsonSender, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
@@ -57,24 +59,35 @@ describe("packages and plans", () => {
 });
 
 describe("POST /api/v1/subscriptions/activate with an SMS reference", () => {
-  it("activates the plan of the amount paid, once, from an SMS the relay left for review", async () => {
-    const sms =
-      "Vous avez reçu un transfert de 2000 FCFA du 778889900. Ref: CI241204.0900.B77. Nouveau solde: 10 000 FCFA.";
-    const relayed = await relay(sms, "m-1");
-    expect(await relayed.json()).toMatchObject({ status: "review" });
+  const activate = (user: SignedIn, smsReference: string) =>
+    send(user, "POST", "/api/v1/subscriptions/activate", { sms_reference: smsReference });
 
-    const activated = await send(learner, "POST", "/api/v1/subscriptions/activate", {
-      sms_reference: "ci241204.0900.b77",
+  /** The learner's plan intent lapses, then their payment quoting its reference arrives: left for review. */
+  async function lateOwnPayment(transactionId: string) {
+    const opened = await send(learner, "POST", "/api/v1/payments/intents", {
+      purpose: "subscription",
+      plan: world.planSlug,
     });
+    const intent = (await opened.json()) as { reference: string };
+    await runSubscriptionSchedule(deps, new Date(Date.now() + 24 * 3600_000));
+    const sms = `Vous avez reçu un transfert de 2000 FCFA du 778889900. Ref: ${transactionId}. Motif: ${intent.reference}. Nouveau solde: 10 000 FCFA.`;
+    expect(await (await relay(sms, `m-${transactionId}`)).json()).toMatchObject({ status: "review" });
+  }
+
+  it("activates the plan of the amount paid, once, from the learner's own SMS the relay left for review", async () => {
+    await lateOwnPayment("CI241204.0900.B77");
+    const thief = await signIn(deps, { role: "learner" });
+    const stolen = await activate(thief, "CI241204.0900.B77");
+    expect(stolen.status).toBe(404);
+    expect(((await stolen.json()) as { code: string }).code).toBe("NOT_FOUND");
+
+    const activated = await activate(learner, "ci241204.0900.b77");
     expect(activated.status).toBe(200);
     expect(await activated.json()).toMatchObject({ plan: world.planSlug, daily_message_limit: 50, extended: false });
-    const again = await send(learner, "POST", "/api/v1/subscriptions/activate", { sms_reference: "CI241204.0900.B77" });
-    expect(again.status).toBe(404);
-    const thief = await signIn(deps, { role: "learner" });
-    expect(
-      (await send(thief, "POST", "/api/v1/subscriptions/activate", { sms_reference: "CI241204.0900.B77" })).status,
-    ).toBe(404);
+    expect((await activate(learner, "CI241204.0900.B77")).status).toBe(409);
+    expect((await activate(thief, "CI241204.0900.B77")).status).toBe(404);
     expect(await deps.db.subscriptionPayment.count({ where: { operatorReference: "CI241204.0900.B77" } })).toBe(1);
+    expect(await deps.db.subscription.count({ where: { userId: thief.userId } })).toBe(0);
     const message = await deps.db.smsRelayMessage.findFirstOrThrow({
       where: { parsedTransactionId: "CI241204.0900.B77" },
     });
@@ -82,6 +95,33 @@ describe("POST /api/v1/subscriptions/activate with an SMS reference", () => {
     expect(
       (await send(learner, "POST", "/api/v1/subscriptions/activate", { code: "x", sms_reference: "y" })).status,
     ).toBe(400);
+  });
+
+  it("activates from an SMS without reference only for a learner who has paid from its number", async () => {
+    await buyCredits(deps, send, learner, world.packageId);
+    const sms =
+      "Vous avez reçu un transfert de 2000 FCFA du 771234567. Ref: CI241204.0901.C12. Nouveau solde: 10 000 FCFA.";
+    expect(await (await relay(sms, "m-phone")).json()).toMatchObject({ status: "review" });
+    const other = await signIn(deps, { role: "learner" });
+    expect((await activate(other, "CI241204.0901.C12")).status).toBe(404);
+    expect((await activate(learner, "CI241204.0901.C12")).status).toBe(200);
+  });
+
+  it("gives the plan once when the owner activates twice at the same moment: one 200, one 409", async () => {
+    await lateOwnPayment("CI241204.0902.D34");
+    const both = await Promise.all([activate(learner, "CI241204.0902.D34"), activate(learner, "CI241204.0902.D34")]);
+    expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+    const refused = both.find((r) => r.status === 409) as Response;
+    expect(((await refused.json()) as { code: string }).code).toBe("CONFLICT");
+    expect(await deps.db.subscriptionPayment.count({ where: { operatorReference: "CI241204.0902.D34" } })).toBe(1);
+    expect(await deps.db.subscription.count({ where: { userId: learner.userId } })).toBe(1);
+  });
+
+  it("throttles a learner trying transaction ids like activation codes", async () => {
+    for (let i = 0; i < 5; i++) expect((await activate(learner, `CI-GUESS-${i}`)).status).toBe(404);
+    const throttled = await activate(learner, "CI-GUESS-5");
+    expect(throttled.status).toBe(429);
+    expect(((await throttled.json()) as { code: string }).code).toBe("ACTIVATION_CODE_THROTTLED");
   });
 });
 

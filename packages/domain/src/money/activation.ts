@@ -1,16 +1,19 @@
 /**
  * `POST /subscriptions/activate`: a plan from an activation code, or from the learner's own
- * mobile-money payment named by the operator transaction id of their confirmation SMS. The SMS
- * must have reached the relay and not be matched yet; its amount picks the learner's open plan
- * intent of that amount, else the one active plan at that price. Anything else is a 409 for the
- * admin review queue to settle.
+ * mobile-money payment named by the operator transaction id of their confirmation SMS. The SMS is
+ * theirs when it quotes the reference of one of their intents or comes from a number they have
+ * paid from; anyone else's is NOT_FOUND like an unknown id, so ids cannot be claimed or probed, and
+ * each try counts on the activation codes' throttle. The SMS must have reached the relay and not
+ * be matched yet (409 once it is); its amount picks the learner's open plan intent of that amount,
+ * else the one active plan at that price. Anything else is a 409 for the admin review queue.
  */
 import { AppError } from "@sira/contracts";
-import type { Db } from "@sira/infra/db";
+import type { Db, Tx } from "@sira/infra/db";
 import type { Viewer } from "../access/actor.ts";
 import type { AuditMeta } from "../request-meta.ts";
 import { generateCheckedCode } from "./check-code.ts";
 import { fulfilIntent, type Provider, REFERENCE_LENGTH } from "./payments.ts";
+import { lockOperatorTransaction, paidFrom } from "./sms/matching.ts";
 
 export interface Activated {
   subscription_id: string;
@@ -38,76 +41,127 @@ async function activatedView(db: Db, subscriptionId: string, extended: boolean):
   };
 }
 
-export async function activateBySmsReference(db: Db, viewer: Viewer, reference: string, now: Date): Promise<Activated> {
-  const ref = reference.trim().toUpperCase();
-  return db.$transaction(async (tx) => {
-    const sms = await tx.smsRelayMessage.findFirst({
-      where: {
-        parsedTransactionId: { equals: ref, mode: "insensitive" },
-        status: { in: ["parsed", "review"] },
-        payment: null,
-      },
-      orderBy: { createdAt: "asc" },
-    });
-    if (!sms?.provider || !sms.parsedAmount || !sms.parsedTransactionId) throw new AppError("NOT_FOUND");
-    const amount = sms.parsedAmount;
-    const currency = sms.parsedCurrency ?? "XOF";
-    let intent = await tx.paymentIntent.findFirst({
-      where: { userId: viewer.userId, purpose: "subscription", status: "open", amount, currency },
-      orderBy: { createdAt: "desc" },
-      select: { id: true },
-    });
-    if (!intent) {
-      const plans = await tx.subscriptionPlan.findMany({ where: { isActive: true, priceAmount: amount, currency } });
-      if (plans.length !== 1 || !plans[0]) throw new AppError("CONFLICT");
-      intent = await tx.paymentIntent.create({
-        data: {
-          userId: viewer.userId,
-          purpose: "subscription",
-          planId: plans[0].id,
-          reference: generateCheckedCode(REFERENCE_LENGTH),
-          amount,
-          currency,
-          expiresAt: now,
-        },
-        select: { id: true },
-      });
-    }
-    const done = await fulfilIntent(
-      tx,
-      intent.id,
-      {
-        provider: sms.provider as Provider,
-        operatorReference: sms.parsedTransactionId,
-        amount,
-        currency,
-        phone: sms.parsedPhone,
-        smsRelayMessageId: sms.id,
-      },
-      now,
-    );
-    if (!done.applied || !done.subscriptionId) throw new AppError("CONFLICT");
-    await tx.smsRelayMessage.update({ where: { id: sms.id }, data: { status: "matched", processedAt: now } });
-    const sub = await tx.subscription.findUniqueOrThrow({ where: { id: done.subscriptionId } });
-    return {
-      subscription_id: sub.id,
-      plan: sub.plan,
-      expires_at: sub.expiresAt.toISOString(),
-      daily_message_limit: sub.dailyMessageLimit,
-      extended: sub.startsAt.getTime() < now.getTime(),
-    };
-  });
+/** The throttle on a learner's tries (the activation codes' one). */
+export interface ActivationAttempts {
+  reserve: () => Promise<void>;
+  release: () => Promise<void>;
 }
 
-/** The activation endpoint: a code through `redeem`, or a payment by its SMS reference. */
+const WITH_PAYMENT = { payment: { select: { id: true } } } as const;
+
+const unsettled = (sms: { status: string; payment: { id: string } | null }) =>
+  (sms.status === "parsed" || sms.status === "review") && sms.payment === null;
+
+/** Whether the learner may claim an SMS: it quotes one of their references, or its number has paid for them. */
+async function isOwnSms(tx: Tx, userId: string, sms: { parsedReference: string | null; parsedPhone: string | null }) {
+  if (sms.parsedReference) {
+    const intent = await tx.paymentIntent.findFirst({
+      where: { userId, reference: sms.parsedReference },
+      select: { id: true },
+    });
+    if (intent) return true;
+  }
+  if (!sms.parsedPhone) return false;
+  const paid = await tx.subscriptionPayment.findFirst({
+    where: { userId, ...paidFrom(sms.parsedPhone) },
+    select: { id: true },
+  });
+  return paid !== null;
+}
+
+/** The learner's own SMS with this operator transaction id, one still unsettled first; null when none is theirs. */
+async function ownSms(tx: Tx, userId: string, transactionId: string) {
+  const messages = await tx.smsRelayMessage.findMany({
+    where: { parsedTransactionId: { equals: transactionId, mode: "insensitive" } },
+    include: WITH_PAYMENT,
+    orderBy: { createdAt: "asc" },
+    take: 10,
+  });
+  const ordered = [...messages.filter(unsettled), ...messages.filter((m) => !unsettled(m))];
+  for (const sms of ordered) if (await isOwnSms(tx, userId, sms)) return sms;
+  return null;
+}
+
+/** A plan from the learner's own SMS named by its operator transaction id (see the module's comment). */
+export async function activateBySmsReference(db: Db, viewer: Viewer, reference: string, now: Date): Promise<Activated> {
+  const ref = reference.trim().toUpperCase();
+  return db.$transaction(
+    async (tx) => {
+      const own = await ownSms(tx, viewer.userId, ref);
+      if (!own?.provider || !own.parsedAmount || !own.parsedTransactionId) throw new AppError("NOT_FOUND");
+      // The relay and this learner's other tries settle this transaction one after the other.
+      await tx.$queryRaw`SELECT id FROM sms_relay_messages WHERE id = ${own.id}::uuid FOR UPDATE`;
+      await lockOperatorTransaction(tx, own.provider, own.parsedTransactionId);
+      const sms = await tx.smsRelayMessage.findUniqueOrThrow({ where: { id: own.id }, include: WITH_PAYMENT });
+      if (!unsettled(sms) || !sms.provider || !sms.parsedAmount || !sms.parsedTransactionId) {
+        throw new AppError("CONFLICT");
+      }
+      const amount = sms.parsedAmount;
+      const currency = sms.parsedCurrency ?? "XOF";
+      let intent = await tx.paymentIntent.findFirst({
+        where: { userId: viewer.userId, purpose: "subscription", status: "open", amount, currency },
+        orderBy: { createdAt: "desc" },
+        select: { id: true },
+      });
+      if (!intent) {
+        const plans = await tx.subscriptionPlan.findMany({ where: { isActive: true, priceAmount: amount, currency } });
+        if (plans.length !== 1 || !plans[0]) throw new AppError("CONFLICT");
+        intent = await tx.paymentIntent.create({
+          data: {
+            userId: viewer.userId,
+            purpose: "subscription",
+            planId: plans[0].id,
+            reference: generateCheckedCode(REFERENCE_LENGTH),
+            amount,
+            currency,
+            expiresAt: now,
+          },
+          select: { id: true },
+        });
+      }
+      const done = await fulfilIntent(
+        tx,
+        intent.id,
+        {
+          provider: sms.provider as Provider,
+          operatorReference: sms.parsedTransactionId,
+          amount,
+          currency,
+          phone: sms.parsedPhone,
+          smsRelayMessageId: sms.id,
+        },
+        now,
+      );
+      if (!done.applied || !done.subscriptionId) throw new AppError("CONFLICT");
+      await tx.smsRelayMessage.update({ where: { id: sms.id }, data: { status: "matched", processedAt: now } });
+      const sub = await tx.subscription.findUniqueOrThrow({ where: { id: done.subscriptionId } });
+      return {
+        subscription_id: sub.id,
+        plan: sub.plan,
+        expires_at: sub.expiresAt.toISOString(),
+        daily_message_limit: sub.dailyMessageLimit,
+        extended: sub.startsAt.getTime() < now.getTime(),
+      };
+    },
+    { maxWait: 20_000, timeout: 20_000 },
+  );
+}
+
+/** The activation endpoint: a code through `redeem`, or a payment by its SMS reference (each try throttled). */
 export async function activateSubscriptionWith(
   db: Db,
   viewer: Viewer,
   input: { code?: string | undefined; sms_reference?: string | undefined },
   meta: Pick<AuditMeta, "ip" | "now">,
   redeem: RedeemPlanCode,
+  attempts: ActivationAttempts,
 ): Promise<Activated> {
-  if (input.sms_reference) return activateBySmsReference(db, viewer, input.sms_reference, meta.now);
+  if (input.sms_reference) {
+    await attempts.reserve();
+    const activated = await activateBySmsReference(db, viewer, input.sms_reference, meta.now);
+    await attempts.release();
+    return activated;
+  }
   if (!input.code) throw new AppError("VALIDATION_FAILED");
   const before = await db.subscription.findFirst({
     where: { userId: viewer.userId, status: "active", expiresAt: { gt: meta.now } },

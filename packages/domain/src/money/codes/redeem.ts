@@ -58,6 +58,15 @@ async function reserve(db: Db, scopes: ThrottleScopes, now: Date): Promise<void>
   }
 }
 
+/** The redemption throttle of one learner's try: reserve before it, release after a success. */
+export function redemptionAttempts(deps: RedeemDeps, userId: string, meta: Meta) {
+  const scopes = redemptionScopes(deps.pepper, userId, meta.ip);
+  return {
+    reserve: () => reserve(deps.db, scopes, meta.now),
+    release: () => releaseAttempt(deps.db, scopes, meta.now),
+  };
+}
+
 type CodeRow = {
   id: string;
   kind: string;
@@ -182,8 +191,8 @@ export async function redeemActivationCode(
   options: RedeemOptions = {},
 ): Promise<ActivationCodeRedemption> {
   const code = parseActivationCode(input);
-  const scopes = redemptionScopes(deps.pepper, userId, meta.ip);
-  await reserve(deps.db, scopes, meta.now);
+  const attempts = redemptionAttempts(deps, userId, meta);
+  await attempts.reserve();
   const hash = activationCodeHash(deps.pepper, code);
   const result = await deps.db.$transaction(
     async (tx) => {
@@ -193,7 +202,7 @@ export async function redeemActivationCode(
     },
     { maxWait: 20_000, timeout: 20_000 },
   );
-  await releaseAttempt(deps.db, scopes, meta.now);
+  await attempts.release();
   return result;
 }
 

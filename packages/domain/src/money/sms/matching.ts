@@ -94,6 +94,11 @@ async function alreadyReported(tx: Tx, messageId: string, provider: string, tran
     : "different";
 }
 
+/** Deliveries and claims of one operator transaction settle one after the other, until `tx` ends. */
+export async function lockOperatorTransaction(tx: Tx, provider: string, transactionId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`sms:${provider}:${transactionId}`}, 0))`;
+}
+
 /**
  * Settles a `parsed` message in `tx`: matched (and fulfilled), review or ignored. Intents are
  * valid at the time the phone received the SMS (never later than now): a relay that was offline
@@ -106,8 +111,7 @@ export async function settleRelayMessage(tx: Transaction, messageId: string, now
   if (message.status !== "parsed" || !provider || !parsedAmount || !parsedCurrency || !parsedTransactionId) {
     return { status: "settled", current: message.status };
   }
-  // Deliveries of one operator transaction settle one after the other.
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`sms:${provider}:${parsedTransactionId}`}, 0))`;
+  await lockOperatorTransaction(tx, provider, parsedTransactionId);
   const done = { processedAt: now };
   const reported = await alreadyReported(tx, messageId, provider, parsedTransactionId, {
     amount: parsedAmount,
