@@ -14,7 +14,7 @@ import { idempotency } from "../http/idempotency.ts";
 import { parseFields, parseSince } from "../http/lists.ts";
 import type { AnyEndpoint, AuthRule, Endpoints } from "./endpoint.ts";
 import { bearer, json, notModified, problemResponses } from "./problems.ts";
-import { hasSince, outputOf, queryOf, shapeAnswer } from "./wire.ts";
+import { hasSince, outputOf, pageHorizon, queryOf, shapeAnswer } from "./wire.ts";
 
 const ROLES: Record<Exclude<AuthRule, "public">, Role[]> = {
   learner: [],
@@ -89,9 +89,10 @@ async function answer(spec: AnyEndpoint, takesQuery: boolean, c: Context<AppEnv>
   const since = hasSince(spec) ? parseSince(input.since as string | undefined, now) : null;
   const ctx = spec.auth === "public" ? publicOf(c) : callerOf(c);
   const idempotencyKey = spec.keyed ? (c.req.header("Idempotency-Key") ?? null) : null;
+  const horizon = await pageHorizon(spec, since, ctx.deps.db);
   const value = await spec.handle({ ctx, input, since, now, idempotencyKey });
   if (spec.status === 204) return c.body(null, 204);
-  const shaped = shapeAnswer(spec, value, { input, fields, now }) as object;
+  const shaped = shapeAnswer(spec, value, { input, fields, now, horizon }) as object;
   // A GET is tagged from its text here, so the ETag middleware never reads the body back.
   if (spec.method === "get" && (spec.status ?? 200) === 200) return taggedJson(c, JSON.stringify(shaped));
   return c.json(shaped, (spec.status ?? 200) as 200);

@@ -8,7 +8,7 @@ import type { z } from "zod";
 import { parseSince } from "../http/lists.ts";
 import { adminProcedure, authedProcedure, expertProcedure, publicProcedure } from "../trpc/init.ts";
 import type { AnyEndpoint, AuthRule, ContextFor, EndpointSpec, Endpoints, HttpMethod, Shape } from "./endpoint.ts";
-import { hasSince, outputOf, shapeAnswer, trpcInputOf } from "./wire.ts";
+import { hasSince, outputOf, pageHorizon, shapeAnswer, trpcInputOf } from "./wire.ts";
 
 const BASE = { public: publicProcedure, learner: authedProcedure, expert: expertProcedure, admin: adminProcedure };
 
@@ -65,8 +65,10 @@ function procedureOf(spec: AnyEndpoint) {
     const since = hasSince(spec) ? parseSince(input.since as string | undefined, now) : null;
     const idempotencyKey = spec.keyed ? ((input.idempotency_key as string | undefined) ?? null) : null;
     // The base procedure of the spec's auth rule built the context that rule promises.
-    const value = await spec.handle({ ctx: ctx as ContextFor<AuthRule>, input, since, now, idempotencyKey });
-    return shapeAnswer(spec, value, { input, fields: null, now });
+    const context = ctx as ContextFor<AuthRule>;
+    const horizon = await pageHorizon(spec, since, context.deps.db);
+    const value = await spec.handle({ ctx: context, input, since, now, idempotencyKey });
+    return shapeAnswer(spec, value, { input, fields: null, now, horizon });
   };
   return spec.method === "get" ? built.query(resolve) : built.mutation(resolve);
 }

@@ -4,6 +4,8 @@
  * (paging, `?fields=`, `?since=`) are written here once for every endpoint.
  */
 import { deltaSchema, pageQuerySchema, pageSchema } from "@sira/contracts";
+import { syncHorizon } from "@sira/domain";
+import type { Db } from "@sira/infra/db";
 import { z } from "zod";
 import { deltaEnvelope, pageEnvelope, pickFields } from "../http/lists.ts";
 import type { AnyEndpoint, DeltaResult, PageResult } from "./endpoint.ts";
@@ -97,10 +99,20 @@ interface ShapeOptions {
   input: Record<string, unknown>;
   fields: string[] | null;
   now: Date;
+  /** A syncable list's full page: its `server_time` (`pageHorizon`). */
+  horizon?: Date | null;
+}
+
+/**
+ * Asked before a syncable list's full page is read: the `server_time` it hands out, from which
+ * the client's first `?since=` must not pass rows still being written (`syncHorizon`).
+ */
+export async function pageHorizon(spec: AnyEndpoint, since: Date | null, db: Db): Promise<Date | null> {
+  return spec.shape === "sync" && !since ? syncHorizon(db) : null;
 }
 
 /** The handler's value as the answer: enveloped for lists, trimmed to `?fields=`. */
-export function shapeAnswer(spec: AnyEndpoint, value: unknown, { input, fields, now }: ShapeOptions): unknown {
+export function shapeAnswer(spec: AnyEndpoint, value: unknown, { input, fields, now, horizon }: ShapeOptions): unknown {
   const pick = (item: { id: unknown }) => (fields ? { ...pickFields(item, fields), id: item.id } : item);
   if (spec.shape === "delta" || (spec.shape === "sync" && "deleted" in (value as object))) {
     const delta = value as DeltaResult<{ id: unknown }>;
@@ -119,5 +131,5 @@ export function shapeAnswer(spec: AnyEndpoint, value: unknown, { input, fields, 
   const paging = { page: input.page as number, limit: input.limit as number };
   const page = value as PageResult<{ id: unknown }>;
   const envelope = pageEnvelope(page.items.map(pick), page.total, paging);
-  return spec.shape === "sync" ? { ...envelope, server_time: now.toISOString() } : envelope;
+  return spec.shape === "sync" ? { ...envelope, server_time: (horizon ?? now).toISOString() } : envelope;
 }

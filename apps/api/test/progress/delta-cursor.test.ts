@@ -81,6 +81,25 @@ describe("the delta cursor", () => {
       await held.end();
     }
   });
+
+  it("holds a full page's server_time back to the start of a transaction still open", async () => {
+    const open = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await open.connect();
+    try {
+      await open.query("BEGIN");
+      const { rows } = await open.query<{ started: Date }>("SELECT now() AS started");
+      const started = (rows[0] as { started: Date }).started;
+      await new Promise((r) => setTimeout(r, 300));
+      // A syncable list without ?since= (the client's first sync) hands out its cursor too.
+      const page = await get(world.learner, "/api/v1/courses/my-enrollments");
+      expect(new Date(page.server_time).getTime()).toBeLessThanOrEqual(started.getTime());
+      await open.query("COMMIT");
+      const later = await get(world.learner, "/api/v1/courses/my-enrollments");
+      expect(new Date(later.server_time).getTime()).toBeGreaterThan(started.getTime());
+    } finally {
+      await open.end();
+    }
+  });
 });
 
 /** Waits until a connection of this database waits on an advisory lock. */
