@@ -5,7 +5,7 @@
  */
 import { AppError, type Enrollment, type Language, type MyEnrollment, type Tombstone } from "@sira/contracts";
 import type { Logger, Redis } from "@sira/infra";
-import type { Prisma, Tx } from "@sira/infra/db";
+import { inTransaction, type Prisma, type Tx } from "@sira/infra/db";
 import type { Viewer } from "../access/actor.ts";
 import { catalogCourses, readableCourses } from "../access/readable.ts";
 import { inLanguage } from "../bilingual.ts";
@@ -39,6 +39,14 @@ export async function hasCourseAccessPurchase(tx: Tx, userId: string, courseId: 
   return redemption !== null;
 }
 
+/**
+ * Serialises what decides a learner's access to a paid course (purchase, refund, enrolment):
+ * held until the caller's transaction ends, so a check and the write it allows see no refund between.
+ */
+export async function lockCoursePurchase(tx: Tx, userId: string, courseId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`purchase:${userId}:${courseId}`}, 0))`;
+}
+
 const NOT_OPEN = {
   en: "This course is not open for enrollment.",
   fr: "Ce cours n'est pas ouvert aux inscriptions.",
@@ -65,26 +73,34 @@ export async function enrollInCourse(
 
   const open = await db.course.count({ where: { AND: [catalogCourses(viewer), { id: course.id }] } });
   if (open === 0) throw new AppError("COURSE_NOT_OPEN", { details: NOT_OPEN });
+  const activate = async (tx: Tx): Promise<Enrollment> => {
+    if (existing) {
+      // Conditional, so two concurrent re-enrolls both succeed and change the row once.
+      const { count } = await tx.userCourseEnrollment.updateMany({
+        where: { userId: viewer.userId, courseId: course.id, status: "dropped" },
+        data: { status: existing.completedAt ? "completed" : "active", droppedAt: null },
+      });
+      if (count === 1) onEnrolled?.(course.id);
+    } else {
+      // ON CONFLICT DO NOTHING: a concurrent first enroll is not an error.
+      const { count } = await tx.userCourseEnrollment.createMany({
+        data: [{ userId: viewer.userId, courseId: course.id, status: "active", createdAt: occurredAt }],
+        skipDuplicates: true,
+      });
+      if (count === 1) onEnrolled?.(course.id);
+    }
+    return toEnrollment(await tx.userCourseEnrollment.findUniqueOrThrow({ where: key, select: ENROLLMENT_SELECT }));
+  };
+  if (course.priceCredits === 0) return activate(db);
   // A paid course needs a live purchase or code, also to come back: a refund drops the enrollment.
-  if (course.priceCredits > 0 && !(await hasCourseAccessPurchase(db, viewer.userId, course.id))) {
-    throw await paymentRequired(db, viewer.userId, course.priceCredits);
-  }
-  if (existing) {
-    // Conditional, so two concurrent re-enrolls both succeed and change the row once.
-    const { count } = await db.userCourseEnrollment.updateMany({
-      where: { userId: viewer.userId, courseId: course.id, status: "dropped" },
-      data: { status: existing.completedAt ? "completed" : "active", droppedAt: null },
-    });
-    if (count === 1) onEnrolled?.(course.id);
-  } else {
-    // ON CONFLICT DO NOTHING: a concurrent first enroll is not an error.
-    const { count } = await db.userCourseEnrollment.createMany({
-      data: [{ userId: viewer.userId, courseId: course.id, status: "active", createdAt: occurredAt }],
-      skipDuplicates: true,
-    });
-    if (count === 1) onEnrolled?.(course.id);
-  }
-  return toEnrollment(await db.userCourseEnrollment.findUniqueOrThrow({ where: key, select: ENROLLMENT_SELECT }));
+  // Under the purchase lock, so a refund cannot commit between this check and the write.
+  return inTransaction(db, async (tx) => {
+    await lockCoursePurchase(tx, viewer.userId, course.id);
+    if (!(await hasCourseAccessPurchase(tx, viewer.userId, course.id))) {
+      throw await paymentRequired(tx, viewer.userId, course.priceCredits);
+    }
+    return activate(tx);
+  });
 }
 
 /**

@@ -13,7 +13,7 @@ import type { Viewer } from "../access/actor.ts";
 import { getSetting } from "../admin/settings/index.ts";
 import { writeAudit } from "../audit.ts";
 import { findReadableCourse } from "../catalog/courses.ts";
-import { enrollInCourse, hasCourseAccessPurchase } from "../catalog/enrollment.ts";
+import { enrollInCourse, hasCourseAccessPurchase, lockCoursePurchase } from "../catalog/enrollment.ts";
 import { invalidateDashboard } from "../learning/dashboard/cache.ts";
 import type { AuditMeta } from "../request-meta.ts";
 import type { UsageSink } from "../usage/recorder.ts";
@@ -47,7 +47,7 @@ export async function purchaseCourse(
       where: { id: found.id },
       select: { id: true, priceCredits: true, isMarketplace: true, expertId: true },
     });
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`purchase:${viewer.userId}:${course.id}`}, 0))`;
+    await lockCoursePurchase(tx, viewer.userId, course.id);
     const owned = course.priceCredits === 0 || (await hasCourseAccessPurchase(tx, viewer.userId, course.id));
     let charged = false;
     if (!owned) {
@@ -125,6 +125,9 @@ export async function refundPurchase(db: Db, postingId: string, meta: AuditMeta 
     const paid = rows.find((r) => r.type === "course_purchase" && r.amount < 0 && r.account.userId);
     if (!paid?.courseId || !paid.account.userId) throw new AppError("NOT_FOUND");
     const learnerId = paid.account.userId;
+    // The lock a purchase and a paid enrollment take: an enrollment that saw the purchase live
+    // writes before this refund drops it, never after.
+    await lockCoursePurchase(tx, learnerId, paid.courseId);
     const days = await getSetting(tx, "payments.refund_window_days");
     if (meta.now.getTime() - paid.createdAt.getTime() > days * 86_400_000) throw new AppError("REFUND_WINDOW_CLOSED");
     let platformExtra = 0;
