@@ -127,6 +127,24 @@ describe("the test cannot be gamed", () => {
     );
     expect(await deps.db.quizAttempt.count({ where: { userId: learner.userId } })).toBe(1);
   });
+
+  it("holds from the test's start on the server when its answers replay as queued weeks ago", async () => {
+    // Just inside the 30-day replay window: the cool-down (30 days) would end in 10 minutes.
+    const queuedAt = new Date(Date.now() - 30 * 86_400_000 + 600_000).toISOString();
+    const state = await start();
+    let question = state.question;
+    while (question) {
+      const res = await learnerRequest(app, learner, "POST", `${PLACEMENT}/answer`, {
+        body: { attempt_id: state.attempt.id, item_id: question.id, selected_option: 0 },
+        headers: { "x-offline-queued-at": queuedAt },
+      });
+      expect(res.status).toBe(200);
+      question = ((await res.json()) as { next_question: { id: string } | null }).next_question;
+    }
+    const retake = await post(learner, PLACEMENT);
+    expect(retake.status).toBe(409);
+    expect(Number(retake.headers.get("retry-after"))).toBeGreaterThan(29 * 86_400);
+  });
 });
 
 describe("hostile input", () => {

@@ -37,8 +37,11 @@ async function start(kind: "formative" | "summative", lang = "fr"): Promise<Resp
   return send(world.learner, "GET", `${path()}?kind=${kind}`, undefined, lang);
 }
 
-/** Takes a whole attempt (right answers), submits it, and returns the items served in order and the answers. */
-async function sitAndSubmit(kind: "formative" | "summative") {
+/**
+ * Takes a whole attempt (right answers), submits it (with `submitHeaders`, such as an offline
+ * replay's), and returns the items served in order and the answers.
+ */
+async function sitAndSubmit(kind: "formative" | "summative", submitHeaders: Record<string, string> = {}) {
   const res = await start(kind);
   expect(res.status).toBe(200);
   const state = (await res.json()) as State;
@@ -58,7 +61,11 @@ async function sitAndSubmit(kind: "formative" | "summative") {
     answers.push({ text, body });
     question = body.finished ? null : body.next_question;
   }
-  const submitted = await send(world.learner, "POST", `${path()}/submit`, { attempt_id: state.attempt.id });
+  const submitted = await app.request(`${path()}/submit`, {
+    method: "POST",
+    headers: { ...world.learner.headers, "content-type": "application/json", ...submitHeaders },
+    body: JSON.stringify({ attempt_id: state.attempt.id }),
+  });
   expect(submitted.status).toBe(200);
   const result = (await submitted.json()) as {
     score: number;
@@ -158,5 +165,21 @@ describe("retakes", () => {
     } finally {
       await deps.db.platformSetting.delete({ where: { key: "quiz.summative_cooldown_hours" } });
     }
+  });
+  it("a summative submitted as if queued offline a day ago still waits the cool-down from when the server began it", async () => {
+    await storeQuiz(deps.db, world.course.moduleId, { count: 30 });
+    const dayAgo = new Date(Date.now() - 25 * 3_600_000).toISOString();
+    await sitAndSubmit("summative", { "x-offline-queued-at": dayAgo });
+    const attempt = await deps.db.quizAttempt.findFirstOrThrow({
+      where: { userId: world.learner.userId, kind: "summative", status: "submitted" },
+    });
+    // The replayed time is kept as the submission's own...
+    expect(attempt.submittedAt?.toISOString()).toBe(dayAgo);
+    // ...but the retake waits from the attempt's start on the server.
+    const res = await start("summative");
+    expect(res.status).toBe(409);
+    const problem = (await res.json()) as { code: string; retry_at: string };
+    expect(problem.code).toBe("QUIZ_COOLDOWN");
+    expect(problem.retry_at).toBe(new Date(attempt.createdAt.getTime() + 24 * 3_600_000).toISOString());
   });
 });

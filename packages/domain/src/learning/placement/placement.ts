@@ -18,7 +18,7 @@ import { getSetting } from "../../admin/settings/index.ts";
 import { invalidateDashboard } from "../dashboard/index.ts";
 import { answerCurrentItem, answerSpecOf, findInProgress, startOrResumeAttempt } from "../quiz/engine.ts";
 import { toAnswerResult } from "../quiz/module-quiz.ts";
-import { finishAttempt } from "../quiz/results.ts";
+import { endedForCooldown, finishAttempt } from "../quiz/results.ts";
 import { toAttemptView } from "../quiz/views.ts";
 
 const DAY_MS = 24 * 3600_000;
@@ -27,15 +27,19 @@ type PlacementDeps = { db: Db; redis: Redis; logger: Logger };
 async function latestPlacement(db: Db, userId: string) {
   return db.quizAttempt.findFirst({
     where: { userId, kind: "placement", status: "submitted", resultLevel: { not: null } },
-    orderBy: { submittedAt: "desc" },
+    orderBy: { createdAt: "desc" },
   });
 }
 
 /** When the next test may start (null: now). */
-async function retakeAllowedAt(db: Db, submittedAt: Date | null | undefined, now: Date): Promise<Date | null> {
-  if (!submittedAt) return null;
+async function retakeAllowedAt(
+  db: Db,
+  latest: { submittedAt: Date | null; createdAt: Date } | null,
+  now: Date,
+): Promise<Date | null> {
+  if (!latest) return null;
   const days = await getSetting(db, "placement.retake_cooldown_days");
-  const allowed = new Date(submittedAt.getTime() + days * DAY_MS);
+  const allowed = new Date(endedForCooldown(latest).getTime() + days * DAY_MS);
   return allowed > now ? allowed : null;
 }
 
@@ -46,7 +50,7 @@ export async function getPlacementStatus(db: Db, userId: string, now: Date): Pro
     latestPlacement(db, userId),
     findInProgress(db, userId, "placement", { kind: "placement", domain: null }),
   ]);
-  const allowed = await retakeAllowedAt(db, latest?.submittedAt, now);
+  const allowed = await retakeAllowedAt(db, latest, now);
   return {
     current_level: user.currentLevel,
     latest: latest
@@ -76,7 +80,7 @@ export async function startPlacement(
   const running = await findInProgress(db, input.userId, "placement", { kind: "placement", domain: null });
   if (!running) {
     const latest = await latestPlacement(db, input.userId);
-    const allowed = await retakeAllowedAt(db, latest?.submittedAt, input.at);
+    const allowed = await retakeAllowedAt(db, latest, input.at);
     if (allowed) {
       throw new AppError("PLACEMENT_COOLDOWN", {
         retryAfterSeconds: Math.ceil((allowed.getTime() - input.at.getTime()) / 1000),

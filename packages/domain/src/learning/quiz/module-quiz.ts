@@ -25,7 +25,7 @@ import { feedQuizAnswerToCard } from "../flashcards/index.ts";
 import { recordModuleQuizResult } from "../progress/index.ts";
 import { ensureModuleBank } from "./bank.ts";
 import { type AnswerOutcome, answerCurrentItem, answerSpecOf, startOrResumeAttempt } from "./engine.ts";
-import { finishAttempt, toQuizResult } from "./results.ts";
+import { endedForCooldown, finishAttempt, toQuizResult } from "./results.ts";
 import { type AttemptRow, sourceOfItem, toAttemptView } from "./views.ts";
 
 type QuizDeps = Pick<ContentDeps, "db" | "redis" | "config" | "logger"> & { usage: UsageSink };
@@ -65,12 +65,12 @@ export async function startModuleQuiz(
 async function refuseDuringCooldown(deps: QuizDeps, userId: string, moduleId: string, at: Date): Promise<void> {
   const last = await deps.db.quizAttempt.findFirst({
     where: { userId, moduleId, kind: "summative", status: "submitted" },
-    orderBy: { submittedAt: "desc" },
-    select: { submittedAt: true },
+    orderBy: { createdAt: "desc" },
+    select: { submittedAt: true, createdAt: true },
   });
-  if (!last?.submittedAt) return;
+  if (!last) return;
   const hours = await getSetting(deps.db, "quiz.summative_cooldown_hours");
-  const allowed = new Date(last.submittedAt.getTime() + hours * 3_600_000);
+  const allowed = new Date(endedForCooldown(last).getTime() + hours * 3_600_000);
   if (allowed <= at) return;
   throw new AppError("QUIZ_COOLDOWN", {
     retryAfterSeconds: Math.ceil((allowed.getTime() - at.getTime()) / 1000),

@@ -56,6 +56,15 @@ export async function scoreAttempt(db: Tx, attempt: AttemptRow): Promise<Attempt
 }
 
 /**
+ * When an attempt ended, for a retake's cool-down: its submission time, which an offline replay
+ * reports (X-Offline-Queued-At) and a client could backdate, but never before the server created
+ * the attempt. Read the latest attempt by `createdAt` for it, not by `submittedAt`.
+ */
+export function endedForCooldown(attempt: { submittedAt: Date | null; createdAt: Date }): Date {
+  return new Date(Math.max(attempt.submittedAt?.getTime() ?? 0, attempt.createdAt.getTime()));
+}
+
+/**
  * Marks the attempt submitted with its score, once: returns the updated attempt and whether this
  * call did it (false when it was already submitted).
  */
