@@ -259,6 +259,11 @@ export const ERROR_CODES = {
     fr: "Ce cours ne propose pas d'évaluation préalable pour le moment.",
     en: "This course offers no pre-assessment at the moment.",
   },
+  PREASSESSMENT_TAKEN: {
+    status: 409,
+    fr: "Vous avez déjà passé l'évaluation préalable de ce cours : son résultat reste valable.",
+    en: "You have already taken this course's pre-assessment: its result stands.",
+  },
   PAYLOAD_TOO_LARGE: { status: 413, fr: "La requête est trop volumineuse.", en: "The request is too large." },
   FILE_TOO_LARGE: {
     status: 413,

@@ -152,10 +152,11 @@ export const preassessmentEndpoints = {
     method: "post",
     path: `${LEARNER}/start`,
     auth: "learner",
-    summary: "Start or resume the pre-assessment (409 PREASSESSMENT_UNAVAILABLE when not offered)",
+    summary:
+      "Start or resume the pre-assessment (409 PREASSESSMENT_UNAVAILABLE when not offered, PREASSESSMENT_TAKEN once taken)",
     params: preassessmentCourseParams,
     output: preassessmentStateSchema,
-    errors: [...COURSE_ACCESS, "PREASSESSMENT_UNAVAILABLE"],
+    errors: [...COURSE_ACCESS, "PREASSESSMENT_UNAVAILABLE", "PREASSESSMENT_TAKEN"],
     handle: ({ ctx, input }) =>
       startPreassessment(ctx.deps.db, ctx.viewer, input.course_id, ctx.lang, ctx.meta.occurredAt),
   }),

@@ -2,8 +2,8 @@
  * Who the pre-assessment must refuse, and what it must never give away or let be gamed:
  * anonymous callers, learners not enrolled (answer included), private courses not granted, a
  * dropped enrollment mid-attempt, another learner's attempt (REST and tRPC alike), the answer key
- * before answering, a replayed final answer (one result, the same known modules), and hostile
- * input (400 or 413, never 500).
+ * before answering, a replayed final answer (one result, the same known modules), a second
+ * attempt once a result stands, and hostile input (400 or 413, never 500).
  */
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { enroll } from "../../../../packages/domain/test/content/fixtures.ts";
@@ -149,6 +149,30 @@ describe("the answer key and replays", () => {
     expect(
       await deps.db.userModuleProgress.count({ where: { userId: learner.userId, testedOutAt: { not: null } } }),
     ).toBe(known);
+  });
+
+  it("is taken once: its answers showed their keys, so a second start is 409 PREASSESSMENT_TAKEN over REST and tRPC", async () => {
+    const state = await start();
+    let question = state.question;
+    while (question) {
+      const body = (await (await post(learner, "/answer", answerBody({ ...state, question }, 0))).json()) as {
+        next_question: { id: string } | null;
+      };
+      question = body.next_question;
+    }
+    const status = (await (await learnerRequest(app, learner, "GET", path())).json()) as {
+      available: boolean;
+      latest_result: { attempt_id: string } | null;
+    };
+    expect(status).toMatchObject({ available: false, latest_result: { attempt_id: state.attempt.id } });
+    await expectProblem(await post(learner, "/start"), { status: 409, code: "PREASSESSMENT_TAKEN", lang: "fr" });
+    const api = await callerAs(deps, learner);
+    expect(await trpcCodeOf(api.preassessment.start({ course_id: course.courseId }))).toBe("PREASSESSMENT_TAKEN");
+    expect(await deps.db.quizAttempt.count({ where: { userId: learner.userId, kind: "preassessment" } })).toBe(1);
+    // Another learner still starts their own.
+    const other = await signIn(deps);
+    await enroll(deps.db, other.userId, course.courseId);
+    expect((await post(other, "/start")).status).toBe(200);
   });
 });
 

@@ -45,9 +45,12 @@ export function Preassessment({ courseId, labels }: { courseId: string; labels: 
       <QueuedAnswer
         labels={labels}
         onResume={() =>
-          void replay().then(() => {
+          void replay().then(async () => {
             setQueued(false);
-            start.mutate({ course_id: courseId });
+            // The replayed answers may have ended the test: then its result, not a new start.
+            const latest = (await status.refetch()).data?.latest_result;
+            if (latest) setResult(latest);
+            else start.mutate({ course_id: courseId });
           })
         }
       />

@@ -69,7 +69,8 @@ export async function getPreassessmentStatus(
     : [null, null];
   return {
     course_id: courseId,
-    available,
+    // Taken once: its answers show their keys, so a retake would only replay them.
+    available: available && !latest,
     max_items: pre?.maxItems ?? 15,
     known_threshold_pct: pre?.knownThresholdPct ?? 80,
     in_progress_attempt_id: running?.id ?? null,
@@ -77,7 +78,11 @@ export async function getPreassessmentStatus(
   };
 }
 
-/** Starts or resumes the pre-assessment (409 PREASSESSMENT_UNAVAILABLE when not offered). */
+/**
+ * Starts or resumes the pre-assessment: 409 PREASSESSMENT_UNAVAILABLE when not offered, 409
+ * PREASSESSMENT_TAKEN once the learner has a result (each answer shows its key: a second attempt
+ * would test out of modules on remembered keys).
+ */
 export async function startPreassessment(
   db: Db,
   viewer: Viewer,
@@ -88,6 +93,11 @@ export async function startPreassessment(
   await assertCanReadCourse(db, viewer, courseId);
   const { pre, available } = await availability(db, courseId, language);
   if (!pre || !available) throw new AppError("PREASSESSMENT_UNAVAILABLE");
+  const taken = await db.coursePreassessmentResult.findFirst({
+    where: { preassessmentId: pre.id, userId: viewer.userId },
+    select: { id: true },
+  });
+  if (taken) throw new AppError("PREASSESSMENT_TAKEN");
   const state = await startOrResumeAttempt(db, {
     userId: viewer.userId,
     kind: "preassessment",
