@@ -170,6 +170,17 @@ describe("offline replays", () => {
     expect(await reviews()).toBe(1);
     expect((await db.flashcardReview.findFirstOrThrow({ where: { cardId } })).reps).toBe(1);
   });
+
+  it("refuse over tRPC, as over REST, a key already used for another rating: 422, nothing recorded", async () => {
+    const api = await callerAs(deps, world.learner);
+    const key = "offline-review-trpc-0002";
+    await api.flashcards.review({ card_id: cardId, rating: 3, idempotency_key: key });
+    expect(await trpcCodeOf(api.flashcards.review({ card_id: cardId, rating: 1, idempotency_key: key }))).toBe(
+      "IDEMPOTENCY_KEY_REUSED",
+    );
+    expect(await reviews()).toBe(1);
+    expect((await db.flashcardReviewLog.findFirstOrThrow({ where: { cardId } })).rating).toBe(3);
+  });
 });
 
 describe("hostile input", () => {

@@ -15,6 +15,7 @@ import {
   type Rating,
   replayReviews,
 } from "@sira/algorithms";
+import { AppError } from "@sira/contracts";
 import { inTransaction, type Transaction, type Tx } from "@sira/infra/db";
 import { fsrsWeightsFor } from "./fsrs-parameters.ts";
 import { type MemoryRow, memoryOfRow } from "./memory.ts";
@@ -122,6 +123,21 @@ async function replayCard(
   return replayReviews(first, history, weights);
 }
 
+/**
+ * A key already logged for another card or rating is a client's bug, not a replay: 422, as the
+ * REST `Idempotency-Key` check answers (tRPC carries the key in its input, past that check).
+ */
+async function refuseKeyOfAnotherReview(tx: Transaction, input: CardReviewInput): Promise<void> {
+  if (!input.idempotencyKey) return;
+  const logged = await tx.flashcardReviewLog.findUnique({
+    where: { userId_idempotencyKey: { userId: input.userId, idempotencyKey: input.idempotencyKey } },
+    select: { cardId: true, rating: true },
+  });
+  if (logged && (logged.cardId !== input.cardId || logged.rating !== input.rating)) {
+    throw new AppError("IDEMPOTENCY_KEY_REUSED");
+  }
+}
+
 /** Records one review of a card by a learner (see the module comment). Idempotent per key and quiz answer. */
 export async function recordCardReview(db: Tx, input: CardReviewInput): Promise<CardReviewOutcome> {
   return inTransaction(db, async (tx) => {
@@ -133,7 +149,10 @@ export async function recordCardReview(db: Tx, input: CardReviewInput): Promise<
       ? applyReview(current, input.rating, input.at, weights)
       : { stateBefore: current.state, memory: current };
     const fresh = await insertLog(tx, input, step);
-    if (!fresh) return { memory: memoryOfRow(stored), duplicate: true, replayed: false };
+    if (!fresh) {
+      await refuseKeyOfAnotherReview(tx, input);
+      return { memory: memoryOfRow(stored), duplicate: true, replayed: false };
+    }
     const memory = inOrder ? step.memory : await replayCard(tx, input.userId, input.cardId, weights);
     await saveMemory(tx, input.userId, input.cardId, memory);
     return { memory, duplicate: false, replayed: !inOrder };
