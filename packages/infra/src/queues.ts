@@ -47,8 +47,10 @@ export type EnqueueOutcome = "added" | "existing" | "retried";
 
 /**
  * Adds work under a deterministic id. BullMQ ignores an add whose id it already holds, so a job
- * that failed for good (kept for inspection) would silently never run again: that one is retried.
- * A waiting, running or completed job with the id is left alone — the work is queued or done.
+ * that failed for good (kept for inspection) would silently never run again: that one runs again
+ * with the data asked for now and all its attempts (BullMQ would otherwise keep attemptsMade and
+ * give it one try without backoff). A waiting, running or completed job with the id is left alone,
+ * and so is a failed one another caller has just retried.
  */
 export async function enqueueOnce<T>(
   queue: Queue,
@@ -60,14 +62,24 @@ export async function enqueueOnce<T>(
   await queueReachable(queue);
   const existing = await queue.getJob(jobId);
   if (existing) {
-    if ((await existing.getState()) === "failed") {
-      await existing.retry("failed");
-      return { job: existing, outcome: "retried" };
-    }
+    if ((await existing.getState()) === "failed") return retryFailed(queue, existing, withJobRequestId(data));
     return { job: existing, outcome: "existing" };
   }
   // The request that asked for the work travels with it, so the job's log lines name it.
   return { job: await queue.add(name, withJobRequestId(data), { ...options, jobId }), outcome: "added" };
+}
+
+async function retryFailed(queue: Queue, job: Job, data: unknown): Promise<{ job: Job; outcome: EnqueueOutcome }> {
+  try {
+    await job.updateData(data);
+    await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
+    return { job, outcome: "retried" };
+  } catch (error) {
+    // Lost to a concurrent retry: the job is no longer failed, the work is queued or running.
+    const state = await queue.getJobState(job.id as string).catch(() => "failed");
+    if (state !== "failed" && state !== "unknown") return { job, outcome: "existing" };
+    throw error;
+  }
 }
 
 let sharedConnection: Redis | undefined;

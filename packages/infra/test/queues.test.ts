@@ -64,6 +64,62 @@ describe("queues", () => {
     await queue.obliterate({ force: true });
   });
 
+  it("give a failed job's new run all its attempts, with the data asked for now", async () => {
+    const queue = getQueue("maintenance");
+    await queue.obliterate({ force: true });
+    const id = jobIdFor("purge-expired", "attempts");
+    const options = { attempts: 3, backoff: { type: "fixed", delay: 10 } };
+    await enqueueOnce(queue, "purge-expired", { run: 1 }, id, options);
+    const runs: unknown[] = [];
+    let failedForGood: () => void = () => undefined;
+    const worker = new Worker(
+      "maintenance",
+      async (job) => {
+        runs.push(job.data.run);
+        throw new Error("provider down");
+      },
+      { connection: createQueueRedis(), prefix: loadConfig().QUEUE_PREFIX },
+    );
+    worker.on("failed", (job) => {
+      if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) failedForGood();
+    });
+    const untilFailedForGood = () => new Promise<void>((resolve) => (failedForGood = resolve));
+    await untilFailedForGood();
+    expect(runs).toEqual([1, 1, 1]);
+
+    const again = untilFailedForGood();
+    expect((await enqueueOnce(queue, "purge-expired", { run: 2 }, id, options)).outcome).toBe("retried");
+    await again;
+    await worker.close();
+    expect(runs).toEqual([1, 1, 1, 2, 2, 2]);
+    await queue.obliterate({ force: true });
+  });
+
+  it("treat a retry lost to a concurrent one as the existing job, never an error", async () => {
+    const queue = getQueue("maintenance");
+    await queue.obliterate({ force: true });
+    const id = jobIdFor("purge-expired", "race");
+    await enqueueOnce(queue, "purge-expired", {}, id, { attempts: 1 });
+    const worker = new Worker(
+      "maintenance",
+      async () => {
+        throw new Error("provider down");
+      },
+      { connection: createQueueRedis(), prefix: loadConfig().QUEUE_PREFIX },
+    );
+    await new Promise<void>((resolve) => worker.on("failed", () => resolve()));
+    await worker.close();
+
+    const outcomes = await Promise.all([
+      enqueueOnce(queue, "purge-expired", {}, id),
+      enqueueOnce(queue, "purge-expired", {}, id),
+      enqueueOnce(queue, "purge-expired", {}, id),
+    ]);
+    expect(outcomes.map((o) => o.outcome).sort()).toEqual(["existing", "existing", "retried"]);
+    expect(await queue.getJobState(id)).toBe("waiting");
+    await queue.obliterate({ force: true });
+  });
+
   it("are created once per process and name", () => {
     expect(getQueue("maintenance")).toBe(getQueue("maintenance"));
   });
