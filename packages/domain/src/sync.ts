@@ -122,8 +122,10 @@ export async function deltaPage<R>(
     page = [...page.filter((row) => ms(row) < lastMs), ...tied];
     hasMore = (await read({ since: next }, 1)).length > 0;
   }
-  const cursor = hasMore && next < input.horizon ? next : input.horizon;
-  return { rows: page, hasMore, cursor };
+  if (hasMore && next <= input.horizon) return { rows: page, hasMore: true, cursor: next };
+  // Held back before this page's end (a transaction still open): asking again now would repeat the
+  // page, so the client stops here and its next sync resumes from the horizon.
+  return { rows: page, hasMore: false, cursor: input.horizon };
 }
 
 /** `{skip, take}` for a page query. */

@@ -82,6 +82,30 @@ describe("the delta cursor", () => {
     }
   });
 
+  it("ends a page held back by an open transaction without has_more, so the client never loops", async () => {
+    const before = new Date(Date.now() - 1_000).toISOString();
+    const open = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await open.connect();
+    try {
+      await open.query("BEGIN");
+      await open.query("SELECT now()");
+      // Two completions, each at its own time: three rows (two units, their module) on two stamps.
+      for (const j of [0, 1]) {
+        expect((await post(world.learner, unitPath(world.mod(0).id, world.lesson(0, j), "complete"))).status).toBe(200);
+      }
+      const held = await get(world.learner, `/api/v1/progress?since=${encodeURIComponent(before)}&limit=1`);
+      expect(held.items).toHaveLength(1);
+      expect(held.has_more).toBe(false);
+      await open.query("COMMIT");
+      const rest = await follow(world.learner, held.server_time, 1);
+      const ids = [...held.items, ...rest].map((c) => c.id);
+      const all = await get(world.learner, `/api/v1/progress?since=${encodeURIComponent(before)}&limit=100`);
+      expect(new Set(ids)).toEqual(new Set(all.items.map((c) => c.id)));
+    } finally {
+      await open.end();
+    }
+  });
+
   it("holds a full page's server_time back to the start of a transaction still open", async () => {
     const open = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await open.connect();
