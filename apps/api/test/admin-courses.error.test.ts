@@ -129,6 +129,26 @@ describe("PATCH /api/v1/admin/courses/{id} with bad input", () => {
     }
   });
 
+  it("refuses a slug shaped like a UUID, which would shadow a course's id in the catalog: 400", async () => {
+    const victim = await seedCourse(deps, { status: "published", modules: 1 });
+    const { id } = await seedCourse(deps, { slug: "moi", expertId: admin.userId });
+    const patch = await call(app, "PATCH", `${COURSES}/${id}`, { as: admin, body: { slug: victim.id } });
+    expect((await expectProblem(patch, 400, "VALIDATION_FAILED")).errors?.[0]?.field).toBe("slug");
+    const create = await call(app, "POST", COURSES, { as: admin, body: { title_fr: "T", slug: crypto.randomUUID() } });
+    expect((await expectProblem(create, 400, "VALIDATION_FAILED")).errors?.[0]?.field).toBe("slug");
+    expect((await deps.db.course.findUniqueOrThrow({ where: { id } })).slug).toBe("moi");
+    expect(await deps.db.course.count()).toBe(2);
+  });
+
+  it("never derives a UUID-shaped slug from a title", async () => {
+    const title = crypto.randomUUID();
+    const res = await call(app, "POST", COURSES, { as: admin, body: { title_fr: title } });
+    expect(res.status).toBe(201);
+    const { slug } = (await res.json()) as { slug: string };
+    expect(slug).not.toBe(title);
+    expect(slug.startsWith(title)).toBe(true);
+  });
+
   it("refuses to leave a published course without a description: 409 naming it", async () => {
     const { id } = await seedCourse(deps, { status: "published", modules: 1 });
     const res = await call(app, "PATCH", `${COURSES}/${id}`, {

@@ -52,6 +52,7 @@ describe("strict bodies", () => {
     ],
     ["POST", "a missing English title", () => BASE, { title_fr: "A" }, ["title_en"]],
     ["POST", "a slug with accents", () => BASE, { title_fr: "A", title_en: "B", slug: "santé" }, ["slug"]],
+    ["POST", "a slug shaped like a UUID", () => BASE, { title_fr: "A", title_en: "B", slug: MISSING }, ["slug"]],
     [
       "PATCH",
       "visibility through PATCH",

@@ -43,6 +43,19 @@ describe("catalog security", () => {
     expect(strip(hidden)).toEqual(strip(missing));
   });
 
+  it("finds a course by its id only, even when another course's (older) slug spells that id", async () => {
+    const learner = await signIn(deps);
+    const id = crypto.randomUUID();
+    // Slugs shaped like UUIDs are refused now, but rows written before may hold one.
+    await makeCourse(deps, { slug: id, titleFr: "Piège" });
+    await makeCourse(deps, { id, titleFr: "Victime", priceCredits: 500 });
+    const detail = (await (await app.request(`${COURSES}/${id}`)).json()) as { id: string; title: string };
+    expect(detail).toMatchObject({ id, title: "Victime" });
+    const enroll = await app.request(`${COURSES}/${id}/enroll`, { method: "POST", headers: learner.headers });
+    expect(enroll.status).toBe(402);
+    expect(await deps.db.userCourseEnrollment.count()).toBe(0);
+  });
+
   it("does not reveal who else is enrolled, or another learner's progress", async () => {
     const awa = await signIn(deps);
     const moussa = await signIn(deps);

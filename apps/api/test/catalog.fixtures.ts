@@ -5,6 +5,7 @@ let counter = 0;
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
 
 export interface CourseFixture {
+  id?: string;
   slug?: string;
   titleFr?: string;
   titleEn?: string;
@@ -27,6 +28,7 @@ export async function makeCourse(deps: AppDeps, input: CourseFixture = {}): Prom
   const modules = input.modules ?? 0;
   const row = await deps.db.course.create({
     data: {
+      ...(input.id ? { id: input.id } : {}),
       slug,
       titleFr: input.titleFr ?? `Cours ${slug}`,
       titleEn: input.titleEn ?? `Course ${slug}`,

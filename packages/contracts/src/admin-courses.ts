@@ -4,7 +4,7 @@
  * nothing (status, created_by, module_count…) can be mass-assigned.
  */
 import { z } from "zod";
-import { adminDatesShape, adminTitledShape } from "./admin-shared.ts";
+import { adminDatesShape, adminTitledShape, isUuidShaped, UUID_SHAPED_SLUG_MESSAGE } from "./admin-shared.ts";
 import { languageSchema, pageQuerySchema } from "./common.ts";
 
 export const ADMIN_COURSE_STATUSES = ["draft", "published", "archived"] as const;
@@ -25,7 +25,8 @@ const slugSchema = z
   .min(1)
   .max(COURSE_SLUG_MAX_LENGTH)
   .regex(COURSE_SLUG_PATTERN, { message: "Lowercase letters, digits and single hyphens, e.g. sante-publique" })
-  .refine((slug) => !RESERVED_COURSE_SLUGS.includes(slug), { message: "This word is reserved by the API" });
+  .refine((slug) => !RESERVED_COURSE_SLUGS.includes(slug), { message: "This word is reserved by the API" })
+  .refine((slug) => !isUuidShaped(slug), { message: UUID_SHAPED_SLUG_MESSAGE });
 const titleSchema = z.string().trim().min(1).max(200);
 const descriptionSchema = z.string().trim().min(1).max(10_000).nullable();
 const coverImageSchema = z

@@ -166,9 +166,9 @@ describe("enrollment", () => {
 });
 
 describe("shape helpers", () => {
-  it("match a UUID key by id or slug, any other key by slug only", () => {
+  it("match a UUID key by id only, any other key by slug only", () => {
     const id = "0F8FAD5B-D9CB-469F-A165-70867728950E";
-    expect(byIdOrSlug(id)).toEqual({ OR: [{ id: id.toLowerCase() }, { slug: id }] });
+    expect(byIdOrSlug(id)).toEqual({ id: id.toLowerCase() });
     expect(byIdOrSlug("sante-publique")).toEqual({ slug: "sante-publique" });
   });
 });

@@ -8,9 +8,9 @@ import { courseLanguages } from "../bilingual.ts";
 import { catalogTitled, TITLED_SELECT } from "../titled.ts";
 import { isUuid } from "../uuid.ts";
 
-/** Matches a course or curriculum by id (when the key is a UUID) or slug. */
-export function byIdOrSlug(key: string): { OR: [{ id: string }, { slug: string }] } | { slug: string } {
-  return isUuid(key) ? { OR: [{ id: key.toLowerCase() }, { slug: key }] } : { slug: key };
+/** Matches a course or curriculum by id when the key is a UUID (never by slug then), else by slug. */
+export function byIdOrSlug(key: string): { id: string } | { slug: string } {
+  return isUuid(key) ? { id: key.toLowerCase() } : { slug: key };
 }
 
 /** What a course card needs, selected in the same statement as the course. */

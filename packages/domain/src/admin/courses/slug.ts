@@ -1,5 +1,5 @@
 /** Course slugs: derived from a title (accent-folded, lowercase, hyphens) and unique across courses. */
-import { COURSE_SLUG_PATTERN, RESERVED_COURSE_SLUGS } from "@sira/contracts";
+import { COURSE_SLUG_PATTERN, isUuidShaped, RESERVED_COURSE_SLUGS } from "@sira/contracts";
 import type { Tx } from "@sira/infra/db";
 
 /** Room is left for a `-<n>` suffix under COURSE_SLUG_MAX_LENGTH. */
@@ -18,7 +18,7 @@ export function slugify(text: string): string {
     .slice(0, BASE_MAX_LENGTH)
     .replace(/^-+|-+$/g, "");
   if (!COURSE_SLUG_PATTERN.test(slug)) return FALLBACK_SLUG;
-  return RESERVED_COURSE_SLUGS.includes(slug) ? `${slug}-cours` : slug;
+  return RESERVED_COURSE_SLUGS.includes(slug) || isUuidShaped(slug) ? `${slug}-cours` : slug;
 }
 
 /** `base`, or `base-2`, `base-3`… : the first one no course holds yet. */

@@ -2,7 +2,7 @@
  * What the back-office catalog modules share: who is acting (for the audit trail), slugs derived
  * from titles, and Prisma's constraint errors turned into 409s.
  */
-import { AppError } from "@sira/contracts";
+import { AppError, isUuidShaped } from "@sira/contracts";
 import type { Viewer } from "../../access/actor.ts";
 import type { AuditMeta, RequestMeta } from "../../request-meta.ts";
 
@@ -33,6 +33,7 @@ export function slugify(text: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "");
+  if (isUuidShaped(folded)) return `${folded}-1`;
   if (folded.length <= MAX_SLUG) return folded;
   const cut = folded.slice(0, MAX_SLUG);
   const dash = cut.lastIndexOf("-");
