@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import type { GenerationResult, RetrievedChunk } from "@sira/ai";
 import { AppError, QUIZ_BANK_QUESTIONS } from "@sira/contracts";
-import { enqueue } from "../jobs/enqueue.ts";
+import { enqueue, jobFailedAt } from "../jobs/enqueue.ts";
 import { isPermanentJobFailure } from "../jobs/failures.ts";
 import type { JobPayload } from "../jobs/registry.ts";
 import {
@@ -37,6 +37,17 @@ const QUIZ_TOP_K = 24;
 /** Queues generation of `key` (one job per key, whoever asks). */
 export function enqueueGeneration(deps: Pick<ContentDeps, "config">, data: GenerationJobData) {
   return enqueue(deps, "generate", data, generationJobId(data.key));
+}
+
+/** How long a generation that failed for good rests before learner traffic may run it (and pay) again. */
+export const GENERATION_FAILURE_COOLDOWN_MS = 10 * 60_000;
+
+/** Seconds before learner traffic may run `key`'s failed generation again; 0 when it is not cooling down. */
+export async function generationCoolDownSeconds(deps: Pick<ContentDeps, "config">, key: CacheKey): Promise<number> {
+  const failedAt = await jobFailedAt(deps, "generate", generationJobId(key));
+  if (!failedAt) return 0;
+  const left = GENERATION_FAILURE_COOLDOWN_MS - (Date.now() - failedAt.getTime());
+  return left > 0 ? Math.ceil(left / 1000) : 0;
 }
 
 async function generate(

@@ -31,6 +31,15 @@ export async function jobState(deps: QueueDeps, name: JobName, jobId: string): P
   return job ? await job.getState() : "missing";
 }
 
+/** When job `name` failed for good, the time it did; null while it is queued, running, done or missing. */
+export async function jobFailedAt(deps: QueueDeps, name: JobName, jobId: string): Promise<Date | null> {
+  const queue = getQueue(JOBS[name].queue, { prefix: deps.config.QUEUE_PREFIX });
+  await queueReachable(queue);
+  const job = await queue.getJob(jobId);
+  if (!job || (await job.getState()) !== "failed") return null;
+  return new Date(job.finishedOn ?? job.timestamp);
+}
+
 /**
  * Throws DependencyUnavailableError (the API answers 503) when job `name`'s queue cannot be reached
  * now: for work that ends by queueing a job, so it is refused before it starts, not after.

@@ -13,7 +13,7 @@ import type { LearnerModule } from "../../access/learner.ts";
 import { type CachedContent, findCachedContent } from "../../content/cache.ts";
 import { type CacheKey, otherLanguage } from "../../content/cache-key.ts";
 import type { ContentDeps } from "../../content/deps.ts";
-import { enqueueGeneration } from "../../content/generation.ts";
+import { enqueueGeneration, generationCoolDownSeconds } from "../../content/generation.ts";
 import { courseHasIndexedContent } from "../../content/indexed.ts";
 import { conceptKeyOf } from "./concept-key.ts";
 
@@ -121,7 +121,8 @@ async function writeCards(
 
 /**
  * Makes sure the module's deck reflects its flashcard content for this learner's key. When neither
- * language is generated yet, queues the generation and throws 409 NOT_READY (retry_after).
+ * language is generated yet, queues the generation and throws 409 NOT_READY (retry_after). A
+ * generation that failed for good is not run again during its cool-down (retry_after until it ends).
  */
 export async function materialiseDeck(
   deps: Pick<ContentDeps, "db" | "redis" | "config">,
@@ -132,8 +133,9 @@ export async function materialiseDeck(
   const [mine, theirs] = await Promise.all([findCachedContent(deps, key), findCachedContent(deps, other)]);
   if (!mine) {
     if (!theirs && !(await courseHasIndexedContent(deps.db, module.courseId))) throw new AppError("NO_INDEXED_CONTENT");
-    await enqueueGeneration(deps, { key, alsoOtherLanguage: !theirs });
-    if (!theirs) throw new AppError("NOT_READY", { retryAfterSeconds: DECK_RETRY_AFTER_SECONDS });
+    const coolDown = await generationCoolDownSeconds(deps, key);
+    if (coolDown === 0) await enqueueGeneration(deps, { key, alsoOtherLanguage: !theirs });
+    if (!theirs) throw new AppError("NOT_READY", { retryAfterSeconds: coolDown || DECK_RETRY_AFTER_SECONDS });
   }
   const fr = key.language === "fr" ? mine : theirs;
   const en = key.language === "en" ? mine : theirs;

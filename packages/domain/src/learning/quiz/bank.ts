@@ -8,7 +8,7 @@ import type { Db } from "@sira/infra/db";
 import { findCachedContent } from "../../content/cache.ts";
 import type { CacheKey } from "../../content/cache-key.ts";
 import type { ContentDeps } from "../../content/deps.ts";
-import { enqueueGeneration } from "../../content/generation.ts";
+import { enqueueGeneration, generationCoolDownSeconds } from "../../content/generation.ts";
 import { courseHasIndexedContent } from "../../content/indexed.ts";
 import { materialiseQuizItems, type QuizContentRow } from "./items.ts";
 
@@ -43,7 +43,8 @@ export async function anyQuizContent(db: Db, moduleId: string, language: Languag
 /**
  * Makes sure the module has active items in `language`: materialises the cached quiz content, or
  * queues its generation and throws 409 QUIZ_NOT_READY (NO_INDEXED_CONTENT when nothing can be
- * generated from).
+ * generated from). A generation that failed for good is not run again during its cool-down: 409
+ * with retry_after until it ends.
  */
 export async function ensureModuleBank(deps: Pick<ContentDeps, "db" | "redis" | "config">, target: BankTarget) {
   const key: CacheKey = {
@@ -64,6 +65,8 @@ export async function ensureModuleBank(deps: Pick<ContentDeps, "db" | "redis" | 
   });
   if (active > 0) return;
   if (!(await courseHasIndexedContent(deps.db, target.courseId))) throw new AppError("NO_INDEXED_CONTENT");
+  const coolDown = await generationCoolDownSeconds(deps, key);
+  if (coolDown > 0) throw new AppError("QUIZ_NOT_READY", { retryAfterSeconds: coolDown });
   await enqueueGeneration(deps, { key, alsoOtherLanguage: true });
   throw new AppError("QUIZ_NOT_READY", { retryAfterSeconds: QUIZ_RETRY_AFTER_SECONDS });
 }
