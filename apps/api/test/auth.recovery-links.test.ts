@@ -44,4 +44,18 @@ describe("recovery links", () => {
     expect(await secretOf()).toBe(handedOut);
     expect(await deps.db.magicLinkToken.count({ where: { userId: learner.userId, usedAt: null } })).toBe(0);
   });
+
+  it("confirmed at the same moment: one recovery, the other link spent, never a 500", async () => {
+    const learner = await signIn(deps);
+    const tokens = [
+      await requestLink(learner.email),
+      await requestLink(learner.email),
+      await requestLink(learner.email),
+    ];
+    const answers = await Promise.all(tokens.map((token) => post("/api/v1/auth/recovery/confirm", { token })));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 410, 410]);
+    expect(
+      await deps.db.auditLog.count({ where: { action: "auth.recovery_completed", targetId: learner.userId } }),
+    ).toBe(1);
+  });
 });

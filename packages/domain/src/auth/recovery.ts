@@ -13,7 +13,7 @@ import { takeAuthEmailQuota } from "./email-quota.ts";
 import { markEmailVerified } from "./email-verification.ts";
 import { enrolAuthenticator } from "./enrolment.ts";
 import { authKeys } from "./keys.ts";
-import { revokeAllSessions } from "./sessions.ts";
+import { lockUser, revokeAllSessions } from "./sessions.ts";
 
 export const MAGIC_LINK_TTL_MINUTES = 15;
 
@@ -92,14 +92,17 @@ export async function confirmRecovery(env: AuthEnv, token: string): Promise<Enro
   if (!mayRecoverByEmail(link.user)) throw new AppError("MAGIC_LINK_INVALID");
 
   const enrolment = await env.db.$transaction(async (tx) => {
+    // The user first: two links confirmed at once queue here, rather than each holding its own link
+    // while waiting for the other's (a deadlock).
+    await lockUser(tx, link.userId);
     const { count } = await tx.magicLinkToken.updateMany({
       where: { id: link.id, usedAt: null },
       data: { usedAt: env.meta.now },
     });
     if (count !== 1) throw new AppError("MAGIC_LINK_USED");
     await revokeAllSessions(tx, link.userId, "recovery", env.meta.now, env.denylist);
-    // Other links still in the inbox must not reset the new authenticator. After the user lock
-    // above, so a link requested in parallel is either seen here or requested after this recovery.
+    // Other links still in the inbox must not reset the new authenticator. Under the user lock, so
+    // a link requested in parallel is either seen here or requested after this recovery.
     await tx.magicLinkToken.updateMany({
       where: { userId: link.userId, usedAt: null },
       data: { usedAt: env.meta.now },

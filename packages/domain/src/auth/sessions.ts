@@ -71,7 +71,7 @@ export async function startSession(
  * key-share lock on the user row (its foreign key) until it commits, so the revocation waits for
  * it and then sees the successor; a rotation that starts later waits and finds its token revoked.
  */
-async function lockUser(tx: Transaction, userId: string): Promise<void> {
+export async function lockUser(tx: Transaction, userId: string): Promise<void> {
   await tx.$queryRaw`SELECT id FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
 }
 
