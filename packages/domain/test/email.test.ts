@@ -47,7 +47,8 @@ const server = new SMTPServer({
   },
   onRcptTo(address, _session, callback) {
     if (!address.address.endsWith("@refused.example")) return callback();
-    const err: SMTPServerError = new Error("Mailbox unavailable");
+    // As Postfix does, the reply echoes the refused address.
+    const err: SMTPServerError = new Error(`5.1.1 <${address.address}>: Recipient address rejected`);
     err.responseCode = 550;
     callback(err);
   },
@@ -159,10 +160,12 @@ describe("the SMTP mailer", () => {
     const { logger, lines } = memoryLogger();
     const mailer = smtpMailer({ url: smtpUrl, from: FROM, db, logger });
 
-    const failure = await mailer.send(recoveryMessage("nobody@refused.example", "en")).then(
+    const failure = await mailer.send(recoveryMessage("ndeye.fall77@refused.example", "en")).then(
       () => null,
       (err: unknown) => err,
     );
+    // As the callers that catch it do.
+    logger.warn({ err: failure }, "email not sent");
 
     expect(failure).toBeInstanceOf(EmailDeliveryError);
     expect(received).toEqual([]);
@@ -172,8 +175,13 @@ describe("the SMTP mailer", () => {
     expect((failure as EmailDeliveryError).outboxId).toBe(row?.id);
     expect(row).toMatchObject({ status: "failed", transport: "smtp", providerMessageId: null, sentAt: null });
     expect(row?.error).toContain("550");
-    expect(row?.error).toContain("Mailbox unavailable");
+    expect(row?.error).toContain("Recipient address rejected");
+    expect(row?.error).toContain("[redacted]@refused.example");
     expect(lines.join("")).not.toContain(TOKEN);
+    // The address is personal data: no log line names it, only the server's code and the command.
+    expect(lines).toHaveLength(2);
+    expect(lines.join("")).not.toContain("ndeye.fall77");
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ smtp: { response_code: 550, command: "RCPT TO" } });
   });
 
   it("refuses a URL that is not smtp:// or smtps://", () => {

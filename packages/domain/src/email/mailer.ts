@@ -34,6 +34,14 @@ export function recipientDomain(address: string): string {
   return address.slice(address.lastIndexOf("@") + 1).toLowerCase();
 }
 
+/** `text` with every email address in it reduced to its domain (e.g. a server's reply quoting it). */
+export function redactEmailAddresses(text: string): string {
+  return text.replace(
+    /[^\s<>()[\]"',;:@]+@([a-z0-9-]+(?:\.[a-z0-9-]+)+)/gi,
+    (_, domain: string) => `[redacted]@${domain}`,
+  );
+}
+
 /** The email_outbox columns that say what a message is and to whom it goes (bodies excluded). */
 export function outboxColumns(message: OutgoingEmail) {
   return {

@@ -6,7 +6,14 @@
 import type { Db } from "@sira/infra/db";
 import type { Logger } from "@sira/infra/logger";
 import { createTransport } from "nodemailer";
-import { type Mailer, type OutgoingEmail, outboxColumns, recipientDomain, type SentEmail } from "./mailer.ts";
+import {
+  type Mailer,
+  type OutgoingEmail,
+  outboxColumns,
+  recipientDomain,
+  redactEmailAddresses,
+  type SentEmail,
+} from "./mailer.ts";
 import { escapeHtml } from "./templates.ts";
 
 export interface SmtpMailerOptions {
@@ -18,21 +25,43 @@ export interface SmtpMailerOptions {
   logger: Logger;
 }
 
-/** Thrown when the SMTP server refuses or cannot be reached; the outbox row says failed. */
+/**
+ * Thrown when the SMTP server refuses or cannot be reached; the outbox row says failed. It keeps
+ * no cause: the transport's error quotes the recipient, and loggers print a cause in full.
+ */
 export class EmailDeliveryError extends Error {
   override name = "EmailDeliveryError";
+  readonly smtp: SmtpFailure;
   constructor(
     readonly outboxId: string,
     cause: unknown,
   ) {
-    super(`email delivery failed: ${errorText(cause)}`, { cause });
+    super(`email delivery failed: ${errorText(cause)}`);
+    this.smtp = smtpFailure(cause);
   }
 }
 
 const MAX_ERROR_CHARS = 1_000;
 
+/** The error's text without any email address (servers' replies quote the recipient). */
 function errorText(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).slice(0, MAX_ERROR_CHARS);
+  return redactEmailAddresses(err instanceof Error ? err.message : String(err)).slice(0, MAX_ERROR_CHARS);
+}
+
+/** What logs may say of a failed send: nodemailer's error code, the server's reply code and the command. */
+interface SmtpFailure {
+  error_code?: string;
+  response_code?: number;
+  command?: string;
+}
+
+function smtpFailure(err: unknown): SmtpFailure {
+  const e = (err ?? {}) as { code?: unknown; responseCode?: unknown; command?: unknown };
+  return {
+    ...(typeof e.code === "string" ? { error_code: e.code } : {}),
+    ...(typeof e.responseCode === "number" ? { response_code: e.responseCode } : {}),
+    ...(typeof e.command === "string" ? { command: e.command } : {}),
+  };
 }
 
 function redact(body: string, secrets: readonly string[]): string {
@@ -82,7 +111,7 @@ export function smtpMailer(options: SmtpMailerOptions): Mailer {
         });
         messageId = info.messageId;
       } catch (err) {
-        logger.warn({ ...log, error: errorText(err) }, "email delivery failed");
+        logger.warn({ ...log, smtp: smtpFailure(err) }, "email delivery failed");
         await db.emailOutbox.update({ where: { id: row.id }, data: { status: "failed", error: errorText(err) } });
         throw new EmailDeliveryError(row.id, err);
       }
