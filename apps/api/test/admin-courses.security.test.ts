@@ -136,6 +136,56 @@ describe("with courses.experts_can_publish on", () => {
     );
   });
 
+  it("the revenue split is the admin's alone; a live course's price needs publishing rights", async () => {
+    const { owner, callers } = await cast();
+    const { id } = await seedCourse(deps, { expertId: owner.userId, status: "published", modules: 1 });
+    const patch = (as: SignedIn, body: unknown) => call(app, "PATCH", `${COURSES}/${id}`, { as, body });
+    const unchanged = async () => {
+      const row = await deps.db.course.findUniqueOrThrow({ where: { id } });
+      expect([row.isMarketplace, row.priceCredits]).toEqual([false, 0]);
+      expect(await auditRowsFor(deps, id)).toHaveLength(0);
+    };
+
+    for (const body of [
+      { is_marketplace: true },
+      { price_credits: 10_000_000 },
+      { is_marketplace: true, price_credits: 5 },
+    ]) {
+      const res = await patch(owner, body);
+      expect([res.status, (await problemOf(res)).code]).toEqual([403, "FORBIDDEN"]);
+      await unchanged();
+    }
+    // Sending the stored values, as the console's form does, is no change.
+    expect((await patch(owner, { is_marketplace: false, price_credits: 0, title_fr: "Encore" })).status).toBe(200);
+
+    await letExpertsPublish(app, callers.admin, true);
+    expect((await patch(owner, { is_marketplace: true })).status).toBe(403);
+    expect((await patch(owner, { price_credits: 300 })).status).toBe(200);
+    await letExpertsPublish(app, callers.admin, false);
+
+    const admin = await patch(callers.admin, { is_marketplace: true, price_credits: 500 });
+    expect(admin.status).toBe(200);
+    expect(await deps.db.course.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      isMarketplace: true,
+      priceCredits: 500,
+    });
+  });
+
+  it("an expert prices their drafts, but never creates or makes one a marketplace course", async () => {
+    const { owner } = await cast();
+    const { id } = await seedCourse(deps, { expertId: owner.userId });
+    expect((await call(app, "PATCH", `${COURSES}/${id}`, { as: owner, body: { price_credits: 250 } })).status).toBe(
+      200,
+    );
+    const flag = await call(app, "PATCH", `${COURSES}/${id}`, { as: owner, body: { is_marketplace: true } });
+    expect(flag.status).toBe(403);
+    const create = await call(app, "POST", COURSES, { as: owner, body: { title_fr: "T", is_marketplace: true } });
+    expect([create.status, (await problemOf(create)).code]).toEqual([403, "FORBIDDEN"]);
+    expect(await deps.db.course.count({ where: { isMarketplace: true } })).toBe(0);
+    const plain = await call(app, "POST", COURSES, { as: owner, body: { title_fr: "T", is_marketplace: false } });
+    expect(plain.status).toBe(201);
+  });
+
   it("tRPC publish refuses an expert while the setting is off", async () => {
     const { owner } = await cast();
     const { id } = await seedCourse(deps, { expertId: owner.userId, modules: 1 });

@@ -1,7 +1,7 @@
 "use client";
 /**
- * The bilingual course editor: French and English side by side, taxonomy, price, marketplace flag,
- * visibility and (for admins) the owning expert. Checked with the API's own schemas before sending.
+ * The bilingual course editor: French and English side by side, taxonomy, price, visibility and
+ * (for admins) the marketplace flag and the owning expert. Checked with the API's own schemas before sending.
  */
 import { type AdminCourse, createAdminCourseInput, updateAdminCourseInput } from "@sira/contracts";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
@@ -52,9 +52,9 @@ function payload(values: Values, isAdmin: boolean, editing: boolean) {
     price_credits: number(values.price_credits),
     estimated_hours: number(values.estimated_hours),
     visibility: values.visibility,
-    is_marketplace: values.is_marketplace,
     taxonomy_ids: values.taxonomy_ids,
-    ...(isAdmin ? { expert_id: values.expert_id.trim() || null } : {}),
+    // The revenue split and the owning expert are the admin's to set.
+    ...(isAdmin ? { is_marketplace: values.is_marketplace, expert_id: values.expert_id.trim() || null } : {}),
   };
 }
 
@@ -161,14 +161,16 @@ export function CourseForm({
           <option value="public">{t("public")}</option>
           <option value="private">{t("private")}</option>
         </SelectField>
-        <div className="flex items-end pb-2">
-          <Checkbox
-            label={t("marketplace")}
-            name="is_marketplace"
-            checked={values.is_marketplace}
-            onChange={(e) => set("is_marketplace", e.target.checked)}
-          />
-        </div>
+        {auth.isAdmin ? (
+          <div className="flex items-end pb-2">
+            <Checkbox
+              label={t("marketplace")}
+              name="is_marketplace"
+              checked={values.is_marketplace}
+              onChange={(e) => set("is_marketplace", e.target.checked)}
+            />
+          </div>
+        ) : null}
         {auth.isAdmin ? (
           <div className="sm:col-span-2">
             <ExpertPicker value={values.expert_id} onChange={(id) => set("expert_id", id)} error={shown.expert_id} />

@@ -13,7 +13,7 @@ import { changedFields } from "../../audit.ts";
 import { courseLanguagesColumn } from "../../bilingual.ts";
 import type { AuditMeta } from "../../request-meta.ts";
 import { publishBlockers, publishRefusal } from "./publishable.ts";
-import { assertMayPublish } from "./publishing-rights.ts";
+import { assertMayPublish, assertMaySetMarketplace, PRICE_REFUSAL } from "./publishing-rights.ts";
 import {
   adminCourseInclude,
   auditCourse,
@@ -133,6 +133,7 @@ export async function createAdminCourse(
   lang: Language,
 ): Promise<AdminCourse> {
   assertMayAssignExpert(viewer, input.expert_id);
+  if (input.is_marketplace) assertMaySetMarketplace(viewer);
   const derivedFrom = input.title_fr ?? input.title_en ?? "";
   for (let attempt = 1; ; attempt += 1) {
     try {
@@ -181,8 +182,8 @@ async function replaceCategories(tx: Transaction, courseId: string, current: str
 
 /**
  * Applies a validated change to a course the viewer manages (404 otherwise), with the row locked.
- * A published course must stay publishable, and a visibility change needs publishing rights
- * (publishing-rights.ts). Fields that really change are audited as `course.updated` with their
+ * A published course must stay publishable; a visibility change, and a price change once
+ * published, need publishing rights, and the marketplace flag is an admin's (publishing-rights.ts). Fields that really change are audited as `course.updated` with their
  * before/after values; sending current values writes nothing.
  */
 export async function updateAdminCourse(
@@ -207,7 +208,11 @@ export async function updateAdminCourse(
       if (taxonomyIds) proposed.taxonomy_ids = [...taxonomyIds].sort();
       const diff = changedFields(before, proposed);
       if (Object.keys(diff.after).length === 0) return toAdminCourse(current, lang);
+      if (diff.after.is_marketplace !== undefined) assertMaySetMarketplace(viewer);
       if (diff.after.visibility !== undefined) await assertMayPublish(tx, viewer);
+      if (diff.after.price_credits !== undefined && current.status === "published") {
+        await assertMayPublish(tx, viewer, PRICE_REFUSAL);
+      }
 
       if (current.status === "published") {
         const blockers = publishBlockers({ ...proposed, module_count: current._count.modules });
