@@ -26,6 +26,9 @@ const csv = z.string().transform((v) =>
     .filter(Boolean),
 );
 
+/** Days the usage roll-up rebuilds from raw events on each run (today and the week before it). */
+export const USAGE_REROLL_DAYS = 8;
+
 export const configSchema = z.object({
   /** Unset counts as production: the public development defaults need an explicit development or test. */
   NODE_ENV: z.enum(["development", "test", "production"]).default("production"),
@@ -118,8 +121,12 @@ export const configSchema = z.object({
   USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(50).default(2_000),
   /** Usage events one process buffers at most; past it new events are dropped and counted. */
   USAGE_BUFFER_MAX: z.coerce.number().int().min(100).default(20_000),
-  /** Raw usage events are kept this many days (the daily roll-ups are kept for good). */
-  USAGE_RETENTION_DAYS: z.coerce.number().int().min(7).default(400),
+  /** Raw usage events are kept this many days (the daily roll-ups are kept for good), beyond the days rebuilt. */
+  USAGE_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(USAGE_REROLL_DAYS + 1)
+    .default(400),
   /** Tokens a tutor prompt may hold (system, memory, summary, recent turns, sources, question). */
   TUTOR_PROMPT_BUDGET_TOKENS: z.coerce.number().int().min(1_000).default(6_000),
   /** The rolling summary of older turns is kept within this many tokens. */

@@ -36,6 +36,14 @@ describe("configuration", () => {
     );
   });
 
+  it("keeps raw usage events longer than the roll-up rebuilds days from them", () => {
+    // The roll-up rebuilds today and the 7 days before: deleting their events would shrink their totals.
+    for (const days of ["7", "8"]) {
+      expect(() => parseConfig({ NODE_ENV: "test", USAGE_RETENTION_DAYS: days })).toThrow(/USAGE_RETENTION_DAYS/);
+    }
+    expect(parseConfig({ NODE_ENV: "test", USAGE_RETENTION_DAYS: "9" }).USAGE_RETENTION_DAYS).toBe(9);
+  });
+
   it("refuses a worker metrics port without the metrics token", () => {
     expect(() => parseConfig({ NODE_ENV: "test", WORKER_METRICS_PORT: "9464" })).toThrow(
       /WORKER_METRICS_PORT: needs METRICS_TOKEN/,

@@ -6,11 +6,15 @@
  * arrive late (offline replays) are counted when their day is rolled again: every run re-rolls the
  * last REROLL_DAYS days, and any day after the last one rolled.
  */
+import { USAGE_REROLL_DAYS } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 
 const DAY_MS = 86_400_000;
-/** Offline replays carry their queued time, up to a week back: those days are rolled again. */
-export const REROLL_DAYS = 8;
+/**
+ * Offline replays carry their queued time, up to a week back: those days are rolled again. Raw
+ * events are kept longer (USAGE_RETENTION_DAYS' minimum), so a rebuilt day never lost any.
+ */
+export const REROLL_DAYS = USAGE_REROLL_DAYS;
 /** A first run on an old database rolls at most this many days back. */
 const BACKFILL_MAX_DAYS = 400;
 
