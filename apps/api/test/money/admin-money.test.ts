@@ -107,6 +107,18 @@ describe("POST /api/v1/subscriptions/activate with an SMS reference", () => {
     expect((await activate(learner, "CI241204.0901.C12")).status).toBe(200);
   });
 
+  it("leaves to an admin an SMS without reference from a number that has paid for two learners", async () => {
+    const other = await signIn(deps, { role: "learner" });
+    await buyCredits(deps, send, learner, world.packageId);
+    await buyCredits(deps, send, other, world.packageId);
+    const sms =
+      "Vous avez reçu un transfert de 2000 FCFA du 771234567. Ref: CI241204.0903.E56. Nouveau solde: 10 000 FCFA.";
+    expect(await (await relay(sms, "m-shared")).json()).toMatchObject({ status: "review" });
+    expect((await activate(learner, "CI241204.0903.E56")).status).toBe(404);
+    expect((await activate(other, "CI241204.0903.E56")).status).toBe(404);
+    expect(await deps.db.subscriptionPayment.count({ where: { operatorReference: "CI241204.0903.E56" } })).toBe(0);
+  });
+
   it("gives the plan once when the owner activates twice at the same moment: one 200, one 409", async () => {
     await lateOwnPayment("CI241204.0902.D34");
     const both = await Promise.all([activate(learner, "CI241204.0902.D34"), activate(learner, "CI241204.0902.D34")]);

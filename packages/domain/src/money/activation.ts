@@ -52,7 +52,10 @@ const WITH_PAYMENT = { payment: { select: { id: true } } } as const;
 const unsettled = (sms: { status: string; payment: { id: string } | null }) =>
   (sms.status === "parsed" || sms.status === "review") && sms.payment === null;
 
-/** Whether the learner may claim an SMS: it quotes one of their references, or its number has paid for them. */
+/**
+ * Whether the learner may claim an SMS: it quotes one of their references, or its number has paid
+ * for them and for no one else (a family's or an agent's phone is an admin's call to settle).
+ */
 async function isOwnSms(tx: Tx, userId: string, sms: { parsedReference: string | null; parsedPhone: string | null }) {
   if (sms.parsedReference) {
     const intent = await tx.paymentIntent.findFirst({
@@ -62,11 +65,13 @@ async function isOwnSms(tx: Tx, userId: string, sms: { parsedReference: string |
     if (intent) return true;
   }
   if (!sms.parsedPhone) return false;
-  const paid = await tx.subscriptionPayment.findFirst({
-    where: { userId, ...paidFrom(sms.parsedPhone) },
-    select: { id: true },
+  const payers = await tx.subscriptionPayment.findMany({
+    where: { userId: { not: null }, ...paidFrom(sms.parsedPhone) },
+    distinct: ["userId"],
+    select: { userId: true },
+    take: 2,
   });
-  return paid !== null;
+  return payers.length === 1 && payers[0]?.userId === userId;
 }
 
 /** The learner's own SMS with this operator transaction id, one still unsettled first; null when none is theirs. */

@@ -9,7 +9,7 @@ import { writeAudit } from "../../audit.ts";
 import type { AuditMeta } from "../../request-meta.ts";
 import { type Fulfilment, fulfilIntent, type Provider } from "../payments.ts";
 import type { RelayDeps } from "./inbound.ts";
-import { paymentOf } from "./matching.ts";
+import { lockOperatorTransaction, paymentOf } from "./matching.ts";
 import { notifyPaymentReceived } from "./notify.ts";
 
 type AdminMeta = AuditMeta & { actorId: string };
@@ -83,6 +83,11 @@ export async function matchRelayMessageByAdmin(deps: RelayDeps, id: string, inte
   const { row, fulfilment } = await deps.db.$transaction(async (tx) => {
     const message = await lockMessage(tx, id);
     if (message.status !== "review") throw new AppError("SMS_RELAY_NOT_IN_REVIEW");
+    // As the relay and a learner's activation do: another message of this operator transaction
+    // settles before or after this one, never beside it (its payment would collide, a 500).
+    if (message.provider && message.parsedTransactionId) {
+      await lockOperatorTransaction(tx, message.provider, message.parsedTransactionId);
+    }
     await tx.$queryRaw`SELECT id FROM payment_intents WHERE id = ${intentId}::uuid FOR UPDATE`;
     const intent = await tx.paymentIntent.findUnique({ where: { id: intentId } });
     if (!intent) throw new AppError("NOT_FOUND");
