@@ -138,11 +138,20 @@ async function textToIndex(deps: IndexingDeps, resource: ResourceToIndex): Promi
 /**
  * With Claude configured, the document's summary is Claude's, in the document's language. A failure
  * keeps the offline TextRank summary already stored: a summary is never worth failing the job.
+ * Stored text whose stored summary is not the offline one already has the model's (an earlier
+ * attempt or run wrote it): it is not paid for again.
  */
-async function summarizeWithModel(deps: IndexingDeps, resource: { id: string; filename: string }, text: IndexText) {
+async function summarizeWithModel(
+  deps: IndexingDeps,
+  resource: { id: string; filename: string; summaryText: string | null },
+  text: IndexText,
+) {
   const { generator } = deps.ai;
   if (generator.offline) return;
-  const { language } = summarizeDocument(text.pages, text.outline);
+  const offline = summarizeDocument(text.pages, text.outline);
+  const { language } = offline;
+  const readNow = text.readings !== undefined;
+  if (!readNow && resource.summaryText && resource.summaryText !== offline.text) return;
   try {
     const result = await generator.summarize({
       title: text.title ?? resource.filename,
@@ -169,6 +178,7 @@ export async function indexResource(deps: IndexingDeps, resourceId: string): Pro
       tocJson: true,
       storageKey: true,
       extractorVersion: true,
+      summaryText: true,
     },
   });
   if (!resource) return DELETED;

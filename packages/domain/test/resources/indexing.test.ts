@@ -199,4 +199,30 @@ describe("the document summary with Claude configured", () => {
       await fake.close();
     }
   });
+
+  it("is not asked again when indexing runs again after a later step failed", async () => {
+    const fake = await startFakeAnthropic([
+      { text: summaryFr, inputTokens: 500, outputTokens: 60 },
+      { text: "Un autre résumé, payé une seconde fois.", inputTokens: 500, outputTokens: 20 },
+    ]);
+    try {
+      const { generator } = createAiProviders({ config: claudeConfigFor(fake), db, logger: deps.logger });
+      let embedCalls = 0;
+      const embedder = Object.assign(Object.create(deps.ai.embedder) as typeof deps.ai.embedder, {
+        embed: (...args: Parameters<typeof deps.ai.embedder.embed>) => {
+          embedCalls += 1;
+          if (embedCalls === 1) return Promise.reject(new Error("embeddings provider down"));
+          return deps.ai.embedder.embed(...args);
+        },
+      });
+      const claudeDeps = { ...deps, ai: { ...deps.ai, generator, embedder } };
+      const res = await uploaded(await bilingualPdf(), "guide.pdf");
+      await expect(indexResource(claudeDeps, res.id)).rejects.toThrow(/provider down/);
+      expect(await indexResource(claudeDeps, res.id)).toMatchObject({ status: "done" });
+      expect(fake.requests).toHaveLength(1);
+      expect((await db.courseResource.findUniqueOrThrow({ where: { id: res.id } })).summaryText).toBe(summaryFr);
+    } finally {
+      await fake.close();
+    }
+  });
 });
