@@ -3,7 +3,7 @@
  * curriculum), revokes and lists, and the learner's redemption of one code.
  */
 import { z } from "zod";
-import { pageQuerySchema } from "./common.ts";
+import { pageQuerySchema, requestInstantSchema } from "./common.ts";
 
 const iso = z.iso.datetime();
 
@@ -38,7 +38,7 @@ export const activationCodeBatchInput = z
     count: z.number().int().min(1).max(MAX_CODES_PER_BATCH),
     /** How many learners may redeem each code (each learner once). */
     max_redemptions: z.number().int().min(1).max(100_000).default(1),
-    expires_at: iso.optional(),
+    expires_at: requestInstantSchema().optional(),
     label: z.string().trim().min(1).max(120),
   })
   .superRefine((value, ctx) => {

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { adminDatesShape, adminTitledShape, isUuidShaped, UUID_SHAPED_SLUG_MESSAGE } from "./admin-shared.ts";
-import { languageSchema, pageQuerySchema } from "./common.ts";
+import { languageSchema, pageQuerySchema, requestInstantSchema } from "./common.ts";
 
 export const ADMIN_COURSE_STATUSES = ["draft", "published", "archived"] as const;
 export const ADMIN_COURSE_VISIBILITIES = ["public", "private"] as const;
@@ -140,9 +140,9 @@ export const auditLogQuery = pageQuerySchema
     target_type: z.string().trim().min(1).max(60).optional(),
     target_id: z.string().trim().min(1).max(200).optional(),
     /** Inclusive lower bound on the entry's time. */
-    from: z.iso.datetime({ offset: true }).optional(),
+    from: requestInstantSchema({ offset: true }).optional(),
     /** Exclusive upper bound on the entry's time. */
-    to: z.iso.datetime({ offset: true }).optional(),
+    to: requestInstantSchema({ offset: true }).optional(),
   })
   .refine((q) => !q.from || !q.to || Date.parse(q.from) <= Date.parse(q.to), {
     message: "`from` must not be after `to`",

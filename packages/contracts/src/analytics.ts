@@ -4,6 +4,7 @@
  * (funnel, module rates, item statistics) from the progress and quiz tables.
  */
 import { z } from "zod";
+import { requestDaySchema } from "./common.ts";
 
 /** The longest range one request may ask for (a quarter, for the daily series). */
 export const ANALYTICS_MAX_RANGE_DAYS = 92;
@@ -16,8 +17,8 @@ export const analyticsQuery = z
     /** Limit the figures to one course (an expert's own, or any for an admin). */
     course_id: z.uuid().optional(),
     /** First and last UTC day of the range (YYYY-MM-DD); by default the 30 days ending today. */
-    from: z.iso.date().optional(),
-    to: z.iso.date().optional(),
+    from: requestDaySchema.optional(),
+    to: requestDaySchema.optional(),
     /** Weekly signup cohorts shown in the retention table (1 to 26). */
     cohort_weeks: z.coerce.number().int().min(1).max(26).default(8),
   })

@@ -4,6 +4,25 @@ import { LANGUAGES } from "./errors.ts";
 
 export const languageSchema = z.enum(LANGUAGES);
 
+/**
+ * The years a date in a request may name. ISO-8601 has a year 0000 that PostgreSQL refuses, and
+ * nothing here is older than the Unix epoch that clients send as "from the start".
+ */
+export const REQUEST_YEAR_MIN = 1970;
+export const REQUEST_YEAR_MAX = 2100;
+const inRequestYears = (value: string) => {
+  const year = Number(value.slice(0, 4));
+  return year >= REQUEST_YEAR_MIN && year <= REQUEST_YEAR_MAX;
+};
+const requestYears = { message: `The year must be between ${REQUEST_YEAR_MIN} and ${REQUEST_YEAR_MAX}` };
+
+/** A day (YYYY-MM-DD) a request names, within the request years. */
+export const requestDaySchema = z.iso.date().refine(inRequestYears, requestYears);
+/** An instant a request names (`Z`, or any offset when `offset`), within the request years. */
+export function requestInstantSchema(options: { offset?: boolean } = {}) {
+  return z.iso.datetime(options).refine(inRequestYears, requestYears);
+}
+
 export const DEFAULT_PAGE_LIMIT = 20;
 export const MAX_PAGE_LIMIT = 100;
 
@@ -32,7 +51,7 @@ export interface Page<T> {
 }
 
 export const sinceQuerySchema = z.object({
-  since: z.iso.datetime({ offset: true }).optional(),
+  since: requestInstantSchema({ offset: true }).optional(),
 });
 
 export const tombstoneSchema = z.object({ id: z.uuid(), entity: z.string(), deleted_at: z.iso.datetime() });

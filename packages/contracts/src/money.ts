@@ -4,7 +4,8 @@
  * refunds, payouts and the revenue report.
  */
 import { z } from "zod";
-import { pageQuerySchema } from "./common.ts";
+import { ANALYTICS_MAX_RANGE_DAYS } from "./analytics.ts";
+import { pageQuerySchema, requestDaySchema } from "./common.ts";
 
 const iso = z.iso.datetime();
 
@@ -232,9 +233,17 @@ export const earningsSchema = z.object({
   ),
 });
 
-export const revenueQuery = z.object({
-  from: z.iso.date(),
-  to: z.iso.date(),
+/** A range of UTC days, `from` not after `to`, as long as the analytics allow at most. */
+export const revenueQuery = z.object({ from: requestDaySchema, to: requestDaySchema }).superRefine((q, ctx) => {
+  const days = (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 + 1;
+  if (days < 1) ctx.addIssue({ code: "custom", path: ["from"], message: "`from` must not be after `to`" });
+  if (days > ANALYTICS_MAX_RANGE_DAYS) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["from"],
+      message: `The range may span ${ANALYTICS_MAX_RANGE_DAYS} days at most`,
+    });
+  }
 });
 export const revenueReportSchema = z.object({
   from: z.string(),

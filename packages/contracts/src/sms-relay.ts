@@ -3,7 +3,7 @@
  * the API answers, and the admin's inbox of those messages and of the payments they confirmed.
  */
 import { z } from "zod";
-import { pageQuerySchema } from "./common.ts";
+import { pageQuerySchema, requestInstantSchema } from "./common.ts";
 import { providerSchema } from "./money.ts";
 
 const iso = z.iso.datetime();
@@ -16,7 +16,7 @@ export const smsRelayInboundInput = z.strictObject({
   message_id: z.string().trim().min(1).max(128),
   sender: z.string().trim().min(1).max(64),
   body: z.string().min(1).max(SMS_BODY_MAX_CHARS),
-  received_at: z.iso.datetime({ offset: true }),
+  received_at: requestInstantSchema({ offset: true }),
 });
 export type SmsRelayInboundInput = z.infer<typeof smsRelayInboundInput>;
 

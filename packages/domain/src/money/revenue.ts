@@ -1,6 +1,18 @@
 /** The revenue report for admins: by day, by operator, by course and by expert, over [from, to]. */
 import type { Db } from "@sira/infra/db";
 
+type Numbered<T> = { [K in keyof T]: T[K] extends bigint ? number : T[K] };
+
+/** Sums come back as bigint (a quarter's sales may pass 2^31); the report carries them as numbers. */
+function numbered<T extends object>(rows: T[]): Numbered<T>[] {
+  return rows.map(
+    (row) =>
+      Object.fromEntries(
+        Object.entries(row).map(([key, value]) => [key, typeof value === "bigint" ? Number(value) : value]),
+      ) as Numbered<T>,
+  );
+}
+
 export async function revenueReport(db: Db, range: { from: string; to: string }) {
   const from = `${range.from}T00:00:00Z`;
   const to = `${range.to}T23:59:59.999Z`;
@@ -9,22 +21,22 @@ export async function revenueReport(db: Db, range: { from: string; to: string })
       {
         day: string;
         payments: number;
-        amount: number;
-        credits_sold: number;
+        amount: bigint;
+        credits_sold: bigint;
         course_sales: number;
-        commission: number;
+        commission: bigint;
       }[]
     >`
       WITH days AS (
         SELECT to_char(d, 'YYYY-MM-DD') AS day FROM generate_series(${from}::timestamptz::date, ${to}::timestamptz::date, interval '1 day') d
       ), pay AS (
-        SELECT to_char(confirmed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::int AS payments, sum(amount)::int AS amount
+        SELECT to_char(confirmed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::int AS payments, sum(amount)::bigint AS amount
         FROM subscription_payments WHERE status = 'confirmed' AND confirmed_at BETWEEN ${from}::timestamptz AND ${to}::timestamptz GROUP BY 1
       ), led AS (
         SELECT to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
-          coalesce(sum(t.amount) FILTER (WHERE t.type = 'credit_purchase' AND a.kind = 'user'), 0)::int AS credits_sold,
+          coalesce(sum(t.amount) FILTER (WHERE t.type = 'credit_purchase' AND a.kind = 'user'), 0)::bigint AS credits_sold,
           count(*) FILTER (WHERE t.type = 'course_purchase' AND a.kind = 'user')::int AS course_sales,
-          coalesce(sum(t.amount) FILTER (WHERE t.type = 'commission'), 0)::int AS commission
+          coalesce(sum(t.amount) FILTER (WHERE t.type = 'commission'), 0)::bigint AS commission
         FROM transactions t JOIN credit_accounts a ON a.id = t.account_id
         WHERE t.created_at BETWEEN ${from}::timestamptz AND ${to}::timestamptz GROUP BY 1
       )
@@ -32,24 +44,24 @@ export async function revenueReport(db: Db, range: { from: string; to: string })
         coalesce(led.credits_sold, 0) AS credits_sold, coalesce(led.course_sales, 0) AS course_sales,
         coalesce(led.commission, 0) AS commission
       FROM days LEFT JOIN pay USING (day) LEFT JOIN led USING (day) ORDER BY days.day`,
-    db.$queryRaw<{ provider: string; payments: number; amount: number }[]>`
-      SELECT provider, count(*)::int AS payments, sum(amount)::int AS amount FROM subscription_payments
+    db.$queryRaw<{ provider: string; payments: number; amount: bigint }[]>`
+      SELECT provider, count(*)::int AS payments, sum(amount)::bigint AS amount FROM subscription_payments
       WHERE status = 'confirmed' AND confirmed_at BETWEEN ${from}::timestamptz AND ${to}::timestamptz
       GROUP BY provider ORDER BY amount DESC`,
-    db.$queryRaw<{ course_id: string; sales: number; credits: number; refunds: number }[]>`
+    db.$queryRaw<{ course_id: string; sales: number; credits: bigint; refunds: number }[]>`
       SELECT t.course_id,
         count(*) FILTER (WHERE t.type = 'course_purchase')::int AS sales,
-        (-coalesce(sum(t.amount), 0))::int AS credits,
+        (-coalesce(sum(t.amount), 0))::bigint AS credits,
         count(*) FILTER (WHERE t.type = 'refund')::int AS refunds
       FROM transactions t JOIN credit_accounts a ON a.id = t.account_id
       WHERE a.kind = 'user' AND t.course_id IS NOT NULL AND t.type IN ('course_purchase', 'refund')
         AND t.amount <> 0 AND (t.type = 'course_purchase' OR t.amount > 0)
         AND t.created_at BETWEEN ${from}::timestamptz AND ${to}::timestamptz
       GROUP BY t.course_id ORDER BY credits DESC`,
-    db.$queryRaw<{ expert_id: string; earned: number; paid_out: number }[]>`
+    db.$queryRaw<{ expert_id: string; earned: bigint; paid_out: bigint }[]>`
       SELECT a.user_id AS expert_id,
-        coalesce(sum(t.amount) FILTER (WHERE t.type = 'course_earning'), 0)::int AS earned,
-        (-coalesce(sum(t.amount) FILTER (WHERE t.type = 'payout'), 0))::int AS paid_out
+        coalesce(sum(t.amount) FILTER (WHERE t.type = 'course_earning'), 0)::bigint AS earned,
+        (-coalesce(sum(t.amount) FILTER (WHERE t.type = 'payout'), 0))::bigint AS paid_out
       FROM transactions t JOIN credit_accounts a ON a.id = t.account_id
       WHERE a.kind = 'user' AND t.type IN ('course_earning', 'payout')
         AND t.created_at BETWEEN ${from}::timestamptz AND ${to}::timestamptz
@@ -58,9 +70,9 @@ export async function revenueReport(db: Db, range: { from: string; to: string })
   return {
     from: range.from,
     to: range.to,
-    by_day: byDay,
-    by_operator: byOperator,
-    by_course: byCourse,
-    by_expert: byExpert,
+    by_day: numbered(byDay),
+    by_operator: numbered(byOperator),
+    by_course: numbered(byCourse),
+    by_expert: numbered(byExpert),
   };
 }
