@@ -2,7 +2,12 @@
  * /api/v1/admin/curricula and tRPC `admin.curricula`: the back office creates, edits, orders,
  * publishes, opens and deletes curricula; every change leaves one audit row from its request.
  */
-import type { AdminCurriculum, AdminCurriculumDetail, Page } from "@sira/contracts";
+import {
+  ADMIN_CURRICULUM_DETAIL_GRANTS,
+  type AdminCurriculum,
+  type AdminCurriculumDetail,
+  type Page,
+} from "@sira/contracts";
 import { readableCurricula } from "@sira/domain";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { closeTestDeps, countQueries, resetState, type SignedIn, signIn, testApp } from "./helpers.ts";
@@ -164,6 +169,47 @@ describe("GET /admin/curricula", () => {
       expect(await count(50)).toBe(small);
       expect(small).toBeLessThanOrEqual(4);
     }
+  });
+});
+
+describe("the embedded grants of a curriculum", () => {
+  it("are the 100 newest, with grant_count giving them all, on GET and after PUT /courses", async () => {
+    const admin = await signIn(deps, { role: "admin" });
+    const cur = await created(admin, { title_fr: "Foule", title_en: "Crowd", visibility: "private" });
+    const total = ADMIN_CURRICULUM_DETAIL_GRANTS + 5;
+    await deps.db.user.createMany({
+      data: Array.from({ length: total }, (_, n) => ({
+        email: `foule${n}@example.org`,
+        name: `U${n}`,
+        country: "SN",
+        professionalRole: "nurse",
+        status: "active",
+      })),
+    });
+    const users = await deps.db.user.findMany({
+      where: { email: { startsWith: "foule" } },
+      select: { id: true, email: true },
+    });
+    const start = Date.UTC(2026, 0, 1);
+    await deps.db.curriculumAccess.createMany({
+      data: users.map((u) => ({
+        curriculumId: cur.id,
+        userId: u.id,
+        createdAt: new Date(start + Number(u.email.slice(5, -12)) * 60_000),
+      })),
+    });
+    const newest = Array.from(
+      { length: ADMIN_CURRICULUM_DETAIL_GRANTS },
+      (_, i) => `foule${total - 1 - i}@example.org`,
+    );
+    const check = (detail: AdminCurriculumDetail) => {
+      expect(detail.grant_count).toBe(total);
+      expect(detail.grants.map((g) => g.user?.email)).toEqual(newest);
+    };
+    check((await (await send(admin, "GET", `${BASE}/${cur.id}`)).json()) as AdminCurriculumDetail);
+    const put = await send(admin, "PUT", `${BASE}/${cur.id}/courses`, { course_ids: [] });
+    expect(put.status).toBe(200);
+    check((await put.json()) as AdminCurriculumDetail);
   });
 });
 

@@ -107,8 +107,12 @@ export const adminCurriculumGrantSchema = z.object({
 });
 export type AdminCurriculumGrant = z.infer<typeof adminCurriculumGrantSchema>;
 
+/** Grants a curriculum's detail embeds; `grant_count` counts them all, GET /{id}/access pages them. */
+export const ADMIN_CURRICULUM_DETAIL_GRANTS = 100;
+
 export const adminCurriculumDetailSchema = adminCurriculumSchema.extend({
   courses: z.array(adminCurriculumCourseSchema),
+  /** The newest ADMIN_CURRICULUM_DETAIL_GRANTS grants, newest first. */
   grants: z.array(adminCurriculumGrantSchema),
 });
 export type AdminCurriculumDetail = z.infer<typeof adminCurriculumDetailSchema>;

@@ -1,5 +1,6 @@
 /** The back office's view of curricula: every status, with counts, courses in order and grants. */
 import {
+  ADMIN_CURRICULUM_DETAIL_GRANTS,
   type AdminCurriculaQuery,
   type AdminCurriculum,
   type AdminCurriculumDetail,
@@ -91,7 +92,10 @@ export async function listCurriculaForAdmin(
   return { items: rows.map((r) => toAdminCurriculum(r, lang)), total };
 }
 
-/** One curriculum with its courses in order and its grants; 404 when it does not exist. */
+/**
+ * One curriculum with its courses in order and its newest grants (`grant_count` counts them all;
+ * GET /{id}/access pages through them); 404 when it does not exist.
+ */
 export async function getCurriculumForAdmin(db: Tx, id: string, lang: Language): Promise<AdminCurriculumDetail> {
   const row = await db.curriculum.findUnique({
     where: { id },
@@ -104,7 +108,11 @@ export async function getCurriculumForAdmin(db: Tx, id: string, lang: Language):
           course: { select: { id: true, slug: true, titleFr: true, titleEn: true, status: true, visibility: true } },
         },
       },
-      access: { orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: GRANT_SELECT },
+      access: {
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        take: ADMIN_CURRICULUM_DETAIL_GRANTS,
+        select: GRANT_SELECT,
+      },
     },
   });
   if (!row) throw new AppError("NOT_FOUND");
