@@ -315,6 +315,38 @@ describe("redeeming", () => {
     expect(enrolled.status).toBeLessThan(300);
   });
 
+  it("opens the courses the curriculum held when redeemed, not a paid course added later", async () => {
+    const expert = await signIn(deps, { role: "expert" });
+    const [held, added] = [await makeCourse(deps.db, { expertId: expert.userId }), await makeCourse(deps.db)];
+    await deps.db.course.updateMany({
+      where: { id: { in: [held.courseId, added.courseId] } },
+      data: { priceCredits: 300, isMarketplace: true },
+    });
+    const curriculum = await deps.db.curriculum.create({
+      data: {
+        slug: `parcours-${crypto.randomUUID().slice(0, 6)}`,
+        titleFr: "Parcours",
+        titleEn: "Path",
+        status: "published",
+        courses: { create: [{ courseId: held.courseId, sortOrder: 0 }] },
+      },
+    });
+    const { codes } = await generate({ kind: "curriculum", curriculum_id: curriculum.id, count: 1 });
+    expect((await redeem(learner, (codes[0] as { code: string }).code)).status).toBe(200);
+    const put = await send(world.admin, "PUT", `/api/v1/admin/curricula/${curriculum.id}/courses`, {
+      course_ids: [held.courseId, added.courseId],
+    });
+    expect(put.status).toBe(200);
+
+    const refused = await send(learner, "POST", `/api/v1/courses/${added.courseId}/enroll`, {});
+    expect([refused.status, ((await refused.json()) as { code: string }).code]).toEqual([402, "PAYMENT_REQUIRED"]);
+    expect((await send(learner, "POST", `/api/v1/courses/${held.courseId}/enroll`, {})).status).toBeLessThan(300);
+
+    // A redemption recorded before the granted courses were (no list) keeps following the curriculum.
+    await deps.db.$executeRaw`UPDATE activation_code_redemptions SET course_ids = NULL`;
+    expect((await send(learner, "POST", `/api/v1/courses/${added.courseId}/enroll`, {})).status).toBeLessThan(300);
+  });
+
   it("refuses codes of a revoked batch, and lists batches with their counts", async () => {
     const batch = await generate({ kind: "credits", credits: 20, count: 3 });
     const [a, b] = batch.codes as unknown as [{ code: string }, { code: string }];

@@ -20,23 +20,22 @@ const ENTITY = "user_course_enrollment";
 
 /**
  * True when the user may take a paid course: a live (not refunded) purchase in their ledger, or a redeemed
- * activation code for the course or for a curriculum that contains it. The one monetization hook.
+ * activation code for the course or for a curriculum that held it when redeemed (redemptions made before
+ * that was recorded follow the curriculum as it is). The one monetization hook.
  */
 export async function hasCourseAccessPurchase(tx: Tx, userId: string, courseId: string): Promise<boolean> {
   if (await livePurchase(tx, userId, courseId)) return true;
-  const redemption = await tx.activationCodeRedemption.findFirst({
-    where: {
-      userId,
-      code: {
-        OR: [
-          { kind: "course", courseId },
-          { kind: "curriculum", curriculum: { courses: { some: { courseId } } } },
-        ],
-      },
-    },
-    select: { id: true },
-  });
-  return redemption !== null;
+  const [row] = await tx.$queryRaw<{ granted: boolean }[]>`
+    SELECT EXISTS (
+      SELECT 1 FROM activation_code_redemptions r JOIN activation_codes c ON c.id = r.code_id
+      WHERE r.user_id = ${userId}::uuid AND (
+        (c.kind = 'course' AND c.course_id = ${courseId}::uuid)
+        OR (c.kind = 'curriculum' AND CASE WHEN r.course_ids IS NOT NULL THEN ${courseId}::uuid = ANY (r.course_ids)
+          ELSE EXISTS (SELECT 1 FROM curriculum_courses cc
+                        WHERE cc.curriculum_id = c.curriculum_id AND cc.course_id = ${courseId}::uuid) END)
+      )
+    ) AS granted`;
+  return row?.granted === true;
 }
 
 /**

@@ -161,13 +161,12 @@ async function applyEffect(
         orderBy: [{ sortOrder: "asc" }, { courseId: "asc" }],
         select: { courseId: true },
       });
-      return {
-        ...none,
-        kind: "curriculum",
-        code_hint: hint,
-        course_ids: courses.map((c) => c.courseId),
-        curriculum_id: code.curriculum_id,
-      };
+      const courseIds = courses.map((c) => c.courseId);
+      // The code opens these courses: one added to the curriculum later is not part of the deal.
+      await tx.$executeRaw`
+        UPDATE activation_code_redemptions SET course_ids = ${courseIds}::uuid[]
+        WHERE code_id = ${code.id}::uuid AND user_id = ${userId}::uuid`;
+      return { ...none, kind: "curriculum", code_hint: hint, course_ids: courseIds, curriculum_id: code.curriculum_id };
     }
   }
 }
