@@ -183,6 +183,19 @@ describe("payouts and the revenue report", () => {
     expect(report.by_operator).toEqual([{ provider: "orange_money", payments: 1, amount: 5000 }]);
     expect(report.by_course).toEqual([{ course_id: course.courseId, sales: 1, credits: 400, refunds: 0 }]);
     expect(report.by_expert).toEqual([{ expert_id: expert.userId, earned: 280, paid_out: 0 }]);
+    // A request waiting counts as paid out only once the admin has paid it.
+    const waiting = (await (
+      await send(expert, "POST", "/api/v1/expert/payouts", { credits: 50, provider: "wave", phone: "770000000" })
+    ).json()) as { id: string };
+    const revenue = async () =>
+      (
+        (await (await send(world.admin, "GET", `/api/v1/admin/revenue?from=${today}&to=${today}`)).json()) as {
+          by_expert: unknown[];
+        }
+      ).by_expert;
+    expect(await revenue()).toEqual([{ expert_id: expert.userId, earned: 280, paid_out: 0 }]);
+    await send(world.admin, "POST", `/api/v1/admin/payouts/${waiting.id}/paid`, { operator_reference: "WV-7" });
+    expect(await revenue()).toEqual([{ expert_id: expert.userId, earned: 280, paid_out: 50 }]);
     const check = (await (await send(world.admin, "GET", "/api/v1/admin/ledger/reconciliation")).json()) as {
       balanced: boolean;
     };

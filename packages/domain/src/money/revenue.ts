@@ -58,14 +58,24 @@ export async function revenueReport(db: Db, range: { from: string; to: string })
         AND t.amount <> 0 AND (t.type = 'course_purchase' OR t.amount > 0)
         AND t.created_at BETWEEN ${from}::timestamptz AND ${to}::timestamptz
       GROUP BY t.course_id ORDER BY credits DESC`,
+    // Paid out: payouts the admin marked paid in the period. A request holds its credits when made
+    // (its ledger line), so the ledger alone would count requests still waiting, or refused.
     db.$queryRaw<{ expert_id: string; earned: bigint; paid_out: bigint }[]>`
-      SELECT a.user_id AS expert_id,
-        coalesce(sum(t.amount) FILTER (WHERE t.type = 'course_earning'), 0)::bigint AS earned,
-        (-coalesce(sum(t.amount) FILTER (WHERE t.type = 'payout'), 0))::bigint AS paid_out
-      FROM transactions t JOIN credit_accounts a ON a.id = t.account_id
-      WHERE a.kind = 'user' AND t.type IN ('course_earning', 'payout')
-        AND t.created_at BETWEEN ${from}::timestamptz AND ${to}::timestamptz
-      GROUP BY a.user_id ORDER BY earned DESC`,
+      SELECT expert_id, coalesce(e.earned, 0)::bigint AS earned, coalesce(p.paid_out, 0)::bigint AS paid_out
+      FROM (
+        SELECT a.user_id AS expert_id, sum(t.amount) AS earned
+        FROM transactions t JOIN credit_accounts a ON a.id = t.account_id
+        WHERE a.kind = 'user' AND t.type = 'course_earning'
+          AND t.created_at BETWEEN ${from}::timestamptz AND ${to}::timestamptz
+        GROUP BY a.user_id
+      ) e
+      FULL JOIN (
+        SELECT user_id AS expert_id, sum(credits) AS paid_out
+        FROM payout_requests
+        WHERE status = 'paid' AND paid_at BETWEEN ${from}::timestamptz AND ${to}::timestamptz
+        GROUP BY user_id
+      ) p USING (expert_id)
+      ORDER BY earned DESC, expert_id`,
   ]);
   return {
     from: range.from,
