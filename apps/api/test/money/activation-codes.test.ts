@@ -347,6 +347,26 @@ describe("redeeming", () => {
     expect((await send(learner, "POST", `/api/v1/courses/${added.courseId}/enroll`, {})).status).toBeLessThan(300);
   });
 
+  it("follows a curriculum still empty when its code was redeemed, as its courses are set", async () => {
+    const paid = await makeCourse(deps.db);
+    await deps.db.course.update({ where: { id: paid.courseId }, data: { priceCredits: 300 } });
+    const curriculum = await deps.db.curriculum.create({
+      data: {
+        slug: `parcours-${crypto.randomUUID().slice(0, 6)}`,
+        titleFr: "Parcours",
+        titleEn: "Path",
+        status: "published",
+      },
+    });
+    const { codes } = await generate({ kind: "curriculum", curriculum_id: curriculum.id, count: 1 });
+    expect((await redeem(learner, (codes[0] as { code: string }).code)).status).toBe(200);
+    const put = await send(world.admin, "PUT", `/api/v1/admin/curricula/${curriculum.id}/courses`, {
+      course_ids: [paid.courseId],
+    });
+    expect(put.status).toBe(200);
+    expect((await send(learner, "POST", `/api/v1/courses/${paid.courseId}/enroll`, {})).status).toBeLessThan(300);
+  });
+
   it("refuses codes of a revoked batch, and lists batches with their counts", async () => {
     const batch = await generate({ kind: "credits", credits: 20, count: 3 });
     const [a, b] = batch.codes as unknown as [{ code: string }, { code: string }];

@@ -162,10 +162,13 @@ async function applyEffect(
         select: { courseId: true },
       });
       const courseIds = courses.map((c) => c.courseId);
-      // The code opens these courses: one added to the curriculum later is not part of the deal.
-      await tx.$executeRaw`
-        UPDATE activation_code_redemptions SET course_ids = ${courseIds}::uuid[]
-        WHERE code_id = ${code.id}::uuid AND user_id = ${userId}::uuid`;
+      // The code opens these courses: one added to the curriculum later is not part of the deal. A
+      // curriculum still empty (codes printed before its courses are set) is followed as it grows.
+      if (courseIds.length > 0) {
+        await tx.$executeRaw`
+          UPDATE activation_code_redemptions SET course_ids = ${courseIds}::uuid[]
+          WHERE code_id = ${code.id}::uuid AND user_id = ${userId}::uuid`;
+      }
       return { ...none, kind: "curriculum", code_hint: hint, course_ids: courseIds, curriculum_id: code.curriculum_id };
     }
   }
