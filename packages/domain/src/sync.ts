@@ -74,11 +74,15 @@ export async function syncHorizon(db: Tx): Promise<Date> {
   const [row] = await db.$queryRaw<{ at: Date }[]>`
     SELECT least(statement_timestamp(), min(xact_start)) AS at
     FROM pg_stat_activity
-    WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()`;
+    WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()
+      AND xact_start > statement_timestamp() - ${HORIZON_MAX_LAG}::interval`;
   return new Date((row?.at ?? new Date()).getTime() - CLOCK_SKEW_MS);
 }
 
 const CLOCK_SKEW_MS = 100;
+// Longer than any transaction the API or the worker opens (indexing's, 120 s, is the longest): an
+// older one is an operator's session or a dump, which must not hold every learner's sync back.
+const HORIZON_MAX_LAG = "3 minutes";
 
 /** A window of change times: at or after `since`, and before `before` when given. */
 export interface ChangeWindow {
