@@ -6,7 +6,7 @@
  * arrive late (offline replays) are counted when their day is rolled again: every run re-rolls the
  * last REROLL_DAYS days, and any day after the last one rolled.
  */
-import { USAGE_REROLL_DAYS } from "@sira/infra";
+import { loadConfig, USAGE_REROLL_DAYS } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 
 const DAY_MS = 86_400_000;
@@ -59,14 +59,24 @@ export async function rollUpDay(db: Db, day: Date): Promise<{ dailyRows: number;
   });
 }
 
-/** The days a run at `now` rebuilds: after the last day rolled (or the first event), and the last REROLL_DAYS. */
-export async function daysToRoll(db: Db, now: Date): Promise<Date[]> {
+/**
+ * The days a run at `now` rebuilds: after the last day rolled (or the first event), and the last
+ * REROLL_DAYS; never a day whose raw events the retention may already have deleted (a roll-up
+ * behind by more than the retention, such as after a long outage, keeps those days as they were).
+ */
+export async function daysToRoll(
+  db: Db,
+  now: Date,
+  retentionDays = loadConfig().USAGE_RETENTION_DAYS,
+): Promise<Date[]> {
   const today = utcDay(now);
   const [row] = await db.$queryRaw<{ last: Date | null; first: Date | null }[]>`
     SELECT (SELECT max(day) FROM usage_daily)::timestamptz AS last,
            (SELECT min(occurred_at) FROM usage_events) AS first`;
   const recent = new Date(today.getTime() - (REROLL_DAYS - 1) * DAY_MS);
-  const floor = new Date(today.getTime() - BACKFILL_MAX_DAYS * DAY_MS);
+  // The first whole day after the retention's cut-off (events before it may be gone).
+  const kept = new Date(utcDay(new Date(now.getTime() - retentionDays * DAY_MS)).getTime() + DAY_MS);
+  const floor = new Date(Math.max(today.getTime() - BACKFILL_MAX_DAYS * DAY_MS, kept.getTime()));
   let start = recent;
   if (row?.last) start = new Date(Math.min(recent.getTime(), utcDay(row.last).getTime()));
   else if (row?.first) start = new Date(Math.min(recent.getTime(), utcDay(row.first).getTime()));
@@ -77,9 +87,9 @@ export async function daysToRoll(db: Db, now: Date): Promise<Date[]> {
 }
 
 /** The roll-up job: rebuilds every day `daysToRoll` names. */
-export async function rollUpUsage(db: Db, now = new Date()): Promise<RollupReport> {
+export async function rollUpUsage(db: Db, now = new Date(), retentionDays?: number): Promise<RollupReport> {
   const report: RollupReport = { days: [], dailyRows: 0, userDayRows: 0 };
-  for (const day of await daysToRoll(db, now)) {
+  for (const day of await daysToRoll(db, now, retentionDays)) {
     const rows = await rollUpDay(db, day);
     report.days.push(isoDay(day));
     report.dailyRows += rows.dailyRows;
