@@ -240,5 +240,5 @@ describe("the production tree", () => {
     worker.child.kill("SIGTERM");
     expect(await api.exited, api.output()).toBe(0);
     expect(await worker.exited, worker.output()).toBe(0);
-  });
+  }, 120_000); // a bound on hanging: two processes start, then the worker indexes a PDF
 });
