@@ -40,6 +40,11 @@ describe("slugs", () => {
     const long = slugify("mot ".repeat(40));
     expect(long.length).toBeLessThanOrEqual(80);
     expect(long).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+    // A cut at a dash that would leave exactly a UUID (the lookup reads UUIDs as ids).
+    const id = "0b6f3c1e-8d2a-4f5b-9c7e-1a2b3c4d5e6f";
+    const cut = slugify(`${id} ${"x".repeat(50)}`);
+    expect(cut).not.toBe(id);
+    expect(cut.startsWith(id)).toBe(true);
   });
 
   it("takes the first free suffix", () => {

@@ -33,11 +33,11 @@ export function slugify(text: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "");
-  if (isUuidShaped(folded)) return `${folded}-1`;
-  if (folded.length <= MAX_SLUG) return folded;
   const cut = folded.slice(0, MAX_SLUG);
   const dash = cut.lastIndexOf("-");
-  return (dash > 20 ? cut.slice(0, dash) : cut).replace(/-+$/, "");
+  const slug = folded.length <= MAX_SLUG ? folded : (dash > 20 ? cut.slice(0, dash) : cut).replace(/-+$/, "");
+  // Checked last: a cut at a dash can leave exactly a UUID.
+  return isUuidShaped(slug) ? `${slug}-1` : slug;
 }
 
 /**
