@@ -60,24 +60,32 @@ export async function enqueueOnce<T>(
   options: Omit<JobsOptions, "jobId"> = {},
 ): Promise<{ job: Job; outcome: EnqueueOutcome }> {
   await queueReachable(queue);
+  // The request that asked for the work travels with it, so the job's log lines name it.
+  const add = () => queue.add(name, withJobRequestId(data), { ...options, jobId });
   const existing = await queue.getJob(jobId);
   if (existing) {
-    if ((await existing.getState()) === "failed") return retryFailed(queue, existing, withJobRequestId(data));
+    if ((await existing.getState()) === "failed") return retryFailed(queue, existing, withJobRequestId(data), add);
     return { job: existing, outcome: "existing" };
   }
-  // The request that asked for the work travels with it, so the job's log lines name it.
-  return { job: await queue.add(name, withJobRequestId(data), { ...options, jobId }), outcome: "added" };
+  return { job: await add(), outcome: "added" };
 }
 
-async function retryFailed(queue: Queue, job: Job, data: unknown): Promise<{ job: Job; outcome: EnqueueOutcome }> {
+async function retryFailed(
+  queue: Queue,
+  job: Job,
+  data: unknown,
+  add: () => Promise<Job>,
+): Promise<{ job: Job; outcome: EnqueueOutcome }> {
   try {
     await job.updateData(data);
     await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
     return { job, outcome: "retried" };
   } catch (error) {
-    // Lost to a concurrent retry: the job is no longer failed, the work is queued or running.
     const state = await queue.getJobState(job.id as string).catch(() => "failed");
-    if (state !== "failed" && state !== "unknown") return { job, outcome: "existing" };
+    // Removed meanwhile (trimmed): added afresh under its id.
+    if (state === "unknown") return { job: await add(), outcome: "added" };
+    // Lost to a concurrent retry: the job is no longer failed, the work is queued or running.
+    if (state !== "failed") return { job, outcome: "existing" };
     throw error;
   }
 }
