@@ -43,6 +43,14 @@ describe("dates outside 1970–2100 in a request are a 400", () => {
     });
   }
 
+  it('still takes the epoch as ?since= (a client\'s "from the beginning"), with and without milliseconds', async () => {
+    for (const since of ["1970-01-01T00:00:00Z", new Date(0).toISOString()]) {
+      const res = await send(admin, "GET", `/api/v1/courses/my-enrollments?since=${since}`);
+      expect(res.status, since).toBe(200);
+      expect(((await res.json()) as { reset: boolean }).reset).toBe(true);
+    }
+  });
+
   it("an activation code batch expiring in year 0000", async () => {
     const body = { kind: "credits", credits: 10, count: 1, label: "Lot", expires_at: YEAR_ZERO };
     await expectRefused(await send(admin, "POST", "/api/v1/admin/activation-codes/batches", body));
