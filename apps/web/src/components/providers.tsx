@@ -3,8 +3,8 @@
 import { useEffect } from "react";
 import { startOutbox } from "@/lib/outbox";
 
-export function AppRuntime() {
-  useEffect(() => startOutbox(), []);
+export function AppRuntime({ userId }: { userId: string | null }) {
+  useEffect(() => startOutbox(userId), [userId]);
   useEffect(() => {
     if (!("serviceWorker" in navigator) || process.env.NODE_ENV !== "production") return;
     const firstVisit = !navigator.serviceWorker.controller;

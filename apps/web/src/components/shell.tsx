@@ -16,7 +16,7 @@ export async function Shell({ children }: { children: ReactNode }) {
   const link = "flex min-h-11 items-center rounded px-2 font-medium text-brand hover:bg-emerald-50";
   return (
     <>
-      <AppRuntime />
+      <AppRuntime userId={user?.id ?? null} />
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:p-2">
         {t("skip")}
       </a>

@@ -7,7 +7,7 @@
  */
 import { apiHeaders } from "./api";
 import { ApiError, readProblem } from "./problem";
-import { accessTokenNow, refreshSession } from "./session";
+import { accessTokenNow, refreshSession, sessionUserId } from "./session";
 
 export type ActionKind = "review" | "unit" | "reading" | "quiz";
 
@@ -20,6 +20,8 @@ export interface QueuedAction {
   key: string;
   /** When the learner did it (ISO-8601 with seconds and zone). */
   at: string;
+  /** Whose action it is: replayed only with that learner's session (a phone is often shared). */
+  user?: string;
 }
 
 export interface OutboxState {
@@ -71,8 +73,29 @@ async function tx<T>(mode: IDBTransactionMode, run: (store: IDBObjectStore) => I
 const all = () => tx<QueuedAction[]>("readonly", (s) => s.getAll() as IDBRequest<QueuedAction[]>);
 const remove = (id: number) => tx("readwrite", (s) => s.delete(id));
 
+/** Who the page was rendered for, until a token says who holds the session. */
+let pageUser: string | null = null;
+const owner = () => sessionUserId() ?? pageUser;
+
+/** Another learner's actions wait for them, but not forever: 30 days, 500 at most. */
+const KEEP_OTHERS_MS = 30 * 86_400_000;
+const KEEP_OTHERS = 500;
+
+/** This learner's actions, in the order made; drops other learners' stale ones. */
+async function mine(user: string | null): Promise<QueuedAction[]> {
+  const actions = (await all()).sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
+  const others = actions.filter((a) => !user || a.user !== user);
+  const stale = others.filter(
+    (a, i) => i < others.length - KEEP_OTHERS || Date.parse(a.at) < Date.now() - KEEP_OTHERS_MS,
+  );
+  for (const a of stale) await remove(a.id as number);
+  return user ? actions.filter((a) => a.user === user) : [];
+}
+
 async function count(): Promise<void> {
-  set({ pending: await tx<number>("readonly", (s) => s.count()) });
+  const user = owner();
+  const actions = user ? (await all()).filter((a) => a.user === user) : [];
+  set({ pending: actions.length });
 }
 
 /** Sends one action; `queued` adds X-Offline-Queued-At. Throws TypeError when there is no connection. */
@@ -96,10 +119,13 @@ async function retryLater(res: Response): Promise<boolean> {
 }
 
 async function sendWithToken(action: QueuedAction, queued: boolean): Promise<Response> {
-  const res = await send(action, queued, await accessTokenNow());
+  const token = await accessTokenNow();
+  if (queued && sessionUserId() !== action.user) return new Response(null, { status: 401 });
+  const res = await send(action, queued, token);
   if (res.status !== 401) return res;
   const renewed = await refreshSession();
-  return renewed ? send(action, queued, renewed.access_token) : res;
+  // Never under another learner's session: the 401 keeps the action for its owner.
+  return renewed && renewed.user.id === action.user ? send(action, queued, renewed.access_token) : res;
 }
 
 let replaying: Promise<void> | null = null;
@@ -109,7 +135,10 @@ export function replay(): Promise<void> {
   replaying ??= (async () => {
     set({ syncing: true });
     try {
-      const actions = (await all()).sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
+      // Only the signed-in learner's actions, with their own token; others' stay for their owner.
+      if (!(await accessTokenNow().catch(() => null))) return;
+      const actions = await mine(sessionUserId());
+      await count();
       for (const action of actions) {
         let res: Response;
         try {
@@ -142,6 +171,8 @@ export async function submit<T>(
   path: string,
   body: unknown,
 ): Promise<Submitted<T>> {
+  if (navigator.onLine) await accessTokenNow().catch(() => null);
+  const user = owner();
   const action: QueuedAction = {
     kind,
     method,
@@ -149,6 +180,7 @@ export async function submit<T>(
     body: JSON.stringify(body ?? {}),
     key: crypto.randomUUID(),
     at: new Date().toISOString(),
+    ...(user ? { user } : {}),
   };
   await count();
   if (state.pending === 0 && navigator.onLine) {
@@ -170,7 +202,8 @@ export async function submit<T>(
 }
 
 /** Starts replaying when the connection returns, now, and every 20 s while something waits. */
-export function startOutbox(): () => void {
+export function startOutbox(user: string | null): () => void {
+  pageUser = user;
   const kick = () => void replay();
   void count().then(kick);
   window.addEventListener("online", kick);

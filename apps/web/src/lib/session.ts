@@ -15,6 +15,7 @@ export interface SessionAnswer {
 }
 
 let accessToken: string | null = null;
+let userId: string | null = null;
 let expiresAt = 0;
 let pending: Promise<SessionAnswer | null> | null = null;
 /** The refresh cookie was missing or spent: no point asking again until someone signs in. */
@@ -24,6 +25,7 @@ const listeners = new Set<(answer: SessionAnswer | null) => void>();
 /** Keeps a fresh session's token and tells whoever listens. */
 export function adopt(answer: SessionAnswer | null): void {
   accessToken = answer?.access_token ?? null;
+  userId = answer?.user.id ?? null;
   signedOut = answer === null;
   expiresAt = answer ? Date.now() + (answer.expires_in - 30) * 1000 : 0;
   for (const listener of listeners) listener(answer);
@@ -53,6 +55,11 @@ export function refreshSession(): Promise<SessionAnswer | null> {
     }
   })();
   return pending;
+}
+
+/** Whose token this page holds (null until one was asked for, or when signed out). */
+export function sessionUserId(): string | null {
+  return userId;
 }
 
 /** A usable access token: the one in memory while it lives, else a refreshed one (null when signed out). */

