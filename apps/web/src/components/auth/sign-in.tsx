@@ -3,14 +3,10 @@
 import { type FormEvent, useState } from "react";
 import { ProblemAlert } from "@/components/problem-text";
 import type { Labels } from "@/lib/labels";
+import { safeNext } from "@/lib/paths";
 import { NETWORK_PROBLEM, type Problem, readProblem } from "@/lib/problem";
 import { adopt, type SessionAnswer } from "@/lib/session";
 import { button, input, label as labelClass } from "@/lib/styles";
-
-/** Only a path of this app: a `next` parameter never sends the learner elsewhere. */
-function safeNext(next: string | undefined): string {
-  return next?.startsWith("/") && !next.startsWith("//") ? next : "/";
-}
 
 export function SignIn({ labels, next }: { labels: Labels; next?: string }) {
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -35,7 +31,7 @@ export function SignIn({ labels, next }: { labels: Labels; next?: string }) {
         return;
       }
       adopt((await res.json()) as SessionAnswer);
-      location.assign(safeNext(next));
+      location.assign(safeNext(next, location.origin));
     } catch {
       setProblem(NETWORK_PROBLEM);
     } finally {

@@ -5,18 +5,13 @@
  */
 import { type NextRequest, NextResponse } from "next/server";
 import { isLocale, LOCALE_COOKIE } from "@/i18n/locale";
+import { safeNext } from "@/lib/paths";
 import { ACCESS_COOKIE, callApi, sameOrigin } from "@/lib/server/api";
 
 export async function POST(req: NextRequest) {
   const form = await req.formData().catch(() => null);
   const lang = String(form?.get("lang") ?? "");
-  let back = "/";
-  try {
-    const referer = new URL(req.headers.get("referer") ?? "/", req.nextUrl.origin);
-    if (referer.origin === req.nextUrl.origin) back = `${referer.pathname}${referer.search}`;
-  } catch {
-    // no usable referer: home
-  }
+  const back = safeNext(req.headers.get("referer"), req.nextUrl.origin);
   const res = NextResponse.redirect(new URL(back, req.nextUrl.origin), 303);
   if (!sameOrigin(req) || !isLocale(lang)) return res;
   res.cookies.set(LOCALE_COOKIE, lang, { sameSite: "lax", path: "/", maxAge: 365 * 24 * 3600 });
