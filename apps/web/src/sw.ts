@@ -21,8 +21,9 @@ const NO_CACHE_API = /^\/api\/v1\/(auth\/|users\/me\/export|.*\/stream\/?$|tutor
 const MEDIA_BYTES = /^\/api\/v1\/(images\/[^/]+|media\/[^/]+\/file)\/?$/;
 
 /**
- * A page rendered while its content was still being written (a lesson streaming) marks itself
- * `data-transient`: keeping it would replay a stream offline, so only the finished page is kept.
+ * A page rendered while its content was still being written (a lesson streaming), or showing a
+ * problem or the signed-out notice instead of its content, marks itself `data-transient`: only the
+ * finished page is kept, never over it.
  */
 async function keepable(response: Response): Promise<boolean> {
   if (!response.ok || !(response.headers.get("content-type") ?? "").includes("text/html")) return false;
@@ -90,8 +91,7 @@ async function keepPages(urls: string[]): Promise<void> {
       .filter((url) => new URL(url, self.location.origin).origin === self.location.origin)
       .map(async (url) => {
         const response = await fetch(url, { credentials: "same-origin" }).catch(() => null);
-        if (response?.ok && (response.headers.get("content-type") ?? "").includes("text/html"))
-          await cache.put(url, response);
+        if (response && (await keepable(response))) await cache.put(url, response);
       }),
   );
 }

@@ -17,7 +17,9 @@ import {
   ensureWebBuilt,
   type Learner,
   launchBrowser,
+  openPhone,
   PHONE,
+  serviceWorkerControls,
   signUpLearner,
   startWeb,
   type WebApp,
@@ -60,6 +62,11 @@ function startRelay(apiPort: number): Promise<number> {
   return new Promise((resolve) =>
     server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port)),
   );
+}
+
+function apiDown(): void {
+  relay.down = true;
+  for (const socket of relay.sockets) socket.destroy();
 }
 
 async function enroll(learner: Learner): Promise<void> {
@@ -199,6 +206,33 @@ describe("a shared phone", () => {
     expect((await reviewsOf(a.userId)).map((l) => l.rating)).toEqual(RATINGS);
     expect(await reviewsOf(b.userId)).toEqual([]);
     expect(await queued(page)).toBe(0);
+    await context.close();
+  }, 300_000);
+
+  it("keeps a kept lesson when the API fails while it is refreshed", async () => {
+    const { context, page } = await openPhone(browser, web.origin);
+    await enroll(await signUpLearner(db, context, web.origin, stack.base));
+    const lesson = `/modules/${moduleOne().id}/lessons/${moduleOne().units[0]?.id}`;
+    await page.goto(lesson);
+    await page.waitForSelector("[data-testid=lesson][data-state=done]", { timeout: 90_000 });
+    await serviceWorkerControls(page);
+    await page.goto(lesson);
+    await page.waitForSelector("[data-testid=lesson][data-state=done]");
+
+    // The API goes down: the worker shows the kept lesson and refreshes it behind, getting an error page.
+    apiDown();
+    try {
+      await page.reload();
+      const deadline = Date.now() + 20_000;
+      while (relay.refused === 0 && Date.now() < deadline) await sleep(100);
+      expect(relay.refused).toBeGreaterThan(0);
+      await sleep(2000);
+      await context.setOffline(true);
+      await page.reload();
+      expect(await page.textContent("[data-testid=lesson-text]")).toMatch(/incidence|épidémi/i);
+    } finally {
+      relay.down = false;
+    }
     await context.close();
   }, 300_000);
 });

@@ -29,9 +29,12 @@ export async function loadOrProblem<T>(load: () => Promise<T>): Promise<Loaded<T
 
 export async function ProblemPage({ problem }: { problem: Problem }) {
   const t = await getTranslations("errors");
+  // Transient: the service worker never keeps it over a good copy of the page (sw.ts).
   return (
-    <Alert>
-      <p>{problem.message || (t.has(problem.code) ? t(problem.code) : t("UNKNOWN"))}</p>
-    </Alert>
+    <div data-transient="1">
+      <Alert>
+        <p>{problem.message || (t.has(problem.code) ? t(problem.code) : t("UNKNOWN"))}</p>
+      </Alert>
+    </div>
   );
 }

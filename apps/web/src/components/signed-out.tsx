@@ -6,11 +6,14 @@ import { EmptyState } from "./ui";
 
 export async function SignedOutNotice({ next }: { next: string }) {
   const t = await getTranslations("auth");
+  // Transient: the service worker never keeps it over a learner's copy of the page (sw.ts).
   return (
-    <EmptyState title={t("signedOut")}>
-      <Link href={`/sign-in?next=${encodeURIComponent(next)}`} prefetch={false} className={`${button} mt-2`}>
-        {t("signInTitle")}
-      </Link>
-    </EmptyState>
+    <div data-transient="1">
+      <EmptyState title={t("signedOut")}>
+        <Link href={`/sign-in?next=${encodeURIComponent(next)}`} prefetch={false} className={`${button} mt-2`}>
+          {t("signInTitle")}
+        </Link>
+      </EmptyState>
+    </div>
   );
 }
