@@ -144,6 +144,9 @@ async function openRoutable(): Promise<{ context: BrowserContext; page: Page }> 
   return { context, page: await context.newPage() };
 }
 
+const refreshCookie = async (context: BrowserContext) =>
+  (await context.cookies()).find((c) => c.name === "sira_rt")?.value;
+
 beforeAll(async () => {
   await truncateAll(process.env.DATABASE_URL as string);
   await ensureWebBuilt();
@@ -233,6 +236,38 @@ describe("a shared phone", () => {
     } finally {
       relay.down = false;
     }
+    await context.close();
+  }, 300_000);
+
+  it("says when signing out failed and leaves the learner signed in; signs out once it can", async () => {
+    const { context, page } = await openRoutable();
+    await signUpLearner(db, context, web.origin, stack.base);
+    await page.goto("/profile");
+    await page.waitForSelector("[data-testid=sign-out]");
+    const cookie = await refreshCookie(context);
+    expect(cookie).toBeTruthy();
+
+    // Offline, signing out cannot reach the server: the button says so instead.
+    await context.setOffline(true);
+    await page.waitForSelector("[data-testid=sign-out]:disabled");
+    expect(await page.textContent("[data-testid=sign-out-offline]")).toMatch(/réseau/);
+    await context.setOffline(false);
+    await page.waitForSelector("[data-testid=sign-out]:enabled");
+
+    // The request gets no answer: the page says sign-out failed, and the learner is still signed in.
+    await context.route("**/api/auth/logout", (route) => route.abort("internetdisconnected"));
+    await page.click("[data-testid=sign-out]");
+    expect(await page.textContent("[data-testid=sign-out-failed]")).toMatch(/toujours connecté/);
+    await context.unroute("**/api/auth/logout");
+    expect(await refreshCookie(context)).toBe(cookie);
+    await page.goto("/profile");
+    await page.waitForSelector("[data-testid=sign-out]");
+    expect(await page.$('nav a[href="/profile"]')).not.toBeNull();
+
+    await signOutFromProfile(page);
+    expect(await refreshCookie(context)).toBeUndefined();
+    await page.goto("/profile");
+    await page.waitForSelector("text=Connectez-vous pour voir cette page.");
     await context.close();
   }, 300_000);
 });

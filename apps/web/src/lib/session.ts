@@ -69,18 +69,21 @@ export async function accessTokenNow(): Promise<string | null> {
   return (await refreshSession())?.access_token ?? null;
 }
 
-export async function signOut(): Promise<void> {
-  await fetch("/api/auth/logout", {
+/** Ends the session; false when that failed (offline): then nothing is cleared, the learner is still signed in. */
+export async function signOut(): Promise<boolean> {
+  const res = await fetch("/api/auth/logout", {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: "{}",
     credentials: "same-origin",
   }).catch(() => null);
+  if (!res?.ok) return false;
   adopt(null);
   // What this learner opened stays on this phone otherwise.
   if ("caches" in globalThis) {
     for (const name of await caches.keys()) if (name.startsWith("sira-")) await caches.delete(name);
   }
+  return true;
 }
 
 /** fetch with the access token; one refresh and retry when the API says the token is no longer good. */

@@ -4,7 +4,7 @@
  * (a JSON download) and erasure of the account.
  */
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useState, useSyncExternalStore } from "react";
 import { ProblemAlert } from "@/components/problem-text";
 import { Alert } from "@/components/ui";
 import { apiHeaders } from "@/lib/api";
@@ -13,6 +13,15 @@ import { ApiError, type Problem, readProblem, restProblem } from "@/lib/problem"
 import { authedFetch, signOut } from "@/lib/session";
 import { button, buttonSecondary, input, label as labelClass } from "@/lib/styles";
 import { problemOf, useTRPC } from "@/lib/trpc";
+
+function subscribeOnline(listener: () => void): () => void {
+  window.addEventListener("online", listener);
+  window.addEventListener("offline", listener);
+  return () => {
+    window.removeEventListener("online", listener);
+    window.removeEventListener("offline", listener);
+  };
+}
 
 function setCookie(name: string, value: string) {
   // A preference the server reads to render (language, save data): not a credential.
@@ -35,6 +44,18 @@ export function ProfileForm({
   const erase = useMutation(trpc.users.erase.mutationOptions());
   const [lean, setLean] = useState(saveData);
   const [exportProblem, setExportProblem] = useState<Problem | null>(null);
+  const [signOutFailed, setSignOutFailed] = useState(false);
+  const online = useSyncExternalStore(
+    subscribeOnline,
+    () => navigator.onLine,
+    () => true,
+  );
+
+  async function endSession() {
+    setSignOutFailed(false);
+    if (await signOut()) location.assign("/");
+    else setSignOutFailed(true);
+  }
 
   function save(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -192,11 +213,23 @@ export function ProfileForm({
         <button
           type="button"
           className={buttonSecondary}
-          onClick={() => void signOut().then(() => location.assign("/"))}
+          onClick={() => void endSession()}
+          disabled={!online}
+          aria-describedby={online ? undefined : "sign-out-offline"}
           data-testid="sign-out"
         >
           {labels.signOut}
         </button>
+        {online ? null : (
+          <p id="sign-out-offline" className="text-sm text-slate-700" data-testid="sign-out-offline">
+            {labels.signOutOffline}
+          </p>
+        )}
+        {signOutFailed ? (
+          <Alert>
+            <p data-testid="sign-out-failed">{labels.signOutFailed}</p>
+          </Alert>
+        ) : null}
       </section>
 
       <form
