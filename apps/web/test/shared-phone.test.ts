@@ -270,4 +270,23 @@ describe("a shared phone", () => {
     await page.waitForSelector("text=Connectez-vous pour voir cette page.");
     await context.close();
   }, 300_000);
+
+  it("records reviews queued on a phone whose clock is ten minutes fast", async () => {
+    const { context, page } = await openPhone(browser, web.origin);
+    const learner = await signUpLearner(db, context, web.origin, stack.base);
+    await enroll(learner);
+    await page.clock.install({ time: new Date(Date.now() + 10 * 60_000) });
+    await page.goto(`/modules/${moduleOne().id}/flashcards`);
+    await page.waitForSelector("[data-testid=card]", { timeout: 120_000 });
+    await context.setOffline(true);
+    await page.waitForSelector("[data-testid=sync][data-online=no]");
+    await review(page);
+    await page.waitForSelector("[data-testid=sync][data-pending='5']");
+
+    await context.setOffline(false);
+    await page.waitForSelector("[data-testid=sync][data-pending='0']", { timeout: 30_000 });
+    expect((await reviewsOf(learner.userId)).map((l) => l.rating)).toEqual(RATINGS);
+    expect(await page.getAttribute("[data-testid=sync]", "data-refused")).toBe("0");
+    await context.close();
+  }, 300_000);
 });

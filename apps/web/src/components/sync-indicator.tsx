@@ -23,18 +23,21 @@ export function SyncIndicator({ labels }: { labels: Labels }) {
     () => true,
   );
   const waiting = state.pending > 0 || !online;
-  const label = state.syncing
+  const status = state.syncing
     ? plural(labels, "syncing", state.pending)
     : state.pending > 0
       ? `${online ? "" : `${labels.offline} · `}${plural(labels, "pending", state.pending)}`
       : online
         ? labels.synced
         : labels.offline;
+  // Actions the API refused are dropped (retrying cannot help), but the learner is told.
+  const label = state.refused > 0 ? `${status} · ${plural(labels, "refused", state.refused)}` : status;
   return (
     <button
       type="button"
       data-testid="sync"
       data-pending={state.pending}
+      data-refused={state.refused}
       data-online={online ? "yes" : "no"}
       aria-live="polite"
       title={labels.syncNow}

@@ -143,6 +143,9 @@ export function replay(): Promise<void> {
         let res: Response;
         try {
           res = await sendWithToken(action, true);
+          // The phone's clock is off (its time is in the future or too old): the server's own time then.
+          if (res.status === 400 && (await readProblem(res.clone())).code === "INVALID_OFFLINE_TIMESTAMP")
+            res = await sendWithToken(action, false);
         } catch {
           return; // still offline
         }
