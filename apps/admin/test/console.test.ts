@@ -433,6 +433,56 @@ describe("the admin console", () => {
     expect(curriculum.body.courses.map((c) => c.id)).toEqual([courseId, otherCourse.courseId]);
     expect(curriculum.body.grants.map((g) => [g.kind, g.group?.name])).toEqual([["group", "Sages-femmes de Kolda"]]);
 
+    // More grants than the 100 the detail embeds, made as an admin makes them: the list pages
+    // through all of them (oldest first), and a grant older than the newest 100 is revoked.
+    const relays = Array.from({ length: 101 }, (_, i) => `Relais ${String(i + 1).padStart(3, "0")}`);
+    const relayIds = await Promise.all(
+      relays.map(
+        async (name) =>
+          (await api<{ id: string }>("/api/v1/admin/groups", admin, { method: "POST", body: JSON.stringify({ name }) }))
+            .body.id,
+      ),
+    );
+    for (const group_id of relayIds) {
+      const granted = await api(`/api/v1/admin/curricula/${curriculumId}/access`, admin, {
+        method: "POST",
+        body: JSON.stringify({ group_id }),
+      });
+      expect(granted.status).toBe(200);
+    }
+    const embedded = await api<{ grant_count: number; grants: { group: { name: string } | null }[] }>(
+      `/api/v1/admin/curricula/${curriculumId}`,
+      admin,
+    );
+    expect(embedded.body.grant_count).toBe(102);
+    expect(embedded.body.grants.map((g) => g.group?.name)).not.toContain("Relais 001");
+    const shownGrants = () =>
+      page.locator("[data-grant]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-grant")));
+    const pager = page.getByRole("navigation", { name: /^Accès \d+ à \d+ sur \d+$/ });
+    await page.reload();
+    await page.getByRole("navigation", { name: "Accès 1 à 20 sur 102" }).waitFor();
+    expect(await shownGrants()).toEqual(["Sages-femmes de Kolda", ...relays.slice(0, 19)]);
+    for (let to = 40; to <= 100; to += 20) {
+      await pager.getByRole("button", { name: "Suivant" }).click();
+      await page.getByRole("navigation", { name: `Accès ${to - 19} à ${to} sur 102` }).waitFor();
+    }
+    await pager.getByRole("button", { name: "Suivant" }).click();
+    await page.getByRole("navigation", { name: "Accès 101 à 102 sur 102" }).waitFor();
+    expect(await shownGrants()).toEqual(relays.slice(99));
+    expect(await pager.getByRole("button", { name: "Suivant" }).isDisabled()).toBe(true);
+    await accessible(page, "curriculum grants, last page");
+    await page.reload();
+    await page.locator('[data-grant="Relais 001"]').getByRole("button", { name: "Retirer l'accès" }).click();
+    await confirm(page, "Retirer l'accès");
+    await page.getByRole("navigation", { name: "Accès 1 à 20 sur 101" }).waitFor();
+    expect(await shownGrants()).toEqual(["Sages-femmes de Kolda", ...relays.slice(1, 20)]);
+    const left = await api<{ total: number; items: { group: { name: string } | null }[] }>(
+      `/api/v1/admin/curricula/${curriculumId}/access?limit=100`,
+      admin,
+    );
+    expect(left.body.total).toBe(101);
+    expect(left.body.items.map((g) => g.group?.name)).not.toContain("Relais 001");
+
     // The account page lists this session; the course list at 360 px wide stays usable.
     await page.getByRole("link", { name: "Mon compte" }).click();
     await page.locator('[data-session="current"]').waitFor();

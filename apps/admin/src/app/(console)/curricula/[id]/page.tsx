@@ -1,6 +1,6 @@
 "use client";
 import { curriculumGranteeInput } from "@sira/contracts";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useLocale, useTranslations } from "next-intl";
@@ -16,12 +16,16 @@ import {
   ErrorBox,
   Loading,
   PageHeader,
+  Pager,
   SelectField,
   TextField,
 } from "@/components/ui";
 import { formatDate, pick } from "@/lib/format";
 import { problemOf, useTRPC } from "@/lib/trpc";
 import { type FieldErrors, validate } from "@/lib/validate";
+
+/** Grants per page: the detail embeds only the newest, so the list pages through GET /{id}/access. */
+const GRANTS_LIMIT = 20;
 
 export default function CurriculumPage() {
   const { id } = useParams<{ id: string }>();
@@ -41,6 +45,13 @@ export default function CurriculumPage() {
     group: "",
   });
   const [grantErrors, setGrantErrors] = useState<FieldErrors>({});
+  const [grantsPage, setGrantsPage] = useState(1);
+  const grants = useQuery({
+    ...trpc.admin.curricula.grants.queryOptions({ id, page: grantsPage, limit: GRANTS_LIMIT }),
+    placeholderData: keepPreviousData,
+  });
+  const grantsTotal = grants.data?.total ?? 0;
+  const grantsFrom = grants.data ? (grants.data.page - 1) * grants.data.limit : 0;
   const courses = useQuery(
     trpc.admin.courses.list.queryOptions({
       page: 1,
@@ -54,6 +65,12 @@ export default function CurriculumPage() {
     if (curriculum.data)
       setOrder(curriculum.data.courses.map((c) => ({ id: c.id, label: pick(locale, c.title_fr, c.title_en) })));
   }, [curriculum.data, locale]);
+
+  // A revoke that empties the last page steps back to the new last page.
+  useEffect(() => {
+    if (grants.data && grants.data.items.length === 0 && grantsPage > 1)
+      setGrantsPage(Math.max(1, Math.ceil(grants.data.total / GRANTS_LIMIT)));
+  }, [grants.data, grantsPage]);
 
   const changed = (message: string) => {
     notice("success", message);
@@ -228,11 +245,12 @@ export default function CurriculumPage() {
             </Button>
           </div>
         </form>
-        {c.grants.length === 0 ? (
+        {grants.error ? <ErrorBox message={problemOf(grants.error)?.message ?? ""} /> : null}
+        {!grants.data ? null : grants.data.items.length === 0 ? (
           <p className="mt-3 text-sm text-slate-700">{t("noGrants")}</p>
         ) : (
           <ul className="mt-3 flex flex-col gap-2" aria-label={t("grantsList")}>
-            {c.grants.map((g) => {
+            {grants.data.items.map((g) => {
               const who =
                 g.kind === "group"
                   ? `${t("groupLabel")} ${g.group?.name} (${t("members", { count: g.group?.member_count ?? 0 })})`
@@ -263,6 +281,23 @@ export default function CurriculumPage() {
             })}
           </ul>
         )}
+        {grantsTotal > GRANTS_LIMIT || grantsPage > 1 ? (
+          <Pager
+            page={grantsPage}
+            total={grantsTotal}
+            limit={GRANTS_LIMIT}
+            onPage={setGrantsPage}
+            labels={{
+              previous: common("previous"),
+              next: common("next"),
+              status: t("grantsStatus", {
+                from: grantsFrom + 1,
+                to: grantsFrom + (grants.data?.items.length ?? 0),
+                total: grantsTotal,
+              }),
+            }}
+          />
+        ) : null}
       </Card>
     </>
   );
