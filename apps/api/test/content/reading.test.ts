@@ -87,6 +87,8 @@ describe("GET /api/v1/lessons/readings", () => {
     const other = await signIn(deps, { role: "learner" });
     await enroll(deps.db, other.userId, world.course.courseId);
     await put(other, { read_pct: 20 });
+    // Past the cursor's clock-skew margin (100 ms): changes younger than that are sent again.
+    await new Promise((r) => setTimeout(r, 150));
     const res = await app.request(`/api/v1/lessons/readings?since=${before}`, { headers: world.learner.headers });
     expect(res.status).toBe(200);
     const delta = (await res.json()) as { items: { read_pct: number }[]; server_time: string; has_more: boolean };
