@@ -57,6 +57,19 @@ async function generate(body: Record<string, unknown>): Promise<Batch> {
   return (await res.json()) as Batch;
 }
 
+/** A published curriculum holding `courseIds` in that order. */
+function publishedCurriculum(courseIds: string[]) {
+  return deps.db.curriculum.create({
+    data: {
+      slug: `parcours-${crypto.randomUUID().slice(0, 6)}`,
+      titleFr: "Parcours",
+      titleEn: "Path",
+      status: "published",
+      courses: { create: courseIds.map((courseId, sortOrder) => ({ courseId, sortOrder })) },
+    },
+  });
+}
+
 const redeem = (user: SignedIn, code: string, ip?: string) =>
   send(user, "POST", "/api/v1/activation-codes/redeem", { code }, ip);
 
@@ -289,20 +302,7 @@ describe("redeeming", () => {
       where: { id: { in: [first.courseId, second.courseId] } },
       data: { priceCredits: 300, isMarketplace: true },
     });
-    const curriculum = await deps.db.curriculum.create({
-      data: {
-        slug: `parcours-${crypto.randomUUID().slice(0, 6)}`,
-        titleFr: "Parcours",
-        titleEn: "Path",
-        status: "published",
-        courses: {
-          create: [
-            { courseId: second.courseId, sortOrder: 1 },
-            { courseId: first.courseId, sortOrder: 0 },
-          ],
-        },
-      },
-    });
+    const curriculum = await publishedCurriculum([first.courseId, second.courseId]);
     const { codes } = await generate({ kind: "curriculum", curriculum_id: curriculum.id, count: 1 });
     const res = await redeem(learner, (codes[0] as { code: string }).code);
     expect(res.status).toBe(200);
@@ -322,15 +322,7 @@ describe("redeeming", () => {
       where: { id: { in: [held.courseId, added.courseId] } },
       data: { priceCredits: 300, isMarketplace: true },
     });
-    const curriculum = await deps.db.curriculum.create({
-      data: {
-        slug: `parcours-${crypto.randomUUID().slice(0, 6)}`,
-        titleFr: "Parcours",
-        titleEn: "Path",
-        status: "published",
-        courses: { create: [{ courseId: held.courseId, sortOrder: 0 }] },
-      },
-    });
+    const curriculum = await publishedCurriculum([held.courseId]);
     const { codes } = await generate({ kind: "curriculum", curriculum_id: curriculum.id, count: 1 });
     expect((await redeem(learner, (codes[0] as { code: string }).code)).status).toBe(200);
     const put = await send(world.admin, "PUT", `/api/v1/admin/curricula/${curriculum.id}/courses`, {
@@ -350,14 +342,7 @@ describe("redeeming", () => {
   it("follows a curriculum still empty when its code was redeemed, as its courses are set", async () => {
     const paid = await makeCourse(deps.db);
     await deps.db.course.update({ where: { id: paid.courseId }, data: { priceCredits: 300 } });
-    const curriculum = await deps.db.curriculum.create({
-      data: {
-        slug: `parcours-${crypto.randomUUID().slice(0, 6)}`,
-        titleFr: "Parcours",
-        titleEn: "Path",
-        status: "published",
-      },
-    });
+    const curriculum = await publishedCurriculum([]);
     const { codes } = await generate({ kind: "curriculum", curriculum_id: curriculum.id, count: 1 });
     expect((await redeem(learner, (codes[0] as { code: string }).code)).status).toBe(200);
     const put = await send(world.admin, "PUT", `/api/v1/admin/curricula/${curriculum.id}/courses`, {

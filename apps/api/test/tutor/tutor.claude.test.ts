@@ -8,7 +8,6 @@
  */
 import { countTokens } from "@sira/ai";
 import type { QuizContent } from "@sira/contracts";
-import { isBalanced, reconcileLedger } from "@sira/domain";
 import { getQueue } from "@sira/infra";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeAnthropic, startFakeAnthropic } from "../../../../packages/ai/test/anthropic-fake-server.ts";
@@ -19,6 +18,7 @@ import { closeTestDeps, enrolledLearnerWorld, jsonSender, listen, SseReader, tes
 import { buyCredits, moneyWorld } from "../money/world.ts";
 import { startTestWorkers, type TestWorkers, until } from "../workers.ts";
 import { answerText, ask, citationsOf, doneOf, type Meta, metaOf, post } from "./client.ts";
+import { expectPaidMessageGivenBack } from "./refund.ts";
 
 const fake: FakeAnthropic = await startFakeAnthropic();
 const BUDGET = 2_500;
@@ -184,21 +184,7 @@ describe("a tutor answer from Claude", () => {
     );
     const frames = await ask(app, world.learner, question("Qu'est-ce que le prix d'équilibre ?"));
     expect(frames.at(-1)).toMatchObject({ event: "error", data: { code: "GENERATION_FAILED" } });
-    const balance = (await (await send(world.learner, "GET", "/api/v1/credits/balance")).json()) as { balance: number };
-    expect(balance.balance).toBe(1100);
-    const rows = await deps.db.transaction.findMany({
-      where: { account: { userId: world.learner.userId }, type: { in: ["tutor_usage", "refund"] } },
-      select: { type: true, amount: true },
-    });
-    expect(rows.map((r) => [r.type, r.amount]).sort()).toEqual([
-      ["refund", 2],
-      ["tutor_usage", -2],
-    ]);
-    expect(await deps.db.tutorDailyUsage.findFirst({ where: { userId: world.learner.userId } })).toMatchObject({
-      used: 0,
-      paid: 0,
-    });
-    expect(isBalanced(await reconcileLedger(deps.db))).toBe(true);
+    await expectPaidMessageGivenBack(deps, send, world.learner, 1100);
   });
 
   it("builds the prompt for the course, learner and sources, within its token budget", async () => {

@@ -6,7 +6,6 @@
  * A job that failed for good without failing its answer is caught up when a client reconnects.
  */
 import { createRetriever, type Embedder } from "@sira/ai";
-import { isBalanced, reconcileLedger } from "@sira/domain";
 import { createQueueRedis, getQueue } from "@sira/infra";
 import { type Job, type Processor, UnrecoverableError, Worker } from "bullmq";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
@@ -15,6 +14,7 @@ import { processors } from "../../../worker/src/processors.ts";
 import { closeTestDeps, enrolledLearnerWorld, jsonSender, type SignedIn, SseReader, testApp } from "../helpers.ts";
 import { buyCredits, moneyWorld } from "../money/world.ts";
 import { type Meta, post } from "./client.ts";
+import { expectPaidMessageGivenBack } from "./refund.ts";
 
 const { app, deps } = testApp({ SSE_COALESCE_MS: "0" });
 const send = jsonSender(app, "tutor-failures");
@@ -121,21 +121,7 @@ describe("a tutor answer failing outside the model call", () => {
     await runAttempt(failing, job, 5);
 
     expect(await answerStatus(meta.answer_id)).toBe("failed");
-    const balance = (await (await send(world.learner, "GET", "/api/v1/credits/balance")).json()) as { balance: number };
-    expect(balance.balance).toBe(1100);
-    const rows = await deps.db.transaction.findMany({
-      where: { account: { userId: world.learner.userId }, type: { in: ["tutor_usage", "refund"] } },
-      select: { type: true, amount: true },
-    });
-    expect(rows.map((r) => [r.type, r.amount]).sort()).toEqual([
-      ["refund", 2],
-      ["tutor_usage", -2],
-    ]);
-    expect(await deps.db.tutorDailyUsage.findFirst({ where: { userId: world.learner.userId } })).toMatchObject({
-      used: 0,
-      paid: 0,
-    });
-    expect(isBalanced(await reconcileLedger(deps.db))).toBe(true);
+    await expectPaidMessageGivenBack(deps, send, world.learner, 1100);
   });
 
   it("fails an answer whose job failed for good without failing it when a client reconnects", async () => {
