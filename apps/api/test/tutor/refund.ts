@@ -4,7 +4,7 @@ import { expect } from "vitest";
 import type { AppDeps } from "../../src/app-types.ts";
 import type { SignedIn } from "../helpers.ts";
 
-type Send = (user: SignedIn, method: string, path: string) => Promise<Response>;
+type Send = (user: SignedIn, method: string, path: string) => Response | Promise<Response>;
 
 export async function expectPaidMessageGivenBack(deps: AppDeps, send: Send, learner: SignedIn, balance: number) {
   const res = await send(learner, "GET", "/api/v1/credits/balance");
