@@ -215,8 +215,8 @@ describe("hourly budgets of auth emails per address", () => {
       Array.from({ length: 10 }, () => post("/api/v1/auth/recovery/request", { email: VICTIM })),
     );
     expect(answers.map((a) => [a.status, a.body.status])).toEqual(Array(10).fill([202, "accepted"]));
-    expect(await deps.db.magicLinkToken.count()).toBe(AUTH_EMAILS_PER_HOUR);
     expect(await settled("auth.recovery", AUTH_EMAILS_PER_HOUR)).toBe(AUTH_EMAILS_PER_HOUR);
+    expect(await deps.db.magicLinkToken.count()).toBe(AUTH_EMAILS_PER_HOUR);
   });
 
   it("email codes: registration's code counts, new codes stop at three an hour, in parallel too", async () => {

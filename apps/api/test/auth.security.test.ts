@@ -4,7 +4,8 @@ import { base64url, SignJWT } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { codeAt } from "../../../test/totp-code.ts";
 import { closeTestDeps, resetState, signIn, testApp } from "./helpers.ts";
-import { emailCodeFor } from "./outbox.ts";
+import { emailCodeFor, outboxMessage } from "./outbox.ts";
+import { until } from "./workers.ts";
 
 let app: ReturnType<typeof testApp>["app"];
 let deps: ReturnType<typeof testApp>["deps"];
@@ -23,6 +24,7 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
 const codeOf = async (res: Response) => ((await res.json()) as { code: string }).code;
 
 const EMAIL = "ibrahim.kone@example.org";
+const PENDING = { name: "Awa Diallo", preferred_language: "fr", country: "SN", professional_role: "student" };
 
 async function activeAccount(): Promise<{ secret: string; backup: string[] }> {
   const reg = await post("/api/v1/auth/register", {
@@ -257,7 +259,37 @@ describe("brute force and enumeration", () => {
     expect(known.status).toBe(202);
     expect(unknown.status).toBe(202);
     expect(await known.json()).toEqual(await unknown.json());
+    await outboxMessage(deps.db, EMAIL, "auth.recovery");
     expect(await deps.db.magicLinkToken.count()).toBe(1);
+  });
+
+  // An answer that waited for the link or the code would take longer for a real account.
+  it("answers recovery and email-code requests before making the link or the code", async () => {
+    await activeAccount();
+    await post("/api/v1/auth/register", { ...PENDING, email: "pending@example.org" });
+    await outboxMessage(deps.db, "pending@example.org", "auth.email_code");
+    for (const [path, email, template] of [
+      ["/api/v1/auth/recovery/request", EMAIL, "auth.recovery"],
+      ["/api/v1/auth/email-code/request", "pending@example.org", "auth.email_code"],
+    ] as const) {
+      const count = () => deps.db.emailOutbox.count({ where: { toAddress: email, template } });
+      const before = await count();
+      const user = await deps.db.user.findUniqueOrThrow({ where: { email } });
+      // Holding the account's row blocks the link's or code's insert (its foreign key), so its email.
+      const answered = await deps.db.$transaction(
+        async (tx) => {
+          await tx.$queryRaw`SELECT id FROM users WHERE id = ${user.id}::uuid FOR UPDATE`;
+          const res = await post(path, { email });
+          await new Promise((r) => setTimeout(r, 200));
+          expect(await count()).toBe(before);
+          return res.status;
+        },
+        { timeout: 10_000 },
+      );
+      expect(answered).toBe(202);
+      await until(count, (n) => n === before + 1);
+      expect(await count()).toBe(before + 1);
+    }
   });
 
   it("keeps codes and secrets out of the audit log", async () => {

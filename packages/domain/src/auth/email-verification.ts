@@ -112,13 +112,23 @@ export async function markEmailVerified(
 
 /**
  * Sends a new code to an account still waiting for its first confirmation. The answer is the same
- * whatever the address: unknown, verified, active or over its budget.
+ * whatever the address: unknown, verified, active or over its budget, and so is the work done
+ * before it: one lookup. The budget, the code and the email come after the answer.
  */
 export async function requestEmailCode(env: AuthEnv, email: string): Promise<void> {
   const user = await env.db.user.findUnique({ where: { email } });
   if (user?.status !== "pending_mfa" || user.emailVerifiedAt || user.deletedAt) return;
-  const pepper = authKeys(env.config).pepper;
-  if (!(await takeAuthEmailQuota(env.db, pepper, "email_code", user.email, env.meta.now))) return;
-  const code = await env.db.$transaction((tx) => issueEmailCode(tx, pepper, user.id, env.meta.now));
-  void deliverEmailCode(env, user, code);
+  void issueAndSendEmailCode(env, user);
+}
+
+/** Takes the budget, stores a new code and emails it; never throws (it runs off the response path). */
+async function issueAndSendEmailCode(env: AuthEnv, user: CodeRecipient): Promise<void> {
+  try {
+    const pepper = authKeys(env.config).pepper;
+    if (!(await takeAuthEmailQuota(env.db, pepper, "email_code", user.email, env.meta.now))) return;
+    const code = await env.db.$transaction((tx) => issueEmailCode(tx, pepper, user.id, env.meta.now));
+    await deliverEmailCode(env, user, code);
+  } catch (error) {
+    env.logger.error({ err: error, user_id: user.id }, "email code not issued");
+  }
 }

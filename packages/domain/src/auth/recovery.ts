@@ -26,43 +26,54 @@ const mayRecoverByEmail = (user: { status: string; deletedAt: Date | null; role:
 
 /**
  * Sends a recovery link if a learner account exists, within the address's hourly budget (see
- * email-quota.ts); the answer is the same for unknown, staff and over-budget addresses.
+ * email-quota.ts); the answer is the same for unknown, staff and over-budget addresses, and so is
+ * the work done before it: one lookup. The budget, the link and the email come after the answer.
  */
 export async function requestRecovery(env: AuthEnv, email: string): Promise<void> {
   const user = await env.db.user.findUnique({ where: { email } });
   if (!user || !mayRecoverByEmail(user)) return;
-  if (!(await takeAuthEmailQuota(env.db, authKeys(env.config).pepper, "recovery", user.email, env.meta.now))) return;
-
-  const token = randomToken();
-  await env.db.$transaction(async (tx) => {
-    await tx.magicLinkToken.create({
-      data: {
-        userId: user.id,
-        tokenHash: tokenHash(token),
-        purpose: "recovery",
-        requestedIp: env.meta.ip && /^[0-9a-fA-F:.]+$/.test(env.meta.ip) ? env.meta.ip : null,
-        createdAt: env.meta.now,
-        expiresAt: new Date(env.meta.now.getTime() + MAGIC_LINK_TTL_MINUTES * 60_000),
-      },
-    });
-    await writeAudit(tx, {
-      actorId: user.id,
-      action: "auth.recovery_requested",
-      targetType: "user",
-      targetId: user.id,
-      requestId: env.meta.requestId,
-      ip: env.meta.ip,
-    });
-  });
-  // Sent off the response path: an existing account must not answer slower, or fail when SMTP does.
-  void sendRecoveryEmail(env, user, token);
+  void issueRecoveryLink(env, user);
 }
 
-async function sendRecoveryEmail(
-  env: AuthEnv,
-  user: { id: string; email: string; name: string; preferredLanguage: string },
-  token: string,
-): Promise<void> {
+/** Takes the budget, stores the link and emails it; never throws (it runs off the response path). */
+async function issueRecoveryLink(env: AuthEnv, user: RecoveryRecipient): Promise<void> {
+  try {
+    if (!(await takeAuthEmailQuota(env.db, authKeys(env.config).pepper, "recovery", user.email, env.meta.now))) return;
+    const token = randomToken();
+    await env.db.$transaction(async (tx) => {
+      await tx.magicLinkToken.create({
+        data: {
+          userId: user.id,
+          tokenHash: tokenHash(token),
+          purpose: "recovery",
+          requestedIp: env.meta.ip && /^[0-9a-fA-F:.]+$/.test(env.meta.ip) ? env.meta.ip : null,
+          createdAt: env.meta.now,
+          expiresAt: new Date(env.meta.now.getTime() + MAGIC_LINK_TTL_MINUTES * 60_000),
+        },
+      });
+      await writeAudit(tx, {
+        actorId: user.id,
+        action: "auth.recovery_requested",
+        targetType: "user",
+        targetId: user.id,
+        requestId: env.meta.requestId,
+        ip: env.meta.ip,
+      });
+    });
+    await sendRecoveryEmail(env, user, token);
+  } catch (error) {
+    env.logger.error({ err: error, user_id: user.id }, "recovery link not issued");
+  }
+}
+
+interface RecoveryRecipient {
+  id: string;
+  email: string;
+  name: string;
+  preferredLanguage: string;
+}
+
+async function sendRecoveryEmail(env: AuthEnv, user: RecoveryRecipient, token: string): Promise<void> {
   const link = new URL("/recover", env.config.APP_BASE_URL);
   link.searchParams.set("token", token);
   const language = user.preferredLanguage === "en" ? "en" : "fr";
