@@ -17,7 +17,7 @@ const TONES: Record<Tone, string> = {
   ghost: "text-blue-800 underline-offset-2 hover:underline disabled:text-slate-500",
 };
 const BUTTON =
-  "inline-flex min-h-10 items-center justify-center gap-2 rounded-md px-3 py-2 text-sm font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-700 disabled:cursor-not-allowed";
+  "inline-flex min-h-11 items-center justify-center gap-2 rounded-md px-3 py-2 text-sm font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-700 disabled:cursor-not-allowed";
 
 export function Button({ tone = "primary", className = "", ...props }: ComponentProps<"button"> & { tone?: Tone }) {
   return <button type="button" className={`${BUTTON} ${TONES[tone]} ${className}`} {...props} />;

@@ -373,7 +373,7 @@ function CreatedBatch({ batch }: { batch: GeneratedActivationCodes }) {
         <a
           href={href}
           download={`activation-codes-${batch.batch_id}.csv`}
-          className="mb-3 inline-flex min-h-10 items-center rounded-md bg-blue-700 px-3 py-2 text-sm font-medium text-white hover:bg-blue-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-700"
+          className="mb-3 inline-flex min-h-11 items-center rounded-md bg-blue-700 px-3 py-2 text-sm font-medium text-white hover:bg-blue-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-700"
         >
           {t("download", { count: batch.count })}
         </a>
