@@ -8,6 +8,7 @@ import pg from "pg";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
 import { closeTestDeps, jsonSender, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
+import { lockWaiters } from "./lock-waiters.ts";
 import { buyCredits, type MoneyWorld, moneyWorld } from "./world.ts";
 
 const { app, deps } = testApp({ DATABASE_POOL_MAX: "8" });
@@ -28,21 +29,6 @@ beforeEach(async () => {
   expect((await send(learner, "POST", `/api/v1/courses/${courseId}/unenroll`, {})).status).toBe(200);
 });
 afterAll(closeTestDeps);
-
-/**
- * Waits until `n` connections of this database wait on a lock, or until `done()`. `watch` is
- * outside any transaction: one inside would see the same activity snapshot on every read.
- */
-async function lockWaiters(watch: pg.Client, n: number, done = () => false): Promise<void> {
-  for (let i = 0; i < 500 && !done(); i++) {
-    const { rows } = await watch.query(
-      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-    );
-    if (rows[0].n >= n) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  if (!done()) throw new Error(`fewer than ${n} connections waiting on a lock`);
-}
 
 describe("a refund racing a re-enrolment", () => {
   it("leaves the refunded course dropped when the enrolment checked the purchase before the refund", async () => {

@@ -77,8 +77,25 @@ function totalsOf(line: PostingLine): { purchased: number; spent: number; earned
 
 const ownerKey = (owner: AccountOwner): string => ("userId" in owner ? `u:${owner.userId}` : `c:${owner.counter}`);
 
-/** The account of a user or counter-account, created on first use. */
+/**
+ * Locks accounts in the one order every posting uses, so two postings never wait on each other in
+ * a cycle. A caller that reads a balance before posting locks first, so the balance holds.
+ */
+export async function lockAccounts(tx: Tx, accountIds: readonly string[]): Promise<void> {
+  const ids = [...new Set(accountIds)].sort();
+  await tx.$queryRaw`SELECT id FROM credit_accounts WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
+}
+
+/**
+ * The account of a user or counter-account, created on first use. An existing account is read
+ * without a lock (an upsert would lock it here, out of the posting's one lock order).
+ */
 export async function accountIdOf(tx: Tx, owner: AccountOwner): Promise<string> {
+  const existing = await tx.creditAccount.findFirst({
+    where: "userId" in owner ? { userId: owner.userId } : { kind: owner.counter, userId: null },
+    select: { id: true },
+  });
+  if (existing) return existing.id;
   if ("userId" in owner) {
     // One statement, so two first postings of a new account cannot both try to create it.
     const [row] = await tx.$queryRaw<{ id: string }[]>`
@@ -138,9 +155,7 @@ export async function post(tx: Tx, posting: Posting): Promise<PostingResult> {
   for (const line of lines) owners.set(ownerKey(line.account), line.account);
   const ids = new Map<string, string>();
   for (const [key, owner] of owners) ids.set(key, await accountIdOf(tx, owner));
-  const accountIds = [...new Set(ids.values())].sort();
-  // One lock order for every posting: two postings never wait on each other in a cycle.
-  await tx.$queryRaw`SELECT id FROM credit_accounts WHERE id = ANY(${accountIds}::uuid[]) ORDER BY id FOR UPDATE`;
+  await lockAccounts(tx, [...ids.values()]);
 
   const firstAccount = ids.get(ownerKey(lines[0]?.account as AccountOwner)) as string;
   const earlier = await findPosted(tx, firstAccount, posting.key);

@@ -18,7 +18,7 @@ import { invalidateDashboard } from "../learning/dashboard/cache.ts";
 import type { AuditMeta } from "../request-meta.ts";
 import type { UsageSink } from "../usage/recorder.ts";
 import { creditBalance, paymentRequired } from "./course-access.ts";
-import { type PostingLine, post } from "./ledger.ts";
+import { accountIdOf, lockAccounts, type PostingLine, post } from "./ledger.ts";
 
 export interface PurchaseResult {
   course_id: string;
@@ -119,6 +119,7 @@ export async function refundPurchase(db: Db, postingId: string, meta: AuditMeta 
         amount: true,
         courseId: true,
         createdAt: true,
+        accountId: true,
         account: { select: { userId: true, kind: true } },
       },
     });
@@ -130,6 +131,8 @@ export async function refundPurchase(db: Db, postingId: string, meta: AuditMeta 
     await lockCoursePurchase(tx, learnerId, paid.courseId);
     const days = await getSetting(tx, "payments.refund_window_days");
     if (meta.now.getTime() - paid.createdAt.getTime() > days * 86_400_000) throw new AppError("REFUND_WINDOW_CLOSED");
+    // The expert's balance is read below: a payout request posting in between would leave less to take back (402).
+    await lockAccounts(tx, [...rows.map((r) => r.accountId), await accountIdOf(tx, { counter: "platform" })]);
     let platformExtra = 0;
     const lines: PostingLine[] = [];
     for (const row of rows) {
