@@ -40,8 +40,11 @@ async function deletePersonalData(tx: Transaction, userId: string, email: string
     ["email_verifications", () => tx.emailVerification.deleteMany(mine)],
     ["flashcard_review_logs", () => tx.flashcardReviewLog.deleteMany(mine)],
     ["flashcard_reviews", () => tx.flashcardReview.deleteMany(mine)],
+    // Weights fitted to this learner's reviews; a course's (user_id null) are not theirs.
+    ["fsrs_parameter_sets", () => tx.fsrsParameterSet.deleteMany(mine)],
     ["course_preassessment_results", () => tx.coursePreassessmentResult.deleteMany(mine)],
     ["quiz_attempts", () => tx.quizAttempt.deleteMany(mine)], // responses cascade
+    ["case_study_submissions", () => tx.caseStudySubmission.deleteMany(mine)], // the learner's own words
     ["lesson_reading", () => tx.lessonReading.deleteMany(mine)],
     ["user_unit_progress", () => tx.userUnitProgress.deleteMany(mine)],
     ["user_module_progress", () => tx.userModuleProgress.deleteMany(mine)],
