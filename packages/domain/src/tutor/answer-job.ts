@@ -5,7 +5,8 @@
  * stream the model's answer through the sink to the answer's Redis stream, and store it with the
  * sources it cites. Nothing relevant: the "not covered" answer, without asking the model. A
  * provider error is retried once as a new attempt; a second one fails the answer and gives the
- * message back. Nobody listening any more stops the provider and keeps the partial answer.
+ * message back. Nobody listening any more stops the provider and keeps the partial answer (none
+ * written yet: the answer fails and the message is given back).
  */
 
 import { randomUUID } from "node:crypto";
@@ -322,7 +323,8 @@ export async function answerTutorQuestion(
         metadata: { answer_id: answerId, conversation_id: conversation.id, attempts: attempt, ...metadata },
       },
     });
-  if (outcome.kind === "failed") {
+  // Left before the first word: the learner got nothing, so the message is given back as for a failure.
+  if (outcome.kind === "failed" || (outcome.status === "incomplete" && !outcome.text.trim())) {
     await failTutorAnswer(deps, answerId, { attempts: attempt, model: deps.ai.tutor.model, publisher });
     return;
   }
