@@ -5,9 +5,18 @@ import type { AppEnv } from "../app-types.ts";
 import { requestFacts } from "../caller.ts";
 import { toAppError } from "../http/problem.ts";
 import { batchRefusal, TRPC_ENDPOINT } from "./batch.ts";
+import { trpcRequest } from "./init.ts";
 import { appRouter } from "./router.ts";
 
-export function trpcHandler(c: Context<AppEnv>): Promise<Response> {
+export async function trpcHandler(c: Context<AppEnv>): Promise<Response> {
+  const facts = { lang: c.get("lang"), requestId: c.get("requestId") };
+  const res = await trpcRequest.run(facts, () => answer(c));
+  // tRPC leaves the type unset on a request it refuses before reading it: its body is JSON all the same.
+  if (res.headers.get("content-type")?.startsWith("text/plain")) res.headers.set("content-type", "application/json");
+  return res;
+}
+
+function answer(c: Context<AppEnv>): Promise<Response> {
   return fetchRequestHandler({
     endpoint: TRPC_ENDPOINT,
     req: c.req.raw,

@@ -2,6 +2,7 @@
  * tRPC's context and procedure builders. Errors leave with the same stable `code` as REST
  * problems, a message in the request's language, and the invalid fields named.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { AppError, type FieldError, type Language } from "@sira/contracts";
 import { unavailableDependency } from "@sira/infra";
 import { initTRPC, TRPCError } from "@trpc/server";
@@ -16,6 +17,12 @@ export interface TrpcContext extends RequestFacts {
   /** Set when the request's batch is refused (see batch.ts): every call in it fails with this. */
   refusal?: AppError;
 }
+
+/**
+ * The request's language and id while tRPC handles it (handler.ts), for the errors tRPC raises
+ * before it builds the context: a refused content type, method, path or batch.
+ */
+export const trpcRequest = new AsyncLocalStorage<Pick<TrpcContext, "lang" | "requestId">>();
 
 function trpcCodeFor(status: number): TRPC_ERROR_CODE_KEY {
   switch (status) {
@@ -70,12 +77,15 @@ function appErrorOf(error: TRPCError, lang: Language): AppError {
   if (error.code === "PARSE_ERROR") return new AppError("MALFORMED_JSON");
   if (error.code === "NOT_FOUND" && !cause) return new AppError("ROUTE_NOT_FOUND");
   if (error.code === "METHOD_NOT_SUPPORTED") return new AppError("METHOD_NOT_ALLOWED");
+  if (error.code === "UNSUPPORTED_MEDIA_TYPE") return new AppError("UNSUPPORTED_MEDIA_TYPE");
+  if (error.code === "PAYLOAD_TOO_LARGE") return new AppError("PAYLOAD_TOO_LARGE");
   return toAppError(cause ?? error, lang);
 }
 
 const t = initTRPC.context<TrpcContext>().create({
   errorFormatter({ shape, error, ctx }) {
-    const lang = ctx?.lang ?? "fr";
+    const facts = ctx ?? trpcRequest.getStore();
+    const lang = facts?.lang ?? "fr";
     const appError = appErrorOf(error, lang);
     return {
       ...shape,
@@ -84,7 +94,7 @@ const t = initTRPC.context<TrpcContext>().create({
         code: appError.code,
         httpStatus: appError.status,
         path: shape.data.path,
-        request_id: ctx?.requestId,
+        request_id: facts?.requestId,
         ...(appError.fieldErrors ? { errors: appError.fieldErrors } : {}),
         ...(appError.retryAfterSeconds !== undefined ? { retry_after: appError.retryAfterSeconds } : {}),
         ...appError.extensions,
