@@ -83,14 +83,24 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   const res = c.res;
   const type = res.headers.get("content-type") ?? "";
   const log = c.get("log");
-  if (res.status >= 500 || !/json/.test(type)) {
+  const answer = res.status < 500 && /json/.test(type) ? storedAnswer(await res.clone().text()) : undefined;
+  if (answer === undefined) {
     // Server failures are retried for real; streams and files cannot be replayed from storage.
     await settle(() => releaseIdempotencyKey(db, claim.id), log);
     return;
   }
-  const text = await res.clone().text();
-  await settle(() => completeIdempotencyKey(db, claim.id, res.status, text ? JSON.parse(text) : null), log);
+  await settle(() => completeIdempotencyKey(db, claim.id, res.status, answer), log);
 });
+
+/** The answer to store: one JSON document (null when empty); undefined for a stream of JSON lines (tRPC's jsonl). */
+function storedAnswer(text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 /** How long a claim's outcome is retried: a claim older than this may be taken over anyway. */
 const SETTLE_RETRY_MS = 2 * 60_000;
