@@ -117,9 +117,11 @@ async function queueSummary(deps: MediaDeps, row: { id: string; updatedAt: Date 
   await enqueue(deps, "summarize-media", { mediaId: row.id }, summaryJobId(row.id, row.updatedAt));
 }
 
-/** Next position at the end of the module's list (taken under the module's row lock). */
+/** Next position at the end of the module's list (taken under the module's row lock); NOT_FOUND once it is gone. */
 async function nextSortOrder(tx: Tx, moduleId: string): Promise<number> {
-  await tx.$queryRaw`SELECT id FROM modules WHERE id = ${moduleId}::uuid FOR UPDATE`;
+  // The module (or its draft course) may have been deleted while an upload arrived.
+  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM modules WHERE id = ${moduleId}::uuid FOR UPDATE`;
+  if (locked.length === 0) throw new AppError("NOT_FOUND");
   const last = await tx.moduleMedia.aggregate({ where: { moduleId }, _max: { sortOrder: true } });
   return (last._max.sortOrder ?? -1) + 1;
 }
@@ -221,6 +223,23 @@ function notInCourse(field: string): AppError {
   });
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is what this refuses.
+const UNSTORABLE_CHAR = /[\u0000\ud800-\udfff]/u;
+
+/**
+ * Multipart text fields skip the API's check of JSON bodies: text PostgreSQL cannot store (a NUL)
+ * is refused here, as that check would, before the file is read.
+ */
+function assertStorableFields(fields: MediaUploadFields, lang: Language): void {
+  const field = Object.entries(fields).find(([, value]) => typeof value === "string" && UNSTORABLE_CHAR.test(value));
+  if (!field) return;
+  const message =
+    lang === "fr"
+      ? "Caractère interdit : NUL ou substitut UTF-16 isolé."
+      : "Character not allowed: NUL or a lone UTF-16 surrogate.";
+  throw new AppError("VALIDATION_FAILED", { fieldErrors: [{ field: field[0], code: "invalid_characters", message }] });
+}
+
 export interface MediaUpload {
   moduleId: string;
   filename: string;
@@ -265,6 +284,7 @@ export async function uploadModuleMedia(
   lang: Language,
 ): Promise<ModuleMediaView> {
   const module = await manageableModule(deps.db, viewer, upload.moduleId);
+  assertStorableFields(upload.fields, lang);
   const filename = cleanFilename(upload.filename);
   const received = await receiveUpload(deps, upload.content, refuseMediaEarly);
   try {

@@ -167,8 +167,14 @@ export async function uploadCourseResource(
     try {
       row = await insertResource(db, data, meta);
     } catch (error) {
+      const code = (error as { code?: string }).code;
+      // The draft course was deleted while the file arrived: its key is no one's.
+      if (code === "P2003") {
+        await storage.delete(storageKey).catch(() => undefined);
+        throw new AppError("NOT_FOUND", { cause: error });
+      }
       // The same bytes were uploaded at the same moment: the other request created the resource.
-      if ((error as { code?: string }).code !== "P2002") throw error;
+      if (code !== "P2002") throw error;
       const winner = await db.courseResource.findUniqueOrThrow({
         where: { courseId_contentHash: { courseId: upload.courseId, contentHash: received.sha256 } },
         select: resourceSelect,
