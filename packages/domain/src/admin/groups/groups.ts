@@ -35,19 +35,28 @@ function toGroup(row: Row): AdminGroup {
 const nameTaken = (name: string) =>
   conflict(`A group named "${name}" already exists.`, `Un groupe nommé « ${name} » existe déjà.`, "name");
 
-/** 409 when another group already has this name, whatever its case. */
+/**
+ * 409 when another group already has this name, whatever its case. The name is locked first, so
+ * two creations of one name in different cases cannot both pass (the unique index is exact).
+ * Not Prisma's insensitive `equals`: that is an ILIKE, where `_` and `%` match other names.
+ */
 async function refuseTakenName(tx: Tx, name: string, exceptId?: string): Promise<void> {
-  const other = await tx.userGroup.findFirst({
-    where: { name: { equals: name, mode: "insensitive" }, ...(exceptId ? { NOT: { id: exceptId } } : {}) },
-    select: { id: true },
-  });
-  if (other) throw nameTaken(name);
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended('group-name:' || lower(${name}), 0))`;
+  const others = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM user_groups WHERE lower(name) = lower(${name})
+       AND id IS DISTINCT FROM ${exceptId ?? null}::uuid LIMIT 1`;
+  if (others.length > 0) throw nameTaken(name);
+}
+
+/** `%`, `_` and `\` match literally in Prisma's LIKE patterns (`contains`). */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /** Groups with their member counts, by name, optionally searched by name: two statements. */
 export async function listGroupsForAdmin(db: Tx, query: AdminGroupsQuery): Promise<Listed<AdminGroup>> {
   const where: Prisma.UserGroupWhereInput = query.search
-    ? { name: { contains: query.search, mode: "insensitive" } }
+    ? { name: { contains: escapeLike(query.search), mode: "insensitive" } }
     : {};
   const [rows, total] = await Promise.all([
     db.userGroup.findMany({
