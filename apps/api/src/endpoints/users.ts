@@ -10,7 +10,7 @@ import {
   updateProfileInput,
   userExportSchema,
 } from "@sira/contracts";
-import { eraseAccount, exportUserData, getProfile, updateProfile } from "@sira/domain";
+import { chargeExport, eraseAccount, exportUserData, getProfile, updateProfile } from "@sira/domain";
 import { endpoint } from "../definition/endpoint.ts";
 
 const ME = "/api/v1/users/me";
@@ -38,9 +38,14 @@ export const userEndpoints = {
   export: endpoint({
     method: "get",
     auth: "learner",
-    summary: "Download everything Sira holds about the caller, as a JSON attachment (credentials excluded)",
+    summary:
+      "Download everything Sira holds about the caller, as a JSON attachment (credentials excluded). " +
+      "An account gets 3 exports per 10 minutes, then 429 RATE_LIMITED with Retry-After",
     output: userExportSchema,
-    handle: ({ ctx }) => exportUserData(ctx.deps.db, ctx.viewer.userId),
+    handle: async ({ ctx }) => {
+      await chargeExport(ctx.deps.redis, ctx.viewer.userId);
+      return exportUserData(ctx.deps.db, ctx.viewer.userId);
+    },
   }),
   erase: endpoint({
     method: "delete",

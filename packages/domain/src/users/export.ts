@@ -2,7 +2,8 @@
  * GDPR access and portability (art. 15 and 20): everything Sira holds about the user, as JSON.
  * Credentials never leave: no TOTP secret, backup codes, magic links, or token and code hashes.
  */
-import type { UserExport } from "@sira/contracts";
+import { AppError, type UserExport } from "@sira/contracts";
+import { type Redis, redisDown } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 import { liveUser, toProfile } from "./profile.ts";
 
@@ -30,6 +31,26 @@ function exportRow(row: object): Row {
 }
 
 const exportRows = (rows: object[]): Row[] => rows.map(exportRow);
+
+/** Exports an account may ask for per window: each reads every row it owns, in one transaction. */
+export const EXPORTS_PER_WINDOW = 3;
+export const EXPORT_WINDOW_SECONDS = 600;
+
+/**
+ * Counts one export against the account's budget (REST and tRPC share it); past it, 429
+ * RATE_LIMITED with Retry-After until the window ends. While Redis is down the export is served.
+ */
+export async function chargeExport(redis: Redis, userId: string): Promise<void> {
+  if (redisDown(redis)) return;
+  const key = `sira:quota:export:${userId}`;
+  const replies = await redis.multi().incr(key).expire(key, EXPORT_WINDOW_SECONDS, "NX").ttl(key).exec();
+  const [error, count] = replies?.[0] ?? [new Error("the export count did not run"), 0];
+  if (error) throw error;
+  if (Number(count) > EXPORTS_PER_WINDOW) {
+    const ttl = Number(replies?.[2]?.[1]);
+    throw new AppError("RATE_LIMITED", { retryAfterSeconds: ttl > 0 ? ttl : EXPORT_WINDOW_SECONDS });
+  }
+}
 
 /** The caller's data export, read in one repeatable-read snapshot so its parts agree. */
 export async function exportUserData(db: Db, userId: string, now = new Date()): Promise<UserExport> {
