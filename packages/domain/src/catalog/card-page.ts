@@ -28,6 +28,14 @@ function taxonomyCondition(type: string, slugs: string[] | undefined): Prisma.Sq
     WHERE ct.course_id = c.id AND t.type = ${type} AND t.slug = ANY(${slugs}))`;
 }
 
+/** The catalog courses (`courses AS c`) the viewer may see that match the taxonomy filters. */
+export function catalogWhereSql(viewer: MaybeViewer, filters: TaxonomyFilters): Prisma.Sql {
+  return Prisma.sql`${catalogCoursesSql(viewer)}${taxonomyCondition("domain", filters.domain)}${taxonomyCondition(
+    "level",
+    filters.level,
+  )}${taxonomyCondition("audience", filters.audience)}`;
+}
+
 /** One page of the catalog, newest first, and how many courses match (same order and rows as the ORM form). */
 export async function catalogCardPage(
   db: Tx,
@@ -36,10 +44,7 @@ export async function catalogCardPage(
   page: { skip: number; take: number },
   lang: Language,
 ): Promise<{ items: CatalogCourse[]; total: number }> {
-  const where = Prisma.sql`${catalogCoursesSql(viewer)}${taxonomyCondition("domain", filters.domain)}${taxonomyCondition(
-    "level",
-    filters.level,
-  )}${taxonomyCondition("audience", filters.audience)}`;
+  const where = catalogWhereSql(viewer, filters);
   const enrolled = viewer
     ? Prisma.sql`EXISTS (SELECT 1 FROM user_course_enrollment e WHERE e.course_id = c.id
         AND e.user_id = ${viewer.userId}::uuid AND e.status = ANY(${LIVE_ENROLLMENT_STATUSES}))`

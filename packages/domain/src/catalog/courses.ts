@@ -12,10 +12,10 @@ import {
 import type { Prisma, Tx } from "@sira/infra/db";
 import type { MaybeViewer } from "../access/actor.ts";
 import { LIVE_ENROLLMENT } from "../access/learner.ts";
-import { catalogCourses, readableCourses } from "../access/readable.ts";
+import { readableCourses } from "../access/readable.ts";
 import { inLanguage } from "../bilingual.ts";
 import { pageArgs } from "../sync.ts";
-import { catalogCardPage } from "./card-page.ts";
+import { catalogCardPage, catalogWhereSql } from "./card-page.ts";
 import { searchPublishedCourseIds } from "./search.ts";
 import {
   byIdOrSlug,
@@ -30,10 +30,6 @@ import {
 export interface CatalogPage {
   items: CatalogCourse[];
   total: number;
-}
-
-function taxonomyFilter(type: string, slugs: string[] | undefined): Prisma.CourseWhereInput[] {
-  return slugs?.length ? [{ taxonomyCategories: { some: { category: { type, slug: { in: slugs } } } } }] : [];
 }
 
 /** Ids among `courseIds` that the viewer is enrolled in (not dropped); undefined when anonymous. */
@@ -76,28 +72,13 @@ export async function listCatalogCourses(
   input: CatalogCoursesInput,
   lang: Language,
 ): Promise<CatalogPage> {
-  const where: Prisma.CourseWhereInput = {
-    AND: [
-      catalogCourses(viewer),
-      ...taxonomyFilter("domain", input.course_domain),
-      ...taxonomyFilter("level", input.course_level),
-      ...taxonomyFilter("audience", input.audience_type),
-    ],
-  };
   const { skip, take } = pageArgs(input);
-  if (!input.search) {
-    const filters = { domain: input.course_domain, level: input.course_level, audience: input.audience_type };
-    return catalogCardPage(db, viewer, filters, { skip, take }, lang);
-  }
+  const filters = { domain: input.course_domain, level: input.course_level, audience: input.audience_type };
+  if (!input.search) return catalogCardPage(db, viewer, filters, { skip, take }, lang);
 
-  const ranked = await searchPublishedCourseIds(db, input.search);
-  if (ranked.length === 0) return { items: [], total: 0 };
-  const visible = await db.course.findMany({
-    where: { AND: [where, { id: { in: ranked.map((r) => r.id) } }] },
-    select: { id: true },
-  });
-  const visibleIds = new Set(visible.map((v) => v.id));
-  const ordered = ranked.filter((r) => visibleIds.has(r.id)).map((r) => r.id);
+  // Ranked among what the viewer may see and asked for, so the match cap counts only those.
+  const ranked = await searchPublishedCourseIds(db, input.search, catalogWhereSql(viewer, filters));
+  const ordered = ranked.map((r) => r.id);
   const pageIds = ordered.slice(skip, skip + take);
   if (pageIds.length === 0) return { items: [], total: ordered.length };
   const rows = await db.course.findMany({ where: { id: { in: pageIds } }, select: COURSE_CARD_SELECT });
