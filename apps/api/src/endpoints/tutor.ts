@@ -90,12 +90,13 @@ export const tutorEndpoints = {
     auth: "learner",
     summary:
       "A conversation's messages: page 1 is the newest, each page oldest first; with ?since= the messages " +
-      "changed since (an answer changes until it is done). 404 for anyone but its owner",
+      "changed since (an answer changes until it is done). 404 for anyone but its owner; 403 NOT_ENROLLED (or " +
+      "404) once the owner may no longer read the course",
     params: tutorConversationParams,
     output: tutorMessageSchema,
     shape: "sync",
     fields: TUTOR_MESSAGE_FIELDS,
-    errors: ["NOT_FOUND"],
+    errors: ["NOT_FOUND", "NOT_ENROLLED"],
     handle: ({ ctx, input, since, now }) =>
       conversationHistory(ctx.deps.db, ctx.viewer, { id: input.id, page: input.page, limit: input.limit, since, now }),
   }),

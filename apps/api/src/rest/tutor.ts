@@ -52,12 +52,13 @@ const routes = {
     security: bearer,
     summary:
       "The answer's event stream again: Last-Event-ID (a text offset) resumes where the client stopped; a " +
-      "stored answer replays. 404 for anyone but the asker",
+      "stored answer replays. 404 for anyone but the asker; 403 NOT_ENROLLED (or 404) once the asker may no " +
+      "longer read the course",
     middleware: routeMiddleware(follow),
     request: { params: tutorAnswerParams },
     responses: {
       200: { description: "An event stream (meta, delta, citation, done, error)", content: eventStream },
-      ...problemResponses({ ...follow, input: true, errors: ["NOT_FOUND", "TOO_MANY_STREAMS"] }),
+      ...problemResponses({ ...follow, input: true, errors: ["NOT_FOUND", "NOT_ENROLLED", "TOO_MANY_STREAMS"] }),
     },
   }),
 };

@@ -6,6 +6,7 @@
  */
 import { AppError, type TutorCitation } from "@sira/contracts";
 import type { Viewer } from "../access/actor.ts";
+import { assertCanReadCourse } from "../access/course-access.ts";
 import { tailGeneration } from "../content/generation-stream.ts";
 import { jobState } from "../jobs/enqueue.ts";
 import { failTutorAnswer } from "./answer-failure.ts";
@@ -40,13 +41,14 @@ function* replayStored(answer: StoredAnswer): Generator<TutorEvent> {
   yield { type: "done", status: answer.status === "incomplete" ? "incomplete" : "complete" };
 }
 
-/** The learner's own answer (404 for anyone else's). */
+/** The learner's own answer (404 for anyone else's), while they may read its course (403/404 after). */
 export async function findOwnAnswer(deps: Pick<TutorDeps, "db">, viewer: Viewer, answerId: string): Promise<AnswerRef> {
   const answer = await deps.db.tutorMessage.findFirst({
     where: { id: answerId, role: "assistant", conversation: { userId: viewer.userId } },
-    select: { id: true, conversationId: true, replyToId: true },
+    select: { id: true, conversationId: true, replyToId: true, conversation: { select: { courseId: true } } },
   });
   if (!answer?.replyToId) throw new AppError("NOT_FOUND");
+  await assertCanReadCourse(deps.db, viewer, answer.conversation.courseId);
   return { answerId: answer.id, messageId: answer.replyToId, conversationId: answer.conversationId };
 }
 

@@ -51,7 +51,13 @@ function titleOf(message: string): string {
 async function repeated(tx: Tx, userId: string, key: string) {
   return tx.tutorMessage.findFirst({
     where: { clientKey: key, role: "user", conversation: { userId } },
-    select: { id: true, conversationId: true, content: true, reply: { select: { id: true, status: true } } },
+    select: {
+      id: true,
+      conversationId: true,
+      content: true,
+      conversation: { select: { courseId: true } },
+      reply: { select: { id: true, status: true } },
+    },
   });
 }
 
@@ -76,8 +82,15 @@ export async function askTutor(
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`tutor:${userId}`}, 0))`;
     if (options.idempotencyKey) {
       const earlier = await repeated(tx, userId, options.idempotencyKey);
-      // The same key on another question is a client bug, refused as on every keyed route.
-      if (earlier && earlier.content !== input.message) throw new AppError("IDEMPOTENCY_KEY_REUSED");
+      // The same key on another question, course or conversation is a client bug, refused as on every keyed route.
+      if (
+        earlier &&
+        (earlier.content !== input.message ||
+          earlier.conversation.courseId !== place.courseId ||
+          (input.conversation_id !== undefined && input.conversation_id !== earlier.conversationId))
+      ) {
+        throw new AppError("IDEMPOTENCY_KEY_REUSED");
+      }
       if (earlier?.reply) {
         // Still empty: its job may never have been queued (Redis went away just after the commit).
         unanswered = earlier.reply.status === "streaming";

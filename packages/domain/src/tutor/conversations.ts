@@ -2,6 +2,7 @@
  * A learner's tutor conversations: the list (per course, newest first, or a delta since a time,
  * with deleted conversations as tombstones), one conversation's history (newest page first, or
  * a delta), and deletion. Only the owner sees or deletes a conversation; anyone else gets 404.
+ * Its messages are read only while the owner may read the course.
  */
 import {
   AppError,
@@ -12,6 +13,7 @@ import {
 } from "@sira/contracts";
 import type { Db, Prisma } from "@sira/infra/db";
 import type { Viewer } from "../access/actor.ts";
+import { assertCanReadCourse } from "../access/course-access.ts";
 import {
   type ChangeWindow,
   changedIn,
@@ -125,9 +127,17 @@ export async function listConversations(
   return { items: rows.map(toConversation), total };
 }
 
-async function assertOwnConversation(db: Db, viewer: Viewer, id: string): Promise<void> {
-  const mine = await db.tutorConversation.count({ where: { id, userId: viewer.userId } });
+/**
+ * 404 unless the conversation is the viewer's; its answers are drawn from the course, so reading
+ * them also needs the course (403/404 once the learner left it or lost its grant, as for lessons).
+ */
+async function assertReadableConversation(db: Db, viewer: Viewer, id: string): Promise<void> {
+  const mine = await db.tutorConversation.findFirst({
+    where: { id, userId: viewer.userId },
+    select: { courseId: true },
+  });
   if (!mine) throw new AppError("NOT_FOUND");
+  await assertCanReadCourse(db, viewer, mine.courseId);
 }
 
 /**
@@ -140,7 +150,7 @@ export async function conversationHistory(
   viewer: Viewer,
   input: { id: string; page: number; limit: number; since: Date | null; now: Date },
 ): Promise<PageOrDelta<TutorMessage>> {
-  await assertOwnConversation(db, viewer, input.id);
+  await assertReadableConversation(db, viewer, input.id);
   if (input.since) {
     return deltaOf(
       db,
