@@ -145,7 +145,9 @@ export const moduleMediaEndpoints = {
     method: "get",
     path: "/api/v1/modules/{module_id}/images",
     auth: "learner",
-    summary: "The module's ready illustrations (its own first, then its lessons'), for readers of the course",
+    summary:
+      "The module's illustrations that have a picture (its own first, then its lessons'), for readers of the " +
+      "course; one being redrawn keeps its picture until the new one is ready",
     params: moduleMediaParams,
     query: pageQuerySchema,
     output: generatedImageSchema,

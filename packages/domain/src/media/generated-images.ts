@@ -57,8 +57,9 @@ function versionOf(key: string | null): string | null {
   return match?.[1] ?? null;
 }
 
+/** Its address names the files it has, which stay while it is redrawn (a redraw replaces them once ready). */
 export function toImageView(row: ImageRow, lang: Language): GeneratedImageView {
-  const version = row.status === "ready" ? versionOf(row.storageKey) : null;
+  const version = versionOf(row.storageKey);
   const base = `/api/v1/images/${row.id}`;
   return {
     id: row.id,
@@ -208,7 +209,11 @@ export async function regenerateImage(
   );
 }
 
-/** A page of a module's ready illustrations (the module's own, then its lessons'), for its readers. */
+/**
+ * A page of a module's illustrations that have a picture (the module's own, then its lessons'), for
+ * its readers: one being redrawn, or whose redraw failed, keeps its picture; the reason of a failure
+ * is the back office's.
+ */
 export async function listModuleImages(
   deps: MediaDeps,
   viewer: Viewer,
@@ -217,7 +222,7 @@ export async function listModuleImages(
   lang: Language,
 ): Promise<{ items: GeneratedImageView[]; total: number }> {
   await readableModule(deps.db, viewer, moduleId);
-  const where = { moduleId, status: "ready" };
+  const where = { moduleId, storageKey: { not: null } };
   const [rows, total] = await Promise.all([
     deps.db.generatedImage.findMany({
       where,
@@ -227,10 +232,10 @@ export async function listModuleImages(
     }),
     deps.db.generatedImage.count({ where }),
   ]);
-  return { items: rows.map((row) => toImageView(row, lang)), total };
+  return { items: rows.map((row) => ({ ...toImageView(row, lang), error: null })), total };
 }
 
-/** The WebP of a ready image at `width`, for whoever may read it; 404 when `version` is not its current one. */
+/** The WebP of an image that has a picture (also while it is redrawn) at `width`, for whoever may read it; 404 when `version` is not its current one. */
 export async function generatedImageFile(
   deps: Pick<MediaDeps, "db" | "storage">,
   viewer: Viewer,
@@ -240,13 +245,14 @@ export async function generatedImageFile(
 ): Promise<StoredFile> {
   const row = await deps.db.generatedImage.findUnique({
     where: { id: imageId },
-    select: { courseId: true, moduleId: true, status: true, storageKey: true, thumbnailKey: true },
+    select: { courseId: true, moduleId: true, storageKey: true, thumbnailKey: true },
   });
   if (!row) throw new AppError("NOT_FOUND");
   if (row.moduleId) await readableModule(deps.db, viewer, row.moduleId);
   else await assertMayReadCourse(deps.db, viewer, row.courseId);
   const key = width === 320 ? row.thumbnailKey : row.storageKey;
-  if (row.status !== "ready" || !key) throw new AppError("IMAGE_NOT_READY");
+  // Keys are set only by a finished drawing; a redraw replaces them when its own files are ready.
+  if (!key) throw new AppError("IMAGE_NOT_READY");
   if (version !== undefined && version !== versionOf(key)) throw new AppError("NOT_FOUND");
   const stat = await deps.storage.stat(key);
   if (!stat) throw new AppError("NOT_FOUND");
