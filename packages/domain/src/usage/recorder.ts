@@ -94,19 +94,37 @@ export class BufferedUsageRecorder implements UsageRecorder {
   private async drain(): Promise<void> {
     while (this.buffer.length > 0) {
       const batch = this.buffer.slice(0, this.options.batchSize);
+      let kept = batch;
       try {
-        await this.db.usageEvent.createMany({ data: batch, skipDuplicates: true });
+        kept = await this.withoutErasedUsers(batch);
+        await this.db.usageEvent.createMany({ data: kept, skipDuplicates: true });
       } catch (error) {
         if (!isRefusedRow(error)) {
           // The database is unreachable: kept for the next flush (the buffer's bound still holds).
           this.logger.warn({ err: error, buffered: this.buffer.length }, "usage events not written yet");
           return;
         }
-        // A row the database refuses (its user erased since) must not block the others.
-        if (!(await this.writeOneByOne(batch))) return;
+        // A row the database refuses (its user deleted since) must not block the others.
+        if (!(await this.writeOneByOne(kept))) return;
       }
       this.buffer.splice(0, batch.length);
     }
+  }
+
+  /**
+   * The batch without the events of accounts erased since they were recorded: the erasure deleted
+   * the account's other events, and these would bring its activity back (one lookup by key).
+   */
+  private async withoutErasedUsers(batch: Buffered[]): Promise<Buffered[]> {
+    const ids = [...new Set(batch.flatMap((e) => (e.userId ? [e.userId] : [])))];
+    if (ids.length === 0) return batch;
+    const erased = await this.db.user.findMany({
+      where: { id: { in: ids }, deletedAt: { not: null } },
+      select: { id: true },
+    });
+    if (erased.length === 0) return batch;
+    const gone = new Set(erased.map((u) => u.id));
+    return batch.filter((e) => e.userId === null || !gone.has(e.userId));
   }
 
   /** Writes each event alone, dropping the ones refused; false when the database became unreachable. */

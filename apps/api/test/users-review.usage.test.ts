@@ -1,0 +1,41 @@
+/**
+ * Usage events wait in the API's buffer before they are written. An event recorded by a request
+ * just before the learner erased their account lands after the erasure: it must not bring the
+ * erased account's activity back (raw events, then the daily roll-up of who was active).
+ */
+import { rollUpUsage } from "@sira/domain";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { makeCourse } from "./catalog.fixtures.ts";
+import { closeTestDeps, resetState, signIn, testApp } from "./helpers.ts";
+
+// The buffer is written when the test says so, never by its timer.
+const { app, deps } = testApp({ USAGE_FLUSH_INTERVAL_MS: "3600000" });
+beforeEach(resetState);
+afterAll(closeTestDeps);
+
+const json = { "content-type": "application/json" };
+
+describe("usage events of an account erased before they were written", () => {
+  it("are dropped, and the roll-up does not count the erased learner", async () => {
+    const learner = await signIn(deps);
+    const witness = await signIn(deps);
+    const course = await makeCourse(deps);
+    for (const user of [learner, witness]) {
+      const res = await app.request(`/api/v1/courses/${course.id}/enroll`, { method: "POST", headers: user.headers });
+      expect(res.status).toBe(200);
+    }
+    const erased = await app.request("/api/v1/users/me", {
+      method: "DELETE",
+      headers: { ...learner.headers, ...json },
+      body: JSON.stringify({ confirm: "DELETE" }),
+    });
+    expect(erased.status).toBe(200);
+
+    await deps.usage.flush();
+    expect(await deps.db.usageEvent.count({ where: { userId: learner.userId } })).toBe(0);
+    expect(await deps.db.usageEvent.count({ where: { userId: witness.userId } })).toBe(1);
+    await rollUpUsage(deps.db);
+    expect(await deps.db.usageUserDay.count({ where: { userId: learner.userId } })).toBe(0);
+    expect(await deps.db.usageUserDay.count({ where: { userId: witness.userId } })).toBe(1);
+  });
+});
