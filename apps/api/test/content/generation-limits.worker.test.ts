@@ -88,6 +88,37 @@ describe("a lesson whose generation failed for good", () => {
     expect(lessonCalls).toBe(2);
   });
 
+  it("charges one of six learners asking at once for the new run, and runs it once", async () => {
+    await failedByAnother();
+    const others = await Promise.all(
+      [1, 2, 3, 4, 5].map(async () => {
+        const other = await signIn(deps, { role: "learner", country: "SN" });
+        await enroll(deps.db, other.userId, world.course.courseId);
+        return other;
+      }),
+    );
+    const learners = [world.learner, ...others];
+    // The worker holds the new run queued until every learner has asked.
+    const [worker] = workers;
+    await worker?.pause();
+    try {
+      const asked = await Promise.all(learners.map((l) => askLesson(l)));
+      expect(asked.map((r) => r.status)).toEqual(Array(6).fill(202));
+    } finally {
+      worker?.resume();
+    }
+    await failedRuns(2);
+    // Each asks again alone: only the one charged for the shared run is past the quota.
+    let runs = 2;
+    const again: number[] = [];
+    for (const learner of learners) {
+      const res = await askLesson(learner);
+      again.push(res.status);
+      if (res.status === 202) await failedRuns(++runs);
+    }
+    expect(again.sort()).toEqual([202, 202, 202, 202, 202, 429]);
+  });
+
   it("streams the new run to a reader who opens it after the request, not the failed run's error", async () => {
     await failedByAnother();
     const [worker] = workers;

@@ -18,7 +18,7 @@ import type { Config } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
 import type { LearnerContext } from "../access/learner.ts";
 import { inLanguage } from "../bilingual.ts";
-import { jobState } from "../jobs/enqueue.ts";
+import { jobRunMark } from "../jobs/enqueue.ts";
 import type { UsageSink } from "../usage/recorder.ts";
 import { type CachedContent, findCachedContent } from "./cache.ts";
 import { generationJobId, generationStreamKey } from "./cache-key.ts";
@@ -78,13 +78,39 @@ async function assertIndexed(db: Db, target: LessonTarget): Promise<void> {
  */
 export async function startLessonGeneration(deps: LessonDeps, target: LessonTarget, learner: LearnerContext) {
   const jobId = generationJobId(target.key);
-  const state = await jobState(deps, "generate", jobId);
-  if (state === "missing" || state === "failed") {
-    if (learner.viewer.role === "learner") await chargeGeneration(deps, learner.viewer.userId);
-    await deps.redis.del(generationStreamKey(target.key));
-  }
-  await enqueueGeneration(deps, { key: target.key, alsoOtherLanguage: true });
+  const seen = await jobRunMark(deps, "generate", jobId);
+  if (seen === "missing" || seen.startsWith("failed")) await startNewRun(deps, target, learner, seen);
+  else await enqueueGeneration(deps, { key: target.key, alsoOtherLanguage: true });
   return jobId;
+}
+
+/** How long a start may hold the lesson (a few Redis calls), and how often others look again. */
+const START_LOCK_MS = 10_000;
+const START_WAITS = 100;
+
+/**
+ * One reader starts the new run; readers who saw the same ended run wait for it and join it,
+ * uncharged: a second start would charge again and clear the new run's stream. A start refused by
+ * its reader's quota starts nothing, and the next reader waiting tries.
+ */
+async function startNewRun(deps: LessonDeps, target: LessonTarget, learner: LearnerContext, seen: string) {
+  const jobId = generationJobId(target.key);
+  const lock = `lesson-start:${jobId}`;
+  for (let wait = 0; wait < START_WAITS; wait++) {
+    if (await deps.redis.set(lock, learner.viewer.userId, "PX", START_LOCK_MS, "NX")) {
+      try {
+        if ((await jobRunMark(deps, "generate", jobId)) !== seen) return;
+        if (learner.viewer.role === "learner") await chargeGeneration(deps, learner.viewer.userId);
+        await deps.redis.del(generationStreamKey(target.key));
+        await enqueueGeneration(deps, { key: target.key, alsoOtherLanguage: true });
+      } finally {
+        await deps.redis.del(lock);
+      }
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    if ((await jobRunMark(deps, "generate", jobId)) !== seen) return;
+  }
 }
 
 /** The cached lesson, or 'generating' after starting its generation (409 if nothing is indexed). */

@@ -31,6 +31,19 @@ export async function jobState(deps: QueueDeps, name: JobName, jobId: string): P
   return job ? await job.getState() : "missing";
 }
 
+/**
+ * Job `name`'s state, with the time it failed for good when it did: two equal marks read apart
+ * mean no new run of the job began in between.
+ */
+export async function jobRunMark(deps: QueueDeps, name: JobName, jobId: string): Promise<string> {
+  const queue = getQueue(JOBS[name].queue, { prefix: deps.config.QUEUE_PREFIX });
+  await queueReachable(queue);
+  const job = await queue.getJob(jobId);
+  if (!job) return "missing";
+  const state = await job.getState();
+  return state === "failed" ? `failed:${job.finishedOn ?? job.timestamp}` : state;
+}
+
 /** When job `name` failed for good, the time it did; null while it is queued, running, done or missing. */
 export async function jobFailedAt(deps: QueueDeps, name: JobName, jobId: string): Promise<Date | null> {
   const queue = getQueue(JOBS[name].queue, { prefix: deps.config.QUEUE_PREFIX });
