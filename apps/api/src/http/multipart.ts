@@ -4,7 +4,7 @@
  */
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { AppError } from "@sira/contracts";
+import { AppError, type Language } from "@sira/contracts";
 import busboy from "busboy";
 
 export interface UploadForm {
@@ -24,14 +24,28 @@ export interface UploadLimits {
   defaultName: string;
 }
 
-function invalid(field: string, message: string, code = "invalid"): AppError {
-  return new AppError("VALIDATION_FAILED", { fieldErrors: [{ field, code, message }] });
+const MESSAGES = {
+  notMultipart: {
+    en: "Send multipart/form-data with a `file` part",
+    fr: "Envoyez un formulaire multipart/form-data avec une partie `file`",
+  },
+  noBoundary: { en: "The multipart body has no boundary", fr: "Le corps multipart n'a pas de délimiteur (boundary)" },
+  tooLong: { en: "This field is too long", fr: "Ce champ est trop long" },
+  truncated: { en: "The upload ended before the file did", fr: "L'envoi s'est arrêté avant la fin du fichier" },
+  malformed: { en: "The multipart body is malformed", fr: "Le corps multipart est mal formé" },
+  noFile: { en: "The form has no `file` part", fr: "Le formulaire n'a pas de partie `file`" },
+} satisfies Record<string, Record<Language, string>>;
+type Message = keyof typeof MESSAGES;
+
+function invalid(field: string, message: Message, lang: Language, code = "invalid"): AppError {
+  return new AppError("VALIDATION_FAILED", { fieldErrors: [{ field, code, message: MESSAGES[message][lang] }] });
 }
 
-export function uploadForm(request: Request, limits: UploadLimits): Promise<UploadForm> {
+/** The upload's form; refusals name their field in `lang`. */
+export function uploadForm(request: Request, limits: UploadLimits, lang: Language): Promise<UploadForm> {
   const contentType = request.headers.get("content-type") ?? "";
   if (!contentType.startsWith("multipart/form-data") || !request.body) {
-    return Promise.reject(invalid("file", "Send multipart/form-data with a `file` part", "required"));
+    return Promise.reject(invalid("file", "notMultipart", lang, "required"));
   }
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
@@ -42,7 +56,7 @@ export function uploadForm(request: Request, limits: UploadLimits): Promise<Uplo
         limits: { files: 1, fields: limits.fields, fieldSize: limits.fieldSize, parts: limits.fields + 2 },
       });
     } catch {
-      reject(invalid("file", "The multipart body has no boundary"));
+      reject(invalid("file", "noBoundary", lang));
       return;
     }
     const fields: Record<string, string> = {};
@@ -68,28 +82,24 @@ export function uploadForm(request: Request, limits: UploadLimits): Promise<Uplo
       };
       if (tooLong) {
         discard();
-        reject(invalid(tooLong, "This field is too long", "too_big"));
+        reject(invalid(tooLong, "tooLong", lang, "too_big"));
         return;
       }
       resolve({
         fields,
         filename: info.filename ?? limits.defaultName,
         mimeType: info.mimeType,
-        content: readPart(stream),
+        content: readPart(stream, lang),
         discard,
       });
     });
     let cut = false;
     parser.on("error", () => {
       if (found) return;
-      reject(
-        cut
-          ? invalid("file", "The upload ended before the file did", "truncated")
-          : invalid("file", "The multipart body is malformed"),
-      );
+      reject(cut ? invalid("file", "truncated", lang, "truncated") : invalid("file", "malformed", lang));
     });
     parser.on("close", () => {
-      if (!found) reject(invalid("file", "The form has no `file` part", "required"));
+      if (!found) reject(invalid("file", "noFile", lang, "required"));
     });
     const source = Readable.fromWeb(request.body as WebReadableStream);
     // A connection dropped mid-upload errors the body; `pipe` leaves that unhandled (the process
@@ -103,13 +113,13 @@ export function uploadForm(request: Request, limits: UploadLimits): Promise<Uplo
 }
 
 /** The part's bytes; a body cut short is the client's error, not ours. */
-async function* readPart(stream: Readable): AsyncGenerator<Uint8Array> {
+async function* readPart(stream: Readable, lang: Language): AsyncGenerator<Uint8Array> {
   try {
     for await (const chunk of stream) yield chunk as Uint8Array;
   } catch (error) {
     throw new AppError("VALIDATION_FAILED", {
       cause: error,
-      fieldErrors: [{ field: "file", code: "truncated", message: "The upload ended before the file did" }],
+      fieldErrors: [{ field: "file", code: "truncated", message: MESSAGES.truncated[lang] }],
     });
   }
 }

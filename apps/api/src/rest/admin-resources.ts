@@ -13,6 +13,7 @@ import { bearer, json, problemResponses } from "../definition/problems.ts";
 import { routeMiddleware } from "../definition/rest.ts";
 import { RESOURCES } from "../endpoints/admin-resources.ts";
 import { uploadForm } from "../http/multipart.ts";
+import { fieldErrorsFromZod } from "../http/problem.ts";
 
 const courseParam = z.object({ course_id: z.uuid() });
 /** Room for the multipart envelope around the file when judging Content-Length early. */
@@ -64,17 +65,15 @@ export function mountAdminResourceRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openAPIRegistry.registerPath(upload);
   const [guard] = routeMiddleware(access) as [MiddlewareHandler<AppEnv>];
   app.post("/api/v1/admin/courses/:course_id/resources", guard, async (c) => {
-    const { deps, viewer, meta } = callerOf(c);
+    const { deps, viewer, meta, lang } = callerOf(c);
     const params = courseParam.safeParse({ course_id: c.req.param("course_id") });
     if (!params.success) {
-      throw new AppError("VALIDATION_FAILED", {
-        fieldErrors: [{ field: "course_id", code: "invalid_format", message: "Invalid UUID" }],
-      });
+      throw new AppError("VALIDATION_FAILED", { fieldErrors: fieldErrorsFromZod(params.error, lang) });
     }
     const limit = await uploadLimitBytes(deps);
     const declared = Number(c.req.header("content-length") ?? Number.NaN);
     if (declared > limit + MULTIPART_OVERHEAD_BYTES) throw tooLarge(limit);
-    const part = await uploadForm(c.req.raw, { fields: 20, fieldSize: 64 * 1024, defaultName: "document" });
+    const part = await uploadForm(c.req.raw, { fields: 20, fieldSize: 64 * 1024, defaultName: "document" }, lang);
     try {
       const resource = await uploadCourseResource(
         deps,

@@ -9,6 +9,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import {
   AppError,
   imageFileQuery,
+  type Language,
   type MediaUploadFields,
   mediaUploadFields,
   moduleMediaSchema,
@@ -29,6 +30,7 @@ import { routeMiddleware } from "../definition/rest.ts";
 import { fileResponse } from "../http/file-response.ts";
 import { uploadForm } from "../http/multipart.ts";
 import { mediaRedirect, presignedMediaRedirect } from "../http/presigned-media.ts";
+import { fieldErrorsFromZod } from "../http/problem.ts";
 
 /** The bytes under an id never change: an illustration's address carries its version, a media's file is never rewritten. */
 const IMMUTABLE = "private, max-age=31536000, immutable";
@@ -130,20 +132,13 @@ const uploadRoute = createRoute({
   },
 });
 
-function invalid(field: string, message: string, code = "invalid"): AppError {
-  return new AppError("VALIDATION_FAILED", { fieldErrors: [{ field, code, message }] });
-}
+const uploadParams = z.object({ module_id: z.uuid() });
 
-function parseFields(fields: Record<string, string>): MediaUploadFields {
-  const parsed = mediaUploadFields.safeParse(fields);
-  if (parsed.success) return parsed.data;
-  throw new AppError("VALIDATION_FAILED", {
-    fieldErrors: parsed.error.issues.map((issue) => ({
-      field: issue.path.join(".") || "(body)",
-      code: issue.code,
-      message: issue.message,
-    })),
-  });
+/** The input, or a 400 naming each invalid field in the request's language. */
+function parsed<T>(schema: z.ZodType<T>, value: unknown, lang: Language): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new AppError("VALIDATION_FAILED", { fieldErrors: fieldErrorsFromZod(result.error, lang) });
 }
 
 async function serve(c: Context<AppEnv>, file: StoredFile, cacheControl = IMMUTABLE): Promise<Response> {
@@ -173,19 +168,18 @@ export function mountMediaRoutes(app: OpenAPIHono<AppEnv>): void {
   const [guard] = routeMiddleware(upload) as [MiddlewareHandler<AppEnv>];
   app.post("/api/v1/admin/modules/:module_id/media/upload", guard, async (c) => {
     const { deps, viewer, meta, lang } = callerOf(c);
-    const moduleId = z.uuid().safeParse(c.req.param("module_id"));
-    if (!moduleId.success) throw invalid("module_id", "Invalid UUID", "invalid_format");
+    const { module_id: moduleId } = parsed(uploadParams, { module_id: c.req.param("module_id") }, lang);
     const limit = await uploadLimitBytes(deps);
     const declared = Number(c.req.header("content-length") ?? Number.NaN);
     if (declared > limit + MULTIPART_OVERHEAD_BYTES) throw tooLarge(limit);
-    const form = await uploadForm(c.req.raw, { fields: 10, fieldSize: 8 * 1024, defaultName: "media" });
+    const form = await uploadForm(c.req.raw, { fields: 10, fieldSize: 8 * 1024, defaultName: "media" }, lang);
     try {
-      const fields = parseFields(form.fields);
+      const fields: MediaUploadFields = parsed(mediaUploadFields, form.fields, lang);
       const media = await uploadModuleMedia(
         deps,
         viewer,
         {
-          moduleId: moduleId.data,
+          moduleId,
           filename: form.filename,
           declaredMime: form.mimeType,
           fields,
