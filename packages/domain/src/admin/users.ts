@@ -5,6 +5,7 @@
  */
 import type { AdminUser, AdminUserListQuery, Role } from "@sira/contracts";
 import { type Db, Prisma } from "@sira/infra/db";
+import { foldedLikeText } from "./curricula/common.ts";
 
 type UserRow = {
   id: string;
@@ -25,18 +26,13 @@ type UserRow = {
  */
 const SEARCHED = Prisma.sql`sira_search_normalize(' ' || name || ' ' || email)`;
 
-/** `%`, `_` and `\` match literally in the LIKE pattern. */
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 function whereOf(query: AdminUserListQuery): Prisma.Sql {
   const conditions = [Prisma.sql`deleted_at IS NULL`];
   if (query.role) conditions.push(Prisma.sql`role = ${query.role}`);
   if (query.status) conditions.push(Prisma.sql`status = ${query.status}`);
   // A word of the name or the email starts with the search: a space precedes each one.
   if (query.search) {
-    conditions.push(Prisma.sql`${SEARCHED} LIKE sira_search_normalize(${`% ${escapeLike(query.search)}%`})`);
+    conditions.push(Prisma.sql`${SEARCHED} LIKE '% ' || ${foldedLikeText(query.search)} || '%'`);
   }
   return Prisma.join(conditions, " AND ");
 }

@@ -5,22 +5,17 @@ import type { Viewer } from "../../access/actor.ts";
 import { manageableCourses } from "../../access/readable.ts";
 import { pageArgs } from "../../sync.ts";
 import { isUuid } from "../../uuid.ts";
+import { foldedLikeText } from "../curricula/common.ts";
 import { adminCourseInclude, toAdminCourse } from "./shape.ts";
-
-/** `%`, `_` and `\` match literally in the LIKE pattern. */
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 /**
  * Ids of courses whose FR or EN title contains `search`, ignoring accents and case. The expression
  * is the one `courses_title_trgm_idx` indexes, so the trigram index serves the LIKE.
  */
 async function idsMatchingTitle(db: Db, search: string): Promise<string[]> {
-  const pattern = `%${escapeLike(search)}%`;
   const rows = await db.$queryRaw<{ id: string }[]>`
     SELECT id FROM courses
-     WHERE sira_search_normalize(title_fr || ' ' || title_en) LIKE sira_search_normalize(${pattern})`;
+     WHERE sira_search_normalize(title_fr || ' ' || title_en) LIKE '%' || ${foldedLikeText(search)} || '%'`;
   return rows.map((r) => r.id);
 }
 

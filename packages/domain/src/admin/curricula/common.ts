@@ -3,6 +3,7 @@
  * from titles, and Prisma's constraint errors turned into 409s.
  */
 import { AppError, isUuidShaped } from "@sira/contracts";
+import { Prisma } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
 import type { AuditMeta, RequestMeta } from "../../request-meta.ts";
 
@@ -76,4 +77,13 @@ export function conflict(
 /** A 400 naming one invalid field (domain checks the contract cannot make, e.g. unknown ids). */
 export function invalidField(field: string, code: string, message: string): AppError {
   return new AppError("VALIDATION_FAILED", { fieldErrors: [{ field, code, message }] });
+}
+
+/**
+ * A search as SQL text to put in a LIKE pattern: folded like the searched column
+ * (`sira_search_normalize`), then `%`, `_` and `\` escaped. Folding turns a full-width `％` into `%`,
+ * so escaping before it would let one through as a wildcard.
+ */
+export function foldedLikeText(search: string): Prisma.Sql {
+  return Prisma.sql`replace(replace(replace(sira_search_normalize(${search}), '\\', '\\\\'), '%', '\\%'), '_', '\\_')`;
 }
