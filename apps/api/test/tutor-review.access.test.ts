@@ -1,8 +1,8 @@
 /**
  * Who may read and continue a tutor conversation, through the real API, PostgreSQL, Redis and the
  * worker's own processor run on the queued job: a learner who left the course keeps the list of
- * their conversations and may delete them, but no longer reads the answers drawn from the course;
- * an Idempotency-Key answers only for the course and conversation it was first used with.
+ * their conversations and may delete them, and may clear the tutor's memory of them, but no longer
+ * reads the answers drawn from the course; an Idempotency-Key answers only for the course and conversation it was first used with.
  */
 import { getQueue } from "@sira/infra";
 import type { Job, Processor } from "bullmq";
@@ -66,6 +66,30 @@ describe("a conversation in a course the learner left", () => {
     const list = await send(world.learner, "GET", "/api/v1/tutor/conversations");
     expect(((await list.json()) as { items: { id: string }[] }).items.map((c) => c.id)).toEqual([meta.conversation_id]);
     expect((await send(world.learner, "DELETE", history)).status).toBe(204);
+  });
+});
+
+describe("the tutor's memory in a course the learner left", () => {
+  it("can still be cleared by the learner", async () => {
+    const res = await post(app, world.learner, {
+      course_id: world.course.courseId,
+      message: "Je veux réussir mon examen de fin d'année. Peux-tu m'expliquer plus simplement le prix d'équilibre ?",
+    });
+    const stream = new SseReader(res.body);
+    const meta = (await stream.until((f) => f.event === "meta")).data as Meta;
+    await answer((await queue().getJob(`tutor-answer-${meta.answer_id}`)) as Job);
+    await answer((await queue().getJob(`tutor-memory-${meta.answer_id}`)) as Job);
+    await stream.rest();
+    expect(await deps.db.learnerMemory.count({ where: { userId: world.learner.userId } })).toBe(1);
+
+    await send(world.learner, "POST", `/api/v1/courses/${world.course.courseId}/unenroll`);
+    const memory = `/api/v1/tutor/memory/${world.course.courseId}`;
+    expect((await send(world.learner, "GET", memory)).status).toBe(403);
+    expect((await send(world.learner, "DELETE", memory)).status).toBe(204);
+    expect(await deps.db.learnerMemory.count({ where: { userId: world.learner.userId } })).toBe(0);
+    // With nothing to forget, a course the learner cannot read is refused as before.
+    expect((await send(world.learner, "DELETE", memory)).status).toBe(403);
+    expect((await send(world.learner, "DELETE", `/api/v1/tutor/memory/${crypto.randomUUID()}`)).status).toBe(404);
   });
 });
 

@@ -129,7 +129,9 @@ export const tutorEndpoints = {
     method: "delete",
     path: "/api/v1/tutor/memory/{course_id}",
     auth: "learner",
-    summary: "Make the tutor forget what it remembers about the caller in a course",
+    summary:
+      "Make the tutor forget what it remembers about the caller in a course, also one the caller left or lost " +
+      "(404/403 only when there is nothing to forget)",
     params: tutorCourseParams,
     output: tutorCourseParams,
     status: 204,

@@ -129,10 +129,13 @@ export async function getLearnerMemory(db: Db, viewer: Viewer, courseId: string)
   return toLearnerMemory(courseId, row);
 }
 
-/** Forgets everything the tutor remembers about the caller in a course. */
+/**
+ * Forgets everything the tutor remembers about the caller in a course, even one they left or lost:
+ * the memory is theirs. With nothing to forget, the course is checked as everywhere (404/403).
+ */
 export async function clearLearnerMemory(db: Db, viewer: Viewer, courseId: string): Promise<void> {
-  await assertCanReadCourse(db, viewer, courseId);
-  await db.learnerMemory.deleteMany({ where: { userId: viewer.userId, courseId } });
+  const cleared = await db.learnerMemory.deleteMany({ where: { userId: viewer.userId, courseId } });
+  if (cleared.count === 0) await assertCanReadCourse(db, viewer, courseId);
 }
 
 async function askJson(llm: LlmClient, prompt: { system: string; user: string }, maxTokens: number): Promise<unknown> {
