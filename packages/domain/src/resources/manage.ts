@@ -130,7 +130,11 @@ export async function deleteCourseResource(
   ]).catch((err) => deps.logger.warn({ err, resource_id: resourceId }, "stored files of a deleted resource remain"));
 }
 
-/** Queues the document for indexing again (a new job); its status goes back to queued at 0 %. */
+/**
+ * Queues the document for indexing again (a new job); its status goes back to queued at 0 %. One
+ * already queued or running is left to the job it has (as for the whole course): each run reads the
+ * document in full again.
+ */
 export async function reindexCourseResource(
   deps: ResourceDeps,
   viewer: Viewer,
@@ -138,8 +142,11 @@ export async function reindexCourseResource(
   resourceId: string,
   meta: Pick<RequestMeta, "requestId" | "ip">,
 ): Promise<CourseResourceView> {
-  const row = await deps.db.$transaction(async (tx) => {
+  const { row, busy } = await deps.db.$transaction(async (tx) => {
+    // Locked, so two requests at once cannot both queue a run.
+    await tx.$queryRaw`SELECT id FROM course_resources WHERE id = ${resourceId}::uuid FOR UPDATE`;
     const current = await manageableResource(tx, viewer, courseId, resourceId);
+    if (current.indexStatus === "queued" || current.indexStatus === "running") return { row: current, busy: true };
     const { count } = await tx.courseResource.updateMany({
       where: { id: resourceId },
       data: { indexStatus: "queued", indexProgressPct: 0, indexError: null },
@@ -155,9 +162,9 @@ export async function reindexCourseResource(
       requestId: meta.requestId,
       ip: meta.ip,
     });
-    return updated;
+    return { row: updated, busy: false };
   });
-  await enqueueResourceJobs(deps, row);
+  if (!busy) await enqueueResourceJobs(deps, row);
   return toResourceView(row);
 }
 
