@@ -1,20 +1,30 @@
 /**
  * Erasure reaches every table of the learner's own making: the answers typed into a case study and
- * the FSRS weights fitted to the learner's reviews go with the rest of the learning data.
+ * the FSRS weights fitted to the learner's reviews go with the rest of the learning data. A payment
+ * intent left open closes, and loses the phone number the learner typed.
  */
 import type { FsrsFit } from "@sira/algorithms";
 import type { CaseStudyContent } from "@sira/contracts";
-import { storeFsrsFit } from "@sira/domain";
+import { candidateIntents, storeFsrsFit } from "@sira/domain";
 import { afterAll, describe, expect, it } from "vitest";
 import { storeGeneratedContent } from "../../../packages/domain/src/content/index.ts";
 import { sampleSource } from "../../../packages/domain/test/content/fixtures.ts";
-import { closeTestDeps, enrolledLearnerWorld, testApp } from "./helpers.ts";
+import { closeTestDeps, enrolledLearnerWorld, type SignedIn, testApp } from "./helpers.ts";
+import { moneyWorld } from "./money/world.ts";
 
 const { app, deps } = testApp();
 const world = enrolledLearnerWorld(deps);
 afterAll(closeTestDeps);
 
 const json = { "content-type": "application/json" };
+
+const send = (user: SignedIn, method: string, path: string, body?: unknown) =>
+  app.request(path, {
+    method,
+    headers: { ...user.headers, ...json },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+const erase = (user: SignedIn) => send(user, "DELETE", "/api/v1/users/me", { confirm: "DELETE" });
 
 const caseStudy: CaseStudyContent = {
   title: "Le riz à Dakar",
@@ -66,16 +76,31 @@ describe("DELETE /api/v1/users/me", () => {
     expect(await deps.db.caseStudySubmission.count({ where: { userId } })).toBe(1);
     expect(await deps.db.fsrsParameterSet.count({ where: { userId } })).toBe(1);
 
-    const res = await app.request("/api/v1/users/me", {
-      method: "DELETE",
-      headers: { ...world.learner.headers, ...json },
-      body: JSON.stringify({ confirm: "DELETE" }),
-    });
-    expect(res.status).toBe(200);
+    expect((await erase(world.learner)).status).toBe(200);
 
     expect(await deps.db.caseStudySubmission.count({ where: { userId } })).toBe(0);
     expect(await deps.db.fsrsParameterSet.count({ where: { userId } })).toBe(0);
     const audit = await deps.db.auditLog.findFirstOrThrow({ where: { action: "user.erased", targetId: userId } });
     expect(audit.after).toMatchObject({ deleted: { case_study_submissions: 1, fsrs_parameter_sets: 1 } });
+  });
+
+  it("closes the learner's open payment intent and forgets its phone number", async () => {
+    const { packageId } = await moneyWorld(deps, send);
+    const opened = await send(world.learner, "POST", "/api/v1/payments/intents", {
+      purpose: "credits",
+      package_id: packageId,
+      phone: "+221 77 123 45 67",
+    });
+    expect(opened.status).toBe(201);
+    const intent = (await opened.json()) as { id: string; reference: string; amount: number; currency: string };
+
+    expect((await erase(world.learner)).status).toBe(200);
+
+    // An SMS quoting the reference no longer pays the erased account: it goes to the admin's review.
+    const facts = { provider: "orange_money" as const, amount: intent.amount, currency: intent.currency };
+    const at = new Date();
+    expect(await candidateIntents(deps.db, { ...facts, phone: null, reference: intent.reference }, at)).toEqual([]);
+    const row = await deps.db.paymentIntent.findUniqueOrThrow({ where: { id: intent.id } });
+    expect(row.phone).toBeNull();
   });
 });

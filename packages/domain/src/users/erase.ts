@@ -89,6 +89,13 @@ export async function eraseAccount(
       const sessionsRevoked = await revokeAllSessions(tx, userId, "account_erased", now, denylist);
       await tx.refreshToken.updateMany({ where: { userId }, data: { userAgent: null, ip: null } });
       const deleted = await deletePersonalData(tx, userId, user.email);
+      // Intents are part of the money trail and stay, but one left open no longer pays this account
+      // (an SMS quoting it goes to the admin's review), and none keeps the number the learner typed.
+      await tx.paymentIntent.updateMany({
+        where: { userId, status: "open", expiresAt: { gt: now } },
+        data: { expiresAt: now },
+      });
+      await tx.paymentIntent.updateMany({ where: { userId, phone: { not: null } }, data: { phone: null } });
 
       // The audit trail keeps that a field changed, not what it said.
       await tx.$executeRaw`
