@@ -79,7 +79,12 @@ export async function exportUserData(db: Db, userId: string, now = new Date()): 
       const tutorDays = await tx.tutorDailyUsage.findMany({ ...mine, orderBy: { day: "asc" } });
       const account = await tx.creditAccount.findUnique({ where: { userId } });
       const transactions = account
-        ? await tx.transaction.findMany({ where: { accountId: account.id }, orderBy: { createdAt: "asc" } })
+        ? await tx.transaction.findMany({
+            where: { accountId: account.id },
+            orderBy: { createdAt: "asc" },
+            // The posting's dedupe key names the buyer on an expert's share of a sale.
+            omit: { idempotencyKey: true },
+          })
         : [];
       const subscriptions = await tx.subscription.findMany({ ...mine, orderBy: { createdAt: "asc" } });
       const payments = await tx.subscriptionPayment.findMany({ ...mine, orderBy: { createdAt: "asc" } });
