@@ -102,9 +102,15 @@ async function assertExpert(tx: Tx, expertId: string | null | undefined): Promis
     throw invalid("expert_id", "No expert account has this id.", "Aucun compte expert ne porte cet identifiant.");
 }
 
+/**
+ * 400 naming the unknown categories. The ones found stay locked (KEY SHARE, as the link's foreign
+ * key would) until the transaction ends: a delete queued first makes them unknown here, one queued
+ * after finds them in use. Otherwise a delete between this check and the link failed it with a 500.
+ */
 async function assertCategories(tx: Tx, ids: string[] | undefined): Promise<void> {
   if (!ids?.length) return;
-  const found = await tx.taxonomyCategory.findMany({ where: { id: { in: ids } }, select: { id: true } });
+  const found = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id::text FROM taxonomy_categories WHERE id = ANY(${ids}::uuid[]) FOR KEY SHARE`;
   const known = new Set(found.map((c) => c.id));
   const unknown = ids.filter((id) => !known.has(id));
   if (unknown.length) {
