@@ -52,6 +52,21 @@ export async function findOwnAnswer(deps: Pick<TutorDeps, "db">, viewer: Viewer,
   return { answerId: answer.id, messageId: answer.replyToId, conversationId: answer.conversationId };
 }
 
+/**
+ * Whether a stored answer is the text of the run its stream still holds, and that run was the first:
+ * then a client's offset points into the stored text. An answer written again by a later attempt,
+ * or whose stream has expired (nobody can tell), restarts a resuming client from the start.
+ */
+async function writtenByFirstRun(redis: TutorDeps["redis"], answerId: string): Promise<boolean> {
+  try {
+    const [first] = await redis.xrange(answerStreamKey(answerId), "-", "+", "COUNT", 1);
+    const entry = first ? (JSON.parse(first[1][1] ?? "null") as TutorEntry | null) : null;
+    return entry?.type === "start" && (entry.attempt ?? 1) === 1;
+  } catch {
+    return false;
+  }
+}
+
 async function loadAnswer(deps: Pick<TutorDeps, "db">, answerId: string): Promise<StoredAnswer | null> {
   return deps.db.tutorMessage.findUnique({
     where: { id: answerId },
@@ -69,6 +84,8 @@ export async function* answerEvents(
   const stored = await loadAnswer(deps, answerId);
   if (!stored) throw new AppError("NOT_FOUND");
   if (stored.status !== "streaming") {
+    const resumable = options.resumeOffset === 0 || (await writtenByFirstRun(deps.redis, answerId));
+    if (stored.status !== "failed" && !resumable) yield { type: "restart" };
     yield* replayStored(stored);
     return;
   }
@@ -98,7 +115,8 @@ export async function* answerEvents(
   let sent = 0;
   for await (const entry of entries) {
     if (finished) {
-      if (sent > 0) yield { type: "restart" };
+      // Text was sent from a stream now gone, or the client resumes into a stream it never showed.
+      if (sent > 0 || (run === null && options.resumeOffset > 0)) yield { type: "restart" };
       yield* replayStored(finished);
       return;
     }
