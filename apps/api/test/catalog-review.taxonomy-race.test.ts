@@ -39,7 +39,7 @@ async function category(admin: SignedIn): Promise<AdminTaxonomyCategory> {
 }
 
 /** Runs `edit` while the category's delete is queued ahead of it; returns both statuses. */
-async function raceDelete(admin: SignedIn, categoryId: string, edit: () => Promise<Response>) {
+async function raceDelete(admin: SignedIn, categoryId: string, edit: () => Response | Promise<Response>) {
   const pause = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await pause.connect();
   try {
@@ -47,7 +47,7 @@ async function raceDelete(admin: SignedIn, categoryId: string, edit: () => Promi
     await pause.query("SELECT id FROM taxonomy_categories WHERE id = $1 FOR UPDATE", [categoryId]);
     const deleting = send(admin, "DELETE", `/api/v1/admin/taxonomy/${categoryId}`);
     await lockWaiters(pause, 1);
-    const editing = edit();
+    const editing = Promise.resolve(edit());
     await lockWaiters(pause, 2);
     await pause.query("COMMIT");
     return { deleted: (await deleting).status, edited: await editing };
