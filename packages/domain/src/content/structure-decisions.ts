@@ -96,14 +96,17 @@ function checkPrerequisites(structure: CourseStructure): void {
   });
 }
 
+/** Learners' work in the modules (progress, readings, flashcard reviews, quiz attempts) would go with them. */
 async function assertNoLearnerProgress(tx: Transaction, courseId: string): Promise<void> {
   const inCourse = { module: { courseId } };
-  const [modules, units, readings] = await Promise.all([
+  const counts = await Promise.all([
     tx.userModuleProgress.count({ where: inCourse }),
     tx.userUnitProgress.count({ where: { unit: inCourse } }),
     tx.lessonReading.count({ where: { unit: inCourse } }),
+    tx.flashcardReview.count({ where: { card: inCourse } }),
+    tx.quizAttempt.count({ where: inCourse }),
   ]);
-  if (modules + units + readings > 0) {
+  if (counts.some((n) => n > 0)) {
     throw new AppError("CONFLICT", {
       details: {
         en: "Learners already have progress in this course's modules, so they cannot be replaced.",
