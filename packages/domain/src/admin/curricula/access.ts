@@ -13,14 +13,19 @@ import { lockCurriculum } from "./write.ts";
 
 type Grantee = { userId: string; groupId?: undefined } | { groupId: string; userId?: undefined };
 
-/** The grantee's id, or null when no such (live) user or group exists; `byEmail` narrows email lookups. */
+/**
+ * The grantee's id, or null when no such (live) user or group exists; `byEmail` narrows email
+ * lookups. A group found stays locked (KEY SHARE, as the grant's foreign key would): a delete of it
+ * queued first leaves it not found here, instead of failing the grant's insert with a 500.
+ */
 async function findGrantee(
   tx: Tx,
   input: CurriculumGranteeInput,
   byEmail: Prisma.UserWhereInput = {},
 ): Promise<Grantee | null> {
   if (input.group_id) {
-    const group = await tx.userGroup.findUnique({ where: { id: input.group_id }, select: { id: true } });
+    const [group] = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id::text FROM user_groups WHERE id = ${input.group_id}::uuid FOR KEY SHARE`;
     return group ? { groupId: group.id } : null;
   }
   const where: Prisma.UserWhereInput = input.user_id
