@@ -292,6 +292,17 @@ describe("brute force and enumeration", () => {
     }
   });
 
+  it("refuses a name that would display as something else, before any account exists", async () => {
+    const res = await post("/api/v1/auth/register", {
+      ...PENDING,
+      email: "spoof@example.org",
+      name: "Admin\u202Eeriuqér",
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: "VALIDATION_FAILED", errors: [{ field: "name" }] });
+    expect(await deps.db.user.count({ where: { email: "spoof@example.org" } })).toBe(0);
+  });
+
   it("keeps codes and secrets out of the audit log", async () => {
     const { secret, backup } = await activeAccount();
     await post("/api/v1/auth/login", { email: EMAIL, code: await codeAt(secret) });

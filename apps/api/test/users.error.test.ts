@@ -76,7 +76,20 @@ describe("PATCH /users/me validates each field", () => {
     ["a name over 120 characters", { name: "A".repeat(121) }, "name"],
     ["an empty professional role", { professional_role: "" }, "professional_role"],
     ["a name of the wrong type", { name: 42 }, "name"],
+    ["a name with a right-to-left override", { name: "Awa \u202Egnp.exe" }, "name"],
+    ["a name with a line break", { name: "Awa\nDiallo" }, "name"],
+    ["a name of only invisible characters", { name: "\u200B\u2060" }, "name"],
+    ["a professional role with a tab", { professional_role: "nurse\tadmin" }, "professional_role"],
   ];
+
+  it("takes names as people write them: accents, other scripts, apostrophes, right-to-left marks", async () => {
+    const user = await signIn(deps);
+    for (const name of ["Aïssatou N'Diaye-Touré", "Ṣọlá Àdìgún", "مريم\u200F سيسي", "李小龙"]) {
+      const res = await send("PATCH", user, { name });
+      expect([name, res.status]).toEqual([name, 200]);
+      expect((await row(user.userId)).name).toBe(name);
+    }
+  });
 
   for (const [what, body, field] of cases) {
     it(`refuses ${what}: 400 naming ${field}`, async () => {

@@ -1,6 +1,6 @@
 /** Inputs and outputs of passwordless sign-in: email + TOTP, backup codes, sessions, recovery. */
 import { z } from "zod";
-import { languageSchema } from "./common.ts";
+import { languageSchema, personNameSchema, professionalRoleSchema } from "./common.ts";
 import { isCountryCode } from "./countries.ts";
 
 export const ROLES = ["learner", "expert", "admin"] as const;
@@ -41,10 +41,10 @@ export const ERASED_EMAIL_DOMAIN = "erased.invalid";
 
 export const registerInput = z.strictObject({
   email: emailSchema.refine((e) => !e.endsWith(`@${ERASED_EMAIL_DOMAIN}`), { message: "Invalid email address" }),
-  name: z.string().trim().min(1).max(120),
+  name: personNameSchema,
   preferred_language: languageSchema,
   country: countrySchema,
-  professional_role: z.string().trim().min(1).max(80),
+  professional_role: professionalRoleSchema,
   current_level: levelSchema.optional(),
 });
 export type RegisterInput = z.infer<typeof registerInput>;

@@ -23,6 +23,31 @@ export function requestInstantSchema(options: { offset?: boolean } = {}) {
   return z.iso.datetime(options).refine(inRequestYears, requestYears);
 }
 
+/** Control characters, and the bidi overrides and isolates that make a name display as something else. */
+const CONTROL_OR_BIDI = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+/** Format characters (zero-width and direction marks) and spaces: a name of only these shows nothing. */
+const INVISIBLE = /[\p{Cf}\p{Z}]/gu;
+
+/**
+ * A line of text people write about themselves (a name, a role), shown to others in the console
+ * and in emails: trimmed, with something visible, without control or text-direction overrides.
+ * Direction marks (U+200E, U+200F) stay allowed: right-to-left names need them.
+ */
+export function personTextSchema(max: number) {
+  return z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((v) => !CONTROL_OR_BIDI.test(v), {
+      message: "Control and text-direction override characters are not allowed",
+    })
+    .refine((v) => v === "" || v.replace(INVISIBLE, "").length > 0, { message: "Must contain a visible character" });
+}
+
+export const personNameSchema = personTextSchema(120);
+export const professionalRoleSchema = personTextSchema(80);
+
 export const DEFAULT_PAGE_LIMIT = 20;
 export const MAX_PAGE_LIMIT = 100;
 

@@ -1,7 +1,7 @@
 /** The signed-in user's profile, its self-service update, and GDPR export and erasure. */
 import { z } from "zod";
 import { countrySchema, roleSchema } from "./auth.ts";
-import { languageSchema } from "./common.ts";
+import { languageSchema, personNameSchema, professionalRoleSchema } from "./common.ts";
 
 const ZONE_SHAPE = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/;
 const zoneCache = new Map<string, string | null>();
@@ -34,9 +34,6 @@ export const timezoneSchema = z
   .max(64)
   .refine((v) => canonicalTimezone(v) !== null, { message: "Must be an IANA time zone, e.g. Africa/Dakar" });
 
-const nameSchema = z.string().trim().min(1).max(120);
-const professionalRoleSchema = z.string().trim().min(1).max(80);
-
 /**
  * What a user may change about themselves. Strict: every other key (role, email, streak_days,
  * current_level, status…) is refused by name, so nothing can be mass-assigned. `timezone: null`
@@ -44,7 +41,7 @@ const professionalRoleSchema = z.string().trim().min(1).max(80);
  */
 export const updateProfileInput = z
   .strictObject({
-    name: nameSchema.optional(),
+    name: personNameSchema.optional(),
     preferred_language: languageSchema.optional(),
     country: countrySchema.optional(),
     professional_role: professionalRoleSchema.optional(),
