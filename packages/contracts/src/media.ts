@@ -79,8 +79,9 @@ export const httpsUrlSchema = z
   .max(2048)
   .pipe(z.url({ protocol: /^https$/, hostname: z.regexes.domain, error: "must be an https:// address" }))
   .refine((value) => {
-    const url = new URL(value);
-    return url.username === "" && url.password === "";
+    // Runs after a failed URL check too: an unparsable value is that check's to report.
+    const url = URL.parse(value);
+    return url === null || (url.username === "" && url.password === "");
   }, "must not carry credentials");
 
 export const moduleMediaSchema = z.object({

@@ -441,6 +441,8 @@ describe("hostile input", () => {
       "https://user:secret@example.org/",
       "ftp://example.org/file",
       `https://example.org/${"a".repeat(3000)}`,
+      "https://exa mple.org",
+      "https://[::1",
     ]) {
       const res = await create({ ...titles, external_url });
       expect(res.status, external_url).toBe(400);
