@@ -3,7 +3,7 @@
  * from titles, and Prisma's constraint errors turned into 409s.
  */
 import { AppError, isUuidShaped } from "@sira/contracts";
-import { Prisma } from "@sira/infra/db";
+import { Prisma, type Tx } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
 import type { AuditMeta, RequestMeta } from "../../request-meta.ts";
 
@@ -53,6 +53,14 @@ export function firstFreeSlug(base: string, taken: readonly string[]): string {
     const candidate = `${base.slice(0, MAX_SLUG - suffix.length).replace(/-+$/, "")}${suffix}`;
     if (!used.has(candidate)) return candidate;
   }
+}
+
+/**
+ * Serialises creations deriving their slug from one `base` in `scope` until the transaction ends,
+ * so the second one reads the first one's slug as taken instead of failing on it with a 409.
+ */
+export async function lockDerivedSlug(tx: Tx, scope: string, base: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`slug:${scope}:${base}`}, 0))`;
 }
 
 /** The Prisma error code of a failed query (`P2002` unique, `P2003` foreign key), if any. */

@@ -12,7 +12,7 @@ import {
 } from "@sira/contracts";
 import type { Db, Prisma, Tx } from "@sira/infra/db";
 import { changedFields, writeAudit } from "../../audit.ts";
-import { type CatalogAdminMeta, conflict, firstFreeSlug, prismaCode, slugify } from "./common.ts";
+import { type CatalogAdminMeta, conflict, firstFreeSlug, lockDerivedSlug, prismaCode, slugify } from "./common.ts";
 import { CURRICULUM_SELECT, toAdminCurriculum } from "./read.ts";
 
 type Row = Prisma.CurriculumGetPayload<{ select: typeof CURRICULUM_SELECT }>;
@@ -58,6 +58,7 @@ export async function createCurriculum(
     return await db.$transaction(async (tx) => {
       if (!slug) {
         const base = slugify(input.title_fr) || slugify(input.title_en) || "curriculum";
+        await lockDerivedSlug(tx, "curricula", base);
         const taken = await tx.curriculum.findMany({ where: { slug: { startsWith: base } }, select: { slug: true } });
         slug = firstFreeSlug(
           base,

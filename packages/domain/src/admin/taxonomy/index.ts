@@ -20,6 +20,7 @@ import {
   conflict,
   firstFreeSlug,
   type Listed,
+  lockDerivedSlug,
   prismaCode,
   slugify,
 } from "../curricula/common.ts";
@@ -102,6 +103,7 @@ export async function createTaxonomyCategory(
     return await db.$transaction(async (tx) => {
       if (!slug) {
         const base = slugify(input.label_fr) || slugify(input.label_en) || input.type;
+        await lockDerivedSlug(tx, "taxonomy", base);
         const taken = await tx.taxonomyCategory.findMany({
           where: { slug: { startsWith: base } },
           select: { slug: true },
