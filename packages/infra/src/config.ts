@@ -96,6 +96,8 @@ export const configSchema = z.object({
     .default([]),
   COMPRESSION_MIN_BYTES: z.coerce.number().int().min(0).default(1024),
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(1000).default(15_000),
+  /** A lesson or tutor stream with nothing new for this long ends with `reconnect` (the work may be queued). */
+  SSE_IDLE_MS: z.coerce.number().int().min(100).default(120_000),
   SSE_COALESCE_MS: z.coerce.number().int().min(0).default(200),
   /** A coalesced SSE frame also waits for this many characters (the whole stream ≤ ~1.3× the text: 0056)… */
   SSE_MIN_FRAME_CHARS: z.coerce.number().int().min(0).default(360),

@@ -179,7 +179,12 @@ export type TextStreamEvent =
   | { type: "sources"; sources: unknown[] }
   /** Sources already in their wire shape (a lesson's compact references). */
   | { type: "citation"; citation: unknown }
-  | { type: "done" };
+  | { type: "done" }
+  /** Nothing new for a long while: the stream ends with `reconnect`, and the client comes back. */
+  | { type: "later" };
+
+/** How soon a client comes back after a stream that ended with nothing new to say. */
+const LATER_RETRY_MS = 5_000;
 
 /** One domain text-stream event on the wire: text coalesced into `delta`, a restart as `meta {reset}`. */
 export function frameTextEvent<E extends TextStreamEvent>(
@@ -203,6 +208,9 @@ export function frameTextEvent<E extends TextStreamEvent>(
       return;
     case "done":
       writer.send("done", done(event as Extract<E, { type: "done" }>));
+      return;
+    case "later":
+      writer.reconnect(LATER_RETRY_MS);
       return;
   }
 }

@@ -69,7 +69,7 @@ const wantsEventStream = (c: Context<AppEnv>): boolean => (c.req.header("accept"
 function streamLesson(c: Context<AppEnv>, moduleId: string, unitId: string): Promise<Response> {
   const { deps, learner } = callerOf(c);
   return openWithStreamSlot(c, async (release) => {
-    const stream = await openLessonStream(deps, learner, moduleId, unitId);
+    const stream = await openLessonStream(deps, learner, moduleId, unitId, { idleTimeoutMs: deps.config.SSE_IDLE_MS });
     return sseResponse(
       c,
       async (writer, signal) => {

@@ -83,7 +83,8 @@ function streamAnswer(c: Context<AppEnv>, target: StreamTarget, release: () => v
         messages_left: target.messagesLeft,
         stream_url: tutorAnswerStreamPath(target.answerId),
       });
-      for await (const event of answerEvents(deps, target.answerId, signal, { resumeOffset: offset })) {
+      const options = { resumeOffset: offset, idleTimeoutMs: deps.config.SSE_IDLE_MS };
+      for await (const event of answerEvents(deps, target.answerId, signal, options)) {
         if (writer.closed) return;
         frameTextEvent(writer, event, (done) => ({ answer_id: target.answerId, status: done.status }));
       }

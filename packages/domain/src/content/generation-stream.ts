@@ -25,6 +25,11 @@ export type GenerationEntry =
 
 type Terminal<E> = Exclude<E, StreamEntry>;
 
+/** What a tail yields when nothing new came for its idle timeout (never stored in a stream). */
+export interface StreamIdle {
+  type: "idle";
+}
+
 /**
  * The worker's side: batches text and appends entries, refreshing the stream's TTL. An append that
  * fails (Redis unreachable for a moment, or a command that timed out and may or may not have run)
@@ -134,7 +139,10 @@ export interface TailOptions<E = GenerationEntry> {
   onTick?: () => void;
   tickMs?: number;
   checkEveryMs?: number;
-  /** Nothing new for this long ends the tail with a GENERATION_FAILED error entry. */
+  /**
+   * Nothing new for this long ends the tail with an `idle` entry: the work may still be queued
+   * behind others, so the reader should come back, not give up.
+   */
   idleTimeoutMs?: number;
 }
 
@@ -147,7 +155,7 @@ export async function* tailGeneration<E extends { type: string } = GenerationEnt
   redis: Redis,
   key: string,
   options: TailOptions<E>,
-): AsyncGenerator<E> {
+): AsyncGenerator<E | StreamIdle> {
   const checkEveryMs = options.checkEveryMs ?? 2_000;
   const idleTimeoutMs = options.idleTimeoutMs ?? 120_000;
   const queue: RawEntry[] = [];
@@ -177,7 +185,7 @@ export async function* tailGeneration<E extends { type: string } = GenerationEnt
       }
       const quiet = Date.now() - lastEntryAt;
       if (quiet >= idleTimeoutMs) {
-        yield { type: "error", code: "GENERATION_FAILED" } as unknown as E;
+        yield { type: "idle" };
         return;
       }
       // Wait for an entry, the next quiet-stream check, or the idle timeout, whichever comes first.

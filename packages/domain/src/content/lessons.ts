@@ -25,7 +25,7 @@ import { generationJobId, generationStreamKey } from "./cache-key.ts";
 import type { ContentDeps } from "./deps.ts";
 import { enqueueGeneration } from "./generation.ts";
 import { chargeGeneration } from "./generation-quota.ts";
-import { type GenerationEntry, tailGeneration } from "./generation-stream.ts";
+import { type GenerationEntry, type StreamIdle, tailGeneration } from "./generation-stream.ts";
 import { courseHasIndexedContent } from "./indexed.ts";
 import { type LessonTarget, lessonTitles, resolveLessonTarget } from "./target.ts";
 
@@ -168,7 +168,9 @@ export type LessonEvent =
   /** The text so far is void (the provider's output was repaired): the whole lesson follows. */
   | { type: "restart" }
   | { type: "citation"; citation: LessonCitation }
-  | { type: "done"; contentId: string; version: number };
+  | { type: "done"; contentId: string; version: number }
+  /** Nothing new for the idle timeout (the generation may be queued behind others): come back later. */
+  | { type: "later" };
 
 export interface LessonStream {
   meta: LessonStreamMeta;
@@ -256,7 +258,7 @@ async function* liveEvents(
         : null;
     },
   });
-  for await (const entry of entries as AsyncGenerator<GenerationEntry>) {
+  for await (const entry of entries as AsyncGenerator<GenerationEntry | StreamIdle>) {
     if (fromCache) {
       yield* replay(fromCache, sent);
       return;
@@ -280,6 +282,9 @@ async function* liveEvents(
         break;
       case "error":
         throw new AppError(entry.code);
+      case "idle":
+        yield { type: "later" };
+        return;
       case "done":
         if (entry.replaced) {
           const stored = await findCachedContent(deps, target.key);

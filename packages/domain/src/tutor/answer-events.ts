@@ -18,7 +18,9 @@ export type TutorEvent =
   /** The text so far is void: a new attempt of the answer follows from its start. */
   | { type: "restart" }
   | { type: "sources"; sources: TutorCitation[] }
-  | { type: "done"; status: "complete" | "incomplete" };
+  | { type: "done"; status: "complete" | "incomplete" }
+  /** Nothing new for the idle timeout (the answer may be queued behind others): come back later. */
+  | { type: "later" };
 
 export interface AnswerRef {
   answerId: string;
@@ -135,6 +137,9 @@ export async function* answerEvents(
         break;
       case "error":
         throw new AppError(entry.code);
+      case "idle":
+        yield { type: "later" };
+        return;
       case "done":
         yield { type: "sources", sources: entry.sources };
         yield { type: "done", status: entry.status };
