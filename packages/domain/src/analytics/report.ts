@@ -289,15 +289,20 @@ interface ModuleRow {
 
 function moduleRows(db: Db, inScope: boolean, ids: string[]): Promise<ModuleRow[]> {
   return db.$queryRaw<ModuleRow[]>`
-    WITH progress AS (
+    WITH scoped AS (
+      -- An expert's report counts only their courses' modules, not the whole platform's rows.
+      SELECT id FROM modules WHERE ${!inScope} OR course_id = ANY(${ids}::uuid[])
+    ), progress AS (
       SELECT module_id,
              count(*) FILTER (WHERE started_at IS NOT NULL OR status IN ('in_progress', 'completed'))::int AS started,
              count(*) FILTER (WHERE status = 'completed')::int AS completed
-        FROM user_module_progress GROUP BY module_id
+        FROM user_module_progress WHERE module_id IN (SELECT id FROM scoped) GROUP BY module_id
     ), quiz AS (
       SELECT module_id, count(DISTINCT user_id)::int AS takers,
              count(DISTINCT user_id) FILTER (WHERE score >= ${UNLOCK_QUIZ_AVG})::int AS passed
-        FROM quiz_attempts WHERE status = 'submitted' AND kind = 'summative' GROUP BY module_id
+        FROM quiz_attempts
+       WHERE status = 'submitted' AND kind = 'summative' AND module_id IN (SELECT id FROM scoped)
+       GROUP BY module_id
     )
     SELECT m.id AS module_id, m.course_id, m.module_number, m.title_fr, m.title_en,
            coalesce(p.started, 0) AS started, coalesce(p.completed, 0) AS completed,
