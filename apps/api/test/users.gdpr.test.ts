@@ -155,6 +155,37 @@ async function seedAccount(db: Db, userId: string, email: string) {
   const code = await db.activationCode.create({ data: { codeHash, codeHint: "X7Q2", kind: "credits", credits: 50 } });
   const redemption = await db.activationCodeRedemption.create({ data: { codeId: code.id, userId } });
   const usage = await db.usageEvent.create({ data: { userId, kind: "lesson_view", courseId: course.id } });
+  const caseStudy = await db.caseStudySubmission.create({
+    data: { userId, unitId: unit.id, language: "fr", answers: ["Isoler le patient."], submittedAt: new Date() },
+  });
+  const fsrs = await db.fsrsParameterSet.create({
+    data: {
+      scope: "user",
+      userId,
+      weights: Array.from({ length: 21 }, (_, i) => i / 10),
+      reviewCount: 400,
+      logLoss: 0.31,
+      defaultLogLoss: 0.35,
+      fittedAt: new Date(),
+    },
+  });
+  const pack = await db.creditPackage.create({
+    data: { slug: `pack-${tag()}`, nameFr: "Pack", nameEn: "Pack", credits: 100, priceAmount: 1000 },
+  });
+  const intent = await db.paymentIntent.create({
+    data: {
+      userId,
+      purpose: "credits",
+      creditPackageId: pack.id,
+      reference: `K${tag().slice(0, 5).toUpperCase()}`,
+      amount: 1000,
+      phone: "+221771112233",
+      expiresAt: new Date(Date.now() + 3_600_000),
+    },
+  });
+  const payout = await db.payoutRequest.create({
+    data: { userId, credits: 30, provider: "wave", phone: "+221771112233" },
+  });
   await rollUpUsage(db); // the roll-up's "who was active" rows name the user too
   const group = await db.userGroup.create({ data: { name: `Cohorte ${tag()}` } });
   await db.userGroupMember.create({ data: { groupId: group.id, userId } });
@@ -218,6 +249,10 @@ async function seedAccount(db: Db, userId: string, email: string) {
       redemption: redemption.id,
       usage: usage.id,
       curriculum: curriculum.id,
+      caseStudy: caseStudy.id,
+      fsrs: fsrs.id,
+      intent: intent.id,
+      payout: payout.id,
     },
     secrets: {
       totpCiphertext: [ciphertext.toString("hex"), ciphertext.toString("base64")],
@@ -295,6 +330,13 @@ describe("GET /api/v1/users/me/export", () => {
       expect.objectContaining({ id: ids.redemption, code_kind: "credits", code_hint: "X7Q2" }),
     ]);
     expect(data.usage_events.map((e) => e.id)).toEqual([ids.usage]);
+    expect(data.case_study_submissions).toEqual([
+      expect.objectContaining({ id: ids.caseStudy, answers: ["Isoler le patient."] }),
+    ]);
+    expect(data.fsrs_parameters).toEqual([expect.objectContaining({ id: ids.fsrs, review_count: 400 })]);
+    expect(data.payment_intents).toEqual([expect.objectContaining({ id: ids.intent, phone: "+221771112233" })]);
+    expect(data.payout_requests).toEqual([expect.objectContaining({ id: ids.payout, credits: 30 })]);
+    expect(data.payout_requests[0]).not.toHaveProperty("paid_by_id");
     expect(data.group_memberships).toHaveLength(1);
     expect(data.curriculum_access).toEqual([expect.objectContaining({ curriculum_id: ids.curriculum })]);
     expect(data.sessions).toHaveLength(1);

@@ -99,9 +99,13 @@ export const userExportSchema = z.object({
   lesson_readings: rows,
   /** Each attempt with its `responses`. */
   quiz_attempts: rows,
+  /** The answers typed to case studies. */
+  case_study_submissions: rows,
   preassessment_results: rows,
   flashcard_reviews: rows,
   flashcard_review_logs: rows,
+  /** Spacing weights fitted to the user's own reviews. */
+  fsrs_parameters: rows,
   /** Each conversation with its `messages`. */
   tutor_conversations: rows,
   tutor_daily_usage: rows,
@@ -110,6 +114,10 @@ export const userExportSchema = z.object({
   credit_transactions: rows,
   subscriptions: rows,
   subscription_payments: rows,
+  /** Mobile-money payments announced (reference, amount, the number typed). */
+  payment_intents: rows,
+  /** An expert's payout requests. */
+  payout_requests: rows,
   activation_code_redemptions: rows,
   usage_events: rows,
   group_memberships: rows,

@@ -67,6 +67,10 @@ export async function exportUserData(db: Db, userId: string, now = new Date()): 
         orderBy: { startedAt: "asc" },
         include: { responses: { orderBy: { position: "asc" } } },
       });
+      const caseStudies = await tx.caseStudySubmission.findMany({ ...mine, orderBy: { createdAt: "asc" } });
+      const fsrs = await tx.fsrsParameterSet.findMany({ ...mine, orderBy: { fittedAt: "asc" } });
+      const intents = await tx.paymentIntent.findMany({ ...mine, orderBy: { createdAt: "asc" } });
+      const payouts = await tx.payoutRequest.findMany({ ...mine, orderBy: { createdAt: "asc" } });
       const preassessments = await tx.coursePreassessmentResult.findMany({ ...mine, orderBy: { createdAt: "asc" } });
       const reviews = await tx.flashcardReview.findMany({ ...mine, orderBy: { createdAt: "asc" } });
       const reviewLogs = await tx.flashcardReviewLog.findMany({ ...mine, orderBy: { reviewedAt: "asc" } });
@@ -130,9 +134,11 @@ export async function exportUserData(db: Db, userId: string, now = new Date()): 
         unit_progress: exportRows(unitProgress),
         lesson_readings: exportRows(readings),
         quiz_attempts: attempts.map(({ responses, ...a }) => ({ ...exportRow(a), responses: exportRows(responses) })),
+        case_study_submissions: exportRows(caseStudies),
         preassessment_results: exportRows(preassessments),
         flashcard_reviews: exportRows(reviews),
         flashcard_review_logs: exportRows(reviewLogs),
+        fsrs_parameters: exportRows(fsrs),
         tutor_conversations: conversations.map(({ messages, ...c }) => ({
           ...exportRow(c),
           messages: exportRows(messages),
@@ -143,6 +149,9 @@ export async function exportUserData(db: Db, userId: string, now = new Date()): 
         credit_transactions: exportRows(transactions),
         subscriptions: exportRows(subscriptions),
         subscription_payments: exportRows(payments),
+        payment_intents: exportRows(intents),
+        // Who paid it out is the platform's, not the expert's.
+        payout_requests: payouts.map(({ paidById: _, ...p }) => exportRow(p)),
         activation_code_redemptions: redemptions.map(({ code, ...r }) => ({
           ...exportRow(r),
           code_kind: code.kind,
