@@ -12,6 +12,7 @@ import { manageableCourses } from "../../access/readable.ts";
 import { changedFields } from "../../audit.ts";
 import { courseLanguagesColumn } from "../../bilingual.ts";
 import type { AuditMeta } from "../../request-meta.ts";
+import { lockDerivedSlug } from "../curricula/common.ts";
 import { publishBlockers, publishRefusal } from "./publishable.ts";
 import { assertMayPublish, assertMaySetMarketplace, PRICE_REFUSAL } from "./publishing-rights.ts";
 import {
@@ -149,7 +150,12 @@ export async function createAdminCourse(
         if (input.slug !== undefined && (await tx.course.findUnique({ where: { slug: input.slug } }))) {
           throw slugTaken(input.slug);
         }
-        const slug = input.slug ?? (await uniqueCourseSlug(tx, slugify(derivedFrom)));
+        let slug = input.slug;
+        if (slug === undefined) {
+          const base = slugify(derivedFrom);
+          await lockDerivedSlug(tx, "courses", base);
+          slug = await uniqueCourseSlug(tx, base);
+        }
         const { taxonomy_ids: taxonomyIds, expert_id: expertId, ...fields } = input;
         const row = await tx.course.create({
           data: {
