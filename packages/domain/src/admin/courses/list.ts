@@ -3,6 +3,7 @@ import { type AdminCourse, type AdminCourseListQuery, AppError, type Language } 
 import type { Db, Prisma } from "@sira/infra/db";
 import type { Viewer } from "../../access/actor.ts";
 import { manageableCourses } from "../../access/readable.ts";
+import { manageableCoursesSql } from "../../access/sql.ts";
 import { pageArgs } from "../../sync.ts";
 import { isUuid } from "../../uuid.ts";
 import { foldedLikeText } from "../curricula/common.ts";
@@ -12,10 +13,12 @@ import { adminCourseInclude, toAdminCourse } from "./shape.ts";
  * Ids of courses whose FR or EN title contains `search`, ignoring accents and case. The expression
  * is the one `courses_title_trgm_idx` indexes, so the trigram index serves the LIKE.
  */
-async function idsMatchingTitle(db: Db, search: string): Promise<string[]> {
+async function idsMatchingTitle(db: Db, viewer: Viewer, search: string): Promise<string[]> {
+  // Only the viewer's courses: an expert's search must not cost a scan of everyone's matches.
   const rows = await db.$queryRaw<{ id: string }[]>`
     SELECT id FROM courses
-     WHERE sira_search_normalize(title_fr || ' ' || title_en) LIKE '%' || ${foldedLikeText(search)} || '%'`;
+     WHERE sira_search_normalize(title_fr || ' ' || title_en) LIKE '%' || ${foldedLikeText(search)} || '%'
+       AND ${manageableCoursesSql(viewer, "courses")}`;
   return rows.map((r) => r.id);
 }
 
@@ -28,7 +31,7 @@ async function listFilter(db: Db, viewer: Viewer, query: AdminCourseListQuery): 
     const category = isUuid(query.taxonomy) ? { id: query.taxonomy } : { slug: query.taxonomy };
     filters.push({ taxonomyCategories: { some: { category } } });
   }
-  if (query.search) filters.push({ id: { in: await idsMatchingTitle(db, query.search) } });
+  if (query.search) filters.push({ id: { in: await idsMatchingTitle(db, viewer, query.search) } });
   return { AND: filters };
 }
 
