@@ -272,8 +272,9 @@ export const ERROR_CODES = {
   },
   FILE_TYPE_NOT_ALLOWED: {
     status: 415,
-    fr: "Type de fichier non accepté : PDF, DOCX, CSV, TXT ou Markdown.",
-    en: "File type not accepted: PDF, DOCX, CSV, TXT or Markdown.",
+    // Documents and media accept different types: the problem's detail names them.
+    fr: "Type de fichier non accepté (le détail indique les types acceptés).",
+    en: "File type not accepted (the detail lists the accepted types).",
   },
   FILE_ENCRYPTED: {
     status: 422,
