@@ -1,7 +1,8 @@
 /**
- * An Idempotency-Key on a tRPC mutation whose answer is streamed (`trpc-accept: application/jsonl`,
- * one JSON document a line): the answer cannot be stored, so the key is released as for any stream,
- * instead of a 500 after the work ran and a key left "in progress".
+ * An Idempotency-Key on a tRPC mutation whose answer would be streamed (`trpc-accept:
+ * application/jsonl`, one JSON document a line): such an answer cannot be stored, so a retry would
+ * run the work again (a second payout request holding credits twice). The call is refused before
+ * it runs, and the key stays unclaimed for the same call sent without streaming.
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
@@ -12,26 +13,34 @@ beforeEach(resetState);
 afterAll(closeTestDeps);
 
 describe("Idempotency-Key on a streamed tRPC batch", () => {
-  it("answers the stream and leaves the key free for the retry", async () => {
+  it("is refused before the work runs, and the key serves the same call unstreamed", async () => {
     const learner = await signIn(deps);
-    const headers = {
-      ...learner.headers,
-      "content-type": "application/json",
-      "trpc-accept": "application/jsonl",
-      "idempotency-key": `profile-${randomUUID()}`,
-    };
-    const send = () =>
+    const key = `profile-${randomUUID()}`;
+    const send = (streamed: boolean) =>
       app.request("/trpc/users.update?batch=1", {
         method: "POST",
-        headers,
+        headers: {
+          ...learner.headers,
+          "content-type": "application/json",
+          "accept-language": "en",
+          "idempotency-key": key,
+          ...(streamed ? { "trpc-accept": "application/jsonl" } : {}),
+        },
         body: JSON.stringify({ 0: { name: "Awa Diop" } }),
       });
 
-    const first = await send();
-    expect(first.status).toBe(200);
-    expect(await first.text()).toContain("Awa Diop");
-    const retry = await send();
-    expect(retry.status).toBe(200);
+    const streamed = await send(true);
+    expect(streamed.status).toBe(400);
+    expect(await streamed.json()).toMatchObject({
+      code: "INVALID_IDEMPOTENCY_KEY",
+      detail: expect.stringContaining("jsonl"),
+    });
+    expect((await deps.db.user.findUniqueOrThrow({ where: { id: learner.userId } })).name).not.toBe("Awa Diop");
+
+    const plain = await send(false);
+    expect(plain.status).toBe(200);
+    const retry = await send(false);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
     expect((await deps.db.user.findUniqueOrThrow({ where: { id: learner.userId } })).name).toBe("Awa Diop");
   });
 });

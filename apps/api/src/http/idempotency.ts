@@ -55,6 +55,15 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   if (!key || !MUTATING.has(c.req.method)) return next();
   if (answersWithCredentials(c.req.path)) return next();
   if (!KEY.test(key)) throw new AppError("INVALID_IDEMPOTENCY_KEY");
+  // A streamed tRPC answer (JSON lines) cannot be stored for the retry: the retry would run again.
+  if (c.req.path.startsWith(TRPC_PREFIX) && (c.req.header("trpc-accept") ?? "").includes("jsonl")) {
+    throw new AppError("INVALID_IDEMPOTENCY_KEY", {
+      details: {
+        en: "A keyed call cannot stream its answer: send it without trpc-accept: application/jsonl.",
+        fr: "Un appel avec une clé ne peut pas diffuser sa réponse : envoyez-le sans trpc-accept: application/jsonl.",
+      },
+    });
+  }
 
   const { db, config } = c.get("deps");
   const actor = c.get("actor");
