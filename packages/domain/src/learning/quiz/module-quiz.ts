@@ -1,8 +1,8 @@
 /**
  * A module's adaptive quiz for learners: start or resume (formative 10 items, summative 20), answer
  * the current question, submit. Learners need an enrollment and an unlocked module; each answer
- * feeds the flashcard of the same concept (a wrong one, the tutor's memory of the learner too), and
- * a submitted score counts towards the unlock rule.
+ * feeds the flashcard of the same concept (a wrong one, the tutor's memory of the learner too) and
+ * the streak, and a summative score answered to its end counts towards the unlock rule.
  */
 import { CAT_MAX_ITEMS } from "@sira/algorithms";
 import {
@@ -20,6 +20,7 @@ import type { ContentDeps } from "../../content/deps.ts";
 import { noteWrongAnswer } from "../../tutor/memory.ts";
 import { UNLOCK_QUIZ_AVG } from "../../unlock/rules.ts";
 import type { UsageSink } from "../../usage/recorder.ts";
+import { recordLearningActivity } from "../../users/activity.ts";
 import { invalidateDashboard } from "../dashboard/index.ts";
 import { feedQuizAnswerToCard } from "../flashcards/index.ts";
 import { recordModuleQuizResult } from "../progress/index.ts";
@@ -130,15 +131,18 @@ export async function answerModuleQuiz(
   const userId = learner.viewer.userId;
   const outcome = await answerCurrentItem(deps.db, answerSpecOf(userId, input, at), inModule(moduleId), {
     afterResponse: async (tx, o) => {
-      if (!o.item.conceptKey) return;
-      await feedQuizAnswerToCard(tx, {
-        userId,
-        moduleId: o.item.moduleId,
-        conceptKey: o.item.conceptKey,
-        correct: o.response.correct,
-        at,
-        quizResponseId: o.response.id,
-      });
+      if (o.item.conceptKey) {
+        await feedQuizAnswerToCard(tx, {
+          userId,
+          moduleId: o.item.moduleId,
+          conceptKey: o.item.conceptKey,
+          correct: o.response.correct,
+          at,
+          quizResponseId: o.response.id,
+        });
+      }
+      // After the card, as a card review takes them: its memory row, then the user row.
+      await recordLearningActivity(tx, userId, at);
     },
   });
   if (!outcome.replayed) {
@@ -186,7 +190,7 @@ export async function submitModuleQuiz(
 ): Promise<QuizResult> {
   const module = await openLearnerModule(deps.db, learner.viewer, moduleId);
   const userId = learner.viewer.userId;
-  const { attempt, finishedNow } = await deps.db.$transaction(async (tx) => {
+  const { attempt, finishedNow, graded } = await deps.db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM quiz_attempts WHERE id = ${attemptId}::uuid FOR UPDATE`;
     const row = await tx.quizAttempt.findFirst({ where: { id: attemptId, userId } });
     if (!row || !inModule(moduleId)(row)) throw new AppError("NOT_FOUND");
@@ -194,7 +198,10 @@ export async function submitModuleQuiz(
     const finished = await finishAttempt(tx, row, at);
     // Only a summative test is graded: formative quizzes are practice, retakable at will, so
     // counting their best score would let repetition carry a learner over the gate (decision 0053).
-    if (finished.finishedNow && finished.attempt.itemCount > 0 && row.kind === "summative") {
+    // And only one answered to its end: a client that stops while ahead (a few right answers
+    // already score past 80) would pick its moment to submit.
+    const graded = row.kind === "summative" && row.currentItemId === null && finished.attempt.itemCount > 0;
+    if (finished.finishedNow && graded) {
       await recordModuleQuizResult(tx, {
         userId,
         moduleId,
@@ -203,7 +210,7 @@ export async function submitModuleQuiz(
         at,
       });
     }
-    return finished;
+    return { ...finished, graded };
   });
   if (finishedNow) {
     await invalidateDashboard(deps.redis, userId, deps.logger);
@@ -212,7 +219,11 @@ export async function submitModuleQuiz(
       userId,
       courseId: module.courseId,
       quantity: attempt.itemCount,
-      metadata: { module_id: moduleId, score: attempt.score ?? 0, passed: (attempt.score ?? 0) >= UNLOCK_QUIZ_AVG },
+      metadata: {
+        module_id: moduleId,
+        score: attempt.score ?? 0,
+        passed: graded && (attempt.score ?? 0) >= UNLOCK_QUIZ_AVG,
+      },
       occurredAt: at,
     });
   }

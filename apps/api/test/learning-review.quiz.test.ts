@@ -1,0 +1,92 @@
+/**
+ * A module quiz under a demanding client: a summative test counts towards the gate only when it
+ * was answered to its end (a client that stops and submits while ahead is not graded), and
+ * answering a quiz is learning activity for the streak, once per answer however often it is sent.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { correctOptionOf, storeQuiz } from "../../../packages/domain/test/quiz/fixtures.ts";
+import { closeTestDeps, enrolledLearnerWorld, jsonSender, testApp } from "./helpers.ts";
+
+const { app, deps } = testApp();
+const send = jsonSender(app, "learning-review-quiz");
+const world = enrolledLearnerWorld(deps);
+afterAll(closeTestDeps);
+
+interface State {
+  attempt: { id: string };
+  question: { id: string } | null;
+}
+const path = () => `/api/v1/modules/${world.course.moduleId}/quiz`;
+const progress = () =>
+  deps.db.userModuleProgress.findUnique({
+    where: { userId_moduleId: { userId: world.learner.userId, moduleId: world.course.moduleId } },
+  });
+
+/** Starts an attempt of `kind` and answers up to `count` questions right; returns the attempt's id. */
+async function answerRight(kind: "formative" | "summative", count: number): Promise<string> {
+  const started = await send(world.learner, "GET", `${path()}?kind=${kind}`, undefined, "fr");
+  expect(started.status).toBe(200);
+  const state = (await started.json()) as State;
+  let question = state.question;
+  for (let i = 0; i < count && question; i++) {
+    const res = await send(world.learner, "POST", `${path()}/answer`, {
+      attempt_id: state.attempt.id,
+      item_id: question.id,
+      selected_option: await correctOptionOf(deps.db, question.id),
+    });
+    expect(res.status).toBe(200);
+    question = ((await res.json()) as { next_question: State["question"] }).next_question;
+  }
+  return state.attempt.id;
+}
+
+describe("a summative test submitted before its end", () => {
+  it("is scored and shown, but does not count towards the module's quiz average", async () => {
+    await storeQuiz(deps.db, world.course.moduleId, { count: 30 });
+    // Five right answers already put the expected domain score past 80: a client that reads the
+    // served difficulties (or its flashcards) knows when it is ahead and stops there.
+    const attemptId = await answerRight("summative", 5);
+    const res = await send(world.learner, "POST", `${path()}/submit`, { attempt_id: attemptId });
+    expect(res.status).toBe(200);
+    const result = (await res.json()) as { score: number; item_count: number };
+    expect(result.item_count).toBe(5);
+    expect(result.score).toBeGreaterThan(80);
+    expect((await progress())?.quizScoreAvg ?? null).toBeNull();
+  });
+
+  it("answered to its end, counts", async () => {
+    await storeQuiz(deps.db, world.course.moduleId, { count: 30 });
+    const attemptId = await answerRight("summative", 20);
+    const res = await send(world.learner, "POST", `${path()}/submit`, { attempt_id: attemptId });
+    expect(res.status).toBe(200);
+    const result = (await res.json()) as { score: number; item_count: number };
+    expect(result.item_count).toBe(20);
+    expect((await progress())?.quizScoreAvg).toBe(result.score);
+  });
+});
+
+describe("a quiz answer", () => {
+  it("is learning activity: it starts the streak and moves last_active, a replay changes nothing", async () => {
+    await storeQuiz(deps.db, world.course.moduleId, { count: 30 });
+    const started = await send(world.learner, "GET", `${path()}?kind=formative`, undefined, "fr");
+    const state = (await started.json()) as State;
+    const body = { attempt_id: state.attempt.id, item_id: state.question?.id, selected_option: 0 };
+    const queuedAt = new Date(Date.now() - 3_600_000);
+    const answer = () =>
+      app.request(`${path()}/answer`, {
+        method: "POST",
+        headers: {
+          ...world.learner.headers,
+          "content-type": "application/json",
+          "x-offline-queued-at": queuedAt.toISOString(),
+        },
+        body: JSON.stringify(body),
+      });
+    expect((await answer()).status).toBe(200);
+    const user = await deps.db.user.findUniqueOrThrow({ where: { id: world.learner.userId } });
+    expect(user.streakDays).toBe(1);
+    expect(user.lastActive?.toISOString()).toBe(queuedAt.toISOString());
+    expect((await answer()).status).toBe(200);
+    expect(await deps.db.user.findUniqueOrThrow({ where: { id: world.learner.userId } })).toEqual(user);
+  });
+});
