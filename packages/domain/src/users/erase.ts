@@ -82,6 +82,9 @@ export async function eraseAccount(
 ): Promise<ErasureReport> {
   return db.$transaction(
     async (tx) => {
+      // Intents before the user, in the order an SMS payment takes them (the intent, then the
+      // user's row through its payment's foreign key): taken the other way round, the two deadlock.
+      await tx.$queryRaw`SELECT id FROM payment_intents WHERE user_id = ${userId}::uuid ORDER BY id FOR UPDATE`;
       await tx.$queryRaw`SELECT id FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
       const user = await liveUser(tx, userId);
       const now = meta.now;
@@ -90,11 +93,9 @@ export async function eraseAccount(
       await tx.refreshToken.updateMany({ where: { userId }, data: { userAgent: null, ip: null } });
       const deleted = await deletePersonalData(tx, userId, user.email);
       // Intents are part of the money trail and stay, but one left open no longer pays this account
-      // (an SMS quoting it goes to the admin's review), and none keeps the number the learner typed.
-      await tx.paymentIntent.updateMany({
-        where: { userId, status: "open", expiresAt: { gt: now } },
-        data: { expiresAt: now },
-      });
+      // (an SMS quoting it goes to the admin's review, even one received before the erasure and
+      // relayed after it), and none keeps the number the learner typed.
+      await tx.paymentIntent.updateMany({ where: { userId, status: "open" }, data: { status: "cancelled" } });
       await tx.paymentIntent.updateMany({ where: { userId, phone: { not: null } }, data: { phone: null } });
 
       // The audit trail keeps that a field changed, not what it said.
