@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import type { UsageKind } from "@sira/contracts";
 import type { Logger } from "@sira/infra";
-import { type Db, Prisma } from "@sira/infra/db";
+import { type Db, Prisma, type Transaction } from "@sira/infra/db";
 
 export type UsageMetadata = Record<string, string | number | boolean | null>;
 
@@ -96,8 +96,10 @@ export class BufferedUsageRecorder implements UsageRecorder {
       const batch = this.buffer.slice(0, this.options.batchSize);
       let kept = batch;
       try {
-        kept = await this.withoutErasedUsers(batch);
-        await this.db.usageEvent.createMany({ data: kept, skipDuplicates: true });
+        await this.db.$transaction(async (tx) => {
+          kept = await withoutErasedUsers(tx, batch);
+          await tx.usageEvent.createMany({ data: kept, skipDuplicates: true });
+        });
       } catch (error) {
         if (!isRefusedRow(error)) {
           // The database is unreachable: kept for the next flush (the buffer's bound still holds).
@@ -109,22 +111,6 @@ export class BufferedUsageRecorder implements UsageRecorder {
       }
       this.buffer.splice(0, batch.length);
     }
-  }
-
-  /**
-   * The batch without the events of accounts erased since they were recorded: the erasure deleted
-   * the account's other events, and these would bring its activity back (one lookup by key).
-   */
-  private async withoutErasedUsers(batch: Buffered[]): Promise<Buffered[]> {
-    const ids = [...new Set(batch.flatMap((e) => (e.userId ? [e.userId] : [])))];
-    if (ids.length === 0) return batch;
-    const erased = await this.db.user.findMany({
-      where: { id: { in: ids }, deletedAt: { not: null } },
-      select: { id: true },
-    });
-    if (erased.length === 0) return batch;
-    const gone = new Set(erased.map((u) => u.id));
-    return batch.filter((e) => e.userId === null || !gone.has(e.userId));
   }
 
   /** Writes each event alone, dropping the ones refused; false when the database became unreachable. */
@@ -172,4 +158,19 @@ export function createUsageRecorder(
     batchSize: 500,
     maxBuffered: config.USAGE_BUFFER_MAX,
   });
+}
+
+/**
+ * The batch without the events of accounts erased since they were recorded: the erasure deleted
+ * the account's other events, and these would bring its activity back. The accounts are held (KEY
+ * SHARE) until the batch is written: an erasure still running is waited for and then seen, and one
+ * starting later waits for the batch and deletes it with the rest.
+ */
+async function withoutErasedUsers(tx: Transaction, batch: Buffered[]): Promise<Buffered[]> {
+  const ids = [...new Set(batch.flatMap((e) => (e.userId ? [e.userId] : [])))];
+  if (ids.length === 0) return batch;
+  const live = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM users WHERE id = ANY(${ids}::uuid[]) AND deleted_at IS NULL FOR KEY SHARE`;
+  const kept = new Set(live.map((u) => u.id));
+  return batch.filter((e) => e.userId === null || kept.has(e.userId));
 }
