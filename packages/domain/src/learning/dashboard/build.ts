@@ -6,6 +6,7 @@
  */
 import { type Dashboard, type Language, PLATFORM_SETTINGS } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
+import { LIVE_ENROLLMENT_STATUSES } from "../../access/learner.ts";
 import { inLanguage } from "../../bilingual.ts";
 import { lockStates, modulePassed } from "../../unlock/rules.ts";
 import { currentStreak } from "../../users/streak.ts";
@@ -79,6 +80,9 @@ export async function buildDashboard(
     db.$queryRaw<CountersRow[]>`
       SELECT
         (SELECT count(*)::int FROM flashcard_reviews r JOIN flashcards f ON f.id = r.card_id
+          JOIN modules m ON m.id = f.module_id
+          JOIN user_course_enrollment e ON e.course_id = m.course_id AND e.user_id = r.user_id
+            AND e.status = ANY(${LIVE_ENROLLMENT_STATUSES})
           WHERE r.user_id = ${userId}::uuid AND r.due <= ${now}::timestamptz AND f.is_active) AS due,
         (SELECT coalesce(max(u.used), 0)::int FROM tutor_daily_usage u
           WHERE u.user_id = ${userId}::uuid AND u.day = (${now}::timestamptz AT TIME ZONE ${zone})::date) AS used,
