@@ -87,7 +87,9 @@ export const adminMoneyEndpoints = {
     method: "patch",
     path: `${ADMIN}/credit-packages/{id}`,
     auth: "admin",
-    summary: "Change a credit package (is_active false withdraws it from sale)",
+    summary:
+      "Change a credit package (is_active false withdraws it from sale). Changing its credits or bonus closes " +
+      "its open payment intents: a payment for one goes to the SMS review queue",
     params: idParams,
     body: packagePatch,
     output: creditPackageSchema,
@@ -117,7 +119,9 @@ export const adminMoneyEndpoints = {
     method: "patch",
     path: `${ADMIN}/subscription-plans/{id}`,
     auth: "admin",
-    summary: "Change a plan (running subscriptions keep their terms)",
+    summary:
+      "Change a plan (running subscriptions keep their terms). Changing its duration or daily messages closes " +
+      "its open payment intents: a payment for one goes to the SMS review queue",
     params: idParams,
     body: planPatch,
     output: subscriptionPlanSchema,
