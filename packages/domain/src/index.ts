@@ -22,6 +22,7 @@ export * from "./media/index.ts";
 export * from "./money/index.ts";
 export * from "./request-meta.ts";
 export * from "./resources/index.ts";
+export * from "./storable-text.ts";
 export * from "./sync.ts";
 export * from "./tutor/index.ts";
 export * from "./usage/index.ts";

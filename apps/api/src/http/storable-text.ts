@@ -4,14 +4,11 @@
  * query as a 500. Checked in the URL (path and query, tRPC GET input included) and in JSON bodies,
  * which the body limit has already capped; streamed uploads are bytes, not text, and skip it.
  */
-import { AppError, type FieldError, type Language } from "@sira/contracts";
+import { UNSTORABLE_CHAR, unstorableText } from "@sira/domain";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-types.ts";
 import { mayHaveBody } from "./body-limit.ts";
 
-/** A NUL or an unpaired surrogate in decoded text (with /u, a well-formed pair is one code point). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is what this refuses.
-const UNSTORABLE_CHAR = /[\u0000\ud800-\udfff]/u;
 const BACKSLASH = 0x5c;
 const isHigh = (unit: number) => unit >= 0xd800 && unit <= 0xdbff;
 const isLow = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
@@ -68,15 +65,6 @@ function decoded(text: string): string {
   }
 }
 
-function refusal(field: string, lang: Language): AppError {
-  const message =
-    lang === "fr"
-      ? "Caractère interdit : NUL ou substitut UTF-16 isolé."
-      : "Character not allowed: NUL or a lone UTF-16 surrogate.";
-  const fieldErrors: FieldError[] = [{ field, code: "invalid_characters", message }];
-  return new AppError("VALIDATION_FAILED", { fieldErrors });
-}
-
 /** The path and query of a request URL (`http://host/path?query`), without parsing a URL object. */
 function target(url: string): { pathname: string; search: string } {
   const start = url.indexOf("/", url.indexOf("//") + 2);
@@ -91,14 +79,14 @@ function target(url: string): { pathname: string; search: string } {
 
 export const storableText = createMiddleware<AppEnv>(async (c, next) => {
   const { pathname, search } = target(c.req.url);
-  if (UNSTORABLE_CHAR.test(decoded(pathname))) throw refusal("(path)", c.get("lang"));
-  if (search && UNSTORABLE_CHAR.test(decoded(search))) throw refusal("(query)", c.get("lang"));
+  if (UNSTORABLE_CHAR.test(decoded(pathname))) throw unstorableText("(path)", c.get("lang"));
+  if (search && UNSTORABLE_CHAR.test(decoded(search))) throw unstorableText("(query)", c.get("lang"));
   // A tRPC query's input is JSON in the query string: its escapes count too.
   const trpcInput = pathname.startsWith("/trpc/") && search ? new URL(c.req.url).searchParams.get("input") : null;
-  if (trpcInput && unstorableInJson(trpcInput)) throw refusal("(query)", c.get("lang"));
+  if (trpcInput && unstorableInJson(trpcInput)) throw unstorableText("(query)", c.get("lang"));
   const type = c.req.header("content-type") ?? "";
   if (mayHaveBody(c.req.raw) && c.req.raw.body && /json/i.test(type)) {
-    if (unstorableInJson(await c.req.raw.clone().text())) throw refusal("(body)", c.get("lang"));
+    if (unstorableInJson(await c.req.raw.clone().text())) throw unstorableText("(body)", c.get("lang"));
   }
   await next();
 });

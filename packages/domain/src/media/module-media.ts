@@ -26,6 +26,7 @@ import type { AuditMeta } from "../request-meta.ts";
 import { extractInThread } from "../resources/extract-thread.ts";
 import { MAX_IMAGE_PIXELS } from "../resources/extraction-limits.ts";
 import { cleanFilename, receiveUpload } from "../resources/upload.ts";
+import { assertStorableFields } from "../storable-text.ts";
 import { pageArgs } from "../sync.ts";
 import { manageableModule, readableModule } from "./access.ts";
 import type { MediaDeps } from "./deps.ts";
@@ -221,23 +222,6 @@ function notInCourse(field: string): AppError {
   return new AppError("NOT_FOUND", {
     fieldErrors: [{ field, code: "not_found", message: "no such image in this course" }],
   });
-}
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is what this refuses.
-const UNSTORABLE_CHAR = /[\u0000\ud800-\udfff]/u;
-
-/**
- * Multipart text fields skip the API's check of JSON bodies: text PostgreSQL cannot store (a NUL)
- * is refused here, as that check would, before the file is read.
- */
-function assertStorableFields(fields: MediaUploadFields, lang: Language): void {
-  const field = Object.entries(fields).find(([, value]) => typeof value === "string" && UNSTORABLE_CHAR.test(value));
-  if (!field) return;
-  const message =
-    lang === "fr"
-      ? "Caractère interdit : NUL ou substitut UTF-16 isolé."
-      : "Character not allowed: NUL or a lone UTF-16 surrogate.";
-  throw new AppError("VALIDATION_FAILED", { fieldErrors: [{ field: field[0], code: "invalid_characters", message }] });
 }
 
 export interface MediaUpload {
