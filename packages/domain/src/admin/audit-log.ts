@@ -2,6 +2,7 @@
 import type { AuditEntry, AuditLogQuery } from "@sira/contracts";
 import type { Db, Prisma } from "@sira/infra/db";
 import { pageArgs } from "../sync.ts";
+import { escapeLike } from "./curricula/common.ts";
 
 const include = { actor: { select: { id: true, email: true, name: true, role: true } } } as const;
 type AuditRow = Prisma.AuditLogGetPayload<{ include: typeof include }>;
@@ -26,7 +27,7 @@ function auditFilter(query: AuditLogQuery): Prisma.AuditLogWhereInput {
   const where: Prisma.AuditLogWhereInput = {};
   if (query.actor_id) where.actorId = query.actor_id;
   // Prisma passes LIKE wildcards through: `_` (allowed in action names) must match itself.
-  if (query.action) where.action = { startsWith: query.action.replace(/[\\%_]/g, (c) => `\\${c}`) };
+  if (query.action) where.action = { startsWith: escapeLike(query.action) };
   if (query.target_type) where.targetType = query.target_type;
   if (query.target_id) where.targetId = query.target_id;
   if (query.from || query.to) {

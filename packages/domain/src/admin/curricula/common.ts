@@ -87,6 +87,11 @@ export function invalidField(field: string, code: string, message: string): AppE
   return new AppError("VALIDATION_FAILED", { fieldErrors: [{ field, code, message }] });
 }
 
+/** `text` for a LIKE or ILIKE (Prisma's `contains`, `startsWith`) that matches it literally. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
 /**
  * A search as SQL text to put in a LIKE pattern: folded like the searched column
  * (`sira_search_normalize`), then `%`, `_` and `\` escaped. Folding turns a full-width `％` into `%`,

@@ -9,7 +9,7 @@ import {
 import type { Db, Prisma, Tx } from "@sira/infra/db";
 import { changedFields, writeAudit } from "../../audit.ts";
 import { pageArgs } from "../../sync.ts";
-import { type CatalogAdminMeta, conflict, type Listed, prismaCode } from "../curricula/common.ts";
+import { type CatalogAdminMeta, conflict, escapeLike, type Listed, prismaCode } from "../curricula/common.ts";
 
 export const GROUP_SELECT = {
   id: true,
@@ -46,11 +46,6 @@ async function refuseTakenName(tx: Tx, name: string, exceptId?: string): Promise
     SELECT id FROM user_groups WHERE lower(name) = lower(${name})
        AND id IS DISTINCT FROM ${exceptId ?? null}::uuid LIMIT 1`;
   if (others.length > 0) throw nameTaken(name);
-}
-
-/** `%`, `_` and `\` match literally in Prisma's LIKE patterns (`contains`). */
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /** Groups with their member counts, by name, optionally searched by name: two statements. */
