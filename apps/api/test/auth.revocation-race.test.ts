@@ -9,6 +9,7 @@ import { createRedis } from "@sira/infra";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { apiOnPort, type SignedIn, sendJson, signIn } from "./helpers.ts";
+import { lockWaiters } from "./lock-waiters.ts";
 
 const api = apiOnPort({ REFRESH_RETRY_GRACE_SECONDS: "0" });
 const redis = createRedis(process.env.REDIS_URL as string);
@@ -45,21 +46,6 @@ async function raceRotation<T>(userId: string, familyId: string, revoke: () => P
   } finally {
     await rotation.end();
   }
-}
-
-/** Waits until `n` other connections of this database wait on a lock. */
-async function lockWaiters(client: pg.Client, n: number): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    // Inside a transaction the activity view is a snapshot taken once: drop it before each look.
-    await client.query("SELECT pg_stat_clear_snapshot()");
-    const { rows } = await client.query(
-      `SELECT count(*)::int AS n FROM pg_stat_activity
-       WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
-    );
-    if (rows[0].n >= n) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`fewer than ${n} connections waiting on a lock`);
 }
 
 async function familyOf(user: SignedIn): Promise<string> {

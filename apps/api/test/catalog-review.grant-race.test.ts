@@ -8,25 +8,12 @@ import pg from "pg";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { makeCourse, makeCurriculum } from "./catalog.fixtures.ts";
 import { closeTestDeps, jsonSender, resetState, signIn, testApp } from "./helpers.ts";
+import { lockWaiters } from "./lock-waiters.ts";
 
 const { app, deps } = testApp();
 const send = jsonSender(app, "catalog-review-grant-race");
 beforeEach(resetState);
 afterAll(closeTestDeps);
-
-/** Waits until `n` other connections of this database wait on a lock. */
-async function lockWaiters(client: pg.Client, n: number): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    await client.query("SELECT pg_stat_clear_snapshot()");
-    const { rows } = await client.query(
-      `SELECT count(*)::int AS n FROM pg_stat_activity
-       WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
-    );
-    if (rows[0].n >= n) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`fewer than ${n} connections waiting on a lock`);
-}
 
 describe("a curriculum grant racing the group's deletion", () => {
   it("answers 400 naming group_id when the delete went first", async () => {

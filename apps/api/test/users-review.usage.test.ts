@@ -8,7 +8,7 @@ import pg from "pg";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { makeCourse } from "./catalog.fixtures.ts";
 import { closeTestDeps, resetState, signIn, testApp } from "./helpers.ts";
-import { lockWaiters } from "./money/lock-waiters.ts";
+import { lockWaiters } from "./lock-waiters.ts";
 
 // The buffer is written when the test says so, never by its timer.
 const { app, deps } = testApp({ USAGE_FLUSH_INTERVAL_MS: "3600000", DATABASE_POOL_MAX: "8" });

@@ -8,7 +8,7 @@ import pg from "pg";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
 import { closeTestDeps, jsonSender, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
-import { lockWaiters } from "./lock-waiters.ts";
+import { lockWaiters } from "../lock-waiters.ts";
 import { buyCredits, type MoneyWorld, moneyWorld } from "./world.ts";
 
 const { app, deps } = testApp({ DATABASE_POOL_MAX: "8" });
