@@ -47,7 +47,7 @@ export async function planTerms(db: Db | Tx, slug: string): Promise<PlanTerms> {
 /**
  * Starts `terms` for the user at `at`, or extends their active subscription by its duration from
  * its current end (the allowance becomes the larger of the two). Serialised per user, so two
- * activations racing both count.
+ * activations racing both count, and against the scheduled job ending it.
  */
 export async function activateSubscription(
   tx: Tx,
@@ -55,10 +55,11 @@ export async function activateSubscription(
 ): Promise<ActivatedSubscription> {
   const { userId, terms, at } = input;
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`subscription:${userId}`}, 0))`;
-  const active = await tx.subscription.findFirst({
-    where: { userId, status: "active", expiresAt: { gt: at } },
-    orderBy: { expiresAt: "desc" },
-  });
+  // Locked: the scheduled job ending it commits first (and it is then not extended) or waits.
+  const [active] = await tx.$queryRaw<{ id: string; expiresAt: Date; dailyMessageLimit: number }[]>`
+    SELECT id, expires_at AS "expiresAt", daily_message_limit AS "dailyMessageLimit" FROM subscriptions
+    WHERE user_id = ${userId}::uuid AND status = 'active' AND expires_at > ${at}::timestamptz
+    ORDER BY expires_at DESC LIMIT 1 FOR UPDATE`;
   const length = terms.durationDays * DAY_MS;
   if (active) {
     const updated = await tx.subscription.update({
