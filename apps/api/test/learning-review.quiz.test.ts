@@ -1,7 +1,8 @@
 /**
  * A module quiz under a demanding client: a summative test counts towards the gate only when it
  * was answered to its end (a client that stops and submits while ahead is not graded), and
- * answering a quiz is learning activity for the streak, once per answer however often it is sent.
+ * answering a quiz is learning activity for the streak, once per answer however often it is sent,
+ * on the day an offline replay says, but never before its attempt existed.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { correctOptionOf, storeQuiz } from "../../../packages/domain/test/quiz/fixtures.ts";
@@ -71,7 +72,8 @@ describe("a quiz answer", () => {
     const started = await send(world.learner, "GET", `${path()}?kind=formative`, undefined, "fr");
     const state = (await started.json()) as State;
     const body = { attempt_id: state.attempt.id, item_id: state.question?.id, selected_option: 0 };
-    const queuedAt = new Date(Date.now() - 3_600_000);
+    // Answered offline after the attempt started, sent later.
+    const queuedAt = new Date();
     const answer = () =>
       app.request(`${path()}/answer`, {
         method: "POST",
@@ -88,5 +90,30 @@ describe("a quiz answer", () => {
     expect(user.lastActive?.toISOString()).toBe(queuedAt.toISOString());
     expect((await answer()).status).toBe(200);
     expect(await deps.db.user.findUniqueOrThrow({ where: { id: world.learner.userId } })).toEqual(user);
+  });
+
+  it("counts for the streak never before its attempt existed: answers backdated a day apart make no run", async () => {
+    await storeQuiz(deps.db, world.course.moduleId, { count: 30 });
+    const started = await send(world.learner, "GET", `${path()}?kind=formative`, undefined, "fr");
+    const state = (await started.json()) as State;
+    const created = await deps.db.quizAttempt.findUniqueOrThrow({ where: { id: state.attempt.id } });
+    let question = state.question;
+    for (let day = 1; day <= 4 && question; day++) {
+      const res = await app.request(`${path()}/answer`, {
+        method: "POST",
+        headers: {
+          ...world.learner.headers,
+          "content-type": "application/json",
+          "x-offline-queued-at": new Date(Date.now() - day * 86_400_000).toISOString(),
+        },
+        body: JSON.stringify({ attempt_id: state.attempt.id, item_id: question.id, selected_option: 0 }),
+      });
+      expect(res.status).toBe(200);
+      question = ((await res.json()) as { next_question: State["question"] }).next_question;
+    }
+    const user = await deps.db.user.findUniqueOrThrow({ where: { id: world.learner.userId } });
+    expect(user.streakDays).toBe(1);
+    expect(user.lastActive?.getTime()).toBeGreaterThanOrEqual(created.createdAt.getTime());
+    expect(await deps.db.quizAttemptResponse.count({ where: { attemptId: state.attempt.id } })).toBe(4);
   });
 });

@@ -141,8 +141,9 @@ export async function answerModuleQuiz(
           quizResponseId: o.response.id,
         });
       }
-      // After the card, as a card review takes them: its memory row, then the user row.
-      await recordLearningActivity(tx, userId, at);
+      // After the card, as a card review takes them: its memory row, then the user row. Never
+      // before the attempt existed: backdated replays of one attempt would make a streak of days.
+      await recordLearningActivity(tx, userId, new Date(Math.max(at.getTime(), o.attempt.createdAt.getTime())));
     },
   });
   if (!outcome.replayed) {
