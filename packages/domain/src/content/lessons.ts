@@ -3,6 +3,7 @@
  * asks; and the lesson as a typed event stream (meta at once, then text, sources, done: LessonEvent)
  * that replays a cached lesson or tails the running generation. The API frames it (SSE).
  */
+import { randomUUID } from "node:crypto";
 import { citedNumbers, LESSON_HEADINGS } from "@sira/ai";
 import {
   AppError,
@@ -86,6 +87,7 @@ export async function startLessonGeneration(deps: LessonDeps, target: LessonTarg
 
 /** How long a start may hold the lesson (a few Redis calls), and how often others look again. */
 const START_LOCK_MS = 10_000;
+const RELEASE_OWN_LOCK = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) end return 0`;
 const START_WAITS = 100;
 
 /**
@@ -96,15 +98,17 @@ const START_WAITS = 100;
 async function startNewRun(deps: LessonDeps, target: LessonTarget, learner: LearnerContext, seen: string) {
   const jobId = generationJobId(target.key);
   const lock = `lesson-start:${jobId}`;
+  const holder = randomUUID();
   for (let wait = 0; wait < START_WAITS; wait++) {
-    if (await deps.redis.set(lock, learner.viewer.userId, "PX", START_LOCK_MS, "NX")) {
+    if (await deps.redis.set(lock, holder, "PX", START_LOCK_MS, "NX")) {
       try {
         if ((await jobRunMark(deps, "generate", jobId)) !== seen) return;
         if (learner.viewer.role === "learner") await chargeGeneration(deps, learner.viewer.userId);
         await deps.redis.del(generationStreamKey(target.key));
         await enqueueGeneration(deps, { key: target.key, alsoOtherLanguage: true });
       } finally {
-        await deps.redis.del(lock);
+        // Only this start's own lock: past its expiry another reader may hold the key.
+        await deps.redis.eval(RELEASE_OWN_LOCK, 1, lock, holder);
       }
       return;
     }
