@@ -11,6 +11,18 @@ import { invalidateDashboard } from "../dashboard/index.ts";
 import { reviewableCard } from "./access.ts";
 import { recordCardReview } from "./scheduling.ts";
 
+/**
+ * When a review counts for the streak: its queued time, but never before the learner joined the
+ * course (they could not have had the card then; backdated replays would make a run of days).
+ */
+async function notBeforeEnrollment(db: Db, userId: string, courseId: string, at: Date): Promise<Date> {
+  const enrollment = await db.userCourseEnrollment.findUnique({
+    where: { userId_courseId: { userId, courseId } },
+    select: { createdAt: true },
+  });
+  return new Date(Math.max(at.getTime(), enrollment?.createdAt.getTime() ?? 0));
+}
+
 /** Records the learner's review of a card and returns the card's memory after it (see scheduling.ts). */
 export async function reviewFlashcard(
   deps: { db: Db; redis: Redis; logger?: Logger; usage: UsageSink },
@@ -21,6 +33,7 @@ export async function reviewFlashcard(
 ): Promise<FlashcardReviewResult> {
   const { userId } = learner.viewer;
   const card = await reviewableCard(deps.db, learner.viewer, cardId);
+  const activityAt = await notBeforeEnrollment(deps.db, userId, card.courseId, meta.occurredAt);
   const outcome = await deps.db.$transaction(async (tx) => {
     const result = await recordCardReview(tx, {
       userId,
@@ -31,7 +44,7 @@ export async function reviewFlashcard(
       source: "flashcard",
       idempotencyKey: meta.idempotencyKey ?? null,
     });
-    if (!result.duplicate) await recordLearningActivity(tx, userId, meta.occurredAt);
+    if (!result.duplicate) await recordLearningActivity(tx, userId, activityAt);
     return result;
   });
   if (!outcome.duplicate) {
