@@ -83,11 +83,11 @@ export const creditEndpoints = {
     summary:
       "Pay a credit package or a plan by mobile money: answers the reference to write in the transfer (6 " +
       "characters, the last a check character), the exact amount, the merchant number per operator with " +
-      "instructions, and when it expires",
+      "instructions, and when it expires. A learner holds at most 10 open intents (429 until one is paid or expires)",
     body: paymentIntentInput,
     output: paymentIntentSchema,
     status: 201,
-    errors: ["NOT_FOUND"],
+    errors: ["NOT_FOUND", "RATE_LIMITED"],
     handle: ({ ctx, input }) => createPaymentIntent(ctx.deps.db, ctx.viewer.userId, input, ctx.lang, ctx.meta.now),
   }),
   intent: endpoint({

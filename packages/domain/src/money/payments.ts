@@ -94,7 +94,29 @@ const INTENT_INCLUDE = {
   plan: { select: { slug: true } },
 } as const;
 
-/** Opens an intent for an active package or plan (404 for anything else). */
+/**
+ * Open intents a learner may hold at once. Each takes a reference for good (they are unique over
+ * every intent ever opened): unbounded, a script could use the 29⁵ of them up.
+ */
+export const MAX_OPEN_INTENTS = 10;
+
+/** 429 while the learner holds MAX_OPEN_INTENTS open ones, until the first of them expires. */
+async function assertRoomForIntent(tx: Tx, userId: string, now: Date): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`payment-intents:${userId}`}, 0))`;
+  const open = await tx.paymentIntent.findMany({
+    where: { userId, status: "open", expiresAt: { gt: now } },
+    orderBy: { expiresAt: "asc" },
+    select: { expiresAt: true },
+    take: MAX_OPEN_INTENTS,
+  });
+  const first = open[0];
+  if (open.length < MAX_OPEN_INTENTS || !first) return;
+  throw new AppError("RATE_LIMITED", {
+    retryAfterSeconds: Math.max(1, Math.ceil((first.expiresAt.getTime() - now.getTime()) / 1000)),
+  });
+}
+
+/** Opens an intent for an active package or plan (404 for anything else; 429 past MAX_OPEN_INTENTS). */
 export async function createPaymentIntent(
   db: Db,
   userId: string,
@@ -114,19 +136,22 @@ export async function createPaymentIntent(
   if (!target?.priceAmount) throw new AppError("NOT_FOUND");
   for (let attempt = 0; ; attempt++) {
     try {
-      const row = await db.paymentIntent.create({
-        data: {
-          userId,
-          purpose: input.purpose,
-          creditPackageId: input.purpose === "credits" ? target.id : null,
-          planId: input.purpose === "subscription" ? target.id : null,
-          reference: generateCheckedCode(REFERENCE_LENGTH),
-          amount: target.priceAmount,
-          currency: target.currency,
-          phone: input.phone ? normalizePhone(input.phone) : null,
-          expiresAt: new Date(now.getTime() + ttl * 60_000),
-        },
-        include: INTENT_INCLUDE,
+      const row = await db.$transaction(async (tx) => {
+        await assertRoomForIntent(tx, userId, now);
+        return tx.paymentIntent.create({
+          data: {
+            userId,
+            purpose: input.purpose,
+            creditPackageId: input.purpose === "credits" ? target.id : null,
+            planId: input.purpose === "subscription" ? target.id : null,
+            reference: generateCheckedCode(REFERENCE_LENGTH),
+            amount: target.priceAmount,
+            currency: target.currency,
+            phone: input.phone ? normalizePhone(input.phone) : null,
+            expiresAt: new Date(now.getTime() + ttl * 60_000),
+          },
+          include: INTENT_INCLUDE,
+        });
       });
       return toView(db, row, language);
     } catch (error) {
