@@ -82,6 +82,18 @@ describe("PATCH /users/me validates each field", () => {
     ["a professional role with a tab", { professional_role: "nurse\tadmin" }, "professional_role"],
   ];
 
+  it("says why a name is refused, in French too", async () => {
+    const user = await signIn(deps);
+    const res = await send("PATCH", user, { name: "Awa \u202Egnp.exe" }, { "accept-language": "fr" });
+    expect((await problem(res)).errors).toEqual([
+      {
+        field: "name",
+        code: "custom",
+        message: "Les caractères de contrôle et d'inversion du sens du texte ne sont pas acceptés.",
+      },
+    ]);
+  });
+
   it("takes names as people write them: accents, other scripts, apostrophes, right-to-left marks", async () => {
     const user = await signIn(deps);
     for (const name of ["Aïssatou N'Diaye-Touré", "Ṣọlá Àdìgún", "مريم\u200F سيسي", "李小龙"]) {

@@ -41,8 +41,12 @@ export function personTextSchema(max: number) {
     .max(max)
     .refine((v) => !CONTROL_OR_BIDI.test(v), {
       message: "Control and text-direction override characters are not allowed",
+      params: { fr: "Les caractères de contrôle et d'inversion du sens du texte ne sont pas acceptés." },
     })
-    .refine((v) => v === "" || v.replace(INVISIBLE, "").length > 0, { message: "Must contain a visible character" });
+    .refine((v) => v === "" || v.replace(INVISIBLE, "").length > 0, {
+      message: "Must contain a visible character",
+      params: { fr: "Doit contenir au moins un caractère visible." },
+    });
 }
 
 export const personNameSchema = personTextSchema(120);

@@ -43,6 +43,11 @@ function frenchIssue(issue: z.core.$ZodIssue): string {
       return `Valeur invalide : attendu ${issue.values.map(String).join(", ")}.`;
     case "unrecognized_keys":
       return `Champs non autorisés : ${issue.keys.join(", ")}.`;
+    case "custom": {
+      // A refinement may carry its French text beside its (English) message.
+      const fr = (issue.params as { fr?: unknown } | undefined)?.fr;
+      return typeof fr === "string" ? fr : "Valeur invalide.";
+    }
     default:
       return "Valeur invalide.";
   }
