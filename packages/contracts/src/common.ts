@@ -52,6 +52,18 @@ export function personTextSchema(max: number) {
 export const personNameSchema = personTextSchema(120);
 export const professionalRoleSchema = personTextSchema(80);
 
+/**
+ * A patch (a create input made `.partial()`) without the input's defaults: zod's partial keeps
+ * them, so a one-field PATCH would reset every defaulted field it does not name.
+ */
+export function withoutDefaults<T extends z.ZodObject>(patch: T): T {
+  const fields = Object.entries(patch.shape as Record<string, z.ZodType>).map(([key, field]) => {
+    const inner = field instanceof z.ZodOptional ? field.unwrap() : field;
+    return [key, inner instanceof z.ZodDefault ? z.optional(inner.unwrap()) : field];
+  });
+  return z.strictObject(Object.fromEntries(fields)) as unknown as T;
+}
+
 export const DEFAULT_PAGE_LIMIT = 20;
 export const MAX_PAGE_LIMIT = 100;
 

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { ANALYTICS_MAX_RANGE_DAYS } from "./analytics.ts";
-import { pageQuerySchema, requestDaySchema } from "./common.ts";
+import { pageQuerySchema, requestDaySchema, withoutDefaults } from "./common.ts";
 
 const iso = z.iso.datetime();
 
@@ -100,7 +100,7 @@ export const creditPackageInput = z.strictObject({
   is_active: z.boolean().default(true),
   sort_order: z.number().int().min(0).max(1000).default(0),
 });
-export const creditPackagePatch = creditPackageInput.omit({ slug: true }).partial().strict();
+export const creditPackagePatch = withoutDefaults(creditPackageInput.omit({ slug: true }).partial().strict());
 
 export const subscriptionPlanInput = z.strictObject({
   slug: z
@@ -117,7 +117,7 @@ export const subscriptionPlanInput = z.strictObject({
   is_active: z.boolean().default(true),
   sort_order: z.number().int().min(0).max(1000).default(0),
 });
-export const subscriptionPlanPatch = subscriptionPlanInput.omit({ slug: true }).partial().strict();
+export const subscriptionPlanPatch = withoutDefaults(subscriptionPlanInput.omit({ slug: true }).partial().strict());
 
 export const idParams = z.object({ id: z.uuid() });
 

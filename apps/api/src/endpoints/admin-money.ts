@@ -48,21 +48,6 @@ const ADMIN = "/api/v1/admin";
 const adminOf = (ctx: CallerContext) => ({ ...ctx.meta, actorId: ctx.viewer.userId });
 const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
 
-/**
- * The patch as a change of the fields it names only. The contracts' patches are the create inputs
- * made partial, where zod keeps the defaults: a one-field PATCH reset the bonus, the currency and
- * the order, and put a withdrawn offer back on sale.
- */
-function withoutDefaults<T extends z.ZodObject>(patch: T): T {
-  const fields = Object.entries(patch.shape as Record<string, z.ZodType>).map(([key, field]) => {
-    const inner = field instanceof z.ZodOptional ? field.unwrap() : field;
-    return [key, inner instanceof z.ZodDefault ? z.optional(inner.unwrap()) : field];
-  });
-  return z.strictObject(Object.fromEntries(fields)) as unknown as T;
-}
-const packagePatch = withoutDefaults(creditPackagePatch);
-const planPatch = withoutDefaults(subscriptionPlanPatch);
-
 export const adminMoneyEndpoints = {
   packages: endpoint({
     method: "get",
@@ -91,7 +76,7 @@ export const adminMoneyEndpoints = {
       "Change a credit package (is_active false withdraws it from sale). Changing its credits or bonus closes " +
       "its open payment intents: a payment for one goes to the SMS review queue",
     params: idParams,
-    body: packagePatch,
+    body: creditPackagePatch,
     output: creditPackageSchema,
     errors: ["NOT_FOUND"],
     handle: ({ ctx, input: { id, ...patch } }) => updateCreditPackage(ctx.deps.db, id, patch, adminOf(ctx), ctx.lang),
@@ -123,7 +108,7 @@ export const adminMoneyEndpoints = {
       "Change a plan (running subscriptions keep their terms). Changing its duration or daily messages closes " +
       "its open payment intents: a payment for one goes to the SMS review queue",
     params: idParams,
-    body: planPatch,
+    body: subscriptionPlanPatch,
     output: subscriptionPlanSchema,
     errors: ["NOT_FOUND"],
     handle: ({ ctx, input: { id, ...patch } }) =>
