@@ -8,20 +8,9 @@ import type { RequestMeta } from "../../request-meta.ts";
 import type { UsageSink } from "../../usage/recorder.ts";
 import { recordLearningActivity } from "../../users/activity.ts";
 import { invalidateDashboard } from "../dashboard/index.ts";
+import { activityTimeIn } from "../progress/activity-time.ts";
 import { reviewableCard } from "./access.ts";
 import { recordCardReview } from "./scheduling.ts";
-
-/**
- * When a review counts for the streak: its queued time, but never before the learner joined the
- * course (they could not have had the card then; backdated replays would make a run of days).
- */
-async function notBeforeEnrollment(db: Db, userId: string, courseId: string, at: Date): Promise<Date> {
-  const enrollment = await db.userCourseEnrollment.findUnique({
-    where: { userId_courseId: { userId, courseId } },
-    select: { createdAt: true },
-  });
-  return new Date(Math.max(at.getTime(), enrollment?.createdAt.getTime() ?? 0));
-}
 
 /** Records the learner's review of a card and returns the card's memory after it (see scheduling.ts). */
 export async function reviewFlashcard(
@@ -33,7 +22,7 @@ export async function reviewFlashcard(
 ): Promise<FlashcardReviewResult> {
   const { userId } = learner.viewer;
   const card = await reviewableCard(deps.db, learner.viewer, cardId);
-  const activityAt = await notBeforeEnrollment(deps.db, userId, card.courseId, meta.occurredAt);
+  const activityAt = await activityTimeIn(deps.db, userId, card.courseId, meta.occurredAt);
   const outcome = await deps.db.$transaction(async (tx) => {
     const result = await recordCardReview(tx, {
       userId,

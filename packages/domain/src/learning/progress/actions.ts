@@ -12,6 +12,7 @@ import { assertUnlockedIn } from "../../access/module-lock.ts";
 import { loadCourseState } from "../../unlock/course-state.ts";
 import { recordLearningActivity } from "../../users/activity.ts";
 import { invalidateDashboard } from "../dashboard/cache.ts";
+import { activityTimeIn } from "./activity-time.ts";
 import { storedUnitAndModule } from "./sync.ts";
 import { markUnitCompleted, markUnitStarted } from "./units.ts";
 
@@ -40,7 +41,7 @@ export async function unitAction(
   const result = await deps.db.$transaction(async (tx) => {
     const before = await loadCourseState(tx, viewer.userId, courseId);
     // Same lock order as lesson readings: the user row (activity) first, then the progress lock.
-    await recordLearningActivity(tx, viewer.userId, at);
+    await recordLearningActivity(tx, viewer.userId, await activityTimeIn(tx, viewer.userId, courseId, at));
     await write(tx);
     const after = await loadCourseState(tx, viewer.userId, courseId);
     const unlocked = after.modules
