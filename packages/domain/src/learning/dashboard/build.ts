@@ -11,6 +11,7 @@ import { inLanguage } from "../../bilingual.ts";
 import { lockStates, modulePassed } from "../../unlock/rules.ts";
 import { currentStreak } from "../../users/streak.ts";
 import { effectiveTimezone } from "../../users/timezones.ts";
+import { sqlTimeZone } from "./sql-zone.ts";
 
 interface EnrollmentRow {
   course_id: string;
@@ -61,7 +62,7 @@ export async function buildDashboard(
     select: { streakDays: true, lastActive: true, timezone: true, country: true },
   });
   if (!user) return null;
-  const zone = effectiveTimezone(user);
+  const zone = sqlTimeZone(effectiveTimezone(user));
   const [enrollments, modules, progress, counters, quizzes] = await Promise.all([
     db.$queryRaw<EnrollmentRow[]>`
       SELECT e.course_id, c.title_fr, c.title_en, e.completion_pct

@@ -13,6 +13,7 @@ import type { FlashcardDue } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
 import type { LearnerContext } from "../../access/learner.ts";
 import { effectiveTimezone } from "../../users/timezones.ts";
+import { sqlTimeZone } from "../dashboard/sql-zone.ts";
 import { memoryOfRow } from "./memory.ts";
 import { reviewer, shownCards, todayAndDue } from "./quick-review-reads.ts";
 import { toCardView } from "./views.ts";
@@ -33,7 +34,9 @@ export async function quickReview(
 ): Promise<Omit<FlashcardDue, "server_time">> {
   const { viewer } = learner;
   const user = await reviewer(db, viewer, DURATION_SAMPLE);
-  const timeZone = effectiveTimezone({ timezone: user.timezone, country: user.country ?? learner.country });
+  const timeZone = sqlTimeZone(
+    effectiveTimezone({ timezone: user.timezone, country: user.country ?? learner.country }),
+  );
   const { today: done, due } = await todayAndDue(db, viewer.userId, user.courseIds, timeZone, now, DUE_CANDIDATES);
   const perCard = secondsPerCard(user.durations);
   const spent = Number(done.knownMs ?? 0) / 1000 + Number(done.unknown) * perCard;
