@@ -1,7 +1,8 @@
 /**
- * Card reviews replayed from an offline queue under odd timing: a review dated before the learner
- * joined the course cannot have happened then, so it never stretches the streak back past the
- * enrollment (it is still recorded, at its queued time, for the card's memory).
+ * Card reviews under odd timing: a review dated before the learner joined the course cannot have
+ * happened then, so it never stretches the streak back past the enrollment (it is still recorded,
+ * at its queued time, for the card's memory); a card left open for an hour does not spend the
+ * whole day's quick-review budget.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { makeCard } from "../../../packages/domain/test/flashcards/fixtures.ts";
@@ -36,5 +37,30 @@ describe("backdated card reviews", () => {
     const user = await deps.db.user.findUniqueOrThrow({ where: { id: world.learner.userId } });
     expect(user.streakDays).toBe(1);
     expect(await deps.db.flashcardReviewLog.count({ where: { cardId } })).toBe(6);
+  });
+});
+
+describe("quick review's daily budget", () => {
+  it("counts a review left open for an hour as one slow card, not the whole day's 15 minutes", async () => {
+    const [left, other] = [
+      await makeCard(deps.db, world.course.moduleId, "offre"),
+      await makeCard(deps.db, world.course.moduleId, "demande", 1),
+    ];
+    for (const [cardId, duration] of [
+      [left, 3_600_000],
+      [other, 10_000],
+    ] as const) {
+      const res = await app.request(`/api/v1/flashcards/${cardId}/review`, {
+        method: "POST",
+        headers: { ...world.learner.headers, "content-type": "application/json" },
+        body: JSON.stringify({ rating: 1, duration_ms: duration }),
+      });
+      expect(res.status).toBe(200);
+    }
+    const res = await app.request("/api/v1/flashcards/due", { headers: world.learner.headers });
+    expect(res.status).toBe(200);
+    const due = (await res.json()) as { remaining_budget_seconds: number };
+    // At most two minutes for the card left open (the longest a card is reckoned to take), ten seconds for the other.
+    expect(due.remaining_budget_seconds).toBe(15 * 60 - 120 - 10);
   });
 });

@@ -59,6 +59,12 @@ export async function reviewer(db: Tx, viewer: Viewer, sample: number): Promise<
   return row as Reviewer;
 }
 
+/**
+ * The most a review counts against the daily budget: the longest a card is reckoned to take
+ * (secondsPerCard's bound). A card left open while the learner did something else is not study time.
+ */
+const COUNTED_MS_PER_REVIEW = 120_000;
+
 /** Today's flashcard reviews in `timeZone` (how many, their time, new cards), and up to `limit` due cards, earliest first. */
 export async function todayAndDue(
   db: Tx,
@@ -73,7 +79,7 @@ export async function todayAndDue(
     Prisma.sql`
     SELECT t.reviews, t."knownMs", t.unknown, t.introduced, d.*
     FROM (
-      SELECT count(*)::int AS reviews, sum(duration_ms)::float8 AS "knownMs",
+      SELECT count(*)::int AS reviews, sum(LEAST(duration_ms, ${COUNTED_MS_PER_REVIEW}))::float8 AS "knownMs",
         count(*) FILTER (WHERE duration_ms IS NULL)::int AS unknown,
         count(*) FILTER (WHERE state_before = 'new')::int AS introduced
       FROM flashcard_review_logs
