@@ -5,6 +5,7 @@
  * on the day an offline replay says, but never before its attempt existed.
  */
 import { afterAll, describe, expect, it } from "vitest";
+import { makeCard } from "../../../packages/domain/test/flashcards/fixtures.ts";
 import { correctOptionOf, storeQuiz } from "../../../packages/domain/test/quiz/fixtures.ts";
 import { closeTestDeps, enrolledLearnerWorld, jsonSender, testApp } from "./helpers.ts";
 
@@ -115,5 +116,60 @@ describe("a quiz answer", () => {
     expect(user.streakDays).toBe(1);
     expect(user.lastActive?.getTime()).toBeGreaterThanOrEqual(created.createdAt.getTime());
     expect(await deps.db.quizAttemptResponse.count({ where: { attemptId: state.attempt.id } })).toBe(4);
+  });
+});
+
+describe("a summative answer", () => {
+  it("reaches the flashcard of its concept only on submission: the card's memory cannot tell it was wrong before", async () => {
+    await storeQuiz(deps.db, world.course.moduleId, { count: 30 });
+    const started = await send(world.learner, "GET", `${path()}?kind=summative`, undefined, "fr");
+    const state = (await started.json()) as State;
+    const itemId = state.question?.id as string;
+    const item = await deps.db.quizItem.findUniqueOrThrow({ where: { id: itemId } });
+    const cardId = await makeCard(deps.db, world.course.moduleId, item.conceptKey as string);
+    const wrong = ((await correctOptionOf(deps.db, itemId)) + 1) % 4;
+    const res = await send(world.learner, "POST", `${path()}/answer`, {
+      attempt_id: state.attempt.id,
+      item_id: itemId,
+      selected_option: wrong,
+    });
+    expect(res.status).toBe(200);
+    // The memory the deck and its delta sync would show the learner.
+    const memory = () =>
+      deps.db.flashcardReview.findUnique({ where: { userId_cardId: { userId: world.learner.userId, cardId } } });
+    expect(await memory()).toBeNull();
+    expect(await deps.db.flashcardReviewLog.count({ where: { cardId } })).toBe(0);
+
+    const submitted = await send(world.learner, "POST", `${path()}/submit`, { attempt_id: state.attempt.id });
+    expect(submitted.status).toBe(200);
+    const logs = await deps.db.flashcardReviewLog.findMany({ where: { cardId } });
+    expect(logs.map((l) => [l.rating, l.source])).toEqual([[1, "quiz"]]);
+    expect((await memory())?.reps).toBe(1);
+    // Submitting again feeds nothing more.
+    expect((await send(world.learner, "POST", `${path()}/submit`, { attempt_id: state.attempt.id })).status).toBe(200);
+    expect(await deps.db.flashcardReviewLog.count({ where: { cardId } })).toBe(1);
+  });
+
+  it("reaches the tutor's memory of the learner only on submission: the memory would quote the right option", async () => {
+    await storeQuiz(deps.db, world.course.moduleId, { count: 30 });
+    const started = await send(world.learner, "GET", `${path()}?kind=summative`, undefined, "fr");
+    const state = (await started.json()) as State;
+    const itemId = state.question?.id as string;
+    const item = await deps.db.quizItem.findUniqueOrThrow({ where: { id: itemId } });
+    const key = (item.options as string[])[item.correctOption] as string;
+    const res = await send(world.learner, "POST", `${path()}/answer`, {
+      attempt_id: state.attempt.id,
+      item_id: itemId,
+      selected_option: (item.correctOption + 1) % 4,
+    });
+    expect(res.status).toBe(200);
+    const memory = async () => {
+      const read = await send(world.learner, "GET", `/api/v1/tutor/memory/${world.course.courseId}`);
+      expect(read.status).toBe(200);
+      return read.text();
+    };
+    expect(await memory()).not.toContain(key);
+    expect((await send(world.learner, "POST", `${path()}/submit`, { attempt_id: state.attempt.id })).status).toBe(200);
+    expect(await memory()).toContain(key);
   });
 });

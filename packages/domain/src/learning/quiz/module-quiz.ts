@@ -1,8 +1,8 @@
 /**
  * A module's adaptive quiz for learners: start or resume (formative 10 items, summative 20), answer
  * the current question, submit. Learners need an enrollment and an unlocked module; each answer
- * feeds the flashcard of the same concept (a wrong one, the tutor's memory of the learner too) and
- * the streak, and a summative score answered to its end counts towards the unlock rule.
+ * feeds the flashcard of the same concept (a summative one on submission; a wrong one, the tutor's
+ * memory of the learner too) and the streak, and a summative score answered to its end counts towards the unlock rule.
  */
 import { CAT_MAX_ITEMS } from "@sira/algorithms";
 import {
@@ -14,6 +14,7 @@ import {
   type QuizResult,
   type QuizState,
 } from "@sira/contracts";
+import type { Transaction } from "@sira/infra/db";
 import { type LearnerContext, learnerLevel, openLearnerModule } from "../../access/learner.ts";
 import { getSetting } from "../../admin/settings/index.ts";
 import type { ContentDeps } from "../../content/deps.ts";
@@ -131,7 +132,8 @@ export async function answerModuleQuiz(
   const userId = learner.viewer.userId;
   const outcome = await answerCurrentItem(deps.db, answerSpecOf(userId, input, at), inModule(moduleId), {
     afterResponse: async (tx, o) => {
-      if (o.item.conceptKey) {
+      // A summative answer's card waits for the submission: its memory would tell right from wrong.
+      if (o.item.conceptKey && o.attempt.kind !== "summative") {
         await feedQuizAnswerToCard(tx, {
           userId,
           moduleId: o.item.moduleId,
@@ -156,8 +158,9 @@ export async function answerModuleQuiz(
       occurredAt: at,
     });
   }
-  if (!outcome.replayed && !outcome.response.correct) {
-    await rememberWrongAnswer(deps, userId, module.courseId, outcome, learner.language);
+  // A summative one waits for the submission: the memory quotes the right option.
+  if (!outcome.replayed && !outcome.response.correct && outcome.attempt.kind !== "summative") {
+    await rememberWrongAnswer(deps, userId, module.courseId, outcome.response, learner.language);
   }
   return toAnswerResult(outcome);
 }
@@ -167,18 +170,38 @@ async function rememberWrongAnswer(
   deps: QuizDeps,
   userId: string,
   courseId: string,
-  outcome: AnswerOutcome,
+  response: { itemId: string; selectedOption: number | null },
   language: Language,
 ): Promise<void> {
   const item = await deps.db.quizItem.findUnique({
-    where: { id: outcome.item.id },
-    select: { stem: true, options: true },
+    where: { id: response.itemId },
+    select: { stem: true, options: true, correctOption: true },
   });
   const options = Array.isArray(item?.options) ? item.options.map(String) : [];
-  const chosen = options[outcome.response.selectedOption ?? -1];
-  const correct = options[outcome.item.correctOption];
+  const chosen = options[response.selectedOption ?? -1];
+  const correct = options[item?.correctOption ?? -1];
   if (!item || !chosen || !correct) return;
   await noteWrongAnswer(deps, { userId, courseId, stem: item.stem, chosen, correct, language });
+}
+
+/** A submitted summative attempt's answers reach the cards of their concepts, each at its time. */
+async function feedSummativeAnswers(tx: Transaction, userId: string, attemptId: string): Promise<void> {
+  const responses = await tx.quizAttemptResponse.findMany({
+    where: { attemptId },
+    orderBy: { position: "asc" },
+    select: { id: true, correct: true, answeredAt: true, item: { select: { moduleId: true, conceptKey: true } } },
+  });
+  for (const r of responses) {
+    if (!r.item.conceptKey) continue;
+    await feedQuizAnswerToCard(tx, {
+      userId,
+      moduleId: r.item.moduleId,
+      conceptKey: r.item.conceptKey,
+      correct: r.correct,
+      at: r.answeredAt,
+      quizResponseId: r.id,
+    });
+  }
 }
 
 /** Finishes the attempt (once) and returns its score, estimate and per-question review. */
@@ -202,6 +225,7 @@ export async function submitModuleQuiz(
     // And only one answered to its end: a client that stops while ahead (a few right answers
     // already score past 80) would pick its moment to submit.
     const graded = row.kind === "summative" && row.currentItemId === null && finished.attempt.itemCount > 0;
+    if (finished.finishedNow && row.kind === "summative") await feedSummativeAnswers(tx, userId, row.id);
     if (finished.finishedNow && graded) {
       await recordModuleQuizResult(tx, {
         userId,
@@ -213,6 +237,16 @@ export async function submitModuleQuiz(
     }
     return { ...finished, graded };
   });
+  if (finishedNow && attempt.kind === "summative") {
+    const wrong = await deps.db.quizAttemptResponse.findMany({
+      where: { attemptId: attempt.id, correct: false },
+      orderBy: { position: "asc" },
+      select: { itemId: true, selectedOption: true },
+    });
+    for (const response of wrong) {
+      await rememberWrongAnswer(deps, userId, module.courseId, response, attempt.language as Language);
+    }
+  }
   if (finishedNow) {
     await invalidateDashboard(deps.redis, userId, deps.logger);
     deps.usage.record({
