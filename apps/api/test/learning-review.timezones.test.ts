@@ -19,10 +19,13 @@ const setZone = async (timezone: string) => {
 };
 
 describe("a learner's three-letter time zone", () => {
-  it("CAT, unknown to PostgreSQL: quick review and the dashboard answer 200", async () => {
+  it("CAT, unknown to PostgreSQL: stored as the zone ICU means, and every day-counting read answers 200", async () => {
     await setZone("CAT");
+    const me = await send(world.learner, "GET", "/api/v1/users/me");
+    expect(((await me.json()) as { timezone: string }).timezone).toBe("Africa/Maputo");
     expect((await send(world.learner, "GET", "/api/v1/flashcards/due")).status).toBe(200);
     expect((await send(world.learner, "GET", "/api/v1/dashboard")).status).toBe(200);
+    expect((await send(world.learner, "GET", "/api/v1/tutor/remaining")).status).toBe(200);
   });
 
   it("IST, India's for ICU but Israel's for PostgreSQL: a review just after India's midnight is today's", async () => {

@@ -18,7 +18,9 @@ export function canonicalTimezone(value: string): string | null {
   if (value.length <= 64 && ZONE_SHAPE.test(value)) {
     try {
       const resolved = new Intl.DateTimeFormat("en-US", { timeZone: value }).resolvedOptions().timeZone;
-      zone = resolved.toLowerCase() === value.toLowerCase() ? resolved : value;
+      // A region alias stays as given; a legacy id without a region (ICU's CAT, IST) becomes the
+      // zone ICU means, which PostgreSQL knows and reads the same way (it refuses CAT, reads IST as Israel).
+      zone = resolved.toLowerCase() === value.toLowerCase() || !value.includes("/") ? resolved : value;
     } catch {
       zone = null; // RangeError: not a zone this runtime's ICU knows
     }
