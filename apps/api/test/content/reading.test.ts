@@ -47,7 +47,7 @@ describe("PUT /api/v1/modules/{id}/lessons/{unit_id}/reading", () => {
     expect(await deps.db.lessonReading.count()).toBe(1);
   });
 
-  it("records an offline replay at its real time and does the work once per Idempotency-Key", async () => {
+  it("records an offline replay at its real time, for the streak no earlier than the enrolment, once per key", async () => {
     const queuedAt = new Date(Date.now() - 2 * 86_400_000);
     const headers = { "x-offline-queued-at": queuedAt.toISOString(), "idempotency-key": crypto.randomUUID() };
     const res = await put(world.learner, { read_pct: 100, completed: true }, headers);
@@ -55,7 +55,11 @@ describe("PUT /api/v1/modules/{id}/lessons/{unit_id}/reading", () => {
     const reading = (await res.json()) as { completed_at: string };
     expect(new Date(reading.completed_at).getTime()).toBe(new Date(queuedAt.toISOString()).getTime());
     const user = await deps.db.user.findUniqueOrThrow({ where: { id: world.learner.userId } });
-    expect(user.lastActive?.toISOString()).toBe(queuedAt.toISOString());
+    // Dated before the learner joined the course: backdated replays must not make a run of days.
+    const enrolled = await deps.db.userCourseEnrollment.findUniqueOrThrow({
+      where: { userId_courseId: { userId: world.learner.userId, courseId: world.course.courseId } },
+    });
+    expect(user.lastActive?.toISOString()).toBe(enrolled.createdAt.toISOString());
     expect(user.streakDays).toBe(1);
     const replay = await put(world.learner, { read_pct: 100, completed: true }, headers);
     expect(replay.headers.get("idempotent-replayed")).toBe("true");

@@ -14,6 +14,7 @@ import { changedIn, deltaPage, needsFullResync, syncHorizon, tombstonesSince } f
 import type { UsageSink } from "../../usage/recorder.ts";
 import { recordLearningActivity } from "../../users/activity.ts";
 import { invalidateDashboard } from "../dashboard/cache.ts";
+import { activityTimeIn } from "./activity-time.ts";
 import { markUnitCompleted } from "./units.ts";
 
 interface ReadingRow {
@@ -78,7 +79,8 @@ export async function recordLessonReading(
         updated_at = now()
       RETURNING r.id, r.unit_id, ${moduleId}::uuid AS module_id, r.content_id, r.read_pct, r.time_spent_seconds,
         r.last_position, r.completed_at, r.updated_at`;
-    await recordLearningActivity(tx, learner.viewer.userId, occurredAt);
+    const activeAt = await activityTimeIn(tx, learner.viewer.userId, target.courseId, occurredAt);
+    await recordLearningActivity(tx, learner.viewer.userId, activeAt);
     if (row?.completed_at) {
       firstCompletion = !before?.completedAt;
       await markUnitCompleted(tx, {
