@@ -28,6 +28,7 @@ async function readAll(k: string): Promise<TutorEntry[]> {
   const entries: TutorEntry[] = [];
   const signal = AbortSignal.timeout(10_000);
   for await (const entry of tailGeneration<TutorEntry>(redis, k, { signal })) {
+    if (entry.type === "idle") throw new Error("the stream went quiet before its end");
     entries.push(entry);
     if (entry.type === "done" || entry.type === "error") break;
   }
