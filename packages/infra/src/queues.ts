@@ -50,7 +50,9 @@ export type EnqueueOutcome = "added" | "existing" | "retried";
  * that failed for good (kept for inspection) would silently never run again: that one runs again
  * with the data asked for now and all its attempts (BullMQ would otherwise keep attemptsMade and
  * give it one try without backoff). A waiting, running or completed job with the id is left alone,
- * and so is a failed one another caller has just retried.
+ * and so is a failed one another caller has just retried. `retryFailedAt` (when the caller read
+ * the job) retries only the failure it read: the job's failure time, or null when it read none. A
+ * run that failed since, someone else's retry, is left failed.
  */
 export async function enqueueOnce<T>(
   queue: Queue,
@@ -58,13 +60,18 @@ export async function enqueueOnce<T>(
   data: T,
   jobId: string,
   options: Omit<JobsOptions, "jobId"> = {},
+  retryFailedAt?: number | null,
 ): Promise<{ job: Job; outcome: EnqueueOutcome }> {
   await queueReachable(queue);
   // The request that asked for the work travels with it, so the job's log lines name it.
   const add = () => queue.add(name, withJobRequestId(data), { ...options, jobId });
   const existing = await queue.getJob(jobId);
   if (existing) {
-    if ((await existing.getState()) === "failed") return retryFailed(queue, existing, withJobRequestId(data), add);
+    if ((await existing.getState()) === "failed") {
+      const failedAt = existing.finishedOn ?? existing.timestamp;
+      if (retryFailedAt !== undefined && retryFailedAt !== failedAt) return { job: existing, outcome: "existing" };
+      return retryFailed(queue, existing, withJobRequestId(data), add);
+    }
     return { job: existing, outcome: "existing" };
   }
   return { job: await add(), outcome: "added" };

@@ -120,6 +120,32 @@ describe("queues", () => {
     await queue.obliterate({ force: true });
   });
 
+  it("retry only the failure the caller read, not one that came since", async () => {
+    const queue = getQueue("maintenance");
+    await queue.obliterate({ force: true });
+    const id = jobIdFor("purge-expired", "read-failure");
+    await enqueueOnce(queue, "purge-expired", {}, id, { attempts: 1 });
+    const worker = new Worker(
+      "maintenance",
+      async () => {
+        throw new Error("provider down");
+      },
+      { connection: createQueueRedis(), prefix: loadConfig().QUEUE_PREFIX },
+    );
+    await new Promise<void>((resolve) => worker.on("failed", () => resolve()));
+    await worker.close();
+    const job = await queue.getJob(id);
+    const failedAt = job?.finishedOn ?? job?.timestamp ?? 0;
+
+    // One read no failure, one read an earlier one: both find a newer failure, left as it is.
+    expect((await enqueueOnce(queue, "purge-expired", {}, id, {}, null)).outcome).toBe("existing");
+    expect((await enqueueOnce(queue, "purge-expired", {}, id, {}, failedAt - 1_000)).outcome).toBe("existing");
+    expect(await queue.getJobState(id)).toBe("failed");
+    expect((await enqueueOnce(queue, "purge-expired", {}, id, {}, failedAt)).outcome).toBe("retried");
+    expect(await queue.getJobState(id)).toBe("waiting");
+    await queue.obliterate({ force: true });
+  });
+
   it("are created once per process and name", () => {
     expect(getQueue("maintenance")).toBe(getQueue("maintenance"));
   });

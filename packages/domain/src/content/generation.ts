@@ -42,12 +42,21 @@ export function enqueueGeneration(deps: Pick<ContentDeps, "config">, data: Gener
 /** How long a generation that failed for good rests before learner traffic may run it (and pay) again. */
 export const GENERATION_FAILURE_COOLDOWN_MS = 10 * 60_000;
 
-/** Seconds before learner traffic may run `key`'s failed generation again; 0 when it is not cooling down. */
-export async function generationCoolDownSeconds(deps: Pick<ContentDeps, "config">, key: CacheKey): Promise<number> {
-  const failedAt = await jobFailedAt(deps, "generate", generationJobId(key));
-  if (!failedAt) return 0;
-  const left = GENERATION_FAILURE_COOLDOWN_MS - (Date.now() - failedAt.getTime());
-  return left > 0 ? Math.ceil(left / 1000) : 0;
+/**
+ * Queues `key`'s generation for learner traffic, unless it failed for good less than the cool-down
+ * ago: then the seconds left, and nothing runs. Only the failure read here is run again: one that
+ * came since (another request's run, failing fast) starts its own cool-down instead.
+ */
+export async function enqueueGenerationAfterCoolDown(
+  deps: Pick<ContentDeps, "config">,
+  data: GenerationJobData,
+): Promise<number> {
+  const jobId = generationJobId(data.key);
+  const failedAt = await jobFailedAt(deps, "generate", jobId);
+  const left = failedAt ? GENERATION_FAILURE_COOLDOWN_MS - (Date.now() - failedAt.getTime()) : 0;
+  if (left > 0) return Math.ceil(left / 1000);
+  await enqueue(deps, "generate", data, jobId, failedAt?.getTime() ?? null);
+  return 0;
 }
 
 async function generate(

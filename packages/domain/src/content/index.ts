@@ -7,10 +7,10 @@ export { type CacheKey, cacheKeyHash, generationJobId, generationStreamKey, hotC
 export type { ContentDeps, ContentStoreDeps } from "./deps.ts";
 export {
   enqueueGeneration,
+  enqueueGenerationAfterCoolDown,
   GENERATION_FAILURE_COOLDOWN_MS,
   type GenerationJobData,
   type GenerationOutcome,
-  generationCoolDownSeconds,
   runGeneration,
 } from "./generation.ts";
 export { chargeGeneration, countryContext, secondsUntilUtcMidnight } from "./generation-quota.ts";

@@ -15,11 +15,13 @@ export async function enqueue<N extends JobName>(
   name: N,
   payload: JobPayload<N>,
   jobId: string,
+  retryFailedAt?: number | null,
 ): Promise<{ jobId: string; outcome: EnqueueOutcome }> {
   const job = JOBS[name];
   const queue = getQueue(job.queue, { prefix: deps.config.QUEUE_PREFIX });
   const data = parseJobPayload(name, payload);
-  const { outcome } = await enqueueOnce(queue, name, data, jobId, job.keepCompleted ? {} : { removeOnComplete: true });
+  const options = job.keepCompleted ? {} : { removeOnComplete: true };
+  const { outcome } = await enqueueOnce(queue, name, data, jobId, options, retryFailedAt);
   return { jobId, outcome };
 }
 

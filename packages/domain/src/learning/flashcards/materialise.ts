@@ -13,7 +13,7 @@ import type { LearnerModule } from "../../access/learner.ts";
 import { type CachedContent, findCachedContent } from "../../content/cache.ts";
 import { type CacheKey, otherLanguage } from "../../content/cache-key.ts";
 import type { ContentDeps } from "../../content/deps.ts";
-import { enqueueGeneration, generationCoolDownSeconds } from "../../content/generation.ts";
+import { enqueueGenerationAfterCoolDown } from "../../content/generation.ts";
 import { courseHasIndexedContent } from "../../content/indexed.ts";
 import { conceptKeyOf } from "./concept-key.ts";
 
@@ -133,8 +133,7 @@ export async function materialiseDeck(
   const [mine, theirs] = await Promise.all([findCachedContent(deps, key), findCachedContent(deps, other)]);
   if (!mine) {
     if (!theirs && !(await courseHasIndexedContent(deps.db, module.courseId))) throw new AppError("NO_INDEXED_CONTENT");
-    const coolDown = await generationCoolDownSeconds(deps, key);
-    if (coolDown === 0) await enqueueGeneration(deps, { key, alsoOtherLanguage: !theirs });
+    const coolDown = await enqueueGenerationAfterCoolDown(deps, { key, alsoOtherLanguage: !theirs });
     if (!theirs) throw new AppError("NOT_READY", { retryAfterSeconds: coolDown || DECK_RETRY_AFTER_SECONDS });
   }
   const fr = key.language === "fr" ? mine : theirs;

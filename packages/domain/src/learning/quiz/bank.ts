@@ -8,7 +8,7 @@ import type { Db } from "@sira/infra/db";
 import { findCachedContent } from "../../content/cache.ts";
 import type { CacheKey } from "../../content/cache-key.ts";
 import type { ContentDeps } from "../../content/deps.ts";
-import { enqueueGeneration, generationCoolDownSeconds } from "../../content/generation.ts";
+import { enqueueGenerationAfterCoolDown } from "../../content/generation.ts";
 import { courseHasIndexedContent } from "../../content/indexed.ts";
 import { materialiseQuizItems, type QuizContentRow } from "./items.ts";
 
@@ -65,8 +65,6 @@ export async function ensureModuleBank(deps: Pick<ContentDeps, "db" | "redis" | 
   });
   if (active > 0) return;
   if (!(await courseHasIndexedContent(deps.db, target.courseId))) throw new AppError("NO_INDEXED_CONTENT");
-  const coolDown = await generationCoolDownSeconds(deps, key);
-  if (coolDown > 0) throw new AppError("QUIZ_NOT_READY", { retryAfterSeconds: coolDown });
-  await enqueueGeneration(deps, { key, alsoOtherLanguage: true });
-  throw new AppError("QUIZ_NOT_READY", { retryAfterSeconds: QUIZ_RETRY_AFTER_SECONDS });
+  const coolDown = await enqueueGenerationAfterCoolDown(deps, { key, alsoOtherLanguage: true });
+  throw new AppError("QUIZ_NOT_READY", { retryAfterSeconds: coolDown || QUIZ_RETRY_AFTER_SECONDS });
 }
