@@ -32,6 +32,7 @@ export {
   listResourcePages,
   reindexCourseResource,
   reindexCourseResources,
+  STUCK_INDEXING_MS,
 } from "./manage.ts";
 export { listSourceImages, type SourceImageFile, sourceImageFile } from "./source-images.ts";
 export { requeueStalledResources, STALLED_INDEXING_MINUTES } from "./stalled.ts";

@@ -133,8 +133,12 @@ export async function deleteCourseResource(
 /**
  * Queues the document for indexing again (a new job); its status goes back to queued at 0 %. One
  * already queued or running is left to the job it has (as for the whole course): each run reads the
- * document in full again.
+ * document in full again. One that has not moved for `STUCK_INDEXING_MS` has lost its job (Redis lost
+ * it, say) and is queued again.
  */
+/** Longer than a document waits and runs with its progress unchanged (indexing's job, 120 s, is the longest). */
+export const STUCK_INDEXING_MS = 10 * 60_000;
+
 export async function reindexCourseResource(
   deps: ResourceDeps,
   viewer: Viewer,
@@ -146,7 +150,8 @@ export async function reindexCourseResource(
     // Locked, so two requests at once cannot both queue a run.
     await tx.$queryRaw`SELECT id FROM course_resources WHERE id = ${resourceId}::uuid FOR UPDATE`;
     const current = await manageableResource(tx, viewer, courseId, resourceId);
-    if (current.indexStatus === "queued" || current.indexStatus === "running") return { row: current, busy: true };
+    const busy = current.indexStatus === "queued" || current.indexStatus === "running";
+    if (busy && Date.now() - current.updatedAt.getTime() < STUCK_INDEXING_MS) return { row: current, busy: true };
     const { count } = await tx.courseResource.updateMany({
       where: { id: resourceId },
       data: { indexStatus: "queued", indexProgressPct: 0, indexError: null },
