@@ -4,6 +4,9 @@
  * course deleted mid-upload (a slow phone upload, the console deleting the draft) is a 404; both
  * used to fail in the database as a 500.
  */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Problem } from "@sira/contracts";
 import { closeQueues } from "@sira/infra";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
@@ -12,7 +15,8 @@ import { testPng } from "../../../packages/domain/test/fixtures/pdf.ts";
 import { closeTestDeps, resetState, type SignedIn, signIn, testApp } from "./helpers.ts";
 import { until } from "./workers.ts";
 
-const { app, deps } = testApp();
+// Its own storage: the temporary uploads it looks at must be its own, not other files' in flight.
+const { app, deps } = testApp({ STORAGE_DIR: mkdtempSync(join(tmpdir(), "sira-upload-review-")) });
 let expert: SignedIn;
 let course: CourseFixture;
 beforeEach(async () => {

@@ -3,13 +3,17 @@
  * answers a 400 `truncated` and keeps nothing; the error never goes unhandled, which would end
  * the API process (and fail this file).
  */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Problem } from "@sira/contracts";
 import { closeQueues } from "@sira/infra";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { closeTestDeps, resetState, signIn, testApp } from "../helpers.ts";
 import { makeCourse, resourcesPath } from "./fixtures.ts";
 
-const { app, deps } = testApp();
+// Its own storage: the temporary uploads it compares must be its own, not other files' in flight.
+const { app, deps } = testApp({ STORAGE_DIR: mkdtempSync(join(tmpdir(), "sira-dropped-upload-")) });
 beforeEach(resetState);
 afterAll(async () => {
   await closeQueues();
