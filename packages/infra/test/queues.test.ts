@@ -6,6 +6,19 @@ import { createQueueRedis } from "../src/redis.ts";
 
 afterAll(() => closeQueues());
 
+/** Runs the maintenance queue's waiting job once on a worker that fails it (one attempt: for good). */
+async function failOnce(): Promise<void> {
+  const worker = new Worker(
+    "maintenance",
+    async () => {
+      throw new Error("provider down");
+    },
+    { connection: createQueueRedis(), prefix: loadConfig().QUEUE_PREFIX },
+  );
+  await new Promise<void>((resolve) => worker.on("failed", () => resolve()));
+  await worker.close();
+}
+
 describe("job ids", () => {
   it("are deterministic, and never contain the ':' BullMQ refuses", () => {
     expect(jobIdFor("index", "course:1", 42)).toBe("index-course_1-42");
@@ -47,15 +60,7 @@ describe("queues", () => {
     expect(first.outcome).toBe("added");
     expect((await enqueueOnce(queue, "purge-expired", {}, id)).outcome).toBe("existing");
 
-    const worker = new Worker(
-      "maintenance",
-      async () => {
-        throw new Error("provider down");
-      },
-      { connection: createQueueRedis(), prefix: loadConfig().QUEUE_PREFIX },
-    );
-    await new Promise<void>((resolve) => worker.on("failed", () => resolve()));
-    await worker.close();
+    await failOnce();
     expect(await first.job.getState()).toBe("failed");
 
     const again = await enqueueOnce(queue, "purge-expired", {}, id);
@@ -100,15 +105,7 @@ describe("queues", () => {
     await queue.obliterate({ force: true });
     const id = jobIdFor("purge-expired", "race");
     await enqueueOnce(queue, "purge-expired", {}, id, { attempts: 1 });
-    const worker = new Worker(
-      "maintenance",
-      async () => {
-        throw new Error("provider down");
-      },
-      { connection: createQueueRedis(), prefix: loadConfig().QUEUE_PREFIX },
-    );
-    await new Promise<void>((resolve) => worker.on("failed", () => resolve()));
-    await worker.close();
+    await failOnce();
 
     const outcomes = await Promise.all([
       enqueueOnce(queue, "purge-expired", {}, id),
@@ -125,15 +122,7 @@ describe("queues", () => {
     await queue.obliterate({ force: true });
     const id = jobIdFor("purge-expired", "read-failure");
     await enqueueOnce(queue, "purge-expired", {}, id, { attempts: 1 });
-    const worker = new Worker(
-      "maintenance",
-      async () => {
-        throw new Error("provider down");
-      },
-      { connection: createQueueRedis(), prefix: loadConfig().QUEUE_PREFIX },
-    );
-    await new Promise<void>((resolve) => worker.on("failed", () => resolve()));
-    await worker.close();
+    await failOnce();
     const job = await queue.getJob(id);
     const failedAt = job?.finishedOn ?? job?.timestamp ?? 0;
 
