@@ -6,6 +6,7 @@ import { type FormEvent, Suspense, useEffect, useState } from "react";
 import { useAuth } from "@/components/auth";
 import { LanguageSwitch } from "@/components/language-switch";
 import { Button, DocumentTitle, ErrorBox, TextField } from "@/components/ui";
+import { safeNext } from "@/lib/paths";
 import { type FieldErrors, validate } from "@/lib/validate";
 
 function SignInForm() {
@@ -19,11 +20,10 @@ function SignInForm() {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const target = next?.startsWith("/") && !next.startsWith("//") ? next : "/courses";
 
   useEffect(() => {
-    if (auth.status === "signed-in") router.replace(target);
-  }, [auth.status, router, target]);
+    if (auth.status === "signed-in") router.replace(safeNext(next, window.location.origin));
+  }, [auth.status, router, next]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
