@@ -255,14 +255,29 @@ export const revenueReportSchema = z.object({
       amount: z.number().int(),
       credits_sold: z.number().int(),
       course_sales: z.number().int(),
+      /** Course purchases refunded that day (whenever they were bought). */
+      course_refunds: z.number().int(),
+      /** The platform's commission net of the refunds given that day: `commission_gross - commission_refunded`. */
       commission: z.number().int(),
+      commission_gross: z.number().int(),
+      commission_refunded: z.number().int(),
     }),
   ),
   by_operator: z.array(z.object({ provider: z.string(), payments: z.number().int(), amount: z.number().int() })),
   by_course: z.array(
     z.object({ course_id: z.uuid(), sales: z.number().int(), credits: z.number().int(), refunds: z.number().int() }),
   ),
-  by_expert: z.array(z.object({ expert_id: z.uuid(), earned: z.number().int(), paid_out: z.number().int() })),
+  by_expert: z.array(
+    z.object({
+      expert_id: z.uuid(),
+      /** Net of refunds in the period: `earned_gross - earned_refunded`, as the expert's own earnings count it. */
+      earned: z.number().int(),
+      earned_gross: z.number().int(),
+      /** Taken back by refunds; a share already paid out stays the expert's (the platform covers it). */
+      earned_refunded: z.number().int(),
+      paid_out: z.number().int(),
+    }),
+  ),
 });
 
 export const reconciliationSchema = z.object({

@@ -178,11 +178,22 @@ describe("payouts and the revenue report", () => {
       by_expert: { expert_id: string; earned: number }[];
     };
     expect(report.by_day).toEqual([
-      { day: today, payments: 1, amount: 5000, credits_sold: 1100, course_sales: 1, commission: 120 },
+      {
+        day: today,
+        payments: 1,
+        amount: 5000,
+        credits_sold: 1100,
+        course_sales: 1,
+        course_refunds: 0,
+        commission: 120,
+        commission_gross: 120,
+        commission_refunded: 0,
+      },
     ]);
     expect(report.by_operator).toEqual([{ provider: "orange_money", payments: 1, amount: 5000 }]);
     expect(report.by_course).toEqual([{ course_id: course.courseId, sales: 1, credits: 400, refunds: 0 }]);
-    expect(report.by_expert).toEqual([{ expert_id: expert.userId, earned: 280, paid_out: 0 }]);
+    const earned = { expert_id: expert.userId, earned: 280, earned_gross: 280, earned_refunded: 0 };
+    expect(report.by_expert).toEqual([{ ...earned, paid_out: 0 }]);
     // A request waiting counts as paid out only once the admin has paid it.
     const waiting = (await (
       await send(expert, "POST", "/api/v1/expert/payouts", { credits: 50, provider: "wave", phone: "770000000" })
@@ -193,12 +204,55 @@ describe("payouts and the revenue report", () => {
           by_expert: unknown[];
         }
       ).by_expert;
-    expect(await revenue()).toEqual([{ expert_id: expert.userId, earned: 280, paid_out: 0 }]);
+    expect(await revenue()).toEqual([{ ...earned, paid_out: 0 }]);
     await send(world.admin, "POST", `/api/v1/admin/payouts/${waiting.id}/paid`, { operator_reference: "WV-7" });
-    expect(await revenue()).toEqual([{ expert_id: expert.userId, earned: 280, paid_out: 50 }]);
+    expect(await revenue()).toEqual([{ ...earned, paid_out: 50 }]);
     const check = (await (await send(world.admin, "GET", "/api/v1/admin/ledger/reconciliation")).json()) as {
       balanced: boolean;
     };
     expect(check.balanced).toBe(true);
+  });
+
+  it("reports commission and earnings net of refunds, as the expert's earnings count them", async () => {
+    const expert = await signIn(deps, { role: "expert" });
+    const course = await makeCourse(deps.db, { expertId: expert.userId });
+    await deps.db.course.update({ where: { id: course.courseId }, data: { priceCredits: 400, isMarketplace: true } });
+    await buyCredits(deps, send, learner, world.packageId);
+    const bought = await send(learner, "POST", `/api/v1/courses/${course.courseId}/purchase`, {});
+    expect(bought.status).toBe(200);
+    // The expert asks for 100 of their 280 before the refund: those stay theirs, the platform covers them.
+    const asked = await send(expert, "POST", "/api/v1/expert/payouts", {
+      credits: 100,
+      provider: "wave",
+      phone: "770000000",
+    });
+    expect(asked.status).toBeLessThan(300);
+    const purchases = (await (
+      await send(world.admin, "GET", `/api/v1/admin/purchases?course_id=${course.courseId}`)
+    ).json()) as { items: { posting_id: string }[] };
+    const postingId = purchases.items[0]?.posting_id as string;
+    expect((await send(world.admin, "POST", `/api/v1/admin/purchases/${postingId}/refund`, {})).status).toBe(200);
+
+    const today = new Date().toISOString().slice(0, 10);
+    const report = (await (
+      await send(world.admin, "GET", `/api/v1/admin/revenue?from=${today}&to=${today}`)
+    ).json()) as {
+      by_day: Record<string, unknown>[];
+      by_course: Record<string, unknown>[];
+      by_expert: Record<string, unknown>[];
+    };
+    expect(report.by_day[0]).toMatchObject({
+      course_sales: 1,
+      course_refunds: 1,
+      commission: 0,
+      commission_gross: 120,
+      commission_refunded: 120,
+    });
+    expect(report.by_course).toEqual([{ course_id: course.courseId, sales: 1, credits: 0, refunds: 1 }]);
+    expect(report.by_expert).toEqual([
+      { expert_id: expert.userId, earned: 100, earned_gross: 280, earned_refunded: 180, paid_out: 0 },
+    ]);
+    const earnings = (await (await send(expert, "GET", "/api/v1/expert/earnings")).json()) as { total_earned: number };
+    expect(earnings.total_earned).toBe(100);
   });
 });
