@@ -13,15 +13,16 @@ import { etag } from "./http/etag.ts";
 import { idempotency } from "./http/idempotency.ts";
 import { languageMiddleware } from "./http/language.ts";
 import { MemoRouter } from "./http/memo-router.ts";
+import { allowedMethods, notFoundOrNotAllowed } from "./http/method-not-allowed.ts";
 import { offlineReplay } from "./http/offline-replay.ts";
-import { fieldErrorsFromZod, handleError, problemResponse } from "./http/problem.ts";
+import { fieldErrorsFromZod, handleError } from "./http/problem.ts";
 import { rateLimit } from "./http/rate-limit.ts";
 import { requestContext } from "./http/request-context.ts";
 import { fixedHeaders, SECURITY_HEADERS, SECURITY_HEADERS_HTML } from "./http/response-headers.ts";
 import { storableText } from "./http/storable-text.ts";
 import { dashboardPrefetch } from "./rest/dashboard.ts";
 import { mountLiveness } from "./rest/health.ts";
-import { mountMetrics } from "./rest/metrics.ts";
+import { METRICS_PATH, mountMetrics } from "./rest/metrics.ts";
 import { mountOpenApi } from "./rest/openapi.ts";
 import { mountRestSurface } from "./rest/surface.ts";
 import { trpcCallCount } from "./trpc/batch.ts";
@@ -106,7 +107,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.all("/trpc/*", trpcHandler);
   mountOpenApi(app);
 
-  app.notFound((c) => problemResponse(c, new AppError("ROUTE_NOT_FOUND")));
+  // A wrong method on a known path is a 405; /metrics without its token stays an unknown address.
+  app.notFound(notFoundOrNotAllowed(allowedMethods(() => app.routes, config.METRICS_TOKEN ? [] : [METRICS_PATH])));
   app.onError(handleError);
   return app;
 }

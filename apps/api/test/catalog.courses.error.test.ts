@@ -68,6 +68,6 @@ describe("GET /api/v1/courses/{id_or_slug} (errors)", () => {
 
   it("has no GET on the enroll address", async () => {
     const c = await makeCourse(deps);
-    expect(await problem(`${COURSES}/${c.id}/enroll`)).toMatchObject({ status: 404, code: "ROUTE_NOT_FOUND" });
+    expect(await problem(`${COURSES}/${c.id}/enroll`)).toMatchObject({ status: 405, code: "METHOD_NOT_ALLOWED" });
   });
 });
