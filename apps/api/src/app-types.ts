@@ -53,7 +53,7 @@ export interface AppEnv {
      * Whether Redis lists the session the bearer token names as ended, read by the rate limiter in
      * its own round trip before the token is verified; auth uses it once the token proves that session.
      */
-    sessionListed: { sessionId: string; listed: boolean } | undefined;
+    sessionListed: { sessionId: string; listed: boolean; loaded: boolean } | undefined;
     /** Redis values the rate limiter read in its round trip for the route (`RateLimitOptions.prefetch`). */
     prefetched: ReadonlyMap<string, string | null> | undefined;
   };

@@ -13,7 +13,7 @@ export function createAppDeps(base: { config: Config; db: Db; redis: Redis; logg
     mailer: createMailer({ config, db, logger }),
     storage: createStorage(config),
     ai: createAiProviders({ config, db, logger }),
-    denylist: redisSessionDenylist(base.redis, config, logger),
+    denylist: redisSessionDenylist(base.redis, config, logger, db),
     usage: createUsageRecorder(db, logger, config),
     metrics: createApiMetrics(base),
   };

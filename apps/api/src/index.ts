@@ -44,6 +44,10 @@ if (!cluster.isPrimary || processes <= 1) await serveApi();
 async function serveApi(): Promise<void> {
   const deps = createAppDeps({ config, db: db(), redis: redis(), logger: log });
   const app = createApp(deps);
+  // A Redis that lost its data lost the list of ended sessions: rebuilt before it is needed.
+  deps.denylist
+    .ensureLoaded()
+    .catch((error: unknown) => log.warn({ err: error }, "session denylist not checked at start"));
 
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     log.info({ port: info.port, host: config.HOST }, "Sira API listening");

@@ -4,7 +4,7 @@
  */
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { startSession, tokenPair } from "@sira/domain";
+import { DENYLIST_LOADED_KEY, startSession, tokenPair } from "@sira/domain";
 import { createLogger, createRedis, getQueue, parseConfig, type Redis } from "@sira/infra";
 import { createDb, onQuery } from "@sira/infra/db";
 import { truncateAll } from "@sira/infra/testing";
@@ -63,6 +63,8 @@ export async function resetRedis(): Promise<void> {
     closers.push(async () => client.disconnect());
   }
   await stateRedis.flushdb();
+  // As the API's start-up leaves it: the list of ended sessions is whole (none are listed yet).
+  await stateRedis.set(DENYLIST_LOADED_KEY, "1");
 }
 
 /** Empties this worker's database and Redis database, for tests that write rows. */

@@ -69,7 +69,7 @@ describe("the demo seed", () => {
 
     const account = await db.creditAccount.findUniqueOrThrow({ where: { userId: learnerId } });
     const ledger = await db.transaction.aggregate({ where: { accountId: account.id }, _sum: { amount: true } });
-    expect(account.balance).toBe(DEMO_LEARNER_CREDITS);
+    expect(account.balance).toBe(BigInt(DEMO_LEARNER_CREDITS));
     expect(ledger._sum.amount).toBe(account.balance);
   });
 
@@ -100,7 +100,7 @@ describe("the demo accounts", () => {
       config,
       logger,
       mailer: createMailer({ config, db, logger }),
-      denylist: redisSessionDenylist(redis, config, logger),
+      denylist: redisSessionDenylist(redis, config, logger, db),
       meta: { ip: "127.0.0.1", userAgent: "vitest", requestId: null, now: new Date() },
       usage: createUsageRecorder(db, logger, config),
     };

@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createLogger, createRedis } from "@sira/infra";
+import { createDb } from "@sira/infra/db";
 import { freePort } from "@sira/infra/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { redisSessionDenylist, revokedSessionKey } from "../src/auth/revocation.ts";
@@ -38,10 +39,12 @@ async function eventually(probe: () => Promise<boolean>, boundMs = 10_000): Prom
 
 const redis = createRedis(`redis://127.0.0.1:${port}/0`);
 redis.on("error", () => {});
-const denylist = redisSessionDenylist(redis, { ACCESS_TOKEN_TTL_SECONDS: 900 }, createLogger("test", "silent"));
+const db = createDb({ url: process.env.DATABASE_URL as string });
+const denylist = redisSessionDenylist(redis, { ACCESS_TOKEN_TTL_SECONDS: 900 }, createLogger("test", "silent"), db);
 
 afterAll(async () => {
   redis.disconnect();
+  await db.$disconnect();
   await stopRedis();
 });
 
@@ -49,6 +52,9 @@ describe("the session denylist", () => {
   it("keeps an entry as long as an access token lives, and survives an outage without failing open", async () => {
     await startRedis();
     await eventually(async () => (await redis.ping()) === "PONG");
+    // A new Redis holds no list: until the API's start-up rebuilds it, a missing entry proves nothing.
+    expect(await denylist.check(crypto.randomUUID())).toBe("unknown");
+    await denylist.ensureLoaded();
 
     const listed = crypto.randomUUID();
     await denylist.deny([listed]);

@@ -21,7 +21,7 @@ const config = parseConfig(process.env);
 const logger = createLogger("test", "silent");
 const mailer = outboxMailer(db, logger);
 const redis = createRedis(process.env.REDIS_URL);
-const denylist = redisSessionDenylist(redis, config, logger);
+const denylist = redisSessionDenylist(redis, config, logger, db);
 const usage = createUsageRecorder(db, logger, config);
 
 beforeEach(() => truncateAll(process.env.DATABASE_URL as string));

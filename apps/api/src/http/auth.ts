@@ -58,9 +58,9 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
     const claims = await verifyAccessToken(authKeys(deps.config), token);
     // The rate limiter may have read the denylist already, for the session this token proves.
     const early = c.get("sessionListed");
-    const listed = early?.sessionId === claims.sessionId ? early.listed : undefined;
+    const seen = early?.sessionId === claims.sessionId ? early : undefined;
     // An ended session is no sign-in at all, as for an erased account: the client signs in again.
-    if (!(await sessionStands(deps, claims, listed))) throw new AppError("UNAUTHENTICATED");
+    if (!(await sessionStands(deps, claims, seen))) throw new AppError("UNAUTHENTICATED");
     c.set("actor", claims);
   }
   await next();

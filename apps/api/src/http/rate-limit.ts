@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { AppError } from "@sira/contracts";
-import { networkKey, revokedSessionKey } from "@sira/domain";
+import { DENYLIST_LOADED_KEY, type DenylistRead, networkKey, revokedSessionKey } from "@sira/domain";
 import type { Redis } from "@sira/infra";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
@@ -16,17 +16,19 @@ import { setResponseHeaders } from "./response-headers.ts";
 
 const WINDOW_MS = 60_000;
 // Asked here, what the request needs next from Redis costs no round trip of its own: with ARGV[3]
-// = 1, KEYS[2] is a key whose existence it needs (the session denylist); the keys after it are
-// values it will read (a cached answer), returned as MGET returns them.
+// = 1, KEYS[2] and KEYS[3] are keys whose existence it needs (the session's denylist entry and
+// the marker that the list is whole); the keys after them are values it will read (a cached
+// answer), returned as MGET returns them.
 const INCREMENT = `local n = redis.call('INCRBY', KEYS[1], ARGV[2])
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 local listed = -1
+local loaded = -1
 local first = 2
-if ARGV[3] == '1' then listed = redis.call('EXISTS', KEYS[2]); first = 3 end
+if ARGV[3] == '1' then listed = redis.call('EXISTS', KEYS[2]); loaded = redis.call('EXISTS', KEYS[3]); first = 4 end
 local values = {}
 if #KEYS >= first then values = redis.call('MGET', unpack(KEYS, first)) end
-return {n, ttl, listed, values}`;
+return {n, ttl, listed, values, loaded}`;
 // Sent by its hash: the script's text goes over the wire only after Redis has forgotten it.
 const INCREMENT_SHA = createHash("sha1").update(INCREMENT).digest("hex");
 
@@ -45,8 +47,8 @@ export interface Hit {
   count: number;
   resetMs: number;
   store: "redis" | "memory";
-  /** Whether the extra key exists, when one was asked (Redis only). */
-  listed?: boolean;
+  /** What Redis said about the session asked about, if one was (Redis only). */
+  session?: DenylistRead;
   /** The values of the keys asked to be read, by key (Redis only). */
   values?: ReadonlyMap<string, string | null>;
 }
@@ -78,15 +80,14 @@ export async function hitRedis(
   existsKey?: string,
   readKeys: readonly string[] = [],
 ): Promise<Hit> {
-  const keys = existsKey ? [key, existsKey, ...readKeys] : [key, ...readKeys];
-  const [count, ttl, listed, values] = (await runIncrement(redis, keys, [WINDOW_MS, cost, existsKey ? 1 : 0])) as [
-    number,
-    number,
-    number,
-    (string | null)[],
-  ];
+  const keys = existsKey ? [key, existsKey, DENYLIST_LOADED_KEY, ...readKeys] : [key, ...readKeys];
+  const [count, ttl, listed, values, loaded] = (await runIncrement(redis, keys, [
+    WINDOW_MS,
+    cost,
+    existsKey ? 1 : 0,
+  ])) as [number, number, number, (string | null)[], number];
   const hit: Hit = { count, resetMs: ttl > 0 ? ttl : WINDOW_MS, store: "redis" };
-  if (existsKey) hit.listed = listed === 1;
+  if (existsKey) hit.session = { listed: listed === 1, loaded: loaded === 1 };
   if (readKeys.length) hit.values = new Map(readKeys.map((k, i) => [k, values[i] ?? null]));
   return hit;
 }
@@ -125,7 +126,7 @@ export function rateLimit(options: RateLimitOptions) {
       const claim = options.claim?.(c) ?? null;
       const reads = (claim && options.prefetch?.(c, claim)) || [];
       hit = await hitRedis(redis, key, cost, claim ? revokedSessionKey(claim.sessionId) : undefined, reads);
-      if (claim && hit.listed !== undefined) c.set("sessionListed", { sessionId: claim.sessionId, listed: hit.listed });
+      if (claim && hit.session) c.set("sessionListed", { sessionId: claim.sessionId, ...hit.session });
       if (hit.values) c.set("prefetched", hit.values);
       warned = false;
     } catch (error) {

@@ -19,6 +19,7 @@ import type { Db } from "@sira/infra/db";
 import type { Viewer } from "../access/actor.ts";
 import { manageableCourses } from "../access/readable.ts";
 import { inLanguage } from "../bilingual.ts";
+import { toCredits } from "../money/amount.ts";
 import { UNLOCK_QUIZ_AVG } from "../unlock/rules.ts";
 import { isoDay, utcDay } from "../usage/rollup.ts";
 
@@ -188,7 +189,7 @@ async function dailySeries(db: Db, inScope: boolean, ids: string[], from: Date, 
        WHERE day BETWEEN ${isoDay(from)}::date AND ${isoDay(to)}::date AND (${!inScope} OR course_id = ANY(${ids}::uuid[]))
        GROUP BY day),
     ev AS (
-      SELECT day, sum(events)::int AS n FROM usage_daily
+      SELECT day, sum(events)::float8 AS n FROM usage_daily
        WHERE day BETWEEN ${isoDay(from)}::date AND ${isoDay(to)}::date AND (${!inScope} OR course_id = ANY(${ids}::uuid[]))
        GROUP BY day)
     SELECT to_char(days.day, 'YYYY-MM-DD') AS day, coalesce(act.n, 0) AS active_users, coalesce(ev.n, 0) AS events
@@ -356,7 +357,7 @@ interface EventTotal {
 
 function eventTotals(db: Db, inScope: boolean, ids: string[], from: Date, to: Date): Promise<EventTotal[]> {
   return db.$queryRaw<EventTotal[]>`
-    SELECT kind, sum(events)::int AS events, sum(quantity)::float8 AS quantity,
+    SELECT kind, sum(events)::float8 AS events, sum(quantity)::float8 AS quantity,
            sum(input_tokens)::float8 AS input_tokens, sum(output_tokens)::float8 AS output_tokens,
            sum(cost_micros)::float8 AS cost_micros
       FROM usage_daily
@@ -366,14 +367,15 @@ function eventTotals(db: Db, inScope: boolean, ids: string[], from: Date, to: Da
 
 async function revenueTotals(db: Db, inScope: boolean, ids: string[], from: Date, to: Date) {
   const end = addDays(to, 1);
+  // Credit and payment sums may pass 2^31: bigint, read through toCredits.
   const [row] = await db.$queryRaw<
     {
       course_sales: number;
-      course_credits: number;
-      commission_credits: number;
-      expert_earnings: number;
+      course_credits: bigint;
+      commission_credits: bigint;
+      expert_earnings: bigint;
       payments: number;
-      payments_amount: number;
+      payments_amount: bigint;
     }[]
   >`
     WITH led AS (
@@ -381,21 +383,21 @@ async function revenueTotals(db: Db, inScope: boolean, ids: string[], from: Date
        WHERE t.created_at >= ${from} AND t.created_at < ${end}
          AND (${!inScope} OR t.course_id = ANY(${ids}::uuid[]))
     ), pay AS (
-      SELECT count(*)::int AS n, coalesce(sum(amount), 0)::int AS amount FROM subscription_payments
+      SELECT count(*)::int AS n, coalesce(sum(amount), 0)::bigint AS amount FROM subscription_payments
        WHERE status = 'confirmed' AND confirmed_at >= ${from} AND confirmed_at < ${end}
     )
     SELECT count(*) FILTER (WHERE type = 'course_purchase' AND kind = 'user')::int AS course_sales,
-           (-coalesce(sum(amount) FILTER (WHERE type = 'course_purchase' AND kind = 'user'), 0))::int AS course_credits,
-           coalesce(sum(amount) FILTER (WHERE type = 'commission'), 0)::int AS commission_credits,
-           coalesce(sum(amount) FILTER (WHERE type = 'course_earning'), 0)::int AS expert_earnings,
+           (-coalesce(sum(amount) FILTER (WHERE type = 'course_purchase' AND kind = 'user'), 0))::bigint AS course_credits,
+           coalesce(sum(amount) FILTER (WHERE type = 'commission'), 0)::bigint AS commission_credits,
+           coalesce(sum(amount) FILTER (WHERE type = 'course_earning'), 0)::bigint AS expert_earnings,
            (SELECT n FROM pay) AS payments, (SELECT amount FROM pay) AS payments_amount
       FROM led`;
   return {
     course_sales: row?.course_sales ?? 0,
-    course_credits: row?.course_credits ?? 0,
-    commission_credits: row?.commission_credits ?? 0,
-    expert_earnings: row?.expert_earnings ?? 0,
+    course_credits: toCredits(row?.course_credits ?? 0),
+    commission_credits: toCredits(row?.commission_credits ?? 0),
+    expert_earnings: toCredits(row?.expert_earnings ?? 0),
     payments: row?.payments ?? 0,
-    payments_amount: row?.payments_amount ?? 0,
+    payments_amount: toCredits(row?.payments_amount ?? 0),
   };
 }

@@ -13,6 +13,9 @@ export { networkKey } from "./network.ts";
 export { confirmRecovery, MAGIC_LINK_TTL_MINUTES, requestRecovery } from "./recovery.ts";
 export {
   activeRole,
+  DENYLIST_LOADED_KEY,
+  type DenylistRead,
+  endedSessionsSince,
   redisSessionDenylist,
   revokedSessionKey,
   type SessionDenylist,

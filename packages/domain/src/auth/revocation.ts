@@ -3,6 +3,9 @@
  * session writes its id (the token's `sid`) to a Redis denylist for as long as one of its access
  * tokens can live, and every authenticated request checks it. When Redis cannot answer, the
  * database decides (the session's refresh tokens, the account's status and role): never fail open.
+ * A Redis that lost its data (a restart without persistence, a failover) has lost the list too: a
+ * marker key says the list is whole, and without it the database decides while the list is rebuilt
+ * from the sessions that ended within an access token's life.
  */
 import type { Role } from "@sira/contracts";
 import { type Config, type Logger, type Redis, redisDown } from "@sira/infra";
@@ -12,17 +15,49 @@ import type { AccessClaims } from "./access-token.ts";
 /** Ends the access tokens of sessions whose refresh tokens were just revoked. Never throws. */
 export interface SessionDenylist {
   deny(sessionIds: readonly string[]): Promise<void>;
-  /** Whether Redis lists the session as ended; "unknown" when Redis could not answer. */
+  /**
+   * Whether Redis lists the session as ended; "unknown" when Redis could not answer, or when its
+   * list is not whole (being rebuilt after Redis lost its data).
+   */
   check(sessionId: string): Promise<"revoked" | "live" | "unknown">;
   /**
-   * What `check` answers once Redis has said whether `revokedSessionKey(sessionId)` exists, for a
-   * caller that asked in a round trip of its own (the API's rate limiter asks it with its count).
+   * What `check` answers once Redis has said whether `revokedSessionKey(sessionId)` and
+   * `DENYLIST_LOADED_KEY` exist, for a caller that asked in a round trip of its own (the API's
+   * rate limiter asks it with its count).
    */
-  answer(sessionId: string, listed: boolean): "revoked" | "live";
+  answer(sessionId: string, seen: DenylistRead): "revoked" | "live" | "unknown";
+  /** Rebuilds the list from the database unless Redis says it is whole; resolves when this try ends. */
+  ensureLoaded(): Promise<void>;
+}
+
+/** What Redis said about one session: its entry, and whether the list is whole. */
+export interface DenylistRead {
+  listed: boolean;
+  loaded: boolean;
 }
 
 /** The Redis key that lists an ended session. */
 export const revokedSessionKey = (sessionId: string) => `auth:revoked-session:${sessionId}`;
+
+/** Set once the list holds every session ended within an access token's life; gone with Redis's data. */
+export const DENYLIST_LOADED_KEY = "auth:revoked-sessions-loaded";
+
+/** Held by the one process rebuilding the list. */
+const RELOAD_LOCK_KEY = "auth:revoked-sessions-reload";
+const RELOAD_LOCK_MS = 60_000;
+const RELEASE_IF_HELD = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+/**
+ * Sessions ended since `since`, with when: every family with a token revoked for a reason. A
+ * rotation revokes its token without one, and leaves the session standing.
+ */
+export async function endedSessionsSince(db: Db, since: Date): Promise<{ sessionId: string; endedAt: Date }[]> {
+  const rows = await db.$queryRaw<{ family_id: string; ended_at: Date }[]>`
+    SELECT family_id::text, max(revoked_at) AS ended_at FROM refresh_tokens
+    WHERE revoked_at > ${since} AND revoked_reason IS NOT NULL
+    GROUP BY family_id`;
+  return rows.map((r) => ({ sessionId: r.family_id, endedAt: r.ended_at }));
+}
 
 /** Slack for clocks and for a refresh already past its checks when the session ended. */
 const MARGIN_SECONDS = 60;
@@ -35,11 +70,61 @@ export function redisSessionDenylist(
   redis: Redis,
   config: Pick<Config, "ACCESS_TOKEN_TTL_SECONDS">,
   logger: Logger,
+  db: Db,
 ): SessionDenylist {
   const ttl = config.ACCESS_TOKEN_TTL_SECONDS + MARGIN_SECONDS;
   /** Session id → when its entry may lapse (ms since epoch). */
   const unwritten = new Map<string, number>();
   let retrying = false;
+  let reloading: Promise<void> | null = null;
+  let lastReloadAt = 0;
+
+  /**
+   * Writes the entries of the sessions that ended within an access token's life, then the marker.
+   * One process does it (a Redis lock); the others go on asking the database meanwhile. A session
+   * ended while this runs writes its own entry, so it is never missed.
+   */
+  async function reload(): Promise<void> {
+    const token = crypto.randomUUID();
+    if ((await redis.set(RELOAD_LOCK_KEY, token, "PX", RELOAD_LOCK_MS, "NX")) !== "OK") return;
+    try {
+      const ended = await endedSessionsSince(db, new Date(Date.now() - ttl * 1000));
+      const now = Date.now();
+      const batch = redis.multi();
+      for (const { sessionId, endedAt } of ended) {
+        const left = endedAt.getTime() + ttl * 1000 - now;
+        if (left > 0) batch.set(revokedSessionKey(sessionId), "1", "PX", left);
+      }
+      batch.set(DENYLIST_LOADED_KEY, "1");
+      const results = await batch.exec();
+      if (!results || results.some(([error]) => error)) throw new Error("denylist reload refused");
+      logger.info({ sessions: ended.length }, "session denylist rebuilt from the database");
+    } finally {
+      await redis.eval(RELEASE_IF_HELD, 1, RELOAD_LOCK_KEY, token).catch(() => undefined);
+    }
+  }
+
+  /** One try at a time in this process; resolves when it ends (another process may hold the lock). */
+  function ensureLoaded(): Promise<void> {
+    reloading ??= loadUnlessWhole().finally(() => {
+      reloading = null;
+    });
+    return reloading;
+  }
+
+  async function loadUnlessWhole(): Promise<void> {
+    if ((await redis.exists(DENYLIST_LOADED_KEY)) === 1) return;
+    await reload();
+  }
+
+  /** At most one try a second per process, whatever the request rate while the list is rebuilt. */
+  function ensureLoadedInBackground(): void {
+    if (reloading || Date.now() - lastReloadAt < 1_000) return;
+    lastReloadAt = Date.now();
+    ensureLoaded().catch((error: unknown) =>
+      logger.warn({ err: (error as Error).message }, "session denylist not rebuilt"),
+    );
+  }
 
   async function write(entries: [string, number][]): Promise<boolean> {
     const now = Date.now();
@@ -60,16 +145,21 @@ export function redisSessionDenylist(
     }
   }
 
-  function answer(sessionId: string, listed: boolean): "revoked" | "live" {
-    if (unwritten.size === 0) return listed ? "revoked" : "live";
-    const missed = unwritten.has(sessionId);
-    if (!retrying) {
+  function answer(sessionId: string, { listed, loaded }: DenylistRead): "revoked" | "live" | "unknown" {
+    const missed = unwritten.size > 0 && unwritten.has(sessionId);
+    if (unwritten.size > 0 && !retrying) {
       retrying = true;
       void write([...unwritten]).finally(() => {
         retrying = false;
       });
     }
-    return listed || missed ? "revoked" : "live";
+    if (listed || missed) return "revoked";
+    // Without the marker, a missing entry proves nothing: Redis may have lost it.
+    if (!loaded) {
+      ensureLoadedInBackground();
+      return "unknown";
+    }
+    return "live";
   }
 
   return {
@@ -81,15 +171,20 @@ export function redisSessionDenylist(
     async check(sessionId) {
       // Mid-outage a command would wait for a reconnect attempt first: the database answers at once.
       if (redisDown(redis)) return "unknown";
-      let revoked: number;
+      let read: DenylistRead;
       try {
-        revoked = await redis.exists(revokedSessionKey(sessionId));
+        const [listed, loaded] = await Promise.all([
+          redis.exists(revokedSessionKey(sessionId)),
+          redis.exists(DENYLIST_LOADED_KEY),
+        ]);
+        read = { listed: listed === 1, loaded: loaded === 1 };
       } catch {
         return "unknown";
       }
-      return answer(sessionId, revoked === 1);
+      return answer(sessionId, read);
     },
     answer,
+    ensureLoaded,
   };
 }
 
@@ -120,11 +215,11 @@ export async function sessionLiveInDb(db: Db, claims: Pick<AccessClaims, "userId
 export async function sessionStands(
   deps: { db: Db; denylist: SessionDenylist },
   claims: Pick<AccessClaims, "userId" | "sessionId" | "role">,
-  /** Whether Redis listed the session, when the caller already asked (else this asks). */
-  listed?: boolean,
+  /** What Redis said about the session, when the caller already asked (else this asks). */
+  seen?: DenylistRead,
 ): Promise<boolean> {
   const state =
-    listed === undefined ? await deps.denylist.check(claims.sessionId) : deps.denylist.answer(claims.sessionId, listed);
+    seen === undefined ? await deps.denylist.check(claims.sessionId) : deps.denylist.answer(claims.sessionId, seen);
   if (state !== "unknown") return state === "live";
   return sessionLiveInDb(deps.db, claims);
 }

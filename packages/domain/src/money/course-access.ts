@@ -5,13 +5,14 @@
  */
 import { AppError } from "@sira/contracts";
 import type { Db, Tx } from "@sira/infra/db";
+import { toCredits } from "./amount.ts";
 
 /** Where a learner without enough credits buys more (the 402's `buy_credits_url`). */
 export const BUY_CREDITS_PATH = "/api/v1/credits/packages";
 
 export async function creditBalance(db: Db | Tx, userId: string): Promise<number> {
   const account = await db.creditAccount.findUnique({ where: { userId }, select: { balance: true } });
-  return account?.balance ?? 0;
+  return toCredits(account?.balance ?? 0);
 }
 
 /**

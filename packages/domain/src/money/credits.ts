@@ -2,14 +2,15 @@
 import type { CreditBalance, CreditTransaction } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
 import { changedIn, deltaPage, needsFullResync, syncHorizon } from "../sync.ts";
+import { toCredits } from "./amount.ts";
 
 export async function readBalance(db: Db, userId: string): Promise<CreditBalance> {
   const account = await db.creditAccount.findUnique({ where: { userId } });
   return {
-    balance: account?.balance ?? 0,
-    total_purchased: account?.totalPurchased ?? 0,
-    total_spent: account?.totalSpent ?? 0,
-    total_earned: account?.totalEarned ?? 0,
+    balance: toCredits(account?.balance ?? 0),
+    total_purchased: toCredits(account?.totalPurchased ?? 0),
+    total_spent: toCredits(account?.totalSpent ?? 0),
+    total_earned: toCredits(account?.totalEarned ?? 0),
     updated_at: account?.updatedAt.toISOString() ?? null,
   };
 }
@@ -18,8 +19,8 @@ type Row = {
   id: string;
   postingId: string;
   type: string;
-  amount: number;
-  balanceAfter: number;
+  amount: bigint;
+  balanceAfter: bigint;
   courseId: string | null;
   description: string | null;
   createdAt: Date;
@@ -29,8 +30,8 @@ const toTransaction = (r: Row): CreditTransaction => ({
   id: r.id,
   posting_id: r.postingId,
   type: r.type as CreditTransaction["type"],
-  amount: r.amount,
-  balance_after: r.balanceAfter,
+  amount: toCredits(r.amount),
+  balance_after: toCredits(r.balanceAfter),
   course_id: r.courseId,
   description: r.description,
   created_at: r.createdAt.toISOString(),

@@ -1,5 +1,6 @@
 /** Money: the credits ledger, payments by mobile money, subscriptions, activation codes. */
 export * from "./activation.ts";
+export * from "./amount.ts";
 export * from "./check-code.ts";
 export * from "./codes/index.ts";
 export * from "./course-access.ts";

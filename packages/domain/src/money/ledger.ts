@@ -9,6 +9,7 @@
 import { randomUUID } from "node:crypto";
 import { AppError, type TRANSACTION_TYPES } from "@sira/contracts";
 import type { Tx } from "@sira/infra/db";
+import { toCredits } from "./amount.ts";
 
 export type TransactionType = (typeof TRANSACTION_TYPES)[number];
 
@@ -135,7 +136,12 @@ async function findPosted(tx: Tx, accountId: string, key: string): Promise<Posti
   return {
     postingId: first.postingId,
     replayed: true,
-    lines: rows.map((r) => ({ ...r, userId: r.account.userId })),
+    lines: rows.map(({ account, ...r }) => ({
+      ...r,
+      userId: account.userId,
+      amount: toCredits(r.amount),
+      balanceAfter: toCredits(r.balanceAfter),
+    })),
   };
 }
 
@@ -170,22 +176,23 @@ export async function post(tx: Tx, posting: Posting): Promise<PostingResult> {
   for (const line of lines) {
     const accountId = ids.get(ownerKey(line.account)) as string;
     const totals = "userId" in line.account ? totalsOf(line) : { purchased: 0, spent: 0, earned: 0 };
-    const [account] = await tx.$queryRaw<{ balance: number; user_id: string | null }[]>`
-      UPDATE credit_accounts SET balance = balance + ${line.amount}::int,
-        total_spent = total_spent + ${totals.spent}::int,
-        total_purchased = total_purchased + ${totals.purchased}::int,
-        total_earned = total_earned + ${totals.earned}::int,
+    const [account] = await tx.$queryRaw<{ balance: bigint; user_id: string | null }[]>`
+      UPDATE credit_accounts SET balance = balance + ${line.amount}::bigint,
+        total_spent = total_spent + ${totals.spent}::bigint,
+        total_purchased = total_purchased + ${totals.purchased}::bigint,
+        total_earned = total_earned + ${totals.earned}::bigint,
         updated_at = now()
-      WHERE id = ${accountId}::uuid AND (kind <> 'user' OR balance + ${line.amount}::int >= 0)
+      WHERE id = ${accountId}::uuid AND (kind <> 'user' OR balance + ${line.amount}::bigint >= 0)
       RETURNING balance, user_id`;
     if (!account) throw new AppError("INSUFFICIENT_CREDITS");
+    const balanceAfter = toCredits(account.balance);
     const row = await tx.transaction.create({
       data: {
         postingId,
         accountId,
         type: line.type,
         amount: line.amount,
-        balanceAfter: account.balance,
+        balanceAfter,
         courseId: line.courseId ?? null,
         creditPackageId: line.creditPackageId ?? null,
         subscriptionId: line.subscriptionId ?? null,
@@ -210,7 +217,7 @@ export async function post(tx: Tx, posting: Posting): Promise<PostingResult> {
       userId: account.user_id,
       type: line.type,
       amount: line.amount,
-      balanceAfter: account.balance,
+      balanceAfter,
     });
   }
   return { postingId, lines: posted, replayed: false };

@@ -9,6 +9,7 @@ import type { Db } from "@sira/infra/db";
 import { writeAudit } from "../audit.ts";
 import { inLanguage } from "../bilingual.ts";
 import type { AuditMeta } from "../request-meta.ts";
+import { toCredits } from "./amount.ts";
 import { creditBalance } from "./course-access.ts";
 import { type PostingLine, post } from "./ledger.ts";
 import { normalizePhone, type Provider } from "./payments.ts";
@@ -28,8 +29,11 @@ export const toPayout = (r: PayoutRow) => ({
 });
 
 async function pendingPayouts(db: Db, userId: string): Promise<number> {
-  const pending = await db.payoutRequest.aggregate({ where: { userId, status: "requested" }, _sum: { credits: true } });
-  return pending._sum.credits ?? 0;
+  // Each request fits an int, their sum may not: summed as bigint.
+  const [pending] = await db.$queryRaw<{ credits: bigint }[]>`
+    SELECT coalesce(sum(credits), 0)::bigint AS credits FROM payout_requests
+    WHERE user_id = ${userId}::uuid AND status = 'requested'`;
+  return toCredits(pending?.credits ?? 0);
 }
 
 /** What an expert earned, course by course (net of refunds), their balance and what is already asked. */
@@ -38,10 +42,10 @@ export async function expertEarnings(db: Db, userId: string, lang: Language) {
     creditBalance(db, userId),
     db.creditAccount.findUnique({ where: { userId }, select: { totalEarned: true } }),
     pendingPayouts(db, userId),
-    db.$queryRaw<{ course_id: string; title_fr: string; title_en: string; sales: number; earned: number }[]>`
+    db.$queryRaw<{ course_id: string; title_fr: string; title_en: string; sales: number; earned: bigint }[]>`
       SELECT c.id AS course_id, c.title_fr, c.title_en,
         count(*) FILTER (WHERE t.type = 'course_earning')::int AS sales,
-        coalesce(sum(t.amount), 0)::int AS earned
+        coalesce(sum(t.amount), 0)::bigint AS earned
       FROM transactions t
       JOIN credit_accounts a ON a.id = t.account_id
       JOIN courses c ON c.id = t.course_id
@@ -50,13 +54,13 @@ export async function expertEarnings(db: Db, userId: string, lang: Language) {
   ]);
   return {
     balance,
-    total_earned: account?.totalEarned ?? 0,
+    total_earned: toCredits(account?.totalEarned ?? 0),
     pending_payouts: pending,
     courses: courses.map((c) => ({
       course_id: c.course_id,
       title: inLanguage(lang, c.title_fr, c.title_en),
       sales: c.sales,
-      earned: c.earned,
+      earned: toCredits(c.earned),
     })),
   };
 }

@@ -6,6 +6,7 @@ import type { Language } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
 import { getSetting } from "../admin/settings/index.ts";
 import { pageArgs } from "../sync.ts";
+import { toCredits } from "./amount.ts";
 
 export interface PurchaseListQuery {
   course_id?: string | undefined;
@@ -54,7 +55,7 @@ export async function listCoursePurchases(db: Db, query: PurchaseListQuery, lang
           posting_id: r.postingId,
           course: { id: r.course.id, title: lang === "en" ? r.course.titleEn : r.course.titleFr },
           learner: user,
-          price: -r.amount,
+          price: -toCredits(r.amount),
           purchased_at: r.createdAt.toISOString(),
           refundable_until: new Date(r.createdAt.getTime() + days * 86_400_000).toISOString(),
           refunded_at: refundedAt.get(r.postingId)?.toISOString() ?? null,

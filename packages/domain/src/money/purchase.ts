@@ -17,6 +17,7 @@ import { enrollInCourse, hasCourseAccessPurchase, lockCoursePurchase } from "../
 import { invalidateDashboard } from "../learning/dashboard/cache.ts";
 import type { AuditMeta } from "../request-meta.ts";
 import type { UsageSink } from "../usage/recorder.ts";
+import { toCredits } from "./amount.ts";
 import { creditBalance, paymentRequired } from "./course-access.ts";
 import { accountIdOf, lockAccounts, type PostingLine, post } from "./ledger.ts";
 
@@ -111,18 +112,20 @@ async function saleLines(
  */
 export async function refundPurchase(db: Db, postingId: string, meta: AuditMeta & { actorId: string }) {
   return db.$transaction(async (tx) => {
-    const rows = await tx.transaction.findMany({
-      where: { postingId },
-      select: {
-        id: true,
-        type: true,
-        amount: true,
-        courseId: true,
-        createdAt: true,
-        accountId: true,
-        account: { select: { userId: true, kind: true } },
-      },
-    });
+    const rows = (
+      await tx.transaction.findMany({
+        where: { postingId },
+        select: {
+          id: true,
+          type: true,
+          amount: true,
+          courseId: true,
+          createdAt: true,
+          accountId: true,
+          account: { select: { userId: true, kind: true } },
+        },
+      })
+    ).map((r) => ({ ...r, amount: toCredits(r.amount) }));
     const paid = rows.find((r) => r.type === "course_purchase" && r.amount < 0 && r.account.userId);
     if (!paid?.courseId || !paid.account.userId) throw new AppError("NOT_FOUND");
     const learnerId = paid.account.userId;

@@ -5,6 +5,7 @@
  */
 import type { Logger, Redis } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
+import { toCredits } from "./amount.ts";
 
 export interface LedgerDrift {
   /** Accounts whose balance is not the sum of their rows. */
@@ -18,14 +19,15 @@ export interface LedgerDrift {
 }
 
 export async function reconcileLedger(db: Db): Promise<LedgerDrift> {
+  // sum() of bigint is numeric: cast back to bigint (a drift past 2^63 would fail loudly here).
   const [accounts, postings, negative, chains] = await Promise.all([
-    db.$queryRaw<LedgerDrift["accounts"]>`
-      SELECT a.id AS account_id, a.balance, coalesce(sum(t.amount), 0)::int AS sum
+    db.$queryRaw<{ account_id: string; balance: bigint; sum: bigint }[]>`
+      SELECT a.id AS account_id, a.balance, coalesce(sum(t.amount), 0)::bigint AS sum
       FROM credit_accounts a LEFT JOIN transactions t ON t.account_id = a.id
       GROUP BY a.id HAVING a.balance <> coalesce(sum(t.amount), 0)`,
-    db.$queryRaw<LedgerDrift["postings"]>`
-      SELECT posting_id, sum(amount)::int AS sum FROM transactions GROUP BY posting_id HAVING sum(amount) <> 0`,
-    db.$queryRaw<LedgerDrift["negative"]>`
+    db.$queryRaw<{ posting_id: string; sum: bigint }[]>`
+      SELECT posting_id, sum(amount)::bigint AS sum FROM transactions GROUP BY posting_id HAVING sum(amount) <> 0`,
+    db.$queryRaw<{ account_id: string; balance: bigint }[]>`
       SELECT id AS account_id, balance FROM credit_accounts WHERE kind = 'user' AND balance < 0`,
     db.$queryRaw<{ n: number }[]>`
       SELECT count(*)::int AS n FROM (
@@ -35,7 +37,12 @@ export async function reconcileLedger(db: Db): Promise<LedgerDrift> {
         FROM transactions) t
       WHERE t.rn > 1 AND t.previous IS NOT NULL AND t.balance_after <> t.previous + t.amount`,
   ]);
-  return { accounts, postings, negative, chains: chains[0]?.n ?? 0 };
+  return {
+    accounts: accounts.map((a) => ({ account_id: a.account_id, balance: toCredits(a.balance), sum: toCredits(a.sum) })),
+    postings: postings.map((p) => ({ posting_id: p.posting_id, sum: toCredits(p.sum) })),
+    negative: negative.map((n) => ({ account_id: n.account_id, balance: toCredits(n.balance) })),
+    chains: chains[0]?.n ?? 0,
+  };
 }
 
 export const isBalanced = (drift: LedgerDrift): boolean =>

@@ -4,6 +4,7 @@
  * the gross and refunded parts beside commission and earnings.
  */
 import type { Db } from "@sira/infra/db";
+import { toCredits } from "./amount.ts";
 
 type Numbered<T> = { [K in keyof T]: T[K] extends bigint ? number : T[K] };
 
@@ -12,7 +13,7 @@ function numbered<T extends object>(rows: T[]): Numbered<T>[] {
   return rows.map(
     (row) =>
       Object.fromEntries(
-        Object.entries(row).map(([key, value]) => [key, typeof value === "bigint" ? Number(value) : value]),
+        Object.entries(row).map(([key, value]) => [key, typeof value === "bigint" ? toCredits(value) : value]),
       ) as Numbered<T>,
   );
 }

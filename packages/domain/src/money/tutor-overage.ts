@@ -9,6 +9,7 @@ import { AppError } from "@sira/contracts";
 import type { Db, Tx } from "@sira/infra/db";
 import { getSetting } from "../admin/settings/index.ts";
 import type { TutorOverage } from "../tutor/limits.ts";
+import { toCredits } from "./amount.ts";
 import { post } from "./ledger.ts";
 
 export const creditsOverage: TutorOverage = {
@@ -38,12 +39,13 @@ export const creditsOverage: TutorOverage = {
       select: { postingId: true, amount: true },
     });
     if (!paid) return false;
+    const amount = toCredits(paid.amount);
     await post(tx as Tx, {
       key: `refund:tutor_usage:${messageId}`,
       relatedPostingId: paid.postingId,
       lines: [
-        { account: { userId }, type: "refund", amount: -paid.amount, reverses: "tutor_usage" },
-        { account: { counter: "platform" }, type: "refund", amount: paid.amount },
+        { account: { userId }, type: "refund", amount: -amount, reverses: "tutor_usage" },
+        { account: { counter: "platform" }, type: "refund", amount },
       ],
     });
     return true;

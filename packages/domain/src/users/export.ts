@@ -5,6 +5,7 @@
 import { AppError, type UserExport } from "@sira/contracts";
 import { type Redis, redisDown } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
+import { toCredits } from "../money/amount.ts";
 import { liveUser, toProfile } from "./profile.ts";
 
 type Row = Record<string, unknown>;
@@ -145,8 +146,19 @@ export async function exportUserData(db: Db, userId: string, now = new Date()): 
         })),
         learner_memory: exportRows(memory),
         tutor_daily_usage: exportRows(tutorDays),
-        credit_account: account ? exportRow(account) : null,
-        credit_transactions: exportRows(transactions),
+        // Credits stay JSON numbers (other bigint columns, like seq, are exported as strings).
+        credit_account: account
+          ? exportRow({
+              ...account,
+              balance: toCredits(account.balance),
+              totalPurchased: toCredits(account.totalPurchased),
+              totalSpent: toCredits(account.totalSpent),
+              totalEarned: toCredits(account.totalEarned),
+            })
+          : null,
+        credit_transactions: exportRows(
+          transactions.map((t) => ({ ...t, amount: toCredits(t.amount), balanceAfter: toCredits(t.balanceAfter) })),
+        ),
         subscriptions: exportRows(subscriptions),
         subscription_payments: exportRows(payments),
         payment_intents: exportRows(intents),
