@@ -5,7 +5,7 @@
  */
 import { AppError } from "@sira/contracts";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { resumeOffset, type SseOptions, type SseWriter, sseResponse } from "../src/http/sse.ts";
+import { resumeOffset, resumePoint, type SseOptions, type SseWriter, sseResponse } from "../src/http/sse.ts";
 import { closeTestDeps, listen, resetRedis, type SseFrame, SseReader, testApp } from "./helpers.ts";
 
 type Producer = (writer: SseWriter, signal: AbortSignal) => Promise<void>;
@@ -48,6 +48,16 @@ describe("resumeOffset", () => {
     [undefined, 0],
   ])("Last-Event-ID %j → %i", (header, offset) => {
     expect(resumeOffset(header)).toBe(offset);
+  });
+
+  it.each([
+    ["0a1b2c3d:40", { offset: 40, tag: "0a1b2c3d" }],
+    ["40", { offset: 40, tag: null }],
+    ["0a1b2c3d:0", { offset: 0, tag: null }],
+    ["0A1B2C3D:40", { offset: 0, tag: null }],
+    ["zz:40", { offset: 0, tag: null }],
+  ])("a lesson's Last-Event-ID %j names its text", (header, point) => {
+    expect(resumePoint(header)).toEqual(point);
   });
 });
 

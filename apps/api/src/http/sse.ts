@@ -6,7 +6,8 @@
  *   is ~40 bytes, so at a provider's ~300 characters/s a 200 ms frame alone would cost ~1.6× the text;
  * - a comment heartbeat keeps proxies from closing an idle stream;
  * - each event's id is the count of text characters sent so far, so a client reconnecting with
- *   `Last-Event-ID: n` gets the same stream with its first n characters skipped;
+ *   `Last-Event-ID: n` gets the same stream with its first n characters skipped; a stream whose
+ *   text may change between connections (a lesson's runs) names it too: `tag:n`;
  * - the writer stops, timers and all, as soon as the client leaves.
  */
 import type { Language } from "@sira/contracts";
@@ -26,6 +27,8 @@ export interface SseOptions {
   heartbeatMs: number;
   /** Characters of text the client already has (from Last-Event-ID). */
   resumeOffset: number;
+  /** The text those characters were of, when the id named it (`tag:n`). */
+  resumeTag?: string | null;
   retryMs?: number;
 }
 
@@ -40,6 +43,8 @@ export class SseWriter {
   private sentChars: number;
   private first = true;
   private _closed = false;
+  /** The text being sent, named in every id (none: ids are bare offsets). */
+  private tag: string | null;
 
   constructor(
     private readonly controller: ReadableStreamDefaultController<Uint8Array>,
@@ -47,6 +52,7 @@ export class SseWriter {
   ) {
     this.skip = options.resumeOffset;
     this.sentChars = options.resumeOffset;
+    this.tag = options.resumeTag ?? null;
     this.heartbeatTimer = setInterval(() => this.write(": keep-alive\n\n"), options.heartbeatMs);
   }
 
@@ -57,6 +63,17 @@ export class SseWriter {
   /** Whether the client came back holding text (Last-Event-ID). */
   get resumed(): boolean {
     return this.options.resumeOffset > 0;
+  }
+
+  /** What the client came back holding: that many characters of the text the tag names (null: unnamed). */
+  get resumedFrom(): { tag: string | null; offset: number } | null {
+    return this.resumed ? { tag: this.options.resumeTag ?? null, offset: this.options.resumeOffset } : null;
+  }
+
+  /** The text from here on is the one `tag` names: later ids carry it. */
+  nameText(tag: string): void {
+    this.flush();
+    this.tag = tag;
   }
 
   /** Sends a typed event now, after any text still waiting to be coalesced. */
@@ -155,7 +172,7 @@ export class SseWriter {
     let out = "";
     if (retryMs) out += `retry: ${retryMs}\n`;
     this.first = false;
-    out += `id: ${this.sentChars}\nevent: ${event}\n`;
+    out += `id: ${this.tag ? `${this.tag}:` : ""}${this.sentChars}\nevent: ${event}\n`;
     for (const line of JSON.stringify(data).split("\n")) out += `data: ${line}\n`;
     this.write(`${out}\n`);
   }
@@ -175,6 +192,8 @@ export type TextStreamEvent =
   | { type: "text"; text: string }
   /** The text so far is void: a new text follows from its start. */
   | { type: "restart" }
+  /** The text that follows is the one `tag` names (ids carry it). */
+  | { type: "run"; tag: string }
   /** Sources as the tutor sends them: the full list. */
   | { type: "sources"; sources: unknown[] }
   /** Sources already in their wire shape (a lesson's compact references). */
@@ -200,6 +219,9 @@ export function frameTextEvent<E extends TextStreamEvent>(
       writer.restartText();
       writer.send("meta", { reset: true });
       return;
+    case "run":
+      writer.nameText(event.tag);
+      return;
     case "sources":
       writer.send("citation", { sources: event.sources });
       return;
@@ -217,8 +239,15 @@ export function frameTextEvent<E extends TextStreamEvent>(
 
 /** The resume offset from `Last-Event-ID` (or `?last_event_id=` for clients that cannot set it). */
 export function resumeOffset(lastEventId: string | undefined | null): number {
-  const n = Number(lastEventId);
-  return Number.isSafeInteger(n) && n > 0 ? n : 0;
+  return resumePoint(lastEventId).offset;
+}
+
+/** `Last-Event-ID` as an offset and, for a named text (`tag:n`), its tag; a bare `n` names none. */
+export function resumePoint(lastEventId: string | undefined | null): { offset: number; tag: string | null } {
+  const named = /^([0-9a-f]{8}):(\d+)$/.exec(lastEventId ?? "");
+  const n = Number(named ? named[2] : lastEventId);
+  const offset = Number.isSafeInteger(n) && n > 0 ? n : 0;
+  return { offset, tag: named && offset > 0 ? (named[1] ?? null) : null };
 }
 
 /** Every stream this process has open, by what ends it for a shutdown. */
@@ -256,12 +285,14 @@ export function sseResponse(
   const lang: Language = c.get("lang");
   const log = c.get("log");
   const signal = c.req.raw.signal;
+  const resume = resumePoint(c.req.header("last-event-id") ?? c.req.query("last_event_id"));
   const options: SseOptions = {
     coalesceMs: config.SSE_COALESCE_MS,
     minFrameChars: config.SSE_MIN_FRAME_CHARS,
     maxFrameWaitMs: config.SSE_MAX_FRAME_WAIT_MS,
     heartbeatMs: config.SSE_HEARTBEAT_MS,
-    resumeOffset: resumeOffset(c.req.header("last-event-id") ?? c.req.query("last_event_id")),
+    resumeOffset: resume.offset,
+    resumeTag: resume.tag,
     retryMs: 3_000,
     ...overrides,
   };

@@ -74,7 +74,7 @@ function streamLesson(c: Context<AppEnv>, moduleId: string, unitId: string): Pro
       c,
       async (writer, signal) => {
         writer.send("meta", stream.meta);
-        for await (const event of stream.events(signal, writer.resumed)) {
+        for await (const event of stream.events(signal, writer.resumedFrom)) {
           if (writer.closed) return;
           frameTextEvent(writer, event, (done) => ({ content_id: done.contentId, version: done.version }));
         }

@@ -116,8 +116,8 @@ describe("a Claude lesson on the worker", () => {
     expect(deltasOf(frames.slice(0, reset)).join("")).toBe(BROKEN);
     expect(deltasOf(frames.slice(reset)).join("")).toBe(LESSON);
     // Ids restart with the new text: a later Last-Event-ID is an offset into the stored lesson.
-    expect(frames[reset]?.id).toBe("0");
-    expect(frames.at(-1)?.id).toBe(String(LESSON.length));
+    expect(frames[reset]?.id).toMatch(/^[0-9a-f]{8}:0$/);
+    expect(frames.at(-1)?.id).toMatch(new RegExp(`^[0-9a-f]{8}:${LESSON.length}$`));
     expect(frames.at(-2)?.event).toBe("citation");
     expect(frames.at(-1)?.event).toBe("done");
   });
@@ -137,11 +137,11 @@ describe("a Claude lesson on the worker", () => {
     // The failed attempt's text reached the learner before the error…
     expect(deltasOf(frames.slice(0, reset)).join("")).toBe(before);
     // …then the reset, with ids from 0 again, and the retried attempt's whole lesson.
-    expect(frames[reset]?.id).toBe("0");
+    expect(frames[reset]?.id).toMatch(/^[0-9a-f]{8}:0$/);
     expect(deltasOf(frames.slice(reset)).join("")).toBe(LESSON);
     expect(frames.at(-2)?.event).toBe("citation");
     expect(frames.at(-1)?.event).toBe("done");
-    expect(frames.at(-1)?.id).toBe(String(LESSON.length));
+    expect(frames.at(-1)?.id).toMatch(new RegExp(`^[0-9a-f]{8}:${LESSON.length}$`));
     const stored = await deps.db.generatedContent.findFirstOrThrow({ where: { language: "fr" } });
     expect((stored.content as { markdown: string }).markdown).toBe(LESSON);
   });

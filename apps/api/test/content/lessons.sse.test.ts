@@ -104,7 +104,8 @@ describe("a cached lesson", () => {
     expect(JSON.stringify(meta.data)).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
     const done = frames.find((f) => f.event === "done");
     expect(done?.data).toEqual({ content_id: stored.id, version: 1 });
-    expect(done?.id).toBe(String(markdown.length));
+    // Ids name the text they count in (tag:offset), here the stored version.
+    expect(done?.id).toMatch(new RegExp(`^[0-9a-f]{8}:${markdown.length}$`));
   });
 
   it("streams from the lesson's own path too, when the client asks for text/event-stream", async () => {
@@ -121,16 +122,28 @@ describe("a cached lesson", () => {
     expect(textOf(reader)).toBe(markdown);
   });
 
-  it("resumes from Last-Event-ID with exactly the remaining text", async () => {
+  it("resumes from Last-Event-ID with exactly the remaining text of the version the id names", async () => {
     const { markdown } = await storeLesson();
-    const reader = await open(world.learner, { "last-event-id": "700" });
+    const tag = (await (await open(world.learner)).rest()).find((f) => f.event === "done")?.id?.split(":")[0];
+    const reader = await open(world.learner, { "last-event-id": `${tag}:700` });
     await reader.rest();
+    expect(reader.frames.some((f) => f.event === "meta" && (f.data as { reset?: boolean }).reset)).toBe(false);
     expect(textOf(reader)).toBe(markdown.slice(700));
-    expect(reader.frames.find((f) => f.event === "delta")?.id).toBe(String(markdown.length));
-    const viaQuery = await app.request(`${streamPath()}?last_event_id=1000`, { headers: world.learner.headers });
+    expect(reader.frames.find((f) => f.event === "delta")?.id).toBe(`${tag}:${markdown.length}`);
+    const viaQuery = await app.request(`${streamPath()}?last_event_id=${tag}:1000`, { headers: world.learner.headers });
     const r2 = new SseReader(viaQuery.body);
     await r2.rest();
     expect(textOf(r2)).toBe(markdown.slice(1000));
+  });
+
+  it("starts over with the whole text for an id naming another text, or a bare offset nothing vouches for", async () => {
+    const { markdown } = await storeLesson();
+    for (const lastEventId of ["0123abcd:700", "700"]) {
+      const reader = await open(world.learner, { "last-event-id": lastEventId });
+      const frames = await reader.rest();
+      expect(frames[1]).toMatchObject({ event: "meta", data: { reset: true } });
+      expect(textOf(reader)).toBe(markdown);
+    }
   });
 });
 

@@ -3,7 +3,7 @@
  * asks; and the lesson as a typed event stream (meta at once, then text, sources, done: LessonEvent)
  * that replays a cached lesson or tails the running generation. The API frames it (SSE).
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { citedNumbers, LESSON_HEADINGS } from "@sira/ai";
 import {
   AppError,
@@ -171,15 +171,79 @@ export type LessonEvent =
   | { type: "text"; text: string }
   /** The text so far is void (the provider's output was repaired): the whole lesson follows. */
   | { type: "restart" }
+  /** The text that follows is this run's or this stored version's: the stream's ids name it. */
+  | { type: "run"; tag: string }
   | { type: "citation"; citation: LessonCitation }
   | { type: "done"; contentId: string; version: number }
   /** Nothing new for the idle timeout (the generation may be queued behind others): come back later. */
   | { type: "later" };
 
+/**
+ * What a client resuming holds (from Last-Event-ID): `offset` characters of the text `tag` names,
+ * or, with an id of the earlier format (a bare offset), of a text it cannot name (`tag` null).
+ */
+export interface LessonResume {
+  tag: string | null;
+  offset: number;
+}
+
 export interface LessonStream {
   meta: LessonStreamMeta;
-  /** `resumed`: the client already holds text (Last-Event-ID), perhaps of an earlier attempt. */
-  events(signal: AbortSignal, resumed?: boolean): AsyncIterable<LessonEvent>;
+  /** `resume`: the client already holds text, perhaps of another run than the one served. */
+  events(signal: AbortSignal, resume?: LessonResume | null): AsyncIterable<LessonEvent>;
+}
+
+/** A short name for a run (its id) or a stored version, carried by the stream's event ids. */
+export function lessonTextTag(name: string): string {
+  return createHash("sha256").update(name).digest("hex").slice(0, 8);
+}
+
+const storedTag = (cached: CachedContent) => lessonTextTag(`${cached.id}@${cached.version}`);
+
+/** Whether a client's text is the run `run` (an id of the earlier format: any first attempt). */
+function sameRun(resume: LessonResume, run: string, attempt: number | undefined): boolean {
+  return resume.tag === null ? (attempt ?? 1) === 1 : resume.tag === lessonTextTag(run);
+}
+
+/**
+ * Whether a resuming client's text is the stored lesson's: it was read from this version, or from
+ * the run that stored it unrepaired, as the run's stream (while it lasts) tells. Past the stream's
+ * expiry nobody can tell, and the client restarts.
+ */
+async function resumesInto(deps: ContentDeps, target: LessonTarget, resume: LessonResume, cached: CachedContent) {
+  if (resume.tag === storedTag(cached)) return true;
+  try {
+    const key = generationStreamKey(target.key);
+    const [[first], [last]] = await Promise.all([
+      deps.redis.xrange(key, "-", "+", "COUNT", 1),
+      deps.redis.xrevrange(key, "+", "-", "COUNT", 1),
+    ]);
+    const start = first ? (JSON.parse(first[1][1] ?? "null") as GenerationEntry | null) : null;
+    const end = last ? (JSON.parse(last[1][1] ?? "null") as GenerationEntry | null) : null;
+    return (
+      start?.type === "start" &&
+      end?.type === "done" &&
+      end.content_id === cached.id &&
+      end.version === cached.version &&
+      !end.replaced &&
+      sameRun(resume, start.run, start.attempt)
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** The stored lesson, whole (the writer skips what a client resuming into the same text holds). */
+async function* replayStored(
+  deps: ContentDeps,
+  target: LessonTarget,
+  cached: CachedContent,
+  resume: LessonResume | null,
+  restart: boolean,
+): AsyncGenerator<LessonEvent> {
+  if (restart || (resume && !(await resumesInto(deps, target, resume, cached)))) yield { type: "restart" };
+  yield { type: "run", tag: storedTag(cached) };
+  yield* replay(cached);
 }
 
 export interface LessonStreamOptions {
@@ -224,28 +288,27 @@ export async function openLessonStream(
   };
   return {
     meta,
-    events: (signal, resumed = false) =>
-      cached ? replayAsync(cached) : liveEvents(deps, target, signal, resumed, options),
+    events: (signal, resume = null) => {
+      const held = resume && resume.offset > 0 ? resume : null;
+      return cached ? replayStored(deps, target, cached, held, false) : liveEvents(deps, target, signal, held, options);
+    },
   };
-}
-
-async function* replayAsync(cached: CachedContent): AsyncGenerator<LessonEvent> {
-  yield* replay(cached);
 }
 
 /**
  * The running generation's events. A new run of the job (the provider failed and the queue retried
  * it) restarts the text: the reader gets `restart`, then the new attempt's text from its start. A
- * client resuming into a later attempt restarts too, since its offset may point into an earlier
- * attempt's text. Only the job's final failure arrives as `error`.
+ * client resuming with text of another run (an earlier attempt, or a run that failed for good
+ * before this one started) restarts too. Only the job's final failure arrives as `error`.
  */
 async function* liveEvents(
   deps: ContentDeps,
   target: LessonTarget,
   signal: AbortSignal,
-  resumed: boolean,
+  resume: LessonResume | null,
   options: LessonStreamOptions,
 ): AsyncGenerator<LessonEvent> {
+  const resumed = resume !== null;
   let sent = 0;
   /** This run's text, for the citation markers' numbers. */
   let text = "";
@@ -264,17 +327,19 @@ async function* liveEvents(
   });
   for await (const entry of entries as AsyncGenerator<GenerationEntry | StreamIdle>) {
     if (fromCache) {
-      yield* replay(fromCache, sent);
+      // The stream is gone: the stored lesson follows, whole unless the client holds text of it.
+      yield* replayStored(deps, target, fromCache, run === null ? resume : null, run !== null && (sent > 0 || resumed));
       return;
     }
     switch (entry.type) {
       case "start": {
         const newRun = run !== null && run !== entry.run && (sent > 0 || resumed);
-        const resumingLater = run === null && resumed && (entry.attempt ?? 1) > 1;
-        if (newRun || resumingLater) yield { type: "restart" };
+        const resumingOther = run === null && resume !== null && !sameRun(resume, entry.run, entry.attempt);
+        if (newRun || resumingOther) yield { type: "restart" };
         if (run !== entry.run) {
           sent = 0;
           text = "";
+          yield { type: "run", tag: lessonTextTag(entry.run) };
         }
         run = entry.run;
         break;
@@ -293,8 +358,7 @@ async function* liveEvents(
         if (entry.replaced) {
           const stored = await findCachedContent(deps, target.key);
           if (stored) {
-            yield { type: "restart" };
-            yield* replay(stored);
+            yield* replayStored(deps, target, stored, null, true);
             return;
           }
         }
