@@ -1,0 +1,37 @@
+/** The headers every page of the learner app carries: no framing, no plug-ins, no foreign base or form target. */
+import { describe, expect, it } from "vitest";
+import config from "../next.config.ts";
+
+async function pageHeaders(): Promise<Record<string, string>> {
+  const rules = (await config.headers?.()) ?? [];
+  const all = rules.find((rule) => rule.source === "/:path*");
+  return Object.fromEntries((all?.headers ?? []).map((h) => [h.key.toLowerCase(), h.value]));
+}
+
+function directives(csp: string | undefined): Record<string, string> {
+  return Object.fromEntries(
+    (csp ?? "")
+      .split(";")
+      .map((d) => d.trim().split(/\s+/))
+      .filter((d) => d[0])
+      .map(([name = "", ...values]) => [name, values.join(" ")]),
+  );
+}
+
+describe("learner app security headers", () => {
+  it("has a content security policy that forbids framing, plug-ins and other origins' scripts", async () => {
+    const headers = await pageHeaders();
+    const csp = directives(headers["content-security-policy"]);
+    expect(csp["frame-ancestors"]).toBe("'none'");
+    expect(csp["object-src"]).toBe("'none'");
+    expect(csp["base-uri"]).toBe("'self'");
+    expect(csp["form-action"]).toBe("'self'");
+    expect(csp["connect-src"]).toBe("'self'");
+    expect(csp["script-src"]?.split(" ")).not.toContain("https:");
+    expect(csp["script-src"]?.split(" ")).not.toContain("*");
+    expect(headers["x-frame-options"]).toBe("DENY");
+    expect(headers["x-content-type-options"]).toBe("nosniff");
+    expect(headers["cross-origin-opener-policy"]).toBe("same-origin");
+    expect(headers["strict-transport-security"]).toMatch(/max-age=\d{7,}/);
+  });
+});
