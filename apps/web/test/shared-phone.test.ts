@@ -271,6 +271,43 @@ describe("a shared phone", () => {
     await context.close();
   }, 300_000);
 
+  it("drops the pages kept for a learner whose session ended without a sign-out when another signs in", async () => {
+    const { context, page } = await openPhone(browser, web.origin);
+    await enroll(await signUpLearner(db, context, web.origin, stack.base));
+    const learn = `/learn/${course.id}`;
+    const kept = () =>
+      page.evaluate(async (url) => (await caches.match(url, { ignoreVary: true })) !== undefined, learn);
+    await page.goto(learn);
+    await serviceWorkerControls(page);
+    await page.goto(learn);
+    await page.waitForSelector("[data-testid=modules]");
+    for (let deadline = Date.now() + 15_000; !(await kept()) && Date.now() < deadline; ) await sleep(200);
+    expect(await kept()).toBe(true);
+
+    // A's session ends without a sign-out here (it lapsed, or was ended from another device); B signs in.
+    await context.clearCookies();
+    await signUpLearner(db, context, web.origin, stack.base);
+    await page.goto("/");
+    await page.waitForSelector("[data-testid=dashboard]");
+    for (let deadline = Date.now() + 10_000; (await kept()) && Date.now() < deadline; ) await sleep(200);
+    expect(await kept()).toBe(false);
+    // Offline, B is shown the offline page, not the course page kept for A.
+    await context.setOffline(true);
+    await page.goto(learn);
+    await page.waitForSelector("text=Cette page n'a pas encore été ouverte");
+    expect(await page.$("[data-testid=modules]")).toBeNull();
+    await context.close();
+  }, 300_000);
+
+  it("serves its pages and its worker under a content security policy", async () => {
+    const pageCsp = (await fetch(`${web.origin}/courses`)).headers.get("content-security-policy") ?? "";
+    expect(pageCsp).toContain("frame-ancestors 'none'");
+    expect(pageCsp).toContain("connect-src 'self';");
+    // The worker's fetches may follow an image to the object store: its own, looser connect-src.
+    const workerCsp = (await fetch(`${web.origin}/sw.js`)).headers.get("content-security-policy") ?? "";
+    expect(workerCsp).toContain("connect-src 'self' https:");
+  });
+
   it("records reviews queued on a phone whose clock is ten minutes fast", async () => {
     const { context, page } = await openPhone(browser, web.origin);
     const learner = await signUpLearner(db, context, web.origin, stack.base);

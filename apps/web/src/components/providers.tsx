@@ -2,9 +2,14 @@
 /** What every page runs in the browser: the offline queue's replay and the service worker. */
 import { useEffect } from "react";
 import { startOutbox } from "@/lib/outbox";
+import { claimCaches } from "@/lib/session";
 
 export function AppRuntime({ userId }: { userId: string | null }) {
   useEffect(() => startOutbox(userId), [userId]);
+  // The page was rendered for this learner: copies kept for another are dropped.
+  useEffect(() => {
+    if (userId) void claimCaches(userId).catch(() => undefined);
+  }, [userId]);
   useEffect(() => {
     if (!("serviceWorker" in navigator) || process.env.NODE_ENV !== "production") return;
     const firstVisit = !navigator.serviceWorker.controller;

@@ -22,8 +22,30 @@ let pending: Promise<SessionAnswer | null> | null = null;
 let signedOut = false;
 const listeners = new Set<(answer: SessionAnswer | null) => void>();
 
+const OWNER_CACHE = "sira-owner";
+const OWNER_KEY = "/owner";
+
+async function dropCaches(): Promise<void> {
+  if (!("caches" in globalThis)) return;
+  for (const name of await caches.keys()) if (name.startsWith("sira-")) await caches.delete(name);
+}
+
+/**
+ * The service worker keeps pages and API answers by URL, whoever asked for them. They stay only
+ * while the sessions on this phone are one learner's: a session of another (the last one lapsed
+ * or was ended elsewhere, without a sign-out here) starts with none of them.
+ */
+export async function claimCaches(user: string): Promise<void> {
+  if (!("caches" in globalThis)) return;
+  const owner = await (await caches.open(OWNER_CACHE)).match(OWNER_KEY);
+  if (owner && (await owner.text()) === user) return;
+  await dropCaches();
+  await (await caches.open(OWNER_CACHE)).put(OWNER_KEY, new Response(user));
+}
+
 /** Keeps a fresh session's token and tells whoever listens. */
 export function adopt(answer: SessionAnswer | null): void {
+  if (answer && answer.user.id !== userId) void claimCaches(answer.user.id).catch(() => undefined);
   accessToken = answer?.access_token ?? null;
   userId = answer?.user.id ?? null;
   signedOut = answer === null;
@@ -80,9 +102,7 @@ export async function signOut(): Promise<boolean> {
   if (!res?.ok) return false;
   adopt(null);
   // What this learner opened stays on this phone otherwise.
-  if ("caches" in globalThis) {
-    for (const name of await caches.keys()) if (name.startsWith("sira-")) await caches.delete(name);
-  }
+  await dropCaches();
   return true;
 }
 

@@ -8,7 +8,7 @@ import { type FormEvent, useState } from "react";
 import { ProblemAlert } from "@/components/problem-text";
 import type { Labels } from "@/lib/labels";
 import { NETWORK_PROBLEM, type Problem, readProblem } from "@/lib/problem";
-import { adopt, type SessionAnswer } from "@/lib/session";
+import { adopt, claimCaches, type SessionAnswer } from "@/lib/session";
 import { button, input, label as labelClass } from "@/lib/styles";
 
 export function ConfirmForm({ email, labels, askEmailCode }: { email: string; labels: Labels; askEmailCode: boolean }) {
@@ -36,7 +36,10 @@ export function ConfirmForm({ email, labels, askEmailCode }: { email: string; la
         setProblem(await readProblem(res));
         return;
       }
-      adopt((await res.json()) as SessionAnswer);
+      const answer = (await res.json()) as SessionAnswer;
+      adopt(answer);
+      // Before the first page of this session is kept: none of another learner's copies remain.
+      await claimCaches(answer.user.id).catch(() => undefined);
       location.assign("/");
     } catch {
       setProblem(NETWORK_PROBLEM);

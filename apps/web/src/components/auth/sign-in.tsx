@@ -5,7 +5,7 @@ import { ProblemAlert } from "@/components/problem-text";
 import type { Labels } from "@/lib/labels";
 import { safeNext } from "@/lib/paths";
 import { NETWORK_PROBLEM, type Problem, readProblem } from "@/lib/problem";
-import { adopt, type SessionAnswer } from "@/lib/session";
+import { adopt, claimCaches, type SessionAnswer } from "@/lib/session";
 import { button, input, label as labelClass } from "@/lib/styles";
 
 export function SignIn({ labels, next }: { labels: Labels; next?: string }) {
@@ -30,7 +30,10 @@ export function SignIn({ labels, next }: { labels: Labels; next?: string }) {
         setProblem(await readProblem(res));
         return;
       }
-      adopt((await res.json()) as SessionAnswer);
+      const answer = (await res.json()) as SessionAnswer;
+      adopt(answer);
+      // Before the first page of this session is kept: none of another learner's copies remain.
+      await claimCaches(answer.user.id).catch(() => undefined);
       location.assign(safeNext(next, location.origin));
     } catch {
       setProblem(NETWORK_PROBLEM);
