@@ -15,9 +15,15 @@ export interface IdempotentRequest {
   ttlHours: number;
 }
 
+/** The first answer's representation, replayed as it was sent (null on rows stored before it was kept). */
+export interface AnswerMedia {
+  contentType: string | null;
+  contentLanguage: string | null;
+}
+
 export type Claim =
   | { kind: "claimed"; id: string }
-  | { kind: "replay"; statusCode: number; body: unknown }
+  | ({ kind: "replay"; statusCode: number; body: unknown } & AnswerMedia)
   | { kind: "in_progress" }
   | { kind: "mismatch" };
 
@@ -53,17 +59,35 @@ export async function claimIdempotencyKey(db: Db, req: IdempotentRequest, now = 
     }
     if (existing.requestHash !== req.requestHash) return { kind: "mismatch" };
     if (existing.statusCode === null) return { kind: "in_progress" };
-    return { kind: "replay", statusCode: existing.statusCode, body: existing.responseBody };
+    return {
+      kind: "replay",
+      statusCode: existing.statusCode,
+      body: existing.responseBody,
+      contentType: existing.contentType,
+      contentLanguage: existing.contentLanguage,
+    };
   }
   return { kind: "in_progress" };
 }
 
 /** Records the first answer, to be returned to every replay. */
-export async function completeIdempotencyKey(db: Db, id: string, statusCode: number, body: unknown): Promise<void> {
+export async function completeIdempotencyKey(
+  db: Db,
+  id: string,
+  statusCode: number,
+  body: unknown,
+  media: AnswerMedia = { contentType: null, contentLanguage: null },
+): Promise<void> {
   // updateMany: if the claim was purged meanwhile, the work is done; losing its replay is harmless.
   await db.idempotencyKey.updateMany({
     where: { id },
-    data: { statusCode, responseBody: (body ?? null) as Prisma.InputJsonValue, completedAt: new Date() },
+    data: {
+      statusCode,
+      responseBody: (body ?? null) as Prisma.InputJsonValue,
+      contentType: media.contentType,
+      contentLanguage: media.contentLanguage,
+      completedAt: new Date(),
+    },
   });
 }
 

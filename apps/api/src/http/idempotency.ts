@@ -81,10 +81,15 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   if (claim.kind === "mismatch") throw new AppError("IDEMPOTENCY_KEY_REUSED");
   if (claim.kind === "in_progress") throw new AppError("IDEMPOTENCY_IN_PROGRESS", { retryAfterSeconds: 2 });
   if (claim.kind === "replay") {
-    const contentType = claim.statusCode >= 400 ? "application/problem+json" : "application/json";
+    // The first answer as it was sent: a tRPC error stays tRPC's JSON, in the first call's language.
+    const headers: Record<string, string> = {
+      "content-type": claim.contentType ?? storedTypeOf(c.req.path, claim.statusCode),
+      "idempotent-replayed": "true",
+    };
+    if (claim.contentLanguage) headers["content-language"] = claim.contentLanguage;
     return new Response(claim.body === null ? null : JSON.stringify(claim.body), {
       status: claim.statusCode,
-      headers: { "content-type": contentType, "idempotent-replayed": "true" },
+      headers,
     });
   }
 
@@ -98,8 +103,16 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     await settle(() => releaseIdempotencyKey(db, claim.id), log);
     return;
   }
-  await settle(() => completeIdempotencyKey(db, claim.id, res.status, answer), log);
+  // The language middleware names it after us when the answer did not: it is the request's.
+  const media = { contentType: type || null, contentLanguage: res.headers.get("content-language") ?? c.get("lang") };
+  await settle(() => completeIdempotencyKey(db, claim.id, res.status, answer, media), log);
 });
+
+/** The content type of an answer stored before types were kept: tRPC's JSON, REST's problem or JSON. */
+function storedTypeOf(path: string, status: number): string {
+  if (path.startsWith(TRPC_PREFIX) || status < 400) return "application/json";
+  return "application/problem+json";
+}
 
 /** The answer to store: one JSON document (null when empty); undefined for a stream of JSON lines (tRPC's jsonl). */
 function storedAnswer(text: string): unknown {
