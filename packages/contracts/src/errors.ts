@@ -353,6 +353,11 @@ export const ERROR_CODES = {
     fr: "Vous avez utilisé tous vos messages au tuteur pour aujourd'hui. Ils reviennent demain (voir resets_at).",
     en: "You have used all of today's tutor messages. They come back tomorrow (see resets_at).",
   },
+  TUTOR_ANSWERS_PENDING: {
+    status: 429,
+    fr: "Le tuteur répond encore à vos questions précédentes. Attendez une réponse avant d'en poser une autre.",
+    en: "The tutor is still answering your previous questions. Wait for an answer before asking another.",
+  },
   GENERATION_QUOTA_EXCEEDED: {
     status: 429,
     fr: "Vous avez atteint le nombre de nouvelles leçons générées aujourd'hui. Les leçons déjà prêtes restent accessibles ; réessayez demain.",

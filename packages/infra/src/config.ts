@@ -140,6 +140,8 @@ export const configSchema = z.object({
    * as incomplete; a reconnect within it resumes the same answer.
    */
   TUTOR_ABANDON_AFTER_MS: z.coerce.number().int().min(200).default(30_000),
+  /** Answers one learner may have waiting or being written at once; another question is refused (429). */
+  TUTOR_MAX_ANSWERS_IN_FLIGHT: z.coerce.number().int().min(1).default(3),
   /** A retrieved chunk counts as relevant from this cosine similarity (real embedders only). */
   TUTOR_RELEVANCE_FLOOR: z.coerce.number().min(0).max(1).default(0.3),
   /** How long a stored first answer is replayed; covers the whole offline-replay window. */

@@ -29,8 +29,17 @@ import { endpoint } from "../definition/endpoint.ts";
 
 export const tutorAnswerStreamPath = (answerId: string): string => `/api/v1/tutor/answers/${answerId}/stream`;
 
-/** What asking can refuse: the course (404/403), the conversation (404) and today's limit (429). */
-export const TUTOR_ASK_ERRORS = ["NOT_FOUND", "NOT_ENROLLED", "TUTOR_LIMIT_REACHED", "IDEMPOTENCY_KEY_REUSED"] as const;
+/**
+ * What asking can refuse: the course (404/403), the conversation (404), today's limit and answers
+ * still pending (429).
+ */
+export const TUTOR_ASK_ERRORS = [
+  "NOT_FOUND",
+  "NOT_ENROLLED",
+  "TUTOR_LIMIT_REACHED",
+  "TUTOR_ANSWERS_PENDING",
+  "IDEMPOTENCY_KEY_REUSED",
+] as const;
 
 export const tutorEndpoints = {
   /** tRPC: asks, then the client follows `stream_url` (REST POST /api/v1/tutor/messages streams at once). */

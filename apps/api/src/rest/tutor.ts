@@ -31,7 +31,8 @@ const routes = {
       "Ask the tutor about a course (conversation_id continues one). Answers an event stream: meta " +
       "(conversation_id, message_id, answer_id, messages_left, stream_url) at once, delta frames, citation, done " +
       "(error on failure). An Idempotency-Key retry neither asks nor counts again: it streams the same answer. " +
-      "429 TUTOR_LIMIT_REACHED (retry_after, resets_at) past today's limit",
+      "429 TUTOR_LIMIT_REACHED (retry_after, resets_at) past today's limit; 429 TUTOR_ANSWERS_PENDING (retry_after) " +
+      "while TUTOR_MAX_ANSWERS_IN_FLIGHT of the learner's answers are still waiting or being written",
     middleware: routeMiddleware(ask),
     request: { body: { required: true, content: { "application/json": { schema: tutorAskInput } } } },
     responses: {

@@ -17,6 +17,8 @@ const { app, deps } = testApp({
   SMS_RELAY_HMAC_SECRET: SECRET,
   RATE_LIMIT_PER_MINUTE: "1000000",
   DATABASE_POOL_WAIT_MS: "30000",
+  // No worker answers here: every question a learner asks stays pending.
+  TUTOR_MAX_ANSWERS_IN_FLIGHT: "100",
 });
 const send = jsonSender(app, "money-load");
 afterAll(closeTestDeps);

@@ -1,7 +1,8 @@
 /**
  * Asking the tutor: one transaction, serialised per learner, that finds a repeated request (same
  * Idempotency-Key: nothing is asked or counted again), checks the conversation is the learner's,
- * counts the message against today's limit, and stores the question with an empty answer to be
+ * refuses a question while TUTOR_MAX_ANSWERS_IN_FLIGHT answers are still pending, counts the
+ * message against today's limit, and stores the question with an empty answer to be
  * streamed. The worker then writes that answer once; every stream (first or resumed) tails it.
  */
 import { randomUUID } from "node:crypto";
@@ -17,7 +18,7 @@ import { openTutorCourse } from "./course.ts";
 import { chargeTutorMessage, type TutorOverage, tutorRemaining } from "./limits.ts";
 
 export interface TutorDeps {
-  config: Pick<Config, "QUEUE_PREFIX" | "TUTOR_ABANDON_AFTER_MS">;
+  config: Pick<Config, "QUEUE_PREFIX" | "TUTOR_ABANDON_AFTER_MS" | "TUTOR_MAX_ANSWERS_IN_FLIGHT">;
   db: Db;
   redis: Redis;
   logger: Logger;
@@ -42,6 +43,8 @@ export interface AskedTurn {
 }
 
 const TITLE_CHARS = 80;
+/** Retry-After of a question refused while earlier answers are still pending (an answer takes seconds). */
+const PENDING_RETRY_SECONDS = 10;
 
 function titleOf(message: string): string {
   const line = message.replace(/\s+/g, " ").trim();
@@ -109,6 +112,13 @@ export async function askTutor(
         where: { id: conversationId, userId, courseId: place.courseId },
       });
       if (!mine) throw new AppError("NOT_FOUND");
+    }
+    // Under the learner's lock: parallel asks see each other's answers, so none passes the cap.
+    const pending = await tx.tutorMessage.count({
+      where: { role: "assistant", status: "streaming", conversation: { userId } },
+    });
+    if (pending >= deps.config.TUTOR_MAX_ANSWERS_IN_FLIGHT) {
+      throw new AppError("TUTOR_ANSWERS_PENDING", { retryAfterSeconds: PENDING_RETRY_SECONDS });
     }
     const questionId = randomUUID();
     const day = await chargeTutorMessage(tx, userId, now, deps.tutorOverage ?? creditsOverage, questionId);
