@@ -58,6 +58,16 @@ afterAll(async () => {
 });
 
 const tutorRequests = () => fake.requests.filter((r) => isTutorRequest(r.body.system));
+/** The tutor_message usage event of an answer (its metadata). */
+async function usageOf(answerId: string): Promise<Record<string, unknown>> {
+  const events = await deps.db.usageEvent.findMany({ where: { kind: "tutor_message" } });
+  const mine = events.map((e) => e.metadata as Record<string, unknown>).filter((m) => m.answer_id === answerId);
+  expect(mine).toHaveLength(1);
+  return mine[0] as Record<string, unknown>;
+}
+/** What the provider billed for these tokens, in micro-dollars. */
+const costOf = (tokensIn: number, tokensOut: number) =>
+  Math.round(tokensIn * deps.config.AI_INPUT_PRICE_PER_MTOK_USD + tokensOut * deps.config.AI_OUTPUT_PRICE_PER_MTOK_USD);
 const question = (message: string) => ({ course_id: world.course.courseId, message });
 const ANSWER =
   "Le prix d'équilibre est celui où la quantité offerte égale la quantité demandée [1]. " +
@@ -157,6 +167,13 @@ describe("a tutor answer from Claude", () => {
     expect(answerText(frames)).toBe(stored.content);
     expect(stored.content.startsWith("Le prix d'équilibre est celui")).toBe(true);
     expect(tutorRequests()).toHaveLength(2);
+    // Both attempts were billed: the failed one's start (10 in, 1 out) and the answer (100 in, 50 out).
+    expect(await usageOf(stored.id)).toMatchObject({
+      status: "complete",
+      tokens_in: 110,
+      tokens_out: 51,
+      cost_micros: costOf(110, 51),
+    });
   });
 
   it("fails cleanly and gives the message back when the retry fails too", async () => {
@@ -171,6 +188,55 @@ describe("a tutor answer from Claude", () => {
     expect(after.used).toBe(before.used);
     const stored = await deps.db.tutorMessage.findUniqueOrThrow({ where: { id: metaOf(frames).answer_id } });
     expect(stored.status).toBe("failed");
+    // Given back to the learner, but the first attempt was billed before its error.
+    expect(await usageOf(stored.id)).toMatchObject({
+      status: "failed",
+      tokens_in: 10,
+      tokens_out: 1,
+      cost_micros: costOf(10, 1),
+    });
+  });
+
+  it("records nothing billed for a failed answer the provider refused outright", async () => {
+    fake.replies.push(
+      { status: 400, errorType: "invalid_request_error", message: "bad" },
+      { status: 400, errorType: "invalid_request_error", message: "bad" },
+    );
+    const frames = await ask(app, world.learner, question("Qu'est-ce que le prix d'équilibre ?"));
+    expect(frames.at(-1)).toMatchObject({ event: "error", data: { code: "GENERATION_FAILED" } });
+    const usage = await usageOf(metaOf(frames).answer_id);
+    expect(usage).toMatchObject({ status: "failed" });
+    expect(usage).not.toHaveProperty("tokens_in");
+    expect(usage).not.toHaveProperty("cost_micros");
+  });
+
+  it("gives back an answer left before its first word, and records the tokens the provider billed for it", async () => {
+    const before = (await (await send(world.learner, "GET", "/api/v1/tutor/remaining")).json()) as { used: number };
+    fake.replies.push({ hangAfter: "" });
+    const controller = new AbortController();
+    const res = await post(base, world.learner, question("Qu'est-ce que le prix d'équilibre ?"), {
+      signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    const meta = (await new SseReader(res.body).until((f) => f.event === "meta")).data as Meta;
+    await until(
+      async () => tutorRequests().length,
+      (n) => n === 1,
+    );
+    controller.abort();
+    const stored = await until(
+      () => deps.db.tutorMessage.findUniqueOrThrow({ where: { id: meta.answer_id } }),
+      (m) => m.status !== "streaming",
+    );
+    expect(stored.status).toBe("failed");
+    const after = (await (await send(world.learner, "GET", "/api/v1/tutor/remaining")).json()) as { used: number };
+    expect(after.used).toBe(before.used);
+    expect(await usageOf(meta.answer_id)).toMatchObject({
+      status: "failed",
+      tokens_in: 10,
+      tokens_out: 1,
+      cost_micros: costOf(10, 1),
+    });
   });
 
   it("gives a paid message its credits back when its answer fails", async () => {

@@ -53,6 +53,7 @@ export function createAnthropicClient(options: AnthropicClientOptions): LlmClien
             model = event.message.model;
             inputTokens = event.message.usage.input_tokens;
             outputTokens = event.message.usage.output_tokens;
+            request.onUsage?.({ inputTokens, outputTokens });
             break;
           case "content_block_delta":
             if (event.delta.type === "text_delta") {
@@ -63,6 +64,7 @@ export function createAnthropicClient(options: AnthropicClientOptions): LlmClien
           case "message_delta":
             stopReason = event.delta.stop_reason;
             outputTokens = event.usage.output_tokens;
+            request.onUsage?.({ inputTokens, outputTokens });
             break;
         }
       }

@@ -13,6 +13,8 @@ export interface LlmRequest {
   signal?: AbortSignal;
   /** Each text delta, in order, as the provider sends it. */
   onText?: (delta: string) => void;
+  /** The tokens billed so far, each time the provider reports them (also before an abort or error). */
+  onUsage?: (usage: { inputTokens: number; outputTokens: number }) => void;
 }
 
 export interface LlmResponse {

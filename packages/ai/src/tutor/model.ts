@@ -16,6 +16,8 @@ export interface TutorAnswerOptions {
   maxTokens: number;
   signal?: AbortSignal;
   onText: (delta: string) => void;
+  /** The provider's billed tokens so far, as it reports them (never offline: nothing is billed). */
+  onUsage?: (usage: { inputTokens: number; outputTokens: number }) => void;
 }
 
 export interface TutorAnswer {
@@ -76,6 +78,7 @@ export function createClaudeTutorModel(llm: LlmClient): TutorModel {
         maxTokens: options.maxTokens,
         temperature: 0.3,
         onText: options.onText,
+        ...(options.onUsage ? { onUsage: options.onUsage } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });
       return {

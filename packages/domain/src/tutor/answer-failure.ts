@@ -1,6 +1,7 @@
 /**
  * A tutor answer that cannot be written: marked failed, its message given back (the day's count or
- * the credits paid), its usage recorded, and its stream ended with GENERATION_FAILED. Only the run
+ * the credits paid), its usage recorded (with the tokens the provider billed for it anyway), and its
+ * stream ended with GENERATION_FAILED. Only the run
  * that moves the answer out of `streaming` does this, so a replayed failure refunds nothing twice.
  */
 import { GenerationPublisher } from "../content/generation-stream.ts";
@@ -17,6 +18,14 @@ export interface AnswerFailure {
   model: string | null;
   /** Publishes the error entry (the job's own publisher, so pending text is flushed first). */
   publisher?: GenerationPublisher<TutorEntry>;
+  /** What the provider billed before the answer failed or was left (recorded when not nothing). */
+  spent?: { tokensIn: number; tokensOut: number; costMicros: number };
+}
+
+/** The usage event's tokens and cost for what was billed; nothing when nothing was. */
+function billed(spent: AnswerFailure["spent"]): Record<string, number> {
+  if (!spent || spent.tokensIn + spent.tokensOut + spent.costMicros === 0) return {};
+  return { tokens_in: spent.tokensIn, tokens_out: spent.tokensOut, cost_micros: spent.costMicros };
 }
 
 /** Fails answer `answerId` if it is still being written; false when it was not (nothing done). */
@@ -55,6 +64,7 @@ export async function failTutorAnswer(
           attempts: failure.attempts,
           model: failure.model,
           status: "failed",
+          ...billed(failure.spent),
         },
       },
     });

@@ -189,7 +189,9 @@ type Answered = {
   tokensOut: number;
   offline: boolean;
 };
-type Outcome = Answered | { kind: "failed" };
+/** Failed: what the provider billed for the attempts anyway (their tokens, its model). */
+type Failed = { kind: "failed"; model: string | null; tokensIn: number; tokensOut: number; offline: boolean };
+type Outcome = Answered | Failed;
 
 /** Streams `text` (a fixed answer) through a new attempt, as the model's text would go. */
 async function publishFixed(publisher: GenerationPublisher<TutorEntry>, attempt: number, text: string): Promise<void> {
@@ -209,12 +211,20 @@ interface Attempts {
 /**
  * The model's answer, in at most two attempts (a provider error is retried once). A leak of an
  * open quiz key stops the attempt and a guiding refusal is streamed instead; nobody listening
- * stops it and keeps what was written as incomplete. `attempt` counts the stream's runs.
+ * stops it and keeps what was written as incomplete. `attempt` counts the stream's runs. The
+ * tokens are every attempt's, as the provider billed them, also for attempts stopped or failed.
  */
 async function modelAnswer(run: Attempts, firstAttempt: number): Promise<{ outcome: Outcome; attempts: number }> {
   const { deps, request, publisher } = run;
   const tutor = deps.ai.tutor;
   const fallback = { model: tutor.model, tokensIn: 0, tokensOut: 0, offline: tutor.offline };
+  // Billed by attempts that failed and were retried.
+  const earlier = { tokensIn: 0, tokensOut: 0 };
+  const spent = (usage: typeof fallback) => ({
+    ...usage,
+    tokensIn: earlier.tokensIn + usage.tokensIn,
+    tokensOut: earlier.tokensOut + usage.tokensOut,
+  });
   let attempt = firstAttempt;
   for (let tries = 0; tries < 2; tries++) {
     attempt += 1;
@@ -227,6 +237,9 @@ async function modelAnswer(run: Attempts, firstAttempt: number): Promise<{ outco
         maxTokens: deps.config.TUTOR_ANSWER_MAX_TOKENS,
         signal: AbortSignal.any([run.leave, sink.leak.signal]),
         onText: (delta) => sink.push(delta),
+        onUsage: (billed) => {
+          usage = { ...fallback, tokensIn: billed.inputTokens, tokensOut: billed.outputTokens };
+        },
       });
       sink.end();
       usage = {
@@ -236,21 +249,29 @@ async function modelAnswer(run: Attempts, firstAttempt: number): Promise<{ outco
         offline: answer.offline,
       };
       if (!sink.leaked)
-        return { outcome: { kind: "answered", text: sink.text, status: "complete", ...usage }, attempts: attempt };
+        return {
+          outcome: { kind: "answered", text: sink.text, status: "complete", ...spent(usage) },
+          attempts: attempt,
+        };
     } catch (error) {
       if (!sink.leaked && run.leave.aborted) {
-        return { outcome: { kind: "answered", text: sink.text, status: "incomplete", ...usage }, attempts: attempt };
+        return {
+          outcome: { kind: "answered", text: sink.text, status: "incomplete", ...spent(usage) },
+          attempts: attempt,
+        };
       }
       if (!sink.leaked) {
         deps.logger.warn({ err: error, answer_id: run.log.answerId, attempt }, "tutor answer attempt failed");
+        earlier.tokensIn += usage.tokensIn;
+        earlier.tokensOut += usage.tokensOut;
         continue;
       }
     }
     const text = guardedRefusal(request.course.language, request.guardedItems[0]);
     await publishFixed(publisher, attempt + 1, text);
-    return { outcome: { kind: "answered", text, status: "complete", ...usage }, attempts: attempt + 1 };
+    return { outcome: { kind: "answered", text, status: "complete", ...spent(usage) }, attempts: attempt + 1 };
   }
-  return { outcome: { kind: "failed" }, attempts: attempt };
+  return { outcome: { kind: "failed", ...spent(fallback) }, attempts: attempt };
 }
 
 export async function answerTutorQuestion(
@@ -325,7 +346,12 @@ export async function answerTutorQuestion(
     });
   // Left before the first word: the learner got nothing, so the message is given back as for a failure.
   if (outcome.kind === "failed" || (outcome.status === "incomplete" && !outcome.text.trim())) {
-    await failTutorAnswer(deps, answerId, { attempts: attempt, model: deps.ai.tutor.model, publisher });
+    const spent = {
+      tokensIn: outcome.tokensIn,
+      tokensOut: outcome.tokensOut,
+      costMicros: modelCostMicros(deps.config, outcome),
+    };
+    await failTutorAnswer(deps, answerId, { attempts: attempt, model: deps.ai.tutor.model, publisher, spent });
     return;
   }
   const sources = citationsOf(outcome.text, chunks);
