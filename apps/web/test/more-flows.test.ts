@@ -102,7 +102,9 @@ describe("more of the learner's flows", () => {
     await page.fill("#activation", batch.codes[0]?.code ?? "");
     await page.click("text=Valider le code");
     await page.waitForSelector("text=60 crédits ajoutés");
-    await page.click("text=Acheter le cours");
+    // The button names the course the link pointed to and its price, read from the catalog.
+    expect(await page.textContent("[data-testid=buy-course]")).toBe(`Acheter « Le paludisme » pour 50 crédits`);
+    await page.click("[data-testid=buy-course]");
     await page.click("text=Commencer le cours");
     await page.waitForURL(`**/learn/${paid.id}`);
     const enrollment = await db.userCourseEnrollment.findFirst({

@@ -15,7 +15,13 @@ import { problemOf, useTRPC } from "@/lib/trpc";
 
 const amount = (n: number) => n.toLocaleString(typeof document === "undefined" ? "fr" : document.documentElement.lang);
 
-export function Credits({ course, labels }: { course: string | null; labels: Labels }) {
+export function Credits({
+  course,
+  labels,
+}: {
+  course: { slug: string; title: string; price: number } | null;
+  labels: Labels;
+}) {
   const trpc = useTRPC();
   const balance = useQuery(trpc.credits.balance.queryOptions());
   const packages = useQuery(trpc.credits.packages.queryOptions());
@@ -63,11 +69,12 @@ export function Credits({ course, labels }: { course: string | null; labels: Lab
                 type="button"
                 className={button}
                 disabled={purchase.isPending}
-                onClick={() => purchase.mutate({ id_or_slug: course })}
+                onClick={() => purchase.mutate({ id_or_slug: course.slug })}
+                data-testid="buy-course"
               >
-                {labels.buyCourse}
+                {fmt(labels.buyCourse, { title: course.title, price: course.price })}
               </button>
-              <Link href={`/courses/${course}`} prefetch={false} className={buttonSecondary}>
+              <Link href={`/courses/${course.slug}`} prefetch={false} className={buttonSecondary}>
                 {labels.backToCourse}
               </Link>
             </div>
