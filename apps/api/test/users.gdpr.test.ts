@@ -435,7 +435,7 @@ describe("DELETE /api/v1/users/me", () => {
       orderBy: { createdAt: "asc" },
     });
     expect(transactions).toHaveLength(2);
-    expect(transactions.reduce((sum, t) => sum + t.amount, 0)).toBe(account.balance);
+    expect(transactions.reduce((sum, t) => sum + t.amount, 0n)).toBe(account.balance);
     expect(transactions.at(-1)?.balanceAfter).toBe(account.balance);
     expect(await db.subscription.count({ where: { id: ids.subscription, userId: user.userId } })).toBe(1);
     expect(await db.subscriptionPayment.count({ where: { id: ids.payment, userId: user.userId } })).toBe(1);

@@ -74,7 +74,7 @@ const redeem = (user: SignedIn, code: string, ip?: string) =>
   send(user, "POST", "/api/v1/activation-codes/redeem", { code }, ip);
 
 const balanceOf = async (user: SignedIn) =>
-  (await deps.db.creditAccount.findUnique({ where: { userId: user.userId } }))?.balance ?? 0;
+  Number((await deps.db.creditAccount.findUnique({ where: { userId: user.userId } }))?.balance ?? 0);
 
 /** `code` with its first character replaced: the check character no longer matches. */
 function typo(code: string): string {
@@ -209,7 +209,7 @@ describe("redeeming", () => {
     expect(await again.json()).toMatchObject({ code: "ACTIVATION_CODE_ALREADY_REDEEMED" });
     expect(await balanceOf(learner)).toBe(300);
     const rows = await deps.db.transaction.findMany({ where: { type: "code_redemption" } });
-    expect(rows.map((r) => r.amount).sort((a, b) => a - b)).toEqual([-300, 300]);
+    expect(rows.map((r) => Number(r.amount)).sort((a, b) => a - b)).toEqual([-300, 300]);
     const row = await deps.db.activationCode.findFirstOrThrow({ where: { codeHint: code.slice(-4) } });
     expect(row.redeemedCount).toBe(1);
   });

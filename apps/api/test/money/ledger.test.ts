@@ -75,7 +75,7 @@ describe("credits and course purchases", () => {
       select: { postingId: true, type: true, amount: true, account: { select: { userId: true, kind: true } } },
     });
     expect(new Set(rows.map((r) => r.postingId)).size).toBe(1);
-    expect(rows.map((r) => [r.type, r.amount, r.account.kind]).sort()).toEqual(
+    expect(rows.map((r) => [r.type, Number(r.amount), r.account.kind]).sort()).toEqual(
       [
         ["commission", 150, "platform"],
         ["course_earning", 350, "user"],
@@ -203,7 +203,7 @@ describe("tutor messages past the limit", () => {
     await paid.body?.cancel();
     expect(await balanceOf(learner)).toBe(1098);
     const usage = await deps.db.transaction.findMany({ where: { type: "tutor_usage" }, select: { amount: true } });
-    expect(usage.map((u) => u.amount).sort()).toEqual([-2, 2]);
+    expect(usage.map((u) => Number(u.amount)).sort()).toEqual([-2, 2]);
     expect(await deps.db.tutorDailyUsage.findFirst({ where: { userId: learner.userId } })).toMatchObject({
       used: 1,
       paid: 1,

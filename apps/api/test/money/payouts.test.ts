@@ -80,7 +80,7 @@ describe("payout requests hold the credits", () => {
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ status: "paid", operator_reference: "WV-1" });
     expect(await balanceOf(expert)).toBe(50);
-    expect(await payoutRowsOf(expert.userId)).toEqual([{ amount: -300 }]);
+    expect(await payoutRowsOf(expert.userId)).toEqual([{ amount: -300n }]);
     await expectBooksBalanced();
   });
 
@@ -98,7 +98,7 @@ describe("payout requests hold the credits", () => {
     expect(paid.status).toBe(200);
     expect(await paid.json()).toMatchObject({ status: "paid" });
     expect(await balanceOf(expert)).toBe(0);
-    expect(await payoutRowsOf(expert.userId)).toEqual([{ amount: -300 }]);
+    expect(await payoutRowsOf(expert.userId)).toEqual([{ amount: -300n }]);
     await expectBooksBalanced();
   });
 
@@ -152,7 +152,9 @@ describe("payout requests hold the credits", () => {
     const second = await askPayout(350);
     expect(await balanceOf(expert)).toBe(0);
     expect((await markPaid(second, "WV-3")).status).toBe(200);
-    expect((await payoutRowsOf(expert.userId)).map((r) => r.amount).sort((a, b) => a - b)).toEqual([-350, -300, 300]);
+    expect((await payoutRowsOf(expert.userId)).map((r) => Number(r.amount)).sort((a, b) => a - b)).toEqual([
+      -350, -300, 300,
+    ]);
     await expectBooksBalanced();
   });
 

@@ -13,7 +13,7 @@ export async function expectPaidMessageGivenBack(deps: AppDeps, send: Send, lear
     where: { account: { userId: learner.userId }, type: { in: ["tutor_usage", "refund"] } },
     select: { type: true, amount: true },
   });
-  expect(rows.map((r) => [r.type, r.amount]).sort()).toEqual([
+  expect(rows.map((r) => [r.type, Number(r.amount)]).sort()).toEqual([
     ["refund", 2],
     ["tutor_usage", -2],
   ]);

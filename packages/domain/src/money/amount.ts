@@ -14,4 +14,3 @@ export function toCredits(value: bigint | number): number {
   }
   return n;
 }
-
