@@ -10,7 +10,9 @@ export const activationCodeEndpoints = {
     auth: "learner",
     summary:
       "Redeem an activation code (case, spaces and dashes do not matter): credits are added, a plan starts or " +
-      "extends, or a course or curriculum opens (enrolling needs no purchase then). A mistyped code is 400 " +
+      "extends, a course opens and the caller is enrolled in it, or a curriculum's courses open (enrolling needs no " +
+      "purchase then). A course code whose course is not open to the caller is 409 COURSE_NOT_OPEN and stays " +
+      "unused. A mistyped code is 400 " +
       "ACTIVATION_CODE_INVALID, checked before any lookup; an unknown, expired, revoked or used-up code is one " +
       "answer, 404 ACTIVATION_CODE_NOT_REDEEMABLE; a code the caller already used is 409; refused codes grow " +
       "delays per account and network (429 ACTIVATION_CODE_THROTTLED with Retry-After)",
@@ -21,10 +23,17 @@ export const activationCodeEndpoints = {
       "ACTIVATION_CODE_NOT_REDEEMABLE",
       "ACTIVATION_CODE_ALREADY_REDEEMED",
       "ACTIVATION_CODE_THROTTLED",
+      "COURSE_NOT_OPEN",
     ],
     handle: ({ ctx, input }) =>
       redeemActivationCode(
-        { db: ctx.deps.db, pepper: authKeys(ctx.deps.config).pepper },
+        {
+          db: ctx.deps.db,
+          pepper: authKeys(ctx.deps.config).pepper,
+          redis: ctx.deps.redis,
+          logger: ctx.deps.logger,
+          usage: ctx.deps.usage,
+        },
         ctx.viewer.userId,
         input.code,
         ctx.meta,

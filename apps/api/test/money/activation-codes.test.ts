@@ -277,7 +277,7 @@ describe("redeeming", () => {
     expect(subs[0]).toMatchObject({ status: "active", source: "code" });
   });
 
-  it("opens a paid course: enrolling no longer asks for payment", async () => {
+  it("opens a paid course and enrolls the learner: enrolling no longer asks for payment", async () => {
     const expert = await signIn(deps, { role: "expert" });
     const { courseId } = await makeCourse(deps.db, { expertId: expert.userId });
     await deps.db.course.update({ where: { id: courseId }, data: { priceCredits: 500, isMarketplace: true } });
@@ -287,8 +287,8 @@ describe("redeeming", () => {
     const res = await redeem(learner, (codes[0] as { code: string }).code);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ kind: "course", course_ids: [courseId], credits: null });
-    // Redeeming opens the course; enrolling stays the learner's own step.
-    expect(await deps.db.userCourseEnrollment.count({ where: { userId: learner.userId } })).toBe(0);
+    // Redeeming opens the course and enrolls the learner; enrolling again changes nothing.
+    expect(await deps.db.userCourseEnrollment.count({ where: { userId: learner.userId } })).toBe(1);
     const enrolled = await send(learner, "POST", `/api/v1/courses/${courseId}/enroll`, {});
     expect(enrolled.status).toBeLessThan(300);
     expect(await balanceOf(learner)).toBe(0);

@@ -6,14 +6,21 @@
  * attacker learns nothing from it. The use is taken by one conditional UPDATE, the redemption row
  * is unique per learner and code, and the effect (credits, a plan, course access) is written in
  * the same transaction: a code's last use goes to exactly one learner, and a learner gets a code's
- * effect once.
+ * effect once. A course code enrolls the learner in that transaction, and is refused (409
+ * COURSE_NOT_OPEN, no use taken) when the course is not open to them.
  */
-import { type ActivationCodeRedemption, AppError } from "@sira/contracts";
+import { type ActivationCodeRedemption, AppError, type Role } from "@sira/contracts";
+import type { Logger, Redis } from "@sira/infra";
 import type { Db, Tx } from "@sira/infra/db";
+import type { Viewer } from "../../access/actor.ts";
+import { catalogCourses } from "../../access/readable.ts";
 import { pepperedHash } from "../../auth/crypto.ts";
 import { networkKey } from "../../auth/network.ts";
 import { releaseAttempt, reserveAttempt, type ThrottleScopes } from "../../auth/throttle.ts";
+import { enrollInCourse } from "../../catalog/enrollment.ts";
+import { invalidateDashboard } from "../../learning/dashboard/cache.ts";
 import type { AuditMeta } from "../../request-meta.ts";
+import type { UsageSink } from "../../usage/recorder.ts";
 import type { RedeemPlanCode } from "../activation.ts";
 import { hasValidCheck, normalizeCode } from "../check-code.ts";
 import { post } from "../ledger.ts";
@@ -23,6 +30,13 @@ import { ACTIVATION_CODE_LENGTH, activationCodeHash, codeHint } from "./generate
 export interface RedeemDeps {
   db: Db;
   pepper: Buffer;
+}
+
+/** After a course code's enrollment: the event to record and the learner's dashboard to drop (the API gives them). */
+export interface EnrollingRedeemDeps extends RedeemDeps {
+  redis?: Redis;
+  logger?: Pick<Logger, "warn">;
+  usage?: UsageSink;
 }
 
 type Meta = Pick<AuditMeta, "ip" | "now">;
@@ -80,15 +94,52 @@ type CodeRow = {
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === "P2002";
 
-/** Takes one use of the code for the learner, or throws; the caller's transaction holds it. */
-async function takeUse(tx: Tx, codeHash: string, userId: string, now: Date): Promise<CodeRow> {
-  const code = await tx.activationCode.findUnique({ where: { codeHash }, select: { id: true } });
+async function viewerOf(tx: Tx, userId: string): Promise<Viewer> {
+  const { role } = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { role: true } });
+  return { userId, role: role as Role };
+}
+
+const NOT_OPEN = {
+  en: "This code's course is not open: the code was not used.",
+  fr: "Le cours de ce code n'est pas ouvert : le code n'a pas été utilisé.",
+};
+
+/**
+ * Before a course code's use is taken: the course must be open to the learner. Its row is held
+ * (FOR SHARE) until the transaction ends, so a close waits for the enrollment and cannot slip in
+ * between this check and it. A code that could not be used anyway keeps its one answer.
+ */
+async function assertCourseOpen(tx: Tx, code: { id: string; courseId: string | null }, userId: string, now: Date) {
+  const courseId = code.courseId ?? "";
+  await tx.$queryRaw`SELECT id FROM courses WHERE id = ${courseId}::uuid FOR SHARE`;
+  const open = await tx.course.count({
+    where: { AND: [catalogCourses(await viewerOf(tx, userId)), { id: courseId }] },
+  });
+  if (open > 0) return;
+  const usable = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM activation_codes
+    WHERE id = ${code.id}::uuid AND redeemed_count < max_redemptions AND revoked_at IS NULL
+      AND (expires_at IS NULL OR expires_at > ${now}::timestamptz)`;
+  if (usable.length === 0) throw new AppError("ACTIVATION_CODE_NOT_REDEEMABLE");
+  throw new AppError("COURSE_NOT_OPEN", { details: NOT_OPEN });
+}
+
+/**
+ * Takes one use of the code for the learner, or throws; the caller's transaction holds it. A
+ * course code's course is checked first when `enrolls` (the redemption will enroll).
+ */
+async function takeUse(tx: Tx, codeHash: string, userId: string, now: Date, enrolls: boolean): Promise<CodeRow> {
+  const code = await tx.activationCode.findUnique({
+    where: { codeHash },
+    select: { id: true, kind: true, courseId: true },
+  });
   if (!code) throw new AppError("ACTIVATION_CODE_NOT_REDEEMABLE");
   const mine = await tx.activationCodeRedemption.findUnique({
     where: { codeId_userId: { codeId: code.id, userId } },
     select: { id: true },
   });
   if (mine) throw new AppError("ACTIVATION_CODE_ALREADY_REDEEMED");
+  if (enrolls && code.kind === "course") await assertCourseOpen(tx, code, userId, now);
   const [taken] = await tx.$queryRaw<CodeRow[]>`
     UPDATE activation_codes SET redeemed_count = redeemed_count + 1, updated_at = ${now}::timestamptz
     WHERE id = ${code.id}::uuid AND redeemed_count < max_redemptions AND revoked_at IS NULL
@@ -153,7 +204,7 @@ async function applyEffect(
       };
     }
     case "course":
-      // The redemption row is the access; enrolling stays the learner's own step.
+      // The redemption row is the access; the redeem endpoint enrolls the learner next.
       return { ...none, kind: "course", code_hint: hint, course_ids: code.course_id ? [code.course_id] : [] };
     default: {
       const courses = await tx.curriculumCourse.findMany({
@@ -183,27 +234,61 @@ export interface RedeemOptions {
  * Redeems `input` for the learner. 400 ACTIVATION_CODE_INVALID for a typo (not counted), 429
  * ACTIVATION_CODE_THROTTLED while a delay runs, 404 ACTIVATION_CODE_NOT_REDEEMABLE for an unknown,
  * expired, revoked or used-up code, 409 ACTIVATION_CODE_ALREADY_REDEEMED when this learner has
- * used it. Only a success gives the throttle its attempt back.
+ * used it, 409 COURSE_NOT_OPEN for a course code whose course is not open to them (no use taken).
+ * A course code enrolls the learner in the same transaction. Only a success, or a real code of a
+ * closed course, gives the throttle its attempt back.
  */
 export async function redeemActivationCode(
+  deps: EnrollingRedeemDeps,
+  userId: string,
+  input: string,
+  meta: Meta,
+): Promise<ActivationCodeRedemption> {
+  let enrolled: string | null = null;
+  const result = await redeem(deps, userId, input, meta, (courseId) => {
+    enrolled = courseId;
+  });
+  if (enrolled) {
+    deps.usage?.record({ kind: "enrollment", userId, courseId: enrolled, occurredAt: meta.now });
+    if (deps.redis) await invalidateDashboard(deps.redis, userId, deps.logger);
+  }
+  return result;
+}
+
+/** One redemption; `onEnrolled` set means a course code enrolls (and is checked open first). */
+async function redeem(
   deps: RedeemDeps,
   userId: string,
   input: string,
   meta: Meta,
+  onEnrolled: ((courseId: string) => void) | null,
   options: RedeemOptions = {},
 ): Promise<ActivationCodeRedemption> {
   const code = parseActivationCode(input);
   const attempts = redemptionAttempts(deps, userId, meta);
   await attempts.reserve();
   const hash = activationCodeHash(deps.pepper, code);
-  const result = await deps.db.$transaction(
-    async (tx) => {
-      const taken = await takeUse(tx, hash, userId, meta.now);
-      if (options.onlyKind && taken.kind !== options.onlyKind) throw new AppError("ACTIVATION_CODE_NOT_A_PLAN");
-      return applyEffect(tx, taken, userId, codeHint(code), meta.now);
-    },
-    { maxWait: 20_000, timeout: 20_000 },
-  );
+  const enrolls = onEnrolled !== null;
+  let result: ActivationCodeRedemption;
+  try {
+    result = await deps.db.$transaction(
+      async (tx) => {
+        const taken = await takeUse(tx, hash, userId, meta.now, enrolls);
+        if (options.onlyKind && taken.kind !== options.onlyKind) throw new AppError("ACTIVATION_CODE_NOT_A_PLAN");
+        const done = await applyEffect(tx, taken, userId, codeHint(code), meta.now);
+        if (onEnrolled && taken.kind === "course" && taken.course_id) {
+          const courseId = taken.course_id;
+          await enrollInCourse(tx, await viewerOf(tx, userId), courseId, meta.now, () => onEnrolled(courseId));
+        }
+        return done;
+      },
+      { maxWait: 20_000, timeout: 20_000 },
+    );
+  } catch (error) {
+    // The code was real and usable: the learner did not guess it.
+    if (error instanceof AppError && error.code === "COURSE_NOT_OPEN") await attempts.release();
+    throw error;
+  }
   await attempts.release();
   return result;
 }
@@ -211,7 +296,7 @@ export async function redeemActivationCode(
 /** The plan-code redeemer `POST /subscriptions/activate` takes (money/activation.ts). */
 export function planCodeRedeemer(deps: RedeemDeps): RedeemPlanCode {
   return async (userId, code, meta) => {
-    const done = await redeemActivationCode(deps, userId, code, meta, { onlyKind: "subscription" });
+    const done = await redeem(deps, userId, code, meta, null, { onlyKind: "subscription" });
     return { subscriptionId: done.subscription?.id ?? null };
   };
 }
