@@ -5,10 +5,9 @@
  * that the job, then the payment, wait on it in that order.
  */
 import { runSubscriptionSchedule } from "@sira/domain";
-import pg from "pg";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { withHeldLock } from "./held-lock.ts";
 import { closeTestDeps, jsonSender, resetState, type SignedIn, signIn, testApp } from "./helpers.ts";
-import { lockWaiters } from "./lock-waiters.ts";
 import { type MoneyWorld, moneyWorld, payIntent } from "./money/world.ts";
 
 const { app, deps } = testApp({ DATABASE_POOL_MAX: "8" });
@@ -29,25 +28,18 @@ describe("a plan paid while the schedule ends the subscription", () => {
   it("starts a new subscription instead of extending the ended one", async () => {
     await payIntent(deps, send, learner, { purpose: "subscription", plan: world.planSlug });
     const first = await deps.db.subscription.findFirstOrThrow({ where: { userId: learner.userId } });
-    const pause = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    const watch = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await Promise.all([pause.connect(), watch.connect()]);
     const paidAt = Date.now();
-    try {
-      await pause.query("BEGIN");
-      await pause.query("SELECT 1 FROM subscriptions WHERE id = $1 FOR UPDATE", [first.id]);
+    await withHeldLock("SELECT 1 FROM subscriptions WHERE id = $1 FOR UPDATE", [first.id], async (held) => {
       // The job runs just past the end date; the payment came just before it.
       const quiet = { db: deps.db, mailer: deps.mailer, logger: deps.logger };
       const ending = runSubscriptionSchedule(quiet, new Date(first.expiresAt.getTime() + 1000));
-      await lockWaiters(watch, 1);
+      await held.waiters(1);
       const paying = payIntent(deps, send, learner, { purpose: "subscription", plan: world.planSlug });
-      await lockWaiters(watch, 2);
-      await pause.query("COMMIT");
+      await held.waiters(2);
+      await held.release();
       expect((await ending).expired).toBe(1);
       await paying;
-    } finally {
-      await Promise.all([pause.end(), watch.end()]);
-    }
+    });
     const status = (await (await send(learner, "GET", "/api/v1/subscriptions/status")).json()) as {
       status: string;
       expires_at: string | null;

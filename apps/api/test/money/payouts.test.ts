@@ -4,11 +4,10 @@
  * and a rejection gives the credits back, once. The books balance after each.
  */
 import { isBalanced, reconcileLedger } from "@sira/domain";
-import pg from "pg";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
+import { withHeldLock } from "../held-lock.ts";
 import { closeTestDeps, jsonSender, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
-import { lockWaiters } from "../lock-waiters.ts";
 import { buyCredits, type MoneyWorld, moneyWorld } from "./world.ts";
 
 const { app, deps } = testApp({ DATABASE_POOL_MAX: "8" });
@@ -107,27 +106,20 @@ describe("payout requests hold the credits", () => {
       where: { courseId, type: "course_purchase", amount: { lt: 0 } },
     });
     // A raw connection holds the expert's account, so the request waits to post and the refund starts behind it.
-    const pause = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    const watch = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await Promise.all([pause.connect(), watch.connect()]);
-    try {
-      await pause.query("BEGIN");
-      await pause.query("SELECT 1 FROM credit_accounts WHERE user_id = $1 FOR UPDATE", [expert.userId]);
+    await withHeldLock("SELECT 1 FROM credit_accounts WHERE user_id = $1 FOR UPDATE", [expert.userId], async (held) => {
       const asking = send(expert, "POST", "/api/v1/expert/payouts", {
         credits: 300,
         provider: "wave",
         phone: "771234567",
       });
-      await lockWaiters(watch, 1);
+      await held.waiters(1);
       const refunding = send(world.admin, "POST", `/api/v1/admin/purchases/${purchase.postingId}/refund`, {});
-      await lockWaiters(watch, 2);
-      await pause.query("COMMIT");
+      await held.waiters(2);
+      await held.release();
       const [asked, refunded] = await Promise.all([asking, refunding]);
       expect(asked.status).toBe(201);
       expect([refunded.status, await refunded.json()]).toMatchObject([200, { refunded: 500 }]);
-    } finally {
-      await Promise.all([pause.end(), watch.end()]);
-    }
+    });
     expect(await balanceOf(learner)).toBe(1100);
     expect(await balanceOf(expert)).toBe(0);
     await expectBooksBalanced();

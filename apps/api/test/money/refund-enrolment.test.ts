@@ -4,11 +4,10 @@
  * connection holds the enrolment row so the re-enrolment has checked the purchase and waits to
  * write when the refund starts.
  */
-import pg from "pg";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
+import { withHeldLock } from "../held-lock.ts";
 import { closeTestDeps, jsonSender, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
-import { lockWaiters } from "../lock-waiters.ts";
 import { buyCredits, type MoneyWorld, moneyWorld } from "./world.ts";
 
 const { app, deps } = testApp({ DATABASE_POOL_MAX: "8" });
@@ -35,33 +34,27 @@ describe("a refund racing a re-enrolment", () => {
     const purchase = await deps.db.transaction.findFirstOrThrow({
       where: { courseId, type: "course_purchase", amount: { lt: 0 } },
     });
-    const pause = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    const watch = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await Promise.all([pause.connect(), watch.connect()]);
-    try {
-      await pause.query("BEGIN");
-      await pause.query("SELECT 1 FROM user_course_enrollment WHERE user_id = $1 AND course_id = $2 FOR UPDATE", [
-        learner.userId,
-        courseId,
-      ]);
-      const enrolling = send(learner, "POST", `/api/v1/courses/${courseId}/enroll`, {});
-      // The enrolment has found the purchase live and waits to reactivate the row.
-      await lockWaiters(watch, 1);
-      let refundDone = false;
-      const refunding = Promise.resolve(
-        send(world.admin, "POST", `/api/v1/admin/purchases/${purchase.postingId}/refund`, {}),
-      ).finally(() => {
-        refundDone = true;
-      });
-      // The refund either finishes or waits behind the enrolment: both are orders the product may take.
-      await lockWaiters(watch, 2, () => refundDone);
-      await pause.query("COMMIT");
-      const [enrolled, refunded] = await Promise.all([enrolling, refunding]);
-      expect(refunded.status).toBe(200);
-      expect(enrolled.status).toBe(200);
-    } finally {
-      await Promise.all([pause.end(), watch.end()]);
-    }
+    await withHeldLock(
+      "SELECT 1 FROM user_course_enrollment WHERE user_id = $1 AND course_id = $2 FOR UPDATE",
+      [learner.userId, courseId],
+      async (held) => {
+        const enrolling = send(learner, "POST", `/api/v1/courses/${courseId}/enroll`, {});
+        // The enrolment has found the purchase live and waits to reactivate the row.
+        await held.waiters(1);
+        let refundDone = false;
+        const refunding = Promise.resolve(
+          send(world.admin, "POST", `/api/v1/admin/purchases/${purchase.postingId}/refund`, {}),
+        ).finally(() => {
+          refundDone = true;
+        });
+        // The refund either finishes or waits behind the enrolment: both are orders the product may take.
+        await held.waiters(2, () => refundDone);
+        await held.release();
+        const [enrolled, refunded] = await Promise.all([enrolling, refunding]);
+        expect(refunded.status).toBe(200);
+        expect(enrolled.status).toBe(200);
+      },
+    );
     const enrollment = await deps.db.userCourseEnrollment.findUniqueOrThrow({
       where: { userId_courseId: { userId: learner.userId, courseId } },
     });
