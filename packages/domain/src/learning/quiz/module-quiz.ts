@@ -3,6 +3,8 @@
  * the current question, submit. Learners need an enrollment and an unlocked module; each answer
  * feeds the flashcard of the same concept (a summative one on submission; a wrong one, the tutor's
  * memory of the learner too) and the streak, and a summative score answered to its end counts towards the unlock rule.
+ * A summative test left a day without an answer is closed as abandoned: not graded, its answers fed
+ * as a submission's are.
  */
 import { CAT_MAX_ITEMS } from "@sira/algorithms";
 import {
@@ -43,10 +45,12 @@ export async function startModuleQuiz(
   const module = await openLearnerModule(deps.db, learner.viewer, moduleId);
   const scope = { kind: "module" as const, moduleId };
   const spec = { userId: learner.viewer.userId, kind, language: learner.language, scope, at };
-  const existing = await deps.db.quizAttempt.count({
+  const running = await deps.db.quizAttempt.findFirst({
     where: { userId: spec.userId, kind, moduleId, status: "in_progress" },
+    select: { id: true },
   });
-  if (existing === 0) {
+  const closed = running !== null && kind === "summative" && (await closeIfIdle(deps, spec.userId, running.id, at));
+  if (running === null || closed) {
     if (kind === "summative") await refuseDuringCooldown(deps, spec.userId, moduleId, at);
     await ensureModuleBank(deps, {
       moduleId,
@@ -130,6 +134,8 @@ export async function answerModuleQuiz(
 ): Promise<QuizAnswerResult> {
   const module = await openLearnerModule(deps.db, learner.viewer, moduleId);
   const userId = learner.viewer.userId;
+  // An answer to a test left idle past the limit closes it instead (409 ATTEMPT_FINISHED).
+  await closeIfIdle(deps, userId, input.attempt_id, at);
   const outcome = await answerCurrentItem(deps.db, answerSpecOf(userId, input, at), inModule(moduleId), {
     afterResponse: async (tx, o) => {
       // A summative answer's card waits for the submission: its memory would tell right from wrong.
@@ -184,7 +190,54 @@ async function rememberWrongAnswer(
   await noteWrongAnswer(deps, { userId, courseId, stem: item.stem, chosen, correct, language });
 }
 
-/** A submitted summative attempt's answers reach the cards of their concepts, each at its time. */
+/** A summative test left this long without an answer is over (decision 0066). */
+export const SUMMATIVE_IDLE_LIMIT_MS = 24 * 3_600_000;
+
+/**
+ * Closes the user's summative attempt if it has had no answer (nor start) for the idle limit at
+ * `at`: abandoned, never graded and no cool-down, but its answers feed the cards, and its wrong ones
+ * the tutor's memory, as a submission's do. Only the call that closes it feeds them (the row is
+ * locked); a retry or replay finds it closed. True when this call closed it.
+ */
+export async function closeIfIdle(deps: QuizDeps, userId: string, attemptId: string, at: Date): Promise<boolean> {
+  const closed = await deps.db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM quiz_attempts WHERE id = ${attemptId}::uuid FOR UPDATE`;
+    const row = await tx.quizAttempt.findFirst({
+      where: { id: attemptId, userId, kind: "summative", status: "in_progress" },
+      select: { startedAt: true, language: true, module: { select: { courseId: true } } },
+    });
+    if (!row) return null;
+    const last = await tx.quizAttemptResponse.aggregate({ where: { attemptId }, _max: { answeredAt: true } });
+    const lastMoved = Math.max(row.startedAt.getTime(), last._max.answeredAt?.getTime() ?? 0);
+    if (at.getTime() - lastMoved < SUMMATIVE_IDLE_LIMIT_MS) return null;
+    await tx.quizAttempt.update({ where: { id: attemptId }, data: { status: "abandoned", currentItemId: null } });
+    await feedSummativeAnswers(tx, userId, attemptId);
+    return { courseId: row.module?.courseId ?? null, language: row.language as Language };
+  });
+  if (!closed) return false;
+  if (closed.courseId) await rememberWrongAnswers(deps, userId, closed.courseId, attemptId, closed.language);
+  await invalidateDashboard(deps.redis, userId, deps.logger);
+  deps.logger.info({ user_id: userId, attempt_id: attemptId }, "idle summative attempt closed as abandoned");
+  return true;
+}
+
+/** A finished summative attempt's wrong answers, in order, reach the tutor's memory of the learner. */
+async function rememberWrongAnswers(
+  deps: QuizDeps,
+  userId: string,
+  courseId: string,
+  attemptId: string,
+  language: Language,
+): Promise<void> {
+  const wrong = await deps.db.quizAttemptResponse.findMany({
+    where: { attemptId, correct: false },
+    orderBy: { position: "asc" },
+    select: { itemId: true, selectedOption: true },
+  });
+  for (const response of wrong) await rememberWrongAnswer(deps, userId, courseId, response, language);
+}
+
+/** A submitted or abandoned summative attempt's answers reach the cards of their concepts, each at its time. */
 async function feedSummativeAnswers(tx: Transaction, userId: string, attemptId: string): Promise<void> {
   const responses = await tx.quizAttemptResponse.findMany({
     where: { attemptId },
@@ -214,6 +267,8 @@ export async function submitModuleQuiz(
 ): Promise<QuizResult> {
   const module = await openLearnerModule(deps.db, learner.viewer, moduleId);
   const userId = learner.viewer.userId;
+  // A test left idle past the limit is over: closed as abandoned, it is not graded (409 ATTEMPT_FINISHED).
+  await closeIfIdle(deps, userId, attemptId, at);
   const { attempt, finishedNow, graded } = await deps.db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM quiz_attempts WHERE id = ${attemptId}::uuid FOR UPDATE`;
     const row = await tx.quizAttempt.findFirst({ where: { id: attemptId, userId } });
@@ -238,14 +293,7 @@ export async function submitModuleQuiz(
     return { ...finished, graded };
   });
   if (finishedNow && attempt.kind === "summative") {
-    const wrong = await deps.db.quizAttemptResponse.findMany({
-      where: { attemptId: attempt.id, correct: false },
-      orderBy: { position: "asc" },
-      select: { itemId: true, selectedOption: true },
-    });
-    for (const response of wrong) {
-      await rememberWrongAnswer(deps, userId, module.courseId, response, attempt.language as Language);
-    }
+    await rememberWrongAnswers(deps, userId, module.courseId, attempt.id, attempt.language as Language);
   }
   if (finishedNow) {
     await invalidateDashboard(deps.redis, userId, deps.logger);
