@@ -9,6 +9,7 @@
  *   so the server can render the learner's lesson before any JavaScript runs.
  */
 import { type NextRequest, NextResponse } from "next/server";
+import { forwarding } from "@/lib/forwarding";
 import {
   ACCESS_COOKIE,
   apiUrl,
@@ -19,12 +20,10 @@ import {
 } from "@/lib/server/api";
 import { SERVER_TOKEN_HEADER } from "@/lib/server/header";
 
-const TOKEN_ROUTES = /^\/api\/v1\/auth\/(login|refresh|totp\/confirm)\/?$/;
-const BYTE_ROUTES = /^\/api\/v1\/(images\/[^/]+|media\/[^/]+\/file|lessons\/[^/]+\/audio\/sections\/\d+)\/?$/;
-
 function forward(req: NextRequest): NextResponse {
   const { pathname, search } = req.nextUrl;
-  if (TOKEN_ROUTES.test(pathname)) {
+  const route = forwarding(pathname, search, apiUrl(), req.method);
+  if (!route.forward) {
     return NextResponse.json(
       { type: "about:blank", title: "ROUTE_NOT_FOUND", status: 404, code: "ROUTE_NOT_FOUND", detail: pathname },
       { status: 404, headers: { "content-type": "application/problem+json" } },
@@ -33,10 +32,8 @@ function forward(req: NextRequest): NextResponse {
   const headers = new Headers(req.headers);
   headers.delete("cookie");
   const access = req.cookies.get(ACCESS_COOKIE)?.value;
-  if (access && !headers.has("authorization") && req.method === "GET" && BYTE_ROUTES.test(pathname)) {
-    headers.set("authorization", `Bearer ${access}`);
-  }
-  return NextResponse.rewrite(new URL(`${pathname}${search}`, apiUrl()), { request: { headers } });
+  if (access && !headers.has("authorization") && route.bytes) headers.set("authorization", `Bearer ${access}`);
+  return NextResponse.rewrite(route.target, { request: { headers } });
 }
 
 async function renew(req: NextRequest): Promise<NextResponse> {
