@@ -9,6 +9,7 @@ import {
   runStorageCleanup,
   runStreamCleanup,
   runSubscriptionSchedule,
+  settleLostTutorAnswers,
 } from "@sira/domain";
 import type { WorkerDeps } from "./deps.ts";
 import { dispatchJobs, type Processors } from "./dispatch.ts";
@@ -32,6 +33,7 @@ export function processors(deps: WorkerDeps): Processors {
     "cleanup-rows": () => runRowCleanup(deps),
     "cleanup-streams": () => runStreamCleanup(deps),
     "requeue-stalled-indexing": () => requeueStalledResources(deps),
+    "settle-lost-tutor-answers": () => settleLostTutorAnswers(deps),
     "subscription-schedule": () => runSubscriptionSchedule(deps),
     "reconcile-ledger": () => runLedgerReconciliation(deps),
     "fit-fsrs-parameters": () => runFsrsOptimisation(deps),
@@ -51,6 +53,8 @@ export const schedules = [
   // Storage every 6 hours: it lists every object, and nothing it removes is younger than a day.
   { name: "cleanup-storage", every: 6 * 60 * 60_000 },
   { name: "requeue-stalled-indexing", every: 10 * 60_000 },
+  // A lost tutor answer holds one of its learner's pending answers: settled within minutes.
+  { name: "settle-lost-tutor-answers", every: 2 * 60_000 },
   { name: "subscription-schedule", every: 15 * 60_000 },
   { name: "reconcile-ledger", every: 60 * 60_000 },
   // Hourly, so today's figures are at most an hour old; each run re-rolls the last days.

@@ -38,6 +38,7 @@ const handlers: JobHandlers = {
   "cleanup-rows": unused("cleanup-rows"),
   "cleanup-streams": unused("cleanup-streams"),
   "requeue-stalled-indexing": unused("requeue-stalled-indexing"),
+  "settle-lost-tutor-answers": unused("settle-lost-tutor-answers"),
   "tutor-answer": unused("tutor-answer"),
   "tutor-memory": unused("tutor-memory"),
   "generate-audio": unused("generate-audio"),

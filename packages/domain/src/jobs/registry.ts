@@ -93,6 +93,8 @@ export const JOBS = {
   "tutor-answer": { queue: "tutor", payload: z.object({ answerId: z.uuid() }), keepCompleted: false },
   /** After a tutor turn: update the learner memory and fold old turns into the rolling summary. */
   "tutor-memory": { queue: "tutor", payload: z.object({ answerId: z.uuid() }), keepCompleted: false },
+  /** Re-queue or fail (message given back) tutor answers left waiting with no job behind them. */
+  "settle-lost-tutor-answers": { queue: "maintenance", payload: noPayload, keepCompleted: true },
   /** End subscriptions at their end date, send 3-day reminders, close expired payment intents. */
   "subscription-schedule": { queue: "subscriptions", payload: noPayload, keepCompleted: true },
   /** Check the ledger: every balance the sum of its rows, every posting summing to zero. */

@@ -16,6 +16,7 @@ export {
   tutorDay,
   tutorRemaining,
 } from "./limits.ts";
+export { LOST_ANSWER_GRACE_MS, settleLostTutorAnswers } from "./lost-answers.ts";
 export {
   clearLearnerMemory,
   getLearnerMemory,
