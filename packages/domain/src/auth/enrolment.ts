@@ -1,9 +1,10 @@
 /**
  * Registration and TOTP enrolment. Registering an email that already has an account answers
- * exactly like a new registration (with an enrolment bound to nothing) and tells the owner by
- * email, so the endpoint never reveals which emails are registered. A new account also gets an
+ * exactly like a new registration, after the same work (an enrolment bound to nothing), and tells
+ * the owner by email, so the endpoint never reveals which emails are registered. A new account also gets an
  * emailed code: the first confirmation needs it, so only the address's owner can activate it.
  */
+import { randomUUID } from "node:crypto";
 import { AppError, type Enrolment, type RegisterInput, type TokenPair } from "@sira/contracts";
 import type { Transaction } from "@sira/infra/db";
 import { writeAudit } from "../audit.ts";
@@ -45,56 +46,69 @@ export async function enrolAuthenticator(
   return { totp: await totpEnrolment(user.email, secret), backup_codes: codes, next_step: "confirm_totp" };
 }
 
-/** An enrolment that looks real but is bound to no account (see the module comment). */
-async function decoyEnrolment(email: string): Promise<Enrolment> {
-  return {
-    totp: await totpEnrolment(email, newTotpSecret()),
-    backup_codes: newBackupCodes(),
-    next_step: "confirm_totp",
-  };
-}
-
 /** Creates a pending account and hands out its authenticator enrolment and backup codes. */
 export async function register(env: AuthEnv, input: RegisterInput): Promise<Enrolment> {
   const existing = await env.db.user.findUnique({ where: { email: input.email }, select: { id: true } });
-  if (existing) return registerExisting(env, existing.id, input.email);
+  if (existing) return registerExisting(env, existing.id, input);
   try {
     const created = await env.db.$transaction(async (tx) => {
-      const user = await tx.user.create({
-        data: {
-          email: input.email,
-          name: input.name,
-          preferredLanguage: input.preferred_language,
-          country: input.country,
-          professionalRole: input.professional_role,
-          currentLevel: input.current_level ?? 1,
-          status: "pending_mfa",
-        },
-        select: { id: true, email: true, name: true, preferredLanguage: true },
-      });
-      const enrolment = await enrolAuthenticator(tx, env, user);
-      const emailCode = await issueEmailCode(tx, authKeys(env.config).pepper, user.id, env.meta.now);
+      const pending = await enrolPendingAccount(tx, env, input, input.email);
       await writeAudit(tx, {
-        actorId: user.id,
+        actorId: pending.user.id,
         action: "auth.registered",
         targetType: "user",
-        targetId: user.id,
+        targetId: pending.user.id,
         requestId: env.meta.requestId,
         ip: env.meta.ip,
       });
-      return { enrolment, user, emailCode };
+      return pending;
     });
     // Sent off the response path, like the notice an existing address gets.
     void sendEmailCode(env, created.user, created.emailCode);
     return created.enrolment;
   } catch (error) {
     // Two registrations of one email racing: the loser answers like any existing email.
-    if ((error as { code?: string }).code === "P2002") return registerExisting(env, null, input.email);
+    if ((error as { code?: string }).code === "P2002") return registerExisting(env, null, input);
     throw error;
   }
 }
 
-async function registerExisting(env: AuthEnv, userId: string | null, email: string): Promise<Enrolment> {
+/**
+ * A pending account at `address` with its sealed secret, hashed backup codes and emailed code:
+ * what a new address costs. The enrolment names the address the caller asked for.
+ */
+async function enrolPendingAccount(tx: Transaction, env: AuthEnv, input: RegisterInput, address: string) {
+  const user = await tx.user.create({
+    data: {
+      email: address,
+      name: input.name,
+      preferredLanguage: input.preferred_language,
+      country: input.country,
+      professionalRole: input.professional_role,
+      currentLevel: input.current_level ?? 1,
+      status: "pending_mfa",
+    },
+    select: { id: true, email: true, name: true, preferredLanguage: true },
+  });
+  const enrolment = await enrolAuthenticator(tx, env, { id: user.id, email: input.email });
+  const emailCode = await issueEmailCode(tx, authKeys(env.config).pepper, user.id, env.meta.now);
+  return { enrolment, user, emailCode };
+}
+
+/** Thrown to roll back the decoy account of a taken address. */
+class DecoyRollback extends Error {
+  constructor(readonly enrolment: Enrolment) {
+    super("decoy enrolment rolled back");
+  }
+}
+
+/**
+ * A taken address answers like a new one, after the same work: the same account, secret, codes
+ * and emailed code, for a placeholder address in a transaction rolled back, then its audit row.
+ * Only the owner's notice differs, and it is sent after the answer.
+ */
+async function registerExisting(env: AuthEnv, userId: string | null, input: RegisterInput): Promise<Enrolment> {
+  const enrolment = await decoyEnrolment(env, input);
   await writeAudit(env.db, {
     actorId: userId,
     action: "auth.register_existing_email",
@@ -104,7 +118,20 @@ async function registerExisting(env: AuthEnv, userId: string | null, email: stri
     ip: env.meta.ip,
   });
   if (userId) void notifyExistingAccount(env, userId);
-  return decoyEnrolment(email);
+  return enrolment;
+}
+
+async function decoyEnrolment(env: AuthEnv, input: RegisterInput): Promise<Enrolment> {
+  try {
+    await env.db.$transaction(async (tx) => {
+      const decoy = await enrolPendingAccount(tx, env, input, `${randomUUID()}@decoy.invalid`);
+      throw new DecoyRollback(decoy.enrolment);
+    });
+  } catch (error) {
+    if (error instanceof DecoyRollback) return error.enrolment;
+    throw error;
+  }
+  throw new Error("unreachable: the decoy transaction always rolls back");
 }
 
 async function notifyExistingAccount(env: AuthEnv, userId: string): Promise<void> {
