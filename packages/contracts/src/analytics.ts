@@ -99,7 +99,11 @@ export const analyticsReportSchema = z.object({
     output_tokens: z.number().int(),
     cost_usd: z.number(),
   }),
-  /** From the ledger: credits spent on courses, commission, and mobile-money payments (platform only). */
+  /**
+   * From the ledger: course sales, and credits spent on courses, commission and expert earnings net
+   * of the refunds given in the range (as the revenue report counts them); mobile-money payments
+   * (platform only).
+   */
   revenue: z.object({
     course_sales: z.number().int(),
     course_credits: z.number().int(),

@@ -254,5 +254,15 @@ describe("payouts and the revenue report", () => {
     ]);
     const earnings = (await (await send(expert, "GET", "/api/v1/expert/earnings")).json()) as { total_earned: number };
     expect(earnings.total_earned).toBe(100);
+    // The analytics report's revenue counts them the same way.
+    const analytics = (await (
+      await send(world.admin, "GET", `/api/v1/admin/analytics?from=${today}&to=${today}`)
+    ).json()) as { revenue: Record<string, unknown> };
+    expect(analytics.revenue).toMatchObject({
+      course_sales: 1,
+      course_credits: 0,
+      commission_credits: 0,
+      expert_earnings: 100,
+    });
   });
 });

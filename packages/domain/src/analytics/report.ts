@@ -379,17 +379,28 @@ async function revenueTotals(db: Db, inScope: boolean, ids: string[], from: Date
     }[]
   >`
     WITH led AS (
-      SELECT t.type, t.amount, a.kind FROM transactions t JOIN credit_accounts a ON a.id = t.account_id
+      SELECT t.type, t.amount, t.course_id, a.kind FROM transactions t JOIN credit_accounts a ON a.id = t.account_id
        WHERE t.created_at >= ${from} AND t.created_at < ${end}
          AND (${!inScope} OR t.course_id = ANY(${ids}::uuid[]))
+    ), refunded AS (
+      -- The commission of each sale refunded in the range (a refund gives it back whole).
+      SELECT coalesce(sum(c.amount), 0)::bigint AS commission
+        FROM (SELECT DISTINCT sale.posting_id
+                FROM transactions t JOIN transactions sale ON sale.id = t.related_transaction_id
+               WHERE t.type = 'refund' AND t.created_at >= ${from} AND t.created_at < ${end}) r
+        JOIN transactions c ON c.posting_id = r.posting_id AND c.type = 'commission'
+       WHERE ${!inScope} OR c.course_id = ANY(${ids}::uuid[])
     ), pay AS (
       SELECT count(*)::int AS n, coalesce(sum(amount), 0)::bigint AS amount FROM subscription_payments
        WHERE status = 'confirmed' AND confirmed_at >= ${from} AND confirmed_at < ${end}
     )
     SELECT count(*) FILTER (WHERE type = 'course_purchase' AND kind = 'user')::int AS course_sales,
-           (-coalesce(sum(amount) FILTER (WHERE type = 'course_purchase' AND kind = 'user'), 0))::bigint AS course_credits,
-           coalesce(sum(amount) FILTER (WHERE type = 'commission'), 0)::bigint AS commission_credits,
-           coalesce(sum(amount) FILTER (WHERE type = 'course_earning'), 0)::bigint AS expert_earnings,
+           (-coalesce(sum(amount) FILTER (WHERE kind = 'user' AND course_id IS NOT NULL
+              AND (type = 'course_purchase' OR (type = 'refund' AND amount > 0))), 0))::bigint AS course_credits,
+           (coalesce(sum(amount) FILTER (WHERE type = 'commission'), 0) - (SELECT commission FROM refunded))::bigint
+              AS commission_credits,
+           coalesce(sum(amount) FILTER (WHERE kind = 'user'
+              AND (type = 'course_earning' OR (type = 'refund' AND amount < 0))), 0)::bigint AS expert_earnings,
            (SELECT n FROM pay) AS payments, (SELECT amount FROM pay) AS payments_amount
       FROM led`;
   return {
