@@ -61,6 +61,8 @@ export const schedules = [
   { name: "usage-rollup", every: 60 * 60_000 },
   // Daily: difficulties move slowly, and a run reads every bank's recent responses (decision 0051).
   { name: "calibrate-items", every: 24 * 60 * 60_000 },
+  // A test idle for a day is over; within the hour its answers reach the cards.
+  { name: "close-idle-quiz-attempts", every: 60 * 60_000 },
   // Daily: a learner's memory model moves slowly, and a day adds few reviews (decision 0052).
   { name: "fit-fsrs-parameters", every: 24 * 60 * 60_000 },
 ] as const;

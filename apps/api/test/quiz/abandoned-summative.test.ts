@@ -11,8 +11,13 @@ import {
   startModuleQuiz,
   submitModuleQuiz,
 } from "../../../../packages/domain/src/learning/quiz/index.ts";
-import { closeIfIdle, SUMMATIVE_IDLE_LIMIT_MS } from "../../../../packages/domain/src/learning/quiz/module-quiz.ts";
+import {
+  closeIdleSummativeAttempts,
+  closeIfIdle,
+  SUMMATIVE_IDLE_LIMIT_MS,
+} from "../../../../packages/domain/src/learning/quiz/module-quiz.ts";
 import { correctOptionOf, storeQuiz } from "../../../../packages/domain/test/quiz/fixtures.ts";
+import { schedules } from "../../../worker/src/processors.ts";
 import { closeTestDeps, enrolledLearnerWorld, testApp } from "../helpers.ts";
 
 const { deps } = testApp();
@@ -135,5 +140,19 @@ describe("a summative test left unsubmitted", () => {
     ).rejects.toMatchObject({ code: "ATTEMPT_FINISHED" });
     expect(await quizReviews()).toBe(1);
     expect(await deps.db.quizAttemptResponse.count({ where: { attemptId } })).toBe(1);
+  });
+
+  it("is closed by the hourly job when the learner never comes back, and fed once however often it runs", async () => {
+    expect(schedules.some((s) => s.name === "close-idle-quiz-attempts")).toBe(true);
+    const attemptId = await answerWrong(2);
+    // Within the limit the job leaves it running.
+    expect(await closeIdleSummativeAttempts(deps, later(SUMMATIVE_IDLE_LIMIT_MS))).toEqual({ closed: 0 });
+    const past = later(SUMMATIVE_IDLE_LIMIT_MS + 3 * 60_000);
+    const runs = await Promise.all([closeIdleSummativeAttempts(deps, past), closeIdleSummativeAttempts(deps, past)]);
+    expect(runs.map((r) => r.closed).sort()).toEqual([0, 1]);
+    expect(await closeIdleSummativeAttempts(deps, past)).toEqual({ closed: 0 });
+    expect((await deps.db.quizAttempt.findUniqueOrThrow({ where: { id: attemptId } })).status).toBe("abandoned");
+    expect(await quizReviews()).toBe(2);
+    expect(await misconceptions()).toBe(2);
   });
 });

@@ -1,11 +1,14 @@
-/** Learning-engine jobs: a course pre-assessment's item bank, item calibration. */
-import { runItemCalibration, runPreassessmentGeneration } from "@sira/domain";
+/** Learning-engine jobs: a course pre-assessment's item bank, item calibration, idle tests closed. */
+import { closeIdleSummativeAttempts, runItemCalibration, runPreassessmentGeneration } from "@sira/domain";
 import type { WorkerDeps } from "../deps.ts";
 import type { JobHandlers } from "../dispatch.ts";
 
-export function learningHandlers(deps: WorkerDeps): Pick<JobHandlers, "generate-preassessment" | "calibrate-items"> {
+export function learningHandlers(
+  deps: WorkerDeps,
+): Pick<JobHandlers, "generate-preassessment" | "calibrate-items" | "close-idle-quiz-attempts"> {
   return {
     "generate-preassessment": (data) => runPreassessmentGeneration(deps, data),
     "calibrate-items": () => runItemCalibration(deps),
+    "close-idle-quiz-attempts": () => closeIdleSummativeAttempts(deps),
   };
 }

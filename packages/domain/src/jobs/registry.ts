@@ -110,6 +110,8 @@ export const JOBS = {
   /** Rebuild the daily usage roll-ups (the last days, and any day not rolled yet). */
   "usage-rollup": { queue: "maintenance", payload: noPayload, keepCompleted: true },
   "requeue-stalled-indexing": { queue: "maintenance", payload: noPayload, keepCompleted: true },
+  /** Close summative tests left a day without an answer, feeding their answers to the cards (decision 0066). */
+  "close-idle-quiz-attempts": { queue: "maintenance", payload: noPayload, keepCompleted: true },
   /** Re-estimate quiz items' difficulties from real responses and flag misfits (decision 0051). */
   "calibrate-items": { queue: "maintenance", payload: noPayload, keepCompleted: true },
   /** Fit FSRS weights per learner and per course cohort, kept when they beat the defaults (decision 0052). */

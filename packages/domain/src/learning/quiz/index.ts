@@ -15,5 +15,13 @@ export {
   startOrResumeAttempt,
 } from "./engine.ts";
 export { citedSource, draftsOf, insertItems, materialiseQuizItems, type QuizContentRow } from "./items.ts";
-export { answerModuleQuiz, startModuleQuiz, submitModuleQuiz, toAnswerResult } from "./module-quiz.ts";
+export {
+  answerModuleQuiz,
+  closeIdleSummativeAttempts,
+  closeIfIdle,
+  SUMMATIVE_IDLE_LIMIT_MS,
+  startModuleQuiz,
+  submitModuleQuiz,
+  toAnswerResult,
+} from "./module-quiz.ts";
 export { attemptReview, type ReproducedAttempt, reproduceAttempt, scoreOf } from "./results.ts";

@@ -33,6 +33,8 @@ import { endedForCooldown, finishAttempt, toQuizResult } from "./results.ts";
 import { type AttemptRow, sourceOfItem, toAttemptView } from "./views.ts";
 
 type QuizDeps = Pick<ContentDeps, "db" | "redis" | "config" | "logger"> & { usage: UsageSink };
+/** What closing an idle attempt needs (the worker's sweep has no request). */
+type ClosingDeps = Pick<QuizDeps, "db" | "redis" | "logger">;
 
 /** Starts or resumes the learner's quiz on the module; the question comes without its answer. */
 export async function startModuleQuiz(
@@ -173,7 +175,7 @@ export async function answerModuleQuiz(
 
 /** A wrong answer tells the tutor what the learner confuses (learner memory of the course). */
 async function rememberWrongAnswer(
-  deps: QuizDeps,
+  deps: ClosingDeps,
   userId: string,
   courseId: string,
   response: { itemId: string; selectedOption: number | null },
@@ -199,7 +201,7 @@ export const SUMMATIVE_IDLE_LIMIT_MS = 24 * 3_600_000;
  * the tutor's memory, as a submission's do. Only the call that closes it feeds them (the row is
  * locked); a retry or replay finds it closed. True when this call closed it.
  */
-export async function closeIfIdle(deps: QuizDeps, userId: string, attemptId: string, at: Date): Promise<boolean> {
+export async function closeIfIdle(deps: ClosingDeps, userId: string, attemptId: string, at: Date): Promise<boolean> {
   const closed = await deps.db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM quiz_attempts WHERE id = ${attemptId}::uuid FOR UPDATE`;
     const row = await tx.quizAttempt.findFirst({
@@ -221,9 +223,39 @@ export async function closeIfIdle(deps: QuizDeps, userId: string, attemptId: str
   return true;
 }
 
+/** Attempts the sweep closes per run; the next hour's run takes any left. */
+const SWEEP_BATCH = 500;
+
+/**
+ * The `close-idle-quiz-attempts` job: closes every summative test idle past the limit at `now`,
+ * for learners who never come back to it. Safe to run twice and beside requests (closeIfIdle).
+ */
+export async function closeIdleSummativeAttempts(deps: ClosingDeps, now = new Date()): Promise<{ closed: number }> {
+  // Started before the limit is necessary (an attempt moves no earlier than its start); closeIfIdle decides.
+  const candidates = await deps.db.quizAttempt.findMany({
+    where: {
+      kind: "summative",
+      status: "in_progress",
+      startedAt: { lte: new Date(now.getTime() - SUMMATIVE_IDLE_LIMIT_MS) },
+    },
+    orderBy: { startedAt: "asc" },
+    take: SWEEP_BATCH,
+    select: { id: true, userId: true },
+  });
+  let closed = 0;
+  for (const attempt of candidates) {
+    if (await closeIfIdle(deps, attempt.userId, attempt.id, now)) closed += 1;
+  }
+  deps.logger.info(
+    { job: "close-idle-quiz-attempts", candidates: candidates.length, closed },
+    "idle quiz attempts closed",
+  );
+  return { closed };
+}
+
 /** A finished summative attempt's wrong answers, in order, reach the tutor's memory of the learner. */
 async function rememberWrongAnswers(
-  deps: QuizDeps,
+  deps: ClosingDeps,
   userId: string,
   courseId: string,
   attemptId: string,
