@@ -21,6 +21,7 @@ import {
   ensureWebBuilt,
   launchBrowser,
   openPhone,
+  serviceWorkerControls,
   signUpLearner,
   startWeb,
   type WebApp,
@@ -144,6 +145,7 @@ describe("more of the learner's flows", () => {
     const link = /https?:\/\/\S+\/recover\?token=[^\s"<)]+/.exec(message?.textBody ?? "")?.[0] ?? "";
     expect(link).not.toBe("");
     const url = new URL(link);
+    await serviceWorkerControls(page);
     await page.goto(`/recover${url.search}`);
     await page.click("text=Continuer");
     const secret = (await page.textContent("[data-testid=totp-secret]"))?.trim() ?? "";
@@ -151,6 +153,12 @@ describe("more of the learner's flows", () => {
     await page.fill("#code", await codeAt(secret));
     await page.click("form[aria-label] button[type=submit]");
     await page.waitForSelector("[data-testid=dashboard]");
+    // The worker kept no copy of the page that carried the token.
+    const kept = await page.evaluate(
+      async (path) => (await caches.match(path, { ignoreVary: true })) !== undefined,
+      `/recover${url.search}`,
+    );
+    expect(kept).toBe(false);
     expect(watch.problems).toEqual([]);
     await context.close();
   }, 120_000);

@@ -11,8 +11,9 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function RecoverPage({ searchParams }: { searchParams: Promise<{ token?: string }> }) {
   const t = await getTranslations("auth");
   const { token } = await searchParams;
+  // With a magic link's token: transient, so the service worker never keeps the page (and its token).
   return (
-    <div className="space-y-4">
+    <div className="space-y-4" {...(token ? { "data-transient": "1" } : {})}>
       <h1 className={pageTitle}>{t("recoverTitle")}</h1>
       <Recover labels={await labelsFor("auth", "errors")} {...(token ? { token } : {})} />
     </div>
