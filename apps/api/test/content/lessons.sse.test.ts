@@ -273,6 +273,46 @@ describe("a lesson not generated yet", () => {
     expect(textOf(resumed)).toBe(markdown);
   });
 
+  it("ends on the stored lesson when its run's done is late: the same text goes on, without a reset", async () => {
+    await indexMarketText(deps.db, deps.ai.embedder, world.course.courseId);
+    const reader = await open(world.learner);
+    await reader.until((f) => f.event === "meta");
+    const publisher = new GenerationPublisher(deps.redis, generationStreamKey(key));
+    await publisher.start("run-1", 1);
+    const markdown = Array.from({ length: 80 }, (_, i) => `ligne ${i}. `).join("");
+    publisher.delta(markdown.slice(0, 200));
+    await publisher.settle();
+    await reader.until((f) => f.event === "delta");
+    // The job stored the lesson, and its done entry has not come (yet): the quiet tail finds it stored.
+    await storeOfflineLesson(deps.db, key, { ...sampleLesson("L"), markdown });
+    const frames = await reader.rest();
+    expect(frames.some((f) => f.event === "meta" && (f.data as { reset?: boolean }).reset)).toBe(false);
+    expect(textOf(reader)).toBe(markdown);
+    expect(frames.at(-1)?.event).toBe("done");
+  });
+
+  it("starts over on the stored lesson when it is not the text its run was sending", async () => {
+    await indexMarketText(deps.db, deps.ai.embedder, world.course.courseId);
+    const reader = await open(world.learner);
+    await reader.until((f) => f.event === "meta");
+    const publisher = new GenerationPublisher(deps.redis, generationStreamKey(key));
+    await publisher.start("run-1", 1);
+    publisher.delta("Un texte que le cours enregistré ne contient pas. ");
+    await publisher.settle();
+    await reader.until((f) => f.event === "delta");
+    const { markdown } = await storeLesson();
+    const frames = await reader.rest();
+    const reset = frames.findIndex((f) => f.event === "meta" && (f.data as { reset?: boolean }).reset === true);
+    expect(reset).toBeGreaterThan(0);
+    expect(
+      frames
+        .slice(reset)
+        .filter((f) => f.event === "delta")
+        .map((f) => (f.data as { text: string }).text)
+        .join(""),
+    ).toBe(markdown);
+  });
+
   it("ends with an error event in the learner's language when the generation fails", async () => {
     await indexMarketText(deps.db, deps.ai.embedder, world.course.courseId);
     const reader = await open(world.learner);

@@ -327,8 +327,14 @@ async function* liveEvents(
   });
   for await (const entry of entries as AsyncGenerator<GenerationEntry | StreamIdle>) {
     if (fromCache) {
-      // The stream is gone: the stored lesson follows, whole unless the client holds text of it.
-      yield* replayStored(deps, target, fromCache, run === null ? resume : null, run !== null && (sent > 0 || resumed));
+      const stored: CachedContent = fromCache;
+      // Stored while the run's last entries were on their way: the rest of the same text follows.
+      if (run !== null && (stored.content as LessonContent).markdown.startsWith(text)) {
+        yield* replay(stored, sent);
+        return;
+      }
+      // Otherwise the stored lesson follows, whole unless the client holds text of it.
+      yield* replayStored(deps, target, stored, run === null ? resume : null, run !== null);
       return;
     }
     switch (entry.type) {
