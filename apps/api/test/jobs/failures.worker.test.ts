@@ -47,6 +47,7 @@ const handlers: JobHandlers = {
   "usage-rollup": unused("usage-rollup"),
   "fit-fsrs-parameters": unused("fit-fsrs-parameters"),
   "calibrate-items": unused("calibrate-items"),
+  "close-idle-quiz-attempts": unused("close-idle-quiz-attempts"),
   "generate-image": unused("generate-image"),
   "summarize-media": unused("summarize-media"),
   "generate-structure": async (data, context) => {
