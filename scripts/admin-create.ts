@@ -31,7 +31,7 @@ const env = {
   config,
   logger: log,
   mailer: createMailer({ config, db: db(), logger: log }),
-  denylist: redisSessionDenylist(redis, config, log),
+  denylist: redisSessionDenylist(redis, config, log, db()),
   meta: { ip: null, userAgent: "admin:create", requestId: null, now: new Date() },
   usage: createUsageRecorder(db(), log, config),
 };

@@ -31,6 +31,7 @@ const denylist: SessionDenylist = {
   },
   check: async () => "live",
   answer: () => "live",
+  ensureLoaded: async () => {},
 };
 const policy: RefreshPolicy = {
   ttlDays: 30,
