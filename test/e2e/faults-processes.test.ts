@@ -21,7 +21,7 @@ import {
 } from "../../packages/domain/test/content/fixtures.ts";
 import { LESSON_FR, type LessonProvider, slowly, startLessonProvider } from "./claude-lessons.ts";
 import { poll } from "./http.ts";
-import { isReset, openLessonStream, textOf } from "./lesson-streams.ts";
+import { isReset, offsetOf, openLessonStream, textOf } from "./lesson-streams.ts";
 import { freePort, type Service, startService, testEnv, waitFor, waitForLog } from "./processes.ts";
 
 /** A service compiles its sources as it starts: on a loaded 2-core machine that can take a while. */
@@ -208,7 +208,7 @@ describe("SIGTERM to an API process", () => {
     expect(last?.data).toEqual({ retry_ms: 1000 });
     const offset = last?.id as string;
     const fromA = textOf(frames);
-    expect(Number(offset)).toBe(fromA.length);
+    expect(offsetOf(offset)).toBe(fromA.length);
 
     // The request in flight is answered once its body is in: the process keeps it to the end.
     inFlight.finish();

@@ -30,5 +30,8 @@ export const textOf = (frames: SseFrame[]): string =>
     .map((f) => (f.data as { text: string }).text)
     .join("");
 
+/** The text offset an event id counts: lesson ids name their text (`tag:n`), a bare `n` does not. */
+export const offsetOf = (id: string | undefined): number => Number((id ?? "").split(":").at(-1));
+
 /** `meta {reset: true}`: the text so far is void, a new text follows. */
 export const isReset = (f: SseFrame): boolean => f.event === "meta" && (f.data as { reset?: boolean }).reset === true;

@@ -25,7 +25,7 @@ import { bilingualPdf } from "../../packages/domain/test/resources/helpers.ts";
 import { type LocalS3, startLocalS3 } from "../s3rver.ts";
 import { LESSON_FR, type LessonProvider, slowly, startLessonProvider } from "./claude-lessons.ts";
 import { poll } from "./http.ts";
-import { openLessonStream, textOf } from "./lesson-streams.ts";
+import { offsetOf, openLessonStream, textOf } from "./lesson-streams.ts";
 import { freePort, type Service, settledOutput, startService, testEnv, waitFor, waitForLog } from "./processes.ts";
 
 /** A service compiles its sources as it starts: on a loaded 2-core machine that can take a while. */
@@ -180,8 +180,8 @@ describe("two APIs and two workers", () => {
     await onB.until((f) => f.event === "delta");
     const upTo = onB.frames.filter((f) => f.event === "delta").at(-1)?.id as string;
     leave.abort(); // the phone loses its connection
-    const fromB = textOf(onB.frames.filter((f) => Number(f.id) <= Number(upTo)));
-    expect(fromB.length).toBe(Number(upTo));
+    const fromB = textOf(onB.frames.filter((f) => offsetOf(f.id) <= offsetOf(upTo)));
+    expect(fromB.length).toBe(offsetOf(upTo));
 
     const onA = await (
       await openLessonStream(A(), learner, course, { lastEventId: upTo, headers: ownClient() })
