@@ -239,6 +239,8 @@ async function main(): Promise<void> {
     const seeded = await seedDemo(db, config);
     const deps = createAppDeps({ config, db, redis, logger: createLogger("bench", "silent") });
     const app = createApp(deps);
+    // As the API does at start: with the session list whole, no capture sees auth's database fallback.
+    await deps.denylist.ensureLoaded();
     const learner = await db.user.findUniqueOrThrow({ where: { id: seeded.learnerId } });
     const now = new Date();
     const meta = { ip: null, userAgent: "bench", requestId: null, now };
