@@ -264,6 +264,11 @@ export const ERROR_CODES = {
     fr: "Vous avez déjà passé l'évaluation préalable de ce cours : son résultat reste valable.",
     en: "You have already taken this course's pre-assessment: its result stands.",
   },
+  TUTOR_CONVERSATION_ANSWERING: {
+    status: 409,
+    fr: "Le tuteur répond encore dans cette conversation. Vous pourrez la supprimer une fois sa réponse terminée.",
+    en: "The tutor is still answering in this conversation. You can delete it once its answer is finished.",
+  },
   PAYLOAD_TOO_LARGE: { status: 413, fr: "La requête est trop volumineuse.", en: "The request is too large." },
   FILE_TOO_LARGE: {
     status: 413,

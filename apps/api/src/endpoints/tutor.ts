@@ -113,11 +113,13 @@ export const tutorEndpoints = {
     method: "delete",
     path: "/api/v1/tutor/conversations/{id}",
     auth: "learner",
-    summary: "Delete a conversation and its messages (today's message count stays as it is)",
+    summary:
+      "Delete a conversation and its messages (today's message count stays as it is); 409 " +
+      "TUTOR_CONVERSATION_ANSWERING (retry_after) while one of its answers is still being written",
     params: tutorConversationParams,
     output: tutorConversationParams,
     status: 204,
-    errors: ["NOT_FOUND"],
+    errors: ["NOT_FOUND", "TUTOR_CONVERSATION_ANSWERING"],
     handle: async ({ ctx, input }) => {
       await deleteConversation(ctx.deps.db, ctx.viewer, input.id);
       return { id: input.id };

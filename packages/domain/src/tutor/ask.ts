@@ -64,6 +64,14 @@ async function repeated(tx: Tx, userId: string, key: string) {
   });
 }
 
+/**
+ * Serialises the learner's tutor changes (asking, deleting a conversation) until `tx` ends, so each
+ * sees the answers the others left pending.
+ */
+export async function lockLearnerTutor(tx: Tx, userId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`tutor:${userId}`}, 0))`;
+}
+
 /** Queues the answer's job (once: its id is the answer's). */
 export async function enqueueAnswer(deps: Pick<TutorDeps, "config">, answerId: string): Promise<void> {
   await enqueue(deps, "tutor-answer", { answerId }, `tutor-answer-${answerId}`);
@@ -82,7 +90,7 @@ export async function askTutor(
   await assertCanEnqueue(deps, "tutor-answer");
   let unanswered = false;
   const turn = await deps.db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`tutor:${userId}`}, 0))`;
+    await lockLearnerTutor(tx, userId);
     if (options.idempotencyKey) {
       const earlier = await repeated(tx, userId, options.idempotencyKey);
       // The same key on another question, course or conversation is a client bug, refused as on every keyed route.

@@ -23,6 +23,7 @@ import {
   syncHorizon,
   tombstonesSince,
 } from "../sync.ts";
+import { lockLearnerTutor } from "./ask.ts";
 
 export const CONVERSATION_ENTITY = "tutor_conversations";
 
@@ -177,9 +178,25 @@ export async function conversationHistory(
   return { items: rows.reverse().map(toMessage), total };
 }
 
-/** Deletes the caller's conversation and its messages (today's message count is kept). */
+/** Retry-After of a deletion refused while an answer is being written (an answer takes seconds). */
+const ANSWERING_RETRY_SECONDS = 10;
+
+/**
+ * Deletes the caller's conversation and its messages (today's message count is kept). Refused 409
+ * TUTOR_CONVERSATION_ANSWERING while one of its answers is still pending: that answer holds one of
+ * the learner's places in flight and its job is paid for; it is settled (written, failed and given
+ * back, or stopped once nobody listens) before it can go. Under the learner's tutor lock, so no
+ * question slips into the conversation between the check and the deletion.
+ */
 export async function deleteConversation(db: Db, viewer: Viewer, id: string): Promise<void> {
   await db.$transaction(async (tx) => {
+    await lockLearnerTutor(tx, viewer.userId);
+    const pending = await tx.tutorMessage.count({
+      where: { conversationId: id, role: "assistant", status: "streaming", conversation: { userId: viewer.userId } },
+    });
+    if (pending > 0) {
+      throw new AppError("TUTOR_CONVERSATION_ANSWERING", { retryAfterSeconds: ANSWERING_RETRY_SECONDS });
+    }
     const deleted = await tx.tutorConversation.deleteMany({ where: { id, userId: viewer.userId } });
     if (deleted.count === 0) throw new AppError("NOT_FOUND");
     await recordTombstone(tx, { entity: CONVERSATION_ENTITY, entityId: id, userId: viewer.userId });
