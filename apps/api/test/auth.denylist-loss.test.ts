@@ -1,9 +1,10 @@
 /**
  * A Redis that lost its data (a restart without persistence, a failover) has lost the list of
  * ended sessions with it. Until the list is rebuilt from the database, the database decides, so
- * an ended session's access token stays refused; a live one keeps working, before and after.
+ * an ended session's access token stays refused; a live one keeps working, before and after. A
+ * session ended by a transaction still open when Redis lost its data is not missed by the rebuild.
  */
-import { DENYLIST_LOADED_KEY, revokedSessionKey } from "@sira/domain";
+import { DENYLIST_LOADED_KEY, endSession, revokedSessionKey, type SessionDenylist } from "@sira/domain";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { closeTestDeps, resetState, signIn, testApp } from "./helpers.ts";
 
@@ -77,4 +78,52 @@ describe("the session denylist after Redis lost its data", () => {
     expect(await deps.denylist.check(sessionId)).toBe("revoked");
     expect(await deps.denylist.check(other)).toBe("live");
   });
+
+  it("lists a session whose revocation wrote its entry, lost with Redis, and committed after the rebuild began", async () => {
+    const ended = await signIn(deps);
+    const sessionId = sessionOf(ended.accessToken);
+    // The revocation's transaction stays open after writing its entry until the test lets it commit.
+    let written!: () => void;
+    const wrote = new Promise<void>((resolve) => {
+      written = resolve;
+    });
+    let commit!: () => void;
+    const committing = new Promise<void>((resolve) => {
+      commit = resolve;
+    });
+    const slow: SessionDenylist = {
+      ...deps.denylist,
+      async deny(ids) {
+        await deps.denylist.deny(ids);
+        written();
+        await committing;
+      },
+    };
+    const revocation = endSession(deps.db, ended.userId, sessionId, "logout", new Date(), slow);
+    await wrote;
+    expect(await deps.redis.exists(revokedSessionKey(sessionId))).toBe(1);
+
+    await deps.redis.flushdb(); // Redis loses the entry with the rest of its data
+    let rebuilt = false;
+    const rebuild = deps.denylist.ensureLoaded().finally(() => {
+      rebuilt = true;
+    });
+    // The rebuild either read already (it would have missed the session) or waits for the revocation.
+    await eventually(async () => rebuilt || (await rebuildWaits()));
+    commit();
+    await revocation;
+    await rebuild;
+
+    expect(await deps.redis.exists(DENYLIST_LOADED_KEY)).toBe(1);
+    expect(await deps.denylist.check(sessionId)).toBe("revoked");
+    expect((await app.request(ME, { headers: ended.headers })).status).toBe(401);
+  });
 });
+
+/** Whether a transaction of this test's database waits for an advisory lock (the rebuild's). */
+async function rebuildWaits(): Promise<boolean> {
+  const [row] = await deps.db.$queryRaw<{ waiting: number }[]>`
+    SELECT count(*)::int AS waiting FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+    WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = current_database()`;
+  return (row?.waiting ?? 0) > 0;
+}

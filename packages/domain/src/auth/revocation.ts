@@ -9,7 +9,7 @@
  */
 import type { Role } from "@sira/contracts";
 import { type Config, type Logger, type Redis, redisDown } from "@sira/infra";
-import type { Db } from "@sira/infra/db";
+import type { Db, Transaction, Tx } from "@sira/infra/db";
 import type { AccessClaims } from "./access-token.ts";
 
 /** Ends the access tokens of sessions whose refresh tokens were just revoked. Never throws. */
@@ -48,10 +48,37 @@ const RELOAD_LOCK_MS = 60_000;
 const RELEASE_IF_HELD = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 /**
+ * A PostgreSQL advisory lock: every transaction that ends sessions holds it shared until it
+ * commits, and the rebuild takes it exclusively before it reads, so the rebuild waits for the
+ * revocations that may have written their entry to a Redis that then lost it.
+ */
+const REVOCATIONS_LOCK = "auth:session-revocations";
+/** How long a rebuild waits for revocations in flight before it gives up (and is tried again). */
+const REVOCATIONS_WAIT_MS = 5_000;
+
+/** Taken by a transaction that ends sessions, before it lists them in Redis (held until it ends). */
+export async function holdRevocationOpen(tx: Transaction): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock_shared(hashtextextended(${REVOCATIONS_LOCK}, 0))`;
+}
+
+/** The sessions ended within `sinceMs`, read once every revocation still open has committed or rolled back. */
+async function endedSessionsSettled(db: Db, sinceMs: number): Promise<{ sessionId: string; endedAt: Date }[]> {
+  return db.$transaction(
+    async (tx) => {
+      await tx.$queryRaw`SELECT set_config('lock_timeout', ${String(REVOCATIONS_WAIT_MS)}, true)`;
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${REVOCATIONS_LOCK}, 0))`;
+      // Read committed: this statement's snapshot is taken after the lock, so it sees them.
+      return endedSessionsSince(tx, new Date(Date.now() - sinceMs));
+    },
+    { timeout: REVOCATIONS_WAIT_MS * 2 },
+  );
+}
+
+/**
  * Sessions ended since `since`, with when: every family with a token revoked for a reason. A
  * rotation revokes its token without one, and leaves the session standing.
  */
-export async function endedSessionsSince(db: Db, since: Date): Promise<{ sessionId: string; endedAt: Date }[]> {
+export async function endedSessionsSince(db: Tx, since: Date): Promise<{ sessionId: string; endedAt: Date }[]> {
   const rows = await db.$queryRaw<{ family_id: string; ended_at: Date }[]>`
     SELECT family_id::text, max(revoked_at) AS ended_at FROM refresh_tokens
     WHERE revoked_at > ${since} AND revoked_reason IS NOT NULL
@@ -82,13 +109,14 @@ export function redisSessionDenylist(
   /**
    * Writes the entries of the sessions that ended within an access token's life, then the marker.
    * One process does it (a Redis lock); the others go on asking the database meanwhile. A session
-   * ended while this runs writes its own entry, so it is never missed.
+   * ended while this runs writes its own entry, so it is never missed; one whose entry was written
+   * before Redis lost it is read here, as the read waits for its transaction to end.
    */
   async function reload(): Promise<void> {
     const token = crypto.randomUUID();
     if ((await redis.set(RELOAD_LOCK_KEY, token, "PX", RELOAD_LOCK_MS, "NX")) !== "OK") return;
     try {
-      const ended = await endedSessionsSince(db, new Date(Date.now() - ttl * 1000));
+      const ended = await endedSessionsSettled(db, ttl * 1000);
       const now = Date.now();
       const batch = redis.multi();
       for (const { sessionId, endedAt } of ended) {

@@ -7,7 +7,7 @@ import { AppError, type Session } from "@sira/contracts";
 import { type Db, inTransaction, type Prisma, type Transaction, type Tx } from "@sira/infra/db";
 import type { RequestMeta } from "../request-meta.ts";
 import { randomToken, safeEqual, successorToken, tokenHash } from "./crypto.ts";
-import type { SessionDenylist } from "./revocation.ts";
+import { holdRevocationOpen, type SessionDenylist } from "./revocation.ts";
 
 type TokenRow = Prisma.RefreshTokenGetPayload<object>;
 
@@ -86,6 +86,7 @@ export function revokeFamily(
 ): Promise<number> {
   return inTransaction(db, async (tx) => {
     await lockUser(tx, userId);
+    await holdRevocationOpen(tx);
     const { count } = await tx.refreshToken.updateMany({
       where: { userId, familyId, revokedAt: null },
       data: { revokedAt: now, revokedReason: reason },
@@ -108,6 +109,7 @@ export function revokeAllSessions(
 ): Promise<number> {
   return inTransaction(db, async (tx) => {
     await lockUser(tx, userId);
+    await holdRevocationOpen(tx);
     const revoked = await tx.refreshToken.updateManyAndReturn({
       where: { userId, revokedAt: null },
       data: { revokedAt: now, revokedReason: reason },
@@ -261,6 +263,7 @@ export async function endSession(
 ) {
   await db.$transaction(async (tx) => {
     await lockUser(tx, userId);
+    await holdRevocationOpen(tx);
     const { count } = await tx.refreshToken.updateMany({
       where: { userId, familyId, revokedAt: null },
       data: { revokedAt: now, revokedReason: reason },
