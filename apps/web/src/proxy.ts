@@ -55,7 +55,7 @@ async function renew(req: NextRequest): Promise<NextResponse> {
       cache: "no-store",
     });
     // A spent or revoked refresh token: forget it, rather than trying it again on every page.
-    if (res.status === 401) return clearSession(NextResponse.next({ request: { headers } }));
+    if (res.status === 401) return clearSession(req, NextResponse.next({ request: { headers } }));
     if (!res.ok) return NextResponse.next({ request: { headers } });
     const pair = (await res.json()) as TokenPair;
     headers.set(SERVER_TOKEN_HEADER, pair.access_token);

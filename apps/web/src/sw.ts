@@ -7,6 +7,7 @@
  * the network first and fall back to their kept copy, or to the offline page.
  */
 import { CacheFirst, ExpirationPlugin, NetworkFirst, type PrecacheEntry, Serwist, StaleWhileRevalidate } from "serwist";
+import { SESSION_MARKER } from "./lib/session-marker";
 
 declare const self: ServiceWorkerGlobalScope & { __SW_MANIFEST: (PrecacheEntry | string)[] };
 
@@ -19,6 +20,70 @@ const matchOptions = { ignoreVary: true };
 const LESSON_PAGE = /^\/modules\/[^/]+\/lessons\/[^/]+\/?$/;
 const NO_CACHE_API = /^\/api\/v1\/(auth\/|users\/me\/export|.*\/stream\/?$|tutor\/messages)/;
 const MEDIA_BYTES = /^\/api\/v1\/(images\/[^/]+|media\/[^/]+\/file)\/?$/;
+
+const OWNER_CACHE = "sira-owner";
+const OWNER_KEY = "/owner";
+
+/**
+ * Whose session this browser holds: the marker cookie's learner, "" when there is none (signed
+ * out, or the session lapsed or was refused: the cookie went with the refresh cookie), undefined
+ * when this browser gives workers no cookies (no Cookie Store API).
+ */
+async function sessionHolder(): Promise<string | undefined> {
+  if (!("cookieStore" in self)) return undefined;
+  try {
+    return (await self.cookieStore.get(SESSION_MARKER))?.value ?? "";
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Kept pages and API answers are shown only to the session they were kept for ("" for a signed-out
+ * visitor's). When the browser now holds another (or none), every copy is dropped first, online or
+ * offline. Without cookies, the pages' own record decides: copies are shown while a learner's page
+ * claimed them (lib/session.ts), never after a sign-out or a refused refresh dropped them.
+ */
+async function keptCopiesUsable(): Promise<boolean> {
+  const recorded = await (await (await caches.open(OWNER_CACHE)).match(OWNER_KEY))?.text();
+  const holder = await sessionHolder();
+  if (holder === undefined) return recorded !== undefined && recorded !== "";
+  if (recorded === holder) return true;
+  for (const name of await caches.keys()) if (name.startsWith("sira-")) await caches.delete(name);
+  await (await caches.open(OWNER_CACHE)).put(OWNER_KEY, new Response(holder));
+  return false;
+}
+type HolderState = { holder?: string | undefined } | undefined;
+/**
+ * Keeps only answers fetched for the session still held: one on its way while the learner signed
+ * out or the session lapsed would otherwise land in the caches after the drop, under the next owner.
+ */
+const ownSessionOnly = {
+  cachedResponseWillBeUsed: async ({ cachedResponse }: { cachedResponse?: Response }) =>
+    cachedResponse && (await keptCopiesUsable()) ? cachedResponse : null,
+  requestWillFetch: async ({ request, state }: { request: Request; state?: HolderState }) => {
+    if (state) state.holder = await sessionHolder();
+    return request;
+  },
+  // Only whole answers are kept, as by default, and only under the session they were fetched for.
+  cacheWillUpdate: async ({ response, state }: { response: Response; state?: HolderState }) => {
+    if ((await sessionHolder()) !== state?.holder) return null;
+    await keptCopiesUsable();
+    return response.status === 200 ? response : null;
+  },
+  // The session changed while the copy was being written: it goes.
+  cacheDidUpdate: async ({
+    cacheName,
+    request,
+    state,
+  }: {
+    cacheName: string;
+    request: Request;
+    state?: HolderState;
+  }) => {
+    if ((await sessionHolder()) !== state?.holder) await (await caches.open(cacheName)).delete(request, matchOptions);
+  },
+};
 
 /**
  * A page rendered while its content was still being written (a lesson streaming), or showing a
@@ -49,7 +114,11 @@ const serwist = new Serwist({
       handler: new StaleWhileRevalidate({
         cacheName: PAGES,
         matchOptions,
-        plugins: [finishedPagesOnly, new ExpirationPlugin({ maxEntries: 200, maxAgeSeconds: 90 * 24 * 3600 })],
+        plugins: [
+          ownSessionOnly,
+          finishedPagesOnly,
+          new ExpirationPlugin({ maxEntries: 200, maxAgeSeconds: 90 * 24 * 3600 }),
+        ],
       }),
     },
     {
@@ -58,7 +127,11 @@ const serwist = new Serwist({
         cacheName: PAGES,
         matchOptions,
         networkTimeoutSeconds: 6,
-        plugins: [finishedPagesOnly, new ExpirationPlugin({ maxEntries: 200, maxAgeSeconds: 90 * 24 * 3600 })],
+        plugins: [
+          ownSessionOnly,
+          finishedPagesOnly,
+          new ExpirationPlugin({ maxEntries: 200, maxAgeSeconds: 90 * 24 * 3600 }),
+        ],
       }),
     },
     {
@@ -66,7 +139,7 @@ const serwist = new Serwist({
       handler: new CacheFirst({
         cacheName: MEDIA,
         matchOptions,
-        plugins: [new ExpirationPlugin({ maxEntries: 150, maxAgeSeconds: 60 * 24 * 3600 })],
+        plugins: [ownSessionOnly, new ExpirationPlugin({ maxEntries: 150, maxAgeSeconds: 60 * 24 * 3600 })],
       }),
     },
     {
@@ -76,7 +149,7 @@ const serwist = new Serwist({
         cacheName: API,
         matchOptions,
         networkTimeoutSeconds: 6,
-        plugins: [new ExpirationPlugin({ maxEntries: 300, maxAgeSeconds: 30 * 24 * 3600 })],
+        plugins: [ownSessionOnly, new ExpirationPlugin({ maxEntries: 300, maxAgeSeconds: 30 * 24 * 3600 })],
       }),
     },
   ],
@@ -85,13 +158,15 @@ const serwist = new Serwist({
 
 /** Keeps pages fetched before this worker controlled them (the first visit's page), as a navigation would. */
 async function keepPages(urls: string[]): Promise<void> {
-  const cache = await caches.open(PAGES);
+  const holder = await sessionHolder();
   await Promise.all(
     urls
       .filter((url) => new URL(url, self.location.origin).origin === self.location.origin)
       .map(async (url) => {
         const response = await fetch(url, { credentials: "same-origin" }).catch(() => null);
-        if (response && (await keepable(response))) await cache.put(url, response);
+        if (!response || !(await keepable(response)) || (await sessionHolder()) !== holder) return;
+        await keptCopiesUsable();
+        await (await caches.open(PAGES)).put(url, response);
       }),
   );
 }

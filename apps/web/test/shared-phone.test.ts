@@ -299,6 +299,71 @@ describe("a shared phone", () => {
     await context.close();
   }, 300_000);
 
+  it("shows a signed-out visitor none of the pages kept for a learner whose session was ended or lapsed", async () => {
+    const { context, page } = await openPhone(browser, web.origin);
+    const learn = `/learn/${course.id}`;
+    const lesson = `/modules/${moduleOne().id}/lessons/${moduleOne().units[0]?.id}`;
+    const kept = (url: string) =>
+      page.evaluate(async (u) => (await caches.match(u, { ignoreVary: true })) !== undefined, url);
+    const keepBoth = async () => {
+      await page.goto(learn);
+      await serviceWorkerControls(page);
+      await page.goto(learn);
+      await page.waitForSelector("[data-testid=modules]");
+      // Twice: a page rendered while its lesson was still being written is not kept.
+      for (const _ of [1, 2]) {
+        await page.goto(lesson);
+        await page.waitForSelector("[data-testid=lesson][data-state=done]", { timeout: 90_000 });
+      }
+      for (
+        let deadline = Date.now() + 15_000;
+        !((await kept(learn)) && (await kept(lesson))) && Date.now() < deadline;
+      )
+        await sleep(200);
+      expect([await kept(learn), await kept(lesson)]).toEqual([true, true]);
+    };
+    const offlinePageFor = async (url: string) => {
+      await page.goto(url);
+      await page.waitForSelector("text=Cette page n'a pas encore été ouverte");
+      expect(await page.$("[data-testid=modules]")).toBeNull();
+      expect(await page.$("[data-testid=lesson-text]")).toBeNull();
+    };
+
+    // A's session is ended at the API (from another device, or revoked); the access copy lapses.
+    const a = await signUpLearner(db, context, web.origin, stack.base);
+    await enroll(a);
+    await keepBoth();
+    const ended = await fetch(`${stack.base}/api/v1/auth/logout`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${a.accessToken}` },
+      body: JSON.stringify({ refresh_token: await refreshCookie(context) }),
+    });
+    expect(ended.ok).toBe(true);
+    await context.clearCookies({ name: "sira_at" });
+    // The next page asked for learns the session was refused: what A kept goes, online already.
+    await page.goto("/");
+    await page.waitForSelector('nav a[href="/sign-in"]');
+    for (let deadline = Date.now() + 10_000; (await kept(lesson)) && Date.now() < deadline; ) await sleep(200);
+    expect([await kept(learn), await kept(lesson)]).toEqual([false, false]);
+    await page.goto(lesson);
+    await page.waitForSelector("text=Connectez-vous pour voir cette page.");
+    expect(await page.$("[data-testid=lesson-text]")).toBeNull();
+    await context.setOffline(true);
+    await offlinePageFor(learn);
+    await offlinePageFor(lesson);
+    await context.setOffline(false);
+
+    // B's session lapses (its cookies expire with the refresh token) while the phone is offline.
+    await enroll(await signUpLearner(db, context, web.origin, stack.base));
+    await keepBoth();
+    await context.clearCookies();
+    await context.setOffline(true);
+    await offlinePageFor(lesson);
+    await offlinePageFor(learn);
+    expect([await kept(learn), await kept(lesson)]).toEqual([false, false]);
+    await context.close();
+  }, 300_000);
+
   it("serves its pages and its worker under a content security policy", async () => {
     const pageCsp = (await fetch(`${web.origin}/courses`)).headers.get("content-security-policy") ?? "";
     expect(pageCsp).toContain("frame-ancestors 'none'");

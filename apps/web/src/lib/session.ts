@@ -71,6 +71,9 @@ export function refreshSession(): Promise<SessionAnswer | null> {
       const body = (await res.json().catch(() => null)) as (SessionAnswer & { signed_in?: false }) | null;
       const answer = res.ok && body?.access_token ? body : null;
       adopt(answer);
+      // The session lapsed or was ended elsewhere: what it kept goes, as at a sign-out (the worker
+      // also sees its marker cookie gone; this covers browsers whose workers cannot read cookies).
+      if (res.ok && body?.signed_in === false) await dropCaches().catch(() => undefined);
       return answer;
     } finally {
       pending = null;

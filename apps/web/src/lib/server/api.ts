@@ -7,6 +7,8 @@
 import type { NextRequest } from "next/server";
 import { NextResponse } from "next/server";
 import { LOCALE_COOKIE, type Locale, resolveLocale } from "@/i18n/locale";
+import { SESSION_MARKER } from "@/lib/session-marker";
+import { secureCookies } from "./cookies";
 
 /** Where the Next server reaches the API (read per request, so one build serves any address). */
 export function apiUrl(): string {
@@ -106,15 +108,18 @@ export async function relayProblem(res: Response): Promise<NextResponse> {
 }
 
 function secure(req: NextRequest): boolean {
-  return (req.headers.get("x-forwarded-proto") ?? req.nextUrl.protocol.replace(":", "")) === "https";
+  return secureCookies({ protocol: req.nextUrl.protocol, forwardedProto: req.headers.get("x-forwarded-proto") });
 }
 
 /** Sets the session cookies (and the profile's language) on `res`. */
 export function setSessionCookies(req: NextRequest, res: NextResponse, pair: TokenPair): NextResponse {
   const common = { httpOnly: true, secure: secure(req), sameSite: "lax" as const, path: "/" };
-  res.cookies.set(REFRESH_COOKIE, pair.refresh_token, { ...common, expires: new Date(pair.refresh_expires_at) });
+  const expires = new Date(pair.refresh_expires_at);
+  res.cookies.set(REFRESH_COOKIE, pair.refresh_token, { ...common, expires });
   // A little short of the token's life, so the server never renders with a token about to lapse.
   res.cookies.set(ACCESS_COOKIE, pair.access_token, { ...common, maxAge: Math.max(30, pair.expires_in - 30) });
+  // Lives and dies with the refresh cookie: the service worker reads it (session-marker.ts).
+  res.cookies.set(SESSION_MARKER, pair.user.id, { ...common, httpOnly: false, expires });
   res.cookies.set(LOCALE_COOKIE, pair.user.preferred_language, {
     secure: secure(req),
     sameSite: "lax",
@@ -130,13 +135,19 @@ export function sessionResponse(req: NextRequest, pair: TokenPair): NextResponse
   return setSessionCookies(req, NextResponse.json(body, { headers: NO_STORE }), pair);
 }
 
-export function clearSession(res: NextResponse): NextResponse {
-  for (const name of [REFRESH_COOKIE, ACCESS_COOKIE]) {
-    res.cookies.set(name, "", { httpOnly: true, sameSite: "lax", path: "/", maxAge: 0 });
+export function clearSession(req: NextRequest, res: NextResponse): NextResponse {
+  for (const name of [REFRESH_COOKIE, ACCESS_COOKIE, SESSION_MARKER]) {
+    res.cookies.set(name, "", {
+      httpOnly: name !== SESSION_MARKER,
+      secure: secure(req),
+      sameSite: "lax",
+      path: "/",
+      maxAge: 0,
+    });
   }
   return res;
 }
 
-export function signedOut(): NextResponse {
-  return clearSession(NextResponse.json({ signed_in: false }, { headers: NO_STORE }));
+export function signedOut(req: NextRequest): NextResponse {
+  return clearSession(req, NextResponse.json({ signed_in: false }, { headers: NO_STORE }));
 }

@@ -31,5 +31,5 @@ export async function POST(req: NextRequest) {
       () => null,
     );
   }
-  return signedOut();
+  return signedOut(req);
 }
