@@ -3,23 +3,6 @@ import createNextIntlPlugin from "next-intl/plugin";
 
 const withNextIntl = createNextIntlPlugin("./src/i18n/request.ts");
 
-/**
- * Next's inline bootstrap scripts need 'unsafe-inline'. The browser calls the API at
- * SIRA_API_PUBLIC_URL, known when the console starts, not when it is built (where these headers
- * are fixed): connect-src is left open, the rest is pinned.
- */
-const CSP = [
-  `script-src 'self' 'unsafe-inline'${process.env.NODE_ENV === "development" ? " 'unsafe-eval'" : ""}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "frame-src 'none'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
-
 const config: NextConfig = {
   // Contracts export TypeScript sources (decision 0036); the API is imported for its types only.
   transpilePackages: ["@sira/contracts"],
@@ -34,7 +17,8 @@ const config: NextConfig = {
       {
         source: "/:path*",
         headers: [
-          { key: "Content-Security-Policy", value: CSP },
+          // The content security policy is set per request by src/proxy.ts (its connect-src needs
+          // the API's address, known at start).
           { key: "X-Frame-Options", value: "DENY" },
           { key: "X-Content-Type-Options", value: "nosniff" },
           { key: "Referrer-Policy", value: "no-referrer" },

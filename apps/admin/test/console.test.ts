@@ -197,6 +197,16 @@ afterAll(async () => {
 });
 
 describe("the admin console", () => {
+  it("lets its pages call only its own origin and the API it was started with", async () => {
+    // The API's port is picked by this run, after the console was built: the policy is written at run time.
+    for (const path of ["/sign-in", "/courses"]) {
+      const csp = (await fetch(`${web.origin}${path}`, { redirect: "manual" })).headers.get("content-security-policy");
+      const connect = csp?.split(";").find((d) => d.trim().startsWith("connect-src"));
+      expect(connect?.trim()).toBe(`connect-src 'self' ${new URL(stack.base).origin}`);
+      expect(csp).toContain("frame-ancestors 'none'");
+    }
+  });
+
   it("takes an admin from sign-in to a published course in a private curriculum granted to a group", async () => {
     const { page, watch, context } = await openPage(browser, web.origin);
     onTestFailed(() => console.error(watch.problems.join("\n")));
