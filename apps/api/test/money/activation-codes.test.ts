@@ -3,7 +3,8 @@
  * hashes only, audited without the codes), learners redeem codes for credits, a plan or a paid
  * course; typos are refused before any lookup; revoked, expired and used-up codes get one answer;
  * the last use goes to exactly one of 50 learners; a learner never gets a code's effect twice;
- * refused codes grow delays per account and network, and a success clears the network's count.
+ * refused codes grow delays per account on a network and per account (never for the whole network),
+ * and a success clears the account's count on that network.
  */
 import { CODE_ALPHABET, hasValidCheck, normalizeCode } from "@sira/domain";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
@@ -436,7 +437,7 @@ describe("redeeming", () => {
 });
 
 describe("throttling redemptions", () => {
-  it("delays refused codes per network and per account, even for a good code; a success clears the network", async () => {
+  it("delays refused codes per account on a network and per account, even for a good code; a success clears the first", async () => {
     const { codes } = await generate({ kind: "credits", credits: 10, count: 3, max_redemptions: 10 });
     const [good, other, third] = codes as unknown as [{ code: string }, { code: string }, { code: string }];
     const revokedBatch = await generate({ kind: "credits", credits: 10, count: 1 });
@@ -451,14 +452,15 @@ describe("throttling redemptions", () => {
     expect(Number(locked.headers.get("retry-after"))).toBeGreaterThanOrEqual(25);
     expect(await balanceOf(learner)).toBe(0);
 
-    // Another learner behind the same network waits too: the delay is the network's.
+    // Another learner behind the same network does not wait: the delay is the learner's on it (decision 0067).
     const neighbour = await signIn(deps);
-    expect((await redeem(neighbour, good.code, "102.170.0.1")).status).toBe(429);
+    expect((await redeem(neighbour, good.code, "102.170.0.1")).status).toBe(200);
+    expect((await redeem(learner, good.code, netA)).status).toBe(429);
 
     // The same learner from another network is not held back by the first network's delay.
     expect((await redeem(learner, good.code, "102.171.0.1")).status).toBe(200);
 
-    // A success clears the network's count: four refusals after it are not a fifth and more.
+    // A success clears the learner's count on the network: four refusals after it are not a fifth and more.
     const typist = await signIn(deps);
     const netC = "102.173.0.1";
     for (let i = 0; i < 4; i++) expect((await redeem(typist, dead, netC)).status).toBe(404);
@@ -473,6 +475,38 @@ describe("throttling redemptions", () => {
     }
     expect((await redeem(roaming, good.code, "102.172.99.1")).status).toBe(429);
     expect(await balanceOf(roaming)).toBe(0);
+  });
+
+  it("does not lock out a neighbour behind the same carrier address while the guesser waits", async () => {
+    const { codes } = await generate({ kind: "credits", credits: 10, count: 1, max_redemptions: 10 });
+    const good = (codes[0] as { code: string }).code;
+    const plans = await generate({ kind: "subscription", plan: world.planSlug, count: 2 });
+    const unknown = await generate({ kind: "credits", credits: 10, count: 1 });
+    await send(world.admin, "POST", `/api/v1/admin/activation-codes/batches/${unknown.batch_id}/revoke`);
+    const dead = (unknown.codes[0] as { code: string }).code;
+    const nat = "102.174.0.1";
+
+    const guesser = await signIn(deps);
+    for (let i = 0; i < 5; i++) expect((await redeem(guesser, dead, nat)).status).toBe(404);
+    const activate = (user: SignedIn, body: Record<string, string>) =>
+      send(user, "POST", "/api/v1/subscriptions/activate", body, nat);
+    expect((await redeem(guesser, good, nat)).status).toBe(429);
+    expect((await activate(guesser, { sms_reference: "CI240101.1234" })).status).toBe(429);
+
+    // Learners behind the same address redeem codes and activate plans, by code and by SMS.
+    const neighbours = await Promise.all([signIn(deps), signIn(deps), signIn(deps)]);
+    expect((await redeem(neighbours[0] as SignedIn, good, nat)).status).toBe(200);
+    const plan = await activate(neighbours[1] as SignedIn, { code: (plans.codes[0] as { code: string }).code });
+    expect(plan.status).toBe(200);
+    const sms = await activate(neighbours[2] as SignedIn, { sms_reference: "CI240101.1234" });
+    expect(await sms.json()).toMatchObject({ code: "NOT_FOUND" }); // an unknown SMS, not a delay
+    expect(await balanceOf(neighbours[0] as SignedIn)).toBe(10);
+
+    // Their successes do not free the guesser, whose delay still runs.
+    const again = await redeem(guesser, good, nat);
+    expect(again.status).toBe(429);
+    expect(await again.json()).toMatchObject({ code: "ACTIVATION_CODE_THROTTLED" });
+    expect(await balanceOf(guesser)).toBe(0);
   });
 });
 

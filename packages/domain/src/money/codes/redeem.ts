@@ -1,13 +1,13 @@
 /**
  * Redeeming an activation code (learner). A mistyped code (wrong character or check character) is
- * refused before anything is looked up. Every other attempt is reserved on the auth throttle
- * first (per account and per client network, growing delays; decision 0025) and counts as a
- * failure unless it succeeds. Unknown, expired, revoked and used-up codes get one answer, so an
- * attacker learns nothing from it. The use is taken by one conditional UPDATE, the redemption row
- * is unique per learner and code, and the effect (credits, a plan, course access) is written in
- * the same transaction: a code's last use goes to exactly one learner, and a learner gets a code's
- * effect once. A course code enrolls the learner in that transaction, and is refused (409
- * COURSE_NOT_OPEN, no use taken) when the course is not open to them.
+ * refused before anything is looked up. Every other attempt is reserved on the auth throttle first
+ * (per account, and per account and client network, growing delays; decisions 0025 and 0067) and
+ * counts as a failure unless it succeeds. Unknown, expired, revoked and used-up codes get one
+ * answer, so an attacker learns nothing from it. The use is taken by one conditional UPDATE, the
+ * redemption row is unique per learner and code, and the effect (credits, a plan, course access)
+ * is written in the same transaction: a code's last use goes to exactly one learner, and a learner
+ * gets a code's effect once. A course code enrolls the learner in that transaction, and is refused
+ * (409 COURSE_NOT_OPEN, no use taken) when the course is not open to them.
  */
 import { type ActivationCodeRedemption, AppError, type Role } from "@sira/contracts";
 import type { Logger, Redis } from "@sira/infra";
@@ -50,12 +50,16 @@ export function parseActivationCode(input: string): string {
   return code;
 }
 
-/** Throttle scopes of redemptions, apart from sign-in's: the learner's account and their network. */
+/**
+ * Throttle scopes of redemptions, apart from sign-in's and keyed as sign-in keys them (decision
+ * 0025): the learner's account from every network, and the learner's account from this network.
+ * Never the network alone: one carrier NAT address holds many learners (decision 0067).
+ */
 export function redemptionScopes(pepper: Buffer, userId: string, ip: string | null): ThrottleScopes {
   return {
     account: `code-account:${pepperedHash(pepper, userId)}`,
-    // In the account-and-network slot: 5 free failures, then 30 s doubling up to 15 min.
-    accountAddress: `code-network:${pepperedHash(pepper, networkKey(ip ?? "unknown"))}`,
+    // 5 free failures, then 30 s doubling up to 15 min; a success clears it.
+    accountAddress: `code-account-network:${pepperedHash(pepper, `${userId}|${networkKey(ip ?? "unknown")}`)}`,
   };
 }
 

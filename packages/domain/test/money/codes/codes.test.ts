@@ -54,12 +54,13 @@ describe("what is stored", () => {
     expect(activationCodeHash(Buffer.from("another-pepper-0123456789abcdefgh"), code)).not.toBe(hash);
   });
 
-  it("keys throttle scopes by account and by network, never in clear", () => {
+  it("keys throttle scopes by account and by account on a network, never in clear", () => {
     const user = crypto.randomUUID();
     const a = redemptionScopes(PEPPER, user, "2001:db8:1:2:aaaa::1");
     const b = redemptionScopes(PEPPER, crypto.randomUUID(), "2001:db8:1:2:bbbb::9");
-    // Two addresses of one IPv6 /64 are one network, whoever the learner.
-    expect(a.accountAddress).toBe(b.accountAddress);
+    // Two addresses of one IPv6 /64 are one network for the learner; another learner there has their own.
+    expect(redemptionScopes(PEPPER, user, "2001:db8:1:2:bbbb::9").accountAddress).toBe(a.accountAddress);
+    expect(a.accountAddress).not.toBe(b.accountAddress);
     expect(a.account).not.toBe(b.account);
     expect(JSON.stringify(a)).not.toContain(user);
     expect(JSON.stringify(a)).not.toContain("2001:db8");
