@@ -109,11 +109,12 @@ export const activationCodeRedemptionSchema = z.object({
   /** Credits added (credits codes), and the balance after. */
   credits: z.number().int().nullable(),
   balance: z.number().int().nullable(),
-  /** The plan started or extended (subscription codes). */
+  /** The period of the plan added (subscription codes): now, or queued behind days held. */
   subscription: z
     .object({
       id: z.uuid(),
       plan: z.string(),
+      starts_at: iso,
       expires_at: iso,
       daily_message_limit: z.number().int(),
       extended: z.boolean(),

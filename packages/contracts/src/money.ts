@@ -151,12 +151,25 @@ export const paymentIntentSchema = z.object({
   ),
 });
 
+/** One period of a plan the learner holds: running now, or queued behind the one running. */
+export const subscriptionPeriodSchema = z.object({
+  plan: z.string(),
+  starts_at: iso,
+  expires_at: iso,
+  daily_message_limit: z.number().int(),
+});
+
 export const subscriptionStatusSchema = z.object({
+  /** The plan running now. */
   plan: z.string().nullable(),
   status: z.enum(["active", "none"]),
+  /** When the last day the learner holds ends (queued periods included). */
   expires_at: iso.nullable(),
   daily_message_limit: z.number().int(),
   messages_left: z.number().int(),
+  current: subscriptionPeriodSchema.nullable(),
+  /** Periods bought and not started, in the order they will run. */
+  queued: z.array(subscriptionPeriodSchema),
 });
 
 /** Exactly one of an activation code and the operator transaction id of a confirmation SMS. */
@@ -170,9 +183,11 @@ export const subscriptionActivateInput = z
     path: ["code"],
   });
 
+/** The period bought: it starts now, or later behind days the learner holds with a larger allowance. */
 export const subscriptionActivatedSchema = z.object({
   subscription_id: z.uuid(),
   plan: z.string(),
+  starts_at: iso,
   expires_at: iso,
   daily_message_limit: z.number().int(),
   extended: z.boolean(),

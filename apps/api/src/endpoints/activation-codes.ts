@@ -9,13 +9,13 @@ export const activationCodeEndpoints = {
     path: "/api/v1/activation-codes/redeem",
     auth: "learner",
     summary:
-      "Redeem an activation code (case, spaces and dashes do not matter): credits are added, a plan starts or " +
-      "extends, a course opens and the caller is enrolled in it, or a curriculum's courses open (enrolling needs no " +
-      "purchase then). A course code whose course is not open to the caller is 409 COURSE_NOT_OPEN and stays " +
-      "unused. A mistyped code is 400 " +
-      "ACTIVATION_CODE_INVALID, checked before any lookup; an unknown, expired, revoked or used-up code is one " +
-      "answer, 404 ACTIVATION_CODE_NOT_REDEEMABLE; a code the caller already used is 409; refused codes grow " +
-      "delays per account and network (429 ACTIVATION_CODE_THROTTLED with Retry-After)",
+      "Redeem an activation code (case, spaces and dashes do not matter): credits are added, a plan's period " +
+      "starts (or is queued behind days held), a course opens and the caller is enrolled in it, or a curriculum's " +
+      "courses open (enrolling needs no purchase then). A course code whose course is not open to the caller " +
+      "is 409 COURSE_NOT_OPEN and stays unused. A mistyped code is 400 ACTIVATION_CODE_INVALID, checked before " +
+      "any lookup; an unknown, expired, revoked or used-up code is one answer, 404 ACTIVATION_CODE_NOT_REDEEMABLE; " +
+      "a code the caller already used is 409; refused codes grow delays per account, and per account and " +
+      "network (429 ACTIVATION_CODE_THROTTLED with Retry-After)",
     body: redeemActivationCodeInput,
     output: activationCodeRedemptionSchema,
     errors: [

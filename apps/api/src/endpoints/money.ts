@@ -127,7 +127,9 @@ export const subscriptionEndpoints = {
     method: "get",
     path: "/api/v1/subscriptions/status",
     auth: "learner",
-    summary: "The caller's plan, status, expires_at, daily tutor limit and messages left today",
+    summary:
+      "The caller's plan running now, status, the end of the last day held (expires_at), daily tutor limit, " +
+      "messages left today, and the periods: current and queued",
     output: subscriptionStatusSchema,
     handle: ({ ctx, now }) => subscriptionStatus(ctx.deps.db, ctx.viewer.userId, now),
   }),
@@ -137,7 +139,8 @@ export const subscriptionEndpoints = {
     auth: "learner",
     summary:
       "Activate a plan with an activation code ({code}) or with the operator transaction id of the learner's own " +
-      "mobile-money confirmation SMS ({sms_reference}); while a subscription is active, it is extended",
+      "mobile-money confirmation SMS ({sms_reference}); while a subscription is active, the plan's period is " +
+      "queued behind it, or starts now when its daily limit is larger (the days left of smaller ones follow it)",
     body: subscriptionActivateInput,
     output: subscriptionActivatedSchema,
     errors: [

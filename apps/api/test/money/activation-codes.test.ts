@@ -247,7 +247,7 @@ describe("redeeming", () => {
     expect(await balanceOf(learner)).toBe(10);
   });
 
-  it("starts a plan, then extends it by the code's own duration while it is active", async () => {
+  it("starts a plan, then runs a better code's own duration first and the plan's days left after it", async () => {
     const month = await generate({ kind: "subscription", plan: world.planSlug, count: 1 });
     const week = await generate({
       kind: "subscription",
@@ -268,14 +268,18 @@ describe("redeeming", () => {
 
     const second = await redeem(learner, (week.codes[0] as { code: string }).code);
     expect(second.status).toBe(200);
-    expect(((await second.json()) as { subscription: unknown }).subscription).toMatchObject({
-      extended: true,
-      daily_message_limit: 80,
-      expires_at: new Date(end + 7 * 86_400_000).toISOString(),
+    // The week's 80 a day is better than the month's 50: it runs now, the month's rest after it.
+    const week80 = ((await second.json()) as { subscription: { starts_at: string; expires_at: string } }).subscription;
+    expect(week80).toMatchObject({ extended: true, daily_message_limit: 80 });
+    expect(Date.parse(week80.expires_at) - Date.parse(week80.starts_at)).toBe(7 * 86_400_000);
+    const subs = await deps.db.subscription.findMany({
+      where: { userId: learner.userId, expiresAt: { gt: new Date() } },
+      orderBy: { startsAt: "asc" },
     });
-    const subs = await deps.db.subscription.findMany({ where: { userId: learner.userId } });
-    expect(subs).toHaveLength(1);
-    expect(subs[0]).toMatchObject({ status: "active", source: "code" });
+    expect(subs.map((s) => s.dailyMessageLimit)).toEqual([80, 50]);
+    expect(subs[1]?.startsAt.toISOString()).toBe(week80.expires_at);
+    expect(subs[1]?.expiresAt.toISOString()).toBe(new Date(end + 7 * 86_400_000).toISOString());
+    for (const sub of subs) expect(sub).toMatchObject({ status: "active", source: "code" });
   });
 
   it("opens a paid course and enrolls the learner: enrolling no longer asks for payment", async () => {

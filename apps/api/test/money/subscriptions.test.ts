@@ -1,6 +1,6 @@
 /**
  * Subscriptions through the API: a plan paid by mobile money starts one (the tutor's daily limit
- * follows it), a second payment extends it from its end, the schedule sends the 3-day reminder
+ * follows it), a second payment queues a period from its end, the schedule sends the 3-day reminder
  * once and ends it at its end date, and open payment intents expire.
  */
 import { latestOutboxMessage, runSubscriptionSchedule } from "@sira/domain";
@@ -32,7 +32,7 @@ const status = async () =>
 const DAY = 86_400_000;
 
 describe("subscriptions", () => {
-  it("start with a paid plan, raise the tutor limit, and extend from their end when paid again", async () => {
+  it("start with a paid plan, raise the tutor limit, and queue the next period from their end when paid again", async () => {
     expect(await status()).toMatchObject({ plan: null, status: "none", daily_message_limit: 5 });
     const t0 = Date.now();
     await payIntent(deps, send, learner, { purpose: "subscription", plan: world.planSlug });
@@ -47,7 +47,8 @@ describe("subscriptions", () => {
     await payIntent(deps, send, learner, { purpose: "subscription", plan: world.planSlug });
     const second = await status();
     expect(Date.parse(second.expires_at as string)).toBe(end + 30 * DAY);
-    expect(await deps.db.subscription.count({ where: { userId: learner.userId } })).toBe(1);
+    // Each payment is its own period: the second waits behind the first (decision 0067).
+    expect(await deps.db.subscription.count({ where: { userId: learner.userId } })).toBe(2);
     expect(await deps.db.subscriptionPayment.count({ where: { userId: learner.userId, status: "confirmed" } })).toBe(2);
   });
 

@@ -18,8 +18,10 @@ import { lockOperatorTransaction, paidFrom } from "./sms/matching.ts";
 export interface Activated {
   subscription_id: string;
   plan: string;
+  starts_at: string;
   expires_at: string;
   daily_message_limit: number;
+  /** The learner already held days: the period joined them (queued, or running ahead of cheaper ones). */
   extended: boolean;
 }
 
@@ -28,13 +30,14 @@ export type RedeemPlanCode = (
   userId: string,
   code: string,
   meta: Pick<AuditMeta, "ip" | "now">,
-) => Promise<{ subscriptionId: string | null }>;
+) => Promise<{ subscriptionId: string | null; extended: boolean }>;
 
-async function activatedView(db: Db, subscriptionId: string, extended: boolean): Promise<Activated> {
+async function activatedView(db: Db | Tx, subscriptionId: string, extended: boolean): Promise<Activated> {
   const sub = await db.subscription.findUniqueOrThrow({ where: { id: subscriptionId } });
   return {
     subscription_id: sub.id,
     plan: sub.plan,
+    starts_at: sub.startsAt.toISOString(),
     expires_at: sub.expiresAt.toISOString(),
     daily_message_limit: sub.dailyMessageLimit,
     extended,
@@ -139,14 +142,11 @@ export async function activateBySmsReference(db: Db, viewer: Viewer, reference: 
       );
       if (!done.applied || !done.subscriptionId) throw new AppError("CONFLICT");
       await tx.smsRelayMessage.update({ where: { id: sms.id }, data: { status: "matched", processedAt: now } });
-      const sub = await tx.subscription.findUniqueOrThrow({ where: { id: done.subscriptionId } });
-      return {
-        subscription_id: sub.id,
-        plan: sub.plan,
-        expires_at: sub.expiresAt.toISOString(),
-        daily_message_limit: sub.dailyMessageLimit,
-        extended: sub.startsAt.getTime() < now.getTime(),
-      };
+      // Still under the learner's subscription lock: other periods held are the ones it joined.
+      const others = await tx.subscription.count({
+        where: { userId: viewer.userId, status: "active", expiresAt: { gt: now }, id: { not: done.subscriptionId } },
+      });
+      return activatedView(tx, done.subscriptionId, others > 0);
     },
     { maxWait: 20_000, timeout: 20_000 },
   );
@@ -168,11 +168,7 @@ export async function activateSubscriptionWith(
     return activated;
   }
   if (!input.code) throw new AppError("VALIDATION_FAILED");
-  const before = await db.subscription.findFirst({
-    where: { userId: viewer.userId, status: "active", expiresAt: { gt: meta.now } },
-    select: { id: true },
-  });
-  const { subscriptionId } = await redeem(viewer.userId, input.code, meta);
+  const { subscriptionId, extended } = await redeem(viewer.userId, input.code, meta);
   if (!subscriptionId) throw new AppError("ACTIVATION_CODE_NOT_A_PLAN");
-  return activatedView(db, subscriptionId, before?.id === subscriptionId);
+  return activatedView(db, subscriptionId, extended);
 }

@@ -1,8 +1,9 @@
 /**
- * Subscriptions: activating a plan (by code, by a mobile-money payment, or with credits) starts a
- * subscription, or extends the active one from its end date; the status a learner reads; and the
- * scheduled job that ends them at their end date and reminds learners three days before. The
- * tutor's daily limit reads the active subscription (tutor/limits.ts).
+ * Subscriptions: activating a plan (by code, by a mobile-money payment, or with credits) adds a
+ * period of it to the learner's days, now or queued behind the periods they hold; the status a
+ * learner reads (the period running and those queued); and the scheduled job that ends periods at
+ * their end date and reminds learners three days before their last one ends. The tutor's daily
+ * limit reads the period running now (tutor/limits.ts).
  */
 import { AppError, type Language } from "@sira/contracts";
 import type { Logger } from "@sira/infra";
@@ -24,9 +25,11 @@ export interface PlanTerms {
 export interface ActivatedSubscription {
   id: string;
   plan: string;
+  /** Now, or later when the learner already holds days served before these. */
+  startsAt: Date;
   expiresAt: Date;
   dailyMessageLimit: number;
-  /** True when an active subscription was extended rather than a new one started. */
+  /** True when the learner already held days (the period joined them) rather than starting afresh. */
   extended: boolean;
 }
 
@@ -44,10 +47,24 @@ export async function planTerms(db: Db | Tx, slug: string): Promise<PlanTerms> {
   return plan;
 }
 
+/** A period the learner holds, as the activation reads it (locked). */
+interface HeldPeriod {
+  id: string;
+  plan: string;
+  source: string;
+  startsAt: Date;
+  expiresAt: Date;
+  dailyMessageLimit: number;
+  activationCodeId: string | null;
+}
+
 /**
- * Starts `terms` for the user at `at`, or extends their active subscription by its duration from
- * its current end (the allowance becomes the larger of the two). Serialised per user, so two
- * activations racing both count, and against the scheduled job ending it.
+ * Gives the user `terms` for its duration, from `at`. Each purchase is its own period (row): the
+ * learner's days are served best allowance first, so the new period goes before the first period
+ * they hold with a smaller daily limit (a better plan starts now, the running cheaper one resumes
+ * after it) and otherwise after the last one. The periods it goes before move later by its length,
+ * so no day is lost. Serialised per user, so two activations racing both count, and against the
+ * scheduled job ending a period (decision 0067).
  */
 export async function activateSubscription(
   tx: Tx,
@@ -55,23 +72,22 @@ export async function activateSubscription(
 ): Promise<ActivatedSubscription> {
   const { userId, terms, at } = input;
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`subscription:${userId}`}, 0))`;
-  // Locked: the scheduled job ending it commits first (and it is then not extended) or waits.
-  const [active] = await tx.$queryRaw<{ id: string; expiresAt: Date; dailyMessageLimit: number }[]>`
-    SELECT id, expires_at AS "expiresAt", daily_message_limit AS "dailyMessageLimit" FROM subscriptions
+  // Locked: the scheduled job ending a period commits first (and it is then not read) or waits.
+  const held = await tx.$queryRaw<HeldPeriod[]>`
+    SELECT id, plan, source, starts_at AS "startsAt", expires_at AS "expiresAt",
+      daily_message_limit AS "dailyMessageLimit", activation_code_id AS "activationCodeId"
+    FROM subscriptions
     WHERE user_id = ${userId}::uuid AND status = 'active' AND expires_at > ${at}::timestamptz
-    ORDER BY expires_at DESC LIMIT 1 FOR UPDATE`;
+    ORDER BY starts_at, expires_at FOR UPDATE`;
   const length = terms.durationDays * DAY_MS;
-  if (active) {
-    const updated = await tx.subscription.update({
-      where: { id: active.id },
-      data: {
-        plan: terms.slug,
-        expiresAt: new Date(active.expiresAt.getTime() + length),
-        dailyMessageLimit: Math.max(active.dailyMessageLimit, terms.dailyMessageLimit),
-        reminderSentAt: null,
-      },
-    });
-    return { ...pick(updated), extended: true };
+  const later = held.findIndex((period) => period.dailyMessageLimit < terms.dailyMessageLimit);
+  let startsAt = at;
+  if (later === -1) {
+    for (const period of held) if (period.expiresAt > startsAt) startsAt = period.expiresAt;
+  } else {
+    const first = held[later] as HeldPeriod;
+    if (first.startsAt > at) startsAt = first.startsAt;
+    for (const period of held.slice(later)) await moveLater(tx, userId, period, at, length);
   }
   const created = await tx.subscription.create({
     data: {
@@ -79,41 +95,107 @@ export async function activateSubscription(
       plan: terms.slug,
       source: input.source,
       dailyMessageLimit: terms.dailyMessageLimit,
-      startsAt: at,
-      expiresAt: new Date(at.getTime() + length),
+      startsAt,
+      expiresAt: new Date(startsAt.getTime() + length),
       activationCodeId: input.activationCodeId ?? null,
     },
   });
-  return { ...pick(created), extended: false };
+  return { ...pick(created), extended: held.length > 0 };
 }
 
-function pick(row: { id: string; plan: string; expiresAt: Date; dailyMessageLimit: number }) {
-  return { id: row.id, plan: row.plan, expiresAt: row.expiresAt, dailyMessageLimit: row.dailyMessageLimit };
+/**
+ * Moves what is left of `period` after `at` later by `length`. A running period is cut at `at` and
+ * its remaining days become a new period of the same terms; a queued one moves whole. Either way
+ * its end date changes, so its reminder is owed again.
+ */
+async function moveLater(tx: Tx, userId: string, period: HeldPeriod, at: Date, length: number): Promise<void> {
+  const expiresAt = new Date(period.expiresAt.getTime() + length);
+  if (period.startsAt >= at) {
+    await tx.subscription.update({
+      where: { id: period.id },
+      data: { startsAt: new Date(period.startsAt.getTime() + length), expiresAt, reminderSentAt: null },
+    });
+    return;
+  }
+  await tx.subscription.update({ where: { id: period.id }, data: { expiresAt: at, reminderSentAt: null } });
+  await tx.subscription.create({
+    data: {
+      userId,
+      plan: period.plan,
+      source: period.source,
+      dailyMessageLimit: period.dailyMessageLimit,
+      startsAt: new Date(at.getTime() + length),
+      expiresAt,
+      activationCodeId: period.activationCodeId,
+    },
+  });
+}
+
+function pick(row: { id: string; plan: string; startsAt: Date; expiresAt: Date; dailyMessageLimit: number }) {
+  return {
+    id: row.id,
+    plan: row.plan,
+    startsAt: row.startsAt,
+    expiresAt: row.expiresAt,
+    dailyMessageLimit: row.dailyMessageLimit,
+  };
+}
+
+/** One period of a plan the learner holds. */
+export interface SubscriptionPeriod {
+  plan: string;
+  starts_at: string;
+  expires_at: string;
+  daily_message_limit: number;
 }
 
 export interface SubscriptionStatus {
+  /** The plan running now. */
   plan: string | null;
   status: "active" | "none";
+  /** When the learner's last held day ends (the running period's end when nothing is queued). */
   expires_at: string | null;
   daily_message_limit: number;
   messages_left: number;
+  current: SubscriptionPeriod | null;
+  /** Periods bought and not started yet, in the order they will run. */
+  queued: SubscriptionPeriod[];
 }
 
-/** The learner's subscription as they read it: plan, end date, tutor allowance and what is left today. */
+const periodOf = (row: { plan: string; startsAt: Date; expiresAt: Date; dailyMessageLimit: number }) => ({
+  plan: row.plan,
+  starts_at: row.startsAt.toISOString(),
+  expires_at: row.expiresAt.toISOString(),
+  daily_message_limit: row.dailyMessageLimit,
+});
+
+/**
+ * The learner's subscription as they read it: the period running now (its plan, its tutor
+ * allowance and what is left of it today), the periods queued after it, and when the last ends.
+ */
 export async function subscriptionStatus(db: Db, userId: string, now: Date): Promise<SubscriptionStatus> {
-  const [active, day] = await Promise.all([
-    db.subscription.findFirst({
-      where: { userId, status: "active", startsAt: { lte: now }, expiresAt: { gt: now } },
-      orderBy: { expiresAt: "desc" },
+  const [held, day] = await Promise.all([
+    db.subscription.findMany({
+      where: { userId, status: "active", expiresAt: { gt: now } },
+      orderBy: [{ startsAt: "asc" }, { expiresAt: "asc" }],
     }),
     tutorDay(db, userId, now),
   ]);
+  const running = held.filter((row) => row.startsAt <= now);
+  // Periods do not overlap; were two to, the larger allowance is the one tutorDay counts.
+  const active = running.reduce<(typeof held)[number] | null>(
+    (best, row) => (best && best.dailyMessageLimit >= row.dailyMessageLimit ? best : row),
+    null,
+  );
+  const last = held.reduce<Date | null>((end, row) => (end && end >= row.expiresAt ? end : row.expiresAt), null);
   return {
     plan: active?.plan ?? null,
     status: active ? "active" : "none",
-    expires_at: active?.expiresAt.toISOString() ?? null,
+    expires_at: active && last ? last.toISOString() : null,
     daily_message_limit: day.limit,
     messages_left: Math.max(0, day.limit - day.used),
+    current: active ? periodOf(active) : null,
+    queued: held.filter((row) => row.startsAt > now).map(periodOf),
   };
 }
 
@@ -129,8 +211,8 @@ const REMINDER = {
 };
 
 /**
- * The scheduled subscription job: ends every active subscription whose end has passed, then sends
- * the 3-day reminder once per end date. Safe to run at any interval and more than once.
+ * The scheduled subscription job: ends every period whose end has passed, then sends the 3-day
+ * reminder once per end date of a learner's last period. Safe to run at any interval and more than once.
  */
 export async function runSubscriptionSchedule(
   deps: { db: Db; mailer: Mailer; logger: Pick<Logger, "info" | "warn"> },
@@ -145,23 +227,26 @@ export async function runSubscriptionSchedule(
     where: { status: "open", expiresAt: { lte: now } },
     data: { status: "expired" },
   });
+  // Only a learner's last period: one that another follows does not end their subscription.
+  const dueIds = await deps.db.$queryRaw<{ id: string }[]>`
+    SELECT s.id FROM subscriptions s
+    WHERE s.status = 'active' AND s.reminder_sent_at IS NULL
+      AND s.expires_at > ${now}::timestamptz AND s.expires_at <= ${new Date(now.getTime() + REMINDER_BEFORE_MS)}::timestamptz
+      AND NOT EXISTS (SELECT 1 FROM subscriptions n
+        WHERE n.user_id = s.user_id AND n.status = 'active' AND n.expires_at > s.expires_at)
+    LIMIT 500`;
   const due = await deps.db.subscription.findMany({
-    where: {
-      status: "active",
-      reminderSentAt: null,
-      expiresAt: { gt: now, lte: new Date(now.getTime() + REMINDER_BEFORE_MS) },
-    },
+    where: { id: { in: dueIds.map((row) => row.id) } },
     include: { user: { select: { email: true, preferredLanguage: true, status: true } } },
-    take: 500,
   });
   let reminded = 0;
   for (const sub of due) {
     // Claim first: a second runner skips it, and a failed send is not retried into a flood.
-    const claimed = await deps.db.subscription.updateMany({
-      where: { id: sub.id, reminderSentAt: null },
-      data: { reminderSentAt: now },
-    });
-    if (claimed.count === 0 || sub.user.status !== "active") continue;
+    const claimed = await deps.db.$executeRaw`
+      UPDATE subscriptions s SET reminder_sent_at = ${now}::timestamptz
+      WHERE s.id = ${sub.id}::uuid AND s.reminder_sent_at IS NULL AND NOT EXISTS (SELECT 1 FROM subscriptions n
+        WHERE n.user_id = s.user_id AND n.status = 'active' AND n.expires_at > s.expires_at)`;
+    if (claimed === 0 || sub.user.status !== "active") continue;
     const language: Language = sub.user.preferredLanguage === "en" ? "en" : "fr";
     const end = sub.expiresAt.toLocaleDateString(language === "fr" ? "fr-FR" : "en-GB", { timeZone: "UTC" });
     const body = REMINDER[language](sub.plan, end);

@@ -201,6 +201,7 @@ async function applyEffect(
         subscription: {
           id: sub.id,
           plan: sub.plan,
+          starts_at: sub.startsAt.toISOString(),
           expires_at: sub.expiresAt.toISOString(),
           daily_message_limit: sub.dailyMessageLimit,
           extended: sub.extended,
@@ -301,6 +302,6 @@ async function redeem(
 export function planCodeRedeemer(deps: RedeemDeps): RedeemPlanCode {
   return async (userId, code, meta) => {
     const done = await redeem(deps, userId, code, meta, null, { onlyKind: "subscription" });
-    return { subscriptionId: done.subscription?.id ?? null };
+    return { subscriptionId: done.subscription?.id ?? null, extended: done.subscription?.extended ?? false };
   };
 }

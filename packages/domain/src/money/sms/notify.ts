@@ -31,6 +31,8 @@ interface Received {
   operator: string;
   credits: number | null;
   plan: string | null;
+  /** Set when the period bought starts later, behind days the learner already holds. */
+  from: string | null;
   until: string | null;
 }
 
@@ -41,7 +43,9 @@ const BODY: Record<Language, (r: Received) => { subject: string; lines: string[]
       `Nous avons bien reçu votre paiement de ${r.amount} par ${r.operator}.`,
       r.credits !== null
         ? `${r.credits} crédits ont été ajoutés à votre compte.`
-        : `Votre abonnement ${r.plan ?? ""} est actif jusqu'au ${r.until ?? ""}.`,
+        : r.from
+          ? `Votre abonnement ${r.plan ?? ""} commencera le ${r.from}, à la suite de vos jours en cours, et restera actif jusqu'au ${r.until ?? ""}.`
+          : `Votre abonnement ${r.plan ?? ""} est actif jusqu'au ${r.until ?? ""}.`,
       "Merci, et bon apprentissage. L'équipe Sira",
     ],
   }),
@@ -51,7 +55,9 @@ const BODY: Record<Language, (r: Received) => { subject: string; lines: string[]
       `We have received your payment of ${r.amount} by ${r.operator}.`,
       r.credits !== null
         ? `${r.credits} credits have been added to your account.`
-        : `Your ${r.plan ?? ""} subscription is active until ${r.until ?? ""}.`,
+        : r.from
+          ? `Your ${r.plan ?? ""} subscription starts on ${r.from}, after the days you already hold, and stays active until ${r.until ?? ""}.`
+          : `Your ${r.plan ?? ""} subscription is active until ${r.until ?? ""}.`,
       "Thank you, and happy learning. The Sira team",
     ],
   }),
@@ -74,7 +80,7 @@ export async function notifyPaymentReceived(
     const subscription = fulfilment.subscriptionId
       ? await deps.db.subscription.findUnique({
           where: { id: fulfilment.subscriptionId },
-          select: { plan: true, expiresAt: true },
+          select: { plan: true, startsAt: true, expiresAt: true },
         })
       : null;
     const plan = subscription
@@ -88,6 +94,7 @@ export async function notifyPaymentReceived(
       operator: PROVIDER_NAMES[payment.provider],
       credits: fulfilment.credits,
       plan: plan ? inLanguage(language, plan.nameFr, plan.nameEn) : (subscription?.plan ?? null),
+      from: subscription && subscription.startsAt > new Date() ? formatDate(subscription.startsAt, language) : null,
       until: subscription ? formatDate(subscription.expiresAt, language) : null,
     });
     await deps.mailer.send({
