@@ -130,6 +130,11 @@ export const ERROR_CODES = {
     fr: "Le délai de remboursement de cet achat est dépassé.",
     en: "The refund window for this purchase has closed.",
   },
+  PAYOUT_EXCEEDS_EARNINGS: {
+    status: 409,
+    fr: "Seuls les crédits gagnés par vos cours peuvent être versés : vous demandez plus que ce qu'il en reste.",
+    en: "Only credits earned by your courses can be paid out: you are asking for more than what is left of them.",
+  },
   SMS_RELAY_AMOUNT_MISMATCH: {
     status: 409,
     fr: "Le montant reçu n'est pas celui de cette demande de paiement.",

@@ -26,6 +26,7 @@ export * from "./progress.ts";
 export * from "./quiz.ts";
 export * from "./resources.ts";
 export * from "./sms-relay.ts";
+export * from "./text.ts";
 export * from "./tutor.ts";
 export * from "./usage.ts";
 export * from "./users.ts";

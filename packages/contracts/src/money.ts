@@ -9,6 +9,19 @@ import { pageQuerySchema, requestDaySchema, withoutDefaults } from "./common.ts"
 
 const iso = z.iso.datetime();
 
+/**
+ * A mobile-money number as people write it ("+221 77 123 45 67"): stored as its digits only, so it
+ * must hold 8 to 15 of them (a national number to a full E.164 one with its country code).
+ */
+export const mobileMoneyPhone = z
+  .string()
+  .trim()
+  .max(30)
+  .refine((v) => /^(?:\D*\d){8,15}\D*$/.test(v), {
+    message: "A phone number of 8 to 15 digits",
+    params: { fr: "Un numéro de téléphone de 8 à 15 chiffres." },
+  });
+
 export const PAYMENT_PROVIDERS = ["orange_money", "wave", "mtn_momo", "moov_money"] as const;
 export const providerSchema = z.enum(PAYMENT_PROVIDERS);
 
@@ -128,7 +141,7 @@ export const paymentIntentInput = z
     package_id: z.uuid().optional(),
     plan: z.string().trim().min(1).max(60).optional(),
     /** The number the learner pays from: a payment without the reference still matches by it. */
-    phone: z.string().trim().min(6).max(30).optional(),
+    phone: mobileMoneyPhone.optional(),
   })
   .refine((v) => (v.purpose === "credits" ? v.package_id && !v.plan : v.plan && !v.package_id), {
     message: "credits takes package_id, subscription takes plan",
@@ -219,7 +232,7 @@ export const tutorPaymentSettingsInput = z.strictObject({ pay_beyond_limit: z.bo
 export const payoutInput = z.strictObject({
   credits: z.number().int().min(1).max(100_000_000),
   provider: providerSchema,
-  phone: z.string().trim().min(6).max(30),
+  phone: mobileMoneyPhone,
 });
 export const payoutSchema = z.object({
   id: z.uuid(),
@@ -232,9 +245,18 @@ export const payoutSchema = z.object({
   paid_at: iso.nullable(),
   created_at: iso,
 });
-/** A payout as the admin pays it: with the expert who asked. */
+/**
+ * A payout as the admin pays it: with the expert who asked, what their courses earned (net of
+ * refunds) and what they may still ask now (a request waiting is already held out of it).
+ */
 export const adminPayoutSchema = payoutSchema.extend({
-  expert: z.object({ id: z.uuid(), name: z.string(), email: z.string() }),
+  expert: z.object({
+    id: z.uuid(),
+    name: z.string(),
+    email: z.string(),
+    earned: z.number().int(),
+    withdrawable: z.number().int(),
+  }),
 });
 export const payoutPaidInput = z.strictObject({ operator_reference: z.string().trim().min(3).max(80) });
 export const payoutListQuery = pageQuerySchema.extend({ status: z.enum(["requested", "paid", "rejected"]).optional() });
@@ -243,6 +265,8 @@ export const earningsSchema = z.object({
   balance: z.number().int(),
   total_earned: z.number().int(),
   pending_payouts: z.number().int(),
+  /** What a payout may ask now: course earnings net of refunds, less payouts held or paid, at most the balance. */
+  withdrawable: z.number().int(),
   courses: z.array(
     z.object({ course_id: z.uuid(), title: z.string(), sales: z.number().int(), earned: z.number().int() }),
   ),

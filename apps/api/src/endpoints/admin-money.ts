@@ -143,7 +143,9 @@ export const adminMoneyEndpoints = {
     method: "get",
     path: `${ADMIN}/payouts`,
     auth: "admin",
-    summary: "Expert payout requests, newest first (?status=), each with the expert who asked",
+    summary:
+      "Expert payout requests, newest first (?status=), each with the expert who asked, what their courses " +
+      "earned (net of refunds) and what they may still ask",
     query: payoutListQuery,
     output: adminPayoutSchema,
     shape: "page",

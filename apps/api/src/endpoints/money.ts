@@ -180,7 +180,9 @@ export const expertMoneyEndpoints = {
     method: "get",
     path: "/api/v1/expert/earnings",
     auth: "expert",
-    summary: "The expert's balance, total earned, payouts asked, and earnings course by course (net of refunds)",
+    summary:
+      "The expert's balance, total earned, payouts asked, what a payout may still ask (withdrawable), " +
+      "and earnings course by course (net of refunds)",
     output: earningsSchema,
     handle: ({ ctx }) => expertEarnings(ctx.deps.db, ctx.viewer.userId, ctx.lang),
   }),
@@ -188,11 +190,13 @@ export const expertMoneyEndpoints = {
     method: "post",
     path: "/api/v1/expert/payouts",
     auth: "expert",
-    summary: "Ask to be paid part of the balance by mobile money (the credits asked leave the balance at once)",
+    summary:
+      "Ask to be paid credits your courses earned by mobile money (the credits asked leave the balance at once); " +
+      "409 PAYOUT_EXCEEDS_EARNINGS past the earnings' `withdrawable` (credits from codes, purchases and bonuses stay)",
     body: payoutInput,
     output: payoutSchema,
     status: 201,
-    errors: ["INSUFFICIENT_CREDITS"],
+    errors: ["INSUFFICIENT_CREDITS", "PAYOUT_EXCEEDS_EARNINGS"],
     handle: ({ ctx, input }) => requestPayout(ctx.deps.db, ctx.viewer.userId, input),
   }),
   payouts: endpoint({

@@ -4,6 +4,7 @@
  * text is escaped and cut to fit; the drawing is 1280 × 960 so that it stays readable scaled to
  * 640 and 320 px wide (the smallest text is about 11 px at 320). The caller rasterises it.
  */
+import { clipText } from "@sira/contracts";
 import type { Illustration, IllustrationRequest, ImageGenerator } from "./types.ts";
 
 export const DIAGRAM_MODEL = "offline-concept-map";
@@ -50,7 +51,7 @@ export function wrapText(text: string, width: number, maxLines: number): string[
   let i = 0;
   for (; i < words.length; i++) {
     let word = words[i] as string;
-    if (word.length > width) word = `${word.slice(0, width - 1)}…`;
+    if (word.length > width) word = `${clipText(word, width - 1)}…`;
     const candidate = current ? `${current} ${word}` : word;
     if (candidate.length <= width) {
       current = candidate;
@@ -67,7 +68,7 @@ export function wrapText(text: string, width: number, maxLines: number): string[
   }
   if (i < words.length || current) {
     const last = lines[maxLines - 1] ?? "";
-    lines[maxLines - 1] = `${last.length >= width ? last.slice(0, width - 1) : last}…`;
+    lines[maxLines - 1] = `${last.length >= width ? clipText(last, width - 1) : last}…`;
   }
   return lines;
 }
@@ -178,7 +179,7 @@ export function createDiagramGenerator(): ImageGenerator {
       return {
         bytes: new TextEncoder().encode(svg),
         mimeType: "image/svg+xml",
-        prompt: `concept map: ${request.title} — ${concepts}`.slice(0, 2_000),
+        prompt: clipText(`concept map: ${request.title} — ${concepts}`, 2_000),
         provider: "offline",
         model: DIAGRAM_MODEL,
       } satisfies Illustration;

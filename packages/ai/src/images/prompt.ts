@@ -2,6 +2,7 @@
  * The text prompt for an image model: a clean educational illustration of the lesson's concepts,
  * without text in the picture (alt text carries the words, in both languages).
  */
+import { clipText } from "@sira/contracts";
 import type { IllustrationRequest } from "./types.ts";
 
 /** Prompts stay short: the API caps them, and a long one only adds noise. */
@@ -9,7 +10,7 @@ export const IMAGE_PROMPT_MAX_CHARS = 1_500;
 
 const oneLine = (text: string, max: number): string => {
   const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
+  return flat.length <= max ? flat : `${clipText(flat, max - 1).trimEnd()}…`;
 };
 
 export function illustrationPrompt(request: IllustrationRequest): string {

@@ -3,7 +3,7 @@
  * summaries and excerpts, with bilingual titles, hours, Bloom and learner levels, prerequisites
  * and where each module's material comes from (books_sources).
  */
-import { BLOOM_LEVELS, UNIT_TYPES } from "@sira/contracts";
+import { BLOOM_LEVELS, clipText, UNIT_TYPES } from "@sira/contracts";
 import type { StructureDocument, StructureInput } from "../types.ts";
 import { jsonOnly } from "./json.ts";
 import { defuseDelimiters, SOURCES_ARE_DATA } from "./sources.ts";
@@ -47,7 +47,7 @@ function describeDocument(doc: StructureDocument, index: number): string {
     const where = [x.chapter ? `"${x.chapter}"` : null, x.page !== null ? `p. ${x.page}` : null, x.language]
       .filter(Boolean)
       .join(", ");
-    return `  • (${where}) ${x.text.trim().slice(0, EXCERPT_CHARS)}`;
+    return `  • (${where}) ${clipText(x.text.trim(), EXCERPT_CHARS)}`;
   });
   return [
     `Document ${index + 1}: id ${doc.resourceId}, file "${doc.filename}", ${doc.pageCount ?? "no"} pages, ${doc.charCount} characters.`,

@@ -2,6 +2,7 @@
  * Document summary prompt: 3 to 5 plain sentences on what one uploaded document covers, in the
  * document's language, from its leading sections (at most SUMMARY_INPUT_CHARS characters).
  */
+import { clipText } from "@sira/contracts";
 import { SUMMARY_MAX_CHARS } from "../text/textrank.ts";
 import type { SummaryInput } from "../types.ts";
 import { defuseDelimiters, SOURCES_ARE_DATA } from "./sources.ts";
@@ -14,7 +15,7 @@ export const SUMMARY_INPUT_CHARS = 24_000;
 export function leadingSections(text: string, max = SUMMARY_INPUT_CHARS): { text: string; truncated: boolean } {
   const whole = text.replace(/\f/g, "\n\n").trim();
   if (whole.length <= max) return { text: whole, truncated: false };
-  const head = whole.slice(0, max);
+  const head = clipText(whole, max);
   for (const separator of ["\n\n", "\n", " "]) {
     const at = head.lastIndexOf(separator);
     if (at >= max / 2) return { text: head.slice(0, at).trimEnd(), truncated: true };

@@ -4,7 +4,7 @@
  * whichever engine spoke. Inputs over the API's 4,096 characters are sent in pieces cut at
  * sentence ends and joined. The SDK retries 429s and 5xx.
  */
-import type { Language } from "@sira/contracts";
+import { clipText, type Language } from "@sira/contracts";
 import OpenAI from "openai";
 import { joinPcm, type Pcm } from "./pcm.ts";
 import type { SpeechEngine } from "./types.ts";
@@ -30,7 +30,7 @@ export function splitSpeechInput(text: string, max = MAX_SPEECH_INPUT_CHARS): st
   const pieces: string[] = [];
   let rest = text.trim();
   while (rest.length > max) {
-    const window = rest.slice(0, max);
+    const window = clipText(rest, max);
     const sentence = Math.max(
       window.lastIndexOf(". "),
       window.lastIndexOf("\n"),
@@ -38,7 +38,7 @@ export function splitSpeechInput(text: string, max = MAX_SPEECH_INPUT_CHARS): st
       window.lastIndexOf("? "),
     );
     const space = window.lastIndexOf(" ");
-    const cut = sentence > max / 2 ? sentence + 1 : space > 0 ? space : max;
+    const cut = sentence > max / 2 ? sentence + 1 : space > 0 ? space : window.length;
     pieces.push(rest.slice(0, cut).trim());
     rest = rest.slice(cut).trim();
   }

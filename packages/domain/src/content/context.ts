@@ -1,6 +1,6 @@
 /** The generation context of a module or unit: the course's topic and the learner's parameters. */
 import type { GenerationContext } from "@sira/ai";
-import { AppError, BLOOM_LEVELS, type BloomLevel } from "@sira/contracts";
+import { AppError, BLOOM_LEVELS, type BloomLevel, clipText } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
 import { inLanguage } from "../bilingual.ts";
 import type { CacheKey } from "./cache-key.ts";
@@ -8,7 +8,7 @@ import type { CacheKey } from "./cache-key.ts";
 /** The first sentence of a description, kept short: prompts name the subject, not the blurb. */
 export function topicOf(description: string, fallback: string): string {
   const first = description.split(/(?<=[.!?])\s/)[0]?.trim() ?? "";
-  return (first || fallback).slice(0, 200);
+  return clipText(first || fallback, 200);
 }
 
 export interface ContentSubject {

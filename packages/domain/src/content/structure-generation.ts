@@ -9,6 +9,7 @@ import type { StructureDocument } from "@sira/ai";
 import {
   AppError,
   CourseStructureSchema,
+  clipText,
   type Language,
   type StructureProposal,
   type TocEntry,
@@ -170,7 +171,7 @@ export async function runStructureGeneration(
     const result = await deps.ai.generator.structure(
       {
         courseTitle: inLanguage("fr", course.titleFr, course.titleEn),
-        topic: (inLanguage("fr", course.descriptionFr, course.descriptionEn) || course.titleFr).slice(0, 200),
+        topic: clipText(inLanguage("fr", course.descriptionFr, course.descriptionEn) || course.titleFr, 200),
         languages: ["fr", "en"],
         documents,
       },
@@ -196,7 +197,7 @@ export async function runStructureGeneration(
     return deps.db.$transaction(async (tx) => {
       const row = await tx.courseStructureProposal.update({
         where: { id: proposal.id },
-        data: { status: "failed", error: reason.slice(0, 1_000), completedAt: new Date() },
+        data: { status: "failed", error: clipText(reason, 1_000), completedAt: new Date() },
       });
       await backToUpload(tx, course.id);
       return toStructureProposal(row);

@@ -3,6 +3,7 @@
  * email_outbox: queued before the attempt, then sent (with the Message-ID) or failed (with the
  * server's error), so a failed or interrupted send is never silently lost.
  */
+import { clipText } from "@sira/contracts";
 import type { Db } from "@sira/infra/db";
 import type { Logger } from "@sira/infra/logger";
 import { createTransport } from "nodemailer";
@@ -45,7 +46,7 @@ const MAX_ERROR_CHARS = 1_000;
 
 /** The error's text without any email address (servers' replies quote the recipient). */
 function errorText(err: unknown): string {
-  return redactEmailAddresses(err instanceof Error ? err.message : String(err)).slice(0, MAX_ERROR_CHARS);
+  return clipText(redactEmailAddresses(err instanceof Error ? err.message : String(err)), MAX_ERROR_CHARS);
 }
 
 /** What logs may say of a failed send: nodemailer's error code, the server's reply code and the command. */

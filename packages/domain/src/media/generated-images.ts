@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import type { IllustrationRequest } from "@sira/ai";
 import {
   AppError,
+  clipText,
   type GeneratedImageView,
   type ImageWidth,
   type Language,
@@ -272,7 +273,7 @@ export async function generatedImageFile(
 // ── the job ──────────────────────────────────────────────────────────────────────────────────
 
 const ALT_MAX = 500;
-const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`);
+const clip = (text: string, max: number) => (text.length <= max ? text : `${clipText(text, max - 1).trimEnd()}…`);
 
 /** FR/EN alt text: what the picture shows, named by the lesson's own words. */
 export function altTexts(request: IllustrationRequest, offline: boolean): { fr: string; en: string } {

@@ -8,7 +8,7 @@
  * (a reorder or an edit of the language or duration does not stop it).
  */
 import { detectLanguage, SUMMARY_MAX_CHARS } from "@sira/ai";
-import { AppError, LANGUAGES, type Language } from "@sira/contracts";
+import { AppError, clipText, LANGUAGES, type Language } from "@sira/contracts";
 import { toStoredExtraction } from "../resources/extract.ts";
 import { extractInThread } from "../resources/extract-thread.ts";
 import { readStored } from "../resources/stored.ts";
@@ -22,7 +22,7 @@ export interface MediaSummaryOutcome {
 }
 
 const clip = (text: string) =>
-  text.length <= SUMMARY_MAX_CHARS ? text : `${text.slice(0, SUMMARY_MAX_CHARS - 1).trimEnd()}…`;
+  text.length <= SUMMARY_MAX_CHARS ? text : `${clipText(text, SUMMARY_MAX_CHARS - 1).trimEnd()}…`;
 
 async function documentText(deps: MediaDeps, key: string): Promise<string | null> {
   const bytes = await readStored(deps.storage, key);

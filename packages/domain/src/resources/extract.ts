@@ -9,6 +9,7 @@ import type { PageText } from "@sira/ai";
 import { atxHeading } from "@sira/ai/markdown";
 import type { ResourceKind, TocEntry } from "@sira/contracts";
 import { AppError } from "@sira/contracts/errors";
+import { clipText } from "@sira/contracts/text";
 import { parseCsv } from "./csv.ts";
 import { readDocx } from "./docx.ts";
 import {
@@ -85,7 +86,7 @@ function capped(doc: ExtractedDocument): ExtractedDocument {
   });
   const outline = doc.outline.slice(0, MAX_OUTLINE_ENTRIES).map((e) => {
     const title = storable(e.title).replace(/\s+/g, " ").trim();
-    return { ...e, title: title.length > MAX_TITLE_CHARS ? title.slice(0, MAX_TITLE_CHARS).trimEnd() : title };
+    return { ...e, title: title.length > MAX_TITLE_CHARS ? clipText(title, MAX_TITLE_CHARS).trimEnd() : title };
   });
   return { ...doc, pages, outline: outline.filter((e) => e.title) };
 }
@@ -161,7 +162,7 @@ function readMarkdown(text: string): ExtractedDocument {
 /** A column name as repeated on each row: short, so a long header cannot multiply the text. */
 function csvLabel(name: string, i: number): string {
   const label = name.replace(/\s+/g, " ").trim() || `column ${i + 1}`;
-  return label.length > CSV_MAX_LABEL_CHARS ? `${label.slice(0, CSV_MAX_LABEL_CHARS - 1).trimEnd()}…` : label;
+  return label.length > CSV_MAX_LABEL_CHARS ? `${clipText(label, CSV_MAX_LABEL_CHARS - 1).trimEnd()}…` : label;
 }
 
 /** Each row as "name: value" lines (empty cells left out), counted against the text budget. */

@@ -3,6 +3,7 @@
  * experts but are still untrusted: a small file must not expand into gigabytes of text or pixels.
  */
 import { AppError } from "@sira/contracts/errors";
+import { clipText } from "@sira/contracts/text";
 
 /** Characters of extracted text kept for one document (about 5,000 dense pages). */
 export const MAX_TEXT_CHARS = 10_000_000;
@@ -56,7 +57,7 @@ export function capLineLength(text: string, max = MAX_LINE_CHARS): string {
     let rest = line;
     while (rest.length > max) {
       const space = rest.lastIndexOf(" ", max);
-      const cut = space > max / 2 ? space : max;
+      const cut = space > max / 2 ? space : clipText(rest, max).length;
       out.push(rest.slice(0, cut));
       rest = rest.slice(cut).trimStart();
     }

@@ -7,7 +7,7 @@
  * Progress is written to the resource as it goes.
  */
 import { chunkDocument, type PageText, replaceResourceChunks, type TextChunk } from "@sira/ai";
-import { AppError, type TocEntry } from "@sira/contracts";
+import { AppError, clipText, type TocEntry } from "@sira/contracts";
 import type { Db, Prisma } from "@sira/infra/db";
 import type { IndexingDeps } from "./deps.ts";
 import { EXTRACTOR_VERSION, pagesFromRawText, toStoredExtraction } from "./extract.ts";
@@ -264,7 +264,7 @@ export function failureReason(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   let line = (message.split("\n").find((l) => l.trim()) ?? "unknown error").trim();
   for (const [pattern, replacement] of SECRETS) line = line.replace(pattern, replacement);
-  return line.length > 300 ? `${line.slice(0, 299)}…` : line;
+  return line.length > 300 ? `${clipText(line, 299)}…` : line;
 }
 
 /**

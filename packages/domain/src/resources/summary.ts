@@ -8,6 +8,7 @@ import type { PageText } from "@sira/ai";
 // Narrow entry point: this module loads in the extraction thread (through extract.ts).
 import { SUMMARY_MAX_CHARS, summarizeText } from "@sira/ai/textrank";
 import type { Language, TocEntry } from "@sira/contracts";
+import { clipText } from "@sira/contracts/text";
 
 export { SUMMARY_MAX_CHARS };
 
@@ -92,12 +93,11 @@ export function summarizeDocument(pages: PageText[], outline: TocEntry[]): Docum
   const summary = summarizeText(text, { maxChars: SUMMARY_MAX_CHARS });
   if (summary.text) return { text: summary.text, language: summary.language };
   // Nothing reads as prose (a table, a list): the text's beginning stands in.
-  const fallback = text
-    .slice(0, SUMMARY_MAX_CHARS * 8)
+  const fallback = clipText(text, SUMMARY_MAX_CHARS * 8)
     .replace(/\s+/g, " ")
     .trim();
   return {
-    text: fallback.length <= SUMMARY_MAX_CHARS ? fallback : `${fallback.slice(0, SUMMARY_MAX_CHARS - 1).trimEnd()}…`,
+    text: fallback.length <= SUMMARY_MAX_CHARS ? fallback : `${clipText(fallback, SUMMARY_MAX_CHARS - 1).trimEnd()}…`,
     language: summary.language,
   };
 }

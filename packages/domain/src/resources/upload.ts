@@ -9,7 +9,7 @@
  * return the existing resource, and nothing is stored or indexed twice.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { AppError, type UploadedResource } from "@sira/contracts";
+import { AppError, clipText, type UploadedResource } from "@sira/contracts";
 import type { Db, Prisma } from "@sira/infra/db";
 import type { Viewer } from "../access/actor.ts";
 import { writeAudit } from "../audit.ts";
@@ -47,10 +47,10 @@ function emptyFile(): AppError {
   return new AppError("FILE_EMPTY", { fieldErrors: [{ field: "file", code: "empty", message: "the file is empty" }] });
 }
 
-/** The last path segment, without control characters, at most 255 characters. */
+/** The last path segment, without control characters, at most 255 UTF-16 units (a pair kept whole). */
 export function cleanFilename(name: string): string {
   const base = (name.split(/[/\\]/).pop() ?? "").replace(/[\p{Cc}\p{Cf}]/gu, "").trim();
-  return base.slice(0, 255) || "document";
+  return clipText(base, 255) || "document";
 }
 
 export interface Received {

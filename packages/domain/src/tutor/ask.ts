@@ -6,7 +6,7 @@
  * streamed. The worker then writes that answer once; every stream (first or resumed) tails it.
  */
 import { randomUUID } from "node:crypto";
-import { AppError } from "@sira/contracts";
+import { AppError, clipText } from "@sira/contracts";
 import type { Config, Logger, Redis } from "@sira/infra";
 import type { Db, Tx } from "@sira/infra/db";
 import type { LearnerContext } from "../access/learner.ts";
@@ -48,7 +48,7 @@ const PENDING_RETRY_SECONDS = 10;
 
 function titleOf(message: string): string {
   const line = message.replace(/\s+/g, " ").trim();
-  return line.length <= TITLE_CHARS ? line : `${line.slice(0, TITLE_CHARS - 1).trimEnd()}…`;
+  return line.length <= TITLE_CHARS ? line : `${clipText(line, TITLE_CHARS - 1).trimEnd()}…`;
 }
 
 async function repeated(tx: Tx, userId: string, key: string) {

@@ -2,7 +2,7 @@
  * Small text tools for the offline generator: sentence splitting, content words, a stable hash.
  * Everything here is deterministic: the same chunks always give the same lesson, quiz and cards.
  */
-import type { Language } from "@sira/contracts";
+import { clipText, type Language } from "@sira/contracts";
 import { detectLanguage } from "../../text/language.ts";
 
 const STOP_WORDS = new Set(
@@ -106,7 +106,7 @@ export function hash(text: string): number {
 /** At most `max` characters, cut at a word boundary, with an ellipsis when cut. */
 export function clip(text: string, max: number): string {
   if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
+  const cut = clipText(text, max - 1);
   const space = cut.lastIndexOf(" ");
   return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:]+$/u, "")}…`;
 }

@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { AUDIO_EXTENSIONS, lessonSpeechSections, SpeechToolMissingError } from "@sira/ai";
-import type { AudioFormat, Language, LessonContent } from "@sira/contracts";
+import { type AudioFormat, clipText, type Language, type LessonContent } from "@sira/contracts";
 import { PermanentJobError } from "../../jobs/failures.ts";
 import { type AudioDeps, audioPrefix, type StoredSection, storedSections } from "./shared.ts";
 
@@ -133,6 +133,6 @@ export async function recordAudioFailure(
       status: { in: ["pending", "generating"] },
       ...(version !== undefined ? { contentVersion: version } : {}),
     },
-    data: { status: "failed", error: message.slice(0, 1000) },
+    data: { status: "failed", error: clipText(message, 1000) },
   });
 }
