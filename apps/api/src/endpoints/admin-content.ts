@@ -88,14 +88,15 @@ export const adminContentEndpoints = {
     auth: "expert",
     summary:
       "Pre-generate a module's lessons, quiz and flashcards (and case studies if asked) in both languages; " +
-      "resumable, never duplicates. Defaults: the module's level, the caller's country",
+      "resumable, never duplicates, audited. Defaults: the module's level, the country a learner with the " +
+      "caller's profile country is served; a country asked must be one learners are served (else 400)",
     params: moduleParams,
     body: pregenerateInput,
     output: pregenerationSchema,
     status: 202,
     errors: ["NOT_FOUND", "NO_INDEXED_CONTENT"],
     handle: ({ ctx, input: { module_id, ...options } }) =>
-      startPregeneration(ctx.deps, ctx.viewer, module_id, options, ctx.actor.country),
+      startPregeneration(ctx.deps, ctx.viewer, module_id, options, ctx.learner.country, ctx.meta),
   }),
   pregeneration: endpoint({
     method: "get",
@@ -107,7 +108,7 @@ export const adminContentEndpoints = {
     output: pregenerationSchema,
     errors: ["NOT_FOUND", "NO_INDEXED_CONTENT"],
     handle: ({ ctx, input: { module_id, ...options } }) =>
-      pregenerationProgress(ctx.deps, ctx.viewer, module_id, options, ctx.actor.country),
+      pregenerationProgress(ctx.deps, ctx.viewer, module_id, options, ctx.learner.country),
   }),
 };
 

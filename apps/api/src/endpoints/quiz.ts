@@ -214,6 +214,6 @@ export const adminPreassessmentEndpoints = {
     status: 202,
     errors: ["NOT_FOUND", "NO_INDEXED_CONTENT", "CONFLICT"],
     handle: ({ ctx, input }) =>
-      requestPreassessmentGeneration(ctx.deps, ctx.viewer, input.course_id, ctx.actor.country, ctx.meta),
+      requestPreassessmentGeneration(ctx.deps, ctx.viewer, input.course_id, ctx.learner.country, ctx.meta),
   }),
 };
