@@ -42,8 +42,11 @@ Un paludisme grave se reconnaît aux convulsions, à la prostration ou à une an
 
 const { call, poll, indexDocument, modulesOf, complete } = learningCalls(() => ({ base, worker, admin }));
 
-/** Takes the module's quiz of this kind, answering every question with its key. */
-async function takeQuiz(learner: SignedIn, moduleId: string, kind: "formative" | "summative") {
+/**
+ * Takes the module's quiz of this kind, answering every question with its key; `shown` are the
+ * items whose keys earlier quizzes showed, which a summative test never serves (decision 0067).
+ */
+async function takeQuiz(learner: SignedIn, moduleId: string, kind: "formative" | "summative", shown: string[] = []) {
   type Question = { id: string } | null;
   const started = await poll(
     () =>
@@ -55,7 +58,9 @@ async function takeQuiz(learner: SignedIn, moduleId: string, kind: "formative" |
   expect(JSON.stringify(started.body)).not.toMatch(/correct_option|explanation/);
   let question = started.body.question;
   let answered = 0;
+  const served: string[] = [];
   while (question) {
+    served.push(question.id);
     const item = await db.quizItem.findUniqueOrThrow({ where: { id: question.id } });
     const res = await call<{ correct: boolean | null; next_question: Question; finished: boolean }>(
       `/api/v1/modules/${moduleId}/quiz/answer`,
@@ -75,16 +80,18 @@ async function takeQuiz(learner: SignedIn, moduleId: string, kind: "formative" |
     answered += 1;
     question = res.body.finished ? null : res.body.next_question;
   }
-  // The test stops at its length, or when this short document's bank has no item left.
+  // The test stops at its length, or when this short document's bank has no item left: its text is
+  // used up (a top-up found no new question), so the summative test is the items practice left.
   const bank = await db.quizItem.count({ where: { moduleId, language: "fr", isActive: true, preassessmentId: null } });
-  expect(answered).toBe(Math.min(kind === "formative" ? 10 : 20, bank));
+  expect(answered).toBe(Math.min(kind === "formative" ? 10 : 20, bank - shown.length));
+  expect(served.filter((id) => shown.includes(id))).toEqual([]);
   const result = await call<{ score: number; review: unknown[] }>(`/api/v1/modules/${moduleId}/quiz/submit`, learner, {
     method: "POST",
     body: JSON.stringify({ attempt_id: started.body.attempt.id }),
   });
   expect(result.status).toBe(200);
   expect(result.body.review).toHaveLength(answered);
-  return result.body;
+  return { ...result.body, served };
 }
 
 beforeAll(async () => {
@@ -145,7 +152,7 @@ describe("the learning path", () => {
     expect(practised[1]?.locked).toBe(true);
 
     // The summative test, answered correctly, is graded: module 2 opens.
-    const result = await takeQuiz(learner, m(0).id, "summative");
+    const result = await takeQuiz(learner, m(0).id, "summative", practice.served);
     expect(result.score).toBeGreaterThanOrEqual(80);
 
     const after = await modulesOf(learner, course.courseId);

@@ -8,6 +8,7 @@ export {
 } from "./generation/citations.ts";
 export { createClaudeGenerator, createOfflineGenerator, OFFLINE_MODEL } from "./generation/index.ts";
 export { parseLessonMarkdown, renderLessonMarkdown } from "./generation/lesson-markdown.ts";
+export { knownQuestionKey } from "./generation/offline/quiz.ts";
 export * from "./images/index.ts";
 export type { LlmClient } from "./llm/client.ts";
 export * from "./prompts/index.ts";

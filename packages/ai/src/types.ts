@@ -150,6 +150,12 @@ export interface SummaryInput {
   language: Language;
 }
 
+/** A question a bank already holds, which a top-up must not ask again: its stem and its right option. */
+export interface KnownQuestion {
+  question: string;
+  answer: string;
+}
+
 export interface ContentGenerator {
   readonly model: string;
   readonly offline: boolean;
@@ -161,7 +167,7 @@ export interface ContentGenerator {
   quiz(
     ctx: GenerationContext,
     chunks: RetrievedChunk[],
-    options?: GenerateOptions & { count?: number; distractorPool?: RetrievedChunk[] },
+    options?: GenerateOptions & { count?: number; distractorPool?: RetrievedChunk[]; avoid?: readonly KnownQuestion[] },
   ): Promise<GenerationResult<QuizContent>>;
   flashcards(
     ctx: GenerationContext,

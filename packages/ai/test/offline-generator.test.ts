@@ -9,6 +9,7 @@ import {
 } from "@sira/contracts";
 import { describe, expect, it } from "vitest";
 import { createOfflineGenerator } from "../src/generation/index.ts";
+import { knownQuestionKey } from "../src/generation/offline/quiz.ts";
 import type { RetrievedChunk, StructureDocument } from "../src/types.ts";
 import { CHUNKS, CTX_EN, CTX_FR } from "./fixtures/generation-chunks.ts";
 import { COURSE_PASSAGES } from "./fixtures/retrieval-corpus.ts";
@@ -96,6 +97,30 @@ describe("offline lesson", () => {
 });
 
 describe("offline quiz", () => {
+  it("leaves out the questions a bank already holds, so a top-up asks only new ones (decision 0067)", async () => {
+    const chunks: RetrievedChunk[] = COURSE_PASSAGES.filter((p) => p.language === "fr").map((p, i) => ({
+      ...(CHUNKS[0] as RetrievedChunk),
+      id: `chunk-${i}`,
+      text: p.text,
+      language: p.language,
+      chapter: p.chapter,
+    }));
+    const asked = (q: { question: string; options: string[]; correct_index: number }) =>
+      knownQuestionKey({ question: q.question, answer: q.options[q.correct_index] as string });
+    const first = await generator.quiz(CTX_FR, chunks, { count: 20, distractorPool: chunks });
+    const avoid = first.content.questions.map((q) => ({
+      question: q.question,
+      answer: q.options[q.correct_index] as string,
+    }));
+    const again = await generator.quiz(CTX_FR, chunks, { count: 20, distractorPool: chunks, avoid });
+    expect(again.content.questions.length).toBeGreaterThan(0);
+    const known = new Set(first.content.questions.map(asked));
+    expect(again.content.questions.filter((q) => known.has(asked(q)))).toEqual([]);
+    // Without the list, the same text gives the same questions again.
+    const same = await generator.quiz(CTX_FR, chunks, { count: 20, distractorPool: chunks });
+    expect(same.content.questions.map(asked)).toEqual(first.content.questions.map(asked));
+  });
+
   it("builds a 30-item bank over difficulties 1-5 with analysis items comparing statements with the course", async () => {
     const chunks: RetrievedChunk[] = COURSE_PASSAGES.filter((p) => p.language === "fr").map((p, i) => ({
       ...(CHUNKS[0] as RetrievedChunk),

@@ -76,6 +76,13 @@ describe("content prompts", () => {
     expect(buildCaseStudyPrompt(CTX_FR, CHUNKS).user).toContain("set in Senegal");
   });
 
+  it("quotes a top-up's known questions with their answers and asks for others", () => {
+    expect(buildQuizPrompt(CTX_FR, CHUNKS, 12).user).not.toContain("already been shown");
+    const quiz = buildQuizPrompt(CTX_FR, CHUNKS, 12, [{ question: "Quel est le prix du riz ?", answer: "500 FCFA" }]);
+    expect(quiz.user).toContain("already been shown these questions");
+    expect(quiz.user).toContain('"Quel est le prix du riz ?" → "500 FCFA"');
+  });
+
   it("gives the structure prompt each document's id, outline, summary and excerpts", () => {
     const prompt = buildStructurePrompt({
       courseTitle: "Économie",

@@ -48,6 +48,7 @@ const handlers: JobHandlers = {
   "fit-fsrs-parameters": unused("fit-fsrs-parameters"),
   "calibrate-items": unused("calibrate-items"),
   "close-idle-quiz-attempts": unused("close-idle-quiz-attempts"),
+  "top-up-quiz-bank": unused("top-up-quiz-bank"),
   "generate-image": unused("generate-image"),
   "summarize-media": unused("summarize-media"),
   "generate-structure": async (data, context) => {

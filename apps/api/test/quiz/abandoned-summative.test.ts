@@ -2,7 +2,8 @@
  * A summative test the learner never submits (decision 0066): left a day without an answer, it is
  * closed as abandoned when next touched (a new start, an answer or a submission), never graded, and
  * its answers feed the concepts' flashcards and its wrong ones the tutor's memory, once, whatever
- * retries, replays or concurrent requests follow.
+ * retries, replays or concurrent requests follow. Its retake waits the cool-down from its last
+ * answer (decision 0067).
  */
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { conceptKeyOf } from "../../../../packages/domain/src/learning/flashcards/index.ts";
@@ -24,7 +25,8 @@ const { deps } = testApp();
 const world = enrolledLearnerWorld(deps);
 afterAll(closeTestDeps);
 
-const T0 = new Date(Date.now() - 3 * SUMMATIVE_IDLE_LIMIT_MS);
+// Ahead of the server's clock: a retake's cool-down never runs from before the attempt was created (0064).
+const T0 = new Date(Date.now() + 10 * 60_000);
 const later = (ms: number) => new Date(T0.getTime() + ms);
 const learner = () => ({
   viewer: { userId: world.learner.userId, role: "learner" as const },
@@ -33,9 +35,10 @@ const learner = () => ({
 });
 
 beforeEach(async () => {
-  await storeQuiz(deps.db, world.course.moduleId);
+  // A bank deep enough for a new test after an abandoned one: its items are not served again (0067).
+  await storeQuiz(deps.db, world.course.moduleId, { count: 30 });
   // The module's deck: one card per concept of the bank (its items are made when a test starts).
-  for (let n = 1; n <= 15; n++) {
+  for (let n = 1; n <= 30; n++) {
     const conceptKey = conceptKeyOf(`Concept Q ${n}`);
     await deps.db.flashcard.create({
       data: {
@@ -154,5 +157,41 @@ describe("a summative test left unsubmitted", () => {
     expect((await deps.db.quizAttempt.findUniqueOrThrow({ where: { id: attemptId } })).status).toBe("abandoned");
     expect(await quizReviews()).toBe(2);
     expect(await misconceptions()).toBe(2);
+  });
+
+  it("starts the cool-down from its last answer, as a submitted test would, not from when it was closed", async () => {
+    // Above a day, the cool-down outlasts the idle limit: an abandoned test used to open a retake sooner.
+    await deps.db.platformSetting.create({ data: { key: "quiz.summative_cooldown_hours", value: 72 } });
+    try {
+      // Times from now on: the cool-down never runs from before the server created the attempt (0064).
+      const base = new Date(Date.now() + 60_000);
+      const at = (ms: number) => new Date(base.getTime() + ms);
+      const state = await startModuleQuiz(deps, learner(), world.course.moduleId, "summative", base);
+      let question = state.question;
+      for (let i = 1; i <= 3 && question; i++) {
+        const result = await answerModuleQuiz(
+          deps,
+          learner(),
+          world.course.moduleId,
+          { attempt_id: state.attempt.id, item_id: question.id, selected_option: 0 },
+          at(i * 10 * 60_000),
+        );
+        question = result.next_question;
+      }
+      const lastAnswer = at(30 * 60_000);
+      // The hourly job closes it well after the idle limit.
+      await closeIdleSummativeAttempts(deps, at(40 * 3_600_000));
+      expect((await deps.db.quizAttempt.findUniqueOrThrow({ where: { id: state.attempt.id } })).status).toBe(
+        "abandoned",
+      );
+      const retryAt = new Date(lastAnswer.getTime() + 72 * 3_600_000).toISOString();
+      await expect(
+        startModuleQuiz(deps, learner(), world.course.moduleId, "summative", at(48 * 3_600_000)),
+      ).rejects.toMatchObject({ code: "QUIZ_COOLDOWN", extensions: { retry_at: retryAt } });
+      const next = await startModuleQuiz(deps, learner(), world.course.moduleId, "summative", new Date(retryAt));
+      expect(next.attempt.id).not.toBe(state.attempt.id);
+    } finally {
+      await deps.db.platformSetting.delete({ where: { key: "quiz.summative_cooldown_hours" } });
+    }
   });
 });

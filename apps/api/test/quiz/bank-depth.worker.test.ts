@@ -4,13 +4,12 @@
  * text in both languages, and the bank holds at least 30 items per language spread over
  * difficulties 1-5 with recall and analysis items. The summative test then really serves 20 items.
  */
-import { replaceResourceChunks } from "@sira/ai";
 import { QUIZ_BANK_QUESTIONS } from "@sira/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { COURSE_PASSAGES, DISTRACTOR_PASSAGES } from "../../../../packages/ai/test/fixtures/retrieval-corpus.ts";
 import { correctOptionOf } from "../../../../packages/domain/test/quiz/fixtures.ts";
 import { closeTestDeps, enrolledLearnerWorld, jsonSender, testApp } from "../helpers.ts";
 import { startTestWorkers, type TestWorkers, until } from "../workers.ts";
+import { indexCourseText } from "./indexed-course.ts";
 
 const { app, deps } = testApp();
 const send = jsonSender(app, "quiz");
@@ -25,37 +24,6 @@ afterAll(async () => {
   await closeTestDeps();
 });
 
-/** The course's documents as the indexing job leaves them: one resource, its chunks embedded. */
-async function indexCourseText(courseId: string): Promise<void> {
-  const passages = [...COURSE_PASSAGES, ...DISTRACTOR_PASSAGES];
-  const resource = await deps.db.courseResource.create({
-    data: {
-      courseId,
-      filename: "sante.pdf",
-      contentHash: crypto.randomUUID(),
-      mimeType: "application/pdf",
-      byteSize: 1000,
-      storageKey: `test/${crypto.randomUUID()}`,
-      indexStatus: "done",
-      indexProgressPct: 100,
-      chunkCount: passages.length,
-      pageCount: passages.length,
-      charCount: passages.reduce((n, p) => n + p.text.length, 0),
-    },
-  });
-  const vectors = await deps.ai.embedder.embed(passages.map((p) => p.text));
-  const chunks = passages.map((p, index) => ({
-    index,
-    tokenCount: 40,
-    text: p.text,
-    language: p.language,
-    chapter: p.chapter,
-    page: index + 1,
-  }));
-  const source = { courseId, resourceId: resource.id, filename: "sante.pdf" };
-  await deps.db.$transaction((tx) => replaceResourceChunks(tx, source, chunks, vectors, deps.ai.embedder.model));
-}
-
 interface Question {
   id: string;
 }
@@ -67,7 +35,7 @@ interface State {
 describe("a generated module bank", () => {
   it("holds 30 items per language over difficulties 1-5 and lets a summative test reach 20 items", async () => {
     const { courseId, moduleId } = world.course;
-    await indexCourseText(courseId);
+    await indexCourseText(deps, courseId);
     const path = `/api/v1/modules/${moduleId}/quiz?kind=summative`;
     const first = await send(world.learner, "GET", path, undefined, "fr");
     expect(first.status).toBe(409);

@@ -248,7 +248,7 @@ export function createClaudeGenerator(llm: LlmClient, logger: Logger): ContentGe
       const count = quizQuestionCount(options?.count);
       const output = await json(
         "quiz",
-        buildQuizPrompt(ctx, chunks, count),
+        buildQuizPrompt(ctx, chunks, count, options?.avoid),
         jsonCheck(QuizContentSchema, chunks.length, urlsFromSources(chunks), { rules: quizRules(count) }),
         options,
       );

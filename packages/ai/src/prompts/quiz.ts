@@ -1,6 +1,6 @@
 /** Quiz prompt: 10-40 multiple-choice questions, 4 options, 1 correct, explanation + source, difficulty, type. */
 import { QUIZ_MAX_QUESTIONS, QUIZ_MIN_QUESTIONS } from "@sira/contracts";
-import type { GenerationContext, RetrievedChunk } from "../types.ts";
+import type { GenerationContext, KnownQuestion, RetrievedChunk } from "../types.ts";
 import { jsonOnly } from "./json.ts";
 import { formatSources } from "./sources.ts";
 import { buildSystemPrompt, type Prompt } from "./system.ts";
@@ -35,7 +35,27 @@ export function difficultyFloor(count: number): number {
   return Math.max(1, Math.floor(count / 10));
 }
 
-export function buildQuizPrompt(ctx: GenerationContext, chunks: RetrievedChunk[], count: number): Prompt {
+/** At most this many known questions are quoted to the model (the newest last): the prompt stays bounded. */
+const MAX_QUOTED_KNOWN = 120;
+
+/** The lines that ask for questions other than those a bank already holds (a top-up). */
+function avoidLines(avoid: readonly KnownQuestion[]): string[] {
+  if (avoid.length === 0) return [];
+  const quoted = avoid
+    .slice(-MAX_QUOTED_KNOWN)
+    .map((q) => `  - ${JSON.stringify(q.question)} → ${JSON.stringify(q.answer)}`);
+  return [
+    "- Learners have already been shown these questions (→ their right answer). Write new questions: none of these again, nor one with the same answer to the same question in other words:",
+    ...quoted,
+  ];
+}
+
+export function buildQuizPrompt(
+  ctx: GenerationContext,
+  chunks: RetrievedChunk[],
+  count: number,
+  avoid: readonly KnownQuestion[] = [],
+): Prompt {
   const title = ctx.unitTitle ?? ctx.moduleTitle;
   const user = [
     formatSources(chunks),
@@ -48,6 +68,7 @@ export function buildQuizPrompt(ctx: GenerationContext, chunks: RetrievedChunk[]
     `- Write at least ${mixFloor(count)} questions of each type.`,
     `- Use every difficulty from 1 (easy) to 5 (hard), at least ${difficultyFloor(count)} questions of each, centred on the learner's level (${ctx.level} of 4).`,
     "- Never ask about the sources themselves (their file names or page numbers).",
+    ...avoidLines(avoid),
     "",
     jsonOnly(QUIZ_SHAPE),
   ].join("\n");

@@ -5,8 +5,8 @@
  * regeneration applies only to the version it was asked for.
  */
 import { randomUUID } from "node:crypto";
-import type { GenerationResult, RetrievedChunk } from "@sira/ai";
-import { AppError, QUIZ_BANK_QUESTIONS } from "@sira/contracts";
+import type { GenerationResult, KnownQuestion, RetrievedChunk } from "@sira/ai";
+import { AppError, QUIZ_BANK_QUESTIONS, type QuizContent } from "@sira/contracts";
 import { enqueue, jobFailedAt } from "../jobs/enqueue.ts";
 import { isPermanentJobFailure } from "../jobs/failures.ts";
 import type { JobPayload } from "../jobs/registry.ts";
@@ -32,7 +32,8 @@ export type GenerationOutcome = { status: "cached" | "generated" | "regenerated"
 export const QUIZ_QUESTION_COUNT = QUIZ_BANK_QUESTIONS;
 export const FLASHCARD_COUNT = 12;
 const TOP_K = 8;
-const QUIZ_TOP_K = 24;
+/** Chunks a quiz generation reads (a top-up reads more: decision 0067). */
+export const QUIZ_TOP_K = 24;
 
 /** Queues generation of `key` (one job per key, whoever asks). */
 export function enqueueGeneration(deps: Pick<ContentDeps, "config">, data: GenerationJobData) {
@@ -47,16 +48,50 @@ export const GENERATION_FAILURE_COOLDOWN_MS = 10 * 60_000;
  * ago: then the seconds left, and nothing runs. Only the failure read here is run again: one that
  * came since (another request's run, failing fast) starts its own cool-down instead.
  */
-export async function enqueueGenerationAfterCoolDown(
+export function enqueueGenerationAfterCoolDown(
   deps: Pick<ContentDeps, "config">,
   data: GenerationJobData,
 ): Promise<number> {
-  const jobId = generationJobId(data.key);
-  const failedAt = await jobFailedAt(deps, "generate", jobId);
+  return enqueueAfterCoolDown(deps, "generate", data, generationJobId(data.key));
+}
+
+/** The rule of enqueueGenerationAfterCoolDown for any generation job under its own id. */
+export async function enqueueAfterCoolDown<N extends "generate" | "top-up-quiz-bank">(
+  deps: Pick<ContentDeps, "config">,
+  name: N,
+  data: JobPayload<N>,
+  jobId: string,
+): Promise<number> {
+  const failedAt = await jobFailedAt(deps, name, jobId);
   const left = failedAt ? GENERATION_FAILURE_COOLDOWN_MS - (Date.now() - failedAt.getTime()) : 0;
   if (left > 0) return Math.ceil(left / 1000);
-  await enqueue(deps, "generate", data, jobId, failedAt?.getTime() ?? null);
+  await enqueue(deps, name, data, jobId, failedAt?.getTime() ?? null);
   return 0;
+}
+
+/**
+ * A module quiz's questions for `key` from the course's chunks: `topK` of the module's, then twice
+ * as many of its topic's as distractors; `avoid` names questions the bank already holds.
+ */
+export async function generateQuizQuestions(
+  deps: ContentDeps,
+  key: CacheKey,
+  options: { topK?: number; avoid?: readonly KnownQuestion[]; signal?: AbortSignal | undefined } = {},
+): Promise<GenerationResult<QuizContent>> {
+  const subject = await contentSubject(deps.db, key);
+  const topK = options.topK ?? QUIZ_TOP_K;
+  const search = (query: string, k: number) =>
+    deps.ai.retriever.search(query, { courseId: subject.courseId, topK: k, language: key.language });
+  // A 30-item bank needs more text than a lesson: the module's chunks, then the topic's as distractors.
+  const bankChunks = await search(subject.query, topK);
+  if (bankChunks.length === 0) throw new AppError("NO_INDEXED_CONTENT");
+  const distractorPool: RetrievedChunk[] = await search(subject.context.topic, topK * 2);
+  return deps.ai.generator.quiz(subject.context, bankChunks, {
+    ...(options.signal ? { signal: options.signal } : {}),
+    count: QUIZ_QUESTION_COUNT,
+    distractorPool,
+    ...(options.avoid?.length ? { avoid: options.avoid } : {}),
+  });
 }
 
 async function generate(

@@ -46,6 +46,13 @@ export const JOBS = {
     }),
     keepCompleted: false,
   },
+  /** Add new questions to a module's quiz bank (a stored quiz content at a version): decision 0067. */
+  "top-up-quiz-bank": {
+    queue: "content-generation",
+    /** `size`: the items of that version when it was asked for; a bank grown since is left alone. */
+    payload: z.object({ contentId: z.uuid(), version: z.number().int(), size: z.number().int() }),
+    keepCompleted: false,
+  },
   /** Generate every missing piece of a module's content. */
   pregenerate: {
     queue: "content-generation",

@@ -110,6 +110,7 @@ export function createOfflineGenerator(): ContentGenerator {
         chunks,
         count: requested,
         distractorPool: options?.distractorPool ?? [],
+        avoid: options?.avoid ?? [],
       });
       if (!questions.length) throw notEnoughText("quiz");
       const content = validated(QuizContentSchema, sanitizeStrings({ questions }, urlsFromSources(chunks)), "quiz");

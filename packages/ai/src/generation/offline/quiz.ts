@@ -7,7 +7,7 @@
  * is written in its cited chunk. Difficulties are spread over 1-5 by rank within the quiz.
  */
 import type { Language, QuizQuestion } from "@sira/contracts";
-import type { GenerationContext, RetrievedChunk } from "../../types.ts";
+import type { GenerationContext, KnownQuestion, RetrievedChunk } from "../../types.ts";
 import { buildCorpus, type Corpus, rankedFor, type Sentence } from "./corpus.ts";
 import { definitionIn, pickDistractors, placeAnswer, type Term, termKey, termsOf } from "./terms.ts";
 import { clip, collapse, fold, hasExampleMarker } from "./text.ts";
@@ -90,9 +90,14 @@ export interface OfflineQuizInput {
   chunks: RetrievedChunk[];
   count: number;
   distractorPool: RetrievedChunk[];
+  /** Questions the bank already holds: left out, so a top-up brings only new ones. */
+  avoid?: readonly KnownQuestion[];
 }
 
-export function buildOfflineQuiz({ ctx, chunks, count, distractorPool }: OfflineQuizInput): QuizQuestion[] {
+/** What makes two questions the same for a learner: the stem and the right option, case and accents aside. */
+export const knownQuestionKey = (q: KnownQuestion): string => `${fold(q.question)}\u0000${fold(q.answer)}`;
+
+export function buildOfflineQuiz({ ctx, chunks, count, distractorPool, avoid = [] }: OfflineQuizInput): QuizQuestion[] {
   const corpus = buildCorpus(chunks, ctx);
   const ranked = rankedFor(corpus.sentences, ctx.language);
   const wording = WORDING[ctx.language];
@@ -245,9 +250,12 @@ export function buildOfflineQuiz({ ctx, chunks, count, distractorPool }: Offline
   const chosen: Candidate[] = [];
   const askedAnswers = new Set<string>();
   const askedQuestions = new Set<string>();
+  const known = new Set(avoid.map(knownQuestionKey));
   const add = (c: Candidate | undefined) => {
     if (!c || chosen.length >= count) return;
     if (askedAnswers.has(c.answerKey) || askedQuestions.has(c.questionKey)) return;
+    const answer = c.question.options[c.question.correct_index] ?? "";
+    if (known.has(knownQuestionKey({ question: c.question.question, answer }))) return;
     askedAnswers.add(c.answerKey);
     askedQuestions.add(c.questionKey);
     chosen.push(c);

@@ -23,6 +23,18 @@ export interface BankTarget {
   country: string;
 }
 
+/** The cache key of the module's quiz for the learner's language, level and country. */
+export function quizKeyOf(target: BankTarget): CacheKey {
+  return {
+    moduleId: target.moduleId,
+    unitId: null,
+    contentType: "quiz",
+    language: target.language,
+    level: target.level,
+    country: target.country.toUpperCase(),
+  };
+}
+
 /** The module-level quiz content in `language` for any level or country: validated first, then newest. */
 export async function anyQuizContent(db: Db, moduleId: string, language: Language): Promise<QuizContentRow | null> {
   return db.generatedContent.findFirst({
@@ -44,17 +56,13 @@ export async function anyQuizContent(db: Db, moduleId: string, language: Languag
  * Makes sure the module has active items in `language`: materialises the cached quiz content, or
  * queues its generation and throws 409 QUIZ_NOT_READY (NO_INDEXED_CONTENT when nothing can be
  * generated from). A generation that failed for good is not run again during its cool-down: 409
- * with retry_after until it ends.
+ * with retry_after until it ends. Returns the quiz content the bank was made from.
  */
-export async function ensureModuleBank(deps: Pick<ContentDeps, "db" | "redis" | "config">, target: BankTarget) {
-  const key: CacheKey = {
-    moduleId: target.moduleId,
-    unitId: null,
-    contentType: "quiz",
-    language: target.language,
-    level: target.level,
-    country: target.country.toUpperCase(),
-  };
+export async function ensureModuleBank(
+  deps: Pick<ContentDeps, "db" | "redis" | "config">,
+  target: BankTarget,
+): Promise<QuizContentRow | null> {
+  const key = quizKeyOf(target);
   const cached = await findCachedContent(deps, key);
   const row: QuizContentRow | null = cached
     ? { ...cached, sourcesCited: cached.sourcesCited }
@@ -63,7 +71,7 @@ export async function ensureModuleBank(deps: Pick<ContentDeps, "db" | "redis" | 
   const active = await deps.db.quizItem.count({
     where: { moduleId: target.moduleId, preassessmentId: null, language: target.language, isActive: true },
   });
-  if (active > 0) return;
+  if (active > 0) return row;
   if (!(await courseHasIndexedContent(deps.db, target.courseId))) throw new AppError("NO_INDEXED_CONTENT");
   const coolDown = await enqueueGenerationAfterCoolDown(deps, { key, alsoOtherLanguage: true });
   throw new AppError("QUIZ_NOT_READY", { retryAfterSeconds: coolDown || QUIZ_RETRY_AFTER_SECONDS });

@@ -47,29 +47,34 @@ export function scopeOfAttempt(a: AttemptRow): BankScope {
 const CANDIDATES_PER_DIFFICULTY = 40;
 
 /**
- * Items a module quiz's retake should avoid: those the learner was given in their earlier attempts
- * (formative and summative) of the module. Empty for other kinds.
+ * Items of the module whose key the learner has been shown: every item they answered in another
+ * attempt (formative and placement answers show the key at once, a submitted summative test's
+ * review shows every key, an abandoned one's wrong answers reach the tutor's memory with the right
+ * option), and any other item of the module that asks the same question with the same options and
+ * key (a regenerated version repeats a question under a new id). Empty for other scopes.
  */
-async function seenBefore(tx: Transaction, attempt: { id?: string; userId: string; scope: BankScope }) {
+export async function shownItems(
+  tx: Tx,
+  attempt: { id?: string | undefined; userId: string; scope: BankScope },
+): Promise<string[]> {
   if (attempt.scope.kind !== "module") return [];
-  const rows = await tx.quizAttemptResponse.findMany({
-    where: {
-      attempt: {
-        userId: attempt.userId,
-        moduleId: attempt.scope.moduleId,
-        kind: { in: ["formative", "summative"] },
-        ...(attempt.id ? { id: { not: attempt.id } } : {}),
-      },
-    },
-    distinct: ["itemId"],
-    select: { itemId: true },
-  });
-  return rows.map((r) => r.itemId);
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT DISTINCT b.id::text AS id
+      FROM quiz_attempt_responses r
+      JOIN quiz_attempts a ON a.id = r.attempt_id
+      JOIN quiz_items s ON s.id = r.item_id
+      JOIN quiz_items b ON b.module_id = s.module_id AND b.preassessment_id IS NULL
+        AND (b.id = s.id OR (b.stem = s.stem AND b.options = s.options AND b.correct_option = s.correct_option))
+     WHERE a.user_id = ${attempt.userId}::uuid
+       AND s.module_id = ${attempt.scope.moduleId}::uuid
+       AND a.id IS DISTINCT FROM ${attempt.id ?? null}::uuid`;
+  return rows.map((r) => r.id);
 }
 
 /**
  * Unadministered candidates: the least exposed few of each difficulty (banks may be large). Items
- * in `avoid` are left out while any other remains (a retake prefers items not seen before).
+ * in `avoid` are left out while any other remains (a formative retake prefers items not seen
+ * before); items in `exclude` are always left out (a summative test never serves a shown key).
  */
 async function candidates(
   tx: Transaction,
@@ -94,6 +99,21 @@ async function candidates(
       items.push({ id: r.id, b: itemLogit(r.difficulty, r.calibratedB), exposure: r.exposureCount });
   }
   return items;
+}
+
+/**
+ * The candidates of an attempt after `administered`: a summative test draws only from items whose
+ * key the learner has not been shown; a formative quiz prefers them while any remain.
+ */
+async function candidatesFor(
+  tx: Transaction,
+  attempt: { id?: string; userId: string; kind: string; language: string; scope: BankScope },
+  administered: string[],
+): Promise<CatItem[]> {
+  const where = bankWhere(attempt.scope, attempt.language);
+  const shown = await shownItems(tx, attempt);
+  if (attempt.kind === "summative") return candidates(tx, where, [...administered, ...shown]);
+  return candidates(tx, where, administered, shown);
 }
 
 /** A stable number from an id, so two learners with the same estimate do not all get the same item. */
@@ -148,8 +168,7 @@ export async function startOrResumeAttempt(db: Db, spec: AttemptSpec): Promise<A
   if (existing) return { ...(await attemptState(db, existing)), resumed: true };
   try {
     const attempt = await db.$transaction(async (tx) => {
-      const avoid = await seenBefore(tx, { userId: spec.userId, scope: spec.scope });
-      const bank = await candidates(tx, bankWhere(spec.scope, spec.language), [], avoid);
+      const bank = await candidatesFor(tx, spec, []);
       const first = selectNextItem(bank, 0, new Set(), { seed: seedOf(spec.userId) });
       if (!first) throw new AppError("QUIZ_NOT_READY");
       const created = await tx.quizAttempt.create({
@@ -222,6 +241,8 @@ export interface AnswerOutcome {
 }
 
 export interface AnswerHooks {
+  /** Runs in the transaction on the locked attempt before anything else (a throw writes nothing). */
+  beforeAnswer?: (tx: Transaction, attempt: AttemptRow) => Promise<void>;
   /** Runs in the transaction after a new response is stored. */
   afterResponse?: (tx: Transaction, outcome: AnswerOutcome) => Promise<void>;
   /** Runs in the transaction when the stop rule ends the attempt; returns the attempt as updated. */
@@ -243,6 +264,7 @@ export async function answerCurrentItem(
     await tx.$queryRaw`SELECT id FROM quiz_attempts WHERE id = ${spec.attemptId}::uuid FOR UPDATE`;
     const attempt = await tx.quizAttempt.findFirst({ where: { id: spec.attemptId, userId: spec.userId } });
     if (!attempt || !belongs(attempt)) throw new AppError("NOT_FOUND");
+    await hooks.beforeAnswer?.(tx, attempt);
     const recorded = await tx.quizAttemptResponse.findUnique({
       where: { attemptId_itemId: { attemptId: attempt.id, itemId: spec.itemId } },
     });
@@ -279,8 +301,7 @@ export async function answerCurrentItem(
     });
     const administered = [...prior.map((r) => r.itemId), item.id];
     const scope = scopeOfAttempt(attempt);
-    const avoid = await seenBefore(tx, { id: attempt.id, userId: attempt.userId, scope });
-    const bank = await candidates(tx, bankWhere(scope, attempt.language), administered, avoid);
+    const bank = await candidatesFor(tx, { ...attempt, scope }, administered);
     const stop = stopReason(administered.length, attempt.maxItems, bank.length);
     const nextItem = stop
       ? null

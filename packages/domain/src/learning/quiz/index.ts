@@ -25,3 +25,4 @@ export {
   toAnswerResult,
 } from "./module-quiz.ts";
 export { attemptReview, type ReproducedAttempt, reproduceAttempt, scoreOf } from "./results.ts";
+export { ensureFreshSummativeItems, type QuizTopUpOutcome, runQuizTopUp } from "./top-up.ts";

@@ -16,7 +16,7 @@ import {
   type QuizResult,
   type QuizState,
 } from "@sira/contracts";
-import type { Transaction } from "@sira/infra/db";
+import type { Transaction, Tx } from "@sira/infra/db";
 import { type LearnerContext, learnerLevel, openLearnerModule } from "../../access/learner.ts";
 import { getSetting } from "../../admin/settings/index.ts";
 import type { ContentDeps } from "../../content/deps.ts";
@@ -30,6 +30,7 @@ import { recordModuleQuizResult } from "../progress/index.ts";
 import { ensureModuleBank } from "./bank.ts";
 import { type AnswerOutcome, answerCurrentItem, answerSpecOf, startOrResumeAttempt } from "./engine.ts";
 import { endedForCooldown, finishAttempt, toQuizResult } from "./results.ts";
+import { ensureFreshSummativeItems } from "./top-up.ts";
 import { type AttemptRow, sourceOfItem, toAttemptView } from "./views.ts";
 
 type QuizDeps = Pick<ContentDeps, "db" | "redis" | "config" | "logger"> & { usage: UsageSink };
@@ -54,31 +55,36 @@ export async function startModuleQuiz(
   const closed = running !== null && kind === "summative" && (await closeIfIdle(deps, spec.userId, running.id, at));
   if (running === null || closed) {
     if (kind === "summative") await refuseDuringCooldown(deps, spec.userId, moduleId, at);
-    await ensureModuleBank(deps, {
+    const target = {
       moduleId,
       courseId: module.courseId,
       language: learner.language,
       level: await learnerLevel(deps.db, learner.viewer, module.level),
       country: learner.country,
-    });
+    };
+    const content = await ensureModuleBank(deps, target);
+    // A summative test is served no shown key: too few such items left, and the bank grows first.
+    if (kind === "summative") await ensureFreshSummativeItems(deps, { ...target, userId: spec.userId, content });
   }
   const state = await startOrResumeAttempt(deps.db, { ...spec, maxItems: CAT_MAX_ITEMS[kind] });
   return { attempt: toAttemptView(state.attempt), question: state.question, finished: state.question === null };
 }
 
 /**
- * A summative retake waits `quiz.summative_cooldown_hours` after the learner's last submitted
- * summative attempt on the module: 409 QUIZ_COOLDOWN with Retry-After and `retry_at` before that.
+ * A summative retake waits `quiz.summative_cooldown_hours` after the learner's last ended summative
+ * attempt on the module, submitted or abandoned: 409 QUIZ_COOLDOWN with Retry-After and `retry_at`
+ * before that. An abandoned one ended at its last answer (or its start), not when it was closed.
  */
 async function refuseDuringCooldown(deps: QuizDeps, userId: string, moduleId: string, at: Date): Promise<void> {
   const last = await deps.db.quizAttempt.findFirst({
-    where: { userId, moduleId, kind: "summative", status: "submitted" },
+    where: { userId, moduleId, kind: "summative", status: { in: ["submitted", "abandoned"] } },
     orderBy: { createdAt: "desc" },
-    select: { submittedAt: true, createdAt: true },
+    select: { id: true, status: true, submittedAt: true, startedAt: true, createdAt: true },
   });
   if (!last) return;
+  const ended = last.status === "abandoned" ? { ...last, submittedAt: await lastMoved(deps.db, last) } : last;
   const hours = await getSetting(deps.db, "quiz.summative_cooldown_hours");
-  const allowed = new Date(endedForCooldown(last).getTime() + hours * 3_600_000);
+  const allowed = new Date(endedForCooldown(ended).getTime() + hours * 3_600_000);
   if (allowed <= at) return;
   throw new AppError("QUIZ_COOLDOWN", {
     retryAfterSeconds: Math.ceil((allowed.getTime() - at.getTime()) / 1000),
@@ -136,26 +142,30 @@ export async function answerModuleQuiz(
 ): Promise<QuizAnswerResult> {
   const module = await openLearnerModule(deps.db, learner.viewer, moduleId);
   const userId = learner.viewer.userId;
-  // An answer to a test left idle past the limit closes it instead (409 ATTEMPT_FINISHED).
-  await closeIfIdle(deps, userId, input.attempt_id, at);
-  const outcome = await answerCurrentItem(deps.db, answerSpecOf(userId, input, at), inModule(moduleId), {
-    afterResponse: async (tx, o) => {
-      // A summative answer's card waits for the submission: its memory would tell right from wrong.
-      if (o.item.conceptKey && o.attempt.kind !== "summative") {
-        await feedQuizAnswerToCard(tx, {
-          userId,
-          moduleId: o.item.moduleId,
-          conceptKey: o.item.conceptKey,
-          correct: o.response.correct,
-          at,
-          quizResponseId: o.response.id,
-        });
-      }
-      // After the card, as a card review takes them: its memory row, then the user row. Never
-      // before the attempt existed: backdated replays of one attempt would make a streak of days.
-      await recordLearningActivity(tx, userId, new Date(Math.max(at.getTime(), o.attempt.createdAt.getTime())));
-    },
-  });
+  const answerFeeds = async (tx: Transaction, o: AnswerOutcome) => {
+    // A summative answer's card waits for the submission: its memory would tell right from wrong.
+    if (o.item.conceptKey && o.attempt.kind !== "summative") {
+      await feedQuizAnswerToCard(tx, {
+        userId,
+        moduleId: o.item.moduleId,
+        conceptKey: o.item.conceptKey,
+        correct: o.response.correct,
+        at,
+        quizResponseId: o.response.id,
+      });
+    }
+    // After the card, as a card review takes them: its memory row, then the user row. Never
+    // before the attempt existed: backdated replays of one attempt would make a streak of days.
+    await recordLearningActivity(tx, userId, new Date(Math.max(at.getTime(), o.attempt.createdAt.getTime())));
+  };
+  // An answer to a test left idle past the limit closes it instead (409 ATTEMPT_FINISHED); the check
+  // reads the attempt the answer locks anyway, and costs a formative quiz nothing.
+  const outcome = await closingIdle(deps, userId, input.attempt_id, at, (refuseIdle) =>
+    answerCurrentItem(deps.db, answerSpecOf(userId, input, at), inModule(moduleId), {
+      beforeAnswer: refuseIdle,
+      afterResponse: answerFeeds,
+    }),
+  );
   if (!outcome.replayed) {
     await invalidateDashboard(deps.redis, userId, deps.logger);
     deps.usage.record({
@@ -195,23 +205,32 @@ async function rememberWrongAnswer(
 /** A summative test left this long without an answer is over (decision 0066). */
 export const SUMMATIVE_IDLE_LIMIT_MS = 24 * 3_600_000;
 
+/** When the attempt last moved: its last answer, or its start, in the times the requests carried. */
+async function lastMoved(db: Tx, attempt: { id: string; startedAt: Date }): Promise<Date> {
+  const last = await db.quizAttemptResponse.aggregate({ where: { attemptId: attempt.id }, _max: { answeredAt: true } });
+  return new Date(Math.max(attempt.startedAt.getTime(), last._max.answeredAt?.getTime() ?? 0));
+}
+
+/** Whether an attempt is a summative test in progress idle past the limit at `at` (only those close). */
+async function isIdleSummative(db: Tx, attempt: AttemptRow, at: Date): Promise<boolean> {
+  if (attempt.kind !== "summative" || attempt.status !== "in_progress") return false;
+  return at.getTime() - (await lastMoved(db, attempt)).getTime() >= SUMMATIVE_IDLE_LIMIT_MS;
+}
+
 /**
  * Closes the user's summative attempt if it has had no answer (nor start) for the idle limit at
- * `at`: abandoned, never graded and no cool-down, but its answers feed the cards, and its wrong ones
- * the tutor's memory, as a submission's do. Only the call that closes it feeds them (the row is
- * locked); a retry or replay finds it closed. True when this call closed it.
+ * `at`: abandoned and never graded (its cool-down runs from its last answer), but its answers feed
+ * the cards, and its wrong ones the tutor's memory, as a submission's do. Only the call that closes
+ * it feeds them (the row is locked); a retry or replay finds it closed. True when this call closed it.
  */
 export async function closeIfIdle(deps: ClosingDeps, userId: string, attemptId: string, at: Date): Promise<boolean> {
   const closed = await deps.db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM quiz_attempts WHERE id = ${attemptId}::uuid FOR UPDATE`;
     const row = await tx.quizAttempt.findFirst({
-      where: { id: attemptId, userId, kind: "summative", status: "in_progress" },
-      select: { startedAt: true, language: true, module: { select: { courseId: true } } },
+      where: { id: attemptId, userId },
+      include: { module: { select: { courseId: true } } },
     });
-    if (!row) return null;
-    const last = await tx.quizAttemptResponse.aggregate({ where: { attemptId }, _max: { answeredAt: true } });
-    const lastMoved = Math.max(row.startedAt.getTime(), last._max.answeredAt?.getTime() ?? 0);
-    if (at.getTime() - lastMoved < SUMMATIVE_IDLE_LIMIT_MS) return null;
+    if (!row || !(await isIdleSummative(tx, row, at))) return null;
     await tx.quizAttempt.update({ where: { id: attemptId }, data: { status: "abandoned", currentItemId: null } });
     await feedSummativeAnswers(tx, userId, attemptId);
     return { courseId: row.module?.courseId ?? null, language: row.language as Language };
@@ -221,6 +240,32 @@ export async function closeIfIdle(deps: ClosingDeps, userId: string, attemptId: 
   await invalidateDashboard(deps.redis, userId, deps.logger);
   deps.logger.info({ user_id: userId, attempt_id: attemptId }, "idle summative attempt closed as abandoned");
   return true;
+}
+
+/** Thrown inside a step's transaction that found its summative attempt idle: nothing was written. */
+class IdleAttemptFound extends Error {}
+
+/**
+ * Runs `step` (one transaction that locks and reads the attempt) with a check it calls on the row
+ * it read: a summative attempt idle past the limit aborts the step, is closed (closeIfIdle), and
+ * the step runs again without the check, finding it closed. Formative attempts cost no query.
+ */
+async function closingIdle<T>(
+  deps: ClosingDeps,
+  userId: string,
+  attemptId: string,
+  at: Date,
+  step: (refuseIdle: (tx: Tx, attempt: AttemptRow) => Promise<void>) => Promise<T>,
+): Promise<T> {
+  try {
+    return await step(async (tx, attempt) => {
+      if (await isIdleSummative(tx, attempt, at)) throw new IdleAttemptFound();
+    });
+  } catch (error) {
+    if (!(error instanceof IdleAttemptFound)) throw error;
+    await closeIfIdle(deps, userId, attemptId, at);
+    return step(async () => {});
+  }
 }
 
 /** Attempts the sweep closes per run; the next hour's run takes any left. */
@@ -300,30 +345,32 @@ export async function submitModuleQuiz(
   const module = await openLearnerModule(deps.db, learner.viewer, moduleId);
   const userId = learner.viewer.userId;
   // A test left idle past the limit is over: closed as abandoned, it is not graded (409 ATTEMPT_FINISHED).
-  await closeIfIdle(deps, userId, attemptId, at);
-  const { attempt, finishedNow, graded } = await deps.db.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT id FROM quiz_attempts WHERE id = ${attemptId}::uuid FOR UPDATE`;
-    const row = await tx.quizAttempt.findFirst({ where: { id: attemptId, userId } });
-    if (!row || !inModule(moduleId)(row)) throw new AppError("NOT_FOUND");
-    if (row.status === "abandoned") throw new AppError("ATTEMPT_FINISHED");
-    const finished = await finishAttempt(tx, row, at);
-    // Only a summative test is graded: formative quizzes are practice, retakable at will, so
-    // counting their best score would let repetition carry a learner over the gate (decision 0053).
-    // And only one answered to its end: a client that stops while ahead (a few right answers
-    // already score past 80) would pick its moment to submit.
-    const graded = row.kind === "summative" && row.currentItemId === null && finished.attempt.itemCount > 0;
-    if (finished.finishedNow && row.kind === "summative") await feedSummativeAnswers(tx, userId, row.id);
-    if (finished.finishedNow && graded) {
-      await recordModuleQuizResult(tx, {
-        userId,
-        moduleId,
-        unitId: null,
-        score: finished.attempt.score ?? 0,
-        at,
-      });
-    }
-    return { ...finished, graded };
-  });
+  const submission = (refuseIdle: (tx: Tx, attempt: AttemptRow) => Promise<void>) =>
+    deps.db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM quiz_attempts WHERE id = ${attemptId}::uuid FOR UPDATE`;
+      const row = await tx.quizAttempt.findFirst({ where: { id: attemptId, userId } });
+      if (!row || !inModule(moduleId)(row)) throw new AppError("NOT_FOUND");
+      await refuseIdle(tx, row);
+      if (row.status === "abandoned") throw new AppError("ATTEMPT_FINISHED");
+      const finished = await finishAttempt(tx, row, at);
+      // Only a summative test is graded: formative quizzes are practice, retakable at will, so
+      // counting their best score would let repetition carry a learner over the gate (decision 0053).
+      // And only one answered to its end: a client that stops while ahead (a few right answers
+      // already score past 80) would pick its moment to submit.
+      const graded = row.kind === "summative" && row.currentItemId === null && finished.attempt.itemCount > 0;
+      if (finished.finishedNow && row.kind === "summative") await feedSummativeAnswers(tx, userId, row.id);
+      if (finished.finishedNow && graded) {
+        await recordModuleQuizResult(tx, {
+          userId,
+          moduleId,
+          unitId: null,
+          score: finished.attempt.score ?? 0,
+          at,
+        });
+      }
+      return { ...finished, graded };
+    });
+  const { attempt, finishedNow, graded } = await closingIdle(deps, userId, attemptId, at, submission);
   if (finishedNow && attempt.kind === "summative") {
     await rememberWrongAnswers(deps, userId, module.courseId, attempt.id, attempt.language as Language);
   }
