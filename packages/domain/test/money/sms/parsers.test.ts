@@ -220,4 +220,22 @@ describe("amounts and references", () => {
       null,
     ]);
   });
+
+  it("takes a sender for an operator only when it is one of its ids whole, spaces around and case aside", () => {
+    expect([" wave ", "ORANGEMONEY", "Orange Money"].map(providerOfSender)).toEqual([
+      "wave",
+      "orange_money",
+      "orange_money",
+    ]);
+    expect(
+      ["WAVE-2", "Wave Promo", "Wave2", "W.A.V.E", "OrangeMoney.", "MoMo-Pay", "Orange-Money-CI"].map(providerOfSender),
+    ).toEqual([null, null, null, null, null, null, null]);
+    expect(
+      readOperatorSms("WAVE-2", "Vous avez reçu 5.000F de Aminata (77 123 45 67). ID de transaction : T_X0001."),
+    ).toEqual({
+      outcome: "not_payment",
+      provider: null,
+      reason: "unknown_sender",
+    });
+  });
 });

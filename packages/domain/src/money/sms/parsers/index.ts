@@ -1,7 +1,8 @@
 /**
- * Reading an operator's SMS: the sender name picks the operator (the relay phone receives other
- * SMS too, and a person's number cannot send as "OrangeMoney"), then that operator's format reads
- * the amount, the payer's number, the transaction id and our reference.
+ * Reading an operator's SMS: the sender id picks the operator when it is exactly one of the
+ * operator's known ids (the relay phone receives other SMS too, and a person's number cannot send
+ * as "OrangeMoney"), then that operator's format reads the amount, the payer's number, the
+ * transaction id and our reference.
  */
 import type { Provider } from "../../payments.ts";
 import { moovMoney } from "./moov-money.ts";
@@ -20,24 +21,31 @@ const FORMATS: Record<Provider, OperatorFormat> = {
   moov_money: moovMoney,
 };
 
-/** Sender names as the operators' SMS show them, lower case and letters only. */
-const SENDERS: Record<string, Provider> = {
-  orangemoney: "orange_money",
-  orange: "orange_money",
-  wave: "wave",
-  mtnmomo: "mtn_momo",
-  momo: "mtn_momo",
-  mobilemoney: "mtn_momo",
-  mtnmobilemoney: "mtn_momo",
-  moovmoney: "moov_money",
-  moovafrica: "moov_money",
-  moov: "moov_money",
-  flooz: "moov_money",
+/**
+ * Each operator's sender ids as its SMS show them. A sender is one of them only when it is one
+ * whole (trimmed, case aside): "WAVE-2" or "Wave Promo" are anyone's names, not Wave's.
+ */
+export const OPERATOR_SENDERS: Record<Provider, readonly string[]> = {
+  orange_money: ["OrangeMoney", "Orange Money", "Orange"],
+  wave: ["Wave"],
+  mtn_momo: ["MTN MoMo", "MTNMoMo", "MoMo", "MobileMoney", "Mobile Money", "MTN Mobile Money", "MTNMobileMoney"],
+  moov_money: ["MoovMoney", "Moov Money", "Moov Africa", "MoovAfrica", "Moov", "Flooz"],
 };
 
-/** The operator an SMS sender name stands for, null for any other sender. */
+const SENDERS = new Map<string, Provider>(
+  Object.entries(OPERATOR_SENDERS).flatMap(([provider, ids]) =>
+    ids.map((id): [string, Provider] => [id.toLowerCase(), provider as Provider]),
+  ),
+);
+
+/** The operator an SMS sender id stands for, null for any other sender. */
 export function providerOfSender(sender: string): Provider | null {
-  return SENDERS[sender.toLowerCase().replace(/[^a-z]/g, "")] ?? null;
+  return SENDERS.get(sender.trim().toLowerCase()) ?? null;
+}
+
+/** Whether some operator's format reads `body` as a received payment, whoever sent it. */
+export function readsAsPayment(body: string): boolean {
+  return Object.values(FORMATS).some((format) => readWithFormat(format, body).outcome !== "not_payment");
 }
 
 /** What an SMS says, read with its sender's format. */
