@@ -1,9 +1,9 @@
 /**
- * An open payment intent delivers what the learner was quoted. The intent keeps its amount, but
- * the credits or the plan's terms are read from the offer when the payment arrives: a package
- * changed from 1,000 to 3,000 credits then gave 3,100 credits for the old 5,000 XOF. A change of
- * what an offer delivers now closes its open intents (a payment for one goes to the admin's
- * review); a change of price alone leaves them payable at their amount.
+ * An open payment intent delivers what the learner was quoted. The intent once kept only its
+ * amount and read the credits or the plan's terms from the offer when the payment arrived: a
+ * package changed from 1,000 to 3,000 credits then gave 3,100 credits for the old 5,000 XOF. The
+ * intent now keeps the terms it quoted and its payment delivers them, whatever the offer became
+ * (decision 0067); a change of price leaves it payable at its amount.
  */
 import { fulfilIntent, isBalanced, reconcileLedger } from "@sira/domain";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
@@ -62,28 +62,29 @@ async function planId(): Promise<string> {
 }
 
 describe("an offer changed while an intent is open", () => {
-  it("does not give the new credits for the old price", async () => {
+  it("does not give the new credits for the old price: the quoted ones", async () => {
     const intent = await open({ purpose: "credits", package_id: world.packageId });
     const res = await send(world.admin, "PATCH", `/api/v1/admin/credit-packages/${world.packageId}`, {
       credits: 3000,
       price_amount: 15_000,
     });
     expect(res.status).toBe(200);
-    await expect(pay(intent)).rejects.toMatchObject({ code: "CONFLICT" });
-    expect(await balance()).toBe(0);
     const seen = (await (await send(learner, "GET", `/api/v1/payments/intents/${intent.id}`)).json()) as Intent;
-    expect(seen.status).toBe("expired");
+    expect(seen.status).toBe("open");
+    await pay(intent);
+    expect(await balance()).toBe(1100);
     expect(isBalanced(await reconcileLedger(deps.db))).toBe(true);
   });
 
-  it("does not give a longer plan for the old price", async () => {
+  it("does not give a longer plan for the old price: the quoted one", async () => {
     const intent = await open({ purpose: "subscription", plan: world.planSlug });
     const res = await send(world.admin, "PATCH", `/api/v1/admin/subscription-plans/${await planId()}`, {
       duration_days: 365,
     });
     expect(res.status).toBe(200);
-    await expect(pay(intent)).rejects.toMatchObject({ code: "CONFLICT" });
-    expect(await deps.db.subscription.count({ where: { userId: learner.userId } })).toBe(0);
+    await pay(intent);
+    const subscription = await deps.db.subscription.findFirstOrThrow({ where: { userId: learner.userId } });
+    expect(subscription.expiresAt.getTime() - subscription.startsAt.getTime()).toBe(30 * 86_400_000);
   });
 
   it("keeps an intent payable at its amount, with the quoted credits, when only the price changes", async () => {

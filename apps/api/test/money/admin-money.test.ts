@@ -4,7 +4,7 @@
  * could not match (never someone else's), payouts refused, and the revenue report by day,
  * operator, course and expert.
  */
-import { runSubscriptionSchedule } from "@sira/domain";
+import { createPaymentIntent, runSubscriptionSchedule } from "@sira/domain";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { makeCourse } from "../../../../packages/domain/test/content/fixtures.ts";
 import { closeTestDeps, jsonSender, resetState, type SignedIn, signIn, testApp } from "../helpers.ts";
@@ -64,12 +64,15 @@ describe("POST /api/v1/subscriptions/activate with an SMS reference", () => {
 
   /** The learner's plan intent lapses, then their payment quoting its reference arrives: left for review. */
   async function lateOwnPayment(transactionId: string) {
-    const opened = await send(learner, "POST", "/api/v1/payments/intents", {
-      purpose: "subscription",
-      plan: world.planSlug,
-    });
-    const intent = (await opened.json()) as { reference: string };
-    await runSubscriptionSchedule(deps, new Date(Date.now() + 24 * 3600_000));
+    // Opened yesterday: it lapsed (2 hours) before the phone received the payment today.
+    const intent = await createPaymentIntent(
+      deps.db,
+      learner.userId,
+      { purpose: "subscription", plan: world.planSlug },
+      "fr",
+      new Date(Date.now() - 24 * 3600_000),
+    );
+    await runSubscriptionSchedule(deps);
     const sms = `Vous avez reçu un transfert de 2000 FCFA du 778889900. Ref: ${transactionId}. Motif: ${intent.reference}. Nouveau solde: 10 000 FCFA.`;
     expect(await (await relay(sms, `m-${transactionId}`)).json()).toMatchObject({ status: "review" });
   }

@@ -12,7 +12,7 @@ import type { Db, Tx } from "@sira/infra/db";
 import type { Viewer } from "../access/actor.ts";
 import type { AuditMeta } from "../request-meta.ts";
 import { generateCheckedCode } from "./check-code.ts";
-import { fulfilIntent, type Provider, REFERENCE_LENGTH } from "./payments.ts";
+import { fulfilIntent, type Provider, quotedTerms, REFERENCE_LENGTH } from "./payments.ts";
 import { lockOperatorTransaction, paidFrom } from "./sms/matching.ts";
 
 export interface Activated {
@@ -119,6 +119,7 @@ export async function activateBySmsReference(db: Db, viewer: Viewer, reference: 
             userId: viewer.userId,
             purpose: "subscription",
             planId: plans[0].id,
+            ...quotedTerms(plans[0]),
             reference: generateCheckedCode(REFERENCE_LENGTH),
             amount,
             currency,

@@ -12,7 +12,7 @@ import {
   type subscriptionPlanInput,
   type subscriptionPlanPatch,
 } from "@sira/contracts";
-import type { Db, Tx } from "@sira/infra/db";
+import type { Db } from "@sira/infra/db";
 import type { z } from "zod";
 import { changedFields, writeAudit } from "../audit.ts";
 import { inLanguage } from "../bilingual.ts";
@@ -86,16 +86,6 @@ const planData = (input: Partial<z.output<typeof subscriptionPlanInput>>) => ({
   ...(input.sort_order !== undefined ? { sortOrder: input.sort_order } : {}),
 });
 
-/**
- * An intent keeps its amount, but its payment delivers the offer's terms as they are then: when
- * what the offer delivers changes, its open intents close, and a payment for one goes to the
- * admin's review instead of giving the new terms for the old price. A price change alone leaves
- * them payable at the amount they quoted.
- */
-async function closeOpenIntents(tx: Tx, offer: { creditPackageId: string } | { planId: string }) {
-  await tx.paymentIntent.updateMany({ where: { ...offer, status: "open" }, data: { status: "expired" } });
-}
-
 const isUnique = (error: unknown) => (error as { code?: string }).code === "P2002";
 
 export async function createCreditPackage(
@@ -143,10 +133,9 @@ export async function updateCreditPackage(
   return db.$transaction(async (tx) => {
     const before = await tx.creditPackage.findUnique({ where: { id } });
     if (!before) throw new AppError("NOT_FOUND");
+    // Open intents keep the amount and the terms they quoted (payments.ts): a learner who pays
+    // one gets what they were told, whatever this change does.
     const row = await tx.creditPackage.update({ where: { id }, data: packageData(patch) });
-    if (row.credits !== before.credits || row.bonusCredits !== before.bonusCredits) {
-      await closeOpenIntents(tx, { creditPackageId: id });
-    }
     const diff = changedFields(toPackage(before, "en"), toPackage(row, "en"));
     await writeAudit(tx, {
       actorId: meta.actorId,
@@ -207,10 +196,8 @@ export async function updateSubscriptionPlan(
   return db.$transaction(async (tx) => {
     const before = await tx.subscriptionPlan.findUnique({ where: { id } });
     if (!before) throw new AppError("NOT_FOUND");
+    // Open intents keep what they quoted, as for packages.
     const row = await tx.subscriptionPlan.update({ where: { id }, data: planData(patch) });
-    if (row.durationDays !== before.durationDays || row.dailyMessageLimit !== before.dailyMessageLimit) {
-      await closeOpenIntents(tx, { planId: id });
-    }
     const diff = changedFields(toPlan(before, "en"), toPlan(row, "en"));
     await writeAudit(tx, {
       actorId: meta.actorId,

@@ -1,16 +1,18 @@
 /**
  * Mobile-money payments. A learner opens an intent for a credit package or a plan: a short
  * reference with a check character, the exact amount, the merchant number per operator and how
- * to pay. The operator's confirmation SMS, forwarded by the relay phone, is matched to the intent
- * (money/sms/), and fulfilling it posts the credits or activates the plan, once: the payment row is
- * unique per operator transaction id, and the intent is marked paid under a row lock.
+ * to pay, and the terms it quotes (the package's credits and bonus, or the plan's length and daily
+ * messages), kept on the intent. The operator's confirmation SMS, forwarded by the relay phone, is
+ * matched to the intent (money/sms/), and fulfilling it posts the quoted credits or activates the
+ * quoted plan, once: the payment row is unique per operator transaction id, and the intent is
+ * marked paid under a row lock.
  */
 import { AppError, type Language, PAYMENT_PROVIDERS } from "@sira/contracts";
 import type { Db, Tx } from "@sira/infra/db";
 import { getSetting } from "../admin/settings/index.ts";
 import { generateCheckedCode } from "./check-code.ts";
 import { post } from "./ledger.ts";
-import { activateSubscription, planTerms } from "./subscriptions.ts";
+import { activateSubscription, type PlanTerms } from "./subscriptions.ts";
 
 export type Provider = (typeof PAYMENT_PROVIDERS)[number];
 
@@ -63,7 +65,8 @@ type IntentRow = {
   currency: string;
   status: string;
   expiresAt: Date;
-  creditPackage: { credits: number; bonusCredits: number } | null;
+  credits: number | null;
+  bonusCredits: number | null;
   plan: { slug: string } | null;
 };
 
@@ -78,7 +81,7 @@ async function toView(db: Db | Tx, row: IntentRow, language: Language): Promise<
     currency: row.currency,
     status: row.status,
     expires_at: row.expiresAt.toISOString(),
-    credits: row.creditPackage ? row.creditPackage.credits + row.creditPackage.bonusCredits : null,
+    credits: row.credits === null ? null : row.credits + (row.bonusCredits ?? 0),
     plan: row.plan?.slug ?? null,
     pay_to: PAYMENT_PROVIDERS.flatMap((provider) => {
       const number = numbers[provider];
@@ -89,10 +92,16 @@ async function toView(db: Db | Tx, row: IntentRow, language: Language): Promise<
   };
 }
 
-const INTENT_INCLUDE = {
-  creditPackage: { select: { credits: true, bonusCredits: true } },
-  plan: { select: { slug: true } },
-} as const;
+const INTENT_INCLUDE = { plan: { select: { slug: true } } } as const;
+
+/** The terms an intent quotes, copied from its offer when it is opened (what its payment delivers). */
+export function quotedTerms(
+  offer: { credits: number; bonusCredits: number } | { durationDays: number; dailyMessageLimit: number },
+) {
+  return "credits" in offer
+    ? { credits: offer.credits, bonusCredits: offer.bonusCredits }
+    : { durationDays: offer.durationDays, dailyMessageLimit: offer.dailyMessageLimit };
+}
 
 /**
  * Open intents a learner may hold at once. Each takes a reference for good (they are unique over
@@ -134,6 +143,8 @@ export async function createPaymentIntent(
         ? await db.subscriptionPlan.findFirst({ where: { slug: input.plan, isActive: true } })
         : null;
   if (!target?.priceAmount) throw new AppError("NOT_FOUND");
+  // Read with the price in one row: the amount and the terms quoted are the offer's at one moment.
+  const terms = quotedTerms(target);
   for (let attempt = 0; ; attempt++) {
     try {
       const row = await db.$transaction(async (tx) => {
@@ -147,6 +158,7 @@ export async function createPaymentIntent(
             reference: generateCheckedCode(REFERENCE_LENGTH),
             amount: target.priceAmount,
             currency: target.currency,
+            ...terms,
             phone: input.phone ? normalizePhone(input.phone) : null,
             expiresAt: new Date(now.getTime() + ttl * 60_000),
           },
@@ -197,11 +209,20 @@ export interface Fulfilment {
   applied: boolean;
 }
 
+/** A quoted term of the intent's purpose: never null (payment_intents_terms_check). */
+function quoted(term: number | null): number {
+  if (term === null) throw new Error("payment intent without the terms it quoted");
+  return term;
+}
+
 /**
- * Records the payment and gives the learner what the intent was for, in `tx`: the package's
- * credits (a posting from the mobile-money account, the bonus from the platform) or the plan.
- * The operator transaction id is unique per operator, so a second delivery of the same payment
- * changes nothing. The intent must be open and its amount equal the paid amount.
+ * Records the payment and gives the learner what the intent quoted, in `tx`: its credits (a
+ * posting from the mobile-money account, the bonus from the platform) or its plan's length and
+ * daily messages, whatever the offer became since. The operator transaction id is unique per
+ * operator, so a second delivery of the same payment changes nothing. The intent must be open or
+ * lapsed (whether a lapsed one may still be paid is the caller's call: the matcher pays one that
+ * was open when the SMS was received, an admin the one they pick), never paid or cancelled, and
+ * its amount equal the paid amount.
  */
 export async function fulfilIntent(tx: Tx, intentId: string, payment: ConfirmedPayment, at: Date): Promise<Fulfilment> {
   const existing = await tx.subscriptionPayment.findUnique({
@@ -221,9 +242,13 @@ export async function fulfilIntent(tx: Tx, intentId: string, payment: ConfirmedP
   await tx.$queryRaw`SELECT id FROM payment_intents WHERE id = ${intentId}::uuid FOR UPDATE`;
   const intent = await tx.paymentIntent.findUniqueOrThrow({
     where: { id: intentId },
-    include: { creditPackage: true, plan: true },
+    include: { plan: { select: { slug: true } } },
   });
-  if (intent.status !== "open" || intent.amount !== payment.amount || intent.currency !== payment.currency) {
+  if (
+    (intent.status !== "open" && intent.status !== "expired") ||
+    intent.amount !== payment.amount ||
+    intent.currency !== payment.currency
+  ) {
     throw new AppError("CONFLICT");
   }
   const row = await tx.subscriptionPayment.create({
@@ -244,8 +269,9 @@ export async function fulfilIntent(tx: Tx, intentId: string, payment: ConfirmedP
     select: { id: true },
   });
   await tx.paymentIntent.update({ where: { id: intent.id }, data: { status: "paid", paymentId: row.id } });
-  if (intent.purpose === "credits" && intent.creditPackage) {
-    const { credits, bonusCredits } = intent.creditPackage;
+  if (intent.purpose === "credits") {
+    const credits = quoted(intent.credits);
+    const bonusCredits = quoted(intent.bonusCredits);
     const common = { creditPackageId: intent.creditPackageId, subscriptionPaymentId: row.id };
     await post(tx, {
       key: `payment:${row.id}`,
@@ -265,7 +291,11 @@ export async function fulfilIntent(tx: Tx, intentId: string, payment: ConfirmedP
       applied: true,
     };
   }
-  const terms = await planTerms(tx, intent.plan?.slug ?? "");
+  const terms: PlanTerms = {
+    slug: intent.plan?.slug ?? "",
+    durationDays: quoted(intent.durationDays),
+    dailyMessageLimit: quoted(intent.dailyMessageLimit),
+  };
   const subscription = await activateSubscription(tx, { userId: intent.userId, terms, source: "sms", at });
   await tx.subscriptionPayment.update({ where: { id: row.id }, data: { subscriptionId: subscription.id } });
   return {

@@ -1,8 +1,9 @@
 /**
- * Every verified SMS the relay phone forwards is stored, payment or not, once: the device's
- * message id (and a hash of device, sender, body and reception time) makes a resend the same
- * message, answered with the first one's outcome. A payment confirmation is read, then settled
- * (matching.ts); the learner is emailed after the commit.
+ * Every verified SMS the relay phone forwards is stored, payment or not, once: a hash of device,
+ * sender, body and reception time makes a resend the same message, answered with the first one's
+ * outcome. The device's message id alone does not: a reinstalled relay app counts from 1 again, so
+ * an id seen before with other content is a new message (logged). A payment confirmation is read,
+ * then settled (matching.ts); the learner is emailed after the commit.
  */
 import { createHash } from "node:crypto";
 import type { SmsRelayInboundInput, SmsRelayStatus } from "@sira/contracts";
@@ -11,12 +12,12 @@ import type { Db } from "@sira/infra/db";
 import type { Mailer } from "../../email/mailer.ts";
 import { settleRelayMessage } from "./matching.ts";
 import { notifyPaymentReceived } from "./notify.ts";
-import { readOperatorSms, type SmsReading } from "./parsers/index.ts";
+import { readOperatorSms, readsAsPayment, type SmsReading } from "./parsers/index.ts";
 
 export interface RelayDeps {
   db: Db;
   mailer: Mailer;
-  logger: Pick<Logger, "warn">;
+  logger: Pick<Logger, "warn" | "info">;
 }
 
 export interface InboundOutcome {
@@ -58,11 +59,33 @@ function readingColumns(reading: SmsReading) {
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === "P2002";
 
-async function findExisting(db: Db, deviceId: string, deviceMessageId: string, dedupeHash: string) {
-  return db.smsRelayMessage.findFirst({
-    where: { OR: [{ deviceId, deviceMessageId }, { dedupeHash }] },
-    select: { id: true, status: true },
+/** The message already stored with this content from this device: a resend, whatever its id. */
+async function findResent(db: Db, dedupeHash: string) {
+  return db.smsRelayMessage.findUnique({ where: { dedupeHash }, select: { id: true, status: true } });
+}
+
+/** Logs what is worth an admin's eye in a new message: a reused device id, a sender no operator uses. */
+async function logNewMessage(deps: RelayDeps, deviceId: string, input: SmsRelayInboundInput, reading: SmsReading) {
+  const earlier = await deps.db.smsRelayMessage.findFirst({
+    where: { deviceId, deviceMessageId: input.message_id },
+    select: { id: true },
   });
+  if (earlier) {
+    deps.logger.warn(
+      { device_id: deviceId, device_message_id: input.message_id, earlier_id: earlier.id },
+      "relay message id already used with another content (app reinstalled?): stored as a new message",
+    );
+  }
+  if (reading.outcome === "not_payment" && reading.reason === "unknown_sender") {
+    // A sender id with a letter is a business's name; a number is a person's, kept out of the logs.
+    const sender = /\p{L}/u.test(input.sender) ? input.sender : "(a phone number)";
+    // A payment's text from a sender that is not an operator's: forged, or an operator id to add.
+    if (readsAsPayment(input.body)) {
+      deps.logger.warn({ device_id: deviceId, sender }, "relay SMS reads as a payment from an unknown sender: ignored");
+    } else {
+      deps.logger.info({ device_id: deviceId, sender }, "relay SMS from an unknown sender: ignored");
+    }
+  }
 }
 
 /**
@@ -76,10 +99,11 @@ export async function receiveRelayMessage(
   now: Date,
 ): Promise<InboundOutcome> {
   const dedupeHash = relayDedupeHash(deviceId, input);
-  let stored = await findExisting(deps.db, deviceId, input.message_id, dedupeHash);
+  let stored = await findResent(deps.db, dedupeHash);
   const duplicate = stored !== null;
   if (!stored) {
     const reading = readOperatorSms(input.sender, input.body);
+    await logNewMessage(deps, deviceId, input, reading);
     try {
       stored = await deps.db.smsRelayMessage.create({
         data: {
@@ -98,7 +122,7 @@ export async function receiveRelayMessage(
     } catch (error) {
       // The same message arriving twice at once: the other request stored it.
       if (!isUniqueViolation(error)) throw error;
-      const raced = await findExisting(deps.db, deviceId, input.message_id, dedupeHash);
+      const raced = await findResent(deps.db, dedupeHash);
       if (!raced) throw error;
       return { id: raced.id, status: raced.status as SmsRelayStatus, duplicate: true };
     }

@@ -1,10 +1,12 @@
 /**
  * Which payment intent an operator's SMS pays, and delivering it. By our reference when the payer
- * wrote one (an open, unexpired intent with that reference and exactly the amount paid; none is a
- * `review`). Without one, by the payer's number and the exact amount among open intents, but only
+ * wrote one (an intent with that reference and exactly the amount paid, open when the phone
+ * received the SMS, whether or not the schedule has marked it lapsed since; none is a `review`).
+ * Without one, by the payer's number and the exact amount among the intents open then, but only
  * intents of a learner who has already paid from that number: the number on an intent is typed by
  * the learner, unverified. Exactly one candidate is fulfilled, in the same transaction that marks
- * the message `matched`; none or several leave it for an admin (`review`). A payment the operator
+ * the message `matched`; several that are one learner's copies of one quote (a double tap) count
+ * as one, the oldest. None, or several otherwise, leave it for an admin (`review`). A payment the operator
  * already reported (same transaction id, amount and number, e.g. from a second relay phone) is
  * `ignored`: it credits once. The same id with another amount or number goes to `review`.
  */
@@ -28,19 +30,41 @@ export interface PaymentFacts {
   reference: string | null;
 }
 
-const OPEN = (facts: PaymentFacts, at: Date) => ({
-  status: "open",
+/**
+ * Intents open at `at` with this amount. `expired` is only the 15-minute schedule's mark of an
+ * intent past its expiry (payment intents are closed early only as `cancelled`, on erasure), so
+ * one lapsed since `at` still counts: a relay that was offline pays what was open when the learner paid.
+ */
+const OPEN = (facts: PaymentFacts, at: Date): Prisma.PaymentIntentWhereInput => ({
+  status: { in: ["open", "expired"] },
   expiresAt: { gt: at },
   amount: facts.amount,
   currency: facts.currency,
 });
+
+/** What makes two intents copies of one quote: the learner, the offer and the terms quoted. */
+const QUOTE = {
+  userId: true,
+  purpose: true,
+  creditPackageId: true,
+  planId: true,
+  credits: true,
+  bonusCredits: true,
+  durationDays: true,
+  dailyMessageLimit: true,
+} as const;
 
 /** Confirmed payments from `phone`: a learner with one has proven the number is theirs. */
 export function paidFrom(phone: string): Prisma.SubscriptionPaymentWhereInput {
   return { status: "confirmed", phone: { endsWith: phoneTail(phone) } };
 }
 
-/** The ids of the intents this payment may be for (at most two: two already means "ask an admin"). */
+/**
+ * The ids of the intents this payment may be for (at most two: two already means "ask an admin").
+ * By number, intents that are all one learner's copies of one quote (the same offer, terms and
+ * amount: a double tap on a slow network opens two) are one candidate, the oldest; the others stay
+ * open and lapse.
+ */
 export async function candidateIntents(tx: Tx, facts: PaymentFacts, at: Date): Promise<string[]> {
   if (facts.reference) {
     const byReference = await tx.paymentIntent.findMany({
@@ -51,17 +75,21 @@ export async function candidateIntents(tx: Tx, facts: PaymentFacts, at: Date): P
     return byReference.map((row) => row.id);
   }
   if (!facts.phone) return [];
-  const byPhone = await tx.paymentIntent.findMany({
-    where: {
-      ...OPEN(facts, at),
-      phone: { endsWith: phoneTail(facts.phone) },
-      user: { subscriptionPayments: { some: paidFrom(facts.phone) } },
-    },
-    select: { id: true },
-    orderBy: { createdAt: "asc" },
-    take: 2,
+  const where: Prisma.PaymentIntentWhereInput = {
+    ...OPEN(facts, at),
+    phone: { endsWith: phoneTail(facts.phone) },
+    user: { subscriptionPayments: { some: paidFrom(facts.phone) } },
+  };
+  const oldest = await tx.paymentIntent.findFirst({
+    where,
+    select: { id: true, ...QUOTE },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });
-  return byPhone.map((row) => row.id);
+  if (!oldest) return [];
+  // The purpose fixes which terms are null (payment_intents_terms_check), so NOT never meets a NULL.
+  const { id, ...quote } = oldest;
+  const other = await tx.paymentIntent.findFirst({ where: { AND: [where, { NOT: quote }] }, select: { id: true } });
+  return other ? [id, other.id] : [id];
 }
 
 type Reported = { amount: number | null; phone: string | null };
@@ -147,7 +175,7 @@ export async function settleRelayMessage(tx: Transaction, messageId: string, now
   // Paid by another payment since it was found: this one is for an admin to look at.
   const [locked] = await tx.$queryRaw<{ status: string }[]>`
     SELECT status FROM payment_intents WHERE id = ${intentId}::uuid FOR UPDATE`;
-  if (locked?.status !== "open") {
+  if (locked?.status !== "open" && locked?.status !== "expired") {
     await tx.smsRelayMessage.update({
       where: { id: messageId },
       data: { status: "review", error: "no_intent", ...done },
