@@ -29,10 +29,11 @@ export const quizAttemptSchema = z.object({
   status: z.enum(["in_progress", "submitted", "abandoned"]),
   language: z.enum(["fr", "en"]),
   item_count: z.number().int(),
-  correct_count: z.number().int(),
+  /** Null while a summative test is in progress: its correctness is withheld until submission. */
+  correct_count: z.number().int().nullable(),
   max_items: z.number().int(),
-  /** Ability estimate in logits (Rasch, EAP) and its standard error. */
-  theta: z.number(),
+  /** Ability estimate in logits (Rasch, EAP) and its standard error; null as `correct_count` is. */
+  theta: z.number().nullable(),
   se: z.number().nullable(),
   started_at: z.iso.datetime(),
   submitted_at: z.iso.datetime().nullable(),

@@ -5,6 +5,7 @@
 import { AppError, type UserExport } from "@sira/contracts";
 import { type Redis, redisDown } from "@sira/infra";
 import type { Db } from "@sira/infra/db";
+import { withholdsScore } from "../learning/quiz/views.ts";
 import { toCredits } from "../money/amount.ts";
 import { liveUser, toProfile } from "./profile.ts";
 
@@ -32,6 +33,38 @@ function exportRow(row: object): Row {
 }
 
 const exportRows = (rows: object[]): Row[] => rows.map(exportRow);
+
+type AttemptWithResponses = Parameters<typeof withholdsScore>[0] & {
+  correctCount: number;
+  theta: number;
+  se: number | null;
+  responses: { itemId: string; correct: boolean; thetaAfter: number; seAfter: number | null }[];
+};
+
+/** Attempts as exported: a summative test in progress keeps its correctness back, as the quiz does. */
+function exportAttempts(attempts: AttemptWithResponses[]): Row[] {
+  return attempts.map(({ responses, ...a }) => {
+    const hidden = withholdsScore(a);
+    const row = exportRow(hidden ? { ...a, correctCount: null, theta: null, se: null } : a);
+    const answers = hidden
+      ? responses.map((r) => ({ ...r, correct: null, thetaAfter: null, seAfter: null }))
+      : responses;
+    return { ...row, responses: exportRows(answers) };
+  });
+}
+
+/** The items of summative tests in progress: their answer events carry correctness, kept back too. */
+function withheldItems(attempts: AttemptWithResponses[]): Set<string> {
+  return new Set(attempts.filter(withholdsScore).flatMap((a) => a.responses.map((r) => r.itemId)));
+}
+
+function exportUsage(events: { kind: string; metadata: unknown }[], withheld: Set<string>): Row[] {
+  return events.map((e) => {
+    const meta = e.metadata as { item_id?: unknown; correct?: unknown } | null;
+    const hide = e.kind === "quiz_answer" && typeof meta?.item_id === "string" && withheld.has(meta.item_id);
+    return exportRow(hide ? { ...e, metadata: { ...meta, correct: null } } : e);
+  });
+}
 
 /** Exports an account may ask for per window: each reads every row it owns, in one transaction. */
 export const EXPORTS_PER_WINDOW = 3;
@@ -134,7 +167,7 @@ export async function exportUserData(db: Db, userId: string, now = new Date()): 
         module_progress: exportRows(moduleProgress),
         unit_progress: exportRows(unitProgress),
         lesson_readings: exportRows(readings),
-        quiz_attempts: attempts.map(({ responses, ...a }) => ({ ...exportRow(a), responses: exportRows(responses) })),
+        quiz_attempts: exportAttempts(attempts),
         case_study_submissions: exportRows(caseStudies),
         preassessment_results: exportRows(preassessments),
         flashcard_reviews: exportRows(reviews),
@@ -169,7 +202,7 @@ export async function exportUserData(db: Db, userId: string, now = new Date()): 
           code_kind: code.kind,
           code_hint: code.codeHint,
         })),
-        usage_events: exportRows(usage),
+        usage_events: exportUsage(usage, withheldItems(attempts)),
         group_memberships: groups.map(({ group, ...g }) => ({ ...exportRow(g), group_name: group.name })),
         curriculum_access: exportRows(access),
         sessions: exportRows(sessions),

@@ -26,17 +26,26 @@ export function toServedQuestion(item: ServedItem, position: number): ServedQues
 
 export type AttemptRow = Prisma.QuizAttemptGetPayload<object>;
 
+/**
+ * A summative test in progress tells nothing of how it goes: the count of right answers and the
+ * estimate would give each answer's correctness away (decision 0049), so they wait for submission.
+ */
+export function withholdsScore(a: Pick<AttemptRow, "kind" | "status">): boolean {
+  return a.kind === "summative" && a.status === "in_progress";
+}
+
 export function toAttemptView(a: AttemptRow): QuizAttemptView {
+  const hidden = withholdsScore(a);
   return {
     id: a.id,
     kind: a.kind as QuizAttemptView["kind"],
     status: a.status as QuizAttemptView["status"],
     language: a.language as QuizAttemptView["language"],
     item_count: a.itemCount,
-    correct_count: a.correctCount,
+    correct_count: hidden ? null : a.correctCount,
     max_items: a.maxItems,
-    theta: a.theta,
-    se: a.se,
+    theta: hidden ? null : a.theta,
+    se: hidden ? null : a.se,
     started_at: a.startedAt.toISOString(),
     submitted_at: a.submittedAt?.toISOString() ?? null,
   };
