@@ -44,12 +44,12 @@ afterAll(async () => {
 });
 
 /** What the relay phone sends for one received SMS: the JSON body, signed over timestamp and body. */
-async function relay(body: string, messageId: string) {
+async function relay(body: string, messageId: string, receivedAt = new Date().toISOString()) {
   const raw = JSON.stringify({
     message_id: messageId,
     sender: "OrangeMoney",
     body,
-    received_at: new Date().toISOString(),
+    received_at: receivedAt,
   });
   const timestamp = String(Math.floor(Date.now() / 1000));
   return fetch(`${stack.base}/api/v1/sms-relay/inbound`, {
@@ -91,14 +91,16 @@ describe("paying with mobile money, end to end", () => {
     expect(intent.status).toBe(201);
     expect(intent.body.pay_to.map((p) => p.provider)).toContain("orange_money");
 
-    // 3. The merchant phone forwards Orange Money's confirmation, signed; a resend changes nothing.
+    // 3. The merchant phone forwards Orange Money's confirmation, signed; a resend (the same SMS,
+    // with its reception time) changes nothing.
     const sms =
       `Vous avez reçu un transfert de ${intent.body.amount} FCFA du 771234567. Ref: CI241204.1200.E2E001. ` +
       `Motif: ${intent.body.reference}. Nouveau solde: 125 000 FCFA.`;
-    const first = await relay(sms, "android-sms-1");
+    const receivedAt = new Date().toISOString();
+    const first = await relay(sms, "android-sms-1", receivedAt);
     expect(first.status).toBe(200);
     expect(await first.json()).toMatchObject({ status: "matched", duplicate: false });
-    expect(await (await relay(sms, "android-sms-1")).json()).toMatchObject({ duplicate: true });
+    expect(await (await relay(sms, "android-sms-1", receivedAt)).json()).toMatchObject({ duplicate: true });
 
     // 4. The credits arrive: 1,000 and the 100 bonus.
     const balance = await call<{ balance: number; total_purchased: number }>("/api/v1/credits/balance", {

@@ -6,9 +6,9 @@
  * intents of a learner who has already paid from that number: the number on an intent is typed by
  * the learner, unverified. Exactly one candidate is fulfilled, in the same transaction that marks
  * the message `matched`; several that are one learner's copies of one quote (a double tap) count
- * as one, the oldest. None, or several otherwise, leave it for an admin (`review`). A payment the operator
- * already reported (same transaction id, amount and number, e.g. from a second relay phone) is
- * `ignored`: it credits once. The same id with another amount or number goes to `review`.
+ * as one, the oldest. None, or several otherwise, leave it for an admin (`review`). A payment
+ * the operator already reported (same transaction id, amount and number, e.g. from a second relay
+ * phone) is `ignored`: it credits once. The same id with another amount or number goes to `review`.
  */
 import type { Prisma, Transaction, Tx } from "@sira/infra/db";
 import { type Fulfilment, fulfilIntent, type Provider, phoneTail } from "../payments.ts";
