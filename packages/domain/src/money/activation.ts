@@ -11,8 +11,7 @@ import { AppError } from "@sira/contracts";
 import type { Db, Tx } from "@sira/infra/db";
 import type { Viewer } from "../access/actor.ts";
 import type { AuditMeta } from "../request-meta.ts";
-import { generateCheckedCode } from "./check-code.ts";
-import { fulfilIntent, type Provider, quotedTerms, REFERENCE_LENGTH } from "./payments.ts";
+import { freeReference, fulfilIntent, type Provider, quotedTerms } from "./payments.ts";
 import { lockOperatorTransaction, paidFrom } from "./sms/matching.ts";
 
 export interface Activated {
@@ -120,7 +119,8 @@ export async function activateBySmsReference(db: Db, viewer: Viewer, reference: 
             purpose: "subscription",
             planId: plans[0].id,
             ...quotedTerms(plans[0]),
-            reference: generateCheckedCode(REFERENCE_LENGTH),
+            // Drawn free first: a unique violation here would abort the whole payment's transaction.
+            reference: await freeReference(tx),
             amount,
             currency,
             expiresAt: now,

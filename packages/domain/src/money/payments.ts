@@ -26,6 +26,19 @@ export const PROVIDER_NAMES: Record<Provider, string> = {
 /** Payment references: 6 characters, the last a check character. */
 export const REFERENCE_LENGTH = 6;
 
+/**
+ * A reference no intent holds yet, for a transaction that cannot draw again after a unique
+ * violation (it would abort the transaction). References are kept for good, so collisions grow
+ * with the table; a few draws make one vanishingly rare.
+ */
+export async function freeReference(tx: Tx): Promise<string> {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const reference = generateCheckedCode(REFERENCE_LENGTH);
+    if (!(await tx.paymentIntent.findUnique({ where: { reference }, select: { id: true } }))) return reference;
+  }
+  throw new Error("no free payment reference after 8 draws");
+}
+
 export interface IntentInput {
   purpose: "credits" | "subscription";
   package_id?: string | undefined;
