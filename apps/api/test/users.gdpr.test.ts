@@ -179,6 +179,9 @@ async function seedAccount(db: Db, userId: string, email: string) {
       creditPackageId: pack.id,
       reference: `K${tag().slice(0, 5).toUpperCase()}`,
       amount: 1000,
+      // The terms it quoted, as createPaymentIntent writes them (decision 0067).
+      credits: 100,
+      bonusCredits: 0,
       phone: "+221771112233",
       expiresAt: new Date(Date.now() + 3_600_000),
     },
