@@ -57,6 +57,9 @@ export async function ensureFreshSummativeItems(
 ): Promise<void> {
   const scope = { kind: "module" as const, moduleId: spec.moduleId };
   const where = bankWhere(scope, spec.language);
+  // Read before the counts: a top-up landing after them leaves this size behind, so the job this
+  // request may queue is stale and does nothing (read after, it would grow the bank a second time).
+  const size = spec.content ? await versionSize(deps.db, spec.content.id, spec.content.version) : 0;
   const shown = await shownItems(deps.db, { userId: spec.userId, scope });
   const [active, fresh] = await Promise.all([
     deps.db.quizItem.count({ where }),
@@ -67,7 +70,7 @@ export async function ensureFreshSummativeItems(
   if (fresh >= SUMMATIVE_MIN_FRESH_ITEMS && spec.content && (await usedUp(deps.db, spec.content))) return;
   // Items from content since deleted have no row to grow: the learner's key is generated first.
   const coolDown = spec.content
-    ? await enqueueQuizTopUp(deps, spec.content)
+    ? await enqueueQuizTopUp(deps, spec.content, size)
     : await enqueueGenerationAfterCoolDown(deps, { key: quizKeyOf(spec), alsoOtherLanguage: true });
   throw new AppError("QUIZ_NOT_READY", { retryAfterSeconds: coolDown || QUIZ_RETRY_AFTER_SECONDS });
 }
@@ -76,8 +79,11 @@ export async function ensureFreshSummativeItems(
  * Queues a top-up of the content at its version (one job per size of the bank: learners who find it
  * short at once share it), unless it failed for good within the cool-down: the seconds left then.
  */
-async function enqueueQuizTopUp(deps: { db: Db; config: ContentDeps["config"] }, content: QuizContentRow) {
-  const size = await versionSize(deps.db, content.id, content.version);
+async function enqueueQuizTopUp(
+  deps: { db: Db; config: ContentDeps["config"] },
+  content: QuizContentRow,
+  size: number,
+) {
   const data = { contentId: content.id, version: content.version, size };
   return enqueueAfterCoolDown(
     deps,
